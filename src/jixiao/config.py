@@ -1,0 +1,63 @@
+"""site.yaml → a typed, validated SiteConfig (unknown keys are errors with file:line)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import Field, field_validator
+
+from .compute import Rules
+from .errors import Location, SourceError
+from .model import Located
+from .validate import validate_model
+from .yamlsource import read_yaml
+
+CONFIG_NAME = "site.yaml"
+
+
+class GradeBound(Located):
+    lower: Decimal = Field(alias="下限")
+    name: str = Field(alias="等次")
+
+
+class ScoringConfig(Located):
+    """评分规则: every default from DESIGN.md can be changed per site."""
+
+    budget_points: Decimal = Field(Decimal(10), alias="预算执行分值")
+    indicator_points: Decimal = Field(Decimal(90), alias="指标分值")
+    places: int = Field(2, alias="小数位", ge=0, le=6)
+    grades: list[GradeBound] | None = Field(None, alias="等次")
+    words: dict[str, Decimal] | None = Field(None, alias="定性等级")
+
+    def to_rules(self) -> Rules:
+        defaults = Rules()
+        grades = tuple(sorted(((g.lower, g.name) for g in self.grades), reverse=True)) if self.grades \
+            else defaults.grades
+        words = {**defaults.words, **self.words} if self.words else defaults.words
+        return Rules(self.budget_points, self.indicator_points, self.places, grades, words)
+
+
+class SiteConfig(Located):
+    title: str = Field(alias="站点名称")
+    base_url: str = Field("/", alias="base_url")
+    theme: str = Field("gongwen", alias="主题")
+    default_unit: str = Field("万元", alias="默认单位")
+    scoring: ScoringConfig = Field(default_factory=ScoringConfig, alias="评分规则")
+
+    @field_validator("base_url")
+    @classmethod
+    def _slashes(cls, value: str) -> str:
+        value = value.strip() or "/"
+        if not value.startswith("/"):
+            raise ValueError("base_url 应以 / 开头，例如 /gjj/xxgk/")
+        return value if value.endswith("/") else value + "/"
+
+
+def load_config(content_dir: Path) -> SiteConfig:
+    """Read content/site.yaml; its absence is an error that says how to start a project."""
+    path = content_dir / CONFIG_NAME
+    if not path.is_file():
+        raise SourceError(Location(path), "找不到站点配置 site.yaml",
+                          hint=f"在 {content_dir} 下创建 site.yaml（至少写一行: 站点名称: …）。")
+    return validate_model(SiteConfig, read_yaml(path), path)

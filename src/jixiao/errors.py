@@ -1,0 +1,93 @@
+"""One exception hierarchy whose messages name the file, line and key.
+
+Every stage raises `SourceError` (or a subclass) for bad input; the CLI prints
+`format()` and exits non-zero, so no user ever sees a traceback for a data error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """A position in a source file: 1-based line and column, as editors show them."""
+
+    path: Path | None
+    line: int = 0
+    column: int = 0
+
+    def describe(self, root: Path | None = None) -> str:
+        """Render `file:line:col`, relative to the project root when possible."""
+        if self.path is None:
+            return "<input>"
+        shown = self.path
+        if root is not None:
+            try:
+                shown = self.path.resolve().relative_to(root.resolve())
+            except ValueError:
+                shown = self.path
+        text = str(shown)
+        if self.line:
+            text += f":{self.line}"
+            if self.column:
+                text += f":{self.column}"
+        return text
+
+
+class JixiaoError(Exception):
+    """Base of all errors the tool reports to the user without a traceback."""
+
+    def format(self, root: Path | None = None) -> str:
+        return str(self)
+
+
+class SourceError(JixiaoError):
+    """Bad input at a known place: message, optional key path and a hint on what to do."""
+
+    def __init__(self, location: Location, message: str, key: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.location = location
+        self.message = message
+        self.key = key
+        self.hint = hint
+
+    def format(self, root: Path | None = None) -> str:
+        head = f"{self.location.describe(root)}: error: "
+        if self.key:
+            head += f"{self.key}: "
+        lines = [head + self.message]
+        snippet = read_source_line(self.location)
+        if snippet is not None:
+            lines.append(f"    {snippet}")
+        if self.hint:
+            lines.append(f"  提示: {self.hint}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class ErrorGroup(JixiaoError):
+    """Several independent input errors, reported together so an author fixes them in one pass."""
+
+    def __init__(self, errors: list[SourceError]):
+        super().__init__(f"{len(errors)} errors")
+        self.errors = errors
+
+    def format(self, root: Path | None = None) -> str:
+        return "\n".join(e.format(root) for e in self.errors)
+
+
+def read_source_line(location: Location) -> str | None:
+    """Return the offending line (Hugo-style context) or None when it cannot be read."""
+    if location.path is None or location.line <= 0:
+        return None
+    try:
+        lines = location.path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if location.line > len(lines):
+        return None
+    return lines[location.line - 1].rstrip()

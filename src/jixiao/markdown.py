@@ -1,0 +1,160 @@
+"""Markdown narrative with computed values: markdown-it-py plus two small syntax rules.
+
+- inline `{{ expression }}` reads the report view by its Chinese names
+  (`{{ 自评表["聘用人员经费"].执行率 }}`), evaluated in Jinja's sandbox and escaped;
+- a leaf block directive on its own line, `::表格[预算执行情况]{项目=聘用人员经费}`,
+  places a computed table (the generic-directive syntax of remark/MyST).
+
+Expressions and directives are resolved while rendering, through a `Resolver` the
+caller supplies, so this module knows nothing about reports or templates. Every
+token carries its source line, so an unknown name is reported at file:line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markupsafe import escape
+
+_DIRECTIVE_RE = re.compile(r"^::(?P<name>[^\s:\[\]{}]+)(?:\[(?P<label>[^\]]*)\])?(?:\{(?P<attrs>[^}]*)\})?\s*$")
+_ATTR_RE = re.compile(r'([^\s=]+)\s*=\s*(?:"([^"]*)"|(\S+))')
+
+
+class Resolver(Protocol):
+    """What the page supplies: values for expressions and HTML for directives."""
+
+    def evaluate(self, expression: str, line: int) -> Any: ...
+
+    def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str: ...
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass
+class RenderedSection:
+    title: str | None
+    html: str
+    headings: list[Heading] = field(default_factory=list)
+
+
+def _expression_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("{{", state.pos):
+        return False
+    end = state.src.find("}}", state.pos + 2)
+    if end < 0:
+        return False
+    if not silent:
+        token = state.push("jx_expr", "", 0)
+        token.content = state.src[state.pos + 2:end].strip()
+        token.meta = {"offset": state.src.count("\n", 0, state.pos)}
+    state.pos = end + 2
+    return True
+
+
+def _directive_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    if state.is_code_block(start):
+        return False
+    text = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]]
+    match = _DIRECTIVE_RE.match(text)
+    if not match:
+        return False
+    if silent:
+        return True
+    token = state.push("jx_directive", "", 0)
+    token.map = [start, start + 1]
+    token.info = match["name"]
+    attrs = {m[1]: m[2] if m[2] is not None else m[3] for m in _ATTR_RE.finditer(match["attrs"] or "")}
+    token.meta = {"label": (match["label"] or "").strip(), "attrs": attrs}
+    state.line = start + 1
+    return True
+
+
+def _place_lines(state: StateCore) -> None:
+    """Give each expression the absolute line it sits on (paragraph start + newlines before it)."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children or not block.map:
+            continue
+        for child in block.children:
+            if child.type == "jx_expr":
+                child.meta["line"] = block.map[0] + child.meta["offset"]
+
+
+def _render_expression(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    value = env["resolver"].evaluate(token.content, env["first_line"] + token.meta.get("line", 0))
+    return str(escape(value))
+
+
+def _render_directive(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    line = env["first_line"] + token.map[0]
+    return env["resolver"].directive(token.info, token.meta["label"], token.meta["attrs"], line) + "\n"
+
+
+def create_parser() -> MarkdownIt:
+    """One parser per process: CommonMark + GFM tables + strikethrough, raw HTML off (escaped)."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.inline.ruler.before("text", "jx_expr", _expression_rule)
+    md.block.ruler.before("table", "jx_directive", _directive_rule, {"alt": ["paragraph"]})
+    md.core.ruler.after("inline", "jx_lines", _place_lines)
+    md.add_render_rule("jx_expr", _render_expression)
+    md.add_render_rule("jx_directive", _render_directive)
+    return md
+
+
+def _take_title(tokens: list[Token]) -> tuple[str | None, list[Token]]:
+    """A leading `# 标题` names the section; it is removed from the body."""
+    if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+        return tokens[1].content.strip(), tokens[3:]
+    return None, tokens
+
+
+def _number_headings(tokens: list[Token], used: set[str], prefix: str) -> list[Heading]:
+    """Shift headings one level down (the section title is h2) and give each a unique anchor."""
+    headings = []
+    for i, token in enumerate(tokens):
+        if token.type not in ("heading_open", "heading_close"):
+            continue
+        level = min(int(token.tag[1]) + 1, 6)
+        token.tag = f"h{level}"
+        if token.type == "heading_open":
+            text = tokens[i + 1].content.strip()
+            anchor = unique_anchor(f"{prefix}-{text}", used)
+            token.attrSet("id", anchor)
+            headings.append(Heading(level, text, anchor))
+    return headings
+
+
+def unique_anchor(text: str, used: set[str]) -> str:
+    """An id made of the words of `text` (Chinese kept), unique within one page."""
+    base = re.sub(r"[^\w\-]+", "-", text).strip("-").lower() or "section"
+    anchor, n = base, 2
+    while anchor in used:
+        anchor, n = f"{base}-{n}", n + 1
+    used.add(anchor)
+    return anchor
+
+
+def render_section(md: MarkdownIt, text: str, path: Path, first_line: int, resolver: Resolver,
+                   used_anchors: set[str], prefix: str) -> RenderedSection:
+    """Render one section's Markdown to HTML, resolving expressions and directives."""
+    env = {"resolver": resolver, "first_line": first_line, "path": path}
+    tokens = md.parse(text, env)
+    title, tokens = _take_title(tokens)
+    headings = _number_headings(tokens, used_anchors, prefix)
+    html = md.renderer.render(tokens, md.options, env)
+    return RenderedSection(title, html, headings)

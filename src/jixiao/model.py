@@ -1,0 +1,152 @@
+"""Typed models of report.yaml, keyed by the official Chinese terms printed on the forms.
+
+A clerk copies a 自评表 field by field; the English attribute names are for the code,
+the aliases are the glossary. Models keep a link to their YAML source so that later
+stages (scoring, audit) can still point at file:line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from .errors import Location
+from .yamlsource import SourceMap
+
+
+class Located(BaseModel):
+    """Base: unknown keys are errors, and each object remembers where it was written."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=False)
+    _source: SourceMap | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_source(cls, data: Any, handler: Any) -> Any:
+        obj = handler(data)
+        if isinstance(data, SourceMap):
+            obj._source = data
+        return obj
+
+    def locate(self, key: str | None = None) -> Location:
+        """file:line of this object, or of one of its keys (by Chinese name)."""
+        if self._source is None:
+            return Location(None)
+        return self._source.locate(key)
+
+
+def _percent(value: Any) -> Any:
+    """Accept a stated rate written as 89.18 or "89.18%"."""
+    if isinstance(value, str) and value.strip().endswith(("%", "％")):
+        return value.strip()[:-1]
+    return value
+
+
+class StatedFunds(Located):
+    """Figures the source document prints for the budget row (kept to compare, never used)."""
+
+    rate: Decimal | None = Field(None, alias="执行率")
+    score: Decimal | None = Field(None, alias="得分")
+
+    _strip_percent = field_validator("rate", mode="before")(_percent)
+
+
+class FundRow(Located):
+    """One row of 项目资金 (万元)."""
+
+    name: str = Field("年度资金总额", alias="名称")
+    initial: Decimal | None = Field(None, alias="年初预算数")
+    budget: Decimal | None = Field(None, validation_alias=AliasChoices("全年预算数", "调整后预算数"))
+    executed: Decimal | None = Field(None, validation_alias=AliasChoices("全年执行数", "预算执行数"))
+
+
+class Funds(Located):
+    """项目资金: the total row (scored) and its parts (其中)."""
+
+    total: FundRow = Field(alias="年度资金总额")
+    parts: list[FundRow] = Field(default_factory=list, alias="其中")
+    points: Decimal | None = Field(None, validation_alias=AliasChoices("分值", "权重"))
+    reason: str | None = Field(None, alias="原因")
+    stated: StatedFunds | None = Field(None, alias="原表")
+    note: str | None = Field(None, alias="说明")
+
+
+class StatedIndicator(Located):
+    score: Decimal | None = Field(None, alias="得分")
+    actual: str | Decimal | None = Field(None, validation_alias=AliasChoices("实际完成值", "完成值"))
+
+
+class Indicator(Located):
+    """A 三级指标 row. The target is compact (`≥428 万条`) or split (指标性质/指标值/度量单位)."""
+
+    name: str = Field(alias="三级指标")
+    operator: str | None = Field(None, alias="指标性质")
+    target: str | Decimal = Field(validation_alias=AliasChoices("指标值", "年度指标值"))
+    unit: str | None = Field(None, alias="度量单位")
+    actual: str | Decimal = Field(validation_alias=AliasChoices("实际完成值", "完成值"))
+    points: Decimal = Field(validation_alias=AliasChoices("分值", "权重"))
+    score: Decimal | None = Field(None, alias="得分")
+    score_reason: str | None = Field(None, alias="理由")
+    deviation: str | None = Field(None, validation_alias=AliasChoices(
+        "偏差原因分析及改进措施", "偏差原因", "未完成原因分析"))
+    stated: StatedIndicator | None = Field(None, alias="原表")
+    note: str | None = Field(None, alias="说明")
+
+
+class Goal(Located):
+    """年度总体目标: expected vs achieved, as two texts."""
+
+    expected: str = Field(alias="预期目标")
+    achieved: str = Field(alias="实际完成情况")
+
+
+class StatedForm(Located):
+    total: Decimal | None = Field(None, alias="总分")
+    grade: str | None = Field(None, alias="评价等次")
+
+
+# 一级指标 → 二级指标 → rows; an empty 二级指标 prints an empty row, as the forms do.
+IndicatorTree = dict[str, dict[str, list[Indicator] | None] | None]
+
+
+class Form(Located):
+    """One 项目支出绩效自评表."""
+
+    project: str = Field(alias="项目名称")
+    code: str | None = Field(None, alias="项目编码")
+    department: str = Field(alias="主管部门")
+    implementer: str = Field(alias="实施单位")
+    funds: Funds = Field(alias="项目资金")
+    goal: Goal = Field(alias="年度总体目标")
+    process: str | None = Field(None, alias="项目实施内容及过程概述")
+    indicators: IndicatorTree = Field(alias="绩效指标")
+    conclusion: str | None = Field(None, alias="评价结论")
+    problems: str | None = Field(None, alias="存在问题")
+    measures: str | None = Field(None, alias="改进措施")
+    project_lead: str | None = Field(None, alias="项目负责人")
+    finance_lead: str | None = Field(None, alias="财务负责人")
+    stated: StatedForm | None = Field(None, alias="原表")
+    note: str | None = Field(None, alias="说明")
+
+
+class Report(Located):
+    """report.yaml of a bundle."""
+
+    kind: Literal["项目支出绩效自评表"] = Field(alias="类型")
+    title: str = Field(alias="标题")
+    unit: str = Field(alias="单位")
+    year: int = Field(alias="年度")
+    date: dt.date | None = Field(None, alias="日期")
+    layout: str | None = Field(None, alias="模板")
+    summary: str | None = Field(None, alias="摘要")
+    forms: list[Form] = Field(alias="自评表", min_length=1)
+
+    @field_validator("year")
+    @classmethod
+    def _plausible_year(cls, value: int) -> int:
+        if not 1949 <= value <= 2200:
+            raise ValueError(f"年度「{value}」不是合理的年份")
+        return value

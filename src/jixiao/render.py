@@ -1,0 +1,147 @@
+"""Jinja environment, layout lookup and the page resolver for Markdown expressions.
+
+One ordered search path, first match wins file by file (Hugo's shadowing):
+the project's `layouts/`, the project's `themes/<theme>/`, then the theme shipped in
+the package, then the built-in `gongwen` theme it falls back to.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from .errors import Location, SourceError
+
+BUILTIN_THEMES = Path(__file__).parent / "themes"
+DEFAULT_THEME = "gongwen"
+# Tables an author can place with ::表格[名称]; each is a template under tables/.
+TABLES = {
+    "自评表": "tables/form.html",
+    "预算执行情况": "tables/budget.html",
+    "绩效指标评分表": "tables/indicators.html",
+    "自评汇总": "tables/summary.html",
+}
+
+
+def theme_dirs(project: Path, theme: str) -> list[Path]:
+    """The template/asset search path, most specific first; unknown themes are errors."""
+    candidates = [project / "layouts", project / "themes" / theme, BUILTIN_THEMES / theme]
+    if theme != DEFAULT_THEME:
+        candidates.append(BUILTIN_THEMES / DEFAULT_THEME)
+    found = [p for p in candidates if p.is_dir()]
+    if not (project / "themes" / theme).is_dir() and not (BUILTIN_THEMES / theme).is_dir():
+        raise SourceError(Location(project / "content" / "site.yaml"), f"找不到主题「{theme}」",
+                          key="主题", hint=f"可用: {DEFAULT_THEME}，或把主题放在 {project / 'themes' / theme}。")
+    return found
+
+
+def create_environment(search_path: list[Path]) -> jinja2.Environment:
+    """Layouts are trusted project files; autoescape is on so data can never inject HTML."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters["nl2br"] = lambda text: Markup("<br>").join(str(text or "").splitlines())
+    return env
+
+
+def find_template(env: jinja2.Environment, name: str, location: Location, search_path: list[Path]) -> jinja2.Template:
+    """Load a layout or raise a SourceError naming where it was looked for."""
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound:
+        places = "、".join(str(p) for p in search_path)
+        raise SourceError(location, f"找不到模板「{name}」", hint=f"在这些目录中查找过: {places}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise template_error(exc) from None
+
+
+def template_error(exc: Exception) -> SourceError:
+    """A Jinja error as a SourceError at the template's file:line (from Jinja's rewritten traceback)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return SourceError(Location(Path(exc.filename) if exc.filename else None, exc.lineno or 0),
+                           f"模板语法错误: {exc.message}")
+    path, line = None, 0
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".svg")):
+            path, line = Path(filename), tb.tb_lineno
+        tb = tb.tb_next
+    return SourceError(Location(path, line), f"模板出错: {exc}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile(expression: str) -> Any:
+    return _SANDBOX.compile_expression(expression, undefined_to_none=False)
+
+
+_SANDBOX = SandboxedEnvironment(undefined=jinja2.StrictUndefined)
+
+
+class PageResolver:
+    """Resolves `{{ }}` and `::表格[…]` of one report's sections against its view."""
+
+    def __init__(self, env: jinja2.Environment, view: dict[str, Any], path: Path, context: dict[str, Any]):
+        self.env = env
+        self.view = view
+        self.path = path
+        self.context = context
+        self.placed: set[str] = set()
+
+    def evaluate(self, expression: str, line: int) -> Any:
+        where = Location(self.path, line)
+        try:
+            value = _compile(expression)(**self.view)
+        except jinja2.TemplateSyntaxError as exc:
+            raise SourceError(where, f"表达式「{expression}」语法错误: {exc.message}") from None
+        except (jinja2.UndefinedError, KeyError, IndexError) as exc:
+            raise SourceError(where, f"表达式「{expression}」中有未知的名称或项目: {exc}",
+                              hint=f"可用的名称: {'、'.join(self.view)}") from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise SourceError(where, f"表达式「{expression}」不被允许: {exc}") from None
+        except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+            raise SourceError(where, f"表达式「{expression}」无法计算: {exc}") from None
+        if isinstance(value, jinja2.Undefined):
+            raise SourceError(where, f"表达式「{expression}」中有未知的名称: {value._undefined_name}",
+                              hint=f"可用的名称: {'、'.join(self.view)}")
+        if value is None:
+            raise SourceError(where, f"表达式「{expression}」没有值（数据中为空）")
+        return value
+
+    def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str:
+        where = Location(self.path, line)
+        if name != "表格":
+            raise SourceError(where, f"未知的指令「::{name}」", hint="可用: ::表格[名称]{项目=…}")
+        if label not in TABLES:
+            raise SourceError(where, f"未知的表格「{label}」", hint=f"可用: {'、'.join(TABLES)}")
+        form = self.pick_form(attrs, where) if label != "自评汇总" else None
+        if label == "自评表" and form is not None:
+            self.placed.add(form["项目名称"])
+        template = find_template(self.env, TABLES[label], where, [])
+        try:
+            return template.render(**self.context, form=form)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc) from None
+
+    def pick_form(self, attrs: dict[str, str], where: Location) -> dict[str, Any]:
+        forms = self.view["自评表"]
+        wanted = attrs.get("项目")
+        if wanted is None:
+            if len(forms) == 1:
+                return forms[0]
+            raise SourceError(where, "本报告有多张自评表，请用 {项目=项目名称} 指明是哪一张")
+        if wanted.isdigit() and 1 <= int(wanted) <= len(forms):
+            return forms[int(wanted) - 1]
+        for form in forms:
+            if form["项目名称"] == wanted:
+                return form
+        names = "、".join(f["项目名称"] for f in forms)
+        raise SourceError(where, f"没有名为「{wanted}」的项目", hint=f"可用: {names}")

@@ -1,0 +1,42 @@
+"""Figures that know how to print themselves: money, rates, scores.
+
+They are Decimals (so templates and expressions can still compare and add them)
+whose `str()` is the form's notation: 474.39, 94.84%, 9.48 / 10.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .compute import round_half_up
+
+
+class Money(Decimal):
+    """An amount in the report's unit (万元 by default), printed with two decimals."""
+
+    def __str__(self) -> str:
+        return f"{round_half_up(Decimal(self), 2):f}"
+
+
+class Rate(Decimal):
+    """A percentage value (94.84 means 94.84 %), printed with two decimals and %."""
+
+    def __str__(self) -> str:
+        return f"{round_half_up(Decimal(self), 2):f}%"
+
+
+class Score(Decimal):
+    """A score: whole numbers print bare (10, 100), others with two decimals (9.48)."""
+
+    def __str__(self) -> str:
+        value = Decimal(self)
+        if value == value.to_integral_value():
+            return f"{value.to_integral_value():f}"
+        return f"{round_half_up(value, 2):f}"
+
+
+def plain(value: object) -> object:
+    """JSON form of a value: Decimals as exact strings, others unchanged."""
+    if isinstance(value, Decimal):
+        return str(value) if isinstance(value, (Money, Rate, Score)) else format(value, "f")
+    return value
