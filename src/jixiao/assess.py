@@ -104,7 +104,7 @@ def assess_form(run: Assessment, form: Form, year: int) -> dict[str, Any]:
         "分值合计": Score(funds["分值"] + indicator_points), "总分": Score(total), "评价等次": grade,
         "评价结论": form.conclusion, "存在问题": form.problems, "改进措施": form.measures,
         "项目负责人": form.project_lead, "财务负责人": form.finance_lead, "说明": form.note,
-        "原表": {}, "差异": [],
+        "原表": {"总分": None, "评价等次": None}, "差异": [],
     }
     if form.stated:
         view["原表"] = {"总分": form.stated.total, "评价等次": form.stated.grade}
@@ -137,7 +137,7 @@ def assess_funds(run: Assessment, funds: Funds) -> dict[str, Any]:
     score = compute.budget_score(rate, points, run.rules.places)
     view = {"年度资金总额": total, "其中": [fund_row(p, run.rules.places) for p in funds.parts],
             "分值": Score(points), "执行率": rate, "得分": Score(score), "原因": funds.reason,
-            "说明": funds.note, "原表": {}, "差异": []}
+            "说明": funds.note, "原表": {"执行率": None, "得分": None}, "差异": []}
     if funds.stated:
         view["原表"] = {"执行率": funds.stated.rate, "得分": funds.stated.score}
         for key, stated, computed, what in (("执行率", funds.stated.rate, rate, "预算执行率"),
@@ -154,7 +154,8 @@ def assess_indicator(run: Assessment, item: Indicator, year: int) -> dict[str, A
     target_keys = ("指标值", "年度指标值")
     row: dict[str, Any] = {
         "三级指标": item.name, "分值": Score(item.points), "得分": None, "达标": None, "计分依据": None,
-        "偏差原因分析及改进措施": item.deviation, "说明": item.note, "原表": {}, "差异": [],
+        "偏差原因分析及改进措施": item.deviation, "说明": item.note,
+        "原表": {"得分": None, "实际完成值": None}, "差异": [],
         "指标值": None, "指标性质": None, "度量单位": item.unit, "实际完成值": str(item.actual),
     }
     try:

@@ -107,7 +107,7 @@ def build_report(site: SiteContext, bundle: Bundle) -> ReportPage:
     toc = [{"title": s["title"], "anchor": s["anchor"], "level": 2} for s in sections]
     forms = [f for f in view["自评表"] if f["项目名称"] not in placed]
     try:
-        html = layout.render(**context, sections=sections, toc=toc, forms=forms,
+        html = layout.render(**context, sections=sections, toc=toc, forms=forms, placed=placed,
                              findings=[f.as_dict() for f in findings])
     except jinja2.TemplateError as exc:
         raise template_error(exc) from None

@@ -123,8 +123,7 @@ class PageResolver:
         if label not in TABLES:
             raise SourceError(where, f"未知的表格「{label}」", hint=f"可用: {'、'.join(TABLES)}")
         form = self.pick_form(attrs, where) if label != "自评汇总" else None
-        if label == "自评表" and form is not None:
-            self.placed.add(form["项目名称"])
+        self.placed.add(form["项目名称"] if label == "自评表" and form is not None else label)
         template = find_template(self.env, TABLES[label], where, [])
         try:
             return template.render(**self.context, form=form)

@@ -106,14 +106,19 @@ def parse_yaml(text: str, path: Path | None) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or str(exc)
-        if "\t" in text and "tab" in str(problem).lower() or "found character '\\t'" in str(exc):
-            problem = "YAML 不允许用制表符（Tab）缩进"
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            problem = "YAML 不允许用制表符（Tab）缩进，请改用空格"
         raise SourceError(Location(path, line, col), f"YAML 语法错误: {problem}",
                           hint="检查缩进（只用空格）、冒号后的空格和引号是否成对。") from None
     except yaml.YAMLError as exc:
         raise SourceError(Location(path), f"YAML 无法读取: {exc}") from None
     finally:
         loader.dispose()
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    return lines[line][column:column + 1] if line < len(lines) else ""
 
 
 def read_yaml(path: Path) -> Any:

@@ -1,0 +1,41 @@
+"""Shared fixtures: a copy of a fixture project in a temp dir, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jixiao.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A writable copy of tests/fixtures/minimal."""
+    target = tmp_path / "proj"
+    shutil.copytree(FIXTURES / "minimal", target)
+    return target
+
+
+@pytest.fixture
+def cli():
+    """Run `jixiao ARGS` in-process; returns click's Result (exit_code, output, stderr)."""
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return run
+
+
+def run_jixiao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real console entry point in a subprocess, to see exactly what a user sees."""
+    return subprocess.run([sys.executable, "-m", "jixiao", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)

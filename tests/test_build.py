@@ -1,0 +1,119 @@
+"""Stage: the whole build through the CLI: outputs, determinism, layouts, and every error path."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_jixiao
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_index_page_and_data(project, cli):
+    result = cli("build", project, "--no-pdf")
+    assert result.exit_code == 0, result.output
+    site = project / "site"
+    page = (site / "2024/demo/index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page
+    # hand: 150 ÷ 200 = 75.00 %; 10 × 75 % = 7.5; 30 × 80/100 = 24; 30 × (1 − 10/50) = 24; 良 → 30 × 80 % = 24
+    assert "预算执行率为 75.00%，总分 79.50 分，等次为中" in page
+    data = json.loads((site / "2024/demo/data.json").read_text(encoding="utf-8"))
+    form = data["报告"]["自评表"][0]
+    assert [r["得分"] for r in form["指标"]] == ["24", "24", "24"]
+    assert form["总分"] == "79.50" and form["评价等次"] == "中"
+    assert data["原始数据"]["自评表"][0]["项目资金"]["年度资金总额"]["全年执行数"] == 150
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "2024/demo/index.html" in index and "示例中心" in index
+
+
+def test_repository_site_shows_the_seed_figures(tmp_path, cli):
+    out = tmp_path / "site"
+    assert cli("build", REPO, "--out", out, "--no-pdf").exit_code == 0
+    liuan = (out / "2023/liuan-zipingbiao/index.html").read_text(encoding="utf-8")
+    for figure in ("1.08", "2.14", "1.33", "92.55", "0.91", "0.57", "92.56", "100.00%"):
+        assert figure in liuan
+    luzhou = (out / "2023/luzhou-xiangmu-zipingbiao/index.html").read_text(encoding="utf-8")
+    for figure in ("94.84%", "96.57%", "79.44%", "89.18%", "82.62%", "9.48", "9.66", "7.94", "8.92", "8.26",
+                   "99.48", "99.66", "97.94", "96.92", "98.26"):
+        assert figure in luzhou
+    # the stated 8.91 / 96.91 of the form are shown beside the computed figures
+    assert "原表 8.91" in luzhou and "原表 96.91" in luzhou
+
+
+def test_build_is_deterministic(project, cli, tmp_path):
+    cli("build", project, "--out", tmp_path / "a", "--no-pdf")
+    cli("build", project, "--out", tmp_path / "b", "--no-pdf")
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+
+
+def test_project_layout_overrides_theme_file_by_file(project, cli):
+    (project / "layouts/tables").mkdir(parents=True)
+    (project / "layouts/tables/budget.html").write_text("<p class='mine'>{{ form.执行率 }}</p>", encoding="utf-8")
+    assert cli("build", project).exit_code == 0
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    assert "<p class='mine'>75.00%</p>" in page
+    assert "项目支出绩效自评表" in page  # the rest still comes from the theme
+
+
+def break_file(project: Path, name: str, old: str, new: str) -> None:
+    path = project / "content/2024/demo" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+BROKEN = [
+    # (file, old, new, expected message part, expected location)
+    ("report.yaml", "分值: 10\n", "分值: [10\n", "YAML 语法错误", "report.yaml:1"),
+    ("report.yaml", "    主管部门: 示例主管部门\n", "", "缺少必填项「主管部门」", "report.yaml:7:5"),
+    ("report.yaml", "全年执行数: 150", "全年执行数: 一百五十", "应为数字，这里是「一百五十」", "report.yaml:11:"),
+    ("01-概况.md", "{{ 总分 }}", "{{ 总分数 }}", "未知的名称", "01-概况.md:3"),
+    ("report.yaml", "类型: 项目支出绩效自评表\n", "类型: 项目支出绩效自评表\n模板: report/nope.html\n",
+     "找不到模板「report/nope.html」", "report.yaml:2"),
+    ("report.yaml", "实际完成值: 60 万元", "实际完成值: 60 万条", "unit-mismatch", "report.yaml:21:"),
+    ("report.yaml", "年度: 2024", "年度: 2023", "与所在文件夹 2024/ 不一致", "report.yaml:4"),
+    ("report.yaml", "分值: 30}", "分值: 30, 分直: 1}", "未知的键「分直」", "report.yaml:24:"),
+    ("01-概况.md", "::表格[预算执行情况]", "::表格[不存在的表]", "未知的表格「不存在的表」", "01-概况.md:5"),
+]
+
+
+@pytest.mark.parametrize("name, old, new, message, where", BROKEN, ids=[b[3] for b in BROKEN])
+def test_bad_input_fails_cleanly(project, name, old, new, message, where):
+    break_file(project, name, old, new)
+    result = run_jixiao("build", project, "--no-pdf")
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert where in result.stderr.replace("\\", "/"), result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (project / "site").exists()
+    assert not list(project.glob(".site*"))
+
+
+def test_failed_build_leaves_previous_site_untouched(project, cli):
+    assert cli("build", project).exit_code == 0
+    before = tree_digest(project / "site")
+    break_file(project, "report.yaml", "全年执行数: 150", "全年执行数: abc")
+    result = run_jixiao("build", project)
+    assert result.returncode == 1
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob(".site*"))
+
+
+def test_missing_site_yaml(tmp_path):
+    (tmp_path / "content").mkdir()
+    result = run_jixiao("build", tmp_path)
+    assert result.returncode == 1
+    assert "site.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_several_errors_are_reported_together(project):
+    break_file(project, "report.yaml", "全年执行数: 150", "全年执行数: abc")
+    break_file(project, "report.yaml", "分值: 30}", "分值: 三十}")
+    result = run_jixiao("build", project)
+    assert result.returncode == 1
+    assert "2 个错误" in result.stderr

@@ -1,0 +1,79 @@
+"""Stage: Markdown with {{ expressions }} and ::表格 directives, with source lines."""
+
+from pathlib import Path
+
+import pytest
+
+from jixiao.errors import Location, SourceError
+from jixiao.markdown import create_parser, render_section
+
+
+class FakeResolver:
+    """Records what the renderer asks for; values come from a dict, like the report view."""
+
+    def __init__(self, values):
+        self.values = values
+        self.calls = []
+
+    def evaluate(self, expression, line):
+        self.calls.append((expression, line))
+        if expression not in self.values:
+            raise SourceError(Location(Path("s.md"), line), f"unknown {expression}")
+        return self.values[expression]
+
+    def directive(self, name, label, attrs, line):
+        self.calls.append((name, label, attrs, line))
+        return f"<table data-label='{label}'></table>"
+
+
+def render(text, values=None, first_line=1):
+    resolver = FakeResolver(values or {})
+    result = render_section(create_parser(), text, Path("s.md"), first_line, resolver, set(), "s1")
+    return result, resolver
+
+
+def test_expression_is_replaced_and_escaped():
+    result, _ = render("执行率为 {{ 执行率 }}，名称 {{ 名称 }}。", {"执行率": "94.84%", "名称": "<b>x</b>"})
+    assert "执行率为 94.84%" in result.html
+    assert "&lt;b&gt;x&lt;/b&gt;" in result.html and "<b>" not in result.html
+
+
+def test_expression_line_numbers_follow_the_file():
+    text = "第一段\n\n第二段第一行\n第二行 {{ 甲 }}\n"
+    _, resolver = render(text, {"甲": "1"}, first_line=4)  # body starts on line 4 (after front matter)
+    assert resolver.calls == [("甲", 7)]
+
+
+def test_unknown_expression_raises_at_its_line():
+    with pytest.raises(SourceError) as info:
+        render("a\n\nb {{ 没有 }}\n")
+    assert info.value.location.line == 3
+
+
+def test_expression_inside_code_is_left_alone():
+    result, resolver = render("`{{ 不算 }}`\n\n```\n{{ 也不算 }}\n```\n")
+    assert resolver.calls == []
+    assert "{{ 不算 }}" in result.html
+
+
+def test_directive_places_a_table_with_attributes():
+    result, resolver = render("前文\n\n::表格[预算执行情况]{项目=聘用人员经费}\n\n后文\n", first_line=10)
+    assert resolver.calls == [("表格", "预算执行情况", {"项目": "聘用人员经费"}, 12)]
+    assert "<table data-label='预算执行情况'>" in result.html
+
+
+def test_directive_interrupts_a_paragraph():
+    result, resolver = render("前文\n::表格[自评汇总]\n")
+    assert resolver.calls and "<table" in result.html
+
+
+def test_leading_h1_is_the_section_title_and_headings_shift():
+    result, _ = render("# 概况\n\n## 一、基本情况\n\n正文\n")
+    assert result.title == "概况"
+    assert '<h3 id="s1-一-基本情况">一、基本情况</h3>' in result.html
+    assert result.headings[0].text == "一、基本情况"
+
+
+def test_raw_html_is_escaped():
+    result, _ = render("<script>alert(1)</script>\n")
+    assert "<script>" not in result.html
