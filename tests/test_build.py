@@ -117,3 +117,17 @@ def test_several_errors_are_reported_together(project):
     result = run_jixiao("build", project)
     assert result.returncode == 1
     assert "2 个错误" in result.stderr
+
+
+def test_parallel_build_matches_sequential(project, tmp_path):
+    from jixiao.build import PARALLEL_THRESHOLD, build_site
+    demo = project / "content/2024/demo"
+    for i in range(PARALLEL_THRESHOLD):
+        copy = project / f"content/2024/demo-{i}"
+        copy.mkdir()
+        for f in demo.iterdir():
+            copy.joinpath(f.name).write_bytes(f.read_bytes())
+    one = build_site(project, tmp_path / "one", jobs=1)
+    two = build_site(project, tmp_path / "two", jobs=2)
+    assert len(one.pages) == len(two.pages) == PARALLEL_THRESHOLD + 1
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")

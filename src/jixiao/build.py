@@ -8,19 +8,23 @@ a failed build never leaves a half-written site.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing
 import os
 import shutil
+import sys
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import jinja2
 
 from .assess import assess_report
 from .config import SiteConfig, load_config
-from .errors import ErrorGroup, JixiaoError, Location, SourceError
+from .errors import ErrorGroup, Location, SourceError
 from .findings import Finding
 from .load import Bundle, find_bundles, read_bundle
 from .markdown import create_parser, render_section
@@ -34,14 +38,16 @@ CONTENT_DIR = "content"
 
 @dataclass
 class ReportPage:
-    """One built report: where it goes and what it says, for the index and the summary."""
+    """One built report as the rest of the build needs it: index entry and findings.
+
+    Only plain values cross process boundaries; the pages themselves are written by
+    the worker that rendered them.
+    """
 
     key: str
     year: int
-    slug: str
-    view: dict[str, Any]
+    entry: dict[str, Any]
     findings: list[Finding]
-    files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -96,8 +102,8 @@ def layout_name(report: Report) -> str:
     return report.layout or f"report/{report.kind}.html"
 
 
-def build_report(site: SiteContext, bundle: Bundle) -> ReportPage:
-    """Build one report's page and data.json in memory."""
+def build_report(site: SiteContext, bundle: Bundle) -> tuple[ReportPage, dict[str, bytes]]:
+    """Build one report's page and data.json in memory; returns its summary and its files."""
     report = load_report(bundle)
     view, findings = assess_report(report, site.config.scoring.to_rules())
     layout_where = report.locate("模板") if report.layout else report.locate("类型")
@@ -116,7 +122,15 @@ def build_report(site: SiteContext, bundle: Bundle) -> ReportPage:
         f"{bundle.key}/index.html": html.encode("utf-8"),
         f"{bundle.key}/data.json": dump_json(data),
     }
-    return ReportPage(bundle.key, bundle.year, bundle.slug, view, findings, files)
+    return ReportPage(bundle.key, bundle.year, index_entry(bundle, view), findings), files
+
+
+def index_entry(bundle: Bundle, view: dict[str, Any]) -> dict[str, Any]:
+    """What the home page lists for a report, as plain strings."""
+    entry = {k: (str(view[k]) if view.get(k) is not None else None)
+             for k in ("标题", "单位", "类型", "日期", "总分", "评价等次", "摘要")}
+    return {**entry, "年度": bundle.year, "项目数": len(view["自评表"]),
+            "url": f"{bundle.key}/index.html", "data": f"{bundle.key}/data.json"}
 
 
 def render_sections(site: SiteContext, bundle: Bundle, view: dict[str, Any],
@@ -137,7 +151,8 @@ def render_sections(site: SiteContext, bundle: Bundle, view: dict[str, Any],
 
 
 def dump_json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, default=_json_default) + "\n").encode("utf-8")
+    """Compact JSON (the C encoder; indenting would force the slow pure-Python one)."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_json_default) + "\n").encode("utf-8")
 
 
 def _json_default(value: Any) -> Any:
@@ -151,10 +166,7 @@ def _json_default(value: Any) -> Any:
 
 def render_index(site: SiteContext, pages: list[ReportPage]) -> bytes:
     """The home page: every report, newest year first, then by unit, type and title."""
-    ordered = sorted(pages, key=lambda p: (-p.year, p.view["单位"], p.view["类型"], p.view["标题"]))
-    entries = [{"url": f"{p.key}/index.html", "data": f"{p.key}/data.json", "年度": p.year, **{
-        k: p.view.get(k) for k in ("标题", "单位", "类型", "日期", "总分", "评价等次", "摘要")},
-        "项目数": len(p.view["自评表"])} for p in ordered]
+    entries = sorted((p.entry for p in pages), key=lambda e: (-e["年度"], e["单位"], e["类型"], e["标题"]))
     years = sorted({p.year for p in pages}, reverse=True)
     template = find_template(site.env, "index.html", Location(None), site.search_path)
     try:
@@ -164,39 +176,78 @@ def render_index(site: SiteContext, pages: list[ReportPage]) -> bytes:
     return html.encode("utf-8")
 
 
-def collect_bundles(content: Path) -> tuple[list[Bundle], list[SourceError]]:
-    bundles, errors = [], []
-    for folder in find_bundles(content):
-        try:
-            bundles.append(read_bundle(folder))
-        except SourceError as exc:
-            errors.append(exc)
-    return bundles, errors
+# Below this many reports a worker pool costs more to start than it saves.
+PARALLEL_THRESHOLD = 16
+_WORKER_SITE: SiteContext | None = None  # one per worker process: templates compiled once
 
 
-def build_site(project: Path, out_dir: Path | None = None,
+def _start_worker(project: Path) -> None:
+    global _WORKER_SITE
+    _WORKER_SITE = open_site(project)
+
+
+def build_and_write(site: SiteContext, folder: Path, staging: Path) -> ReportPage | list[SourceError]:
+    """Read, build and write one bundle; input errors are returned, not raised, to be reported together."""
+    try:
+        page, files = build_report(site, read_bundle(folder))
+    except ErrorGroup as group:
+        return group.errors
+    except SourceError as exc:
+        return [exc]
+    write_files(staging, files)
+    return page
+
+
+def _build_in_worker(folder: Path, staging: Path) -> ReportPage | list[SourceError]:
+    assert _WORKER_SITE is not None
+    return build_and_write(_WORKER_SITE, folder, staging)
+
+
+def build_all(site: SiteContext, folders: list[Path], staging: Path, jobs: int,
+              progress: Callable[[str], None] | None) -> list[ReportPage | list[SourceError]]:
+    """Build every bundle, in worker processes when there are enough of them."""
+    if jobs <= 1 or len(folders) < PARALLEL_THRESHOLD:
+        results = []
+        for folder in folders:
+            results.append(build_and_write(site, folder, staging))
+            if progress:
+                progress(folder.name)
+        return results
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                             initargs=(site.project,)) as pool:
+        results = []
+        for folder, result in zip(folders, pool.map(_build_in_worker, folders, [staging] * len(folders),
+                                                    chunksize=8)):
+            results.append(result)
+            if progress:
+                progress(folder.name)
+        return results
+
+
+def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = None,
                progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Build every report and the index, then swap the new site into place."""
+    """Build every report and the index into a staging folder, then swap it into place."""
     started = time.perf_counter()
     site = open_site(project)
     out_dir = (out_dir or site.project / "site").resolve()
-    bundles, errors = collect_bundles(site.project / CONTENT_DIR)
-    pages = []
-    for bundle in bundles:
-        try:
-            pages.append(build_report(site, bundle))
-        except ErrorGroup as group:
-            errors.extend(group.errors)
-        except SourceError as exc:
-            errors.append(exc)
-        if progress:
-            progress(bundle.key)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
-    files = {name: data for page in pages for name, data in page.files.items()}
-    files["index.html"] = render_index(site, pages)
-    write_site(out_dir, files, site.search_path)
+    folders = find_bundles(site.project / CONTENT_DIR)
+    with staged_output(out_dir) as staging:
+        results = build_all(site, folders, staging, jobs or os.cpu_count() or 1, progress)
+        errors = [e for r in results if isinstance(r, list) for e in r]
+        if errors:
+            raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+        pages = [r for r in results if isinstance(r, ReportPage)]
+        write_files(staging, {"index.html": render_index(site, pages)})
+        copy_assets(site.search_path, staging)
     return BuildResult(out_dir, pages, time.perf_counter() - started)
+
+
+def write_files(root: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def copy_assets(search_path: list[Path], staging: Path) -> None:
@@ -207,18 +258,16 @@ def copy_assets(search_path: list[Path], staging: Path) -> None:
             shutil.copytree(assets, staging / "assets", dirs_exist_ok=True)
 
 
-def write_site(out_dir: Path, files: dict[str, bytes], search_path: list[Path]) -> None:
-    """Write into a staging folder beside out_dir, then swap it in; on failure nothing changes."""
+@contextlib.contextmanager
+def staged_output(out_dir: Path) -> Iterator[Path]:
+    """Yield a staging folder beside out_dir and swap it in on success; on any failure nothing changes."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
     old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
     try:
-        for name, data in sorted(files.items()):
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        copy_assets(search_path, staging)
+        yield staging
         if out_dir.exists():
             out_dir.rename(old)
         staging.rename(out_dir)
@@ -230,4 +279,3 @@ def write_site(out_dir: Path, files: dict[str, bytes], search_path: list[Path]) 
     shutil.rmtree(old, ignore_errors=True)
 
 
-__all__ = ["build_site", "BuildResult", "JixiaoError"]

@@ -31,16 +31,18 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="输出目录（默认 PROJECT/site）。")
 @click.option("--no-pdf", is_flag=True, help="只生成 HTML，不生成 PDF。")
-def build(project: Path, out_dir: Path | None, no_pdf: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="并行进程数（默认: CPU 核数）。")
+def build(project: Path, out_dir: Path | None, no_pdf: bool, jobs: int | None) -> None:
     """构建站点: content/ → site/（每份报告一个网页和 data.json）。"""
     try:
-        result = build_site(project, out_dir)
+        result = build_site(project, out_dir, jobs=jobs)
     except JixiaoError as exc:
         report_failure(exc, project)
         return
     root = project.resolve()
     for finding in result.findings:
-        click.echo(finding.format(root), err=True)
+        if finding.level != "note":
+            click.echo(finding.format(root), err=True)
     counts = {level: sum(1 for f in result.findings if f.level == level) for level in ("warning", "note")}
     click.echo(f"已构建 {len(result.pages)} 份报告 → {result.out_dir} "
                f"（{result.seconds:.2f} 秒；警告 {counts['warning']}，说明 {counts['note']}）")

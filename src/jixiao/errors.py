@@ -53,6 +53,9 @@ class SourceError(JixiaoError):
         self.key = key
         self.hint = hint
 
+    def __reduce__(self):  # keep all fields when sent back from a worker process
+        return (type(self), (self.location, self.message, self.key, self.hint))
+
     def format(self, root: Path | None = None) -> str:
         head = f"{self.location.describe(root)}: error: "
         if self.key:
@@ -75,6 +78,9 @@ class ErrorGroup(JixiaoError):
     def __init__(self, errors: list[SourceError]):
         super().__init__(f"{len(errors)} errors")
         self.errors = errors
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
 
     def format(self, root: Path | None = None) -> str:
         return "\n".join(e.format(root) for e in self.errors)

@@ -6,7 +6,6 @@ sections (`01-概况.md`); the folder name is the slug, sections are ordered by 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,14 +33,13 @@ class Section:
 
 @dataclass
 class Bundle:
-    """Everything a report is built from, plus a hash of those inputs for caching."""
+    """Everything a report is built from."""
 
     path: Path
     year: int
     slug: str
     data: SourceMap
     sections: list[Section]
-    digest: str
 
     @property
     def key(self) -> str:
@@ -85,14 +83,4 @@ def read_bundle(folder: Path) -> Bundle:
                           hint="只用小写字母、数字和连字符，例如 luzhou-xiangmu-zipingbiao。")
     data = read_yaml(report_path)
     sections = [read_section(p) for p in sorted(folder.glob("*.md"))]
-    return Bundle(folder, int(year_text), slug, data, sections, hash_inputs(folder))
-
-
-def hash_inputs(folder: Path) -> str:
-    """Content hash of every file of the bundle (names and bytes), for caching builds."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return Bundle(folder, int(year_text), slug, data, sections)

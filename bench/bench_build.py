@@ -1,0 +1,71 @@
+"""Benchmark: build a synthetic site of N reports and report time and peak memory.
+
+    python bench/bench_build.py [--reports 1000] [--keep]
+
+The synthetic site is made of copies of the repository's re-authored seed reports
+(六安: 2 forms, 泸州: 7 forms), spread over years and units, in bench/out/ (not committed).
+Each build runs in a fresh process, so its peak RSS is the build's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "bench" / "out"
+TEMPLATES = ["2023/liuan-zipingbiao", "2023/luzhou-xiangmu-zipingbiao"]
+
+
+def make_site(root: Path, reports: int) -> Path:
+    """Write N report bundles (alternating the two seed reports) under root/content/."""
+    if root.exists():
+        shutil.rmtree(root)
+    content = root / "content"
+    content.mkdir(parents=True)
+    shutil.copy(REPO / "content" / "site.yaml", content / "site.yaml")
+    for i in range(reports):
+        source = REPO / "content" / TEMPLATES[i % len(TEMPLATES)]
+        year = 2000 + i % 24
+        bundle = content / str(year) / f"report-{i:05d}"
+        bundle.mkdir(parents=True)
+        text = (source / "report.yaml").read_text(encoding="utf-8")
+        text = text.replace("年度: 2023", f"年度: {year}").replace("单位: ", f"单位: 第{i % 50}中心 ", 1)
+        (bundle / "report.yaml").write_text(text, encoding="utf-8")
+        for md in source.glob("*.md"):
+            shutil.copy(md, bundle / md.name)
+    return root
+
+
+def timed_build(root: Path, *extra: str) -> tuple[float, float]:
+    """Run `jixiao build` in a child process; return (seconds, peak RSS in MiB of that child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "jixiao", "build", str(root), *extra], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--keep", action="store_true", help="keep bench/out/ afterwards")
+    args = parser.parse_args()
+    root = make_site(OUT / f"site-{args.reports}", args.reports)
+    forms = sum(7 if i % 2 else 2 for i in range(args.reports))
+    seconds, peak = timed_build(root, "--no-pdf")
+    print(f"full HTML build: {args.reports} reports ({forms} 自评表): {seconds:.2f} s, "
+          f"{seconds / args.reports * 1000:.1f} ms/report, peak RSS {peak:.0f} MiB")
+    if not args.keep:
+        shutil.rmtree(OUT)
+
+
+if __name__ == "__main__":
+    main()
