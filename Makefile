@@ -20,6 +20,7 @@ test: system venv
 
 bench: system venv
 	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_pdf.py
 
 system:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

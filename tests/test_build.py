@@ -54,7 +54,7 @@ def test_build_is_deterministic(project, cli, tmp_path):
 def test_project_layout_overrides_theme_file_by_file(project, cli):
     (project / "layouts/tables").mkdir(parents=True)
     (project / "layouts/tables/budget.html").write_text("<p class='mine'>{{ form.执行率 }}</p>", encoding="utf-8")
-    assert cli("build", project).exit_code == 0
+    assert cli("build", project, "--no-pdf").exit_code == 0
     page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
     assert "<p class='mine'>75.00%</p>" in page
     assert "项目支出绩效自评表" in page  # the rest still comes from the theme
@@ -79,6 +79,14 @@ BROKEN = [
     ("report.yaml", "年度: 2024", "年度: 2023", "与所在文件夹 2024/ 不一致", "report.yaml:4"),
     ("report.yaml", "分值: 30}", "分值: 30, 分直: 1}", "未知的键「分直」", "report.yaml:24:"),
     ("01-概况.md", "::表格[预算执行情况]", "::表格[不存在的表]", "未知的表格「不存在的表」", "01-概况.md:5"),
+    ("01-概况.md", "::表格[预算执行情况]", "![密码](/etc/passwd)", "图片「/etc/passwd」指向报告文件夹之外，已拒绝",
+     "01-概况.md:5"),
+    ("01-概况.md", "::表格[预算执行情况]", "![密码](../../../../../../etc/passwd)", "指向报告文件夹之外",
+     "01-概况.md:5"),
+    ("01-概况.md", "::表格[预算执行情况]", "[密码](file:///etc/passwd)", "链接「file:///etc/passwd」指向项目之外",
+     "01-概况.md:5"),
+    ("01-概况.md", "::表格[预算执行情况]", "![远程](https://example.com/a.png)", "指向项目之外", "01-概况.md:5"),
+    ("01-概况.md", "::表格[预算执行情况]", "![图](没有.png)", "图片「没有.png」不存在", "01-概况.md:5"),
 ]
 
 
@@ -95,7 +103,7 @@ def test_bad_input_fails_cleanly(project, name, old, new, message, where):
 
 
 def test_failed_build_leaves_previous_site_untouched(project, cli):
-    assert cli("build", project).exit_code == 0
+    assert cli("build", project, "--no-pdf").exit_code == 0
     before = tree_digest(project / "site")
     break_file(project, "report.yaml", "全年执行数: 150", "全年执行数: abc")
     result = run_jixiao("build", project)
@@ -131,3 +139,11 @@ def test_parallel_build_matches_sequential(project, tmp_path):
     two = build_site(project, tmp_path / "two", jobs=2)
     assert len(one.pages) == len(two.pages) == PARALLEL_THRESHOLD + 1
     assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_bundle_images_are_published_beside_the_page(project, cli):
+    (project / "content/2024/demo/图1.png").write_bytes(b"\x89PNG fake")
+    break_file(project, "01-概况.md", "::表格[预算执行情况]", "![图1](图1.png)")
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    assert (project / "site/2024/demo/图1.png").read_bytes() == b"\x89PNG fake"
+    assert 'src="%E5%9B%BE1.png"' in (project / "site/2024/demo/index.html").read_text(encoding="utf-8")

@@ -21,6 +21,9 @@ class FakeResolver:
             raise SourceError(Location(Path("s.md"), line), f"unknown {expression}")
         return self.values[expression]
 
+    def check_url(self, url, is_image, line):
+        self.calls.append(("url", url, is_image, line))
+
     def directive(self, name, label, attrs, line):
         self.calls.append((name, label, attrs, line))
         return f"<table data-label='{label}'></table>"
@@ -77,3 +80,9 @@ def test_leading_h1_is_the_section_title_and_headings_shift():
 def test_raw_html_is_escaped():
     result, _ = render("<script>alert(1)</script>\n")
     assert "<script>" not in result.html
+
+
+def test_links_and_images_are_checked_with_their_lines():
+    _, resolver = render("见[附件](a.pdf)\n\n![图](b.png)\n")
+    assert ("url", "a.pdf", False, 1) in resolver.calls
+    assert ("url", "b.png", True, 3) in resolver.calls

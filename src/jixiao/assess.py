@@ -72,6 +72,9 @@ def assess_report(report: Report, rules: Rules) -> tuple[dict[str, Any], list[Fi
         "类型": report.kind, "标题": report.title, "单位": report.unit, "年度": report.year,
         "日期": report.date.isoformat() if report.date else None, "摘要": report.summary,
         "自评表": forms,
+        "落款": {"单位": report.signature.unit,
+                 "日期": report.signature.date.isoformat() if report.signature.date else None}
+        if report.signature else None,
     }
     if len(forms) == 1:
         view.update({k: forms[0][k] for k in ("总分", "评价等次", "执行率")})

@@ -35,7 +35,7 @@ def main() -> None:
 def build(project: Path, out_dir: Path | None, no_pdf: bool, jobs: int | None) -> None:
     """构建站点: content/ → site/（每份报告一个网页和 data.json）。"""
     try:
-        result = build_site(project, out_dir, jobs=jobs)
+        result = build_site(project, out_dir, jobs=jobs, with_pdf=not no_pdf)
     except JixiaoError as exc:
         report_failure(exc, project)
         return

@@ -38,12 +38,30 @@ class ScoringConfig(Located):
         return Rules(self.budget_points, self.indicator_points, self.places, grades, words)
 
 
+class PdfConfig(Located):
+    """PDF settings: body size (三号 = 16pt by default) and an optional PDF variant for archiving."""
+
+    body_size: str = Field("16pt", alias="正文字号", pattern=r"^\d+(\.\d+)?(pt|px|mm)$")
+    variant: str | None = Field(None, alias="pdf_variant")
+
+    @field_validator("variant")
+    @classmethod
+    def _known_variant(cls, value: str | None) -> str | None:
+        from weasyprint.pdf import VARIANTS  # imported here: WeasyPrint is slow to import
+
+        known = list(VARIANTS)
+        if value is not None and value not in known:
+            raise ValueError(f"pdf_variant「{value}」无效，可用: {', '.join(known)}")
+        return value
+
+
 class SiteConfig(Located):
     title: str = Field(alias="站点名称")
     base_url: str = Field("/", alias="base_url")
     theme: str = Field("gongwen", alias="主题")
     default_unit: str = Field("万元", alias="默认单位")
     scoring: ScoringConfig = Field(default_factory=ScoringConfig, alias="评分规则")
+    pdf: PdfConfig = Field(default_factory=PdfConfig, alias="PDF")
 
     @field_validator("base_url")
     @classmethod

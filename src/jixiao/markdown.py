@@ -35,6 +35,8 @@ class Resolver(Protocol):
 
     def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str: ...
 
+    def check_url(self, url: str, is_image: bool, line: int) -> None: ...
+
 
 @dataclass
 class Heading:
@@ -92,6 +94,22 @@ def _place_lines(state: StateCore) -> None:
                 child.meta["line"] = block.map[0] + child.meta["offset"]
 
 
+def _check_urls(state: StateCore) -> None:
+    """Every link and image target is shown to the resolver, which refuses what points outside."""
+    resolver = state.env.get("resolver")
+    if resolver is None:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        line = state.env["first_line"] + (block.map[0] if block.map else 0)
+        for child in block.children:
+            if child.type == "link_open":
+                resolver.check_url(str(child.attrGet("href") or ""), False, line)
+            elif child.type == "image":
+                resolver.check_url(str(child.attrGet("src") or ""), True, line)
+
+
 def _render_expression(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
     token = tokens[idx]
     value = env["resolver"].evaluate(token.content, env["first_line"] + token.meta.get("line", 0))
@@ -108,9 +126,13 @@ def create_parser() -> MarkdownIt:
     """One parser per process: CommonMark + GFM tables + strikethrough, raw HTML off (escaped)."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    # Let every link through to the resolver's check, which refuses file:, javascript: … with a message
+    # (markdown-it would silently drop them, leaving the author wondering where the link went).
+    md.validateLink = lambda url: True
     md.inline.ruler.before("text", "jx_expr", _expression_rule)
     md.block.ruler.before("table", "jx_directive", _directive_rule, {"alt": ["paragraph"]})
     md.core.ruler.after("inline", "jx_lines", _place_lines)
+    md.core.ruler.after("jx_lines", "jx_urls", _check_urls)
     md.add_render_rule("jx_expr", _render_expression)
     md.add_render_rule("jx_directive", _render_directive)
     return md

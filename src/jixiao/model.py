@@ -132,6 +132,13 @@ class Form(Located):
     note: str | None = Field(None, alias="说明")
 
 
+class Signature(Located):
+    """落款: the issuing unit and date printed at the end of a report."""
+
+    unit: str = Field(alias="单位")
+    date: dt.date | None = Field(None, alias="日期")
+
+
 class Report(Located):
     """report.yaml of a bundle."""
 
@@ -142,6 +149,7 @@ class Report(Located):
     date: dt.date | None = Field(None, alias="日期")
     layout: str | None = Field(None, alias="模板")
     summary: str | None = Field(None, alias="摘要")
+    signature: Signature | None = Field(None, alias="落款")
     forms: list[Form] = Field(alias="自评表", min_length=1)
 
     @field_validator("year")

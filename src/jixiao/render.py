@@ -7,9 +7,11 @@ the package, then the built-in `gongwen` theme it falls back to.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -49,7 +51,14 @@ def create_environment(search_path: list[Path]) -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters["nl2br"] = lambda text: Markup("<br>").join(str(text or "").splitlines())
+    env.filters["cn_date"] = format_cn_date
     return env
+
+
+def format_cn_date(value: Any) -> str:
+    """2021-06-21 → 2021年6月21日, as dates are written in official documents."""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def find_template(env: jinja2.Environment, name: str, location: Location, search_path: list[Path]) -> jinja2.Template:
@@ -89,12 +98,38 @@ _SANDBOX = SandboxedEnvironment(undefined=jinja2.StrictUndefined)
 class PageResolver:
     """Resolves `{{ }}` and `::表格[…]` of one report's sections against its view."""
 
-    def __init__(self, env: jinja2.Environment, view: dict[str, Any], path: Path, context: dict[str, Any]):
+    def __init__(self, env: jinja2.Environment, view: dict[str, Any], path: Path, context: dict[str, Any],
+                 project: Path):
         self.env = env
         self.view = view
         self.path = path
         self.context = context
+        self.project = project.resolve()
         self.placed: set[str] = set()
+
+    def check_url(self, url: str, is_image: bool, line: int) -> None:
+        """Images must be files of the report's own folder; links may not point at local files outside it.
+
+        Nothing is read from outside the project or from the network while building, and the
+        published site makes no request elsewhere.
+        """
+        where = Location(self.path, line)
+        url = unquote(url)
+        parsed = urlparse(url)
+        if parsed.scheme in ("http", "https", "mailto") and not is_image:
+            return
+        if parsed.scheme or parsed.netloc:
+            raise SourceError(where, f"{'图片' if is_image else '链接'}「{url}」指向项目之外，已拒绝",
+                              hint="把图片或附件放进报告文件夹，用相对路径引用，例如 ![图](图1.png)。")
+        if not parsed.path:
+            return  # a fragment (#…) within the page
+        bundle = self.path.parent.resolve()
+        target = (bundle / parsed.path).resolve() if not parsed.path.startswith("/") else Path(parsed.path)
+        if not target.is_relative_to(self.project) or (is_image and not target.is_relative_to(bundle)):
+            raise SourceError(where, f"{'图片' if is_image else '链接'}「{url}」指向报告文件夹之外，已拒绝",
+                              hint="图片只能引用报告文件夹中的文件，例如 ![图](图1.png)。")
+        if is_image and not target.is_file():
+            raise SourceError(where, f"图片「{url}」不存在", hint=f"在 {bundle} 中放入该文件，或改正文件名。")
 
     def evaluate(self, expression: str, line: int) -> Any:
         where = Location(self.path, line)

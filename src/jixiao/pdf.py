@@ -1,0 +1,100 @@
+"""PDF of a report with WeasyPrint, from the same layouts as the HTML page.
+
+Safety: the URL fetcher reads only `file:` URLs inside the project and the theme
+folders, and `data:` URLs; anything else (the network, /etc/…) is refused and
+reported. Determinism: dates come from the report (or SOURCE_DATE_EPOCH) and the
+PDF identifier is derived from the content, so building twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import unquote, urlparse
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+LOGGER = logging.getLogger("weasyprint")
+_MISSING_GLYPH_RE = re.compile(r'unsupported by fonts: "(.)" \(U\+([0-9A-F]+)\)')
+
+
+class ProjectFetcher(weasyprint.URLFetcher):
+    """Fetch only files under the allowed roots (project, theme) and data: URLs; record refusals."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols=["file", "data"], allow_redirects=False)
+        self.roots = [r.resolve() for r in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict | None = None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parsed = urlparse(url)
+        if parsed.scheme == "file" and self.allows(Path(unquote(parsed.path))):
+            return super().fetch(url, headers)
+        self.refused.append(url)
+        raise ValueError(f"refused: {url}")
+
+    def allows(self, path: Path) -> bool:
+        resolved = path.resolve()
+        return any(resolved.is_relative_to(root) for root in self.roots)
+
+
+class _Collector(logging.Handler):
+    """Collects WeasyPrint's warnings during one render (missing glyphs, failed resources)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def collect_warnings() -> Iterator[_Collector]:
+    collector = _Collector()
+    LOGGER.addHandler(collector)
+    previous = LOGGER.propagate
+    LOGGER.propagate = False  # keep WeasyPrint's own log lines off the user's terminal
+    try:
+        yield collector
+    finally:
+        LOGGER.removeHandler(collector)
+        LOGGER.propagate = previous
+
+
+class PdfResult:
+    def __init__(self, data: bytes, pages: int, refused: list[str], missing_glyphs: list[str]):
+        self.data = data
+        self.pages = pages
+        self.refused = refused
+        self.missing_glyphs = missing_glyphs
+
+
+class PdfRenderer:
+    """One per process: the font configuration is shared by every PDF that process renders."""
+
+    def __init__(self, roots: list[Path], stylesheets: list[Path], extra_css: str, variant: str | None):
+        self.roots = roots
+        self.fonts = FontConfiguration()
+        self.variant = variant
+        fetcher = ProjectFetcher(roots)
+        self.stylesheets = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=self.fonts)
+                            for p in stylesheets]
+        if extra_css:
+            self.stylesheets.append(weasyprint.CSS(string=extra_css, font_config=self.fonts))
+
+    def render(self, html: str, base_dir: Path) -> PdfResult:
+        """Lay out and write one PDF; resources resolve against `base_dir` (the report bundle)."""
+        fetcher = ProjectFetcher(self.roots)
+        with collect_warnings() as log:
+            document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
+            rendered = document.render(stylesheets=self.stylesheets, font_config=self.fonts)
+            data = rendered.write_pdf(pdf_variant=self.variant)
+        missing = sorted({m.group(1) for text in log.messages for m in [_MISSING_GLYPH_RE.search(text)] if m})
+        return PdfResult(data, len(rendered.pages), fetcher.refused, missing)

@@ -1,0 +1,154 @@
+"""Stage: PDF output, checked with pypdf and poppler's tools (not by eye). Marked slow."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import REPO, run_jixiao
+from jixiao.pdf import ProjectFetcher
+
+pytestmark = pytest.mark.slow
+
+LIUAN = "2023/liuan-zipingbiao/liuan-zipingbiao.pdf"
+LUZHOU = "2023/luzhou-xiangmu-zipingbiao/luzhou-xiangmu-zipingbiao.pdf"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pdfsite") / "site"
+    result = run_jixiao("build", REPO, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def text_of(pdf: Path, page: int | None = None, layout: bool = True) -> str:
+    args = ["pdftotext"] + (["-layout"] if layout else []) + (["-f", str(page), "-l", str(page)] if page else [])
+    args += [str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def test_pages_are_a4(site):
+    for name in (LIUAN, LUZHOU):
+        for page in PdfReader(site / name).pages:
+            assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+
+
+def test_fonts_are_embedded_subsets_of_simplified_chinese_faces(site):
+    for name in (LIUAN, LUZHOU):
+        lines = subprocess.run(["pdffonts", str(site / name)], capture_output=True, text=True,
+                               check=True).stdout.splitlines()[2:]
+        assert lines
+        for line in lines:
+            fields = line.split()
+            emb, sub = fields[-5], fields[-4]
+            assert (emb, sub) == ("yes", "yes"), line
+            assert re.match(r"^[A-Z]{6}\+", fields[0]), line  # subset prefix
+            assert "CJK-JP" not in fields[0] and "CJK-SC" in fields[0] or "CJK" not in fields[0], line
+
+
+def test_computed_figures_and_chinese_text_are_in_the_pdf(site):
+    liuan = text_of(site / LIUAN)
+    for figure in ("92.55", "92.56", "1.08", "2.14", "1.33", "0.91", "0.57", "100.00%"):
+        assert figure in liuan
+    assert "公积金中心运转维护经费" in liuan and "偏差原因分析及" in liuan
+    luzhou = text_of(site / LUZHOU)
+    for figure in ("99.48", "99.66", "97.94", "96.92", "98.26", "89.18%", "8.92", "原表 8.91"):
+        assert figure in luzhou
+    assert "泸州市住房公积金管理中心" in luzhou
+    assert "\ufffd" not in liuan + luzhou  # no replacement characters
+
+
+def test_toc_page_numbers_match_where_sections_start(site):
+    pdf = site / LUZHOU
+    toc = text_of(pdf, 2)
+    entries = re.findall(r"^\s*(\S.*?)\s*[·.]+\s*(\d+)\s*$", toc, re.M)
+    assert len(entries) >= 9  # 2 sections + 7 附表
+    for title, page in entries:
+        assert title.split()[0] in text_of(pdf, int(page)), (title, page)
+
+
+def test_page_numbers_are_dashed_at_the_foot(site):
+    assert re.search(r"—\s*3\s*—", text_of(site / LUZHOU, 3))
+    assert not re.search(r"—\s*1\s*—", text_of(site / LUZHOU, 1))  # the cover has none
+
+
+def test_indicator_header_repeats_on_continuation_pages(site):
+    pdf = site / LUZHOU
+    pages = len(PdfReader(pdf).pages)
+    # the header's first row is a cell holding just 绩效指标 (prose never has that line alone)
+    with_header = [n for n in range(1, pages + 1)
+                   if "绩效指标" in (line.strip() for line in text_of(pdf, n, layout=False).splitlines())]
+    # 7 forms, and at least one indicator table runs onto a second page and repeats its header there
+    assert len(with_header) > 7
+
+
+def test_bookmarks_follow_the_headings(site):
+    outline = PdfReader(site / LUZHOU).outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert "概况" in titles and "问题与建议" in titles
+    assert "附表1 住房公积金管理费用" in titles
+
+
+def test_metadata(site):
+    meta = PdfReader(site / LUZHOU).metadata
+    assert meta.title == "泸州市住房公积金管理中心2023年度部门预算项目支出绩效自评表"
+    assert meta.author == "泸州市住房公积金管理中心"
+    assert "项目支出绩效自评表" in meta.get("/Keywords")
+
+
+def test_report_page_links_its_pdf(site):
+    page = (site / "2023/luzhou-xiangmu-zipingbiao/index.html").read_text(encoding="utf-8")
+    assert 'href="luzhou-xiangmu-zipingbiao.pdf"' in page
+
+
+def test_pdf_is_small(site):
+    assert (site / LUZHOU).stat().st_size < 1_000_000
+
+
+def test_pdf_build_is_deterministic(project, tmp_path):
+    for name in ("a", "b"):
+        assert run_jixiao("build", project, "--out", tmp_path / name).returncode == 0
+    assert (tmp_path / "a/2024/demo/demo.pdf").read_bytes() == (tmp_path / "b/2024/demo/demo.pdf").read_bytes()
+    # the date comes from the report's 日期 (2025-03-31), not from the clock
+    assert PdfReader(tmp_path / "a/2024/demo/demo.pdf").metadata.get("/CreationDate").startswith("D:20250331")
+
+
+def test_fetcher_refuses_everything_outside_the_project(tmp_path):
+    fetcher = ProjectFetcher([tmp_path])
+    (tmp_path / "ok.css").write_text("p{}", encoding="utf-8")
+    assert fetcher.fetch((tmp_path / "ok.css").as_uri()).read() == b"p{}"
+    for url in ("file:///etc/passwd", "http://example.com/a.png", (tmp_path / ".." / "x.css").as_uri()):
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 3
+
+
+def test_css_url_outside_the_project_fails_the_build(project):
+    layouts = project / "layouts/assets"
+    layouts.mkdir(parents=True)
+    (layouts / "fonts.css").write_text('@font-face { font-family: X; src: url("file:///etc/passwd"); }\n'
+                                       'body { background: url("file:///etc/hostname"); }', encoding="utf-8")
+    result = run_jixiao("build", project)
+    assert result.returncode == 1
+    assert "file:///etc/hostname" in result.stderr and "已拒绝读取" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_glyph_is_reported(project):
+    path = project / "content/2024/demo/01-概况.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n古文字 𓀀\n", encoding="utf-8")
+    result = run_jixiao("build", project)
+    assert result.returncode == 0
+    assert "missing-glyph" in result.stderr and "U+13000" in result.stderr
+
+
+def test_pdf_variant_for_archiving(project):
+    site_yaml = project / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "PDF:\n  pdf_variant: pdf/a-3u\n", encoding="utf-8")
+    assert run_jixiao("build", project).returncode == 0
+    root = PdfReader(project / "site/2024/demo/demo.pdf").trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+    assert "pdfaid:part" in xmp
