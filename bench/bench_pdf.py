@@ -18,7 +18,8 @@ import time
 from pypdf import PdfReader
 
 from bench_build import OUT, REPO, make_site, timed_build
-from jixiao.build import build_report, open_site
+from jixiao.page import build_report
+from jixiao.site import open_site
 from jixiao.load import find_bundles, read_bundle
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from jixiao.assess import assess_report
-from jixiao.build import open_site, load_report
+from jixiao.page import load_report
+from jixiao.site import open_site
 from jixiao.load import read_bundle
 
 REPO = Path(__file__).parent.parent

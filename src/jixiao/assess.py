@@ -178,9 +178,9 @@ def assess_indicator(run: Assessment, item: Indicator, year: int) -> dict[str, A
     try:
         result = compute.score_indicator(target, actual, item.points, run.rules, year)
     except ScoringError as exc:
-        run.errors.append(SourceError(run.where(item, *actual_keys), f"{exc} [{exc.rule}]",
-                                      key=f"{item.name}.实际完成值",
-                                      hint="改正完成值或其单位，使之与指标值同一量纲（如 万条 对 万条）。"))
+        run.errors.append(SourceError(run.where(item, *actual_keys), str(exc), key=f"{item.name}.实际完成值",
+                                      hint="改正完成值或其单位，使之与指标值同一量纲（如 万条 对 万条）。",
+                                      rule=exc.rule))
         return row
     score = result.score
     if item.score is not None:
@@ -208,9 +208,10 @@ def own_qualitative_score(run: Assessment, item: Indicator, actual: Any, share: 
         run.errors.append(SourceError(where, "自评得分需要写明 理由", key=f"{item.name}.理由"))
     elif not compute.check_qualitative_score(given, share, item.points, run.rules):
         low, high = compute.grade_band(share, run.rules)
-        run.errors.append(SourceError(where, f"得分 {given} 超出「{actual}」的区间 "
-                                             f"{format_number(item.points * low)}–{format_number(item.points * high)}",
-                                      key=f"{item.name}.得分"))
+        message = (f"{item.name}: 自评得分 {given} 超出「{actual}」的区间 "
+                   f"{format_number(item.points * low)}–{format_number(item.points * high)}")
+        run.findings.append(Finding(where, "note" if item.note else "warning", "qualitative-band",
+                                    message + (f"（已说明: {item.note}）" if item.note else "")))
     return given
 
 

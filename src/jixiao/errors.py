@@ -46,21 +46,23 @@ class JixiaoError(Exception):
 class SourceError(JixiaoError):
     """Bad input at a known place: message, optional key path and a hint on what to do."""
 
-    def __init__(self, location: Location, message: str, key: str | None = None, hint: str | None = None):
+    def __init__(self, location: Location, message: str, key: str | None = None, hint: str | None = None,
+                 rule: str = "input"):
         super().__init__(message)
         self.location = location
         self.message = message
         self.key = key
         self.hint = hint
+        self.rule = rule
 
     def __reduce__(self):  # keep all fields when sent back from a worker process
-        return (type(self), (self.location, self.message, self.key, self.hint))
+        return (type(self), (self.location, self.message, self.key, self.hint, self.rule))
 
     def format(self, root: Path | None = None) -> str:
         head = f"{self.location.describe(root)}: error: "
         if self.key:
             head += f"{self.key}: "
-        lines = [head + self.message]
+        lines = [f"{head}{self.message} [{self.rule}]"]
         snippet = read_source_line(self.location)
         if snippet is not None:
             lines.append(f"    {snippet}")

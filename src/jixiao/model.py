@@ -101,6 +101,7 @@ class Goal(Located):
 
     expected: str = Field(alias="预期目标")
     achieved: str = Field(alias="实际完成情况")
+    note: str | None = Field(None, alias="说明")
 
 
 class StatedForm(Located):

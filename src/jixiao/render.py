@@ -136,19 +136,19 @@ class PageResolver:
         try:
             value = _compile(expression)(**self.view)
         except jinja2.TemplateSyntaxError as exc:
-            raise SourceError(where, f"表达式「{expression}」语法错误: {exc.message}") from None
+            raise SourceError(where, rule="expression", message=f"表达式「{expression}」语法错误: {exc.message}") from None
         except (jinja2.UndefinedError, KeyError, IndexError) as exc:
-            raise SourceError(where, f"表达式「{expression}」中有未知的名称或项目: {exc}",
+            raise SourceError(where, rule="expression", message=f"表达式「{expression}」中有未知的名称或项目: {exc}",
                               hint=f"可用的名称: {'、'.join(self.view)}") from None
         except jinja2.exceptions.SecurityError as exc:
-            raise SourceError(where, f"表达式「{expression}」不被允许: {exc}") from None
+            raise SourceError(where, rule="expression", message=f"表达式「{expression}」不被允许: {exc}") from None
         except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-            raise SourceError(where, f"表达式「{expression}」无法计算: {exc}") from None
+            raise SourceError(where, rule="expression", message=f"表达式「{expression}」无法计算: {exc}") from None
         if isinstance(value, jinja2.Undefined):
-            raise SourceError(where, f"表达式「{expression}」中有未知的名称: {value._undefined_name}",
+            raise SourceError(where, rule="expression", message=f"表达式「{expression}」中有未知的名称: {value._undefined_name}",
                               hint=f"可用的名称: {'、'.join(self.view)}")
         if value is None:
-            raise SourceError(where, f"表达式「{expression}」没有值（数据中为空）")
+            raise SourceError(where, rule="expression", message=f"表达式「{expression}」没有值（数据中为空）")
         return value
 
     def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str:

@@ -87,7 +87,8 @@ def validate_model(model: type[M], data: Any, path: Path) -> M:
             message, hint = _describe(error, data, loc)
             if error["type"] == "extra_forbidden":
                 hint = _suggest_key(model, loc) or hint
-            errors.append(SourceError(locate(data, loc), message, key=format_key_path(loc), hint=hint))
+            errors.append(SourceError(locate(data, loc), message, key=format_key_path(loc), hint=hint,
+                                      rule="schema"))
         raise (errors[0] if len(errors) == 1 else ErrorGroup(errors)) from None
 
 

@@ -11,21 +11,28 @@ from decimal import Decimal
 from .compute import round_half_up
 
 
-class Money(Decimal):
+class _Figure(Decimal):
+    """Shared: f-strings and format() print the figure as str() does unless a format is given."""
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else super().__format__(spec)
+
+
+class Money(_Figure):
     """An amount in the report's unit (万元 by default), printed with two decimals."""
 
     def __str__(self) -> str:
         return f"{round_half_up(Decimal(self), 2):f}"
 
 
-class Rate(Decimal):
+class Rate(_Figure):
     """A percentage value (94.84 means 94.84 %), printed with two decimals and %."""
 
     def __str__(self) -> str:
         return f"{round_half_up(Decimal(self), 2):f}%"
 
 
-class Score(Decimal):
+class Score(_Figure):
     """A score: whole numbers print bare (10, 100), others with two decimals (9.48)."""
 
     def __str__(self) -> str:
@@ -38,5 +45,5 @@ class Score(Decimal):
 def plain(value: object) -> object:
     """JSON form of a value: Decimals as exact strings, others unchanged."""
     if isinstance(value, Decimal):
-        return str(value) if isinstance(value, (Money, Rate, Score)) else format(value, "f")
+        return str(value) if isinstance(value, _Figure) else format(value, "f")
     return value

@@ -68,7 +68,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> SourceMap:
             raise SourceError(
                 Location(loader.source_path, *_position(key_node)),
                 f"键「{key}」重复（第一次出现在第 {first[0]} 行）",
-                hint="删除或合并重复的键；YAML 中同一层的键必须唯一。",
+                hint="删除或合并重复的键；YAML 中同一层的键必须唯一。", rule="yaml",
             )
         result[key] = loader.construct_object(value_node, deep=True)
         result.positions[key] = _position(key_node)
@@ -109,7 +109,7 @@ def parse_yaml(text: str, path: Path | None) -> Any:
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             problem = "YAML 不允许用制表符（Tab）缩进，请改用空格"
         raise SourceError(Location(path, line, col), f"YAML 语法错误: {problem}",
-                          hint="检查缩进（只用空格）、冒号后的空格和引号是否成对。") from None
+                          hint="检查缩进（只用空格）、冒号后的空格和引号是否成对。", rule="yaml") from None
     except yaml.YAMLError as exc:
         raise SourceError(Location(path), f"YAML 无法读取: {exc}") from None
     finally:

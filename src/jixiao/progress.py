@@ -1,0 +1,50 @@
+"""Progress on long builds: a rich progress bar on a terminal, a few plain lines elsewhere (CI logs)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import Callable, Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+# Below this many reports a progress display is noise.
+MIN_REPORTS = 5
+
+
+@contextlib.contextmanager
+def progress_display(label: str) -> Iterator[Callable[[str, int, int], None]]:
+    """Yield a callback(name, done, total) that shows progress on stderr."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield _plain_progress(label)
+        return
+    with Progress(TextColumn(f"{label} [progress.description]{{task.description}}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = None
+
+        def update(name: str, done: int, total: int) -> None:
+            nonlocal task
+            if total < MIN_REPORTS:
+                return
+            if task is None:
+                task = bar.add_task(name, total=total)
+            bar.update(task, completed=done, description=name)
+
+        yield update
+
+
+def _plain_progress(label: str) -> Callable[[str, int, int], None]:
+    """About twenty lines per build, at every 5 %, so CI logs show progress without a flood."""
+    shown = set()
+
+    def update(name: str, done: int, total: int) -> None:
+        if total < MIN_REPORTS:
+            return
+        step = done * 20 // total
+        if step not in shown:
+            shown.add(step)
+            print(f"{label}: {done}/{total} {name}", file=sys.stderr, flush=True)
+
+    return update
