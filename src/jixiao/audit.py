@@ -84,7 +84,10 @@ def check_parts(model: Form, form: dict[str, Any]) -> list[Finding]:
     if all(p[c] is None for p in funds["其中"] for c in columns):
         names = "、".join(p["名称"] for p in funds["其中"])
         gaps = [f"其中各项（{names}）均未填写，与年度资金总额 {funds['年度资金总额']['全年预算数']} 不符"]
-    return [finding(model.funds.locate("其中"), model.funds.note, "parts-sum",
+    empty = [part for part in model.funds.parts
+             if any(getattr(part, f) is None for f in ("initial", "budget", "executed"))]
+    where = empty[0].locate() if empty else model.funds.locate("其中")
+    return [finding(where, model.funds.note, "parts-sum",
                     f"{form['项目名称']} 项目资金: " + "；".join(gaps))]
 
 

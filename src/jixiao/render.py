@@ -30,14 +30,14 @@ TABLES = {
 }
 
 
-def theme_dirs(project: Path, theme: str) -> list[Path]:
+def theme_dirs(project: Path, theme: str, where: Location) -> list[Path]:
     """The template/asset search path, most specific first; unknown themes are errors."""
     candidates = [project / "layouts", project / "themes" / theme, BUILTIN_THEMES / theme]
     if theme != DEFAULT_THEME:
         candidates.append(BUILTIN_THEMES / DEFAULT_THEME)
     found = [p for p in candidates if p.is_dir()]
     if not (project / "themes" / theme).is_dir() and not (BUILTIN_THEMES / theme).is_dir():
-        raise SourceError(Location(project / "content" / "site.yaml"), f"找不到主题「{theme}」",
+        raise SourceError(where, f"找不到主题「{theme}」",
                           key="主题", hint=f"可用: {DEFAULT_THEME}，或把主题放在 {project / 'themes' / theme}。")
     return found
 

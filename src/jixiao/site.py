@@ -59,7 +59,7 @@ def open_site(project: Path, with_pdf: bool = False, pdf_links: bool | None = No
         raise SourceError(Location(content), "找不到 content/ 目录",
                           hint="在项目目录下运行，或用 `jixiao new site DIR` 创建项目。")
     config = load_config(content)
-    search_path = theme_dirs(project, config.theme)
+    search_path = theme_dirs(project, config.theme, config.locate("主题"))
     return SiteContext(project, config, create_environment(search_path), search_path, create_parser(), with_pdf,
                        with_pdf if pdf_links is None else pdf_links)
 

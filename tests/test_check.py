@@ -1,0 +1,153 @@
+"""Stage: the audit (`jixiao check`), `build --strict`, and incremental builds."""
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import REPO
+from jixiao.cli import main
+
+LIUAN = REPO / "content/2023/liuan-zipingbiao/report.yaml"
+LUZHOU = REPO / "content/2023/luzhou-xiangmu-zipingbiao/report.yaml"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The line where `needle` starts (a trailing newline in the needle means: the whole line)."""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if (line == needle[:-1]) if needle.endswith("\n") else (needle in line):
+            return n
+    raise AssertionError(needle)
+
+
+def test_check_lists_each_seed_slip_at_its_line():
+    result = run("check", REPO)
+    assert result.exit_code == 0  # every slip is acknowledged in the data, so only notes
+    lines = result.output.splitlines()
+    expected = [
+        # 六安 表1: 完成值 printed as 115.54 万元 against ≥216 万条
+        (LIUAN, "原表: {得分: 2.14, 实际完成值: 115.54 万元}", "unit-mismatch"),
+        # 六安 表2: 年度资金总额 80.83 with 当年财政拨款 empty
+        (LIUAN, "        - {名称: 当年财政拨款}\n", "parts-sum"),
+        # 六安 表2: the 2023 form's 实际完成情况 opens with "2022 年"
+        (LIUAN, "实际完成情况: 2022 年", "year-mismatch"),
+        # 泸州 信息系统运行维护: 8.91 printed, 89.18 % × 10 = 8.918 → 8.92
+        (LUZHOU, "原表: {执行率: 89.18%, 得分: 8.91}", "stated-differs"),
+        # … and its 总分 96.91 vs 96.92, in the table and in the 评价结论 text
+        (LUZHOU, "原表: {总分: 96.91}", "stated-differs"),
+        (LUZHOU, "评价结论: 该项目自评总分为96.91分", "narrative-number"),
+    ]
+    for path, needle, rule in expected:
+        prefix = f"{path.relative_to(REPO)}:{line_of(path, needle)}:"
+        assert any(l.startswith(prefix) and l.endswith(f"[{rule}]") and ": note: " in l for l in lines), (prefix, rule)
+    assert lines[-1] == "错误 0，警告 0，说明 7"
+    assert lines[:-1] == sorted(lines[:-1], key=lambda l: (l.split(":")[0], int(l.split(":")[1])))
+
+
+def test_unacknowledged_slips_are_warnings_and_fail_strict(tmp_path):
+    import shutil
+    project = tmp_path / "repo"
+    shutil.copytree(REPO / "content", project / "content")
+    report = project / "content/2023/liuan-zipingbiao/report.yaml"
+    report.write_text("\n".join(l for l in report.read_text(encoding="utf-8").splitlines()
+                                if not l.strip().startswith("说明:")) .replace(", 说明: 原表未填写偏差原因。", ""),
+                      encoding="utf-8")
+    result = run("check", project)
+    assert result.exit_code == 0
+    warnings = [l for l in result.output.splitlines() if ": warning: " in l]
+    assert {l.rsplit("[", 1)[1] for l in warnings} == {
+        "unit-mismatch]", "parts-sum]", "year-mismatch]", "deviation-missing]"}
+    assert run("check", project, "--strict").exit_code == 1
+    strict = run("build", project, "--strict", "--no-pdf")
+    assert strict.exit_code == 1 and "--strict" in strict.stderr
+    assert not (project / "site").exists()
+    assert run("build", project, "--no-pdf").exit_code == 0  # without --strict warnings do not fail
+
+
+def test_json_format():
+    result = run("check", REPO, "--format", "json")
+    data = json.loads(result.output)
+    assert data["summary"] == {"error": 0, "warning": 0, "note": 7}
+    assert {"位置", "级别", "规则", "说明"} <= set(data["findings"][0])
+
+
+def append(project: Path, text: str) -> int:
+    path = project / "content/2024/demo/01-概况.md"
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before + "\n" + text + "\n", encoding="utf-8")
+    return before.count("\n") + 2
+
+
+def test_narrative_number_that_contradicts_the_data(project):
+    line = append(project, "示例项目预算执行率为94.85%，总分 79.50 分。")
+    result = run("check", project)
+    found = [l for l in result.output.splitlines() if "[narrative-number]" in l]
+    # the data gives 150 ÷ 200 = 75.00 %, so 94.85 % is wrong; 79.50 is right and not reported
+    assert len(found) == 1 and f"01-概况.md:{line}:" in found[0]
+    assert "{{ 自评表[0].执行率 }}" in found[0] and "75.00%" in found[0]
+
+
+def test_money_without_wan_and_bad_years(project):
+    line = append(project, "全年支出2607.82元，详见20234年报表，预算数 12.50 未列单位。")
+    output = run("check", project).output
+    assert f"01-概况.md:{line}:" in output
+    assert output.count("[money-unit]") == 2
+    assert "「20234年」" in output and "[year-mismatch]" in output
+
+
+def test_acknowledged_in_front_matter(project):
+    path = project / "content/2024/demo/01-概况.md"
+    path.write_text("---\n说明: 原文如此\n---\n" + path.read_text(encoding="utf-8") + "\n全年支出2607.82元。\n",
+                    encoding="utf-8")
+    output = run("check", project).output
+    assert ": note: " in output and "[money-unit]" in output and ": warning: " not in output
+
+
+def test_deviation_and_weights(project):
+    report = project / "content/2024/demo/report.yaml"
+    text = report.read_text(encoding="utf-8").replace(", 偏差原因分析及改进措施: 需求少于预期", "")
+    report.write_text(text.replace("分值: 30, 偏差原因分析及改进措施: 设备涨价", "分值: 25, 偏差原因分析及改进措施: 设备涨价"),
+                      encoding="utf-8")
+    output = run("check", project).output
+    assert "办件量" in output and "[deviation-missing]" in output
+    assert "绩效指标分值合计 85，应为 90 [weights]" in output
+
+
+def test_incremental_build_rebuilds_only_what_changed(project):
+    for i in range(2):
+        copy = project / f"content/2024/other-{i}"
+        copy.mkdir()
+        for f in (project / "content/2024/demo").iterdir():
+            (copy / f.name).write_bytes(f.read_bytes())
+    first = run("build", project, "--no-pdf")
+    assert "重建 3，沿用 0" in first.output
+    second = run("build", project, "--no-pdf")
+    assert "重建 0，沿用 3" in second.output
+    report = project / "content/2024/other-1/report.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("全年执行数: 150", "全年执行数: 160"), encoding="utf-8")
+    third = run("build", project, "--no-pdf")
+    assert "重建 1，沿用 2" in third.output
+    data = json.loads((project / "site/2024/other-1/data.json").read_text(encoding="utf-8"))
+    assert data["报告"]["执行率"] == "80.00%"  # 160 ÷ 200
+    assert (project / "site/2024/demo/index.html").is_file()
+    assert "重建 3，沿用 0" in run("build", project, "--no-pdf", "--clean").output
+    # a change to the theme layer (a project layout) rebuilds everything
+    (project / "layouts").mkdir()
+    (project / "layouts/macros.html").write_text(
+        (REPO / "src/jixiao/themes/gongwen/macros.html").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert "重建 3，沿用 0" in run("build", project, "--no-pdf").output
+
+
+def test_progress_lines_when_not_a_terminal(project):
+    for i in range(6):
+        copy = project / f"content/2024/p-{i}"
+        copy.mkdir()
+        for f in (project / "content/2024/demo").iterdir():
+            (copy / f.name).write_bytes(f.read_bytes())
+    result = run("build", project, "--no-pdf", "-j", "1")
+    progress = [l for l in result.stderr.splitlines() if l.startswith("构建: ")]
+    assert progress and progress[-1].startswith("构建: 7/7")
