@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -13,6 +14,8 @@ from .build import BuildResult, StrictFailure, build_site, check_site
 from .errors import ErrorGroup, JixiaoError, SourceError
 from .findings import Finding
 from .progress import progress_display
+from .scaffold import carry_forward, new_report, new_site
+from .schema import write_schemas
 
 PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
 JOBS = click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="并行进程数（默认: CPU 核数）。")
@@ -97,3 +100,75 @@ def error_finding(error: SourceError) -> Finding:
     """An input error as a check line (the error's key path goes into the message)."""
     message = f"{error.key}: {error.message}" if error.key else error.message
     return Finding(error.location, "error", error.rule, message)
+
+
+@main.command()
+@PROJECT
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="端口（0 = 任选空闲端口）。")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
+def serve(project: Path, port: int, host: str) -> None:
+    """预览: 构建并在本机提供网页，修改内容后自动重建并刷新浏览器。"""
+    from .serve import serve as run_server
+
+    def ready(url: str) -> None:
+        click.echo(f"预览地址: {url}  （Ctrl+C 退出）")
+
+    run_server(project, host, port, lambda message: click.echo(message, err=True), ready)
+
+
+@main.group()
+def new() -> None:
+    """新建项目或报告。"""
+
+
+@new.command("site")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="绩效信息公开", show_default=True, help="站点名称。")
+@click.option("--unit", default="示例中心", show_default=True, help="单位名称（示例报告用）。")
+@click.option("--year", type=int, default=None, help="示例报告的年度（默认: 去年）。")
+def new_site_command(folder: Path, title: str, unit: str, year: int | None) -> None:
+    """在 FOLDER 中创建一个可直接构建的项目（含示例报告和编辑器 schema）。"""
+    year = year or dt.date.today().year - 1
+    try:
+        written = new_site(folder, title, unit, year) + write_schemas(folder / "schema")
+    except JixiaoError as exc:
+        report_failure(exc, folder)
+        return
+    for path in written:
+        click.echo(f"已创建 {path}")
+    click.echo(f"下一步: cd {folder} && jixiao serve")
+
+
+@new.command("report")
+@click.option("--type", "kind", default="项目支出绩效自评表", show_default=True, help="报告类型。")
+@click.option("--year", type=int, required=True, help="年度。")
+@click.option("--unit", default=None, help="单位（--from 时默认沿用原报告）。")
+@click.option("--slug", default=None, help="文件夹名（网址）；默认 zipingbiao 或与 --from 相同。")
+@click.option("--from", "source", default=None, help="沿用某年报告的结构，例如 2023/liuan-zipingbiao。")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="项目目录。")
+def new_report_command(kind: str, year: int, unit: str | None, slug: str | None, source: str | None,
+                       project: Path) -> None:
+    """新建一份报告: 从类型模板，或用 --from 沿用去年的指标与分值（清空完成值和原表数字）。"""
+    try:
+        if source:
+            written = carry_forward(project, source, year, unit, slug)
+        else:
+            if not unit:
+                raise JixiaoError("请用 --unit 指明单位。")
+            written = new_report(project, kind, year, unit, slug or "zipingbiao")
+    except JixiaoError as exc:
+        report_failure(exc, project)
+        return
+    for path in written:
+        click.echo(f"已创建 {path}")
+
+
+@main.command()
+@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("schema"),
+              show_default=True, help="输出目录。")
+def schema(folder: Path) -> None:
+    """写出 report.yaml 和 site.yaml 的 JSON Schema（供编辑器自动补全和校验）。"""
+    for path in write_schemas(folder):
+        click.echo(f"已写出 {path}")

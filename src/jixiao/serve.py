@@ -1,0 +1,158 @@
+"""`jixiao serve`: build, serve on localhost, rebuild what changed, reload the open page.
+
+The site is built (HTML only) into a temporary folder with the incremental cache, so a
+change to one report rebuilds that report. Pages are served with a small script that polls
+`/__jixiao__/state` and reloads when the build number changes. While the last build failed,
+every page shows the error (and the terminal prints it); the server keeps running and
+recovers on the next good build. PDFs are rendered on demand when their link is opened.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urlparse
+
+import watchfiles
+from markupsafe import escape
+
+from .build import build_site
+from .errors import JixiaoError
+from .load import read_bundle
+from .page import build_report
+from .site import CONTENT_DIR, SiteContext, open_site
+
+STATE_PATH = "/__jixiao__/state"
+RELOAD_SCRIPT = """<script>
+(function () {
+  var seen = null;
+  function poll() {
+    fetch("%s").then(function (r) { return r.json(); }).then(function (s) {
+      if (seen === null) { seen = s.build; } else if (s.build !== seen) { location.reload(); }
+    }).catch(function () {}).finally(function () { setTimeout(poll, 700); });
+  }
+  poll();
+})();
+</script>""" % STATE_PATH
+ERROR_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>构建出错</title>
+<style>body{font-family:monospace;margin:2rem;background:#fff4f4;color:#700}pre{white-space:pre-wrap}</style>
+</head><body><h1>构建出错</h1><p>修正后页面会自动刷新。</p><pre>%s</pre>%s</body></html>"""
+
+
+@dataclass
+class ServeState:
+    """What the server shows: the output folder, a build counter, and the last error if any."""
+
+    project: Path
+    out_dir: Path
+    build: int = 0
+    error: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    pdf_site: SiteContext | None = None
+
+    def rebuild(self, log: Callable[[str], None]) -> None:
+        """Build incrementally; on failure keep serving the last good site and remember the error."""
+        try:
+            result = build_site(self.project, self.out_dir, with_pdf=False, pdf_links=True)
+        except JixiaoError as exc:
+            message = exc.format(self.project)
+            with self.lock:
+                self.error, self.build = message, self.build + 1
+            log(message)
+            return
+        with self.lock:
+            self.error, self.build = None, self.build + 1
+        log(f"已构建 {len(result.pages)} 份报告（重建 {result.rebuilt}）{result.seconds:.2f} 秒")
+
+    def render_pdf(self, key: str) -> bytes | None:
+        """A report's PDF, rendered when asked for (one at a time: WeasyPrint is not thread-safe)."""
+        folder = self.project / CONTENT_DIR / key
+        if not (folder / "report.yaml").is_file():
+            return None
+        with self.lock:
+            if self.pdf_site is None:
+                self.pdf_site = open_site(self.project, with_pdf=True)
+            _, files = build_report(self.pdf_site, read_bundle(folder))
+        return next((data for name, data in files.items() if name.endswith(".pdf")), None)
+
+
+def make_handler(state: ServeState) -> type[http.server.SimpleHTTPRequestHandler]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(state.out_dir), **kwargs)
+
+        def log_message(self, format: str, *args) -> None:  # quiet: the terminal shows builds
+            pass
+
+        def do_GET(self) -> None:
+            path = unquote(urlparse(self.path).path)
+            if path == STATE_PATH:
+                with state.lock:
+                    body = json.dumps({"build": state.build, "error": state.error}, ensure_ascii=False)
+                return self.send_bytes(body.encode("utf-8"), "application/json", 200)
+            if path.endswith(".pdf"):
+                return self.send_pdf(path)
+            with state.lock:
+                error = state.error
+            if error is not None and (path.endswith("/") or path.endswith(".html")):
+                page = ERROR_PAGE % (escape(error), RELOAD_SCRIPT)
+                return self.send_bytes(page.encode("utf-8"), "text/html; charset=utf-8", 500)
+            target = state.out_dir / path.lstrip("/")
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix == ".html" and target.is_file():
+                html = target.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>")
+                return self.send_bytes(html.encode("utf-8"), "text/html; charset=utf-8", 200)
+            return super().do_GET()
+
+        def send_pdf(self, path: str) -> None:
+            parts = path.strip("/").split("/")
+            try:
+                data = state.render_pdf("/".join(parts[:2])) if len(parts) == 3 else None
+            except JixiaoError as exc:
+                return self.send_bytes(exc.format(state.project).encode("utf-8"), "text/plain; charset=utf-8", 500)
+            if data is None:
+                return self.send_error(404)
+            self.send_bytes(data, "application/pdf", 200)
+
+        def send_bytes(self, body: bytes, content_type: str, status: int) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def watched_paths(project: Path) -> list[Path]:
+    """content/ (with site.yaml), layouts/ and themes/ of the project, where they exist."""
+    return [p for p in (project / CONTENT_DIR, project / "layouts", project / "themes") if p.is_dir()]
+
+
+def serve(project: Path, host: str, port: int, log: Callable[[str], None],
+          ready: Callable[[str], None]) -> None:
+    """Run until interrupted: build, serve, watch, rebuild."""
+    project = project.resolve()
+    work = Path(tempfile.mkdtemp(prefix="jixiao-serve-"))
+    state = ServeState(project, work / "site")
+    stop = threading.Event()
+    try:
+        state.rebuild(log)
+        server = http.server.ThreadingHTTPServer((host, port), make_handler(state))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        ready(f"http://{host}:{server.server_address[1]}/")
+        for _changes in watchfiles.watch(*watched_paths(project), stop_event=stop, debounce=300, step=50):
+            state.rebuild(log)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        shutil.rmtree(work, ignore_errors=True)

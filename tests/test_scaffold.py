@@ -1,0 +1,81 @@
+"""Stage: `jixiao new` and `jixiao schema` — a new user's first steps."""
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from conftest import REPO
+from jixiao.cli import main
+
+
+def run(*args, cwd=None):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_new_site_then_build_in_an_empty_folder(tmp_path):
+    folder = tmp_path / "empty" / "gjj"
+    result = run("new", "site", folder, "--unit", "示例中心", "--year", "2024")
+    assert result.exit_code == 0, result.output
+    assert (folder / "schema/report.schema.json").is_file()
+    built = run("build", folder, "--no-pdf", "--strict")
+    assert built.exit_code == 0, built.output + built.stderr
+    page = (folder / "site/2024/zipingbiao/index.html").read_text(encoding="utf-8")
+    # the example: 95 ÷ 100 = 95.00 %, 10 × 95 % = 9.5; indicators all met: 90; total 99.50
+    assert "预算执行率 95.00%，自评总分 99.50 分" in page
+    assert run("new", "site", folder).exit_code == 1  # never overwrites a project
+
+
+def test_new_report_from_type_template(project):
+    result = run("new", "report", "--project", project, "--year", "2025", "--unit", "另一中心", "--slug", "x")
+    assert result.exit_code == 0, result.output
+    assert run("build", project, "--no-pdf").exit_code == 0
+    assert (project / "site/2025/x/index.html").is_file()
+
+
+def test_new_report_carries_last_year_forward(project):
+    result = run("new", "report", "--project", project, "--year", "2025", "--from", "2024/demo")
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((project / "content/2025/demo/report.yaml").read_text(encoding="utf-8"))
+    form = data["自评表"][0]
+    assert data["年度"] == 2025 and data["标题"] == "示例中心2025年度项目支出绩效自评" and "日期" not in data
+    rows = [row for group in form["绩效指标"].values() for items in group.values() for row in items]
+    assert [r["指标值"] for r in rows] == ["≥100 件", "≤50 万元", "按季度完成"]   # targets kept
+    assert [r["分值"] for r in rows] == [30, 30, 30]                               # weights kept
+    assert all(r["实际完成值"] == "" and "偏差原因分析及改进措施" not in r for r in rows)  # actuals cleared
+    assert form["项目资金"]["年度资金总额"]["全年执行数"] is None
+    assert (project / "content/2025/demo/01-概况.md").read_text(encoding="utf-8") == "# 概况\n"
+    check = run("check", project)
+    assert check.exit_code == 1 and "完成值为空" in check.output  # the author is told what to fill in
+
+
+def test_schema_accepts_the_repository_content(tmp_path):
+    assert run("schema", "--out", tmp_path).exit_code == 0
+    report_schema = json.loads((tmp_path / "report.schema.json").read_text(encoding="utf-8"))
+    site_schema = json.loads((tmp_path / "site.schema.json").read_text(encoding="utf-8"))
+    for path in sorted((REPO / "content").glob("*/*/report.yaml")):
+        data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+        jsonschema.validate(data, report_schema)
+    jsonschema.validate(yaml.safe_load((REPO / "content/site.yaml").read_text(encoding="utf-8")), site_schema)
+    assert report_schema["properties"]["标题"]["description"] == "报告标题（封面与网页标题）。"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"类型": "项目支出绩效自评表", "标题": "x", "单位": "x", "年度": 2024, "自评表": [],
+                             "未知键": 1}, report_schema)
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_theme_and_scaffold(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+                   check=True, capture_output=True)
+    wheel = next(tmp_path.glob("jixiao-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for needed in ("jixiao/themes/gongwen/report/项目支出绩效自评表.html", "jixiao/themes/gongwen/assets/print.css",
+                   "jixiao/themes/gongwen/tables/form.html", "jixiao/scaffold/site.yaml",
+                   "jixiao/scaffold/report/项目支出绩效自评表.yaml"):
+        assert needed in names, needed
