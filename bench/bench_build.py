@@ -2,6 +2,7 @@
 
     python bench/bench_build.py [--reports 1000] [--keep]
 
+Then it rebuilds with no change, and with one report changed (the incremental cache at work).
 The synthetic site is made of copies of the repository's re-authored seed reports
 (六安: 2 forms, 泸州: 7 forms), spread over years and units, in bench/out/ (not committed).
 Each build runs in a fresh process, so its peak RSS is the build's own.
@@ -31,14 +32,14 @@ def make_site(root: Path, reports: int) -> Path:
     shutil.copy(REPO / "content" / "site.yaml", content / "site.yaml")
     for i in range(reports):
         source = REPO / "content" / TEMPLATES[i % len(TEMPLATES)]
-        year = 2000 + i % 24
+        year = 2016 + i % 8
         bundle = content / str(year) / f"report-{i:05d}"
         bundle.mkdir(parents=True)
         text = (source / "report.yaml").read_text(encoding="utf-8")
-        text = text.replace("年度: 2023", f"年度: {year}").replace("单位: ", f"单位: 第{i % 50}中心 ", 1)
+        text = text.replace("2023", str(year)).replace("单位: ", f"单位: 第{i % 50}中心 ", 1)
         (bundle / "report.yaml").write_text(text, encoding="utf-8")
         for md in source.glob("*.md"):
-            shutil.copy(md, bundle / md.name)
+            (bundle / md.name).write_text(md.read_text(encoding="utf-8").replace("2023", str(year)), encoding="utf-8")
     return root
 
 
@@ -60,9 +61,16 @@ def main() -> None:
     args = parser.parse_args()
     root = make_site(OUT / f"site-{args.reports}", args.reports)
     forms = sum(7 if i % 2 else 2 for i in range(args.reports))
-    seconds, peak = timed_build(root, "--no-pdf")
+    seconds, peak = timed_build(root, "--no-pdf", "--clean")
     print(f"full HTML build: {args.reports} reports ({forms} 自评表): {seconds:.2f} s, "
           f"{seconds / args.reports * 1000:.1f} ms/report, peak RSS {peak:.0f} MiB")
+    seconds, peak = timed_build(root, "--no-pdf")
+    print(f"no-change rebuild: {seconds:.2f} s, peak RSS {peak:.0f} MiB")
+    changed = next((root / "content").glob("*/report-00001/report.yaml"))
+    changed.write_text(changed.read_text(encoding="utf-8").replace("预算执行数: 474.39", "预算执行数: 470.00"),
+                       encoding="utf-8")
+    seconds, peak = timed_build(root, "--no-pdf")
+    print(f"incremental build, one report changed: {seconds:.2f} s, peak RSS {peak:.0f} MiB")
     if not args.keep:
         shutil.rmtree(OUT)
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from .config import SiteConfig, load_config
 from .errors import Location, SourceError
 from .markdown import create_parser
-from .pdf import PdfRenderer
 from .render import create_environment, theme_dirs
+
+if TYPE_CHECKING:  # WeasyPrint takes a second to import; HTML-only builds never load it
+    from .pdf import PdfRenderer
 
 CONTENT_DIR = "content"
 
@@ -34,6 +36,8 @@ class SiteContext:
     def pdf(self) -> PdfRenderer:
         """Created on first use, once per process: WeasyPrint's font setup is the slow part."""
         if self._pdf is None:
+            from .pdf import PdfRenderer
+
             sheets = [p for p in (find_asset(self.search_path, "fonts.css"), find_asset(self.search_path, "print.css"))
                       if p is not None]
             self._pdf = PdfRenderer([self.project, *self.search_path], sheets,
