@@ -5,29 +5,48 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# fonts-noto-cjk: the free CJK faces for HTML and PDF; poppler-utils: pdftotext/pdffonts used by the PDF tests;
-# libpango: WeasyPrint's text layout.
-APT_PACKAGES := fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+# fonts-noto-cjk: the free CJK faces for HTML and PDF; libpango: WeasyPrint's text layout;
+# poppler-utils: pdftotext/pdffonts for the PDF tests; chromium: the browser the site tests drive (Playwright);
+# default-jre-headless + nodejs/npm: the Nu HTML Checker and axe-core, installed from the npm registry.
+APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+TEST_APT_PACKAGES := poppler-utils chromium default-jre-headless nodejs npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test system venv bench clean
+.PHONY: build test system test-system venv bench clean
 
 build: system venv
 	$(BIN)/jixiao build .
 
-test: system venv
+test: system test-system venv node_modules/.installed
 	$(BIN)/pytest
 
 bench: system venv
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_pdf.py
 
-system:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Install only what is missing (dpkg -s), so repeated runs cost nothing. Java and Node may come from
+# elsewhere than Debian (the image may ship them): a working `java`/`npm` on PATH is enough.
+define apt_install
+	@missing=$$(for p in $(1); do \
+	  case $$p in default-jre-headless) command -v java >/dev/null && continue;; nodejs|npm) command -v $$p >/dev/null && continue;; esac; \
+	  dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages: $$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+system:
+	$(call apt_install,$(APT_PACKAGES))
+
+test-system:
+	$(call apt_install,$(TEST_APT_PACKAGES))
+
+# axe-core and the Nu HTML Checker (vnu-jar), pinned in package-lock.json; no install scripts
+# (vnu-jar's would download a Java runtime; the machine's java is used instead).
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 venv: $(STAMP)
 
@@ -38,4 +57,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf site $(VENV) .pytest_cache bench/out
+	rm -rf site $(VENV) .pytest_cache bench/out node_modules .jixiao-cache

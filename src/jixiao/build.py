@@ -23,8 +23,9 @@ from .errors import ErrorGroup, JixiaoError, SourceError
 from .findings import Finding
 from .load import find_bundles, read_bundle
 from .output import copy_assets, staged_output, write_files
-from .page import ReportPage, build_report, render_index
+from .page import ReportPage, build_report
 from .site import CONTENT_DIR, SiteContext, open_site
+from .siteindex import write_site_pages
 
 # Below this many reports a worker pool costs more to start than it saves (any two PDFs are worth it).
 PARALLEL_THRESHOLD = 16
@@ -134,9 +135,9 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
         warnings = [f for p in pages for f in p.findings if f.level == "warning"]
         if strict and warnings:
             raise StrictFailure(sorted(warnings, key=Finding.sort_key))
-        write_files(staging, {"index.html": render_index(site, pages)})
         copy_assets(site.search_path, staging)
-    cache.save({p.key: CachedReport(digests[f], p.entry, p.findings, p.files) for f, p in zip(folders, pages)})
+        write_site_pages(site, pages, staging)
+    cache.save({p.key: CachedReport(digests[f], p.entry, p.findings, p.files, p.rows) for f, p in zip(folders, pages)})
     return BuildResult(out_dir, pages, time.perf_counter() - started, len(todo))
 
 
@@ -154,4 +155,4 @@ def _key(folder: Path) -> str:
 
 
 def _page_from_cache(folder: Path, cached: CachedReport) -> ReportPage:
-    return ReportPage(_key(folder), int(folder.parent.name), cached.entry, cached.findings, cached.files)
+    return ReportPage(_key(folder), int(folder.parent.name), cached.entry, cached.findings, cached.files, cached.rows)

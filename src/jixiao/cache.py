@@ -66,6 +66,7 @@ class CachedReport:
     entry: dict[str, Any]
     findings: list[Finding]
     files: list[str]
+    rows: list[list[str]]
 
 
 @dataclass
@@ -90,7 +91,8 @@ class BuildCache:
             return cache
         for key, item in data.get("reports", {}).items():
             cache.reports[key] = CachedReport(item["digest"], item["entry"],
-                                              [finding_from_json(f) for f in item["findings"]], item["files"])
+                                              [finding_from_json(f) for f in item["findings"]], item["files"],
+                                              item["rows"])
         return cache
 
     def reuse(self, key: str, digest: str, out_dir: Path, staging: Path) -> CachedReport | None:
@@ -114,7 +116,7 @@ class BuildCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"shared": self.shared, "reports": {key: {
             "digest": r.digest, "entry": r.entry, "findings": [finding_to_json(f) for f in r.findings],
-            "files": r.files} for key, r in sorted(reports.items())}}
+            "files": r.files, "rows": r.rows} for key, r in sorted(reports.items())}}
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         temporary.replace(self.path)

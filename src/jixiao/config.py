@@ -58,6 +58,7 @@ class PdfConfig(Located):
 class SiteConfig(Located):
     title: str = Field(alias="站点名称")
     base_url: str = Field("/", alias="base_url")
+    site_url: str | None = Field(None, alias="站点网址", pattern=r"^https?://[^/\s]+/?$")
     theme: str = Field("gongwen", alias="主题")
     default_unit: str = Field("万元", alias="默认单位")
     scoring: ScoringConfig = Field(default_factory=ScoringConfig, alias="评分规则")

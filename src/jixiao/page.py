@@ -40,6 +40,7 @@ class ReportPage:
     entry: dict[str, Any]
     findings: list[Finding]
     files: list[str]
+    rows: list[list[str]]  # one per indicator, for the site's open-data CSV
 
 
 def load_report(bundle: Bundle) -> Report:
@@ -64,7 +65,7 @@ def build_report(site: SiteContext, bundle: Bundle) -> tuple[ReportPage, dict[st
     layout_where = report.locate("模板") if report.layout else report.locate("类型")
     layout = find_template(site.env, layout_name(report), layout_where, site.search_path)
     pdf_name = f"{bundle.slug}.pdf"
-    context = {"site": site.site_view, "report": view, "root": "../../", "slug": bundle.slug,
+    context = {"site": site.site_view, "report": view, "root": site.root(2), "slug": bundle.slug,
                "pdf": False, "pdf_file": pdf_name if site.pdf_links else None, "created": None}
     sections, placed = render_sections(site, bundle, view, context)
     page = {"sections": sections, "toc": [{"title": s["title"], "anchor": s["anchor"]} for s in sections],
@@ -79,7 +80,8 @@ def build_report(site: SiteContext, bundle: Bundle) -> tuple[ReportPage, dict[st
     if site.with_pdf:
         html = render_layout(layout, {**context, **page, "pdf": True, "created": creation_date(report)})
         files[f"{bundle.key}/{pdf_name}"] = render_pdf(site, bundle, html.decode("utf-8"), findings)
-    return ReportPage(bundle.key, bundle.year, index_entry(bundle, view), findings, sorted(files)), files
+    entry = index_entry(bundle, view, pdf_name if site.pdf_links else None)
+    return ReportPage(bundle.key, bundle.year, entry, findings, sorted(files), indicator_rows(view)), files
 
 
 def render_layout(layout: jinja2.Template, context: dict[str, Any]) -> bytes:
@@ -119,12 +121,31 @@ def bundle_resources(bundle: Bundle) -> dict[str, bytes]:
             if p.is_file() and p.suffix not in (".md", ".yaml", ".yml") and not p.name.startswith(".")}
 
 
-def index_entry(bundle: Bundle, view: dict[str, Any]) -> dict[str, Any]:
-    """What the home page lists for a report, as plain strings."""
-    entry = {k: (str(view[k]) if view.get(k) is not None else None)
-             for k in ("标题", "单位", "类型", "日期", "总分", "评价等次", "摘要")}
-    return {**entry, "年度": bundle.year, "项目数": len(view["自评表"]),
-            "url": f"{bundle.key}/index.html", "data": f"{bundle.key}/data.json"}
+def index_entry(bundle: Bundle, view: dict[str, Any], pdf_name: str | None) -> dict[str, Any]:
+    """What the home page, feed and open data list for a report, as plain strings."""
+    entry = {k: _text(view.get(k)) for k in ("标题", "单位", "类型", "日期", "总分", "评价等次", "摘要")}
+    projects = [{k: _text(form[k]) for k in ("项目名称", "执行率", "预算执行得分", "指标得分", "总分", "评价等次")}
+                for form in view["自评表"]]
+    return {**entry, "年度": bundle.year, "项目数": len(projects), "项目": projects,
+            "url": f"{bundle.key}/index.html", "data": f"{bundle.key}/data.json",
+            "pdf": f"{bundle.key}/{pdf_name}" if pdf_name else None}
+
+
+def indicator_rows(view: dict[str, Any]) -> list[list[str]]:
+    """Every indicator row of the report, flattened: project, levels, target, actual, points, score."""
+    rows = []
+    for form in view["自评表"]:
+        for group in form["绩效指标"]:
+            for sub in group["二级指标"]:
+                for row in sub["三级指标"]:
+                    rows.append([form["项目名称"], group["一级指标"], sub["二级指标"], row["三级指标"],
+                                 _text(row["指标值"]) or "", _text(row["实际完成值"]) or "", _text(row["分值"]) or "",
+                                 _text(row["得分"]) or "", "是" if row["达标"] else "否"])
+    return rows
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def render_sections(site: SiteContext, bundle: Bundle, view: dict[str, Any],
@@ -156,15 +177,3 @@ def _json_default(value: Any) -> Any:
     if result is value:
         raise TypeError(f"cannot serialise {type(value).__name__}")
     return result
-
-
-def render_index(site: SiteContext, pages: list[ReportPage]) -> bytes:
-    """The home page: every report, newest year first, then by unit, type and title."""
-    entries = sorted((p.entry for p in pages), key=lambda e: (-e["年度"], e["单位"], e["类型"], e["标题"]))
-    years = sorted({p.year for p in pages}, reverse=True)
-    template = find_template(site.env, "index.html", Location(None), site.search_path)
-    try:
-        html = template.render(site=site.site_view, root="", reports=entries, years=years, pdf=False)
-    except jinja2.TemplateError as exc:
-        raise template_error(exc) from None
-    return html.encode("utf-8")

@@ -47,7 +47,14 @@ class SiteContext:
 
     @property
     def site_view(self) -> dict[str, Any]:
-        return {"站点名称": self.config.title, "base_url": self.config.base_url}
+        return {"站点名称": self.config.title, "base_url": self.config.base_url, "站点网址": self.config.site_url}
+
+    def root(self, depth: int) -> str:
+        """Prefix of site-wide links from a page `depth` folders deep: relative, or base_url when set,
+        so the site works both from any folder and under its configured sub-path."""
+        if self.config.base_url != "/":
+            return self.config.base_url
+        return "../" * depth
 
 
 def find_asset(search_path: list[Path], name: str) -> Path | None:
