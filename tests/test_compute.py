@@ -4,8 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from jixiao.compute import (Rules, ScoringError, budget_score, check_qualitative_score, execution_rate, grade,
-                            round_half_up, score_indicator, total)
+from jixiao.compute import (Rules, ScoringError, balanced_shares, budget_score, check_qualitative_score,
+                            growth_rate, grade, ratio_percent, round_half_up, score_indicator, total)
 from jixiao.quantity import parse_actual, parse_target
 
 RULES = Rules()
@@ -23,10 +23,10 @@ def test_round_half_up_not_bankers():
 
 def test_execution_rate_from_the_adjusted_budget():
     # 泸州 信息系统运行维护: 219.20 ÷ 245.80 = 0.891782… → 89.18 %
-    assert execution_rate(D("219.20"), D("245.80")) == D("89.18")
+    assert ratio_percent(D("219.20"), D("245.80")) == D("89.18")
     # 泸州 公积金专项业务经费: 65.27 ÷ 79.00 = 0.826202… → 82.62 %
-    assert execution_rate(D("65.27"), D("79.00")) == D("82.62")
-    assert execution_rate(D("1"), D("0")) is None
+    assert ratio_percent(D("65.27"), D("79.00")) == D("82.62")
+    assert ratio_percent(D("1"), D("0")) is None
 
 
 def test_budget_score_is_capped_at_full_marks():
@@ -131,3 +131,28 @@ def test_qualitative_band():
     assert not check_qualitative_score(D("9.5"), D("0.8"), D(10), RULES)
     # 优 (100 %) covers 90 %–100 %
     assert check_qualitative_score(D("9"), D("1"), D(10), RULES)
+
+
+def test_balanced_shares_put_the_rounding_difference_into_the_largest_item():
+    # 泸州 功能分类: 145.23, 49.16, 2413.46 of 2607.85 → 5.5689 → 5.57, 1.8851 → 1.89, 92.5460 → 92.55;
+    # 5.57 + 1.89 + 92.55 = 100.01, so the largest gives back 0.01 → 92.54, as the seed prints
+    assert balanced_shares([D("145.23"), D("49.16"), D("2413.46")]) == [D("5.57"), D("1.89"), D("92.54")]
+    # 泸州 三公: 0, 15.13, 0.24 of 15.37 → 0.00, 98.4385 → 98.44, 1.5615 → 1.56 (already 100.00)
+    assert balanced_shares([D("0"), D("15.13"), D("0.24")]) == [D("0.00"), D("98.44"), D("1.56")]
+    # 泸州 支出结构: 1964.12 / 643.73 of 2607.85 → 75.3153 → 75.32, 24.6846 → 24.68
+    assert balanced_shares([D("1964.12"), D("643.73")]) == [D("75.32"), D("24.68")]
+    # a shortfall goes to the largest too: thirds 33.33 × 3 = 99.99 → the first largest gets 33.34
+    assert balanced_shares([D(1), D(1), D(1)]) == [D("33.34"), D("33.33"), D("33.33")]
+    assert balanced_shares([D(0), D(0)]) == [D(0), D(0)]
+
+
+def test_growth_and_ratio():
+    # 泸州 收入总计 2607.85 against 2599.25 (2607.85 − 8.60): 8.60 ÷ 2599.25 = 0.3309 % → 0.33 %
+    assert growth_rate(D("2607.85"), D("2599.25")) == D("0.33")
+    # 泸州 三公 15.37 against 14.46: 0.91 ÷ 14.46 = 6.293 % → 6.29 %
+    assert growth_rate(D("15.37"), D("14.46")) == D("6.29")
+    assert growth_rate(D("1"), D("0")) is None
+    # 怀化 缴存额 34.01 ÷ 31.82 = 106.8825 % → 106.88 % (the report prints 106.89 %)
+    assert ratio_percent(D("34.01"), D("31.82")) == D("106.88")
+    # 怀化 短信 269.72 ÷ 272.84 = 98.856 % → 98.86 %
+    assert ratio_percent(D("269.72"), D("272.84")) == D("98.86")

@@ -37,10 +37,18 @@ def test_year_page_and_breadcrumbs(site):
 
 
 def test_prev_next_within_the_year(site):
-    liuan = (site / "2023/liuan-zipingbiao/index.html").read_text(encoding="utf-8")
-    luzhou = (site / "2023/luzhou-xiangmu-zipingbiao/index.html").read_text(encoding="utf-8")
-    assert 'rel="next" href="../../2023/luzhou-xiangmu-zipingbiao/index.html"' in liuan and 'rel="prev"' not in liuan
-    assert 'rel="prev" href="../../2023/liuan-zipingbiao/index.html"' in luzhou and 'rel="next"' not in luzhou
+    # 2023 in index order (unit, then type, then title): 六安 自评表; 泸州 部门整体绩效评价报告, 部门决算说明,
+    # 项目支出绩效自评报告, 项目支出绩效自评表 (Unicode order of the type names)
+    reports = [r for r in json.loads((site / "data/reports.json").read_text(encoding="utf-8")) if r["年度"] == 2023]
+    urls = [r["url"] for r in reports]
+    first = (site / urls[0]).read_text(encoding="utf-8")
+    second = (site / urls[1]).read_text(encoding="utf-8")
+    last = (site / urls[-1]).read_text(encoding="utf-8")
+    assert f'rel="next" href="../../{urls[1]}"' in first and 'rel="prev"' not in first
+    assert f'rel="prev" href="../../{urls[0]}"' in second and f'rel="next" href="../../{urls[2]}"' in second
+    assert 'rel="next"' not in last
+    # the 2020 report has no neighbour in its year
+    assert 'rel="prev"' not in (site / "2020/huaihua-zhuanxiangzijin/index.html").read_text(encoding="utf-8")
 
 
 def test_not_found_page_and_descriptions(site):
@@ -51,16 +59,22 @@ def test_not_found_page_and_descriptions(site):
 
 def test_sitemap_and_feed(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert sitemap.count("<url>") == 4  # home, 2023, two reports
+    reports = sorted((REPO / "content").glob("*/*/report.yaml"))
+    years = {p.parent.parent.name for p in reports}
+    assert sitemap.count("<url>") == 1 + len(years) + len(reports)  # home, year pages, reports
     feed = (site / "feed.xml").read_text(encoding="utf-8")
-    assert feed.count("<entry>") == 2 and "<updated>2023-12-31T00:00:00Z</updated>" in feed
+    assert feed.count("<entry>") == len(reports)
+    # entries newest first; dated by 日期 (怀化: 2021-06-21) or the end of the year
+    assert feed.index("2023-12-31T00:00:00Z") < feed.index("2021-06-21T00:00:00Z")
 
 
 def test_open_data(site):
     reports = json.loads((site / "data/reports.json").read_text(encoding="utf-8"))
-    assert [r["标题"] for r in reports] == ["六安市住房公积金中心2023年度项目支出绩效自评",
-                                          "泸州市住房公积金管理中心2023年度部门预算项目支出绩效自评表"]
-    assert [p["总分"] for p in reports[1]["项目"]] == ["99.48", "99.66", "100", "97.94", "96.92", "100", "98.26"]
+    assert [r["年度"] for r in reports] == sorted((r["年度"] for r in reports), reverse=True)
+    luzhou = next(r for r in reports if r["标题"] == "泸州市住房公积金管理中心2023年度部门预算项目支出绩效自评表")
+    assert [p["总分"] for p in luzhou["项目"]] == ["99.48", "99.66", "100", "97.94", "96.92", "100", "98.26"]
+    zhengti = next(r for r in reports if r["类型"] == "部门整体绩效评价报告")
+    assert (zhengti["总分"], zhengti["评价等次"]) == ("91.40", "优")
     raw = (site / "data/indicators.csv").read_bytes()
     assert raw.startswith("\ufeff".encode("utf-8"))
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -73,7 +87,8 @@ def test_open_data(site):
 
 def test_search_index_is_built(site):
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert "zh-cn" in entry["languages"] and entry["languages"]["zh-cn"]["page_count"] == 2
+    pages = len(list((REPO / "content").glob("*/*/report.yaml")))
+    assert "zh-cn" in entry["languages"] and entry["languages"]["zh-cn"]["page_count"] == pages
 
 
 def test_base_url_makes_links_root_relative(project):

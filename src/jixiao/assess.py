@@ -18,6 +18,7 @@ from .errors import ErrorGroup, Location, SourceError
 from .findings import Finding
 from .model import Form, Funds, Indicator, Located, Report
 from .quantity import Comparison, Quantity, TargetSyntaxError, Word, convert, format_number, parse_actual, parse_target
+from .tables import assess_scoring, assess_tables
 from .values import Money, Rate, Score
 
 
@@ -62,10 +63,17 @@ class Assessment:
         return {"项目": what, "原表": stated, "计算": computed, "说明": note}
 
 
-def assess_report(report: Report, rules: Rules) -> tuple[dict[str, Any], list[Finding]]:
-    """Compute every figure of a report; raise ErrorGroup if any row cannot be scored."""
+def assess_report(report: Report, rules: Rules,
+                  previous: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Finding]]:
+    """Compute every figure of a report; raise ErrorGroup if any row cannot be scored.
+
+    `previous` holds the previous year's data tables of the same unit, for 同比.
+    """
     run = Assessment(rules)
     forms = NamedList(assess_form(run, form, report.year) for form in report.forms)
+    tables, table_findings, table_errors = assess_tables(report, rules, previous or {})
+    run.errors += table_errors
+    run.findings += table_findings
     if run.errors:
         raise run.errors[0] if len(run.errors) == 1 else ErrorGroup(run.errors)
     view: dict[str, Any] = {
@@ -76,8 +84,15 @@ def assess_report(report: Report, rules: Rules) -> tuple[dict[str, Any], list[Fi
                  "日期": report.signature.date.isoformat() if report.signature.date else None}
         if report.signature else None,
     }
+    view.update({"数据表": tables, "表号": {n: t["编号"] for n, t in tables.items()},
+                 "图号": {n: t["图"]["编号"] for n, t in tables.items() if t["图"]}, "评分": None})
     if len(forms) == 1:
         view.update({k: forms[0][k] for k in ("总分", "评价等次", "执行率")})
+    if report.scoring:
+        view.update(assess_scoring(report.scoring, rules))
+        if report.stated and report.stated.total is not None and report.stated.total != view["总分"]:
+            run.findings.append(Finding(report.stated.locate("总分"), "note" if report.note else "warning",
+                                        "stated-differs", f"总分: 原表为 {report.stated.total}，按评分计算为 {view['总分']}"))
     return view, run.findings
 
 
@@ -124,7 +139,7 @@ def assess_form(run: Assessment, form: Form, year: int) -> dict[str, Any]:
 def fund_row(row: Any, places: int) -> dict[str, Any]:
     def money(value: Decimal | None) -> Money | None:
         return Money(value) if value is not None else None
-    rate = compute.execution_rate(row.executed, row.budget, places)
+    rate = compute.ratio_percent(row.executed, row.budget, places)
     return {"名称": row.name, "年初预算数": money(row.initial), "全年预算数": money(row.budget),
             "全年执行数": money(row.executed), "执行率": Rate(rate) if rate is not None else None}
 

@@ -42,6 +42,8 @@ def digest_tree(folder: Path) -> str:
 def shared_digest(config_file: Path, search_path: list[Path], flags: str) -> str:
     """Everything every report depends on besides its own bundle (flags: build options that change output)."""
     digest = hashlib.sha256(f"{__version__}|{flags}|".encode())
+    package = Path(__file__).parent  # the tool's own code: a new jixiao rebuilds everything
+    digest.update(digest_files(sorted(package.glob("*.py")), package).encode())
     digest.update(config_file.read_bytes())
     for layer in search_path:
         digest.update(str(layer).encode())

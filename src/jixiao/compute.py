@@ -56,11 +56,35 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def execution_rate(executed: Decimal | None, budget: Decimal | None, places: int = 2) -> Decimal | None:
-    """预算执行率 in percent (94.84), rounded; None when there is no budget to execute."""
-    if budget is None or executed is None or budget == 0:
+def ratio_percent(part: Decimal | None, whole: Decimal | None, places: int = 2) -> Decimal | None:
+    """part ÷ whole in percent (94.84), rounded: 预算执行率, 完成预算, 完成率, 达标率 …; None without a base."""
+    if whole is None or part is None or whole == 0:
         return None
-    return round_half_up(executed / budget * HUNDRED, places)
+    return round_half_up(part / whole * HUNDRED, places)
+
+
+def growth_rate(current: Decimal | None, previous: Decimal | None, places: int = 2) -> Decimal | None:
+    """增长率 against the previous year, in percent; None when the previous figure is missing or zero."""
+    if current is None or previous is None or previous == 0:
+        return None
+    return round_half_up((current - previous) / previous * HUNDRED, places)
+
+
+def balanced_shares(values: list[Decimal], places: int = 2) -> list[Decimal]:
+    """占比 of each value in percent, rounded, adding up to exactly 100.
+
+    The rounding difference goes into the largest item, as the published documents do
+    (泸州: 5.57 + 1.89 + 92.55 = 100.01 → 92.54).
+    """
+    whole = sum(values, ZERO)
+    if whole == 0:
+        return [ZERO for _ in values]
+    shares = [round_half_up(value / whole * HUNDRED, places) for value in values]
+    difference = HUNDRED - sum(shares, ZERO)
+    if difference:
+        largest = max(range(len(values)), key=lambda i: values[i])
+        shares[largest] += difference
+    return shares
 
 
 def budget_score(rate_percent: Decimal | None, points: Decimal, places: int = 2) -> Decimal:

@@ -133,6 +133,63 @@ class Form(Located):
     note: str | None = Field(None, alias="说明")
 
 
+class Computed(Located):
+    """A computed column of a data table: 占比 of one column, or 差额/增长率/比率 of two."""
+
+    name: str = Field(alias="名称")
+    kind: Literal["占比", "差额", "增长率", "比率"] = Field(alias="类型")
+    columns: list[str] = Field(alias="列", min_length=1, max_length=2)
+
+    @model_validator(mode="after")
+    def _arity(self) -> "Computed":
+        wanted = 1 if self.kind == "占比" else 2
+        if len(self.columns) != wanted:
+            raise ValueError(f"计算「{self.name}」({self.kind}) 需要 {wanted} 个列名")
+        return self
+
+
+class Chart(Located):
+    """A chart drawn from a data table at build time (SVG)."""
+
+    kind: Literal["柱状图", "饼状图"] = Field(alias="类型")
+    title: str | None = Field(None, alias="标题")
+    columns: list[str] = Field(alias="列", min_length=1)
+
+
+class DataTable(Located):
+    """A table of figures (决算 totals, structures, project lists …) with computed columns.
+
+    Rows are mappings with 名称, a value for each of 列 (numbers) and 文字列 (text), and
+    optionally 上级 (the row they are part of), 公式 (e.g. 业务收入 - 业务支出), 原表 and 说明.
+    """
+
+    title: str = Field(alias="标题")
+    unit: str | None = Field("万元", alias="单位")
+    columns: list[str] = Field(alias="列", min_length=1)
+    text_columns: list[str] = Field(default_factory=list, alias="文字列")
+    computed: list[Computed] = Field(default_factory=list, alias="计算")
+    total: bool = Field(False, alias="合计")
+    rows: list[dict[str, Any]] = Field(alias="行", min_length=1)
+    chart: Chart | None = Field(None, alias="图")
+    stated: dict[str, Decimal] | None = Field(None, alias="原表")
+    note: str | None = Field(None, alias="说明")
+
+
+class ScorePart(Located):
+    """One part of a whole-department score (总体绩效 65 / 项目绩效 35)."""
+
+    name: str = Field(alias="名称")
+    points: Decimal = Field(alias="分值")
+    score: Decimal = Field(alias="得分")
+
+
+class Attachment(Located):
+    """Another report of the site included in this one, in order (附件1 …)."""
+
+    title: str = Field(alias="标题")
+    report: str = Field(alias="报告", pattern=r"^\d{4}/[a-z0-9][a-z0-9-]*$")
+
+
 class Signature(Located):
     """落款: the issuing unit and date printed at the end of a report."""
 
@@ -140,10 +197,13 @@ class Signature(Located):
     date: dt.date | None = Field(None, alias="日期")
 
 
-class Report(Located):
-    """report.yaml of a bundle."""
+REPORT_KINDS = ("项目支出绩效自评表", "部门决算说明", "专项资金绩效评价报告", "部门整体绩效评价报告", "项目支出绩效自评报告")
 
-    kind: Literal["项目支出绩效自评表"] = Field(alias="类型")
+
+class Report(Located):
+    """report.yaml of a bundle: a 自评表 report, or a document of data tables, scores and attachments."""
+
+    kind: Literal[REPORT_KINDS] = Field(alias="类型")  # type: ignore[valid-type]
     title: str = Field(alias="标题")
     unit: str = Field(alias="单位")
     year: int = Field(alias="年度")
@@ -151,7 +211,19 @@ class Report(Located):
     layout: str | None = Field(None, alias="模板")
     summary: str | None = Field(None, alias="摘要")
     signature: Signature | None = Field(None, alias="落款")
-    forms: list[Form] = Field(alias="自评表", min_length=1)
+    forms: list[Form] = Field(default_factory=list, alias="自评表")
+    tables: dict[str, DataTable] = Field(default_factory=dict, alias="数据表")
+    scoring: list[ScorePart] | None = Field(None, alias="评分")
+    stated: StatedForm | None = Field(None, alias="原表")
+    note: str | None = Field(None, alias="说明")
+    attachments: list[Attachment] = Field(default_factory=list, alias="附件")
+    glossary: list[str] | None = Field(None, alias="名词解释")
+
+    @model_validator(mode="after")
+    def _forms_for_form_reports(self) -> "Report":
+        if self.kind == "项目支出绩效自评表" and not self.forms:
+            raise ValueError("项目支出绩效自评表 至少要有一张 自评表")
+        return self
 
     @field_validator("year")
     @classmethod

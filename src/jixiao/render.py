@@ -152,16 +152,38 @@ class PageResolver:
         return value
 
     def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str:
+        """::表格[…] (a 自评表 table or a data table), ::图[…], ::段落[…]{表=…}, ::名词解释."""
         where = Location(self.path, line)
-        if name != "表格":
-            raise SourceError(where, f"未知的指令「::{name}」", hint="可用: ::表格[名称]{项目=…}")
-        if label not in TABLES:
-            raise SourceError(where, f"未知的表格「{label}」", hint=f"可用: {'、'.join(TABLES)}")
-        form = self.pick_form(attrs, where) if label != "自评汇总" else None
-        self.placed.add(form["项目名称"] if label == "自评表" and form is not None else label)
-        template = find_template(self.env, TABLES[label], where, [])
+        data_tables = self.view.get("数据表") or {}
+        if name == "表格" and label in TABLES:
+            form = self.pick_form(attrs, where) if label != "自评汇总" else None
+            self.placed.add(form["项目名称"] if label == "自评表" and form is not None else label)
+            return self.render(TABLES[label], where, form=form)
+        if name in ("表格", "图", "段落"):
+            table_name = attrs.get("表", label) if name == "段落" else label
+            if table_name not in data_tables:
+                names = "、".join([*TABLES, *data_tables]) if name == "表格" else "、".join(data_tables) or "（本报告没有数据表）"
+                raise SourceError(where, f"未知的表格「{table_name}」", hint=f"可用: {names}")
+            table = data_tables[table_name]
+            if name == "表格":
+                self.placed.add(f"表:{table_name}")
+                return self.render("tables/data.html", where, table=table)
+            if name == "图":
+                if not table["图"]:
+                    raise SourceError(where, f"数据表「{table_name}」没有定义 图", hint="在该表下写 图: {类型: 饼状图, 列: [金额]}")
+                self.placed.add(f"图:{table_name}")
+                return self.render("figure.html", where, table=table)
+            return self.render(f"paragraphs/{label}.html", where, table=table)
+        if name == "名词解释":
+            self.placed.add("名词解释")
+            return self.render("glossary.html", where)
+        raise SourceError(where, f"未知的指令「::{name}」",
+                          hint="可用: ::表格[名称]{项目=…}、::图[表名]、::段落[变动|结构|完成预算]{表=表名}、::名词解释")
+
+    def render(self, name: str, where: Location, **values: Any) -> str:
+        template = find_template(self.env, name, where, [])
         try:
-            return template.render(**self.context, form=form)
+            return template.render(**self.context, **values)
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from .cache import CACHE_DIR
+from .charts import render_chart
 from .config import SiteConfig, load_config
 from .errors import Location, SourceError
 from .markdown import create_parser
 from .render import create_environment, theme_dirs
+from .yamlsource import read_yaml
 
 if TYPE_CHECKING:  # WeasyPrint takes a second to import; HTML-only builds never load it
     from .pdf import PdfRenderer
@@ -45,6 +49,17 @@ class SiteContext:
                                     self.config.pdf.variant)
         return self._pdf
 
+    @functools.cached_property
+    def glossary(self) -> dict[str, str]:
+        """名词解释 terms: the theme's data/名词解释.yaml, overridden term by term by the site's."""
+        terms: dict[str, str] = {}
+        for layer in reversed(self.search_path):
+            path = layer / "data" / "名词解释.yaml"
+            if path.is_file():
+                data = read_yaml(path) or {}
+                terms.update({str(k): str(v) for k, v in data.items()})
+        return terms
+
     @property
     def site_view(self) -> dict[str, Any]:
         return {"站点名称": self.config.title, "base_url": self.config.base_url, "站点网址": self.config.site_url}
@@ -71,7 +86,9 @@ def open_site(project: Path, with_pdf: bool = False, pdf_links: bool | None = No
                           hint="在项目目录下运行，或用 `jixiao new site DIR` 创建项目。")
     config = load_config(content)
     search_path = theme_dirs(project, config.theme, config.locate("主题"))
-    return SiteContext(project, config, create_environment(search_path), search_path, create_parser(), with_pdf,
+    env = create_environment(search_path)
+    env.globals["chart_svg"] = lambda table, prefix="": render_chart(table["图"], table, project / CACHE_DIR, prefix)
+    return SiteContext(project, config, env, search_path, create_parser(), with_pdf,
                        with_pdf if pdf_links is None else pdf_links)
 
 

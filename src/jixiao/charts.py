@@ -1,0 +1,111 @@
+"""Charts of data tables as inline SVG, drawn by matplotlib at build time.
+
+matplotlib because it is the maintained reference for static charts and its SVG backend
+can keep text as real <text> (svg.fonttype = none): the Chinese labels stay selectable and
+searchable in the page, and WeasyPrint draws them as text in the PDF. Fills are grey
+levels with hatching so the charts read in black-and-white print. The output is made
+deterministic (fixed id salt, no date) so builds stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+
+GREYS = ["#4d4d4d", "#bfbfbf", "#ffffff", "#8c8c8c", "#e6e6e6", "#262626"]
+HATCHES = ["", "///", "...", "\\\\\\", "xx", "--"]
+FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei", "sans-serif"]
+
+
+def _pyplot(cache_dir: Path):
+    """Import matplotlib once, headless, with its font cache inside the project's cache folder."""
+    os.environ.setdefault("MPLCONFIGDIR", str(cache_dir / "matplotlib"))
+    import matplotlib
+
+    matplotlib.use("svg")
+    matplotlib.rcParams.update({
+        "svg.fonttype": "none", "svg.hashsalt": "jixiao", "font.family": "sans-serif",
+        "font.sans-serif": FONTS, "font.size": 10, "axes.unicode_minus": False, "hatch.linewidth": 0.6,
+    })
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _number(value: Any) -> float:
+    """Chart geometry only (never a printed figure): a float is fine here."""
+    return float(value) if isinstance(value, Decimal) else 0.0
+
+
+def _rows(table: dict[str, Any]) -> list[dict[str, Any]]:
+    return [row for row in table["行"] if not row["上级"] and not row["公式"]]
+
+
+def draw_pie(plt: Any, chart: dict[str, Any], table: dict[str, Any]) -> Any:
+    column = chart["列"][0]
+    rows = [row for row in _rows(table) if row[column] is not None]
+    share_column = next((c for c in table["列"] if c.startswith("占比")), None)
+    figure, axes = plt.subplots(figsize=(6.2, 3.6))
+    wedges, _ = axes.pie([max(_number(r[column]), 0.0) for r in rows], startangle=90, counterclock=False,
+                         colors=GREYS[: len(rows)], wedgeprops={"edgecolor": "black", "linewidth": 0.8})
+    for wedge, hatch in zip(wedges, HATCHES):
+        wedge.set_hatch(hatch)
+    labels = [f"{r['名称']} {r[column]}{table['单位'] or ''}" + (f"（{r[share_column]}）" if share_column else "")
+              for r in rows]
+    axes.legend(wedges, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    axes.set_aspect("equal")
+    return figure
+
+
+def draw_bars(plt: Any, chart: dict[str, Any], table: dict[str, Any]) -> Any:
+    rows = _rows(table)
+    columns = chart["列"]
+    figure, axes = plt.subplots(figsize=(6.2, 3.4))
+    width = 0.8 / len(columns)
+    for i, column in enumerate(columns):
+        xs = [j + (i - (len(columns) - 1) / 2) * width for j in range(len(rows))]
+        values = [_number(r[column]) for r in rows]
+        bars = axes.bar(xs, values, width, label=column, color=GREYS[i % len(GREYS)],
+                        hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.8)
+        for bar, row in zip(bars, rows):
+            if row[column] is not None:
+                axes.annotate(str(row[column]), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                              ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
+    axes.set_xticks(range(len(rows)), [r["名称"] for r in rows])
+    axes.set_ylabel(table["单位"] or "")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(frameon=False)
+    axes.margins(y=0.15)
+    return figure
+
+
+def scope_ids(svg: str, prefix: str) -> str:
+    """matplotlib numbers ids from 1 in every figure; inline in one page they must be unique."""
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
+    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
+
+
+def render_chart(chart: dict[str, Any], table: dict[str, Any], cache_dir: Path, prefix: str = "") -> str:
+    """An accessible inline <svg>: role=img, a <title>, and the figures in a <desc>."""
+    plt = _pyplot(cache_dir)
+    figure = draw_pie(plt, chart, table) if chart["类型"] == "饼状图" else draw_bars(plt, chart, table)
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(figure)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    described = "；".join(
+        f"{row['名称']}: " + "，".join(f"{c} {row[c]}" for c in chart["列"] if row.get(c) is not None)
+        for row in _rows(table))
+    svg = scope_ids(svg, f"{prefix}{table['名称']}-")
+    title = f"{chart['编号']} {chart['标题']}"
+    return re.sub(r"<svg ", f'<svg role="img" aria-label="{escape(title)}" ', svg, count=1).replace(
+        ">", f"><title>{escape(title)}</title><desc>{escape(described)}</desc>", 1)
