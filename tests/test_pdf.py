@@ -152,3 +152,13 @@ def test_pdf_variant_for_archiving(project):
     root = PdfReader(project / "site/2024/demo/demo.pdf").trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
     assert "pdfaid:part" in xmp
+
+
+def test_charts_are_vector_text_in_the_pdf(site):
+    pdf = site / "2023/luzhou-juesuan/luzhou-juesuan.pdf"
+    text = text_of(pdf, layout=False)
+    # chart labels (axis, legend) come out of pdftotext: the SVG text stayed text
+    for label in ("收入总计", "支出总计", "公务用车购置及运行维护费", "图1 收、支决算总计变动情况", "图7 “三公”经费财政拨款支出结构"):
+        assert label in text, label
+    # and the composite document carries its attachments' figures
+    assert "91.40" in text and "219.74" in text and "99.48" in text
