@@ -35,6 +35,11 @@ def cli():
     return run
 
 
+def copy_demo(project: Path, slug: str) -> Path:
+    """Another bundle in the fixture project, a copy of content/2024/demo under a new slug."""
+    return Path(shutil.copytree(project / "content/2024/demo", project / "content/2024" / slug))
+
+
 def run_jixiao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real console entry point in a subprocess, to see exactly what a user sees."""
     return subprocess.run([sys.executable, "-m", "jixiao", *map(str, args)], cwd=cwd,

@@ -94,11 +94,15 @@ def test_home_to_report_to_pdf(page, site):
     own_requests_only(page, url)
 
 
+def search(page, url: str, words: str) -> None:
+    page.goto(url)
+    page.fill(".pagefind-ui__search-input", words)
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+
+
 def test_search_finds_chinese_text(page, site):
     _, url = site
-    page.goto(url + "index.html")
-    page.fill(".pagefind-ui__search-input", "短信")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    search(page, url + "index.html", "短信")
     links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
     assert any("/2023/liuan-zipingbiao/" in link for link in links)
     # results link into the section where the word stands
@@ -110,9 +114,7 @@ def test_search_finds_chinese_text(page, site):
 
 def test_search_works_from_a_report_page(page, site):
     _, url = site
-    page.goto(url + "2023/luzhou-xiangmu-zipingbiao/index.html")
-    page.fill(".pagefind-ui__search-input", "短信")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    search(page, url + "2023/luzhou-xiangmu-zipingbiao/index.html", "短信")
 
 
 def test_wide_table_does_not_widen_a_phone_page(browser, site):

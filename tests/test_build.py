@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_jixiao
+from conftest import REPO, copy_demo, run_jixiao
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -129,12 +129,8 @@ def test_several_errors_are_reported_together(project):
 
 def test_parallel_build_matches_sequential(project, tmp_path):
     from jixiao.build import PARALLEL_THRESHOLD, build_site
-    demo = project / "content/2024/demo"
     for i in range(PARALLEL_THRESHOLD):
-        copy = project / f"content/2024/demo-{i}"
-        copy.mkdir()
-        for f in demo.iterdir():
-            copy.joinpath(f.name).write_bytes(f.read_bytes())
+        copy_demo(project, f"demo-{i}")
     one = build_site(project, tmp_path / "one", jobs=1)
     two = build_site(project, tmp_path / "two", jobs=2)
     assert len(one.pages) == len(two.pages) == PARALLEL_THRESHOLD + 1

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import REPO
+from conftest import REPO, copy_demo
 from jixiao.cli import main
 
 LIUAN = REPO / "content/2023/liuan-zipingbiao/report.yaml"
@@ -133,10 +133,7 @@ def test_deviation_and_weights(project):
 
 def test_incremental_build_rebuilds_only_what_changed(project):
     for i in range(2):
-        copy = project / f"content/2024/other-{i}"
-        copy.mkdir()
-        for f in (project / "content/2024/demo").iterdir():
-            (copy / f.name).write_bytes(f.read_bytes())
+        copy_demo(project, f"other-{i}")
     first = run("build", project, "--no-pdf")
     assert "重建 3，沿用 0" in first.output
     second = run("build", project, "--no-pdf")
@@ -158,10 +155,7 @@ def test_incremental_build_rebuilds_only_what_changed(project):
 
 def test_progress_lines_when_not_a_terminal(project):
     for i in range(6):
-        copy = project / f"content/2024/p-{i}"
-        copy.mkdir()
-        for f in (project / "content/2024/demo").iterdir():
-            (copy / f.name).write_bytes(f.read_bytes())
+        copy_demo(project, f"p-{i}")
     result = run("build", project, "--no-pdf", "-j", "1")
     progress = [l for l in result.stderr.splitlines() if l.startswith("构建: ")]
     assert progress and progress[-1].startswith("构建: 7/7")
