@@ -1,6 +1,7 @@
 """Stage: PDF output, checked with pypdf and poppler's tools (not by eye). Marked slow."""
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -162,3 +163,17 @@ def test_charts_are_vector_text_in_the_pdf(site):
         assert label in text, label
     # and the composite document carries its attachments' figures
     assert "91.40" in text and "219.74" in text and "99.48" in text
+
+
+def test_site_font_from_the_project_is_embedded(project):
+    """A licensed face in the project, declared in layouts/assets/fonts.css, is used and embedded as a subset."""
+    fonts = project / "layouts/assets/fonts"
+    fonts.mkdir(parents=True)
+    shutil.copy("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", fonts / "site-face.ttf")
+    (project / "layouts/assets/fonts.css").write_text(
+        '@font-face { font-family: "FangSong_GB2312"; src: url("fonts/site-face.ttf"); }\n', encoding="utf-8")
+    assert run_jixiao("build", project).returncode == 0
+    listing = subprocess.run(["pdffonts", str(project / "site/2024/demo/demo.pdf")], capture_output=True,
+                             text=True, check=True).stdout
+    face = next(line for line in listing.splitlines() if "+FangSong_GB2312" in line)  # WeasyPrint names it by family
+    assert face.split()[-5:-3] == ["yes", "yes"]  # embedded, subset
