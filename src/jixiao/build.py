@@ -116,7 +116,7 @@ def raise_errors(results: list[ReportPage | list[SourceError]]) -> list[ReportPa
 
 
 def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = None, with_pdf: bool = False,
-               strict: bool = False, clean: bool = False, pdf_links: bool | None = None,
+               strict: bool = False, clean: bool = False, pdf_links: bool | None = None, search: bool = True,
                progress: Progress | None = None) -> BuildResult:
     """Build what changed, reuse the rest, then swap the new site into place."""
     started = time.perf_counter()
@@ -136,7 +136,8 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
         if strict and warnings:
             raise StrictFailure(sorted(warnings, key=Finding.sort_key))
         copy_assets(site.search_path, staging)
-        write_site_pages(site, pages, staging)
+        unchanged = not todo and set(cache.reports) == {p.key for p in pages}
+        write_site_pages(site, pages, staging, out_dir / "pagefind" if unchanged else None, search)
     cache.save({p.key: CachedReport(digests[f], p.entry, p.findings, p.files, p.rows) for f, p in zip(folders, pages)})
     return BuildResult(out_dir, pages, time.perf_counter() - started, len(todo))
 

@@ -45,13 +45,15 @@ def main() -> None:
 @click.option("--no-pdf", is_flag=True, help="只生成 HTML，不生成 PDF。")
 @click.option("--strict", is_flag=True, help="有警告即失败（用于 CI）。")
 @click.option("--clean", is_flag=True, help="忽略缓存，全部重新构建。")
+@click.option("--no-search", is_flag=True, help="不生成搜索索引（快速预览）。")
 @JOBS
-def build(project: Path, out_dir: Path | None, no_pdf: bool, strict: bool, clean: bool, jobs: int | None) -> None:
+def build(project: Path, out_dir: Path | None, no_pdf: bool, strict: bool, clean: bool, no_search: bool,
+          jobs: int | None) -> None:
     """构建站点: content/ → site/（每份报告一个网页、PDF 和 data.json）。"""
     try:
         with progress_display("构建") as progress:
             result = build_site(project, out_dir, jobs=jobs, with_pdf=not no_pdf, strict=strict, clean=clean,
-                                progress=progress)
+                                search=not no_search, progress=progress)
     except JixiaoError as exc:
         report_failure(exc, project)
         return
@@ -107,14 +109,15 @@ def error_finding(error: SourceError) -> Finding:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="端口（0 = 任选空闲端口）。")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
-def serve(project: Path, port: int, host: str) -> None:
+@click.option("--no-search", is_flag=True, help="不生成搜索索引（大站点上保存后刷新更快）。")
+def serve(project: Path, port: int, host: str, no_search: bool) -> None:
     """预览: 构建并在本机提供网页，修改内容后自动重建并刷新浏览器。"""
     from .serve import serve as run_server
 
     def ready(url: str) -> None:
         click.echo(f"预览地址: {url}  （Ctrl+C 退出）")
 
-    run_server(project, host, port, lambda message: click.echo(message, err=True), ready)
+    run_server(project, host, port, lambda message: click.echo(message, err=True), ready, search=not no_search)
 
 
 @main.group()

@@ -55,11 +55,12 @@ class ServeState:
     error: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     pdf_site: SiteContext | None = None
+    search: bool = True
 
     def rebuild(self, log: Callable[[str], None]) -> None:
         """Build incrementally; on failure keep serving the last good site and remember the error."""
         try:
-            result = build_site(self.project, self.out_dir, with_pdf=False, pdf_links=True)
+            result = build_site(self.project, self.out_dir, with_pdf=False, pdf_links=True, search=self.search)
         except JixiaoError as exc:
             message = exc.format(self.project)
             with self.lock:
@@ -138,11 +139,11 @@ def watched_paths(project: Path) -> list[Path]:
 
 
 def serve(project: Path, host: str, port: int, log: Callable[[str], None],
-          ready: Callable[[str], None]) -> None:
+          ready: Callable[[str], None], search: bool = True) -> None:
     """Run until interrupted: build, serve, watch, rebuild."""
     project = project.resolve()
     work = Path(tempfile.mkdtemp(prefix="jixiao-serve-"))
-    state = ServeState(project, work / "site")
+    state = ServeState(project, work / "site", search=search)
     stop = threading.Event()
     try:
         state.rebuild(log)

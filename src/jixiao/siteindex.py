@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from itertools import groupby
@@ -34,8 +36,13 @@ def ordered(pages: list[ReportPage]) -> list[ReportPage]:
     return sorted(pages, key=lambda p: (-p.year, p.entry["单位"], p.entry["类型"], p.entry["标题"], p.key))
 
 
-def write_site_pages(site: SiteContext, pages: list[ReportPage], staging: Path) -> None:
-    """Everything site-wide, then the search index over the finished pages."""
+def write_site_pages(site: SiteContext, pages: list[ReportPage], staging: Path,
+                     previous_index: Path | None, search: bool) -> None:
+    """Everything site-wide, then the search index over the finished pages.
+
+    The index only covers the report bodies, so when no report was rebuilt the previous index
+    (`previous_index`) is reused as is; `search=False` leaves it out (quick previews).
+    """
     pages = ordered(pages)
     entries = [p.entry for p in pages]
     years = sorted({p.year for p in pages}, reverse=True)
@@ -53,7 +60,19 @@ def write_site_pages(site: SiteContext, pages: list[ReportPage], staging: Path) 
                                                                    "reports": [p.entry for p in group]})
     write_files(staging, files)
     link_neighbours(site, pages, staging)
-    build_search_index(staging)
+    if not search:
+        return
+    if previous_index is not None and previous_index.is_dir():
+        shutil.copytree(previous_index, staging / "pagefind", copy_function=link_or_copy)
+    else:
+        build_search_index(staging)
+
+
+def link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _render(site: SiteContext, name: str, context: dict[str, Any]) -> bytes:
