@@ -159,3 +159,20 @@ def test_progress_lines_when_not_a_terminal(project):
     result = run("build", project, "--no-pdf", "-j", "1")
     progress = [l for l in result.stderr.splitlines() if l.startswith("构建: ")]
     assert progress and progress[-1].startswith("构建: 7/7")
+
+
+def test_a_composite_report_is_rebuilt_when_its_attachment_changes(tmp_path):
+    import shutil
+    project = tmp_path / "repo"
+    shutil.copytree(REPO / "content", project / "content")
+    assert run("build", project, "--no-pdf", "--no-search").exit_code == 0
+    assert "重建 0" in run("build", project, "--no-pdf", "--no-search").output
+    zhengti = project / "content/2023/luzhou-zhengti/report.yaml"
+    zhengti.write_text(zhengti.read_text(encoding="utf-8").replace("得分: 33.18", "得分: 33.00"), encoding="utf-8")
+    result = run("build", project, "--no-pdf", "--no-search")
+    page = (project / "site/2023/luzhou-juesuan/index.html").read_text(encoding="utf-8")
+    assert "91.22（优）" in page  # 58.22 + 33.00, shown in the 决算说明 that attaches it
+    # rebuilt: the changed report, and the 2023 reports that read other bundles (决算说明 with 附件,
+    # 项目自评报告 with 数据表); reused: the two 自评表 reports and 2020 怀化
+    assert "重建 3，沿用 3" in result.output
+    assert "原表为 91.40，按评分计算为 91.22 [stated-differs]" in result.output

@@ -8,6 +8,7 @@ whole build succeeded (output.py), so a failed build never leaves a half-written
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import sys
@@ -127,7 +128,7 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
                            f"pdf={with_pdf},links={site.pdf_links}")
     cache = BuildCache.open(site.project, out_dir, shared, clean)
     with staged_output(out_dir) as staging:
-        digests = {folder: digest_tree(folder) for folder in folders}
+        digests = report_digests(folders)
         reused = {folder: cache.reuse(_key(folder), digests[folder], out_dir, staging) for folder in folders}
         todo = [folder for folder in folders if reused[folder] is None]
         built = iter(raise_errors(build_all(site, todo, staging, jobs or os.cpu_count() or 1, progress)))
@@ -149,6 +150,25 @@ def check_site(project: Path, jobs: int | None = None) -> tuple[list[Finding], l
     findings = sorted((f for r in results if isinstance(r, ReportPage) for f in r.findings), key=Finding.sort_key)
     errors = [e for r in results if isinstance(r, list) for e in r]
     return findings, errors
+
+
+def report_digests(folders: list[Path]) -> dict[Path, str]:
+    """Each report's input digest; a report that can read other bundles (附件, or 数据表 whose 上年
+    may come from last year's report) also depends on every bundle of its year and the year before."""
+    own = {folder: digest_tree(folder) for folder in folders}
+    by_year: dict[str, list[str]] = {}
+    for folder in folders:
+        by_year.setdefault(folder.parent.name, []).append(own[folder])
+    digests = {}
+    for folder in folders:
+        text = (folder / "report.yaml").read_bytes()
+        if "附件".encode() in text or "数据表".encode() in text:
+            year = folder.parent.name
+            others = by_year.get(year, []) + by_year.get(str(int(year) - 1), [])
+            digests[folder] = hashlib.sha256("|".join([own[folder], *sorted(others)]).encode()).hexdigest()
+        else:
+            digests[folder] = own[folder]
+    return digests
 
 
 def _key(folder: Path) -> str:

@@ -49,7 +49,7 @@ def _allowed_keys(model: type[BaseModel]) -> list[str]:
     return [name for info in model.model_fields.values() for name in _aliases(info)]
 
 
-def _describe(error: dict[str, Any], data: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
+def _describe(error: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str | None]:
     kind = error["type"]
     value = error.get("input")
     if kind == "missing":
@@ -84,7 +84,7 @@ def validate_model(model: type[M], data: Any, path: Path) -> M:
         errors = []
         for error in exc.errors(include_url=False):
             loc = _clean_loc(tuple(error["loc"]))
-            message, hint = _describe(error, data, loc)
+            message, hint = _describe(error, loc)
             if error["type"] == "extra_forbidden":
                 hint = _suggest_key(model, loc) or hint
             errors.append(SourceError(locate(data, loc), message, key=format_key_path(loc), hint=hint,
