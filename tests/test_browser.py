@@ -129,7 +129,8 @@ def test_wide_table_does_not_widen_a_phone_page(browser, site):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["index.html", "2023/luzhou-xiangmu-zipingbiao/index.html"])
+@pytest.mark.parametrize("path", ["index.html", "2023/luzhou-xiangmu-zipingbiao/index.html",
+                                  "2023/luzhou-juesuan/index.html"])
 def test_no_serious_accessibility_violations(page, site, path):
     _, url = site
     page.goto(url + path)
