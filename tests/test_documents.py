@@ -5,7 +5,6 @@ Expected figures come from the seeds (泸州 004_…, 怀化 000_…) or from ha
 
 import json
 import shutil
-from decimal import Decimal as D
 from pathlib import Path
 
 import pytest

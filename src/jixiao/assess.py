@@ -15,23 +15,17 @@ from typing import Any
 from . import compute
 from .compute import Rules, ScoringError
 from .errors import ErrorGroup, Location, SourceError
-from .findings import Finding
+from .findings import Finding, acknowledged
 from .model import Form, Funds, Indicator, Located, Report
 from .quantity import Comparison, Quantity, TargetSyntaxError, Word, convert, format_number, parse_actual, parse_target
 from .tables import assess_scoring, assess_tables
-from .values import Money, Rate, Score
+from .values import Money, NamedList, Rate, Score
 
 
-class NamedList(list):
-    """A list of forms that can also be indexed by 项目名称: 自评表["聘用人员经费"]."""
+class Forms(NamedList):
+    """The forms of a report, also indexable by 项目名称: 自评表["聘用人员经费"]."""
 
-    def __getitem__(self, key: Any) -> Any:
-        if isinstance(key, str):
-            for item in self:
-                if item.get("项目名称") == key:
-                    return item
-            raise KeyError(key)
-        return super().__getitem__(key)
+    name_key = "项目名称"
 
 
 class Assessment:
@@ -55,11 +49,8 @@ class Assessment:
         if stated is None or computed is None or Decimal(stated) == Decimal(computed):
             return None
         note = getattr(obj, "note", None)
-        message = f"{what}: 原表为 {stated}，按规则计算为 {computed}"
-        if note:
-            message += f"（已说明: {note}）"
-        level = "note" if note else "warning"
-        self.findings.append(Finding(self.where(obj.stated, key), level, "stated-differs", message))
+        self.findings.append(acknowledged(self.where(obj.stated, key), note, "stated-differs",
+                                          f"{what}: 原表为 {stated}，按规则计算为 {computed}"))
         return {"项目": what, "原表": stated, "计算": computed, "说明": note}
 
 
@@ -70,7 +61,7 @@ def assess_report(report: Report, rules: Rules,
     `previous` holds the previous year's data tables of the same unit, for 同比.
     """
     run = Assessment(rules)
-    forms = NamedList(assess_form(run, form, report.year) for form in report.forms)
+    forms = Forms(assess_form(run, form, report.year) for form in report.forms)
     tables, table_findings, table_errors = assess_tables(report, rules, previous or {})
     run.errors += table_errors
     run.findings += table_findings
@@ -91,8 +82,8 @@ def assess_report(report: Report, rules: Rules,
     if report.scoring:
         view.update(assess_scoring(report.scoring, rules))
         if report.stated and report.stated.total is not None and report.stated.total != view["总分"]:
-            run.findings.append(Finding(report.stated.locate("总分"), "note" if report.note else "warning",
-                                        "stated-differs", f"总分: 原表为 {report.stated.total}，按评分计算为 {view['总分']}"))
+            run.findings.append(acknowledged(report.stated.locate("总分"), report.note, "stated-differs",
+                                             f"总分: 原表为 {report.stated.total}，按评分计算为 {view['总分']}"))
     return view, run.findings
 
 
@@ -130,8 +121,8 @@ def assess_form(run: Assessment, form: Form, year: int) -> dict[str, Any]:
         if diff:
             view["差异"].append(diff)
         if form.stated.grade and form.stated.grade != grade:
-            run.findings.append(Finding(run.where(form.stated, "评价等次"), "note" if form.note else "warning",
-                                        "stated-differs", f"{form.project} 评价等次: 原表为 {form.stated.grade}，按规则为 {grade}"))
+            run.findings.append(acknowledged(run.where(form.stated, "评价等次"), form.note, "stated-differs",
+                                             f"{form.project} 评价等次: 原表为 {form.stated.grade}，按规则为 {grade}"))
     view["差异"] = funds.pop("差异") + [d for r in rows for d in r.pop("差异")] + view["差异"]
     return view
 
@@ -225,8 +216,7 @@ def own_qualitative_score(run: Assessment, item: Indicator, actual: Any, share: 
         low, high = compute.grade_band(share, run.rules)
         message = (f"{item.name}: 自评得分 {given} 超出「{actual}」的区间 "
                    f"{format_number(item.points * low)}–{format_number(item.points * high)}")
-        run.findings.append(Finding(where, "note" if item.note else "warning", "qualitative-band",
-                                    message + (f"（已说明: {item.note}）" if item.note else "")))
+        run.findings.append(acknowledged(where, item.note, "qualitative-band", message))
     return given
 
 
@@ -238,11 +228,8 @@ def check_stated_actual(run: Assessment, item: Indicator, target: Any) -> None:
         return
     if isinstance(target, Comparison) and isinstance(printed, Quantity) and \
             convert(printed, target.quantity.unit) is None:
-        level = "note" if item.note else "warning"
-        message = f"{item.name}: 原表完成值「{printed}」与指标值「{target}」单位不一致"
-        if item.note:
-            message += f"（已说明: {item.note}）"
-        run.findings.append(Finding(run.where(item.stated, "实际完成值", "完成值"), level, "unit-mismatch", message))
+        run.findings.append(acknowledged(run.where(item.stated, "实际完成值", "完成值"), item.note, "unit-mismatch",
+                                         f"{item.name}: 原表完成值「{printed}」与指标值「{target}」单位不一致"))
 
 
 def check_weights(run: Assessment, form: Form, budget_points: Decimal, indicator_points: Decimal) -> None:

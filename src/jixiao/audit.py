@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from .errors import Location
-from .findings import Finding
+from .findings import Finding, acknowledged
 from .load import Bundle
 from .model import Form, Report
 from .quantity import format_number
@@ -60,13 +60,6 @@ def audit_report(report: Report, view: dict[str, Any], bundle: Bundle) -> list[F
     return findings
 
 
-def finding(location: Location, note: str | None, rule: str, message: str) -> Finding:
-    """A warning, or a note when the author acknowledged it with a 说明."""
-    if note:
-        return Finding(location, "note", rule, f"{message}（已说明: {note}）")
-    return Finding(location, "warning", rule, message)
-
-
 def check_parts(model: Form, form: dict[str, Any]) -> list[Finding]:
     """The 其中 rows of 项目资金 must add up to 年度资金总额, column by column."""
     funds = form["项目资金"]
@@ -87,7 +80,7 @@ def check_parts(model: Form, form: dict[str, Any]) -> list[Finding]:
     empty = [part for part in model.funds.parts
              if any(getattr(part, f) is None for f in ("initial", "budget", "executed"))]
     where = empty[0].locate() if empty else model.funds.locate("其中")
-    return [finding(where, model.funds.note, "parts-sum",
+    return [acknowledged(where, model.funds.note, "parts-sum",
                     f"{form['项目名称']} 项目资金: " + "；".join(gaps))]
 
 
@@ -97,7 +90,7 @@ def check_deviations(model: Form, form: dict[str, Any]) -> list[Finding]:
     rows = [row for group in model.indicators.values() for items in (group or {}).values() for row in items or []]
     for item, row in zip(rows, form["指标"]):
         if row["得分"] is not None and row["得分"] < row["分值"] and not row["偏差原因分析及改进措施"]:
-            found.append(finding(item.locate(), item.note, "deviation-missing",
+            found.append(acknowledged(item.locate(), item.note, "deviation-missing",
                                  f"{row['三级指标']}: 得分 {row['得分']} 未达满分 {row['分值']}，缺少偏差原因分析及改进措施"))
     return found
 
@@ -160,7 +153,7 @@ def check_numbers(text: Text, forms: list[dict[str, Any]]) -> list[Finding]:
             computed = form[name]
             if computed is None or written == Decimal(computed):
                 continue
-            found.append(finding(_at(text, match.start()), text.note, "narrative-number",
+            found.append(acknowledged(_at(text, match.start()), text.note, "narrative-number",
                                  f"{form['项目名称']}: 文中写 {name} {match.group(1)}{unit}，按数据为 {computed}；"
                                  f"可改写为 {{{{ 自评表[{index}].{name} }}}}"))
     return found
@@ -170,15 +163,15 @@ def check_years(text: Text, year: int) -> list[Finding]:
     """Malformed years anywhere; a text that opens with another year; years after the report's."""
     found = []
     for match in _BAD_YEAR_RE.finditer(text.text):
-        found.append(finding(_at(text, match.start()), text.note, "year-mismatch",
+        found.append(acknowledged(_at(text, match.start()), text.note, "year-mismatch",
                              f"年份「{match.group(0)}」写法有误"))
     leading = _LEADING_YEAR_RE.match(text.text)
     if text.leading_year_matters and leading and int(leading.group(1)) != year:
-        found.append(finding(_at(text, 0), text.note, "year-mismatch",
+        found.append(acknowledged(_at(text, 0), text.note, "year-mismatch",
                              f"{year} 年度报告中的这段文字以「{leading.group(0).strip()}」开头，年份是否有误？"))
     for match in _YEAR_RE.finditer(text.text):
         if int(match.group(1)) > year + 1:
-            found.append(finding(_at(text, match.start()), text.note, "year-mismatch",
+            found.append(acknowledged(_at(text, match.start()), text.note, "year-mismatch",
                                  f"{year} 年度报告提到以后的年份「{match.group(0).strip()}」"))
     return found
 
@@ -190,16 +183,16 @@ def check_money_units(text: Text) -> list[Finding]:
         before = text.text[max(match.start() - 1, 0):match.start()]
         if before in ("万", "亿", "千") or Decimal(match.group(1)) < 100:
             continue
-        found.append(finding(_at(text, match.start()), text.note, "money-unit",
+        found.append(acknowledged(_at(text, match.start()), text.note, "money-unit",
                              f"金额「{match.group(0)}」以元计，本报告金额以万元计，单位是否应为万元？"))
     for match in _BARE_AMOUNT_RE.finditer(text.text):
-        found.append(finding(_at(text, match.start()), text.note, "money-unit",
+        found.append(acknowledged(_at(text, match.start()), text.note, "money-unit",
                              f"金额「{match.group(0)}」没有单位（万元/元）"))
     return found
 
 
 def check_title_year(report: Report) -> list[Finding]:
     """A year in the 标题 must be the report's."""
-    return [finding(report.locate("标题"), None, "year-mismatch", f"标题中的年份 {m.group(1)} 与年度 {report.year} 不符")
+    return [acknowledged(report.locate("标题"), None, "year-mismatch", f"标题中的年份 {m.group(1)} 与年度 {report.year} 不符")
             for m in _YEAR_RE.finditer(report.title) if int(m.group(1)) != report.year]
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from typing import Any
 from . import __version__
 from .errors import Location
 from .findings import Finding
+from .output import link_or_copy
 
 CACHE_DIR = ".jixiao-cache"
 
@@ -107,10 +106,7 @@ class BuildCache:
         for name in cached.files:
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(out_dir / name, target)
-            except OSError:
-                shutil.copyfile(out_dir / name, target)
+            link_or_copy(out_dir / name, target)
         return cached
 
     def save(self, reports: dict[str, CachedReport]) -> None:

@@ -26,3 +26,10 @@ class Finding:
 
     def as_dict(self, root: Path | None = None) -> dict[str, object]:
         return {"位置": self.location.describe(root), "级别": self.level, "规则": self.rule, "说明": self.message}
+
+
+def acknowledged(location: Location, note: str | None, rule: str, message: str) -> Finding:
+    """A warning, or a note when the author acknowledged it with a 说明 (quoted in the message)."""
+    if note:
+        return Finding(location, "note", rule, f"{message}（已说明: {note}）")
+    return Finding(location, "warning", rule, message)

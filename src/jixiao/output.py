@@ -17,6 +17,14 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
         target.write_bytes(data)
 
 
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """Reuse an unchanged file of the previous build: a hard link, or a copy where links are not possible."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def copy_assets(search_path: list[Path], staging: Path) -> None:
     """Copy `assets/` of every layer, most generic first, so specific layers win file by file."""
     for layer in reversed(search_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlparse
@@ -68,12 +69,12 @@ def collect_warnings() -> Iterator[_Collector]:
         LOGGER.propagate = previous
 
 
+@dataclass
 class PdfResult:
-    def __init__(self, data: bytes, pages: int, refused: list[str], missing_glyphs: list[str]):
-        self.data = data
-        self.pages = pages
-        self.refused = refused
-        self.missing_glyphs = missing_glyphs
+    data: bytes
+    pages: int
+    refused: list[str]  # URLs the fetcher would not read
+    missing_glyphs: list[str]  # characters drawn as .notdef
 
 
 class PdfRenderer:

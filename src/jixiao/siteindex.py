@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from .errors import JixiaoError, Location
-from .output import write_files
+from .output import link_or_copy, write_files
 from .page import ReportPage, render_layout
 from .render import find_template
 from .site import SiteContext
@@ -66,13 +65,6 @@ def write_site_pages(site: SiteContext, pages: list[ReportPage], staging: Path,
         shutil.copytree(previous_index, staging / "pagefind", copy_function=link_or_copy)
     else:
         build_search_index(staging)
-
-
-def link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _render(site: SiteContext, name: str, context: dict[str, Any]) -> bytes:

@@ -15,10 +15,10 @@ from typing import Any
 
 from . import compute
 from .errors import Location, SourceError
-from .findings import Finding
+from .findings import Finding, acknowledged
 from .model import DataTable, Report, ScorePart
 from .quantity import format_number
-from .values import Money, Rate, Score
+from .values import Money, NamedList, Rate, Score
 from .yamlsource import SourceMap
 
 ROW_KEYS = {"名称", "上级", "公式", "原表", "说明"}
@@ -26,16 +26,10 @@ _FORMULA_RE = re.compile(r"\s*([+\-−])?\s*([^+\-−]+)")
 PREVIOUS = {"上年", "上年决算", "上年数"}
 
 
-class Rows(list):
+class Rows(NamedList):
     """Rows of a table, also indexable by 名称 (行["收入总计"], 行.收入总计 in expressions)."""
 
-    def __getitem__(self, key: Any) -> Any:
-        if isinstance(key, str):
-            for row in self:
-                if row["名称"] == key:
-                    return row
-            raise KeyError(key)
-        return super().__getitem__(key)
+    name_key = "名称"
 
 
 class TableView(dict):
@@ -65,10 +59,7 @@ class TableAssessment:
         self.findings: list[Finding] = []
 
     def finding(self, where: Location, note: str | None, rule: str, message: str) -> None:
-        if note:
-            self.findings.append(Finding(where, "note", rule, f"{message}（已说明: {note}）"))
-        else:
-            self.findings.append(Finding(where, "warning", rule, message))
+        self.findings.append(acknowledged(where, note, rule, message))
 
     def read_rows(self, name: str, table: DataTable) -> list[dict[str, Any]]:
         """Check each row's keys and numbers; report problems at the row's line."""

@@ -7,6 +7,7 @@ whose `str()` is the form's notation: 474.39, 94.84%, 9.48 / 10.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from .compute import round_half_up
 
@@ -40,6 +41,20 @@ class Score(_Figure):
         if value == value.to_integral_value():
             return f"{value.to_integral_value():f}"
         return f"{round_half_up(value, 2):f}"
+
+
+class NamedList(list):
+    """A list of mappings that can also be indexed by a name field (in templates and expressions)."""
+
+    name_key = "名称"
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            for item in self:
+                if item.get(self.name_key) == key:
+                    return item
+            raise KeyError(key)
+        return super().__getitem__(key)
 
 
 def plain(value: object) -> object:
