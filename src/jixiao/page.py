@@ -109,7 +109,10 @@ def assemble(site: SiteContext, bundle: Bundle, report: Report, context: dict[st
                                        prefix)
     forms = [f for f in view["自评表"] if f["项目名称"] not in placed]
     tables = [name for name in view["数据表"] if f"表:{name}" not in placed]
-    toc = [{"title": s["title"], "anchor": s["anchor"]} for s in sections]
+    # a section file may hold several top-level parts (# 三… # 四…): each one is a contents entry
+    toc = [entry for s in sections for entry in [{"title": s["title"], "anchor": s["anchor"]},
+                                                  *({"title": h["text"], "anchor": h["anchor"]}
+                                                    for h in s["headings"] if h["level"] == 2)]]
     if report.kind == "项目支出绩效自评表":
         if "自评汇总" not in placed:
             toc.insert(0, {"title": "自评结果汇总", "anchor": f"{prefix}summary"})
