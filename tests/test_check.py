@@ -149,7 +149,7 @@ def test_incremental_build_rebuilds_only_what_changed(project):
     # a change to the theme layer (a project layout) rebuilds everything
     (project / "layouts").mkdir()
     (project / "layouts/macros.html").write_text(
-        (REPO / "src/jixiao/themes/gongwen/macros.html").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        (REPO / "themes/gongwen/macros.html").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert "重建 3，沿用 0" in run("build", project, "--no-pdf").output
 
 

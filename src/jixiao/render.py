@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.util
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -19,7 +20,7 @@ from markupsafe import Markup
 
 from .errors import Location, SourceError
 
-BUILTIN_THEMES = Path(__file__).parent / "themes"
+BUILTIN_THEMES = Path(importlib.util.find_spec("jixiao.themes").submodule_search_locations[0])
 DEFAULT_THEME = "gongwen"
 # Tables an author can place with ::表格[名称]; each is a template under tables/.
 TABLES = {
