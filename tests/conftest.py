@@ -44,3 +44,19 @@ def run_jixiao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProce
     """Run the real console entry point in a subprocess, to see exactly what a user sees."""
     return subprocess.run([sys.executable, "-m", "jixiao", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=120)
+
+
+def assess_in_site(project: Path, key: str):
+    """The assessed view and findings of one report of a project, with what the site model resolves for it
+    (last year's tables, the 名词解释 it selects)."""
+    from jixiao.assess import assess_report
+    from jixiao.build import read_site
+    from jixiao.page import select_glossary
+    from jixiao.site import open_site
+
+    site = open_site(project)
+    library = read_site(site)
+    source = library.source(key)
+    assert source is not None, library.errors()
+    inputs = library.inputs(source, library.links()[key], select_glossary(site, source))
+    return assess_report(source.report, site.config.scoring.to_rules(), inputs)

@@ -5,24 +5,14 @@ Expected figures come from the seeds (泸州 004_…, 怀化 000_…) or from ha
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, REPO
-from jixiao.assess import assess_report
-from jixiao.load import read_bundle
-from jixiao.page import load_report, previous_tables
+from conftest import FIXTURES, REPO, assess_in_site
 from jixiao.cli import main
-from jixiao.site import open_site
 
-
-def assess(project: Path, key: str):
-    site = open_site(project)
-    bundle = read_bundle(project / "content" / key)
-    report = load_report(bundle)
-    return assess_report(report, site.config.scoring.to_rules(), previous_tables(site, bundle, report))
+assess = assess_in_site
 
 
 def column(table, name):

@@ -68,7 +68,7 @@ CORPUS = [
     ("javascript-link", SECTION, "::表格[预算执行情况]", "[x](javascript:alert(1))", "指向项目之外", "input",
      "javascript"),
     ("missing-layout", REPORT, "类型: 项目支出绩效自评表\n", "类型: 项目支出绩效自评表\n模板: report/nope.html\n",
-     "找不到模板「report/nope.html」", "input", "模板: report/nope.html"),
+     "找不到模板「report/nope.html」", "template", "模板: report/nope.html"),
     ("site-unknown-key", SITE, "站点名称: 测试站点\n", "站点名称: 测试站点\n主提: x\n", "未知的键「主提」", "schema", "主提: x"),
     ("site-base-url", SITE, "站点名称: 测试站点\n", "站点名称: 测试站点\nbase_url: gjj/\n", "base_url 应以 / 开头", "schema",
      "base_url: gjj/"),

@@ -51,7 +51,7 @@ def test_tab_indentation_is_explained():
 def test_section_front_matter_and_title(tmp_path):
     path = tmp_path / "02-资金使用.md"
     path.write_text("---\n标题: 资金使用情况\n---\n正文 {{ 总分 }}\n", encoding="utf-8")
-    section = read_section(path)
+    section = read_section(path, path.read_text(encoding="utf-8"))
     assert section.title == "资金使用情况"
     assert section.first_line == 4
     assert section.body.startswith("正文")
@@ -60,4 +60,4 @@ def test_section_front_matter_and_title(tmp_path):
 def test_section_title_from_file_name(tmp_path):
     path = tmp_path / "03-绩效情况.md"
     path.write_text("正文\n", encoding="utf-8")
-    assert read_section(path).title == "绩效情况"
+    assert read_section(path, path.read_text(encoding="utf-8")).title == "绩效情况"

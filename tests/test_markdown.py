@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.errors import Location, SourceError
+from jixiao.errors import ErrorGroup, Location, SourceError
 from jixiao.markdown import create_parser, render_section
 
 
@@ -74,7 +74,24 @@ def test_leading_h1_is_the_section_title_and_headings_shift():
     result, _ = render("# 概况\n\n## 一、基本情况\n\n正文\n")
     assert result.title == "概况"
     assert '<h3 id="s1-一-基本情况">一、基本情况</h3>' in result.html
-    assert result.headings[0].text == "一、基本情况"
+
+
+def test_title_expressions_are_evaluated():
+    result, _ = render("# {{ 单位 }}概况\n\n正文\n", {"单位": "示例中心"})
+    assert result.title == "示例中心概况"
+
+
+def test_headings_of_an_attachment_are_one_level_deeper():
+    result = render_section(create_parser(), "# 概况\n\n# 二、部分\n", Path("s.md"), 1, FakeResolver({}), set(),
+                            "a1-s1", depth=1)
+    assert '<h3 id="a1-s1-二-部分">二、部分</h3>' in result.html
+
+
+def test_every_problem_of_a_file_is_reported_together():
+    with pytest.raises(ErrorGroup) as info:
+        render("a {{ 甲 }}\n\nb {{ 乙 }} {% set x = 1 %}\n")
+    assert [(e.location.line, e.message) for e in info.value.errors] == [
+        (1, "unknown 甲"), (3, "unknown 乙"), (3, "正文中不能写模板语句「{% set x = 1 %}」")]
 
 
 def test_raw_html_is_escaped():

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import REPO, run_jixiao
+from jixiao.paths import ProjectFiles
 from jixiao.pdf import ProjectFetcher
 
 pytestmark = pytest.mark.slow
@@ -118,13 +119,15 @@ def test_pdf_build_is_deterministic(project, tmp_path):
 
 
 def test_fetcher_refuses_everything_outside_the_project(tmp_path):
-    fetcher = ProjectFetcher([tmp_path])
+    fetcher = ProjectFetcher(ProjectFiles.open(tmp_path))
     (tmp_path / "ok.css").write_text("p{}", encoding="utf-8")
+    (tmp_path / "link.css").symlink_to("/etc/hostname")
     assert fetcher.fetch((tmp_path / "ok.css").as_uri()).read() == b"p{}"
-    for url in ("file:///etc/passwd", "http://example.com/a.png", (tmp_path / ".." / "x.css").as_uri()):
+    for url in ("file:///etc/passwd", "http://example.com/a.png", (tmp_path / ".." / "x.css").as_uri(),
+                (tmp_path / "link.css").as_uri()):
         with pytest.raises(ValueError, match="refused"):
             fetcher.fetch(url)
-    assert len(fetcher.refused) == 3
+    assert len(fetcher.refused) == 4
 
 
 def test_css_url_outside_the_project_fails_the_build(project):

@@ -1,14 +1,14 @@
-"""Apply the scoring rules to a validated report and build its view.
+"""Apply the scoring rules to a validated report and build its typed view.
 
-The view is a tree of dicts keyed by the same Chinese names as report.yaml, plus
-every computed figure (执行率, 得分, 总分, 评价等次 …). Templates, Markdown
-expressions and data.json all read this one tree, so prose, tables and open data
-cannot disagree. Inputs that cannot be scored are SourceErrors; stated figures that
-differ from the rules are Findings.
+The view (views.py) carries the same Chinese names as report.yaml plus every computed figure
+(执行率, 得分, 总分, 评价等次 …). Templates, Markdown expressions, the audit and data.json all
+read this one view, so prose, tables and open data cannot disagree. Inputs that cannot be
+scored are SourceErrors; stated figures that differ from the rules are Findings.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -16,16 +16,20 @@ from . import compute
 from .compute import Rules, ScoringError
 from .errors import ErrorGroup, Location, SourceError
 from .findings import Finding, acknowledged
-from .model import Form, Funds, Indicator, Located, Report
+from .model import Form, FundRow, Funds, Indicator, Located, Report
 from .quantity import Comparison, Quantity, TargetSyntaxError, Word, convert, format_number, parse_actual, parse_target
-from .tables import assess_scoring, assess_tables
-from .values import Money, NamedList, Rate, Score
+from .tables import PreviousTable, assess_scoring, assess_tables
+from .values import Money, Rate, Score
+from .views import (Difference, Forms, FormView, FundRowView, FundsView, GoalView, GroupView, IndicatorView,
+                    ReportView, SignatureView, StatedFormView, StatedFundsView, StatedIndicatorView, SubgroupView)
 
 
-class Forms(NamedList):
-    """The forms of a report, also indexable by 项目名称: 自评表["聘用人员经费"]."""
+@dataclass
+class Inputs:
+    """What a report's figures depend on besides its own data, resolved by the site model (library.py)."""
 
-    name_key = "项目名称"
+    previous: dict[str, PreviousTable] = field(default_factory=dict)  # last year's tables, for 同比
+    glossary: tuple[tuple[str, str], ...] = ()  # the 名词解释 the report selected
 
 
 class Assessment:
@@ -44,162 +48,160 @@ class Assessment:
                 return obj.locate(key)
         return obj.locate()
 
-    def differ(self, obj: Located, key: str, stated: Any, computed: Any, what: str) -> dict[str, Any] | None:
+    def differ(self, obj: Located, key: str, stated: Any, computed: Any, what: str) -> list[Difference]:
         """Record a stated figure that differs from the computed one; acknowledged by 说明 → note."""
         if stated is None or computed is None or Decimal(stated) == Decimal(computed):
-            return None
+            return []
         note = getattr(obj, "note", None)
         self.findings.append(acknowledged(self.where(obj.stated, key), note, "stated-differs",
                                           f"{what}: 原表为 {stated}，按规则计算为 {computed}"))
-        return {"项目": what, "原表": stated, "计算": computed, "说明": note}
+        return [Difference.make(item=what, stated=stated, computed=computed, note=note)]
 
 
-def assess_report(report: Report, rules: Rules,
-                  previous: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Finding]]:
-    """Compute every figure of a report; raise ErrorGroup if any row cannot be scored.
-
-    `previous` holds the previous year's data tables of the same unit, for 同比.
-    """
+def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) -> tuple[ReportView, list[Finding]]:
+    """Compute every figure of a report; raise ErrorGroup if any row cannot be scored."""
+    inputs = inputs or Inputs()
     run = Assessment(rules)
     forms = Forms(assess_form(run, form, report.year) for form in report.forms)
-    tables, table_findings, table_errors = assess_tables(report, rules, previous or {})
+    tables, table_findings, table_errors = assess_tables(report, rules, inputs.previous)
     run.errors += table_errors
     run.findings += table_findings
     if run.errors:
         raise run.errors[0] if len(run.errors) == 1 else ErrorGroup(run.errors)
-    view: dict[str, Any] = {
-        "类型": report.kind, "标题": report.title, "单位": report.unit, "年度": report.year,
-        "日期": report.date.isoformat() if report.date else None, "摘要": report.summary,
-        "自评表": forms,
-        "落款": {"单位": report.signature.unit,
-                 "日期": report.signature.date.isoformat() if report.signature.date else None}
-        if report.signature else None,
-    }
-    view.update({"数据表": tables, "表号": {n: t["编号"] for n, t in tables.items()},
-                 "图号": {n: t["图"]["编号"] for n, t in tables.items() if t["图"]}, "评分": None})
+    figures: dict[str, Any] = {}
     if len(forms) == 1:
-        view.update({k: forms[0][k] for k in ("总分", "评价等次", "执行率")})
+        figures = {"total": forms[0].total, "grade": forms[0].grade, "rate": forms[0].rate}
     if report.scoring:
-        view.update(assess_scoring(report.scoring, rules))
-        if report.stated and report.stated.total is not None and report.stated.total != view["总分"]:
+        figures = assess_scoring(report.scoring, rules)
+        if report.stated and report.stated.total is not None and report.stated.total != figures["total"]:
             run.findings.append(acknowledged(report.stated.locate("总分"), report.note, "stated-differs",
-                                             f"总分: 原表为 {report.stated.total}，按评分计算为 {view['总分']}"))
+                                             f"总分: 原表为 {report.stated.total}，按评分计算为 {figures['total']}"))
+    view = ReportView.make(
+        kind=report.kind, title=report.title, unit=report.unit, year=report.year,
+        date=report.date.isoformat() if report.date else None, summary=report.summary, forms=forms,
+        signature=SignatureView.make(unit=report.signature.unit,
+                                     date=report.signature.date.isoformat() if report.signature.date else None)
+        if report.signature else None,
+        tables=tables, table_numbers={n: t.number for n, t in tables.items()},
+        chart_numbers={n: t.chart.number for n, t in tables.items() if t.chart},
+        glossary=inputs.glossary, **figures)
     return view, run.findings
 
 
-def assess_form(run: Assessment, form: Form, year: int) -> dict[str, Any]:
-    funds = assess_funds(run, form.funds)
+def assess_form(run: Assessment, form: Form, year: int) -> FormView:
+    funds, differences = assess_funds(run, form.funds)
     groups, rows = [], []
     for level1, children in form.indicators.items():
         subgroups = []
         for level2, items in (children or {}).items():
             assessed = [assess_indicator(run, item, year) for item in items or []]
             rows.extend(assessed)
-            subgroups.append({"二级指标": level2, "三级指标": assessed, "行数": max(len(assessed), 1)})
-        groups.append({"一级指标": level1, "二级指标": subgroups,
-                       "行数": sum(g["行数"] for g in subgroups) or 1})
-    indicator_points = compute.total([r["分值"] for r in rows])
-    indicator_score = compute.total([r["得分"] or Decimal(0) for r in rows])
-    total = compute.total([funds["得分"], indicator_score])
+            subgroups.append(SubgroupView.make(name=level2, rows=tuple(r for r, _ in assessed),
+                                               span=max(len(assessed), 1)))
+        groups.append(GroupView.make(name=level1, subgroups=tuple(subgroups),
+                                     span=sum(g.span for g in subgroups) or 1))
+    indicator_points = compute.total([r.points for r, _ in rows])
+    indicator_score = compute.total([r.score or Decimal(0) for r, _ in rows])
+    total = compute.total([funds.score, indicator_score])
     grade = compute.grade(total, run.rules)
-    check_weights(run, form, funds["分值"], indicator_points)
-    view = {
-        "项目名称": form.project, "项目编码": form.code, "主管部门": form.department,
-        "实施单位": form.implementer, "项目资金": funds, "执行率": funds["执行率"],
-        "预算执行得分": funds["得分"],
-        "年度总体目标": {"预期目标": form.goal.expected, "实际完成情况": form.goal.achieved},
-        "项目实施内容及过程概述": form.process, "绩效指标": groups, "指标": rows, "指标行数": sum(g["行数"] for g in groups),
-        "指标分值": Score(indicator_points), "指标得分": Score(indicator_score),
-        "分值合计": Score(funds["分值"] + indicator_points), "总分": Score(total), "评价等次": grade,
-        "评价结论": form.conclusion, "存在问题": form.problems, "改进措施": form.measures,
-        "项目负责人": form.project_lead, "财务负责人": form.finance_lead, "说明": form.note,
-        "原表": {"总分": None, "评价等次": None}, "差异": [],
-    }
+    check_weights(run, form, funds.points, indicator_points)
+    differences += [d for _, found in rows for d in found]
+    stated = StatedFormView.make(total=None, grade=None)
     if form.stated:
-        view["原表"] = {"总分": form.stated.total, "评价等次": form.stated.grade}
-        diff = run.differ(form, "总分", form.stated.total, total, f"{form.project} 总分")
-        if diff:
-            view["差异"].append(diff)
+        stated = StatedFormView.make(total=form.stated.total, grade=form.stated.grade)
+        differences += run.differ(form, "总分", form.stated.total, total, f"{form.project} 总分")
         if form.stated.grade and form.stated.grade != grade:
             run.findings.append(acknowledged(run.where(form.stated, "评价等次"), form.note, "stated-differs",
                                              f"{form.project} 评价等次: 原表为 {form.stated.grade}，按规则为 {grade}"))
-    view["差异"] = funds.pop("差异") + [d for r in rows for d in r.pop("差异")] + view["差异"]
-    return view
+    return FormView.make(
+        project=form.project, code=form.code, department=form.department, implementer=form.implementer,
+        funds=funds, rate=funds.rate, budget_score=funds.score,
+        goal=GoalView.make(expected=form.goal.expected, achieved=form.goal.achieved),
+        process=form.process, groups=tuple(groups), rows=tuple(r for r, _ in rows),
+        row_count=sum(g.span for g in groups), indicator_points=Score(indicator_points),
+        indicator_score=Score(indicator_score), points=Score(funds.points + indicator_points), total=Score(total),
+        grade=grade, conclusion=form.conclusion, problems=form.problems, measures=form.measures,
+        project_lead=form.project_lead, finance_lead=form.finance_lead, note=form.note, stated=stated,
+        differences=tuple(differences))
 
 
-def fund_row(row: Any, places: int) -> dict[str, Any]:
+def fund_row(row: FundRow, places: int) -> FundRowView:
     def money(value: Decimal | None) -> Money | None:
         return Money(value) if value is not None else None
     rate = compute.ratio_percent(row.executed, row.budget, places)
-    return {"名称": row.name, "年初预算数": money(row.initial), "全年预算数": money(row.budget),
-            "全年执行数": money(row.executed), "执行率": Rate(rate) if rate is not None else None}
+    return FundRowView.make(name=row.name, initial=money(row.initial), budget=money(row.budget),
+                            executed=money(row.executed), rate=Rate(rate) if rate is not None else None)
 
 
-def assess_funds(run: Assessment, funds: Funds) -> dict[str, Any]:
+def assess_funds(run: Assessment, funds: Funds) -> tuple[FundsView, list[Difference]]:
     """预算执行: rate of the total row and its score; the parts are shown, not scored."""
     points = funds.points if funds.points is not None else run.rules.budget_points
     total = fund_row(funds.total, run.rules.places)
     if funds.total.budget is None or funds.total.executed is None:
         run.errors.append(SourceError(funds.total.locate(), "年度资金总额需要 全年预算数 和 全年执行数",
-                                      key="项目资金.年度资金总额", hint="填上两项金额（万元）。"))
-    rate = total["执行率"]
+                                      key="项目资金.年度资金总额", hint="填上两项金额。"))
+    elif funds.total.budget == 0:
+        run.errors.append(SourceError(run.where(funds.total, "全年预算数", "调整后预算数"),
+                                      "全年预算数为 0，执行率无法计算，预算执行也就无法评分",
+                                      key="项目资金.年度资金总额.全年预算数",
+                                      hint="填写调整后的全年预算数；没有预算的项目不填自评表。"))
+    rate = total.rate
     score = compute.budget_score(rate, points, run.rules.places)
-    view = {"年度资金总额": total, "其中": [fund_row(p, run.rules.places) for p in funds.parts],
-            "分值": Score(points), "执行率": rate, "得分": Score(score), "原因": funds.reason,
-            "说明": funds.note, "原表": {"执行率": None, "得分": None}, "差异": []}
+    differences: list[Difference] = []
+    stated = StatedFundsView.make(rate=None, score=None)
     if funds.stated:
-        view["原表"] = {"执行率": funds.stated.rate, "得分": funds.stated.score}
-        for key, stated, computed, what in (("执行率", funds.stated.rate, rate, "预算执行率"),
-                                            ("得分", funds.stated.score, score, "预算执行得分")):
-            diff = run.differ(funds, key, stated, computed, what)
-            if diff:
-                view["差异"].append(diff)
-    return view
+        stated = StatedFundsView.make(rate=funds.stated.rate, score=funds.stated.score)
+        for key, printed, computed, what in (("执行率", funds.stated.rate, rate, "预算执行率"),
+                                             ("得分", funds.stated.score, score, "预算执行得分")):
+            differences += run.differ(funds, key, printed, computed, what)
+    view = FundsView.make(total=total, parts=tuple(fund_row(p, run.rules.places) for p in funds.parts),
+                          points=Score(points), rate=rate, score=Score(score), reason=funds.reason,
+                          note=funds.note, stated=stated)
+    return view, differences
 
 
-def assess_indicator(run: Assessment, item: Indicator, year: int) -> dict[str, Any]:
+def assess_indicator(run: Assessment, item: Indicator, year: int) -> tuple[IndicatorView, list[Difference]]:
     """Parse target and actual, score the row, and note what differs from the stated form."""
     actual_keys = ("实际完成值", "完成值")
     target_keys = ("指标值", "年度指标值")
     row: dict[str, Any] = {
-        "三级指标": item.name, "分值": Score(item.points), "得分": None, "达标": None, "计分依据": None,
-        "偏差原因分析及改进措施": item.deviation, "说明": item.note,
-        "原表": {"得分": None, "实际完成值": None}, "差异": [],
-        "指标值": None, "指标性质": None, "度量单位": item.unit, "实际完成值": str(item.actual),
+        "name": item.name, "points": Score(item.points), "score": None, "met": None, "basis": None,
+        "deviation": item.deviation, "note": item.note,
+        "stated": StatedIndicatorView.make(score=None, actual=None),
+        "target": None, "kind": None, "unit": item.unit, "actual": str(item.actual),
     }
     try:
         target = parse_target(_text(item.target), item.operator, item.unit)
     except TargetSyntaxError as exc:
         run.errors.append(SourceError(run.where(item, *target_keys), str(exc), key="指标值",
                                       hint="写成 ≥428 万条、≤0.06元/条、100%、2023年12月 或文字目标。"))
-        return row
-    row["指标值"] = _show_target(item, target)
-    row["指标性质"] = target.kind
+        return IndicatorView.make(**row), []
+    row.update(target=_show_target(item, target), kind=target.kind)
     try:
         actual = parse_actual(_text(item.actual))
     except TargetSyntaxError as exc:
-        run.errors.append(SourceError(run.where(item, *actual_keys), str(exc), key="实际完成值"))
-        return row
-    row["实际完成值"] = _show_actual(actual, target)
+        run.errors.append(SourceError(run.where(item, *actual_keys), str(exc), key="实际完成值",
+                                      hint="写成数字加单位（115.55 万条）、日期（6月30日）或等级词（完成、优、良）。"))
+        return IndicatorView.make(**row), []
+    row["actual"] = _show_actual(actual, target)
     try:
         result = compute.score_indicator(target, actual, item.points, run.rules, year)
     except ScoringError as exc:
         run.errors.append(SourceError(run.where(item, *actual_keys), str(exc), key=f"{item.name}.实际完成值",
                                       hint="改正完成值或其单位，使之与指标值同一量纲（如 万条 对 万条）。",
                                       rule=exc.rule))
-        return row
+        return IndicatorView.make(**row), []
     score = result.score
     if item.score is not None:
         score = own_qualitative_score(run, item, actual, result.share)
-    row.update({"得分": Score(score), "达标": result.met, "计分依据": result.basis})
+    row.update(score=Score(score), met=result.met, basis=result.basis)
+    differences: list[Difference] = []
     if item.stated:
-        row["原表"] = {"得分": item.stated.score, "实际完成值": item.stated.actual}
-        diff = run.differ(item, "得分", item.stated.score, score, f"{item.name} 得分")
-        if diff:
-            row["差异"].append(diff)
+        row["stated"] = StatedIndicatorView.make(score=item.stated.score, actual=item.stated.actual)
+        differences = run.differ(item, "得分", item.stated.score, score, f"{item.name} 得分")
         if item.stated.actual is not None:
             check_stated_actual(run, item, target)
-    return row
+    return IndicatorView.make(**row), differences
 
 
 def own_qualitative_score(run: Assessment, item: Indicator, actual: Any, share: Decimal) -> Decimal:
@@ -211,7 +213,8 @@ def own_qualitative_score(run: Assessment, item: Indicator, actual: Any, share: 
         run.errors.append(SourceError(where, "得分由规则计算，只有定性指标可以自评得分",
                                       key=f"{item.name}.得分", hint="删除 得分；原表上的得分请写在 原表: 得分: 下。"))
     elif not item.score_reason:
-        run.errors.append(SourceError(where, "自评得分需要写明 理由", key=f"{item.name}.理由"))
+        run.errors.append(SourceError(where, "自评得分需要写明 理由", key=f"{item.name}.理由",
+                                      hint="在同一行加上 理由: …，说明为何给这个分数。"))
     elif not compute.check_qualitative_score(given, share, item.points, run.rules):
         low, high = compute.grade_band(share, run.rules)
         message = (f"{item.name}: 自评得分 {given} 超出「{actual}」的区间 "

@@ -16,9 +16,10 @@ from typing import Any, Iterator
 
 from .errors import Location
 from .findings import Finding, acknowledged
-from .load import Bundle
+from .load import Source
 from .model import Form, Report
 from .quantity import format_number
+from .views import FormView, ReportView
 
 _RATE_RE = re.compile(r"执行率(?:为|是|达到|达|：|:)?\s*(\d+(?:\.\d+)?)\s*[%％]")
 _TOTAL_RE = re.compile(r"总分(?:为|是|：|:)?\s*(\d+(?:\.\d+)?)\s*分")
@@ -44,14 +45,14 @@ class Text:
     leading_year_matters: bool = False
 
 
-def audit_report(report: Report, view: dict[str, Any], bundle: Bundle) -> list[Finding]:
+def audit_report(report: Report, view: ReportView, source: Source) -> list[Finding]:
     """Run every text and total rule over one report."""
     findings: list[Finding] = []
-    forms = view["自评表"]
+    forms = view.forms
     for model, form in zip(report.forms, forms):
         findings += check_parts(model, form)
         findings += check_deviations(model, form)
-    texts = list(collect_texts(report, forms, bundle))
+    texts = list(collect_texts(report, forms, source))
     for text in texts:
         findings += check_numbers(text, forms)
         findings += check_years(text, report.year)
@@ -95,7 +96,7 @@ def check_deviations(model: Form, form: dict[str, Any]) -> list[Finding]:
     return found
 
 
-def collect_texts(report: Report, forms: list[dict[str, Any]], bundle: Bundle) -> Iterator[Text]:
+def collect_texts(report: Report, forms: list[FormView], source: Source) -> Iterator[Text]:
     """Every prose field of the report.yaml and every Markdown section."""
     for model, form in zip(report.forms, forms):
         for key, value in (("评价结论", model.conclusion), ("存在问题", model.problems),
@@ -108,9 +109,9 @@ def collect_texts(report: Report, forms: list[dict[str, Any]], bundle: Bundle) -
             yield Text(model.funds.reason, model.funds.locate("原因"), form, model.funds.note)
     if report.summary:
         yield Text(report.summary, report.locate("摘要"), None, None, leading_year_matters=True)
-    for section in bundle.sections:
+    for section in source.sections:
         body = _CODE_RE.sub(_blank, _EXPRESSION_RE.sub(_blank, section.body))
-        note = section.meta.get("说明")
+        note = section.meta.note
         offset = 0
         for paragraph in re.split(r"(\n\s*\n)", body):
             if paragraph.strip() and not paragraph.startswith("\n"):

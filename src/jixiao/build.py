@@ -1,38 +1,43 @@
-"""Orchestrate a build: load → validate → assess → audit → render → write (atomically).
+"""Orchestrate a build: load → site model → render what changed → site-wide pages → write atomically.
 
-Each bundle is built from its own inputs plus the site context (page.py), in worker
-processes when there are many; unchanged reports are reused from the previous build
-(cache.py); everything is written to a staging folder that replaces `site/` only when the
-whole build succeeded (output.py), so a failed build never leaves a half-written site.
+1. Every bundle's files are read and digested once (load.py).
+2. The site model (library.py) knows every report — parsed, or from the cache when its bundle did
+   not change — and resolves attachments, last year's report and neighbours.
+3. Each report's page key (cache.py) digests exactly what it reads; a report whose key matches the
+   previous build is reused as is, the others are parsed (once) and rendered, in worker
+   processes forked after loading when there are many (they inherit the site model).
+4. Site-wide pages, open data and the search index are made from every report's summary
+   (siteindex.py), and the staging folder replaces the output only when all of this succeeded.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-from .cache import BuildCache, CachedReport, digest_tree, shared_digest
+from .cache import BuildCache, CachedReport, TemplateDigests, code_digest, digest_bytes, reuse_files
 from .config import CONFIG_NAME
 from .errors import ErrorGroup, JixiaoError, SourceError
 from .findings import Finding
-from .load import find_bundles, read_bundle
-from .output import copy_assets, staged_output, write_files
+from .library import Library, Links, Summary
+from .load import Bundle, find_bundles, read_bundle
+from .output import check_output_dir, copy_assets, staged_output, write_files
 from .page import ReportPage, build_report
-from .site import CONTENT_DIR, SiteContext, open_site
+from .site import SiteContext, open_site
 from .siteindex import write_site_pages
 
 # Below this many reports a worker pool costs more to start than it saves (any two PDFs are worth it).
 PARALLEL_THRESHOLD = 16
-_WORKER_SITE: SiteContext | None = None  # one per worker process: templates and fonts set up once
-
 Progress = Callable[[str, int, int], None]
+_WORK: tuple[SiteContext, Library, dict[str, Links], Path | None] | None = None  # what forked workers inherit
 
 
 @dataclass
@@ -61,15 +66,102 @@ class StrictFailure(JixiaoError):
         return "\n".join(f.format(root) for f in self.findings)
 
 
-def _start_worker(project: Path, with_pdf: bool, pdf_links: bool) -> None:
-    global _WORKER_SITE
-    _WORKER_SITE = open_site(project, with_pdf, pdf_links)
+@dataclass
+class Plan:
+    """What a build knows before rendering: the site model, every report's links and page key, and
+    which reports the previous build can give."""
+
+    library: Library
+    links: dict[str, Links]
+    keys: dict[str, str]
+    reused: dict[str, CachedReport] = field(default_factory=dict)
+    todo: list[str] = field(default_factory=list)
 
 
-def build_one(site: SiteContext, folder: Path, staging: Path | None) -> ReportPage | list[SourceError]:
-    """Read, build and (unless checking) write one bundle; input errors are returned to be reported together."""
+def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = None) -> Library:
+    """Read and digest every bundle; reports whose bundle is unchanged keep the summary `known` for them."""
+    folders, errors = find_bundles(site.files, site.content)
+    bundles: list[Bundle] = []
+    for folder in folders:
+        try:
+            bundles.append(read_bundle(site.files, folder))
+        except SourceError as error:
+            errors.append(error)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    summaries = {b.key: known[b.key][1] for b in bundles if known and b.key in known and known[b.key][0] == b.digest}
+    return Library(bundles, summaries)
+
+
+def shared_digest(site: SiteContext, flags: str) -> str:
+    """Everything every report depends on besides what it reads itself."""
+    layers = [site.content / CONFIG_NAME, *site.glossary_files]
+    if site.with_pdf:  # the PDF embeds the print and font stylesheets and the fonts they name
+        layers += [p for layer in site.search_path for p in site.files.files_below(layer / "assets")
+                   if (layer / "assets").is_dir()]
+    return digest_bytes(code_digest(), flags, *(item for path in layers
+                                                for item in (str(path), site.files.read_bytes(path))))
+
+
+def page_key(shared: str, library: Library, links: dict[str, Links], key: str, templates: dict[str, str],
+             digests: TemplateDigests) -> str:
+    """The digest of exactly what the report's page reads (see cache.py)."""
+    own = links[key]
+    parts = [shared, library.bundles[key].digest]
+    for attached in own.attachments:
+        bundle = library.bundles.get(attached)
+        parts.append(f"附件 {attached} {bundle.digest if bundle else '-'}")
+        last = links.get(attached)
+        if last is not None and last.last_year:
+            parts.append(f"上年 {library.bundles[last.last_year].data_digest}")
+    if own.last_year:
+        parts.append(f"上年 {own.last_year} {library.bundles[own.last_year].data_digest}")
+    for label, neighbour in (("上一篇", own.previous), ("下一篇", own.next)):
+        summary = library.summary(neighbour) if neighbour else None
+        parts.append(f"{label} {neighbour} {summary.title if summary else ''}")
+    parts += [f"{name} {digests.of(name)}" for name in sorted(templates)]
+    return digest_bytes(*parts)
+
+
+def plan_build(site: SiteContext, cache: BuildCache, out_dir: Path | None) -> Plan:
+    """Resolve the site model and decide, report by report, what can be reused."""
+    known = {key: (c.bundle, Summary.from_json(c.summary)) for key, c in cache.reports.items()}
+    library = read_site(site, known)
+    links = library.links()
+    digests = TemplateDigests(tuple(site.search_path))
+    plan = Plan(library, links, {})
+    for summary in library.ordered():
+        key = summary.key
+        cached = cache.reports.get(key)
+        plan.keys[key] = page_key(cache.shared, library, links, key, cached.templates if cached else {}, digests)
+        reusable = cache.reusable(key, plan.keys[key], out_dir) if out_dir else None
+        if reusable is not None:
+            plan.reused[key] = reusable
+        else:
+            plan.todo.append(key)
+    library.load(needed_sources(plan))
+    errors = library.errors()
+    if errors:
+        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    return plan
+
+
+def needed_sources(plan: Plan) -> list[str]:
+    """The reports that must be parsed before rendering: those rendered, what they attach and read."""
+    needed = []
+    for key in plan.todo:
+        own = plan.links[key]
+        needed += [key, *own.attachments, *([own.last_year] if own.last_year else [])]
+        needed += [plan.links[a].last_year for a in own.attachments if a in plan.links and plan.links[a].last_year]
+    return [key for key in dict.fromkeys(needed) if key in plan.library.bundles]
+
+
+def build_one(key: str) -> ReportPage | list[SourceError]:
+    """Render one report (in this process or a forked worker) and write its files into staging."""
+    assert _WORK is not None
+    site, library, links, staging = _WORK
     try:
-        page, files = build_report(site, read_bundle(folder))
+        page, files = build_report(site, library, links, key)
     except ErrorGroup as group:
         return group.errors
     except SourceError as exc:
@@ -79,34 +171,47 @@ def build_one(site: SiteContext, folder: Path, staging: Path | None) -> ReportPa
     return page
 
 
-def _build_in_worker(folder: Path, staging: Path | None) -> ReportPage | list[SourceError]:
-    assert _WORKER_SITE is not None
-    return build_one(_WORKER_SITE, folder, staging)
+def _start_worker() -> None:
+    """Workers die with the build: SIGKILL when the parent dies (Linux), Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def build_all(site: SiteContext, folders: list[Path], staging: Path | None, jobs: int,
-              progress: Progress | None) -> list[ReportPage | list[SourceError]]:
-    """Build bundles, in worker processes when there are enough of them; results keep the folders' order."""
-    def report(done: int, folder: Path) -> None:
-        if progress:
-            progress(f"{folder.parent.name}/{folder.name}", done, len(folders))
-
-    enough = len(folders) >= (2 if site.with_pdf else PARALLEL_THRESHOLD)
+def render_all(site: SiteContext, plan: Plan, staging: Path | None, jobs: int,
+               progress: Progress | None) -> list[ReportPage | list[SourceError]]:
+    """Render the reports to do, in forked workers when there are enough of them; results keep the order."""
+    global _WORK
+    _WORK = (site, plan.library, plan.links, staging)
+    todo = plan.todo
     results: list[ReportPage | list[SourceError]] = []
-    if jobs <= 1 or not enough:
-        for folder in folders:
-            results.append(build_one(site, folder, staging))
-            report(len(results), folder)
+    enough = len(todo) >= (2 if site.with_pdf else PARALLEL_THRESHOLD)
+    try:
+        if jobs <= 1 or not enough or sys.platform != "linux":
+            for key in todo:
+                results.append(build_one(key))
+                _report(progress, key, len(results), len(todo))
+            return results
+        pool = multiprocessing.get_context("fork").Pool(min(jobs, len(todo)), initializer=_start_worker)
+        try:
+            chunk = 1 if site.with_pdf else 8
+            for key, result in zip(todo, pool.imap(build_one, todo, chunksize=chunk)):
+                results.append(result)
+                _report(progress, key, len(results), len(todo))
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
         return results
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(site.project, site.with_pdf, site.pdf_links)) as pool:
-        chunk = 1 if site.with_pdf else 8
-        for folder, result in zip(folders, pool.map(_build_in_worker, folders, [staging] * len(folders),
-                                                    chunksize=chunk)):
-            results.append(result)
-            report(len(results), folder)
-    return results
+    finally:
+        _WORK = None
+
+
+def _report(progress: Progress | None, key: str, done: int, total: int) -> None:
+    if progress:
+        progress(key, done, total)
 
 
 def raise_errors(results: list[ReportPage | list[SourceError]]) -> list[ReportPage]:
@@ -116,64 +221,81 @@ def raise_errors(results: list[ReportPage | list[SourceError]]) -> list[ReportPa
     return [r for r in results if isinstance(r, ReportPage)]
 
 
+@contextlib.contextmanager
+def terminated_cleanly() -> Iterator[None]:
+    """SIGTERM unwinds like Ctrl-C, so staging folders are removed and worker pools torn down."""
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+    previous = signal.signal(signal.SIGTERM, stop) if _main_thread() else None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main_thread() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()
+
+
 def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = None, with_pdf: bool = False,
                strict: bool = False, clean: bool = False, pdf_links: bool | None = None, search: bool = True,
                progress: Progress | None = None) -> BuildResult:
     """Build what changed, reuse the rest, then swap the new site into place."""
     started = time.perf_counter()
     site = open_site(project, with_pdf, pdf_links)
-    out_dir = (out_dir or site.project / "site").resolve()
-    folders = find_bundles(site.project / CONTENT_DIR)
-    shared = shared_digest(site.project / CONTENT_DIR / CONFIG_NAME, site.search_path,
-                           f"pdf={with_pdf},links={site.pdf_links}")
+    out_dir = check_output_dir(site.project, out_dir or site.project / "site")
+    shared = shared_digest(site, f"pdf={with_pdf},links={site.pdf_links}")
     cache = BuildCache.open(site.project, out_dir, shared, clean)
-    with staged_output(out_dir) as staging:
-        digests = report_digests(folders)
-        reused = {folder: cache.reuse(_key(folder), digests[folder], out_dir, staging) for folder in folders}
-        todo = [folder for folder in folders if reused[folder] is None]
-        built = iter(raise_errors(build_all(site, todo, staging, jobs or os.cpu_count() or 1, progress)))
-        pages = [_page_from_cache(folder, cached) if cached else next(built) for folder, cached in reused.items()]
+    plan = plan_build(site, cache, out_dir)
+    with terminated_cleanly(), staged_output(out_dir) as staging:
+        for cached in plan.reused.values():
+            reuse_files(cached, out_dir, staging)
+        built = {page.key: page for page in
+                 raise_errors(render_all(site, plan, staging, jobs or os.cpu_count() or 1, progress))}
+        pages = [built[key] if key in built else cached_page(key, plan.reused[key]) for key in plan.keys]
         warnings = [f for p in pages for f in p.findings if f.level == "warning"]
         if strict and warnings:
             raise StrictFailure(sorted(warnings, key=Finding.sort_key))
-        copy_assets(site.search_path, staging)
-        unchanged = not todo and set(cache.reports) == {p.key for p in pages}
+        copy_assets(site.files, site.search_path, staging)
+        unchanged = not built and set(cache.reports) == set(plan.keys)
         write_site_pages(site, pages, staging, out_dir / "pagefind" if unchanged else None, search)
-    cache.save({p.key: CachedReport(digests[f], p.entry, p.findings, p.files, p.rows) for f, p in zip(folders, pages)})
-    return BuildResult(out_dir, pages, time.perf_counter() - started, len(todo))
+    save_cache(site, cache, plan, pages)
+    return BuildResult(out_dir, pages, time.perf_counter() - started, len(built))
+
+
+def save_cache(site: SiteContext, cache: BuildCache, plan: Plan, pages: list[ReportPage]) -> None:
+    """Record every report for the next build, keyed by what it read this time (templates included)."""
+    digests = TemplateDigests(tuple(site.search_path))
+    reports = {}
+    for page in pages:
+        templates = {name: digests.of(name) for name in page.templates}
+        key = page_key(cache.shared, plan.library, plan.links, page.key, templates, digests)
+        reports[page.key] = CachedReport(plan.library.bundles[page.key].digest,
+                                         plan.library.summary(page.key).as_json(), key, templates, page.entry,
+                                         page.findings, page.files, page.rows)
+    cache.save(reports)
+
+
+def cached_page(key: str, cached: CachedReport) -> ReportPage:
+    return ReportPage(key, int(key.split("/")[0]), cached.entry, cached.findings, cached.files, cached.rows,
+                      sorted(cached.templates))
 
 
 def check_site(project: Path, jobs: int | None = None) -> tuple[list[Finding], list[SourceError]]:
     """Build every report in memory, write nothing, and return all findings and all input errors."""
     site = open_site(project)
-    results = build_all(site, find_bundles(site.project / CONTENT_DIR), None, jobs or os.cpu_count() or 1, None)
+    errors: list[SourceError] = []
+    try:
+        library = read_site(site)
+    except ErrorGroup as group:
+        return [], group.errors
+    except SourceError as error:
+        return [], [error]
+    links = library.links()
+    plan = Plan(library, links, {}, todo=[s.key for s in library.ordered()])
+    results = render_all(site, plan, None, jobs or os.cpu_count() or 1, None)
+    errors = library.errors() + [e for r in results if isinstance(r, list) for e in r]
     findings = sorted((f for r in results if isinstance(r, ReportPage) for f in r.findings), key=Finding.sort_key)
-    errors = [e for r in results if isinstance(r, list) for e in r]
     return findings, errors
-
-
-def report_digests(folders: list[Path]) -> dict[Path, str]:
-    """Each report's input digest; a report that can read other bundles (附件, or 数据表 whose 上年
-    may come from last year's report) also depends on every bundle of its year and the year before."""
-    own = {folder: digest_tree(folder) for folder in folders}
-    by_year: dict[str, list[str]] = {}
-    for folder in folders:
-        by_year.setdefault(folder.parent.name, []).append(own[folder])
-    digests = {}
-    for folder in folders:
-        text = (folder / "report.yaml").read_bytes()
-        if "附件".encode() in text or "数据表".encode() in text:
-            year = folder.parent.name
-            others = by_year.get(year, []) + by_year.get(str(int(year) - 1), [])
-            digests[folder] = hashlib.sha256("|".join([own[folder], *sorted(others)]).encode()).hexdigest()
-        else:
-            digests[folder] = own[folder]
-    return digests
-
-
-def _key(folder: Path) -> str:
-    return f"{folder.parent.name}/{folder.name}"
-
-
-def _page_from_cache(folder: Path, cached: CachedReport) -> ReportPage:
-    return ReportPage(_key(folder), int(folder.parent.name), cached.entry, cached.findings, cached.files, cached.rows)

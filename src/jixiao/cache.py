@@ -1,10 +1,13 @@
-"""Incremental builds: skip reports whose inputs did not change since the last build.
+"""Incremental builds: reuse a report's files when exactly what it read is unchanged.
 
-A report's output depends on its bundle's files and on everything shared (site.yaml, the
-layouts and themes on the search path, the tool's version, the PDF switch). The manifest
-under `.jixiao-cache/` records, per output folder, the shared digest and each report's
-digest, index entry, findings and files; an unchanged report's files are hard-linked
-from the previous output into the new one (copied where links are not possible).
+A report's page depends on its own bundle, on the reports it includes as 附件 (and the last-year
+report each of those reads), on last year's report when its tables take 上年 figures from it, on
+its neighbours' titles and links, on the templates it used, and on what every report shares
+(site.yaml, the glossary and assets of the theme, jixiao's code and the libraries that shape the
+output, the build options). `page_key` digests exactly these; no guessing from file contents,
+no window of years. The manifest under `.jixiao-cache/` keeps, per output folder, each report's
+key, summary, index entry, findings and files, so an unchanged report is neither parsed nor
+rendered: its files are hard-linked from the previous output into the new one.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -21,33 +25,49 @@ from .findings import Finding
 from .output import link_or_copy
 
 CACHE_DIR = ".jixiao-cache"
+FORMAT = 2  # of the manifest; a manifest of another format is ignored
+# Libraries whose versions change what the output looks like.
+OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "matplotlib", "weasyprint", "pydantic")
+
+
+def digest_bytes(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def digest_files(paths: list[Path], root: Path) -> str:
     """sha256 over the relative names and bytes of files, in a stable order."""
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return digest_bytes(*(item for path in sorted(paths)
+                          for item in (path.relative_to(root).as_posix(), path.read_bytes())))
 
 
-def digest_tree(folder: Path) -> str:
-    return digest_files([p for p in folder.rglob("*") if p.is_file()], folder)
+def code_digest() -> str:
+    """jixiao's own code and the versions of the libraries that shape the output."""
+    package = Path(__file__).parent
+    versions = []
+    for name in OUTPUT_LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return digest_bytes(__version__, *versions, digest_files(sorted(package.glob("*.py")), package))
 
 
-def shared_digest(config_file: Path, search_path: list[Path], flags: str) -> str:
-    """Everything every report depends on besides its own bundle (flags: build options that change output)."""
-    digest = hashlib.sha256(f"{__version__}|{flags}|".encode())
-    package = Path(__file__).parent  # the tool's own code: a new jixiao rebuilds everything
-    digest.update(digest_files(sorted(package.glob("*.py")), package).encode())
-    digest.update(config_file.read_bytes())
-    for layer in search_path:
-        digest.update(str(layer).encode())
-        digest.update(digest_tree(layer).encode())
-    return digest.hexdigest()
+@dataclass(frozen=True)
+class TemplateDigests:
+    """The digest of each template name as it resolves along the search path right now."""
+
+    search_path: tuple[Path, ...]
+
+    def of(self, name: str) -> str:
+        for layer in self.search_path:
+            path = layer / name
+            if path.is_file():
+                return digest_bytes(str(path), path.read_bytes())
+        return "missing"
 
 
 def finding_to_json(item: Finding) -> dict[str, Any]:
@@ -63,11 +83,23 @@ def finding_from_json(data: dict[str, Any]) -> Finding:
 
 @dataclass
 class CachedReport:
-    digest: str
+    """What the previous build knew of a report: enough to reuse it without reading it."""
+
+    bundle: str  # digest of the bundle's files
+    summary: dict[str, Any]  # library.Summary as JSON
+    page_key: str
+    templates: dict[str, str]  # template name → digest when it was rendered
     entry: dict[str, Any]
     findings: list[Finding]
     files: list[str]
     rows: list[list[str]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.__dict__, "findings": [finding_to_json(f) for f in self.findings]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "CachedReport":
+        return cls(**{**data, "findings": [finding_from_json(f) for f in data["findings"]]})
 
 
 @dataclass
@@ -86,35 +118,35 @@ class BuildCache:
             return cache
         try:
             data = json.loads(cache.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cache
-        if data.get("shared") != shared:
-            return cache
-        for key, item in data.get("reports", {}).items():
-            cache.reports[key] = CachedReport(item["digest"], item["entry"],
-                                              [finding_from_json(f) for f in item["findings"]], item["files"],
-                                              item["rows"])
+            if data.get("format") != FORMAT or data.get("shared") != shared:
+                return cache
+            cache.reports = {key: CachedReport.from_json(item) for key, item in data["reports"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            cache.reports = {}  # a damaged or hand-edited manifest: rebuild everything
         return cache
 
-    def reuse(self, key: str, digest: str, out_dir: Path, staging: Path) -> CachedReport | None:
-        """Bring an unchanged report's files into the staging folder; None when it must be rebuilt."""
+    def reusable(self, key: str, page_key: str, out_dir: Path) -> CachedReport | None:
+        """The cached report when its key matches and its files are still in the output."""
         cached = self.reports.get(key)
-        if cached is None or cached.digest != digest:
+        if cached is None or cached.page_key != page_key:
             return None
         if not all((out_dir / name).is_file() for name in cached.files):
             return None
-        for name in cached.files:
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(out_dir / name, target)
         return cached
 
     def save(self, reports: dict[str, CachedReport]) -> None:
         """Write the manifest atomically after a successful build."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"shared": self.shared, "reports": {key: {
-            "digest": r.digest, "entry": r.entry, "findings": [finding_to_json(f) for f in r.findings],
-            "files": r.files, "rows": r.rows} for key, r in sorted(reports.items())}}
+        data = {"format": FORMAT, "shared": self.shared,
+                "reports": {key: r.as_json() for key, r in sorted(reports.items())}}
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         temporary.replace(self.path)
+
+
+def reuse_files(cached: CachedReport, out_dir: Path, staging: Path) -> None:
+    """Bring an unchanged report's files into the staging folder (hard links where possible)."""
+    for name in cached.files:
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(out_dir / name, target)

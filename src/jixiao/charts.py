@@ -18,6 +18,8 @@ from typing import Any
 
 from markupsafe import escape
 
+from .views import ChartView, DataRowView, TableView
+
 GREYS = ["#4d4d4d", "#bfbfbf", "#ffffff", "#8c8c8c", "#e6e6e6", "#262626"]
 HATCHES = ["", "///", "...", "\\\\\\", "xx", "--"]
 FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei", "sans-serif"]
@@ -32,6 +34,7 @@ def _pyplot(cache_dir: Path):
     matplotlib.rcParams.update({
         "svg.fonttype": "none", "svg.hashsalt": "jixiao", "font.family": "sans-serif",
         "font.sans-serif": FONTS, "font.size": 10, "axes.unicode_minus": False, "hatch.linewidth": 0.6,
+        "text.parse_math": False,  # "US$5与US$6" is text, not TeX maths
     })
     import matplotlib.pyplot as plt
 
@@ -43,29 +46,29 @@ def _number(value: Any) -> float:
     return float(value) if isinstance(value, Decimal) else 0.0
 
 
-def _rows(table: dict[str, Any]) -> list[dict[str, Any]]:
-    return [row for row in table["行"] if not row["上级"] and not row["公式"]]
+def _rows(table: TableView) -> list[DataRowView]:
+    return [row for row in table.rows if not row.parent and not row.formula]
 
 
-def draw_pie(plt: Any, chart: dict[str, Any], table: dict[str, Any]) -> Any:
-    column = chart["列"][0]
+def draw_pie(plt: Any, chart: ChartView, table: TableView) -> Any:
+    column = chart.columns[0]
     rows = [row for row in _rows(table) if row[column] is not None]
-    share_column = next((c for c in table["列"] if c.startswith("占比")), None)
+    share_column = next((c for c in table.columns if c.startswith("占比")), None)
     figure, axes = plt.subplots(figsize=(6.2, 3.6))
     wedges, _ = axes.pie([max(_number(r[column]), 0.0) for r in rows], startangle=90, counterclock=False,
                          colors=GREYS[: len(rows)], wedgeprops={"edgecolor": "black", "linewidth": 0.8})
     for wedge, hatch in zip(wedges, HATCHES):
         wedge.set_hatch(hatch)
-    labels = [f"{r['名称']} {r[column]}{table['单位'] or ''}" + (f"（{r[share_column]}）" if share_column else "")
+    labels = [f"{r.name} {r[column]}{table.unit or ''}" + (f"（{r[share_column]}）" if share_column else "")
               for r in rows]
     axes.legend(wedges, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     axes.set_aspect("equal")
     return figure
 
 
-def draw_bars(plt: Any, chart: dict[str, Any], table: dict[str, Any]) -> Any:
+def draw_bars(plt: Any, chart: ChartView, table: TableView) -> Any:
     rows = _rows(table)
-    columns = chart["列"]
+    columns = chart.columns
     figure, axes = plt.subplots(figsize=(6.2, 3.4))
     width = 0.8 / len(columns)
     for i, column in enumerate(columns):
@@ -77,8 +80,8 @@ def draw_bars(plt: Any, chart: dict[str, Any], table: dict[str, Any]) -> Any:
             if row[column] is not None:
                 axes.annotate(str(row[column]), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                               ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
-    axes.set_xticks(range(len(rows)), [r["名称"] for r in rows])
-    axes.set_ylabel(table["单位"] or "")
+    axes.set_xticks(range(len(rows)), [r.name for r in rows])
+    axes.set_ylabel(table.unit or "")
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(frameon=False)
     axes.margins(y=0.15)
@@ -92,10 +95,19 @@ def scope_ids(svg: str, prefix: str) -> str:
     return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
 
 
-def render_chart(chart: dict[str, Any], table: dict[str, Any], cache_dir: Path, prefix: str = "") -> str:
-    """An accessible inline <svg>: role=img, a <title>, and the figures in a <desc>."""
+def render_chart(table: TableView, cache_dir: Path, prefix: str = "") -> str:
+    """An accessible inline <svg>: role=img, a <title>, and the figures in a <desc>.
+
+    Element ids are made from the table's number (表3 → t3-…), never from its name, which is the
+    author's text and could carry markup into an attribute.
+    """
+    chart = table.chart
+    assert chart is not None
     plt = _pyplot(cache_dir)
-    figure = draw_pie(plt, chart, table) if chart["类型"] == "饼状图" else draw_bars(plt, chart, table)
+    rows = _rows(table)
+    if chart.kind == "饼状图" and not any(_number(row[chart.columns[0]]) > 0 for row in rows):
+        return f'<p class="chart-empty">{escape(chart.number)} {escape(chart.title)}：各项均为 0，不绘制饼状图。</p>'
+    figure = draw_pie(plt, chart, table) if chart.kind == "饼状图" else draw_bars(plt, chart, table)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(figure)
@@ -103,9 +115,9 @@ def render_chart(chart: dict[str, Any], table: dict[str, Any], cache_dir: Path, 
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     described = "；".join(
-        f"{row['名称']}: " + "，".join(f"{c} {row[c]}" for c in chart["列"] if row.get(c) is not None)
-        for row in _rows(table))
-    svg = scope_ids(svg, f"{prefix}{table['名称']}-")
-    title = f"{chart['编号']} {chart['标题']}"
+        f"{row.name}: " + "，".join(f"{c} {row[c]}" for c in chart.columns if row.get(c) is not None)
+        for row in rows)
+    svg = scope_ids(svg, f"{prefix}t{table.number.removeprefix('表')}-")
+    title = f"{chart.number} {chart.title}"
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{escape(title)}" ', svg, count=1).replace(
         ">", f"><title>{escape(title)}</title><desc>{escape(described)}</desc>", 1)

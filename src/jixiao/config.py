@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,15 +11,17 @@ from pydantic import Field, field_validator
 from .compute import Rules
 from .errors import Location, SourceError
 from .model import Located
+from .paths import ProjectFiles
 from .validate import validate_model
-from .yamlsource import read_yaml
+from .yamlsource import parse_yaml
 
 CONFIG_NAME = "site.yaml"
+THEME_NAME_RE = r"^\w[\w-]*$"  # a folder name, never a path (主题: /etc is refused)
 
 
 class GradeBound(Located):
-    lower: Decimal = Field(alias="下限")
-    name: str = Field(alias="等次")
+    lower: Decimal = Field(alias="下限", ge=0, le=100)
+    name: str = Field(alias="等次", min_length=1)
 
 
 class ScoringConfig(Located):
@@ -29,6 +32,19 @@ class ScoringConfig(Located):
     places: int = Field(2, alias="小数位", ge=0, le=6)
     grades: list[GradeBound] | None = Field(None, alias="等次")
     words: dict[str, Decimal] | None = Field(None, alias="定性等级")
+
+    @field_validator("grades")
+    @classmethod
+    def _bands(cls, grades: list[GradeBound] | None) -> list[GradeBound] | None:
+        """Every total must fall in exactly one band: distinct lower bounds, the lowest at 0."""
+        if grades is None:
+            return None
+        lowers = [g.lower for g in grades]
+        if len(set(lowers)) != len(lowers):
+            raise ValueError("等次的 下限 有重复；每个等次的下限应各不相同")
+        if min(lowers, default=None) != 0:
+            raise ValueError("等次中必须有一个 下限: 0 的等次（否则低分没有等次）")
+        return grades
 
     def to_rules(self) -> Rules:
         defaults = Rules()
@@ -59,7 +75,7 @@ class SiteConfig(Located):
     title: str = Field(alias="站点名称")
     base_url: str = Field("/", alias="base_url")
     site_url: str | None = Field(None, alias="站点网址", pattern=r"^https?://[^/\s]+/?$")
-    theme: str = Field("gongwen", alias="主题")
+    theme: str = Field("gongwen", alias="主题", pattern=THEME_NAME_RE)
     default_unit: str = Field("万元", alias="默认单位")
     scoring: ScoringConfig = Field(default_factory=ScoringConfig, alias="评分规则")
     pdf: PdfConfig = Field(default_factory=PdfConfig, alias="PDF")
@@ -70,13 +86,15 @@ class SiteConfig(Located):
         value = value.strip() or "/"
         if not value.startswith("/"):
             raise ValueError("base_url 应以 / 开头，例如 /gjj/xxgk/")
+        if not re.fullmatch(r"[A-Za-z0-9/_.~-]*", value) or "//" in value or "/../" in f"{value}/":
+            raise ValueError("base_url 只能含字母、数字和 / _ . ~ -，例如 /gjj/xxgk/")
         return value if value.endswith("/") else value + "/"
 
 
-def load_config(content_dir: Path) -> SiteConfig:
+def load_config(files: ProjectFiles, content_dir: Path) -> SiteConfig:
     """Read content/site.yaml; its absence is an error that says how to start a project."""
     path = content_dir / CONFIG_NAME
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise SourceError(Location(path), "找不到站点配置 site.yaml",
                           hint=f"在 {content_dir} 下创建 site.yaml（至少写一行: 站点名称: …）。")
-    return validate_model(SiteConfig, read_yaml(path), path)
+    return validate_model(SiteConfig, parse_yaml(files.read_text(path), path), path)

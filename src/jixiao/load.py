@@ -1,23 +1,40 @@
-"""Find report bundles under content/ and read their YAML and Markdown with positions.
+"""Find report bundles under content/ and read them: every file once, YAML and Markdown parsed once.
 
-A bundle is `content/<year>/<slug>/` holding `report.yaml` and numbered Markdown
-sections (`01-概况.md`); the folder name is the slug, sections are ordered by file name.
+A bundle is `content/<year>/<slug>/` holding `report.yaml`, numbered Markdown sections
+(`01-概况.md`) and any files published beside the page (images …). The year folder is four
+ASCII digits and the slug is lowercase letters, digits and hyphens, so every report has exactly
+one URL (`２０２５/` or `draft/` would otherwise collide with or hide another report). Files are
+read through the project's read policy (paths.py); each file's digest is kept for the cache.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, SourceError
-from .yamlsource import SourceMap, parse_yaml, read_yaml
+from pydantic import Field
+
+from .errors import ErrorGroup, Location, SourceError
+from .model import Located, Report
+from .paths import FILE_LIMIT, TEXT_LIMIT, ProjectFiles, decode_text
+from .validate import validate_model
+from .yamlsource import SourceMap, parse_yaml
 
 REPORT_FILE = "report.yaml"
-_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+YEAR_RE = re.compile(r"^[0-9]{4}$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 _SECTION_PREFIX_RE = re.compile(r"^\d+[-_. ]*")
+
+
+class FrontMatter(Located):
+    """What a Markdown section may set in its front matter."""
+
+    title: str | None = Field(None, alias="标题")
+    note: str | None = Field(None, alias="说明")
 
 
 @dataclass
@@ -28,59 +45,134 @@ class Section:
     title: str
     body: str
     first_line: int
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: FrontMatter = field(default_factory=FrontMatter)
 
 
 @dataclass
 class Bundle:
-    """Everything a report is built from."""
+    """A report folder as read: its key, the text of its YAML and Markdown, the digest of every file."""
 
-    path: Path
+    folder: Path
     year: int
     slug: str
-    data: SourceMap
-    sections: list[Section]
+    texts: dict[str, str]  # report.yaml and the *.md sections, by file name
+    digests: dict[str, str]  # every file of the bundle, by its path relative to the folder
+    resources: list[str]  # files published beside the page (images …), relative paths
 
     @property
     def key(self) -> str:
         return f"{self.year}/{self.slug}"
 
+    @property
+    def digest(self) -> str:
+        return _digest_of(self.digests)
 
-def find_bundles(content_dir: Path) -> list[Path]:
-    """Every folder content/<year>/<slug>/ with a report.yaml, in a stable order."""
-    return sorted(p.parent for p in content_dir.glob(f"*/*/{REPORT_FILE}"))
+    @property
+    def data_digest(self) -> str:
+        """The digest of report.yaml alone: what another report reads of this one for 同比."""
+        return self.digests[REPORT_FILE]
 
 
-def read_section(path: Path) -> Section:
-    """Read one Markdown section; optional YAML front matter gives 标题 and other settings."""
+@dataclass
+class Source:
+    """A bundle parsed and validated: what every later stage reads of a report."""
+
+    bundle: Bundle
+    report: Report
+    raw: SourceMap
+    sections: list[Section]
+
+    @property
+    def key(self) -> str:
+        return self.bundle.key
+
+
+def _digest_of(parts: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(parts):
+        digest.update(f"{name}\0{parts[name]}\0".encode())
+    return digest.hexdigest()
+
+
+def find_bundles(files: ProjectFiles, content: Path) -> tuple[list[Path], list[SourceError]]:
+    """Every folder content/<year>/<slug>/ with a report.yaml, in a stable order, and the folders
+    whose names cannot be a report's year or URL."""
+    folders, errors = [], []
+    for report in sorted(content.glob(f"*/*/{REPORT_FILE}")):
+        folder = report.parent
+        year, slug = folder.parent.name, folder.name
+        if year.startswith(".") or slug.startswith("."):
+            continue
+        if not YEAR_RE.match(year):
+            errors.append(SourceError(Location(report), f"报告应放在以四位数字年度命名的文件夹中，这里是「{year}」",
+                                      hint="移动到 content/<年度>/<slug>/，例如 content/2023/liuan-zipingbiao/"
+                                           "（用半角数字；草稿请放在 content/ 之外）。"))
+        elif not SLUG_RE.match(slug):
+            errors.append(SourceError(Location(report), f"文件夹名「{slug}」不能作为网址（slug）",
+                                      hint="只用小写字母、数字和连字符，例如 luzhou-xiangmu-zipingbiao。"))
+        else:
+            folders.append(folder)
+    return folders, errors
+
+
+def read_bundle(files: ProjectFiles, folder: Path) -> Bundle:
+    """Read every file of a bundle once: the texts that will be parsed, the digest of everything."""
+    texts: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    resources = []
+    for path in files.files_below(folder):
+        name = path.relative_to(folder).as_posix()
+        parsed = path.parent == folder and (path.name == REPORT_FILE or path.suffix == ".md")
+        data = files.read_bytes(path, TEXT_LIMIT if parsed else FILE_LIMIT)
+        digests[name] = hashlib.sha256(data).hexdigest()
+        if parsed:
+            texts[name] = decode_text(data, path)
+        elif path.suffix not in (".yaml", ".yml", ".md"):
+            resources.append(name)
+    if REPORT_FILE not in texts:
+        files.read_text(folder / REPORT_FILE)  # raises the reason: a folder, a FIFO, a link outside …
+    return Bundle(folder, int(folder.parent.name), folder.name, texts, digests, resources)
+
+
+def parse_bundle(bundle: Bundle) -> Source:
+    """Parse report.yaml and the sections (each exactly once) and validate them; all problems together."""
+    path = bundle.folder / REPORT_FILE
+    errors: list[SourceError] = []
+    report = raw = None
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise SourceError(Location(path), "文件不是 UTF-8 编码", hint="用 UTF-8 保存该文件。") from None
-    meta: dict[str, Any] = {}
+        raw = parse_yaml(bundle.texts[REPORT_FILE], path)
+        report = validate_model(Report, raw, path)
+        if report.year != bundle.year:
+            errors.append(SourceError(report.locate("年度"), f"年度 {report.year} 与所在文件夹 {bundle.year}/ 不一致",
+                                      key="年度", hint="改正 年度，或把报告移到对应年份的文件夹。"))
+    except ErrorGroup as group:
+        errors += group.errors
+    except SourceError as error:
+        errors.append(error)
+    sections = []
+    for name in sorted(n for n in bundle.texts if n.endswith(".md")):
+        try:
+            sections.append(read_section(bundle.folder / name, bundle.texts[name]))
+        except ErrorGroup as group:
+            errors += group.errors
+        except SourceError as error:
+            errors.append(error)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    assert report is not None and isinstance(raw, SourceMap)
+    return Source(bundle, report, raw, sections)
+
+
+def read_section(path: Path, text: str) -> Section:
+    """One Markdown section; optional YAML front matter gives 标题 and a 说明 acknowledging findings."""
+    meta = FrontMatter()
     first_line = 1
     match = _FRONT_MATTER_RE.match(text)
     if match:
-        parsed = parse_yaml(match.group(1) or "", path) if match.group(1) else {}
-        if parsed and not isinstance(parsed, dict):
-            raise SourceError(Location(path, 2), "front matter 应为键值映射")
-        meta = dict(parsed or {})
+        parsed: Any = parse_yaml(match.group(1), path, line_offset=1) if match.group(1) else None
+        if parsed is not None:
+            meta = validate_model(FrontMatter, parsed, path)
         first_line = text[: match.end()].count("\n") + 1
         text = text[match.end():]
-    title = str(meta.get("标题") or _SECTION_PREFIX_RE.sub("", path.stem) or path.stem)
+    title = meta.title or _SECTION_PREFIX_RE.sub("", path.stem) or path.stem
     return Section(path, title, text, first_line, meta)
-
-
-def read_bundle(folder: Path) -> Bundle:
-    """Read a bundle's YAML and sections and check that its folder names make sense."""
-    year_text, slug = folder.parent.name, folder.name
-    report_path = folder / REPORT_FILE
-    if not year_text.isdigit():
-        raise SourceError(Location(report_path), f"报告应放在以年度命名的文件夹中，这里是「{year_text}」",
-                          hint="移动到 content/<年度>/<slug>/，例如 content/2023/liuan-zipingbiao/。")
-    if not _SLUG_RE.match(slug):
-        raise SourceError(Location(report_path), f"文件夹名「{slug}」不能作为网址（slug）",
-                          hint="只用小写字母、数字和连字符，例如 luzhou-xiangmu-zipingbiao。")
-    data = read_yaml(report_path)
-    sections = [read_section(p) for p in sorted(folder.glob("*.md"))]
-    return Bundle(folder, int(year_text), slug, data, sections)

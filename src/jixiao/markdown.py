@@ -1,19 +1,20 @@
 """Markdown narrative with computed values: markdown-it-py plus two small syntax rules.
 
 - inline `{{ expression }}` reads the report view by its Chinese names
-  (`{{ 自评表["聘用人员经费"].执行率 }}`), evaluated in Jinja's sandbox and escaped;
+  (`{{ 自评表["聘用人员经费"].执行率 }}`), evaluated in the sandbox and escaped;
 - a leaf block directive on its own line, `::表格[预算执行情况]{项目=聘用人员经费}`,
   places a computed table (the generic-directive syntax of remark/MyST).
 
-Expressions and directives are resolved while rendering, through a `Resolver` the
-caller supplies, so this module knows nothing about reports or templates. Every
-token carries its source line, so an unknown name is reported at file:line.
+Expressions and directives are resolved while rendering, through a `Resolver` the caller
+supplies, so this module knows nothing about reports or templates. Every token carries its
+source line, so a problem is reported at file:line; all problems of a file are collected and
+reported together. Jinja statements (`{% … %}`) have no place in prose and are errors.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,8 +25,11 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import escape
 
+from .errors import ErrorGroup, Location, SourceError
+
 _DIRECTIVE_RE = re.compile(r"^::(?P<name>[^\s:\[\]{}]+)(?:\[(?P<label>[^\]]*)\])?(?:\{(?P<attrs>[^}]*)\})?\s*$")
 _ATTR_RE = re.compile(r'([^\s=]+)\s*=\s*(?:"([^"]*)"|(\S+))')
+_TAG_RE = re.compile(r"<[^>]+>")
 
 
 class Resolver(Protocol):
@@ -39,20 +43,20 @@ class Resolver(Protocol):
 
 
 @dataclass
-class Heading:
-    level: int
-    text: str
-    anchor: str
-
-
-@dataclass
 class RenderedSection:
     title: str | None
     html: str
-    headings: list[Heading] = field(default_factory=list)
 
 
 def _expression_rule(state: StateInline, silent: bool) -> bool:
+    if state.src.startswith("{%", state.pos):
+        end = state.src.find("%}", state.pos + 2)
+        if not silent:
+            token = state.push("jx_statement", "", 0)
+            token.content = state.src[state.pos:end + 2 if end >= 0 else len(state.src)]
+            token.meta = {"offset": state.src.count("\n", 0, state.pos)}
+        state.pos = end + 2 if end >= 0 else len(state.src)
+        return True
     if not state.src.startswith("{{", state.pos):
         return False
     end = state.src.find("}}", state.pos + 2)
@@ -90,7 +94,7 @@ def _place_lines(state: StateCore) -> None:
         if block.type != "inline" or not block.children or not block.map:
             continue
         for child in block.children:
-            if child.type == "jx_expr":
+            if child.type in ("jx_expr", "jx_statement"):
                 child.meta["line"] = block.map[0] + child.meta["offset"]
 
 
@@ -105,21 +109,41 @@ def _check_urls(state: StateCore) -> None:
         line = state.env["first_line"] + (block.map[0] if block.map else 0)
         for child in block.children:
             if child.type == "link_open":
-                resolver.check_url(str(child.attrGet("href") or ""), False, line)
+                _collect(state.env, resolver.check_url, str(child.attrGet("href") or ""), False, line)
             elif child.type == "image":
-                resolver.check_url(str(child.attrGet("src") or ""), True, line)
+                _collect(state.env, resolver.check_url, str(child.attrGet("src") or ""), True, line)
+
+
+def _collect(env: dict, call: Any, *args: Any) -> Any:
+    """Run a resolver call; an error is kept for the file's report and rendering goes on."""
+    try:
+        return call(*args)
+    except ErrorGroup as group:
+        env["errors"].extend(group.errors)
+    except SourceError as error:
+        env["errors"].append(error)
+    return ""
 
 
 def _render_expression(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
     token = tokens[idx]
-    value = env["resolver"].evaluate(token.content, env["first_line"] + token.meta.get("line", 0))
+    value = _collect(env, env["resolver"].evaluate, token.content, env["first_line"] + token.meta.get("line", 0))
     return str(escape(value))
+
+
+def _render_statement(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    env["errors"].append(SourceError(
+        Location(env["path"], env["first_line"] + token.meta.get("line", 0)),
+        f"正文中不能写模板语句「{token.content[:40]}」", rule="expression",
+        hint="正文只能用 {{ 表达式 }} 插入数值；要判断或循环，请在 layouts/ 的模板中写。"))
+    return ""
 
 
 def _render_directive(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
     token = tokens[idx]
     line = env["first_line"] + token.map[0]
-    return env["resolver"].directive(token.info, token.meta["label"], token.meta["attrs"], line) + "\n"
+    return _collect(env, env["resolver"].directive, token.info, token.meta["label"], token.meta["attrs"], line) + "\n"
 
 
 def create_parser() -> MarkdownIt:
@@ -134,31 +158,28 @@ def create_parser() -> MarkdownIt:
     md.core.ruler.after("inline", "jx_lines", _place_lines)
     md.core.ruler.after("jx_lines", "jx_urls", _check_urls)
     md.add_render_rule("jx_expr", _render_expression)
+    md.add_render_rule("jx_statement", _render_statement)
     md.add_render_rule("jx_directive", _render_directive)
     return md
 
 
-def _take_title(tokens: list[Token]) -> tuple[str | None, list[Token]]:
-    """A leading `# 标题` names the section; it is removed from the body."""
+def _take_title(md: MarkdownIt, tokens: list[Token], env: dict) -> tuple[str | None, list[Token]]:
+    """A leading `# 标题` names the section (its expressions evaluated); it is removed from the body."""
     if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        return tokens[1].content.strip(), tokens[3:]
+        html = md.renderer.render([tokens[1]], md.options, env)
+        return _TAG_RE.sub("", html).strip(), tokens[3:]
     return None, tokens
 
 
-def _number_headings(tokens: list[Token], used: set[str], prefix: str) -> list[Heading]:
-    """Shift headings one level down (the section title is h2) and give each a unique anchor."""
-    headings = []
+def _number_headings(tokens: list[Token], used: set[str], prefix: str, depth: int) -> None:
+    """Shift headings down (a section's own title is h2, deeper in an attachment) and give each a
+    unique anchor; the page's contents are read from these rendered headings."""
     for i, token in enumerate(tokens):
         if token.type not in ("heading_open", "heading_close"):
             continue
-        level = min(int(token.tag[1]) + 1, 6)
-        token.tag = f"h{level}"
+        token.tag = f"h{min(int(token.tag[1]) + 1 + depth, 6)}"
         if token.type == "heading_open":
-            text = tokens[i + 1].content.strip()
-            anchor = unique_anchor(f"{prefix}-{text}", used)
-            token.attrSet("id", anchor)
-            headings.append(Heading(level, text, anchor))
-    return headings
+            token.attrSet("id", unique_anchor(f"{prefix}-{tokens[i + 1].content.strip()}", used))
 
 
 def unique_anchor(text: str, used: set[str]) -> str:
@@ -172,11 +193,15 @@ def unique_anchor(text: str, used: set[str]) -> str:
 
 
 def render_section(md: MarkdownIt, text: str, path: Path, first_line: int, resolver: Resolver,
-                   used_anchors: set[str], prefix: str) -> RenderedSection:
-    """Render one section's Markdown to HTML, resolving expressions and directives."""
-    env = {"resolver": resolver, "first_line": first_line, "path": path}
+                   used_anchors: set[str], prefix: str, depth: int = 0) -> RenderedSection:
+    """Render one section's Markdown to HTML, resolving expressions and directives; every problem of
+    the file is raised together."""
+    env: dict[str, Any] = {"resolver": resolver, "first_line": first_line, "path": path, "errors": []}
     tokens = md.parse(text, env)
-    title, tokens = _take_title(tokens)
-    headings = _number_headings(tokens, used_anchors, prefix)
+    title, tokens = _take_title(md, tokens, env)
+    _number_headings(tokens, used_anchors, prefix, depth)
     html = md.renderer.render(tokens, md.options, env)
-    return RenderedSection(title, html, headings)
+    errors = env["errors"]
+    if errors:
+        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    return RenderedSection(title, html)

@@ -58,9 +58,9 @@ class FundRow(Located):
     """One row of 项目资金 (万元)."""
 
     name: str = Field("年度资金总额", alias="名称")
-    initial: Decimal | None = Field(None, alias="年初预算数")
-    budget: Decimal | None = Field(None, validation_alias=AliasChoices("全年预算数", "调整后预算数"))
-    executed: Decimal | None = Field(None, validation_alias=AliasChoices("全年执行数", "预算执行数"))
+    initial: Decimal | None = Field(None, alias="年初预算数", ge=0)
+    budget: Decimal | None = Field(None, validation_alias=AliasChoices("全年预算数", "调整后预算数"), ge=0)
+    executed: Decimal | None = Field(None, validation_alias=AliasChoices("全年执行数", "预算执行数"), ge=0)
 
 
 class Funds(Located):
@@ -173,6 +173,32 @@ class DataTable(Located):
     chart: Chart | None = Field(None, alias="图")
     stated: dict[str, Decimal] | None = Field(None, alias="原表")
     note: str | None = Field(None, alias="说明")
+
+    @model_validator(mode="after")
+    def _known_columns(self) -> "DataTable":
+        """Computed columns and the chart may only name columns the table has; row keys stay reserved."""
+        known = list(self.columns)
+        for item in self.computed:
+            if item.name in RESERVED_ROW_KEYS or item.name in known or item.name in self.text_columns:
+                raise ValueError(f"计算列「{item.name}」与已有的列或保留的键（{'、'.join(RESERVED_ROW_KEYS)}）重名")
+            missing = [c for c in item.columns if c not in known]
+            if missing:
+                raise ValueError(f"计算「{item.name}」用到的列「{'、'.join(missing)}」不在本表的 列 中（可用: {'、'.join(known)}）")
+            if item.kind == "占比" and item.columns[0] not in self.columns:
+                raise ValueError(f"占比「{item.name}」只能取数字列（{'、'.join(self.columns)}）")
+            known.append(item.name)
+        for column in [*self.columns, *(c for c in self.text_columns if c != "说明")]:
+            if column in RESERVED_ROW_KEYS:
+                raise ValueError(f"列名「{column}」是保留的键，请换一个名称")
+        if self.chart:
+            missing = [c for c in self.chart.columns if c not in known]
+            if missing:
+                raise ValueError(f"图用到的列「{'、'.join(missing)}」不在本表中（可用: {'、'.join(known)}）")
+        return self
+
+
+# Keys every data-table row may have besides its columns; no column may take these names.
+RESERVED_ROW_KEYS = ("名称", "上级", "公式", "原表", "说明")
 
 
 class ScorePart(Located):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import mimetypes
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,30 +20,36 @@ from urllib.parse import unquote, urlparse
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from .errors import SourceError
+from .paths import ProjectFiles
+
 LOGGER = logging.getLogger("weasyprint")
 _MISSING_GLYPH_RE = re.compile(r'unsupported by fonts: "(.)" \(U\+([0-9A-F]+)\)')
 
 
 class ProjectFetcher(weasyprint.URLFetcher):
-    """Fetch only files under the allowed roots (project, theme) and data: URLs; record refusals."""
+    """Fetch only files the project's read policy allows (paths.py) and data: URLs; record refusals."""
 
-    def __init__(self, roots: list[Path]):
+    def __init__(self, files: ProjectFiles):
         super().__init__(allowed_protocols=["file", "data"], allow_redirects=False)
-        self.roots = [r.resolve() for r in roots]
+        self.files = files
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict | None = None):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         parsed = urlparse(url)
-        if parsed.scheme == "file" and self.allows(Path(unquote(parsed.path))):
-            return super().fetch(url, headers)
+        if parsed.scheme == "file":
+            path = Path(unquote(parsed.path))
+            try:
+                data = self.files.read_bytes(path)
+            except SourceError:
+                pass
+            else:
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return weasyprint.urls.URLFetcherResponse(url, data, {"Content-Type": kind})
         self.refused.append(url)
         raise ValueError(f"refused: {url}")
-
-    def allows(self, path: Path) -> bool:
-        resolved = path.resolve()
-        return any(resolved.is_relative_to(root) for root in self.roots)
 
 
 class _Collector(logging.Handler):
@@ -80,19 +87,19 @@ class PdfResult:
 class PdfRenderer:
     """One per process: the font configuration is shared by every PDF that process renders."""
 
-    def __init__(self, roots: list[Path], stylesheets: list[Path], extra_css: str, variant: str | None):
-        self.roots = roots
+    def __init__(self, files: ProjectFiles, stylesheets: list[Path], extra_css: str, variant: str | None):
+        self.files = files
         self.fonts = FontConfiguration()
         self.variant = variant
-        fetcher = ProjectFetcher(roots)
-        self.stylesheets = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=self.fonts)
-                            for p in stylesheets]
+        fetcher = ProjectFetcher(files)
+        self.stylesheets = [weasyprint.CSS(string=files.read_text(p), base_url=p.as_uri(), url_fetcher=fetcher,
+                                           font_config=self.fonts) for p in stylesheets]
         if extra_css:
             self.stylesheets.append(weasyprint.CSS(string=extra_css, font_config=self.fonts))
 
     def render(self, html: str, base_dir: Path) -> PdfResult:
         """Lay out and write one PDF; resources resolve against `base_dir` (the report bundle)."""
-        fetcher = ProjectFetcher(self.roots)
+        fetcher = ProjectFetcher(self.files)
         with collect_warnings() as log:
             document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
             rendered = document.render(stylesheets=self.stylesheets, font_config=self.fonts)

@@ -1,34 +1,45 @@
-"""Jinja environment, layout lookup and the page resolver for Markdown expressions.
+"""Jinja: the layout search path, the sandbox every template and expression runs in, and errors.
 
-One ordered search path, first match wins file by file (Hugo's shadowing):
-the project's `layouts/`, the project's `themes/<theme>/`, then the theme shipped in
-the package, then the built-in `gongwen` theme it falls back to.
+One ordered search path, first match wins file by file (Hugo's shadowing): the project's
+`layouts/`, the project's `themes/<theme>/`, the theme shipped with jixiao, then the built-in
+`gongwen` theme it falls back to. Files are read through the project's read policy.
+
+Layouts and the `{{ }}` expressions of Markdown both run in Jinja's immutable sandbox: they can
+read the report's views (views.py) by their Chinese names and call the helpers a view declares,
+and nothing else — no `update()` of a published figure, no private attributes. Arithmetic is
+bounded (exponents, repetition of text and lists) and every call checks a time limit, so a
+hostile or careless expression ends in an error at its file:line, not a hung build.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
-import functools
+import html
 import importlib.util
+import re
+import time
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlparse
+from typing import Any, Callable
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import Location, SourceError
+from .paths import ProjectFiles
+from .views import View
 
 BUILTIN_THEMES = Path(importlib.util.find_spec("jixiao.themes").submodule_search_locations[0])
 DEFAULT_THEME = "gongwen"
-# Tables an author can place with ::表格[名称]; each is a template under tables/.
-TABLES = {
-    "自评表": "tables/form.html",
-    "预算执行情况": "tables/budget.html",
-    "绩效指标评分表": "tables/indicators.html",
-    "自评汇总": "tables/summary.html",
-}
+MAX_EXPONENT = 64
+MAX_LENGTH = 100_000  # characters of text or items of a list an expression may build
+MAX_NESTING = 50  # brackets inside one expression
+TIME_LIMIT = 5.0  # seconds for one template render or expression
+
+_USED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("jixiao_templates_used", default=None)
+_DEADLINE: contextvars.ContextVar[float] = contextvars.ContextVar("jixiao_deadline", default=0.0)
 
 
 def theme_dirs(project: Path, theme: str, where: Location) -> list[Path]:
@@ -36,24 +47,117 @@ def theme_dirs(project: Path, theme: str, where: Location) -> list[Path]:
     candidates = [project / "layouts", project / "themes" / theme, BUILTIN_THEMES / theme]
     if theme != DEFAULT_THEME:
         candidates.append(BUILTIN_THEMES / DEFAULT_THEME)
-    found = [p for p in candidates if p.is_dir()]
     if not (project / "themes" / theme).is_dir() and not (BUILTIN_THEMES / theme).is_dir():
-        raise SourceError(where, f"找不到主题「{theme}」",
-                          key="主题", hint=f"可用: {DEFAULT_THEME}，或把主题放在 {project / 'themes' / theme}。")
+        raise SourceError(where, f"找不到主题「{theme}」", key="主题", rule="input",
+                          hint=f"可用: {DEFAULT_THEME}，或把主题放在 {project / 'themes' / theme}。")
+    found: list[Path] = []
+    for path in candidates:
+        if path.is_dir() and path.resolve() not in [p.resolve() for p in found]:
+            found.append(path)
     return found
 
 
-def create_environment(search_path: list[Path]) -> jinja2.Environment:
-    """Layouts are trusted project files; autoescape is on so data can never inject HTML."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
-        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+class PolicyLoader(jinja2.BaseLoader):
+    """Templates along the search path, read through the project's read policy (paths.py)."""
+
+    def __init__(self, search_path: list[Path], files: ProjectFiles):
+        self.search_path = search_path
+        self.files = files
+
+    def find(self, name: str) -> Path | None:
+        parts = jinja2.loaders.split_template_path(name)
+        return next((layer.joinpath(*parts) for layer in self.search_path if layer.joinpath(*parts).exists()
+                     or layer.joinpath(*parts).is_symlink()), None)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.find(template)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        source = self.files.read_text(path)
+        mtime = path.stat().st_mtime_ns
+        return source, str(path), lambda: path.exists() and path.stat().st_mtime_ns == mtime
+
+    def list_templates(self) -> list[str]:
+        names = {p.relative_to(layer).as_posix() for layer in self.search_path for p in layer.rglob("*.html")}
+        return sorted(names)
+
+
+class SiteEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox of layouts and expressions: views readable by their Chinese names only, bounded
+    arithmetic, a time limit; and a record of the templates each page used (for the cache)."""
+
+    intercepted_binops = frozenset({"**", "*", "+"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, View):
+            return obj.readable(attr)
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        check_deadline()
+        if operator == "**":
+            for value, limit in ((right, MAX_EXPONENT), (left, 10 ** 15)):
+                if _number(value) and abs(value) > limit:
+                    raise SecurityError(f"乘方的数太大（指数上限 {MAX_EXPONENT}）")
+            return left ** right
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and \
+                        len(sequence) * count > MAX_LENGTH:
+                    raise SecurityError(f"重复后的长度超过 {MAX_LENGTH}")
+            return left * right
+        if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) and \
+                len(left) + len(right) > MAX_LENGTH:
+            raise SecurityError(f"拼接后的长度超过 {MAX_LENGTH}")
+        return left + right
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        check_deadline()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
+        used = _USED.get()
+        if used is not None and isinstance(name, str):
+            used.add(self.join_path(name, parent) if parent else name)
+        return super().get_template(name, parent, globals)
+
+
+def _number(value: Any) -> bool:
+    try:
+        abs(value)
+    except TypeError:
+        return False
+    return True
+
+
+def check_deadline() -> None:
+    deadline = _DEADLINE.get()
+    if deadline and time.monotonic() > deadline:
+        raise SecurityError(f"运行超过 {TIME_LIMIT:g} 秒")
+
+
+def create_environment(search_path: list[Path], files: ProjectFiles) -> SiteEnvironment:
+    """Autoescape is on, so data can never inject HTML; unknown names are errors, not blanks."""
+    env = SiteEnvironment(
+        loader=PolicyLoader(search_path, files),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters["nl2br"] = lambda text: Markup("<br>").join(str(text or "").splitlines())
     env.filters["cn_date"] = format_cn_date
+    env.filters["contents"] = contents
     return env
+
+
+_HEADING_RE = re.compile(r'<h2\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def contents(article: str) -> list[dict[str, str]]:
+    """The contents of a page, read from the second-level headings its article printed."""
+    return [{"anchor": html.unescape(anchor), "title": html.unescape(_TAG_RE.sub("", title)).strip()}
+            for anchor, title in _HEADING_RE.findall(str(article))]
 
 
 def format_cn_date(value: Any) -> str:
@@ -62,143 +166,117 @@ def format_cn_date(value: Any) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def find_template(env: jinja2.Environment, name: str, location: Location, search_path: list[Path]) -> jinja2.Template:
+class TemplateRun:
+    """Renders templates with a time limit, recording which templates were used, with errors as SourceErrors."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def render(self, env: jinja2.Environment, name: str, context: dict[str, Any], where: Location) -> str:
+        used_token = _USED.set(self.used)
+        deadline_token = _DEADLINE.set(time.monotonic() + TIME_LIMIT)
+        try:
+            return find_template(env, name, where).render(**context)
+        except SourceError:
+            raise
+        except RecursionError:
+            raise SourceError(where, f"模板「{name}」层层包含自己（include/extends 形成循环）", rule="template",
+                              hint="检查 {% include %} 和 {% extends %}，不要让模板直接或间接包含自己。") from None
+        except Exception as exc:  # a layout's own mistake: reported at its file:line, never a traceback
+            raise template_error(exc) from None
+        finally:
+            _USED.reset(used_token)
+            _DEADLINE.reset(deadline_token)
+
+
+def find_template(env: jinja2.Environment, name: str, location: Location) -> jinja2.Template:
     """Load a layout or raise a SourceError naming where it was looked for."""
     try:
         return env.get_template(name)
-    except jinja2.TemplateNotFound:
-        places = "、".join(str(p) for p in search_path)
-        raise SourceError(location, f"找不到模板「{name}」", hint=f"在这些目录中查找过: {places}") from None
+    except jinja2.TemplateNotFound as exc:
+        places = "、".join(str(p) for p in env.loader.search_path) if isinstance(env.loader, PolicyLoader) else ""
+        missing = exc.name if exc.name != name else name
+        raise SourceError(location, f"找不到模板「{missing}」", rule="template",
+                          hint=f"在这些目录中查找过: {places}") from None
     except jinja2.TemplateSyntaxError as exc:
         raise template_error(exc) from None
 
 
-def template_error(exc: Exception) -> SourceError:
+# Jinja's messages in the words of someone who edits a layout
+_JINJA_MESSAGES = [
+    (r"unexpected end of template", "模板意外结束：有 {% if %}/{% for %}/{% block %} 没有对应的 end 标签"),
+    (r"Encountered unknown tag '([^']*)'", "未知的标签「{0}」"),
+    (r"unexpected '([^']*)'", "此处不应出现「{0}」"),
+    (r"expected token '([^']*)', got '([^']*)'", "此处应为「{0}」，却是「{1}」"),
+    (r"unexpected char '([^']*)'", "无法识别的字符「{0}」"),
+    (r"'([^']*)' is undefined", "未知的名称「{0}」"),
+    (r"has no attribute '([^']*)'", "没有名为「{0}」的项"),
+    (r"division by zero|divided by zero|modulo by zero", "除数为 0"),
+    (r"unsupported operand|can only concatenate|not supported between|must be str", "类型不匹配，无法计算（例如文字与数字相加）"),
+    (r"maximum recursion depth", "嵌套过深"),
+    (r"access to attribute '([^']*)'", "不允许访问「{0}」"),
+    (r"is not safely callable", "不允许调用此方法"),
+    (r"block '([^']*)' defined twice", "块「{0}」定义了两次"),
+    (r"can't compare|not supported between instances", "无法比较这两个值"),
+]
+
+
+def translate(message: str) -> str:
+    """A Jinja or Python message as Chinese; one that is not known becomes a generic Chinese sentence."""
+    for pattern, words in _JINJA_MESSAGES:
+        match = re.search(pattern, message)
+        if match:
+            return words.format(*match.groups())
+    if re.search(r"[\u4e00-\u9fff]", message) and not re.search(r"[A-Za-z]{3,}", message):
+        return message  # already in the user's words (the sandbox's own limits)
+    return "无法处理此处的表达式或标签"
+
+
+def template_error(exc: BaseException) -> SourceError:
     """A Jinja error as a SourceError at the template's file:line (from Jinja's rewritten traceback)."""
+    hint = "改正模板中的这一行；模板只能读取报告数据（中文名称），不能修改。"
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return SourceError(Location(Path(exc.filename) if exc.filename else None, exc.lineno or 0),
-                           f"模板语法错误: {exc.message}")
+                           f"模板语法错误: {translate(exc.message or '')}", rule="template", hint=hint)
     path, line = None, 0
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".svg")):
+        if filename.endswith((".html", ".xml", ".svg", ".txt")):
             path, line = Path(filename), tb.tb_lineno
         tb = tb.tb_next
-    return SourceError(Location(path, line), f"模板出错: {exc}")
+    return SourceError(Location(path, line), f"模板出错: {translate(str(exc))}", rule="template", hint=hint)
 
 
-@functools.lru_cache(maxsize=4096)
-def _compile(expression: str) -> Any:
-    return _SANDBOX.compile_expression(expression, undefined_to_none=False)
+class Expressions:
+    """`{{ }}` expressions of Markdown and text fields, compiled once per process in the sandbox."""
 
-
-_SANDBOX = SandboxedEnvironment(undefined=jinja2.StrictUndefined)
-
-
-class PageResolver:
-    """Resolves `{{ }}` and `::表格[…]` of one report's sections against its view."""
-
-    def __init__(self, env: jinja2.Environment, view: dict[str, Any], path: Path, context: dict[str, Any],
-                 project: Path):
+    def __init__(self, env: SiteEnvironment):
         self.env = env
-        self.view = view
-        self.path = path
-        self.context = context
-        self.project = project.resolve()
-        self.placed: set[str] = set()
+        self.compiled: dict[str, Any] = {}
 
-    def check_url(self, url: str, is_image: bool, line: int) -> None:
-        """Images must be files of the report's own folder; links may not point at local files outside it.
+    def compile(self, expression: str) -> Any:
+        if expression not in self.compiled:
+            depth = max_nesting(expression)
+            if depth > MAX_NESTING:
+                raise SecurityError(f"括号嵌套 {depth} 层，超过上限 {MAX_NESTING}")
+            self.compiled[expression] = self.env.compile_expression(expression, undefined_to_none=False)
+        return self.compiled[expression]
 
-        Nothing is read from outside the project or from the network while building, and the
-        published site makes no request elsewhere.
-        """
-        where = Location(self.path, line)
-        url = unquote(url)
-        parsed = urlparse(url)
-        if parsed.scheme in ("http", "https", "mailto") and not is_image:
-            return
-        if parsed.scheme or parsed.netloc:
-            raise SourceError(where, f"{'图片' if is_image else '链接'}「{url}」指向项目之外，已拒绝",
-                              hint="把图片或附件放进报告文件夹，用相对路径引用，例如 ![图](图1.png)。")
-        if not parsed.path:
-            return  # a fragment (#…) within the page
-        bundle = self.path.parent.resolve()
-        target = (bundle / parsed.path).resolve() if not parsed.path.startswith("/") else Path(parsed.path)
-        if not target.is_relative_to(self.project) or (is_image and not target.is_relative_to(bundle)):
-            raise SourceError(where, f"{'图片' if is_image else '链接'}「{url}」指向报告文件夹之外，已拒绝",
-                              hint="图片只能引用报告文件夹中的文件，例如 ![图](图1.png)。")
-        if is_image and not target.is_file():
-            raise SourceError(where, f"图片「{url}」不存在", hint=f"在 {bundle} 中放入该文件，或改正文件名。")
-
-    def evaluate(self, expression: str, line: int) -> Any:
-        where = Location(self.path, line)
+    def evaluate(self, expression: str, names: dict[str, Any]) -> Any:
+        deadline_token = _DEADLINE.set(time.monotonic() + TIME_LIMIT)
         try:
-            value = _compile(expression)(**self.view)
-        except jinja2.TemplateSyntaxError as exc:
-            raise SourceError(where, rule="expression", message=f"表达式「{expression}」语法错误: {exc.message}") from None
-        except (jinja2.UndefinedError, KeyError, IndexError) as exc:
-            raise SourceError(where, rule="expression", message=f"表达式「{expression}」中有未知的名称或项目: {exc}",
-                              hint=f"可用的名称: {'、'.join(self.view)}") from None
-        except jinja2.exceptions.SecurityError as exc:
-            raise SourceError(where, rule="expression", message=f"表达式「{expression}」不被允许: {exc}") from None
-        except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-            raise SourceError(where, rule="expression", message=f"表达式「{expression}」无法计算: {exc}") from None
-        if isinstance(value, jinja2.Undefined):
-            raise SourceError(where, rule="expression", message=f"表达式「{expression}」中有未知的名称: {value._undefined_name}",
-                              hint=f"可用的名称: {'、'.join(self.view)}")
-        if value is None:
-            raise SourceError(where, rule="expression", message=f"表达式「{expression}」没有值（数据中为空）")
-        return value
+            return self.compile(expression)(**names)
+        finally:
+            _DEADLINE.reset(deadline_token)
 
-    def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str:
-        """::表格[…] (a 自评表 table or a data table), ::图[…], ::段落[…]{表=…}, ::名词解释."""
-        where = Location(self.path, line)
-        data_tables = self.view.get("数据表") or {}
-        if name == "表格" and label in TABLES:
-            form = self.pick_form(attrs, where) if label != "自评汇总" else None
-            self.placed.add(form["项目名称"] if label == "自评表" and form is not None else label)
-            return self.render(TABLES[label], where, form=form)
-        if name in ("表格", "图", "段落"):
-            table_name = attrs.get("表", label) if name == "段落" else label
-            if table_name not in data_tables:
-                names = "、".join([*TABLES, *data_tables]) if name == "表格" else "、".join(data_tables) or "（本报告没有数据表）"
-                raise SourceError(where, f"未知的表格「{table_name}」", hint=f"可用: {names}")
-            table = data_tables[table_name]
-            if name == "表格":
-                self.placed.add(f"表:{table_name}")
-                return self.render("tables/data.html", where, table=table)
-            if name == "图":
-                if not table["图"]:
-                    raise SourceError(where, f"数据表「{table_name}」没有定义 图", hint="在该表下写 图: {类型: 饼状图, 列: [金额]}")
-                self.placed.add(f"图:{table_name}")
-                return self.render("figure.html", where, table=table)
-            return self.render(f"paragraphs/{label}.html", where, table=table)
-        if name == "名词解释":
-            self.placed.add("名词解释")
-            return self.render("glossary.html", where)
-        raise SourceError(where, f"未知的指令「::{name}」",
-                          hint="可用: ::表格[名称]{项目=…}、::图[表名]、::段落[变动|结构|完成预算]{表=表名}、::名词解释")
 
-    def render(self, name: str, where: Location, **values: Any) -> str:
-        template = find_template(self.env, name, where, [])
-        try:
-            return template.render(**self.context, **values)
-        except jinja2.TemplateError as exc:
-            raise template_error(exc) from None
-
-    def pick_form(self, attrs: dict[str, str], where: Location) -> dict[str, Any]:
-        forms = self.view["自评表"]
-        wanted = attrs.get("项目")
-        if wanted is None:
-            if len(forms) == 1:
-                return forms[0]
-            raise SourceError(where, "本报告有多张自评表，请用 {项目=项目名称} 指明是哪一张")
-        if wanted.isdigit() and 1 <= int(wanted) <= len(forms):
-            return forms[int(wanted) - 1]
-        for form in forms:
-            if form["项目名称"] == wanted:
-                return form
-        names = "、".join(f["项目名称"] for f in forms)
-        raise SourceError(where, f"没有名为「{wanted}」的项目", hint=f"可用: {names}")
+def max_nesting(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    return deepest

@@ -13,7 +13,8 @@ import yaml
 from .errors import JixiaoError, Location, SourceError
 from .load import REPORT_FILE
 from .site import CONTENT_DIR
-from .yamlsource import read_yaml
+from .paths import ProjectFiles
+from .yamlsource import parse_yaml, plain
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
 REPORT_TYPES = ("项目支出绩效自评表",)
@@ -76,7 +77,8 @@ def carry_forward(project: Path, source_key: str, year: int, unit: str | None, s
     if not (source / REPORT_FILE).is_file():
         raise SourceError(Location(source / REPORT_FILE), f"找不到要沿用的报告「{source_key}」",
                           hint="写成 年度/slug，例如 --from 2023/liuan-zipingbiao。")
-    data = _plain(read_yaml(source / REPORT_FILE))
+    path = source / REPORT_FILE
+    data = plain(parse_yaml(ProjectFiles.open(project).read_text(path), path))
     old_year = data.get("年度")
     bundle = _new_bundle(project, year, slug or source.name)
     data = clear_for_new_year(data, old_year, year, unit)
@@ -129,12 +131,3 @@ class _Dumper(yaml.SafeDumper):
 
 
 _Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float", f"{value:f}"))
-
-
-def _plain(value: Any) -> Any:
-    """Loaded YAML (with source positions) → plain dicts and lists."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value

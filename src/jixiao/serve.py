@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import shutil
 import tempfile
 import threading
@@ -22,9 +23,8 @@ from urllib.parse import unquote, urlparse
 import watchfiles
 from markupsafe import escape
 
-from .build import build_site
+from .build import build_site, read_site
 from .errors import JixiaoError
-from .load import read_bundle
 from .page import build_report
 from .site import CONTENT_DIR, SiteContext, open_site
 
@@ -54,6 +54,7 @@ class ServeState:
     build: int = 0
     error: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    pdf_lock: threading.Lock = field(default_factory=threading.Lock)
     pdf_site: SiteContext | None = None
     search: bool = True
 
@@ -72,14 +73,17 @@ class ServeState:
         log(f"已构建 {len(result.pages)} 份报告（重建 {result.rebuilt}）{result.seconds:.2f} 秒")
 
     def render_pdf(self, key: str) -> bytes | None:
-        """A report's PDF, rendered when asked for (one at a time: WeasyPrint is not thread-safe)."""
-        folder = self.project / CONTENT_DIR / key
-        if not (folder / "report.yaml").is_file():
+        """A report's PDF, rendered when asked for; one at a time (WeasyPrint is not thread-safe), under
+        its own lock so that pages keep being served meanwhile."""
+        if not re.fullmatch(r"[0-9]{4}/[a-z0-9][a-z0-9-]*", key):
             return None
-        with self.lock:
+        with self.pdf_lock:
             if self.pdf_site is None:
                 self.pdf_site = open_site(self.project, with_pdf=True)
-            _, files = build_report(self.pdf_site, read_bundle(folder))
+            library = read_site(self.pdf_site)
+            if key not in library.bundles:
+                return None
+            _, files = build_report(self.pdf_site, library, library.links(), key)
         return next((data for name, data in files.items() if name.endswith(".pdf")), None)
 
 
@@ -104,7 +108,9 @@ def make_handler(state: ServeState) -> type[http.server.SimpleHTTPRequestHandler
             if error is not None and (path.endswith("/") or path.endswith(".html")):
                 page = ERROR_PAGE % (escape(error), RELOAD_SCRIPT)
                 return self.send_bytes(page.encode("utf-8"), "text/html; charset=utf-8", 500)
-            target = state.out_dir / path.lstrip("/")
+            target = Path(self.translate_path(self.path))
+            if not target.resolve().is_relative_to(state.out_dir.resolve()):
+                return self.send_error(404)
             if target.is_dir():
                 target = target / "index.html"
             if target.suffix == ".html" and target.is_file():

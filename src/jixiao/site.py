@@ -1,40 +1,53 @@
-"""The site context: config, templates, Markdown parser and PDF renderer, set up once per process."""
+"""The site context: config, read policy, templates, Markdown parser and PDF renderer, set up once
+per process (worker processes inherit it)."""
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import jinja2
 
 from .cache import CACHE_DIR
 from .charts import render_chart
 from .config import SiteConfig, load_config
 from .errors import Location, SourceError
 from .markdown import create_parser
-from .render import create_environment, theme_dirs
-from .yamlsource import read_yaml
+from .paths import ProjectFiles
+from .render import BUILTIN_THEMES, Expressions, SiteEnvironment, create_environment, theme_dirs
+from .yamlsource import SourceMap, parse_yaml
 
 if TYPE_CHECKING:  # WeasyPrint takes a second to import; HTML-only builds never load it
     from .pdf import PdfRenderer
 
 CONTENT_DIR = "content"
+GLOSSARY = Path("data") / "名词解释.yaml"
 
 
 @dataclass
 class SiteContext:
     """What every report needs besides its own bundle: config, rules, templates, parser, PDF renderer."""
 
-    project: Path
+    files: ProjectFiles
     config: SiteConfig
-    env: jinja2.Environment
+    env: SiteEnvironment
     search_path: list[Path]
     parser: Any
     with_pdf: bool = False
     pdf_links: bool = False  # link each page to its PDF (also when PDFs are made on demand, as in serve)
+    expressions: Expressions = field(init=False)
     _pdf: PdfRenderer | None = None
+
+    def __post_init__(self) -> None:
+        self.expressions = Expressions(self.env)
+
+    @property
+    def project(self) -> Path:
+        return self.files.project
+
+    @property
+    def content(self) -> Path:
+        return self.project / CONTENT_DIR
 
     @property
     def pdf(self) -> PdfRenderer:
@@ -44,8 +57,7 @@ class SiteContext:
 
             sheets = [p for p in (find_asset(self.search_path, "fonts.css"), find_asset(self.search_path, "print.css"))
                       if p is not None]
-            self._pdf = PdfRenderer([self.project, *self.search_path], sheets,
-                                    f":root {{ --body-size: {self.config.pdf.body_size}; }}",
+            self._pdf = PdfRenderer(self.files, sheets, f":root {{ --body-size: {self.config.pdf.body_size}; }}",
                                     self.config.pdf.variant)
         return self._pdf
 
@@ -53,12 +65,21 @@ class SiteContext:
     def glossary(self) -> dict[str, str]:
         """名词解释 terms: the theme's data/名词解释.yaml, overridden term by term by the site's."""
         terms: dict[str, str] = {}
-        for layer in reversed(self.search_path):
-            path = layer / "data" / "名词解释.yaml"
-            if path.is_file():
-                data = read_yaml(path) or {}
-                terms.update({str(k): str(v) for k, v in data.items()})
+        for path in self.glossary_files:
+            data = parse_yaml(self.files.read_text(path), path)
+            if data is None:
+                continue
+            if not isinstance(data, SourceMap) or not all(isinstance(v, str) for v in data.values()):
+                where = data.locate() if hasattr(data, "locate") else Location(path, 1)
+                raise SourceError(where, "名词解释.yaml 应为「名词: 解释」的映射，每个解释是一段文字", rule="schema",
+                                  hint="每行写成 基本支出: 指…；不要写成列表（- 开头）。")
+            terms.update(data)
         return terms
+
+    @property
+    def glossary_files(self) -> list[Path]:
+        """The glossary layers, most generic first (the site's own file wins term by term)."""
+        return [layer / GLOSSARY for layer in reversed(self.search_path) if (layer / GLOSSARY).is_file()]
 
     @property
     def site_view(self) -> dict[str, Any]:
@@ -79,16 +100,14 @@ def find_asset(search_path: list[Path], name: str) -> Path | None:
 
 def open_site(project: Path, with_pdf: bool = False, pdf_links: bool | None = None) -> SiteContext:
     """Read site.yaml and set up templates and the Markdown parser once per build."""
-    project = project.resolve()
-    content = project / CONTENT_DIR
+    files = ProjectFiles.open(project, (BUILTIN_THEMES,))
+    content = files.project / CONTENT_DIR
     if not content.is_dir():
         raise SourceError(Location(content), "找不到 content/ 目录",
                           hint="在项目目录下运行，或用 `jixiao new site DIR` 创建项目。")
-    config = load_config(content)
-    search_path = theme_dirs(project, config.theme, config.locate("主题"))
-    env = create_environment(search_path)
-    env.globals["chart_svg"] = lambda table, prefix="": render_chart(table["图"], table, project / CACHE_DIR, prefix)
-    return SiteContext(project, config, env, search_path, create_parser(), with_pdf,
+    config = load_config(files, content)
+    search_path = theme_dirs(files.project, config.theme, config.locate("主题"))
+    env = create_environment(search_path, files)
+    env.globals["chart_svg"] = lambda table, prefix="": render_chart(table, files.project / CACHE_DIR, prefix)
+    return SiteContext(files, config, env, search_path, create_parser(), with_pdf,
                        with_pdf if pdf_links is None else pdf_links)
-
-

@@ -3,43 +3,39 @@
 A table declares its number columns (列), text columns (文字列) and computed columns (计算:
 占比, 差额, 增长率, 比率). Rows may be parts of another row (上级), or be a formula of other
 rows (公式: 业务收入 - 业务支出). A base figure the author leaves empty (上年 …) is taken from the
-previous year's report of the same unit in the site. Checks: parts against their whole
-(parts-sum), printed figures against the computed ones (stated-differs).
+previous year's report of the same unit and type in the site, converted to this table's unit
+(library.py finds that report). Checks: parts against their whole (parts-sum), printed
+figures against the computed ones (stated-differs).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from . import compute
 from .errors import Location, SourceError
 from .findings import Finding, acknowledged
-from .model import DataTable, Report, ScorePart
-from .quantity import format_number
-from .values import Money, NamedList, Rate, Score
+from .model import RESERVED_ROW_KEYS, DataTable, Report, ScorePart
+from .quantity import format_number, parse_unit
+from .values import Money, Rate, Score
+from .views import ChartView, DataRowView, Rows, ScorePartView, TableView
 from .yamlsource import SourceMap
 
-ROW_KEYS = {"名称", "上级", "公式", "原表", "说明"}
+ROW_KEYS = set(RESERVED_ROW_KEYS)
 _FORMULA_RE = re.compile(r"\s*([+\-−])?\s*([^+\-−]+)")
 PREVIOUS = {"上年", "上年决算", "上年数"}
 
 
-class Rows(NamedList):
-    """Rows of a table, also indexable by 名称 (行["收入总计"], 行.收入总计 in expressions)."""
+@dataclass(frozen=True)
+class PreviousTable:
+    """A table of the same name in last year's report of the same unit and type: its unit and figures."""
 
-    name_key = "名称"
-
-
-class TableView(dict):
-    """A table in the view; besides its keys it can count and list rows by a text column."""
-
-    def 计数(self, column: str, value: str) -> int:
-        return sum(1 for row in self["行"] if str(row.get(column)) == value)
-
-    def 名单(self, column: str, value: str) -> list[str]:
-        return [row["名称"] for row in self["行"] if str(row.get(column)) == value]
+    key: str  # the report it comes from, 年度/slug
+    unit: str | None
+    rows: dict[str, dict[str, Decimal]]
 
 
 def _figure(kind: str, value: Decimal | None) -> Decimal | None:
@@ -51,7 +47,7 @@ def _figure(kind: str, value: Decimal | None) -> Decimal | None:
 class TableAssessment:
     """Collects errors and findings while the tables of one report are computed."""
 
-    def __init__(self, report: Report, rules: compute.Rules, previous: dict[str, Any]):
+    def __init__(self, report: Report, rules: compute.Rules, previous: dict[str, PreviousTable]):
         self.report = report
         self.rules = rules
         self.previous = previous
@@ -70,41 +66,83 @@ class TableAssessment:
         for index, raw in enumerate(source_rows if isinstance(source_rows, list) else table.rows):
             where = raw.locate() if isinstance(raw, SourceMap) else table.locate("行")
             locate = raw.locate if isinstance(raw, SourceMap) else (lambda _key=None: where)
-            if "名称" not in raw:
-                self.errors.append(SourceError(where, "缺少必填项「名称」", key=f"数据表.{name}.行[{index}]",
-                                               rule="schema"))
+            key = f"数据表.{name}.行[{index}]"
+            if not isinstance(raw, dict) or "名称" not in raw:
+                self.errors.append(SourceError(where, "每一行应为「键: 值」映射，且有「名称」", key=key, rule="schema",
+                                               hint="写成 - {名称: 收入总计, 本年: 2607.85}。"))
                 continue
             row: dict[str, Any] = {"名称": str(raw["名称"]), "_where": where, "_source": raw}
-            for key, value in raw.items():
-                if key not in known:
-                    self.errors.append(SourceError(locate(key), f"未知的键「{key}」", key=f"数据表.{name}.行[{index}]",
+            for column in raw:
+                if column not in known:
+                    self.errors.append(SourceError(locate(column), f"未知的键「{column}」", key=key, rule="schema",
                                                    hint=f"列: {'、'.join(table.columns)}；文字列: "
-                                                        f"{'、'.join(table.text_columns) or '（无）'}", rule="schema"))
+                                                        f"{'、'.join(table.text_columns) or '（无）'}"))
             for column in table.columns:
-                value = raw.get(column)
-                if value is not None and not isinstance(value, (int, Decimal)) or isinstance(value, bool):
-                    self.errors.append(SourceError(locate(column), f"应为数字，这里是「{value}」",
-                                                   key=f"数据表.{name}.行[{index}].{column}", rule="schema"))
-                    value = None
-                row[column] = Decimal(value) if value is not None else None
+                row[column] = self.number(raw.get(column), locate(column), f"{key}.{column}")
             for column in table.text_columns:
                 row[column] = None if raw.get(column) is None else str(raw[column])
+            stated = raw.get("原表") or {}
+            if not isinstance(stated, dict):
+                self.errors.append(SourceError(locate("原表"), "原表 应为「列名: 原文数字」映射", key=f"{key}.原表",
+                                               rule="schema", hint="写成 原表: {完成率: 106.89}。"))
+                stated = {}
             row.update({"上级": raw.get("上级"), "公式": raw.get("公式"), "说明": raw.get("说明"),
-                        "原表": dict(raw.get("原表") or {})})
+                        "原表": self.stated_figures(stated, locate("原表"), key)})
             rows.append(row)
         return rows
 
+    def number(self, value: Any, where: Location, key: str) -> Decimal | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            self.errors.append(SourceError(where, f"应为数字，这里是「{value}」", key=key, rule="schema",
+                                           hint="去掉数字中的文字和单位（单位写在表的 单位 里）。"))
+            return None
+        return Decimal(value)
+
+    def stated_figures(self, stated: dict[str, Any], where: Location, key: str) -> dict[str, Decimal]:
+        """原表 values of a row: numbers, optionally written with %."""
+        figures = {}
+        for column, printed in stated.items():
+            text = str(printed).strip().rstrip("%％")
+            value = self.number(Decimal(text) if re.fullmatch(r"-?\d+(\.\d+)?", text) else printed, where,
+                                f"{key}.原表.{column}")
+            if value is not None:
+                figures[column] = value
+        return figures
+
     def fill_from_previous_year(self, name: str, table: DataTable, rows: list[dict[str, Any]]) -> None:
-        """An empty 上年 figure comes from the previous year's report of the same unit (its 本年 figure)."""
-        earlier = self.previous.get(name, {})
+        """An empty 上年 figure comes from the previous year's report of the same unit (its 本年 figure),
+        converted from that table's unit to this one's."""
+        earlier = self.previous.get(name)
+        if earlier is None:
+            return
+        factor = self.unit_factor(name, table, earlier)
+        if factor is None:
+            return
         for item in table.computed:
             if item.kind not in ("差额", "增长率") or item.columns[1] not in PREVIOUS:
                 continue
             current, base = item.columns
             for row in rows:
-                if row.get(base) is None and earlier.get(row["名称"], {}).get(current) is not None:
-                    row[base] = Decimal(earlier[row["名称"]][current])
+                value = earlier.rows.get(row["名称"], {}).get(current)
+                if row.get(base) is None and value is not None:
+                    row[base] = value * factor
                     row["_from_previous"] = True
+
+    def unit_factor(self, name: str, table: DataTable, earlier: PreviousTable) -> Decimal | None:
+        """How many of this table's units one unit of last year's table is (万元 → 元: 10000)."""
+        if earlier.unit == table.unit:
+            return Decimal(1)
+        mine, theirs = parse_unit(table.unit), parse_unit(earlier.unit)
+        if mine is None or theirs is None or mine.dimension != theirs.dimension:
+            self.errors.append(SourceError(
+                table.locate("单位") if table._source and "单位" in table._source else table.locate(),
+                f"上年数取自 {earlier.key} 的「{name}」，其单位「{earlier.unit or '无'}」与本表的「{table.unit or '无'}」无法换算",
+                key=f"数据表.{name}.单位", rule="input",
+                hint="让两年的表使用可换算的单位（元、万元、亿元），或在本表中直接写出上年数。"))
+            return None
+        return theirs.scale / mine.scale
 
     def apply_formulas(self, name: str, table: DataTable, rows: list[dict[str, Any]]) -> None:
         """公式 rows: their numbers are sums and differences of the named rows, column by column."""
@@ -112,13 +150,14 @@ class TableAssessment:
         for row in rows:
             if not row["公式"]:
                 continue
+            where = row["_source"].locate("公式") if isinstance(row["_source"], SourceMap) else row["_where"]
             terms = []
             for sign, term in _FORMULA_RE.findall(str(row["公式"])):
                 term = term.strip()
-                if term not in by_name:
-                    self.errors.append(SourceError(row["_source"].locate("公式") if isinstance(row["_source"], SourceMap)
-                                                   else row["_where"], f"公式中的「{term}」不是本表的行",
-                                                   key=f"数据表.{name}.行.{row['名称']}.公式", rule="input"))
+                if term == row["名称"] or term not in by_name:
+                    message = f"公式引用了本行自己「{term}」" if term == row["名称"] else f"公式中的「{term}」不是本表的行"
+                    self.errors.append(SourceError(where, message, key=f"数据表.{name}.行.{row['名称']}.公式",
+                                                   rule="input", hint=f"可用的行: {'、'.join(by_name)}"))
                     return
                 terms.append((-1 if sign in ("-", "−") else 1, by_name[term]))
             for column in table.columns:
@@ -170,7 +209,7 @@ class TableAssessment:
         for row in rows:
             for column, printed in row["原表"].items():
                 value = row.get(column)
-                if value is not None and Decimal(str(printed).rstrip("%")) != Decimal(value):
+                if value is not None and printed != Decimal(value):
                     self.finding(row["_where"], row["说明"], "stated-differs",
                                  f"{table.title}「{row['名称']}」{column}: 原表为 {printed}，按数据计算为 "
                                  f"{_figure(_kind_of(table, column), value)}")
@@ -203,25 +242,21 @@ def _kind_of(table: DataTable, column: str) -> str:
     return next((item.kind for item in table.computed if item.name == column), "金额")
 
 
-def view_row(table: DataTable, row: dict[str, Any]) -> dict[str, Any]:
+def view_row(table: DataTable, row: dict[str, Any]) -> DataRowView:
     """A row as templates and expressions see it: typed figures, no bookkeeping keys."""
-    out: dict[str, Any] = {"名称": row["名称"]}
-    for column in table.columns:
-        out[column] = _figure("金额", row.get(column))
-    for item in table.computed:
-        out[item.name] = _figure(item.kind, row.get(item.name))
-    for column in table.text_columns:
-        out[column] = row.get(column)
-    out.update({"上级": row.get("上级"), "公式": row.get("公式"), "说明": row.get("说明"),
-                "原表": row.get("原表", {}), "取自上年报告": bool(row.get("_from_previous"))})
-    return out
+    values: dict[str, Any] = {column: _figure("金额", row.get(column)) for column in table.columns}
+    values.update({item.name: _figure(item.kind, row.get(item.name)) for item in table.computed})
+    values.update({column: row.get(column) for column in table.text_columns})
+    return DataRowView.make(name=row["名称"], values=values, parent=row.get("上级"), formula=row.get("公式"),
+                            note=row.get("说明"), stated=row.get("原表", {}),
+                            from_previous=bool(row.get("_from_previous")))
 
 
 def assess_tables(report: Report, rules: compute.Rules,
-                  previous: dict[str, Any]) -> tuple[dict[str, Any], list[Finding], list[SourceError]]:
+                  previous: dict[str, PreviousTable]) -> tuple[dict[str, TableView], list[Finding], list[SourceError]]:
     """Compute every data table; returns views by name (with 表号/图号), findings and errors."""
     run = TableAssessment(report, rules, previous)
-    views: dict[str, Any] = {}
+    views: dict[str, TableView] = {}
     table_no = chart_no = 0
     for name, table in report.tables.items():
         rows = run.read_rows(name, table)
@@ -235,20 +270,33 @@ def assess_tables(report: Report, rules: compute.Rules,
         chart = None
         if table.chart:
             chart_no += 1
-            chart = {"类型": table.chart.kind, "标题": table.chart.title or table.title,
-                     "列": table.chart.columns, "编号": f"图{chart_no}"}
-        views[name] = TableView({
-            "名称": name, "标题": table.title, "单位": table.unit, "编号": f"表{table_no}",
-            "列": [*table.columns, *(c.name for c in table.computed)], "文字列": table.text_columns,
-            "行": Rows(view_row(table, row) for row in rows),
-            "合计": view_row(table, total) if total else None, "图": chart, "说明": table.note,
-        })
+            chart = ChartView.make(kind=table.chart.kind, title=table.chart.title or table.title,
+                                   columns=tuple(table.chart.columns), number=f"图{chart_no}")
+        views[name] = TableView.make(
+            name=name, title=table.title, unit=table.unit, number=f"表{table_no}",
+            columns=(*table.columns, *(c.name for c in table.computed)), text_columns=tuple(table.text_columns),
+            rows=Rows(view_row(table, row) for row in rows),
+            total=view_row(table, total) if total else None, chart=chart, note=table.note)
     return views, run.findings, run.errors
 
 
 def assess_scoring(parts: list[ScorePart], rules: compute.Rules) -> dict[str, Any]:
     """A whole-department score: the parts' scores add up to 总分, graded like any total."""
     total = compute.total([part.score for part in parts])
-    return {"评分": [{"名称": p.name, "分值": Score(p.points), "得分": Score(p.score)} for p in parts],
-            "满分": Score(compute.total([p.points for p in parts])), "总分": Score(total),
-            "评价等次": compute.grade(total, rules)}
+    return {"scores": tuple(ScorePartView.make(name=p.name, points=Score(p.points), score=Score(p.score))
+                            for p in parts),
+            "full_marks": Score(compute.total([p.points for p in parts])), "total": Score(total),
+            "grade": compute.grade(total, rules)}
+
+
+def previous_figures(report: Report, key: str) -> dict[str, PreviousTable]:
+    """This report's tables as next year's report reads them: unit and the written figures by row."""
+    found = {}
+    for name, table in report.tables.items():
+        rows = {}
+        for raw in table.rows:
+            if isinstance(raw, dict) and "名称" in raw:
+                rows[str(raw["名称"])] = {c: Decimal(v) for c, v in raw.items()
+                                        if c in table.columns and isinstance(v, (int, Decimal)) and not isinstance(v, bool)}
+        found[name] = PreviousTable(key, table.unit, rows)
+    return found

@@ -1,0 +1,187 @@
+"""What a report's Markdown resolves to: `{{ 表达式 }}` values, `::表格[…]`, `::图[…]`, `::段落[…]`,
+`::名词解释`, and the links and images it may point at.
+
+The resolver serves one section of one report: expressions read the report's view by its
+Chinese names in the sandbox (render.py), directives render a table or paragraph template
+(so a theme can change how they look), and every problem names the file:line with a hint and,
+for a misspelt name, the nearest names that exist.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import jinja2
+from jinja2.exceptions import SecurityError
+
+from .errors import Location, SourceError
+from .render import TemplateRun, translate
+from .site import SiteContext
+from .views import FormView, ReportView
+
+# Tables an author can place with ::表格[名称]; each is a template under tables/.
+TABLES = {
+    "自评表": "tables/form.html",
+    "预算执行情况": "tables/budget.html",
+    "绩效指标评分表": "tables/indicators.html",
+    "自评汇总": "tables/summary.html",
+}
+DIRECTIVES = "::表格[名称]{项目=…}、::图[表名]、::段落[变动|结构|完成预算]{表=表名}、::名词解释"
+_UNKNOWN_NAME_RE = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|^'([^']+)'$")
+
+
+def did_you_mean(name: str, candidates: list[str]) -> str:
+    """「是否想写…」 for the nearest existing names, then the full list."""
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.4)
+    listing = f"可用: {'、'.join(candidates)}" if candidates else ""
+    return f"是否想写「{'」「'.join(close)}」？{listing}" if close else listing
+
+
+class PageResolver:
+    """Resolves `{{ }}` and `::…` of one report's sections against its view."""
+
+    def __init__(self, site: SiteContext, view: ReportView, path: Path, context: dict[str, Any], run: TemplateRun):
+        self.site = site
+        self.view = view
+        self.names = {name: view[name] for name in view.keys()}
+        self.path = path
+        self.context = context
+        self.run = run
+        self.placed: set[str] = set()
+
+    def check_url(self, url: str, is_image: bool, line: int) -> None:
+        """Images must be files of the report's own folder; links may not point at local files outside it.
+
+        Nothing is read from outside the project or from the network while building, and the
+        published site makes no request elsewhere.
+        """
+        where = Location(self.path, line)
+        url = unquote(url)
+        parsed = urlparse(url)
+        if parsed.scheme in ("http", "https", "mailto") and not is_image:
+            return
+        what = "图片" if is_image else "链接"
+        if parsed.scheme or parsed.netloc:
+            raise SourceError(where, f"{what}「{url}」指向项目之外，已拒绝", rule="input",
+                              hint="把图片或附件放进报告文件夹，用相对路径引用，例如 ![图](图1.png)。")
+        if not parsed.path:
+            return  # a fragment (#…) within the page
+        bundle = self.path.parent.resolve()
+        target = (bundle / parsed.path).resolve() if not parsed.path.startswith("/") else Path(parsed.path)
+        if not self.site.files.allows(target) or (is_image and not target.is_relative_to(bundle)):
+            raise SourceError(where, f"{what}「{url}」指向报告文件夹之外，已拒绝", rule="input",
+                              hint="图片只能引用报告文件夹中的文件，例如 ![图](图1.png)。")
+        if is_image and not target.is_file():
+            raise SourceError(where, f"图片「{url}」不存在", rule="input",
+                              hint=f"在 {bundle} 中放入该文件，或改正文件名。")
+
+    def evaluate(self, expression: str, line: int) -> Any:
+        where = Location(self.path, line)
+        try:
+            value = self.site.expressions.evaluate(expression, self.names)
+        except jinja2.TemplateSyntaxError as exc:
+            raise self.error(where, expression, f"语法错误: {translate(exc.message or '')}",
+                             "表达式写成 {{ 名称 }}、{{ 自评表[0].执行率 }} 这样的形式。") from None
+        except SecurityError as exc:
+            raise self.error(where, expression, f"不被允许: {translate(str(exc))}",
+                             "表达式只能读取报告中的数据，不能修改，也不能做过大的运算。") from None
+        except (jinja2.UndefinedError, KeyError, IndexError, AttributeError) as exc:
+            raise self.unknown(where, expression, exc) from None
+        except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
+            raise self.error(where, expression, f"无法计算: {translate(str(exc))}",
+                             "检查运算的两边是否都是数字。") from None
+        if isinstance(value, jinja2.Undefined):
+            raise self.unknown(where, expression, KeyError(value._undefined_name))
+        if value is None:
+            raise self.error(where, expression, "没有值（数据中为空，或本报告没有这一项）",
+                             "多张自评表的报告请写 自评表[0].总分 这样的形式；空着的数据请先填写。")
+        return value
+
+    def error(self, where: Location, expression: str, problem: str, hint: str) -> SourceError:
+        return SourceError(where, f"表达式「{expression}」{problem}", rule="expression", hint=hint)
+
+    def unknown(self, where: Location, expression: str, exc: BaseException) -> SourceError:
+        text = str(exc.args[0]) if exc.args else ""
+        match = _UNKNOWN_NAME_RE.search(text) if isinstance(text, str) else None
+        name = next((g for g in match.groups() if g), text) if match else text
+        if isinstance(exc, IndexError) or isinstance(exc.args[0] if exc.args else None, int):
+            return self.error(where, expression, "中的序号超出范围",
+                              f"序号从 0 开始；本报告有 {len(self.view.forms)} 张自评表。")
+        return self.error(where, expression, f"中有未知的名称或项目「{name}」",
+                          did_you_mean(name, self.known_names(expression, name)))
+
+    def known_names(self, expression: str, name: str) -> list[str]:
+        """The names that could have been meant: top-level names, or those of the object before the dot."""
+        head = expression.split(name)[0].rstrip(".[\"' ")
+        if head:
+            try:
+                owner = self.site.expressions.evaluate(head, self.names)
+            except Exception:  # the head itself is what is wrong: offer the top-level names
+                owner = None
+            if hasattr(owner, "keys"):
+                return [str(k) for k in owner.keys()]
+            if isinstance(owner, list):
+                return [str(item.get("名称") or item.get("项目名称")) for item in owner if hasattr(item, "get")]
+        return list(self.names)
+
+    def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str:
+        """::表格[…] (a 自评表 table or a data table), ::图[…], ::段落[…]{表=…}, ::名词解释."""
+        where = Location(self.path, line)
+        data_tables = self.view.tables
+        if name == "表格" and label in TABLES:
+            form = self.pick_form(attrs, where) if label != "自评汇总" else None
+            self.placed.add(form.project if label == "自评表" and form is not None else label)
+            return self.render(TABLES[label], where, form=form)
+        if name in ("表格", "图", "段落"):
+            table_name = attrs.get("表", label) if name == "段落" else label
+            if table_name not in data_tables:
+                names = [*TABLES, *data_tables] if name == "表格" else list(data_tables)
+                raise SourceError(where, f"未知的表格「{table_name}」", rule="input",
+                                  hint=did_you_mean(table_name, names) or "本报告没有数据表；在 report.yaml 的 数据表 中定义。")
+            table = data_tables[table_name]
+            if name == "表格":
+                self.placed.add(f"表:{table_name}")
+                return self.render("tables/data.html", where, table=table)
+            if name == "图":
+                if not table.chart:
+                    raise SourceError(where, f"数据表「{table_name}」没有定义 图", rule="input",
+                                      hint="在该表下写 图: {类型: 饼状图, 列: [金额]}")
+                self.placed.add(f"图:{table_name}")
+                return self.render("figure.html", where, table=table)
+            return self.render(self.paragraph(label, where), where, table=table)
+        if name == "名词解释":
+            self.placed.add("名词解释")
+            return self.render("glossary.html", where)
+        raise SourceError(where, f"未知的指令「::{name}」", rule="input",
+                          hint=f"{did_you_mean(name, ['表格', '图', '段落', '名词解释'])}；写法: {DIRECTIVES}")
+
+    def paragraph(self, label: str, where: Location) -> str:
+        names = sorted({name.removeprefix("paragraphs/").removesuffix(".html")
+                        for name in self.site.env.loader.list_templates() if name.startswith("paragraphs/")})
+        if label not in names:
+            raise SourceError(where, f"未知的标准段落「{label}」", rule="input",
+                              hint=did_you_mean(label, names) + "；段落模板在主题的 paragraphs/ 中，可在 layouts/paragraphs/ 增加。")
+        return f"paragraphs/{label}.html"
+
+    def render(self, name: str, where: Location, **values: Any) -> str:
+        return self.run.render(self.site.env, name, {**self.context, **values}, where)
+
+    def pick_form(self, attrs: dict[str, str], where: Location) -> FormView:
+        forms = self.view.forms
+        wanted = attrs.get("项目")
+        if wanted is None:
+            if len(forms) == 1:
+                return forms[0]
+            raise SourceError(where, "本报告有多张自评表，请用 {项目=项目名称} 指明是哪一张", rule="input",
+                              hint=f"可用: {'、'.join(f.project for f in forms)}")
+        if wanted.isdigit() and 1 <= int(wanted) <= len(forms):
+            return forms[int(wanted) - 1]
+        for form in forms:
+            if form.project == wanted:
+                return form
+        raise SourceError(where, f"没有名为「{wanted}」的项目", rule="input",
+                          hint=did_you_mean(wanted, [f.project for f in forms]))

@@ -1,0 +1,126 @@
+"""One read-path policy for every file the build reads or publishes.
+
+A file is read only when it lies inside the project (or inside a theme shipped with jixiao),
+is reached without a symlink that leaves those roots, is a regular file (not a folder, FIFO or
+device, which could block the build forever) and is not larger than a limit. Everything the
+build reads — site.yaml, report bundles, layouts, assets, glossary data, fonts and images for
+the PDF — goes through `ProjectFiles`, so this is the one place that decides.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Location, SourceError
+
+TEXT_LIMIT = 4 * 1024 * 1024  # YAML, Markdown and templates: the largest real report.yaml is 30 KB
+FILE_LIMIT = 64 * 1024 * 1024  # images, fonts and other files published beside a report
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab, newline, carriage return
+
+
+@dataclass(frozen=True)
+class ProjectFiles:
+    """The project folder and the read-only roots outside it that may be read (installed themes)."""
+
+    project: Path
+    extra_roots: tuple[Path, ...] = ()
+
+    @classmethod
+    def open(cls, project: Path, extra_roots: tuple[Path, ...] = ()) -> "ProjectFiles":
+        return cls(project.resolve(), tuple(r.resolve() for r in extra_roots))
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        return (self.project, *self.extra_roots)
+
+    def allows(self, real: Path) -> bool:
+        """Whether a resolved path lies inside one of the roots."""
+        return any(real == root or real.is_relative_to(root) for root in self.roots)
+
+    def resolve(self, path: Path) -> Path:
+        """The real path of `path`, or an error when it is missing, a broken or looping symlink, or outside."""
+        try:
+            real = path.resolve(strict=True)
+        except FileNotFoundError:
+            broken = path.is_symlink()
+            raise SourceError(Location(path), "符号链接指向的文件不存在" if broken else "文件不存在",
+                              hint="删除这个链接，或把文件本身放进项目。" if broken else "检查文件名。") from None
+        except (RuntimeError, OSError):  # a symlink loop (ELOOP), or a path that cannot be looked up
+            raise SourceError(Location(path), "无法解析该路径（符号链接循环，或没有访问权限）",
+                              hint="删除循环的符号链接，或检查文件夹权限。") from None
+        if not self.allows(real):
+            raise SourceError(Location(path), "这是指向项目之外的符号链接，已拒绝读取",
+                              hint="jixiao 只读取项目文件夹中的文件：把文件本身复制进项目。")
+        return real
+
+    def read_bytes(self, path: Path, limit: int = FILE_LIMIT) -> bytes:
+        """The bytes of a regular file inside the roots, at most `limit` of them."""
+        real = self.resolve(path)
+        try:
+            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        except OSError as exc:
+            raise SourceError(Location(path), f"无法读取文件（{_reason(exc)}）", hint="检查文件权限。") from None
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise SourceError(Location(path), "这不是普通文件（而是文件夹、管道或设备），不能读取",
+                                  hint="删除它，或换成普通文件。")
+            if info.st_size > limit:
+                raise SourceError(Location(path), f"文件过大（{info.st_size // 1024} KB，上限 {limit // 1024} KB）",
+                                  hint="检查是否放错了文件；大的附件请压缩或拆分。")
+            return handle.read(limit + 1)[:limit]
+
+    def read_text(self, path: Path, limit: int = TEXT_LIMIT) -> str:
+        """A UTF-8 text file; a wrong encoding or a control character is an error at its line and column."""
+        return decode_text(self.read_bytes(path, limit), path)
+
+    def files_below(self, folder: Path) -> list[Path]:
+        """Every file under `folder` (not hidden), in a stable order; symlinked folders are not entered,
+        and one that leaves the project is an error."""
+        found = []
+        for parent, folders, files in os.walk(folder):
+            folders[:] = sorted(name for name in folders if not name.startswith("."))
+            for name in list(folders):
+                link = Path(parent) / name
+                if link.is_symlink():
+                    self.resolve(link)
+                    folders.remove(name)
+            found += [Path(parent) / name for name in files if not name.startswith(".")]
+        return sorted(found)
+
+
+def decode_text(data: bytes, path: Path | None) -> str:
+    """UTF-8 (a leading BOM is dropped); errors name the line and column, as an editor shows them."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _line_column(data, exc.start)
+        raise SourceError(Location(path, line, column), "文件不是 UTF-8 编码（此处的字节无法按 UTF-8 读取）",
+                          hint="用编辑器把文件另存为 UTF-8 编码（不要用 GBK/GB2312）。") from None
+    text = text.removeprefix("\ufeff")
+    control = _CONTROL_RE.search(text)
+    if control is not None:
+        bad = control.start()
+        line = text.count("\n", 0, bad) + 1
+        column = bad - text.rfind("\n", 0, bad)
+        raise SourceError(Location(path, line, column), f"文件中有控制字符 U+{ord(text[bad]):04X}（不可见字符）",
+                          hint="删除该字符；它常来自从 PDF 或 Word 复制的文字。")
+    return text
+
+
+def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    if isinstance(exc, IsADirectoryError):
+        return "这是文件夹"
+    return exc.strerror or "系统错误"
