@@ -79,7 +79,7 @@ CORPUS = [
      "schema", "pdf_variant: pdf/z"),
     ("site-grades", SITE, "站点名称: 测试站点\n", "站点名称: 测试站点\n评分规则:\n  小数位: 九\n", "应为数字", "schema",
      "小数位: 九"),
-    ("empty-report", REPORT, None, "", "文件内容应为键值映射", "input", None),
+    ("empty-report", REPORT, None, "", "文件内容应为键值映射", "schema", None),
 ]
 
 

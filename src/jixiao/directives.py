@@ -136,8 +136,13 @@ class PageResolver:
             form = self.pick_form(attrs, where) if label != "自评汇总" else None
             self.placed.add(form.project if label == "自评表" and form is not None else label)
             return self.render(TABLES[label], where, form=form)
+        if name == "段落":
+            template = self.paragraph(label, where)
+            if "表" not in attrs:
+                raise SourceError(where, f"标准段落「{label}」需要指明数据表", rule="input",
+                                  hint=f"写成 ::段落[{label}]{{表=表名}}；{did_you_mean('', list(data_tables))}")
         if name in ("表格", "图", "段落"):
-            table_name = attrs.get("表", label) if name == "段落" else label
+            table_name = attrs["表"] if name == "段落" else label
             if table_name not in data_tables:
                 names = [*TABLES, *data_tables] if name == "表格" else list(data_tables)
                 raise SourceError(where, f"未知的表格「{table_name}」", rule="input",
@@ -152,7 +157,7 @@ class PageResolver:
                                       hint="在该表下写 图: {类型: 饼状图, 列: [金额]}")
                 self.placed.add(f"图:{table_name}")
                 return self.render("figure.html", where, table=table)
-            return self.render(self.paragraph(label, where), where, table=table)
+            return self.render(template, where, table=table)
         if name == "名词解释":
             self.placed.add("名词解释")
             return self.render("glossary.html", where)

@@ -6,6 +6,9 @@ Every stage raises `SourceError` (or a subclass) for bad input; the CLI prints
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +26,10 @@ class Location:
         if self.path is None:
             return "<input>"
         shown = self.path
-        if root is not None:
-            try:
-                shown = self.path.resolve().relative_to(root.resolve())
-            except ValueError:
-                shown = self.path
+        if root is not None:  # relative to the project, without following symlinks (they may loop or leave it)
+            absolute, base = Path(os.path.abspath(self.path)), Path(os.path.abspath(root))
+            if absolute.is_relative_to(base):
+                shown = absolute.relative_to(base)
         text = str(shown)
         if self.line:
             text += f":{self.line}"
@@ -63,7 +65,7 @@ class SourceError(JixiaoError):
         if self.key:
             head += f"{self.key}: "
         lines = [f"{head}{self.message} [{self.rule}]"]
-        snippet = read_source_line(self.location)
+        snippet = read_source_line(self.location, root)
         if snippet is not None:
             lines.append(f"    {snippet}")
         if self.hint:
@@ -88,14 +90,32 @@ class ErrorGroup(JixiaoError):
         return "\n".join(e.format(root) for e in self.errors)
 
 
-def read_source_line(location: Location) -> str | None:
-    """Return the offending line (Hugo-style context) or None when it cannot be read."""
+def read_source_line(location: Location, root: Path | None = None) -> str | None:
+    """Return the offending line (Hugo-style context) or None when it cannot be read safely.
+
+    Only a regular file inside the project (`root`) or the installed themes is read, so a symlinked
+    report.yaml can never print a line of a file outside the project, and a FIFO never blocks.
+    """
     if location.path is None or location.line <= 0:
         return None
     try:
-        lines = location.path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        real = location.path.resolve(strict=True)
+        if not any(real.is_relative_to(r) for r in _readable_roots(root)):
+            return None
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > 4 * 1024 * 1024:
+                return None
+            lines = handle.read().decode("utf-8").splitlines()
+    except (OSError, RuntimeError, UnicodeDecodeError):
         return None
     if location.line > len(lines):
         return None
     return lines[location.line - 1].rstrip()
+
+
+def _readable_roots(root: Path | None) -> list[Path]:
+    spec = importlib.util.find_spec("jixiao.themes")
+    themes = [Path(p).resolve() for p in (spec.submodule_search_locations or [])] if spec else []
+    return [*([root.resolve()] if root is not None else []), *themes]

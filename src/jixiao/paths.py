@@ -64,11 +64,12 @@ class ProjectFiles:
             fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
         except OSError as exc:
             raise SourceError(Location(path), f"无法读取文件（{_reason(exc)}）", hint="检查文件权限。") from None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            raise SourceError(Location(path), "这不是普通文件（而是文件夹、管道或设备），不能读取",
+                              hint="删除它，或换成普通文件。")
         with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise SourceError(Location(path), "这不是普通文件（而是文件夹、管道或设备），不能读取",
-                                  hint="删除它，或换成普通文件。")
             if info.st_size > limit:
                 raise SourceError(Location(path), f"文件过大（{info.st_size // 1024} KB，上限 {limit // 1024} KB）",
                                   hint="检查是否放错了文件；大的附件请压缩或拆分。")

@@ -6,6 +6,7 @@ Parsing is separate from scoring so that a target string can be checked on load
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -167,6 +168,25 @@ def convert(quantity: Quantity, unit: Unit | None) -> Decimal | None:
     return quantity.value * have.scale / want.scale
 
 
+_THOUSANDS_RE = re.compile(r"\d[,，]\d{3}(?!\d)")
+
+
+def check_plain_number(text: str) -> None:
+    """1,000 is read by nobody's rules the same way: refuse it with the reason, not as a unit mismatch."""
+    if _THOUSANDS_RE.search(text):
+        raise TargetSyntaxError(f"「{text}」中的数字用了千位分隔符；请写成不带逗号的数字（如 1,000 写作 1000）")
+
+
+def check_date(year: int | None, month: int, day: int | None, text: str) -> None:
+    """A month of 1–12 and a day that month has (2月30日 does not exist)."""
+    if not 1 <= month <= 12:
+        raise TargetSyntaxError(f"日期「{text}」无效：月份应为 1–12")
+    if day is not None:
+        last = calendar.monthrange(year or 2000, month)[1]  # without a year, a leap year: 2月29日 may exist
+        if not 1 <= day <= last:
+            raise TargetSyntaxError(f"日期「{text}」无效：{month} 月没有 {day} 日")
+
+
 def parse_number(text: str) -> Decimal:
     try:
         return Decimal(text)
@@ -184,12 +204,14 @@ def parse_target(text: str, operator: str | None = None, unit: str | None = None
         raise TargetSyntaxError("指标值为空")
     if operator is not None and operator.strip() in QUALITATIVE_WORDS:
         return Qualitative(text)
+    check_plain_number(text)
     if operator is not None and operator.strip() not in OPERATORS:
         raise TargetSyntaxError(f"指标性质「{operator}」无法识别（可用 ≥ ≤ ＝ 定性）")
     date = _DATE_RE.match(text)
     if date and operator is None and unit is None:
-        year, month, day = date.groups()
-        return Deadline(int(year) if year else None, int(month), int(day) if day else None, text)
+        year, month, day = (int(g) if g else None for g in date.groups())
+        check_date(year, month, day, text)
+        return Deadline(year, month, day, text)
     match = _TARGET_RE.match(text)
     if not match:
         if operator is not None:
@@ -211,10 +233,12 @@ def parse_actual(text: str) -> Actual:
     text = str(text).strip()
     if not text:
         raise TargetSyntaxError("完成值为空")
+    check_plain_number(text)
     date = _DATE_RE.match(text)
     if date:
-        year, month, day = date.groups()
-        return DateValue(int(year) if year else None, int(month), int(day) if day else None, text)
+        year, month, day = (int(g) if g else None for g in date.groups())
+        check_date(year, month, day, text)
+        return DateValue(year, month, day, text)
     match = _TARGET_RE.match(text)
     if match and not match.group(1):
         _, number, unit = match.groups()

@@ -179,8 +179,10 @@ class TemplateRun:
             return find_template(env, name, where).render(**context)
         except SourceError:
             raise
-        except RecursionError:
-            raise SourceError(where, f"模板「{name}」层层包含自己（include/extends 形成循环）", rule="template",
+        except RecursionError as exc:
+            inside = template_location(exc)
+            raise SourceError(inside if inside.path else where, "模板层层包含自己（include/extends 形成循环）",
+                              rule="template",
                               hint="检查 {% include %} 和 {% extends %}，不要让模板直接或间接包含自己。") from None
         except Exception as exc:  # a layout's own mistake: reported at its file:line, never a traceback
             raise template_error(exc) from None
@@ -204,7 +206,7 @@ def find_template(env: jinja2.Environment, name: str, location: Location) -> jin
 
 # Jinja's messages in the words of someone who edits a layout
 _JINJA_MESSAGES = [
-    (r"unexpected end of template", "模板意外结束：有 {% if %}/{% for %}/{% block %} 没有对应的 end 标签"),
+    (r"unexpected end of template", "模板意外结束：有 if、for 或 block 标签没有对应的 endif、endfor 或 endblock"),
     (r"Encountered unknown tag '([^']*)'", "未知的标签「{0}」"),
     (r"unexpected '([^']*)'", "此处不应出现「{0}」"),
     (r"expected token '([^']*)', got '([^']*)'", "此处应为「{0}」，却是「{1}」"),
@@ -224,7 +226,7 @@ _JINJA_MESSAGES = [
 def translate(message: str) -> str:
     """A Jinja or Python message as Chinese; one that is not known becomes a generic Chinese sentence."""
     for pattern, words in _JINJA_MESSAGES:
-        match = re.search(pattern, message)
+        match = re.search(pattern, message, re.I)
         if match:
             return words.format(*match.groups())
     if re.search(r"[\u4e00-\u9fff]", message) and not re.search(r"[A-Za-z]{3,}", message):
@@ -238,14 +240,23 @@ def template_error(exc: BaseException) -> SourceError:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return SourceError(Location(Path(exc.filename) if exc.filename else None, exc.lineno or 0),
                            f"模板语法错误: {translate(exc.message or '')}", rule="template", hint=hint)
-    path, line = None, 0
+    return SourceError(template_location(exc, last=True), f"模板出错: {translate(str(exc))}", rule="template",
+                       hint=hint)
+
+
+def template_location(exc: BaseException, last: bool = False) -> Location:
+    """The template file:line in an error's traceback (Jinja maps template frames to their source lines):
+    the innermost one where the error happened, or the outermost one where a recursion began."""
+    found = Location(None)
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith((".html", ".xml", ".svg", ".txt")):
-            path, line = Path(filename), tb.tb_lineno
+            found = Location(Path(filename), tb.tb_lineno)
+            if not last:
+                return found
         tb = tb.tb_next
-    return SourceError(Location(path, line), f"模板出错: {translate(str(exc))}", rule="template", hint=hint)
+    return found
 
 
 class Expressions:

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlparse
 import watchfiles
 from markupsafe import escape
 
-from .build import build_site, read_site
+from .build import build_site, read_site, terminated_cleanly
 from .errors import JixiaoError
 from .page import build_report
 from .site import CONTENT_DIR, SiteContext, open_site
@@ -151,6 +151,14 @@ def serve(project: Path, host: str, port: int, log: Callable[[str], None],
     work = Path(tempfile.mkdtemp(prefix="jixiao-serve-"))
     state = ServeState(project, work / "site", search=search)
     stop = threading.Event()
+    with terminated_cleanly():
+        run_preview(state, host, port, log, ready, stop, work)
+
+
+def run_preview(state: ServeState, host: str, port: int, log: Callable[[str], None], ready: Callable[[str], None],
+                stop: threading.Event, work: Path) -> None:
+    """Build, serve and rebuild until Ctrl-C or SIGTERM; the temporary site is removed either way."""
+    project = state.project
     try:
         state.rebuild(log)
         server = http.server.ThreadingHTTPServer((host, port), make_handler(state))
@@ -158,8 +166,8 @@ def serve(project: Path, host: str, port: int, log: Callable[[str], None],
         ready(f"http://{host}:{server.server_address[1]}/")
         for _changes in watchfiles.watch(*watched_paths(project), stop_event=stop, debounce=300, step=50):
             state.rebuild(log)
-    except KeyboardInterrupt:
-        pass
+    except (KeyboardInterrupt, SystemExit):
+        pass  # Ctrl-C, or SIGTERM (terminated_cleanly turns it into SystemExit)
     finally:
         stop.set()
         shutil.rmtree(work, ignore_errors=True)

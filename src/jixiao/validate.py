@@ -7,6 +7,7 @@ Models use the official Chinese terms as aliases; pydantic reports the alias pat
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,35 +50,64 @@ def _allowed_keys(model: type[BaseModel]) -> list[str]:
     return [name for info in model.model_fields.values() for name in _aliases(info)]
 
 
-def _describe(error: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str | None]:
+def _describe(error: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str]:
+    """pydantic's error as a Chinese sentence and what to do; no English reaches the author."""
     kind = error["type"]
-    value = error.get("input")
+    value = _shown(error.get("input"))
+    ctx = error.get("ctx") or {}
     if kind == "missing":
         return f"缺少必填项「{loc[-1]}」", "在此处补上该键。"
     if kind == "extra_forbidden":
         return f"未知的键「{loc[-1]}」", "删除该键，或检查拼写。"
     if kind in _NUMBER_ERRORS:
-        return f"应为数字，这里是「{value}」", "去掉数字中的文字和单位（单位写在 度量单位 或指标值里）。"
-    if kind in ("string_type",):
-        return f"应为文字，这里是「{value}」", None
-    if kind in ("list_type",):
-        return "应为列表（每项以 “- ” 开头）", None
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "应为键值映射（“键: 值”）", None
-    if kind == "literal_error":
-        return f"取值「{value}」无效，应为 {error.get('ctx', {}).get('expected', '')}", None
-    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        return f"应为日期（如 2024-06-21），这里是「{value}」", None
+        return f"应为数字，这里是「{value}」", "去掉数字中的文字和单位（单位写在 度量单位、单位 或指标值里）。"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"应不小于 {ctx.get('ge', ctx.get('gt'))}，这里是「{value}」", "金额和分值不能为负数；检查是否多写了负号。"
+    if kind in ("less_than_equal", "less_than"):
+        return f"应不大于 {ctx.get('le', ctx.get('lt'))}，这里是「{value}」", "检查这个数是否写错。"
+    if kind in ("string_type", "string_unicode"):
+        return f"应为一段文字，这里是「{value}」", "写成文字；以数字开头的文字可加引号。"
+    if kind == "string_pattern_mismatch":
+        return f"「{value}」的写法不符合要求", _PATTERN_HINTS.get(str(loc[-1]) if loc else "", "检查这一项的写法。")
+    if kind in ("string_too_short", "too_short"):
+        return "这里不能为空", "至少写一项。"
+    if kind in ("string_too_long", "too_long"):
+        return "这里的项数或长度超出限制", "删去多余的部分。"
+    if kind in ("list_type", "tuple_type", "set_type", "iterable_type"):
+        return "应为列表（每项以 “- ” 开头，或写成 [甲, 乙]）", "把这一项改成列表。"
+    if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
+        return "应为键值映射（“键: 值”）", "把这一项改成 键: 值 的形式。"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"应为 true 或 false，这里是「{value}」", "写 true（是）或 false（否）。"
+    if kind == "literal_error" or kind == "enum":
+        return f"取值「{value}」无效，应为 {ctx.get('expected', '')}", "从可用的取值中选一个。"
+    if kind.startswith(("date", "datetime")):
+        return f"应为日期（如 2024-06-21），这里是「{value}」", "写成 年-月-日，月和日要有效。"
     if kind == "value_error":
-        return str(error.get("ctx", {}).get("error", error["msg"])), None
-    return error["msg"], None
+        return str(ctx.get("error", "取值无效")), "按提示改正这一项。"
+    return f"「{value}」不是这一项可以接受的值", "检查这一项的写法和类型。"
+
+
+_PATTERN_HINTS = {
+    "主题": "主题是一个文件夹名（字母、数字、汉字、- 和 _），不能是路径。",
+    "报告": "写成 年度/slug，例如 2023/luzhou-zhengti。",
+    "站点网址": "写成 https://www.example.gov.cn 这样的网址。",
+    "正文字号": "写成 16pt、12px 或 5.6mm。",
+}
+
+
+def _shown(value: Any) -> str:
+    """An input value as the author wrote it, cut short when long."""
+    text = str(value) if not isinstance(value, (dict, list)) else ("（映射）" if isinstance(value, dict) else "（列表）")
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def validate_model(model: type[M], data: Any, path: Path) -> M:
     """Validate loaded YAML into `model`; every problem becomes one SourceError with file:line."""
     if not isinstance(data, SourceMap):
         where = data.locate() if isinstance(data, SourceList) else Location(path, 1)
-        raise SourceError(where, "文件内容应为键值映射（“键: 值”），这里是空的或是别的类型")
+        raise SourceError(where, "文件内容应为键值映射（“键: 值”），这里是空的或是别的类型", rule="schema",
+                          hint="文件应以 键: 值 的各行开头，例如 类型: 项目支出绩效自评表。")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -122,6 +152,8 @@ def _suggest_key(model: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
     if current is None:
         return None
     allowed = _allowed_keys(current)
+    if re.match(r"^\d{3}(\D|$)", str(loc[-1])):
+        return "这里的逗号把一个数字断开了：数字不要用千位分隔符（写 1000，不写 1,000）。"
     close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.3)
     listing = f"可用的键: {'、'.join(allowed)}"
     return f"是否想写「{close[0]}」？{listing}" if close else listing

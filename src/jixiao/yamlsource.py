@@ -115,12 +115,16 @@ class _CoreLoader(_Loader):  # type: ignore[misc, valid-type]
 class _Builder:
     """Walks one composed node tree into SourceMap / SourceList / scalars, counting every value."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, line_offset: int):
         self.path = path
+        self.line_offset = line_offset
         self.count = 0
 
+    def position(self, node: Node) -> tuple[int, int]:
+        return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
+
     def where(self, node: Node) -> Location:
-        return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+        return Location(self.path, *self.position(node))
 
     def fail(self, node: Node, message: str, hint: str) -> SourceError:
         return SourceError(self.where(node), message, hint=hint, rule="yaml")
@@ -134,14 +138,14 @@ class _Builder:
             return self.mapping(node)
         if isinstance(node, SequenceNode):
             result = SourceList(self.build(child) for child in node.value)
-            result.path, result.start = self.path, _position(node)
-            result.positions = [_position(child) for child in node.value]
+            result.path, result.start = self.path, self.position(node)
+            result.positions = [self.position(child) for child in node.value]
             return result
         return self.scalar(node)
 
     def mapping(self, node: MappingNode) -> SourceMap:
         result = SourceMap()
-        result.path, result.start, result.positions = self.path, _position(node), {}
+        result.path, result.start, result.positions = self.path, self.position(node), {}
         merged: dict[Any, tuple[int, int]] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
@@ -154,7 +158,7 @@ class _Builder:
                                 "删除或合并重复的键；YAML 中同一层的键必须唯一。")
             merged.pop(key, None)
             result[key] = self.build(value_node)
-            result.positions[key] = _position(key_node)
+            result.positions[key] = self.position(key_node)
         return result
 
     def merge(self, result: SourceMap, merged: dict[Any, tuple[int, int]], node: Node) -> None:
@@ -166,7 +170,7 @@ class _Builder:
             for key, value in self.mapping(source).items():
                 if key not in result or key in merged:
                     result[key] = value
-                    result.positions[key] = merged[key] = _position(source)
+                    result.positions[key] = merged[key] = self.position(source)
 
     def key(self, node: Node) -> str:
         if not isinstance(node, ScalarNode):
@@ -202,10 +206,6 @@ class _Builder:
         return int(text) if tag == _INT else Decimal(text)
 
 
-def _position(node: Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
 def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
     """Parse YAML text; every problem becomes one SourceError at its line (shifted by `line_offset`
     when the YAML is part of a larger file, such as a Markdown section's front matter)."""
@@ -222,14 +222,7 @@ def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
         loader.dispose()
     if node is None:
         return None
-    try:
-        return _Builder(path).build(node)
-    except SourceError as exc:
-        if line_offset:
-            where = exc.location
-            raise SourceError(Location(where.path, where.line + line_offset, where.column), exc.message,
-                              hint=exc.hint, rule=exc.rule) from None
-        raise
+    return _Builder(path, line_offset).build(node)
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: Path | None, line_offset: int) -> SourceError:
