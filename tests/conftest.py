@@ -51,12 +51,12 @@ def assess_in_site(project: Path, key: str):
     (last year's tables, the 名词解释 it selects)."""
     from jixiao.assess import assess_report
     from jixiao.build import read_site
-    from jixiao.page import select_glossary
+    from jixiao.page import report_inputs, select_glossary
     from jixiao.site import open_site
 
     site = open_site(project)
     library = read_site(site)
     source = library.source(key)
     assert source is not None, library.errors()
-    inputs = library.inputs(source, library.links()[key], select_glossary(site, source))
-    return assess_report(source.report, site.config.scoring.to_rules(), inputs)
+    inputs = report_inputs(site, library, library.links()[key], source, select_glossary(site, source))
+    return assess_report(source.report, site.config.rules_for(source.report.kind), inputs)

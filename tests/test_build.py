@@ -70,7 +70,7 @@ def break_file(project: Path, name: str, old: str, new: str) -> None:
 BROKEN = [
     # (file, old, new, expected message part, expected location)
     ("report.yaml", "分值: 10\n", "分值: [10\n", "YAML 语法错误", "report.yaml:1"),
-    ("report.yaml", "    主管部门: 示例主管部门\n", "", "缺少必填项「主管部门」", "report.yaml:7:5"),
+    ("report.yaml", "  - 项目名称: 示例项目\n    主管部门", "  - 主管部门", "缺少必填项「项目名称」", "report.yaml:7:5"),
     ("report.yaml", "全年执行数: 150", "全年执行数: 一百五十", "应为数字，这里是「一百五十」", "report.yaml:11:"),
     ("01-概况.md", "{{ 总分 }}", "{{ 总分数 }}", "未知的名称", "01-概况.md:3"),
     ("report.yaml", "类型: 项目支出绩效自评表\n", "类型: 项目支出绩效自评表\n模板: report/nope.html\n",

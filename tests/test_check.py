@@ -67,7 +67,7 @@ def test_unacknowledged_slips_are_warnings_and_fail_strict(tmp_path):
     shutil.copytree(REPO / "content", project / "content")
     report = project / "content/2023/liuan-zipingbiao/report.yaml"
     report.write_text("\n".join(l for l in report.read_text(encoding="utf-8").splitlines()
-                                if not l.strip().startswith("说明:")) .replace(", 说明: 原表未填写偏差原因。", ""),
+                                if not l.strip().startswith("核对说明:")).replace(", 核对说明: 原表未填写偏差原因。", ""),
                       encoding="utf-8")
     result = run("check", project)
     assert result.exit_code == 0
@@ -115,7 +115,7 @@ def test_money_without_wan_and_bad_years(project):
 
 def test_acknowledged_in_front_matter(project):
     path = project / "content/2024/demo/01-概况.md"
-    path.write_text("---\n说明: 原文如此\n---\n" + path.read_text(encoding="utf-8") + "\n全年支出2607.82元。\n",
+    path.write_text("---\n核对说明: 原文如此\n---\n" + path.read_text(encoding="utf-8") + "\n全年支出2607.82元。\n",
                     encoding="utf-8")
     output = run("check", project).output
     assert ": note: " in output and "[money-unit]" in output and ": warning: " not in output

@@ -49,7 +49,8 @@ def test_new_report_carries_last_year_forward(project):
     assert [r["分值"] for r in rows] == [30, 30, 30]                               # weights kept
     assert all(r["实际完成值"] == "" and "偏差原因分析及改进措施" not in r for r in rows)  # actuals cleared
     assert form["项目资金"]["年度资金总额"]["全年执行数"] is None
-    assert (project / "content/2025/demo/01-概况.md").read_text(encoding="utf-8") == "# 概况\n"
+    # headings and directives are kept, the prose is left to write
+    assert (project / "content/2025/demo/01-概况.md").read_text(encoding="utf-8") == "# 概况\n\n::表格[预算执行情况]\n"
     check = run("check", project)
     assert check.exit_code == 1 and "完成值为空" in check.output  # the author is told what to fill in
 

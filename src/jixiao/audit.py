@@ -81,7 +81,7 @@ def check_parts(model: Form, form: dict[str, Any]) -> list[Finding]:
     empty = [part for part in model.funds.parts
              if any(getattr(part, f) is None for f in ("initial", "budget", "executed"))]
     where = empty[0].locate() if empty else model.funds.locate("其中")
-    return [acknowledged(where, model.funds.note, "parts-sum",
+    return [acknowledged(where, model.funds.check_note, "parts-sum",
                     f"{form['项目名称']} 项目资金: " + "；".join(gaps))]
 
 
@@ -91,7 +91,7 @@ def check_deviations(model: Form, form: dict[str, Any]) -> list[Finding]:
     rows = [row for group in model.indicators.values() for items in (group or {}).values() for row in items or []]
     for item, row in zip(rows, form["指标"]):
         if row["得分"] is not None and row["得分"] < row["分值"] and not row["偏差原因分析及改进措施"]:
-            found.append(acknowledged(item.locate(), item.note, "deviation-missing",
+            found.append(acknowledged(item.locate(), item.check_note, "deviation-missing",
                                  f"{row['三级指标']}: 得分 {row['得分']} 未达满分 {row['分值']}，缺少偏差原因分析及改进措施"))
     return found
 
@@ -102,16 +102,17 @@ def collect_texts(report: Report, forms: list[FormView], source: Source) -> Iter
         for key, value in (("评价结论", model.conclusion), ("存在问题", model.problems),
                            ("改进措施", model.measures), ("项目实施内容及过程概述", model.process)):
             if value:
-                yield Text(value, model.locate(key), form, model.note)
-        yield Text(model.goal.achieved, model.goal.locate("实际完成情况"), form, model.goal.note,
-                   leading_year_matters=True)
+                yield Text(value, model.locate(key), form, model.check_note)
+        if model.goal.achieved:
+            yield Text(model.goal.achieved, model.goal.locate("实际完成情况"), form, model.goal.check_note,
+                       leading_year_matters=True)
         if model.funds.reason:
-            yield Text(model.funds.reason, model.funds.locate("原因"), form, model.funds.note)
+            yield Text(model.funds.reason, model.funds.locate("原因"), form, model.funds.check_note)
     if report.summary:
         yield Text(report.summary, report.locate("摘要"), None, None, leading_year_matters=True)
     for section in source.sections:
         body = _CODE_RE.sub(_blank, _EXPRESSION_RE.sub(_blank, section.body))
-        note = section.meta.note
+        note = section.meta.check_note
         offset = 0
         for paragraph in re.split(r"(\n\s*\n)", body):
             if paragraph.strip() and not paragraph.startswith("\n"):

@@ -90,7 +90,7 @@ def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = 
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     summaries = {b.key: known[b.key][1] for b in bundles if known and b.key in known and known[b.key][0] == b.digest}
-    return Library(bundles, summaries)
+    return Library(bundles, site.config.types, summaries)
 
 
 def shared_digest(site: SiteContext, flags: str) -> str:

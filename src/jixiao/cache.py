@@ -25,7 +25,7 @@ from .findings import Finding
 from .output import link_or_copy
 
 CACHE_DIR = ".jixiao-cache"
-FORMAT = 2  # of the manifest; a manifest of another format is ignored
+FORMAT = 3  # of the manifest; a manifest of another format is ignored
 # Libraries whose versions change what the output looks like.
 OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "matplotlib", "weasyprint", "pydantic")
 
@@ -73,12 +73,13 @@ class TemplateDigests:
 def finding_to_json(item: Finding) -> dict[str, Any]:
     where = item.location
     return {"path": str(where.path) if where.path else None, "line": where.line, "column": where.column,
-            "level": item.level, "rule": item.rule, "message": item.message}
+            "level": item.level, "rule": item.rule, "message": item.message, "hint": item.hint}
 
 
 def finding_from_json(data: dict[str, Any]) -> Finding:
     path = Path(data["path"]) if data["path"] else None
-    return Finding(Location(path, data["line"], data["column"]), data["level"], data["rule"], data["message"])
+    return Finding(Location(path, data["line"], data["column"]), data["level"], data["rule"], data["message"],
+                   data["hint"])
 
 
 @dataclass

@@ -21,14 +21,14 @@ PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False
 JOBS = click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="并行进程数（默认: CPU 核数）。")
 
 
-def report_failure(exc: JixiaoError, project: Path) -> None:
+def report_failure(exc: JixiaoError, project: Path, what: str = "构建失败") -> None:
     """Print the error(s) the way compilers do and exit non-zero, never with a traceback."""
     click.echo(exc.format(project.resolve()), err=True)
     if isinstance(exc, StrictFailure):
-        click.secho(f"构建失败（--strict）: {len(exc.findings)} 个警告，未写入任何输出。", fg="red", err=True)
+        click.secho(f"{what}（--strict）: {len(exc.findings)} 个警告，未写入任何输出。", fg="red", err=True)
     else:
         count = len(exc.errors) if isinstance(exc, ErrorGroup) else 1
-        click.secho(f"构建失败: {count} 个错误，未写入任何输出。", fg="red", err=True)
+        click.secho(f"{what}: {count} 个错误，未写入任何输出。", fg="red", err=True)
     sys.exit(1)
 
 
@@ -101,7 +101,7 @@ def check(project: Path, strict: bool, output_format: str, jobs: int | None) -> 
 def error_finding(error: SourceError) -> Finding:
     """An input error as a check line (the error's key path goes into the message)."""
     message = f"{error.key}: {error.message}" if error.key else error.message
-    return Finding(error.location, "error", error.rule, message)
+    return Finding(error.location, "error", error.rule, message, error.hint)
 
 
 @main.command()
@@ -136,7 +136,7 @@ def new_site_command(folder: Path, title: str, unit: str, year: int | None) -> N
     try:
         written = new_site(folder, title, unit, year) + write_schemas(folder / "schema")
     except JixiaoError as exc:
-        report_failure(exc, folder)
+        report_failure(exc, folder, "新建失败")
         return
     for path in written:
         click.echo(f"已创建 {path}")
@@ -144,10 +144,11 @@ def new_site_command(folder: Path, title: str, unit: str, year: int | None) -> N
 
 
 @new.command("report")
-@click.option("--type", "kind", default="项目支出绩效自评表", show_default=True, help="报告类型。")
+@click.option("--type", "kind", default="项目支出绩效自评表", show_default=True,
+              help="报告类型：内置类型或 site.yaml 中声明的变体。")
 @click.option("--year", type=int, required=True, help="年度。")
 @click.option("--unit", default=None, help="单位（--from 时默认沿用原报告）。")
-@click.option("--slug", default=None, help="文件夹名（网址）；默认 zipingbiao 或与 --from 相同。")
+@click.option("--slug", default=None, help="文件夹名（网址）；默认按类型（如 zipingbiao、juesuan）或与 --from 相同。")
 @click.option("--from", "source", default=None, help="沿用某年报告的结构，例如 2023/liuan-zipingbiao。")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="项目目录。")
@@ -160,9 +161,9 @@ def new_report_command(kind: str, year: int, unit: str | None, slug: str | None,
         else:
             if not unit:
                 raise JixiaoError("请用 --unit 指明单位。")
-            written = new_report(project, kind, year, unit, slug or "zipingbiao")
+            written = new_report(project, kind, year, unit, slug)
     except JixiaoError as exc:
-        report_failure(exc, project)
+        report_failure(exc, project, "新建失败")
         return
     for path in written:
         click.echo(f"已创建 {path}")

@@ -63,6 +63,15 @@ def ratio_percent(part: Decimal | None, whole: Decimal | None, places: int = 2) 
     return round_half_up(part / whole * HUNDRED, places)
 
 
+def completion_rate(target: Target, actual: Actual, places: int = 2) -> Decimal | None:
+    """完成率 of a quantitative indicator: 实际完成值 ÷ 指标值 in percent (in the target's unit); None for
+    dates, words and targets of 0."""
+    if not isinstance(target, Comparison) or not isinstance(actual, Quantity):
+        return None
+    value = convert(actual, target.quantity.unit)
+    return ratio_percent(value, target.quantity.value, places)
+
+
 def growth_rate(current: Decimal | None, previous: Decimal | None, places: int = 2) -> Decimal | None:
     """增长率 against the previous year, in percent; None when the previous figure is missing or zero."""
     if current is None or previous is None or previous == 0:
@@ -78,7 +87,7 @@ def balanced_shares(values: list[Decimal], places: int = 2) -> list[Decimal]:
     """
     whole = sum(values, ZERO)
     if whole == 0:
-        return [ZERO for _ in values]
+        return [round_half_up(ZERO, places) for _ in values]
     shares = [round_half_up(value / whole * HUNDRED, places) for value in values]
     difference = HUNDRED - sum(shares, ZERO)
     if difference:

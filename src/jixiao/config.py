@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from .compute import Rules
+from .reporttypes import ReportType, TypeSpec, builtin_specs, resolve_types
 from .errors import Location, SourceError
 from .model import Located
 from .paths import ProjectFiles
@@ -79,6 +82,26 @@ class SiteConfig(Located):
     default_unit: str = Field("万元", alias="默认单位")
     scoring: ScoringConfig = Field(default_factory=ScoringConfig, alias="评分规则")
     pdf: PdfConfig = Field(default_factory=PdfConfig, alias="PDF")
+    variants: dict[str, TypeSpec] = Field(default_factory=dict, alias="报告类型")
+
+    @functools.cached_property
+    def types(self) -> dict[str, ReportType]:
+        """The built-in report types and this site's variants."""
+        return resolve_types(self.variants)
+
+    def rules_for(self, kind: str) -> Rules:
+        """The scoring rules of a report type. The split of points comes from, most specific last: the
+        built-in types it derives from, the site's 评分规则, then the site's own variants."""
+        chain = list(reversed(self.types[kind].chain)) if kind in self.types else []
+        layers = [builtin_specs()[n].scoring for n in chain if n in builtin_specs() and n not in self.variants]
+        layers.append({key: value for key, value in (("预算执行分值", self.scoring.budget_points),
+                                                      ("指标分值", self.scoring.indicator_points))
+                       if self.scoring.wrote(key)})
+        layers += [self.variants[n].scoring for n in chain if n in self.variants]
+        split = {key: value for layer in layers if layer for key, value in layer.items()}
+        rules = self.scoring.to_rules()
+        return dataclasses.replace(rules, budget_points=split.get("预算执行分值", rules.budget_points),
+                                   indicator_points=split.get("指标分值", rules.indicator_points))
 
     @field_validator("base_url")
     @classmethod
@@ -97,4 +120,6 @@ def load_config(files: ProjectFiles, content_dir: Path) -> SiteConfig:
     if not path.exists() and not path.is_symlink():
         raise SourceError(Location(path), "找不到站点配置 site.yaml",
                           hint=f"在 {content_dir} 下创建 site.yaml（至少写一行: 站点名称: …）。")
-    return validate_model(SiteConfig, parse_yaml(files.read_text(path), path), path)
+    config = validate_model(SiteConfig, parse_yaml(files.read_text(path), path), path)
+    assert config.types  # a variant that cannot be resolved is an error now, at its line in site.yaml
+    return config

@@ -29,6 +29,7 @@ TABLES = {
     "预算执行情况": "tables/budget.html",
     "绩效指标评分表": "tables/indicators.html",
     "自评汇总": "tables/summary.html",
+    "评分表": "tables/evaluation.html",
 }
 DIRECTIVES = "::表格[名称]{项目=…}、::图[表名]、::段落[变动|结构|完成预算]{表=表名}、::名词解释"
 _UNKNOWN_NAME_RE = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|^'([^']+)'$")
@@ -44,14 +45,15 @@ def did_you_mean(name: str, candidates: list[str]) -> str:
 class PageResolver:
     """Resolves `{{ }}` and `::…` of one report's sections against its view."""
 
-    def __init__(self, site: SiteContext, view: ReportView, path: Path, context: dict[str, Any], run: TemplateRun):
+    def __init__(self, site: SiteContext, view: ReportView, path: Path, context: dict[str, Any], run: TemplateRun,
+                 placed: set[str]):
         self.site = site
         self.view = view
         self.names = {name: view[name] for name in view.keys()}
         self.path = path
         self.context = context
         self.run = run
-        self.placed: set[str] = set()
+        self.placed = placed  # what the report's text has placed so far (shared by its sections)
 
     def check_url(self, url: str, is_image: bool, line: int) -> None:
         """Images must be files of the report's own folder; links may not point at local files outside it.
@@ -133,7 +135,9 @@ class PageResolver:
         where = Location(self.path, line)
         data_tables = self.view.tables
         if name == "表格" and label in TABLES:
-            form = self.pick_form(attrs, where) if label != "自评汇总" else None
+            if label == "评分表" and self.view.score_sheet is None:
+                raise SourceError(where, "本报告没有 评分表", rule="input", hint="在 report.yaml 中写 评分表（绩效评价报告）。")
+            form = self.pick_form(attrs, where) if label not in ("自评汇总", "评分表") else None
             self.placed.add(form.project if label == "自评表" and form is not None else label)
             return self.render(TABLES[label], where, form=form)
         if name == "段落":
@@ -149,6 +153,9 @@ class PageResolver:
                                   hint=did_you_mean(table_name, names) or "本报告没有数据表；在 report.yaml 的 数据表 中定义。")
             table = data_tables[table_name]
             if name == "表格":
+                if f"表:{table_name}" in self.placed:
+                    raise SourceError(where, f"表格「{table_name}」已在前文放置过一次", rule="input",
+                                      hint=f"一张表只放一次；再次提到它时写 {{{{ 表号.{table_name} }}}}。")
                 self.placed.add(f"表:{table_name}")
                 return self.render("tables/data.html", where, table=table)
             if name == "图":

@@ -1,13 +1,37 @@
-"""Audit findings: what the build noticed but could still build (errors stop it instead)."""
+"""Audit findings: what the build noticed but could still build (errors stop it instead).
+
+A finding is printed like an error: file:line:col, the offending line, and a `提示:` saying what
+to do — the rule's own hint unless the finding carries a more specific one. Notes (findings the
+author acknowledged with 核对说明) print on one line.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Location
+from .errors import Location, read_source_line
 
 LEVELS = ("error", "warning", "note")
+
+# What to do about each rule's finding, in the author's words.
+RULE_HINTS = {
+    "stated-differs": "以计算结果为准；原文印错的数保留在 原表 下，并写 核对说明 说明原因。",
+    "unit-mismatch": "改正完成值的单位，或写 核对说明 说明原表的笔误。",
+    "parts-sum": "核对各部分与总数；确属原文如此，写 核对说明。",
+    "weights": "调整各指标的分值，使合计等于规定的分值（或在 site.yaml 的 评分规则 / 报告类型 中改）。",
+    "narrative-number": "把数字换成 {{ }} 表达式，让正文与数据一致。",
+    "year-mismatch": "改正年份；确属原文如此，写 核对说明。",
+    "money-unit": "写明单位（万元或元），或用 {{ }} 表达式引用数据。",
+    "deviation-missing": "填写 偏差原因分析及改进措施。",
+    "qualitative-band": "把得分改到该等级的区间内，或改完成值的等级词。",
+    "missing-glyph": "换用能显示该字符的字体，或改写该字符。",
+    "missing-field": "补上这一项；该省的表式确实没有时，写 核对说明。",
+    "verdict-contradicts": "让文字与按规则的判定一致（达标/未达标），或改正数据。",
+    "cross-total": "核对两处金额，改正其一；确属口径不同，写 核对说明。",
+    "leftover": "删去模板中的提示文字，写上实际内容。",
+    "page-debris": "删去从 PDF 复制来的页码或页眉页脚。",
+}
 
 
 @dataclass(frozen=True)
@@ -16,20 +40,32 @@ class Finding:
     level: str
     rule: str
     message: str
+    hint: str | None = None
 
     def format(self, root: Path | None = None) -> str:
-        return f"{self.location.describe(root)}: {self.level}: {self.message} [{self.rule}]"
+        head = f"{self.location.describe(root)}: {self.level}: {self.message} [{self.rule}]"
+        if self.level == "note":
+            return head
+        lines = [head]
+        snippet = read_source_line(self.location, root)
+        if snippet is not None:
+            lines.append(f"    {snippet}")
+        hint = self.hint or RULE_HINTS.get(self.rule)
+        if hint:
+            lines.append(f"  提示: {hint}")
+        return "\n".join(lines)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         path = str(self.location.path or "")
         return path, self.location.line, self.location.column, self.rule
 
     def as_dict(self, root: Path | None = None) -> dict[str, object]:
-        return {"位置": self.location.describe(root), "级别": self.level, "规则": self.rule, "说明": self.message}
+        return {"位置": self.location.describe(root), "级别": self.level, "规则": self.rule, "说明": self.message,
+                "提示": self.hint or RULE_HINTS.get(self.rule)}
 
 
-def acknowledged(location: Location, note: str | None, rule: str, message: str) -> Finding:
-    """A warning, or a note when the author acknowledged it with a 说明 (quoted in the message)."""
+def acknowledged(location: Location, note: str | None, rule: str, message: str, hint: str | None = None) -> Finding:
+    """A warning, or a note when the author acknowledged it with a 核对说明 (quoted in the message)."""
     if note:
-        return Finding(location, "note", rule, f"{message}（已说明: {note}）")
-    return Finding(location, "warning", rule, message)
+        return Finding(location, "note", rule, f"{message}（已说明: {note}）", hint)
+    return Finding(location, "warning", rule, message, hint)

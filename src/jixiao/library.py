@@ -19,10 +19,10 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
-from .assess import Inputs
 from .errors import ErrorGroup, SourceError
 from .load import Bundle, Source, parse_bundle
 from .model import Attachment, Report
+from .reporttypes import ReportType
 from .tables import PREVIOUS, PreviousTable, previous_figures
 
 
@@ -70,8 +70,10 @@ class Links:
 class Library:
     """Every bundle of the site; parsed sources and summaries, and the references between them."""
 
-    def __init__(self, bundles: Iterable[Bundle], known: dict[str, Summary] | None = None):
+    def __init__(self, bundles: Iterable[Bundle], types: dict[str, ReportType],
+                 known: dict[str, Summary] | None = None):
         self.bundles = {bundle.key: bundle for bundle in bundles}
+        self.types = types
         self.sources: dict[str, Source] = {}
         self.failed: dict[str, list[SourceError]] = {}
         self.summaries = {key: summary for key, summary in (known or {}).items() if key in self.bundles}
@@ -83,7 +85,7 @@ class Library:
         if key in self.failed:
             return None
         try:
-            source = parse_bundle(self.bundles[key])
+            source = parse_bundle(self.bundles[key], self.types)
         except ErrorGroup as group:
             self.failed[key] = group.errors
             return None
@@ -159,11 +161,7 @@ class Library:
             return None
         return target
 
-    def inputs(self, source: Source, links: Links, glossary: tuple[tuple[str, str], ...]) -> Inputs:
-        """What the report's figures read besides its own data: last year's tables and its 名词解释."""
-        previous: dict[str, PreviousTable] = {}
-        if links.last_year is not None:
-            last = self.source(links.last_year)
-            if last is not None:
-                previous = previous_figures(last.report, last.key)
-        return Inputs(previous, glossary)
+    def last_year_tables(self, links: Links) -> dict[str, PreviousTable]:
+        """The tables of last year's report of the same unit and type, for this year's 上年 figures."""
+        last = self.source(links.last_year) if links.last_year is not None else None
+        return previous_figures(last.report, last.key) if last is not None else {}

@@ -19,6 +19,7 @@ from pydantic import Field
 
 from .errors import ErrorGroup, Location, SourceError
 from .model import Located, Report
+from .reporttypes import ReportType
 from .paths import FILE_LIMIT, TEXT_LIMIT, ProjectFiles, decode_text
 from .validate import validate_model
 from .yamlsource import SourceMap, parse_yaml
@@ -34,7 +35,7 @@ class FrontMatter(Located):
     """What a Markdown section may set in its front matter."""
 
     title: str | None = Field(None, alias="标题")
-    note: str | None = Field(None, alias="说明")
+    check_note: str | None = Field(None, alias="核对说明")
 
 
 @dataclass
@@ -134,14 +135,17 @@ def read_bundle(files: ProjectFiles, folder: Path) -> Bundle:
     return Bundle(folder, int(folder.parent.name), folder.name, texts, digests, resources)
 
 
-def parse_bundle(bundle: Bundle) -> Source:
-    """Parse report.yaml and the sections (each exactly once) and validate them; all problems together."""
+def parse_bundle(bundle: Bundle, types: dict[str, ReportType]) -> Source:
+    """Parse report.yaml and the sections (each exactly once) and validate them against the site's report
+    types; all problems together."""
     path = bundle.folder / REPORT_FILE
     errors: list[SourceError] = []
     report = raw = None
     try:
         raw = parse_yaml(bundle.texts[REPORT_FILE], path)
-        report = validate_model(Report, raw, path)
+        kind = types.get(raw.get("类型")) if isinstance(raw, dict) and isinstance(raw.get("类型"), str) else None
+        report = validate_model(Report, raw, path, {"types": types,
+                                                    "extra_columns": kind.extra_columns if kind else ()})
         if report.year != bundle.year:
             errors.append(SourceError(report.locate("年度"), f"年度 {report.year} 与所在文件夹 {bundle.year}/ 不一致",
                                       key="年度", hint="改正 年度，或把报告移到对应年份的文件夹。"))
@@ -164,7 +168,7 @@ def parse_bundle(bundle: Bundle) -> Source:
 
 
 def read_section(path: Path, text: str) -> Section:
-    """One Markdown section; optional YAML front matter gives 标题 and a 说明 acknowledging findings."""
+    """One Markdown section; optional YAML front matter gives 标题 and a 核对说明 acknowledging findings."""
     meta = FrontMatter()
     first_line = 1
     match = _FRONT_MATTER_RE.match(text)

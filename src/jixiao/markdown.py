@@ -192,6 +192,23 @@ def unique_anchor(text: str, used: set[str]) -> str:
     return anchor
 
 
+_FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def directive_labels(text: str, name: str) -> list[str]:
+    """The labels of `::name[…]` directives in a section, in order (outside code fences), so that tables
+    and charts can be numbered in the order a reader meets them before anything is rendered."""
+    labels, fenced = [], False
+    for line in text.splitlines():
+        if _FENCE_RE.match(line):
+            fenced = not fenced
+            continue
+        match = _DIRECTIVE_RE.match(line.strip()) if not fenced else None
+        if match and match["name"] == name:
+            labels.append((match["label"] or "").strip())
+    return labels
+
+
 def render_section(md: MarkdownIt, text: str, path: Path, first_line: int, resolver: Resolver,
                    used_anchors: set[str], prefix: str, depth: int = 0) -> RenderedSection:
     """Render one section's Markdown to HTML, resolving expressions and directives; every problem of

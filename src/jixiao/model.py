@@ -1,20 +1,27 @@
 """Typed models of report.yaml, keyed by the official Chinese terms printed on the forms.
 
-A clerk copies a 自评表 field by field; the English attribute names are for the code,
-the aliases are the glossary. Models keep a link to their YAML source so that later
-stages (scoring, audit) can still point at file:line.
+A clerk copies a 自评表 field by field; the English attribute names are for the code, the
+aliases are the glossary. Models keep a link to their YAML source so that later stages
+(scoring, audit) can still point at file:line.
+
+Two kinds of remark: `说明` is prose that is printed (a row's note, a table's footnote);
+`核对说明` acknowledges a finding of the audit and is never printed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator,
+                      model_validator)
 
 from .errors import Location
 from .yamlsource import SourceMap
+
+CHECK_NOTE = "核对说明"
 
 
 class Located(BaseModel):
@@ -37,12 +44,20 @@ class Located(BaseModel):
             return Location(None)
         return self._source.locate(key)
 
+    def wrote(self, key: str) -> bool:
+        """Whether the author wrote this key (aliases differ between provinces' forms)."""
+        return self._source is not None and key in self._source
+
 
 def _percent(value: Any) -> Any:
     """Accept a stated rate written as 89.18 or "89.18%"."""
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
         return value.strip()[:-1]
     return value
+
+
+def check_note() -> Any:
+    return Field(None, alias=CHECK_NOTE)
 
 
 class StatedFunds(Located):
@@ -55,7 +70,7 @@ class StatedFunds(Located):
 
 
 class FundRow(Located):
-    """One row of 项目资金 (万元)."""
+    """One row of 项目资金 (in the site's unit, 万元 unless 默认单位 says otherwise)."""
 
     name: str = Field("年度资金总额", alias="名称")
     initial: Decimal | None = Field(None, alias="年初预算数", ge=0)
@@ -71,7 +86,7 @@ class Funds(Located):
     points: Decimal | None = Field(None, validation_alias=AliasChoices("分值", "权重"))
     reason: str | None = Field(None, alias="原因")
     stated: StatedFunds | None = Field(None, alias="原表")
-    note: str | None = Field(None, alias="说明")
+    check_note: str | None = check_note()
 
 
 class StatedIndicator(Located):
@@ -80,28 +95,51 @@ class StatedIndicator(Located):
 
 
 class Indicator(Located):
-    """A 三级指标 row. The target is compact (`≥428 万条`) or split (指标性质/指标值/度量单位)."""
+    """A 三级指标 row of a 自评表 or of an evaluation's 评分表.
+
+    The target is compact (`≥428 万条`) or split (指标性质/指标值/度量单位); with an actual value the
+    row is scored by the rules. An evaluation row without a target carries the evaluator's 得分
+    (with its 评分标准 or 理由). A report type may declare extra columns (附加列), which rows then
+    accept as text.
+    """
 
     name: str = Field(alias="三级指标")
     operator: str | None = Field(None, alias="指标性质")
-    target: str | Decimal = Field(validation_alias=AliasChoices("指标值", "年度指标值"))
+    target: str | Decimal | None = Field(None, validation_alias=AliasChoices("指标值", "年度指标值"))
     unit: str | None = Field(None, alias="度量单位")
-    actual: str | Decimal = Field(validation_alias=AliasChoices("实际完成值", "完成值"))
-    points: Decimal = Field(validation_alias=AliasChoices("分值", "权重"))
-    score: Decimal | None = Field(None, alias="得分")
-    score_reason: str | None = Field(None, alias="理由")
+    actual: str | Decimal | None = Field(None, validation_alias=AliasChoices("实际完成值", "完成值"))
+    points: Decimal = Field(validation_alias=AliasChoices("分值", "权重"), ge=0)
+    score: Decimal | None = Field(None, alias="得分", ge=0)
+    score_reason: str | None = Field(None, validation_alias=AliasChoices("理由", "评分依据"))
+    standard: str | None = Field(None, alias="评分标准")
     deviation: str | None = Field(None, validation_alias=AliasChoices(
-        "偏差原因分析及改进措施", "偏差原因", "未完成原因分析"))
+        "偏差原因分析及改进措施", "偏差原因", "未完成原因分析", "扣分原因"))
     stated: StatedIndicator | None = Field(None, alias="原表")
     note: str | None = Field(None, alias="说明")
+    check_note: str | None = check_note()
+    extras: dict[str, str] = Field(default_factory=dict, alias="附加")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _extra_columns(cls, data: Any, handler: Any, info: ValidationInfo) -> Any:
+        """Keys of the report type's extra columns (附加列) are kept as text under `extras`."""
+        columns = (info.context or {}).get("extra_columns", ())
+        if not isinstance(data, SourceMap) or not any(c in data for c in columns):
+            return handler(data)
+        rest = SourceMap({k: v for k, v in data.items() if k not in columns})
+        rest.path, rest.start, rest.positions = data.path, data.start, data.positions
+        rest["附加"] = {c: str(data[c]) for c in columns if c in data and data[c] is not None}
+        obj = handler(rest)
+        obj._source = data
+        return obj
 
 
 class Goal(Located):
-    """年度总体目标: expected vs achieved, as two texts."""
+    """年度总体目标: expected vs achieved, as two texts (some provinces' forms have no 实际完成情况)."""
 
     expected: str = Field(alias="预期目标")
-    achieved: str = Field(alias="实际完成情况")
-    note: str | None = Field(None, alias="说明")
+    achieved: str | None = Field(None, alias="实际完成情况")
+    check_note: str | None = check_note()
 
 
 class StatedForm(Located):
@@ -114,12 +152,13 @@ IndicatorTree = dict[str, dict[str, list[Indicator] | None] | None]
 
 
 class Form(Located):
-    """One 项目支出绩效自评表."""
+    """One 项目支出绩效自评表. Keys the official form requires but a real document may lack are
+    optional here; the audit reports them where the report type's form requires them."""
 
     project: str = Field(alias="项目名称")
     code: str | None = Field(None, alias="项目编码")
-    department: str = Field(alias="主管部门")
-    implementer: str = Field(alias="实施单位")
+    department: str | None = Field(None, alias="主管部门")
+    implementer: str | None = Field(None, alias="实施单位")
     funds: Funds = Field(alias="项目资金")
     goal: Goal = Field(alias="年度总体目标")
     process: str | None = Field(None, alias="项目实施内容及过程概述")
@@ -130,18 +169,46 @@ class Form(Located):
     project_lead: str | None = Field(None, alias="项目负责人")
     finance_lead: str | None = Field(None, alias="财务负责人")
     stated: StatedForm | None = Field(None, alias="原表")
-    note: str | None = Field(None, alias="说明")
+    check_note: str | None = check_note()
+
+
+class ScoreSheet(Located):
+    """评分表 of an evaluation (财预〔2020〕10号): 一级指标 (决策, 过程, 产出, 效益 …) with weights,
+    二级指标 and scored 三级指标 rows; 总分 is the sum of the row scores."""
+
+    weights: dict[str, Decimal] | None = Field(None, alias="权重")
+    indicators: IndicatorTree = Field(alias="指标")
+    stated: StatedForm | None = Field(None, alias="原表")
+    check_note: str | None = check_note()
+
+
+COLUMN_KINDS = ("金额", "数量", "比率", "文字")
+
+
+class Column(Located):
+    """A column of a data table written out: its kind and how many decimals it prints (at least)."""
+
+    name: str = Field(alias="名称")
+    kind: Literal[COLUMN_KINDS] | None = Field(None, alias="类型")  # type: ignore[valid-type]
+    places: int | None = Field(None, alias="小数位", ge=0, le=10)
 
 
 class Computed(Located):
-    """A computed column of a data table: 占比 of one column, or 差额/增长率/比率 of two."""
+    """A computed column: 占比 of one column, 差额/增长率/比率 of two, or a 公式 over the row's columns."""
 
     name: str = Field(alias="名称")
-    kind: Literal["占比", "差额", "增长率", "比率"] = Field(alias="类型")
-    columns: list[str] = Field(alias="列", min_length=1, max_length=2)
+    kind: Literal["占比", "差额", "增长率", "比率", "公式"] = Field(alias="类型")
+    columns: list[str] = Field(default_factory=list, alias="列", max_length=2)
+    formula: str | None = Field(None, alias="公式")
+    format: Literal["金额", "数量", "比率"] | None = Field(None, alias="格式")
+    places: int | None = Field(None, alias="小数位", ge=0, le=10)
 
     @model_validator(mode="after")
     def _arity(self) -> "Computed":
+        if self.kind == "公式":
+            if not self.formula:
+                raise ValueError(f"计算「{self.name}」(公式) 需要 公式，例如 公式: 节约 ÷ 预算")
+            return self
         wanted = 1 if self.kind == "占比" else 2
         if len(self.columns) != wanted:
             raise ValueError(f"计算「{self.name}」({self.kind}) 需要 {wanted} 个列名")
@@ -156,57 +223,77 @@ class Chart(Located):
     columns: list[str] = Field(alias="列", min_length=1)
 
 
-class DataTable(Located):
-    """A table of figures (决算 totals, structures, project lists …) with computed columns.
+# Keys every data-table row may have besides its columns; no column may take these names
+# (说明 may be a text column: it is the row's printed note either way).
+RESERVED_ROW_KEYS = ("名称", "上级", "公式", "格式", "原表", "说明", CHECK_NOTE, "计入合计")
 
-    Rows are mappings with 名称, a value for each of 列 (numbers) and 文字列 (text), and
-    optionally 上级 (the row they are part of), 公式 (e.g. 业务收入 - 业务支出), 原表 and 说明.
+
+class DataTable(Located):
+    """A table of figures or text (决算 totals, structures, project lists, members …) with computed columns.
+
+    Rows are mappings with 名称, a value for each of 列 and 文字列, and optionally 上级 (the row they
+    are part of; left empty, a parent is the sum of its parts), 公式 (the whole row from other rows,
+    `业务收入 - 业务支出`, or some cells: `{节约率: 节约 ÷ 预算}`), 格式 (比率 for a row that is a share of
+    another row), 计入合计 (false keeps a row out of the 合计), 原表, 说明 and 核对说明.
     """
 
     title: str = Field(alias="标题")
-    unit: str | None = Field("万元", alias="单位")
-    columns: list[str] = Field(alias="列", min_length=1)
+    unit: str | None = Field(None, alias="单位")
+    places: int | None = Field(None, alias="小数位", ge=0, le=10)
+    columns: list[str | Column] = Field(default_factory=list, alias="列")
     text_columns: list[str] = Field(default_factory=list, alias="文字列")
     computed: list[Computed] = Field(default_factory=list, alias="计算")
     total: bool = Field(False, alias="合计")
-    rows: list[dict[str, Any]] = Field(alias="行", min_length=1)
+    visible: bool = Field(True, alias="显示")
+    rows: list[Any] = Field(alias="行", min_length=1)
     chart: Chart | None = Field(None, alias="图")
     stated: dict[str, Decimal] | None = Field(None, alias="原表")
     note: str | None = Field(None, alias="说明")
+    check_note: str | None = check_note()
+
+    @property
+    def number_columns(self) -> list[str]:
+        return [c if isinstance(c, str) else c.name for c in self.columns
+                if isinstance(c, str) or c.kind != "文字"]
+
+    @property
+    def all_text_columns(self) -> list[str]:
+        return [*(c.name for c in self.columns if isinstance(c, Column) and c.kind == "文字"), *self.text_columns]
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if isinstance(c, Column) and c.name == name), None)
 
     @model_validator(mode="after")
     def _known_columns(self) -> "DataTable":
         """Computed columns and the chart may only name columns the table has; row keys stay reserved."""
-        known = list(self.columns)
+        known = list(self.number_columns)
+        if not known and not self.all_text_columns:
+            raise ValueError("数据表至少要有一个 列 或 文字列")
+        for column in [*known, *(c for c in self.all_text_columns if c != "说明")]:
+            if column in RESERVED_ROW_KEYS:
+                raise ValueError(f"列名「{column}」是保留的键，请换一个名称")
         for item in self.computed:
-            if item.name in RESERVED_ROW_KEYS or item.name in known or item.name in self.text_columns:
+            if item.name in RESERVED_ROW_KEYS or item.name in known or item.name in self.all_text_columns:
                 raise ValueError(f"计算列「{item.name}」与已有的列或保留的键（{'、'.join(RESERVED_ROW_KEYS)}）重名")
             missing = [c for c in item.columns if c not in known]
             if missing:
                 raise ValueError(f"计算「{item.name}」用到的列「{'、'.join(missing)}」不在本表的 列 中（可用: {'、'.join(known)}）")
-            if item.kind == "占比" and item.columns[0] not in self.columns:
-                raise ValueError(f"占比「{item.name}」只能取数字列（{'、'.join(self.columns)}）")
+            if item.kind == "占比" and item.columns[0] not in self.number_columns:
+                raise ValueError(f"占比「{item.name}」只能取数字列（{'、'.join(self.number_columns)}）")
             known.append(item.name)
-        for column in [*self.columns, *(c for c in self.text_columns if c != "说明")]:
-            if column in RESERVED_ROW_KEYS:
-                raise ValueError(f"列名「{column}」是保留的键，请换一个名称")
         if self.chart:
             missing = [c for c in self.chart.columns if c not in known]
             if missing:
-                raise ValueError(f"图用到的列「{'、'.join(missing)}」不在本表中（可用: {'、'.join(known)}）")
+                raise ValueError(f"图用到的列「{'、'.join(missing)}」不在本表中（可用: {'、'.join(known) or '无数字列'}）")
         return self
-
-
-# Keys every data-table row may have besides its columns; no column may take these names.
-RESERVED_ROW_KEYS = ("名称", "上级", "公式", "原表", "说明")
 
 
 class ScorePart(Located):
     """One part of a whole-department score (总体绩效 65 / 项目绩效 35)."""
 
     name: str = Field(alias="名称")
-    points: Decimal = Field(alias="分值")
-    score: Decimal = Field(alias="得分")
+    points: Decimal = Field(alias="分值", ge=0)
+    score: Decimal = Field(alias="得分", ge=0)
 
 
 class Attachment(Located):
@@ -223,13 +310,11 @@ class Signature(Located):
     date: dt.date | None = Field(None, alias="日期")
 
 
-REPORT_KINDS = ("项目支出绩效自评表", "部门决算说明", "专项资金绩效评价报告", "部门整体绩效评价报告", "项目支出绩效自评报告")
-
-
 class Report(Located):
-    """report.yaml of a bundle: a 自评表 report, or a document of data tables, scores and attachments."""
+    """report.yaml of a bundle. Which parts a type needs (自评表, 评分表, …) is the type's declaration
+    (reporttypes.py); validation is given the site's types in its context."""
 
-    kind: Literal[REPORT_KINDS] = Field(alias="类型")  # type: ignore[valid-type]
+    kind: str = Field(alias="类型")
     title: str = Field(alias="标题")
     unit: str = Field(alias="单位")
     year: int = Field(alias="年度")
@@ -238,17 +323,30 @@ class Report(Located):
     summary: str | None = Field(None, alias="摘要")
     signature: Signature | None = Field(None, alias="落款")
     forms: list[Form] = Field(default_factory=list, alias="自评表")
+    score_sheet: ScoreSheet | None = Field(None, alias="评分表")
     tables: dict[str, DataTable] = Field(default_factory=dict, alias="数据表")
     scoring: list[ScorePart] | None = Field(None, alias="评分")
     stated: StatedForm | None = Field(None, alias="原表")
-    note: str | None = Field(None, alias="说明")
+    check_note: str | None = check_note()
     attachments: list[Attachment] = Field(default_factory=list, alias="附件")
     glossary: list[str] | None = Field(None, alias="名词解释")
 
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str, info: ValidationInfo) -> str:
+        types = (info.context or {}).get("types")
+        if types is not None and value not in types:
+            close = difflib.get_close_matches(value, list(types), n=1, cutoff=0.3)
+            raise ValueError(f"报告类型「{value}」未定义{f'，是否想写「{close[0]}」' if close else ''}；"
+                             f"可用: {'、'.join(types)}（也可在 site.yaml 的 报告类型 中声明自己的变体）")
+        return value
+
     @model_validator(mode="after")
-    def _forms_for_form_reports(self) -> "Report":
-        if self.kind == "项目支出绩效自评表" and not self.forms:
-            raise ValueError("项目支出绩效自评表 至少要有一张 自评表")
+    def _parts_of_the_type(self, info: ValidationInfo) -> "Report":
+        spec = ((info.context or {}).get("types") or {}).get(self.kind)
+        for part in getattr(spec, "requires", ()):
+            if part == "自评表" and not self.forms or part == "评分表" and self.score_sheet is None:
+                raise ValueError(f"{self.kind} 需要 {part}")
         return self
 
     @field_validator("year")

@@ -11,25 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic_core import to_json
 
-from .assess import assess_report
+from .assess import Inputs, assess_report
 from .audit import audit_report
 from .directives import PageResolver, did_you_mean
 from .errors import ErrorGroup, Location, SourceError
 from .findings import Finding
 from .library import Library, Links
 from .load import REPORT_FILE, Source
-from .markdown import render_section
+from .markdown import directive_labels, render_section
 from .render import TemplateRun
 from .site import SiteContext
 from .views import FormView, ReportView
 
-FORM_REPORT = "项目支出绩效自评表"
 
 
 @dataclass
@@ -60,12 +60,17 @@ class Part:
     tables: list[str]
 
 
-def layout_name(source: Source) -> str:
-    return source.report.layout or f"report/{source.report.kind}.html"
+def layout_name(site: SiteContext, source: Source) -> str:
+    """The report's own 模板, else the first of report/<类型>.html, its base type's, report/default.html."""
+    if source.report.layout:
+        return source.report.layout
+    names = site.config.types[source.report.kind].layouts()
+    available = set(site.env.loader.list_templates())
+    return next((name for name in names if name in available), names[-1])
 
 
-def body_template(source: Source) -> str:
-    return "report/body-form.html" if source.report.kind == FORM_REPORT else "report/body-document.html"
+def body_template(site: SiteContext, source: Source) -> str:
+    return site.config.types[source.report.kind].body
 
 
 class PageBuild:
@@ -101,11 +106,13 @@ class PageBuild:
         if self.errors:
             raise ErrorGroup(self.errors)
         assert part is not None
-        page = {**context, "report": part.view, "sections": part.sections, "placed": part.placed,
+        page = {**context, "body": body_template(self.site, source), "report": part.view, "sections": part.sections,
+                "placed": part.placed,
                 "forms": part.forms, "tables": part.tables, "anchor_prefix": "", "depth": 0,
                 "attachments": attached, "findings": [f.as_dict() for f in part.findings]}
         where = source.report.locate("模板") if source.report.layout else source.report.locate("类型")
-        html = self.run.render(self.site.env, layout_name(source), page, where).encode("utf-8")
+        layout = layout_name(self.site, source)
+        html = self.run.render(self.site.env, layout, page, where).encode("utf-8")
         bundle = source.bundle
         files = {
             f"{key}/index.html": html,
@@ -114,7 +121,7 @@ class PageBuild:
         }
         pdf_name = f"{bundle.slug}.pdf"
         if self.site.with_pdf:
-            printed = self.run.render(self.site.env, layout_name(source),
+            printed = self.run.render(self.site.env, layout,
                                       {**page, "pdf": True, "created": creation_date(source)}, where)
             files[f"{key}/{pdf_name}"] = render_pdf(self.site, source, printed, part.findings)
         entry = index_entry(key, source.report.year, part.view, pdf_name if self.site.pdf_links else None)
@@ -130,18 +137,27 @@ class PageBuild:
 
     def assemble(self, source: Source, links: Links, context: dict[str, Any], prefix: str, depth: int) -> Part | None:
         """Compute, audit and render the narrative of one report (the page's own, or an attachment)."""
-        glossary = self.attempt(select_glossary, self.site, source) or ()
-        inputs = self.library.inputs(source, links, glossary)
-        assessed = self.attempt(assess_report, source.report, self.site.config.scoring.to_rules(), inputs)
+        inputs = report_inputs(self.site, self.library, links, source,
+                               self.attempt(select_glossary, self.site, source) or ())
+        assessed = self.attempt(assess_report, source.report, self.site.config.rules_for(source.report.kind), inputs)
         if assessed is None:
             return None
         view, findings = assessed
+        if source.report.summary and "{{" in source.report.summary:
+            view = view.model_copy(update={"summary": self.attempt(self.evaluate_text, source, view,
+                                                                   source.report.summary, "摘要")})
         findings = findings + audit_report(source.report, view, source)
         sections, placed = self.render_sections(source, view, {**context, "report": view, "anchor_prefix": prefix,
                                                                 "depth": depth}, prefix, depth)
         forms = [form for form in view.forms if form.project not in placed]
-        tables = [name for name in view.tables if f"表:{name}" not in placed]
+        tables = [name for name, table in view.tables.items() if f"表:{name}" not in placed and table.visible]
         return Part(view, findings, sections, placed, forms, tables)
+
+    def evaluate_text(self, source: Source, view: ReportView, text: str, key: str) -> str:
+        """A text field of report.yaml with its `{{ }}` expressions evaluated (摘要 shows on the home page)."""
+        resolver = PageResolver(self.site, view, source.bundle.folder / REPORT_FILE, {}, self.run, set())
+        line = source.report.locate(key).line
+        return re.sub(r"\{\{(.*?)\}\}", lambda m: str(resolver.evaluate(m.group(1).strip(), line)), text)
 
     def attach(self, item: Any, target: Source, index: int, context: dict[str, Any]) -> dict[str, Any] | None:
         """Another report of the site, built here as part of this one (its own page stays too)."""
@@ -151,7 +167,7 @@ class PageBuild:
             return None
         return {"标题": item.title, "anchor": f"att-{index}", "report": part.view, "sections": part.sections,
                 "forms": part.forms, "placed": part.placed, "tables": part.tables, "prefix": prefix,
-                "body": body_template(target)}
+                "body": body_template(self.site, target)}
 
     def render_sections(self, source: Source, view: ReportView, context: dict[str, Any], prefix: str,
                         depth: int) -> tuple[list[dict[str, Any]], set[str]]:
@@ -159,19 +175,29 @@ class PageBuild:
         used: set[str] = set()
         rendered, placed = [], set()
         for index, section in enumerate(source.sections, start=1):
-            resolver = PageResolver(self.site, view, section.path, context, self.run)
+            resolver = PageResolver(self.site, view, section.path, context, self.run, placed)
             anchor = f"{prefix}s{index}"
             result = self.attempt(render_section, self.site.parser, section.body, section.path, section.first_line,
                                   resolver, used, anchor, depth)
             if result is not None:
                 rendered.append({"title": result.title or section.title, "anchor": anchor, "html": result.html})
-            placed |= resolver.placed
         return rendered, placed
 
 
 def build_report(site: SiteContext, library: Library, links: dict[str, Links], key: str) -> tuple[ReportPage, dict[str, bytes]]:
     """Build one report's page, data.json and (when asked) PDF in memory."""
     return PageBuild(site, library, links).build(key)
+
+
+def report_inputs(site: SiteContext, library: Library, links: Links, source: Source,
+                  glossary: tuple[tuple[str, str], ...]) -> Inputs:
+    """What a report's figures read besides its own data (assess.Inputs), the order of its placed tables
+    and charts read from its sections before they are rendered."""
+    def placed(directive: str) -> list[str]:
+        return [label for section in source.sections for label in directive_labels(section.body, directive)]
+    config = site.config
+    return Inputs(config.types.get(source.report.kind), config.default_unit, library.last_year_tables(links),
+                  glossary, placed("表格"), placed("图"))
 
 
 def select_glossary(site: SiteContext, source: Source) -> tuple[tuple[str, str], ...]:

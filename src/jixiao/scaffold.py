@@ -10,16 +10,18 @@ from typing import Any
 import jinja2
 import yaml
 
+from .config import SiteConfig, load_config
 from .errors import JixiaoError, Location, SourceError
 from .load import REPORT_FILE
-from .site import CONTENT_DIR
 from .paths import ProjectFiles
+from .quantity import format_number
+from .site import CONTENT_DIR
 from .yamlsource import parse_yaml, plain
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
-REPORT_TYPES = ("项目支出绩效自评表",)
+FORM_TYPE = "项目支出绩效自评表"  # the example report of a new site
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_HEADING_RE = re.compile(r"^(#{1,6}\s.*|---)$")
+_KEPT_LINE_RE = re.compile(r"^(#{1,6}\s.*|::\S.*)$")  # headings and directives survive --from
 
 
 def _render(name: str, **values: Any) -> str:
@@ -43,25 +45,47 @@ def new_site(folder: Path, title: str, unit: str, year: int) -> list[Path]:
     written = [folder / CONTENT_DIR / "site.yaml", folder / ".gitignore"]
     _write_new(written[0], _render("site.yaml", title=title))
     _write_new(written[1], _render("gitignore"))
-    return written + new_report(folder, REPORT_TYPES[0], year, unit, "zipingbiao")
+    return written + new_report(folder, FORM_TYPE, year, unit, "zipingbiao")
 
 
-def new_report(project: Path, kind: str, year: int, unit: str, slug: str) -> list[Path]:
-    """A report bundle from its type's template."""
-    if kind not in REPORT_TYPES:
-        raise JixiaoError(f"未知的报告类型「{kind}」，可用: {'、'.join(REPORT_TYPES)}")
-    bundle = _new_bundle(project, year, slug)
+def project_config(project: Path) -> SiteConfig:
+    if not (project / CONTENT_DIR / "site.yaml").is_file():
+        raise JixiaoError(f"{project} 不是 jixiao 项目（没有 content/site.yaml）。先运行 `jixiao new site DIR`。")
+    return load_config(ProjectFiles.open(project), project / CONTENT_DIR)
+
+
+def new_report(project: Path, kind: str, year: int, unit: str, slug: str | None) -> list[Path]:
+    """A report bundle of any type (built-in or the site's variant): the example report.yaml of the nearest
+    type along its base chain, and one section file per 章节 the type declares."""
+    config = project_config(project)
+    if kind not in config.types:
+        raise JixiaoError(f"未知的报告类型「{kind}」，可用: {'、'.join(config.types)}")
+    spec = config.types[kind]
+    folder = next(SCAFFOLD / "report" / name for name in spec.chain if (SCAFFOLD / "report" / name).is_dir())
+    rules = config.rules_for(kind)
+    values = {"unit": unit, "year": year, "kind": kind, "money": config.default_unit,
+              "budget_points": format_number(rules.budget_points), "points": split_points(rules.indicator_points, 4)}
+    bundle = _new_bundle(project, year, slug or spec.slug)
     written = [bundle / REPORT_FILE]
-    _write_new(written[0], _render(f"report/{kind}.yaml", unit=unit, year=year))
-    for section in sorted((SCAFFOLD / "report").glob("*.md")):
-        written.append(bundle / section.name)
-        _write_new(written[-1], _render(f"report/{section.name}", unit=unit, year=year))
+    _write_new(written[0], _render(f"report/{folder.name}/report.yaml", **values))
+    for number, section in enumerate(spec.sections, 1):
+        written.append(bundle / f"{number:02d}-{section}.md")
+        template = f"report/{folder.name}/{section}.md"
+        text = _render(template, **values) if (SCAFFOLD / template).is_file() else f"# {section}\n"
+        _write_new(written[-1], text)
     return written
 
 
+def split_points(total: Decimal, parts: int) -> list[str]:
+    """The example rows' 分值, adding up to the type's 指标分值 (90 → 23 23 22 22)."""
+    whole, rest = divmod(int(total), parts)
+    shares = [Decimal(whole + (1 if i < rest else 0)) for i in range(parts)]
+    shares[-1] += total - sum(shares)  # a 指标分值 with decimals puts them on the last row
+    return [format_number(share) for share in shares]
+
+
 def _new_bundle(project: Path, year: int, slug: str) -> Path:
-    if not (project / CONTENT_DIR / "site.yaml").is_file():
-        raise JixiaoError(f"{project} 不是 jixiao 项目（没有 content/site.yaml）。先运行 `jixiao new site DIR`。")
+    project_config(project)
     if not _SLUG_RE.match(slug):
         raise JixiaoError(f"slug「{slug}」只能用小写字母、数字和连字符。")
     bundle = project / CONTENT_DIR / str(year) / slug
@@ -85,45 +109,78 @@ def carry_forward(project: Path, source_key: str, year: int, unit: str | None, s
     written = [bundle / REPORT_FILE]
     _write_new(written[0], "# yaml-language-server: $schema=../../../schema/report.schema.json\n"
                "# 由 jixiao new report --from " + source_key + " 生成：请填写清空的完成值和执行数。\n"
-               + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120))
+               + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120, default_flow_style=None))
     for section in sorted(source.glob("*.md")):
-        headings = [line for line in section.read_text(encoding="utf-8").splitlines() if _HEADING_RE.match(line)]
+        kept = [line for line in section.read_text(encoding="utf-8").splitlines() if _KEPT_LINE_RE.match(line)]
         written.append(bundle / section.name)
-        _write_new(written[-1], "\n\n".join(headings) + "\n")
+        _write_new(written[-1], "\n\n".join(kept) + "\n")
     return written
 
 
 def clear_for_new_year(data: dict[str, Any], old_year: Any, year: int, unit: str | None) -> dict[str, Any]:
-    data = {k: v for k, v in data.items() if k not in ("日期", "落款")}
+    """Last year's report.yaml made into this year's: structure, targets, weights, names and formulas kept;
+    every figure, actual value, score, stated figure, acknowledgement and conclusion cleared, so that
+    `jixiao check` lists exactly what is left to fill in. Deadlines and attachments move to the new year."""
+    def move(text: Any) -> Any:
+        return text.replace(f"{old_year}年", f"{year}年") if isinstance(text, str) and old_year else text
+
+    data = {k: v for k, v in data.items() if k not in ("日期", "落款", "原表", "核对说明", "摘要")}
     data["年度"] = year
     if unit:
         data["单位"] = unit
     if "标题" in data and old_year:
         data["标题"] = str(data["标题"]).replace(str(old_year), str(year))
     for form in data.get("自评表", []):
-        for key in ("原表", "说明", "评价结论", "存在问题", "改进措施", "项目实施内容及过程概述"):
-            form.pop(key, None)
+        _drop(form, "原表", "核对说明", "评价结论", "存在问题", "改进措施", "项目实施内容及过程概述")
         funds = form.get("项目资金", {})
-        funds.pop("原表", None), funds.pop("说明", None), funds.pop("原因", None)
+        _drop(funds, "原表", "核对说明", "原因")
         for row in [funds.get("年度资金总额", {}), *funds.get("其中", [])]:
-            for key in ("全年执行数", "预算执行数"):
-                if key in row:
-                    row[key] = None
+            _blank(row, None, "全年执行数", "预算执行数")
         goal = form.get("年度总体目标", {})
-        goal["实际完成情况"] = ""
-        goal.pop("说明", None)
-        for group in (form.get("绩效指标") or {}).values():
-            for rows in (group or {}).values():
-                for row in rows or []:
-                    for key in ("原表", "说明", "得分", "理由", "偏差原因分析及改进措施", "偏差原因", "未完成原因分析"):
-                        row.pop(key, None)
-                    for key in ("实际完成值", "完成值"):
-                        if key in row:
-                            row[key] = ""
-                    for key in ("指标值", "年度指标值"):  # a deadline such as 2023年12月 moves to the new year
-                        if isinstance(row.get(key), str) and old_year:
-                            row[key] = row[key].replace(f"{old_year}年", f"{year}年")
+        _blank(goal, "", "实际完成情况")
+        _drop(goal, "核对说明")
+        _clear_rows(form.get("绩效指标"), move)
+    sheet = data.get("评分表")
+    if isinstance(sheet, dict):
+        _drop(sheet, "原表", "核对说明")
+        _clear_rows(sheet.get("指标"), move)
+    for part in data.get("评分") or []:
+        _blank(part, None, "得分")
+    for table in (data.get("数据表") or {}).values():
+        _drop(table, "原表", "核对说明")
+        kept = {"名称", "上级", "公式", "格式", "计入合计"}
+        for row in table.get("行") or []:
+            for key in [k for k in row if k not in kept]:
+                row[key] = None
+            _drop(row, *[k for k, v in row.items() if v is None])
+    for item in data.get("附件") or []:
+        if isinstance(item.get("报告"), str) and old_year:
+            item["报告"] = item["报告"].replace(f"{old_year}/", f"{year}/", 1)
     return data
+
+
+def _drop(mapping: dict[str, Any], *keys: str) -> None:
+    for key in keys:
+        mapping.pop(key, None)
+
+
+def _blank(mapping: dict[str, Any], empty: Any, *keys: str) -> None:
+    for key in keys:
+        if key in mapping:
+            mapping[key] = empty
+
+
+def _clear_rows(tree: Any, move: Any) -> None:
+    """Indicator rows of a 自评表 or 评分表: actual values and scores cleared, deadlines moved."""
+    for group in (tree or {}).values():
+        for rows in (group or {}).values():
+            for row in rows or []:
+                _drop(row, "原表", "说明", "核对说明", "得分", "理由", "评分依据", "偏差原因分析及改进措施", "偏差原因",
+                      "未完成原因分析", "扣分原因")
+                _blank(row, "", "实际完成值", "完成值")
+                for key in ("指标值", "年度指标值"):
+                    row[key] = move(row[key]) if key in row else None
+                _drop(row, *[k for k in ("指标值", "年度指标值") if row.get(k) is None])
 
 
 class _Dumper(yaml.SafeDumper):

@@ -83,7 +83,8 @@ class SiteContext:
 
     @property
     def site_view(self) -> dict[str, Any]:
-        return {"站点名称": self.config.title, "base_url": self.config.base_url, "站点网址": self.config.site_url}
+        return {"站点名称": self.config.title, "base_url": self.config.base_url, "站点网址": self.config.site_url,
+                "默认单位": self.config.default_unit}
 
     def root(self, depth: int) -> str:
         """Prefix of site-wide links from a page `depth` folders deep: relative, or base_url when set,

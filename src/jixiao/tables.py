@@ -1,32 +1,39 @@
-"""Data tables of documents (决算说明, 专项资金绩效评价报告 …): rows in, every computed figure out.
+"""Data tables of documents (决算说明, 评价报告 …): rows in, every computed figure out, like a spreadsheet.
 
-A table declares its number columns (列), text columns (文字列) and computed columns (计算:
-占比, 差额, 增长率, 比率). Rows may be parts of another row (上级), or be a formula of other
-rows (公式: 业务收入 - 业务支出). A base figure the author leaves empty (上年 …) is taken from the
-previous year's report of the same unit and type in the site, converted to this table's unit
-(library.py finds that report). Checks: parts against their whole (parts-sum), printed
-figures against the computed ones (stated-differs).
+A table declares its number columns (列: 金额, 数量 or 比率), text columns (文字列) and computed
+columns (计算: 占比, 差额, 增长率, 比率, or a 公式 over the row's columns). A cell's value is, in
+this order: a cell formula of its row (`公式: {节约率: 节约 ÷ 预算}`), the figure written, the row's
+formula over other rows (`公式: 业务收入 - 业务支出`), the sum of its parts (rows whose 上级 it
+is), or — for 上年 — last year's report's figure, converted to this table's unit. Formulas may
+read rows, columns, other tables (`表.行.列`) and the report's forms (`自评表.项目.全年执行数`).
+Cells are computed on demand, each once, so tables may refer to each other in any order; a
+cycle is an error. Checks: parts against a whole that is written (parts-sum), printed figures
+against computed ones (stated-differs), unknown rows, parents and names (with did-you-mean).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from . import compute
+from . import compute, formula
 from .errors import Location, SourceError
 from .findings import Finding, acknowledged
-from .model import RESERVED_ROW_KEYS, DataTable, Report, ScorePart
+from .model import RESERVED_ROW_KEYS, Column, Computed, DataTable, Report, ScorePart
 from .quantity import format_number, parse_unit
-from .values import Money, Rate, Score
-from .views import ChartView, DataRowView, Rows, ScorePartView, TableView
+from .values import Money, Number, Rate, Score
+from .views import ChartView, DataRowView, Forms, Rows, ScorePartView, TableView
 from .yamlsource import SourceMap
 
-ROW_KEYS = set(RESERVED_ROW_KEYS)
-_FORMULA_RE = re.compile(r"\s*([+\-−])?\s*([^+\-−]+)")
 PREVIOUS = {"上年", "上年决算", "上年数"}
+FORMULA_HINT = "公式写成 业务收入 - 业务支出、节约 ÷ 预算、(本年 - 上年) ÷ 上年；名称中含运算符或空格时用「」括起。"
+TOTAL = "合计"
+_FORM_FIGURES = {"年初预算数": ("funds", "total", "initial"), "全年预算数": ("funds", "total", "budget"),
+                 "全年执行数": ("funds", "total", "executed"), "执行率": ("rate",), "预算执行得分": ("budget_score",),
+                 "指标得分": ("indicator_score",), "总分": ("total",)}
 
 
 @dataclass(frozen=True)
@@ -38,196 +45,483 @@ class PreviousTable:
     rows: dict[str, dict[str, Decimal]]
 
 
-def _figure(kind: str, value: Decimal | None) -> Decimal | None:
-    if value is None:
-        return None
-    return Rate(value) if kind in ("占比", "增长率", "比率") else Money(value)
+def _near(name: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(name, candidates, n=2, cutoff=0.4)
+    listing = f"可用: {'、'.join(candidates)}" if candidates else ""
+    return f"是否想写「{'」「'.join(close)}」？{listing}" if close else listing
+
+
+@dataclass
+class Row:
+    """One row as written: its values, text, formulas and where it stands."""
+
+    name: str
+    where: Location
+    source: Any
+    given: dict[str, Decimal] = field(default_factory=dict)
+    text: dict[str, str | None] = field(default_factory=dict)
+    parent: str | None = None
+    row_formula: formula.Node | None = None
+    cell_formulas: dict[str, formula.Node] = field(default_factory=dict)
+    stated: dict[str, Decimal] = field(default_factory=dict)
+    note: str | None = None
+    check_note: str | None = None
+    counted: bool = True  # in the 合计
+    format: str | None = None  # 比率 for a row that is a share of another (节约率 = 节约 ÷ 预算)
+    from_previous: set[str] = field(default_factory=set)
+
+    def locate(self, key: str) -> Location:
+        return self.source.locate(key) if isinstance(self.source, SourceMap) else self.where
+
+
+@dataclass
+class Table:
+    """A table being computed: its declaration, rows and the kind and decimals of each column."""
+
+    name: str
+    model: DataTable
+    unit: str | None
+    rows: list[Row]
+    kinds: dict[str, str]  # number and computed columns → 金额 / 数量 / 比率
+    places: dict[str, int]
+    formulas: dict[str, formula.Node]  # of computed 公式 columns
+
+    def __post_init__(self) -> None:
+        self.by_name = {row.name: row for row in self.rows}
+        self.computed = {item.name: item for item in self.model.computed}
+        self.children: dict[str, list[Row]] = {}
+        for row in self.rows:
+            if row.parent:
+                self.children.setdefault(row.parent, []).append(row)
+
+    @property
+    def columns(self) -> list[str]:
+        return [*self.model.number_columns, *self.computed]
 
 
 class TableAssessment:
-    """Collects errors and findings while the tables of one report are computed."""
+    """Computes the tables of one report: every cell on demand, once, with errors and findings collected."""
 
-    def __init__(self, report: Report, rules: compute.Rules, previous: dict[str, PreviousTable]):
+    def __init__(self, report: Report, rules: compute.Rules, previous: dict[str, PreviousTable], default_unit: str,
+                 forms: Forms):
         self.report = report
         self.rules = rules
         self.previous = previous
+        self.default_unit = default_unit
+        self.forms = forms
         self.errors: list[SourceError] = []
         self.findings: list[Finding] = []
+        self.tables: dict[str, Table] = {}
+        self.memo: dict[tuple[str, str, str], Decimal | None] = {}
+        self.visiting: set[tuple[str, str, str]] = set()
+        self.reported: set[tuple[str, str, str]] = set()
 
-    def finding(self, where: Location, note: str | None, rule: str, message: str) -> None:
-        self.findings.append(acknowledged(where, note, rule, message))
+    def error(self, where: Location, message: str, key: str, hint: str, rule: str = "formula") -> None:
+        self.errors.append(SourceError(where, message, key=key, rule=rule, hint=hint))
 
-    def read_rows(self, name: str, table: DataTable) -> list[dict[str, Any]]:
-        """Check each row's keys and numbers; report problems at the row's line."""
-        known = ROW_KEYS | set(table.columns) | set(table.text_columns)
-        rows = []
-        # pydantic copies mappings into plain dicts; the loaded rows still know their lines
-        source_rows = table._source.get("行") if table._source is not None else None
-        for index, raw in enumerate(source_rows if isinstance(source_rows, list) else table.rows):
-            where = raw.locate() if isinstance(raw, SourceMap) else table.locate("行")
-            locate = raw.locate if isinstance(raw, SourceMap) else (lambda _key=None: where)
-            key = f"数据表.{name}.行[{index}]"
-            if not isinstance(raw, dict) or "名称" not in raw:
-                self.errors.append(SourceError(where, "每一行应为「键: 值」映射，且有「名称」", key=key, rule="schema",
-                                               hint="写成 - {名称: 收入总计, 本年: 2607.85}。"))
+    # reading ---------------------------------------------------------------------------------------
+
+    def read(self, name: str, model: DataTable) -> Table:
+        unit = model.unit if model.unit is not None else self.default_unit
+        money = _is_money(unit)
+        kinds, places = {}, {}
+        for column in model.columns:
+            spec = column if isinstance(column, Column) else None
+            label = spec.name if spec else column
+            if spec and spec.kind == "文字":
                 continue
-            row: dict[str, Any] = {"名称": str(raw["名称"]), "_where": where, "_source": raw}
+            kinds[label] = spec.kind if spec and spec.kind else ("金额" if money else "数量")
+            places[label] = spec.places if spec and spec.places is not None else \
+                (model.places if model.places is not None else 2)
+        for item in model.computed:
+            kinds[item.name] = _computed_kind(item, kinds)
+            places[item.name] = item.places if item.places is not None else \
+                (self.rules.places if kinds[item.name] == "比率" else places.get(item.columns[0] if item.columns else "", 2))
+        formulas = {}
+        for item in model.computed:
+            if item.kind == "公式":
+                try:
+                    formulas[item.name] = formula.parse(item.formula or "")
+                except formula.FormulaError as exc:
+                    self.error(item.locate("公式"), str(exc), f"数据表.{name}.计算.{item.name}", FORMULA_HINT)
+        table = Table(name, model, unit, self.read_rows(name, model), kinds, places, formulas)
+        self.check_parents(table)
+        return table
+
+    def read_rows(self, name: str, model: DataTable) -> list[Row]:
+        """Check each row's keys, numbers and formulas; problems are reported at the row's line."""
+        numbers, texts = model.number_columns, model.all_text_columns
+        known = set(RESERVED_ROW_KEYS) | set(numbers) | set(texts)
+        source_rows = model._source.get("行") if model._source is not None else None
+        rows = []
+        for index, raw in enumerate(source_rows if isinstance(source_rows, list) else model.rows):
+            where = raw.locate() if isinstance(raw, SourceMap) else model.locate("行")
+            key = f"数据表.{name}.行[{index}]"
+            if not isinstance(raw, dict) or raw.get("名称") is None:
+                self.error(where, "每一行应为「键: 值」映射，且有「名称」", key, "写成 - {名称: 收入总计, 本年: 2607.85}。",
+                           "schema")
+                continue
+            row = Row(str(raw["名称"]), where, raw, parent=None if raw.get("上级") is None else str(raw["上级"]),
+                      note=_text(raw.get("说明")), check_note=_text(raw.get("核对说明")),
+                      counted=raw.get("计入合计") is not False, format=_text(raw.get("格式")))
+            if row.format not in (None, "金额", "数量", "比率"):
+                self.error(row.locate("格式"), f"格式「{row.format}」无效", key, "格式 可为 金额、数量 或 比率。", "schema")
+                row.format = None
             for column in raw:
                 if column not in known:
-                    self.errors.append(SourceError(locate(column), f"未知的键「{column}」", key=key, rule="schema",
-                                                   hint=f"列: {'、'.join(table.columns)}；文字列: "
-                                                        f"{'、'.join(table.text_columns) or '（无）'}"))
-            for column in table.columns:
-                row[column] = self.number(raw.get(column), locate(column), f"{key}.{column}")
-            for column in table.text_columns:
-                row[column] = None if raw.get(column) is None else str(raw[column])
-            stated = raw.get("原表") or {}
-            if not isinstance(stated, dict):
-                self.errors.append(SourceError(locate("原表"), "原表 应为「列名: 原文数字」映射", key=f"{key}.原表",
-                                               rule="schema", hint="写成 原表: {完成率: 106.89}。"))
-                stated = {}
-            row.update({"上级": raw.get("上级"), "公式": raw.get("公式"), "说明": raw.get("说明"),
-                        "原表": self.stated_figures(stated, locate("原表"), key)})
+                    self.error(row.locate(column), f"未知的键「{column}」", key,
+                               _near(str(column), [*numbers, *texts, *RESERVED_ROW_KEYS]), "schema")
+            for column in numbers:
+                value = self.number(raw.get(column), row.locate(column), f"{key}.{column}")
+                if value is not None:
+                    row.given[column] = value
+            row.text = {column: _text(raw.get(column)) for column in texts}
+            self.read_formula(row, raw.get("公式"), numbers, key)
+            row.stated = self.stated_figures(raw.get("原表"), row.locate("原表"), key)
             rows.append(row)
         return rows
+
+    def read_formula(self, row: Row, written: Any, numbers: list[str], key: str) -> None:
+        """公式 of a row: a string computes every number column from other rows; a mapping computes cells."""
+        if written is None:
+            return
+        where = row.locate("公式")
+        try:
+            if isinstance(written, dict):
+                for column, text in written.items():
+                    if column not in numbers:
+                        self.error(where, f"公式中的列「{column}」不是本表的数字列", f"{key}.公式",
+                                   _near(str(column), numbers))
+                    elif column in row.given:
+                        self.error(where, f"「{row.name}」的「{column}」既写了数又写了公式", f"{key}.公式",
+                                   "保留一个：写数，或写公式让它计算。")
+                    else:
+                        row.cell_formulas[column] = formula.parse(str(text))
+            else:
+                row.row_formula = formula.parse(str(written))
+        except formula.FormulaError as exc:
+            self.error(where, str(exc), f"{key}.公式", FORMULA_HINT)
 
     def number(self, value: Any, where: Location, key: str) -> Decimal | None:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-            self.errors.append(SourceError(where, f"应为数字，这里是「{value}」", key=key, rule="schema",
-                                           hint="去掉数字中的文字和单位（单位写在表的 单位 里）。"))
+            self.error(where, f"应为数字，这里是「{value}」", key, "去掉数字中的文字和单位（单位写在表的 单位 里）。",
+                       "schema")
             return None
         return Decimal(value)
 
-    def stated_figures(self, stated: dict[str, Any], where: Location, key: str) -> dict[str, Decimal]:
+    def stated_figures(self, stated: Any, where: Location, key: str) -> dict[str, Decimal]:
         """原表 values of a row: numbers, optionally written with %."""
+        if stated is None:
+            return {}
+        if not isinstance(stated, dict):
+            self.error(where, "原表 应为「列名: 原文数字」映射", f"{key}.原表", "写成 原表: {完成率: 106.89}。", "schema")
+            return {}
         figures = {}
         for column, printed in stated.items():
             text = str(printed).strip().rstrip("%％")
             value = self.number(Decimal(text) if re.fullmatch(r"-?\d+(\.\d+)?", text) else printed, where,
                                 f"{key}.原表.{column}")
             if value is not None:
-                figures[column] = value
+                figures[str(column)] = value
         return figures
 
-    def fill_from_previous_year(self, name: str, table: DataTable, rows: list[dict[str, Any]]) -> None:
+    def check_parents(self, table: Table) -> None:
+        for row in table.rows:
+            if row.parent is not None and row.parent not in table.by_name:
+                self.error(row.locate("上级"), f"上级「{row.parent}」不是本表的行", f"数据表.{table.name}.行.{row.name}.上级",
+                           _near(row.parent, [r.name for r in table.rows if r is not row]), "input")
+                row.parent = None
+
+    def fill_from_previous_year(self, table: Table) -> None:
         """An empty 上年 figure comes from the previous year's report of the same unit (its 本年 figure),
         converted from that table's unit to this one's."""
-        earlier = self.previous.get(name)
+        earlier = self.previous.get(table.name)
         if earlier is None:
             return
-        factor = self.unit_factor(name, table, earlier)
+        factor = self.unit_factor(table, earlier)
         if factor is None:
             return
-        for item in table.computed:
+        for item in table.model.computed:
             if item.kind not in ("差额", "增长率") or item.columns[1] not in PREVIOUS:
                 continue
             current, base = item.columns
-            for row in rows:
-                value = earlier.rows.get(row["名称"], {}).get(current)
-                if row.get(base) is None and value is not None:
-                    row[base] = value * factor
-                    row["_from_previous"] = True
+            for row in table.rows:
+                value = earlier.rows.get(row.name, {}).get(current)
+                if base not in row.given and base not in row.cell_formulas and value is not None:
+                    row.given[base] = value * factor
+                    row.from_previous.add(base)
 
-    def unit_factor(self, name: str, table: DataTable, earlier: PreviousTable) -> Decimal | None:
+    def unit_factor(self, table: Table, earlier: PreviousTable) -> Decimal | None:
         """How many of this table's units one unit of last year's table is (万元 → 元: 10000)."""
-        if earlier.unit == table.unit:
+        theirs_text = earlier.unit if earlier.unit is not None else self.default_unit
+        if theirs_text == table.unit:
             return Decimal(1)
-        mine, theirs = parse_unit(table.unit), parse_unit(earlier.unit)
+        mine, theirs = parse_unit(table.unit), parse_unit(theirs_text)
         if mine is None or theirs is None or mine.dimension != theirs.dimension:
-            self.errors.append(SourceError(
-                table.locate("单位") if table._source and "单位" in table._source else table.locate(),
-                f"上年数取自 {earlier.key} 的「{name}」，其单位「{earlier.unit or '无'}」与本表的「{table.unit or '无'}」无法换算",
-                key=f"数据表.{name}.单位", rule="input",
-                hint="让两年的表使用可换算的单位（元、万元、亿元），或在本表中直接写出上年数。"))
+            model = table.model
+            self.error(model.locate("单位") if model.wrote("单位") else model.locate(),
+                       f"上年数取自 {earlier.key} 的「{table.name}」，其单位「{theirs_text or '无'}」与本表的"
+                       f"「{table.unit or '无'}」无法换算", f"数据表.{table.name}.单位",
+                       "让两年的表使用可换算的单位（元、万元、亿元），或在本表中直接写出上年数。", "input")
             return None
         return theirs.scale / mine.scale
 
-    def apply_formulas(self, name: str, table: DataTable, rows: list[dict[str, Any]]) -> None:
-        """公式 rows: their numbers are sums and differences of the named rows, column by column."""
-        by_name = {row["名称"]: row for row in rows}
-        for row in rows:
-            if not row["公式"]:
-                continue
-            where = row["_source"].locate("公式") if isinstance(row["_source"], SourceMap) else row["_where"]
-            terms = []
-            for sign, term in _FORMULA_RE.findall(str(row["公式"])):
-                term = term.strip()
-                if term == row["名称"] or term not in by_name:
-                    message = f"公式引用了本行自己「{term}」" if term == row["名称"] else f"公式中的「{term}」不是本表的行"
-                    self.errors.append(SourceError(where, message, key=f"数据表.{name}.行.{row['名称']}.公式",
-                                                   rule="input", hint=f"可用的行: {'、'.join(by_name)}"))
-                    return
-                terms.append((-1 if sign in ("-", "−") else 1, by_name[term]))
-            for column in table.columns:
-                values = [part[column] for _, part in terms]
-                row[column] = None if any(v is None for v in values) else \
-                    sum((s * v for (s, _), v in zip(terms, values)), Decimal(0))
+    # computing -------------------------------------------------------------------------------------
 
-    def compute_columns(self, table: DataTable, rows: list[dict[str, Any]]) -> None:
-        places = self.rules.places
-        for item in table.computed:
-            if item.kind == "占比":
-                for siblings in _sibling_groups(rows):
-                    values = [row[item.columns[0]] or Decimal(0) for row in siblings]
-                    for row, share in zip(siblings, compute.balanced_shares(values, places)):
-                        row[item.name] = share
-                continue
-            for row in rows:
-                row[item.name] = _pair(item.kind, row.get(item.columns[0]), row.get(item.columns[1]), places)
+    def value(self, table: Table, row: Row | None, column: str) -> Decimal | None:
+        """A cell's value, computed once; `row` None is the table's 合计."""
+        key = (table.name, row.name if row else TOTAL, column)
+        if key in self.memo:
+            return self.memo[key]
+        if key in self.visiting:
+            raise formula.FormulaError(f"「{table.name}」的「{key[1]}」{column} 在公式中循环引用了自己")
+        self.visiting.add(key)
+        try:
+            result = self.total(table, column) if row is None else self.cell(table, row, column)
+        finally:
+            self.visiting.discard(key)
+        self.memo[key] = result
+        return result
 
-    def total_row(self, table: DataTable, rows: list[dict[str, Any]]) -> dict[str, Any]:
-        top = [row for row in rows if not row["上级"] and not row["公式"]]
-        total: dict[str, Any] = {"名称": "合计"}
-        for column in table.columns:
-            values = [row[column] for row in top if row[column] is not None]
-            total[column] = sum(values, Decimal(0)) if values else None
-        for item in table.computed:
-            total[item.name] = compute.HUNDRED if item.kind == "占比" else \
-                _pair(item.kind, total.get(item.columns[0]), total.get(item.columns[1]), self.rules.places)
-        return total
+    def cell(self, table: Table, row: Row, column: str) -> Decimal | None:
+        if column in table.computed:
+            return self.computed(table, row, table.computed[column])
+        if column in row.cell_formulas:
+            return self.formula_value(table, row, column, row.cell_formulas[column], cell=True)
+        if column in row.given:
+            return row.given[column]
+        if row.row_formula is not None:
+            return self.formula_value(table, row, column, row.row_formula, cell=False)
+        parts = table.children.get(row.name)
+        if parts:
+            values = [v for v in (self.value(table, part, column) for part in parts) if v is not None]
+            return sum(values, Decimal(0)) if values else None
+        return None
 
-    def check_parts(self, name: str, table: DataTable, rows: list[dict[str, Any]]) -> None:
-        """A row with parts (上级) must equal the sum of its parts, in every number column."""
-        for parent in rows:
-            parts = [row for row in rows if row["上级"] == parent["名称"]]
+    def computed(self, table: Table, row: Row | None, item: Computed) -> Decimal | None:
+        places = table.places[item.name]
+        if item.kind == "占比":
+            if row is None:
+                return compute.round_half_up(compute.HUNDRED, places)
+            siblings = [r for r in table.rows if r.parent == row.parent and r.row_formula is None and r.format != "比率"]
+            if row not in siblings:
+                return None
+            values = [self.value(table, r, item.columns[0]) or Decimal(0) for r in siblings]
+            for sibling, share in zip(siblings, compute.balanced_shares(values, places)):
+                self.memo[(table.name, sibling.name, item.name)] = share
+            return self.memo[(table.name, row.name, item.name)]
+        if item.kind == "公式":
+            node = table.formulas.get(item.name)
+            return None if node is None else self.formula_value(table, row, item.name, node, cell=True)
+        first, second = (self.value(table, row, c) for c in item.columns)
+        return _pair(item.kind, first, second, places)
+
+    def formula_value(self, table: Table, row: Row | None, column: str, node: formula.Node,
+                      cell: bool) -> Decimal | None:
+        """A formula's value in this cell; × and ÷ are rounded to the column's decimals (rates to the rules')."""
+        def value_of(name: str) -> Decimal | None:
+            return self.resolve(table, row, column, name, cell)
+        try:
+            result = formula.evaluate(node, value_of)
+        except formula.ZeroDivisor:
+            return None
+        if result is None or not formula.uses_division_or_product(node):
+            return result
+        if self.kind(table, row, column) == "比率":
+            return compute.round_half_up(result * compute.HUNDRED, self.rules.places)
+        return compute.round_half_up(result, max(table.places.get(column, 2), _decimals_read(node, value_of)))
+
+    def kind(self, table: Table, row: Row | None, column: str) -> str:
+        """How a cell prints: the row's 格式 for its number columns, else the column's kind."""
+        if row is not None and row.format and column in table.model.number_columns:
+            return row.format
+        return table.kinds[column]
+
+    def resolve(self, table: Table, row: Row | None, column: str, name: str, cell: bool) -> Decimal | None:
+        """What a name in a formula means here: a column of this row (cell formulas), a row of this table
+        (in this column), `行.列`, `表.行.列`, `表.合计.列` or `自评表.项目.数`."""
+        parts = name.split(".")
+        if len(parts) == 1:
+            if cell and name in table.columns:
+                return self.value(table, row, name)
+            if name in table.by_name:
+                return self.value(table, table.by_name[name], column)
+            if name == TOTAL:
+                return self.value(table, None, column)
+            raise formula.FormulaError(f"公式中的「{name}」既不是本表的列，也不是本表的行；"
+                                       f"{_near(name, [*table.columns, *table.by_name])}")
+        if parts[0] == "自评表" and len(parts) == 3:
+            return self.form_figure(parts[1], parts[2])
+        if len(parts) == 2:
+            if parts[0] in table.by_name or parts[0] == TOTAL:
+                return self.other_cell(table, parts[0], parts[1])
+            if parts[0] in self.tables:
+                return self.other_cell(self.tables[parts[0]], parts[1], column)
+        if len(parts) == 3 and parts[0] in self.tables:
+            return self.other_cell(self.tables[parts[0]], parts[1], parts[2])
+        raise formula.FormulaError(f"公式中的「{name}」无法识别；写成 行名、行名.列名 或 表名.行名.列名"
+                                   f"（{_near(parts[0], [*self.tables, *table.by_name])}）")
+
+    def other_cell(self, table: Table, row_name: str, column: str) -> Decimal | None:
+        if column not in table.columns:
+            raise formula.FormulaError(f"表「{table.name}」没有列「{column}」；{_near(column, table.columns)}")
+        if row_name == TOTAL:
+            return self.value(table, None, column)
+        if row_name not in table.by_name:
+            raise formula.FormulaError(f"表「{table.name}」没有行「{row_name}」；{_near(row_name, list(table.by_name))}")
+        return self.value(table, table.by_name[row_name], column)
+
+    def form_figure(self, project: str, figure: str) -> Decimal | None:
+        names = [form.project for form in self.forms]
+        if project not in names:
+            raise formula.FormulaError(f"没有名为「{project}」的自评表；{_near(project, names)}")
+        if figure not in _FORM_FIGURES:
+            raise formula.FormulaError(f"自评表的「{figure}」不能用于公式；{_near(figure, list(_FORM_FIGURES))}")
+        value: Any = self.forms[project]
+        for attribute in _FORM_FIGURES[figure]:
+            value = getattr(value, attribute)
+        return None if value is None else Decimal(value)
+
+    def total(self, table: Table, column: str) -> Decimal | None:
+        """合计: the top-level rows (a row derived from other rows of the table would count them twice)."""
+        if column in table.computed:
+            return self.computed(table, None, table.computed[column])
+        if table.kinds.get(column) == "比率":
+            return None
+        counted = [row for row in table.rows if not row.parent and row.counted and row.format != "比率"
+                   and not _derived(row, table)]
+        values = [v for v in (self.value(table, row, column) for row in counted) if v is not None]
+        return sum(values, Decimal(0)) if values else None
+
+    def evaluate_cell(self, table: Table, row: Row | None, column: str) -> Decimal | None:
+        """A cell for the view; a formula problem is reported once at the row's 公式 (or the table)."""
+        try:
+            return self.value(table, row, column)
+        except formula.FormulaError as exc:
+            key = (table.name, row.name if row else TOTAL, column)
+            if key not in self.reported:
+                self.reported.add(key)
+                where = row.locate("公式") if row is not None and isinstance(row.source, SourceMap) and \
+                    "公式" in row.source else (row.where if row is not None else table.model.locate())
+                if row is not None and column in table.computed:
+                    where = table.computed[column].locate("公式")
+                self.error(where, str(exc), f"数据表.{table.name}.{key[1]}.{column}", FORMULA_HINT)
+            return None
+
+    # checking --------------------------------------------------------------------------------------
+
+    def check_parts(self, table: Table) -> None:
+        """A row whose figure is written must equal the sum of its parts, in every number column."""
+        for parent in table.rows:
+            parts = table.children.get(parent.name)
             if not parts:
                 continue
-            for column in table.columns:
-                values = [row[column] for row in parts if row[column] is not None]
-                if parent[column] is None or not values:
+            for column in table.model.number_columns:
+                if column not in parent.given:
                     continue
+                values = [v for v in (self.evaluate_cell(table, part, column) for part in parts) if v is not None]
                 whole = sum(values, Decimal(0))
-                if whole != parent[column]:
-                    self.finding(parent["_where"], parent["说明"], "parts-sum",
-                                 f"{table.title}「{parent['名称']}」{column} {format_number(parent[column])}，"
-                                 f"其中各项合计 {format_number(whole)}")
+                if values and whole != parent.given[column]:
+                    self.findings.append(acknowledged(parent.where, parent.check_note, "parts-sum",
+                                                      f"{table.model.title}「{parent.name}」{column} "
+                                                      f"{format_number(parent.given[column])}，其中各项合计 {format_number(whole)}"))
 
-    def check_stated(self, name: str, table: DataTable, rows: list[dict[str, Any]], total: dict | None) -> None:
+    def check_stated(self, table: Table, figures: dict[str, dict[str, Decimal | None]]) -> None:
         """Printed figures (原表) against the computed ones, row by row and for the 合计."""
-        for row in rows:
-            for column, printed in row["原表"].items():
-                value = row.get(column)
+        for row in table.rows:
+            for column, printed in row.stated.items():
+                key = f"数据表.{table.name}.行.{row.name}.原表"
+                if column not in table.kinds:
+                    self.error(row.locate("原表"), f"原表中的「{column}」不是本表的列", key,
+                               _near(column, list(table.kinds)), "input")
+                    continue
+                if column in row.given:
+                    self.error(row.locate("原表"), f"原表给了「{column}」，但这个数是直接填写的，没有计算结果可以核对", key,
+                               "删除 原表 中的这一项；原文印的数就写在该列。只有计算出来的数（合计、比率、公式）才能写 原表。",
+                               "input")
+                    continue
+                value = figures[row.name].get(column)
                 if value is not None and printed != Decimal(value):
-                    self.finding(row["_where"], row["说明"], "stated-differs",
-                                 f"{table.title}「{row['名称']}」{column}: 原表为 {printed}，按数据计算为 "
-                                 f"{_figure(_kind_of(table, column), value)}")
-        for column, printed in (table.stated or {}).items():
-            value = (total or {}).get(column)
+                    self.findings.append(acknowledged(row.where, row.check_note, "stated-differs",
+                                                      f"{table.model.title}「{row.name}」{column}: 原表为 {printed}，"
+                                                      f"按数据计算为 {value}"))
+        for column, printed in (table.model.stated or {}).items():
+            value = figures.get(TOTAL, {}).get(column)
             if value is not None and printed != value:
-                self.finding(table.locate("原表"), table.note, "stated-differs",
-                             f"{table.title} 合计 {column}: 原表为 {format_number(printed)}，按数据计算为 "
-                             f"{format_number(value)}")
+                self.findings.append(acknowledged(table.model.locate("原表"), table.model.check_note, "stated-differs",
+                                                  f"{table.model.title} 合计 {column}: 原表为 {format_number(printed)}，"
+                                                  f"按数据计算为 {format_number(value)}"))
+
+    # the view --------------------------------------------------------------------------------------
+
+    def figures(self, table: Table, row: Row | None) -> dict[str, Decimal | None]:
+        return {column: _typed(self.kind(table, row, column), self.evaluate_cell(table, row, column),
+                               self.rules.places if self.kind(table, row, column) == "比率" else table.places[column])
+                for column in table.columns}
+
+    def view(self, table: Table, number: str | None, chart_number: str | None) -> TableView:
+        figures = {row.name: self.figures(table, row) for row in table.rows}
+        if table.model.total:
+            figures[TOTAL] = self.figures(table, None)
+        self.check_parts(table)
+        self.check_stated(table, figures)
+        model = table.model
+        rows = Rows(DataRowView.make(name=row.name, values={**figures[row.name], **row.text}, parent=row.parent,
+                                     formula=_formula_text(row.source), note=row.note, stated=row.stated,
+                                     from_previous=bool(row.from_previous)) for row in table.rows)
+        total = DataRowView.make(name=TOTAL, values={**figures[TOTAL], **{c: None for c in model.all_text_columns}},
+                                 parent=None, formula=None, note=None, stated={}, from_previous=False) \
+            if model.total else None
+        chart = ChartView.make(kind=model.chart.kind, title=model.chart.title or model.title,
+                               columns=tuple(model.chart.columns), number=chart_number or "") if model.chart else None
+        return TableView.make(name=table.name, title=model.title, unit=table.unit, number=number or "",
+                              columns=tuple(table.columns), text_columns=tuple(model.all_text_columns), rows=rows,
+                              total=total, chart=chart, note=model.note, visible=model.visible)
 
 
-def _sibling_groups(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Shares are taken among rows of the same 上级 (top-level rows together); formula rows stand apart."""
-    groups: dict[Any, list[dict[str, Any]]] = {}
-    for row in rows:
-        if not row["公式"]:
-            groups.setdefault(row["上级"], []).append(row)
-    return list(groups.values())
+def _is_money(unit: str | None) -> bool:
+    parsed = parse_unit(unit)
+    return parsed is not None and parsed.base == "元" and not parsed.per
+
+
+def _computed_kind(item: Computed, kinds: dict[str, str]) -> str:
+    if item.kind in ("占比", "增长率", "比率"):
+        return "比率"
+    if item.kind == "公式":
+        return item.format or "金额"
+    return kinds.get(item.columns[0], "金额")
+
+
+def _typed(kind: str, value: Decimal | None, places: int) -> Decimal | None:
+    if value is None:
+        return None
+    if kind == "比率":
+        return Rate(value)
+    return Money(value, places) if kind == "金额" else Number(value)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _formula_text(source: Any) -> str | None:
+    written = source.get("公式") if isinstance(source, dict) else None
+    if written is None:
+        return None
+    return "；".join(f"{k} = {v}" for k, v in written.items()) if isinstance(written, dict) else str(written)
+
+
+def _derived(row: Row, table: Table) -> bool:
+    """A row computed from other rows of its own table (增值收益 = 业务收入 − 业务支出)."""
+    return row.row_formula is not None and all(n in table.by_name for n in formula.names(row.row_formula))
+
+
+def _decimals_read(node: formula.Node, value_of: Any) -> int:
+    """The most decimals among the figures a formula reads: a product keeps the precision of its inputs."""
+    found = [value_of(name) for name in formula.names(node)]
+    return max((max(0, -v.as_tuple().exponent) for v in found if isinstance(v, Decimal)), default=0)
 
 
 def _pair(kind: str, a: Decimal | None, b: Decimal | None, places: int) -> Decimal | None:
@@ -238,45 +532,28 @@ def _pair(kind: str, a: Decimal | None, b: Decimal | None, places: int) -> Decim
     return None if a is None or b is None else a - b
 
 
-def _kind_of(table: DataTable, column: str) -> str:
-    return next((item.kind for item in table.computed if item.name == column), "金额")
+def placement_order(names: list[str], placed: list[str], visible: dict[str, bool]) -> list[str]:
+    """Tables in the order a reader meets them: placed in the text first, then the appended ones."""
+    order = [name for name in dict.fromkeys(placed) if name in names]
+    return order + [name for name in names if name not in order and visible[name]]
 
 
-def view_row(table: DataTable, row: dict[str, Any]) -> DataRowView:
-    """A row as templates and expressions see it: typed figures, no bookkeeping keys."""
-    values: dict[str, Any] = {column: _figure("金额", row.get(column)) for column in table.columns}
-    values.update({item.name: _figure(item.kind, row.get(item.name)) for item in table.computed})
-    values.update({column: row.get(column) for column in table.text_columns})
-    return DataRowView.make(name=row["名称"], values=values, parent=row.get("上级"), formula=row.get("公式"),
-                            note=row.get("说明"), stated=row.get("原表", {}),
-                            from_previous=bool(row.get("_from_previous")))
-
-
-def assess_tables(report: Report, rules: compute.Rules,
-                  previous: dict[str, PreviousTable]) -> tuple[dict[str, TableView], list[Finding], list[SourceError]]:
-    """Compute every data table; returns views by name (with 表号/图号), findings and errors."""
-    run = TableAssessment(report, rules, previous)
-    views: dict[str, TableView] = {}
-    table_no = chart_no = 0
-    for name, table in report.tables.items():
-        rows = run.read_rows(name, table)
-        run.fill_from_previous_year(name, table, rows)
-        run.apply_formulas(name, table, rows)
-        run.compute_columns(table, rows)
-        total = run.total_row(table, rows) if table.total else None
-        run.check_parts(name, table, rows)
-        run.check_stated(name, table, rows, total)
-        table_no += 1
-        chart = None
-        if table.chart:
-            chart_no += 1
-            chart = ChartView.make(kind=table.chart.kind, title=table.chart.title or table.title,
-                                   columns=tuple(table.chart.columns), number=f"图{chart_no}")
-        views[name] = TableView.make(
-            name=name, title=table.title, unit=table.unit, number=f"表{table_no}",
-            columns=(*table.columns, *(c.name for c in table.computed)), text_columns=tuple(table.text_columns),
-            rows=Rows(view_row(table, row) for row in rows),
-            total=view_row(table, total) if total else None, chart=chart, note=table.note)
+def assess_tables(report: Report, rules: compute.Rules, previous: dict[str, PreviousTable], default_unit: str,
+                  forms: Forms, placed_tables: list[str], placed_charts: list[str]
+                  ) -> tuple[dict[str, TableView], list[Finding], list[SourceError]]:
+    """Compute every data table; returns views by name (numbered in reading order), findings and errors."""
+    run = TableAssessment(report, rules, previous, default_unit, forms)
+    for name, model in report.tables.items():
+        run.tables[name] = run.read(name, model)
+        run.fill_from_previous_year(run.tables[name])
+    visible = {name: model.visible for name, model in report.tables.items()}
+    numbers = {name: f"表{i}" for i, name in enumerate(placement_order(list(report.tables), placed_tables, visible), 1)}
+    charted = [name for name, model in report.tables.items() if model.chart]
+    chart_order = placement_order(charted, [n for n in placed_charts if n in charted],
+                                  {n: visible[n] for n in charted}) + \
+        [n for n in charted if not visible[n] and n not in placed_charts]
+    chart_numbers = {name: f"图{i}" for i, name in enumerate(chart_order, 1)}
+    views = {name: run.view(table, numbers.get(name), chart_numbers.get(name)) for name, table in run.tables.items()}
     return views, run.findings, run.errors
 
 
@@ -297,6 +574,7 @@ def previous_figures(report: Report, key: str) -> dict[str, PreviousTable]:
         for raw in table.rows:
             if isinstance(raw, dict) and "名称" in raw:
                 rows[str(raw["名称"])] = {c: Decimal(v) for c, v in raw.items()
-                                        if c in table.columns and isinstance(v, (int, Decimal)) and not isinstance(v, bool)}
+                                        if c in table.number_columns and isinstance(v, (int, Decimal))
+                                        and not isinstance(v, bool)}
         found[name] = PreviousTable(key, table.unit, rows)
     return found

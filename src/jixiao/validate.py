@@ -102,14 +102,14 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def validate_model(model: type[M], data: Any, path: Path) -> M:
+def validate_model(model: type[M], data: Any, path: Path, context: dict[str, Any] | None = None) -> M:
     """Validate loaded YAML into `model`; every problem becomes one SourceError with file:line."""
     if not isinstance(data, SourceMap):
         where = data.locate() if isinstance(data, SourceList) else Location(path, 1)
         raise SourceError(where, "文件内容应为键值映射（“键: 值”），这里是空的或是别的类型", rule="schema",
                           hint="文件应以 键: 值 的各行开头，例如 类型: 项目支出绩效自评表。")
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         errors = []
         for error in exc.errors(include_url=False):

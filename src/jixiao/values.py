@@ -1,15 +1,16 @@
-"""Figures that know how to print themselves: money, rates, scores.
+"""Figures that know how to print themselves: money, plain numbers, rates, scores.
 
-They are Decimals (so templates and expressions can still compare and add them)
-whose `str()` is the form's notation: 474.39, 94.84%, 9.48 / 10.
+They are Decimals (so templates and expressions can still compare and add them) whose `str()` is
+the document's notation. An amount is printed with the decimals it was written with and never
+fewer than its table's (at least 2: 474.39, 310.735989); a sum carries the precision of its
+inputs, because Decimal addition keeps the longest exponent. A plain number (a count, a
+quantity) prints as written: 8, 272.84. Rates and scores are already rounded by the rules.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-
-from .compute import round_half_up
 
 
 class _Figure(Decimal):
@@ -19,28 +20,53 @@ class _Figure(Decimal):
         return str(self) if not spec else super().__format__(spec)
 
 
+def decimals_of(value: Decimal) -> int:
+    """How many decimals a Decimal was written or computed with (82.10 → 2, 100 → 0)."""
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 class Money(_Figure):
-    """An amount in the report's unit (万元 by default), printed with two decimals."""
+    """An amount in its table's unit (万元 unless 默认单位 says otherwise): at least `places` decimals,
+    more when it was written with more."""
+
+    places: int
+
+    def __new__(cls, value: Any, places: int = 2) -> "Money":
+        money = super().__new__(cls, value)
+        money.places = places
+        return money
 
     def __str__(self) -> str:
-        return f"{round_half_up(Decimal(self), 2):f}"
+        value = Decimal(self)
+        return f"{value.quantize(Decimal(1).scaleb(-max(self.places, decimals_of(value)))):f}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (str(Decimal(self)), self.places)
+
+
+class Number(_Figure):
+    """A count or quantity, printed exactly as written (8, not 8.00)."""
+
+    def __str__(self) -> str:
+        return f"{Decimal(self):f}"
 
 
 class Rate(_Figure):
-    """A percentage value (94.84 means 94.84 %), printed with two decimals and %."""
+    """A percentage value (94.84 means 94.84 %), already rounded by the rules, printed with %."""
 
     def __str__(self) -> str:
-        return f"{round_half_up(Decimal(self), 2):f}%"
+        return f"{Decimal(self):f}%"
 
 
 class Score(_Figure):
-    """A score: whole numbers print bare (10, 100), others with two decimals (9.48)."""
+    """A score: whole numbers print bare (10, 100), others with at least two decimals (9.48, 0.50)."""
 
     def __str__(self) -> str:
         value = Decimal(self)
         if value == value.to_integral_value():
             return f"{value.to_integral_value():f}"
-        return f"{round_half_up(value, 2):f}"
+        return f"{value.quantize(Decimal(1).scaleb(-max(2, decimals_of(value)))):f}"
 
 
 class NamedList(list):
@@ -56,9 +82,5 @@ class NamedList(list):
             raise KeyError(key)
         return super().__getitem__(key)
 
-
-def plain(value: object) -> object:
-    """JSON form of a value: Decimals as exact strings, others unchanged."""
-    if isinstance(value, Decimal):
-        return str(value) if isinstance(value, _Figure) else format(value, "f")
-    return value
+    def names(self) -> list[str]:
+        return [str(item.get(self.name_key)) for item in self]

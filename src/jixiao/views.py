@@ -125,7 +125,16 @@ class IndicatorView(View):
     target: str | None = alias("指标值")
     kind: str | None = alias("指标性质")
     unit: str | None = alias("度量单位")
-    actual: str = alias("实际完成值")
+    actual: str | None = alias("实际完成值")
+    completion: Decimal | None = alias("完成率")  # 实际 ÷ 指标值 of a quantitative row
+    standard: str | None = alias("评分标准")
+    extras: dict[str, str] = alias("附加", {})  # the report type's extra columns
+
+
+class IndicatorRows(NamedList):
+    """A form's indicator rows, also indexable by 三级指标: 指标["短信数量"].完成率."""
+
+    name_key = "三级指标"
 
 
 class SubgroupView(View):
@@ -163,7 +172,7 @@ class FormView(View):
     goal: GoalView = alias("年度总体目标")
     process: str | None = alias("项目实施内容及过程概述")
     groups: tuple[GroupView, ...] = alias("绩效指标", ())
-    rows: tuple[IndicatorView, ...] = alias("指标", ())
+    rows: IndicatorRows = alias("指标")
     row_count: int = alias("指标行数", 0)
     indicator_points: Decimal = alias("指标分值")
     indicator_score: Decimal = alias("指标得分")
@@ -178,6 +187,7 @@ class FormView(View):
     note: str | None = alias("说明")
     stated: StatedFormView = alias("原表")
     differences: tuple[Difference, ...] = alias("差异", ())
+    extra_columns: tuple[str, ...] = alias("附加列", ())
 
 
 class Forms(NamedList):
@@ -254,12 +264,36 @@ class TableView(View):
     total: DataRowView | None = alias("合计")
     chart: ChartView | None = alias("图")
     note: str | None = alias("说明")
+    visible: bool = Field(True, exclude=True)  # 显示: false — computed for prose, never printed
 
     def 计数(self, column: str, value: str) -> int:
         return sum(1 for row in self.rows if str(row.get(column)) == value)
 
     def 名单(self, column: str, value: str) -> list[str]:
         return [row.name for row in self.rows if str(row.get(column)) == value]
+
+
+class LevelView(View):
+    """A 一级指标 of an evaluation's 评分表: its weight, its rows' points and score."""
+
+    name: str = alias("一级指标")
+    weight: Decimal | None = alias("权重")
+    points: Decimal = alias("分值")
+    score: Decimal = alias("得分")
+    subgroups: tuple[SubgroupView, ...] = alias("二级指标", ())
+    span: int = alias("行数", 1)
+
+
+class ScoreSheetView(View):
+    """评分表 of an evaluation: levels with weights, every row, 总分 and 评价等次."""
+
+    levels: tuple[LevelView, ...] = alias("一级指标", ())
+    rows: IndicatorRows = alias("指标")
+    points: Decimal = alias("满分")
+    total: Decimal = alias("总分")
+    grade: str = alias("评价等次")
+    stated: StatedFormView = alias("原表")
+    differences: tuple[Difference, ...] = alias("差异", ())
 
 
 class ScorePartView(View):
@@ -275,7 +309,7 @@ class SignatureView(View):
 
 # Keys of the report view that data.json has only where they apply: 总分/评价等次/执行率 of a
 # single-form report, 满分/总分/评价等次 of a report with 评分.
-OPTIONAL_REPORT_FIGURES = ("full_marks", "total", "grade", "rate")
+OPTIONAL_REPORT_FIGURES = ("full_marks", "total", "grade", "rate", "score_sheet")
 
 
 class ReportView(View):
@@ -293,6 +327,7 @@ class ReportView(View):
     table_numbers: dict[str, str] = alias("表号", {})
     chart_numbers: dict[str, str] = alias("图号", {})
     scores: tuple[ScorePartView, ...] | None = alias("评分")
+    score_sheet: ScoreSheetView | None = alias("评分表")
     full_marks: Decimal | None = alias("满分")
     total: Decimal | None = alias("总分")
     grade: str | None = alias("评价等次")

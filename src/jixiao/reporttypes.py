@@ -1,0 +1,113 @@
+"""Report types as data: one declaration per type (data/报告类型.yaml), and a site's own variants.
+
+A type says which parts a report needs, which keys its official form requires, which body
+template prints it and which layout it uses (report/<类型>.html, else the type it is based on,
+else report/default.html), the sections a new report starts with, its scoring split, the
+weights of an evaluation's 一级指标 and any extra columns. A site declares a variant in site.yaml
+under 报告类型 with 基于 and only what differs; the code never names a type.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from .errors import ErrorGroup, Location, SourceError
+from .model import Located
+from .validate import validate_model
+from .yamlsource import parse_yaml
+
+BUILTIN = Path(__file__).parent / "data" / "报告类型.yaml"
+DEFAULT_BODY = "report/body-document.html"
+
+
+class TypeSpec(Located):
+    """One type as declared; fields left out are inherited from the type it is based on."""
+
+    base: str | None = Field(None, alias="基于")
+    description: str | None = Field(None, alias="说明")
+    requires: list[Literal["自评表", "评分表"]] | None = Field(None, alias="必填")
+    form_requires: list[str] | None = Field(None, alias="表单必填")
+    body: str | None = Field(None, alias="正文")
+    sections: list[str] | None = Field(None, alias="章节")
+    scoring: dict[Literal["预算执行分值", "指标分值"], Decimal] | None = Field(None, alias="评分规则")
+    weights: dict[str, Decimal] | None = Field(None, alias="权重")
+    extra_columns: list[str] | None = Field(None, alias="附加列")
+    slug: str | None = Field(None, alias="网址", pattern=r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class ReportType:
+    """A type with everything resolved along its base chain."""
+
+    name: str
+    chain: tuple[str, ...]  # itself, then the types it is based on
+    description: str
+    requires: tuple[str, ...]
+    form_requires: tuple[str, ...]
+    body: str
+    sections: tuple[str, ...]
+    scoring: dict[str, Decimal] = field(default_factory=dict)
+    weights: dict[str, Decimal] = field(default_factory=dict)
+    extra_columns: tuple[str, ...] = ()
+    slug: str = "baogao"
+
+    @property
+    def root(self) -> str:
+        """The built-in type this one derives from (its scaffold is used for a new report)."""
+        return self.chain[-1]
+
+    def layouts(self) -> list[str]:
+        """Layouts to try, most specific first."""
+        return [*(f"report/{name}.html" for name in self.chain), "report/default.html"]
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_specs() -> dict[str, TypeSpec]:
+    data = parse_yaml(BUILTIN.read_text(encoding="utf-8"), BUILTIN)
+    return {name: validate_model(TypeSpec, spec, BUILTIN) for name, spec in data.items()}
+
+
+def resolve_types(variants: dict[str, TypeSpec]) -> dict[str, ReportType]:
+    """Built-in types and the site's variants, each resolved along its base chain."""
+    specs = {**builtin_specs(), **variants}
+    errors = []
+    for name, spec in variants.items():
+        if name in builtin_specs():
+            errors.append(SourceError(spec.locate(), f"报告类型「{name}」是内置类型，不能重新声明", rule="schema",
+                                      hint="给变体起一个新名字，并写 基于: " + name))
+        elif spec.base is None or spec.base not in specs:
+            errors.append(SourceError(spec.locate("基于") if spec.base else spec.locate(),
+                                      f"报告类型「{name}」需要 基于 一个已有的类型", rule="schema",
+                                      hint=f"可用: {'、'.join(specs)}"))
+    if errors:
+        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    return {name: resolve(name, specs) for name in specs}
+
+
+def resolve(name: str, specs: dict[str, TypeSpec]) -> ReportType:
+    chain: list[str] = []
+    current: str | None = name
+    while current is not None:
+        if current in chain:
+            raise SourceError(specs[name].locate("基于"), f"报告类型「{name}」的 基于 形成循环", rule="schema",
+                              hint="让每个变体最终基于一个内置类型。")
+        chain.append(current)
+        current = specs[current].base
+
+    def pick(attribute: str, default):
+        return next((getattr(specs[n], attribute) for n in chain if getattr(specs[n], attribute) is not None), default)
+
+    return ReportType(name, tuple(chain), pick("description", ""), tuple(pick("requires", ())),
+                      tuple(pick("form_requires", ())), pick("body", DEFAULT_BODY), tuple(pick("sections", ())),
+                      dict(pick("scoring", {})), dict(pick("weights", {})), tuple(pick("extra_columns", ())),
+                      pick("slug", "baogao"))
+
+
+def unknown_type(name: str, types: dict[str, ReportType], where: Location) -> SourceError:
+    return SourceError(where, f"未知的报告类型「{name}」", rule="input", hint=f"可用: {'、'.join(types)}")
