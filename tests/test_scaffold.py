@@ -79,3 +79,18 @@ def test_wheel_ships_the_theme_and_scaffold(tmp_path):
                    "jixiao/themes/gongwen/tables/form.html", "jixiao/scaffold/site.yaml",
                    "jixiao/scaffold/report/项目支出绩效自评表.yaml"):
         assert needed in names, needed
+
+
+def test_schema_describes_every_key_in_chinese_and_by_its_own_meaning(tmp_path):
+    assert run("schema", "--out", tmp_path).exit_code == 0
+    for name in ("report.schema.json", "site.schema.json"):
+        schema = json.loads((tmp_path / name).read_text(encoding="utf-8"))
+        models = [schema, *schema.get("$defs", {}).values()]
+        for model in models:
+            for key, prop in model.get("properties", {}).items():
+                assert any("\u4e00" <= c <= "\u9fff" for c in prop.get("description", "")), (name, key)
+    defs = json.loads((tmp_path / "report.schema.json").read_text(encoding="utf-8"))["$defs"]
+    # the same key means different things in different places (the examples)
+    assert defs["Chart"]["properties"]["类型"]["description"].startswith("图的类型")
+    assert defs["DataTable"]["properties"]["单位"]["description"].startswith("表中金额或数量的单位")
+    assert defs["Computed"]["properties"]["类型"]["description"].startswith("计算方式")

@@ -34,8 +34,8 @@ _SECTION_PREFIX_RE = re.compile(r"^\d+[-_. ]*")
 class FrontMatter(Located):
     """What a Markdown section may set in its front matter."""
 
-    title: str | None = Field(None, alias="标题")
-    check_note: str | None = Field(None, alias="核对说明")
+    title: str | None = Field(None, alias="标题", description="这一节的标题（默认取第一个 # 标题或文件名）。")
+    check_note: str | None = Field(None, alias="核对说明", description="对这一节核对提示的说明（不印出）。")
 
 
 @dataclass

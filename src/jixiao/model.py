@@ -56,15 +56,15 @@ def _percent(value: Any) -> Any:
     return value
 
 
-def check_note() -> Any:
-    return Field(None, alias=CHECK_NOTE)
+def check_note(description: str = "对核对提示的说明（不印出）；写了它的提示降为“说明”级别。") -> Any:
+    return Field(None, alias=CHECK_NOTE, description=description)
 
 
 class StatedFunds(Located):
     """Figures the source document prints for the budget row (kept to compare, never used)."""
 
-    rate: Decimal | None = Field(None, alias="执行率")
-    score: Decimal | None = Field(None, alias="得分")
+    rate: Decimal | None = Field(None, alias="执行率", description="原表印出的执行率（只用于核对）。")
+    score: Decimal | None = Field(None, alias="得分", description="原表印出的预算执行得分（只用于核对）。")
 
     _strip_percent = field_validator("rate", mode="before")(_percent)
 
@@ -72,26 +72,26 @@ class StatedFunds(Located):
 class FundRow(Located):
     """One row of 项目资金 (in the site's unit, 万元 unless 默认单位 says otherwise)."""
 
-    name: str = Field("年度资金总额", alias="名称")
-    initial: Decimal | None = Field(None, alias="年初预算数", ge=0)
-    budget: Decimal | None = Field(None, validation_alias=AliasChoices("全年预算数", "调整后预算数"), ge=0)
-    executed: Decimal | None = Field(None, validation_alias=AliasChoices("全年执行数", "预算执行数"), ge=0)
+    name: str = Field("年度资金总额", alias="名称", description="这一行资金的名称，例如 当年财政拨款。")
+    initial: Decimal | None = Field(None, alias="年初预算数", ge=0, description="年初预算数（站点的默认单位，通常为万元）。")
+    budget: Decimal | None = Field(None, validation_alias=AliasChoices("全年预算数", "调整后预算数"), ge=0, description="全年预算数，即调整后预算数；执行率以它为分母。")
+    executed: Decimal | None = Field(None, validation_alias=AliasChoices("全年执行数", "预算执行数"), ge=0, description="全年执行数。")
 
 
 class Funds(Located):
     """项目资金: the total row (scored) and its parts (其中)."""
 
-    total: FundRow = Field(alias="年度资金总额")
-    parts: list[FundRow] = Field(default_factory=list, alias="其中")
-    points: Decimal | None = Field(None, validation_alias=AliasChoices("分值", "权重"))
-    reason: str | None = Field(None, alias="原因")
-    stated: StatedFunds | None = Field(None, alias="原表")
-    check_note: str | None = check_note()
+    total: FundRow = Field(alias="年度资金总额", description="年度资金总额一行：年初预算数、全年预算数、全年执行数。")
+    parts: list[FundRow] = Field(default_factory=list, alias="其中", description="其中：各项资金来源（当年财政拨款、上年结转资金、其他资金…）。")
+    points: Decimal | None = Field(None, validation_alias=AliasChoices("分值", "权重"), description="预算执行的分值（权重），默认取评分规则。")
+    reason: str | None = Field(None, alias="原因", description="预算执行情况的说明（印在表中）。")
+    stated: StatedFunds | None = Field(None, alias="原表", description="原表印出的执行率、得分。")
+    check_note: str | None = check_note("对核对提示的说明（不印出）；写了它的提示降为“说明”级别。")
 
 
 class StatedIndicator(Located):
-    score: Decimal | None = Field(None, alias="得分")
-    actual: str | Decimal | None = Field(None, validation_alias=AliasChoices("实际完成值", "完成值"))
+    score: Decimal | None = Field(None, alias="得分", description="原表印出的得分（只用于核对）。")
+    actual: str | Decimal | None = Field(None, validation_alias=AliasChoices("实际完成值", "完成值"), description="原表印出的完成值（只用于核对）。")
 
 
 class Indicator(Located):
@@ -103,21 +103,22 @@ class Indicator(Located):
     accept as text.
     """
 
-    name: str = Field(alias="三级指标")
-    operator: str | None = Field(None, alias="指标性质")
-    target: str | Decimal | None = Field(None, validation_alias=AliasChoices("指标值", "年度指标值"))
-    unit: str | None = Field(None, alias="度量单位")
-    actual: str | Decimal | None = Field(None, validation_alias=AliasChoices("实际完成值", "完成值"))
-    points: Decimal = Field(validation_alias=AliasChoices("分值", "权重"), ge=0)
-    score: Decimal | None = Field(None, alias="得分", ge=0)
-    score_reason: str | None = Field(None, validation_alias=AliasChoices("理由", "评分依据"))
-    standard: str | None = Field(None, alias="评分标准")
+    name: str = Field(alias="三级指标", description="三级指标名称。")
+    operator: str | None = Field(None, alias="指标性质", description="指标性质：≥（正向）、≤（反向）、＝（等于）或 定性；也可直接写在指标值里。")
+    target: str | Decimal | None = Field(None, validation_alias=AliasChoices("指标值", "年度指标值"), description="年度指标值，例如 ≥428 万条、≤0.06元/条、100%、2023年12月、按月发送。")
+    unit: str | None = Field(None, alias="度量单位", description="指标值的单位（与 指标性质 分开填写时）。")
+    actual: str | Decimal | None = Field(None, validation_alias=AliasChoices("实际完成值", "完成值"), description="实际完成值，例如 115.55 万条、0.22‰、完成、6月30日。")
+    points: Decimal = Field(validation_alias=AliasChoices("分值", "权重"), ge=0, description="分值（权重）。")
+    score: Decimal | None = Field(None, alias="得分", ge=0, description="得分：定性指标的自评得分（须在等级区间内并写 理由），或评价报告中评价人给的得分；其余由规则计算。")
+    score_reason: str | None = Field(None, validation_alias=AliasChoices("理由", "评分依据"), description="得分的理由（评分依据）。")
+    standard: str | None = Field(None, alias="评分标准", description="评分标准（评价报告）。")
     deviation: str | None = Field(None, validation_alias=AliasChoices(
-        "偏差原因分析及改进措施", "偏差原因", "未完成原因分析", "扣分原因"))
-    stated: StatedIndicator | None = Field(None, alias="原表")
-    note: str | None = Field(None, alias="说明")
-    check_note: str | None = check_note()
-    extras: dict[str, str] = Field(default_factory=dict, alias="附加")
+        "偏差原因分析及改进措施", "偏差原因", "未完成原因分析", "扣分原因"),
+        description="偏差原因分析及改进措施（未完全达标时必填；评价报告中为扣分原因）。")
+    stated: StatedIndicator | None = Field(None, alias="原表", description="原表印出的得分、完成值。")
+    note: str | None = Field(None, alias="说明", description="印在该行的说明文字。")
+    check_note: str | None = check_note("对核对提示的说明（不印出）。")
+    extras: dict[str, str] = Field(default_factory=dict, alias="附加", description="报告类型声明的附加列（由各列名直接写在行中）。")
 
     @model_validator(mode="wrap")
     @classmethod
@@ -137,14 +138,14 @@ class Indicator(Located):
 class Goal(Located):
     """年度总体目标: expected vs achieved, as two texts (some provinces' forms have no 实际完成情况)."""
 
-    expected: str = Field(alias="预期目标")
-    achieved: str | None = Field(None, alias="实际完成情况")
-    check_note: str | None = check_note()
+    expected: str = Field(alias="预期目标", description="预期目标。")
+    achieved: str | None = Field(None, alias="实际完成情况", description="实际完成情况（有的省份表式没有此项）。")
+    check_note: str | None = check_note("对核对提示的说明（不印出）。")
 
 
 class StatedForm(Located):
-    total: Decimal | None = Field(None, alias="总分")
-    grade: str | None = Field(None, alias="评价等次")
+    total: Decimal | None = Field(None, alias="总分", description="原表印出的总分（只用于核对）。")
+    grade: str | None = Field(None, alias="评价等次", description="原表印出的评价等次（只用于核对）。")
 
 
 # 一级指标 → 二级指标 → rows; an empty 二级指标 prints an empty row, as the forms do.
@@ -155,31 +156,31 @@ class Form(Located):
     """One 项目支出绩效自评表. Keys the official form requires but a real document may lack are
     optional here; the audit reports them where the report type's form requires them."""
 
-    project: str = Field(alias="项目名称")
-    code: str | None = Field(None, alias="项目编码")
-    department: str | None = Field(None, alias="主管部门")
-    implementer: str | None = Field(None, alias="实施单位")
-    funds: Funds = Field(alias="项目资金")
-    goal: Goal = Field(alias="年度总体目标")
-    process: str | None = Field(None, alias="项目实施内容及过程概述")
-    indicators: IndicatorTree = Field(alias="绩效指标")
-    conclusion: str | None = Field(None, alias="评价结论")
-    problems: str | None = Field(None, alias="存在问题")
-    measures: str | None = Field(None, alias="改进措施")
-    project_lead: str | None = Field(None, alias="项目负责人")
-    finance_lead: str | None = Field(None, alias="财务负责人")
-    stated: StatedForm | None = Field(None, alias="原表")
-    check_note: str | None = check_note()
+    project: str = Field(alias="项目名称", description="项目名称，与原表一致。")
+    code: str | None = Field(None, alias="项目编码", description="预算项目编码（可选）。")
+    department: str | None = Field(None, alias="主管部门", description="主管部门。")
+    implementer: str | None = Field(None, alias="实施单位", description="实施单位。")
+    funds: Funds = Field(alias="项目资金", description="项目资金：年度资金总额及其中各项来源。")
+    goal: Goal = Field(alias="年度总体目标", description="年度总体目标：预期目标与实际完成情况。")
+    process: str | None = Field(None, alias="项目实施内容及过程概述", description="项目实施内容及过程概述。")
+    indicators: IndicatorTree = Field(alias="绩效指标", description="绩效指标：一级指标 → 二级指标 → 三级指标各行。")
+    conclusion: str | None = Field(None, alias="评价结论", description="评价结论。")
+    problems: str | None = Field(None, alias="存在问题", description="存在问题。")
+    measures: str | None = Field(None, alias="改进措施", description="改进措施。")
+    project_lead: str | None = Field(None, alias="项目负责人", description="项目负责人。")
+    finance_lead: str | None = Field(None, alias="财务负责人", description="财务负责人。")
+    stated: StatedForm | None = Field(None, alias="原表", description="原表印出的总分、评价等次。")
+    check_note: str | None = check_note("对核对提示的说明（不印出）。")
 
 
 class ScoreSheet(Located):
     """评分表 of an evaluation (财预〔2020〕10号): 一级指标 (决策, 过程, 产出, 效益 …) with weights,
     二级指标 and scored 三级指标 rows; 总分 is the sum of the row scores."""
 
-    weights: dict[str, Decimal] | None = Field(None, alias="权重")
-    indicators: IndicatorTree = Field(alias="指标")
-    stated: StatedForm | None = Field(None, alias="原表")
-    check_note: str | None = check_note()
+    weights: dict[str, Decimal] | None = Field(None, alias="权重", description="各一级指标的权重，例如 {决策: 20, 过程: 20, 产出: 30, 效益: 30}；不写则取报告类型的默认权重。")
+    indicators: IndicatorTree = Field(alias="指标", description="一级指标 → 二级指标 → 三级指标各行；有指标值和完成值的按规则计分，没有的写评价人给的 得分。")
+    stated: StatedForm | None = Field(None, alias="原表", description="原表印出的总分、评价等次。")
+    check_note: str | None = check_note("对核对提示的说明（不印出）。")
 
 
 COLUMN_KINDS = ("金额", "数量", "比率", "文字")
@@ -188,20 +189,20 @@ COLUMN_KINDS = ("金额", "数量", "比率", "文字")
 class Column(Located):
     """A column of a data table written out: its kind and how many decimals it prints (at least)."""
 
-    name: str = Field(alias="名称")
-    kind: Literal[COLUMN_KINDS] | None = Field(None, alias="类型")  # type: ignore[valid-type]
-    places: int | None = Field(None, alias="小数位", ge=0, le=10)
+    name: str = Field(alias="名称", description="列名。")
+    kind: Literal[COLUMN_KINDS] | None = Field(None, alias="类型", description="列的类型：金额（至少两位小数）、数量（按原样，整数印为整数）、比率（印为百分数）或 文字。")  # type: ignore[valid-type]
+    places: int | None = Field(None, alias="小数位", ge=0, le=10, description="这一列金额至少印几位小数（写得更多时照写）。")
 
 
 class Computed(Located):
     """A computed column: 占比 of one column, 差额/增长率/比率 of two, or a 公式 over the row's columns."""
 
-    name: str = Field(alias="名称")
-    kind: Literal["占比", "差额", "增长率", "比率", "公式"] = Field(alias="类型")
-    columns: list[str] = Field(default_factory=list, alias="列", max_length=2)
-    formula: str | None = Field(None, alias="公式")
-    format: Literal["金额", "数量", "比率"] | None = Field(None, alias="格式")
-    places: int | None = Field(None, alias="小数位", ge=0, le=10)
+    name: str = Field(alias="名称", description="计算列的名称。")
+    kind: Literal["占比", "差额", "增长率", "比率", "公式"] = Field(alias="类型", description="计算方式：占比、差额、增长率、比率，或 公式。")
+    columns: list[str] = Field(default_factory=list, alias="列", max_length=2, description="参与计算的列（占比一列，差额/增长率/比率两列）。")
+    formula: str | None = Field(None, alias="公式", description="公式（类型为 公式 时）：本行各列的 + − × ÷ 和括号，例如 节约 ÷ 预算。")
+    format: Literal["金额", "数量", "比率"] | None = Field(None, alias="格式", description="公式结果的印法：金额、数量 或 比率。")
+    places: int | None = Field(None, alias="小数位", ge=0, le=10, description="结果保留的小数位。")
 
     @model_validator(mode="after")
     def _arity(self) -> "Computed":
@@ -218,9 +219,9 @@ class Computed(Located):
 class Chart(Located):
     """A chart drawn from a data table at build time (SVG)."""
 
-    kind: Literal["柱状图", "饼状图"] = Field(alias="类型")
-    title: str | None = Field(None, alias="标题")
-    columns: list[str] = Field(alias="列", min_length=1)
+    kind: Literal["柱状图", "饼状图"] = Field(alias="类型", description="图的类型：柱状图 或 饼状图。")
+    title: str | None = Field(None, alias="标题", description="图的标题（默认为表的标题）。")
+    columns: list[str] = Field(alias="列", min_length=1, description="画入图中的列。")
 
 
 # Keys every data-table row may have besides its columns; no column may take these names
@@ -237,19 +238,19 @@ class DataTable(Located):
     another row), 计入合计 (false keeps a row out of the 合计), 原表, 说明 and 核对说明.
     """
 
-    title: str = Field(alias="标题")
-    unit: str | None = Field(None, alias="单位")
-    places: int | None = Field(None, alias="小数位", ge=0, le=10)
-    columns: list[str | Column] = Field(default_factory=list, alias="列")
-    text_columns: list[str] = Field(default_factory=list, alias="文字列")
-    computed: list[Computed] = Field(default_factory=list, alias="计算")
-    total: bool = Field(False, alias="合计")
-    visible: bool = Field(True, alias="显示")
-    rows: list[Any] = Field(alias="行", min_length=1)
-    chart: Chart | None = Field(None, alias="图")
-    stated: dict[str, Decimal] | None = Field(None, alias="原表")
-    note: str | None = Field(None, alias="说明")
-    check_note: str | None = check_note()
+    title: str = Field(alias="标题", description="表的标题。")
+    unit: str | None = Field(None, alias="单位", description="表中金额或数量的单位（默认取站点的默认单位）。")
+    places: int | None = Field(None, alias="小数位", ge=0, le=10, description="表中金额至少印几位小数（默认 2）。")
+    columns: list[str | Column] = Field(default_factory=list, alias="列", description="数字列：列名，或 {名称, 类型, 小数位}。")
+    text_columns: list[str] = Field(default_factory=list, alias="文字列", description="文字列。")
+    computed: list[Computed] = Field(default_factory=list, alias="计算", description="计算列：占比、差额、增长率、比率、公式。")
+    total: bool = Field(False, alias="合计", description="是否加一行合计（上级行只计一次，由本表其他行算出的行不计入）。")
+    visible: bool = Field(True, alias="显示", description="false 时只供正文引用，不印出、不编号。")
+    rows: list[Any] = Field(alias="行", min_length=1, description="各行：名称、各列的数、上级、公式、格式、原表、说明、核对说明、计入合计。")
+    chart: Chart | None = Field(None, alias="图", description="由本表画的图。")
+    stated: dict[str, Decimal] | None = Field(None, alias="原表", description="原表印出的合计各列（只用于核对）。")
+    note: str | None = Field(None, alias="说明", description="印在表下的说明文字。")
+    check_note: str | None = check_note("对核对提示的说明（不印出）。")
 
     @property
     def number_columns(self) -> list[str]:
@@ -291,45 +292,45 @@ class DataTable(Located):
 class ScorePart(Located):
     """One part of a whole-department score (总体绩效 65 / 项目绩效 35)."""
 
-    name: str = Field(alias="名称")
-    points: Decimal = Field(alias="分值", ge=0)
-    score: Decimal = Field(alias="得分", ge=0)
+    name: str = Field(alias="名称", description="评分部分的名称，例如 总体绩效。")
+    points: Decimal = Field(alias="分值", ge=0, description="这一部分的分值。")
+    score: Decimal = Field(alias="得分", ge=0, description="这一部分的得分。")
 
 
 class Attachment(Located):
     """Another report of the site included in this one, in order (附件1 …)."""
 
-    title: str = Field(alias="标题")
-    report: str = Field(alias="报告", pattern=r"^\d{4}/[a-z0-9][a-z0-9-]*$")
+    title: str = Field(alias="标题", description="附件的标题，例如 附件1 部门预算绩效评价报告。")
+    report: str = Field(alias="报告", pattern=r"^\d{4}/[a-z0-9][a-z0-9-]*$", description="附上的报告：年度/slug，例如 2023/luzhou-zhengti。")
 
 
 class Signature(Located):
     """落款: the issuing unit and date printed at the end of a report."""
 
-    unit: str = Field(alias="单位")
-    date: dt.date | None = Field(None, alias="日期")
+    unit: str = Field(alias="单位", description="落款单位。")
+    date: dt.date | None = Field(None, alias="日期", description="落款日期（YYYY-MM-DD）。")
 
 
 class Report(Located):
     """report.yaml of a bundle. Which parts a type needs (自评表, 评分表, …) is the type's declaration
     (reporttypes.py); validation is given the site's types in its context."""
 
-    kind: str = Field(alias="类型")
-    title: str = Field(alias="标题")
-    unit: str = Field(alias="单位")
-    year: int = Field(alias="年度")
-    date: dt.date | None = Field(None, alias="日期")
-    layout: str | None = Field(None, alias="模板")
-    summary: str | None = Field(None, alias="摘要")
-    signature: Signature | None = Field(None, alias="落款")
-    forms: list[Form] = Field(default_factory=list, alias="自评表")
-    score_sheet: ScoreSheet | None = Field(None, alias="评分表")
-    tables: dict[str, DataTable] = Field(default_factory=dict, alias="数据表")
-    scoring: list[ScorePart] | None = Field(None, alias="评分")
-    stated: StatedForm | None = Field(None, alias="原表")
-    check_note: str | None = check_note()
-    attachments: list[Attachment] = Field(default_factory=list, alias="附件")
-    glossary: list[str] | None = Field(None, alias="名词解释")
+    kind: str = Field(alias="类型", description="报告类型：项目支出绩效自评表、项目支出绩效自评报告、绩效评价报告、专项资金绩效评价报告、部门整体绩效评价报告、部门决算说明，或 site.yaml 中声明的变体。")
+    title: str = Field(alias="标题", description="报告标题（封面与网页标题）。")
+    unit: str = Field(alias="单位", description="编报单位。")
+    year: int = Field(alias="年度", description="报告所属年度，必须与所在文件夹一致。")
+    date: dt.date | None = Field(None, alias="日期", description="报告日期（YYYY-MM-DD），也是 PDF 的创建日期。")
+    layout: str | None = Field(None, alias="模板", description="改用的布局模板，例如 report/自定义.html。")
+    summary: str | None = Field(None, alias="摘要", description="一句话摘要，显示在首页列表中；可用 {{ }} 表达式。")
+    signature: Signature | None = Field(None, alias="落款", description="文末落款：单位和日期。")
+    forms: list[Form] = Field(default_factory=list, alias="自评表", description="一张或多张项目支出绩效自评表。")
+    score_sheet: ScoreSheet | None = Field(None, alias="评分表", description="绩效评价的评分表（一级指标及其权重、二级、三级指标）。")
+    tables: dict[str, DataTable] = Field(default_factory=dict, alias="数据表", description="数据表：名称 → 表。")
+    scoring: list[ScorePart] | None = Field(None, alias="评分", description="部门整体评分的各部分（名称、分值、得分），相加为总分。")
+    stated: StatedForm | None = Field(None, alias="原表", description="原表印出的总分、评价等次。")
+    check_note: str | None = check_note("对核对提示的说明（不印出）。")
+    attachments: list[Attachment] = Field(default_factory=list, alias="附件", description="附件：本站的其他报告，依次印在本报告之后。")
+    glossary: list[str] | None = Field(None, alias="名词解释", description="选用的名词解释，或 [全部]。")
 
     @field_validator("kind")
     @classmethod

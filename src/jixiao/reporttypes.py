@@ -29,16 +29,16 @@ DEFAULT_BODY = "report/body-document.html"
 class TypeSpec(Located):
     """One type as declared; fields left out are inherited from the type it is based on."""
 
-    base: str | None = Field(None, alias="基于")
-    description: str | None = Field(None, alias="说明")
-    requires: list[Literal["自评表", "评分表"]] | None = Field(None, alias="必填")
-    form_requires: list[str] | None = Field(None, alias="表单必填")
-    body: str | None = Field(None, alias="正文")
-    sections: list[str] | None = Field(None, alias="章节")
-    scoring: dict[Literal["预算执行分值", "指标分值"], Decimal] | None = Field(None, alias="评分规则")
-    weights: dict[str, Decimal] | None = Field(None, alias="权重")
-    extra_columns: list[str] | None = Field(None, alias="附加列")
-    slug: str | None = Field(None, alias="网址", pattern=r"^[a-z0-9][a-z0-9-]*$")
+    base: str | None = Field(None, alias="基于", description="基于哪个类型（变体必填）；没写的各项从它继承。")
+    description: str | None = Field(None, alias="说明", description="这个类型是什么。")
+    requires: list[Literal["自评表", "评分表"]] | None = Field(None, alias="必填", description="报告必须有的部分：自评表、评分表。")
+    form_requires: list[str] | None = Field(None, alias="表单必填", description="表单要求填写的键；自评表缺少时给出 missing-field 提示。")
+    body: str | None = Field(None, alias="正文", description="正文模板，例如 report/body-form.html。")
+    sections: list[str] | None = Field(None, alias="章节", description="新建报告时的章节（各生成一个 Markdown 文件）。")
+    scoring: dict[Literal["预算执行分值", "指标分值"], Decimal] | None = Field(None, alias="评分规则", description="自评表的 预算执行分值 与 指标分值。")
+    weights: dict[str, Decimal] | None = Field(None, alias="权重", description="评分表各一级指标的默认权重。")
+    extra_columns: list[str] | None = Field(None, alias="附加列", description="指标表的附加列（文字），行中直接写这些列名。")
+    slug: str | None = Field(None, alias="网址", pattern=r"^[a-z0-9][a-z0-9-]*$", description="jixiao new report 默认的文件夹名。")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""JSON Schema of report.yaml and site.yaml for editors (YAML language server): Chinese keys, Chinese help."""
+"""JSON Schema of report.yaml and site.yaml for editors (YAML language server): Chinese keys, Chinese help.
+
+Every key's description is written once, on its model field (model.py, config.py, reporttypes.py), so
+the validation, the editor's help and this schema cannot disagree.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel
 
 from .config import SiteConfig
-from .glossary import TERMS
 from .model import Report
+from .reporttypes import builtin_specs
 
 SCHEMAS = {"report.schema.json": Report, "site.schema.json": SiteConfig}
 
@@ -47,10 +51,10 @@ def _add_alias_choices(schema: dict[str, Any], model: type[BaseModel]) -> None:
 
 
 def _describe(schema: dict[str, Any]) -> None:
-    for name, prop in schema.get("properties", {}).items():
-        if name in TERMS:
-            prop["description"] = TERMS[name]
-            prop.pop("title", None)
+    """Keep the Chinese descriptions; drop the English titles pydantic derives from attribute names."""
+    schema.pop("title", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
 
 
 def build_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -60,6 +64,8 @@ def build_schema(model: type[BaseModel]) -> dict[str, Any]:
         if name in models:
             _add_alias_choices(sub, models[name])
         _describe(sub)
+    if model is Report:
+        schema["properties"]["类型"]["examples"] = list(builtin_specs())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 

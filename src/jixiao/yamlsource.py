@@ -17,6 +17,7 @@ expansion is bounded, so a "billion laughs" file is an error instead of gigabyte
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NODES = 200_000  # values per file after alias expansion; the largest real report has about 5,000
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 10
-PARSE_COUNT = [0]  # YAML documents parsed by this process (tests check each file is parsed once per build)
+PARSED: Counter[Path | None] = Counter()  # YAML documents parsed by this process, by file (tests: once per build)
 
 _STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ, _MERGE = (
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "merge"))
@@ -209,7 +210,7 @@ class _Builder:
 def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
     """Parse YAML text; every problem becomes one SourceError at its line (shifted by `line_offset`
     when the YAML is part of a larger file, such as a Markdown section's front matter)."""
-    PARSE_COUNT[0] += 1
+    PARSED[path] += 1
     loader = _CoreLoader(text)
     try:
         node = loader.get_single_node()
