@@ -143,3 +143,10 @@ def test_bundle_images_are_published_beside_the_page(project, cli):
     assert cli("build", project, "--no-pdf").exit_code == 0
     assert (project / "site/2024/demo/图1.png").read_bytes() == b"\x89PNG fake"
     assert 'src="%E5%9B%BE1.png"' in (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+
+
+def test_the_example_site_overrides_the_themes_header(tmp_path, cli):
+    assert cli("build", REPO, "--out", tmp_path / "site", "--no-pdf", "--no-search").exit_code == 0
+    page = (tmp_path / "site/2023/liuan-zipingbiao/index.html").read_text(encoding="utf-8")
+    assert '<p class="site-tagline">住房公积金管理中心的绩效自评' in page  # layouts/partials/header.html
+    assert (REPO / "themes/gongwen/partials/header.html").read_text(encoding="utf-8").count("site-tagline") == 0
