@@ -276,7 +276,7 @@ def assess_indicator(run: Assessment, item: Indicator, year: int, evaluated: boo
         row["stated"] = StatedIndicatorView.make(score=item.stated.score, actual=item.stated.actual)
         differences = run.differ(item, "得分", item.stated.score, score, f"{item.name} 得分")
         if item.stated.actual is not None:
-            check_stated_actual(run, item, target)
+            check_stated_actual(run, item, target, actual)
     return IndicatorView.make(**row), differences
 
 
@@ -318,16 +318,27 @@ def own_qualitative_score(run: Assessment, item: Indicator, actual: Any, share: 
     return given
 
 
-def check_stated_actual(run: Assessment, item: Indicator, target: Any) -> None:
-    """A stated actual (as printed) whose unit does not fit the target is a unit-mismatch finding."""
+def check_stated_actual(run: Assessment, item: Indicator, target: Any, actual: Any) -> None:
+    """A stated actual (as printed) whose unit does not fit the target is a unit-mismatch finding; one that
+    is another value than the actual the row is scored with is a stated-differs finding."""
+    where = run.where(item.stated, "实际完成值", "完成值")
     try:
         printed = parse_actual(_text(item.stated.actual))
     except TargetSyntaxError:
         return
-    if isinstance(target, Comparison) and isinstance(printed, Quantity) and \
-            convert(printed, target.quantity.unit) is None:
-        run.findings.append(acknowledged(run.where(item.stated, "实际完成值", "完成值"), item.check_note, "unit-mismatch",
-                                         f"{item.name}: 原表完成值「{printed}」与指标值「{target}」单位不一致"))
+    if isinstance(target, Comparison) and isinstance(printed, Quantity):
+        value = convert(printed, target.quantity.unit)
+        if value is None:
+            run.findings.append(acknowledged(where, item.check_note, "unit-mismatch",
+                                             f"{item.name}: 原表完成值「{printed}」与指标值「{target}」单位不一致"))
+            return
+        used = convert(actual, target.quantity.unit) if isinstance(actual, Quantity) else None
+        if used is not None and value != used:
+            run.findings.append(acknowledged(where, item.check_note, "stated-differs",
+                                             f"{item.name} 实际完成值: 原表为 {printed}，计分所用为 {actual}"))
+    elif str(printed) != str(actual):
+        run.findings.append(acknowledged(where, item.check_note, "stated-differs",
+                                         f"{item.name} 实际完成值: 原表为 {printed}，计分所用为 {actual}"))
 
 
 def check_weights(run: Assessment, form: Form, budget_points: Decimal, indicator_points: Decimal) -> None:

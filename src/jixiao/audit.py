@@ -1,10 +1,11 @@
 """Audit rules over a report's data and text: what `jixiao check` reports besides errors.
 
 Each rule has an id and produces Findings at file:line. A finding is acknowledged by the
-`说明` of the object it belongs to (a form, 项目资金, 年度总体目标, a row) or, for Markdown,
-by `说明:` in the section's front matter; it then becomes a note instead of a warning.
-Scoring findings (stated-differs, unit-mismatch, weights, qualitative-band) are made in
-assess.py, where the figures are computed; this module reads the texts and the totals.
+`核对说明` of the object it belongs to (a form, 项目资金, 年度总体目标, a row) or, for Markdown,
+by `核对说明:` in the section's front matter; it then becomes a note instead of a warning.
+Scoring findings (stated-differs, unit-mismatch, weights, qualitative-band, missing-field) are made
+where the figures are computed (assess.py, tables.py); this module reads the texts and the totals,
+with the phrasings of phrasing.py.
 """
 
 from __future__ import annotations
@@ -14,23 +15,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterator
 
+from . import phrasing
 from .errors import Location
 from .findings import Finding, acknowledged
 from .load import Source
-from .model import Form, Report
-from .quantity import format_number
-from .views import FormView, ReportView
+from .model import Form, Indicator, Report
+from .quantity import format_number, parse_unit
+from .values import Money, Number, Rate
+from .views import FormView, IndicatorView, ReportView
 
-_RATE_RE = re.compile(r"执行率(?:为|是|达到|达|：|:)?\s*(\d+(?:\.\d+)?)\s*[%％]")
-_TOTAL_RE = re.compile(r"总分(?:为|是|：|:)?\s*(\d+(?:\.\d+)?)\s*分")
-_BUDGET_SCORE_RE = re.compile(r"预算执行得分(?:为|是|：|:)?\s*(\d+(?:\.\d+)?)")
-_BAD_YEAR_RE = re.compile(r"(?<![\d.])(\d{5,})\s*年")
-_YEAR_RE = re.compile(r"(?<![\d.\-—~至])((?:19|20)\d{2})\s*年(?!\s*[-—~至])")
-_LEADING_YEAR_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*年")
-_YUAN_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*元")
-_BARE_AMOUNT_RE = re.compile(r"(?:预算数?|支出|执行数|拨款|结余|资金)(?:为|是|共|合计)?\s*(\d+\.\d{2})(?![\d.%％‰万亿元])")
-_EXPRESSION_RE = re.compile(r"\{\{.*?\}\}", re.S)
+_EXPRESSION_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _CODE_RE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+_CLAUSE_END_RE = re.compile(r"[。；;！!？?\n]")
+_COUNT_UNITS = {None, "个", "项", "人", "条", "次", "件"}
+_MONEY_UNITS = {"元", "千元", "万元", "亿元"}
 
 
 @dataclass
@@ -39,62 +37,311 @@ class Text:
 
     text: str
     location: Location
-    form: dict[str, Any] | None
+    form: FormView | None
     note: str | None
     first_line: int = 0  # for Markdown: the file line of text[0]; 0 = report every finding at `location`
     leading_year_matters: bool = False
 
 
-def audit_report(report: Report, view: ReportView, source: Source) -> list[Finding]:
+@dataclass(frozen=True)
+class Figure:
+    """A figure the data holds or computes, as prose may name it."""
+
+    name: str
+    value: Decimal
+    kind: str  # money, rate, score, count
+    unit: str | None  # of a money or counted figure
+    label: str  # which figure it is: 执行率, 本年 …
+    where: str  # whose: a form's project, a table's row
+    expression: str  # the {{ }} that prints it
+
+    def shown(self) -> str:
+        """The figure as the page prints it (Money, Rate and Score print themselves)."""
+        return f"{self.value}{self.unit or ''}" if self.kind == "money" else str(self.value)
+
+
+def audit_report(report: Report, view: ReportView, source: Source, default_unit: str = "万元") -> list[Finding]:
     """Run every text and total rule over one report."""
     findings: list[Finding] = []
     forms = view.forms
-    for model, form in zip(report.forms, forms):
+    for index, (model, form) in enumerate(zip(report.forms, forms)):
         findings += check_parts(model, form)
         findings += check_deviations(model, form)
+        findings += check_verdicts(indicator_pairs(model.indicators, form.rows), source)
+    if report.score_sheet and view.score_sheet:
+        findings += check_verdicts(indicator_pairs(report.score_sheet.indicators, view.score_sheet.rows), source)
     texts = list(collect_texts(report, forms, source))
+    shared = report_figures(view)
+    per_form = [form_figures(form, index, default_unit) for index, form in enumerate(forms)]
     for text in texts:
-        findings += check_numbers(text, forms)
+        scope = per_form[forms.index(text.form)] if text.form is not None else []
+        findings += check_numbers(text, shared + scope)
+        findings += check_grades(text, view)
         findings += check_years(text, report.year)
         findings += check_money_units(text)
+        findings += check_leftovers(text)
+        findings += check_page_debris(text)
+    findings += check_cross_totals([(report, view)], default_unit)
     findings += check_title_year(report)
     return findings
 
 
-def check_parts(model: Form, form: dict[str, Any]) -> list[Finding]:
-    """The 其中 rows of 项目资金 must add up to 年度资金总额, column by column."""
-    funds = form["项目资金"]
-    if not funds["其中"]:
+def indicator_pairs(tree: dict[str, Any], rows: list[IndicatorView]) -> list[tuple[Indicator, IndicatorView]]:
+    models = [row for group in tree.values() for items in (group or {}).values() for row in items or []]
+    return list(zip(models, rows))
+
+
+# -- the forms ----------------------------------------------------------------------------------------
+
+def check_parts(model: Form, form: FormView) -> list[Finding]:
+    """The 其中 rows of 项目资金 must add up to 年度资金总额, column by column; parts that add up to more
+    than the whole usually count an item twice."""
+    funds = form.funds
+    if not funds.parts:
         return []
-    columns = ("年初预算数", "全年预算数", "全年执行数")
+    columns = (("年初预算数", "initial"), ("全年预算数", "budget"), ("全年执行数", "executed"))
     gaps = []
-    for column in columns:
-        whole = funds["年度资金总额"][column]
-        parts = sum((p[column] for p in funds["其中"] if p[column] is not None), Decimal(0))
+    for label, attribute in columns:
+        whole = getattr(funds.total, attribute)
+        parts = sum((getattr(p, attribute) for p in funds.parts if getattr(p, attribute) is not None), Decimal(0))
         if whole is not None and parts != whole:
-            gaps.append(f"{column} 其中合计 {format_number(parts)} ≠ 总额 {format_number(whole)}")
+            more = "，各项之和超过总额，是否有一项被重复计算？" if parts > whole else ""
+            gaps.append(f"{label} 其中合计 {format_number(parts)} ≠ 总额 {format_number(whole)}{more}")
     if not gaps:
         return []
-    if all(p[c] is None for p in funds["其中"] for c in columns):
-        names = "、".join(p["名称"] for p in funds["其中"])
-        gaps = [f"其中各项（{names}）均未填写，与年度资金总额 {funds['年度资金总额']['全年预算数']} 不符"]
+    if all(getattr(p, a) is None for p in funds.parts for _, a in columns):
+        names = "、".join(p.name for p in funds.parts)
+        gaps = [f"其中各项（{names}）均未填写，与年度资金总额 {funds.total.budget} 不符"]
     empty = [part for part in model.funds.parts
              if any(getattr(part, f) is None for f in ("initial", "budget", "executed"))]
     where = empty[0].locate() if empty else model.funds.locate("其中")
-    return [acknowledged(where, model.funds.check_note, "parts-sum",
-                    f"{form['项目名称']} 项目资金: " + "；".join(gaps))]
+    return [acknowledged(where, model.funds.check_note, "parts-sum", f"{form.project} 项目资金: " + "；".join(gaps))]
 
 
-def check_deviations(model: Form, form: dict[str, Any]) -> list[Finding]:
+def check_deviations(model: Form, form: FormView) -> list[Finding]:
     """A row not fully met needs its 偏差原因分析及改进措施 (the form requires one)."""
     found = []
-    rows = [row for group in model.indicators.values() for items in (group or {}).values() for row in items or []]
-    for item, row in zip(rows, form["指标"]):
-        if row["得分"] is not None and row["得分"] < row["分值"] and not row["偏差原因分析及改进措施"]:
+    for item, row in indicator_pairs(model.indicators, form.rows):
+        if row.score is not None and row.score < row.points and not row.deviation:
             found.append(acknowledged(item.locate(), item.check_note, "deviation-missing",
-                                 f"{row['三级指标']}: 得分 {row['得分']} 未达满分 {row['分值']}，缺少偏差原因分析及改进措施"))
+                                      f"{row.name}: 得分 {row.score} 未达满分 {row.points}，缺少偏差原因分析及改进措施"))
     return found
 
+
+def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], source: Source) -> list[Finding]:
+    """verdict-contradicts: what a row's text, or prose naming the indicator, says (met / not met) against
+    the rule's verdict."""
+    found = []
+    texts = list(markdown_paragraphs(source))
+    for item, row in pairs:
+        if row.met is None:
+            continue
+        said = [(text, item.locate("偏差原因分析及改进措施") if item.wrote("偏差原因分析及改进措施") else item.locate())
+                for text in (row.deviation, row.note) if text]
+        for paragraph in texts:
+            start = paragraph.text.find(row.name)
+            while start >= 0:
+                end = _CLAUSE_END_RE.search(paragraph.text, start)
+                clause = paragraph.text[start:end.start() if end else len(paragraph.text)]
+                said.append((clause, at(paragraph, start)))
+                start = paragraph.text.find(row.name, start + 1)
+        for text, where in said:
+            verdict = _verdict_in(text, row.met)
+            if verdict:
+                rule_says = "已达标" if row.met else f"未达标（得分 {row.score}，满分 {row.points}）"
+                found.append(acknowledged(where, item.check_note, "verdict-contradicts",
+                                          f"{row.name}: 文字说「{verdict}」，按规则（{row.basis}）该指标{rule_says}"))
+                break
+    return found
+
+
+def _verdict_in(text: str, met: bool) -> str | None:
+    """The words in `text` that contradict the verdict, if any."""
+    unmet = phrasing.UNMET.search(text)
+    if met and unmet:
+        return unmet.group(0)
+    claim = phrasing.MET.search(text)
+    if not met and claim and not unmet:
+        return claim.group(0)
+    return None
+
+
+# -- figures in prose -----------------------------------------------------------------------------------
+
+def form_figures(form: FormView, index: int, default_unit: str) -> list[Figure]:
+    found = []
+    for names, path, kind in phrasing.FORM_FIGURES:
+        value: Any = form
+        for attribute in path.split("."):
+            value = getattr(value, attribute)
+        if value is None:
+            continue
+        expression = f"自评表[{index}]." + {"budget_score": "预算执行得分", "indicator_score": "指标得分", "rate": "执行率",
+                                             "total": "总分"}.get(path, "项目资金.年度资金总额." + {
+            "funds.total.budget": "全年预算数", "funds.total.executed": "全年执行数",
+            "funds.total.initial": "年初预算数"}.get(path, path))
+        label = expression.rsplit(".", 1)[-1]
+        found += [Figure(name, value, kind, default_unit if kind == "money" else None, label, form.project, expression)
+                  for name in names]
+    return found
+
+
+def report_figures(view: ReportView) -> list[Figure]:
+    """The report's own total (an evaluation or a 评分) and every cell of its data tables, by row name."""
+    found = []
+    if view.total is not None and (view.score_sheet is not None or view.scores is not None):
+        found += [Figure(name, view.total, "score", None, "总分", view.title, "总分")
+                  for names, _, _ in phrasing.REPORT_FIGURES for name in names]
+    for table in view.tables.values():
+        rows = [*table.rows, *([table.total] if table.total else [])]
+        for row in rows:
+            if len(row.name) < 2:
+                continue
+            for column in table.columns:
+                value = row.get(column)
+                kind = "rate" if isinstance(value, Rate) else "money" if isinstance(value, Money) else \
+                    "count" if isinstance(value, Number) else None
+                if kind is None:
+                    continue
+                path = "合计" if row is table.total else f"行{_index(row.name)}"
+                found.append(Figure(row.name if row is not table.total else f"{table.title}合计", value, kind,
+                                    table.unit, column, f"{table.title}「{row.name}」",
+                                    f"数据表{_index(table.name)}.{path}{_index(column)}"))
+    return found
+
+
+def _index(name: str) -> str:
+    return f".{name}" if name.isidentifier() else f'["{name}"]'
+
+
+def check_numbers(text: Text, figures: list[Figure]) -> list[Finding]:
+    """narrative-number: a number in prose after the name of a figure must be that figure; the finding
+    suggests the expression that prints it."""
+    by_name: dict[str, list[Figure]] = {}
+    for figure in figures:
+        by_name.setdefault(figure.name, []).append(figure)
+    if not by_name:
+        return []
+    found = []
+    for match in phrasing.figure_pattern(list(by_name)).finditer(text.text):
+        written = Decimal(match.group("number"))
+        decrease = bool(phrasing.DECREASE.search(match.group(0)))
+        approximate = "约" in match.group(0)
+        candidates = [f for f in by_name[match.group("name")] if _fits(f, match.group("unit"))]
+        if not candidates or any(_equal(f, written, match.group("unit"), decrease, approximate) for f in candidates):
+            continue
+        first = candidates[0]
+        also = sorted((f for f in figures if f.kind == first.kind and f not in candidates
+                       and _equal(f, written, match.group("unit"), decrease)), key=lambda f: f.where != first.where
+                      and not f.where.startswith(first.where.split("「")[0]))
+        whole = f"（这是{also[0].where}{also[0].label}的数，是否写成了别处的数？）" if also else ""
+        values = "、".join(f"{f.label} {f.shown()}" for f in candidates[:4])
+        found.append(acknowledged(at(text, match.start()), text.note, "narrative-number",
+                                  f"文中写「{match.group(0).strip()}」，按数据为 {values}{whole}；"
+                                  f"可改写为 {{{{ {first.expression} }}}}"))
+    return found
+
+
+def _fits(figure: Figure, unit: str | None) -> bool:
+    if figure.kind == "rate":
+        return unit in ("%", "％")
+    if figure.kind == "money":
+        return unit in _MONEY_UNITS
+    if figure.kind == "score":
+        return unit in (None, "分")
+    return unit in _COUNT_UNITS or unit == figure.unit
+
+
+def _equal(figure: Figure, written: Decimal, unit: str | None, decrease: bool, approximate: bool = False) -> bool:
+    """Whether the written number is the figure (in its unit; 约 allows the written rounding)."""
+    value = Decimal(figure.value)
+    if figure.kind == "money" and unit != figure.unit:
+        have, want = parse_unit(unit), parse_unit(figure.unit)
+        if have is None or want is None or have.base != want.base:
+            return False
+        written = written * have.scale / want.scale
+    if decrease:
+        value, written = abs(value), abs(written)
+    if value == written:
+        return True
+    places = max(0, -written.as_tuple().exponent)
+    return approximate and value.quantize(Decimal(1).scaleb(-places)) == written
+
+
+def check_grades(text: Text, view: ReportView) -> list[Finding]:
+    """A grade written in prose (评价等次为优) must be the one the rules give."""
+    grade = text.form.grade if text.form is not None else (view.grade if view.score_sheet or view.scores else None)
+    if grade is None:
+        return []
+    found = []
+    for match in phrasing.grade_pattern().finditer(text.text):
+        if match.group("grade")[0] != grade[0]:
+            expression = f"自评表[{view.forms.index(text.form)}].评价等次" if text.form is not None else "评价等次"
+            found.append(acknowledged(at(text, match.start()), text.note, "narrative-number",
+                                      f"文中写「{match.group(0)}」，按规则评价等次为 {grade}；可改写为 {{{{ {expression} }}}}"))
+    return found
+
+
+# -- totals across tables and forms -----------------------------------------------------------------------
+
+_BUDGET_COLUMNS = ("全年预算数", "调整后预算数", "全年预算", "预算数", "预算")
+_EXECUTED_COLUMNS = ("全年执行数", "预算执行数", "执行数", "本年支出", "实际支出", "支出")
+
+
+def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str) -> list[Finding]:
+    """cross-total: the same money named in two places must agree — a form's 全年预算数 / 全年执行数
+    against a table row for the same project, and a row of one table against the same row and column
+    of another."""
+    found = []
+    rows = [(report, view, table_name, row) for report, view in parts for table_name, table in view.tables.items()
+            for row in table.rows]
+    forms = [(report, form) for report, view in parts for form in view.forms]
+    for report, view, table_name, row in rows:
+        table = view.tables[table_name]
+        where = _row_location(report, table_name, row.name)
+        note = _row_note(report, table_name, row.name)
+        for _, form in forms:
+            if row.name != form.project or table.unit not in (None, default_unit):
+                continue
+            for columns, value, label in ((_BUDGET_COLUMNS, form.funds.total.budget, "全年预算数"),
+                                          (_EXECUTED_COLUMNS, form.funds.total.executed, "全年执行数")):
+                column = next((c for c in columns if c in table.columns), None)
+                if column and value is not None and row.get(column) is not None and Decimal(row[column]) != value:
+                    found.append(acknowledged(where, note, "cross-total",
+                                              f"{table.title}「{row.name}」{column} {row[column]} 与自评表的{label} {value} 不一致"))
+    seen: dict[tuple[str, str], tuple[str, Any]] = {}
+    for report, view, table_name, row in rows:
+        table = view.tables[table_name]
+        for column in table.columns:
+            value = row.get(column)
+            if not isinstance(value, (Money, Number)) or row.formula:
+                continue
+            key = (row.name, column)
+            if key in seen and seen[key][0] != table.title and Decimal(seen[key][1]) != Decimal(value):
+                found.append(acknowledged(_row_location(report, table_name, row.name),
+                                          _row_note(report, table_name, row.name), "cross-total",
+                                          f"「{row.name}」{column}: {table.title}为 {value}，{seen[key][0]}为 {seen[key][1]}"))
+            seen.setdefault(key, (table.title, value))
+    return found
+
+
+def _raw_row(report: Report, table_name: str, row_name: str) -> Any:
+    table = report.tables.get(table_name)
+    return next((raw for raw in (table.rows if table else []) if isinstance(raw, dict) and str(raw.get("名称")) == row_name),
+                None)
+
+
+def _row_location(report: Report, table_name: str, row_name: str) -> Location:
+    raw = _raw_row(report, table_name, row_name)
+    return raw.locate() if hasattr(raw, "locate") else report.locate("数据表")
+
+
+def _row_note(report: Report, table_name: str, row_name: str) -> str | None:
+    raw = _raw_row(report, table_name, row_name)
+    return raw.get("核对说明") if isinstance(raw, dict) else None
+
+
+# -- the texts --------------------------------------------------------------------------------------------
 
 def collect_texts(report: Report, forms: list[FormView], source: Source) -> Iterator[Text]:
     """Every prose field of the report.yaml and every Markdown section."""
@@ -109,15 +356,22 @@ def collect_texts(report: Report, forms: list[FormView], source: Source) -> Iter
         if model.funds.reason:
             yield Text(model.funds.reason, model.funds.locate("原因"), form, model.funds.check_note)
     if report.summary:
-        yield Text(report.summary, report.locate("摘要"), None, None, leading_year_matters=True)
+        yield Text(_EXPRESSION_RE.sub(_blank, report.summary), report.locate("摘要"), None, None,
+                   leading_year_matters=True)
+    for paragraph in markdown_paragraphs(source):
+        paragraph.form = _form_named(paragraph.text, forms)
+        yield paragraph
+
+
+def markdown_paragraphs(source: Source) -> Iterator[Text]:
+    """The Markdown sections, paragraph by paragraph, with expressions and code blanked out."""
     for section in source.sections:
         body = _CODE_RE.sub(_blank, _EXPRESSION_RE.sub(_blank, section.body))
-        note = section.meta.check_note
         offset = 0
         for paragraph in re.split(r"(\n\s*\n)", body):
             if paragraph.strip() and not paragraph.startswith("\n"):
                 line = section.first_line + body.count("\n", 0, offset)
-                yield Text(paragraph, Location(section.path, line), _form_named(paragraph, forms), note,
+                yield Text(paragraph, Location(section.path, line), None, section.meta.check_note,
                            first_line=line, leading_year_matters=True)
             offset += len(paragraph)
 
@@ -127,74 +381,65 @@ def _blank(match: re.Match) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
-def _form_named(paragraph: str, forms: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _form_named(paragraph: str, forms: list[FormView]) -> FormView | None:
     """The form a Markdown paragraph speaks of: the one it names, or the only one."""
-    named = [f for f in forms if f["项目名称"] in paragraph]
+    named = [f for f in forms if f.project in paragraph]
     if len(named) == 1:
         return named[0]
     return forms[0] if len(forms) == 1 else None
 
 
-def _at(text: Text, index: int) -> Location:
+def at(text: Text, index: int) -> Location:
     if not text.first_line:
         return text.location
     return Location(text.location.path, text.first_line + text.text.count("\n", 0, index))
 
 
-def check_numbers(text: Text, forms: list[dict[str, Any]]) -> list[Finding]:
-    """A figure written in prose must equal the computed figure it names; suggest the expression."""
-    form = text.form
-    if form is None:
-        return []
-    index = forms.index(form)
-    checks = ((_RATE_RE, "执行率", "%"), (_TOTAL_RE, "总分", "分"), (_BUDGET_SCORE_RE, "预算执行得分", ""))
-    found = []
-    for pattern, name, unit in checks:
-        for match in pattern.finditer(text.text):
-            written = Decimal(match.group(1))
-            computed = form[name]
-            if computed is None or written == Decimal(computed):
-                continue
-            found.append(acknowledged(_at(text, match.start()), text.note, "narrative-number",
-                                 f"{form['项目名称']}: 文中写 {name} {match.group(1)}{unit}，按数据为 {computed}；"
-                                 f"可改写为 {{{{ 自评表[{index}].{name} }}}}"))
-    return found
+def check_leftovers(text: Text) -> list[Finding]:
+    """leftover: template text nobody meant to publish (（根据实际情况去留）, XX, ××, 此处填写…)."""
+    return [acknowledged(at(text, m.start()), text.note, "leftover", f"「{m.group(0).strip()}」像是模板中留下的提示文字")
+            for m in phrasing.LEFTOVERS.finditer(text.text)]
+
+
+def check_page_debris(text: Text) -> list[Finding]:
+    """page-debris: page numbers and footers copied from a PDF (- 13 -, 第 3 页 共 12 页)."""
+    return [acknowledged(at(text, m.start()), text.note, "page-debris", f"「{m.group(0).strip()}」像是从 PDF 复制来的页码")
+            for m in phrasing.PAGE_DEBRIS.finditer(text.text)]
 
 
 def check_years(text: Text, year: int) -> list[Finding]:
     """Malformed years anywhere; a text that opens with another year; years after the report's."""
     found = []
-    for match in _BAD_YEAR_RE.finditer(text.text):
-        found.append(acknowledged(_at(text, match.start()), text.note, "year-mismatch",
-                             f"年份「{match.group(0)}」写法有误"))
-    leading = _LEADING_YEAR_RE.match(text.text)
+    for match in phrasing.BAD_YEAR.finditer(text.text):
+        found.append(acknowledged(at(text, match.start()), text.note, "year-mismatch",
+                                  f"年份「{match.group(0)}」写法有误"))
+    leading = phrasing.LEADING_YEAR.match(text.text)
     if text.leading_year_matters and leading and int(leading.group(1)) != year:
-        found.append(acknowledged(_at(text, 0), text.note, "year-mismatch",
-                             f"{year} 年度报告中的这段文字以「{leading.group(0).strip()}」开头，年份是否有误？"))
-    for match in _YEAR_RE.finditer(text.text):
+        found.append(acknowledged(at(text, 0), text.note, "year-mismatch",
+                                  f"{year} 年度报告中的这段文字以「{leading.group(0).strip()}」开头，年份是否有误？"))
+    for match in phrasing.YEAR.finditer(text.text):
         if int(match.group(1)) > year + 1:
-            found.append(acknowledged(_at(text, match.start()), text.note, "year-mismatch",
-                                 f"{year} 年度报告提到以后的年份「{match.group(0).strip()}」"))
+            found.append(acknowledged(at(text, match.start()), text.note, "year-mismatch",
+                                      f"{year} 年度报告提到以后的年份「{match.group(0).strip()}」"))
     return found
 
 
 def check_money_units(text: Text) -> list[Finding]:
     """Amounts are in 万元: a large amount in 元, or an amount without any unit, is suspicious."""
     found = []
-    for match in _YUAN_RE.finditer(text.text):
+    for match in phrasing.YUAN.finditer(text.text):
         before = text.text[max(match.start() - 1, 0):match.start()]
         if before in ("万", "亿", "千") or Decimal(match.group(1)) < 100:
             continue
-        found.append(acknowledged(_at(text, match.start()), text.note, "money-unit",
-                             f"金额「{match.group(0)}」以元计，本报告金额以万元计，单位是否应为万元？"))
-    for match in _BARE_AMOUNT_RE.finditer(text.text):
-        found.append(acknowledged(_at(text, match.start()), text.note, "money-unit",
-                             f"金额「{match.group(0)}」没有单位（万元/元）"))
+        found.append(acknowledged(at(text, match.start()), text.note, "money-unit",
+                                  f"金额「{match.group(0)}」以元计，本报告金额以万元计，单位是否应为万元？"))
+    for match in phrasing.BARE_AMOUNT.finditer(text.text):
+        found.append(acknowledged(at(text, match.start()), text.note, "money-unit",
+                                  f"金额「{match.group(0)}」没有单位（万元/元）"))
     return found
 
 
 def check_title_year(report: Report) -> list[Finding]:
     """A year in the 标题 must be the report's."""
     return [acknowledged(report.locate("标题"), None, "year-mismatch", f"标题中的年份 {m.group(1)} 与年度 {report.year} 不符")
-            for m in _YEAR_RE.finditer(report.title) if int(m.group(1)) != report.year]
-
+            for m in phrasing.YEAR.finditer(report.title) if int(m.group(1)) != report.year]

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic_core import to_json
 
 from .assess import Inputs, assess_report
-from .audit import audit_report
+from .audit import audit_report, check_cross_totals
 from .directives import PageResolver, did_you_mean
 from .errors import ErrorGroup, Location, SourceError
 from .findings import Finding
@@ -106,6 +106,11 @@ class PageBuild:
         if self.errors:
             raise ErrorGroup(self.errors)
         assert part is not None
+        if attached:  # the same money named in the report and in what it attaches must agree too
+            everything = [(source.report, part.view), *((target.report, a["report"]) for (_, target), a
+                                                        in zip(attachments, attached) if a)]
+            part.findings += [f for f in check_cross_totals(everything, self.site.config.default_unit)
+                              if f not in part.findings]
         page = {**context, "body": body_template(self.site, source), "report": part.view, "sections": part.sections,
                 "placed": part.placed,
                 "forms": part.forms, "tables": part.tables, "anchor_prefix": "", "depth": 0,
@@ -146,7 +151,7 @@ class PageBuild:
         if source.report.summary and "{{" in source.report.summary:
             view = view.model_copy(update={"summary": self.attempt(self.evaluate_text, source, view,
                                                                    source.report.summary, "摘要")})
-        findings = findings + audit_report(source.report, view, source)
+        findings = findings + audit_report(source.report, view, source, self.site.config.default_unit)
         sections, placed = self.render_sections(source, view, {**context, "report": view, "anchor_prefix": prefix,
                                                                 "depth": depth}, prefix, depth)
         forms = [form for form in view.forms if form.project not in placed]
