@@ -4,7 +4,9 @@ matplotlib because it is the maintained reference for static charts and its SVG 
 can keep text as real <text> (svg.fonttype = none): the Chinese labels stay selectable and
 searchable in the page, and WeasyPrint draws them as text in the PDF. Fills are grey
 levels with hatching so the charts read in black-and-white print. The output is made
-deterministic (fixed id salt, no date) so builds stay byte-identical.
+deterministic (fixed id salt, no date) so builds stay byte-identical. The legend and every
+bar or slice carry stable ids (`…chart-legend`, `…chart-data-…`) so that a test can find them
+in the page and prove the legend never covers the data.
 """
 
 from __future__ import annotations
@@ -54,11 +56,12 @@ def draw_pie(plt: Any, chart: dict[str, Any], table: dict[str, Any]) -> Any:
     figure, axes = plt.subplots(figsize=(6.2, 3.6))
     wedges, _ = axes.pie([max(_number(r[column]), 0.0) for r in rows], startangle=90, counterclock=False,
                          colors=GREYS[: len(rows)], wedgeprops={"edgecolor": "black", "linewidth": 0.8})
-    for wedge, hatch in zip(wedges, HATCHES):
+    for k, (wedge, hatch) in enumerate(zip(wedges, HATCHES)):
         wedge.set_hatch(hatch)
+        wedge.set_gid(f"chart-data-{k}")
     labels = [f"{r['名称']} {r[column]}{table['单位'] or ''}" + (f"（{r[share_column]}）" if share_column else "")
               for r in rows]
-    axes.legend(wedges, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    axes.legend(wedges, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False).set_gid("chart-legend")
     axes.set_aspect("equal")
     return figure
 
@@ -73,14 +76,15 @@ def draw_bars(plt: Any, chart: dict[str, Any], table: dict[str, Any]) -> Any:
         values = [_number(r[column]) for r in rows]
         bars = axes.bar(xs, values, width, label=column, color=GREYS[i % len(GREYS)],
                         hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.8)
-        for bar, row in zip(bars, rows):
+        for j, (bar, row) in enumerate(zip(bars, rows)):
+            bar.set_gid(f"chart-data-{i}-{j}")
             if row[column] is not None:
                 axes.annotate(str(row[column]), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                               ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
     axes.set_xticks(range(len(rows)), [r["名称"] for r in rows])
     axes.set_ylabel(table["单位"] or "")
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(frameon=False)
+    axes.legend(frameon=False).set_gid("chart-legend")
     axes.margins(y=0.15)
     return figure
 
