@@ -33,7 +33,7 @@ def _pyplot(cache_dir: Path):
     matplotlib.use("svg")
     matplotlib.rcParams.update({
         "svg.fonttype": "none", "svg.hashsalt": "jixiao", "font.family": "sans-serif",
-        "font.sans-serif": FONTS, "font.size": 10, "axes.unicode_minus": False, "hatch.linewidth": 0.6,
+        "font.sans-serif": FONTS, "font.size": 10.5, "axes.unicode_minus": False, "hatch.linewidth": 0.6,
     })
     import matplotlib.pyplot as plt
 
@@ -49,19 +49,33 @@ def _rows(table: dict[str, Any]) -> list[dict[str, Any]]:
     return [row for row in table["行"] if not row["上级"] and not row["公式"]]
 
 
+def pie_rows(chart: dict[str, Any], table: dict[str, Any]) -> list[dict[str, Any]]:
+    """The slices of a pie: rows that are not parts or formulas and have a figure in the column."""
+    return [row for row in _rows(table) if row[chart["列"][0]] is not None]
+
+
+def share_column(table: dict[str, Any]) -> str | None:
+    return next((c for c in table["列"] if c.startswith("占比")), None)
+
+
+def label_slice(row: dict[str, Any], column: str, table: dict[str, Any]) -> str:
+    """A legend entry names the figure and its share, so the reader needs no table beside the pie."""
+    share = share_column(table)
+    return f"{row['名称']} {row[column]}{table['单位'] or ''}" + (f"（{row[share]}）" if share else "")
+
+
 def draw_pie(plt: Any, chart: dict[str, Any], table: dict[str, Any]) -> Any:
+    """Slices with the legend beside the pie, outside its circle, so no label covers a slice."""
     column = chart["列"][0]
-    rows = [row for row in _rows(table) if row[column] is not None]
-    share_column = next((c for c in table["列"] if c.startswith("占比")), None)
-    figure, axes = plt.subplots(figsize=(6.2, 3.6))
+    rows = pie_rows(chart, table)
+    figure, axes = plt.subplots(figsize=(6.0, 3.0))
     wedges, _ = axes.pie([max(_number(r[column]), 0.0) for r in rows], startangle=90, counterclock=False,
                          colors=GREYS[: len(rows)], wedgeprops={"edgecolor": "black", "linewidth": 0.8})
     for k, (wedge, hatch) in enumerate(zip(wedges, HATCHES)):
         wedge.set_hatch(hatch)
         wedge.set_gid(f"chart-data-{k}")
-    labels = [f"{r['名称']} {r[column]}{table['单位'] or ''}" + (f"（{r[share_column]}）" if share_column else "")
-              for r in rows]
-    axes.legend(wedges, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False).set_gid("chart-legend")
+    axes.legend(wedges, [label_slice(r, column, table) for r in rows], loc="center left",
+                bbox_to_anchor=(1.02, 0.5), frameon=False).set_gid("chart-legend")
     axes.set_aspect("equal")
     return figure
 
@@ -69,7 +83,7 @@ def draw_pie(plt: Any, chart: dict[str, Any], table: dict[str, Any]) -> Any:
 def draw_bars(plt: Any, chart: dict[str, Any], table: dict[str, Any]) -> Any:
     rows = _rows(table)
     columns = chart["列"]
-    figure, axes = plt.subplots(figsize=(6.2, 3.4))
+    figure, axes = plt.subplots(figsize=(6.0, 3.2))
     width = 0.8 / len(columns)
     for i, column in enumerate(columns):
         xs = [j + (i - (len(columns) - 1) / 2) * width for j in range(len(rows))]
@@ -80,11 +94,13 @@ def draw_bars(plt: Any, chart: dict[str, Any], table: dict[str, Any]) -> Any:
             bar.set_gid(f"chart-data-{i}-{j}")
             if row[column] is not None:
                 axes.annotate(str(row[column]), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                              ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
+                              ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points")
     axes.set_xticks(range(len(rows)), [r["名称"] for r in rows])
     axes.set_ylabel(table["单位"] or "")
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(frameon=False).set_gid("chart-legend")
+    # above the plot, one entry per column: outside the data area, never over a bar
+    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=len(columns), frameon=False,
+                borderaxespad=0.0).set_gid("chart-legend")
     axes.margins(y=0.15)
     return figure
 
@@ -96,8 +112,18 @@ def scope_ids(svg: str, prefix: str) -> str:
     return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
 
 
+def render_single_item(chart: dict[str, Any], table: dict[str, Any]) -> str:
+    """A pie of one item is a full circle that tells nothing: say it in a sentence instead."""
+    row, column, share = pie_rows(chart, table)[0], chart["列"][0], share_column(table)
+    sentence = (f"{chart['标题']}只有一项：{row['名称']}{row[column]}{table['单位'] or ''}"
+                + (f"，占{row[share]}" if share else "") + "，不另作图。")
+    return f'<p class="chart-single">{escape(sentence)}</p>'
+
+
 def render_chart(chart: dict[str, Any], table: dict[str, Any], cache_dir: Path, prefix: str = "") -> str:
     """An accessible inline <svg>: role=img, a <title>, and the figures in a <desc>."""
+    if chart["类型"] == "饼状图" and len(pie_rows(chart, table)) == 1:
+        return render_single_item(chart, table)
     plt = _pyplot(cache_dir)
     figure = draw_pie(plt, chart, table) if chart["类型"] == "饼状图" else draw_bars(plt, chart, table)
     buffer = io.StringIO()
