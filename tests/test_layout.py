@@ -105,6 +105,27 @@ def test_no_half_empty_page_inside_a_section(site, report):
     assert short == [], short
 
 
+def first_labels_below_header(page) -> list[str]:
+    """The first cell under the repeated column header of each indicator table on the page."""
+    labels = []
+    for table in page.find_tables(RULED):
+        rows = [["".join((cell or "").split()) for cell in row] for row in table.extract()]
+        heads = [i for i, row in enumerate(rows) if row[0] == "一级指标"]
+        if heads and heads[0] + 1 < len(rows):
+            labels.append(rows[heads[0] + 1][0])
+    return labels
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_an_indicator_group_going_on_at_a_page_top_shows_its_labels(site, report):
+    """Where an indicator table goes on at the top of a page, its first row names its 一级指标 (a merged
+    label left behind on the page before would leave the reader without it)."""
+    out, _ = site
+    with pdfplumber.open(pdf_of(out, report)) as pdf:
+        unlabelled = [page.page_number for page in pdf.pages if "" in first_labels_below_header(page)]
+    assert unlabelled == [], unlabelled
+
+
 OVERFLOWING_CELLS = """() => {
   const slack = 1;
   const out = [];
