@@ -4,11 +4,14 @@ matplotlib because it is the maintained reference for static charts and its SVG 
 can keep text as real <text> (svg.fonttype = none): the Chinese labels stay selectable and
 searchable in the page, and WeasyPrint draws them as text in the PDF. Fills are grey
 levels with hatching so the charts read in black-and-white print. The output is made
-deterministic (fixed id salt, no date) so builds stay byte-identical.
+deterministic (fixed id salt, no date) so builds stay byte-identical. The legend and every
+bar or slice carry stable ids (`…chart-legend`, `…chart-data-…`) so that a test can find them
+in the page and prove the legend never covers the data.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -33,7 +36,7 @@ def _pyplot(cache_dir: Path):
     matplotlib.use("svg")
     matplotlib.rcParams.update({
         "svg.fonttype": "none", "svg.hashsalt": "jixiao", "font.family": "sans-serif",
-        "font.sans-serif": FONTS, "font.size": 10, "axes.unicode_minus": False, "hatch.linewidth": 0.6,
+        "font.sans-serif": FONTS, "font.size": 10.5, "axes.unicode_minus": False, "hatch.linewidth": 0.6,
         "text.parse_math": False,  # "US$5与US$6" is text, not TeX maths
     })
     import matplotlib.pyplot as plt
@@ -50,18 +53,33 @@ def _rows(table: TableView) -> list[DataRowView]:
     return [row for row in table.rows if not row.parent and not row.formula]
 
 
+def pie_rows(chart: ChartView, table: TableView) -> list[DataRowView]:
+    """The slices of a pie: rows that are not parts or formulas and have a figure in the column."""
+    return [row for row in _rows(table) if row[chart.columns[0]] is not None]
+
+
+def share_column(table: TableView) -> str | None:
+    return next((c for c in table.columns if c.startswith("占比")), None)
+
+
+def label_slice(row: DataRowView, column: str, table: TableView) -> str:
+    """A legend entry names the figure and its share, so the reader needs no table beside the pie."""
+    share = share_column(table)
+    return f"{row.name} {row[column]}{table.unit or ''}" + (f"（{row[share]}）" if share else "")
+
+
 def draw_pie(plt: Any, chart: ChartView, table: TableView) -> Any:
+    """Slices with the legend beside the pie, outside its circle, so no label covers a slice."""
     column = chart.columns[0]
-    rows = [row for row in _rows(table) if row[column] is not None]
-    share_column = next((c for c in table.columns if c.startswith("占比")), None)
-    figure, axes = plt.subplots(figsize=(6.2, 3.6))
+    rows = pie_rows(chart, table)
+    figure, axes = plt.subplots(figsize=(6.0, 3.0))
     wedges, _ = axes.pie([max(_number(r[column]), 0.0) for r in rows], startangle=90, counterclock=False,
                          colors=GREYS[: len(rows)], wedgeprops={"edgecolor": "black", "linewidth": 0.8})
-    for wedge, hatch in zip(wedges, HATCHES):
+    for k, (wedge, hatch) in enumerate(zip(wedges, HATCHES)):
         wedge.set_hatch(hatch)
-    labels = [f"{r.name} {r[column]}{table.unit or ''}" + (f"（{r[share_column]}）" if share_column else "")
-              for r in rows]
-    axes.legend(wedges, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        wedge.set_gid(f"chart-data-{k}")
+    axes.legend(wedges, [label_slice(r, column, table) for r in rows], loc="center left",
+                bbox_to_anchor=(1.02, 0.5), frameon=False).set_gid("chart-legend")
     axes.set_aspect("equal")
     return figure
 
@@ -69,21 +87,24 @@ def draw_pie(plt: Any, chart: ChartView, table: TableView) -> Any:
 def draw_bars(plt: Any, chart: ChartView, table: TableView) -> Any:
     rows = _rows(table)
     columns = chart.columns
-    figure, axes = plt.subplots(figsize=(6.2, 3.4))
+    figure, axes = plt.subplots(figsize=(6.0, 3.2))
     width = 0.8 / len(columns)
     for i, column in enumerate(columns):
         xs = [j + (i - (len(columns) - 1) / 2) * width for j in range(len(rows))]
         values = [_number(r[column]) for r in rows]
         bars = axes.bar(xs, values, width, label=column, color=GREYS[i % len(GREYS)],
                         hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.8)
-        for bar, row in zip(bars, rows):
+        for j, (bar, row) in enumerate(zip(bars, rows)):
+            bar.set_gid(f"chart-data-{i}-{j}")
             if row[column] is not None:
                 axes.annotate(str(row[column]), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                              ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
+                              ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points")
     axes.set_xticks(range(len(rows)), [r.name for r in rows])
     axes.set_ylabel(table.unit or "")
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(frameon=False)
+    # above the plot, one entry per column: outside the data area, never over a bar
+    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=len(columns), frameon=False,
+                borderaxespad=0.0).set_gid("chart-legend")
     axes.margins(y=0.15)
     return figure
 
@@ -95,6 +116,14 @@ def scope_ids(svg: str, prefix: str) -> str:
     return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
 
 
+def render_single_item(chart: ChartView, table: TableView) -> str:
+    """A pie of one item is a full circle that tells nothing: say it in a sentence instead."""
+    row, column, share = pie_rows(chart, table)[0], chart.columns[0], share_column(table)
+    sentence = (f"{chart.title}只有一项：{row.name}{row[column]}{table.unit or ''}"
+                + (f"，占{row[share]}" if share else "") + "，不另作图。")
+    return f'<p class="chart-single">{escape(sentence)}</p>'
+
+
 def render_chart(table: TableView, cache_dir: Path, prefix: str = "") -> str:
     """An accessible inline <svg>: role=img, a <title>, and the figures in a <desc>.
 
@@ -103,10 +132,12 @@ def render_chart(table: TableView, cache_dir: Path, prefix: str = "") -> str:
     """
     chart = table.chart
     assert chart is not None
-    plt = _pyplot(cache_dir)
     rows = _rows(table)
     if chart.kind == "饼状图" and not any(_number(row[chart.columns[0]]) > 0 for row in rows):
         return f'<p class="chart-empty">{escape(chart.number)} {escape(chart.title)}：各项均为 0，不绘制饼状图。</p>'
+    if chart.kind == "饼状图" and len(pie_rows(chart, table)) == 1:
+        return render_single_item(chart, table)
+    plt = _pyplot(cache_dir)
     figure = draw_pie(plt, chart, table) if chart.kind == "饼状图" else draw_bars(plt, chart, table)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
@@ -117,7 +148,7 @@ def render_chart(table: TableView, cache_dir: Path, prefix: str = "") -> str:
     described = "；".join(
         f"{row.name}: " + "，".join(f"{c} {row[c]}" for c in chart.columns if row.get(c) is not None)
         for row in rows)
-    svg = scope_ids(svg, f"{prefix}t{table.number.removeprefix('表')}-")
+    svg = scope_ids(svg, f"{prefix}t{table.number.removeprefix('表') or hashlib.sha256(table.name.encode()).hexdigest()[:8]}-")
     title = f"{chart.number} {chart.title}"
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{escape(title)}" ', svg, count=1).replace(
         ">", f"><title>{escape(title)}</title><desc>{escape(described)}</desc>", 1)

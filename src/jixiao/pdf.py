@@ -25,6 +25,8 @@ from .paths import ProjectFiles
 
 LOGGER = logging.getLogger("weasyprint")
 _MISSING_GLYPH_RE = re.compile(r'unsupported by fonts: "(.)" \(U\+([0-9A-F]+)\)')
+# ids the theme gives to the rows of a grouped table (tables/indicator-rows.html): "…ind-<form>-1-2-3[-cont]"
+_GROUP_ROW_RE = re.compile(r"(?:^|-)ind-.+(?:-\d+){3}(?:-cont)?$")
 
 
 class ProjectFetcher(weasyprint.URLFetcher):
@@ -76,6 +78,30 @@ def collect_warnings() -> Iterator[_Collector]:
         LOGGER.propagate = previous
 
 
+def continued_rows_at_page_tops(rendered: weasyprint.Document) -> list[str]:
+    """Ids of the table rows that begin a page but not their group (the theme ends their id with
+    "-cont"): a table split over pages must repeat the merged group labels there, and only the
+    layout knows where the pages fall."""
+    names = []
+    for page in rendered.pages:
+        rows = sorted((box[1], name) for name, box in page.anchors.items() if _GROUP_ROW_RE.search(name))
+        if rows and rows[0][1].endswith("-cont"):
+            names.append(rows[0][1])
+    return names
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal (an id may hold any character of a project's name)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def show_repeated_labels(rows: list[str]) -> weasyprint.CSS:
+    """Show the hidden label copies (.repeat) of those rows. Visibility changes no box, so the second
+    layout paginates exactly as the first."""
+    selectors = ", ".join(f"[id={css_string(name)}] .repeat" for name in rows)
+    return weasyprint.CSS(string=f"{selectors} {{ visibility: visible; }}")
+
+
 @dataclass
 class PdfResult:
     data: bytes
@@ -103,6 +129,9 @@ class PdfRenderer:
         with collect_warnings() as log:
             document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
             rendered = document.render(stylesheets=self.stylesheets, font_config=self.fonts)
+            if rows := continued_rows_at_page_tops(rendered):
+                rendered = document.render(stylesheets=[*self.stylesheets, show_repeated_labels(rows)],
+                                           font_config=self.fonts)
             data = rendered.write_pdf(pdf_variant=self.variant)
         missing = sorted({m.group(1) for text in log.messages for m in [_MISSING_GLYPH_RE.search(text)] if m})
         return PdfResult(data, len(rendered.pages), fetcher.refused, missing)
