@@ -150,3 +150,14 @@ def test_the_example_site_overrides_the_themes_header(tmp_path, cli):
     page = (tmp_path / "site/2023/liuan-zipingbiao/index.html").read_text(encoding="utf-8")
     assert '<p class="site-tagline">住房公积金管理中心的绩效自评' in page  # layouts/partials/header.html
     assert (REPO / "themes/gongwen/partials/header.html").read_text(encoding="utf-8").count("site-tagline") == 0
+
+
+def test_errors_of_yaml_and_of_markdown_in_different_reports_are_listed_together(project, cli):
+    other = copy_demo(project, "other")
+    break_file(project, "report.yaml", "全年执行数: 150", "全年执行数: abc")
+    (other / "01-概况.md").write_text("# 概况\n\n{{ 总分数 }}\n", encoding="utf-8")
+    result = run_jixiao("build", project, "--no-pdf")
+    assert result.returncode == 1
+    assert "content/2024/demo/report.yaml:11:" in result.stderr and "应为数字" in result.stderr
+    assert "content/2024/other/01-概况.md:3:" in result.stderr and "总分数" in result.stderr
+    assert "2 个错误" in result.stderr

@@ -175,3 +175,29 @@ def test_a_composite_report_is_rebuilt_when_its_attachment_changes(tmp_path):
     # rebuilt: exactly the changed report and the 决算说明 that attaches it; the other four are reused
     assert "重建 2，沿用 4" in result.output
     assert "原表为 91.40，按评分计算为 91.22 [stated-differs]" in result.output
+
+
+def test_check_as_github_annotations(tmp_path):
+    import shutil
+    project = tmp_path / "repo"
+    shutil.copytree(REPO / "content", project / "content")
+    output = run("check", project, "--format", "github").output.splitlines()
+    line = next(l for l in output if "title=stated-differs" in l and "8.91" in l)
+    # the 泸州 信息系统运行维护 form prints 8.91 where the rule gives 8.92, at its line of report.yaml
+    assert line.startswith("::notice file=content/2023/luzhou-xiangmu-zipingbiao/report.yaml,line=219,col=25,")
+    assert "%0A提示: " in line and "\n" not in line
+    assert output[-1] == "错误 0，警告 0，说明 13"
+
+
+def test_check_as_sarif(project):
+    report = project / "content/2024/demo/01-概况.md"
+    report.write_text(report.read_text(encoding="utf-8") + "\n执行率为99.5%。\n", encoding="utf-8")
+    log = json.loads(run("check", project, "--format", "sarif").output)
+    assert log["version"] == "2.1.0"
+    run_ = log["runs"][0]
+    result = next(r for r in run_["results"] if r["ruleId"] == "narrative-number")
+    assert result["level"] == "warning" and "99.5%" in result["message"]["text"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "content/2024/demo/01-概况.md"
+    assert location["region"]["startLine"] == 7
+    assert run_["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "narrative-number"

@@ -87,10 +87,8 @@ def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = 
             bundles.append(read_bundle(site.files, folder))
         except SourceError as error:
             errors.append(error)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     summaries = {b.key: known[b.key][1] for b in bundles if known and b.key in known and known[b.key][0] == b.digest}
-    return Library(bundles, site.config.types, summaries)
+    return Library(bundles, site.config.types, summaries, errors)
 
 
 def shared_digest(site: SiteContext, flags: str) -> str:
@@ -140,9 +138,6 @@ def plan_build(site: SiteContext, cache: BuildCache, out_dir: Path | None) -> Pl
         else:
             plan.todo.append(key)
     library.load(needed_sources(plan))
-    errors = library.errors()
-    if errors:
-        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     return plan
 
 
@@ -214,8 +209,10 @@ def _report(progress: Progress | None, key: str, done: int, total: int) -> None:
         progress(key, done, total)
 
 
-def raise_errors(results: list[ReportPage | list[SourceError]]) -> list[ReportPage]:
-    errors = [e for r in results if isinstance(r, list) for e in r]
+def raise_errors(results: list[ReportPage | list[SourceError]], library: Library) -> list[ReportPage]:
+    """Every error of the build together: files that could not be read or parsed, and reports that could
+    not be rendered (Markdown, expressions, figures)."""
+    errors = library.errors() + [e for r in results if isinstance(r, list) for e in r]
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     return [r for r in results if isinstance(r, ReportPage)]
@@ -253,7 +250,7 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
         for cached in plan.reused.values():
             reuse_files(cached, out_dir, staging)
         built = {page.key: page for page in
-                 raise_errors(render_all(site, plan, staging, jobs or os.cpu_count() or 1, progress))}
+                 raise_errors(render_all(site, plan, staging, jobs or os.cpu_count() or 1, progress), plan.library)}
         pages = [built[key] if key in built else cached_page(key, plan.reused[key]) for key in plan.keys]
         warnings = [f for p in pages for f in p.findings if f.level == "warning"]
         if strict and warnings:
@@ -286,13 +283,7 @@ def cached_page(key: str, cached: CachedReport) -> ReportPage:
 def check_site(project: Path, jobs: int | None = None) -> tuple[list[Finding], list[SourceError]]:
     """Build every report in memory, write nothing, and return all findings and all input errors."""
     site = open_site(project)
-    errors: list[SourceError] = []
-    try:
-        library = read_site(site)
-    except ErrorGroup as group:
-        return [], group.errors
-    except SourceError as error:
-        return [], [error]
+    library = read_site(site)
     links = library.links()
     plan = Plan(library, links, {}, todo=[s.key for s in library.ordered()])
     results = render_all(site, plan, None, jobs or os.cpu_count() or 1, None)

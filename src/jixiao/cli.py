@@ -12,7 +12,7 @@ import click
 from . import __version__
 from .build import BuildResult, StrictFailure, build_site, check_site
 from .errors import ErrorGroup, JixiaoError, SourceError
-from .findings import Finding
+from .findings import Finding, github_annotation, sarif_log
 from .progress import progress_display
 from .scaffold import carry_forward, new_report, new_site
 from .schema import write_schemas
@@ -73,8 +73,8 @@ def summary_line(result: BuildResult) -> str:
 @main.command()
 @PROJECT
 @click.option("--strict", is_flag=True, help="有警告时退出码为 1。")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              help="输出格式。")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              help="输出格式：text（默认）、json、github（GitHub Actions 注释）、sarif（代码扫描工具）。")
 @JOBS
 def check(project: Path, strict: bool, output_format: str, jobs: int | None) -> None:
     """核对所有报告（不写输出）: 每行 file:line:col: level: message [rule]。"""
@@ -91,6 +91,12 @@ def check(project: Path, strict: bool, output_format: str, jobs: int | None) -> 
     if output_format == "json":
         click.echo(json.dumps({"findings": [f.as_dict(root) for f in everything], "summary": counts},
                               ensure_ascii=False, indent=1))
+    elif output_format == "github":
+        for item in everything:
+            click.echo(github_annotation(item, root))
+        click.echo(f"错误 {counts['error']}，警告 {counts['warning']}，说明 {counts['note']}")
+    elif output_format == "sarif":
+        click.echo(json.dumps(sarif_log(everything, root, __version__), ensure_ascii=False, indent=1))
     else:
         for item in everything:
             click.echo(item.format(root))

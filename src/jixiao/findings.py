@@ -69,3 +69,49 @@ def acknowledged(location: Location, note: str | None, rule: str, message: str, 
     if note:
         return Finding(location, "note", rule, f"{message}（已说明: {note}）", hint)
     return Finding(location, "warning", rule, message, hint)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+GITHUB_LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def github_annotation(finding: Finding, root: Path | None) -> str:
+    """A GitHub Actions workflow command, so the finding shows on the line in a pull request."""
+    where = finding.location
+    path = where.describe(root).split(":")[0] if where.path else None
+    properties = [f"file={_escape_property(path)}"] if path else []
+    if where.line:
+        properties.append(f"line={where.line}")
+        if where.column:
+            properties.append(f"col={where.column}")
+    properties.append(f"title={_escape_property(finding.rule)}")
+    hint = finding.hint or RULE_HINTS.get(finding.rule)
+    message = f"{finding.message}\n提示: {hint}" if hint else finding.message
+    return f"::{GITHUB_LEVELS[finding.level]} {','.join(properties)}::{_escape_data(message)}"
+
+
+def sarif_log(findings: list[Finding], root: Path | None, version: str) -> dict[str, object]:
+    """SARIF 2.1.0 (the format of code-scanning and review tools): one run, its rules, one result a finding."""
+    rules = sorted({f.rule for f in findings})
+    results = []
+    for finding in findings:
+        where = finding.location
+        location: dict[str, object] = {"artifactLocation": {"uri": where.describe(root).split(":")[0]}}
+        if where.line:
+            location["region"] = {"startLine": where.line, **({"startColumn": where.column} if where.column else {})}
+        results.append({"ruleId": finding.rule, "ruleIndex": rules.index(finding.rule),
+                        "level": finding.level, "message": {"text": finding.message},
+                        "locations": [{"physicalLocation": location}]})
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "jixiao", "version": version, "rules": [
+            {"id": rule, "shortDescription": {"text": RULE_HINTS.get(rule, rule)}} for rule in rules]}},
+                  "results": results}],
+    }

@@ -71,9 +71,10 @@ class Library:
     """Every bundle of the site; parsed sources and summaries, and the references between them."""
 
     def __init__(self, bundles: Iterable[Bundle], types: dict[str, ReportType],
-                 known: dict[str, Summary] | None = None):
+                 known: dict[str, Summary] | None = None, read_errors: list[SourceError] | None = None):
         self.bundles = {bundle.key: bundle for bundle in bundles}
         self.types = types
+        self.read_errors = read_errors or []  # folders and files that could not be read at all
         self.sources: dict[str, Source] = {}
         self.failed: dict[str, list[SourceError]] = {}
         self.summaries = {key: summary for key, summary in (known or {}).items() if key in self.bundles}
@@ -107,7 +108,7 @@ class Library:
         return self.summaries.get(key)
 
     def errors(self) -> list[SourceError]:
-        return [error for key in sorted(self.failed) for error in self.failed[key]]
+        return [*self.read_errors, *(error for key in sorted(self.failed) for error in self.failed[key])]
 
     def ordered(self) -> list[Summary]:
         """Newest year first, then by unit, type and title — the order of every listing."""
