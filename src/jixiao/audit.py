@@ -72,10 +72,11 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
         findings += check_verdicts(indicator_pairs(report.score_sheet.indicators, view.score_sheet.rows), source)
     texts = list(collect_texts(report, forms, source))
     shared = report_figures(view)
-    per_form = [form_figures(form, index, default_unit) for index, form in enumerate(forms)]
+    indexes = {id(form): FigureIndex(shared + form_figures(form, number, default_unit))
+               for number, form in enumerate(forms)}
+    report_index = FigureIndex(shared)
     for text in texts:
-        scope = per_form[forms.index(text.form)] if text.form is not None else []
-        findings += check_numbers(text, shared + scope)
+        findings += check_numbers(text, indexes[id(text.form)] if text.form is not None else report_index)
         findings += check_grades(text, view)
         findings += check_years(text, report.year)
         findings += check_money_units(text)
@@ -214,16 +215,26 @@ def _index(name: str) -> str:
     return f".{name}" if name.isidentifier() else f'["{name}"]'
 
 
-def check_numbers(text: Text, figures: list[Figure]) -> list[Finding]:
+class FigureIndex:
+    """The figures prose may name in one scope (a form's texts, or the report's), with the pattern that
+    finds them, compiled once."""
+
+    def __init__(self, figures: list[Figure]):
+        self.figures = figures
+        self.by_name: dict[str, list[Figure]] = {}
+        for figure in figures:
+            self.by_name.setdefault(figure.name, []).append(figure)
+        self.pattern = phrasing.figure_pattern(list(self.by_name)) if self.by_name else None
+
+
+def check_numbers(text: Text, index: FigureIndex) -> list[Finding]:
     """narrative-number: a number in prose after the name of a figure must be that figure; the finding
     suggests the expression that prints it."""
-    by_name: dict[str, list[Figure]] = {}
-    for figure in figures:
-        by_name.setdefault(figure.name, []).append(figure)
-    if not by_name:
+    if index.pattern is None:
         return []
+    by_name, figures = index.by_name, index.figures
     found = []
-    for match in phrasing.figure_pattern(list(by_name)).finditer(text.text):
+    for match in index.pattern.finditer(text.text):
         written = Decimal(match.group("number"))
         decrease = bool(phrasing.DECREASE.search(match.group(0)))
         approximate = "约" in match.group(0)
@@ -276,7 +287,8 @@ def check_grades(text: Text, view: ReportView) -> list[Finding]:
     found = []
     for match in phrasing.grade_pattern().finditer(text.text):
         if match.group("grade")[0] != grade[0]:
-            expression = f"自评表[{view.forms.index(text.form)}].评价等次" if text.form is not None else "评价等次"
+            number = next((i for i, form in enumerate(view.forms) if form is text.form), 0)
+            expression = f"自评表[{number}].评价等次" if text.form is not None else "评价等次"
             found.append(acknowledged(at(text, match.start()), text.note, "narrative-number",
                                       f"文中写「{match.group(0)}」，按规则评价等次为 {grade}；可改写为 {{{{ {expression} }}}}"))
     return found

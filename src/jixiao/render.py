@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from .errors import Location, SourceError
 from .paths import ProjectFiles
-from .views import View
+from .views import MISSING, View
 
 BUILTIN_THEMES = Path(importlib.util.find_spec("jixiao.themes").submodule_search_locations[0])
 DEFAULT_THEME = "gongwen"
@@ -87,6 +87,13 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
     arithmetic, a time limit; and a record of the templates each page used (for the cache)."""
 
     intercepted_binops = frozenset({"**", "*", "+"})
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Views answer directly (most of a page is read from them); anything else goes through the sandbox."""
+        if isinstance(obj, View):
+            value = obj.template_value(attribute)
+            return self.undefined(obj=obj, name=attribute) if value is MISSING else value
+        return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, View):

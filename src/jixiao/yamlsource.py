@@ -99,18 +99,25 @@ class SourceList(list):
 
 
 class _CoreLoader(_Loader):  # type: ignore[misc, valid-type]
-    """libyaml's parser and composer with YAML 1.2 core-schema tag resolution."""
+    """libyaml's parser and composer, with tag resolution left to the builder.
 
-    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode:
-            if implicit[0] and (not value or value[0] in _FIRST_CHARS):
-                for pattern, tag in _CORE:
-                    if pattern.match(value):
-                        return tag
-            if implicit[0] and value == "<<":
-                return _MERGE
-            return _STR
-        return _SEQ if kind is SequenceNode else _MAP
+    libyaml asks `resolve` for the tag of every node without an explicit one; a Python method there
+    costs a call per scalar. `slice` is a C callable that takes the same three arguments: the node
+    then carries slice(kind, value, (plain, quoted)) instead of a tag, which tells the builder to
+    resolve it itself, by YAML 1.2's core schema, only where the scalar is plain and could be a
+    number, a bool or null.
+    """
+
+    resolve = slice
+
+
+def _resolve_plain(value: str) -> str:
+    """The YAML 1.2 core-schema tag of a plain scalar."""
+    if not value or value[0] in _FIRST_CHARS:
+        for pattern, tag in _CORE:
+            if pattern.match(value):
+                return tag
+    return _MERGE if value == "<<" else _STR
 
 
 class _Builder:
@@ -122,7 +129,8 @@ class _Builder:
         self.count = 0
 
     def position(self, node: Node) -> tuple[int, int]:
-        return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
+        mark = node.start_mark
+        return mark.line + 1 + self.line_offset, mark.column + 1
 
     def where(self, node: Node) -> Location:
         return Location(self.path, *self.position(node))
@@ -135,31 +143,35 @@ class _Builder:
         if self.count > MAX_NODES:
             raise self.fail(node, f"YAML 展开后超过 {MAX_NODES} 个值（别名 * 引用层层展开）",
                             "不要用锚点和别名（&名称 / *名称）层层套用；直接写出数据。")
-        if isinstance(node, MappingNode):
+        kind = node.__class__
+        if kind is ScalarNode:
+            return self.scalar(node)
+        if kind is MappingNode:
             return self.mapping(node)
-        if isinstance(node, SequenceNode):
-            result = SourceList(self.build(child) for child in node.value)
-            result.path, result.start = self.path, self.position(node)
-            result.positions = [self.position(child) for child in node.value]
-            return result
-        return self.scalar(node)
+        self.check_collection_tag(node, _SEQ)
+        result = SourceList(self.build(child) for child in node.value)
+        result.path, result.start = self.path, self.position(node)
+        result.positions = [self.position(child) for child in node.value]
+        return result
 
     def mapping(self, node: MappingNode) -> SourceMap:
+        self.check_collection_tag(node, _MAP)
         result = SourceMap()
-        result.path, result.start, result.positions = self.path, self.position(node), {}
+        positions: dict[Any, tuple[int, int]] = {}
+        result.path, result.start, result.positions = self.path, self.position(node), positions
         merged: dict[Any, tuple[int, int]] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            key = self.key(key_node)
+            if key is None:
                 self.merge(result, merged, value_node)
                 continue
-            key = self.key(key_node)
             if key in result and key not in merged:
-                first = result.positions[key]
-                raise self.fail(key_node, f"键「{key}」重复（第一次出现在第 {first[0]} 行）",
+                raise self.fail(key_node, f"键「{key}」重复（第一次出现在第 {positions[key][0]} 行）",
                                 "删除或合并重复的键；YAML 中同一层的键必须唯一。")
-            merged.pop(key, None)
+            if merged:
+                merged.pop(key, None)
             result[key] = self.build(value_node)
-            result.positions[key] = self.position(key_node)
+            positions[key] = self.position(key_node)
         return result
 
     def merge(self, result: SourceMap, merged: dict[Any, tuple[int, int]], node: Node) -> None:
@@ -173,26 +185,44 @@ class _Builder:
                     result[key] = value
                     result.positions[key] = merged[key] = self.position(source)
 
-    def key(self, node: Node) -> str:
-        if not isinstance(node, ScalarNode):
+    def key(self, node: Node) -> str | None:
+        """A mapping key as text; None for the merge key `<<`."""
+        if node.__class__ is not ScalarNode:
             raise self.fail(node, "键必须是一段文字，这里是列表或映射", "把键写成普通文字，例如 名称: 值。")
-        self.check_tag(node)
-        return str(node.value)
+        tag = node.tag
+        if tag.__class__ is slice:
+            if tag.step[0] and node.value == "<<":
+                return None
+        elif tag not in _TAG_NAMES:
+            self.refuse_tag(node)
+        return node.value
 
-    def check_tag(self, node: ScalarNode) -> None:
-        if node.tag not in _TAG_NAMES:
-            raise self.fail(node, f"不支持的 YAML 标签「{node.tag.replace('tag:yaml.org,2002:', '!!')}」",
-                            "去掉标签（以 ! 开头的部分），直接写值。")
+    def check_collection_tag(self, node: Node, expected: str) -> None:
+        if node.tag.__class__ is not slice and node.tag != expected:
+            self.refuse_tag(node)
+
+    def refuse_tag(self, node: Node) -> None:
+        raise self.fail(node, f"不支持的 YAML 标签「{str(node.tag).replace('tag:yaml.org,2002:', '!!')}」",
+                        "去掉标签（以 ! 开头的部分），直接写值。")
 
     def scalar(self, node: ScalarNode) -> Any:
-        self.check_tag(node)
         tag, text = node.tag, node.value
+        if tag.__class__ is slice:
+            if not tag.step[0]:  # quoted or block: text
+                return text
+            tag = _resolve_plain(text)
+            if tag is _STR:
+                return text
+        elif tag not in _TAG_NAMES:
+            self.refuse_tag(node)
         if tag == _NULL:
             return None
         if tag == _BOOL:
             return text.lower() == "true"
         if tag in (_INT, _FLOAT):
             return self.number(node, text, tag)
+        if tag == _MERGE:
+            raise self.fail(node, "「<<」只能作为键（合并映射），不能作为值", "去掉「<<」，或给它加引号。")
         return text
 
     def number(self, node: ScalarNode, text: str, tag: str) -> int | Decimal:
