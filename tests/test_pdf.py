@@ -180,3 +180,26 @@ def test_site_font_from_the_project_is_embedded(project):
                              text=True, check=True).stdout
     face = next(line for line in listing.splitlines() if "+FangSong_GB2312" in line)  # WeasyPrint names it by family
     assert face.split()[-5:-3] == ["yes", "yes"]  # embedded, subset
+
+
+def test_pdf_fonts_are_subset_by_harfbuzz():
+    """`make` installs libharfbuzz-subset0: WeasyPrint must find it, or every PDF is several times slower."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    from jixiao.pdf import fast_subsetting
+
+    assert harfbuzz_subset is not None and fast_subsetting()
+
+
+def test_a_build_without_the_fast_subsetter_says_so_once(project, monkeypatch):
+    import jixiao.pdf
+    from click.testing import CliRunner
+
+    from jixiao.cli import main
+
+    monkeypatch.setattr(jixiao.pdf, "fast_subsetting", lambda: False)
+    copy = shutil.copytree(project / "content/2024/demo", project / "content/2024/demo2")
+    assert copy.is_dir()
+    result = CliRunner().invoke(main, ["build", str(project), "-j", "1"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stderr.count("PDF 字体将由 fontTools") == 1  # once, not once per report

@@ -46,6 +46,7 @@ class BuildResult:
     pages: list[ReportPage]
     seconds: float
     rebuilt: int
+    notices: list[str] = field(default_factory=list)  # about the machine, not the content: said once
 
     @property
     def findings(self) -> list[Finding]:
@@ -246,6 +247,7 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
     shared = shared_digest(site, f"pdf={with_pdf},links={site.pdf_links}")
     cache = BuildCache.open(site.project, out_dir, shared, clean)
     plan = plan_build(site, cache, out_dir)
+    notices = machine_notices(site, plan)
     with terminated_cleanly(), staged_output(out_dir) as staging:
         for cached in plan.reused.values():
             reuse_files(cached, out_dir, staging)
@@ -259,7 +261,16 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
         unchanged = not built and set(cache.reports) == set(plan.keys)
         write_site_pages(site, pages, staging, out_dir / "pagefind" if unchanged else None, search)
     save_cache(site, cache, plan, pages)
-    return BuildResult(out_dir, pages, time.perf_counter() - started, len(built))
+    return BuildResult(out_dir, pages, time.perf_counter() - started, len(built), notices)
+
+
+def machine_notices(site: SiteContext, plan: Plan) -> list[str]:
+    """What the user should fix on this machine, once per build: a PDF build without the fast font subsetter."""
+    if not site.with_pdf or not plan.todo:
+        return []
+    from .pdf import SLOW_SUBSETTING, fast_subsetting
+
+    return [] if fast_subsetting() else [SLOW_SUBSETTING]
 
 
 def save_cache(site: SiteContext, cache: BuildCache, plan: Plan, pages: list[ReportPage]) -> None:

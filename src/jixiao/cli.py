@@ -58,6 +58,8 @@ def build(project: Path, out_dir: Path | None, no_pdf: bool, strict: bool, clean
         report_failure(exc, project)
         return
     root = project.resolve()
+    for notice in result.notices:
+        click.secho(f"warning: {notice}", fg="yellow", err=True)
     for finding in result.findings:
         if finding.level == "warning":
             click.echo(finding.format(root), err=True)
