@@ -112,6 +112,15 @@ def test_search_finds_chinese_text(page, site):
     own_requests_only(page, url)
 
 
+def test_search_merges_the_index_of_every_year(page, site):
+    """One pagefind bundle per year, merged in the browser: a 2020 word is found from the 2023-first search."""
+    _, url = site
+    search(page, url + "index.html", "容灾备份")
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
+    assert any("/2020/huaihua-zhuanxiangzijin/" in link for link in links), links
+    own_requests_only(page, url)
+
+
 def test_search_works_from_a_report_page(page, site):
     _, url = site
     search(page, url + "2023/luzhou-xiangmu-zipingbiao/index.html", "短信")

@@ -188,3 +188,19 @@ def test_an_incremental_build_equals_a_clean_build_after_each_kind_of_edit(tmp_p
         assert f"（重建 {rebuilt}，" in result.output, result.output
     else:
         assert "沿用 " in result.output
+
+
+@pytest.mark.slow
+def test_a_change_re_indexes_only_its_year_for_search(tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(REPO / "content", project / "content")
+    assert run("build", project, "--no-pdf").exit_code == 0
+    before = {p: p.stat().st_ino for p in (project / "site/pagefind").rglob("*") if p.is_file()}
+    edit(project / "content/2023/liuan-zipingbiao/01-概况.md", "六安", "六安市")
+    assert run("build", project, "--no-pdf").exit_code == 0
+    after = {p: p.stat().st_ino for p in (project / "site/pagefind").rglob("*") if p.is_file()}
+    untouched = [p for p in after if "/pagefind/2020/" in str(p)]
+    assert untouched and all(after[p] == before.get(p) for p in untouched)  # 2020: the same files, linked
+    assert any(after[p] != before.get(p) for p in after if "/pagefind/2023/" in str(p))  # 2023: indexed anew
+    assert run("build", project, "--no-pdf", "--clean", "--out", tmp_path / "clean").exit_code == 0
+    assert tree_digest(project / "site") == tree_digest(tmp_path / "clean")

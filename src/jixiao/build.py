@@ -258,8 +258,7 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
         if strict and warnings:
             raise StrictFailure(sorted(warnings, key=Finding.sort_key))
         copy_assets(site.files, site.search_path, staging)
-        unchanged = not built and set(cache.reports) == set(plan.keys)
-        write_site_pages(site, pages, staging, out_dir / "pagefind" if unchanged else None, search)
+        write_site_pages(site, pages, staging, out_dir, changed_years(cache, plan, built), search)
     save_cache(site, cache, plan, pages)
     return BuildResult(out_dir, pages, time.perf_counter() - started, len(built), notices)
 
@@ -271,6 +270,15 @@ def machine_notices(site: SiteContext, plan: Plan) -> list[str]:
     from .pdf import SLOW_SUBSETTING, fast_subsetting
 
     return [] if fast_subsetting() else [SLOW_SUBSETTING]
+
+
+def changed_years(cache: BuildCache, plan: Plan, built: dict[str, ReportPage]) -> set[int] | None:
+    """The years whose search index must be remade: a report of it rebuilt, added or removed. None (all)
+    when nothing is known of the previous output."""
+    if not cache.reports:
+        return None
+    keys = set(built) | (set(plan.keys) ^ set(cache.reports))
+    return {int(key.split("/")[0]) for key in keys}
 
 
 def save_cache(site: SiteContext, cache: BuildCache, plan: Plan, pages: list[ReportPage]) -> None:

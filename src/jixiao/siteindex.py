@@ -57,20 +57,34 @@ def site_pages(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
     return files
 
 
-def write_site_pages(site: SiteContext, pages: list[ReportPage], staging: Path,
-                     previous_index: Path | None, search: bool) -> None:
+def write_site_pages(site: SiteContext, pages: list[ReportPage], staging: Path, previous: Path | None,
+                     changed_years: set[int] | None, search: bool) -> None:
     """Everything site-wide, then the search index over the finished pages.
 
-    The index only covers the report bodies, so when no report was rebuilt the previous index
-    (`previous_index`) is reused as is; `search=False` leaves it out (quick previews).
+    The index is one pagefind bundle per year (`pagefind/<year>/`), merged in the browser, so a change
+    to one report re-indexes its year only: a year whose pages did not change is reused from the
+    previous output (`previous`); `changed_years` None re-indexes every year. `search=False` leaves the
+    index out (quick previews).
     """
     write_files(staging, site_pages(site, pages))
-    if not search:
-        return
-    if previous_index is not None and previous_index.is_dir():
-        shutil.copytree(previous_index, staging / "pagefind", copy_function=link_or_copy)
-    else:
-        build_search_index(staging)
+    if search:
+        write_search_index(staging, sorted({p.year for p in pages}, reverse=True), previous, changed_years)
+
+
+def write_search_index(staging: Path, years: list[int], previous: Path | None, changed_years: set[int] | None) -> None:
+    """One pagefind bundle per year, reused where nothing of that year changed; the UI and the list of
+    bundles at pagefind/ for the search box to merge."""
+    for year in years:
+        old = previous / "pagefind" / str(year) if previous is not None else None
+        if changed_years is not None and year not in changed_years and old is not None and old.is_dir():
+            shutil.copytree(old, staging / "pagefind" / str(year), copy_function=link_or_copy)
+        else:
+            build_search_index(staging, year)
+    if years:
+        for name in ("pagefind-ui.js", "pagefind-ui.css"):
+            link_or_copy(staging / "pagefind" / str(years[0]) / name, staging / "pagefind" / name)
+    write_files(staging, {"pagefind/bundles.js": f"window.JIXIAO_SEARCH = {json.dumps([str(y) for y in years])};\n"
+                                                 .encode("utf-8")})
 
 
 def render(site: SiteContext, name: str, context: dict[str, Any]) -> bytes:
@@ -99,9 +113,9 @@ def indicators_csv(pages: list[ReportPage]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def build_search_index(staging: Path) -> None:
-    """Run pagefind (its extended build segments Chinese) over the finished pages."""
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(staging), "--silent"],
-                            capture_output=True, text=True)
+def build_search_index(staging: Path, year: int) -> None:
+    """Run pagefind (its extended build segments Chinese) over one year's finished pages."""
+    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(staging), "--glob", f"{year}/**/*.html",
+                             "--output-subdir", f"pagefind/{year}", "--silent"], capture_output=True, text=True)
     if result.returncode != 0:
         raise JixiaoError(f"搜索索引（pagefind）失败: {result.stderr.strip() or result.stdout.strip()}")
