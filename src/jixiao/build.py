@@ -31,6 +31,7 @@ from .library import Library, Links, Summary
 from .load import Bundle, find_bundles, read_bundle
 from .output import check_output_dir, copy_assets, staged_output, write_files
 from .page import ReportPage, build_report
+from .shards import Shard, write_manifest
 from .site import SiteContext, open_site
 from .siteindex import write_site_pages
 
@@ -77,6 +78,13 @@ class Plan:
     keys: dict[str, str]
     reused: dict[str, CachedReport] = field(default_factory=dict)
     todo: list[str] = field(default_factory=list)
+
+    def restrict(self, keys: list[str]) -> None:
+        """Only these reports are this build's (a shard); the others stay in the site model."""
+        wanted = set(keys)
+        self.keys = {key: value for key, value in self.keys.items() if key in wanted}
+        self.reused = {key: value for key, value in self.reused.items() if key in wanted}
+        self.todo = [key for key in self.todo if key in wanted]
 
 
 def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = None) -> Library:
@@ -239,14 +247,18 @@ def _main_thread() -> bool:
 
 def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = None, with_pdf: bool = False,
                strict: bool = False, clean: bool = False, pdf_links: bool | None = None, search: bool = True,
-               progress: Progress | None = None) -> BuildResult:
-    """Build what changed, reuse the rest, then swap the new site into place."""
+               progress: Progress | None = None, shard: Shard | None = None) -> BuildResult:
+    """Build what changed, reuse the rest, then swap the new site into place. With `shard`, build only that
+    share of the reports and a manifest for `jixiao merge` (shards.py), no site-wide pages."""
     started = time.perf_counter()
     site = open_site(project, with_pdf, pdf_links)
     out_dir = check_output_dir(site.project, out_dir or site.project / "site")
     shared = shared_digest(site, f"pdf={with_pdf},links={site.pdf_links}")
     cache = BuildCache.open(site.project, out_dir, shared, clean)
     plan = plan_build(site, cache, out_dir)
+    all_keys = list(plan.keys)
+    if shard is not None:
+        plan.restrict(shard.keys(all_keys))
     notices = machine_notices(site, plan)
     with terminated_cleanly(), staged_output(out_dir) as staging:
         for cached in plan.reused.values():
@@ -257,8 +269,11 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
         warnings = [f for p in pages for f in p.findings if f.level == "warning"]
         if strict and warnings:
             raise StrictFailure(sorted(warnings, key=Finding.sort_key))
-        copy_assets(site.files, site.search_path, staging)
-        write_site_pages(site, pages, staging, out_dir, changed_years(cache, plan, built), search)
+        if shard is not None:
+            write_manifest(staging, shard, all_keys, pages)
+        else:
+            copy_assets(site.files, site.search_path, staging)
+            write_site_pages(site, pages, staging, out_dir, changed_years(cache, plan, built), search)
     save_cache(site, cache, plan, pages)
     return BuildResult(out_dir, pages, time.perf_counter() - started, len(built), notices)
 

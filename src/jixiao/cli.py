@@ -16,6 +16,7 @@ from .findings import Finding, github_annotation, sarif_log
 from .progress import progress_display
 from .scaffold import carry_forward, new_report, new_site
 from .schema import write_schemas
+from .shards import Shard, merge_parts
 
 PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
 JOBS = click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="并行进程数（默认: CPU 核数）。")
@@ -46,14 +47,16 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="有警告即失败（用于 CI）。")
 @click.option("--clean", is_flag=True, help="忽略缓存，全部重新构建。")
 @click.option("--no-search", is_flag=True, help="不生成搜索索引（快速预览）。")
+@click.option("--shard", default=None, metavar="K/N", help="只构建第 K 份（共 N 份）报告，供 jixiao merge 合并（CI 分片）。")
 @JOBS
 def build(project: Path, out_dir: Path | None, no_pdf: bool, strict: bool, clean: bool, no_search: bool,
-          jobs: int | None) -> None:
+          shard: str | None, jobs: int | None) -> None:
     """构建站点: content/ → site/（每份报告一个网页、PDF 和 data.json）。"""
     try:
         with progress_display("构建") as progress:
             result = build_site(project, out_dir, jobs=jobs, with_pdf=not no_pdf, strict=strict, clean=clean,
-                                search=not no_search, progress=progress)
+                                search=not no_search, progress=progress,
+                                shard=Shard.parse(shard) if shard else None)
     except JixiaoError as exc:
         report_failure(exc, project)
         return
@@ -70,6 +73,23 @@ def summary_line(result: BuildResult) -> str:
     reused = len(result.pages) - result.rebuilt
     return (f"已构建 {len(result.pages)} 份报告（重建 {result.rebuilt}，沿用 {reused}）→ {result.out_dir} "
             f"（{result.seconds:.2f} 秒；警告 {result.count('warning')}，说明 {result.count('note')}）")
+
+
+@main.command()
+@click.argument("parts", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="合并后的站点目录。")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+              help="项目目录（模板与 site.yaml 从这里读取）。")
+@click.option("--no-search", is_flag=True, help="不生成搜索索引。")
+def merge(parts: tuple[Path, ...], out_dir: Path, project: Path, no_search: bool) -> None:
+    """合并 jixiao build --shard 的各部分: 报告文件、全站页面、开放数据和搜索索引。"""
+    try:
+        out, count, seconds = merge_parts(project, list(parts), out_dir, search=not no_search)
+    except JixiaoError as exc:
+        report_failure(exc, project, "合并失败")
+        return
+    click.echo(f"已合并 {len(parts)} 份分片、{count} 份报告 → {out}（{seconds:.2f} 秒）")
 
 
 @main.command()

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from . import __version__
 from .config import SiteConfig, load_config
 from .errors import JixiaoError, Location, SourceError
 from .load import REPORT_FILE
@@ -20,6 +21,7 @@ from .yamlsource import parse_yaml, plain
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
 FORM_TYPE = "项目支出绩效自评表"  # the example report of a new site
+CI_SHARDS = 2  # the CI pipelines a new site gets build in this many shards
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KEPT_LINE_RE = re.compile(r"^(#{1,6}\s.*|::\S.*)$")  # headings and directives survive --from
 
@@ -42,9 +44,12 @@ def new_site(folder: Path, title: str, unit: str, year: int) -> list[Path]:
     """A working project: site.yaml, one example report, .gitignore; returns the files written."""
     if (folder / CONTENT_DIR).exists():
         raise JixiaoError(f"{folder / CONTENT_DIR} 已存在: 这里已经是一个项目。")
-    written = [folder / CONTENT_DIR / "site.yaml", folder / ".gitignore"]
+    written = [folder / CONTENT_DIR / "site.yaml", folder / ".gitignore", folder / ".github/workflows/jixiao.yml",
+               folder / ".gitlab-ci.yml"]
     _write_new(written[0], _render("site.yaml", title=title))
     _write_new(written[1], _render("gitignore"))
+    _write_new(written[2], _render("ci/github.yml", version=__version__, shards=CI_SHARDS))
+    _write_new(written[3], _render("ci/gitlab.yml", version=__version__, shards=CI_SHARDS))
     return written + new_report(folder, FORM_TYPE, year, unit, "zipingbiao")
 
 
