@@ -54,10 +54,84 @@ def test_luzhou_whole_department_score():
 
 
 def test_luzhou_project_report_tables():
-    view, _ = assess(REPO, "2023/luzhou-xiangmu-baogao")
-    details = view["数据表"]["项目内容明细"]
+    view, findings = assess(REPO, "2023/luzhou-xiangmu-baogao")
+    tables = view["数据表"]
+    details = tables["项目内容明细"]
     assert len(details["行"]) == 13 and str(details["合计"]["金额"]) == "219.74"  # seed: 合计 219.74万元
-    assert [str(r["执行率"]) for r in view["数据表"]["项目资金"]["行"]] == ["79.44%", "94.84%", "89.18%"]
+    # seed: 预算执行率为79.44% / 94.84% / 89.18% (137.27 ÷ 172.80, 474.39 ÷ 500.22, 219.20 ÷ 245.80);
+    # 机房: 128.16 ÷ 128.16 = 100.00 %
+    funds = tables["项目资金"]["行"]
+    assert [str(r["执行率"]) for r in funds] == ["79.44%", "94.84%", "89.18%", "100.00%"]
+    # seed: 申请使用财政拨款资金137.27万元 / 474.39万元，资金按照计划时间到位，资金到位率100%
+    assert [str(r["到位率"]) for r in funds][:2] == ["100.00%", "100.00%"]
+    # seed 资金来源 合计: 316.34 | 219.2 | 219.2 | 219.2 (amounts print with at least two decimals), taken from the
+    # 项目资金 row, not typed again
+    total = tables["信息系统资金来源"]["合计"]
+    assert [str(total[c]) for c in ("计划金额", "申报金额", "下达金额", "支付金额")] == ["316.34", "219.20", "219.20", "219.20"]
+    # every figure 附件2 prints as a result (rates, totals, the budget worked out from the contract) agrees
+    assert not [f for f in findings if f.rule in ("stated-differs", "parts-sum")]
+
+
+def test_luzhou_server_room_budget_is_worked_out_from_the_contract():
+    view, _ = assess(REPO, "2023/luzhou-xiangmu-baogao")
+    tables = view["数据表"]
+    budget = tables["机房预算测算"]["行"]
+    # seed: 合同价格为357.2万元 … 支付合同总金额的30%，按此计算本年度预算107.16万元 (357.2 × 30 % = 107.16);
+    # 补充合同金额不得超过原合同金额的10%，按此计算预算为35.72万元 (357.2 × 10 % = 35.72)，合计142.88万元
+    assert [str(budget[n]["金额"]) for n in ("满一年支付比例", "本年度合同支付", "补充合同预算", "本年度预算")] == \
+        ["30%", "107.16", "35.72", "142.88"]
+    # seed: 确定补充合同服务金额为21万元，调整后预算为128.16万元 (107.16 + 21 = 128.16)
+    assert str(budget["调整后预算"]["金额"]) == "128.16"
+    room = tables["项目资金"]["行"]["机房安全及设备维护集成服务"]
+    assert (str(room["年初预算数"]), str(room["调整后预算数"])) == ("142.88", "128.16")
+    # seed: 机房硬件运维服务 ≤56万元, 深信服设备维保及升级 ≤50.88万元, 安全服务 ≤36 万元, 合计 ≤142.88万元
+    assert str(tables["机房服务内容"]["合计"]["金额上限"]) == "142.88"
+    # seed 资金来源: 128.16 in every column and in the 合计
+    total = tables["机房资金来源"]["合计"]
+    assert {str(total[c]) for c in ("计划金额", "申报金额", "下达金额", "支付金额")} == {"128.16"}
+
+
+def test_luzhou_unexecuted_items_are_counted_and_taken_from_the_detail_table():
+    view, _ = assess(REPO, "2023/luzhou-xiangmu-baogao")
+    rows = view["数据表"]["未执行内容"]["行"]
+    # seed: 存在三项申报内容与实际部分不相符，包括未开展密码测评（预算金额15万元）、
+    # 省一体化服务平台接口对接服务（预算金额54万元）、集群网站维护（预算金额1.5万元）
+    assert len(rows) == 3
+    assert [str(r["金额"]) for r in rows] == ["15.00", "54.00", "1.50"]
+
+
+def test_luzhou_project_report_page_reads_like_the_seed(repo_site):
+    page = prose(repo_site, "2023/luzhou-xiangmu-baogao")
+    # the four reports of 附件2, in the seed's order
+    titles = ["2023年度非公局及行政审批局窗口运行费用项目", "2023年度住房公积金管理费用项目",
+              "2023年度住房公积金信息系统运行维护项目", "2023年度机房安全及设备维护集成服务项目"]
+    assert [page.index(t) for t in titles] == sorted(page.index(t) for t in titles)
+    for sentence in (
+        # seed lines 2058, 2099, 2111 (窗口运行费用)
+        "包括定制入驻行政审批局职工工作服数量不超过62人，入驻行政审批局窗口数量7个，办公楼物业管理质量高于90%，"
+        "办公场地维修验收合格率100%",
+        "对照绩效目标，2023年定制职工工作服数量17人，入驻行政审批局窗口数量7个，办公楼物业管理质量高于90%，"
+        "办公场地维修验收合格率100%，经济成本指标完成值137.27万元，控制在预算成本内",
+        "该项目预算执行率为79.44%，未达到100%。",
+        # seed lines 2102 and 2172 (the same paragraph in two reports)
+        "当年实现住房公积金增值收益2.34亿元，增值收益率1.45%。住房公积金提取使用39.42亿元，住房公积金贷款使用19.05亿元。"
+        "公积金办事职工满意度、网络问政满意度均高于90%。",
+        # seed lines 2126, 2169 (管理费用)
+        "住房公积金缴存人数大于26万人，住房公积金个贷逾期率小于2%，住房公积金个贷率小于95%，当年实现住房公积金增值收益1.9亿元，"
+        "增值收益率≥1%为优，住房公积金使用率≥90%（住房公积金提取使用26亿元，住房公积金贷款使用15亿元）为优",
+        "2023年住房公积金缴存人数28.28万人，住房公积金个贷逾期率0.22‰，住房公积金个贷率74.42%，经济成本指标完成值474.39万元",
+        # seed lines 2308, 2400, 2416 (信息系统运行维护)
+        "存在三项申报内容与实际部分不相符",
+        "成本指标：住房公积金信息系统运行维护成本≤316.34万元",
+        "该项目预算执行率为89.18%，未达90%。",
+        # seed lines 2429, 2567 (机房)
+        "支付合同总金额的30%，按此计算本年度预算107.16万元。按照政府采购文件可签订补充合同，补充合同金额不得超过原合同金额的10%，"
+        "按此计算预算为35.72万元",
+        "成本指标：深信服设备维保及升级成本≤36万元，机房硬件运维服务≤36.16万元，安全服务36万元。",
+    ):
+        assert sentence in page, sentence
+    # seed "资金到位率100%": computed 137.27 ÷ 137.27 and printed with the rules' two decimals
+    assert page.count("资金到位率100.00%") == 2
 
 
 def test_huaihua_special_funds():
