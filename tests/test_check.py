@@ -60,6 +60,10 @@ def test_check_lists_each_seed_slip_at_its_line():
         (HUAIHUA, line_of(HUAIHUA, "- {名称: 增值收益, 计划: 1.9"), "stated-differs"),
         # 怀化: 增值收益 36532.30 − 16849.47 = 19682.83, printed 19682.84
         (HUAIHUA, line_of(HUAIHUA, "- {名称: 增值收益, 公式: 业务收入 - 业务支出"), "stated-differs"),
+        # 怀化 项目基本性质: "（网厅托管+驻场人员+系统优化及数据接口）*40万=119万元" (3 × 40 = 120) and
+        # "1836136*0.27=495756" (= 495756.72)
+        (HUAIHUA, line_of(HUAIHUA, "- {名称: 总额, 公式: 每项金额 × 项数"), "stated-differs"),
+        (HUAIHUA, line_of(HUAIHUA, "- {名称: 加工费, 公式: 页数 × 单价"), "stated-differs"),
         # 怀化 社会影响: 缴存单位 shares add up to 99.99 (73.33 + 8.67 + 0.52 + 0.29 + 9.12 + 6.8 + 1.26)
         (HUAIHUA, line_of(HUAIHUA, "原表: {缴存单位: 100"), "stated-differs"),
         # … 非住房消费提取 22.98 against its four parts 18.4 + 3.74 + 0.01 + 0.82 = 22.97

@@ -185,6 +185,18 @@ def test_huaihua_shares_are_kept_as_printed_and_their_slips_found():
     assert parts == ["提取金额按提取原因分布「非住房消费提取」占比 22.98，其中各项合计 22.97"]
 
 
+def test_huaihua_equations_of_the_project_descriptions_are_recomputed():
+    view, findings = assess(REPO, "2020/huaihua-zhuanxiangzijin")
+    tables = view["数据表"]
+    # seed: 含（网厅托管+驻场人员+系统优化及数据接口）*40万=119万元 — 3 × 40 = 120
+    assert str(tables["业务系统测算"]["行"]["总额"]["金额"]) == "120"
+    # seed: 1836136*0.27=495756 — 1836136 × 0.27 = 495756.72
+    assert str(tables["档案测算"]["行"]["加工费"]["金额"]) == "495756.72"
+    stated = [f.message.split("（")[0] for f in findings if f.rule == "stated-differs" and "测算" in f.message]
+    assert sorted(stated) == ["业务系统升级和运维费 测算「总额」金额: 原表为 119，按数据计算为 120",
+                              "历史档案数字化加工 测算「加工费」金额: 原表为 495756，按数据计算为 495756.72"]
+
+
 def test_huaihua_counts_and_rates_come_from_the_data():
     view, _ = assess(REPO, "2020/huaihua-zhuanxiangzijin")
     tables = view["数据表"]
@@ -203,6 +215,12 @@ def test_huaihua_counts_and_rates_come_from_the_data():
     assert len(tables["服务渠道"]["行"]) == 7
     # seed: 综上所述自评得分为97分，评价等次为优秀 (97 ≥ 90 → 优)
     assert (str(view["总分"]), view["评价等次"]) == ("97", "优")
+    # seed: 109800元/席/年*5席位=549000元; 2019年已采购签约4个座席，2020年新增1个座席 (4 + 1 = 5);
+    # 2020年6月付款50%：27.45万元 (549000 × 50 % = 274500 元)
+    hotline = tables["热线测算"]["行"]
+    assert [str(hotline[n]["金额"]) for n in ("座席", "年费", "每期付款")] == ["5", "549000", "274500"]
+    # seed: 电信186600元/年，联通199080元/年 … 2020年7月付款38.568万元 (186600 + 199080 = 385680 元)
+    assert str(tables["线路费测算"]["合计"]["金额"]) == "385680"
     # seed: 建议2021年度预算 …电子化办公服务设备和办公家具购置20万元 …市本级物业管理费44.8万元: printed as written
     advice = tables["预算建议"]["行"]
     assert (str(advice[0]["金额"]), str(advice["市本级物业管理费"]["金额"])) == ("20", "44.8")
@@ -226,6 +244,13 @@ def prose(site, key):
 def test_huaihua_page_prints_the_seeds_sentences(repo_site):
     page = prose(repo_site, "2020/huaihua-zhuanxiangzijin")
     for sentence in (
+        # seed lines 98, 100, 118, 131, 140
+        "含（网厅托管+驻场人员+系统优化及数据接口）*40万=120万元（原文印为119万元）。",
+        "电信186600元/年，联通199080元/年。",
+        "109800元/席/年*5席位=549000元。",
+        "2020年7月付款38.568万元。",
+        "2019年已采购签约4个座席，2020年新增1个座席。根据政府采购合同约定及服务情况，2020年6月付款50%：27.45万元，"
+        "2020年12月付款50%：27.45万元。",
         # seed lines 47 and 49
         "内设7个科室：综合部、财务部、稽核部、资金核算部、业务指导部、科技信息部、市直管理部；",
         "单位编制人数108人。编内实有人数83人；其他实有人数69人，其中人事代理人员36人，劳务派遣人员14人，"
