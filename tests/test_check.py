@@ -13,6 +13,7 @@ LUZHOU = REPO / "content/2023/luzhou-xiangmu-zipingbiao/report.yaml"
 JUESUAN = REPO / "content/2023/luzhou-juesuan/report.yaml"
 ZHENGTI_TEXT = REPO / "content/2023/luzhou-zhengti/02-部门资金收支情况.md"
 HUAIHUA = REPO / "content/2020/huaihua-zhuanxiangzijin/report.yaml"
+HUAIHUA_ADVICE = REPO / "content/2020/huaihua-zhuanxiangzijin/04-综合评价及建议.md"
 
 
 def run(*args):
@@ -27,34 +28,54 @@ def line_of(path: Path, needle: str) -> int:
     raise AssertionError(needle)
 
 
+def line_after(path: Path, first: str, needle: str) -> int:
+    """The line of the first `needle` after the line where `first` stands (a table's 原表 below its 标题)."""
+    start = line_of(path, first)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines[start:], start + 1) if needle in line)
+
+
 def test_check_lists_each_seed_slip_at_its_line():
     result = run("check", REPO)
     assert result.exit_code == 0  # every slip is acknowledged in the data, so only notes
     lines = result.output.splitlines()
     expected = [
         # 六安 表1: 完成值 printed as 115.54 万元 against ≥216 万条
-        (LIUAN, "原表: {得分: 2.14, 实际完成值: 115.54 万元}", "unit-mismatch"),
+        (LIUAN, line_of(LIUAN, "原表: {得分: 2.14, 实际完成值: 115.54 万元}"), "unit-mismatch"),
         # 六安 表2: 年度资金总额 80.83 with 当年财政拨款 empty
-        (LIUAN, "        - {名称: 当年财政拨款}\n", "parts-sum"),
+        (LIUAN, line_of(LIUAN, "        - {名称: 当年财政拨款}\n"), "parts-sum"),
         # 六安 表2: the 2023 form's 实际完成情况 opens with "2022 年"
-        (LIUAN, "实际完成情况: 2022 年", "year-mismatch"),
+        (LIUAN, line_of(LIUAN, "实际完成情况: 2022 年"), "year-mismatch"),
         # 泸州 信息系统运行维护: 8.91 printed, 89.18 % × 10 = 8.918 → 8.92
-        (LUZHOU, "原表: {执行率: 89.18%, 得分: 8.91}", "stated-differs"),
+        (LUZHOU, line_of(LUZHOU, "原表: {执行率: 89.18%, 得分: 8.91}"), "stated-differs"),
         # … and its 总分 96.91 vs 96.92, in the table and in the 评价结论 text
-        (LUZHOU, "原表: {总分: 96.91}", "stated-differs"),
-        (LUZHOU, "评价结论: 该项目自评总分为96.91分", "narrative-number"),
+        (LUZHOU, line_of(LUZHOU, "原表: {总分: 96.91}"), "stated-differs"),
+        (LUZHOU, line_of(LUZHOU, "评价结论: 该项目自评总分为96.91分"), "narrative-number"),
         # 泸州 决算说明: 社会保障和就业支出 145.23, its three 项 add up to 145.24
-        (JUESUAN, "- {名称: 社会保障和就业支出, 决算数: 145.23", "parts-sum"),
+        (JUESUAN, line_of(JUESUAN, "- {名称: 社会保障和就业支出, 决算数: 145.23"), "parts-sum"),
         # 泸州 附件1: "全年收入合计2607.82元" where 万元 is meant
-        (ZHENGTI_TEXT, "原文此处写作“全年收入合计2607.82元”", "money-unit"),
+        (ZHENGTI_TEXT, line_of(ZHENGTI_TEXT, "原文此处写作“全年收入合计2607.82元”"), "money-unit"),
         # 怀化: 34.01 ÷ 31.82 = 106.88 % printed 106.89 %; 1.97 ÷ 1.9 = 103.68 % printed 103.69 %
-        (HUAIHUA, "- {名称: 缴存额, 计划: 31.82", "stated-differs"),
-        (HUAIHUA, "- {名称: 增值收益, 计划: 1.9", "stated-differs"),
+        (HUAIHUA, line_of(HUAIHUA, "- {名称: 缴存额, 计划: 31.82"), "stated-differs"),
+        (HUAIHUA, line_of(HUAIHUA, "- {名称: 增值收益, 计划: 1.9"), "stated-differs"),
         # 怀化: 增值收益 36532.30 − 16849.47 = 19682.83, printed 19682.84
-        (HUAIHUA, "- {名称: 增值收益, 公式: 业务收入 - 业务支出", "stated-differs"),
+        (HUAIHUA, line_of(HUAIHUA, "- {名称: 增值收益, 公式: 业务收入 - 业务支出"), "stated-differs"),
+        # 怀化 项目基本性质: "（网厅托管+驻场人员+系统优化及数据接口）*40万=119万元" (3 × 40 = 120) and
+        # "1836136*0.27=495756" (= 495756.72)
+        (HUAIHUA, line_of(HUAIHUA, "- {名称: 总额, 公式: 每项金额 × 项数"), "stated-differs"),
+        (HUAIHUA, line_of(HUAIHUA, "- {名称: 加工费, 公式: 页数 × 单价"), "stated-differs"),
+        # 怀化 社会影响: 缴存单位 shares add up to 99.99 (73.33 + 8.67 + 0.52 + 0.29 + 9.12 + 6.8 + 1.26)
+        (HUAIHUA, line_of(HUAIHUA, "原表: {缴存单位: 100"), "stated-differs"),
+        # … 非住房消费提取 22.98 against its four parts 18.4 + 3.74 + 0.01 + 0.82 = 22.97
+        (HUAIHUA, line_of(HUAIHUA, "- {名称: 非住房消费提取, 占比: 22.98"), "parts-sum"),
+        # … 职工贷款笔数 by floor area 10.15 + 77.51 + 12.35 = 100.01 and by applicants 36.89 + 62.95 + 0.17 = 100.01
+        (HUAIHUA, line_after(HUAIHUA, "标题: 职工贷款笔数按购房建筑面积分布", "原表:"), "stated-differs"),
+        (HUAIHUA, line_after(HUAIHUA, "标题: 职工贷款笔数按共同申请缴存职工人数分布", "原表:"), "stated-differs"),
+        # 怀化 建议: "3155个*130元/年" is a unit price in 元, not a slip; the money-unit rule asks, the section answers
+        (HUAIHUA_ADVICE, line_of(HUAIHUA_ADVICE, "③CA维护费服务"), "money-unit"),
     ]
-    for path, needle, rule in expected:
-        prefix = f"{path.relative_to(REPO)}:{line_of(path, needle)}:"
+    for path, line, rule in expected:
+        prefix = f"{path.relative_to(REPO)}:{line}:"
         assert any(l.startswith(prefix) and l.endswith(f"[{rule}]") and ": note: " in l for l in lines), (prefix, rule)
     assert lines[-1] == f"错误 0，警告 0，说明 {len(lines) - 1}"
     assert ": warning: " not in result.output and ": error: " not in result.output
