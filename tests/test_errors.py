@@ -17,7 +17,7 @@ SITE = "content/site.yaml"
 
 CORPUS = [
     # id, file, old, new, expected message part, rule, anchor
-    ("yaml-syntax", REPORT, "分值: 10\n", "分值: [10\n", "YAML 语法错误", "yaml", "年度总体目标:"),
+    ("yaml-syntax", REPORT, "分值: 10\n", "分值: [10\n", "YAML 语法错误", "yaml", "分值: [10"),
     ("tab", REPORT, "      分值: 10\n", "\t分值: 10\n", "制表符", "yaml", "\t分值: 10"),
     ("duplicate-key", REPORT, "单位: 示例中心\n", "单位: 示例中心\n单位: 另一个\n", "键「单位」重复", "yaml", "单位: 另一个"),
     ("missing-name", REPORT, "  - 项目名称: 示例项目\n    主管部门", "  - 主管部门", "缺少必填项「项目名称」", "schema",

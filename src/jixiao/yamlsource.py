@@ -135,8 +135,10 @@ class _Builder:
             raise self.fail(node, f"YAML 展开后超过 {MAX_NODES} 个值（别名 * 引用层层展开）",
                             "不要用锚点和别名（&名称 / *名称）层层套用；直接写出数据。")
         if isinstance(node, MappingNode):
+            self.check_tag(node)
             return self.mapping(node)
         if isinstance(node, SequenceNode):
+            self.check_tag(node)
             result = SourceList(self.build(child) for child in node.value)
             result.path, result.start = self.path, self.position(node)
             result.positions = [self.position(child) for child in node.value]
@@ -178,7 +180,8 @@ class _Builder:
         self.check_tag(node)
         return str(node.value)
 
-    def check_tag(self, node: ScalarNode) -> None:
+    def check_tag(self, node: Node) -> None:
+        """Only the core schema's tags: `!!binary`, `!!set`, `!!python/…` and local `!tags` are refused."""
         if node.tag not in _TAG_NAMES:
             raise self.fail(node, f"不支持的 YAML 标签「{node.tag.replace('tag:yaml.org,2002:', '!!')}」",
                             "去掉标签（以 ! 开头的部分），直接写值。")
@@ -226,9 +229,9 @@ def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: Path | None, line_offset: int) -> SourceError:
-    mark = exc.problem_mark or exc.context_mark
+    mark = _error_mark(exc)
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 0)
-    problem = exc.problem or ""
+    problem = f"{exc.context or ''} {exc.problem or ''}"
     message = next((words for english, words in _PROBLEMS if english in problem), None)
     if mark and _char_at(text, mark.line, mark.column) == "\t":
         message = "YAML 不允许用制表符（Tab）缩进，请改用空格"
@@ -236,6 +239,16 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: Path | None, line_
         message = f"字符「{_char_at(text, mark.line, mark.column)}」不能出现在值的开头：给这段文字加引号"
     return SourceError(Location(path, line + line_offset, col), f"YAML 语法错误: {message or '无法解析此处'}",
                        hint="检查缩进（只用空格）、冒号后的空格和引号是否成对。", rule="yaml")
+
+
+def _error_mark(exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
+    """Where the author must look: libyaml notices an unclosed quote or bracket only on a later line (or at the end
+    of the file), so such an error is placed where the quote or bracket was opened."""
+    problem, context = exc.problem_mark, exc.context_mark
+    opened = (exc.context or "").startswith(("while scanning a quoted scalar", "while parsing a flow"))
+    if opened and problem is not None and context is not None and problem.line > context.line:
+        return context
+    return problem or context
 
 
 def _char_at(text: str, line: int, column: int) -> str:
