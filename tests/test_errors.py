@@ -57,7 +57,7 @@ CORPUS = [
      "input", "年度资金总额"),
     ("unknown-expression", SECTION, "{{ 总分 }}", "{{ 总分数 }}", "未知的名称", "expression", "总分数"),
     ("expression-syntax", SECTION, "{{ 总分 }}", "{{ 总分 + }}", "语法错误", "expression", "总分 +"),
-    ("expression-missing-item", SECTION, "{{ 总分 }}", "{{ 自评表[5].总分 }}", "未知的名称或项目", "expression",
+    ("expression-missing-item", SECTION, "{{ 总分 }}", "{{ 自评表[5].总分 }}", "中的序号超出范围", "expression",
      "自评表[5]"),
     ("unknown-directive", SECTION, "::表格[预算执行情况]", "::图表[收支]", "未知的指令「::图表」", "input", "::图表"),
     ("unknown-table", SECTION, "::表格[预算执行情况]", "::表格[收支表]", "未知的表格「收支表」", "input", "::表格[收支表]"),
