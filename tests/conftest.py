@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +41,20 @@ def cli():
 def copy_demo(project: Path, slug: str) -> Path:
     """Another bundle in the fixture project, a copy of content/2024/demo under a new slug."""
     return Path(shutil.copytree(project / "content/2024/demo", project / "content/2024" / slug))
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every entry under `folder` as it lies on disk: a file by its bytes, a symlink by its target, anything else (a
+    FIFO) by its kind. Nothing is followed or opened that could leave the folder or block."""
+    found = {}
+    for parent, folders, files in os.walk(folder):
+        for name in files + [f for f in folders if Path(parent, f).is_symlink()]:
+            path = Path(parent, name)
+            mode = path.lstat().st_mode
+            found[path.relative_to(folder).as_posix()] = (
+                "link " + os.readlink(path) if stat.S_ISLNK(mode)
+                else hashlib.sha256(path.read_bytes()).hexdigest() if stat.S_ISREG(mode) else stat.filemode(mode))
+    return found
 
 
 def run_jixiao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

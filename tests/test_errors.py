@@ -14,12 +14,10 @@ that turns into a failure once the defect is fixed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import shutil
-import stat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +26,7 @@ from typing import Callable
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, run_jixiao
+from conftest import FIXTURES, run_jixiao, tree_digest
 from jixiao import render
 from jixiao.cli import main
 
@@ -838,22 +836,9 @@ def check_hint(block: list[str], wanted: str) -> None:
     assert hints and wanted in hints[0], "\n".join(block)
 
 
-def digest_sources(project: Path) -> dict[str, str]:
-    """What the author wrote, entry by entry: file contents, symlink targets, the kind of anything else (a FIFO
-    is never opened: that would block)."""
-    found = {}
-    for folder in ("content", "layouts", "themes"):
-        for parent, folders, files in os.walk(project / folder):
-            for name in folders + files:
-                path = Path(parent, name)
-                mode = path.lstat().st_mode
-                if stat.S_ISLNK(mode):
-                    found[str(path)] = "link " + os.readlink(path)
-                elif stat.S_ISREG(mode):
-                    found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-                else:
-                    found[str(path)] = stat.filemode(mode)
-    return found
+def digest_sources(project: Path) -> dict[str, dict[str, str]]:
+    """What the author wrote: content/, layouts/ and themes/."""
+    return {folder: tree_digest(project / folder) for folder in ("content", "layouts", "themes")}
 
 
 def check_no_debris(project: Path) -> None:
@@ -962,23 +947,11 @@ OUTPUTS = [
 ]
 
 
-def digest_tree(folder: Path) -> dict[str, str]:
-    """Every file under `folder` (symlinks by target), but jixiao's cache."""
-    found = {}
-    for parent, folders, files in os.walk(folder):
-        folders[:] = [name for name in folders if name != ".jixiao-cache"]
-        for name in files + [f for f in folders if Path(parent, f).is_symlink()]:
-            path = Path(parent, name)
-            found[str(path)] = ("link " + os.readlink(path)) if path.is_symlink() else \
-                hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
-
-
 @pytest.mark.parametrize("case", corpus_params(OUTPUTS))
 def test_output_folder_refused(case: Out, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     project = copy_fixture("minimal", tmp_path)
     case.change(project, monkeypatch)
-    before = digest_tree(tmp_path)
+    before = tree_digest(tmp_path)
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["build", ".", "--no-pdf", "--out", case.out], catch_exceptions=False)
     assert result.exit_code == 1, result.output
@@ -987,7 +960,7 @@ def test_output_folder_refused(case: Out, tmp_path: Path, monkeypatch: pytest.Mo
     assert os.path.abspath(where) == os.path.abspath(case.out) and case.message in message, result.stderr
     assert lines[1].startswith("  提示: "), result.stderr
     check_plain_words(lines[0], result.stderr)
-    assert digest_tree(tmp_path) == before
+    assert tree_digest(tmp_path) == before
     assert sorted(p.name for p in tmp_path.rglob(".*.tmp-*")) == []
 
 
