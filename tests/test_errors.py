@@ -1017,6 +1017,7 @@ ACCEPTED = [
     Good("yaml-base-60-is-text", add_to_report("摘要: 1:35"), "index.html", '<p class="summary">1:35</p>'),
     Good("yaml-explicit-text-tag", write_unit("!!str 示例中心"), PAGE, "示例中心"),
     Good("expr-heading", replace_text(SECTION, "# 概况", "# {{ 单位 }}概况"), PAGE, "示例中心概况"),
+    Good("markdown-title-escaped-once", replace_text(SECTION, "# 概况", "# 收入 & 支出"), PAGE, ">收入 &amp; 支出</"),
     Good("expr-join-a-list", write_expression('{{ 自评表 | map(attribute="项目名称") | join("、") }}'), PAGE, "总分 示例项目 分"),
     Good("expr-thousands-format", write_expression('{{ "{:,}".format(1234567) }}'), PAGE, "总分 1,234,567 分"),
     Good("file-symlink-inside-bundle", apply_all(write_file(f"{BUNDLE}/图.png", b"\x89PNG"),
