@@ -143,6 +143,7 @@ write_expression = rewrite(SECTION, EXPRESSION, "{}")  # line 3 of the section
 write_paragraph = rewrite(SECTION, "::表格[预算执行情况]", "{}")  # line 5 of the section
 add_to_site = rewrite(SITE, "站点名称: 测试站点\n", "站点名称: 测试站点\n{}\n")  # lines from 2 on
 write_share_row = rewrite(DOC, SHARES, "{}")  # line 23 of the two-years 部门决算说明
+write_doc_expression = rewrite(DOC_TEXT, "{{ 表号.支出结构 }}", "{}")  # line 7 of its section
 
 
 def shorten_time_limit(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -531,6 +532,19 @@ CORPUS = [
     Bad("expr-prints-a-form", write_expression("{{ 自评表[0] }}"), SECTION, "不能直接写进正文", "expression", 3),
     Bad("expr-prints-a-list", write_expression("{{ 自评表 }}"), SECTION, "不能直接写进正文", "expression", 3),
     Bad("expr-prints-true", write_expression("{{ 总分 > 60 }}"), SECTION, "不能直接写进正文", "expression", 3),
+    Bad("expr-unknown-data-table", write_doc_expression("{{ 数据表.收支总记.合计 }}"), DOC_TEXT,
+        "未知的名称或项目「收支总记」", "expression", 7, fixture="two-years", hint="是否想写「收支总计」"),
+    Bad("expr-unknown-row", write_doc_expression('{{ 数据表.收支总计.行["收入总记"].本年 }}'), DOC_TEXT,
+        "未知的名称或项目「收入总记」", "expression", 7, fixture="two-years", hint="是否想写「收入总计」"),
+    Bad("expr-unknown-column", write_doc_expression('{{ 数据表.收支总计.行["收入总计"].本念 }}'), DOC_TEXT,
+        "未知的名称或项目「本念」", "expression", 7, fixture="two-years", hint="是否想写「本年」"),
+    Bad("expr-row-index-out-of-range", write_doc_expression("{{ 数据表.收支总计.行[9].本年 }}"), DOC_TEXT, "中的序号超出范围",
+        "expression", 7, fixture="two-years", hint="序号从 0 开始"),
+    Bad("expr-indicator-by-name", write_expression('{{ 自评表[0].指标["办件量"].得分 }}'), SECTION,
+        "未知的名称或项目「办件量」", "expression", 3, hint="只能用序号取项"),
+    Bad("expr-count-unknown-column", write_doc_expression('{{ 数据表.收支总计.计数("不存在", 1) }}'), DOC_TEXT, "「不存在」",
+        "expression", 7, fixture="two-years",
+        defect="views.py: 计数/名单 of a column the table does not have count nothing, silently (no did-you-mean)"),
     Bad("expr-unknown-table-number", replace_text(DOC_TEXT, "{{ 表号.支出结构 }}", "{{ 表号.支出结够 }}"), DOC_TEXT,
         "未知的名称或项目「支出结够」", "expression", 7, fixture="two-years", hint="是否想写「支出结构」"),
     # Markdown: directives, links and images (nothing outside the report's folder, nothing remote)

@@ -23,6 +23,7 @@ from jinja2.exceptions import SecurityError
 from .errors import Location, SourceError
 from .render import TemplateRun, translate
 from .site import SiteContext
+from .values import NamedList
 from .views import FormView, ReportView
 
 # Tables an author can place with ::表格[名称]; each is a template under tables/.
@@ -124,9 +125,9 @@ class PageResolver:
         name = next((g for g in match.groups() if g), text) if match else text
         if isinstance(exc, IndexError) or isinstance(exc.args[0] if exc.args else None, int) or name.isdigit():
             return self.error(where, expression, "中的序号超出范围",
-                              f"序号从 0 开始；本报告有 {len(self.view.forms)} 张自评表。")
+                              "序号从 0 开始，第一项是 [0]；项数可用 | length 查看。")
         return self.error(where, expression, f"中有未知的名称或项目「{name}」",
-                          did_you_mean(name, self.known_names(expression, name)))
+                          did_you_mean(name, self.known_names(expression, name)) or "这一列表只能用序号取项，例如 [0]。")
 
     def known_names(self, expression: str, name: str) -> list[str]:
         """The names that could have been meant: top-level names, or those of the object before the dot."""
@@ -138,8 +139,10 @@ class PageResolver:
                 owner = None
             if hasattr(owner, "keys"):
                 return [str(k) for k in owner.keys()]
-            if isinstance(owner, list):
-                return [str(item.get("名称") or item.get("项目名称")) for item in owner if hasattr(item, "get")]
+            if isinstance(owner, NamedList):  # 自评表["项目名称"], 行["名称"]
+                return [str(item.get(owner.name_key)) for item in owner if hasattr(item, "get")]
+            if isinstance(owner, (list, tuple)):
+                return []  # items by number only
         return list(self.names)
 
     def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str:
