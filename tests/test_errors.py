@@ -761,6 +761,9 @@ CORPUS = [
     # Glossary (名词解释): the theme's or site's data/名词解释.yaml must be a mapping of texts; terms must exist
     Bad("glossary-a-list", write_file(GLOSSARY, "- 基本支出\n- 项目支出\n"), GLOSSARY, "名词解释.yaml 应为「名词: 解释」的映射", "schema", 1,
         column=1, fixture="two-years"),
+    Bad("glossary-a-list-read-by-two-reports", apply_all(write_file(GLOSSARY, "- 基本支出\n"),
+                                                         copy_folder("content/2023/juesuan", "content/2023/juesuan-b")),
+        GLOSSARY, "名词解释.yaml 应为「名词: 解释」的映射", "schema", 1, column=1, fixture="two-years"),
     Bad("glossary-explanation-a-list", write_file(GLOSSARY, "基本支出: 指…\n项目支出: [a, b]\n"), GLOSSARY, "每个解释是一段文字",
         "schema", 1, fixture="two-years"),
     Bad("glossary-yaml", write_file(GLOSSARY, "基本支出: [指\n"), GLOSSARY, "方括号 [ ] 没有闭合", "yaml", 1, column=7,
@@ -869,6 +872,7 @@ def test_bad_input(case: Bad, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         code, output = run_command(command, project)
         assert code == 1, (command, output)
         block = find_error(output, case)
+        assert output.splitlines().count(block[0]) == 1, output  # one error, not one per report that reads it
         check_place(block[0], project, case)
         check_plain_words(block[0], output)
         if command == "build":  # check prints one line per finding (its hints: see below)

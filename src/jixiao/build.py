@@ -223,8 +223,13 @@ def _report(progress: Progress | None, key: str, done: int, total: int) -> None:
         progress(key, done, total)
 
 
+def unique_errors(errors: list[SourceError]) -> list[SourceError]:
+    """Each error once: a shared file (the glossary) fails every report that reads it."""
+    return list({(e.location, e.key, e.message, e.rule): e for e in errors}.values())
+
+
 def raise_errors(results: list[ReportPage | list[SourceError]]) -> list[ReportPage]:
-    errors = [e for r in results if isinstance(r, list) for e in r]
+    errors = unique_errors([e for r in results if isinstance(r, list) for e in r])
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     return [r for r in results if isinstance(r, ReportPage)]
@@ -316,6 +321,6 @@ def check_site(project: Path, jobs: int | None = None) -> tuple[list[Finding], l
     links = library.links()
     plan = Plan(library, links, {}, todo=[s.key for s in library.ordered()])
     results = render_all(site, plan, None, jobs or os.cpu_count() or 1, None)
-    errors += library.errors() + [e for r in results if isinstance(r, list) for e in r]
+    errors = unique_errors(errors + library.errors() + [e for r in results if isinstance(r, list) for e in r])
     findings = sorted((f for r in results if isinstance(r, ReportPage) for f in r.findings), key=Finding.sort_key)
     return findings, errors
