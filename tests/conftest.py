@@ -1,10 +1,17 @@
-"""Shared fixtures: a copy of a fixture project in a temp dir, and a CLI runner."""
+"""Shared fixtures: a copy of a fixture project in a temp dir, a CLI runner, and — for the slow PDF, layout
+and browser tests — the repository's site built once per session, served over HTTP, and one Chromium."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import http.server
+import os
 import shutil
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +21,10 @@ from jixiao.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
+CHROMIUM = "/usr/bin/chromium"
+# The flags this workplace's closed network needs (no background requests, no sandbox as root).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
@@ -40,6 +51,20 @@ def copy_demo(project: Path, slug: str) -> Path:
     return Path(shutil.copytree(project / "content/2024/demo", project / "content/2024" / slug))
 
 
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every entry under `folder` as it lies on disk: a file by its bytes, a symlink by its target, anything else (a
+    FIFO) by its kind. Nothing is followed or opened that could leave the folder or block."""
+    found = {}
+    for parent, folders, files in os.walk(folder):
+        for name in files + [f for f in folders if Path(parent, f).is_symlink()]:
+            path = Path(parent, name)
+            mode = path.lstat().st_mode
+            found[path.relative_to(folder).as_posix()] = (
+                "link " + os.readlink(path) if stat.S_ISLNK(mode)
+                else hashlib.sha256(path.read_bytes()).hexdigest() if stat.S_ISREG(mode) else stat.filemode(mode))
+    return found
+
+
 def run_jixiao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real console entry point in a subprocess, to see exactly what a user sees."""
     return subprocess.run([sys.executable, "-m", "jixiao", *map(str, args)], cwd=cwd,
@@ -60,3 +85,50 @@ def assess_in_site(project: Path, key: str):
     assert source is not None, library.errors()
     inputs = report_inputs(site, library, library.links()[key], source, select_glossary(site, source))
     return assess_report(source.report, site.config.rules_for(source.report.kind), inputs)
+
+
+class PrefixHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder under a URL prefix (as a center's web server would serve /gjj/xxgk/)."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__missing__")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve(folder: Path, prefix: str = "/"):
+    handler = type("Handler", (PrefixHandler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The repository's content built once, with PDFs, for every slow test that only reads it."""
+    out = tmp_path_factory.mktemp("built") / "site"
+    result = CliRunner().invoke(main, ["build", str(REPO), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site):
+    """`built_site` over HTTP: (folder, base URL)."""
+    server, url = serve(built_site)
+    yield built_site, url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

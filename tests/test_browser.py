@@ -1,72 +1,24 @@
 """Stage: the published site in a real browser (Playwright driving Debian's Chromium), the Nu HTML
 Checker over every page, and a crawl of a site served under its base_url. Marked slow."""
 
-import functools
-import http.server
 import shutil
 import subprocess
-import threading
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
+from conftest import REPO, serve
 from jixiao.cli import main
 
 pytestmark = pytest.mark.slow
-CHROMIUM = "/usr/bin/chromium"
 AXE = REPO / "node_modules/axe-core/axe.min.js"
 VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
-# The flags this workplace's closed network needs (no background requests, no sandbox as root).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-class PrefixHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves a folder under a URL prefix (as a center's web server would serve /gjj/xxgk/)."""
-
-    prefix = "/"
-
-    def translate_path(self, path: str) -> str:
-        if not path.startswith(self.prefix):
-            return str(Path(self.directory) / "__missing__")
-        return super().translate_path("/" + path[len(self.prefix):])
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-def serve(folder: Path, prefix: str = "/"):
-    handler = type("Handler", (PrefixHandler,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser") / "site"
-    result = CliRunner().invoke(main, ["build", str(REPO), "--out", str(out)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    server, url = serve(out)
-    yield out, url
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
-def page(browser, site):
+def page(browser, served_site):
     """A page that records every request it makes."""
     context = browser.new_context()
     page = context.new_page()
@@ -81,8 +33,8 @@ def own_requests_only(page, base: str) -> None:
     assert outside == []
 
 
-def test_home_to_report_to_pdf(page, site):
-    _, url = site
+def test_home_to_report_to_pdf(page, served_site):
+    _, url = served_site
     page.goto(url + "index.html")
     page.get_by_role("link", name="六安市住房公积金中心2023年度项目支出绩效自评").first.click()
     page.wait_for_url("**/2023/liuan-zipingbiao/index.html")
@@ -100,8 +52,8 @@ def search(page, url: str, words: str) -> None:
     page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
 
 
-def test_search_finds_chinese_text(page, site):
-    _, url = site
+def test_search_finds_chinese_text(page, served_site):
+    _, url = served_site
     search(page, url + "index.html", "短信")
     links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
     assert any("/2023/liuan-zipingbiao/" in link for link in links)
@@ -112,22 +64,22 @@ def test_search_finds_chinese_text(page, site):
     own_requests_only(page, url)
 
 
-def test_search_merges_the_index_of_every_year(page, site):
+def test_search_merges_the_index_of_every_year(page, served_site):
     """One pagefind bundle per year, merged in the browser: a 2020 word is found from the 2023-first search."""
-    _, url = site
+    _, url = served_site
     search(page, url + "index.html", "容灾备份")
     links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
     assert any("/2020/huaihua-zhuanxiangzijin/" in link for link in links), links
     own_requests_only(page, url)
 
 
-def test_search_works_from_a_report_page(page, site):
-    _, url = site
+def test_search_works_from_a_report_page(page, served_site):
+    _, url = served_site
     search(page, url + "2023/luzhou-xiangmu-zipingbiao/index.html", "短信")
 
 
-def test_wide_table_does_not_widen_a_phone_page(browser, site):
-    _, url = site
+def test_wide_table_does_not_widen_a_phone_page(browser, served_site):
+    _, url = served_site
     context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
     page.goto(url + "2023/luzhou-xiangmu-zipingbiao/index.html")
@@ -140,8 +92,8 @@ def test_wide_table_does_not_widen_a_phone_page(browser, site):
 
 @pytest.mark.parametrize("path", ["index.html", "2023/luzhou-xiangmu-zipingbiao/index.html",
                                   "2023/luzhou-juesuan/index.html"])
-def test_no_serious_accessibility_violations(page, site, path):
-    _, url = site
+def test_no_serious_accessibility_violations(page, served_site, path):
+    _, url = served_site
     page.goto(url + path)
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run(document)).violations"
@@ -150,8 +102,8 @@ def test_no_serious_accessibility_violations(page, site, path):
     assert serious == [], serious
 
 
-def test_every_page_passes_the_nu_html_checker(site):
-    out, _ = site
+def test_every_page_passes_the_nu_html_checker(served_site):
+    out, _ = served_site
     pages = sorted(str(p) for p in out.rglob("*.html") if "pagefind" not in p.parts)
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "text", *pages],
                             capture_output=True, text=True, timeout=300)

@@ -1,17 +1,11 @@
 """Stage: the whole build through the CLI: outputs, determinism, layouts, and every error path."""
 
-import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_demo, run_jixiao
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from conftest import REPO, copy_demo, run_jixiao, tree_digest
 
 
 def test_build_writes_index_page_and_data(project, cli):

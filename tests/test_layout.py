@@ -12,7 +12,6 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import REPO
-from test_browser import browser, site  # noqa: F401  (fixtures: one built site, one Chromium)
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +50,8 @@ def words_outside_cells(page) -> list[tuple]:
 
 
 @pytest.mark.parametrize("report", REPORTS)
-def test_every_word_of_a_pdf_table_stays_in_its_cell(site, report):
-    out, _ = site
+def test_every_word_of_a_pdf_table_stays_in_its_cell(served_site, report):
+    out, _ = served_site
     with pdfplumber.open(pdf_of(out, report)) as pdf:
         outside = [w for page in pdf.pages for w in words_outside_cells(page)]
     assert outside == [], outside
@@ -97,10 +96,10 @@ def opens_a_section(page, starts: list[float]) -> bool:
 
 
 @pytest.mark.parametrize("report", REPORTS)
-def test_no_half_empty_page_inside_a_section(site, report):
+def test_no_half_empty_page_inside_a_section(served_site, report):
     """Only the last page of a section (or a form, which is a section of its own) may be short; the
     cover and contents come before the first section and are left out."""
-    out, _ = site
+    out, _ = served_site
     path = pdf_of(out, report)
     starts = section_starts(path)
     with pdfplumber.open(path) as pdf:
@@ -123,10 +122,10 @@ def first_labels_below_header(page) -> list[str]:
 
 
 @pytest.mark.parametrize("report", REPORTS)
-def test_an_indicator_group_going_on_at_a_page_top_shows_its_labels(site, report):
+def test_an_indicator_group_going_on_at_a_page_top_shows_its_labels(served_site, report):
     """Where an indicator table goes on at the top of a page, its first row names its 一级指标 (a merged
     label left behind on the page before would leave the reader without it)."""
-    out, _ = site
+    out, _ = served_site
     with pdfplumber.open(pdf_of(out, report)) as pdf:
         unlabelled = [page.page_number for page in pdf.pages if "" in first_labels_below_header(page)]
     assert unlabelled == [], unlabelled
@@ -173,15 +172,15 @@ def viewport_page(request, browser):  # noqa: F811
 
 
 @pytest.mark.parametrize("report", REPORTS)
-def test_no_table_cell_overflows_in_the_browser(viewport_page, site, report):
-    _, url = site
+def test_no_table_cell_overflows_in_the_browser(viewport_page, served_site, report):
+    _, url = served_site
     viewport_page.goto(f"{url}{report}/index.html")
     assert viewport_page.evaluate(OVERFLOWING_CELLS) == []
 
 
 @pytest.mark.parametrize("report", REPORTS)
-def test_no_chart_legend_covers_a_bar_or_slice(viewport_page, site, report):
-    _, url = site
+def test_no_chart_legend_covers_a_bar_or_slice(viewport_page, served_site, report):
+    _, url = served_site
     viewport_page.goto(f"{url}{report}/index.html")
     assert viewport_page.evaluate(LEGENDS_OVER_DATA) == []
 

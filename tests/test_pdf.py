@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, run_jixiao
+from conftest import run_jixiao
 from jixiao.paths import ProjectFiles
 from jixiao.pdf import ProjectFetcher
 
@@ -18,29 +18,21 @@ LIUAN = "2023/liuan-zipingbiao/liuan-zipingbiao.pdf"
 LUZHOU = "2023/luzhou-xiangmu-zipingbiao/luzhou-xiangmu-zipingbiao.pdf"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pdfsite") / "site"
-    result = run_jixiao("build", REPO, "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 def text_of(pdf: Path, page: int | None = None, layout: bool = True) -> str:
     args = ["pdftotext"] + (["-layout"] if layout else []) + (["-f", str(page), "-l", str(page)] if page else [])
     args += [str(pdf), "-"]
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
-def test_pages_are_a4(site):
+def test_pages_are_a4(built_site):
     for name in (LIUAN, LUZHOU):
-        for page in PdfReader(site / name).pages:
+        for page in PdfReader(built_site / name).pages:
             assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 
 
-def test_fonts_are_embedded_subsets_of_simplified_chinese_faces(site):
+def test_fonts_are_embedded_subsets_of_simplified_chinese_faces(built_site):
     for name in (LIUAN, LUZHOU):
-        lines = subprocess.run(["pdffonts", str(site / name)], capture_output=True, text=True,
+        lines = subprocess.run(["pdffonts", str(built_site / name)], capture_output=True, text=True,
                                check=True).stdout.splitlines()[2:]
         assert lines
         for line in lines:
@@ -51,20 +43,20 @@ def test_fonts_are_embedded_subsets_of_simplified_chinese_faces(site):
             assert "CJK-JP" not in fields[0] and "CJK-SC" in fields[0] or "CJK" not in fields[0], line
 
 
-def test_computed_figures_and_chinese_text_are_in_the_pdf(site):
-    liuan = text_of(site / LIUAN)
+def test_computed_figures_and_chinese_text_are_in_the_pdf(built_site):
+    liuan = text_of(built_site / LIUAN)
     for figure in ("92.55", "92.56", "1.08", "2.14", "1.33", "0.91", "0.57", "100.00%"):
         assert figure in liuan
     assert "公积金中心运转维护经费" in liuan and "偏差原因分析及" in liuan
-    luzhou = text_of(site / LUZHOU)
+    luzhou = text_of(built_site / LUZHOU)
     for figure in ("99.48", "99.66", "97.94", "96.92", "98.26", "89.18%", "8.92", "原表 8.91"):
         assert figure in luzhou
     assert "泸州市住房公积金管理中心" in luzhou
     assert "\ufffd" not in liuan + luzhou  # no replacement characters
 
 
-def test_toc_page_numbers_match_where_sections_start(site):
-    pdf = site / LUZHOU
+def test_toc_page_numbers_match_where_sections_start(built_site):
+    pdf = built_site / LUZHOU
     toc = text_of(pdf, 2)
     entries = re.findall(r"^\s*(\S.*?)\s*[·.]+\s*(\d+)\s*$", toc, re.M)
     assert len(entries) >= 9  # 2 sections + 7 附表
@@ -72,13 +64,13 @@ def test_toc_page_numbers_match_where_sections_start(site):
         assert title.split()[0] in text_of(pdf, int(page)), (title, page)
 
 
-def test_page_numbers_are_dashed_at_the_foot(site):
-    assert re.search(r"—\s*3\s*—", text_of(site / LUZHOU, 3))
-    assert not re.search(r"—\s*1\s*—", text_of(site / LUZHOU, 1))  # the cover has none
+def test_page_numbers_are_dashed_at_the_foot(built_site):
+    assert re.search(r"—\s*3\s*—", text_of(built_site / LUZHOU, 3))
+    assert not re.search(r"—\s*1\s*—", text_of(built_site / LUZHOU, 1))  # the cover has none
 
 
-def test_indicator_header_repeats_on_continuation_pages(site):
-    pdf = site / LUZHOU
+def test_indicator_header_repeats_on_continuation_pages(built_site):
+    pdf = built_site / LUZHOU
     pages = len(PdfReader(pdf).pages)
     # the header's first row is a cell holding just 绩效指标 (prose never has that line alone)
     with_header = [n for n in range(1, pages + 1)
@@ -87,27 +79,27 @@ def test_indicator_header_repeats_on_continuation_pages(site):
     assert len(with_header) > 7
 
 
-def test_bookmarks_follow_the_headings(site):
-    outline = PdfReader(site / LUZHOU).outline
+def test_bookmarks_follow_the_headings(built_site):
+    outline = PdfReader(built_site / LUZHOU).outline
     titles = [item.title for item in outline if not isinstance(item, list)]
     assert "概况" in titles and "问题与建议" in titles
     assert "附表1 住房公积金管理费用" in titles
 
 
-def test_metadata(site):
-    meta = PdfReader(site / LUZHOU).metadata
+def test_metadata(built_site):
+    meta = PdfReader(built_site / LUZHOU).metadata
     assert meta.title == "泸州市住房公积金管理中心2023年度部门预算项目支出绩效自评表"
     assert meta.author == "泸州市住房公积金管理中心"
     assert "项目支出绩效自评表" in meta.get("/Keywords")
 
 
-def test_report_page_links_its_pdf(site):
-    page = (site / "2023/luzhou-xiangmu-zipingbiao/index.html").read_text(encoding="utf-8")
+def test_report_page_links_its_pdf(built_site):
+    page = (built_site / "2023/luzhou-xiangmu-zipingbiao/index.html").read_text(encoding="utf-8")
     assert 'href="luzhou-xiangmu-zipingbiao.pdf"' in page
 
 
-def test_pdf_is_small(site):
-    assert (site / LUZHOU).stat().st_size < 1_000_000
+def test_pdf_is_small(built_site):
+    assert (built_site / LUZHOU).stat().st_size < 1_000_000
 
 
 def test_pdf_build_is_deterministic(project, tmp_path):
@@ -158,8 +150,8 @@ def test_pdf_variant_for_archiving(project):
     assert "pdfaid:part" in xmp
 
 
-def test_charts_are_vector_text_in_the_pdf(site):
-    pdf = site / "2023/luzhou-juesuan/luzhou-juesuan.pdf"
+def test_charts_are_vector_text_in_the_pdf(built_site):
+    pdf = built_site / "2023/luzhou-juesuan/luzhou-juesuan.pdf"
     text = text_of(pdf, layout=False)
     # chart labels (axis, legend) come out of pdftotext: the SVG text stayed text
     for label in ("收入总计", "支出总计", "公务用车购置及运行维护费", "图1 收、支决算总计变动情况", "图7 “三公”经费财政拨款支出结构"):

@@ -1,8 +1,13 @@
 """Stage: the authoring loop end to end — `jixiao serve` rebuilds, reloads, shows errors, recovers."""
 
+import http.client
+import http.server
 import json
+import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -73,3 +78,107 @@ def test_serve_renders_pdf_on_demand(server):
     with urllib.request.urlopen(f"{server}/2024/demo/demo.pdf", timeout=60) as response:
         assert response.status == 200 and response.headers["Content-Type"] == "application/pdf"
         assert response.read(5) == b"%PDF-"
+
+
+@pytest.fixture
+def preview(project: Path, tmp_path: Path):
+    """The preview server of the fixture project, in this process (without watching files): its state and URL.
+    A file `secret.html` lies beside the served folder, and one level further up, for traversal attempts."""
+    from jixiao.serve import ServeState, make_handler
+
+    state = ServeState(project.resolve(), tmp_path / "preview" / "site", search=False)
+    state.rebuild(lambda message: None)
+    for folder in (tmp_path, tmp_path / "preview"):
+        (folder / "secret.html").write_text("<p>SECRET</p>", encoding="utf-8")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield state, server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def request_raw(port: int, path: str) -> tuple[int, bytes]:
+    """GET a path exactly as written (urllib would normalise it)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+TRAVERSALS = [
+    "/..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc/passwd",
+    "/..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "/../../../../../../../etc/passwd",
+    "//etc/passwd",
+    "/%252e%252e/%252e%252e/etc/passwd",
+    "/..%5c..%5c..%5cetc%5cpasswd",
+    "/..\\..\\..\\etc\\passwd",
+    "/..%2fsecret.html",
+    "/..%2f..%2fsecret.html",
+    "/2024/demo/..%2f..%2f..%2fsecret.html",
+    "/2024/..%2f..%2f..%2f..%2fsecret.html",
+    "/%2e%2e/secret.html",
+    "/2024/demo/..%2f..%2f..%2f..%2fsecret.pdf",
+    "/..%2f..%2f..%2f..%2f..%2f..%2fetc/x/y.pdf",
+    "/%00",
+    "/index.html%00.pdf",
+    "/" + "a" * 5000 + ".html",
+]
+
+
+@pytest.mark.parametrize("path", TRAVERSALS, ids=range(len(TRAVERSALS)))
+def test_serve_never_answers_with_a_file_outside_the_site(preview, path):
+    _, port = preview
+    status, body = request_raw(port, path)
+    assert status == 404
+    assert b"SECRET" not in body and b"root:" not in body
+    assert request_raw(port, "/2024/demo/index.html")[0] == 200  # and it keeps serving
+
+
+def test_a_page_is_answered_while_a_pdf_renders(preview, monkeypatch):
+    """The PDF is held in the middle of its rendering until the page has been answered; with one lock for both,
+    the page request would wait for the PDF, which waits for the page, and the request would time out."""
+    from jixiao import serve
+
+    state, port = preview
+    rendering, finish = threading.Event(), threading.Event()
+    real_build_report = serve.build_report
+
+    def held_build_report(*args):
+        rendering.set()
+        finish.wait()
+        return real_build_report(*args)
+    monkeypatch.setattr(serve, "build_report", held_build_report)
+    answers = {}
+    pdf = threading.Thread(target=lambda: answers.update(pdf=request_raw(port, "/2024/demo/demo.pdf")))
+    pdf.start()
+    try:
+        assert rendering.wait(60)
+        answers["page"] = request_raw(port, "/2024/demo/index.html")
+        assert "pdf" not in answers  # the page came first: the PDF is still held
+    finally:
+        finish.set()
+        pdf.join(120)
+    assert answers["page"][0] == 200 and b"demo.pdf" in answers["page"][1]
+    assert answers["pdf"][0] == 200 and answers["pdf"][1][:5] == b"%PDF-"
+
+
+def test_sigterm_removes_the_preview_folder(project, tmp_path):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", str(project), "--port", "0", "--no-search"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env={**os.environ, "TMPDIR": str(temporary)})
+    try:
+        assert "http://127.0.0.1:" in process.stdout.readline()
+        assert [p.name.startswith("jixiao-serve-") for p in temporary.iterdir()] == [True]
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    finally:
+        process.kill()
+    assert list(temporary.iterdir()) == []

@@ -161,7 +161,8 @@ EDITS = {
     "last year's table": (lambda p: edit(p / "content/2022/shili-juesuan/report.yaml", "本年: 2000.00", "本年: 1990.00"), 2),
     "an attached report": (lambda p: edit(p / "content/2023/luzhou-zhengti/report.yaml", "得分: 33.18", "得分: 33.00"), 2),
     "a neighbour's title": (lambda p: edit(p / "content/2023/luzhou-zhengti/report.yaml", "标题: ", "标题: 新"), 3),
-    "a layout file": (lambda p: write(p / "layouts/tables/scores.html", "<p>评分</p>\n"), 2),  # 整体 and the 决算说明 attaching it
+    # 怀化 and 整体 place ::表格[评分]; the 决算说明 attaches 整体
+    "a layout file": (lambda p: write(p / "layouts/tables/scores.html", "<p>评分</p>\n"), 3),
     "site.yaml": (lambda p: edit(p / "content/site.yaml", "站点名称: ", "站点名称: 新"), None),
     "a glossary term": (lambda p: write(p / "layouts/data/名词解释.yaml", "基本支出: 本中心的定义。\n"), None),
     "an added report": (lambda p: shutil.copytree(p / "content/2023/liuan-zipingbiao", p / "content/2023/liuan-b"), None),

@@ -29,7 +29,7 @@ from .errors import ErrorGroup, JixiaoError, SourceError
 from .findings import Finding
 from .library import Library, Links, Summary
 from .load import Bundle, find_bundles, read_bundle
-from .output import check_output_dir, copy_assets, staged_output, write_files
+from .output import check_output_dir, copy_assets, read_assets, staged_output, write_files
 from .page import ReportPage, build_report
 from .shards import Shard, write_manifest
 from .site import SiteContext, open_site
@@ -132,8 +132,7 @@ def page_key(shared: str, library: Library, links: dict[str, Links], key: str, t
 
 def plan_build(site: SiteContext, cache: BuildCache, out_dir: Path | None) -> Plan:
     """Resolve the site model and decide, report by report, what can be reused."""
-    known = {key: (c.bundle, Summary.from_json(c.summary)) for key, c in cache.reports.items()}
-    library = read_site(site, known)
+    library = read_site(site, known_summaries(cache))
     links = library.links()
     digests = TemplateDigests(tuple(site.search_path))
     plan = Plan(library, links, {})
@@ -148,6 +147,16 @@ def plan_build(site: SiteContext, cache: BuildCache, out_dir: Path | None) -> Pl
             plan.todo.append(key)
     library.load(needed_sources(plan))
     return plan
+
+
+def known_summaries(cache: BuildCache) -> dict[str, tuple[str, Summary]]:
+    """What the previous build knew of each report: its bundle's digest and summary. An entry whose summary the
+    manifest lacks keys for is left out, so that report is simply read again."""
+    known = {}
+    for key, cached in cache.reports.items():
+        with contextlib.suppress(KeyError, TypeError):
+            known[key] = (cached.bundle, Summary.from_json(cached.summary))
+    return known
 
 
 def needed_sources(plan: Plan) -> list[str]:
@@ -218,10 +227,15 @@ def _report(progress: Progress | None, key: str, done: int, total: int) -> None:
         progress(key, done, total)
 
 
+def unique_errors(errors: list[SourceError]) -> list[SourceError]:
+    """Each error once: a shared file (the glossary) fails every report that reads it."""
+    return list({(e.location, e.key, e.message, e.rule): e for e in errors}.values())
+
+
 def raise_errors(results: list[ReportPage | list[SourceError]], library: Library) -> list[ReportPage]:
     """Every error of the build together: files that could not be read or parsed, and reports that could
     not be rendered (Markdown, expressions, figures)."""
-    errors = library.errors() + [e for r in results if isinstance(r, list) for e in r]
+    errors = unique_errors(library.errors() + [e for r in results if isinstance(r, list) for e in r])
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
     return [r for r in results if isinstance(r, ReportPage)]
@@ -314,13 +328,25 @@ def cached_page(key: str, cached: CachedReport) -> ReportPage:
                       sorted(cached.templates))
 
 
+def shared_errors(site: SiteContext) -> list[SourceError]:
+    """What a build reads besides the reports — the glossary files and the assets — read the same way, so that
+    `check` fails wherever `build` would."""
+    try:
+        shared_digest(site, "")
+        read_assets(site.files, site.search_path)
+    except SourceError as error:
+        return [error]
+    return []
+
+
 def check_site(project: Path, jobs: int | None = None) -> tuple[list[Finding], list[SourceError]]:
     """Build every report in memory, write nothing, and return all findings and all input errors."""
     site = open_site(project)
+    errors = shared_errors(site)
     library = read_site(site)
     links = library.links()
     plan = Plan(library, links, {}, todo=[s.key for s in library.ordered()])
     results = render_all(site, plan, None, jobs or os.cpu_count() or 1, None)
-    errors = library.errors() + [e for r in results if isinstance(r, list) for e in r]
+    errors = unique_errors(errors + library.errors() + [e for r in results if isinstance(r, list) for e in r])
     findings = sorted((f for r in results if isinstance(r, ReportPage) for f in r.findings), key=Finding.sort_key)
     return findings, errors

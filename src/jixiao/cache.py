@@ -12,21 +12,24 @@ rendered: its files are hard-linked from the previous output into the new one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter
 
 from . import __version__
-from .errors import Location
 from .findings import Finding
 from .output import link_or_copy
 
 CACHE_DIR = ".jixiao-cache"
-FORMAT = 3  # of the manifest; a manifest of another format is ignored
+FORMAT = 4  # of the manifest; a manifest of another format is ignored
 # Libraries whose versions change what the output looks like.
+T = TypeVar("T")
 OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "matplotlib", "weasyprint", "pydantic")
 
 
@@ -70,16 +73,20 @@ class TemplateDigests:
         return "missing"
 
 
-def finding_to_json(item: Finding) -> dict[str, Any]:
-    where = item.location
-    return {"path": str(where.path) if where.path else None, "line": where.line, "column": where.column,
-            "level": item.level, "rule": item.rule, "message": item.message, "hint": item.hint}
+@functools.cache
+def record_adapter(kind: type) -> TypeAdapter:
+    return TypeAdapter(kind)
 
 
-def finding_from_json(data: dict[str, Any]) -> Finding:
-    path = Path(data["path"]) if data["path"] else None
-    return Finding(Location(path, data["line"], data["column"]), data["level"], data["rule"], data["message"],
-                   data["hint"])
+def record_to_json(kind: type[T], record: T) -> Any:
+    """A dataclass of plain values (and findings) as JSON data."""
+    return record_adapter(kind).dump_python(record, mode="json")
+
+
+def record_from_json(kind: type[T], data: Any) -> T:
+    """A dataclass read back from JSON and checked field by field: a hand-edited or damaged manifest
+    raises ValueError here, never a TypeError later in the build."""
+    return record_adapter(kind).validate_python(data)
 
 
 @dataclass
@@ -94,13 +101,6 @@ class CachedReport:
     findings: list[Finding]
     files: list[str]
     rows: list[list[str]]
-
-    def as_json(self) -> dict[str, Any]:
-        return {**self.__dict__, "findings": [finding_to_json(f) for f in self.findings]}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "CachedReport":
-        return cls(**{**data, "findings": [finding_from_json(f) for f in data["findings"]]})
 
 
 @dataclass
@@ -121,7 +121,7 @@ class BuildCache:
             data = json.loads(cache.path.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT or data.get("shared") != shared:
                 return cache
-            cache.reports = {key: CachedReport.from_json(item) for key, item in data["reports"].items()}
+            cache.reports = record_from_json(dict[str, CachedReport], data["reports"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             cache.reports = {}  # a damaged or hand-edited manifest: rebuild everything
         return cache
@@ -139,7 +139,7 @@ class BuildCache:
         """Write the manifest atomically after a successful build."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": FORMAT, "shared": self.shared,
-                "reports": {key: r.as_json() for key, r in sorted(reports.items())}}
+                "reports": record_to_json(dict[str, CachedReport], dict(sorted(reports.items())))}
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         temporary.replace(self.path)

@@ -41,8 +41,7 @@ def main() -> None:
 
 @main.command()
 @PROJECT
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="输出目录（默认 PROJECT/site）。")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="输出目录（默认 PROJECT/site）。")
 @click.option("--no-pdf", is_flag=True, help="只生成 HTML，不生成 PDF。")
 @click.option("--strict", is_flag=True, help="有警告即失败（用于 CI）。")
 @click.option("--clean", is_flag=True, help="忽略缓存，全部重新构建。")
@@ -77,8 +76,7 @@ def summary_line(result: BuildResult) -> str:
 
 @main.command()
 @click.argument("parts", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="合并后的站点目录。")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="合并后的站点目录。")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
               help="项目目录（模板与 site.yaml 从这里读取）。")
 @click.option("--no-search", is_flag=True, help="不生成搜索索引。")

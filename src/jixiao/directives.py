@@ -9,8 +9,10 @@ for a misspelt name, the nearest names that exist.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -21,6 +23,7 @@ from jinja2.exceptions import SecurityError
 from .errors import Location, SourceError
 from .render import TemplateRun, translate
 from .site import SiteContext
+from .values import NamedList, UnknownName
 from .views import FormView, ReportView
 
 # Tables an author can place with ::表格[名称]; each is a template under tables/.
@@ -32,7 +35,12 @@ TABLES = {
     "评分表": "tables/evaluation.html",
 }
 DIRECTIVES = "::表格[名称]{项目=…}、::图[表名]、::段落[变动|结构|完成预算]{表=表名}、::名词解释"
-_UNKNOWN_NAME_RE = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|^'([^']+)'$")
+# What an expression may put into prose: a text, a number, a date. A view, a list or a mapping would print as
+# Python's own notation (`FormView(project=…)`), True/False as English.
+PRINTABLE = (str, int, float, Decimal, dt.date)
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_UNKNOWN_NAME_RE = re.compile(
+    r"'([^']+)' is undefined|has no attribute '([^']+)'|has no element '?([^']+?)'?$|^'([^']+)'$")
 
 
 def did_you_mean(name: str, candidates: list[str]) -> str:
@@ -63,22 +71,23 @@ class PageResolver:
         """
         where = Location(self.path, line)
         url = unquote(url)
+        written = _CONTROL_RE.sub(lambda m: f"%{ord(m.group()):02X}", url)  # `%0a` stays on the message's line
         parsed = urlparse(url)
         if parsed.scheme in ("http", "https", "mailto") and not is_image:
             return
         what = "图片" if is_image else "链接"
         if parsed.scheme or parsed.netloc:
-            raise SourceError(where, f"{what}「{url}」指向项目之外，已拒绝", rule="input",
+            raise SourceError(where, f"{what}「{written}」指向项目之外，已拒绝", rule="input",
                               hint="把图片或附件放进报告文件夹，用相对路径引用，例如 ![图](图1.png)。")
         if not parsed.path:
             return  # a fragment (#…) within the page
         bundle = self.path.parent.resolve()
         target = (bundle / parsed.path).resolve() if not parsed.path.startswith("/") else Path(parsed.path)
         if not self.site.files.allows(target) or (is_image and not target.is_relative_to(bundle)):
-            raise SourceError(where, f"{what}「{url}」指向报告文件夹之外，已拒绝", rule="input",
+            raise SourceError(where, f"{what}「{written}」指向报告文件夹之外，已拒绝", rule="input",
                               hint="图片只能引用报告文件夹中的文件，例如 ![图](图1.png)。")
         if is_image and not target.is_file():
-            raise SourceError(where, f"图片「{url}」不存在", rule="input",
+            raise SourceError(where, f"图片「{written}」不存在", rule="input",
                               hint=f"在 {bundle} 中放入该文件，或改正文件名。")
 
     def evaluate(self, expression: str, line: int) -> Any:
@@ -96,11 +105,17 @@ class PageResolver:
         except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
             raise self.error(where, expression, f"无法计算: {translate(str(exc))}",
                              "检查运算的两边是否都是数字。") from None
+        except MemoryError:
+            raise self.error(where, expression, "不被允许: 结果过大，内存不足",
+                             "表达式只能读取报告中的数据，不能做过大的运算。") from None
         if isinstance(value, jinja2.Undefined):
             raise self.unknown(where, expression, KeyError(value._undefined_name))
         if value is None:
             raise self.error(where, expression, "没有值（数据中为空，或本报告没有这一项）",
                              "多张自评表的报告请写 自评表[0].总分 这样的形式；空着的数据请先填写。")
+        if isinstance(value, bool) or not isinstance(value, PRINTABLE):
+            raise self.error(where, expression, "的值是一组数据或真假值，不能直接写进正文",
+                             "写到具体的一项，例如 {{ 自评表[0].总分 }}；名单请用 | join(\"、\") 连成文字。")
         return value
 
     def error(self, where: Location, expression: str, problem: str, hint: str) -> SourceError:
@@ -110,11 +125,12 @@ class PageResolver:
         text = str(exc.args[0]) if exc.args else ""
         match = _UNKNOWN_NAME_RE.search(text) if isinstance(text, str) else None
         name = next((g for g in match.groups() if g), text) if match else text
-        if isinstance(exc, IndexError) or isinstance(exc.args[0] if exc.args else None, int):
+        if isinstance(exc, IndexError) or isinstance(exc.args[0] if exc.args else None, int) or name.isdigit():
             return self.error(where, expression, "中的序号超出范围",
-                              f"序号从 0 开始；本报告有 {len(self.view.forms)} 张自评表。")
+                              "序号从 0 开始，第一项是 [0]；项数可用 | length 查看。")
+        candidates = exc.candidates if isinstance(exc, UnknownName) else self.known_names(expression, name)
         return self.error(where, expression, f"中有未知的名称或项目「{name}」",
-                          did_you_mean(name, self.known_names(expression, name)))
+                          did_you_mean(name, candidates) or "这一列表只能用序号取项，例如 [0]。")
 
     def known_names(self, expression: str, name: str) -> list[str]:
         """The names that could have been meant: top-level names, or those of the object before the dot."""
@@ -126,8 +142,10 @@ class PageResolver:
                 owner = None
             if hasattr(owner, "keys"):
                 return [str(k) for k in owner.keys()]
-            if isinstance(owner, list):
-                return [str(item.get("名称") or item.get("项目名称")) for item in owner if hasattr(item, "get")]
+            if isinstance(owner, NamedList):  # 自评表["项目名称"], 行["名称"]
+                return owner.names()
+            if isinstance(owner, (list, tuple)):
+                return []  # items by number only
         return list(self.names)
 
     def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str:

@@ -6,6 +6,7 @@ Every stage raises `SourceError` (or a subclass) for bad input; the CLI prints
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import os
 import stat
@@ -88,6 +89,19 @@ class ErrorGroup(JixiaoError):
 
     def format(self, root: Path | None = None) -> str:
         return "\n".join(e.format(root) for e in self.errors)
+
+
+_OS_REASONS = {
+    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOENT: "路径不存在",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹", errno.EISDIR: "这是文件夹", errno.EROFS: "文件系统只读",
+    errno.ENOSPC: "磁盘空间不足", errno.ELOOP: "符号链接循环", errno.EEXIST: "已存在同名文件",
+    errno.ENAMETOOLONG: "路径过长",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """Why a file could not be read or written, in the user's words (the system's own text is English)."""
+    return _OS_REASONS.get(exc.errno or 0, f"系统错误 {exc.errno}" if exc.errno else "系统错误")
 
 
 def read_source_line(location: Location, root: Path | None = None) -> str | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
-from typing import Callable, Union
+from typing import Any, Callable, Union
 
 _TOKEN_RE = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d+)?)(?![\w\u4e00-\u9fff])|(?P<quoted>「[^」]+」)|"
                        r"(?P<op>[-+−×÷*/()（）])|(?P<name>[^\s\-+−×÷*/()（）「」]+))")
@@ -25,7 +25,12 @@ MAX_LENGTH = 500
 
 
 class FormulaError(ValueError):
-    """A formula that cannot be read or computed; the caller adds file:line and a hint."""
+    """A formula that cannot be read or computed; the caller adds file:line and a hint.
+
+    `where` is set by the innermost formula the error passed through, so a cycle or an unknown name is
+    reported at the formula that names it, not at a cell that merely depends on it."""
+
+    where: Any = None
 
 
 class ZeroDivisor(FormulaError):

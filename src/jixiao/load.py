@@ -99,7 +99,9 @@ def find_bundles(files: ProjectFiles, content: Path) -> tuple[list[Path], list[S
     """Every folder content/<year>/<slug>/ with a report.yaml, in a stable order, and the folders
     whose names cannot be a report's year or URL."""
     folders, errors = [], []
-    for report in sorted(content.glob(f"*/*/{REPORT_FILE}")):
+    # every content/*/*/report.yaml, a broken symlink too (glob would skip it, and the report would vanish unseen)
+    for report in sorted(folder / REPORT_FILE for folder in content.glob("*/*")
+                         if (folder / REPORT_FILE).exists() or (folder / REPORT_FILE).is_symlink()):
         folder = report.parent
         year, slug = folder.parent.name, folder.name
         if year.startswith(".") or slug.startswith("."):

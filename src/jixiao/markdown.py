@@ -13,6 +13,7 @@ reported together. Jinja statements (`{% … %}`) have no place in prose and are
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,10 +165,11 @@ def create_parser() -> MarkdownIt:
 
 
 def _take_title(md: MarkdownIt, tokens: list[Token], env: dict) -> tuple[str | None, list[Token]]:
-    """A leading `# 标题` names the section (its expressions evaluated); it is removed from the body."""
+    """A leading `# 标题` names the section (its expressions evaluated); it is removed from the body. The title is
+    plain text (`收入 & 支出`, not `收入 &amp; 支出`): the layout escapes it, once."""
     if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        html = md.renderer.render([tokens[1]], md.options, env)
-        return _TAG_RE.sub("", html).strip(), tokens[3:]
+        rendered = md.renderer.render([tokens[1]], md.options, env)
+        return html.unescape(_TAG_RE.sub("", rendered)).strip(), tokens[3:]
     return None, tokens
 
 
@@ -217,8 +219,8 @@ def render_section(md: MarkdownIt, text: str, path: Path, first_line: int, resol
     tokens = md.parse(text, env)
     title, tokens = _take_title(md, tokens, env)
     _number_headings(tokens, used_anchors, prefix, depth)
-    html = md.renderer.render(tokens, md.options, env)
+    body = md.renderer.render(tokens, md.options, env)
     errors = env["errors"]
     if errors:
         raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
-    return RenderedSection(title, html)
+    return RenderedSection(title, body)

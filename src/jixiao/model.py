@@ -83,7 +83,7 @@ class Funds(Located):
 
     total: FundRow = Field(alias="年度资金总额", description="年度资金总额一行：年初预算数、全年预算数、全年执行数。")
     parts: list[FundRow] = Field(default_factory=list, alias="其中", description="其中：各项资金来源（当年财政拨款、上年结转资金、其他资金…）。")
-    points: Decimal | None = Field(None, validation_alias=AliasChoices("分值", "权重"), description="预算执行的分值（权重），默认取评分规则。")
+    points: Decimal | None = Field(None, validation_alias=AliasChoices("分值", "权重"), ge=0, description="预算执行的分值（权重），默认取评分规则。")
     reason: str | None = Field(None, alias="原因", description="预算执行情况的说明（印在表中）。")
     stated: StatedFunds | None = Field(None, alias="原表", description="原表印出的执行率、得分。")
     check_note: str | None = check_note("对核对提示的说明（不印出）；写了它的提示降为“说明”级别。")

@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from .errors import JixiaoError
+from .errors import JixiaoError, describe_os_error
 
 if TYPE_CHECKING:
     from .paths import ProjectFiles
@@ -106,7 +106,7 @@ def staged_output(out_dir: Path) -> Iterator[Path]:
         staging.mkdir()
         (staging / MARKER).write_text("由 jixiao 生成的站点；jixiao build 会整体替换这个文件夹。\n", encoding="utf-8")
     except OSError as exc:
-        raise JixiaoError(f"{out_dir}: error: 无法写入输出目录（{exc.strerror}）\n"
+        raise JixiaoError(f"{out_dir}: error: 无法写入输出目录（{describe_os_error(exc)}）\n"
                           f"  提示: 检查该目录及其上级目录的写权限，或用 --out 指定别的目录。") from None
     old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     try:
@@ -122,11 +122,17 @@ def staged_output(out_dir: Path) -> Iterator[Path]:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def copy_assets(files: ProjectFiles, search_path: list[Path], staging: Path) -> None:
-    """Copy `assets/` of every layer, most generic first, so specific layers win file by file; every file
-    is read through the read policy, so a symlink cannot publish a file from outside the project."""
+def read_assets(files: ProjectFiles, search_path: list[Path]) -> dict[str, bytes]:
+    """The `assets/` of every layer merged, the specific layers winning file by file; every file is read through
+    the read policy, so a symlink cannot publish a file from outside the project."""
+    merged: dict[str, bytes] = {}
     for layer in reversed(search_path):
         assets = layer / "assets"
         if assets.is_dir():
-            write_files(staging / "assets", {path.relative_to(assets).as_posix(): files.read_bytes(path)
-                                             for path in files.files_below(assets)})
+            merged.update({path.relative_to(assets).as_posix(): files.read_bytes(path)
+                           for path in files.files_below(assets)})
+    return merged
+
+
+def copy_assets(files: ProjectFiles, search_path: list[Path], staging: Path) -> None:
+    write_files(staging / "assets", read_assets(files, search_path))

@@ -15,11 +15,13 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Location, SourceError
+from .errors import Location, SourceError, describe_os_error
 
 TEXT_LIMIT = 4 * 1024 * 1024  # YAML, Markdown and templates: the largest real report.yaml is 30 KB
 FILE_LIMIT = 64 * 1024 * 1024  # images, fonts and other files published beside a report
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab, newline, carriage return
+# All control characters but tab, newline and carriage return; and the other line breaks (NEL, U+2028/9), which
+# YAML and Python count as new lines where an editor does not, so that every later line number would be off.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class ProjectFiles:
         try:
             fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
         except OSError as exc:
-            raise SourceError(Location(path), f"无法读取文件（{_reason(exc)}）", hint="检查文件权限。") from None
+            raise SourceError(Location(path), f"无法读取文件（{describe_os_error(exc)}）", hint="检查文件权限。") from None
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             os.close(fd)
@@ -118,10 +120,3 @@ def _line_column(data: bytes, offset: int) -> tuple[int, int]:
     column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
     return data.count(b"\n", 0, offset) + 1, column
 
-
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "没有读取权限"
-    if isinstance(exc, IsADirectoryError):
-        return "这是文件夹"
-    return exc.strerror or "系统错误"

@@ -7,22 +7,28 @@ One ordered search path, first match wins file by file (Hugo's shadowing): the p
 Layouts and the `{{ }}` expressions of Markdown both run in Jinja's immutable sandbox: they can
 read the report's views (views.py) by their Chinese names and call the helpers a view declares,
 and nothing else — no `update()` of a published figure, no private attributes. Arithmetic is
-bounded (exponents, repetition of text and lists) and every call checks a time limit, so a
-hostile or careless expression ends in an error at its file:line, not a hung build.
+bounded (exponents, repetition of text and lists), the filters and text methods that build long
+results (`center`, `replace`, `join` …) spend a budget of characters per render, a format may not
+ask for a huge width, and every call and every loop item checks a time limit, so a hostile or
+careless expression or layout ends in an error at its file:line, not a hung build or a process out
+of memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
+import functools
 import html
 import importlib.util
 import re
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import jinja2
+from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
@@ -37,9 +43,15 @@ MAX_EXPONENT = 64
 MAX_LENGTH = 100_000  # characters of text or items of a list an expression may build
 MAX_NESTING = 50  # brackets inside one expression
 TIME_LIMIT = 5.0  # seconds for one template render or expression
+MAX_WORK = 10_000_000  # characters or items the growing filters and text methods of one render may build
+# Filters and text methods whose result grows with a width, a count, or the length of another text or list.
+GROWING = frozenset({"batch", "center", "expandtabs", "indent", "join", "ljust", "replace", "rjust", "slice",
+                     "truncate", "wordwrap", "zfill"})
+_WIDE_FORMAT_RE = re.compile(r"(?:%|\{[^{}]*:)[^a-zA-Z%{}]*?(?:\*|\d{6})")  # a width of 100000 or more, or `*`
 
 _USED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("jixiao_templates_used", default=None)
 _DEADLINE: contextvars.ContextVar[float] = contextvars.ContextVar("jixiao_deadline", default=0.0)
+_BUDGET: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("jixiao_budget", default=None)
 
 
 def theme_dirs(project: Path, theme: str, where: Location) -> list[Path]:
@@ -86,7 +98,7 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox of layouts and expressions: views readable by their Chinese names only, bounded
     arithmetic, a time limit; and a record of the templates each page used (for the cache)."""
 
-    intercepted_binops = frozenset({"**", "*", "+"})
+    intercepted_binops = frozenset({"**", "*", "+", "%"})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Views answer directly (most of a page is read from them); anything else goes through the sandbox."""
@@ -113,6 +125,10 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
                         len(sequence) * count > MAX_LENGTH:
                     raise SecurityError(f"重复后的长度超过 {MAX_LENGTH}")
             return left * right
+        if operator == "%":
+            if isinstance(left, str):
+                check_format(left)
+            return left % right
         if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) and \
                 len(left) + len(right) > MAX_LENGTH:
             raise SecurityError(f"拼接后的长度超过 {MAX_LENGTH}")
@@ -120,7 +136,21 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         check_deadline()
+        target = getattr(__obj, "__wrapped__", __obj)  # the sandbox hands out str.format wrapped
+        method, text = getattr(target, "__name__", ""), getattr(target, "__self__", None)
+        if isinstance(text, str) and method in ("format", "format_map"):
+            check_format(text)
+        elif isinstance(text, str) and method in GROWING:
+            args = spend_work((text, *args), kwargs)[1:]
         return super().call(__context, __obj, *args, **kwargs)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """Every `{% for %}` of a layout checks the time limit at each item: a loop body may call nothing else that
+        would, and three nested loops over 100000 items would never end."""
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, "jixiao_timed", [], [], None, None, lineno=loop.lineno)
+        return tree
 
     def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
         used = _USED.get()
@@ -143,6 +173,65 @@ def check_deadline() -> None:
         raise SecurityError(f"运行超过 {TIME_LIMIT:g} 秒")
 
 
+@contextlib.contextmanager
+def limits() -> Iterator[None]:
+    """The time limit and the work budget of one template render or expression."""
+    deadline = _DEADLINE.set(time.monotonic() + TIME_LIMIT)
+    budget = _BUDGET.set([MAX_WORK])
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(deadline)
+        _BUDGET.reset(budget)
+
+
+def check_format(text: str) -> None:
+    """`"%099999999d" % 1` or `"{:>99999999}".format(1)` would build a huge text in one step."""
+    if _WIDE_FORMAT_RE.search(text):
+        raise SecurityError("格式中的宽度过大（上限 99999）")
+
+
+def spend_work(values: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Charge a growing filter or text method to the render's budget, before it runs: the product of its two
+    largest sizes (lengths of texts and lists, whole numbers used as widths and counts) bounds what it builds.
+    Iterators among the values are read into lists first (they are bounded themselves), so their size counts."""
+    check_deadline()
+    values = tuple(list(v) if isinstance(v, Iterator) else v for v in values)
+    sizes = sorted((_size(v) for v in (*values, *kwargs.values())), reverse=True) + [1, 1]
+    budget = _BUDGET.get() or [MAX_WORK]
+    budget[0] -= sizes[0] * max(sizes[1], 1)
+    if budget[0] < 0:
+        raise SecurityError(f"生成的文字或列表过长（上限 {MAX_WORK} 个字符）")
+    return values
+
+
+def timed_iteration(items: Any) -> Iterator[Any]:
+    """The items of a `{% for %}`, each after a look at the clock (see SiteEnvironment._parse)."""
+    for item in items:
+        check_deadline()
+        yield item
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return abs(value)
+    return len(value) if isinstance(value, (str, list, tuple, dict, range, set)) else 0
+
+
+def bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that checks its format, or spends the render's budget, before it runs (`map` calls it too)."""
+    @functools.wraps(function)  # keeps Jinja's pass_context / pass_environment mark
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if name == "format":
+            check_deadline()
+            check_format(str(next((a for a in args if isinstance(a, str)), "")))
+            return function(*args, **kwargs)
+        return function(*spend_work(args, kwargs), **kwargs)
+    return run
+
+
 def create_environment(search_path: list[Path], files: ProjectFiles) -> SiteEnvironment:
     """Autoescape is on, so data can never inject HTML; unknown names are errors, not blanks."""
     env = SiteEnvironment(
@@ -151,6 +240,10 @@ def create_environment(search_path: list[Path], files: ProjectFiles) -> SiteEnvi
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
+    for name in (GROWING | {"format"}) & env.filters.keys():  # ljust, zfill … are text methods only
+        env.filters[name] = bounded_filter(name, env.filters[name])
+    del env.globals["lipsum"]  # lipsum(10**6) would write hundreds of megabytes of Latin; no report needs it
+    env.filters["jixiao_timed"] = timed_iteration
     env.filters["nl2br"] = lambda text: Markup("<br>").join(str(text or "").splitlines())
     env.filters["cn_date"] = format_cn_date
     env.filters["contents"] = contents
@@ -181,11 +274,13 @@ class TemplateRun:
 
     def render(self, env: jinja2.Environment, name: str, context: dict[str, Any], where: Location) -> str:
         used_token = _USED.set(self.used)
-        deadline_token = _DEADLINE.set(time.monotonic() + TIME_LIMIT)
         try:
-            return find_template(env, name, where).render(**context)
+            with limits():
+                return find_template(env, name, where).render(**context)
         except SourceError:
             raise
+        except jinja2.TemplateNotFound as exc:  # an include or extends inside the layout
+            raise missing_template(env, exc.name, template_location(exc, last=True)) from None
         except RecursionError as exc:
             inside = template_location(exc)
             raise SourceError(inside if inside.path else where, "模板层层包含自己（include/extends 形成循环）",
@@ -195,7 +290,6 @@ class TemplateRun:
             raise template_error(exc) from None
         finally:
             _USED.reset(used_token)
-            _DEADLINE.reset(deadline_token)
 
 
 def find_template(env: jinja2.Environment, name: str, location: Location) -> jinja2.Template:
@@ -203,17 +297,24 @@ def find_template(env: jinja2.Environment, name: str, location: Location) -> jin
     try:
         return env.get_template(name)
     except jinja2.TemplateNotFound as exc:
-        places = "、".join(str(p) for p in env.loader.search_path) if isinstance(env.loader, PolicyLoader) else ""
-        missing = exc.name if exc.name != name else name
-        raise SourceError(location, f"找不到模板「{missing}」", rule="template",
-                          hint=f"在这些目录中查找过: {places}") from None
+        raise missing_template(env, exc.name, location) from None
     except jinja2.TemplateSyntaxError as exc:
         raise template_error(exc) from None
+
+
+def missing_template(env: jinja2.Environment, name: str, location: Location) -> SourceError:
+    places = "、".join(str(p) for p in env.loader.search_path) if isinstance(env.loader, PolicyLoader) else ""
+    return SourceError(location, f"找不到模板「{name}」", rule="template", hint=f"在这些目录中查找过: {places}")
 
 
 # Jinja's messages in the words of someone who edits a layout
 _JINJA_MESSAGES = [
     (r"unexpected end of template", "模板意外结束：有 if、for 或 block 标签没有对应的 endif、endfor 或 endblock"),
+    (r"unexpected '(end of (?:template|print statement|statement block))'", "此处缺少内容，却遇到了「{0}」"),
+    (r"chunk after expression", "表达式后面多了内容：两个值之间缺少运算符或逗号？"),
+    (r"No filter named '([^']*)'", "未知的过滤器「{0}」"),
+    (r"No test named '([^']*)'", "未知的测试「{0}」"),
+    (r"Range too big", "range 的范围过大（上限 100000）"),
     (r"Encountered unknown tag '([^']*)'", "未知的标签「{0}」"),
     (r"unexpected '([^']*)'", "此处不应出现「{0}」"),
     (r"expected token '([^']*)', got '([^']*)'", "此处应为「{0}」，却是「{1}」"),
@@ -230,12 +331,17 @@ _JINJA_MESSAGES = [
 ]
 
 
+# Jinja's names of tokens, as the author writes them
+_TOKENS = {"end of print statement": "}}", "end of statement block": "%}", "end of template": "结尾",
+           "name": "名称", "integer": "整数", "float": "小数", "string": "文字"}
+
+
 def translate(message: str) -> str:
     """A Jinja or Python message as Chinese; one that is not known becomes a generic Chinese sentence."""
     for pattern, words in _JINJA_MESSAGES:
         match = re.search(pattern, message, re.I)
         if match:
-            return words.format(*match.groups())
+            return words.format(*(_TOKENS.get(group, group) for group in match.groups()))
     if re.search(r"[\u4e00-\u9fff]", message) and not re.search(r"[A-Za-z]{3,}", message):
         return message  # already in the user's words (the sandbox's own limits)
     return "无法处理此处的表达式或标签"
@@ -282,11 +388,8 @@ class Expressions:
         return self.compiled[expression]
 
     def evaluate(self, expression: str, names: dict[str, Any]) -> Any:
-        deadline_token = _DEADLINE.set(time.monotonic() + TIME_LIMIT)
-        try:
+        with limits():
             return self.compile(expression)(**names)
-        finally:
-            _DEADLINE.reset(deadline_token)
 
 
 def max_nesting(text: str) -> int:

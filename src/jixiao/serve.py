@@ -108,12 +108,10 @@ def make_handler(state: ServeState) -> type[http.server.SimpleHTTPRequestHandler
             if error is not None and (path.endswith("/") or path.endswith(".html")):
                 page = ERROR_PAGE % (escape(error), RELOAD_SCRIPT)
                 return self.send_bytes(page.encode("utf-8"), "text/html; charset=utf-8", 500)
-            target = Path(self.translate_path(self.path))
-            if not target.resolve().is_relative_to(state.out_dir.resolve()):
+            target = served_file(state.out_dir, self.translate_path(self.path))
+            if target is None:
                 return self.send_error(404)
-            if target.is_dir():
-                target = target / "index.html"
-            if target.suffix == ".html" and target.is_file():
+            if target.suffix == ".html":
                 html = target.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>")
                 return self.send_bytes(html.encode("utf-8"), "text/html; charset=utf-8", 200)
             return super().do_GET()
@@ -137,6 +135,20 @@ def make_handler(state: ServeState) -> type[http.server.SimpleHTTPRequestHandler
             self.wfile.write(body)
 
     return Handler
+
+
+def served_file(out_dir: Path, translated: str) -> Path | None:
+    """The file a request names inside the served folder (a folder's index.html), or None: outside the folder
+    (`..`, `%2f`, a symlink), missing, or a name the system cannot look up (a NUL byte, too long a name)."""
+    try:
+        target = Path(translated)
+        if target.is_dir():
+            target = target / "index.html"
+        if target.resolve().is_relative_to(out_dir.resolve()) and target.is_file():
+            return target
+    except (ValueError, OSError):
+        pass
+    return None
 
 
 def watched_paths(project: Path) -> list[Path]:

@@ -14,9 +14,8 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from .cache import finding_from_json, finding_to_json
+from .cache import record_from_json, record_to_json
 from .errors import JixiaoError
 from .output import check_output_dir, copy_assets, link_or_copy, staged_output, write_files
 from .page import ReportPage
@@ -45,18 +44,20 @@ class Shard:
         return sorted(keys)[self.index - 1::self.count]
 
 
-def page_to_json(page: ReportPage) -> dict[str, Any]:
-    return {**page.__dict__, "findings": [finding_to_json(f) for f in page.findings]}
+@dataclass
+class ShardManifest:
+    """What a shard tells the merge: which of n it is, the whole site's keys, and its reports."""
 
-
-def page_from_json(data: dict[str, Any]) -> ReportPage:
-    return ReportPage(**{**data, "findings": [finding_from_json(f) for f in data["findings"]]})
+    format: int
+    shard: tuple[int, int]
+    keys: list[str]
+    pages: list[ReportPage]
 
 
 def write_manifest(staging: Path, shard: Shard, keys: list[str], pages: list[ReportPage]) -> None:
-    manifest = {"format": 1, "shard": [shard.index, shard.count], "keys": sorted(keys),
-                "pages": [page_to_json(page) for page in pages]}
-    write_files(staging, {MANIFEST: json.dumps(manifest, ensure_ascii=False).encode("utf-8")})
+    manifest = ShardManifest(1, (shard.index, shard.count), sorted(keys), pages)
+    data = record_to_json(ShardManifest, manifest)
+    write_files(staging, {MANIFEST: json.dumps(data, ensure_ascii=False).encode("utf-8")})
 
 
 def read_parts(parts: list[Path]) -> tuple[list[tuple[Path, ReportPage]], int]:
@@ -64,17 +65,18 @@ def read_parts(parts: list[Path]) -> tuple[list[tuple[Path, ReportPage]], int]:
     manifests = []
     for part in parts:
         try:
-            manifests.append((part, json.loads((part / MANIFEST).read_text(encoding="utf-8"))))
+            data = json.loads((part / MANIFEST).read_text(encoding="utf-8"))
+            manifests.append((part, record_from_json(ShardManifest, data)))
         except (OSError, ValueError):
             raise JixiaoError(f"{part}: error: 不是 jixiao build --shard 的输出（没有可读的 {MANIFEST}）\n"
                               f"  提示: 先运行 jixiao build --shard k/n --out {part}。") from None
-    counts = {m["shard"][1] for _, m in manifests}
-    indexes = sorted(m["shard"][0] for _, m in manifests)
-    sites = {tuple(m["keys"]) for _, m in manifests}
+    counts = {m.shard[1] for _, m in manifests}
+    indexes = sorted(m.shard[0] for _, m in manifests)
+    sites = {tuple(m.keys) for _, m in manifests}
     if len(counts) != 1 or indexes != list(range(1, counts.pop() + 1)) or len(sites) != 1:
         raise JixiaoError("error: 这些部分不是同一个站点的全部分片（每个 k/n 各一份，内容相同）\n"
                           f"  提示: 给出 {', '.join(str(p) for p in parts)} 以外缺少的分片，或用同一次提交重新构建。")
-    return [(part, page_from_json(page)) for part, manifest in manifests for page in manifest["pages"]], len(parts)
+    return [(part, page) for part, manifest in manifests for page in manifest.pages], len(parts)
 
 
 def merge_parts(project: Path, parts: list[Path], out_dir: Path | None, search: bool = True) -> tuple[Path, int, float]:

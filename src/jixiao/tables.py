@@ -26,7 +26,7 @@ from .model import RESERVED_ROW_KEYS, Column, Computed, DataTable, Report, Score
 from .quantity import format_number, parse_unit
 from .values import Money, Number, Rate, Score
 from .views import ChartView, DataRowView, Forms, Rows, ScorePartView, TableView
-from .yamlsource import SourceMap
+from .yamlsource import SourceList, SourceMap
 
 PREVIOUS = {"上年", "上年决算", "上年数"}
 FORMULA_HINT = "公式写成 业务收入 - 业务支出、节约 ÷ 预算、(本年 - 上年) ÷ 上年；名称中含运算符或空格时用「」括起。"
@@ -155,7 +155,8 @@ class TableAssessment:
         source_rows = model._source.get("行") if model._source is not None else None
         rows = []
         for index, raw in enumerate(source_rows if isinstance(source_rows, list) else model.rows):
-            where = raw.locate() if isinstance(raw, SourceMap) else model.locate("行")
+            where = raw.locate() if isinstance(raw, SourceMap) else (
+                source_rows.locate(index) if isinstance(source_rows, SourceList) else model.locate("行"))
             key = f"数据表.{name}.行[{index}]"
             if not isinstance(raw, dict) or raw.get("名称") is None:
                 self.error(where, "每一行应为「键: 值」映射，且有「名称」", key, "写成 - {名称: 收入总计, 本年: 2607.85}。",
@@ -327,11 +328,21 @@ class TableAssessment:
             result = formula.evaluate(node, value_of)
         except formula.ZeroDivisor:
             return None
+        except formula.FormulaError as exc:
+            if exc.where is None:
+                exc.where = self.formula_place(table, row, column, cell)
+            raise
         if result is None or not formula.uses_division_or_product(node):
             return result
         if self.kind(table, row, column) == "比率":
             return compute.round_half_up(result * compute.HUNDRED, self.rules.places)
         return compute.round_half_up(result, max(table.places.get(column, 2), _decimals_read(node, value_of)))
+
+    def formula_place(self, table: Table, row: Row | None, column: str, cell: bool) -> Location:
+        """Where the formula computing this cell is written: the 计算 item, or the row's 公式."""
+        if cell and column in table.computed:
+            return table.computed[column].locate("公式")
+        return row.locate("公式") if row is not None else table.model.locate()
 
     def kind(self, table: Table, row: Row | None, column: str) -> str:
         """How a cell prints: the row's 格式 for its number columns, else the column's kind."""
@@ -403,10 +414,7 @@ class TableAssessment:
             key = (table.name, row.name if row else TOTAL, column)
             if key not in self.reported:
                 self.reported.add(key)
-                where = row.locate("公式") if row is not None and isinstance(row.source, SourceMap) and \
-                    "公式" in row.source else (row.where if row is not None else table.model.locate())
-                if row is not None and column in table.computed:
-                    where = table.computed[column].locate("公式")
+                where = exc.where or self.formula_place(table, row, column, cell=True)
                 self.error(where, str(exc), f"数据表.{table.name}.{key[1]}.{column}", FORMULA_HINT)
             return None
 

@@ -80,7 +80,7 @@ def _describe(error: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str]:
     if kind in ("bool_type", "bool_parsing"):
         return f"应为 true 或 false，这里是「{value}」", "写 true（是）或 false（否）。"
     if kind == "literal_error" or kind == "enum":
-        return f"取值「{value}」无效，应为 {ctx.get('expected', '')}", "从可用的取值中选一个。"
+        return f"取值「{value}」无效，应为 {_choices(str(ctx.get('expected', '')))}", "从可用的取值中选一个。"
     if kind.startswith(("date", "datetime")):
         return f"应为日期（如 2024-06-21），这里是「{value}」", "写成 年-月-日，月和日要有效。"
     if kind == "value_error":
@@ -96,10 +96,20 @@ _PATTERN_HINTS = {
 }
 
 
+_WRITTEN = {None: "（空）", True: "true", False: "false"}
+
+
 def _shown(value: Any) -> str:
-    """An input value as the author wrote it, cut short when long."""
-    text = str(value) if not isinstance(value, (dict, list)) else ("（映射）" if isinstance(value, dict) else "（列表）")
+    """An input value as the author wrote it (YAML's words, not Python's None/True), cut short when long."""
+    if isinstance(value, (dict, list)):
+        return "（映射）" if isinstance(value, dict) else "（列表）"
+    text = _WRITTEN[value] if value is None or isinstance(value, bool) else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _choices(expected: str) -> str:
+    """pydantic's `'优' or '良'` as 「优」「良」."""
+    return "".join(f"「{choice}」" for choice in re.findall(r"'([^']*)'", expected)) or expected
 
 
 def validate_model(model: type[M], data: Any, path: Path, context: dict[str, Any] | None = None) -> M:

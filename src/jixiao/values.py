@@ -69,6 +69,14 @@ class Score(_Figure):
         return f"{value.quantize(Decimal(1).scaleb(-max(2, decimals_of(value)))):f}"
 
 
+class UnknownName(KeyError):
+    """A name an expression asked for that does not exist, with the names that do (for 「是否想写…」)."""
+
+    def __init__(self, name: str, candidates: list[str]):
+        super().__init__(name)
+        self.candidates = candidates
+
+
 class NamedList(list):
     """A list of mappings that can also be indexed by a name field (in templates and expressions)."""
 
@@ -79,7 +87,7 @@ class NamedList(list):
             for item in self:
                 if item.get(self.name_key) == key:
                     return item
-            raise KeyError(key)
+            raise UnknownName(key, self.names())
         return super().__getitem__(key)
 
     def names(self) -> list[str]:

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
-from .values import NamedList
+from .values import NamedList, UnknownName
 
 MISSING = object()  # what a template may not read
 
@@ -290,9 +290,12 @@ class TableView(View):
     visible: bool = Field(True, exclude=True)  # 显示: false — computed for prose, never printed
 
     def 计数(self, column: str, value: str) -> int:
-        return sum(1 for row in self.rows if str(row.get(column)) == value)
+        return len(self.名单(column, value))
 
     def 名单(self, column: str, value: str) -> list[str]:
+        """Rows whose `column` reads `value`; a column the table lacks is an error, not an empty list."""
+        if column not in self.columns and column not in self.text_columns:
+            raise UnknownName(column, [*self.text_columns, *self.columns])
         return [row.name for row in self.rows if str(row.get(column)) == value]
 
 

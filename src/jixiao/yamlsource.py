@@ -257,9 +257,9 @@ def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: Path | None, line_offset: int) -> SourceError:
-    mark = exc.problem_mark or exc.context_mark
+    mark = _error_mark(exc)
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 0)
-    problem = exc.problem or ""
+    problem = f"{exc.context or ''} {exc.problem or ''}"
     message = next((words for english, words in _PROBLEMS if english in problem), None)
     if mark and _char_at(text, mark.line, mark.column) == "\t":
         message = "YAML 不允许用制表符（Tab）缩进，请改用空格"
@@ -267,6 +267,16 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: Path | None, line_
         message = f"字符「{_char_at(text, mark.line, mark.column)}」不能出现在值的开头：给这段文字加引号"
     return SourceError(Location(path, line + line_offset, col), f"YAML 语法错误: {message or '无法解析此处'}",
                        hint="检查缩进（只用空格）、冒号后的空格和引号是否成对。", rule="yaml")
+
+
+def _error_mark(exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
+    """Where the author must look: libyaml notices an unclosed quote or bracket only on a later line (or at the end
+    of the file), so such an error is placed where the quote or bracket was opened."""
+    problem, context = exc.problem_mark, exc.context_mark
+    opened = (exc.context or "").startswith(("while scanning a quoted scalar", "while parsing a flow"))
+    if opened and problem is not None and context is not None and problem.line > context.line:
+        return context
+    return problem or context
 
 
 def _char_at(text: str, line: int, column: int) -> str:
