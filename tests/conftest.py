@@ -65,6 +65,27 @@ def tree_digest(folder: Path) -> dict[str, str]:
     return found
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` of a file by `new`; `old` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def composite(tmp_path: Path) -> Path:
+    """The repository's reports (附件, neighbours) and a second unit's two years (上年)."""
+    project = tmp_path / "site-project"
+    shutil.copytree(REPO / "content", project / "content")
+    for year in ("2022", "2023"):
+        shutil.copytree(FIXTURES / "two-years/content" / year / "juesuan", project / "content" / year / "shili-juesuan")
+    return project
+
+
 def run_jixiao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real console entry point in a subprocess, to see exactly what a user sees."""
     return subprocess.run([sys.executable, "-m", "jixiao", *map(str, args)], cwd=cwd,

@@ -122,7 +122,8 @@ def test_several_errors_are_reported_together(project):
 
 
 def test_parallel_build_matches_sequential(project, tmp_path):
-    from jixiao.build import PARALLEL_THRESHOLD, build_site
+    from jixiao.build import build_site
+    from jixiao.workers import PARALLEL_THRESHOLD
     for i in range(PARALLEL_THRESHOLD):
         copy_demo(project, f"demo-{i}")
     one = build_site(project, tmp_path / "one", jobs=1)

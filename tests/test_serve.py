@@ -143,17 +143,17 @@ def test_serve_never_answers_with_a_file_outside_the_site(preview, path):
 def test_a_page_is_answered_while_a_pdf_renders(preview, monkeypatch):
     """The PDF is held in the middle of its rendering until the page has been answered; with one lock for both,
     the page request would wait for the PDF, which waits for the page, and the request would time out."""
-    from jixiao import serve
+    from jixiao import preview as model
 
     state, port = preview
     rendering, finish = threading.Event(), threading.Event()
-    real_build_report = serve.build_report
+    real_build_report = model.build_report
 
     def held_build_report(*args):
         rendering.set()
         finish.wait()
         return real_build_report(*args)
-    monkeypatch.setattr(serve, "build_report", held_build_report)
+    monkeypatch.setattr(model, "build_report", held_build_report)
     answers = {}
     pdf = threading.Thread(target=lambda: answers.update(pdf=request_raw(port, "/2024/demo/demo.pdf")))
     pdf.start()

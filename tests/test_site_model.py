@@ -3,7 +3,6 @@
 Expected figures come from hand computations beside them.
 """
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -13,24 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, composite, edit, tree_digest, write
 from jixiao import yamlsource
 from jixiao.cli import main
 
 
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def table_of(site: Path, key: str, name: str) -> dict:
@@ -138,20 +126,6 @@ def test_output_is_identical_across_two_processes(tmp_path):
                                  "--no-pdf", "--no-search"], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
     assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
-
-
-def composite(tmp_path: Path) -> Path:
-    """The repository's reports (附件, neighbours) and a second unit's two years (上年)."""
-    project = tmp_path / "site-project"
-    shutil.copytree(REPO / "content", project / "content")
-    for year in ("2022", "2023"):
-        shutil.copytree(FIXTURES / "two-years/content" / year / "juesuan", project / "content" / year / "shili-juesuan")
-    return project
-
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 EDITS = {

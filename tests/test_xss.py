@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from jixiao.cli import main
-from test_browser import browser, serve  # noqa: F401  (the Chromium fixture, the static server)
+from conftest import serve
 
 pytestmark = pytest.mark.slow
 # 站点网址 must be a bare https://host, but a host may carry quotes: an attribute breakout where the config accepts one.

@@ -4,8 +4,8 @@
 2. The site model (library.py) knows every report — parsed, or from the cache when its bundle did
    not change — and resolves attachments, last year's report and neighbours.
 3. Each report's page key (cache.py) digests exactly what it reads; a report whose key matches the
-   previous build is reused as is, the others are parsed (once) and rendered, in worker
-   processes forked after loading when there are many (they inherit the site model).
+   previous build is reused as is, the others are parsed (once) and rendered — when there are many,
+   in forked workers that each own a share and render what they parsed (workers.py).
 4. Site-wide pages, open data and the search index are made from every report's summary
    (siteindex.py), and the staging folder replaces the output only when all of this succeeded.
 """
@@ -13,32 +13,28 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import multiprocessing
+import gc
 import os
 import signal
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
-from .cache import BuildCache, CachedReport, TemplateDigests, code_digest, digest_bytes, reuse_files
+from .cache import (BuildCache, CachedReport, TemplateDigests, code_digest, digest_bytes, published_files,
+                    reuse_files)
 from .config import CONFIG_NAME
 from .errors import ErrorGroup, JixiaoError, SourceError
 from .findings import Finding
 from .library import Library, Links, Summary
 from .load import Bundle, find_bundles, read_bundle
-from .output import check_output_dir, copy_assets, read_assets, staged_output, write_files
-from .page import ReportPage, build_report
+from .output import check_output_dir, copy_assets, read_assets, staged_output
+from .page import ReportPage
 from .shards import Shard, write_manifest
 from .site import SiteContext, open_site
 from .siteindex import write_site_pages
+from .workers import Progress, ReportWorkers, report_workers
 
-# Below this many reports a worker pool costs more to start than it saves (any two PDFs are worth it).
-PARALLEL_THRESHOLD = 16
-Progress = Callable[[str, int, int], None]
-_WORK: tuple[SiteContext, Library, dict[str, Links], Path | None] | None = None  # what forked workers inherit
 
 
 @dataclass
@@ -48,6 +44,8 @@ class BuildResult:
     seconds: float
     rebuilt: int
     notices: list[str] = field(default_factory=list)  # about the machine, not the content: said once
+    plan: Plan | None = None  # the site model it resolved, kept by the preview between saves
+    cache: BuildCache | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -67,6 +65,9 @@ class StrictFailure(JixiaoError):
     def format(self, root: Path | None = None) -> str:
         return "\n".join(f.format(root) for f in self.findings)
 
+    def verdict(self, what: str) -> str:
+        return f"{what}（--strict）: {len(self.findings)} 个警告，未写入任何输出。"
+
 
 @dataclass
 class Plan:
@@ -76,6 +77,8 @@ class Plan:
     library: Library
     links: dict[str, Links]
     keys: dict[str, str]
+    digests: TemplateDigests
+    pdf_shared: str | None = None  # pdf_digest, when PDFs are made
     reused: dict[str, CachedReport] = field(default_factory=dict)
     todo: list[str] = field(default_factory=list)
 
@@ -85,6 +88,9 @@ class Plan:
         self.keys = {key: value for key, value in self.keys.items() if key in wanted}
         self.reused = {key: value for key, value in self.reused.items() if key in wanted}
         self.todo = [key for key in self.todo if key in wanted]
+
+    def pdf_key(self, key: str) -> str | None:
+        return digest_bytes(self.keys[key], self.pdf_shared) if self.pdf_shared else None
 
 
 def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = None) -> Library:
@@ -100,14 +106,24 @@ def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = 
     return Library(bundles, site.config.types, summaries, errors)
 
 
-def shared_digest(site: SiteContext, flags: str) -> str:
-    """Everything every report depends on besides what it reads itself."""
-    layers = [site.content / CONFIG_NAME, *site.glossary_files]
-    if site.with_pdf:  # the PDF embeds the print and font stylesheets and the fonts they name
-        layers += [p for layer in site.search_path for p in site.files.files_below(layer / "assets")
-                   if (layer / "assets").is_dir()]
-    return digest_bytes(code_digest(), flags, *(item for path in layers
-                                                for item in (str(path), site.files.read_bytes(path))))
+def shared_digest(site: SiteContext) -> str:
+    """Everything every report's page depends on besides what it reads itself. The same for a build with
+    PDFs and for the preview (which links them too), so the preview can start from a built site/."""
+    return digest_files_of(site, [site.content / CONFIG_NAME, *site.glossary_files], f"links={site.pdf_links}",
+                           code_digest())
+
+
+def pdf_digest(site: SiteContext) -> str | None:
+    """What every PDF depends on besides its page: the print and font stylesheets and the fonts they name."""
+    if not site.with_pdf:
+        return None
+    assets = [p for layer in site.search_path if (layer / "assets").is_dir()
+              for p in site.files.files_below(layer / "assets")]
+    return digest_files_of(site, assets)
+
+
+def digest_files_of(site: SiteContext, paths: list[Path], *extra: str) -> str:
+    return digest_bytes(*extra, *(item for path in paths for item in (str(path), site.files.read_bytes(path))))
 
 
 def page_key(shared: str, library: Library, links: dict[str, Links], key: str, templates: dict[str, str],
@@ -130,22 +146,22 @@ def page_key(shared: str, library: Library, links: dict[str, Links], key: str, t
     return digest_bytes(*parts)
 
 
-def plan_build(site: SiteContext, cache: BuildCache, out_dir: Path | None) -> Plan:
-    """Resolve the site model and decide, report by report, what can be reused."""
-    library = read_site(site, known_summaries(cache))
+def plan_build(site: SiteContext, cache: BuildCache, library: Library, workers: ReportWorkers) -> Plan:
+    """Resolve the site model and decide, report by report, what can be reused. Reports the cache does not
+    know are parsed first (by the workers that will render them), for their titles and references."""
+    workers.parse([key for key in sorted(library.bundles) if key not in library.summaries])
     links = library.links()
-    digests = TemplateDigests(tuple(site.search_path))
-    plan = Plan(library, links, {})
+    digests = TemplateDigests(tuple(site.search_path), site.files)
+    plan = Plan(library, links, {}, digests, pdf_digest(site))
     for summary in library.ordered():
         key = summary.key
         cached = cache.reports.get(key)
         plan.keys[key] = page_key(cache.shared, library, links, key, cached.templates if cached else {}, digests)
-        reusable = cache.reusable(key, plan.keys[key], out_dir) if out_dir else None
+        reusable = cache.reusable(key, plan.keys[key], plan.pdf_key(key))
         if reusable is not None:
             plan.reused[key] = reusable
         else:
             plan.todo.append(key)
-    library.load(needed_sources(plan))
     return plan
 
 
@@ -159,72 +175,16 @@ def known_summaries(cache: BuildCache) -> dict[str, tuple[str, Summary]]:
     return known
 
 
-def needed_sources(plan: Plan) -> list[str]:
-    """The reports that must be parsed before rendering: those rendered, what they attach and read."""
-    needed = []
-    for key in plan.todo:
-        own = plan.links[key]
-        needed += [key, *own.attachments, *([own.last_year] if own.last_year else [])]
-        needed += [plan.links[a].last_year for a in own.attachments if a in plan.links and plan.links[a].last_year]
-    return [key for key in dict.fromkeys(needed) if key in plan.library.bundles]
-
-
-def build_one(key: str) -> ReportPage | list[SourceError]:
-    """Render one report (in this process or a forked worker) and write its files into staging."""
-    assert _WORK is not None
-    site, library, links, staging = _WORK
+@contextlib.contextmanager
+def collecting_less() -> Iterator[None]:
+    """A build makes millions of small objects that live until it ends (parsed YAML, views); at Python's
+    default thresholds the cycle collector would scan them again and again — a fifth of a full build."""
+    previous = gc.get_threshold()
+    gc.set_threshold(20_000, 20, 20)
     try:
-        page, files = build_report(site, library, links, key)
-    except ErrorGroup as group:
-        return group.errors
-    except SourceError as exc:
-        return [exc]
-    if staging is not None:
-        write_files(staging, files)
-    return page
-
-
-def _start_worker() -> None:
-    """Workers die with the build: SIGKILL when the parent dies (Linux), Ctrl-C is the parent's to handle."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-def render_all(site: SiteContext, plan: Plan, staging: Path | None, jobs: int,
-               progress: Progress | None) -> list[ReportPage | list[SourceError]]:
-    """Render the reports to do, in forked workers when there are enough of them; results keep the order."""
-    global _WORK
-    _WORK = (site, plan.library, plan.links, staging)
-    todo = plan.todo
-    results: list[ReportPage | list[SourceError]] = []
-    enough = len(todo) >= (2 if site.with_pdf else PARALLEL_THRESHOLD)
-    try:
-        if jobs <= 1 or not enough or sys.platform != "linux":
-            for key in todo:
-                results.append(build_one(key))
-                _report(progress, key, len(results), len(todo))
-            return results
-        pool = multiprocessing.get_context("fork").Pool(min(jobs, len(todo)), initializer=_start_worker)
-        try:
-            chunk = 1 if site.with_pdf else 8
-            for key, result in zip(todo, pool.imap(build_one, todo, chunksize=chunk)):
-                results.append(result)
-                _report(progress, key, len(results), len(todo))
-            pool.close()
-        finally:
-            pool.terminate()
-            pool.join()
-        return results
+        yield
     finally:
-        _WORK = None
-
-
-def _report(progress: Progress | None, key: str, done: int, total: int) -> None:
-    if progress:
-        progress(key, done, total)
+        gc.set_threshold(*previous)
 
 
 def unique_errors(errors: list[SourceError]) -> list[SourceError]:
@@ -261,35 +221,38 @@ def _main_thread() -> bool:
 
 def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = None, with_pdf: bool = False,
                strict: bool = False, clean: bool = False, pdf_links: bool | None = None, search: bool = True,
-               progress: Progress | None = None, shard: Shard | None = None) -> BuildResult:
+               progress: Progress | None = None, shard: Shard | None = None, seed: Path | None = None) -> BuildResult:
     """Build what changed, reuse the rest, then swap the new site into place. With `shard`, build only that
-    share of the reports and a manifest for `jixiao merge` (shards.py), no site-wide pages."""
+    share of the reports and a manifest for `jixiao merge` (shards.py), no site-wide pages. `seed`: another
+    output of the project to reuse reports from when this one has no manifest yet (the preview's site/)."""
     started = time.perf_counter()
     site = open_site(project, with_pdf, pdf_links)
     out_dir = check_output_dir(site.project, out_dir or site.project / "site")
-    shared = shared_digest(site, f"pdf={with_pdf},links={site.pdf_links}")
-    cache = BuildCache.open(site.project, out_dir, shared, clean)
-    plan = plan_build(site, cache, out_dir)
-    all_keys = list(plan.keys)
-    if shard is not None:
-        plan.restrict(shard.keys(all_keys))
-    notices = machine_notices(site, plan)
-    with terminated_cleanly(), staged_output(out_dir) as staging:
-        for cached in plan.reused.values():
-            reuse_files(cached, out_dir, staging)
-        built = {page.key: page for page in
-                 raise_errors(render_all(site, plan, staging, jobs or os.cpu_count() or 1, progress), plan.library)}
-        pages = [built[key] if key in built else cached_page(key, plan.reused[key]) for key in plan.keys]
-        warnings = [f for p in pages for f in p.findings if f.level == "warning"]
-        if strict and warnings:
-            raise StrictFailure(sorted(warnings, key=Finding.sort_key))
+    cache = BuildCache.open(site.project, out_dir, shared_digest(site), clean, seed)
+    library = read_site(site, known_summaries(cache))
+    with collecting_less(), terminated_cleanly(), report_workers(site, library, jobs or os.cpu_count() or 1) as workers:
+        plan = plan_build(site, cache, library, workers)
+        all_keys = list(plan.keys)
         if shard is not None:
-            write_manifest(staging, shard, all_keys, pages)
-        else:
-            copy_assets(site.files, site.search_path, staging)
-            write_site_pages(site, pages, staging, out_dir, changed_years(cache, plan, built), search)
-    save_cache(site, cache, plan, pages)
-    return BuildResult(out_dir, pages, time.perf_counter() - started, len(built), notices)
+            plan.restrict(shard.keys(all_keys))
+        notices = machine_notices(site, plan)
+        with staged_output(out_dir) as staging:
+            for cached in plan.reused.values():
+                reuse_files(cached, cache.files_dir, staging, with_pdf)
+            results = workers.render(plan.todo, plan.links, staging, progress)
+            built = {page.key: page for page in raise_errors(results, library)}
+            pages = [built[key] if key in built else cached_page(key, plan.reused[key], with_pdf)
+                     for key in plan.keys]
+            warnings = [f for p in pages for f in p.findings if f.level == "warning"]
+            if strict and warnings:
+                raise StrictFailure(sorted(warnings, key=Finding.sort_key))
+            if shard is not None:
+                write_manifest(staging, shard, all_keys, pages)
+            else:
+                copy_assets(site.files, site.search_path, staging)
+                write_site_pages(site, pages, staging, cache.files_dir, changed_years(cache, plan, built), search)
+    save_cache(cache, plan, pages)
+    return BuildResult(out_dir, pages, time.perf_counter() - started, len(built), notices, plan, cache)
 
 
 def machine_notices(site: SiteContext, plan: Plan) -> list[str]:
@@ -310,29 +273,31 @@ def changed_years(cache: BuildCache, plan: Plan, built: dict[str, ReportPage]) -
     return {int(key.split("/")[0]) for key in keys}
 
 
-def save_cache(site: SiteContext, cache: BuildCache, plan: Plan, pages: list[ReportPage]) -> None:
-    """Record every report for the next build, keyed by what it read this time (templates included)."""
-    digests = TemplateDigests(tuple(site.search_path))
-    reports = {}
-    for page in pages:
-        templates = {name: digests.of(name) for name in page.templates}
-        key = page_key(cache.shared, plan.library, plan.links, page.key, templates, digests)
-        reports[page.key] = CachedReport(plan.library.bundles[page.key].digest,
-                                         plan.library.summary(page.key).as_json(), key, templates, page.entry,
-                                         page.findings, page.files, page.rows)
-    cache.save(reports)
+def save_cache(cache: BuildCache, plan: Plan, pages: list[ReportPage]) -> None:
+    """Record every report for the next build, keyed by what it read this time (templates included, as they
+    were when the build began)."""
+    cache.save({page.key: cache_record(cache.shared, plan, page) for page in pages})
 
 
-def cached_page(key: str, cached: CachedReport) -> ReportPage:
-    return ReportPage(key, int(key.split("/")[0]), cached.entry, cached.findings, cached.files, cached.rows,
-                      sorted(cached.templates))
+def cache_record(shared: str, plan: Plan, page: ReportPage) -> CachedReport:
+    """A report's manifest entry: its keys as of now, and what the site-wide pages need of it."""
+    templates = {name: plan.digests.of(name) for name in page.templates}
+    key = page_key(shared, plan.library, plan.links, page.key, templates, plan.digests)
+    return CachedReport(plan.library.bundles[page.key].digest, plan.library.summary(page.key).as_json(), key,
+                        digest_bytes(key, plan.pdf_shared) if plan.pdf_shared else None, templates, page.entry,
+                        page.findings, page.files, page.rows)
+
+
+def cached_page(key: str, cached: CachedReport, with_pdf: bool) -> ReportPage:
+    return ReportPage(key, int(key.split("/")[0]), cached.entry, cached.findings, published_files(cached, with_pdf),
+                      cached.rows, sorted(cached.templates))
 
 
 def shared_errors(site: SiteContext) -> list[SourceError]:
     """What a build reads besides the reports — the glossary files and the assets — read the same way, so that
     `check` fails wherever `build` would."""
     try:
-        shared_digest(site, "")
+        shared_digest(site)
         read_assets(site.files, site.search_path)
     except SourceError as error:
         return [error]
@@ -344,9 +309,9 @@ def check_site(project: Path, jobs: int | None = None) -> tuple[list[Finding], l
     site = open_site(project)
     errors = shared_errors(site)
     library = read_site(site)
-    links = library.links()
-    plan = Plan(library, links, {}, todo=[s.key for s in library.ordered()])
-    results = render_all(site, plan, None, jobs or os.cpu_count() or 1, None)
+    with collecting_less(), report_workers(site, library, jobs or os.cpu_count() or 1) as workers:
+        workers.parse(sorted(library.bundles))
+        results = workers.render([s.key for s in library.ordered()], library.links(), None, None)
     errors = unique_errors(errors + library.errors() + [e for r in results if isinstance(r, list) for e in r])
     findings = sorted((f for r in results if isinstance(r, ReportPage) for f in r.findings), key=Finding.sort_key)
     return findings, errors

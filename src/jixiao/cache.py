@@ -12,9 +12,10 @@ rendered: its files are hard-linked from the previous output into the new one.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-import json
+import os
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -23,11 +24,13 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter
 
 from . import __version__
+from .errors import SourceError
 from .findings import Finding
 from .output import link_or_copy
+from .paths import ProjectFiles
 
 CACHE_DIR = ".jixiao-cache"
-FORMAT = 4  # of the manifest; a manifest of another format is ignored
+FORMAT = 5  # of the manifest; a manifest of another format is ignored
 # Libraries whose versions change what the output looks like.
 T = TypeVar("T")
 OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "matplotlib", "weasyprint", "pydantic")
@@ -61,15 +64,25 @@ def code_digest() -> str:
 
 @dataclass(frozen=True)
 class TemplateDigests:
-    """The digest of each template name as it resolves along the search path right now."""
+    """The digest of each template name as it resolves along the search path right now (each read once)."""
 
     search_path: tuple[Path, ...]
+    files: ProjectFiles
+    known: dict[str, str] = field(default_factory=dict, compare=False)
 
     def of(self, name: str) -> str:
+        if name not in self.known:
+            self.known[name] = self.digest(name)
+        return self.known[name]
+
+    def digest(self, name: str) -> str:
         for layer in self.search_path:
             path = layer / name
-            if path.is_file():
-                return digest_bytes(str(path), path.read_bytes())
+            if path.exists() or path.is_symlink():
+                try:  # through the read policy: a layout linked outside the project is never read
+                    return digest_bytes(str(path), self.files.read_bytes(path))
+                except SourceError:
+                    return "refused"
         return "missing"
 
 
@@ -78,15 +91,15 @@ def record_adapter(kind: type) -> TypeAdapter:
     return TypeAdapter(kind)
 
 
-def record_to_json(kind: type[T], record: T) -> Any:
-    """A dataclass of plain values (and findings) as JSON data."""
-    return record_adapter(kind).dump_python(record, mode="json")
+def record_to_json(kind: type[T], record: T) -> bytes:
+    """A dataclass of plain values (and findings) as JSON text (UTF-8)."""
+    return record_adapter(kind).dump_json(record)
 
 
-def record_from_json(kind: type[T], data: Any) -> T:
+def record_from_json(kind: type[T], data: bytes) -> T:
     """A dataclass read back from JSON and checked field by field: a hand-edited or damaged manifest
     raises ValueError here, never a TypeError later in the build."""
-    return record_adapter(kind).validate_python(data)
+    return record_adapter(kind).validate_json(data)
 
 
 @dataclass
@@ -95,7 +108,8 @@ class CachedReport:
 
     bundle: str  # digest of the bundle's files
     summary: dict[str, Any]  # library.Summary as JSON
-    page_key: str
+    page_key: str  # what its HTML read
+    pdf_key: str | None  # what its PDF read besides (the print stylesheets and fonts); None: no PDF made
     templates: dict[str, str]  # template name → digest when it was rendered
     entry: dict[str, Any]
     findings: list[Finding]
@@ -104,50 +118,97 @@ class CachedReport:
 
 
 @dataclass
+class Manifest:
+    """The manifest file: its format, the digest of what every report shares, and each report."""
+
+    format: int
+    shared: str
+    reports: dict[str, CachedReport]
+
+
+@dataclass
 class BuildCache:
-    """The manifest of one output folder; `reports` is empty when nothing can be reused."""
+    """The manifest of one output folder; `reports` is empty when nothing can be reused.
+
+    Manifests are named by a digest of their output folder; beside each, `<name>.out` names that folder,
+    so a manifest whose folder is gone (a preview's temporary folder, an old --out) is removed."""
 
     path: Path
+    out_dir: Path
     shared: str
     reports: dict[str, CachedReport] = field(default_factory=dict)
+    files_dir: Path | None = None  # where the reusable files are: the output folder, or the seed's
 
     @classmethod
-    def open(cls, project: Path, out_dir: Path, shared: str, clean: bool) -> "BuildCache":
-        name = hashlib.sha256(str(out_dir).encode()).hexdigest()[:16]
-        cache = cls(project / CACHE_DIR / f"{name}.json", shared)
-        if clean or not cache.path.is_file() or not out_dir.is_dir():
+    def open(cls, project: Path, out_dir: Path, shared: str, clean: bool, seed: Path | None = None) -> "BuildCache":
+        """The manifest of `out_dir`; when it has none, that of `seed` (another output of the same project,
+        e.g. the preview starting from site/), whose files are then reused from there."""
+        cache = cls(manifest_path(project, out_dir), out_dir, shared)
+        if clean:
             return cache
-        try:
-            data = json.loads(cache.path.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT or data.get("shared") != shared:
-                return cache
-            cache.reports = record_from_json(dict[str, CachedReport], data["reports"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            cache.reports = {}  # a damaged or hand-edited manifest: rebuild everything
+        for folder in (out_dir, seed):
+            if folder is not None and folder.is_dir() and cache.read(manifest_path(project, folder)):
+                cache.files_dir = folder
+                break
         return cache
 
-    def reusable(self, key: str, page_key: str, out_dir: Path) -> CachedReport | None:
-        """The cached report when its key matches and its files are still in the output."""
+    def read(self, path: Path) -> bool:
+        """Take a manifest's reports if it is intact and of this build's kind."""
+        try:
+            manifest = record_from_json(Manifest, path.read_bytes())
+        except (OSError, ValueError):
+            return False  # missing, damaged or hand-edited: rebuild everything
+        if manifest.format != FORMAT or manifest.shared != self.shared:
+            return False
+        self.reports = manifest.reports
+        return True
+
+    def reusable(self, key: str, page_key: str, pdf_key: str | None) -> CachedReport | None:
+        """The cached report when its keys match (the PDF's too, when PDFs are made) and its files are still
+        where the manifest says."""
         cached = self.reports.get(key)
-        if cached is None or cached.page_key != page_key:
+        if cached is None or cached.page_key != page_key or self.files_dir is None:
             return None
-        if not all((out_dir / name).is_file() for name in cached.files):
+        if pdf_key is not None and cached.pdf_key != pdf_key:
+            return None
+        if not all((self.files_dir / name).is_file() for name in cached.files):
             return None
         return cached
 
     def save(self, reports: dict[str, CachedReport]) -> None:
-        """Write the manifest atomically after a successful build."""
+        """Write the manifest atomically after a successful build, and drop those of vanished folders."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"format": FORMAT, "shared": self.shared,
-                "reports": record_to_json(dict[str, CachedReport], dict(sorted(reports.items())))}
+        data = record_to_json(Manifest, Manifest(FORMAT, self.shared, dict(sorted(reports.items()))))
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        temporary.write_bytes(data)
         temporary.replace(self.path)
+        self.path.with_suffix(".out").write_text(str(self.out_dir), encoding="utf-8")
+        self.reports, self.files_dir = reports, self.out_dir
+        self.prune()
+
+    def prune(self) -> None:
+        for record in self.path.parent.glob("*.out"):
+            with contextlib.suppress(OSError):
+                if not Path(record.read_text(encoding="utf-8")).is_dir():
+                    record.with_suffix(".json").unlink(missing_ok=True)
+                    record.unlink()
 
 
-def reuse_files(cached: CachedReport, out_dir: Path, staging: Path) -> None:
+def manifest_path(project: Path, out_dir: Path) -> Path:
+    return project / CACHE_DIR / f"{hashlib.sha256(str(out_dir).encode()).hexdigest()[:16]}.json"
+
+
+def published_files(cached: CachedReport, with_pdf: bool) -> list[str]:
+    """The files a reused report brings: all, or all but its PDF in a build that makes none (the preview)."""
+    return cached.files if with_pdf else [name for name in cached.files if not name.endswith(".pdf")]
+
+
+def reuse_files(cached: CachedReport, files_dir: Path, staging: Path, with_pdf: bool) -> None:
     """Bring an unchanged report's files into the staging folder (hard links where possible)."""
-    for name in cached.files:
-        target = staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(out_dir / name, target)
+    made = set()
+    for name in published_files(cached, with_pdf):
+        folder = os.path.join(staging, os.path.dirname(name))
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        link_or_copy(os.path.join(files_dir, name), os.path.join(staging, name))

@@ -1,4 +1,8 @@
-"""The `jixiao` command: a thin click layer that parses arguments and calls the stages."""
+"""The `jixiao` command: a thin click layer that parses arguments and calls the stages.
+
+Each command imports its stages when it runs, so `jixiao --help` loads click and nothing else of
+weight (the stages bring in pydantic, Jinja, markdown-it and WeasyPrint).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,16 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .build import BuildResult, StrictFailure, build_site, check_site
 from .errors import ErrorGroup, JixiaoError, SourceError
-from .findings import Finding, github_annotation, sarif_log
-from .progress import progress_display
-from .scaffold import carry_forward, new_report, new_site
-from .schema import write_schemas
-from .shards import Shard, merge_parts
+from .findings import Finding
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
 JOBS = click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="并行进程数（默认: CPU 核数）。")
@@ -25,11 +28,7 @@ JOBS = click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="
 def report_failure(exc: JixiaoError, project: Path, what: str = "构建失败") -> None:
     """Print the error(s) the way compilers do and exit non-zero, never with a traceback."""
     click.echo(exc.format(project.resolve()), err=True)
-    if isinstance(exc, StrictFailure):
-        click.secho(f"{what}（--strict）: {len(exc.findings)} 个警告，未写入任何输出。", fg="red", err=True)
-    else:
-        count = len(exc.errors) if isinstance(exc, ErrorGroup) else 1
-        click.secho(f"{what}: {count} 个错误，未写入任何输出。", fg="red", err=True)
+    click.secho(exc.verdict(what), fg="red", err=True)
     sys.exit(1)
 
 
@@ -51,6 +50,10 @@ def main() -> None:
 def build(project: Path, out_dir: Path | None, no_pdf: bool, strict: bool, clean: bool, no_search: bool,
           shard: str | None, jobs: int | None) -> None:
     """构建站点: content/ → site/（每份报告一个网页、PDF 和 data.json）。"""
+    from .build import build_site
+    from .progress import progress_display
+    from .shards import Shard
+
     try:
         with progress_display("构建") as progress:
             result = build_site(project, out_dir, jobs=jobs, with_pdf=not no_pdf, strict=strict, clean=clean,
@@ -82,6 +85,8 @@ def summary_line(result: BuildResult) -> str:
 @click.option("--no-search", is_flag=True, help="不生成搜索索引。")
 def merge(parts: tuple[Path, ...], out_dir: Path, project: Path, no_search: bool) -> None:
     """合并 jixiao build --shard 的各部分: 报告文件、全站页面、开放数据和搜索索引。"""
+    from .shards import merge_parts
+
     try:
         out, count, seconds = merge_parts(project, list(parts), out_dir, search=not no_search)
     except JixiaoError as exc:
@@ -98,6 +103,9 @@ def merge(parts: tuple[Path, ...], out_dir: Path, project: Path, no_search: bool
 @JOBS
 def check(project: Path, strict: bool, output_format: str, jobs: int | None) -> None:
     """核对所有报告（不写输出）: 每行 file:line:col: level: message [rule]。"""
+    from .build import check_site
+    from .findings import github_annotation, sarif_log
+
     root = project.resolve()
     try:
         findings, errors = check_site(project, jobs)
@@ -158,6 +166,9 @@ def new() -> None:
 @click.option("--year", type=int, default=None, help="示例报告的年度（默认: 去年）。")
 def new_site_command(folder: Path, title: str, unit: str, year: int | None) -> None:
     """在 FOLDER 中创建一个可直接构建的项目（含示例报告和编辑器 schema）。"""
+    from .scaffold import new_site
+    from .schema import write_schemas
+
     year = year or dt.date.today().year - 1
     try:
         written = new_site(folder, title, unit, year) + write_schemas(folder / "schema")
@@ -181,6 +192,8 @@ def new_site_command(folder: Path, title: str, unit: str, year: int | None) -> N
 def new_report_command(kind: str, year: int, unit: str | None, slug: str | None, source: str | None,
                        project: Path) -> None:
     """新建一份报告: 从类型模板，或用 --from 沿用去年的指标与分值（清空完成值和原表数字）。"""
+    from .scaffold import carry_forward, new_report
+
     try:
         if source:
             written = carry_forward(project, source, year, unit, slug)
@@ -200,5 +213,7 @@ def new_report_command(kind: str, year: int, unit: str | None, slug: str | None,
               show_default=True, help="输出目录。")
 def schema(folder: Path) -> None:
     """写出 report.yaml 和 site.yaml 的 JSON Schema（供编辑器自动补全和校验）。"""
+    from .schema import write_schemas
+
     for path in write_schemas(folder):
         click.echo(f"已写出 {path}")

@@ -45,6 +45,14 @@ class JixiaoError(Exception):
     def format(self, root: Path | None = None) -> str:
         return str(self)
 
+    def verdict(self, what: str) -> str:
+        """The last line the command prints, e.g. 构建失败: 1 个错误，未写入任何输出。"""
+        return f"{what}: {self.count} 个错误，未写入任何输出。"
+
+    @property
+    def count(self) -> int:
+        return 1
+
 
 class SourceError(JixiaoError):
     """Bad input at a known place: message, optional key path and a hint on what to do."""
@@ -86,6 +94,10 @@ class ErrorGroup(JixiaoError):
 
     def __reduce__(self):
         return (type(self), (self.errors,))
+
+    @property
+    def count(self) -> int:
+        return len(self.errors)
 
     def format(self, root: Path | None = None) -> str:
         return "\n".join(e.format(root) for e in self.errors)

@@ -97,6 +97,12 @@ class Library:
         self.summaries[key] = Summary.of(source)
         return source
 
+    def replace(self, bundle: Bundle) -> None:
+        """A bundle read again after an edit (the preview): what was parsed or known of it is forgotten."""
+        self.bundles[bundle.key] = bundle
+        for known in (self.sources, self.failed, self.summaries):
+            known.pop(bundle.key, None)
+
     def load(self, keys: Iterable[str]) -> None:
         """Parse the given reports (each at most once per build)."""
         for key in keys:

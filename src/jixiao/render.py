@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterator
 
 import jinja2
 from jinja2 import nodes
+from jinja2.runtime import LoopContext
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
@@ -75,6 +76,7 @@ class PolicyLoader(jinja2.BaseLoader):
     def __init__(self, search_path: list[Path], files: ProjectFiles):
         self.search_path = search_path
         self.files = files
+        self.names: list[str] | None = None
 
     def find(self, name: str) -> Path | None:
         parts = jinja2.loaders.split_template_path(name)
@@ -90,8 +92,11 @@ class PolicyLoader(jinja2.BaseLoader):
         return source, str(path), lambda: path.exists() and path.stat().st_mtime_ns == mtime
 
     def list_templates(self) -> list[str]:
-        names = {p.relative_to(layer).as_posix() for layer in self.search_path for p in layer.rglob("*.html")}
-        return sorted(names)
+        """Listed once: a site's layouts do not change during a build (serve opens the site again when they do)."""
+        if self.names is None:
+            self.names = sorted({p.relative_to(layer).as_posix() for layer in self.search_path
+                                 for p in layer.rglob("*.html")})
+        return self.names
 
 
 class SiteEnvironment(ImmutableSandboxedEnvironment):
@@ -105,6 +110,11 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
         if isinstance(obj, View):
             value = obj.template_value(attribute)
             return self.undefined(obj=obj, name=attribute) if value is MISSING else value
+        if obj.__class__ is LoopContext and not attribute.startswith("_"):  # loop.index, loop.first: Jinja's own
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -239,6 +249,7 @@ def create_environment(search_path: list[Path], files: ProjectFiles) -> SiteEnvi
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # compiled once per build; serve opens the site again when a layout changes
     )
     for name in (GROWING | {"format"}) & env.filters.keys():  # ljust, zfill … are text methods only
         env.filters[name] = bounded_filter(name, env.filters[name])

@@ -9,7 +9,6 @@ a single `jixiao build`: the same files, the same site-wide pages, the same sear
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass
@@ -56,8 +55,7 @@ class ShardManifest:
 
 def write_manifest(staging: Path, shard: Shard, keys: list[str], pages: list[ReportPage]) -> None:
     manifest = ShardManifest(1, (shard.index, shard.count), sorted(keys), pages)
-    data = record_to_json(ShardManifest, manifest)
-    write_files(staging, {MANIFEST: json.dumps(data, ensure_ascii=False).encode("utf-8")})
+    write_files(staging, {MANIFEST: record_to_json(ShardManifest, manifest)})
 
 
 def read_parts(parts: list[Path]) -> tuple[list[tuple[Path, ReportPage]], int]:
@@ -65,8 +63,7 @@ def read_parts(parts: list[Path]) -> tuple[list[tuple[Path, ReportPage]], int]:
     manifests = []
     for part in parts:
         try:
-            data = json.loads((part / MANIFEST).read_text(encoding="utf-8"))
-            manifests.append((part, record_from_json(ShardManifest, data)))
+            manifests.append((part, record_from_json(ShardManifest, (part / MANIFEST).read_bytes())))
         except (OSError, ValueError):
             raise JixiaoError(f"{part}: error: 不是 jixiao build --shard 的输出（没有可读的 {MANIFEST}）\n"
                               f"  提示: 先运行 jixiao build --shard k/n --out {part}。") from None

@@ -36,13 +36,32 @@ def ordered(pages: list[ReportPage]) -> list[ReportPage]:
 def site_pages(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
     """Every site-wide file, by its path in the site."""
     pages = ordered(pages)
+    return {**listing_pages(site, pages), **open_data(site, pages)}
+
+
+def listing_pages(site: SiteContext, pages: list[ReportPage], years: set[int] | None = None) -> dict[str, bytes]:
+    """The pages a reader browses: home, 404 and each year's page (only `years`, when given). `pages` ordered."""
+    base = {"site": site.site_view, "pdf": False}
+    all_years = sorted({p.year for p in pages}, reverse=True)
+    files = {
+        "index.html": render(site, "index.html", {**base, "root": site.root(0), "reports": [p.entry for p in pages],
+                                                  "years": all_years}),
+        "404.html": render(site, "404.html", {**base, "root": site.config.base_url}),
+    }
+    for year, group in groupby(pages, key=lambda p: p.year):
+        if years is None or year in years:
+            files[f"{year}/index.html"] = render(site, "year.html", {**base, "root": site.root(1), "year": year,
+                                                                      "reports": [p.entry for p in group]})
+    return files
+
+
+def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
+    """What machines read: sitemap, feed, reports.json and indicators.csv. `pages` ordered."""
+    base = {"site": site.site_view, "pdf": False}
     entries = [p.entry for p in pages]
     years = sorted({p.year for p in pages}, reverse=True)
-    base = {"site": site.site_view, "pdf": False}
     feed_entries = sorted(entries, key=lambda e: (updated(e), e["url"]), reverse=True)[:50]
-    files = {
-        "index.html": render(site, "index.html", {**base, "root": site.root(0), "reports": entries, "years": years}),
-        "404.html": render(site, "404.html", {**base, "root": site.config.base_url}),
+    return {
         "sitemap.xml": render(site, "sitemap.xml", {**base, "paths": ["index.html", *(f"{y}/index.html" for y in years),
                                                                        *(e["url"] for e in entries)],
                                                     "prefix": absolute(site, "")}),
@@ -51,10 +70,6 @@ def site_pages(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
         "data/reports.json": (json.dumps(entries, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
         "data/indicators.csv": indicators_csv(pages),
     }
-    for year, group in groupby(pages, key=lambda p: p.year):
-        files[f"{year}/index.html"] = render(site, "year.html", {**base, "root": site.root(1), "year": year,
-                                                                  "reports": [p.entry for p in group]})
-    return files
 
 
 def write_site_pages(site: SiteContext, pages: list[ReportPage], staging: Path, previous: Path | None,
@@ -113,9 +128,11 @@ def indicators_csv(pages: list[ReportPage]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def build_search_index(staging: Path, year: int) -> None:
-    """Run pagefind (its extended build segments Chinese) over one year's finished pages."""
+def build_search_index(staging: Path, year: int, subdir: str | None = None) -> None:
+    """Run pagefind (its extended build segments Chinese) over one year's finished pages, into
+    pagefind/<year> (or `subdir`)."""
     result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(staging), "--glob", f"{year}/**/*.html",
-                             "--output-subdir", f"pagefind/{year}", "--silent"], capture_output=True, text=True)
+                             "--output-subdir", subdir or f"pagefind/{year}", "--silent"], capture_output=True,
+                            text=True)
     if result.returncode != 0:
         raise JixiaoError(f"搜索索引（pagefind）失败: {result.stderr.strip() or result.stdout.strip()}")

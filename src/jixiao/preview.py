@@ -1,0 +1,221 @@
+"""The site of `jixiao serve`, kept in memory between saves, as `hugo server` keeps its own.
+
+The first build is an ordinary incremental build (HTML only, pages linking their PDFs) into the
+preview's folder; when that folder has no manifest it starts from the project's built site/, whose
+pages are the same, so a preview of a built site starts as fast as an unchanged build.
+
+After that, a save inside a report's folder is applied in memory: only the changed bundles are read
+and parsed, the site model is resolved again from every report's summary, and exactly the reports
+whose page key changed — the edited report, its neighbours when its title changed, the reports that
+attach it or take its figures as 上年 — are rendered and written in place, each file atomically,
+with the home page and the year pages. The browser reloads then; the sitemap, feed, open data, the
+search index of the changed years and the cache manifest follow in a background thread. Any other
+change (site.yaml, a layout, the glossary, an asset, a report added or removed) takes the full
+incremental build, whose result becomes the new state.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from .build import BuildResult, Plan, build_site, cache_record, collecting_less, page_key, unique_errors
+from .cache import BuildCache, CachedReport
+from .errors import ErrorGroup, SourceError
+from .library import Library
+from .load import REPORT_FILE, read_bundle
+from .output import write_atomically
+from .page import ReportPage, build_report
+from .site import CONTENT_DIR, SiteContext, open_site
+from .siteindex import build_search_index, listing_pages, open_data, ordered
+
+Log = Callable[[str], None]
+
+
+class Preview:
+    """The preview's site model, pages and output folder, updated save by save."""
+
+    def __init__(self, project: Path, out_dir: Path, search: bool, log: Log):
+        self.project = project
+        self.out_dir = out_dir
+        self.search = search
+        self.log = log
+        self.lock = threading.Lock()  # held while the model changes, and by the PDF renderer that reads it
+        self.site: SiteContext | None = None
+        self.plan: Plan | None = None
+        self.cache: BuildCache | None = None
+        self.pages: dict[str, ReportPage] = {}
+        self.records: dict[str, CachedReport] = {}
+        self.background = Background(self.refresh, log)
+
+    # the full path ---------------------------------------------------------------------------------
+
+    def build(self) -> BuildResult:
+        """An incremental build of the whole site (the first, or after a site-wide change)."""
+        self.background.wait()
+        result = build_site(self.project, self.out_dir, with_pdf=False, pdf_links=True, search=self.search,
+                            seed=self.project / "site")
+        with self.lock:
+            self.site = open_site(self.project, with_pdf=False, pdf_links=True)
+            self.plan, self.cache = result.plan, result.cache
+            self.pages = {page.key: page for page in result.pages}
+            self.records = dict(result.cache.reports) if result.cache else {}
+            if self.plan is not None:  # the keys as saved: with the templates each page turned out to use
+                self.plan.keys = {key: record.page_key for key, record in self.records.items()}
+        return result
+
+    # the fast path ---------------------------------------------------------------------------------
+
+    def update(self, changed: list[Path]) -> BuildResult:
+        """Apply saved files: in memory when they are all inside existing reports, else a full build."""
+        keys = self.edited_reports(changed)
+        if keys is None or self.plan is None:
+            return self.build()
+        started = time.perf_counter()
+        with self.lock, collecting_less():
+            todo = self.apply(keys)
+        self.background.request({int(key.split("/")[0]) for key in todo})
+        return BuildResult(self.out_dir, list(self.pages.values()), time.perf_counter() - started, len(todo), [],
+                           self.plan, self.cache)
+
+    def edited_reports(self, changed: list[Path]) -> set[str] | None:
+        """The keys of the reports whose files changed; None when anything else changed, or a report's
+        folder appeared or vanished (the site's structure is then resolved again)."""
+        assert self.plan is not None
+        content = self.project / CONTENT_DIR
+        keys = set()
+        for path in changed:
+            parts = path.relative_to(content).parts if path.is_relative_to(content) else ()
+            if len(parts) < 3:
+                return None
+            key = f"{parts[0]}/{parts[1]}"
+            folder = content / parts[0] / parts[1]
+            if key not in self.plan.library.bundles or not (folder / REPORT_FILE).is_file():
+                return None
+            keys.add(key)
+        return keys
+
+    def apply(self, keys: set[str]) -> list[str]:
+        """Read and parse the edited reports, render what their edit changed, write it in place. On an error
+        nothing is written and the error is raised (the preview shows it); the model keeps the edit."""
+        assert self.plan is not None and self.cache is not None and self.site is not None
+        plan, site = self.plan, self.site
+        library: Library = plan.library
+        for key in sorted(keys):
+            library.replace(read_bundle(site.files, library.bundles[key].folder))
+        library.load(sorted(keys))
+        links = library.links()
+        fresh = {s.key: page_key(self.cache.shared, library, links, s.key, self.templates(s.key), plan.digests)
+                 for s in library.ordered()}
+        todo = [key for key in fresh if fresh[key] != plan.keys.get(key)]
+        rendered, errors = {}, list(library.errors())
+        for key in todo:
+            try:
+                rendered[key] = build_report(site, library, links, key)
+            except ErrorGroup as group:
+                errors += group.errors
+            except SourceError as error:
+                errors.append(error)
+        if errors:
+            errors = unique_errors(errors)
+            raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+        plan.links, plan.keys = links, fresh
+        for key, (page, files) in rendered.items():
+            self.write_report(self.pages.get(key), page, files)
+            self.pages[key] = page
+            self.records[key] = cache_record(self.cache.shared, plan, page)
+        for name, data in listing_pages(site, ordered(list(self.pages.values())),
+                                        {int(key.split("/")[0]) for key in todo}).items():
+            write_atomically(self.out_dir / name, data)
+        return todo
+
+    def templates(self, key: str) -> dict[str, str]:
+        record = self.records.get(key)
+        return record.templates if record is not None else {}
+
+    def write_report(self, old: ReportPage | None, page: ReportPage, files: dict[str, bytes]) -> None:
+        for name, data in files.items():
+            write_atomically(self.out_dir / name, data)
+        for name in set(old.files if old else ()) - set(files):
+            (self.out_dir / name).unlink(missing_ok=True)
+
+    # the background --------------------------------------------------------------------------------
+
+    def refresh(self, years: set[int]) -> None:
+        """Open data, the search index of the changed years, and the manifest, after the browser reloaded."""
+        with self.lock:
+            assert self.site is not None and self.cache is not None
+            pages = ordered(list(self.pages.values()))
+            records = dict(sorted(self.records.items()))
+            site, cache = self.site, self.cache
+        for name, data in open_data(site, pages).items():
+            write_atomically(self.out_dir / name, data)
+        if self.search:
+            for year in sorted(years):
+                self.reindex(year)
+        cache.save(records)
+
+    def reindex(self, year: int) -> None:
+        """One year's search index, built beside the old one and swapped in."""
+        folder = self.out_dir / "pagefind"
+        fresh, old = folder / f".{year}-new", folder / f".{year}-old"
+        shutil.rmtree(fresh, ignore_errors=True)
+        build_search_index(self.out_dir, year, f"pagefind/{fresh.name}")
+        if (folder / str(year)).exists():
+            (folder / str(year)).rename(old)
+        fresh.rename(folder / str(year))
+        shutil.rmtree(old, ignore_errors=True)
+
+    def render_pdf(self, key: str, pdf_site: SiteContext) -> bytes | None:
+        """A report's PDF from the model in memory (under the lock, so no save changes it meanwhile)."""
+        with self.lock:
+            if self.plan is None or key not in self.plan.library.bundles:
+                return None
+            _, files = build_report(pdf_site, self.plan.library, self.plan.links, key)
+        return next((data for name, data in files.items() if name.endswith(".pdf")), None)
+
+
+class Background:
+    """One thread doing the slow site-wide work after a save; saves made meanwhile are merged into its
+    next round, so it never falls behind by more than one round."""
+
+    def __init__(self, work: Callable[[set[int]], None], log: Log):
+        self.work = work
+        self.log = log
+        self.pending: set[int] | None = None
+        self.busy = False
+        self.condition = threading.Condition()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def request(self, years: set[int]) -> None:
+        with self.condition:
+            self.pending = (self.pending or set()) | years
+            self.condition.notify_all()
+
+    def active(self) -> bool:
+        with self.condition:
+            return self.pending is not None or self.busy
+
+    def wait(self) -> None:
+        """Until every requested round is done (before a full build, and in tests)."""
+        with self.condition:
+            self.condition.wait_for(lambda: self.pending is None and not self.busy)
+
+    def run(self) -> None:
+        while True:
+            with self.condition:
+                self.condition.wait_for(lambda: self.pending is not None)
+                years, self.pending, self.busy = self.pending, None, True
+            try:
+                self.work(years or set())
+            except Exception as exc:  # noqa: BLE001 — a failed refresh is reported, the preview goes on
+                self.log(f"后台更新（搜索索引、开放数据）失败: {exc}")
+            finally:
+                with self.condition:
+                    self.busy = False
+                    self.condition.notify_all()
+

@@ -1,0 +1,248 @@
+"""Where reports are parsed and rendered: in this process, or in forked workers that each own a share.
+
+A report is parsed in the process that renders it: parsing is a third of a full build, and a parsed
+report is a large tree of Python objects that costs as much to send between processes as to parse
+again. So each worker owns a fixed share of the reports for the whole build — it parses its share
+first (the parent needs only their summaries to resolve the site model), then renders the reports of
+its share that must be rebuilt, still holding what it parsed. A share is chosen by size (largest
+first, to the least loaded worker), so both cores finish together.
+
+Workers are forked (they inherit the site, read once by the parent), die with the parent
+(PR_SET_PDEATHSIG), and leave Ctrl-C to the parent, which tears them down.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import heapq
+import multiprocessing
+import signal
+import sys
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from .errors import ErrorGroup, SourceError
+from .library import Library, Links, Summary
+from .output import write_files
+from .page import ReportPage, build_report
+from .site import SiteContext
+
+Handler = Callable[[str, Any], Iterator[Any]]
+Progress = Callable[[str, int, int], None]
+Result = ReportPage | list[SourceError]
+_DONE = "done"
+# Below this many reports a worker pool costs more to start than it saves (any two PDFs are worth it).
+PARALLEL_THRESHOLD = 16
+_STATE: tuple[SiteContext, Library] | None = None  # what forked workers inherit
+
+
+def split_by_weight(keys: list[str], weights: dict[str, int], count: int) -> list[list[str]]:
+    """`count` shares of nearly equal weight: the heaviest key goes to the lightest share (deterministic)."""
+    shares: list[list[str]] = [[] for _ in range(count)]
+    loads = [(0, index) for index in range(count)]
+    for key in sorted(keys, key=lambda k: (-weights.get(k, 0), k)):
+        load, index = heapq.heappop(loads)
+        shares[index].append(key)
+        heapq.heappush(loads, (load + weights.get(key, 0), index))
+    return [sorted(share) for share in shares]
+
+
+def _start_worker() -> None:
+    """Workers die with the build: SIGKILL when the parent dies (Linux), Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _serve(connection: Connection, handle: Handler) -> None:
+    """A worker's loop: each request is answered by the handler's replies, then `done`; None ends it."""
+    _start_worker()
+    while (request := connection.recv()) is not None:
+        command, payload = request
+        try:
+            for reply in handle(command, payload):
+                connection.send(reply)
+        except BaseException as exc:  # sent to the parent, which raises it: a worker never dies silently
+            connection.send((_DONE, exc))
+            continue
+        connection.send((_DONE, None))
+
+
+class Workers:
+    """`count` forked processes, worker i serving the handler for share i of the keys."""
+
+    def __init__(self, shares: list[list[str]], handle: Handler):
+        context = multiprocessing.get_context("fork")
+        self.shares = shares
+        self.connections: list[Connection] = []
+        self.processes = []
+        for _ in shares:
+            parent, child = context.Pipe()
+            process = context.Process(target=_serve, args=(child, handle), daemon=True)
+            process.start()
+            child.close()
+            self.connections.append(parent)
+            self.processes.append(process)
+
+    def ask(self, command: str, payload: Callable[[list[str]], Any]) -> Iterator[Any]:
+        """Send each worker the command with the payload for its share; yield every reply as it arrives."""
+        waiting = []
+        for connection, share in zip(self.connections, self.shares):
+            connection.send((command, payload(share)))
+            waiting.append(connection)
+        failure: BaseException | None = None
+        while waiting:
+            for connection in wait(waiting):
+                try:
+                    reply = connection.recv()
+                except EOFError:
+                    raise RuntimeError("a build worker ended unexpectedly") from None
+                if isinstance(reply, tuple) and len(reply) == 2 and reply[0] == _DONE:
+                    waiting.remove(connection)
+                    failure = failure or reply[1]
+                else:
+                    yield reply
+        if failure is not None:
+            raise failure
+
+    def kill(self) -> None:
+        """Stop at once (an error or a signal in the parent): nothing more is written by a worker."""
+        for process in self.processes:
+            process.kill()
+        for process in self.processes:
+            process.join()
+
+    def close(self) -> None:
+        for connection in self.connections:
+            with contextlib.suppress(OSError):
+                connection.send(None)
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+@contextlib.contextmanager
+def started_workers(shares: list[list[str]], handle: Handler) -> Iterator[Workers]:
+    """Workers for the duration of a build; killed at once if the build stops on an error or Ctrl-C."""
+    workers = Workers(shares, handle)
+    try:
+        yield workers
+    except BaseException:
+        workers.kill()
+        raise
+    finally:
+        workers.close()
+
+
+def build_one(site: SiteContext, library: Library, links: dict[str, Links], key: str,
+              staging: Path | None) -> Result:
+    """Render one report and write its files into staging; its errors are returned, not raised."""
+    try:
+        page, files = build_report(site, library, links, key)
+    except ErrorGroup as group:
+        return group.errors
+    except SourceError as exc:
+        return [exc]
+    if staging is not None:
+        write_files(staging, files)
+    return page
+
+
+def _handle(command: str, payload: Any) -> Iterator[Any]:
+    """A worker's side of ReportWorkers: parse its share, or render the reports of its share to rebuild."""
+    assert _STATE is not None
+    site, library = _STATE
+    if command == "parse":
+        for key in payload:
+            library.source(key)
+            yield key, library.summaries.get(key), library.failed.get(key)
+    elif command == "render":
+        links, summaries, staging, keys = payload
+        library.summaries.update(summaries)
+        for key in keys:
+            yield key, build_one(site, library, links, key, staging)
+
+
+class ReportWorkers:
+    """Parses and renders a build's reports: in this process when there are few, else in forked workers
+    started on first need, each owning a share (so a report is parsed and rendered in one process)."""
+
+    def __init__(self, site: SiteContext, library: Library, jobs: int):
+        self.site = site
+        self.library = library
+        self.jobs = jobs if sys.platform == "linux" else 1
+        self.workers: Workers | None = None
+        self.stack = contextlib.ExitStack()
+
+    def start(self, keys: list[str]) -> None:
+        global _STATE
+        weights = {key: sum(map(len, self.library.bundles[key].texts.values())) for key in keys}
+        shares = [share for share in split_by_weight(keys, weights, min(self.jobs, len(keys))) if share]
+        _STATE = (self.site, self.library)
+        gc.freeze()  # what the parent holds is never collected in a worker, so its memory stays shared
+        self.stack.callback(gc.unfreeze)
+        self.workers = self.stack.enter_context(started_workers(shares, _handle))
+
+    def parse(self, keys: list[str]) -> None:
+        """Parse these reports for their summaries (each at most once per build)."""
+        if self.workers is None and self.jobs > 1 and len(keys) >= PARALLEL_THRESHOLD:
+            self.start(sorted(self.library.bundles))
+        if self.workers is None:
+            self.library.load(keys)
+            return
+        wanted = set(keys)
+        for key, summary, errors in self.workers.ask("parse", lambda share: [k for k in share if k in wanted]):
+            if summary is not None:
+                self.library.summaries[key] = summary
+            if errors:
+                self.library.failed[key] = errors
+
+    def render(self, todo: list[str], links: dict[str, Links], staging: Path | None,
+               progress: Progress | None) -> list[Result]:
+        """Every report to do, in the order given; progress is told of each as it is done."""
+        enough = len(todo) >= (2 if self.site.with_pdf else PARALLEL_THRESHOLD)
+        if self.workers is None and self.jobs > 1 and enough:
+            self.start(todo)
+        results: dict[str, Result] = {}
+        if self.workers is None:
+            for key in todo:
+                results[key] = build_one(self.site, self.library, links, key, staging)
+                _report(progress, key, len(results), len(todo))
+            return [results[key] for key in todo]
+        wanted = set(todo)
+        summaries: dict[str, Summary] = self.library.summaries
+        try:
+            for key, result in self.workers.ask("render", lambda share: (links, summaries, staging,
+                                                                          [k for k in share if k in wanted])):
+                results[key] = result
+                _report(progress, key, len(results), len(todo))
+        except BaseException:  # Ctrl-C, SIGTERM: no worker may go on writing into the staging folder
+            self.workers.kill()
+            raise
+        return [results[key] for key in todo]
+
+    def close(self) -> None:
+        global _STATE
+        self.stack.close()
+        _STATE = None
+
+
+@contextlib.contextmanager
+def report_workers(site: SiteContext, library: Library, jobs: int) -> Iterator[ReportWorkers]:
+    workers = ReportWorkers(site, library, jobs)
+    try:
+        yield workers
+    finally:
+        workers.close()
+
+
+def _report(progress: Progress | None, key: str, done: int, total: int) -> None:
+    if progress:
+        progress(key, done, total)
