@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import run_jixiao
+from conftest import copy_demo, run_jixiao, write
 from jixiao.paths import ProjectFiles
 from jixiao.pdf import ProjectFetcher
 
@@ -98,8 +98,14 @@ def test_report_page_links_its_pdf(built_site):
     assert 'href="luzhou-xiangmu-zipingbiao.pdf"' in page
 
 
-def test_pdf_is_small(built_site):
-    assert (built_site / LUZHOU).stat().st_size < 1_000_000
+def test_a_thirty_page_report_is_at_most_600_kb(built_site):
+    """Two CJK faces are embedded (serif and sans; bold is drawn in the sans face): each further face would add
+    100–150 KB to every PDF."""
+    pdf = built_site / "2020/huaihua-zhuanxiangzijin/huaihua-zhuanxiangzijin.pdf"
+    assert len(PdfReader(pdf).pages) >= 30
+    assert pdf.stat().st_size <= 600_000
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert len(fonts.splitlines()[2:]) == 2 and "Bold" not in fonts
 
 
 def test_pdf_build_is_deterministic(project, tmp_path):
@@ -195,3 +201,22 @@ def test_a_build_without_the_fast_subsetter_says_so_once(project, monkeypatch):
     result = CliRunner().invoke(main, ["build", str(project), "-j", "1"], catch_exceptions=False)
     assert result.exit_code == 0
     assert result.stderr.count("PDF 字体将由 fontTools") == 1  # once, not once per report
+
+
+def test_a_print_stylesheet_change_rebuilds_the_pdfs(project):
+    """The page key is what the HTML read (a stylesheet change rebuilds no HTML-only build: test_site_model);
+    the PDF's own key adds the print stylesheets and fonts."""
+    copy_demo(project, "demo-b")
+    assert "重建 2，" in run_jixiao("build", project).stdout
+    pdf = project / "site/2024/demo/demo.pdf"
+    before = pdf.read_bytes()
+    write(project / "layouts/assets/print.css", "@page { size: A4; margin: 30mm 26mm 35mm 28mm; }\n")
+    assert "重建 2，沿用 0" in run_jixiao("build", project).stdout  # both PDFs read the stylesheet
+    assert pdf.read_bytes() != before
+
+
+def test_a_pdf_build_after_an_html_build_makes_the_pdfs(project):
+    assert run_jixiao("build", project, "--no-pdf").returncode == 0
+    assert not (project / "site/2024/demo/demo.pdf").exists()
+    assert "重建 1，" in run_jixiao("build", project).stdout
+    assert (project / "site/2024/demo/demo.pdf").read_bytes()[:5] == b"%PDF-"
