@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import copy_demo, run_jixiao, write
+from conftest import REPO, copy_demo, run_jixiao, write
 from jixiao.paths import ProjectFiles
 from jixiao.pdf import ProjectFetcher
 
@@ -220,3 +220,35 @@ def test_a_pdf_build_after_an_html_build_makes_the_pdfs(project):
     assert not (project / "site/2024/demo/demo.pdf").exists()
     assert "重建 1，" in run_jixiao("build", project).stdout
     assert (project / "site/2024/demo/demo.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_repeated_labels_shown_in_place_draw_what_a_second_layout_would(monkeypatch):
+    """The labels of an indicator group going on at a page top are made visible in the laid-out pages; the PDF is
+    byte for byte the one a second layout with `.repeat { visibility: visible }` for those rows gives."""
+    import weasyprint
+
+    from jixiao import pdf
+    from jixiao.build import read_site
+    from jixiao.page import build_report
+    from jixiao.site import open_site
+
+    site = open_site(REPO, with_pdf=True)
+    library = read_site(site)
+    key = "2023/luzhou-xiangmu-zipingbiao"  # 7 forms, indicator tables over 25 pages
+    in_place = build_report(site, library, library.links(), key)[1]
+
+    def second_layout(rendered, rows):
+        assert rows, "the report has groups going on at a page top"
+        selectors = ", ".join(f"[id={pdf.css_string(row)}] .repeat" for row in rows)
+        sheet = weasyprint.CSS(string=f"{selectors} {{ visibility: visible; }}")
+        again = weasyprint.HTML(string=html[0], base_url=(REPO / "content" / key).as_uri() + "/").render(
+            stylesheets=[*site.pdf.stylesheets, sheet], font_config=site.pdf.fonts)
+        rendered.pages[:] = again.pages
+    html = []
+    real_html = weasyprint.HTML
+    monkeypatch.setattr(pdf.weasyprint, "HTML", lambda string, **kw: html.append(string) or real_html(string=string,
+                                                                                                         **kw))
+    monkeypatch.setattr(pdf, "show_repeated_labels", second_layout)
+    twice = build_report(site, library, library.links(), key)[1]
+    name = f"{key}/{key.split('/')[1]}.pdf"
+    assert in_place[name] == twice[name]

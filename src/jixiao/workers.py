@@ -5,7 +5,9 @@ report is a large tree of Python objects that costs as much to send between proc
 again. So each worker owns a fixed share of the reports for the whole build — it parses its share
 first (the parent needs only their summaries to resolve the site model), then renders the reports of
 its share that must be rebuilt, still holding what it parsed. A share is chosen by size (largest
-first, to the least loaded worker), so both cores finish together.
+first, to the least loaded worker); a worker that has rendered its share takes the last reports of
+the longest other one (a few cost a second parse), so the cores finish together even when one share
+holds the long PDFs.
 
 Workers are forked (they inherit the site, read once by the parent), die with the parent
 (PR_SET_PDEATHSIG), and leave Ctrl-C to the parent, which tears them down.
@@ -37,6 +39,8 @@ _DONE = "done"
 # Below this many reports a worker pool costs more to start than it saves (any two PDFs are worth it).
 PARALLEL_THRESHOLD = 16
 _STATE: tuple[SiteContext, Library] | None = None  # what forked workers inherit
+_LINKS: dict[str, Links] = {}  # in a worker: the site model the parent resolved, and where files go
+_STAGING: Path | None = None
 
 
 def split_by_weight(keys: list[str], weights: dict[str, int], count: int) -> list[list[str]]:
@@ -89,22 +93,30 @@ class Workers:
             self.connections.append(parent)
             self.processes.append(process)
 
-    def ask(self, command: str, payload: Callable[[list[str]], Any]) -> Iterator[Any]:
-        """Send each worker the command with the payload for its share; yield every reply as it arrives."""
-        waiting = []
-        for connection, share in zip(self.connections, self.shares):
-            connection.send((command, payload(share)))
-            waiting.append(connection)
+    def ask(self, command: str, payload: Callable[[int], Any],
+            more: Callable[[int], Any] = lambda index: None) -> Iterator[Any]:
+        """Send worker i the command with `payload(i)` (None: nothing for it); yield every reply as it arrives.
+        When a worker has answered, `more(i)` may give it another payload (work left, or taken from others)."""
+        waiting: dict[Connection, int] = {}
+
+        def send(index: int, data: Any) -> None:
+            if data is not None:
+                self.connections[index].send((command, data))
+                waiting[self.connections[index]] = index
+        for index in range(len(self.connections)):
+            send(index, payload(index))
         failure: BaseException | None = None
         while waiting:
-            for connection in wait(waiting):
+            for connection in wait(list(waiting)):
                 try:
                     reply = connection.recv()
                 except EOFError:
                     raise RuntimeError("a build worker ended unexpectedly") from None
                 if isinstance(reply, tuple) and len(reply) == 2 and reply[0] == _DONE:
-                    waiting.remove(connection)
+                    index = waiting.pop(connection)
                     failure = failure or reply[1]
+                    if failure is None:
+                        send(index, more(index))
                 else:
                     yield reply
         if failure is not None:
@@ -156,18 +168,21 @@ def build_one(site: SiteContext, library: Library, links: dict[str, Links], key:
 
 
 def _handle(command: str, payload: Any) -> Iterator[Any]:
-    """A worker's side of ReportWorkers: parse its share, or render the reports of its share to rebuild."""
+    """A worker's side of ReportWorkers: parse reports for their summaries; take the site model resolved by the
+    parent (`links`, every summary, the staging folder); render reports."""
+    global _LINKS, _STAGING
     assert _STATE is not None
     site, library = _STATE
     if command == "parse":
         for key in payload:
             library.source(key)
             yield key, library.summaries.get(key), library.failed.get(key)
-    elif command == "render":
-        links, summaries, staging, keys = payload
+    elif command == "model":
+        _LINKS, summaries, _STAGING = payload
         library.summaries.update(summaries)
-        for key in keys:
-            yield key, build_one(site, library, links, key, staging)
+    elif command == "render":
+        for key in payload:
+            yield key, build_one(site, library, _LINKS, key, _STAGING)
 
 
 class ReportWorkers:
@@ -186,6 +201,8 @@ class ReportWorkers:
         weights = {key: sum(map(len, self.library.bundles[key].texts.values())) for key in keys}
         shares = [share for share in split_by_weight(keys, weights, min(self.jobs, len(keys))) if share]
         _STATE = (self.site, self.library)
+        if self.site.with_pdf:
+            self.site.pdf  # noqa: B018 — stylesheets and font setup made once, inherited by every worker
         gc.freeze()  # what the parent holds is never collected in a worker, so its memory stays shared
         self.stack.callback(gc.unfreeze)
         self.workers = self.stack.enter_context(started_workers(shares, _handle))
@@ -198,7 +215,8 @@ class ReportWorkers:
             self.library.load(keys)
             return
         wanted = set(keys)
-        for key, summary, errors in self.workers.ask("parse", lambda share: [k for k in share if k in wanted]):
+        shares = self.workers.shares
+        for key, summary, errors in self.workers.ask("parse", lambda i: [k for k in shares[i] if k in wanted]):
             if summary is not None:
                 self.library.summaries[key] = summary
             if errors:
@@ -216,11 +234,12 @@ class ReportWorkers:
                 results[key] = build_one(self.site, self.library, links, key, staging)
                 _report(progress, key, len(results), len(todo))
             return [results[key] for key in todo]
-        wanted = set(todo)
         summaries: dict[str, Summary] = self.library.summaries
+        queues = Queues(self.workers.shares, todo, 1 if self.site.with_pdf else 8)
         try:
-            for key, result in self.workers.ask("render", lambda share: (links, summaries, staging,
-                                                                          [k for k in share if k in wanted])):
+            for _ in self.workers.ask("model", lambda i: (links, summaries, staging)):
+                pass
+            for key, result in self.workers.ask("render", queues.take, queues.take):
                 results[key] = result
                 _report(progress, key, len(results), len(todo))
         except BaseException:  # Ctrl-C, SIGTERM: no worker may go on writing into the staging folder
@@ -232,6 +251,27 @@ class ReportWorkers:
         global _STATE
         self.stack.close()
         _STATE = None
+
+
+class Queues:
+    """The reports each worker renders: its own share first (what it parsed), then, once that is done, the
+    last ones of the longest other queue — so a worker with heavy reports (long PDFs) is helped, not waited for."""
+
+    def __init__(self, shares: list[list[str]], todo: list[str], batch: int):
+        wanted = set(todo)
+        self.queues = [[key for key in share if key in wanted] for share in shares]
+        self.batch = batch
+
+    def take(self, index: int) -> list[str] | None:
+        own = self.queues[index]
+        if own:
+            taken, own[:] = own[:self.batch], own[self.batch:]
+            return taken
+        longest = max(self.queues, key=len)
+        if not longest:
+            return None
+        taken, longest[:] = longest[-self.batch:], longest[:-self.batch]
+        return taken
 
 
 @contextlib.contextmanager
