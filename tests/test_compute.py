@@ -123,6 +123,8 @@ def test_configured_grades():
     rules = Rules(grades=((D(85), "好"), (D(0), "待改进")))
     assert grade(D("86"), rules) == "好"
     assert grade(D("84.99"), rules) == "待改进"
+    # 99.50 is below 优's lower bound of 100: the next band, never 优
+    assert grade(D("99.50"), Rules(grades=((D(100), "优"), (D(0), "良")))) == "良"
 
 
 def test_qualitative_band():

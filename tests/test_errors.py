@@ -866,6 +866,7 @@ def test_bad_input(case: Bad, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         assert code == 1, (command, output)
         block = find_error(output, case)
         assert output.splitlines().count(block[0]) == 1, output  # one error, not one per report that reads it
+        assert "root:x:0:0" not in output  # no line of a file outside the project (a symlink to /etc/passwd)
         check_place(block[0], project, case)
         check_plain_words(block[0], output)
         if command == "build":  # check prints one line per finding (its hints: see below)
@@ -1068,3 +1069,16 @@ def test_accepted_input(case: Good, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert code == 0, output
     page = (project / "site" / case.page).read_bytes().decode("utf-8", "replace")
     assert case.expected in page
+
+
+def test_a_table_name_never_reaches_the_page_as_markup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A 数据表's YAML key once became the chart's SVG id unescaped (stored XSS): ids come from the table's number."""
+    project = copy_fixture("two-years", tmp_path)
+    apply_all(replace_text(DOC, "  支出结构:", "  '\"><img src=x onerror=alert(1)>':"),
+              replace_text(DOC_TEXT, "支出结构见{{ 表号.支出结构 }}和{{ 图号.支出结构 }}。", "支出结构见下表。"))(
+        project, monkeypatch)
+    code, output = run_command("build", project)
+    assert code == 0, output
+    page = (project / "site/2023/juesuan/index.html").read_text(encoding="utf-8")
+    assert 'id="t2-chart-data-0"' in page  # the pie of 表2, named by number
+    assert "onerror" not in page
