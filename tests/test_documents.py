@@ -278,6 +278,24 @@ def test_huaihua_page_prints_the_seeds_sentences(repo_site):
         assert sentence in page, sentence
 
 
+def test_a_tables_notes_are_printed_with_it(repo_site, tmp_path):
+    """说明 on a data-table row (the seed's reason beside a figure) and on a table are the document's words."""
+    page = (repo_site / "2023/luzhou-juesuan/index.html").read_text(encoding="utf-8")
+    # seed 004 line 40: 住房公积金管理（项） … 完成预算87.19%，决算数小于预算数的主要原因是中心厉行节约 …
+    # (the note spans the five columns: 项目, 决算数, 预算数, 占比, 完成预算)
+    assert ('<tr class="note-row"><td colspan="5" class="note">说明：决算数小于预算数的主要原因是中心厉行节约，'
+            '压减支出，各项支出较年初预算都有减少</td></tr>') in page
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURES / "two-years", project)
+    report = project / "content/2023/juesuan/report.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace(
+        "    标题: 支出决算结构\n", "    标题: 支出决算结构\n    说明: 其他支出含往来款。\n    核对说明: 不印出。\n"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(project), "--no-pdf", "--no-search"])
+    assert result.exit_code == 0, result.output
+    page = (project / "site/2023/juesuan/index.html").read_text(encoding="utf-8")
+    assert '<p class="table-note">说明：其他支出含往来款。</p>' in page and "不印出" not in page
+
+
 def test_year_on_year_comes_from_last_years_report():
     project = FIXTURES / "two-years"
     view, _ = assess(project, "2023/juesuan")
