@@ -4,6 +4,7 @@ Expected figures come from the seeds (泸州 004_…, 怀化 000_…) or from ha
 """
 
 import json
+import re
 import shutil
 
 import pytest
@@ -237,7 +238,6 @@ def repo_site(tmp_path_factory):
 
 def prose(site, key):
     """A built page's text as a reader sees it (tags removed)."""
-    import re
     return re.sub(r"<[^>]+>", "", (site / key / "index.html").read_text(encoding="utf-8"))
 
 
@@ -285,6 +285,8 @@ def test_a_tables_notes_are_printed_with_it(repo_site, tmp_path):
     # (the note spans the five columns: 项目, 决算数, 预算数, 占比, 完成预算)
     assert ('<tr class="note-row"><td colspan="5" class="note">说明：决算数小于预算数的主要原因是中心厉行节约，'
             '压减支出，各项支出较年初预算都有减少</td></tr>') in page
+    # the row is kept on the page of its note (print.css: tr.keep-next avoids a break after it)
+    assert re.search(r'<tr class="part keep-next">\s*<th scope="row">住房公积金管理</th>', page)
     project = tmp_path / "p"
     shutil.copytree(FIXTURES / "two-years", project)
     report = project / "content/2023/juesuan/report.yaml"
