@@ -97,9 +97,10 @@ def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = 
     """Read and digest every bundle; reports whose bundle is unchanged keep the summary `known` for them."""
     folders, errors = find_bundles(site.files, site.content)
     bundles: list[Bundle] = []
+    real_folders: dict[Path, Path] = {}  # for this pass only: a folder may become a symlink between builds
     for folder in folders:
         try:
-            bundles.append(read_bundle(site.files, folder))
+            bundles.append(read_bundle(site.files, folder, real_folders))
         except SourceError as error:
             errors.append(error)
     summaries = {b.key: known[b.key][1] for b in bundles if known and b.key in known and known[b.key][0] == b.digest}

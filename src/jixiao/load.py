@@ -118,15 +118,16 @@ def find_bundles(files: ProjectFiles, content: Path) -> tuple[list[Path], list[S
     return folders, errors
 
 
-def read_bundle(files: ProjectFiles, folder: Path) -> Bundle:
-    """Read every file of a bundle once: the texts that will be parsed, the digest of everything."""
+def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | None = None) -> Bundle:
+    """Read every file of a bundle once: the texts that will be parsed, the digest of everything. `folders`:
+    real paths of folders looked up earlier in the same pass (ProjectFiles.known_folder)."""
     texts: dict[str, str] = {}
     digests: dict[str, str] = {}
     resources = []
     for path in files.files_below(folder):
         name = path.relative_to(folder).as_posix()
         parsed = path.parent == folder and (path.name == REPORT_FILE or path.suffix == ".md")
-        data = files.read_bytes(path, TEXT_LIMIT if parsed else FILE_LIMIT)
+        data = files.read_bytes(path, TEXT_LIMIT if parsed else FILE_LIMIT, folders)
         digests[name] = hashlib.sha256(data).hexdigest()
         if parsed:
             texts[name] = decode_text(data, path)

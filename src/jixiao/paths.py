@@ -43,8 +43,13 @@ class ProjectFiles:
         """Whether a resolved path lies inside one of the roots."""
         return any(real == root or real.is_relative_to(root) for root in self.roots)
 
-    def resolve(self, path: Path) -> Path:
-        """The real path of `path`, or an error when it is missing, a broken or looping symlink, or outside."""
+    def resolve(self, path: Path, folders: dict[Path, Path] | None = None) -> Path:
+        """The real path of `path`, or an error when it is missing, a broken or looping symlink, or outside.
+        `folders`: the real paths of folders already looked up in this pass (see known_folder)."""
+        if folders is not None:
+            real = self.known_folder(path, folders)
+            if real is not None:
+                return real
         try:
             real = path.resolve(strict=True)
         except FileNotFoundError:
@@ -59,9 +64,25 @@ class ProjectFiles:
                               hint="jixiao 只读取项目文件夹中的文件：把文件本身复制进项目。")
         return real
 
-    def read_bytes(self, path: Path, limit: int = FILE_LIMIT) -> bytes:
+    def known_folder(self, path: Path, folders: dict[Path, Path]) -> Path | None:
+        """When a pass reads many files of few folders (every bundle of a site), a folder's real path is looked
+        up once, and a file that is not itself a symlink lies where its folder does: one lstat instead of one
+        per path component. None for a symlink or anything amiss, which the full lookup then explains."""
+        folder = folders.get(path.parent)
+        if folder is None:
+            try:
+                folder = folders[path.parent] = self.resolve(path.parent)
+            except SourceError:
+                return None
+        try:
+            info = os.lstat(folder / path.name)
+        except OSError:
+            return None
+        return None if stat.S_ISLNK(info.st_mode) else folder / path.name
+
+    def read_bytes(self, path: Path, limit: int = FILE_LIMIT, folders: dict[Path, Path] | None = None) -> bytes:
         """The bytes of a regular file inside the roots, at most `limit` of them."""
-        real = self.resolve(path)
+        real = self.resolve(path, folders)
         try:
             fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
         except OSError as exc:
