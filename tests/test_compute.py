@@ -158,3 +158,13 @@ def test_growth_and_ratio():
     assert ratio_percent(D("34.01"), D("31.82")) == D("106.88")
     # 怀化 短信 269.72 ÷ 272.84 = 98.856 % → 98.86 %
     assert ratio_percent(D("269.72"), D("272.84")) == D("98.86")
+
+
+def test_formulas_read_the_operators_a_chinese_input_method_types():
+    from jixiao.formula import evaluate, parse
+    values = {"本年支出": D("506.00"), "扣除会务员工资费用": D("1.08"), "其他": D("2")}
+    # hand: (506.00 － 1.08) ÷ 506.00 = 504.92 ÷ 506 = 0.997865…; 506.00 ＋ 2 = 508.00; 506.00 − 2 = 504.00
+    assert evaluate(parse("(本年支出 － 扣除会务员工资费用) ÷ 本年支出"), values.get).quantize(D("0.0001")) \
+        == D("0.9979")
+    assert evaluate(parse("本年支出 ＋ 其他"), values.get) == D("508.00")
+    assert evaluate(parse("本年支出 − 其他"), values.get) == D("504.00")

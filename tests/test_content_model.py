@@ -167,10 +167,21 @@ def test_carrying_a_final_accounts_report_forward_clears_every_figure(tmp_path):
     data = yaml.safe_load((project / "content/2024/juesuan/report.yaml").read_text(encoding="utf-8"))
     rows = [row for t in data["数据表"].values() for row in t["行"]]
     assert rows and all(set(row) <= {"名称", "上级", "公式", "格式", "计入合计"} for row in rows)  # no figure left
-    assert run("build", project, "--no-pdf", "--no-search").exit_code == 0
+    # what is left to fill in is listed where the prose states it (it once printed "收入总计None万元")
+    result = run("check", project)
+    assert result.exit_code == 1
+    assert ("content/2024/juesuan/01-说明.md:3: error: ::段落[变动]要用到的数字尚未填写: 数据表「收支总计」的 "
+            "收入总计「本年」、支出总计「本年」 [input]") in result.output
+    assert "content/2024/juesuan/01-说明.md:5: error: ::图[收支总计]要用到的数字尚未填写" in result.output
+    report = project / "content/2024/juesuan/report.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("{名称: 收入总计}", "{名称: 收入总计, 本年: 2200.00}")
+                      .replace("{名称: 支出总计}", "{名称: 支出总计, 本年: 1800.00}"), encoding="utf-8")
+    result = run("build", project, "--no-pdf", "--no-search")
+    assert result.exit_code == 0, result.output
+    assert "各项尚未填写，不绘制饼状图。" in (project / "site/2024/juesuan/index.html").read_text(encoding="utf-8")
     # last year's 本年 figures come back as this year's 上年, from the 2023 report itself
     total = table(project / "site", "2024/juesuan", "收支总计")
-    assert (cell(total, "收入总计", "上年"), cell(total, "收入总计", "本年")) == ("2100.00", None)
+    assert (cell(total, "收入总计", "上年"), cell(total, "收入总计", "本年")) == ("2100.00", "2200.00")
 
 
 def test_the_default_unit_is_used_where_amounts_are_labelled(tmp_path):

@@ -39,6 +39,13 @@ def test_new_report_from_type_template(project):
     assert (project / "site/2025/x/index.html").is_file()
 
 
+def test_new_report_refuses_a_year_the_build_would_not_read(project):
+    result = run("new", "report", "--project", project, "--year", "24", "--unit", "另一中心", "--slug", "x")
+    assert result.exit_code == 1
+    assert "年度「24」应为四位数字，例如 --year 2024。" in result.output
+    assert not (project / "content/24").exists()
+
+
 def test_new_report_carries_last_year_forward(project):
     result = run("new", "report", "--project", project, "--year", "2025", "--from", "2024/demo")
     assert result.exit_code == 0, result.output

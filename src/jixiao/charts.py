@@ -134,7 +134,9 @@ def render_chart(table: TableView, cache_dir: Path, prefix: str = "") -> str:
     assert chart is not None
     rows = _rows(table)
     if chart.kind == "饼状图" and not any(_number(row[chart.columns[0]]) > 0 for row in rows):
-        return f'<p class="chart-empty">{escape(chart.number)} {escape(chart.title)}：各项均为 0，不绘制饼状图。</p>'
+        # the caption below names the figure; a table placed without its prose may still be blank (--from)
+        blank = all(row[chart.columns[0]] is None for row in rows)
+        return f'<p class="chart-empty">{"各项尚未填写" if blank else "各项均为 0"}，不绘制饼状图。</p>'
     if chart.kind == "饼状图" and len(pie_rows(chart, table)) == 1:
         return render_single_item(chart, table)
     plt = _pyplot(cache_dir)

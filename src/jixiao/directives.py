@@ -180,8 +180,11 @@ class PageResolver:
                 if not table.chart:
                     raise SourceError(where, f"数据表「{table_name}」没有定义 图", rule="input",
                                       hint="在该表下写 图: {类型: 饼状图, 列: [金额]}")
+                require_figures(table_name, table, list(table.chart.columns), f"::图[{table_name}]", where)
                 self.placed.add(f"图:{table_name}")
                 return self.render("figure.html", where, table=table)
+            stated = [c for c in ("决算数", "本年") if c in table.columns][:1] or list(table.columns[:1])
+            require_figures(table_name, table, stated, f"::段落[{label}]", where)
             return self.render(template, where, table=table)
         if name == "名词解释":
             self.placed.add("名词解释")
@@ -215,3 +218,16 @@ class PageResolver:
                 return form
         raise SourceError(where, f"没有名为「{wanted}」的项目", rule="input",
                           hint=did_you_mean(wanted, [f.project for f in forms]))
+
+
+def require_figures(name: str, table: Any, columns: list[str], what: str, where: Location) -> None:
+    """A chart or a standard paragraph states each row's figure (rows that are not parts or formulas; for
+    a paragraph, the 决算数 or 本年 column, else the first): a blank one would print as "None", or be
+    drawn as 0. Blank figures are what a report made with `jixiao new report --from` has still to fill
+    in, so they are named here, at the line that uses them."""
+    blank = [f"{row.name}「{column}」" for row in table.rows if not row.parent and not row.formula
+             for column in columns if row[column] is None]
+    if blank:
+        listed = "、".join(blank[:6]) + (f" 等 {len(blank)} 项" if len(blank) > 6 else "")
+        raise SourceError(where, f"{what}要用到的数字尚未填写: 数据表「{name}」的 {listed}", rule="input",
+                          hint=f"在 report.yaml 的 数据表.{name}.行 中填写这些数字；确实没有的，删去这里的 {what}。")

@@ -19,8 +19,9 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Callable, Union
 
 _TOKEN_RE = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d+)?)(?![\w\u4e00-\u9fff])|(?P<quoted>「[^」]+」)|"
-                       r"(?P<op>[-+−×÷*/()（）])|(?P<name>[^\s\-+−×÷*/()（）「」]+))")
-_OPERATORS = {"+": "+", "-": "-", "−": "-", "×": "*", "*": "*", "÷": "/", "/": "/"}
+                       r"(?P<op>[-+−－＋×÷*/()（）])|(?P<name>[^\s\-+−－＋×÷*/()（）「」]+))")
+# Chinese input methods type the full-width ＋ and － (U+FF0B, U+FF0D); typesetting uses − (U+2212).
+_OPERATORS = {"+": "+", "＋": "+", "-": "-", "−": "-", "－": "-", "×": "*", "*": "*", "÷": "/", "/": "/"}
 MAX_LENGTH = 500
 
 

@@ -13,7 +13,7 @@ import yaml
 from . import __version__
 from .config import SiteConfig, load_config
 from .errors import JixiaoError, Location, SourceError
-from .load import REPORT_FILE
+from .load import REPORT_FILE, YEAR_RE
 from .paths import ProjectFiles
 from .quantity import format_number
 from .site import CONTENT_DIR
@@ -93,6 +93,8 @@ def _new_bundle(project: Path, year: int, slug: str) -> Path:
     project_config(project)
     if not _SLUG_RE.match(slug):
         raise JixiaoError(f"slug「{slug}」只能用小写字母、数字和连字符。")
+    if not YEAR_RE.match(str(year)):  # the build reads only content/<four digits>/
+        raise JixiaoError(f"年度「{year}」应为四位数字，例如 --year 2024。")
     bundle = project / CONTENT_DIR / str(year) / slug
     if bundle.exists():
         raise JixiaoError(f"{bundle} 已存在。")
