@@ -10,7 +10,6 @@ for a misspelt name, the nearest names that exist.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +19,7 @@ from urllib.parse import unquote, urlparse
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from .errors import Location, SourceError
+from .errors import Location, SourceError, did_you_mean
 from .render import TemplateRun, translate
 from .site import SiteContext
 from .values import NamedList, UnknownName
@@ -41,13 +40,6 @@ PRINTABLE = (str, int, float, Decimal, dt.date)
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _UNKNOWN_NAME_RE = re.compile(
     r"'([^']+)' is undefined|has no attribute '([^']+)'|has no element '?([^']+?)'?$|^'([^']+)'$")
-
-
-def did_you_mean(name: str, candidates: list[str]) -> str:
-    """「是否想写…」 for the nearest existing names, then the full list."""
-    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.4)
-    listing = f"可用: {'、'.join(candidates)}" if candidates else ""
-    return f"是否想写「{'」「'.join(close)}」？{listing}" if close else listing
 
 
 class PageResolver:

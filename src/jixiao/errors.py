@@ -6,6 +6,7 @@ Every stage raises `SourceError` (or a subclass) for bad input; the CLI prints
 
 from __future__ import annotations
 
+import difflib
 import errno
 import importlib.util
 import os
@@ -145,3 +146,20 @@ def _readable_roots(root: Path | None) -> list[Path]:
     spec = importlib.util.find_spec("jixiao.themes")
     themes = [Path(p).resolve() for p in (spec.submodule_search_locations or [])] if spec else []
     return [*([root.resolve()] if root is not None else []), *themes]
+
+
+def did_you_mean(name: str, candidates: list[str], n: int = 3) -> str:
+    """「是否想写…」 for the nearest existing names, then the full list: the hint of every unknown name."""
+    close = difflib.get_close_matches(name, candidates, n=n, cutoff=0.4)
+    listing = f"可用: {'、'.join(candidates)}" if candidates else ""
+    return f"是否想写「{'」「'.join(close)}」？{listing}" if close else listing
+
+
+class RuleError(ValueError):
+    """A model rule that failed (raised inside a pydantic validator): where inside the object it lies
+    (`at`, a key path such as ("计算", 0, "列")) and what to do, so validate_model can say both."""
+
+    def __init__(self, message: str, hint: str, at: tuple[str | int, ...] = ()):
+        super().__init__(message)
+        self.hint = hint
+        self.at = at

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import (AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator,
                       model_validator)
 
-from .errors import Location
+from .errors import Location, RuleError, did_you_mean
 from .yamlsource import SourceMap
 
 CHECK_NOTE = "核对说明"
@@ -273,19 +273,21 @@ class DataTable(Located):
         for column in [*known, *(c for c in self.all_text_columns if c != "说明")]:
             if column in RESERVED_ROW_KEYS:
                 raise ValueError(f"列名「{column}」是保留的键，请换一个名称")
-        for item in self.computed:
+        for index, item in enumerate(self.computed):
             if item.name in RESERVED_ROW_KEYS or item.name in known or item.name in self.all_text_columns:
                 raise ValueError(f"计算列「{item.name}」与已有的列或保留的键（{'、'.join(RESERVED_ROW_KEYS)}）重名")
             missing = [c for c in item.columns if c not in known]
             if missing:
-                raise ValueError(f"计算「{item.name}」用到的列「{'、'.join(missing)}」不在本表的 列 中（可用: {'、'.join(known)}）")
+                raise RuleError(f"计算「{item.name}」用到的列「{'、'.join(missing)}」不在本表的 列 中",
+                                did_you_mean(missing[0], known), ("计算", index, "列"))
             if item.kind == "占比" and item.columns[0] not in self.number_columns:
                 raise ValueError(f"占比「{item.name}」只能取数字列（{'、'.join(self.number_columns)}）")
             known.append(item.name)
         if self.chart:
             missing = [c for c in self.chart.columns if c not in known]
             if missing:
-                raise ValueError(f"图用到的列「{'、'.join(missing)}」不在本表中（可用: {'、'.join(known) or '无数字列'}）")
+                raise RuleError(f"图用到的列「{'、'.join(missing)}」不在本表中",
+                                did_you_mean(missing[0], known) or "本表没有数字列，不能作图。", ("图", "列"))
         return self
 
 

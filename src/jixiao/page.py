@@ -20,8 +20,8 @@ from pydantic_core import to_json
 
 from .assess import Inputs, assess_report
 from .audit import audit_report, check_cross_totals
-from .directives import PageResolver, did_you_mean
-from .errors import ErrorGroup, Location, SourceError
+from .directives import PageResolver
+from .errors import ErrorGroup, Location, SourceError, did_you_mean
 from .findings import Finding
 from .library import Library, Links
 from .load import REPORT_FILE, Source

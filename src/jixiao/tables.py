@@ -13,14 +13,13 @@ against computed ones (stated-differs), unknown rows, parents and names (with di
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from . import compute, formula
-from .errors import Location, SourceError
+from .errors import Location, SourceError, did_you_mean
 from .findings import Finding, acknowledged
 from .model import RESERVED_ROW_KEYS, Column, Computed, DataTable, Report, ScorePart
 from .quantity import format_number, parse_unit
@@ -43,12 +42,6 @@ class PreviousTable:
     key: str  # the report it comes from, 年度/slug
     unit: str | None
     rows: dict[str, dict[str, Decimal]]
-
-
-def _near(name: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(name, candidates, n=2, cutoff=0.4)
-    listing = f"可用: {'、'.join(candidates)}" if candidates else ""
-    return f"是否想写「{'」「'.join(close)}」？{listing}" if close else listing
 
 
 @dataclass
@@ -171,7 +164,7 @@ class TableAssessment:
             for column in raw:
                 if column not in known:
                     self.error(row.locate(column), f"未知的键「{column}」", key,
-                               _near(str(column), [*numbers, *texts, *RESERVED_ROW_KEYS]), "schema")
+                               did_you_mean(str(column), [*numbers, *texts, *RESERVED_ROW_KEYS], n=2), "schema")
             for column in numbers:
                 value = self.number(raw.get(column), row.locate(column), f"{key}.{column}")
                 if value is not None:
@@ -192,7 +185,7 @@ class TableAssessment:
                 for column, text in written.items():
                     if column not in numbers:
                         self.error(where, f"公式中的列「{column}」不是本表的数字列", f"{key}.公式",
-                                   _near(str(column), numbers))
+                                   did_you_mean(str(column), numbers, n=2))
                     elif column in row.given:
                         self.error(where, f"「{row.name}」的「{column}」既写了数又写了公式", f"{key}.公式",
                                    "保留一个：写数，或写公式让它计算。")
@@ -232,7 +225,7 @@ class TableAssessment:
         for row in table.rows:
             if row.parent is not None and row.parent not in table.by_name:
                 self.error(row.locate("上级"), f"上级「{row.parent}」不是本表的行", f"数据表.{table.name}.行.{row.name}.上级",
-                           _near(row.parent, [r.name for r in table.rows if r is not row]), "input")
+                           did_you_mean(row.parent, [r.name for r in table.rows if r is not row], n=2), "input")
                 row.parent = None
 
     def fill_from_previous_year(self, table: Table) -> None:
@@ -362,7 +355,7 @@ class TableAssessment:
             if name == TOTAL:
                 return self.value(table, None, column)
             raise formula.FormulaError(f"公式中的「{name}」既不是本表的列，也不是本表的行；"
-                                       f"{_near(name, [*table.columns, *table.by_name])}")
+                                       f"{did_you_mean(name, [*table.columns, *table.by_name], n=2)}")
         if parts[0] == "自评表" and len(parts) == 3:
             return self.form_figure(parts[1], parts[2])
         if len(parts) == 2:
@@ -373,23 +366,23 @@ class TableAssessment:
         if len(parts) == 3 and parts[0] in self.tables:
             return self.other_cell(self.tables[parts[0]], parts[1], parts[2])
         raise formula.FormulaError(f"公式中的「{name}」无法识别；写成 行名、行名.列名 或 表名.行名.列名"
-                                   f"（{_near(parts[0], [*self.tables, *table.by_name])}）")
+                                   f"（{did_you_mean(parts[0], [*self.tables, *table.by_name], n=2)}）")
 
     def other_cell(self, table: Table, row_name: str, column: str) -> Decimal | None:
         if column not in table.columns:
-            raise formula.FormulaError(f"表「{table.name}」没有列「{column}」；{_near(column, table.columns)}")
+            raise formula.FormulaError(f"表「{table.name}」没有列「{column}」；{did_you_mean(column, table.columns, n=2)}")
         if row_name == TOTAL:
             return self.value(table, None, column)
         if row_name not in table.by_name:
-            raise formula.FormulaError(f"表「{table.name}」没有行「{row_name}」；{_near(row_name, list(table.by_name))}")
+            raise formula.FormulaError(f"表「{table.name}」没有行「{row_name}」；{did_you_mean(row_name, list(table.by_name), n=2)}")
         return self.value(table, table.by_name[row_name], column)
 
     def form_figure(self, project: str, figure: str) -> Decimal | None:
         names = [form.project for form in self.forms]
         if project not in names:
-            raise formula.FormulaError(f"没有名为「{project}」的自评表；{_near(project, names)}")
+            raise formula.FormulaError(f"没有名为「{project}」的自评表；{did_you_mean(project, names, n=2)}")
         if figure not in _FORM_FIGURES:
-            raise formula.FormulaError(f"自评表的「{figure}」不能用于公式；{_near(figure, list(_FORM_FIGURES))}")
+            raise formula.FormulaError(f"自评表的「{figure}」不能用于公式；{did_you_mean(figure, list(_FORM_FIGURES), n=2)}")
         value: Any = self.forms[project]
         for attribute in _FORM_FIGURES[figure]:
             value = getattr(value, attribute)
@@ -443,7 +436,7 @@ class TableAssessment:
                 key = f"数据表.{table.name}.行.{row.name}.原表"
                 if column not in table.kinds:
                     self.error(row.locate("原表"), f"原表中的「{column}」不是本表的列", key,
-                               _near(column, list(table.kinds)), "input")
+                               did_you_mean(column, list(table.kinds), n=2), "input")
                     continue
                 if column in row.given:
                     self.error(row.locate("原表"), f"原表给了「{column}」，但这个数是直接填写的，没有计算结果可以核对", key,

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ErrorGroup, Location, SourceError
+from .errors import ErrorGroup, Location, RuleError, SourceError
 from .yamlsource import SourceList, SourceMap, locate
 
 M = TypeVar("M", bound=BaseModel)
@@ -125,6 +125,9 @@ def validate_model(model: type[M], data: Any, path: Path, context: dict[str, Any
         for error in exc.errors(include_url=False):
             loc = _clean_loc(tuple(error["loc"]))
             message, hint = _describe(error, loc)
+            rule = error.get("ctx", {}).get("error")
+            if isinstance(rule, RuleError):  # a rule of the model that knows the key it is about
+                loc, hint = loc + rule.at, rule.hint
             if error["type"] == "extra_forbidden":
                 hint = _suggest_key(model, loc) or hint
             errors.append(SourceError(locate(data, loc), message, key=format_key_path(loc), hint=hint,
