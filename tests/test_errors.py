@@ -890,6 +890,19 @@ def test_check_prints_the_hint_of_an_error(project):
     assert code == 1 and "提示: 是否想写「总分」" in output
 
 
+def test_a_formula_that_several_cells_depend_on_fails_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """乙's formula names a missing row; 丙 is computed from 乙, so both cells fail at 乙's formula: one error."""
+    project = copy_fixture("two-years", tmp_path)
+    replace_text(DOC, "  支出结构:\n", "  测试:\n    标题: 测试\n    列: [金额]\n    显示: false\n    行:\n"
+                 "      - {名称: 甲, 金额: 10}\n      - {名称: 乙, 公式: 甲 + 收支总计.不存在.本年}\n"
+                 "      - {名称: 丙, 公式: 乙 × 2}\n  支出结构:\n")(project, monkeypatch)
+    for command in ("build", "check"):
+        code, output = run_command(command, project)
+        errors = [line for line in output.splitlines() if ": error: " in line]
+        assert code == 1 and len(errors) == 1, output
+        assert errors[0].startswith(f"{DOC}:23:17: error: 数据表.测试.乙.金额: 表「收支总计」没有行「不存在」"), errors
+
+
 def test_every_error_of_a_markdown_file_is_reported(project):
     write_paragraph("{{ 执行律 }}\n\n{% set x = 1 %}\n\n::表格[收支表]\n\n{{ 1 // 0 }}")(
         project, pytest.MonkeyPatch())

@@ -24,7 +24,7 @@ from typing import Iterator
 from .cache import (BuildCache, CachedReport, TemplateDigests, code_digest, digest_bytes, published_files,
                     reuse_files)
 from .config import CONFIG_NAME
-from .errors import ErrorGroup, JixiaoError, SourceError
+from .errors import ErrorGroup, JixiaoError, Location, SourceError
 from .findings import Finding
 from .library import Library, Links, Summary
 from .load import Bundle, find_bundles, read_bundle
@@ -189,8 +189,12 @@ def collecting_less() -> Iterator[None]:
 
 
 def unique_errors(errors: list[SourceError]) -> list[SourceError]:
-    """Each error once: a shared file (the glossary) fails every report that reads it."""
-    return list({(e.location, e.key, e.message, e.rule): e for e in errors}.values())
+    """Each error once: a shared file (the glossary) fails every report that reads it, and a formula that
+    several cells depend on fails each of them at the same place (the key path differs, the fix does not)."""
+    unique: dict[tuple[Location, str, str], SourceError] = {}
+    for error in errors:  # the first keeps its key path: the cell whose own formula it is
+        unique.setdefault((error.location, error.message, error.rule), error)
+    return list(unique.values())
 
 
 def raise_errors(results: list[ReportPage | list[SourceError]], library: Library) -> list[ReportPage]:
