@@ -1096,3 +1096,15 @@ def test_a_table_name_never_reaches_the_page_as_markup(tmp_path: Path, monkeypat
     page = (project / "site/2023/juesuan/index.html").read_text(encoding="utf-8")
     assert 'id="t2-chart-data-0"' in page  # the pie of 表2, named by number
     assert "onerror" not in page
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["new", "report", "--unit", "某中心"], "用法错误: 缺少 --year\n  提示: 运行 jixiao new report --help 查看用法。"),
+    (["biuld"], "用法错误: 没有命令「biuld」；是否想写「build」？"),
+    (["new", "rport"], "用法错误: 没有命令「rport」；是否想写「report」？"),
+    (["build", "--outt", "x"], "用法错误: 没有选项 --outt；是否想写 --out？"),
+])
+def test_a_mistyped_command_line_is_explained_in_chinese(args, expected):
+    result = CliRunner().invoke(main, args, prog_name="jixiao")
+    assert result.exit_code == 2  # a usage error, as click and argparse exit; input errors exit 1
+    assert expected in result.stderr and "Error:" not in result.stderr, result.stderr

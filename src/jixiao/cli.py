@@ -10,12 +10,12 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
-from .errors import ErrorGroup, JixiaoError, SourceError
+from .errors import ErrorGroup, JixiaoError, SourceError, did_you_mean
 from .findings import Finding
 
 if TYPE_CHECKING:
@@ -32,7 +32,46 @@ def report_failure(exc: JixiaoError, project: Path, what: str = "构建失败") 
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CommandLine(click.Group):
+    """click, with its usage errors in the user's language (click writes them in English)."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            click.echo(f"{describe_usage_error(exc)}\n  提示: 运行 {exc.ctx.command_path if exc.ctx else 'jixiao'} "
+                       "--help 查看用法。", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("已中止。", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            raise click.UsageError(f"没有命令「{name}」；{did_you_mean(name, sorted(self.commands))}", ctx)
+        return super().resolve_command(ctx, args)
+
+
+def describe_usage_error(exc: click.UsageError) -> str:
+    """The common usage errors in Chinese; any other keeps click's own words after 用法错误."""
+    name = exc.param.opts[0] if getattr(exc, "param", None) is not None and exc.param.opts else None
+    if isinstance(exc, click.MissingParameter) and name:
+        return f"用法错误: 缺少 {name}"
+    if isinstance(exc, click.NoSuchOption):
+        close = f"；是否想写 {'、'.join(sorted(exc.possibilities))}？" if exc.possibilities else ""
+        return f"用法错误: 没有选项 {exc.option_name}{close}"
+    if isinstance(exc, click.BadParameter) and name:
+        return f"用法错误: {name} 的值无效（{exc.message}）"
+    return f"用法错误: {exc.format_message()}"
+
+
+@click.group(cls=CommandLine, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="jixiao")
 def main() -> None:
     """jixiao（绩效）: 用 YAML 数据和 Markdown 正文生成经过核算的绩效报告网站与 PDF。"""
@@ -154,7 +193,7 @@ def serve(project: Path, port: int, host: str, no_search: bool) -> None:
     run_server(project, host, port, lambda message: click.echo(message, err=True), ready, search=not no_search)
 
 
-@main.group()
+@main.group(cls=CommandLine)
 def new() -> None:
     """新建项目或报告。"""
 
