@@ -46,6 +46,12 @@ def test_new_report_refuses_a_year_the_build_would_not_read(project):
     assert not (project / "content/24").exists()
 
 
+def test_carrying_forward_a_misspelled_report_names_the_nearest(project):
+    result = run("new", "report", "--project", project, "--year", "2025", "--from", "2024/demoo")
+    assert result.exit_code == 1
+    assert "找不到要沿用的报告「2024/demoo」" in result.output and "提示: 是否想写「2024/demo」？" in result.output
+
+
 def test_new_report_carries_last_year_forward(project):
     result = run("new", "report", "--project", project, "--year", "2025", "--from", "2024/demo")
     assert result.exit_code == 0, result.output

@@ -12,7 +12,7 @@ import yaml
 
 from . import __version__
 from .config import SiteConfig, load_config
-from .errors import JixiaoError, Location, SourceError
+from .errors import JixiaoError, Location, SourceError, did_you_mean
 from .load import REPORT_FILE, YEAR_RE
 from .paths import ProjectFiles
 from .quantity import format_number
@@ -106,8 +106,10 @@ def carry_forward(project: Path, source_key: str, year: int, unit: str | None, s
     actual values, amounts executed, stated figures and conclusions cleared."""
     source = project / CONTENT_DIR / source_key
     if not (source / REPORT_FILE).is_file():
+        reports = sorted(f"{p.parent.parent.name}/{p.parent.name}"
+                         for p in (project / CONTENT_DIR).glob(f"*/*/{REPORT_FILE}"))
         raise SourceError(Location(source / REPORT_FILE), f"找不到要沿用的报告「{source_key}」",
-                          hint="写成 年度/slug，例如 --from 2023/liuan-zipingbiao。")
+                          hint=did_you_mean(source_key, reports) or "写成 年度/slug，例如 --from 2023/liuan-zipingbiao。")
     path = source / REPORT_FILE
     data = plain(parse_yaml(ProjectFiles.open(project).read_text(path), path))
     old_year = data.get("年度")
