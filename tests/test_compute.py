@@ -168,3 +168,13 @@ def test_formulas_read_the_operators_a_chinese_input_method_types():
         == D("0.9979")
     assert evaluate(parse("本年支出 ＋ 其他"), values.get) == D("508.00")
     assert evaluate(parse("本年支出 − 其他"), values.get) == D("504.00")
+
+
+def test_two_signs_in_a_row_are_a_slip_but_a_negative_factor_is_not():
+    from jixiao.formula import FormulaError, evaluate, parse
+    with pytest.raises(FormulaError, match="「- -」两个运算符相连"):
+        parse("甲 - - 乙")
+    with pytest.raises(FormulaError, match="「\\+ -」两个运算符相连"):
+        parse("甲 ＋ － 乙")
+    # hand: 3 × −1 = −3; −3 + 5 = 2
+    assert evaluate(parse("甲 × -1 + 乙"), {"甲": D(3), "乙": D(5)}.get) == D(2)

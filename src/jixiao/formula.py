@@ -113,6 +113,9 @@ class _Parser:
         node = self.product(depth)
         while (token := self.peek()) is not None and token[1] in ("+", "-"):
             self.take()
+            following = self.peek()
+            if following is not None and following[1] in ("+", "-"):  # 甲 - - 乙 would add: a slip, not a sign
+                raise FormulaError(f"公式「{self.text}」中「{token[1]} {following[1]}」两个运算符相连（是否多写了一个？）")
             node = Operation(token[1], node, self.product(depth))
         return node
 
