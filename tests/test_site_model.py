@@ -120,6 +120,23 @@ def test_each_yaml_file_is_parsed_once_per_build(tmp_path):
     assert not {p.resolve() for p in reports} & {p.resolve() for p in yamlsource.PARSED if p is not None}
 
 
+def test_a_parallel_build_parses_each_report_in_the_worker_that_renders_it(tmp_path):
+    """With workers, the parent parses no report at all: each worker parses its own share and renders it."""
+    from jixiao.build import build_site
+    from jixiao.workers import PARALLEL_THRESHOLD
+
+    content = tmp_path / "p" / "content"
+    content.mkdir(parents=True)
+    shutil.copy(REPO / "content/site.yaml", content / "site.yaml")
+    source = REPO / "content/2023/liuan-zipingbiao"
+    for index in range(PARALLEL_THRESHOLD):
+        shutil.copytree(source, content / "2023" / f"copy-{index:02d}")
+    yamlsource.PARSED.clear()
+    result = build_site(tmp_path / "p", jobs=2, search=False)
+    assert len(result.pages) == result.rebuilt == PARALLEL_THRESHOLD
+    assert not [path for path in yamlsource.PARSED if path is not None and path.name == "report.yaml"]
+
+
 def test_output_is_identical_across_two_processes(tmp_path):
     for name in ("a", "b"):
         result = subprocess.run([sys.executable, "-m", "jixiao", "build", str(REPO), "--out", str(tmp_path / name),

@@ -296,14 +296,16 @@ class TableAssessment:
 
     def computed(self, table: Table, row: Row | None, item: Computed) -> Decimal | None:
         places = table.places[item.name]
-        if item.kind == "占比":
+        if item.kind == "占比":  # a blank figure (a report carried forward with --from) has no share
+            parent = row.parent if row is not None else None
+            siblings = [r for r in table.rows if r.parent == parent and r.row_formula is None and r.format != "比率"]
+            filled = [r for r in siblings if self.value(table, r, item.columns[0]) is not None]
             if row is None:
-                return compute.round_half_up(compute.HUNDRED, places)
-            siblings = [r for r in table.rows if r.parent == row.parent and r.row_formula is None and r.format != "比率"]
-            if row not in siblings:
+                return compute.round_half_up(compute.HUNDRED, places) if filled else None
+            if row not in filled:
                 return None
-            values = [self.value(table, r, item.columns[0]) or Decimal(0) for r in siblings]
-            for sibling, share in zip(siblings, compute.balanced_shares(values, places)):
+            values = [self.value(table, r, item.columns[0]) for r in filled]
+            for sibling, share in zip(filled, compute.balanced_shares(values, places)):
                 self.memo[(table.name, sibling.name, item.name)] = share
             return self.memo[(table.name, row.name, item.name)]
         if item.kind == "公式":
