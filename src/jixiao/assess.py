@@ -333,10 +333,10 @@ def check_stated_actual(run: Assessment, item: Indicator, target: Any, actual: A
                                              f"{item.name}: 原表完成值「{printed}」与指标值「{target}」单位不一致"))
             return
         used = convert(actual, target.quantity.unit) if isinstance(actual, Quantity) else None
-        if used is not None and value != used:
-            run.findings.append(acknowledged(where, item.check_note, "stated-differs",
-                                             f"{item.name} 实际完成值: 原表为 {printed}，计分所用为 {actual}"))
-    elif str(printed) != str(actual):
+        differs = used is not None and value != used
+    else:
+        differs = str(printed) != str(actual)
+    if differs:
         run.findings.append(acknowledged(where, item.check_note, "stated-differs",
                                          f"{item.name} 实际完成值: 原表为 {printed}，计分所用为 {actual}"))
 

@@ -64,13 +64,14 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
     """Run every text and total rule over one report."""
     findings: list[Finding] = []
     forms = view.forms
+    paragraphs = list(markdown_paragraphs(source))  # split once: every form's verdicts and the figures read them
     for index, (model, form) in enumerate(zip(report.forms, forms)):
         findings += check_parts(model, form)
         findings += check_deviations(model, form)
-        findings += check_verdicts(indicator_pairs(model.indicators, form.rows), source)
+        findings += check_verdicts(indicator_pairs(model.indicators, form.rows), paragraphs)
     if report.score_sheet and view.score_sheet:
-        findings += check_verdicts(indicator_pairs(report.score_sheet.indicators, view.score_sheet.rows), source)
-    texts = list(collect_texts(report, forms, source))
+        findings += check_verdicts(indicator_pairs(report.score_sheet.indicators, view.score_sheet.rows), paragraphs)
+    texts = list(collect_texts(report, forms, paragraphs))
     shared = report_figures(view)
     indexes = {id(form): FigureIndex(shared + form_figures(form, number, default_unit))
                for number, form in enumerate(forms)}
@@ -129,11 +130,10 @@ def check_deviations(model: Form, form: FormView) -> list[Finding]:
     return found
 
 
-def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], source: Source) -> list[Finding]:
-    """verdict-contradicts: what a row's text, or prose naming the indicator, says (met / not met) against
-    the rule's verdict."""
+def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Text]) -> list[Finding]:
+    """verdict-contradicts: what a row's text, or prose naming the indicator (`texts`, the Markdown
+    paragraphs), says (met / not met) against the rule's verdict."""
     found = []
-    texts = list(markdown_paragraphs(source))
     for item, row in pairs:
         if row.met is None:
             continue
@@ -169,6 +169,9 @@ def _verdict_in(text: str, met: bool) -> str | None:
 
 # -- figures in prose -----------------------------------------------------------------------------------
 
+_FIGURE_NAMES = {path: name for name, path in phrasing.FORM_FIGURE_PATHS.items()}
+
+
 def form_figures(form: FormView, index: int, default_unit: str) -> list[Figure]:
     found = []
     for names, path, kind in phrasing.FORM_FIGURES:
@@ -177,11 +180,8 @@ def form_figures(form: FormView, index: int, default_unit: str) -> list[Figure]:
             value = getattr(value, attribute)
         if value is None:
             continue
-        expression = f"自评表[{index}]." + {"budget_score": "预算执行得分", "indicator_score": "指标得分", "rate": "执行率",
-                                             "total": "总分"}.get(path, "项目资金.年度资金总额." + {
-            "funds.total.budget": "全年预算数", "funds.total.executed": "全年执行数",
-            "funds.total.initial": "年初预算数"}.get(path, path))
-        label = expression.rsplit(".", 1)[-1]
+        label = _FIGURE_NAMES[path]
+        expression = f"自评表[{index}]." + (f"项目资金.年度资金总额.{label}" if path.startswith("funds.") else label)
         found += [Figure(name, value, kind, default_unit if kind == "money" else None, label, form.project, expression)
                   for name in names]
     return found
@@ -296,8 +296,6 @@ def check_grades(text: Text, view: ReportView) -> list[Finding]:
 
 # -- totals across tables and forms -----------------------------------------------------------------------
 
-_BUDGET_COLUMNS = ("全年预算数", "调整后预算数", "全年预算", "预算数", "预算")
-_EXECUTED_COLUMNS = ("全年执行数", "预算执行数", "执行数", "本年支出", "实际支出", "支出")
 
 
 def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str) -> list[Finding]:
@@ -310,13 +308,12 @@ def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str
     forms = [(report, form) for report, view in parts for form in view.forms]
     for report, view, table_name, row in rows:
         table = view.tables[table_name]
-        where = _row_location(report, table_name, row.name)
-        note = _row_note(report, table_name, row.name)
+        where, note = row.where or report.locate("数据表"), row.check_note
         for _, form in forms:
             if row.name != form.project or table.unit not in (None, default_unit):
                 continue
-            for columns, value, label in ((_BUDGET_COLUMNS, form.funds.total.budget, "全年预算数"),
-                                          (_EXECUTED_COLUMNS, form.funds.total.executed, "全年执行数")):
+            for columns, value, label in ((phrasing.BUDGET_COLUMNS, form.funds.total.budget, "全年预算数"),
+                                          (phrasing.EXECUTED_COLUMNS, form.funds.total.executed, "全年执行数")):
                 column = next((c for c in columns if c in table.columns), None)
                 if column and value is not None and row.get(column) is not None and Decimal(row[column]) != value:
                     found.append(acknowledged(where, note, "cross-total",
@@ -330,33 +327,16 @@ def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str
                 continue
             key = (row.name, column)
             if key in seen and seen[key][0] != table.title and Decimal(seen[key][1]) != Decimal(value):
-                found.append(acknowledged(_row_location(report, table_name, row.name),
-                                          _row_note(report, table_name, row.name), "cross-total",
+                found.append(acknowledged(row.where or report.locate("数据表"), row.check_note, "cross-total",
                                           f"「{row.name}」{column}: {table.title}为 {value}，{seen[key][0]}为 {seen[key][1]}"))
             seen.setdefault(key, (table.title, value))
     return found
 
 
-def _raw_row(report: Report, table_name: str, row_name: str) -> Any:
-    table = report.tables.get(table_name)
-    return next((raw for raw in (table.rows if table else []) if isinstance(raw, dict) and str(raw.get("名称")) == row_name),
-                None)
-
-
-def _row_location(report: Report, table_name: str, row_name: str) -> Location:
-    raw = _raw_row(report, table_name, row_name)
-    return raw.locate() if hasattr(raw, "locate") else report.locate("数据表")
-
-
-def _row_note(report: Report, table_name: str, row_name: str) -> str | None:
-    raw = _raw_row(report, table_name, row_name)
-    return raw.get("核对说明") if isinstance(raw, dict) else None
-
-
 # -- the texts --------------------------------------------------------------------------------------------
 
-def collect_texts(report: Report, forms: list[FormView], source: Source) -> Iterator[Text]:
-    """Every prose field of the report.yaml and every Markdown section."""
+def collect_texts(report: Report, forms: list[FormView], paragraphs: list[Text]) -> Iterator[Text]:
+    """Every prose field of the report.yaml, then the Markdown paragraphs (each tied to the form it names)."""
     for model, form in zip(report.forms, forms):
         for key, value in (("评价结论", model.conclusion), ("存在问题", model.problems),
                            ("改进措施", model.measures), ("项目实施内容及过程概述", model.process)):
@@ -370,7 +350,7 @@ def collect_texts(report: Report, forms: list[FormView], source: Source) -> Iter
     if report.summary:
         yield Text(_EXPRESSION_RE.sub(_blank, report.summary), report.locate("摘要"), None, None,
                    leading_year_matters=True)
-    for paragraph in markdown_paragraphs(source):
+    for paragraph in paragraphs:
         paragraph.form = _form_named(paragraph.text, forms)
         yield paragraph
 

@@ -46,6 +46,7 @@ class BuildResult:
     notices: list[str] = field(default_factory=list)  # about the machine, not the content: said once
     plan: Plan | None = None  # the site model it resolved, kept by the preview between saves
     cache: BuildCache | None = None
+    site: SiteContext | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -89,8 +90,9 @@ class Plan:
         self.reused = {key: value for key, value in self.reused.items() if key in wanted}
         self.todo = [key for key in self.todo if key in wanted]
 
-    def pdf_key(self, key: str) -> str | None:
-        return digest_bytes(self.keys[key], self.pdf_shared) if self.pdf_shared else None
+    def pdf_key(self, page_key: str) -> str | None:
+        """A report's PDF key: its page key and what every PDF reads (None without PDFs)."""
+        return digest_bytes(page_key, self.pdf_shared) if self.pdf_shared else None
 
 
 def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = None) -> Library:
@@ -158,7 +160,7 @@ def plan_build(site: SiteContext, cache: BuildCache, library: Library, workers: 
         key = summary.key
         cached = cache.reports.get(key)
         plan.keys[key] = page_key(cache.shared, library, links, key, cached.templates if cached else {}, digests)
-        reusable = cache.reusable(key, plan.keys[key], plan.pdf_key(key))
+        reusable = cache.reusable(key, plan.keys[key], plan.pdf_key(plan.keys[key]))
         if reusable is not None:
             plan.reused[key] = reusable
         else:
@@ -201,8 +203,7 @@ def raise_errors(results: list[ReportPage | list[SourceError]], library: Library
     """Every error of the build together: files that could not be read or parsed, and reports that could
     not be rendered (Markdown, expressions, figures)."""
     errors = unique_errors(library.errors() + [e for r in results if isinstance(r, list) for e in r])
-    if errors:
-        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    ErrorGroup.raise_any(errors)
     return [r for r in results if isinstance(r, ReportPage)]
 
 
@@ -257,7 +258,7 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
                 copy_assets(site.files, site.search_path, staging)
                 write_site_pages(site, pages, staging, cache.files_dir, changed_years(cache, plan, built), search)
     save_cache(cache, plan, pages)
-    return BuildResult(out_dir, pages, time.perf_counter() - started, len(built), notices, plan, cache)
+    return BuildResult(out_dir, pages, time.perf_counter() - started, len(built), notices, plan, cache, site)
 
 
 def machine_notices(site: SiteContext, plan: Plan) -> list[str]:
@@ -280,8 +281,10 @@ def changed_years(cache: BuildCache, plan: Plan, built: dict[str, ReportPage]) -
 
 def save_cache(cache: BuildCache, plan: Plan, pages: list[ReportPage]) -> None:
     """Record every report for the next build, keyed by what it read this time (templates included, as they
-    were when the build began)."""
-    cache.save({page.key: cache_record(cache.shared, plan, page) for page in pages})
+    were when the build began). The plan keeps the keys as saved, for the preview's next update."""
+    records = {page.key: cache_record(cache.shared, plan, page) for page in pages}
+    plan.keys.update({key: record.page_key for key, record in records.items()})
+    cache.save(records)
 
 
 def cache_record(shared: str, plan: Plan, page: ReportPage) -> CachedReport:
@@ -289,7 +292,7 @@ def cache_record(shared: str, plan: Plan, page: ReportPage) -> CachedReport:
     templates = {name: plan.digests.of(name) for name in page.templates}
     key = page_key(shared, plan.library, plan.links, page.key, templates, plan.digests)
     return CachedReport(plan.library.bundles[page.key].digest, plan.library.summary(page.key).as_json(), key,
-                        digest_bytes(key, plan.pdf_shared) if plan.pdf_shared else None, templates, page.entry,
+                        plan.pdf_key(key), templates, page.entry,
                         page.findings, page.files, page.rows)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import os
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -26,7 +25,7 @@ from pydantic import TypeAdapter
 from . import __version__
 from .errors import SourceError
 from .findings import Finding
-from .output import link_or_copy
+from .output import link_files
 from .paths import ProjectFiles
 
 CACHE_DIR = ".jixiao-cache"
@@ -205,10 +204,4 @@ def published_files(cached: CachedReport, with_pdf: bool) -> list[str]:
 
 def reuse_files(cached: CachedReport, files_dir: Path, staging: Path, with_pdf: bool) -> None:
     """Bring an unchanged report's files into the staging folder (hard links where possible)."""
-    made = set()
-    for name in published_files(cached, with_pdf):
-        folder = os.path.join(staging, os.path.dirname(name))
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        link_or_copy(os.path.join(files_dir, name), os.path.join(staging, name))
+    link_files(published_files(cached, with_pdf), files_dir, staging)

@@ -96,6 +96,12 @@ class ErrorGroup(JixiaoError):
     def __reduce__(self):
         return (type(self), (self.errors,))
 
+    @staticmethod
+    def raise_any(errors: list[SourceError]) -> None:
+        """Raise the errors found, together: one as itself, several as a group; none, nothing."""
+        if errors:
+            raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+
     @property
     def count(self) -> int:
         return len(self.errors)

@@ -50,10 +50,14 @@ class Finding:
         snippet = read_source_line(self.location, root)
         if snippet is not None:
             lines.append(f"    {snippet}")
-        hint = self.hint or RULE_HINTS.get(self.rule)
-        if hint:
-            lines.append(f"  提示: {hint}")
+        if self.advice:
+            lines.append(f"  提示: {self.advice}")
         return "\n".join(lines)
+
+    @property
+    def advice(self) -> str | None:
+        """What to do: the finding's own hint, else its rule's."""
+        return self.hint or RULE_HINTS.get(self.rule)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         path = str(self.location.path or "")
@@ -61,7 +65,7 @@ class Finding:
 
     def as_dict(self, root: Path | None = None) -> dict[str, object]:
         return {"位置": self.location.describe(root), "级别": self.level, "规则": self.rule, "说明": self.message,
-                "提示": self.hint or RULE_HINTS.get(self.rule)}
+                "提示": self.advice}
 
 
 def acknowledged(location: Location, note: str | None, rule: str, message: str, hint: str | None = None) -> Finding:
@@ -79,21 +83,25 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def file_of(where: Location, root: Path | None) -> str:
+    """The file of a location as the output names it (relative to the project), without line and column."""
+    return where.describe(root).split(":")[0]
+
+
 GITHUB_LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def github_annotation(finding: Finding, root: Path | None) -> str:
     """A GitHub Actions workflow command, so the finding shows on the line in a pull request."""
     where = finding.location
-    path = where.describe(root).split(":")[0] if where.path else None
+    path = file_of(where, root) if where.path else None
     properties = [f"file={_escape_property(path)}"] if path else []
     if where.line:
         properties.append(f"line={where.line}")
         if where.column:
             properties.append(f"col={where.column}")
     properties.append(f"title={_escape_property(finding.rule)}")
-    hint = finding.hint or RULE_HINTS.get(finding.rule)
-    message = f"{finding.message}\n提示: {hint}" if hint else finding.message
+    message = f"{finding.message}\n提示: {finding.advice}" if finding.advice else finding.message
     return f"::{GITHUB_LEVELS[finding.level]} {','.join(properties)}::{_escape_data(message)}"
 
 
@@ -103,7 +111,7 @@ def sarif_log(findings: list[Finding], root: Path | None, version: str) -> dict[
     results = []
     for finding in findings:
         where = finding.location
-        location: dict[str, object] = {"artifactLocation": {"uri": where.describe(root).split(":")[0]}}
+        location: dict[str, object] = {"artifactLocation": {"uri": file_of(where, root)}}
         if where.line:
             location["region"] = {"startLine": where.line, **({"startColumn": where.column} if where.column else {})}
         results.append({"ruleId": finding.rule, "ruleIndex": rules.index(finding.rule),

@@ -142,8 +142,7 @@ class Library:
             target = self.check_attachment(source, item, errors)
             if target is not None:
                 found.append((item, target))
-        if errors:
-            raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+        ErrorGroup.raise_any(errors)
         return found
 
     def check_attachment(self, source: Source, item: Attachment, errors: list[SourceError]) -> Source | None:

@@ -164,8 +164,7 @@ def parse_bundle(bundle: Bundle, types: dict[str, ReportType]) -> Source:
             errors += group.errors
         except SourceError as error:
             errors.append(error)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    ErrorGroup.raise_any(errors)
     assert report is not None and isinstance(raw, SourceMap)
     return Source(bundle, report, raw, sections)
 

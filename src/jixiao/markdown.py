@@ -221,6 +221,5 @@ def render_section(md: MarkdownIt, text: str, path: Path, first_line: int, resol
     _number_headings(tokens, used_anchors, prefix, depth)
     body = md.renderer.render(tokens, md.options, env)
     errors = env["errors"]
-    if errors:
-        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    ErrorGroup.raise_any(errors)
     return RenderedSection(title, body)

@@ -13,7 +13,7 @@ import contextlib
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .errors import JixiaoError, describe_os_error
 
@@ -72,6 +72,17 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+def link_files(names: Iterable[str], source: str | Path, staging: str | Path) -> None:
+    """Files of the site, by their paths in it, linked (or copied) from another folder into staging."""
+    made = set()
+    for name in names:
+        folder = os.path.join(staging, os.path.dirname(name))
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        link_or_copy(os.path.join(source, name), os.path.join(staging, name))
 
 
 def _pid_alive(pid: int) -> bool:

@@ -102,11 +102,6 @@ def continued_rows_at_page_tops(rendered: weasyprint.Document) -> list[str]:
     return names
 
 
-def css_string(text: str) -> str:
-    """A CSS string literal (an id may hold any character of a project's name)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def show_repeated_labels(rendered: weasyprint.Document, rows: list[str]) -> None:
     """Show the hidden label copies (.repeat) of those rows, in the laid-out pages. Visibility changes no box,
     so this is what a second layout with `.repeat { visibility: visible }` for those rows would draw (the

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import re
 
+# A form's figures by the names expressions and formulas use (自评表[0].执行率, 自评表.项目.全年执行数), each
+# with its attribute path in FormView; the amounts stand under 项目资金.年度资金总额 in expressions.
+FORM_FIGURE_PATHS = {"年初预算数": "funds.total.initial", "全年预算数": "funds.total.budget",
+                     "全年执行数": "funds.total.executed", "执行率": "rate", "预算执行得分": "budget_score",
+                     "指标得分": "indicator_score", "总分": "total"}
 # The names a form's figures go by in prose, each with the figure (an attribute path of FormView)
 # and how it is written. Longer names first, so 预算执行得分 is not read as 得分.
 FORM_FIGURES: list[tuple[tuple[str, ...], str, str]] = [
@@ -21,6 +26,9 @@ FORM_FIGURES: list[tuple[tuple[str, ...], str, str]] = [
     (("全年执行数", "预算执行数", "实际支出", "执行数"), "funds.total.executed", "money"),
     (("年初预算数", "年初预算"), "funds.total.initial", "money"),
 ]
+# The columns of a document table that hold a form's 全年预算数 and 全年执行数 (cross-total compares them).
+BUDGET_COLUMNS = ("全年预算数", "调整后预算数", "全年预算", "预算数", "预算")
+EXECUTED_COLUMNS = ("全年执行数", "预算执行数", "执行数", "本年支出", "实际支出", "支出")
 # The names of a report's own total (an evaluation's 评分表 or a 评分).
 REPORT_FIGURES: list[tuple[tuple[str, ...], str, str]] = [
     (("评价总分", "评价得分", "综合得分", "总得分", "总分", "得分"), "total", "score"),

@@ -24,13 +24,14 @@ from typing import Callable
 
 from .build import BuildResult, Plan, build_site, cache_record, collecting_less, page_key, unique_errors
 from .cache import BuildCache, CachedReport
-from .errors import ErrorGroup, SourceError
+from .errors import ErrorGroup
 from .library import Library
 from .load import REPORT_FILE, read_bundle
 from .output import write_atomically
 from .page import ReportPage, build_report
-from .site import CONTENT_DIR, SiteContext, open_site
+from .site import CONTENT_DIR, SiteContext
 from .siteindex import build_search_index, listing_pages, open_data, ordered
+from .workers import try_report
 
 Log = Callable[[str], None]
 
@@ -59,12 +60,9 @@ class Preview:
         result = build_site(self.project, self.out_dir, with_pdf=False, pdf_links=True, search=self.search,
                             seed=self.project / "site")
         with self.lock:
-            self.site = open_site(self.project, with_pdf=False, pdf_links=True)
-            self.plan, self.cache = result.plan, result.cache
+            self.site, self.plan, self.cache = result.site, result.plan, result.cache
             self.pages = {page.key: page for page in result.pages}
             self.records = dict(result.cache.reports) if result.cache else {}
-            if self.plan is not None:  # the keys as saved: with the templates each page turned out to use
-                self.plan.keys = {key: record.page_key for key, record in self.records.items()}
         return result
 
     # the fast path ---------------------------------------------------------------------------------
@@ -79,7 +77,7 @@ class Preview:
             todo = self.apply(keys)
         self.background.request({int(key.split("/")[0]) for key in todo})
         return BuildResult(self.out_dir, list(self.pages.values()), time.perf_counter() - started, len(todo), [],
-                           self.plan, self.cache)
+                           self.plan, self.cache, self.site)
 
     def edited_reports(self, changed: list[Path]) -> set[str] | None:
         """The keys of the reports whose files changed; None when anything else changed, or a report's
@@ -113,15 +111,12 @@ class Preview:
         todo = [key for key in fresh if fresh[key] != plan.keys.get(key)]
         rendered, errors = {}, list(library.errors())
         for key in todo:
-            try:
-                rendered[key] = build_report(site, library, links, key)
-            except ErrorGroup as group:
-                errors += group.errors
-            except SourceError as error:
-                errors.append(error)
-        if errors:
-            errors = unique_errors(errors)
-            raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+            built = try_report(site, library, links, key)
+            if isinstance(built, list):
+                errors += built
+            else:
+                rendered[key] = built
+        ErrorGroup.raise_any(unique_errors(errors))
         plan.links, plan.keys = links, fresh
         for key, (page, files) in rendered.items():
             self.write_report(self.pages.get(key), page, files)

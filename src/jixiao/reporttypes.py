@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .errors import ErrorGroup, Location, SourceError
+from .errors import ErrorGroup, SourceError
 from .model import Located
 from .validate import validate_model
 from .yamlsource import parse_yaml
@@ -85,8 +85,7 @@ def resolve_types(variants: dict[str, TypeSpec]) -> dict[str, ReportType]:
             errors.append(SourceError(spec.locate("基于") if spec.base else spec.locate(),
                                       f"报告类型「{name}」需要 基于 一个已有的类型", rule="schema",
                                       hint=f"可用: {'、'.join(specs)}"))
-    if errors:
-        raise errors[0] if len(errors) == 1 else ErrorGroup(errors)
+    ErrorGroup.raise_any(errors)
     return {name: resolve(name, specs) for name in specs}
 
 
@@ -108,6 +107,3 @@ def resolve(name: str, specs: dict[str, TypeSpec]) -> ReportType:
                       dict(pick("scoring", {})), dict(pick("weights", {})), tuple(pick("extra_columns", ())),
                       pick("slug", "baogao"))
 
-
-def unknown_type(name: str, types: dict[str, ReportType], where: Location) -> SourceError:
-    return SourceError(where, f"未知的报告类型「{name}」", rule="input", hint=f"可用: {'、'.join(types)}")

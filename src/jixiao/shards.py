@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .cache import record_from_json, record_to_json
 from .errors import JixiaoError
-from .output import check_output_dir, copy_assets, link_or_copy, staged_output, write_files
+from .output import check_output_dir, copy_assets, link_files, staged_output, write_files
 from .page import ReportPage
 from .site import open_site
 from .siteindex import write_site_pages
@@ -58,7 +58,7 @@ def write_manifest(staging: Path, shard: Shard, keys: list[str], pages: list[Rep
     write_files(staging, {MANIFEST: record_to_json(ShardManifest, manifest)})
 
 
-def read_parts(parts: list[Path]) -> tuple[list[tuple[Path, ReportPage]], int]:
+def read_parts(parts: list[Path]) -> list[tuple[Path, ReportPage]]:
     """Every part's reports; the parts must be all n shards of one site, each once."""
     manifests = []
     for part in parts:
@@ -73,7 +73,7 @@ def read_parts(parts: list[Path]) -> tuple[list[tuple[Path, ReportPage]], int]:
     if len(counts) != 1 or indexes != list(range(1, counts.pop() + 1)) or len(sites) != 1:
         raise JixiaoError("error: 这些部分不是同一个站点的全部分片（每个 k/n 各一份，内容相同）\n"
                           f"  提示: 给出 {', '.join(str(p) for p in parts)} 以外缺少的分片，或用同一次提交重新构建。")
-    return [(part, page) for part, manifest in manifests for page in manifest.pages], len(parts)
+    return [(part, page) for part, manifest in manifests for page in manifest.pages]
 
 
 def merge_parts(project: Path, parts: list[Path], out_dir: Path | None, search: bool = True) -> tuple[Path, int, float]:
@@ -81,13 +81,10 @@ def merge_parts(project: Path, parts: list[Path], out_dir: Path | None, search: 
     started = time.perf_counter()
     site = open_site(project)
     out_dir = check_output_dir(site.project, out_dir or site.project / "site")
-    pages, count = read_parts(parts)
+    pages = read_parts(parts)
     with staged_output(out_dir) as staging:
         for part, page in pages:
-            for name in page.files:
-                target = staging / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                link_or_copy(part / name, target)
+            link_files(page.files, part, staging)
         copy_assets(site.files, site.search_path, staging)
         write_site_pages(site, [page for _, page in pages], staging, None, None, search)
     return out_dir, len(pages), time.perf_counter() - started

@@ -19,20 +19,18 @@ from decimal import Decimal
 from typing import Any
 
 from . import compute, formula
+from .phrasing import FORM_FIGURE_PATHS
 from .errors import Location, SourceError, did_you_mean
 from .findings import Finding, acknowledged
 from .model import RESERVED_ROW_KEYS, Column, Computed, DataTable, Report, ScorePart
 from .quantity import format_number, parse_unit
-from .values import Money, Number, Rate, Score
+from .values import Money, Number, Rate, Score, decimals_of
 from .views import ChartView, DataRowView, Forms, Rows, ScorePartView, TableView
 from .yamlsource import SourceList, SourceMap
 
 PREVIOUS = {"上年", "上年决算", "上年数"}
 FORMULA_HINT = "公式写成 业务收入 - 业务支出、节约 ÷ 预算、(本年 - 上年) ÷ 上年；名称中含运算符或空格时用「」括起。"
 TOTAL = "合计"
-_FORM_FIGURES = {"年初预算数": ("funds", "total", "initial"), "全年预算数": ("funds", "total", "budget"),
-                 "全年执行数": ("funds", "total", "executed"), "执行率": ("rate",), "预算执行得分": ("budget_score",),
-                 "指标得分": ("indicator_score",), "总分": ("total",)}
 
 
 @dataclass(frozen=True)
@@ -383,10 +381,10 @@ class TableAssessment:
         names = [form.project for form in self.forms]
         if project not in names:
             raise formula.FormulaError(f"没有名为「{project}」的自评表；{did_you_mean(project, names, n=2)}")
-        if figure not in _FORM_FIGURES:
-            raise formula.FormulaError(f"自评表的「{figure}」不能用于公式；{did_you_mean(figure, list(_FORM_FIGURES), n=2)}")
+        if figure not in FORM_FIGURE_PATHS:
+            raise formula.FormulaError(f"自评表的「{figure}」不能用于公式；{did_you_mean(figure, list(FORM_FIGURE_PATHS), n=2)}")
         value: Any = self.forms[project]
-        for attribute in _FORM_FIGURES[figure]:
+        for attribute in FORM_FIGURE_PATHS[figure].split("."):
             value = getattr(value, attribute)
         return None if value is None else Decimal(value)
 
@@ -473,7 +471,8 @@ class TableAssessment:
         model = table.model
         rows = Rows(DataRowView.make(name=row.name, values={**figures[row.name], **row.text}, parent=row.parent,
                                      formula=_formula_text(row.source), note=row.note, stated=row.stated,
-                                     from_previous=bool(row.from_previous)) for row in table.rows)
+                                     from_previous=bool(row.from_previous), where=row.where,
+                                     check_note=row.check_note) for row in table.rows)
         total = DataRowView.make(name=TOTAL, values={**figures[TOTAL], **{c: None for c in model.all_text_columns}},
                                  parent=None, formula=None, note=None, stated={}, from_previous=False) \
             if model.total else None
@@ -524,7 +523,7 @@ def _derived(row: Row, table: Table) -> bool:
 def _decimals_read(node: formula.Node, value_of: Any) -> int:
     """The most decimals among the figures a formula reads: a product keeps the precision of its inputs."""
     found = [value_of(name) for name in formula.names(node)]
-    return max((max(0, -v.as_tuple().exponent) for v in found if isinstance(v, Decimal)), default=0)
+    return max((decimals_of(v) for v in found if isinstance(v, Decimal)), default=0)
 
 
 def _pair(kind: str, a: Decimal | None, b: Decimal | None, places: int) -> Decimal | None:

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
+from .errors import Location
 from .values import NamedList, UnknownName
 
 MISSING = object()  # what a template may not read
@@ -232,6 +233,9 @@ class DataRowView(View):
     note: str | None = alias("说明")
     stated: dict[str, Any] = alias("原表", {})
     from_previous: bool = alias("取自上年报告", False)
+    # for the audit, never printed nor published: where the row was written and its 核对说明
+    where: Location | None = Field(None, exclude=True)
+    check_note: str | None = Field(None, exclude=True)
 
     def __getitem__(self, name: str) -> Any:
         if name in self.values:

@@ -142,26 +142,35 @@ class Workers:
 
 @contextlib.contextmanager
 def started_workers(shares: list[list[str]], handle: Handler) -> Iterator[Workers]:
-    """Workers for the duration of a build; killed at once if the build stops on an error or Ctrl-C."""
+    """Workers for the duration of a build, told to stop at its end. (Entered on an ExitStack, which exits
+    without the exception: a build stopped by an error or Ctrl-C kills them in ReportWorkers.render, before
+    the staging folder they write into is removed.)"""
     workers = Workers(shares, handle)
     try:
         yield workers
-    except BaseException:
-        workers.kill()
-        raise
     finally:
         workers.close()
+
+
+def try_report(site: SiteContext, library: Library, links: dict[str, Links],
+               key: str) -> tuple[ReportPage, dict[str, bytes]] | list[SourceError]:
+    """One report's page and files in memory, or its errors (returned, not raised, so that every error of
+    a build can be listed together)."""
+    try:
+        return build_report(site, library, links, key)
+    except ErrorGroup as group:
+        return group.errors
+    except SourceError as exc:
+        return [exc]
 
 
 def build_one(site: SiteContext, library: Library, links: dict[str, Links], key: str,
               staging: Path | None) -> Result:
     """Render one report and write its files into staging; its errors are returned, not raised."""
-    try:
-        page, files = build_report(site, library, links, key)
-    except ErrorGroup as group:
-        return group.errors
-    except SourceError as exc:
-        return [exc]
+    built = try_report(site, library, links, key)
+    if isinstance(built, list):
+        return built
+    page, files = built
     if staging is not None:
         write_files(staging, files)
     return page
