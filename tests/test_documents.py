@@ -296,6 +296,14 @@ def test_a_tables_notes_are_printed_with_it(repo_site, tmp_path):
     assert result.exit_code == 0, result.output
     page = (project / "site/2023/juesuan/index.html").read_text(encoding="utf-8")
     assert '<p class="table-note">说明：其他支出含往来款。</p>' in page and "不印出" not in page
+    # when 说明 is one of the table's text columns, a row's note is printed in that column instead
+    report.write_text(report.read_text(encoding="utf-8").replace("    列: [金额]\n", "    列: [金额]\n    文字列: [说明]\n", 1)
+                      .replace("{名称: 基本支出, 金额: 1000.00}", "{名称: 基本支出, 金额: 1000.00, 说明: 含人员经费}"),
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(project), "--no-pdf", "--no-search"])
+    assert result.exit_code == 0, result.output
+    page = (project / "site/2023/juesuan/index.html").read_text(encoding="utf-8")
+    assert "<td>含人员经费</td>" in page and "说明：含人员经费" not in page
 
 
 def test_year_on_year_comes_from_last_years_report():
