@@ -222,6 +222,11 @@ def test_a_pdf_build_after_an_html_build_makes_the_pdfs(project):
     assert (project / "site/2024/demo/demo.pdf").read_bytes()[:5] == b"%PDF-"
 
 
+def css_string(text: str) -> str:
+    """A CSS string literal, for the second layout the test compares with (an id may hold any character)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def test_repeated_labels_shown_in_place_draw_what_a_second_layout_would(monkeypatch):
     """The labels of an indicator group going on at a page top are made visible in the laid-out pages; the PDF is
     byte for byte the one a second layout with `.repeat { visibility: visible }` for those rows gives."""
@@ -239,7 +244,7 @@ def test_repeated_labels_shown_in_place_draw_what_a_second_layout_would(monkeypa
 
     def second_layout(rendered, rows):
         assert rows, "the report has groups going on at a page top"
-        selectors = ", ".join(f"[id={pdf.css_string(row)}] .repeat" for row in rows)
+        selectors = ", ".join(f"[id={css_string(row)}] .repeat" for row in rows)
         sheet = weasyprint.CSS(string=f"{selectors} {{ visibility: visible; }}")
         again = weasyprint.HTML(string=html[0], base_url=(REPO / "content" / key).as_uri() + "/").render(
             stylesheets=[*site.pdf.stylesheets, sheet], font_config=site.pdf.fonts)
