@@ -30,7 +30,7 @@ from .library import Library, Links, Summary
 from .load import Bundle, find_bundles, read_bundle
 from .output import check_output_dir, copy_assets, read_assets, staged_output
 from .page import ReportPage
-from .shards import Shard, write_manifest
+from .shards import Shard, check_shard_output, write_manifest
 from .site import SiteContext, open_site
 from .siteindex import write_site_pages
 from .workers import Progress, ReportWorkers, report_workers
@@ -233,6 +233,8 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
     output of the project to reuse reports from when this one has no manifest yet (the preview's site/)."""
     started = time.perf_counter()
     site = open_site(project, with_pdf, pdf_links)
+    if shard is not None:
+        check_shard_output(out_dir)
     out_dir = check_output_dir(site.project, out_dir or site.project / "site")
     cache = BuildCache.open(site.project, out_dir, shared_digest(site), clean, seed)
     library = read_site(site, known_summaries(cache))
@@ -253,7 +255,7 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
             if strict and warnings:
                 raise StrictFailure(sorted(warnings, key=Finding.sort_key))
             if shard is not None:
-                write_manifest(staging, shard, all_keys, pages)
+                write_manifest(staging, shard, all_keys, pages, site, library)
             else:
                 copy_assets(site.files, site.search_path, staging)
                 write_site_pages(site, pages, staging, cache.files_dir, changed_years(cache, plan, built), search)

@@ -5,23 +5,42 @@ Every shard reads the whole site (neighbours, attachments and 上年 come from o
 only its share — every n-th report in key order, starting with the k-th — and writes those reports'
 files with a manifest of what the site-wide pages need of them. The merged site is byte-identical to
 a single `jixiao build`: the same files, the same site-wide pages, the same search index.
+
+A part comes from another job (a CI artifact), so merge trusts nothing in it: before anything is
+written, every part must be all n shards of one build — the same sources as the project merge runs
+for (a digest of every file the build read, by name), the same options, each file its manifest lists
+a regular file inside its report's folder and no other file, and no symlink anywhere. Files are then
+hard-linked (or copied) only if they are still the very files that were checked.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import stat
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from .cache import record_from_json, record_to_json
-from .errors import JixiaoError
-from .output import check_output_dir, copy_assets, link_files, staged_output, write_files
+from .cache import code_digest, digest_bytes, record_from_json, record_to_json
+from .config import CONFIG_NAME
+from .errors import JixiaoError, SourceError, describe_os_error
+from .output import MARKER, check_output_dir, copy_assets, staged_output, write_files
 from .page import ReportPage
-from .site import open_site
+from .render import BUILTIN_THEMES
+from .site import SiteContext, open_site
 from .siteindex import write_site_pages
 
+if TYPE_CHECKING:
+    from .library import Library
+
 MANIFEST = ".jixiao-shard.json"
+FORMAT = 2  # of the manifest; a part of another format is not read
+CODE = "jixiao"  # the name of jixiao's own code (and the libraries that shape the output) among the sources
+OPTIONS = {"pdf": "生成 PDF", "pdf_links": "网页链接到 PDF"}  # build options that change a shard's bytes
+REBUILD = "用同一次提交、同样的选项重新构建全部分片（jixiao build --shard k/n --out part-k），再运行 jixiao merge。"
 
 
 @dataclass(frozen=True)
@@ -45,46 +64,249 @@ class Shard:
 
 @dataclass
 class ShardManifest:
-    """What a shard tells the merge: which of n it is, the whole site's keys, and its reports."""
+    """What a shard tells the merge: which of n it is, the whole site's keys, the options and sources it was
+    built with (name → digest), and its reports."""
 
     format: int
     shard: tuple[int, int]
     keys: list[str]
+    options: dict[str, bool]
+    sources: dict[str, str]
     pages: list[ReportPage]
 
 
-def write_manifest(staging: Path, shard: Shard, keys: list[str], pages: list[ReportPage]) -> None:
-    manifest = ShardManifest(1, (shard.index, shard.count), sorted(keys), pages)
+class PartError(JixiaoError):
+    """A part merge refuses: nothing is written."""
+
+    def __init__(self, part: Path, problem: str, hint: str = REBUILD):
+        super().__init__(f"{part}: error: 不能合并这个分片: {problem}\n  提示: {hint}")
+
+
+def check_shard_output(out_dir: Path | None) -> None:
+    """A shard holds a share of the reports, so it goes only where --out names, and never over a complete site
+    (a folder jixiao wrote a site into, which has no shard manifest)."""
+    if out_dir is None:
+        raise JixiaoError("error: --shard 必须和 --out 一起用: 分片只含部分报告，不能写进（替换）项目的 site/\n"
+                          "  提示: 写成 jixiao build --shard 1/2 --out part-1，各分片都构建后用 "
+                          "jixiao merge part-1 part-2 --out site 合并成完整站点。")
+    if (out_dir / MARKER).is_file() and not (out_dir / MANIFEST).is_file():
+        raise JixiaoError(f"{out_dir}: error: 不能把分片写入这里: 这是一个完整的站点，分片只含部分报告，会替换掉它\n"
+                          f"  提示: 用一个新的文件夹，例如 --out part-1；完整站点由 jixiao merge … --out {out_dir} 生成。")
+
+
+def shard_options(site: SiteContext) -> dict[str, bool]:
+    return {"pdf": site.with_pdf, "pdf_links": site.pdf_links}
+
+
+def source_digests(site: SiteContext, library: Library) -> dict[str, str]:
+    """Everything a shard's files depend on, by name: jixiao's code, site.yaml, every file of the layouts and
+    themes, every report's bundle. Names are relative, so shards built in other checkouts of one commit agree."""
+    found = {CODE: code_digest(), f"content/{CONFIG_NAME}": digest_of(site, site.content / CONFIG_NAME)}
+    for layer in site.search_path:
+        name = layer_name(site, layer)
+        found.update({f"{name}/{path.relative_to(layer).as_posix()}": digest_of(site, path)
+                      for path in site.files.files_below(layer)})
+    found.update({f"content/{key}/": bundle.digest for key, bundle in library.bundles.items()})
+    return dict(sorted(found.items()))
+
+
+def digest_of(site: SiteContext, path: Path) -> str:
+    try:  # through the read policy; a file it refuses is one the build did not read either
+        return digest_bytes(site.files.read_bytes(path))
+    except SourceError:
+        return "refused"
+
+
+def layer_name(site: SiteContext, layer: Path) -> str:
+    """A layer of the search path by its place in the project, or in jixiao for a built-in theme."""
+    if layer.is_relative_to(BUILTIN_THEMES):
+        return f"jixiao/themes/{layer.relative_to(BUILTIN_THEMES).as_posix()}"
+    return layer.relative_to(site.project).as_posix()
+
+
+def write_manifest(staging: Path, shard: Shard, keys: list[str], pages: list[ReportPage], site: SiteContext,
+                   library: Library) -> None:
+    manifest = ShardManifest(FORMAT, (shard.index, shard.count), sorted(keys), shard_options(site),
+                             source_digests(site, library), pages)
     write_files(staging, {MANIFEST: record_to_json(ShardManifest, manifest)})
 
 
-def read_parts(parts: list[Path]) -> list[tuple[Path, ReportPage]]:
-    """Every part's reports; the parts must be all n shards of one site, each once."""
-    manifests = []
-    for part in parts:
-        try:
-            manifests.append((part, record_from_json(ShardManifest, (part / MANIFEST).read_bytes())))
-        except (OSError, ValueError):
-            raise JixiaoError(f"{part}: error: 不是 jixiao build --shard 的输出（没有可读的 {MANIFEST}）\n"
-                              f"  提示: 先运行 jixiao build --shard k/n --out {part}。") from None
-    counts = {m.shard[1] for _, m in manifests}
-    indexes = sorted(m.shard[0] for _, m in manifests)
-    sites = {tuple(m.keys) for _, m in manifests}
-    if len(counts) != 1 or indexes != list(range(1, counts.pop() + 1)) or len(sites) != 1:
+@dataclass
+class Part:
+    """A part as checked: its folder, manifest, and every file in it with its identity (device, inode)."""
+
+    folder: Path
+    manifest: ShardManifest
+    files: dict[str, tuple[int, int]]
+
+
+def scan_part(part: Path) -> dict[str, tuple[int, int]]:
+    """Every file in a part by its relative name; a symlink (the part itself, a folder or a file) or anything
+    but a folder or regular file is refused, since merge would publish what it points to."""
+    if part.is_symlink():
+        raise PartError(part, f"这个文件夹本身是符号链接（指向 {os.readlink(part)}），分片中不能有链接",
+                        "给出分片的实际文件夹，而不是指向它的链接。")
+    found = {}
+    for parent, folders, files in os.walk(part, onerror=lambda exc: refuse_unreadable(part, exc)):
+        for name in folders + files:
+            path = Path(parent, name)
+            relative = path.relative_to(part).as_posix()
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                raise PartError(part, f"{relative} 是符号链接（指向 {os.readlink(path)}），分片中只能有普通文件",
+                                "分片应是 jixiao build --shard 的原样输出: 删除这个链接，或重新构建这个分片。")
+            if name in files:
+                if not stat.S_ISREG(info.st_mode):
+                    raise PartError(part, f"{relative} 不是普通文件（而是管道、设备或套接字）",
+                                    "分片应是 jixiao build --shard 的原样输出: 删除它，或重新构建这个分片。")
+                found[relative] = (info.st_dev, info.st_ino)
+    return found
+
+
+def refuse_unreadable(part: Path, exc: OSError) -> None:
+    raise PartError(part, f"无法读取 {exc.filename}（{describe_os_error(exc)}）", "检查该文件夹的读权限。")
+
+
+def read_part(part: Path) -> Part:
+    """A part whose folder holds only regular files and a readable manifest of this jixiao's format."""
+    files = scan_part(part)
+    try:
+        if MANIFEST not in files:
+            raise ValueError(MANIFEST)
+        manifest = record_from_json(ShardManifest, read_regular(part / MANIFEST))
+        if manifest.format != FORMAT:
+            raise ValueError(manifest.format)
+    except (OSError, ValueError):
+        raise JixiaoError(f"{part}: error: 不是 jixiao build --shard 的输出（没有可读的 {MANIFEST}，"
+                          "或由另一版本的 jixiao 生成）\n"
+                          f"  提示: 先用这个版本的 jixiao 运行 jixiao build --shard k/n --out {part}。") from None
+    return Part(part, manifest, files)
+
+
+def read_regular(path: Path) -> bytes:
+    with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as handle:
+        return handle.read()
+
+
+def check_complete(parts: list[Part], keys: list[str]) -> None:
+    """All n shards of the project's reports, each once, each with exactly its own reports."""
+    counts = {p.manifest.shard[1] for p in parts}
+    indexes = sorted(p.manifest.shard[0] for p in parts)
+    complete = len(counts) == 1 and indexes == list(range(1, counts.pop() + 1))
+    if not complete or any(p.manifest.keys != keys or sorted(page.key for page in p.manifest.pages)
+                           != Shard(*p.manifest.shard).keys(keys) for p in parts):
         raise JixiaoError("error: 这些部分不是同一个站点的全部分片（每个 k/n 各一份，内容相同）\n"
-                          f"  提示: 给出 {', '.join(str(p) for p in parts)} 以外缺少的分片，或用同一次提交重新构建。")
-    return [(part, page) for part, manifest in manifests for page in manifest.pages]
+                          f"  提示: 给出 {', '.join(str(p.folder) for p in parts)} 以外缺少的分片，或用同一次提交重新构建。")
+
+
+def check_options(parts: list[Part]) -> None:
+    """Every part built with the same options: a site with half of its PDFs is not a site."""
+    first = parts[0]
+    for part in parts[1:]:
+        for option, label in OPTIONS.items():
+            mine, theirs = part.manifest.options.get(option), first.manifest.options.get(option)
+            if mine != theirs:
+                raise PartError(part.folder, f"构建选项与 {first.folder} 不同（{label}: 这个分片{yes_no(mine)}，"
+                                             f"{first.folder} {yes_no(theirs)}）",
+                                "所有分片用同样的选项构建（都带或都不带 --no-pdf），再运行 jixiao merge。")
+
+
+def yes_no(value: bool | None) -> str:
+    return "是" if value else "否"
+
+
+def check_sources(parts: list[Part], expected: dict[str, str], project: Path) -> None:
+    """Every part built from exactly the files merge finds in --project: another commit, another project or
+    another jixiao is named by the first file that differs."""
+    for part in parts:
+        sources = part.manifest.sources
+        differs = sorted(name for name in expected.keys() | sources.keys() if expected.get(name) != sources.get(name))
+        if differs:
+            raise PartError(part.folder, f"它构建时读到的{describe_source(differs[0])}与 --project {project} 中的不同"
+                                         f"（共 {len(differs)} 处不同）",
+                            "分片须由同一次提交的同一个项目构建，merge 的 --project 也须是那个项目: " + REBUILD)
+
+
+def describe_source(name: str) -> str:
+    if name == CODE:
+        return " jixiao 程序（版本、代码或影响输出的库）"
+    return f"报告 {name[len('content/'):-1]} 的文件（{name}）" if name.endswith("/") else f" {name} "
+
+
+def check_files(part: Part) -> None:
+    """Each file the manifest lists is a plain relative name inside its report's folder and lies in the part;
+    the part holds nothing else but the manifest and the site marker."""
+    listed = set()
+    for page in part.manifest.pages:
+        for name in page.files:
+            if not plain_name(name) or not name.startswith(f"{page.key}/") or name in listed:
+                raise PartError(part.folder, f"{MANIFEST} 中的文件名 {name!r} 不是报告 {page.key} 文件夹中的相对路径"
+                                             "（含 ..、绝对路径、反斜杠、空的或 . 的部分，或重复），会写到该报告之外")
+            if name not in part.files:
+                raise PartError(part.folder, f"{MANIFEST} 列出的 {name} 不在分片中（分片不完整）",
+                                "重新构建这个分片；上传或下载分片时保留全部文件（包括以 . 开头的文件）。")
+            listed.add(name)
+    extra = sorted(part.files.keys() - listed - {MANIFEST, MARKER})
+    if extra:
+        raise PartError(part.folder, f"{extra[0]} 不在 {MANIFEST} 的文件清单中（共 {len(extra)} 个这样的文件）",
+                        "分片中只能有 jixiao build --shard 写出的文件: 删除它，或把这个分片重新构建到一个新的文件夹。")
+
+
+def plain_name(name: str) -> bool:
+    """A relative POSIX path of real names: no .., no absolute path, no backslash, no empty or . part, no NUL."""
+    parts = name.split("/")
+    return (bool(name) and "\\" not in name and "\0" not in name and not PurePosixPath(name).is_absolute()
+            and all(part not in ("", ".", "..") for part in parts))
+
+
+def link_checked(part: Part, name: str, staging: Path) -> None:
+    """One file of a part into staging: hard-linked without following a link (or copied from the file opened
+    without following one), and only if it is still the file that was checked — a symlink or another file put
+    in its place since then is refused."""
+    source, target = part.folder / name, staging / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target, follow_symlinks=False)
+        linked = os.lstat(target)
+        if (linked.st_dev, linked.st_ino) == part.files[name]:
+            return
+        target.unlink()
+    except OSError:  # another file system, or no hard links there: copy
+        pass
+    try:
+        with open(os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as handle:
+            opened = os.fstat(handle.fileno())
+            if (opened.st_dev, opened.st_ino) == part.files[name] and stat.S_ISREG(opened.st_mode):
+                with open(target, "xb") as copy:
+                    shutil.copyfileobj(handle, copy)
+                return
+    except OSError as exc:
+        raise PartError(part.folder, f"无法读取 {name}（{describe_os_error(exc)}）",
+                        "合并期间不要改动分片；检查文件权限后重新运行 jixiao merge。") from None
+    raise PartError(part.folder, f"{name} 在检查之后被换成了别的文件或链接",
+                    "合并期间不要改动分片，重新运行 jixiao merge。")
 
 
 def merge_parts(project: Path, parts: list[Path], out_dir: Path | None, search: bool = True) -> tuple[Path, int, float]:
-    """Write a whole site from the parts: their reports' files, then everything site-wide."""
+    """Check every part, then write a whole site from them: their reports' files, then everything site-wide."""
+    from .build import read_site  # build.py imports this module for --shard
+
     started = time.perf_counter()
     site = open_site(project)
     out_dir = check_output_dir(site.project, out_dir or site.project / "site")
-    pages = read_parts(parts)
+    checked = [read_part(part) for part in parts]
+    library = read_site(site)
+    check_options(checked)
+    check_sources(checked, source_digests(site, library), project)
+    check_complete(checked, sorted(library.bundles))
+    for part in checked:
+        check_files(part)
+    pages = [page for part in checked for page in part.manifest.pages]
     with staged_output(out_dir) as staging:
-        for part, page in pages:
-            link_files(page.files, part, staging)
+        for part in checked:
+            for page in part.manifest.pages:
+                for name in page.files:
+                    link_checked(part, name, staging)
         copy_assets(site.files, site.search_path, staging)
-        write_site_pages(site, [page for _, page in pages], staging, None, None, search)
+        write_site_pages(site, pages, staging, None, None, search)
     return out_dir, len(pages), time.perf_counter() - started
