@@ -15,6 +15,7 @@ hard-linked (or copied) only if they are still the very files that were checked.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -133,14 +134,20 @@ def write_manifest(staging: Path, shard: Shard, keys: list[str], pages: list[Rep
 
 @dataclass
 class Part:
-    """A part as checked: its folder, manifest, and every file in it with its identity (device, inode)."""
+    """A part as checked: its folder, manifest, and every file in it with its identity (see `identity`)."""
 
     folder: Path
     manifest: ShardManifest
-    files: dict[str, tuple[int, int]]
+    files: dict[str, tuple[int, ...]]
 
 
-def scan_part(part: Path) -> dict[str, tuple[int, int]]:
+def identity(info: os.stat_result) -> tuple[int, ...] | None:
+    """Which regular file this is: device and inode, and size and modification time, since a file deleted and
+    replaced (by a symlink) may get the same inode number at once. None for anything but a regular file."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
+
+
+def scan_part(part: Path) -> dict[str, tuple[int, ...]]:
     """Every file in a part by its relative name; a symlink (the part itself, a folder or a file) or anything
     but a folder or regular file is refused, since merge would publish what it points to."""
     if part.is_symlink():
@@ -159,7 +166,7 @@ def scan_part(part: Path) -> dict[str, tuple[int, int]]:
                 if not stat.S_ISREG(info.st_mode):
                     raise PartError(part, f"{relative} 不是普通文件（而是管道、设备或套接字）",
                                     "分片应是 jixiao build --shard 的原样输出: 删除它，或重新构建这个分片。")
-                found[relative] = (info.st_dev, info.st_ino)
+                found[relative] = identity(info)
     return found
 
 
@@ -267,22 +274,21 @@ def link_checked(part: Part, name: str, staging: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target, follow_symlinks=False)
-        linked = os.lstat(target)
-        if (linked.st_dev, linked.st_ino) == part.files[name]:
+        if identity(os.lstat(target)) == part.files[name]:
             return
         target.unlink()
     except OSError:  # another file system, or no hard links there: copy
         pass
     try:
         with open(os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as handle:
-            opened = os.fstat(handle.fileno())
-            if (opened.st_dev, opened.st_ino) == part.files[name] and stat.S_ISREG(opened.st_mode):
+            if identity(os.fstat(handle.fileno())) == part.files[name]:
                 with open(target, "xb") as copy:
                     shutil.copyfileobj(handle, copy)
                 return
     except OSError as exc:
-        raise PartError(part.folder, f"无法读取 {name}（{describe_os_error(exc)}）",
-                        "合并期间不要改动分片；检查文件权限后重新运行 jixiao merge。") from None
+        if exc.errno != errno.ELOOP:  # ELOOP: it is a symlink now, refused below
+            raise PartError(part.folder, f"无法读取 {name}（{describe_os_error(exc)}）",
+                            "合并期间不要改动分片；检查文件权限后重新运行 jixiao merge。") from None
     raise PartError(part.folder, f"{name} 在检查之后被换成了别的文件或链接",
                     "合并期间不要改动分片，重新运行 jixiao merge。")
 
