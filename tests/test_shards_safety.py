@@ -241,3 +241,19 @@ def test_a_shard_is_built_again_into_its_own_folder(site, cli):
     result = cli("build", site / "proj", "--shard", "1/2", "--out", site / "part-1", "--no-pdf")
     assert result.exit_code == 0 and "沿用 1" in result.output
     assert merge(cli, site).exit_code == 0
+
+
+@pytest.mark.slow
+def test_parts_with_pdfs_of_different_dates_are_refused(project, cli, monkeypatch):
+    """SOURCE_DATE_EPOCH dates the PDFs of reports without a 日期: set for one shard only, the site mixes dates."""
+    copy_demo(project, "other")
+    for path in project.glob("content/2024/*/report.yaml"):
+        edit(path, "日期: 2025-03-31\n", "")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_part(cli, project, 1, pdf=True)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    build_part(cli, project, 2, pdf=True)
+    before = names(project.parent)
+    assert_refused(merge(cli, project.parent), project.parent, before,
+                   "part-2: error: 不能合并这个分片: 构建选项与", "（环境变量 SOURCE_DATE_EPOCH: 这个分片未设置，",
+                   "part-1 「1700000000」）")

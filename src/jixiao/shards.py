@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 MANIFEST = ".jixiao-shard.json"
 FORMAT = 2  # of the manifest; a part of another format is not read
 CODE = "jixiao"  # the name of jixiao's own code (and the libraries that shape the output) among the sources
-OPTIONS = {"pdf": "生成 PDF", "pdf_links": "网页链接到 PDF"}  # build options that change a shard's bytes
+# What a shard's bytes depend on besides its sources: build options, and the date of PDFs without their own 日期.
+OPTIONS = {"pdf": "生成 PDF", "pdf_links": "网页链接到 PDF", "source_date_epoch": "环境变量 SOURCE_DATE_EPOCH"}
 REBUILD = "用同一次提交、同样的选项重新构建全部分片（jixiao build --shard k/n --out part-k），再运行 jixiao merge。"
 
 
@@ -71,7 +72,7 @@ class ShardManifest:
     format: int
     shard: tuple[int, int]
     keys: list[str]
-    options: dict[str, bool]
+    options: dict[str, bool | str | None]
     sources: dict[str, str]
     pages: list[ReportPage]
 
@@ -95,8 +96,9 @@ def check_shard_output(out_dir: Path | None) -> None:
                           f"  提示: 用一个新的文件夹，例如 --out part-1；完整站点由 jixiao merge … --out {out_dir} 生成。")
 
 
-def shard_options(site: SiteContext) -> dict[str, bool]:
-    return {"pdf": site.with_pdf, "pdf_links": site.pdf_links}
+def shard_options(site: SiteContext) -> dict[str, bool | str | None]:
+    return {"pdf": site.with_pdf, "pdf_links": site.pdf_links,
+            "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH") if site.with_pdf else None}
 
 
 def source_digests(site: SiteContext, library: Library) -> dict[str, str]:
@@ -213,13 +215,14 @@ def check_options(parts: list[Part]) -> None:
         for option, label in OPTIONS.items():
             mine, theirs = part.manifest.options.get(option), first.manifest.options.get(option)
             if mine != theirs:
-                raise PartError(part.folder, f"构建选项与 {first.folder} 不同（{label}: 这个分片{yes_no(mine)}，"
-                                             f"{first.folder} {yes_no(theirs)}）",
-                                "所有分片用同样的选项构建（都带或都不带 --no-pdf），再运行 jixiao merge。")
+                raise PartError(part.folder, f"构建选项与 {first.folder} 不同（{label}: 这个分片{describe_option(mine)}，"
+                                             f"{first.folder} {describe_option(theirs)}）",
+                                "所有分片用同样的选项和环境构建（都带或都不带 --no-pdf，SOURCE_DATE_EPOCH 相同），"
+                                "再运行 jixiao merge。")
 
 
-def yes_no(value: bool | None) -> str:
-    return "是" if value else "否"
+def describe_option(value: bool | str | None) -> str:
+    return ("是" if value else "否") if isinstance(value, bool) else "未设置" if value is None else f"「{value}」"
 
 
 def check_sources(parts: list[Part], expected: dict[str, str], project: Path) -> None:
