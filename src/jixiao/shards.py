@@ -23,7 +23,7 @@ import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from .cache import code_digest, digest_bytes, record_from_json, record_to_json
 from .config import CONFIG_NAME
@@ -160,7 +160,10 @@ def scan_part(part: Path) -> dict[str, tuple[int, ...]]:
         for name in folders + files:
             path = Path(parent, name)
             relative = path.relative_to(part).as_posix()
-            info = path.lstat()
+            try:
+                info = path.lstat()
+            except OSError as exc:  # gone since the folder was listed
+                refuse_unreadable(part, exc)
             if stat.S_ISLNK(info.st_mode):
                 raise PartError(part, f"{relative} 是符号链接（指向 {os.readlink(path)}），分片中只能有普通文件",
                                 "分片应是 jixiao build --shard 的原样输出: 删除这个链接，或重新构建这个分片。")
@@ -172,7 +175,7 @@ def scan_part(part: Path) -> dict[str, tuple[int, ...]]:
     return found
 
 
-def refuse_unreadable(part: Path, exc: OSError) -> None:
+def refuse_unreadable(part: Path, exc: OSError) -> NoReturn:
     raise PartError(part, f"无法读取 {exc.filename}（{describe_os_error(exc)}）", "检查该文件夹的读权限。")
 
 
