@@ -41,7 +41,15 @@ class OutputError(JixiaoError):
 
 
 def check_output_dir(project: Path, out_dir: Path) -> Path:
-    """The resolved output folder, or an error when writing there could destroy something."""
+    """The resolved output folder, or an error when writing there could destroy something (or the system cannot
+    even look at it: a name too long)."""
+    try:
+        return refuse_unsafe_output(project, out_dir)
+    except OSError as exc:
+        raise output_error(out_dir, exc) from None
+
+
+def refuse_unsafe_output(project: Path, out_dir: Path) -> Path:
     project, out = project.resolve(), out_dir.resolve()
     hint = "用项目中的 site/（默认）或项目之外的一个新文件夹，例如 --out /tmp/site。"
     if out == project or project.is_relative_to(out):
