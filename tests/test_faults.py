@@ -235,3 +235,12 @@ def test_an_empty_mount_point_with_a_dead_builds_staging_folder_is_still_accepte
     result = build(project, "--out", volume)
     assert result.exit_code == 0, result.stderr
     assert leftovers(volume) == [] and (volume / "index.html").is_file()
+
+
+def test_a_build_that_starts_from_another_output_leaves_no_lock_beside_it(project, tmp_path):
+    from jixiao.build import build_site
+
+    build_site(project, pdf_links=True)  # site/ as a build with PDFs links them, without making them here
+    result = build_site(project, tmp_path / "preview", pdf_links=True, seed=project / "site")  # as serve starts
+    assert result.rebuilt == 0  # the seed's files were reused under its shared lock
+    assert leftovers(project) == [] and leftovers(tmp_path) == []

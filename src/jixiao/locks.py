@@ -6,8 +6,8 @@ the first (and says so). While a build holds the lock, every staging folder of i
 stale — its owner is gone — whatever process id it was named after (PID 1 in a container is always
 alive). The kernel drops an flock when its holder dies, so a killed build never leaves a lock held.
 
-The lock file is removed when the build ends, so it never shows in the project; a waiter that wakes up on
-a removed file tries again on the new one.
+The lock file is removed when its last holder ends, so it never stays in the project; a waiter that wakes
+up on a removed file tries again on the new one.
 """
 
 from __future__ import annotations
@@ -42,8 +42,19 @@ def holding(lock: Path, what: str, shared: bool = False,
     finally:
         if not shared:
             del _HELD[key]
-            with contextlib.suppress(OSError):
-                lock.unlink()  # while still held: no one else can be holding this file
+        release(lock, descriptor)
+
+
+def release(lock: Path, descriptor: int) -> None:
+    """Let go of the lock, removing its file when no one else holds it (a shared holder too, so a preview that read
+    site/ leaves nothing in the project)."""
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if still_there(lock, descriptor):
+            lock.unlink()  # held exclusively: a waiter that wakes on it sees it gone and locks the new file
+    except OSError:
+        pass  # another process holds it too: the file stays for it
+    finally:
         os.close(descriptor)
 
 
