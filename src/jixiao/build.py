@@ -28,7 +28,7 @@ from .errors import ErrorGroup, JixiaoError, Location, SourceError
 from .findings import Finding
 from .library import Library, Links, Summary
 from .load import Bundle, find_bundles, read_bundle
-from .output import check_output_dir, copy_assets, read_assets, staged_output
+from .output import check_output_dir, copy_assets, locked_output, read_assets, reading_output, staged_output
 from .page import ReportPage
 from .shards import Shard, check_shard_output, write_manifest
 from .site import SiteContext, open_site
@@ -236,30 +236,31 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
     if shard is not None:
         check_shard_output(out_dir)
     out_dir = check_output_dir(site.project, out_dir or site.project / "site")
-    cache = BuildCache.open(site.project, out_dir, shared_digest(site), clean, seed)
-    library = read_site(site, known_summaries(cache))
-    with collecting_less(), terminated_cleanly(), report_workers(site, library, jobs or os.cpu_count() or 1) as workers:
-        plan = plan_build(site, cache, library, workers)
-        all_keys = list(plan.keys)
-        if shard is not None:
-            plan.restrict(shard.keys(all_keys))
-        notices = machine_notices(site, plan)
-        with staged_output(out_dir) as staging:
-            for cached in plan.reused.values():
-                reuse_files(cached, cache.files_dir, staging, with_pdf)
-            results = workers.render(plan.todo, plan.links, staging, progress)
-            built = {page.key: page for page in raise_errors(results, library)}
-            pages = [built[key] if key in built else cached_page(key, plan.reused[key], with_pdf)
-                     for key in plan.keys]
-            warnings = [f for p in pages for f in p.findings if f.level == "warning"]
-            if strict and warnings:
-                raise StrictFailure(sorted(warnings, key=Finding.sort_key))
+    with terminated_cleanly(), locked_output(out_dir), reading_output(seed if seed != out_dir else None):
+        cache = BuildCache.open(site.project, out_dir, shared_digest(site), clean, seed)
+        library = read_site(site, known_summaries(cache))
+        with collecting_less(), report_workers(site, library, jobs or os.cpu_count() or 1) as workers:
+            plan = plan_build(site, cache, library, workers)
+            all_keys = list(plan.keys)
             if shard is not None:
-                write_manifest(staging, shard, all_keys, pages, site, library)
-            else:
-                copy_assets(site.files, site.search_path, staging)
-                write_site_pages(site, pages, staging, cache.files_dir, changed_years(cache, plan, built), search)
-    save_cache(cache, plan, pages)
+                plan.restrict(shard.keys(all_keys))
+            notices = machine_notices(site, plan)
+            with staged_output(out_dir) as staging:
+                for cached in plan.reused.values():
+                    reuse_files(cached, cache.files_dir, staging, with_pdf)
+                results = workers.render(plan.todo, plan.links, staging, progress)
+                built = {page.key: page for page in raise_errors(results, library)}
+                pages = [built[key] if key in built else cached_page(key, plan.reused[key], with_pdf)
+                         for key in plan.keys]
+                warnings = [f for p in pages for f in p.findings if f.level == "warning"]
+                if strict and warnings:
+                    raise StrictFailure(sorted(warnings, key=Finding.sort_key))
+                if shard is not None:
+                    write_manifest(staging, shard, all_keys, pages, site, library)
+                else:
+                    copy_assets(site.files, site.search_path, staging)
+                    write_site_pages(site, pages, staging, cache.files_dir, changed_years(cache, plan, built), search)
+        notices += save_cache(cache, plan, pages)  # published: from here on nothing fails the build
     return BuildResult(out_dir, pages, time.perf_counter() - started, len(built), notices, plan, cache, site)
 
 
@@ -281,12 +282,14 @@ def changed_years(cache: BuildCache, plan: Plan, built: dict[str, ReportPage]) -
     return {int(key.split("/")[0]) for key in keys}
 
 
-def save_cache(cache: BuildCache, plan: Plan, pages: list[ReportPage]) -> None:
+def save_cache(cache: BuildCache, plan: Plan, pages: list[ReportPage]) -> list[str]:
     """Record every report for the next build, keyed by what it read this time (templates included, as they
-    were when the build began). The plan keeps the keys as saved, for the preview's next update."""
+    were when the build began). The plan keeps the keys as saved, for the preview's next update. Called once the
+    site is published, so a cache that cannot be written is a notice (cache.py), not a failed build."""
     records = {page.key: cache_record(cache.shared, plan, page) for page in pages}
     plan.keys.update({key: record.page_key for key, record in records.items()})
-    cache.save(records)
+    notice = cache.save(records)
+    return [notice] if notice else []
 
 
 def cache_record(shared: str, plan: Plan, page: ReportPage) -> CachedReport:

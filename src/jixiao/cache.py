@@ -8,6 +8,11 @@ output, the build options). `page_key` digests exactly these; no guessing from f
 no window of years. The manifest under `.jixiao-cache/` keeps, per output folder, each report's
 key, summary, index entry, findings and files, so an unchanged report is neither parsed nor
 rendered: its files are hard-linked from the previous output into the new one.
+
+A manifest names the output it describes by the identity of that output's marker file (written anew by
+every build), so a manifest that could not be updated after a build (an unwritable cache) no longer
+matches the output and is ignored: the next build rebuilds everything instead of reusing files it does
+not know. A cache that cannot be written is therefore a notice, never a failure of a published build.
 """
 
 from __future__ import annotations
@@ -23,13 +28,13 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter
 
 from . import __version__
-from .errors import SourceError
+from .errors import SourceError, describe_os_error
 from .findings import Finding
-from .output import link_files
+from .output import MARKER, link_files, write_atomically
 from .paths import ProjectFiles
 
 CACHE_DIR = ".jixiao-cache"
-FORMAT = 5  # of the manifest; a manifest of another format is ignored
+FORMAT = 6  # of the manifest; a manifest of another format is ignored
 # Libraries whose versions change what the output looks like.
 T = TypeVar("T")
 OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "matplotlib", "weasyprint", "pydantic")
@@ -122,6 +127,7 @@ class Manifest:
 
     format: int
     shared: str
+    site: str  # site_stamp of the output it describes
     reports: dict[str, CachedReport]
 
 
@@ -146,18 +152,18 @@ class BuildCache:
         if clean:
             return cache
         for folder in (out_dir, seed):
-            if folder is not None and folder.is_dir() and cache.read(manifest_path(project, folder)):
+            if folder is not None and folder.is_dir() and cache.read(manifest_path(project, folder), folder):
                 cache.files_dir = folder
                 break
         return cache
 
-    def read(self, path: Path) -> bool:
-        """Take a manifest's reports if it is intact and of this build's kind."""
+    def read(self, path: Path, folder: Path) -> bool:
+        """Take a manifest's reports if it is intact, of this build's kind and describes `folder` as it is."""
         try:
             manifest = record_from_json(Manifest, path.read_bytes())
         except (OSError, ValueError):
             return False  # missing, damaged or hand-edited: rebuild everything
-        if manifest.format != FORMAT or manifest.shared != self.shared:
+        if manifest.format != FORMAT or manifest.shared != self.shared or manifest.site != site_stamp(folder):
             return False
         self.reports = manifest.reports
         return True
@@ -174,23 +180,40 @@ class BuildCache:
             return None
         return cached
 
-    def save(self, reports: dict[str, CachedReport]) -> None:
-        """Write the manifest atomically after a successful build, and drop those of vanished folders."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = record_to_json(Manifest, Manifest(FORMAT, self.shared, dict(sorted(reports.items()))))
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_bytes(data)
-        temporary.replace(self.path)
-        self.path.with_suffix(".out").write_text(str(self.out_dir), encoding="utf-8")
+    def save(self, reports: dict[str, CachedReport]) -> str | None:
+        """Write the manifest atomically once the output holds the new site, and drop those of vanished folders.
+        Where it cannot be written, a notice (the site is published all the same; the next build rebuilds all)."""
+        manifest = Manifest(FORMAT, self.shared, site_stamp(self.out_dir), dict(sorted(reports.items())))
+        try:
+            write_atomically(self.path, record_to_json(Manifest, manifest))
+            write_atomically(self.path.with_suffix(".out"), str(self.out_dir).encode())
+        except OSError as exc:
+            return (f"缓存无法写入（{describe_os_error(exc)}）: {exc.filename or self.path}；站点已更新，下次构建会全部重建。\n"
+                    "  提示: 让项目的 .jixiao-cache/ 可写（或删除它），之后的构建就能沿用未改动的报告。")
         self.reports, self.files_dir = reports, self.out_dir
         self.prune()
+        return None
 
     def prune(self) -> None:
+        """Drop the manifests of vanished output folders, and this manifest's temporary files a killed build left
+        (stale: the build holds its output's lock)."""
+        for name in (self.path.name, self.path.with_suffix(".out").name):
+            for temporary in self.path.parent.glob(f".{name}.tmp-*"):
+                temporary.unlink(missing_ok=True)
         for record in self.path.parent.glob("*.out"):
             with contextlib.suppress(OSError):
                 if not Path(record.read_text(encoding="utf-8")).is_dir():
                     record.with_suffix(".json").unlink(missing_ok=True)
                     record.unlink()
+
+
+def site_stamp(folder: Path) -> str:
+    """The identity of an output's marker file as the build that wrote it left it: a later build writes a new one."""
+    try:
+        info = (folder / MARKER).stat()
+    except OSError:
+        return "-"
+    return f"{info.st_dev}:{info.st_ino}:{info.st_mtime_ns}:{info.st_ctime_ns}"
 
 
 def manifest_path(project: Path, out_dir: Path) -> Path:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .errors import ErrorGroup, JixiaoError, SourceError, did_you_mean
+from .errors import ErrorGroup, JixiaoError, SourceError, describe_os_error, did_you_mean, os_error_hint
 from .findings import Finding
 
 if TYPE_CHECKING:
@@ -48,6 +48,10 @@ class CommandLine(click.Group):
             sys.exit(exc.exit_code)
         except click.Abort:
             click.echo("已中止。", err=True)
+            sys.exit(1)
+        except OSError as exc:  # a file the system refused that no stage turned into its own message
+            click.echo(f"{exc.filename or 'jixiao'}: error: {describe_os_error(exc)}\n  提示: {os_error_hint(exc)}",
+                       err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 

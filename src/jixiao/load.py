@@ -27,6 +27,9 @@ from .yamlsource import SourceMap, parse_yaml
 REPORT_FILE = "report.yaml"
 YEAR_RE = re.compile(r"^[0-9]{4}$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# The longest slug whose PDF (<slug>.pdf, beside the page) still has a file name of at most 255 bytes; a slug is
+# ASCII, so characters are bytes. Refused by check and every build alike, not only when the PDF is written.
+MAX_SLUG = 255 - len(".pdf")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 _SECTION_PREFIX_RE = re.compile(r"^\d+[-_. ]*")
 
@@ -113,6 +116,10 @@ def find_bundles(files: ProjectFiles, content: Path) -> tuple[list[Path], list[S
         elif not SLUG_RE.match(slug):
             errors.append(SourceError(Location(report), f"文件夹名「{slug}」不能作为网址（slug）",
                                       hint="只用小写字母、数字和连字符，例如 luzhou-xiangmu-zipingbiao。"))
+        elif len(slug) > MAX_SLUG:
+            errors.append(SourceError(Location(report), f"文件夹名太长（{len(slug)} 个字符）：报告的 PDF 文件名"
+                                      f"「<文件夹名>.pdf」会超过文件系统允许的 255 字节",
+                                      hint=f"把文件夹改名为不超过 {MAX_SLUG} 个字符的 slug。"))
         else:
             folders.append(folder)
     return folders, errors

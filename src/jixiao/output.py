@@ -3,25 +3,34 @@
 The output folder is checked before anything is written: it may not be, contain or lie inside
 the project's sources (content/, layouts/, themes/, the cache) or be the project itself, and a
 folder that exists must be one jixiao made (it carries a marker file) or be empty. The build
-writes into a staging folder beside it that replaces it only when the whole build succeeded;
-staging folders left by a build that was killed are removed by the next one.
+writes into a staging folder beside it (inside it, on a mount point) that replaces it only when the
+whole build succeeded (swap.py). One build at a time writes an output folder (locks.py), so the
+staging folders the next build finds are stale, whatever process left them, and are removed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import secrets
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from .errors import JixiaoError, describe_os_error
+from .errors import JixiaoError, describe_os_error, os_error_hint
+from .locks import holding
+from .swap import is_mount_point, swap_entries, swap_folder
 
 if TYPE_CHECKING:
     from .paths import ProjectFiles
 
 MARKER = ".jixiao-site"  # in every folder jixiao writes a site into; folders without it are never replaced
 SOURCE_FOLDERS = ("content", "layouts", "themes", ".jixiao-cache", ".git")
+# Inside an output folder that is a mount point, jixiao's own lock file and staging folders (see swap.py).
+INSIDE_LOCK = ".jixiao-lock"
+INSIDE_STAGING = re.compile(r"\.jixiao-staging-\d+-[0-9a-f]+")
+OWN_ENTRIES = re.compile(rf"{re.escape(INSIDE_LOCK)}|{INSIDE_STAGING.pattern}")
 
 
 class OutputError(JixiaoError):
@@ -32,7 +41,15 @@ class OutputError(JixiaoError):
 
 
 def check_output_dir(project: Path, out_dir: Path) -> Path:
-    """The resolved output folder, or an error when writing there could destroy something."""
+    """The resolved output folder, or an error when writing there could destroy something (or the system cannot
+    even look at it: a name too long)."""
+    try:
+        return refuse_unsafe_output(project, out_dir)
+    except OSError as exc:
+        raise output_error(out_dir, exc) from None
+
+
+def refuse_unsafe_output(project: Path, out_dir: Path) -> Path:
     project, out = project.resolve(), out_dir.resolve()
     hint = "用项目中的 site/（默认）或项目之外的一个新文件夹，例如 --out /tmp/site。"
     if out == project or project.is_relative_to(out):
@@ -44,7 +61,7 @@ def check_output_dir(project: Path, out_dir: Path) -> Path:
     if out.exists() or out.is_symlink():
         if not out.is_dir():
             raise OutputError(out_dir, "这是一个文件，不是文件夹", hint)
-        if not (out / MARKER).is_file() and any(out.iterdir()):
+        if not (out / MARKER).is_file() and any(not OWN_ENTRIES.fullmatch(p.name) for p in out.iterdir()):
             raise OutputError(out_dir, "这个文件夹已有内容，且不是 jixiao 生成的站点（没有 .jixiao-site 标记），不会覆盖",
                               "换一个新的或空的文件夹；确需使用它，请先自行清空。")
     return out
@@ -59,11 +76,21 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
-    """Replace one file so that a reader sees the old or the new bytes, never half of them."""
+    """Replace one file so that a reader sees the old or the new bytes, never half of them. The temporary name is
+    unique (process and a random token), so two processes writing the same file never write into each other's."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    temporary.write_bytes(data)
-    temporary.replace(target)
+    temporary = target.with_name(f".{target.name}.tmp-{unique_suffix()}")
+    try:
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), "wb") as handle:
+            handle.write(data)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def unique_suffix() -> str:
+    return f"{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> None:
@@ -85,52 +112,78 @@ def link_files(names: Iterable[str], source: str | Path, staging: str | Path) ->
         link_or_copy(os.path.join(source, name), os.path.join(staging, name))
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def lock_path(out_dir: Path) -> Path:
+    """Beside the output, or inside it when it is a mount point (whose parent may not be writable)."""
+    return out_dir / INSIDE_LOCK if is_mount_point(out_dir) else out_dir.with_name(f".{out_dir.name}.lock")
 
 
-def remove_stale_staging(out_dir: Path) -> None:
-    """Staging and old folders of builds that were killed (their process is gone) are removed."""
-    if not out_dir.parent.is_dir():
-        return
-    for folder in out_dir.parent.glob(f".{out_dir.name}.*-*"):
-        kind, _, pid = folder.name.rpartition("-")
-        if kind.endswith((".tmp", ".old")) and pid.isdigit() and not _pid_alive(int(pid)) \
-                and (folder / MARKER).is_file():
-            shutil.rmtree(folder, ignore_errors=True)
+@contextlib.contextmanager
+def locked_output(out_dir: Path) -> Iterator[None]:
+    """This process is the only build writing out_dir (another one is waited for); see locks.py."""
+    with contextlib.ExitStack() as stack:
+        try:
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(holding(lock_path(out_dir), str(out_dir)))
+        except OSError as exc:
+            raise output_error(out_dir, exc) from None
+        yield
+
+
+@contextlib.contextmanager
+def reading_output(folder: Path | None) -> Iterator[None]:
+    """No build replaces `folder` while this one reuses its files (the preview starting from site/). Where no lock
+    can be made (a read-only project), no build can replace it either, so reading goes on without one."""
+    with contextlib.ExitStack() as stack:
+        if folder is not None:
+            with contextlib.suppress(OSError):
+                stack.enter_context(holding(lock_path(folder), str(folder), shared=True))
+        yield
+
+
+def stale_staging(out_dir: Path, inside: bool) -> list[Path]:
+    """The staging and old folders of this output: all stale while this build holds the output's lock."""
+    folder, pattern = (out_dir, INSIDE_STAGING) if inside else (out_dir.parent, re.compile(
+        rf"\.{re.escape(out_dir.name)}\.(?:tmp|old)-\d+(?:-[0-9a-f]+)?"))
+    return [folder / name for name in os.listdir(folder) if pattern.fullmatch(name)]
 
 
 @contextlib.contextmanager
 def staged_output(out_dir: Path) -> Iterator[Path]:
-    """Yield a staging folder beside out_dir and swap it in on success; on any failure nothing changes."""
+    """Yield a staging folder and put it in the place of out_dir on success (swap.py); on any failure nothing
+    changes and the staging folder is removed. An OSError of any write (a full disk, a name too long) becomes one
+    message naming the output path it failed on."""
+    staging = None
     try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_staging(out_dir)
-        staging = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-        (staging / MARKER).write_text("由 jixiao 生成的站点；jixiao build 会整体替换这个文件夹。\n", encoding="utf-8")
+        with locked_output(out_dir):
+            inside = is_mount_point(out_dir)
+            for folder in stale_staging(out_dir, inside):
+                shutil.rmtree(folder, ignore_errors=True)
+            suffix = unique_suffix()
+            staging = (out_dir / f".jixiao-staging-{suffix}" if inside
+                       else out_dir.with_name(f".{out_dir.name}.tmp-{suffix}"))
+            aside = out_dir.with_name(f".{out_dir.name}.old-{suffix}")
+            try:
+                staging.mkdir()
+                (staging / MARKER).write_text("由 jixiao 生成的站点；jixiao build 会整体替换这个文件夹。\n", encoding="utf-8")
+                yield staging
+                if inside:
+                    swap_entries(staging, out_dir, OWN_ENTRIES)
+                else:
+                    swap_folder(staging, out_dir, aside)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)  # the new site if it failed, else the old one
+                shutil.rmtree(aside, ignore_errors=True)
     except OSError as exc:
-        raise JixiaoError(f"{out_dir}: error: 无法写入输出目录（{describe_os_error(exc)}）\n"
-                          f"  提示: 检查该目录及其上级目录的写权限，或用 --out 指定别的目录。") from None
-    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    try:
-        yield staging
-        if out_dir.exists():
-            out_dir.rename(old)
-        staging.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if old.exists() and not out_dir.exists():
-            old.rename(out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        raise output_error(out_dir, exc, staging) from None
+
+
+def output_error(out_dir: Path, exc: OSError, staging: Path | None = None) -> JixiaoError:
+    """An OSError while writing the output, as one message: the output path it failed on (the staging folder's
+    name mapped to the output's), what happened and what to do."""
+    shown = str(out_dir)
+    if staging is not None and exc.filename and str(exc.filename).startswith(str(staging)):
+        shown += str(exc.filename)[len(str(staging)):]
+    return JixiaoError(f"{shown}: error: 无法写入输出目录（{describe_os_error(exc)}）\n  提示: {os_error_hint(exc)}")
 
 
 def read_assets(files: ProjectFiles, search_path: list[Path]) -> dict[str, bytes]:
