@@ -79,6 +79,27 @@ def test_schema_accepts_the_repository_content(tmp_path):
                              "未知键": 1}, report_schema)
 
 
+@pytest.mark.parametrize("spec, reason", [
+    ("jixao==0.2.0", "要安装的是「jixao」，不是 jixiao"),
+    ("jixiao=0.2.0", "不是 pip 能读懂的依赖写法"),
+    ("/home/me/jixiao-0.1.0-py3-none-any.whl", "wheel 应写成仓库内的相对路径"),
+    ("../jixiao-0.1.0-py3-none-any.whl", "wheel 应写成仓库内的相对路径"),
+    ("wheels/jixiao.whl", "「jixiao.whl」不是有效的 wheel 文件名"),
+    ("wheels/rich-15.0.0-py3-none-any.whl", "这是「rich」的 wheel，不是 jixiao 的"),
+    ("git+github.com/example/jixiao", "不是有效的 git 地址（地址应以 git+https、"),
+    ("git+https://example.org/jixiao.git@v0.2.0 extra", "不是有效的 git 地址（不能含空格）"),
+    ("git+https://x:${{ secrets.TOKEN }}@example.org/jixiao.git", "含有 $ 或换行等控制字符"),
+    ("jixiao==0.2.0\nrm -rf ~", "不能用「jixiao==0.2.0\\x0arm -rf ~」安装 jixiao: 含有 $ 或换行等控制字符"),
+])
+def test_new_site_refuses_what_pip_cannot_install_on_a_runner(tmp_path, spec, reason):
+    """Checked when the site is made, not at a center's first pipeline run (in an English pip error)."""
+    result = run("new", "site", tmp_path / "gjj", "--install", spec)
+    assert result.exit_code == 1
+    assert "--install: error: 不能用「" in result.stderr and reason in result.stderr
+    assert "  提示: 写成已发布的版本（jixiao==0.2.0）、仓库中 wheel 的相对路径" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "gjj").exists()
+
+
 def test_schema_describes_every_key_in_chinese_and_by_its_own_meaning(tmp_path):
     assert run("schema", "--out", tmp_path).exit_code == 0
     for name in ("report.schema.json", "site.schema.json"):
