@@ -19,10 +19,13 @@ from jixiao import __version__
 pytestmark = pytest.mark.slow
 
 # What a developer's checkout holds that could hide a file missing from the packaging rules (a stale build/ folder
-# of an earlier wheel, an egg-info listing old files) or is too big to copy. Its __pycache__ folders stay: the
+# of an earlier wheel, an egg-info listing old files) or is too big to copy. Caches and editor files stay: the
 # release must leave them out by itself.
 NOT_SOURCES = shutil.ignore_patterns("build", "dist", "*.egg-info", ".venv", "node_modules", "site", ".git",
                                      ".jixiao-cache", ".pytest_cache")
+# A developer's leftovers beside the package's own files, which no release may hold.
+LEFTOVERS = ["src/jixiao/data/报告类型.yaml~", "themes/gongwen/#base.html#", "src/jixiao/scaffold/site.yaml.orig",
+             "src/jixiao/scaffold/__pycache__/x.cpython-311.pyc", "themes/gongwen/__pycache__/y.cpython-311.pyc"]
 # The package in the wheel, and where each part of it lives in the source tree (pyproject's package-dir).
 PACKAGE_DIRS = {"jixiao": REPO / "src/jixiao", "jixiao/themes": REPO / "themes"}
 
@@ -33,9 +36,13 @@ def dist(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("dist")
     source = folder / "source"
     shutil.copytree(REPO, source, ignore=NOT_SOURCES)
+    for leftover in LEFTOVERS:
+        (source / leftover).parent.mkdir(exist_ok=True)
+        (source / leftover).write_text("draft\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "build", "--outdir", str(folder / "dist"), str(source)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "would be ignored" not in result.stdout + result.stderr  # setuptools: a data folder it may stop shipping
     return folder / "dist"
 
 
@@ -52,11 +59,12 @@ def test_every_package_file_ships_in_the_wheel_and_the_sdist(dist):
             "jixiao/scaffold/report/项目支出绩效自评表/report.yaml", "jixiao/scaffold/ci/github.yml"} <= set(files)
     wheel = set(zipfile.ZipFile(next(dist.glob(f"jixiao-{__version__}-*.whl"))).namelist())
     assert sorted(set(files) - wheel) == []
-    assert not [name for name in wheel if "__pycache__" in name or name.endswith(".pyc")]
+    assert [name for name in wheel if "__pycache__" in name or name.endswith((".pyc", "~", "#", ".orig"))] == []
     with tarfile.open(next(dist.glob(f"jixiao-{__version__}.tar.gz"))) as sdist:
         in_sdist = {name.partition("/")[2] for name in sdist.getnames()}
     assert sorted({path.relative_to(REPO).as_posix() for path in files.values()} - in_sdist) == []
     assert {"CHANGELOG.md", "README.md", "pyproject.toml"} <= in_sdist
+    assert [name for name in in_sdist if "__pycache__" in name or name in LEFTOVERS] == []
 
 
 @pytest.fixture(scope="module")
