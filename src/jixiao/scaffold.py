@@ -10,11 +10,11 @@ from typing import Any
 import jinja2
 import yaml
 
-from . import __version__
 from .config import SiteConfig, load_config
 from .errors import JixiaoError, Location, SourceError, did_you_mean
 from .load import REPORT_FILE, YEAR_RE
 from .paths import ProjectFiles
+from .pipelines import check_install_spec
 from .quantity import format_number
 from .site import CONTENT_DIR
 from .yamlsource import parse_yaml, plain
@@ -29,7 +29,14 @@ _KEPT_LINE_RE = re.compile(r"^(#{1,6}\s.*|::\S.*)$")  # headings and directives 
 def _render(name: str, **values: Any) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SCAFFOLD)), keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
+    env.filters["yaml_string"] = yaml_string
     return env.get_template(name).render(**values)
+
+
+def yaml_string(value: str) -> str:
+    """A value as one double-quoted YAML scalar, written by PyYAML's emitter: quotes, #, colons and brackets in
+    it (a git URL, a version range) cannot end the string or start a comment in the pipelines."""
+    return yaml.safe_dump(value, default_style='"', width=float("inf"), allow_unicode=True).rstrip("\n")
 
 
 def _write_new(path: Path, text: str) -> None:
@@ -40,16 +47,18 @@ def _write_new(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def new_site(folder: Path, title: str, unit: str, year: int) -> list[Path]:
-    """A working project: site.yaml, one example report, .gitignore; returns the files written."""
+def new_site(folder: Path, title: str, unit: str, year: int, install: str) -> list[Path]:
+    """A working project: site.yaml, one example report, .gitignore, CI pipelines that `pip install` what
+    `install` names; returns the files written."""
+    check_install_spec(install)
     if (folder / CONTENT_DIR).exists():
         raise JixiaoError(f"{folder / CONTENT_DIR} 已存在: 这里已经是一个项目。")
     written = [folder / CONTENT_DIR / "site.yaml", folder / ".gitignore", folder / ".github/workflows/jixiao.yml",
                folder / ".gitlab-ci.yml"]
     _write_new(written[0], _render("site.yaml", title=title))
     _write_new(written[1], _render("gitignore"))
-    _write_new(written[2], _render("ci/github.yml", version=__version__, shards=CI_SHARDS))
-    _write_new(written[3], _render("ci/gitlab.yml", version=__version__, shards=CI_SHARDS))
+    _write_new(written[2], _render("ci/github.yml", install=install, shards=CI_SHARDS))
+    _write_new(written[3], _render("ci/gitlab.yml", install=install, shards=CI_SHARDS))
     return written + new_report(folder, FORM_TYPE, year, unit, "zipingbiao")
 
 
