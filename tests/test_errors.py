@@ -237,6 +237,13 @@ CORPUS = [
     Bad("yaml-alias-bomb-in-site", add_to_site(alias_bomb()), SITE, "YAML 展开后超过", "yaml", "摘要: &a0"),
     Bad("yaml-alias-bomb-in-front-matter", replace_text(SECTION, "# 概况", "---\n" + alias_bomb() + "---\n# 概况"),
         SECTION, "YAML 展开后超过", "yaml", "摘要: &a0"),
+    # a recursive alias (an anchor's own collection holds an alias of it) expands forever: an error at the anchor
+    Bad("yaml-alias-recursive-list", add_to_report("摘要: &x [*x]"), REPORT, "别名（*名称）引用了包含它自己的锚点", "yaml", "&x [*x]",
+        column=True),
+    Bad("yaml-alias-recursive-map", add_to_report("摘要: &x {a: [1, *x]}"), REPORT, "引用了包含它自己的锚点", "yaml", "&x {a:",
+        column=True),
+    Bad("yaml-alias-recursive-merge", add_to_report("摘要: &x {<<: *x}"), REPORT, "引用了包含它自己的锚点", "yaml", "&x {<<",
+        column=True),
     # YAML files that are not a mapping
     Bad("yaml-empty-report", write_file(REPORT, ""), REPORT, "文件内容应为键值映射", "schema", 1),
     Bad("yaml-comments-only", write_file(REPORT, "# 只有注释\n"), REPORT, "文件内容应为键值映射", "schema", 1),

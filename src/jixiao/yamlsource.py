@@ -127,6 +127,7 @@ class _Builder:
         self.path = path
         self.line_offset = line_offset
         self.count = 0
+        self.open: set[int] = set()  # the collections being built, from the root down to here
 
     def position(self, node: Node) -> tuple[int, int]:
         mark = node.start_mark
@@ -149,13 +150,24 @@ class _Builder:
         if kind is MappingNode:
             return self.mapping(node)
         self.check_collection_tag(node, _SEQ)
+        self.enter(node)
         result = SourceList(self.build(child) for child in node.value)
+        self.open.discard(id(node))
         result.path, result.start = self.path, self.position(node)
         result.positions = [self.position(child) for child in node.value]
         return result
 
+    def enter(self, node: Node) -> None:
+        """A collection holding an alias of itself (`a: &x [*x]`) would expand forever: libyaml composes such a
+        node as its own child, so meeting a node again below itself is the error, at the anchor's line."""
+        if id(node) in self.open:
+            raise self.fail(node, "别名（*名称）引用了包含它自己的锚点（&名称），会无限展开",
+                            "别名只能引用别处写完的内容：把 *名称 移出它的锚点所标记的列表或映射。")
+        self.open.add(id(node))
+
     def mapping(self, node: MappingNode) -> SourceMap:
         self.check_collection_tag(node, _MAP)
+        self.enter(node)
         result = SourceMap()
         positions: dict[Any, tuple[int, int]] = {}
         result.path, result.start, result.positions = self.path, self.position(node), positions
@@ -172,6 +184,7 @@ class _Builder:
                 merged.pop(key, None)
             result[key] = self.build(value_node)
             positions[key] = self.position(key_node)
+        self.open.discard(id(node))
         return result
 
     def merge(self, result: SourceMap, merged: dict[Any, tuple[int, int]], node: Node) -> None:
