@@ -34,6 +34,7 @@ SITE = "content/site.yaml"
 DOC = "content/2023/juesuan/report.yaml"  # the two-years fixture: a 部门决算说明 with data tables and charts
 DOC_TEXT = "content/2023/juesuan/01-说明.md"
 LAST_YEAR = "content/2022/juesuan/report.yaml"
+SICHUAN = "content/2024/sichuan/report.yaml"  # the model fixture's report of a type with an extra column (佐证材料)
 LAYOUT = "layouts/report/项目支出绩效自评表.html"
 DOC_LAYOUT = "layouts/report/部门决算说明.html"
 GLOSSARY = "layouts/data/名词解释.yaml"
@@ -626,6 +627,17 @@ CORPUS = [
         "应为键值映射", "schema", "    绩效指标:"),
     Bad("schema-title-a-list", replace_text(REPORT, "标题: 示例中心2024年度项目支出绩效自评", "标题: [a, b]"), REPORT,
         "应为一段文字，这里是「（列表）」", "schema", "标题: [a, b]"),
+    # true/false is not text: every text field refuses it (the title and the cells of data tables alike), numbers stay text
+    Bad("schema-title-true", replace_text(REPORT, "标题: 示例中心2024年度项目支出绩效自评", "标题: true"), REPORT,
+        "应为一段文字，这里是「true」", "schema", "标题: true", hint="true/false 这样的词可加引号"),
+    Bad("schema-extra-column-true", replace_text(SICHUAN, "佐证材料: 办件台账", "佐证材料: true"), SICHUAN,
+        "应为一段文字，这里是「true」", "schema", "佐证材料: true", fixture="model"),
+    Bad("table-row-name-true", write_share_row("- {名称: true, 金额: 1000.00}"), DOC, "名称: 应为一段文字，这里是「true」", "schema",
+        "名称: true", column=True, fixture="two-years"),
+    Bad("table-row-note-false", write_share_row("- {名称: 基本支出, 金额: 1000.00, 说明: false}"), DOC, "说明: 应为一段文字，这里是「false」",
+        "schema", "说明: false", column=True, fixture="two-years"),
+    Bad("table-row-parent-a-list", write_share_row("- {名称: 基本支出, 金额: 1000.00, 上级: [a]}"), DOC, "上级: 应为一段文字，这里是「（列表）」",
+        "schema", "上级: [a]", column=True, fixture="two-years"),
     Bad("schema-summary-a-map", add_to_report("摘要: {a: b}"), REPORT, "应为一段文字", "schema", "摘要: {a: b}"),
     Bad("schema-bad-target", replace_text(REPORT, "指标值: ≥100 件", "指标值: ≥ 多 件"), REPORT, "比较符后应为数字", "input",
         "指标值: ≥ 多 件", column=True),

@@ -66,7 +66,7 @@ def _describe(error: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str]:
     if kind in ("less_than_equal", "less_than"):
         return f"应不大于 {ctx.get('le', ctx.get('lt'))}，这里是「{value}」", "检查这个数是否写错。"
     if kind in ("string_type", "string_unicode"):
-        return f"应为一段文字，这里是「{value}」", "写成文字；以数字开头的文字可加引号。"
+        return not_text(error.get("input"))
     if kind == "string_pattern_mismatch":
         return f"「{value}」的写法不符合要求", _PATTERN_HINTS.get(str(loc[-1]) if loc else "", "检查这一项的写法。")
     if kind in ("string_too_short", "too_short"):
@@ -97,6 +97,12 @@ _PATTERN_HINTS = {
 
 
 _WRITTEN = {None: "（空）", True: "true", False: "false"}
+
+
+def not_text(value: Any) -> tuple[str, str]:
+    """The error of a text field given something else (true, a list …), and what to do: the same words for
+    fields pydantic checks and for the cells of data tables, which are read by hand."""
+    return f"应为一段文字，这里是「{_shown(value)}」", "写成文字；以数字开头的文字、true/false 这样的词可加引号。"
 
 
 def _shown(value: Any) -> str:
