@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .chars import LOOK_ALIKES, describe
 from .errors import ErrorGroup, Location, RuleError, SourceError
 from .yamlsource import SourceList, SourceMap, locate
 
@@ -135,10 +136,20 @@ def validate_model(model: type[M], data: Any, path: Path, context: dict[str, Any
             if isinstance(rule, RuleError):  # a rule of the model that knows the key it is about
                 loc, hint = loc + rule.at, rule.hint
             if error["type"] == "extra_forbidden":
-                hint = _suggest_key(model, loc) or hint
+                message, hint = _look_alike_key(str(loc[-1])) or (message, _suggest_key(model, loc) or hint)
             errors.append(SourceError(locate(data, loc), message, key=format_key_path(loc), hint=hint,
                                       rule="schema"))
         raise (errors[0] if len(errors) == 1 else ErrorGroup(errors)) from None
+
+
+def _look_alike_key(key: str) -> tuple[str, str] | None:
+    """An unknown key such as 「三级指标：办件量」 is a key, a full-width colon and its value: say so."""
+    colon = next((c for c in key if c in LOOK_ALIKES and not c.isspace()), None)
+    if colon is None:
+        return None
+    name, _, value = key.partition(colon)
+    return (f"未知的键「{key}」：其中的{describe(colon)} 不是 YAML 的冒号",
+            f"改成半角冒号加空格：{name.strip()}: {value.strip()}")
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
