@@ -5,12 +5,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# fonts-noto-cjk: the free CJK faces for HTML and PDF; libpango: WeasyPrint's text layout;
+# fonts-noto-cjk: the free CJK faces for HTML and PDF; fonts-hanazono (HanaMinA/B: CJK Extension A and B–F),
+# fonts-babelstone-han (much of Extension G–H) and fonts-noto-color-emoji: the rare characters of people's and
+# place names and emoji, which Noto CJK lacks (without them the PDF prints boxes and its text layer reads them wrong);
+# libpango: WeasyPrint's text layout;
 # libharfbuzz-subset0: WeasyPrint's fast font subsetter (without it, fontTools subsets the large CJK fonts
 # in Python, 6–33 times slower per report);
 # poppler-utils: pdftotext/pdffonts for the PDF tests; chromium: the browser the site tests drive (Playwright);
 # default-jre-headless + nodejs/npm: the Nu HTML Checker and axe-core, installed from the npm registry.
-APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT_PACKAGES := fonts-noto-cjk fonts-hanazono fonts-babelstone-han fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_APT_PACKAGES := poppler-utils fonts-dejavu-core chromium default-jre-headless nodejs npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -34,6 +34,7 @@ SITE = "content/site.yaml"
 DOC = "content/2023/juesuan/report.yaml"  # the two-years fixture: a 部门决算说明 with data tables and charts
 DOC_TEXT = "content/2023/juesuan/01-说明.md"
 LAST_YEAR = "content/2022/juesuan/report.yaml"
+SICHUAN = "content/2024/sichuan/report.yaml"  # the model fixture's report of a type with an extra column (佐证材料)
 LAYOUT = "layouts/report/项目支出绩效自评表.html"
 DOC_LAYOUT = "layouts/report/部门决算说明.html"
 GLOSSARY = "layouts/data/名词解释.yaml"
@@ -237,6 +238,13 @@ CORPUS = [
     Bad("yaml-alias-bomb-in-site", add_to_site(alias_bomb()), SITE, "YAML 展开后超过", "yaml", "摘要: &a0"),
     Bad("yaml-alias-bomb-in-front-matter", replace_text(SECTION, "# 概况", "---\n" + alias_bomb() + "---\n# 概况"),
         SECTION, "YAML 展开后超过", "yaml", "摘要: &a0"),
+    # a recursive alias (an anchor's own collection holds an alias of it) expands forever: an error at the anchor
+    Bad("yaml-alias-recursive-list", add_to_report("摘要: &x [*x]"), REPORT, "别名（*名称）引用了包含它自己的锚点", "yaml", "&x [*x]",
+        column=True),
+    Bad("yaml-alias-recursive-map", add_to_report("摘要: &x {a: [1, *x]}"), REPORT, "引用了包含它自己的锚点", "yaml", "&x {a:",
+        column=True),
+    Bad("yaml-alias-recursive-merge", add_to_report("摘要: &x {<<: *x}"), REPORT, "引用了包含它自己的锚点", "yaml", "&x {<<",
+        column=True),
     # YAML files that are not a mapping
     Bad("yaml-empty-report", write_file(REPORT, ""), REPORT, "文件内容应为键值映射", "schema", 1),
     Bad("yaml-comments-only", write_file(REPORT, "# 只有注释\n"), REPORT, "文件内容应为键值映射", "schema", 1),
@@ -256,6 +264,33 @@ CORPUS = [
     Bad("char-line-separator", write_unit("示例\u2028中心"), REPORT, "U+2028", "input", 3, column=7),
     Bad("char-paragraph-separator", replace_text(SECTION, "# 概况", "# 概\u2029况"), SECTION, "U+2029", "input", 1,
         column=4),
+    # Look-alikes of YAML's colon and space (an input method's 「：」, a copied no-break space, 「　」 as indentation): the
+    # character named, at its own line and column (libyaml notices them a line late, naming something else)
+    Bad("char-full-width-colon", replace_text(REPORT, "标题: 示例", "标题：示例"), REPORT, "键后的冒号是全角冒号「：」 U+FF1A", "yaml",
+        "：示例中心2024", column=True),
+    Bad("char-no-break-space-after-colon", replace_text(REPORT, "标题: 示例", "标题:\u00a0示例"), REPORT,
+        "冒号后是不换行空格（NBSP） U+00A0", "yaml", "\u00a0示例", column=True),
+    Bad("char-ideographic-space-indent", replace_text(REPORT, "\n    主管部门", "\n  \u3000主管部门"), REPORT,
+        "缩进中有全角空格（表意空格） U+3000", "yaml", "\u3000主管部门", column=True),
+    Bad("char-ideographic-space-before-key", replace_text(REPORT, "\n    主管部门", "\n    \u3000主管部门"), REPORT,
+        "键「主管部门」的前后有全角空格（表意空格） U+3000", "yaml", "\u3000主管部门", column=True),
+    Bad("char-full-width-colon-in-flow", replace_text(REPORT, "{三级指标: 办件量,", "{三级指标：办件量,"), REPORT,
+        "其中的全角冒号「：」 U+FF1A 不是 YAML 的冒号", "schema", "三级指标：", column=True, hint="三级指标: 办件量"),
+    # Invisible characters (zero-width, BOM, word joiner, bidi controls) are refused in YAML: 示例\u200b中心 prints as
+    # 示例中心 but would be another unit
+    Bad("char-zero-width-space-in-unit", write_unit("示例\u200b中心"), REPORT, "不可见字符 零宽空格 U+200B", "input", 3, column=7),
+    Bad("char-zero-width-joiner-in-unit", write_unit("示例\u200d中心"), REPORT, "零宽连字 U+200D", "input", 3, column=7),
+    Bad("char-bom-inside-text", write_unit("示例\ufeff中心"), REPORT, "零宽不换行空格（BOM） U+FEFF", "input", 3, column=7),
+    Bad("char-word-joiner-in-site-name", replace_text(SITE, "测试站点", "测试\u2060站点"), SITE, "字连接符 U+2060", "input", 1,
+        column=9),
+    Bad("char-bidi-override-in-indicator", replace_text(REPORT, "三级指标: 办件量", "三级指标: 办\u202e件量"), REPORT,
+        "从右到左覆盖 U+202E", "input", "\u202e件量", column=True),
+    Bad("char-left-to-right-mark-in-project", replace_text(REPORT, "项目名称: 示例项目", "项目名称: 示例项目\u200e"), REPORT,
+        "从左到右标记 U+200E", "input", "\u200e", column=True),
+    Bad("char-bidi-isolate-in-table-column", replace_text(DOC, "列: [金额]", "列: [\u2066金额\u2069]"), DOC, "从左到右隔离 U+2066",
+        "input", "\u2066", column=True, fixture="two-years"),
+    Bad("char-zero-width-in-front-matter", replace_text(SECTION, "# 概况", "---\n标题: 概\u200c况\n---\n# 概况"), SECTION,
+        "零宽不连字 U+200C", "input", 2, column=6),
     Bad("char-gbk-report", write_file(REPORT, "类型: 项目支出绩效自评表\n标题: 示例\n单位: 示例中心\n".encode("gbk")), REPORT,
         "文件不是 UTF-8 编码", "input", 1, column=1),
     Bad("char-gbk-third-line", write_file(REPORT, "类型: 项目支出绩效自评表\n标题: 示例\n".encode() + "单位: 中心".encode("gbk")), REPORT,
@@ -619,6 +654,17 @@ CORPUS = [
         "应为键值映射", "schema", "    绩效指标:"),
     Bad("schema-title-a-list", replace_text(REPORT, "标题: 示例中心2024年度项目支出绩效自评", "标题: [a, b]"), REPORT,
         "应为一段文字，这里是「（列表）」", "schema", "标题: [a, b]"),
+    # true/false is not text: every text field refuses it (the title and the cells of data tables alike), numbers stay text
+    Bad("schema-title-true", replace_text(REPORT, "标题: 示例中心2024年度项目支出绩效自评", "标题: true"), REPORT,
+        "应为一段文字，这里是「true」", "schema", "标题: true", hint="true/false 这样的词可加引号"),
+    Bad("schema-extra-column-true", replace_text(SICHUAN, "佐证材料: 办件台账", "佐证材料: true"), SICHUAN,
+        "应为一段文字，这里是「true」", "schema", "佐证材料: true", fixture="model"),
+    Bad("table-row-name-true", write_share_row("- {名称: true, 金额: 1000.00}"), DOC, "名称: 应为一段文字，这里是「true」", "schema",
+        "名称: true", column=True, fixture="two-years"),
+    Bad("table-row-note-false", write_share_row("- {名称: 基本支出, 金额: 1000.00, 说明: false}"), DOC, "说明: 应为一段文字，这里是「false」",
+        "schema", "说明: false", column=True, fixture="two-years"),
+    Bad("table-row-parent-a-list", write_share_row("- {名称: 基本支出, 金额: 1000.00, 上级: [a]}"), DOC, "上级: 应为一段文字，这里是「（列表）」",
+        "schema", "上级: [a]", column=True, fixture="two-years"),
     Bad("schema-summary-a-map", add_to_report("摘要: {a: b}"), REPORT, "应为一段文字", "schema", "摘要: {a: b}"),
     Bad("schema-bad-target", replace_text(REPORT, "指标值: ≥100 件", "指标值: ≥ 多 件"), REPORT, "比较符后应为数字", "input",
         "指标值: ≥ 多 件", column=True),

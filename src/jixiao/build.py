@@ -26,6 +26,7 @@ from .cache import (BuildCache, CachedReport, TemplateDigests, code_digest, dige
 from .config import CONFIG_NAME
 from .errors import ErrorGroup, JixiaoError, Location, SourceError
 from .findings import Finding
+from .glyphs import glyph_findings
 from .library import Library, Links, Summary
 from .load import Bundle, find_bundles, read_bundle
 from .output import check_output_dir, copy_assets, locked_output, read_assets, reading_output, staged_output
@@ -326,5 +327,6 @@ def check_site(project: Path, jobs: int | None = None) -> tuple[list[Finding], l
         workers.parse(sorted(library.bundles))
         results = workers.render([s.key for s in library.ordered()], library.links(), None, None)
     errors = unique_errors(errors + library.errors() + [e for r in results if isinstance(r, list) for e in r])
-    findings = sorted((f for r in results if isinstance(r, ReportPage) for f in r.findings), key=Finding.sort_key)
-    return findings, errors
+    findings = [f for r in results if isinstance(r, ReportPage) for f in r.findings]
+    findings += glyph_findings(site.glyphs, library.bundles.values())  # once here, not in every worker
+    return sorted(findings, key=Finding.sort_key), errors

@@ -56,6 +56,12 @@ def _percent(value: Any) -> Any:
     return value
 
 
+def number_as_text(value: Any) -> Any:
+    """A number written in a text column stays text (100 → "100"); true/false, lists and mappings are left for
+    validation to refuse, so that a boolean is never printed as "True"."""
+    return str(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else value
+
+
 def check_note(description: str = "对核对提示的说明（不印出）；写了它的提示降为“说明”级别。") -> Any:
     return Field(None, alias=CHECK_NOTE, description=description)
 
@@ -129,7 +135,7 @@ class Indicator(Located):
             return handler(data)
         rest = SourceMap({k: v for k, v in data.items() if k not in columns})
         rest.path, rest.start, rest.positions = data.path, data.start, data.positions
-        rest["附加"] = {c: str(data[c]) for c in columns if c in data and data[c] is not None}
+        rest["附加"] = {c: number_as_text(data[c]) for c in columns if c in data and data[c] is not None}
         obj = handler(rest)
         obj._source = data
         return obj

@@ -23,6 +23,7 @@ from .audit import audit_report, check_cross_totals
 from .directives import PageResolver
 from .errors import ErrorGroup, Location, SourceError, did_you_mean
 from .findings import Finding
+from .glyphs import glyph_findings, missing_glyph_message
 from .library import Library, Links
 from .load import REPORT_FILE, Source
 from .markdown import directive_labels, render_section
@@ -125,7 +126,8 @@ class PageBuild:
             **{f"{key}/{name}": self.site.files.read_bytes(bundle.folder / name) for name in bundle.resources},
         }
         pdf_name = f"{bundle.slug}.pdf"
-        if self.site.with_pdf:
+        if self.site.with_pdf:  # characters no font draws: at their line (WeasyPrint's log knows no line)
+            part.findings += glyph_findings(self.site.glyphs, [bundle])
             printed = self.run.render(self.site.env, layout,
                                       {**page, "pdf": True, "created": creation_date(source)}, where)
             files[f"{key}/{pdf_name}"] = render_pdf(self.site, source, printed, part.findings)
@@ -244,9 +246,10 @@ def render_pdf(site: SiteContext, source: Source, html: str, findings: list[Find
     if result.refused:
         raise SourceError(where, f"PDF 引用了项目之外的资源，已拒绝读取: {', '.join(sorted(set(result.refused)))}",
                           rule="input", hint="图片和字体只能放在项目目录内（报告文件夹、layouts/ 或主题中）。")
-    for char in result.missing_glyphs:
-        findings.append(Finding(where, "warning", "missing-glyph",
-                                f"PDF 中字符「{char}」(U+{ord(char):04X}) 没有可用字体，显示为方框"))
+    found = {f.message for f in findings if f.rule == "missing-glyph"}  # by check's scan of the sources, at a line
+    for message in map(missing_glyph_message, result.missing_glyphs):
+        if message not in found:
+            findings.append(Finding(where, "warning", "missing-glyph", message))
     return result.data
 
 

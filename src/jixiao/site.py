@@ -12,6 +12,7 @@ from .cache import CACHE_DIR
 from .charts import render_chart
 from .config import SiteConfig, load_config
 from .errors import Location, SourceError
+from .glyphs import GlyphCoverage
 from .markdown import create_parser
 from .paths import ProjectFiles
 from .render import BUILTIN_THEMES, Expressions, SiteEnvironment, create_environment, theme_dirs
@@ -55,11 +56,20 @@ class SiteContext:
         if self._pdf is None:
             from .pdf import PdfRenderer
 
-            sheets = [p for p in (find_asset(self.search_path, "fonts.css"), find_asset(self.search_path, "print.css"))
-                      if p is not None]
-            self._pdf = PdfRenderer(self.files, sheets, f":root {{ --body-size: {self.config.pdf.body_size}; }}",
-                                    self.config.pdf.variant)
+            self._pdf = PdfRenderer(self.files, self.pdf_stylesheets,
+                                    f":root {{ --body-size: {self.config.pdf.body_size}; }}", self.config.pdf.variant)
         return self._pdf
+
+    @property
+    def pdf_stylesheets(self) -> list[Path]:
+        """The PDF's stylesheets: the fonts (the project's @font-face) and the print layout with its font stacks."""
+        return [p for p in (find_asset(self.search_path, "fonts.css"), find_asset(self.search_path, "print.css"))
+                if p is not None]
+
+    @functools.cached_property
+    def glyphs(self) -> GlyphCoverage:
+        """What the fonts of the PDF can draw, read once per process and only as far as a report needs."""
+        return GlyphCoverage(self.files, self.pdf_stylesheets)
 
     @functools.cached_property
     def glossary(self) -> dict[str, str]:

@@ -22,8 +22,9 @@ from . import compute, formula
 from .phrasing import FORM_FIGURE_PATHS
 from .errors import Location, SourceError, did_you_mean
 from .findings import Finding, acknowledged
-from .model import RESERVED_ROW_KEYS, Column, Computed, DataTable, Report, ScorePart
+from .model import CHECK_NOTE, RESERVED_ROW_KEYS, number_as_text, Column, Computed, DataTable, Report, ScorePart
 from .quantity import format_number, parse_unit
+from .validate import not_text
 from .values import Money, Number, Rate, Score, decimals_of
 from .views import ChartView, DataRowView, Forms, Rows, ScorePartView, TableView
 from .yamlsource import SourceList, SourceMap
@@ -153,9 +154,9 @@ class TableAssessment:
                 self.error(where, "每一行应为「键: 值」映射，且有「名称」", key, "写成 - {名称: 收入总计, 本年: 2607.85}。",
                            "schema")
                 continue
-            row = Row(str(raw["名称"]), where, raw, parent=None if raw.get("上级") is None else str(raw["上级"]),
-                      note=_text(raw.get("说明")), check_note=_text(raw.get("核对说明")),
-                      counted=raw.get("计入合计") is not False, format=_text(raw.get("格式")))
+            row = Row("", where, raw, counted=raw.get("计入合计") is not False)
+            row.name = self.text(row, "名称", key) or ""
+            row.parent, row.note, row.check_note, row.format = (self.text(row, k, key) for k in ("上级", "说明", CHECK_NOTE, "格式"))
             if row.format not in (None, "金额", "数量", "比率"):
                 self.error(row.locate("格式"), f"格式「{row.format}」无效", key, "格式 可为 金额、数量 或 比率。", "schema")
                 row.format = None
@@ -167,11 +168,21 @@ class TableAssessment:
                 value = self.number(raw.get(column), row.locate(column), f"{key}.{column}")
                 if value is not None:
                     row.given[column] = value
-            row.text = {column: _text(raw.get(column)) for column in texts}
+            row.text = {column: self.text(row, column, key) for column in texts}
             self.read_formula(row, raw.get("公式"), numbers, key)
             row.stated = self.stated_figures(raw.get("原表"), row.locate("原表"), key)
             rows.append(row)
         return rows
+
+    def text(self, row: Row, column: str, key: str) -> str | None:
+        """A text cell of a row: text, or a number kept as written (名称: 2023); true/false, a list or a mapping is
+        an error, never printed as "True"."""
+        value = number_as_text(row.source.get(column))
+        if value is None or isinstance(value, str):
+            return value
+        message, hint = not_text(value)
+        self.error(row.locate(column), message, f"{key}.{column}", hint, "schema")
+        return None
 
     def read_formula(self, row: Row, written: Any, numbers: list[str], key: str) -> None:
         """公式 of a row: a string computes every number column from other rows; a mapping computes cells."""
@@ -502,10 +513,6 @@ def _typed(kind: str, value: Decimal | None, places: int) -> Decimal | None:
     if kind == "比率":
         return Rate(value)
     return Money(value, places) if kind == "金额" else Number(value)
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 def _formula_text(source: Any) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .chars import LOOK_ALIKES, describe
 from .errors import ErrorGroup, Location, RuleError, SourceError
 from .yamlsource import SourceList, SourceMap, locate
 
@@ -66,7 +67,7 @@ def _describe(error: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str]:
     if kind in ("less_than_equal", "less_than"):
         return f"应不大于 {ctx.get('le', ctx.get('lt'))}，这里是「{value}」", "检查这个数是否写错。"
     if kind in ("string_type", "string_unicode"):
-        return f"应为一段文字，这里是「{value}」", "写成文字；以数字开头的文字可加引号。"
+        return not_text(error.get("input"))
     if kind == "string_pattern_mismatch":
         return f"「{value}」的写法不符合要求", _PATTERN_HINTS.get(str(loc[-1]) if loc else "", "检查这一项的写法。")
     if kind in ("string_too_short", "too_short"):
@@ -99,6 +100,12 @@ _PATTERN_HINTS = {
 _WRITTEN = {None: "（空）", True: "true", False: "false"}
 
 
+def not_text(value: Any) -> tuple[str, str]:
+    """The error of a text field given something else (true, a list …), and what to do: the same words for
+    fields pydantic checks and for the cells of data tables, which are read by hand."""
+    return f"应为一段文字，这里是「{_shown(value)}」", "写成文字；以数字开头的文字、true/false 这样的词可加引号。"
+
+
 def _shown(value: Any) -> str:
     """An input value as the author wrote it (YAML's words, not Python's None/True), cut short when long."""
     if isinstance(value, (dict, list)):
@@ -129,10 +136,20 @@ def validate_model(model: type[M], data: Any, path: Path, context: dict[str, Any
             if isinstance(rule, RuleError):  # a rule of the model that knows the key it is about
                 loc, hint = loc + rule.at, rule.hint
             if error["type"] == "extra_forbidden":
-                hint = _suggest_key(model, loc) or hint
+                message, hint = _look_alike_key(str(loc[-1])) or (message, _suggest_key(model, loc) or hint)
             errors.append(SourceError(locate(data, loc), message, key=format_key_path(loc), hint=hint,
                                       rule="schema"))
         raise (errors[0] if len(errors) == 1 else ErrorGroup(errors)) from None
+
+
+def _look_alike_key(key: str) -> tuple[str, str] | None:
+    """An unknown key such as 「三级指标：办件量」 is a key, a full-width colon and its value: say so."""
+    colon = next((c for c in key if c in LOOK_ALIKES and not c.isspace()), None)
+    if colon is None:
+        return None
+    name, _, value = key.partition(colon)
+    return (f"未知的键「{key}」：其中的{describe(colon)} 不是 YAML 的冒号",
+            f"改成半角冒号加空格：{name.strip()}: {value.strip()}")
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:

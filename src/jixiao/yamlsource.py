@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .chars import describe, edge_space, find_invisible, find_look_alike
 from .errors import Location, SourceError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -127,6 +128,7 @@ class _Builder:
         self.path = path
         self.line_offset = line_offset
         self.count = 0
+        self.open: set[int] = set()  # the collections being built, from the root down to here
 
     def position(self, node: Node) -> tuple[int, int]:
         mark = node.start_mark
@@ -149,13 +151,24 @@ class _Builder:
         if kind is MappingNode:
             return self.mapping(node)
         self.check_collection_tag(node, _SEQ)
+        self.enter(node)
         result = SourceList(self.build(child) for child in node.value)
+        self.open.discard(id(node))
         result.path, result.start = self.path, self.position(node)
         result.positions = [self.position(child) for child in node.value]
         return result
 
+    def enter(self, node: Node) -> None:
+        """A collection holding an alias of itself (`a: &x [*x]`) would expand forever: libyaml composes such a
+        node as its own child, so meeting a node again below itself is the error, at the anchor's line."""
+        if id(node) in self.open:
+            raise self.fail(node, "别名（*名称）引用了包含它自己的锚点（&名称），会无限展开",
+                            "别名只能引用别处写完的内容：把 *名称 移出它的锚点所标记的列表或映射。")
+        self.open.add(id(node))
+
     def mapping(self, node: MappingNode) -> SourceMap:
         self.check_collection_tag(node, _MAP)
+        self.enter(node)
         result = SourceMap()
         positions: dict[Any, tuple[int, int]] = {}
         result.path, result.start, result.positions = self.path, self.position(node), positions
@@ -172,6 +185,7 @@ class _Builder:
                 merged.pop(key, None)
             result[key] = self.build(value_node)
             positions[key] = self.position(key_node)
+        self.open.discard(id(node))
         return result
 
     def merge(self, result: SourceMap, merged: dict[Any, tuple[int, int]], node: Node) -> None:
@@ -195,6 +209,10 @@ class _Builder:
                 return None
         elif tag not in _TAG_NAMES:
             self.refuse_tag(node)
+        space = edge_space(node.value)
+        if space is not None:
+            raise self.fail(node, f"键「{node.value.strip()}」的前后有{describe(space)}（多半是用作缩进的全角空格）",
+                            "删去它：缩进只用半角空格，键的前后不留空格。")
         return node.value
 
     def check_collection_tag(self, node: Node, expected: str) -> None:
@@ -241,6 +259,7 @@ def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
     """Parse YAML text; every problem becomes one SourceError at its line (shifted by `line_offset`
     when the YAML is part of a larger file, such as a Markdown section's front matter)."""
     PARSED[path] += 1
+    refuse_invisible(text, path, line_offset)
     loader = _CoreLoader(text)
     try:
         node = loader.get_single_node()
@@ -256,8 +275,37 @@ def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
     return _Builder(path, line_offset).build(node)
 
 
+def refuse_invisible(text: str, path: Path | None, line_offset: int) -> None:
+    """YAML holds names, units and keys: an invisible character there makes two names that print alike differ
+    (示例\u200b中心 is not 示例中心), so none is accepted anywhere in a YAML file."""
+    at = find_invisible(text)
+    if at is not None:
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        raise SourceError(Location(path, line + line_offset, column), f"有不可见字符 {describe(text[at])}",
+                          hint="删除该字符（它常来自从网页、PDF 或 Word 复制的文字）；名称中的不可见字符会让两个印出来"
+                               "一样的名称被当作不同的名称。", rule="input")
+
+
+def _look_alike_error(text: str, path: Path | None, line_offset: int, mark: yaml.Mark | None) -> SourceError | None:
+    """libyaml notices a full-width colon or a no-break space only where the next key fails, a line late and
+    without naming it: look for one on the error's line and the line before it."""
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    for number in range(max(0, mark.line - 1), min(mark.line + 1, len(lines))):
+        found = find_look_alike(lines[number])
+        if found is not None:
+            column, message = found
+            return SourceError(Location(path, number + 1 + line_offset, column + 1), f"YAML 语法错误: {message}",
+                               hint="YAML 只认半角的冒号和空格：切换到英文（半角）输入，写成「键: 值」（半角冒号后跟一个半角空格），缩进只用半角空格。", rule="yaml")
+    return None
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: Path | None, line_offset: int) -> SourceError:
     mark = _error_mark(exc)
+    look_alike = _look_alike_error(text, path, line_offset, mark)
+    if look_alike is not None:
+        return look_alike
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 0)
     problem = f"{exc.context or ''} {exc.problem or ''}"
     message = next((words for english, words in _PROBLEMS if english in problem), None)
