@@ -1,0 +1,126 @@
+"""Stage: what a build publishes of a bundle, and what it never publishes — live markup (an SVG with a script, a
+page of the author's own), editors' leftovers, HTML comments of the Markdown and 核对说明 — the same in every mode:
+build with and without PDFs, check, and the preview of serve."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import write
+from jixiao.errors import ErrorGroup, SourceError
+from jixiao.preview import Preview
+
+BUNDLE = "content/2024/demo"
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{}</svg>\n'
+# bundle file → its bytes, and what the error says of it
+ACTIVE = {
+    "图.svg": (SVG.format('<rect width="10" height="10"/>\n<script>alert("svg")</script>'), ":2:1:", "<script> 元素"),
+    "载入.svg": ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>\n', ":1:1:", "事件属性 onload="),
+    "嵌入.svg": (SVG.format('<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>'), ":1:",
+                 "<foreignObject> 元素"),
+    "链接.svg": (SVG.format('<a href="javascript:alert(1)"><rect width="1" height="1"/></a>'), ":1:",
+                 "属性 href 中的地址「javascript:alert(1)」"),
+    "外部.svg": (SVG.format('<image href="https://example.com/a.png"/>'), ":1:", "引用的外部资源「https://example.com/a.png」"),
+    "样式.svg": ('<?xml-stylesheet type="text/xsl" href="x.xsl"?>\n' + SVG.format(""), ":1:1:", "处理指令 <?xml-stylesheet?>"),
+    "坏.svg": (SVG.format("<rect>"), ":1:", "不是格式正确的 XML"),
+    "附件.html": ('<script>alert("html")</script>\n', ": error:", "不是可以发布的文件类型（.html）"),
+    "页.xhtml": ('<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>', ": error:", "（.xhtml）"),
+    "脚本.js": ("alert(1)\n", ": error:", "（.js）"),
+    "压缩.svgz": ("x", ": error:", "（.svgz）"),
+    "数据.xml": ('<?xml-stylesheet href="x.xsl"?><a/>', ": error:", "（.xml）"),
+    "demo.pdf": ("%PDF-1.4", ": error:", "与 jixiao 生成的报告 PDF 同名"),
+}
+LEFTOVERS = ["report.yaml~", "#01-概况.md#", "01-概况.md.orig", "01-概况.md.rej", "report.yaml.swp", "~$草稿.docx",
+             "Thumbs.db", ".DS_Store", "备份/图1.png~", "草稿.bak"]
+
+
+def add_files(project: Path, names) -> None:
+    for name in names:
+        write(project / BUNDLE / name, ACTIVE[name][0])
+
+
+@pytest.mark.parametrize("name", list(ACTIVE))
+def test_live_markup_in_a_bundle_is_refused_at_its_file(project, cli, name):
+    add_files(project, [name])
+    result = cli("build", project, "--no-pdf")
+    assert result.exit_code == 1
+    head = f"{BUNDLE}/{name}{ACTIVE[name][1]}"
+    assert head in result.output and ACTIVE[name][2] in result.output and "  提示: " in result.output
+    assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("mode", [("build", "--no-pdf"), ("build",), ("check",), ("check", "--strict")])
+def test_live_markup_is_refused_in_every_mode(project, cli, mode):
+    add_files(project, ["图.svg", "附件.html"])
+    write(project / BUNDLE / "01-概况.md", "# 概况\n\n![图](图.svg) 见[附件](附件.html)。\n")
+    result = cli(*mode, project)
+    assert result.exit_code == 1
+    assert f"{BUNDLE}/图.svg:2:1: error: SVG 图片中有会执行脚本或读取外部资源的内容：<script> 元素，已拒绝发布" in result.output
+    assert f"{BUNDLE}/附件.html: error: 报告文件夹中的「附件.html」不是可以发布的文件类型（.html），已拒绝发布" in result.output
+    assert not (project / "site").exists()
+
+
+def test_live_markup_saved_while_serving_is_refused(project, tmp_path):
+    model = Preview(project, tmp_path / "preview", search=False, log=lambda message: None)
+    model.build()
+    add_files(project, ["图.svg", "附件.html"])
+    with pytest.raises(ErrorGroup) as raised:
+        model.update([project / BUNDLE / "图.svg", project / BUNDLE / "附件.html"])
+    assert sorted(e.location.path.name for e in raised.value.errors) == ["图.svg", "附件.html"]
+    assert not (model.out_dir / "2024/demo/图.svg").exists() and not (model.out_dir / "2024/demo/附件.html").exists()
+
+
+def test_a_plain_drawing_and_documents_are_published_as_they_are(project, cli):
+    drawing = ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+               '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+               + SVG.format('<defs><linearGradient id="g"/></defs><style>.a { fill: url(#g) }</style>'
+                            '<rect class="a" width="10" height="10" style="stroke: url(\'#g\')"/>'
+                            '<a href="#g"><text>图</text></a>'))
+    files = {"图.svg": drawing, "附件/原表.PDF": "%PDF-1.4", "数据.csv": "<script>,1\n", "说明.txt": "<b>文字</b>"}
+    for name, text in files.items():
+        write(project / BUNDLE / name, text)
+    write(project / BUNDLE / "01-概况.md", "# 概况\n\n![图](图.svg) 见[原表](附件/原表.PDF)、[数据](数据.csv)。\n")
+    result = cli("build", project, "--no-pdf")
+    assert result.exit_code == 0, result.output
+    for name, text in files.items():
+        assert (project / "site/2024/demo" / name).read_text(encoding="utf-8") == text
+
+
+def test_editors_leftovers_are_neither_read_nor_published(project, cli):
+    for name in LEFTOVERS:
+        write(project / BUNDLE / name, "{{ 不存在 }}\n: [")  # would be an error if it were read as a section
+    (project / BUNDLE / ".#report.yaml").symlink_to("someone@host.1234:1700000000")  # Emacs' lock: a dangling link
+    result = cli("build", project, "--no-pdf")
+    assert result.exit_code == 0, result.output
+    published = sorted(p.relative_to(project / "site/2024/demo").as_posix()
+                       for p in (project / "site/2024/demo").rglob("*") if p.is_file())
+    assert published == ["data.json", "index.html"]
+
+
+def test_a_leftover_does_not_make_the_report_stale(project, cli):
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    for name in LEFTOVERS:
+        write(project / BUNDLE / name, "x")
+    result = cli("build", project, "--no-pdf")
+    assert "（重建 0，沿用 1）" in result.output
+
+
+def test_a_link_to_a_leftover_is_an_error_at_its_line(project, cli):
+    write(project / BUNDLE / "图1.png", "\x89PNG")
+    write(project / BUNDLE / "图1.png~", "\x89PNG")
+    write(project / BUNDLE / "01-概况.md", "# 概况\n\n正文。\n\n![图](图1.png~)\n")
+    result = cli("check", project)
+    assert result.exit_code == 1
+    assert (f"{BUNDLE}/01-概况.md:5: error: 图片「图1.png~」指向的文件不会发布（编辑器的备份文件、.md 和 .yaml 都不发布）"
+            in result.output)
+
+
+def test_the_first_refusal_does_not_hide_the_others(project):
+    from jixiao.load import read_bundle
+    from jixiao.paths import ProjectFiles
+
+    add_files(project, ["图.svg", "脚本.js"])
+    with pytest.raises(ErrorGroup) as raised:
+        read_bundle(ProjectFiles.open(project), project / BUNDLE)
+    assert [e.location.path.name for e in raised.value.errors] == ["图.svg", "脚本.js"]
+    assert all(isinstance(e, SourceError) and e.hint for e in raised.value.errors)
