@@ -124,3 +124,107 @@ def test_the_first_refusal_does_not_hide_the_others(project):
         read_bundle(ProjectFiles.open(project), project / BUNDLE)
     assert [e.location.path.name for e in raised.value.errors] == ["图.svg", "脚本.js"]
     assert all(isinstance(e, SourceError) and e.hint for e in raised.value.errors)
+
+
+# -- never printed: 核对说明 and HTML comments ---------------------------------------------------------------------
+
+# Each marker is written where it is never printed; SHOWN is printed, and proves that the scan reads each kind of file.
+NOTES = {"核对甲号备注": "a form's 核对说明", "核对乙号备注": "a row's 核对说明", "核对丙号备注": "a section's 核对说明"}
+COMMENTS = {"注释甲号内容": "a comment block", "注释乙号内容": "an inline comment", "注释丙号内容": "a heading's comment",
+            "注释丁号内容": "a comment across a blank line", "注释戊号内容": "a comment in a table cell"}
+SHOWN = "公开正文标记"
+SECTION = f"""---
+核对说明: 核对丙号备注
+---
+# 概况 <!-- 注释丙号内容 -->
+
+<!-- 注释甲号内容 -->
+
+2030年{SHOWN}，示例项目执行率为 {{{{ 执行率 }}}}<!-- 注释乙号内容 -->。
+
+<!-- 注释丁号内容
+
+仍是注释 -->
+
+| 项目 | 说明 |
+|---|---|
+| 甲 <!-- 注释戊号内容 --> | 乙 |
+
+::表格[预算执行情况]
+"""
+
+
+def hidden_project(project: Path) -> Path:
+    report = project / BUNDLE / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    text = text.replace("    主管部门:", "    原表: {总分: 99}\n    核对说明: 核对甲号备注\n    主管部门:", 1)
+    text = text.replace("分值: 30, 偏差原因分析及改进措施: 需求少于预期}",
+                        "分值: 30, 偏差原因分析及改进措施: 需求少于预期, 原表: {得分: 30}, 核对说明: 核对乙号备注}", 1)
+    report.write_text(text, encoding="utf-8")
+    write(project / BUNDLE / "01-概况.md", SECTION)
+    return project
+
+
+def published_texts(site: Path) -> dict[str, str]:
+    """Every published file as text: pages and data as written, the search index unpacked (without the zero-width
+    spaces it puts between words), a PDF's text layer, outline and metadata."""
+    import gzip
+    import subprocess
+
+    from pypdf import PdfReader
+
+    texts = {}
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        text = data.decode("utf-8", "replace")
+        if path.suffix == ".pdf":
+            reader = PdfReader(path)
+            text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+            text += "".join(str(item.title) for item in reader.outline if hasattr(item, "title"))
+            text += "".join(map(str, (reader.metadata or {}).values()))
+        texts[path.relative_to(site).as_posix()] = text.replace("\u200b", "")  # pagefind's word breaks
+    return texts
+
+
+def assert_nothing_hidden_is_published(site: Path, kinds: tuple[str, ...]) -> None:
+    texts = published_texts(site)
+    leaks = {marker: sorted(name for name, text in texts.items() if marker in text) for marker in {**NOTES, **COMMENTS}}
+    assert {marker: files for marker, files in leaks.items() if files} == {}
+    shown = {name.rsplit(".", 1)[-1] for name, text in texts.items() if SHOWN in text}
+    assert set(kinds) <= shown  # the scan read the page, the search index (and the PDF) and found the text printed
+
+
+def test_no_check_note_or_comment_is_published_by_an_html_build(project, cli):
+    result = cli("build", hidden_project(project), "--no-pdf")
+    assert result.exit_code == 0, result.output
+    assert_nothing_hidden_is_published(project / "site", ("html", "pf_fragment"))
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    assert "示例项目 总分: 原表为 99，按规则计算为" in page  # the finding the note acknowledged is shown, not the note
+
+
+@pytest.mark.slow
+def test_no_check_note_or_comment_is_published_in_the_pdf(project, cli):
+    result = cli("build", hidden_project(project))
+    assert result.exit_code == 0, result.output
+    assert_nothing_hidden_is_published(project / "site", ("html", "pf_fragment", "pdf"))
+
+
+def test_the_author_still_reads_the_check_note(project, cli):
+    result = cli("check", hidden_project(project), "--format", "json")
+    assert "示例项目 总分: 原表为 99，按规则计算为" in result.output and "（已说明: 核对甲号备注）" in result.output
+
+
+def test_an_unclosed_comment_is_an_error_at_its_line(project, cli):
+    write(project / BUNDLE / "01-概况.md", "# 概况\n\n正文 <!-- 没有结束的注释\n\n后文。\n")
+    result = cli("check", project)
+    assert result.exit_code == 1
+    assert f"{BUNDLE}/01-概况.md:3: error: HTML 注释「<!--」没有结束（缺少 -->）" in result.output
+
+
+def test_a_commented_out_table_is_not_placed(project, cli):
+    write(project / BUNDLE / "01-概况.md", "# 概况\n\n正文。\n\n<!--\n::表格[预算执行情况]\n-->\n")
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    assert 'class="budget"' not in page and "预算执行情况（10分）" not in page and '<table class="form">' in page
