@@ -420,9 +420,9 @@ CORPUS = [
     Bad("file-section-too-large", write_file(f"{BUNDLE}/02-大.md", "长" * (2 * 1024 * 1024)), f"{BUNDLE}/02-大.md",
         "文件过大", "input"),
     # Published files: nothing in a bundle runs in a browser (an SVG's script, a page of the author's own)
-    Bad("file-svg-script", write_file(f"{BUNDLE}/图.svg", '<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script>'
-                                                         '\n</svg>'), f"{BUNDLE}/图.svg", "<script> 元素，已拒绝发布", "input",
-        "<script>", column=True),
+    Bad("file-svg-script", write_file(f"{BUNDLE}/图.svg", '<svg xmlns="http://www.w3.org/2000/svg">\n'
+                                                         '<script>alert(1)</script>\n</svg>'),
+        f"{BUNDLE}/图.svg", "<script> 元素，已拒绝发布", "input", "<script>", column=True),
     Bad("file-svg-onload", write_file(f"{BUNDLE}/图.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
         f"{BUNDLE}/图.svg", "事件属性 onload=", "input", 1, column=1),
     Bad("file-html-in-bundle", write_file(f"{BUNDLE}/附件.html", "<script>alert(1)</script>"), f"{BUNDLE}/附件.html",
@@ -573,8 +573,8 @@ CORPUS = [
     Bad("markdown-image-data-url", write_paragraph("![x](data:image/png;base64,AAAA)"), SECTION, "指向项目之外", "input", 5),
     Bad("markdown-image-missing", write_paragraph("![x](无.png)"), SECTION, "图片「无.png」不存在", "input", 5),
     Bad("markdown-comment-unclosed", write_paragraph("正文 <!-- 内部备注"), SECTION, "HTML 注释「<!--」没有结束", "input", 5),
-    Bad("markdown-link-leftover", apply_all(write_file(f"{BUNDLE}/表.xlsx~", "x"), write_paragraph("[表](表.xlsx~)")), SECTION,
-        "链接「表.xlsx~」指向的文件不会发布", "input", 5),
+    Bad("markdown-link-leftover", apply_all(write_file(f"{BUNDLE}/表.xlsx~", "x"), write_paragraph("[表](表.xlsx~)")),
+        SECTION, "链接「表.xlsx~」指向的文件不会发布", "input", 5),
     Bad("markdown-link-file-url", write_paragraph("[x](file:///etc/passwd)"), SECTION, "链接「file:///etc/passwd」指向项目之外",
         "input", 5),
     Bad("markdown-link-outside", write_paragraph("[x](../../../../../etc/passwd)"), SECTION, "指向报告文件夹之外", "input", 5),

@@ -21,7 +21,8 @@ ACTIVE = {
     "链接.svg": (SVG.format('<a href="javascript:alert(1)"><rect width="1" height="1"/></a>'), ":1:",
                  "属性 href 中的地址「javascript:alert(1)」"),
     "外部.svg": (SVG.format('<image href="https://example.com/a.png"/>'), ":1:", "引用的外部资源「https://example.com/a.png」"),
-    "样式.svg": ('<?xml-stylesheet type="text/xsl" href="x.xsl"?>\n' + SVG.format(""), ":1:1:", "处理指令 <?xml-stylesheet?>"),
+    "样式.svg": ('<?xml-stylesheet type="text/xsl" href="x.xsl"?>\n' + SVG.format(""), ":1:1:",
+               "处理指令 <?xml-stylesheet?>"),
     "坏.svg": (SVG.format("<rect>"), ":1:", "不是格式正确的 XML"),
     "附件.html": ('<script>alert("html")</script>\n', ": error:", "不是可以发布的文件类型（.html）"),
     "页.xhtml": ('<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>', ": error:", "（.xhtml）"),
@@ -113,6 +114,40 @@ def test_a_link_to_a_leftover_is_an_error_at_its_line(project, cli):
     assert result.exit_code == 1
     assert (f"{BUNDLE}/01-概况.md:5: error: 图片「图1.png~」指向的文件不会发布（编辑器的备份文件、.md 和 .yaml 都不发布）"
             in result.output)
+
+
+# Ways round a check of the file's text that a browser still runs or fetches: each is found as a browser reads it.
+DISGUISED = {
+    "a script in the XHTML namespace": ('<svg xmlns="http://www.w3.org/2000/svg" '
+                                        'xmlns:h="http://www.w3.org/1999/xhtml"><h:script>alert(1)</h:script></svg>',
+                                        "<script> 元素"),
+    "a script spelled by an entity": ('<!DOCTYPE svg [<!ENTITY s "&#60;script&#62;alert(1)&#60;/script&#62;">]>'
+                                      '<svg xmlns="http://www.w3.org/2000/svg">&s;</svg>', "<script> 元素"),
+    "a link rewritten by an animation": (SVG.format('<a><set attributeName="href" to="javascript:alert(1)"/></a>'),
+                                         "改写链接地址的 <set>"),
+    "a javascript: URL broken by a tab": (SVG.format('<a href="java&#9;script:alert(1)"><rect/></a>'),
+                                          "「javascript:alert(1)」"),
+    "an HTML page as an embedded image": (SVG.format('<image href="data:text/html,&lt;script&gt;alert(1)'
+                                                     '&lt;/script&gt;"/>'),
+                                          "「data:text/html,<script>alert(1)</script>」"),
+    "a CSS escape": (SVG.format("<style>rect { fill: \\75 rl(https://example.com/x) }</style>"),
+                     "样式中 url() 引用的外部资源「https://example.com/x」"),
+    "an external entity": ('<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                           '<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>', "外部实体「x」"),
+    "an entity bomb": ('<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+        + ']><svg xmlns="http://www.w3.org/2000/svg">&j;</svg>', "不是格式正确的 XML"),
+}
+
+
+@pytest.mark.parametrize("case", list(DISGUISED))
+def test_disguised_active_content_in_an_svg_is_found(project, case):
+    from jixiao.svgsafety import check_svg
+
+    text, message = DISGUISED[case]
+    with pytest.raises(SourceError) as raised:
+        check_svg(text.encode(), project / BUNDLE / "图.svg")
+    assert message in raised.value.message and raised.value.location.line == 1
 
 
 def test_the_first_refusal_does_not_hide_the_others(project):

@@ -37,6 +37,7 @@ _SAFE_TARGET_RE = re.compile(r"^(#.*|data:image/(png|jpeg|gif|webp|avif);.*)?$",
 _SCRIPT_URL_RE = re.compile(r"javascript:|vbscript:|data:(text/html|application/xhtml|image/svg)", re.I)
 _CSS_URL_RE = re.compile(r"""url\(\s*(?P<q>["']?)(?P<target>.*?)(?P=q)\s*\)|(?P<import>@import)""", re.I | re.S)
 _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]+")
+_CSS_ESCAPE_RE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n]?|(.))", re.S)
 HINT = "图片只能是静态图形：用绘图软件重新导出（去掉脚本、交互和外部引用），或导出为 PNG。"
 
 
@@ -116,7 +117,10 @@ class SvgCheck:
 
 
 def check_css(text: str) -> None:
-    """A stylesheet (or any text that could be one): no `@import`, no `url()` outside the file."""
+    """A stylesheet (or any text that could be one): no `@import`, no `url()` outside the file. CSS escapes are
+    read first, as a browser reads them (`\\75 rl(` is `url(`)."""
+    if "\\" in text:
+        text = _CSS_ESCAPE_RE.sub(_unescape, text)
     if "url" not in text.lower() and "@import" not in text.lower():
         return
     for match in _CSS_URL_RE.finditer(text):
@@ -125,6 +129,11 @@ def check_css(text: str) -> None:
         target = _INVISIBLE_RE.sub("", match["target"])
         if _SCRIPT_URL_RE.search(target) or not _SAFE_TARGET_RE.match(target):
             raise ActiveContent(f"样式中 url() 引用的外部资源「{target[:60]}」")
+
+
+def _unescape(match: re.Match) -> str:
+    code = int(match[1], 16) if match[1] else None
+    return match[2] if code is None else chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
 
 
 def check_svg(data: bytes, path: Path) -> None:
