@@ -454,6 +454,14 @@ CORPUS = [
         "layouts/assets/x.css", "无法读取文件", "input"),
     Bad("file-section-too-large", write_file(f"{BUNDLE}/02-大.md", "长" * (2 * 1024 * 1024)), f"{BUNDLE}/02-大.md",
         "文件过大", "input"),
+    # Published files: nothing in a bundle runs in a browser (an SVG's script, a page of the author's own)
+    Bad("file-svg-script", write_file(f"{BUNDLE}/图.svg", '<svg xmlns="http://www.w3.org/2000/svg">\n'
+                                                         '<script>alert(1)</script>\n</svg>'),
+        f"{BUNDLE}/图.svg", "<script> 元素，已拒绝发布", "input", "<script>", column=True),
+    Bad("file-svg-onload", write_file(f"{BUNDLE}/图.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        f"{BUNDLE}/图.svg", "事件属性 onload=", "input", 1, column=1),
+    Bad("file-html-in-bundle", write_file(f"{BUNDLE}/附件.html", "<script>alert(1)</script>"), f"{BUNDLE}/附件.html",
+        "不是可以发布的文件类型（.html）", "input"),
     # Layouts: a layout's own mistake is an error at its file:line, never a traceback
     Bad("layout-missing", replace_text(REPORT, "类型: 项目支出绩效自评表\n", "类型: 项目支出绩效自评表\n模板: report/nope.html\n"), REPORT,
         "找不到模板「report/nope.html」", "template", "模板: report/nope.html"),
@@ -599,6 +607,9 @@ CORPUS = [
     Bad("markdown-image-remote", write_paragraph("![x](http://example.com/a.png)"), SECTION, "指向项目之外", "input", 5),
     Bad("markdown-image-data-url", write_paragraph("![x](data:image/png;base64,AAAA)"), SECTION, "指向项目之外", "input", 5),
     Bad("markdown-image-missing", write_paragraph("![x](无.png)"), SECTION, "图片「无.png」不存在", "input", 5),
+    Bad("markdown-comment-unclosed", write_paragraph("正文 <!-- 内部备注"), SECTION, "HTML 注释「<!--」没有结束", "input", 5),
+    Bad("markdown-link-leftover", apply_all(write_file(f"{BUNDLE}/表.xlsx~", "x"), write_paragraph("[表](表.xlsx~)")),
+        SECTION, "链接「表.xlsx~」指向的文件不会发布", "input", 5),
     Bad("markdown-link-file-url", write_paragraph("[x](file:///etc/passwd)"), SECTION, "链接「file:///etc/passwd」指向项目之外",
         "input", 5),
     Bad("markdown-link-outside", write_paragraph("[x](../../../../../etc/passwd)"), SECTION, "指向报告文件夹之外", "input", 5),
@@ -1088,6 +1099,10 @@ ACCEPTED = [
     Good("markdown-title-escaped-once", replace_text(SECTION, "# 概况", "# 收入 & 支出"), PAGE, ">收入 &amp; 支出</"),
     Good("expr-join-a-list", write_expression('{{ 自评表 | map(attribute="项目名称") | join("、") }}'), PAGE, "总分 示例项目 分"),
     Good("expr-thousands-format", write_expression('{{ "{:,}".format(1234567) }}'), PAGE, "总分 1,234,567 分"),
+    Good("file-svg-plain-drawing", write_file(f"{BUNDLE}/图.svg", '<svg xmlns="http://www.w3.org/2000/svg"><style>rect '
+                                                                 '{ fill: url(#g) }</style><rect id="g"/></svg>'),
+         "2024/demo/图.svg", "url(#g)"),
+    Good("markdown-comment-dropped", write_paragraph("正文<!-- 内部备注 -->续完。"), PAGE, "<p>正文续完。</p>"),
     Good("file-symlink-inside-bundle", apply_all(write_file(f"{BUNDLE}/图.png", b"\x89PNG"),
                                                  link_file(f"{BUNDLE}/图1.png", "图.png")), "2024/demo/图1.png", "PNG"),
     Good("folder-hidden-draft", copy_folder(BUNDLE, "content/.draft/demo"), "index.html", "2024/demo/index.html"),

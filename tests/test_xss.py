@@ -1,14 +1,16 @@
 """Stage: nothing an author types can run as script. Markup and script vectors go into every printed field, the site
 is built and every page opened in Chromium (Playwright) with a handler that records any dialog; none may appear,
-and feed.xml and sitemap.xml stay well-formed XML. Marked slow."""
+and feed.xml and sitemap.xml stay well-formed XML. The files of a bundle too: an SVG with a script and a page of
+the author's own are refused, and what is published although it holds markup is opened on its own. Marked slow."""
 
+import shutil
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 from click.testing import CliRunner
 
 from jixiao.cli import main
-from conftest import serve
+from conftest import FIXTURES, serve
 
 pytestmark = pytest.mark.slow
 # 站点网址 must be a bare https://host, but a host may carry quotes: an attribute breakout where the config accepts one.
@@ -138,3 +140,60 @@ def test_feed_and_sitemap_stay_well_formed(hostile_site, name):
     out, _ = hostile_site
     root = ElementTree.fromstring((out / name).read_bytes())
     assert SITE_URL.split('"')[0] in ElementTree.tostring(root, encoding="unicode")
+
+
+# -- files of the bundle -----------------------------------------------------------------------------------------
+
+# What a bundle may hold that a browser would run at the site's address, opened on its own (its link, its URL) …
+ACTIVE_FILES = {
+    "攻击.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(\'svg onload\')">'
+               '<script>alert("svg script")</script></svg>\n',
+    "附件.html": '<p>附件</p><script>alert("html")</script>\n',
+}
+# … and what it may publish although it holds markup, since a browser shows it as a drawing, text or a broken image.
+INERT_FILES = {
+    "图.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><defs><linearGradient id="g">'
+             '<stop offset="0" stop-color="#000"/></linearGradient></defs><style>rect { fill: url(#g) }</style>'
+             '<rect width="40" height="20"/><text y="15">图</text></svg>\n',
+    "说明.txt": '<script>alert("txt")</script>\n',
+    "伪装.png": '<script>alert("png")</script>\n',
+}
+BUNDLE_SECTION = "# 附图\n\n![图](图.svg)\n\n见[说明](说明.txt)、[伪装](伪装.png)。\n"
+
+
+def open_published(browser, site, names: list[str]) -> list[str]:
+    """Open each file of the report's folder in Chromium as a web server serves it; the dialogs that appeared."""
+    if not site.exists():
+        return []
+    server, url = serve(site)
+    dialogs = []
+    context = browser.new_context()
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
+    for name in names:
+        page.goto(f"{url}2024/demo/{name}", wait_until="load")
+    context.close()
+    server.shutdown()
+    return dialogs
+
+
+def test_no_file_of_a_bundle_runs_when_opened(browser, tmp_path):
+    project = tmp_path / "proj"
+    shutil.copytree(FIXTURES / "minimal", project)
+    bundle = project / "content/2024/demo"
+    for name, text in {**ACTIVE_FILES, **INERT_FILES}.items():
+        (bundle / name).write_text(text, encoding="utf-8")
+    (bundle / "02-附图.md").write_text(BUNDLE_SECTION + "[攻击](攻击.svg)、[附件](附件.html)\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(project), "--no-pdf"], catch_exceptions=False)
+    assert open_published(browser, project / "site", ["index.html", *ACTIVE_FILES, *INERT_FILES]) == []
+    assert result.exit_code == 1
+    assert "content/2024/demo/攻击.svg:1:1: error: SVG 图片中有会执行脚本或读取外部资源的内容" in result.output
+    assert "content/2024/demo/附件.html: error: 报告文件夹中的「附件.html」不是可以发布的文件类型" in result.output
+
+    for name in ACTIVE_FILES:
+        (bundle / name).unlink()
+    (bundle / "02-附图.md").write_text(BUNDLE_SECTION, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(project), "--no-pdf"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert open_published(browser, project / "site", ["index.html", *INERT_FILES]) == []
+    assert (project / "site/2024/demo/图.svg").read_text(encoding="utf-8") == INERT_FILES["图.svg"]

@@ -62,7 +62,7 @@ class Assessment:
         note = getattr(obj, "check_note", None)
         self.findings.append(acknowledged(self.where(obj.stated, key), note, "stated-differs",
                                           f"{what}: 原表为 {stated}，按规则计算为 {computed}"))
-        return [Difference.make(item=what, stated=stated, computed=computed, note=note)]
+        return [Difference.make(item=what, stated=stated, computed=computed)]
 
 
 def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) -> tuple[ReportView, list[Finding]]:

@@ -19,6 +19,7 @@ from . import phrasing
 from .errors import Location
 from .findings import Finding, acknowledged
 from .load import Source
+from .markdown import blank, blank_comments
 from .model import Form, Indicator, Report
 from .quantity import format_number, parse_unit
 from .values import Money, Number, Rate
@@ -348,7 +349,7 @@ def collect_texts(report: Report, forms: list[FormView], paragraphs: list[Text])
         if model.funds.reason:
             yield Text(model.funds.reason, model.funds.locate("原因"), form, model.funds.check_note)
     if report.summary:
-        yield Text(_EXPRESSION_RE.sub(_blank, report.summary), report.locate("摘要"), None, None,
+        yield Text(_EXPRESSION_RE.sub(blank, report.summary), report.locate("摘要"), None, None,
                    leading_year_matters=True)
     for paragraph in paragraphs:
         paragraph.form = _form_named(paragraph.text, forms)
@@ -356,9 +357,9 @@ def collect_texts(report: Report, forms: list[FormView], paragraphs: list[Text])
 
 
 def markdown_paragraphs(source: Source) -> Iterator[Text]:
-    """The Markdown sections, paragraph by paragraph, with expressions and code blanked out."""
+    """The Markdown sections, paragraph by paragraph, with comments, expressions and code blanked out."""
     for section in source.sections:
-        body = _CODE_RE.sub(_blank, _EXPRESSION_RE.sub(_blank, section.body))
+        body = _CODE_RE.sub(blank, _EXPRESSION_RE.sub(blank, blank_comments(section.body)))
         offset = 0
         for paragraph in re.split(r"(\n\s*\n)", body):
             if paragraph.strip() and not paragraph.startswith("\n"):
@@ -366,11 +367,6 @@ def markdown_paragraphs(source: Source) -> Iterator[Text]:
                 yield Text(paragraph, Location(section.path, line), None, section.meta.check_note,
                            first_line=line, leading_year_matters=True)
             offset += len(paragraph)
-
-
-def _blank(match: re.Match) -> str:
-    """Replace an expression or code span by spaces, keeping line breaks (and so line numbers)."""
-    return re.sub(r"[^\n]", " ", match.group(0))
 
 
 def _form_named(paragraph: str, forms: list[FormView]) -> FormView | None:

@@ -104,6 +104,8 @@ def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = 
     for folder in folders:
         try:
             bundles.append(read_bundle(site.files, folder, real_folders))
+        except ErrorGroup as group:
+            errors += group.errors
         except SourceError as error:
             errors.append(error)
     summaries = {b.key: known[b.key][1] for b in bundles if known and b.key in known and known[b.key][0] == b.digest}

@@ -20,6 +20,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from .errors import Location, SourceError, did_you_mean
+from .published import publishes
 from .render import TemplateRun, translate
 from .site import SiteContext
 from .values import NamedList, UnknownName
@@ -81,6 +82,9 @@ class PageResolver:
         if is_image and not target.is_file():
             raise SourceError(where, f"图片「{written}」不存在", rule="input",
                               hint=f"在 {bundle} 中放入该文件，或改正文件名。")
+        if target.is_relative_to(bundle) and target.is_file() and not publishes(target.relative_to(bundle)):
+            raise SourceError(where, f"{what}「{written}」指向的文件不会发布（编辑器的备份文件、.md 和 .yaml 都不发布）",
+                              rule="input", hint="引用报告文件夹中要发布的文件（图片、PDF 等），或改正文件名。")
 
     def evaluate(self, expression: str, line: int) -> Any:
         where = Location(self.path, line)

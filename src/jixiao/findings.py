@@ -2,7 +2,8 @@
 
 A finding is printed like an error: file:line:col, the offending line, and a `提示:` saying what
 to do — the rule's own hint unless the finding carries a more specific one. Notes (findings the
-author acknowledged with 核对说明) print on one line.
+author acknowledged with 核对说明) print on one line, with the note. The note is the author's word to the
+audit and is never published: the site's data.json and page carry the finding without it (as_published).
 """
 
 from __future__ import annotations
@@ -41,9 +42,15 @@ class Finding:
     rule: str
     message: str
     hint: str | None = None
+    note: str | None = None  # the 核对说明 that acknowledged it
+
+    @property
+    def described(self) -> str:
+        """The message as the author reads it: with the 核对说明 that acknowledged it."""
+        return f"{self.message}（已说明: {self.note}）" if self.note else self.message
 
     def format(self, root: Path | None = None) -> str:
-        head = f"{self.location.describe(root)}: {self.level}: {self.message} [{self.rule}]"
+        head = f"{self.location.describe(root)}: {self.level}: {self.described} [{self.rule}]"
         if self.level == "note":
             return head
         lines = [head]
@@ -64,14 +71,19 @@ class Finding:
         return path, self.location.line, self.location.column, self.rule
 
     def as_dict(self, root: Path | None = None) -> dict[str, object]:
-        return {"位置": self.location.describe(root), "级别": self.level, "规则": self.rule, "说明": self.message,
+        """For the author (check --format json)."""
+        return {"位置": self.location.describe(root), "级别": self.level, "规则": self.rule, "说明": self.described,
                 "提示": self.advice}
+
+    def as_published(self, root: Path | None = None) -> dict[str, object]:
+        """For the site (data.json, the page's 核对提示): without the 核对说明, which is never published."""
+        return {**self.as_dict(root), "说明": self.message}
 
 
 def acknowledged(location: Location, note: str | None, rule: str, message: str, hint: str | None = None) -> Finding:
-    """A warning, or a note when the author acknowledged it with a 核对说明 (quoted in the message)."""
+    """A warning, or a note when the author acknowledged it with a 核对说明 (which the author's output quotes)."""
     if note:
-        return Finding(location, "note", rule, f"{message}（已说明: {note}）", hint)
+        return Finding(location, "note", rule, message, hint, note)
     return Finding(location, "warning", rule, message, hint)
 
 
@@ -101,7 +113,7 @@ def github_annotation(finding: Finding, root: Path | None) -> str:
         if where.column:
             properties.append(f"col={where.column}")
     properties.append(f"title={_escape_property(finding.rule)}")
-    message = f"{finding.message}\n提示: {finding.advice}" if finding.advice else finding.message
+    message = f"{finding.described}\n提示: {finding.advice}" if finding.advice else finding.described
     return f"::{GITHUB_LEVELS[finding.level]} {','.join(properties)}::{_escape_data(message)}"
 
 
@@ -115,7 +127,7 @@ def sarif_log(findings: list[Finding], root: Path | None, version: str) -> dict[
         if where.line:
             location["region"] = {"startLine": where.line, **({"startColumn": where.column} if where.column else {})}
         results.append({"ruleId": finding.rule, "ruleIndex": rules.index(finding.rule),
-                        "level": finding.level, "message": {"text": finding.message},
+                        "level": finding.level, "message": {"text": finding.described},
                         "locations": [{"physicalLocation": location}]})
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",

@@ -4,7 +4,8 @@ A bundle is `content/<year>/<slug>/` holding `report.yaml`, numbered Markdown se
 (`01-概况.md`) and any files published beside the page (images …). The year folder is four
 ASCII digits and the slug is lowercase letters, digits and hyphens, so every report has exactly
 one URL (`２０２５/` or `draft/` would otherwise collide with or hide another report). Files are
-read through the project's read policy (paths.py); each file's digest is kept for the cache.
+read through the project's read policy (paths.py), which leaves out hidden files and editors' leftovers;
+each file's digest is kept for the cache; what may be published is published.py's to say.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .errors import ErrorGroup, Location, SourceError
 from .model import Located, Report
 from .reporttypes import ReportType
 from .paths import FILE_LIMIT, TEXT_LIMIT, ProjectFiles, decode_text
+from .published import check_published, is_published
 from .validate import validate_model
 from .yamlsource import SourceMap, parse_yaml
 
@@ -126,11 +128,12 @@ def find_bundles(files: ProjectFiles, content: Path) -> tuple[list[Path], list[S
 
 
 def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | None = None) -> Bundle:
-    """Read every file of a bundle once: the texts that will be parsed, the digest of everything. `folders`:
-    real paths of folders looked up earlier in the same pass (ProjectFiles.known_folder)."""
+    """Read every file of a bundle once: the texts that will be parsed, the digest of everything; the files that
+    may not be published are errors, all of them together. `folders`: real paths of folders looked up earlier
+    in the same pass (ProjectFiles.known_folder)."""
     texts: dict[str, str] = {}
     digests: dict[str, str] = {}
-    resources = []
+    resources, refused = [], []
     for path in files.files_below(folder):
         name = path.relative_to(folder).as_posix()
         parsed = path.parent == folder and (path.name == REPORT_FILE or path.suffix == ".md")
@@ -138,10 +141,15 @@ def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | N
         digests[name] = hashlib.sha256(data).hexdigest()
         if parsed:
             texts[name] = decode_text(data, path)
-        elif path.suffix not in (".yaml", ".yml", ".md"):
-            resources.append(name)
+        elif is_published(name):
+            try:
+                check_published(path, name, data, folder.name)
+                resources.append(name)
+            except SourceError as error:
+                refused.append(error)
     if REPORT_FILE not in texts:
         files.read_text(folder / REPORT_FILE)  # raises the reason: a folder, a FIFO, a link outside …
+    ErrorGroup.raise_any(refused)
     return Bundle(folder, int(folder.parent.name), folder.name, texts, digests, resources)
 
 

@@ -3,7 +3,10 @@
 - inline `{{ expression }}` reads the report view by its Chinese names
   (`{{ 自评表["聘用人员经费"].执行率 }}`), evaluated in the sandbox and escaped;
 - a leaf block directive on its own line, `::表格[预算执行情况]{项目=聘用人员经费}`,
-  places a computed table (the generic-directive syntax of remark/MyST).
+  places a computed table (the generic-directive syntax of remark/MyST);
+- an HTML comment (`<!-- 内部备注 -->`), on lines of its own or within a paragraph, is dropped: it is
+  the author's note to the next author, printed neither on the page, in the PDF nor in the search
+  index (raw HTML is off, so markdown-it alone would print it as text), and never audited.
 
 Expressions and directives are resolved while rendering, through a `Resolver` the caller
 supplies, so this module knows nothing about reports or templates. Every token carries its
@@ -31,6 +34,7 @@ from .errors import ErrorGroup, Location, SourceError
 _DIRECTIVE_RE = re.compile(r"^::(?P<name>[^\s:\[\]{}]+)(?:\[(?P<label>[^\]]*)\])?(?:\{(?P<attrs>[^}]*)\})?\s*$")
 _ATTR_RE = re.compile(r'([^\s=]+)\s*=\s*(?:"([^"]*)"|(\S+))')
 _TAG_RE = re.compile(r"<[^>]+>")
+COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 
 
 class Resolver(Protocol):
@@ -71,6 +75,44 @@ def _expression_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _comment_rule(state: StateInline, silent: bool) -> bool:
+    """An HTML comment within a paragraph is skipped; one that is not closed in its paragraph is an error
+    (it would print the note it was meant to hide)."""
+    if not state.src.startswith("<!--", state.pos):
+        return False
+    match = COMMENT_RE.match(state.src, state.pos)
+    if match is None and not silent:
+        token = state.push("jx_open_comment", "", 0)
+        token.meta = {"offset": state.src.count("\n", 0, state.pos)}
+    state.pos = match.end() if match else len(state.src)
+    return True
+
+
+def _comment_block_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Lines holding only an HTML comment (which may span blank lines) are skipped, as an HTML block would be."""
+    if state.is_code_block(start):
+        return False
+    begin = state.bMarks[start] + state.tShift[start]
+    match = COMMENT_RE.match(state.src, begin) if state.src.startswith("<!--", begin) else None
+    if match is None:
+        return False  # not a comment, or not closed: the paragraph's inline rule says so
+    last = start
+    while last < end and state.eMarks[last] < match.end():
+        last += 1
+    if last >= end or state.src[match.end():state.eMarks[last]].strip():
+        return False  # text follows on its closing line: the paragraph keeps it and the inline rule drops the comment
+    if not silent:
+        state.line = last + 1
+    return True
+
+
+def _drop_comments(state: StateCore) -> None:
+    """Inline content also names headings' anchors: it may not carry a comment's text into an id."""
+    for block in state.tokens:
+        if block.type == "inline" and "<!--" in block.content:
+            block.content = COMMENT_RE.sub("", block.content)
+
+
 def _directive_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if state.is_code_block(start):
         return False
@@ -95,7 +137,7 @@ def _place_lines(state: StateCore) -> None:
         if block.type != "inline" or not block.children or not block.map:
             continue
         for child in block.children:
-            if child.type in ("jx_expr", "jx_statement"):
+            if child.type in ("jx_expr", "jx_statement", "jx_open_comment"):
                 child.meta["line"] = block.map[0] + child.meta["offset"]
 
 
@@ -141,6 +183,14 @@ def _render_statement(renderer: Any, tokens: list[Token], idx: int, options: Any
     return ""
 
 
+def _render_open_comment(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    env["errors"].append(SourceError(
+        Location(env["path"], env["first_line"] + tokens[idx].meta.get("line", 0)),
+        "HTML 注释「<!--」没有结束（缺少 -->），注释和其后的文字会被印出", rule="input",
+        hint="在注释末尾写上 -->；注释只能在一个段落之内，或单独占几行。"))
+    return ""
+
+
 def _render_directive(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
     token = tokens[idx]
     line = env["first_line"] + token.map[0]
@@ -155,12 +205,17 @@ def create_parser() -> MarkdownIt:
     # (markdown-it would silently drop them, leaving the author wondering where the link went).
     md.validateLink = lambda url: True
     md.inline.ruler.before("text", "jx_expr", _expression_rule)
+    md.inline.ruler.before("html_inline", "jx_comment", _comment_rule)
     md.block.ruler.before("table", "jx_directive", _directive_rule, {"alt": ["paragraph"]})
-    md.core.ruler.after("inline", "jx_lines", _place_lines)
+    md.block.ruler.before("html_block", "jx_comment", _comment_block_rule,
+                          {"alt": ["paragraph", "reference", "blockquote"]})
+    md.core.ruler.after("inline", "jx_comments", _drop_comments)
+    md.core.ruler.after("jx_comments", "jx_lines", _place_lines)
     md.core.ruler.after("jx_lines", "jx_urls", _check_urls)
     md.add_render_rule("jx_expr", _render_expression)
     md.add_render_rule("jx_statement", _render_statement)
     md.add_render_rule("jx_directive", _render_directive)
+    md.add_render_rule("jx_open_comment", _render_open_comment)
     return md
 
 
@@ -201,7 +256,7 @@ def directive_labels(text: str, name: str) -> list[str]:
     """The labels of `::name[…]` directives in a section, in order (outside code fences), so that tables
     and charts can be numbered in the order a reader meets them before anything is rendered."""
     labels, fenced = [], False
-    for line in text.splitlines():
+    for line in blank_comments(text).splitlines():
         if _FENCE_RE.match(line):
             fenced = not fenced
             continue
@@ -209,6 +264,16 @@ def directive_labels(text: str, name: str) -> list[str]:
         if match and match["name"] == name:
             labels.append((match["label"] or "").strip())
     return labels
+
+
+def blank(match: re.Match) -> str:
+    """Replace what was matched by spaces, keeping line breaks (and so every later line number)."""
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def blank_comments(text: str) -> str:
+    """The text with every HTML comment blanked out."""
+    return COMMENT_RE.sub(blank, text) if "<!--" in text else text
 
 
 def render_section(md: MarkdownIt, text: str, path: Path, first_line: int, resolver: Resolver,

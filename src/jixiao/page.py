@@ -27,6 +27,7 @@ from .glyphs import glyph_findings, missing_glyph_message
 from .library import Library, Links
 from .load import REPORT_FILE, Source
 from .markdown import directive_labels, render_section
+from .model import CHECK_NOTE
 from .render import TemplateRun
 from .site import SiteContext
 from .views import FormView, ReportView
@@ -115,7 +116,7 @@ class PageBuild:
         page = {**context, "body": body_template(self.site, source), "report": part.view, "sections": part.sections,
                 "placed": part.placed,
                 "forms": part.forms, "tables": part.tables, "anchor_prefix": "", "depth": 0,
-                "attachments": attached, "findings": [f.as_dict() for f in part.findings]}
+                "attachments": attached, "findings": [f.as_published() for f in part.findings]}
         where = source.report.locate("模板") if source.report.layout else source.report.locate("类型")
         layout = layout_name(self.site, source)
         html = self.run.render(self.site.env, layout, page, where).encode("utf-8")
@@ -224,9 +225,19 @@ def select_glossary(site: SiteContext, source: Source) -> tuple[tuple[str, str],
 
 
 def data_json(part: Part, source: Source, root: Path) -> bytes:
-    """The report's open data: every input and computed figure, the YAML as written, the findings."""
-    return to_json({"报告": part.view.to_json(), "原始数据": source.raw,
-                    "审核": [f.as_dict(root) for f in part.findings]}) + b"\n"
+    """The report's open data: every input and computed figure, the YAML as written, the findings — all but
+    the 核对说明, the author's word to the audit, which is never published."""
+    return to_json({"报告": part.view.to_json(), "原始数据": without_check_notes(source.raw),
+                    "审核": [f.as_published(root) for f in part.findings]}) + b"\n"
+
+
+def without_check_notes(value: Any) -> Any:
+    """The YAML as written, less every 核对说明 key at any depth."""
+    if isinstance(value, dict):
+        return {key: without_check_notes(item) for key, item in value.items() if key != CHECK_NOTE}
+    if isinstance(value, list):
+        return [without_check_notes(item) for item in value]
+    return value
 
 
 def creation_date(source: Source) -> str | None:

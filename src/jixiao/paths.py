@@ -19,6 +19,12 @@ from .errors import Location, SourceError, describe_os_error
 
 TEXT_LIMIT = 4 * 1024 * 1024  # YAML, Markdown and templates: the largest real report.yaml is 30 KB
 FILE_LIMIT = 64 * 1024 * 1024  # images, fonts and other files published beside a report
+# Files that editors, merge tools and file managers leave beside the ones an author saved: backups (`report.yaml~`,
+# `草稿.bak`), autosaves and locks (`#01-概况.md#`, `.#report.yaml`, `~$草稿.docx`, `.~lock.表.xlsx#`), swap files,
+# a patch's leftovers (`.orig`, `.rej`) and folder thumbnails. Nobody meant to publish them, so no bundle, layout or
+# asset folder ever reads, digests or publishes one (files_below leaves them out, as it leaves out hidden files).
+_LEFTOVER_RE = re.compile(r"""(?x) ^\. | ~$ | ^\#.*\#$ | ^~\$ | \.(orig|rej|bak|tmp|swp|swo|swx|kate-swp)$
+                              | ^(thumbs\.db|ehthumbs\.db|desktop\.ini|icon\r)$""", re.IGNORECASE)
 # All control characters but tab, newline and carriage return; and the other line breaks (NEL, U+2028/9), which
 # YAML and Python count as new lines where an editor does not, so that every later line number would be off.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
@@ -103,18 +109,23 @@ class ProjectFiles:
         return decode_text(self.read_bytes(path, limit), path)
 
     def files_below(self, folder: Path) -> list[Path]:
-        """Every file under `folder` (not hidden), in a stable order; symlinked folders are not entered,
-        and one that leaves the project is an error."""
+        """Every file under `folder` (neither hidden nor an editor's leftover), in a stable order; symlinked
+        folders are not entered, and one that leaves the project is an error."""
         found = []
         for parent, folders, files in os.walk(folder):
-            folders[:] = sorted(name for name in folders if not name.startswith("."))
+            folders[:] = sorted(name for name in folders if not is_leftover(name))
             for name in list(folders):
                 link = Path(parent) / name
                 if link.is_symlink():
                     self.resolve(link)
                     folders.remove(name)
-            found += [Path(parent) / name for name in files if not name.startswith(".")]
+            found += [Path(parent) / name for name in files if not is_leftover(name)]
         return sorted(found)
+
+
+def is_leftover(name: str) -> bool:
+    """Whether a file name is hidden or one an editor or file manager leaves behind (see _LEFTOVER_RE)."""
+    return _LEFTOVER_RE.search(name) is not None
 
 
 def decode_text(data: bytes, path: Path | None) -> str:

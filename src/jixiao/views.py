@@ -96,12 +96,12 @@ def alias(name: str, default: Any = None) -> Any:
 
 
 class Difference(View):
-    """A figure the source document printed that differs from the rule's."""
+    """A figure the source document printed that differs from the rule's. The 核对说明 acknowledging it is not
+    part of it: that note is for the audit and is never published."""
 
     item: str = alias("项目")
     stated: Any = alias("原表")
     computed: Any = alias("计算")
-    note: str | None = alias("说明")
 
 
 class FundRowView(View):
