@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from .errors import Location, read_source_line
 
@@ -66,6 +67,12 @@ class Finding:
     def as_dict(self, root: Path | None = None) -> dict[str, object]:
         return {"位置": self.location.describe(root), "级别": self.level, "规则": self.rule, "说明": self.message,
                 "提示": self.advice}
+
+
+def unique_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Each finding once, in file order: a file every report reads (a font each PDF loads) gives every report the
+    same finding, which the author fixes once."""
+    return sorted(dict.fromkeys(findings), key=Finding.sort_key)
 
 
 def acknowledged(location: Location, note: str | None, rule: str, message: str, hint: str | None = None) -> Finding:

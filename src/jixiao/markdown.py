@@ -40,7 +40,7 @@ class Resolver(Protocol):
 
     def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str: ...
 
-    def check_url(self, url: str, is_image: bool, line: int) -> None: ...
+    def check_url(self, url: str, is_image: bool, line: int) -> str | None: ...
 
 
 @dataclass
@@ -100,7 +100,8 @@ def _place_lines(state: StateCore) -> None:
 
 
 def _check_urls(state: StateCore) -> None:
-    """Every link and image target is shown to the resolver, which refuses what points outside."""
+    """Every link and image target is shown to the resolver, which refuses what points outside and may give an
+    image another address (a scan converted to PNG)."""
     resolver = state.env.get("resolver")
     if resolver is None:
         return
@@ -112,7 +113,9 @@ def _check_urls(state: StateCore) -> None:
             if child.type == "link_open":
                 _collect(state.env, resolver.check_url, str(child.attrGet("href") or ""), False, line)
             elif child.type == "image":
-                _collect(state.env, resolver.check_url, str(child.attrGet("src") or ""), True, line)
+                shown = _collect(state.env, resolver.check_url, str(child.attrGet("src") or ""), True, line)
+                if shown:  # converted to a format every reader shows (images.py)
+                    child.attrSet("src", shown)
 
 
 def _collect(env: dict, call: Any, *args: Any) -> Any:
