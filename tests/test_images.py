@@ -4,6 +4,7 @@ the Markdown line, a decompression bomb is refused, and a line without breaks wr
 the PDF page. Fixture images are made here with Pillow, never committed."""
 
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -125,7 +126,7 @@ def test_converted_images_are_in_the_pdf_and_byte_identical_across_builds(projec
         assert run_jixiao("build", project, "--out", tmp_path / name).returncode == 0
     assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
     images = [image for page in PdfReader(tmp_path / "a/2024/demo/demo.pdf").pages for image in page.images]
-    assert sorted(image.image.size for image in images) == [(300, 200), (2400, 1600)]
+    assert {image.image.size for image in images} == {(300, 200), (2400, 1600)}  # the TIFF, the PDF's first page
 
 
 @pytest.mark.slow
@@ -148,9 +149,9 @@ def test_a_line_without_breaks_wraps_in_the_pdf_and_keeps_every_character(projec
     (a 1 MB line fails the same way, and takes minutes to lay out even when it wraps)."""
     line = "".join("abcdefghij"[i % 10] for i in range(50_000)) + "END"
     cell = "x" * 3000 + "CELL"
-    write(project / DEMO / "02-长行.md", f"# 长行\n\n{line}\n\n| 名称 | 说明 |\n|---|---|\n| 甲 | {cell} |\n")
+    write(project / DEMO / "02-长行.md", f"# 长行\n\n{line}\n\n| 说明 |\n|---|\n| {cell} |\n")
     assert run_jixiao("build", project).returncode == 0
     text = subprocess.run(["pdftotext", str(project / "site/2024/demo/demo.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
-    joined = "".join(text.split())
+    joined = re.sub(r"—\d+—", "", "".join(text.split()))  # without the page numbers between the pages' lines
     assert line in joined and cell in joined
