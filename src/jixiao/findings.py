@@ -32,6 +32,8 @@ RULE_HINTS = {
     "cross-total": "核对两处金额，改正其一；确属口径不同，写 核对说明。",
     "leftover": "删去模板中的提示文字，写上实际内容。",
     "page-debris": "删去从 PDF 复制来的页码或页眉页脚。",
+    "image": "换成页面和 PDF 都能显示的图片（PNG、JPEG）。",
+    "lfs-pointer": "在构建前运行 `git lfs pull`。",
 }
 
 
