@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from . import phrasing
-from .errors import Location
+from .errors import Location, excerpt
 from .findings import Finding, acknowledged
 from .load import Source
 from .markdown import blank, blank_comments
@@ -378,20 +378,22 @@ def _form_named(paragraph: str, forms: list[FormView]) -> FormView | None:
 
 
 def at(text: Text, index: int) -> Location:
+    """Where text[index] is in its file: line and column for Markdown (a paragraph begins a line)."""
     if not text.first_line:
         return text.location
-    return Location(text.location.path, text.first_line + text.text.count("\n", 0, index))
+    return Location(text.location.path, text.first_line + text.text.count("\n", 0, index),
+                    index - text.text.rfind("\n", 0, index))
 
 
 def check_leftovers(text: Text) -> list[Finding]:
     """leftover: template text nobody meant to publish (（根据实际情况去留）, XX, ××, 此处填写…)."""
-    return [acknowledged(at(text, m.start()), text.note, "leftover", f"「{m.group(0).strip()}」像是模板中留下的提示文字")
+    return [acknowledged(at(text, m.start()), text.note, "leftover", f"「{excerpt(m.group(0).strip())}」像是模板中留下的提示文字")
             for m in phrasing.LEFTOVERS.finditer(text.text)]
 
 
 def check_page_debris(text: Text) -> list[Finding]:
     """page-debris: page numbers and footers copied from a PDF (- 13 -, 第 3 页 共 12 页)."""
-    return [acknowledged(at(text, m.start()), text.note, "page-debris", f"「{m.group(0).strip()}」像是从 PDF 复制来的页码")
+    return [acknowledged(at(text, m.start()), text.note, "page-debris", f"「{excerpt(m.group(0).strip())}」像是从 PDF 复制来的页码")
             for m in phrasing.PAGE_DEBRIS.finditer(text.text)]
 
 

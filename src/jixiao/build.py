@@ -25,7 +25,7 @@ from .cache import (BuildCache, CachedReport, TemplateDigests, code_digest, dige
                     reuse_files)
 from .config import CONFIG_NAME
 from .errors import ErrorGroup, JixiaoError, Location, SourceError
-from .findings import Finding
+from .findings import Finding, unique_findings
 from .glyphs import glyph_findings
 from .library import Library, Links, Summary
 from .load import Bundle, find_bundles, read_bundle
@@ -51,7 +51,7 @@ class BuildResult:
 
     @property
     def findings(self) -> list[Finding]:
-        return sorted((f for p in self.pages for f in p.findings), key=Finding.sort_key)
+        return unique_findings(f for p in self.pages for f in p.findings)
 
     def count(self, level: str) -> int:
         return sum(1 for f in self.findings if f.level == level)
@@ -255,9 +255,9 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
                 built = {page.key: page for page in raise_errors(results, library)}
                 pages = [built[key] if key in built else cached_page(key, plan.reused[key], with_pdf)
                          for key in plan.keys]
-                warnings = [f for p in pages for f in p.findings if f.level == "warning"]
+                warnings = unique_findings(f for p in pages for f in p.findings if f.level == "warning")
                 if strict and warnings:
-                    raise StrictFailure(sorted(warnings, key=Finding.sort_key))
+                    raise StrictFailure(warnings)
                 if shard is not None:
                     write_manifest(staging, shard, all_keys, pages, site, library)
                 else:
@@ -331,4 +331,4 @@ def check_site(project: Path, jobs: int | None = None) -> tuple[list[Finding], l
     errors = unique_errors(errors + library.errors() + [e for r in results if isinstance(r, list) for e in r])
     findings = [f for r in results if isinstance(r, ReportPage) for f in r.findings]
     findings += glyph_findings(site.glyphs, library.bundles.values())  # once here, not in every worker
-    return sorted(findings, key=Finding.sort_key), errors
+    return unique_findings(findings), errors

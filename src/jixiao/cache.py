@@ -37,7 +37,8 @@ CACHE_DIR = ".jixiao-cache"
 FORMAT = 6  # of the manifest; a manifest of another format is ignored
 # Libraries whose versions change what the output looks like.
 T = TypeVar("T")
-OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "matplotlib", "weasyprint", "pydantic")
+OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "matplotlib", "weasyprint", "pydantic", "pillow",
+                    "pypdfium2")
 
 
 def digest_bytes(*parts: bytes | str) -> str:

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import jinja2
 from jinja2.exceptions import SecurityError
 
 from .errors import Location, SourceError, did_you_mean
+from .findings import Finding
+from .images import ImageRefused, prepare_image
 from .published import publishes
 from .render import TemplateRun, translate
 from .site import SiteContext
@@ -43,11 +46,20 @@ _UNKNOWN_NAME_RE = re.compile(
     r"'([^']+)' is undefined|has no attribute '([^']+)'|has no element '?([^']+?)'?$|^'([^']+)'$")
 
 
+@dataclass
+class Media:
+    """What a report's images became, shared by its sections: the PNGs converted from them (published beside the
+    page, under the bundle-relative name the page now shows) and the warnings about them."""
+
+    converted: dict[str, bytes] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
 class PageResolver:
     """Resolves `{{ }}` and `::…` of one report's sections against its view."""
 
     def __init__(self, site: SiteContext, view: ReportView, path: Path, context: dict[str, Any], run: TemplateRun,
-                 placed: set[str]):
+                 placed: set[str], media: Media):
         self.site = site
         self.view = view
         self.names = {name: view[name] for name in view.keys()}
@@ -55,9 +67,11 @@ class PageResolver:
         self.context = context
         self.run = run
         self.placed = placed  # what the report's text has placed so far (shared by its sections)
+        self.media = media
 
-    def check_url(self, url: str, is_image: bool, line: int) -> None:
+    def check_url(self, url: str, is_image: bool, line: int) -> str | None:
         """Images must be files of the report's own folder; links may not point at local files outside it.
+        Returns the address an image is shown from instead, when it was converted (images.py).
 
         Nothing is read from outside the project or from the network while building, and the
         published site makes no request elsewhere.
@@ -67,13 +81,13 @@ class PageResolver:
         written = _CONTROL_RE.sub(lambda m: f"%{ord(m.group()):02X}", url)  # `%0a` stays on the message's line
         parsed = urlparse(url)
         if parsed.scheme in ("http", "https", "mailto") and not is_image:
-            return
+            return None
         what = "图片" if is_image else "链接"
         if parsed.scheme or parsed.netloc:
             raise SourceError(where, f"{what}「{written}」指向项目之外，已拒绝", rule="input",
                               hint="把图片或附件放进报告文件夹，用相对路径引用，例如 ![图](图1.png)。")
         if not parsed.path:
-            return  # a fragment (#…) within the page
+            return None  # a fragment (#…) within the page
         bundle = self.path.parent.resolve()
         target = (bundle / parsed.path).resolve() if not parsed.path.startswith("/") else Path(parsed.path)
         if not self.site.files.allows(target) or (is_image and not target.is_relative_to(bundle)):
@@ -85,6 +99,22 @@ class PageResolver:
         if target.is_relative_to(bundle) and target.is_file() and not publishes(target.relative_to(bundle)):
             raise SourceError(where, f"{what}「{written}」指向的文件不会发布（编辑器的备份文件、.md 和 .yaml 都不发布）",
                               rule="input", hint="引用报告文件夹中要发布的文件（图片、PDF 等），或改正文件名。")
+        return self.show_image(target.relative_to(bundle).as_posix(), target, where) if is_image else None
+
+    def show_image(self, name: str, target: Path, where: Location) -> str | None:
+        """Check an image the text shows; a converted one is published as `<name>.png` and shown from there."""
+        try:
+            picture = prepare_image(name, self.site.files.read_bytes(target))
+        except ImageRefused as refused:
+            raise SourceError(where, f"图片「{name}」有 {refused.pixels:,} 像素，超过上限 {refused.limit:,} 像素"
+                                     "（可能是“解压炸弹”），已拒绝", rule="input",
+                              hint="把图片缩小（例如长边 3000 像素以内）后再放入报告文件夹。") from None
+        if picture.problem:
+            self.media.findings.append(Finding(where, "warning", "image", picture.problem, picture.hint))
+        if picture.png is None:
+            return None
+        self.media.converted[f"{name}.png"] = picture.png
+        return quote(f"{name}.png")
 
     def evaluate(self, expression: str, line: int) -> Any:
         where = Location(self.path, line)

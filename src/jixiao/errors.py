@@ -14,6 +14,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+EXCERPT = 80  # characters of a source line, or of a quoted passage, that a message shows
+
 
 @dataclass(frozen=True)
 class Location:
@@ -159,7 +161,16 @@ def read_source_line(location: Location, root: Path | None = None) -> str | None
         return None
     if location.line > len(lines):
         return None
-    return lines[location.line - 1].rstrip()
+    return excerpt(lines[location.line - 1].rstrip(), location.column)
+
+
+def excerpt(text: str, column: int = 0, width: int = EXCERPT) -> str:
+    """At most `width` characters of `text` around `column` (1-based; 0: from the start), with … where cut: a
+    message quotes a 200 KB paragraph, or a 1 MB line, by the part that matters."""
+    if len(text) <= width:
+        return text
+    start = min(max(column - 1 - width // 2, 0), len(text) - width) if column else 0
+    return ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(text) else "")
 
 
 def _readable_roots(root: Path | None) -> list[Path]:

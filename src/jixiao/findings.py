@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from .errors import Location, read_source_line
 
@@ -32,6 +33,8 @@ RULE_HINTS = {
     "cross-total": "核对两处金额，改正其一；确属口径不同，写 核对说明。",
     "leftover": "删去模板中的提示文字，写上实际内容。",
     "page-debris": "删去从 PDF 复制来的页码或页眉页脚。",
+    "image": "换成页面和 PDF 都能显示的图片（PNG、JPEG）。",
+    "lfs-pointer": "在构建前运行 `git lfs pull`。",
 }
 
 
@@ -78,6 +81,12 @@ class Finding:
     def as_published(self, root: Path | None = None) -> dict[str, object]:
         """For the site (data.json, the page's 核对提示): without the 核对说明, which is never published."""
         return {**self.as_dict(root), "说明": self.message}
+
+
+def unique_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Each finding once, in file order: a file every report reads (a font each PDF loads) gives every report the
+    same finding, which the author fixes once."""
+    return sorted(dict.fromkeys(findings), key=Finding.sort_key)
 
 
 def acknowledged(location: Location, note: str | None, rule: str, message: str, hint: str | None = None) -> Finding:

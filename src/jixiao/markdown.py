@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -35,6 +36,10 @@ _DIRECTIVE_RE = re.compile(r"^::(?P<name>[^\s:\[\]{}]+)(?:\[(?P<label>[^\]]*)\])
 _ATTR_RE = re.compile(r'([^\s=]+)\s*=\s*(?:"([^"]*)"|(\S+))')
 _TAG_RE = re.compile(r"<[^>]+>")
 COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+# A run of letters, figures and signs with no break opportunity (no space and no CJK character, between which
+# lines break anyway): a long URL, a pasted hash, a 1 MB line.
+_UNBROKEN_RE = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]{60,}")
+WBR_EVERY = 10
 
 
 class Resolver(Protocol):
@@ -44,7 +49,7 @@ class Resolver(Protocol):
 
     def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str: ...
 
-    def check_url(self, url: str, is_image: bool, line: int) -> None: ...
+    def check_url(self, url: str, is_image: bool, line: int) -> str | None: ...
 
 
 @dataclass
@@ -142,7 +147,8 @@ def _place_lines(state: StateCore) -> None:
 
 
 def _check_urls(state: StateCore) -> None:
-    """Every link and image target is shown to the resolver, which refuses what points outside."""
+    """Every link and image target is shown to the resolver, which refuses what points outside and may give an
+    image another address (a scan converted to PNG)."""
     resolver = state.env.get("resolver")
     if resolver is None:
         return
@@ -154,7 +160,9 @@ def _check_urls(state: StateCore) -> None:
             if child.type == "link_open":
                 _collect(state.env, resolver.check_url, str(child.attrGet("href") or ""), False, line)
             elif child.type == "image":
-                _collect(state.env, resolver.check_url, str(child.attrGet("src") or ""), True, line)
+                shown = _collect(state.env, resolver.check_url, str(child.attrGet("src") or ""), True, line)
+                if shown:  # converted to a format every reader shows (images.py)
+                    child.attrSet("src", shown)
 
 
 def _collect(env: dict, call: Any, *args: Any) -> Any:
@@ -166,6 +174,25 @@ def _collect(env: dict, call: Any, *args: Any) -> Any:
     except SourceError as error:
         env["errors"].append(error)
     return ""
+
+
+def breakable(text: str) -> str:
+    """Escaped text with a `<wbr>` every few characters of a long unbroken run, so it wraps on the page and in the
+    PDF instead of running off it. CSS `overflow-wrap` alone breaks such a run too, but WeasyPrint lays the rest
+    of the run out again for every line it breaks there (quadratic: a 20 KB run took minutes); at a <wbr> it
+    breaks as between words. Copying and search see the text unchanged."""
+    parts, last = [], 0
+    for match in _UNBROKEN_RE.finditer(text):
+        run = match.group()
+        parts += [escapeHtml(text[last:match.start()]),
+                  "<wbr>".join(escapeHtml(run[i:i + WBR_EVERY]) for i in range(0, len(run), WBR_EVERY))]
+        last = match.end()
+    parts.append(escapeHtml(text[last:]))
+    return "".join(parts)
+
+
+def _render_text(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    return breakable(tokens[idx].content)
 
 
 def _render_expression(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
@@ -212,6 +239,7 @@ def create_parser() -> MarkdownIt:
     md.core.ruler.after("inline", "jx_comments", _drop_comments)
     md.core.ruler.after("jx_comments", "jx_lines", _place_lines)
     md.core.ruler.after("jx_lines", "jx_urls", _check_urls)
+    md.add_render_rule("text", _render_text)
     md.add_render_rule("jx_expr", _render_expression)
     md.add_render_rule("jx_statement", _render_statement)
     md.add_render_rule("jx_directive", _render_directive)

@@ -20,10 +20,11 @@ from pydantic_core import to_json
 
 from .assess import Inputs, assess_report
 from .audit import audit_report, check_cross_totals
-from .directives import PageResolver
+from .directives import Media, PageResolver
 from .errors import ErrorGroup, Location, SourceError, did_you_mean
 from .findings import Finding
 from .glyphs import glyph_findings, missing_glyph_message
+from .images import FONT_SUFFIXES, lfs_advice
 from .library import Library, Links
 from .load import REPORT_FILE, Source
 from .markdown import directive_labels, render_section
@@ -60,6 +61,7 @@ class Part:
     placed: set[str]
     forms: list[FormView]
     tables: list[str]
+    media: Media
 
 
 def layout_name(site: SiteContext, source: Source) -> str:
@@ -125,13 +127,14 @@ class PageBuild:
             f"{key}/index.html": html,
             f"{key}/data.json": data_json(part, source, self.site.project),
             **{f"{key}/{name}": self.site.files.read_bytes(bundle.folder / name) for name in bundle.resources},
+            **{f"{key}/{name}": data for name, data in part.media.converted.items()},
         }
         pdf_name = f"{bundle.slug}.pdf"
         if self.site.with_pdf:  # characters no font draws: at their line (WeasyPrint's log knows no line)
             part.findings += glyph_findings(self.site.glyphs, [bundle])
             printed = self.run.render(self.site.env, layout,
                                       {**page, "pdf": True, "created": creation_date(source)}, where)
-            files[f"{key}/{pdf_name}"] = render_pdf(self.site, source, printed, part.findings)
+            files[f"{key}/{pdf_name}"] = render_pdf(self.site, source, printed, part.findings, part.media.converted)
         entry = index_entry(key, source.report.year, part.view, pdf_name if self.site.pdf_links else None)
         return ReportPage(key, source.report.year, entry, part.findings, sorted(files), indicator_rows(part.view),
                           sorted(self.run.used)), files
@@ -155,15 +158,16 @@ class PageBuild:
             view = view.model_copy(update={"summary": self.attempt(self.evaluate_text, source, view,
                                                                    source.report.summary, "摘要")})
         findings = findings + audit_report(source.report, view, source, self.site.config.default_unit)
+        media = Media()
         sections, placed = self.render_sections(source, view, {**context, "report": view, "anchor_prefix": prefix,
-                                                                "depth": depth}, prefix, depth)
+                                                                "depth": depth}, prefix, depth, media)
         forms = [form for form in view.forms if form.project not in placed]
         tables = [name for name, table in view.tables.items() if f"表:{name}" not in placed and table.visible]
-        return Part(view, findings, sections, placed, forms, tables)
+        return Part(view, findings + media.findings, sections, placed, forms, tables, media)
 
     def evaluate_text(self, source: Source, view: ReportView, text: str, key: str) -> str:
         """A text field of report.yaml with its `{{ }}` expressions evaluated (摘要 shows on the home page)."""
-        resolver = PageResolver(self.site, view, source.bundle.folder / REPORT_FILE, {}, self.run, set())
+        resolver = PageResolver(self.site, view, source.bundle.folder / REPORT_FILE, {}, self.run, set(), Media())
         line = source.report.locate(key).line
         return re.sub(r"\{\{(.*?)\}\}", lambda m: str(resolver.evaluate(m.group(1).strip(), line)), text)
 
@@ -178,12 +182,13 @@ class PageBuild:
                 "body": body_template(self.site, target)}
 
     def render_sections(self, source: Source, view: ReportView, context: dict[str, Any], prefix: str,
-                        depth: int) -> tuple[list[dict[str, Any]], set[str]]:
-        """Render the bundle's Markdown sections; returns them and the forms and tables they placed."""
+                        depth: int, media: Media) -> tuple[list[dict[str, Any]], set[str]]:
+        """Render the bundle's Markdown sections; returns them and the forms and tables they placed (the images
+        they converted and the warnings about images go into `media`)."""
         used: set[str] = set()
         rendered, placed = [], set()
         for index, section in enumerate(source.sections, start=1):
-            resolver = PageResolver(self.site, view, section.path, context, self.run, placed)
+            resolver = PageResolver(self.site, view, section.path, context, self.run, placed, media)
             anchor = f"{prefix}s{index}"
             result = self.attempt(render_section, self.site.parser, section.body, section.path, section.first_line,
                                   resolver, used, anchor, depth)
@@ -250,10 +255,12 @@ def creation_date(source: Source) -> str | None:
     return None
 
 
-def render_pdf(site: SiteContext, source: Source, html: str, findings: list[Finding]) -> bytes:
-    """Render the PDF; a refused resource is an error, a missing glyph a warning."""
+def render_pdf(site: SiteContext, source: Source, html: str, findings: list[Finding],
+               converted: dict[str, bytes]) -> bytes:
+    """Render the PDF (with the images converted for the page); a refused resource is an error, a missing glyph
+    or a font that is a Git LFS pointer a warning."""
     where = Location(source.bundle.folder / REPORT_FILE)
-    result = site.pdf.render(html, source.bundle.folder)
+    result = site.pdf.render(html, source.bundle.folder, converted)
     if result.refused:
         raise SourceError(where, f"PDF 引用了项目之外的资源，已拒绝读取: {', '.join(sorted(set(result.refused)))}",
                           rule="input", hint="图片和字体只能放在项目目录内（报告文件夹、layouts/ 或主题中）。")
@@ -261,7 +268,15 @@ def render_pdf(site: SiteContext, source: Source, html: str, findings: list[Find
     for message in map(missing_glyph_message, result.missing_glyphs):
         if message not in found:
             findings.append(Finding(where, "warning", "missing-glyph", message))
+    findings += [lfs_pointer_finding(path, size) for path, size in site.pdf.lfs_pointers]
     return result.data
+
+
+def lfs_pointer_finding(path: Path, size: int) -> Finding:
+    """A font (or an image) the print stylesheets load that is a Git LFS pointer: the PDF goes on without it."""
+    problem, hint = lfs_advice(size)
+    instead = "，PDF 改用了其他字体" if path.suffix.lower() in FONT_SUFFIXES else "，PDF 中没有它"
+    return Finding(Location(path), "warning", "lfs-pointer", f"PDF 使用的「{path.name}」{problem}{instead}", hint)
 
 
 def index_entry(key: str, year: int, view: ReportView, pdf_name: str | None) -> dict[str, Any]:

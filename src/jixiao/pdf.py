@@ -21,6 +21,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from .errors import SourceError
+from .images import lfs_pointer_size
 from .paths import ProjectFiles
 
 LOGGER = logging.getLogger("weasyprint")
@@ -30,12 +31,16 @@ _GROUP_ROW_RE = re.compile(r"(?:^|-)ind-.+(?:-\d+){3}(?:-cont)?$")
 
 
 class ProjectFetcher(weasyprint.URLFetcher):
-    """Fetch only files the project's read policy allows (paths.py) and data: URLs; record refusals."""
+    """Fetch only files the project's read policy allows (paths.py), the images the page converted (`converted`,
+    by path) and data: URLs; record refusals, and files that are Git LFS pointers (WeasyPrint would drop a font
+    or an image silently and print on with another)."""
 
-    def __init__(self, files: ProjectFiles):
+    def __init__(self, files: ProjectFiles, converted: dict[Path, bytes] | None = None):
         super().__init__(allowed_protocols=["file", "data"], allow_redirects=False)
         self.files = files
+        self.converted = converted or {}
         self.refused: list[str] = []
+        self.lfs_pointers: list[tuple[Path, int]] = []  # (file, size of the real file)
 
     def fetch(self, url: str, headers: dict | None = None):
         if url.startswith("data:"):
@@ -44,10 +49,13 @@ class ProjectFetcher(weasyprint.URLFetcher):
         if parsed.scheme == "file":
             path = Path(unquote(parsed.path))
             try:
-                data = self.files.read_bytes(path)
+                data = self.converted[path] if path in self.converted else self.files.read_bytes(path)
             except SourceError:
                 pass
             else:
+                size = lfs_pointer_size(data)
+                if size is not None:
+                    self.lfs_pointers.append((path, size))
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return weasyprint.urls.URLFetcherResponse(url, data, {"Content-Type": kind})
         self.refused.append(url)
@@ -146,10 +154,13 @@ class PdfRenderer:
                                            font_config=self.fonts) for p in stylesheets]
         if extra_css:
             self.stylesheets.append(weasyprint.CSS(string=extra_css, font_config=self.fonts))
+        # The fonts (and images) the stylesheets load, once: a licensed font left as an LFS pointer.
+        self.lfs_pointers = sorted(set(fetcher.lfs_pointers))
 
-    def render(self, html: str, base_dir: Path) -> PdfResult:
-        """Lay out and write one PDF; resources resolve against `base_dir` (the report bundle)."""
-        fetcher = ProjectFetcher(self.files)
+    def render(self, html: str, base_dir: Path, converted: dict[str, bytes]) -> PdfResult:
+        """Lay out and write one PDF; resources resolve against `base_dir` (the report bundle), where the images
+        converted for the page (`converted`, by bundle-relative name) are found too."""
+        fetcher = ProjectFetcher(self.files, {base_dir / name: data for name, data in converted.items()})
         with collect_warnings() as log:
             document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
             rendered = document.render(stylesheets=self.stylesheets, font_config=self.fonts)
