@@ -74,9 +74,10 @@ def test_a_git_lfs_pointer_instead_of_the_image_is_a_warning_at_its_line(project
 
 
 def test_a_file_no_reader_recognises_is_a_warning(project):
-    line = show(project, "photo.heic", b"\x00\x00\x00\x18ftypheic" + bytes(200))
+    """A HEIC photo renamed .jpg (a phone's export): a type a bundle may publish, but no reader knows it."""
+    line = show(project, "photo.jpg", b"\x00\x00\x00\x18ftypheic" + bytes(200))
     result = run_jixiao("check", project)
-    assert f"01-概况.md:{line}: warning: 图片「photo.heic」无法识别" in result.stdout
+    assert f"01-概况.md:{line}: warning: 图片「photo.jpg」无法识别" in result.stdout
     assert "另存为 PNG 或 JPEG" in result.stdout
 
 
