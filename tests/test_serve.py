@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import edit, run_jixiao
+from jixiao.errors import JixiaoError
 
 pytestmark = pytest.mark.slow
 
@@ -372,3 +373,34 @@ def test_a_client_that_hangs_up_on_a_pdf_is_not_an_error(preview_server, monkeyp
     assert closed.wait(60)  # the server is done with that connection
     assert capfd.readouterr().err == ""
     assert request(port, "/2024/demo/index.html")[0] == 200
+
+
+def test_serve_listens_on_ipv6_loopback(project, tmp_path):
+    from jixiao.serve import ServeState, open_server
+
+    state = ServeState(project.resolve(), tmp_path / "site", search=False, hosts=("::1",))
+    state.rebuild(lambda message: None)
+    try:
+        server = open_server(state, "::1", 0, lambda message: None)
+    except JixiaoError:
+        pytest.skip("no IPv6 loopback on this machine")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert server.url().startswith("http://[::1]:")
+        assert fetch(server.url() + "2024/demo/index.html")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_open_page_reloads_after_a_save(project, server, browser):
+    """The page's own script (a long poll of /__jixiao__/state) reloads it in Chromium after a save."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/2024/demo/index.html")
+        assert "预算执行率为 75.00%" in page.inner_text("body")
+        edit(project / "content/2024/demo/report.yaml", "全年执行数: 150", "全年执行数: 160")
+        page.wait_for_function("document.body.innerText.includes('预算执行率为 80.00%')", timeout=30000)
+    finally:
+        context.close()

@@ -223,7 +223,12 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], handler: type, log: Callable[[str], None]):
         self.log = log
+        self.address_family = socket.getaddrinfo(*address, type=socket.SOCK_STREAM)[0][0]  # IPv4 or IPv6 (::1)
         super().__init__(address, handler)
+
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
     def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
         error = sys.exc_info()[1]
@@ -305,7 +310,7 @@ def run_preview(state: ServeState, host: str, port: int, log: Callable[[str], No
         saves = watch_saves(state.project, stop)
         state.rebuild(log)
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        ready(f"http://{host}:{server.server_address[1]}/")
+        ready(server.url())
         for changed in saves:
             state.rebuild(log, changed)
     except (KeyboardInterrupt, SystemExit):
