@@ -142,12 +142,14 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
             self.answer()
 
         def answer(self) -> None:
+            """Refuse a foreign Host first (no draft may leak), then: the state, a PDF, a folder's redirect, the
+            error page while the last build failed, a file."""
             url = urlsplit(self.path)
             path = unquote(url.path)
             host = self.headers.get("Host")
             if not host_allowed(host, state.hosts):
                 return self.send_text(403, f"拒绝访问: 本预览只回答本机地址（127.0.0.1、localhost），不回答「{host}」。\n"
-                                           f"  提示: 用本机地址打开；确需用这个名称访问时，启动时加 --allow-host 名称。")
+                                           "  提示: 用本机地址打开；确需用这个名称访问时，启动时加 --allow-host 名称。")
             if path == STATE_PATH:
                 return self.send_state(url.query)
             if path.endswith(".pdf"):
