@@ -94,3 +94,34 @@ def test_the_preview_starts_from_a_built_site(tmp_path):
     site = project / "site"
     pages = [p.relative_to(model.out_dir) for p in model.out_dir.rglob("*.html")]
     assert pages and all((model.out_dir / p).read_bytes() == (site / p).read_bytes() for p in pages)
+
+
+def test_a_preview_started_on_an_input_error_recovers_on_the_next_save(tmp_path):
+    """The first build fails, so there is no model yet: the save that fixes the error takes the full build
+    (it used to stop the preview with an AssertionError)."""
+    project = composite(tmp_path)
+    report = project / "content/2023/liuan-zipingbiao/report.yaml"
+    edit(report, "全年执行数: 82.19}", "全年执行数: [82.19}")
+    model = Preview(project, tmp_path / "preview", search=False, log=lambda message: None)
+    with pytest.raises(SourceError):
+        model.build()
+    edit(report, "全年执行数: [82.19}", "全年执行数: 81.19}")
+    result = model.update([report])
+    model.background.wait()
+    assert "2023/liuan-zipingbiao" in {page.key for page in result.pages}
+    assert tree_digest(model.out_dir) == tree_digest(clean_build(project, tmp_path / "clean"))
+
+
+def test_a_report_saved_while_site_yaml_is_broken_still_shows_the_error(preview):
+    """After a failed full build the model in memory is stale: a report's save must not apply on it as if the
+    site were fine (the preview would hide the site.yaml error until the next site-wide save)."""
+    project, model = preview
+    edit(project / "content/site.yaml", "站点名称: ", "站点名称: [")
+    with pytest.raises(SourceError) as broken:
+        model.update([project / "content/site.yaml"])
+    assert broken.value.location.path.name == "site.yaml"
+    report = project / "content/2023/liuan-zipingbiao/report.yaml"
+    edit(report, "全年执行数: 82.19}", "全年执行数: 81.19}")
+    with pytest.raises(SourceError) as still:
+        model.update([report])
+    assert still.value.location.path.name == "site.yaml"

@@ -1,10 +1,11 @@
 """Stage: the authoring loop end to end — `jixiao serve` rebuilds, reloads, shows errors, recovers."""
 
 import http.client
-import http.server
 import json
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -14,6 +15,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from conftest import edit, run_jixiao
+from jixiao.errors import JixiaoError
 
 pytestmark = pytest.mark.slow
 
@@ -37,12 +41,15 @@ def wait_for(predicate, seconds: float = 15.0):
 
 
 @pytest.fixture
-def server(project: Path):
-    process = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", str(project), "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def server(project: Path, tmp_path: Path):
+    """`jixiao serve` of the project in a subprocess: its URL. What it prints besides goes to serve.log in
+    tmp_path (a file: a pipe nobody reads would stall the server once full)."""
+    with (tmp_path / "serve.log").open("w", encoding="utf-8") as log:
+        process = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", str(project), "--port", "0"],
+                                   stdout=subprocess.PIPE, stderr=log, text=True)
     try:
         line = process.stdout.readline()
-        assert "http://127.0.0.1:" in line, line + process.stderr.read()
+        assert "http://127.0.0.1:" in line, line + (tmp_path / "serve.log").read_text(encoding="utf-8")
         yield line.split()[1].rstrip("/")
     finally:
         process.terminate()
@@ -81,29 +88,43 @@ def test_serve_renders_pdf_on_demand(server):
 
 
 @pytest.fixture
-def preview(project: Path, tmp_path: Path):
-    """The preview server of the fixture project, in this process (without watching files): its state and URL.
-    A file `secret.html` lies beside the served folder, and one level further up, for traversal attempts."""
-    from jixiao.serve import ServeState, make_handler
+def preview_server(project: Path, tmp_path: Path):
+    """The preview server of the fixture project, in this process (without watching files): its state and server,
+    which also answers the name preview.test. A file `secret.html` lies beside the served folder, and one level
+    further up, for traversal attempts. What the server logs goes to stderr."""
+    from jixiao.serve import ServeState, open_server
 
-    state = ServeState(project.resolve(), tmp_path / "preview" / "site", search=False)
+    state = ServeState(project.resolve(), tmp_path / "preview" / "site", search=False, hosts=("preview.test",))
     state.rebuild(lambda message: None)
     for folder in (tmp_path, tmp_path / "preview"):
         (folder / "secret.html").write_text("<p>SECRET</p>", encoding="utf-8")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
+    server = open_server(state, "127.0.0.1", 0, lambda message: print(message, file=sys.stderr))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield state, server.server_address[1]
+    yield state, server
     server.shutdown()
     server.server_close()
 
 
+@pytest.fixture
+def preview(preview_server):
+    """The in-process preview: its state and port."""
+    state, server = preview_server
+    return state, server.server_address[1]
+
+
 def request_raw(port: int, path: str) -> tuple[int, bytes]:
     """GET a path exactly as written (urllib would normalise it)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    status, _, body = request(port, path)
+    return status, body
+
+
+def request(port: int, path: str, method: str = "GET", host: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One request as written, with the Host header given (else 127.0.0.1:port): status, headers, body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        connection.request("GET", path)
+        connection.request(method, path, headers={"Host": host} if host else {})
         response = connection.getresponse()
-        return response.status, response.read()
+        return response.status, dict(response.getheaders()), response.read()
     finally:
         connection.close()
 
@@ -182,3 +203,204 @@ def test_sigterm_removes_the_preview_folder(project, tmp_path):
     finally:
         process.kill()
     assert list(temporary.iterdir()) == []
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
+
+
+def closed_by_server(connection: socket.socket) -> bool:
+    """Whether the server closes this connection within a minute (it sends nothing on a timed-out request)."""
+    connection.settimeout(60)
+    try:
+        return connection.recv(1024) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def send_request(port: int, text: str) -> socket.socket:
+    """A connection that sends `text` (a request, or the start of one). The handshake is the kernel's, from the
+    listen backlog: it completes whether or not the server has accepted the connection yet."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=30)
+    connection.sendall(text.encode())
+    connection.settimeout(60)
+    return connection
+
+
+def read_response(connection: socket.socket) -> tuple[int, bytes]:
+    response = http.client.HTTPResponse(connection)
+    response.begin()
+    return response.status, response.read()
+
+
+def test_serve_answers_200_requests_at_once_times_out_slow_clients_and_survives_saves(project, tmp_path, capfd):
+    """While the server is not yet accepting (as during serve's first build), 50 clients send half a request and
+    200 send a whole one: all 250 wait in the listen backlog (with the old backlog of 5, the 7th connection
+    already waited for its SYN to be sent again). Once it serves, the 200 are answered and the 50 are closed by
+    the request timeout; then a broken save shows the error and a good one brings the page back. Needs a
+    kernel whose somaxconn is at least 250 (Linux 5.4+: 4096)."""
+    from jixiao.serve import ServeState, open_server
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr)
+    state = ServeState(project.resolve(), tmp_path / "preview" / "site", search=False)
+    state.rebuild(log)
+    server = open_server(state, "127.0.0.1", 0, log, timeout=2)
+    port, page = server.server_address[1], "/2024/demo/index.html"
+    connections, serving = [], threading.Thread(target=server.serve_forever, daemon=True)
+    try:
+        slow = [send_request(port, f"GET {page} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: ") for _ in range(50)]
+        connections += slow
+        paths = ["/", "/2024/", "/2024/demo/", page, "/__jixiao__/state"] * 40
+        waiting = [send_request(port, f"GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n") for path in paths]
+        connections += waiting
+        serving.start()
+        assert [read_response(connection)[0] for connection in waiting] == [200] * len(paths)
+        assert all(closed_by_server(connection) for connection in slow)
+
+        report = project / "content/2024/demo/report.yaml"
+        edit(report, "全年执行数: 150", "全年执行数: [150")
+        state.rebuild(log, [report])  # what the watcher does on a save
+        status, _, html = request(port, page)
+        assert status == 500 and "构建出错".encode() in html and "YAML 语法错误".encode() in html
+        edit(report, "全年执行数: [150", "全年执行数: 160")
+        state.rebuild(log, [report])
+        status, _, html = request(port, page)
+        assert status == 200 and "预算执行率为 80.00%".encode() in html
+        assert request(port, "/2024/demo/")[0] == 200
+    finally:
+        for connection in connections:
+            connection.close()
+        if serving.is_alive():
+            server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_serve_started_on_an_input_error_shows_it_and_recovers(project, tmp_path):
+    """The first build fails: every page shows the error; the save that fixes it brings the site (it used to stop
+    serve with an AssertionError)."""
+    report = project / "content/2024/demo/report.yaml"
+    edit(report, "全年执行数: 150", "全年执行数: [150")
+    with (tmp_path / "serve.log").open("w", encoding="utf-8") as log:
+        process = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", str(project), "--port", "0"],
+                                   stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        port = port_of(process.stdout.readline().split()[1].rstrip("/"))
+        status, _, html = request(port, "/2024/demo/index.html")
+        assert status == 500 and "report.yaml:11".encode() in html and "YAML 语法错误".encode() in html
+        edit(report, "全年执行数: [150", "全年执行数: 170")
+        wait_for(lambda: "预算执行率为 85.00%".encode() in request(port, "/2024/demo/index.html")[2])
+        assert process.poll() is None
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert "Traceback" not in (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
+def test_serve_says_when_its_port_is_in_use(project):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_jixiao("serve", project, "--port", port)
+    assert result.returncode == 1
+    assert f"127.0.0.1:{port}: error: 无法启动预览（端口 {port} 已被占用）" in result.stderr
+    assert "  提示: 用 --port 换一个端口" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("query", ["since=%C2%B2", "since=%EF%BC%91", "since=-1", "since=1.5", "since=", "since=abc",
+                                   "since=1&since=2", "since=" + "9" * 40])
+def test_a_bad_state_query_is_refused(preview, query):
+    _, port = preview
+    status, _, body = request(port, f"/__jixiao__/state?{query}")
+    assert status == 400 and "since 应是一个构建编号" in body.decode("utf-8")
+    assert json.loads(request(port, "/__jixiao__/state?since=0")[2])["build"] == 1  # the state still answers
+
+
+@pytest.mark.parametrize("path", ["/", "/2024/", "/2024/demo/", "/2024/demo/index.html", "/__jixiao__/state",
+                                  "/2024/demo", "/missing.html"])
+def test_head_and_get_give_the_same_headers(preview, path):
+    _, port = preview
+    get_status, get_headers, body = request(port, path)
+    head_status, head_headers, nothing = request(port, path, "HEAD")
+    assert (head_status, nothing) == (get_status, b"")
+    assert head_headers["Content-Length"] == get_headers["Content-Length"] == str(len(body))
+    assert head_headers["Content-Type"] == get_headers["Content-Type"]
+
+
+@pytest.mark.parametrize("path, location", [("/2024/demo", "/2024/demo/"), ("/2024", "/2024/"),
+                                            ("/2024/demo?q=%E7%BB%A9", "/2024/demo/?q=%E7%BB%A9"),
+                                            ("//2024/demo", "/2024/demo/")])
+def test_a_folder_without_its_slash_is_redirected(preview, path, location):
+    _, port = preview
+    status, headers, _ = request(port, path)
+    assert (status, headers["Location"]) == (301, location)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}", "localhost",
+                                  "app.localhost:{port}", "192.168.1.20:{port}", "preview.test:{port}"])
+def test_the_names_of_this_machine_are_answered(preview, host):
+    _, port = preview
+    assert request(port, "/2024/demo/index.html", host=host.format(port=port))[0] == 200
+
+
+@pytest.mark.parametrize("host", ["attacker.example:{port}", "attacker.example", "localhost.attacker.example",
+                                  "127.0.0.1.nip.io:{port}", "evil.test"])
+def test_another_host_name_is_refused(preview, host):
+    """A DNS-rebinding page (its own name pointed at 127.0.0.1) sends its own name: it must not read drafts."""
+    _, port = preview
+    for path in ("/2024/demo/index.html", "/__jixiao__/state", "/2024/demo/demo.pdf"):
+        status, _, body = request(port, path, host=host.format(port=port))
+        assert status == 403 and "拒绝访问" in body.decode("utf-8") and "预算执行率" not in body.decode("utf-8")
+
+
+def test_a_client_that_hangs_up_on_a_pdf_is_not_an_error(preview_server, monkeypatch, capfd):
+    """The client resets its connection before the PDF is sent: nothing is printed (it was a traceback)."""
+    state, server = preview_server
+    port = server.server_address[1]
+    hung_up, closed = threading.Event(), threading.Event()
+    monkeypatch.setattr(state, "render_pdf", lambda key: hung_up.wait(60) and b"%PDF-" + b"0" * 8_000_000)
+    close = server.shutdown_request
+    monkeypatch.setattr(server, "shutdown_request", lambda request: (close(request), closed.set()))
+    connection = socket.create_connection(("127.0.0.1", port))
+    connection.sendall(f"GET /2024/demo/demo.pdf HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    connection.close()  # a reset, as when a browser's download is cancelled
+    hung_up.set()
+    assert closed.wait(60)  # the server is done with that connection
+    assert capfd.readouterr().err == ""
+    assert request(port, "/2024/demo/index.html")[0] == 200
+
+
+def test_serve_listens_on_ipv6_loopback(project, tmp_path):
+    from jixiao.serve import ServeState, open_server
+
+    state = ServeState(project.resolve(), tmp_path / "site", search=False, hosts=("::1",))
+    state.rebuild(lambda message: None)
+    try:
+        server = open_server(state, "::1", 0, lambda message: None)
+    except JixiaoError:
+        pytest.skip("no IPv6 loopback on this machine")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert server.url().startswith("http://[::1]:")
+        assert fetch(server.url() + "2024/demo/index.html")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_open_page_reloads_after_a_save(project, server, browser):
+    """The page's own script (a long poll of /__jixiao__/state) reloads it in Chromium after a save."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/2024/demo/index.html")
+        assert "预算执行率为 75.00%" in page.inner_text("body")
+        edit(project / "content/2024/demo/report.yaml", "全年执行数: 150", "全年执行数: 160")
+        page.wait_for_function("document.body.innerText.includes('预算执行率为 80.00%')", timeout=30000)
+    finally:
+        context.close()

@@ -187,14 +187,21 @@ def error_finding(error: SourceError) -> Finding:
               help="端口（0 = 任选空闲端口）。")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
 @click.option("--no-search", is_flag=True, help="不生成搜索索引（大站点上保存后刷新更快）。")
-def serve(project: Path, port: int, host: str, no_search: bool) -> None:
+@click.option("--allow-host", multiple=True, metavar="名称",
+              help="另外回答的主机名（经反向代理或自定义域名打开预览时；本机地址和 IP 地址总是回答）。")
+def serve(project: Path, port: int, host: str, no_search: bool, allow_host: tuple[str, ...]) -> None:
     """预览: 构建并在本机提供网页，修改内容后自动重建并刷新浏览器。"""
     from .serve import serve as run_server
 
     def ready(url: str) -> None:
         click.echo(f"预览地址: {url}  （Ctrl+C 退出）")
 
-    run_server(project, host, port, lambda message: click.echo(message, err=True), ready, search=not no_search)
+    try:
+        run_server(project, host, port, lambda message: click.echo(message, err=True), ready, search=not no_search,
+                   allow_hosts=allow_host)
+    except JixiaoError as exc:  # the address cannot be served on (a build error is shown in the browser instead)
+        click.echo(exc.format(project.resolve()), err=True)
+        sys.exit(1)
 
 
 @main.group(cls=CommandLine)

@@ -24,7 +24,7 @@ from typing import Callable
 
 from .build import BuildResult, Plan, build_site, cache_record, collecting_less, page_key, unique_errors
 from .cache import BuildCache, CachedReport
-from .errors import ErrorGroup
+from .errors import ErrorGroup, JixiaoError
 from .library import Library
 from .load import REPORT_FILE, read_bundle
 from .output import write_atomically
@@ -55,10 +55,16 @@ class Preview:
     # the full path ---------------------------------------------------------------------------------
 
     def build(self) -> BuildResult:
-        """An incremental build of the whole site (the first, or after a site-wide change)."""
+        """An incremental build of the whole site (the first, or after a site-wide change). When it fails the
+        model is dropped: it no longer matches the sources, so the next save takes the full build again."""
         self.background.wait()
-        result = build_site(self.project, self.out_dir, with_pdf=False, pdf_links=True, search=self.search,
-                            seed=self.project / "site")
+        try:
+            result = build_site(self.project, self.out_dir, with_pdf=False, pdf_links=True, search=self.search,
+                                seed=self.project / "site")
+        except JixiaoError:
+            with self.lock:
+                self.plan = None
+            raise
         with self.lock:
             self.site, self.plan, self.cache = result.site, result.plan, result.cache
             self.pages = {page.key: page for page in result.pages}
@@ -69,8 +75,8 @@ class Preview:
 
     def update(self, changed: list[Path]) -> BuildResult:
         """Apply saved files: in memory when they are all inside existing reports, else a full build."""
-        keys = self.edited_reports(changed)
-        if keys is None or self.plan is None:
+        keys = self.edited_reports(changed) if self.plan is not None else None
+        if keys is None:
             return self.build()
         started = time.perf_counter()
         with self.lock, collecting_less():

@@ -7,31 +7,51 @@ served with a small script that asks `/__jixiao__/state?since=N` and is answered
 build number passes N (a long poll), then reloads. While the last build failed, every page shows
 the error (and the terminal prints it); the server keeps running and recovers on the next good
 build. PDFs are rendered on demand when their link is opened.
+
+The server is the standard library's threading HTTP server, made fit for many browsers at once: a
+listen backlog of 1024, one daemon thread per connection (so every open page's long poll has its own,
+and a tab that goes away never holds up another), a socket timeout that closes a connection whose
+request stalls, and one response path for GET and HEAD. It answers only Host names that can be this
+machine (DNS rebinding), and a client that hangs up mid-answer is not an error.
 """
 
 from __future__ import annotations
 
+import errno
 import http.server
+import ipaddress
 import json
 import re
 import shutil
+import socket
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-from urllib.parse import parse_qs, unquote, urlparse
+from typing import Callable, Iterator
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 from markupsafe import escape
 
 from .build import terminated_cleanly
-from .errors import JixiaoError
+from .errors import JixiaoError, describe_os_error
 from .preview import Preview
 from .site import CONTENT_DIR, SiteContext, open_site
 
 STATE_PATH = "/__jixiao__/state"
 LONG_POLL_SECONDS = 25.0
+WATCH_WAKE_MS = 200  # the watcher gives back an empty batch this often: the first one says it is armed
+REQUEST_TIMEOUT_SECONDS = 10.0  # a connection that sends nothing for this long is closed
+LISTEN_BACKLOG = 1024
+HOST_HINT = "--host 用本机的地址，如 127.0.0.1（本机）或 0.0.0.0（局域网）。"
+BIND_ERRORS = {  # why the address cannot be served on, and what to do: {host}, {port}, {other} (another port)
+    errno.EADDRINUSE: ("端口 {port} 已被占用",
+                       "用 --port 换一个端口（如 --port {other}），或 --port 0 任选空闲端口；也可先关闭占用它的程序。"),
+    errno.EACCES: ("没有权限使用端口 {port}", "用 1024 以上的端口，如 --port 8000。"),
+    errno.EADDRNOTAVAIL: ("本机没有地址 {host}", HOST_HINT),
+}
 RELOAD_SCRIPT = """<script>
 (function () {
   var seen = null;
@@ -62,6 +82,7 @@ class ServeState:
     pdf_site: SiteContext | None = None
     search: bool = True
     preview: Preview | None = None
+    hosts: tuple[str, ...] = ()  # Host names answered besides this machine's (the bound host, --allow-host)
 
     def rebuild(self, log: Callable[[str], None], changed: list[Path] | None = None) -> None:
         """Build (the first time) or apply the changed files; on failure keep serving the last good site and
@@ -104,64 +125,154 @@ class ServeState:
             return self.preview.render_pdf(key, self.pdf_site)
 
 
-def make_handler(state: ServeState) -> type[http.server.SimpleHTTPRequestHandler]:
+def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
+            self.timeout = timeout  # per socket operation: a stalled request is closed, its thread freed
             super().__init__(*args, directory=str(state.out_dir), **kwargs)
 
         def log_message(self, format: str, *args) -> None:  # quiet: the terminal shows builds
             pass
 
         def do_GET(self) -> None:
-            path = unquote(urlparse(self.path).path)
+            self.answer()
+
+        def do_HEAD(self) -> None:
+            """The same answer as GET, so its headers (Content-Length) agree; send_bytes leaves out the body."""
+            self.answer()
+
+        def answer(self) -> None:
+            """Refuse a foreign Host first (no draft may leak), then: the state, a PDF, a folder's redirect, the
+            error page while the last build failed, a file."""
+            url = urlsplit(self.path)
+            path = unquote(url.path)
+            host = self.headers.get("Host")
+            if not host_allowed(host, state.hosts):
+                return self.send_text(403, f"拒绝访问: 本预览只回答本机地址（127.0.0.1、localhost），不回答「{host}」。\n"
+                                           "  提示: 用本机地址打开；确需用这个名称访问时，启动时加 --allow-host 名称。")
             if path == STATE_PATH:
-                since = parse_qs(urlparse(self.path).query).get("since", [""])[0]
-                snapshot = state.snapshot(int(since) if since.isdigit() else None)
-                return self.send_bytes(json.dumps(snapshot, ensure_ascii=False).encode("utf-8"), "application/json",
-                                       200)
+                return self.send_state(url.query)
             if path.endswith(".pdf"):
                 return self.send_pdf(path)
+            target = served_path(state.out_dir, self.translate_path(url.path))
+            if target is not None and target.is_dir() and not url.path.endswith("/"):
+                return self.redirect("/" + url.path.lstrip("/") + "/" + (f"?{url.query}" if url.query else ""))
             error = state.snapshot(None)["error"]
             if error is not None and (path.endswith("/") or path.endswith(".html")):
                 page = ERROR_PAGE % (escape(error), RELOAD_SCRIPT)
                 return self.send_bytes(page.encode("utf-8"), "text/html; charset=utf-8", 500)
-            target = served_file(state.out_dir, self.translate_path(self.path))
             if target is None:
-                return self.send_error(404)
-            if target.suffix == ".html":
-                html = target.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>")
-                return self.send_bytes(html.encode("utf-8"), "text/html; charset=utf-8", 200)
-            return super().do_GET()
+                return self.send_text(404, f"找不到 {path}")
+            return self.send_file(target / "index.html" if target.is_dir() else target)
+
+        def send_state(self, query: str) -> None:
+            """The build state; `since` (a build number) makes it a long poll. Anything else is refused."""
+            since = parse_qs(query, keep_blank_values=True).get("since")
+            if since is not None and (len(since) != 1 or not re.fullmatch(r"[0-9]{1,18}", since[0])):
+                return self.send_text(400, "无效的查询: since 应是一个构建编号（数字）。")
+            snapshot = state.snapshot(int(since[0]) if since else None)
+            self.send_bytes(json.dumps(snapshot, ensure_ascii=False).encode("utf-8"), "application/json", 200)
 
         def send_pdf(self, path: str) -> None:
             parts = path.strip("/").split("/")
             try:
                 data = state.render_pdf("/".join(parts[:2])) if len(parts) == 3 else None
             except JixiaoError as exc:
-                return self.send_bytes(exc.format(state.project).encode("utf-8"), "text/plain; charset=utf-8", 500)
+                return self.send_text(500, exc.format(state.project))
             if data is None:
-                return self.send_error(404)
+                return self.send_text(404, f"找不到 {path}")
             self.send_bytes(data, "application/pdf", 200)
 
-        def send_bytes(self, body: bytes, content_type: str, status: int) -> None:
+        def send_file(self, target: Path) -> None:
+            """A page with the reload script added, or any other file as it is."""
+            try:
+                data = target.read_bytes()
+            except OSError:  # gone meanwhile: a full build has just swapped the folder
+                return self.send_text(404, f"找不到 {target.name}")
+            if target.suffix == ".html":
+                html = data.decode("utf-8").replace("</body>", RELOAD_SCRIPT + "</body>")
+                return self.send_bytes(html.encode("utf-8"), "text/html; charset=utf-8", 200)
+            self.send_bytes(data, self.guess_type(str(target)), 200)
+
+        def redirect(self, location: str) -> None:
+            """A folder named without its slash: its pages' relative links resolve only from the slash form."""
+            self.send_bytes(b"", "text/plain; charset=utf-8", 301, {"Location": location})
+
+        def send_text(self, status: int, text: str) -> None:
+            self.send_bytes(text.encode("utf-8"), "text/plain; charset=utf-8", status)
+
+        def send_bytes(self, body: bytes, content_type: str, status: int,
+                       headers: dict[str, str] | None = None) -> None:
+            """The one way every answer goes out: the same headers for GET and HEAD, the body for GET only."""
             self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
+            for name, value in {"Content-Type": content_type, "Content-Length": str(len(body)),
+                                "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+                                **(headers or {})}.items():
+                self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
     return Handler
 
 
-def served_file(out_dir: Path, translated: str) -> Path | None:
-    """The file a request names inside the served folder (a folder's index.html), or None: outside the folder
-    (`..`, `%2f`, a symlink), missing, or a name the system cannot look up (a NUL byte, too long a name)."""
+class PreviewServer(http.server.ThreadingHTTPServer):
+    """ThreadingHTTPServer with a real listen backlog (the default of 5 drops connections when many browsers
+    load at once), and quiet about clients that hang up or stall: the terminal is for the builds."""
+
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type, log: Callable[[str], None]):
+        self.log = log
+        self.address_family = socket.getaddrinfo(*address, type=socket.SOCK_STREAM)[0][0]  # IPv4 or IPv6 (::1)
+        super().__init__(address, handler)
+
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            self.log(f"预览服务器回答请求时出错: {error!r}")
+
+
+def open_server(state: ServeState, host: str, port: int, log: Callable[[str], None],
+                timeout: float = REQUEST_TIMEOUT_SECONDS) -> PreviewServer:
+    """Bind the preview's address, before the first build, so that a port in use is said at once."""
+    try:
+        return PreviewServer((host, port), make_handler(state, timeout), log)
+    except OSError as exc:
+        reason, hint = (("找不到主机 {host}", HOST_HINT) if isinstance(exc, socket.gaierror)
+                        else BIND_ERRORS.get(exc.errno or 0, (describe_os_error(exc), "检查 --host 和 --port。")))
+        names = {"host": host, "port": port, "other": port + 1 if port < 65535 else 8000}
+        raise JixiaoError(f"{host}:{port}: error: 无法启动预览（{reason.format(**names)}）\n"
+                          f"  提示: {hint.format(**names)}") from None
+
+
+def host_allowed(header: str | None, extra: tuple[str, ...]) -> bool:
+    """Whether a Host header names this machine: localhost, any IP address (a DNS-rebinding page can only use a
+    name it owns) or a name allowed by the user. No header: not a browser, so no rebinding."""
+    if header is None:
+        return True
+    name = re.sub(r":[0-9]*$", "", header.strip()).lower()
+    if name in (n.lower() for n in extra) or name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
+    except ValueError:
+        return False
+    return True
+
+
+def served_path(out_dir: Path, translated: str) -> Path | None:
+    """The file or folder (one with an index.html) a request names inside the served folder, or None: outside the
+    folder (`..`, `%2f`, a symlink), missing, or a name the system cannot look up (a NUL byte, too long a name)."""
     try:
         target = Path(translated)
-        if target.is_dir():
-            target = target / "index.html"
-        if target.resolve().is_relative_to(out_dir.resolve()) and target.is_file():
+        page = target / "index.html" if target.is_dir() else target
+        if page.resolve().is_relative_to(out_dir.resolve()) and page.is_file():
             return target
     except (ValueError, OSError):
         pass
@@ -173,12 +284,21 @@ def watched_paths(project: Path) -> list[Path]:
     return [p for p in (project / CONTENT_DIR, project / "layouts", project / "themes") if p.is_dir()]
 
 
+def watch_saves(project: Path, stop: threading.Event) -> Iterator[list[Path]]:
+    """The files changed by each save, from a watcher armed before this returns: a save made during the first
+    build, or just after the address is printed, is not lost (it is applied right after that build)."""
+    changes = watchfiles.watch(*watched_paths(project), stop_event=stop, debounce=300, step=50,
+                               rust_timeout=WATCH_WAKE_MS, yield_on_timeout=True)
+    next(changes)  # starts the watcher; what it may already have seen, the first build reads anyway
+    return (sorted(Path(path) for _, path in batch) for batch in changes if batch)
+
+
 def serve(project: Path, host: str, port: int, log: Callable[[str], None],
-          ready: Callable[[str], None], search: bool = True) -> None:
+          ready: Callable[[str], None], search: bool = True, allow_hosts: tuple[str, ...] = ()) -> None:
     """Run until interrupted: build, serve, watch, rebuild."""
     project = project.resolve()
     work = Path(tempfile.mkdtemp(prefix="jixiao-serve-"))
-    state = ServeState(project, work / "site", search=search)
+    state = ServeState(project, work / "site", search=search, hosts=(host, *allow_hosts))
     stop = threading.Event()
     with terminated_cleanly():
         run_preview(state, host, port, log, ready, stop, work)
@@ -187,14 +307,14 @@ def serve(project: Path, host: str, port: int, log: Callable[[str], None],
 def run_preview(state: ServeState, host: str, port: int, log: Callable[[str], None], ready: Callable[[str], None],
                 stop: threading.Event, work: Path) -> None:
     """Build, serve and rebuild until Ctrl-C or SIGTERM; the temporary site is removed either way."""
-    project = state.project
     try:
+        server = open_server(state, host, port, log)
+        saves = watch_saves(state.project, stop)
         state.rebuild(log)
-        server = http.server.ThreadingHTTPServer((host, port), make_handler(state))
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        ready(f"http://{host}:{server.server_address[1]}/")
-        for changes in watchfiles.watch(*watched_paths(project), stop_event=stop, debounce=300, step=50):
-            state.rebuild(log, sorted(Path(path) for _, path in changes))
+        ready(server.url())
+        for changed in saves:
+            state.rebuild(log, changed)
     except (KeyboardInterrupt, SystemExit):
         pass  # Ctrl-C, or SIGTERM (terminated_cleanly turns it into SystemExit)
     finally:
