@@ -87,6 +87,17 @@ def test_serve_renders_pdf_on_demand(server):
         assert response.read(5) == b"%PDF-"
 
 
+def test_serve_answers_the_reports_own_pdf_beside_a_pdf_of_the_bundle(project, server):
+    """A bundle may publish a PDF of its own (a scan); the report's PDF is found by its name, not as the first
+    file ending in .pdf (the preview answered demo.pdf with the scan's bytes)."""
+    scan = b"%PDF-1.4\n% a scanned attachment, not the report\n%%EOF\n"
+    (project / "content/2024/demo/a-scan.pdf").write_bytes(scan)
+    wait_for(lambda: fetch(f"{server}/2024/demo/a-scan.pdf")[0] == 200)
+    with urllib.request.urlopen(f"{server}/2024/demo/demo.pdf", timeout=60) as response:
+        report_pdf = response.read()
+    assert report_pdf[:5] == b"%PDF-" and report_pdf != scan
+
+
 @pytest.fixture
 def preview_server(project: Path, tmp_path: Path):
     """The preview server of the fixture project, in this process (without watching files): its state and server,

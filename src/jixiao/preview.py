@@ -176,7 +176,8 @@ class Preview:
             if self.plan is None or key not in self.plan.library.bundles:
                 return None
             _, files = build_report(pdf_site, self.plan.library, self.plan.links, key)
-        return next((data for name, data in files.items() if name.endswith(".pdf")), None)
+            slug = self.plan.library.bundles[key].slug
+        return files.get(f"{key}/{slug}.pdf")  # by name: the bundle may publish a PDF of its own (扫描件.pdf)
 
 
 class Background:
