@@ -1,0 +1,93 @@
+"""The manual (docs/) stays true: it builds with `mkdocs build --strict` (a broken link or anchor fails), and every
+complete report it shows builds with jixiao.
+
+A complete example is a fence whose info string names its file, ```yaml title="report.yaml"```, followed on the
+same page by the fences of its sections (```markdown title="01-概况.md"```) up to the next report.yaml; see
+docs/architecture.md, "The manual"."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO
+
+DOCS = REPO / "docs"
+FENCE = re.compile(r'^```\w+ title="(?P<name>[^"]+)"\n(?P<body>.*?)^```$', re.M | re.S)
+
+
+@dataclass
+class Example:
+    """One complete report of the manual: where it starts, and its files by name."""
+
+    where: str
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def find_examples(docs: Path = DOCS) -> list[Example]:
+    """Every complete report in docs/*.md, in page order."""
+    examples: list[Example] = []
+    for page in sorted(docs.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        current = None
+        for match in FENCE.finditer(text):
+            if match["name"] == "report.yaml":
+                line = text.count("\n", 0, match.start()) + 1
+                current = Example(f"{page.relative_to(docs)}:{line}")
+                examples.append(current)
+            if current is not None:
+                current.files[match["name"]] = match["body"]
+    return examples
+
+
+def build_example(example: Example, root: Path, cli) -> object:
+    """A new site with only this example as its report; `check --strict` on it."""
+    assert cli("new", "site", root).exit_code == 0
+    shutil.rmtree(next((root / "content").glob("*/*/")))
+    year = yaml.safe_load(example.files["report.yaml"])["年度"]
+    bundle = root / "content" / str(year) / "doc-example"
+    bundle.mkdir(parents=True)
+    for name, body in example.files.items():
+        (bundle / name).write_text(body, encoding="utf-8")
+    return cli("check", "--strict", root)
+
+
+def test_the_manual_shows_complete_reports():
+    """The convention is in use: a page that stops marking its examples would silently stop testing them."""
+    pages = {example.where.split(":")[0] for example in find_examples()}
+    assert {"first-report.md", "self-evaluation.md", "evaluation.md", "final-accounts.md", "tables.md"} <= pages
+
+
+@pytest.mark.parametrize("example", find_examples(), ids=lambda example: example.where)
+def test_doc_example_builds(example, tmp_path, cli):
+    result = build_example(example, tmp_path / "site", cli)
+    assert result.exit_code == 0, f"{example.where}:\n{result.output}"
+    assert "错误 0，警告 0" in result.output
+
+
+def test_a_broken_example_fails(tmp_path, cli):
+    """The check above can fail: an example with a misspelt key is refused with its message."""
+    example = find_examples()[0]
+    broken = Example(example.where, {**example.files,
+                                     "report.yaml": example.files["report.yaml"].replace("标题:", "题目:", 1)})
+    result = build_example(broken, tmp_path / "site", cli)
+    assert result.exit_code == 1
+    assert "未知的键「题目」" in result.output
+
+
+@pytest.mark.slow
+def test_manual_builds_strict(tmp_path):
+    """`mkdocs build --strict`: any broken link, anchor or page left out of the nav fails."""
+    out = tmp_path / "docs"
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+                         cwd=REPO, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "写第一份报告" in (out / "first-report.html").read_text(encoding="utf-8")
+    assert "stated-differs" in (out / "reference/rules.html").read_text(encoding="utf-8")
