@@ -17,13 +17,18 @@ APT_PACKAGES := fonts-noto-cjk fonts-hanazono fonts-babelstone-han fonts-noto-co
 TEST_APT_PACKAGES := poppler-utils fonts-dejavu-core chromium default-jre-headless nodejs npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test system test-system venv bench dist clean
+.PHONY: build test docs system test-system venv bench dist clean
 
 build: system venv
 	$(BIN)/jixiao build .
 
 test: system test-system venv node_modules/.installed
 	$(BIN)/pytest
+
+# The manual (docs/, in Chinese) into build/docs/: --strict fails on any broken link or anchor
+# (tests/test_docs.py runs the same build in `make test`).
+docs: venv
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # The release files into dist/: the sdist, then the wheel built from it (`build`, pinned in the test extra), so
 # the wheel holds exactly what the sdist gives a packager. The release workflow runs this on a version tag.
@@ -69,8 +74,8 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,docs]'
 	touch $(STAMP)
 
 clean:
-	rm -rf site $(VENV) .pytest_cache bench/out node_modules .jixiao-cache dist
+	rm -rf site $(VENV) .pytest_cache bench/out node_modules .jixiao-cache dist build/docs
