@@ -2,62 +2,42 @@
 complete report it shows builds with jixiao.
 
 A complete example is a fence whose info string names its file, ```yaml title="report.yaml"```, followed on the
-same page by the fences of its sections (```markdown title="01-概况.md"```) up to the next report.yaml; see
-docs/architecture.md, "The manual"."""
+same page by the fences of its sections (```markdown title="01-概况.md"```) up to the next report.yaml; the docs'
+hook finds them (docs/hooks/reference.py) and docs/architecture.md, "The manual", explains the convention."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
 import re
-import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import REPO
 
 DOCS = REPO / "docs"
-FENCE = re.compile(r'^```\w+ title="(?P<name>[^"]+)"\n(?P<body>.*?)^```$', re.M | re.S)
 
 
-@dataclass
-class Example:
-    """One complete report of the manual: where it starts, and its files by name."""
+def load_hook():
+    """docs/hooks/reference.py, the MkDocs hook that writes the reference pages and finds the complete examples."""
+    spec = importlib.util.spec_from_file_location("docs_reference_hook", DOCS / "hooks/reference.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
-    where: str
-    files: dict[str, str] = field(default_factory=dict)
 
-
-def find_examples(docs: Path = DOCS) -> list[Example]:
-    """Every complete report in docs/*.md, in page order."""
-    examples: list[Example] = []
-    for page in sorted(docs.rglob("*.md")):
-        text = page.read_text(encoding="utf-8")
-        current = None
-        for match in FENCE.finditer(text):
-            if match["name"] == "report.yaml":
-                line = text.count("\n", 0, match.start()) + 1
-                current = Example(f"{page.relative_to(docs)}:{line}")
-                examples.append(current)
-            if current is not None:
-                current.files[match["name"]] = match["body"]
-    return examples
+HOOK = load_hook()
+find_examples, Example = HOOK.find_examples, HOOK.Example
 
 
 def build_example(example: Example, root: Path, cli) -> object:
     """A new site with only this example as its report; `check --strict` on it."""
     assert cli("new", "site", root).exit_code == 0
-    shutil.rmtree(next((root / "content").glob("*/*/")))
-    year = yaml.safe_load(example.files["report.yaml"])["年度"]
-    bundle = root / "content" / str(year) / "doc-example"
-    bundle.mkdir(parents=True)
-    for name, body in example.files.items():
-        (bundle / name).write_text(body, encoding="utf-8")
+    HOOK.place_examples([example], root)
     return cli("check", "--strict", root)
 
 
@@ -95,13 +75,6 @@ def test_manual_builds_strict(tmp_path):
     assert "stated-differs" in (out / "reference/rules.html").read_text(encoding="utf-8")
 
 
-def load_hook():
-    """docs/hooks/reference.py, the MkDocs hook that writes the reference pages."""
-    spec = importlib.util.spec_from_file_location("docs_reference_hook", DOCS / "hooks/reference.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 def test_key_reference_lists_every_schema_key():
     """Every key the editor schema knows, of every model, is a row of the generated key reference."""
@@ -109,7 +82,7 @@ def test_key_reference_lists_every_schema_key():
     from jixiao.model import Report
     from jixiao.schema import build_schema
 
-    listed = set(re.findall(r"^\| `(?:[^`]*\.)?([^`.\[\]]+)(?:\[\])*` \|", load_hook().keys_markdown(), re.M))
+    listed = set(re.findall(r"^\| `(?:[^`]*\.)?([^`.\[\]]+)(?:\[\])*` \|", HOOK.keys_markdown(), re.M))
     for model in (Report, SiteConfig):
         schema = build_schema(model)
         keys = {key for node in [schema, *schema["$defs"].values()] for key in node.get("properties", {})}

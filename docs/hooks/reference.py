@@ -2,24 +2,78 @@
 
 reference/keys.md lists every key of report.yaml and site.yaml with its Chinese description, walked from the very
 schema `jixiao schema` writes (jixiao.schema.build_schema, itself made from the pydantic models that validate).
-reference/rules.md lists every audit rule with its hint (jixiao.findings.RULE_HINTS) beside the hand-written
-description and example of docs/hooks/rules.yaml; a rule on one side only fails the build.
+reference/names.md lists every name an expression can use, read from the data.json of the manual's own complete
+examples, built with jixiao. reference/rules.md lists every audit rule with its hint (jixiao.findings.RULE_HINTS)
+beside the hand-written description and example of docs/hooks/rules.yaml; a rule on one side only fails the build.
+
+The complete examples are found here (find_examples) and tests/test_docs.py builds each of them with the same code.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
-from mkdocs.structure.files import File
-
 from jixiao.config import SiteConfig
 from jixiao.findings import RULE_HINTS
 from jixiao.model import Report
-from jixiao.schema import build_schema
+from jixiao.schema import _all_models, build_schema
+from jixiao.validate import _aliases
 
 HERE = Path(__file__).parent
+DOCS = HERE.parent
+FENCE = re.compile(r'^```\w+ title="(?P<name>[^"]+)"\n(?P<body>.*?)^```$', re.M | re.S)
+
+
+@dataclass
+class Example:
+    """One complete report of the manual: where it starts, and its files by name."""
+
+    where: str
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def report(self) -> dict[str, Any]:
+        return yaml.safe_load(self.files["report.yaml"])
+
+
+def find_examples(docs: Path = DOCS) -> list[Example]:
+    """Every complete report in docs/*.md, in page order: a ```yaml title="report.yaml"``` fence and the titled
+    fences after it on the same page, up to the next report.yaml."""
+    examples: list[Example] = []
+    for page in sorted(docs.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        current = None
+        for match in FENCE.finditer(text):
+            if match["name"] == "report.yaml":
+                current = Example(f"{page.relative_to(docs)}:{text.count(chr(10), 0, match.start()) + 1}")
+                examples.append(current)
+            if current is not None:
+                current.files[match["name"]] = match["body"]
+    return examples
+
+
+def place_examples(examples: list[Example], root: Path) -> list[Path]:
+    """Make the examples the reports of the site at `root` (made by `jixiao new site`), replacing its own."""
+    for bundle in (root / "content").glob("*/*/"):
+        shutil.rmtree(bundle)
+    bundles = []
+    for number, example in enumerate(examples, 1):
+        bundle = root / "content" / str(example.report["年度"]) / f"doc-example-{number}"
+        bundle.mkdir(parents=True)
+        for name, body in example.files.items():
+            (bundle / name).write_text(body, encoding="utf-8")
+        bundles.append(bundle)
+    return bundles
+
 KINDS = {"string": "文字", "number": "数字", "integer": "整数", "boolean": "是/否", "array": "列表",
          "object": "映射", "null": "空"}
 
@@ -52,6 +106,25 @@ def inner_objects(schema: dict[str, Any], node: dict[str, Any]) -> Iterator[tupl
                         for suffix, found in inner_objects(schema, option["additionalProperties"]))
 
 
+def alias_names() -> dict[str, str]:
+    """Each alias a model accepts (权重, 完成值 …) → the official key it stands for (分值, 实际完成值 …)."""
+    found = {}
+    for root in (Report, SiteConfig):
+        for model in _all_models(root).values():
+            for info in model.model_fields.values():
+                names = _aliases(info)
+                found.update((other, names[0]) for other in names[1:])
+    return found
+
+
+def official_key(path: str, aliases: dict[str, str], paths: set[str]) -> str | None:
+    """The official key `path` is an alias of, when that key stands beside it (权重 beside 分值 is an alias;
+    评分表.权重, with no 分值 beside it, is a key of its own)."""
+    parent, _, name = path.rpartition(".")
+    official = aliases.get(name)
+    return official if official and f"{parent}.{official}".lstrip(".") in paths else None
+
+
 def walk_keys(schema: dict[str, Any], node: dict[str, Any], prefix: str = "",
               seen: tuple[int, ...] = ()) -> Iterator[tuple[str, str, str, bool]]:
     """Every key under `node` as (path, kind, description, required), depth first, in the schema's order."""
@@ -68,12 +141,76 @@ def keys_markdown() -> str:
     parts = ["# report.yaml 与 site.yaml 的键\n",
              "本页在生成手册时由 jixiao 的数据模型自动生成（与 `jixiao schema` 写出的编辑器 schema 同源），"
              "所以与核对时的规则一致。路径中 `[]` 表示列表中的每一项，`<名称>` 表示由你命名的项（如数据表名）。\n"]
+    aliases = alias_names()
     for title, model in (("report.yaml", Report), ("site.yaml", SiteConfig)):
         schema = build_schema(model)
         parts += [f"\n## {title}\n", "| 键 | 值 | 必填 | 说明 |", "|---|---|---|---|"]
-        for path, kind, description, required in walk_keys(schema, schema):
+        rows = list(walk_keys(schema, schema))
+        paths = {row[0] for row in rows}
+        for path, kind, description, required in rows:
             text = " ".join(description.split()).replace("|", "\\|")
+            official = official_key(path, aliases, paths)
+            if official:
+                text = f"（「{official}」的别名）{text}"
             parts.append(f"| `{path}` | {kind} | {'是' if required else ''} | {text} |")
+    return "\n".join(parts) + "\n"
+
+
+def build_examples(examples: list[Example]) -> list[dict[str, Any]]:
+    """The data.json of each example, built together into one site by jixiao (HTML only). A build error names
+    the example's file and line and fails the manual's build."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "site"
+        for args in (["new", "site", str(root)], None, ["build", "--no-pdf", "--no-search", str(root)]):
+            if args is None:
+                bundles = place_examples(examples, root)
+                continue
+            run = subprocess.run([sys.executable, "-m", "jixiao", *args], capture_output=True, text=True)
+            if run.returncode != 0:
+                raise ValueError(f"the manual's examples do not build:\n{run.stdout}{run.stderr}")
+        return [json.loads((root / "site" / bundle.relative_to(root / "content") / "data.json")
+                           .read_text(encoding="utf-8")) for bundle in bundles]
+
+
+def describe_value(value: Any) -> str:
+    """What kind of value a name holds, as data.json shows it: money and rates are exact decimal strings."""
+    if isinstance(value, bool):
+        return "是/否"
+    if isinstance(value, int):
+        return "整数"
+    if isinstance(value, str):
+        return "比率" if re.fullmatch(r"-?\d+(\.\d+)?%", value) else "数字" if re.fullmatch(r"-?\d+(\.\d+)?", value) \
+            else "文字"
+    return {type(None): "空", list: "列表", dict: "映射"}[type(value)]
+
+
+def walk_names(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """Every name under `value` as (path, kind, example); a list by its first item."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            inner_path = f"{path}.{key}" if path else key
+            shown = f"共 {len(inner)} 项" if isinstance(inner, (list, dict)) else json.dumps(inner, ensure_ascii=False)
+            yield inner_path, describe_value(inner), shown if len(shown) <= 40 else shown[:39] + "…"
+            yield from walk_names(inner, inner_path)
+    elif isinstance(value, list) and value:
+        yield from walk_names(value[0], f"{path}[0]")
+
+
+def names_markdown() -> str:
+    firsts = {}
+    for example in find_examples():
+        firsts.setdefault(example.report["类型"], example)
+    parts = ["# 表达式可用的名称\n",
+             "正文的 `{{ }}` 表达式和版式可以读取的名称，与每份报告 data.json 中 `报告` 部分的名称相同。"
+             "本页在生成手册时，把本手册中每种报告类型的第一个完整例子用 jixiao 生成一遍，从它的 data.json 读出，"
+             "所以名称和例子都是真实的。`[0]` 表示列表的第一项（也可以写名称，如 `自评表[\"示例项目\"]`、"
+             "`数据表.三公经费.行.公务接待费`）；数据表名、行名来自例子，换成你自己的。"
+             "金额和比率是精确的十进制数，写在引号中；“空”表示例子中没有填写这一项。\n"]
+    for (kind, example), data in zip(firsts.items(), build_examples(list(firsts.values()))):
+        page, line = example.where.split(":")
+        parts += [f"\n## {kind}\n", f"例子见[{page}](../{page})。\n", "| 名称 | 值 | 例子 |", "|---|---|---|"]
+        parts += [f"| `{path}` | {value_kind} | {shown.replace('|', chr(92) + '|')} |"
+                  for path, value_kind, shown in walk_names(data["报告"])]
     return "\n".join(parts) + "\n"
 
 
@@ -90,11 +227,13 @@ def rules_markdown() -> str:
     return "\n".join(parts) + "\n"
 
 
-PAGES = {"reference/keys.md": keys_markdown, "reference/rules.md": rules_markdown}
+PAGES = {"reference/keys.md": keys_markdown, "reference/names.md": names_markdown, "reference/rules.md": rules_markdown}
 
 
 def on_files(files, config):
     """Add the generated pages to the manual before MkDocs reads its pages."""
+    from mkdocs.structure.files import File  # here, so tests/test_docs.py can use this module without MkDocs
+
     for uri, make in PAGES.items():
         files.append(File.generated(config, uri, content=make()))
     return files
