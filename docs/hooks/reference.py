@@ -25,6 +25,7 @@ import yaml
 from jixiao.config import SiteConfig
 from jixiao.findings import RULE_HINTS
 from jixiao.model import Report
+from jixiao.reporttypes import builtin_specs
 from jixiao.schema import _all_models, build_schema
 from jixiao.validate import _aliases
 
@@ -189,7 +190,8 @@ def walk_names(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
     if isinstance(value, dict):
         for key, inner in value.items():
             inner_path = f"{path}.{key}" if path else key
-            shown = f"共 {len(inner)} 项" if isinstance(inner, (list, dict)) else json.dumps(inner, ensure_ascii=False)
+            shown = (f"共 {len(inner)} 项" if isinstance(inner, (list, dict)) else "—" if inner is None
+                     else json.dumps(inner, ensure_ascii=False))
             yield inner_path, describe_value(inner), shown if len(shown) <= 40 else shown[:39] + "…"
             yield from walk_names(inner, inner_path)
     elif isinstance(value, list) and value:
@@ -200,6 +202,8 @@ def names_markdown() -> str:
     firsts = {}
     for example in find_examples():
         firsts.setdefault(example.report["类型"], example)
+    order = list(builtin_specs())  # the built-in types in their own order: 自评表 first
+    firsts = dict(sorted(firsts.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)))
     parts = ["# 表达式可用的名称\n",
              "正文的 `{{ }}` 表达式和版式可以读取的名称，与每份报告 data.json 中 `报告` 部分的名称相同。"
              "本页在生成手册时，把本手册中每种报告类型的第一个完整例子用 jixiao 生成一遍，从它的 data.json 读出，"
@@ -207,8 +211,9 @@ def names_markdown() -> str:
              "`数据表.三公经费.行.公务接待费`）；数据表名、行名来自例子，换成你自己的。"
              "金额和比率是精确的十进制数，写在引号中；“空”表示例子中没有填写这一项。\n"]
     for (kind, example), data in zip(firsts.items(), build_examples(list(firsts.values()))):
-        page, line = example.where.split(":")
-        parts += [f"\n## {kind}\n", f"例子见[{page}](../{page})。\n", "| 名称 | 值 | 例子 |", "|---|---|---|"]
+        page = example.where.split(":")[0]
+        title = (DOCS / page).read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+        parts += [f"\n## {kind}\n", f"例子见[{title}](../{page})。\n", "| 名称 | 值 | 例子 |", "|---|---|---|"]
         parts += [f"| `{path}` | {value_kind} | {shown.replace('|', chr(92) + '|')} |"
                   for path, value_kind, shown in walk_names(data["报告"])]
     return "\n".join(parts) + "\n"
