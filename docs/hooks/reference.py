@@ -224,7 +224,7 @@ def rules_markdown() -> str:
     if set(written) != set(RULE_HINTS):
         raise ValueError(f"docs/hooks/rules.yaml and RULE_HINTS differ: {sorted(set(written) ^ set(RULE_HINTS))}")
     parts = ["# 核对规则\n",
-             "`jixiao check` 的每条核对规则。规则名和提示由代码生成，说明和例子（每个都见于真实报告）为手写。"
+             "`jixiao check` 的每条核对规则。规则名和提示由代码生成，说明和例子（取自真实报告，没有的写“—”）为手写。"
              "怎样确认一条结果，见[核对与说明](../audit.md)。\n",
              "| 规则 | 报告什么 | 例子 | 提示 |", "|---|---|---|---|"]
     for rule, hint in RULE_HINTS.items():
