@@ -5,6 +5,10 @@ template prints it and which layout it uses (report/<类型>.html, else the type
 else report/default.html), the sections a new report starts with, its scoring split, the
 weights of an evaluation's 一级指标 and any extra columns. A site declares a variant in site.yaml
 under 报告类型 with 基于 and only what differs; the code never names a type.
+
+Each resolved type carries a digest of its declaration along its base chain: a page's cache key holds
+the digest of its type (inputs.py), so editing one type rebuilds exactly the reports of that type and
+of the types based on it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from .cache import digest_bytes
 from .errors import ErrorGroup, SourceError
 from .model import Located
 from .validate import validate_model
@@ -56,6 +61,7 @@ class ReportType:
     weights: dict[str, Decimal] = field(default_factory=dict)
     extra_columns: tuple[str, ...] = ()
     slug: str = "baogao"
+    digest: str = ""  # of its declaration along the chain (the page keys of its reports hold it)
 
     @property
     def root(self) -> str:
@@ -67,10 +73,18 @@ class ReportType:
         return [*(f"report/{name}.html" for name in self.chain), "report/default.html"]
 
 
-@functools.lru_cache(maxsize=1)
 def builtin_specs() -> dict[str, TypeSpec]:
-    data = parse_yaml(BUILTIN.read_text(encoding="utf-8"), BUILTIN)
-    return {name: validate_model(TypeSpec, spec, BUILTIN) for name, spec in data.items()}
+    """The built-in types as the file is now: read again once it changed, so an edit to an installed jixiao's
+    types is seen by the next build, even in a running preview."""
+    info = BUILTIN.stat()
+    return read_specs(BUILTIN, (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+
+
+@functools.lru_cache(maxsize=1)
+def read_specs(path: Path, stamp: tuple[int, ...]) -> dict[str, TypeSpec]:
+    """The types declared in `path` (`stamp`, the file's identity, keys the cache)."""
+    data = parse_yaml(path.read_text(encoding="utf-8"), path)
+    return {name: validate_model(TypeSpec, spec, path) for name, spec in data.items()}
 
 
 def resolve_types(variants: dict[str, TypeSpec]) -> dict[str, ReportType]:
@@ -105,5 +119,12 @@ def resolve(name: str, specs: dict[str, TypeSpec]) -> ReportType:
     return ReportType(name, tuple(chain), pick("description", ""), tuple(pick("requires", ())),
                       tuple(pick("form_requires", ())), pick("body", DEFAULT_BODY), tuple(pick("sections", ())),
                       dict(pick("scoring", {})), dict(pick("weights", {})), tuple(pick("extra_columns", ())),
-                      pick("slug", "baogao"))
+                      pick("slug", "baogao"), digest_chain(chain, specs))
+
+
+def digest_chain(chain: list[str], specs: dict[str, TypeSpec]) -> str:
+    """Each type of the chain by name, whether it is built in (its scoring split is layered differently, see
+    SiteConfig.rules_for) and its declaration without line numbers (moving a type in its file changes nothing)."""
+    return digest_bytes(*(f"{name} {name in builtin_specs()} {specs[name].model_dump_json(by_alias=True)}"
+                          for name in chain))
 
