@@ -21,6 +21,7 @@ import pytest
 from conftest import FIXTURES, REPO, tree_digest
 from jixiao import inputs, reporttypes
 from jixiao.build import build_site
+from jixiao.errors import SourceError
 
 REPORTS = ("2024/biaoge", "2024/pingjia", "2024/sichuan")  # 项目支出绩效自评报告, 绩效评价报告, a variant of 自评表
 WEIGHTS = "权重: {决策: 20, 过程: 20, 产出: 30, 效益: 30}"  # of 绩效评价报告, which the pingjia report takes
@@ -109,3 +110,36 @@ def test_every_file_jixiao_ships_is_declared_as_an_input_or_not():
     assert [name for name in shipped if inputs.package_role(name) is None] == []
     assert inputs.package_role("data/报告类型.yaml") == "report types"
     assert inputs.package_role("scaffold/report/绩效评价报告/report.yaml") == "not read by a build"
+
+
+def test_the_built_in_types_validate_against_the_registry():
+    """Every 必填 names a part and every 表单必填 a key of the 自评表 the registry knows."""
+    specs = reporttypes.builtin_specs()
+    assert {part for spec in specs.values() for part in spec.requires or ()} <= set(reporttypes.PARTS)
+    assert {key for spec in specs.values() for key in spec.form_requires or ()} <= set(reporttypes.FORM_KEYS)
+
+
+def test_a_misspelt_key_in_the_built_in_types_is_an_error_at_its_line(types_file):
+    """Before, 表单必填 took any words, and a misspelt key was a check that silently never ran."""
+    edit_types(types_file, FORM_KEYS, "表单必填: [主管部门, 实施单位, 实际完成清况]")
+    with pytest.raises(SourceError) as raised:
+        reporttypes.builtin_specs()
+    error = raised.value
+    line = types_file.read_text(encoding="utf-8").splitlines().index("  表单必填: [主管部门, 实施单位, 实际完成清况]") + 1
+    assert (error.location.path, error.location.line) == (types_file, line)
+    assert "「实际完成清况」不是自评表中可以要求填写的键" in error.message
+    assert "是否想写「实际完成情况」" in error.hint
+
+
+def test_the_registry_names_the_keys_of_the_models():
+    """Each part is a key of report.yaml and each form key the alias of the field it reads, so a type that
+    requires a key checks the very field an author fills in under that name."""
+    from jixiao.model import Form, Report
+
+    for part, attribute in reporttypes.PARTS.items():
+        assert Report.model_fields[attribute].alias == part
+    for key, path in reporttypes.FORM_KEYS.items():
+        model = Form
+        for attribute in path[:-1]:  # 实际完成情况 is a key of 年度总体目标
+            model = model.model_fields[attribute].annotation
+        assert model.model_fields[path[-1]].alias == key, key
