@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, tree_digest
+from conftest import FIXTURES, REPO, copy_demo, tree_digest
 from jixiao import inputs, reporttypes
 from jixiao.build import build_site
 from jixiao.errors import SourceError
+from test_shards_safety import build_part, merge
 
 REPORTS = ("2024/biaoge", "2024/pingjia", "2024/sichuan")  # 项目支出绩效自评报告, 绩效评价报告, a variant of 自评表
 WEIGHTS = "权重: {决策: 20, 过程: 20, 产出: 30, 效益: 30}"  # of 绩效评价报告, which the pingjia report takes
@@ -98,6 +99,18 @@ def test_an_edit_to_a_type_rebuilds_only_the_reports_that_use_it(types_file, mod
     assert rebuild_after(model_site, lambda: edit_types(types_file, old, new)) == (1, {report})
     assert evidence in (model_site / "site" / report / "data.json").read_text(encoding="utf-8")
     assert_same_as_clean_build(model_site)
+
+
+def test_shards_built_with_other_report_types_are_not_merged(types_file, project, cli):
+    """The types are among the sources merge compares, named as such. Before, the parts merged into a site whose
+    pages of one shard followed the old 自评表 and those of the other the new one."""
+    copy_demo(project, "other")
+    build_part(cli, project, 1)
+    edit_types(types_file, FORM_KEYS, "表单必填: [主管部门, 实施单位, 实际完成情况, 项目编码]")
+    build_part(cli, project, 2)
+    result = merge(cli, project.parent)
+    assert result.exit_code == 1 and not (project.parent / "merged").exists()
+    assert "part-1: error: 不能合并这个分片: 它构建时读到的报告类型「项目支出绩效自评表」的定义与 --project" in result.stderr
 
 
 def test_every_file_jixiao_ships_is_declared_as_an_input_or_not():
