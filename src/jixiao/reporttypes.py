@@ -114,7 +114,7 @@ class ReportType:
 
 def builtin_specs() -> dict[str, TypeSpec]:
     """The built-in types as the file is now: read again once it changed, so an edit to an installed jixiao's
-    types is seen by the next build, even in a running preview."""
+    types is seen by the next build in the same process too (a running preview's next full build)."""
     info = BUILTIN.stat()
     return read_specs(BUILTIN, (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
 
