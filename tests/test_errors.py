@@ -809,6 +809,12 @@ CORPUS = [
     Bad("site-missing", remove_file(SITE), SITE, "找不到站点配置 site.yaml", "input"),
     Bad("site-pdf-variant", add_to_site("PDF:\n  pdf_variant: pdf/z"), SITE, "pdf_variant「pdf/z」无效", "schema",
         "pdf_variant: pdf/z"),
+    # a site's own report type: what it requires must be a part, or a key of the 自评表, that jixiao knows
+    Bad("site-type-requires-unknown-part", add_to_site("报告类型:\n  我的表:\n    基于: 项目支出绩效自评表\n    必填: [自平表]"),
+        SITE, "报告类型.我的表.必填[0]: 「自平表」不是报告中可以要求的部分", "schema", "自平表", column=True, hint="是否想写「自评表」"),
+    Bad("site-type-form-requires-unknown-key",
+        add_to_site("报告类型:\n  我的表:\n    基于: 项目支出绩效自评表\n    表单必填: [主管部门, 项目编号]"), SITE,
+        "报告类型.我的表.表单必填[1]: 「项目编号」不是自评表中可以要求填写的键", "schema", "项目编号", column=True, hint="是否想写「项目编码」"),
     Bad("site-pdf-size", add_to_site("PDF:\n  正文字号: 16"), SITE, "应为一段文字", "schema", "正文字号: 16"),
     Bad("site-pdf-size-unit", add_to_site("PDF:\n  正文字号: 16em"), SITE, "「16em」的写法不符合要求", "schema", "正文字号: 16em"),
     # Glossary (名词解释): the theme's or site's data/名词解释.yaml must be a mapping of texts; terms must exist

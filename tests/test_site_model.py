@@ -105,9 +105,9 @@ def test_circular_attachments_are_an_error(tmp_path):
 
 def test_each_yaml_file_is_parsed_once_per_build(tmp_path):
     from jixiao.build import build_site
-    from jixiao.reporttypes import builtin_specs
+    from jixiao.reporttypes import read_specs
 
-    builtin_specs.cache_clear()
+    read_specs.cache_clear()
     yamlsource.PARSED.clear()
     build_site(REPO, tmp_path / "site", jobs=1, search=False, clean=True)
     reports = sorted(REPO.glob("content/*/*/report.yaml"))

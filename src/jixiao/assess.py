@@ -149,13 +149,9 @@ def assess_form(run: Assessment, form: Form, year: int, kind: ReportType | None)
 def check_required(run: Assessment, form: Form, kind: ReportType | None) -> None:
     """Keys the type's official form requires but this form lacks: a finding, not an error, since real
     documents of other provinces do lack them."""
-    values = {"主管部门": form.department, "实施单位": form.implementer, "实际完成情况": form.goal.achieved,
-              "项目编码": form.code, "评价结论": form.conclusion, "项目负责人": form.project_lead,
-              "财务负责人": form.finance_lead, "项目实施内容及过程概述": form.process}
-    for key in (kind.form_requires if kind else ()):
-        if key in values and not values[key]:
-            run.findings.append(acknowledged(form.locate(), form.check_note, "missing-field",
-                                             f"{form.project}: {kind.name}的表单要求填写「{key}」，这里没有"))
+    for key in kind.missing_form_keys(form) if kind else ():
+        run.findings.append(acknowledged(form.locate(), form.check_note, "missing-field",
+                                         f"{form.project}: {kind.name}的表单要求填写「{key}」，这里没有"))
 
 
 def assess_score_sheet(run: Assessment, report: Report, kind: ReportType | None) -> ScoreSheetView:

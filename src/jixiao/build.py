@@ -3,7 +3,7 @@
 1. Every bundle's files are read and digested once (load.py).
 2. The site model (library.py) knows every report — parsed, or from the cache when its bundle did
    not change — and resolves attachments, last year's report and neighbours.
-3. Each report's page key (cache.py) digests exactly what it reads; a report whose key matches the
+3. Each report's page key (inputs.py) digests exactly what it reads; a report whose key matches the
    previous build is reused as is, the others are parsed (once) and rendered — when there are many,
    in forked workers that each own a share and render what they parsed (workers.py).
 4. Site-wide pages, open data and the search index are made from every report's summary
@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .cache import (BuildCache, CachedReport, TemplateDigests, code_digest, digest_bytes, published_files,
-                    reuse_files)
-from .config import CONFIG_NAME
+from .cache import BuildCache, CachedReport, digest_bytes, published_files, reuse_files
 from .errors import ErrorGroup, JixiaoError, Location, SourceError
 from .findings import Finding, unique_findings
 from .glyphs import glyph_findings
+from .inputs import TemplateDigests, page_key, pdf_digest, shared_digest
 from .library import Library, Links, Summary
 from .load import Bundle, find_bundles, read_bundle
 from .output import check_output_dir, copy_assets, locked_output, read_assets, reading_output, staged_output
@@ -110,46 +109,6 @@ def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = 
             errors.append(error)
     summaries = {b.key: known[b.key][1] for b in bundles if known and b.key in known and known[b.key][0] == b.digest}
     return Library(bundles, site.config.types, summaries, errors)
-
-
-def shared_digest(site: SiteContext) -> str:
-    """Everything every report's page depends on besides what it reads itself. The same for a build with
-    PDFs and for the preview (which links them too), so the preview can start from a built site/."""
-    return digest_files_of(site, [site.content / CONFIG_NAME, *site.glossary_files], f"links={site.pdf_links}",
-                           code_digest())
-
-
-def pdf_digest(site: SiteContext) -> str | None:
-    """What every PDF depends on besides its page: the print and font stylesheets and the fonts they name."""
-    if not site.with_pdf:
-        return None
-    assets = [p for layer in site.search_path if (layer / "assets").is_dir()
-              for p in site.files.files_below(layer / "assets")]
-    return digest_files_of(site, assets)
-
-
-def digest_files_of(site: SiteContext, paths: list[Path], *extra: str) -> str:
-    return digest_bytes(*extra, *(item for path in paths for item in (str(path), site.files.read_bytes(path))))
-
-
-def page_key(shared: str, library: Library, links: dict[str, Links], key: str, templates: dict[str, str],
-             digests: TemplateDigests) -> str:
-    """The digest of exactly what the report's page reads (see cache.py)."""
-    own = links[key]
-    parts = [shared, library.bundles[key].digest]
-    for attached in own.attachments:
-        bundle = library.bundles.get(attached)
-        parts.append(f"附件 {attached} {bundle.digest if bundle else '-'}")
-        last = links.get(attached)
-        if last is not None and last.last_year:
-            parts.append(f"上年 {library.bundles[last.last_year].data_digest}")
-    if own.last_year:
-        parts.append(f"上年 {own.last_year} {library.bundles[own.last_year].data_digest}")
-    for label, neighbour in (("上一篇", own.previous), ("下一篇", own.next)):
-        summary = library.summary(neighbour) if neighbour else None
-        parts.append(f"{label} {neighbour} {summary.title if summary else ''}")
-    parts += [f"{name} {digests.of(name)}" for name in sorted(templates)]
-    return digest_bytes(*parts)
 
 
 def plan_build(site: SiteContext, cache: BuildCache, library: Library, workers: ReportWorkers) -> Plan:

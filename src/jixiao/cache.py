@@ -1,11 +1,11 @@
 """Incremental builds: reuse a report's files when exactly what it read is unchanged.
 
-A report's page depends on its own bundle, on the reports it includes as 附件 (and the last-year
-report each of those reads), on last year's report when its tables take 上年 figures from it, on
-its neighbours' titles and links, on the templates it used, and on what every report shares
-(site.yaml, the glossary and assets of the theme, jixiao's code and the libraries that shape the
-output, the build options). `page_key` digests exactly these; no guessing from file contents,
-no window of years. The manifest under `.jixiao-cache/` keeps, per output folder, each report's
+A report's page depends on its own bundle, on its report type, on the reports it includes as 附件
+(and the last-year report each of those reads), on last year's report when its tables take 上年
+figures from it, on its neighbours' titles and links, on the templates it used, and on what every
+report shares (site.yaml, the glossary and assets of the theme, jixiao's code and the libraries that
+shape the output, the build options). inputs.py declares these and `page_key` digests exactly them;
+no guessing from file contents, no window of years. The manifest under `.jixiao-cache/` keeps, per output folder, each report's
 key, summary, index entry, findings and files, so an unchanged report is neither parsed nor
 rendered: its files are hard-linked from the previous output into the new one.
 
@@ -21,24 +21,18 @@ import contextlib
 import functools
 import hashlib
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
-from . import __version__
-from .errors import SourceError, describe_os_error
+from .errors import describe_os_error
 from .findings import Finding
 from .output import MARKER, link_files, write_atomically
-from .paths import ProjectFiles
 
 CACHE_DIR = ".jixiao-cache"
 FORMAT = 6  # of the manifest; a manifest of another format is ignored
-# Libraries whose versions change what the output looks like.
 T = TypeVar("T")
-OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "matplotlib", "weasyprint", "pydantic", "pillow",
-                    "pypdfium2")
 
 
 def digest_bytes(*parts: bytes | str) -> str:
@@ -53,42 +47,6 @@ def digest_files(paths: list[Path], root: Path) -> str:
     """sha256 over the relative names and bytes of files, in a stable order."""
     return digest_bytes(*(item for path in sorted(paths)
                           for item in (path.relative_to(root).as_posix(), path.read_bytes())))
-
-
-def code_digest() -> str:
-    """jixiao's own code and the versions of the libraries that shape the output."""
-    package = Path(__file__).parent
-    versions = []
-    for name in OUTPUT_LIBRARIES:
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=-")
-    return digest_bytes(__version__, *versions, digest_files(sorted(package.glob("*.py")), package))
-
-
-@dataclass(frozen=True)
-class TemplateDigests:
-    """The digest of each template name as it resolves along the search path right now (each read once)."""
-
-    search_path: tuple[Path, ...]
-    files: ProjectFiles
-    known: dict[str, str] = field(default_factory=dict, compare=False)
-
-    def of(self, name: str) -> str:
-        if name not in self.known:
-            self.known[name] = self.digest(name)
-        return self.known[name]
-
-    def digest(self, name: str) -> str:
-        for layer in self.search_path:
-            path = layer / name
-            if path.exists() or path.is_symlink():
-                try:  # through the read policy: a layout linked outside the project is never read
-                    return digest_bytes(str(path), self.files.read_bytes(path))
-                except SourceError:
-                    return "refused"
-        return "missing"
 
 
 @functools.cache

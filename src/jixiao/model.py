@@ -353,9 +353,8 @@ class Report(Located):
     @model_validator(mode="after")
     def _parts_of_the_type(self, info: ValidationInfo) -> "Report":
         spec = ((info.context or {}).get("types") or {}).get(self.kind)
-        for part in getattr(spec, "requires", ()):
-            if part == "自评表" and not self.forms or part == "评分表" and self.score_sheet is None:
-                raise ValueError(f"{self.kind} 需要 {part}")
+        for part in spec.lacks(self) if spec is not None else ():
+            raise ValueError(f"{self.kind} 需要 {part}")
         return self
 
     @field_validator("year")

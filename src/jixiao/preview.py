@@ -22,9 +22,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .build import BuildResult, Plan, build_site, cache_record, collecting_less, page_key, unique_errors
+from .build import BuildResult, Plan, build_site, cache_record, collecting_less, unique_errors
 from .cache import BuildCache, CachedReport
 from .errors import ErrorGroup, JixiaoError
+from .inputs import page_key
 from .library import Library
 from .load import REPORT_FILE, read_bundle
 from .output import write_atomically

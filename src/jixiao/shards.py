@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NoReturn
 
-from .cache import code_digest, digest_bytes, record_from_json, record_to_json
-from .config import CONFIG_NAME
-from .errors import JixiaoError, SourceError, describe_os_error
+from .cache import record_from_json, record_to_json
+from .errors import JixiaoError, describe_os_error
+from .inputs import CODE, TYPES, source_digests
 from .output import MARKER, check_output_dir, copy_assets, staged_output, write_files
 from .page import ReportPage
-from .render import BUILTIN_THEMES
 from .site import SiteContext, open_site
 from .siteindex import write_site_pages
 
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
 
 MANIFEST = ".jixiao-shard.json"
 FORMAT = 2  # of the manifest; a part of another format is not read
-CODE = "jixiao"  # the name of jixiao's own code (and the libraries that shape the output) among the sources
 # What a shard's bytes depend on besides its sources: build options, and the date of PDFs without their own 日期.
 OPTIONS = {"pdf": "生成 PDF", "pdf_links": "网页链接到 PDF", "source_date_epoch": "环境变量 SOURCE_DATE_EPOCH"}
 REBUILD = "用同一次提交、同样的选项重新构建全部分片（jixiao build --shard k/n --out part-k），再运行 jixiao merge。"
@@ -99,32 +97,6 @@ def check_shard_output(out_dir: Path | None) -> None:
 def shard_options(site: SiteContext) -> dict[str, bool | str | None]:
     return {"pdf": site.with_pdf, "pdf_links": site.pdf_links,
             "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH") if site.with_pdf else None}
-
-
-def source_digests(site: SiteContext, library: Library) -> dict[str, str]:
-    """Everything a shard's files depend on, by name: jixiao's code, site.yaml, every file of the layouts and
-    themes, every report's bundle. Names are relative, so shards built in other checkouts of one commit agree."""
-    found = {CODE: code_digest(), f"content/{CONFIG_NAME}": digest_of(site, site.content / CONFIG_NAME)}
-    for layer in site.search_path:
-        name = layer_name(site, layer)
-        found.update({f"{name}/{path.relative_to(layer).as_posix()}": digest_of(site, path)
-                      for path in site.files.files_below(layer)})
-    found.update({f"content/{key}/": bundle.digest for key, bundle in library.bundles.items()})
-    return dict(sorted(found.items()))
-
-
-def digest_of(site: SiteContext, path: Path) -> str:
-    try:  # through the read policy; a file it refuses is one the build did not read either
-        return digest_bytes(site.files.read_bytes(path))
-    except SourceError:
-        return "refused"
-
-
-def layer_name(site: SiteContext, layer: Path) -> str:
-    """A layer of the search path by its place in the project, or in jixiao for a built-in theme."""
-    if layer.is_relative_to(BUILTIN_THEMES):
-        return f"jixiao/themes/{layer.relative_to(BUILTIN_THEMES).as_posix()}"
-    return layer.relative_to(site.project).as_posix()
 
 
 def write_manifest(staging: Path, shard: Shard, keys: list[str], pages: list[ReportPage], site: SiteContext,
@@ -243,6 +215,8 @@ def check_sources(parts: list[Part], expected: dict[str, str], project: Path) ->
 def describe_source(name: str) -> str:
     if name == CODE:
         return " jixiao 程序（版本、代码或影响输出的库）"
+    if name.startswith(TYPES):
+        return f"报告类型「{name[len(TYPES):]}」的定义"
     return f"报告 {name[len('content/'):-1]} 的文件（{name}）" if name.endswith("/") else f" {name} "
 
 

@@ -1,0 +1,169 @@
+"""Every input a report's page depends on beyond its own bundle, declared in one place.
+
+The incremental build (`page_key`), the preview (which keys its in-memory site the same way) and the
+check `jixiao merge` makes of shards (`source_digests`) all read this module, so what one of them
+counts as an input the others cannot miss:
+
+- jixiao's code, its version and the versions of the libraries that shape the output (`code_digest`);
+- the files jixiao ships (`PACKAGE_FILES`): the code; the built-in report types, each digested with the
+  site's variants along its base chain (`ReportType.digest`) so an edit to one type rebuilds only the
+  reports of that type and of the types based on it; the scaffold, which only `jixiao new` reads;
+- site.yaml, the glossary layers and the option to link PDFs (`shared_digest`);
+- the templates a page used, as each resolves along the search path now (`TemplateDigests`);
+- for PDFs, the files under every layer's assets/: the print and font stylesheets and the fonts (`pdf_digest`);
+- the bundles of the reports it attaches, last year's figures, its neighbours' titles (`page_key`).
+
+The built-in theme is a layer of the search path like the project's layouts/, so its templates, glossary
+and assets are digested as those are.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .cache import digest_bytes, digest_files
+from .config import CONFIG_NAME
+from .errors import SourceError
+from .paths import ProjectFiles
+from .render import BUILTIN_THEMES
+
+if TYPE_CHECKING:
+    from .library import Library, Links
+    from .site import SiteContext
+
+PACKAGE = Path(__file__).parent
+CODE = "jixiao"  # the name of jixiao's own code (and the libraries that shape the output) among the sources
+TYPES = "报告类型/"  # the names of the report types among the sources: 报告类型/<name>
+# Libraries whose versions change what the output looks like.
+OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "matplotlib", "weasyprint", "pydantic", "pillow",
+                    "pypdfium2")
+# Every file of the package by what a build makes of it (the first pattern a file's relative name matches).
+# A file matching none is an error of the test suite, so a new data file cannot be shipped undeclared.
+PACKAGE_FILES = {
+    "*__pycache__/*": "not read by a build",
+    "scaffold/*": "not read by a build",  # jixiao new site / new report
+    "data/报告类型.yaml": "report types",  # ReportType.digest: the pages of the edited type and its variants
+    "*.py": "code",  # code_digest: every page
+}
+
+
+def package_role(name: str) -> str | None:
+    """What a build makes of the package file `name` (relative, POSIX), per PACKAGE_FILES."""
+    return next((role for pattern, role in PACKAGE_FILES.items() if fnmatch.fnmatch(name, pattern)), None)
+
+
+def code_digest() -> str:
+    """jixiao's own code and the versions of the libraries that shape the output."""
+    versions = []
+    for name in OUTPUT_LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    code = [path for path in PACKAGE.rglob("*.py") if package_role(path.relative_to(PACKAGE).as_posix()) == "code"]
+    return digest_bytes(__version__, *versions, digest_files(code, PACKAGE))
+
+
+def shared_digest(site: SiteContext) -> str:
+    """Everything every report's page depends on besides what it reads itself. The same for a build with
+    PDFs and for the preview (which links them too), so the preview can start from a built site/."""
+    return digest_files_of(site, [site.content / CONFIG_NAME, *site.glossary_files], f"links={site.pdf_links}",
+                           code_digest())
+
+
+def pdf_digest(site: SiteContext) -> str | None:
+    """What every PDF depends on besides its page: the print and font stylesheets and the fonts they name."""
+    if not site.with_pdf:
+        return None
+    assets = [p for layer in site.search_path if (layer / "assets").is_dir()
+              for p in site.files.files_below(layer / "assets")]
+    return digest_files_of(site, assets)
+
+
+def digest_files_of(site: SiteContext, paths: list[Path], *extra: str) -> str:
+    return digest_bytes(*extra, *(item for path in paths for item in (str(path), site.files.read_bytes(path))))
+
+
+@dataclass(frozen=True)
+class TemplateDigests:
+    """The digest of each template name as it resolves along the search path right now (each read once)."""
+
+    search_path: tuple[Path, ...]
+    files: ProjectFiles
+    known: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def of(self, name: str) -> str:
+        if name not in self.known:
+            self.known[name] = self.digest(name)
+        return self.known[name]
+
+    def digest(self, name: str) -> str:
+        for layer in self.search_path:
+            path = layer / name
+            if path.exists() or path.is_symlink():
+                try:  # through the read policy: a layout linked outside the project is never read
+                    return digest_bytes(str(path), self.files.read_bytes(path))
+                except SourceError:
+                    return "refused"
+        return "missing"
+
+
+def type_digest(library: Library, key: str) -> str:
+    """The digest of the report type a report uses, as resolved along its base chain ("-": no such report, or
+    one that could not be read)."""
+    summary = library.summary(key) if key in library.bundles else None
+    kind = library.types.get(summary.kind) if summary is not None else None
+    return kind.digest if kind is not None else "-"
+
+
+def page_key(shared: str, library: Library, links: dict[str, Links], key: str, templates: dict[str, str],
+             digests: TemplateDigests) -> str:
+    """The digest of exactly what the report's page reads (see cache.py)."""
+    own = links[key]
+    parts = [shared, library.bundles[key].digest, f"类型 {type_digest(library, key)}"]
+    for attached in own.attachments:
+        bundle = library.bundles.get(attached)
+        parts.append(f"附件 {attached} {bundle.digest if bundle else '-'} {type_digest(library, attached)}")
+        last = links.get(attached)
+        if last is not None and last.last_year:
+            parts.append(f"上年 {library.bundles[last.last_year].data_digest}")
+    if own.last_year:
+        parts.append(f"上年 {own.last_year} {library.bundles[own.last_year].data_digest}")
+    for label, neighbour in (("上一篇", own.previous), ("下一篇", own.next)):
+        summary = library.summary(neighbour) if neighbour else None
+        parts.append(f"{label} {neighbour} {summary.title if summary else ''}")
+    parts += [f"{name} {digests.of(name)}" for name in sorted(templates)]
+    return digest_bytes(*parts)
+
+
+def source_digests(site: SiteContext, library: Library) -> dict[str, str]:
+    """Everything a shard's files depend on, by name: jixiao's code, each report type, site.yaml, every file of
+    the layouts and themes, every report's bundle. Names are relative, so shards built in other checkouts of
+    one commit agree."""
+    found = {CODE: code_digest(), f"content/{CONFIG_NAME}": digest_of(site, site.content / CONFIG_NAME)}
+    found.update({f"{TYPES}{name}": kind.digest for name, kind in site.config.types.items()})
+    for layer in site.search_path:
+        name = layer_name(site, layer)
+        found.update({f"{name}/{path.relative_to(layer).as_posix()}": digest_of(site, path)
+                      for path in site.files.files_below(layer)})
+    found.update({f"content/{key}/": bundle.digest for key, bundle in library.bundles.items()})
+    return dict(sorted(found.items()))
+
+
+def digest_of(site: SiteContext, path: Path) -> str:
+    try:  # through the read policy; a file it refuses is one the build did not read either
+        return digest_bytes(site.files.read_bytes(path))
+    except SourceError:
+        return "refused"
+
+
+def layer_name(site: SiteContext, layer: Path) -> str:
+    """A layer of the search path by its place in the project, or in jixiao for a built-in theme."""
+    if layer.is_relative_to(BUILTIN_THEMES):
+        return f"jixiao/themes/{layer.relative_to(BUILTIN_THEMES).as_posix()}"
+    return layer.relative_to(site.project).as_posix()
