@@ -96,7 +96,7 @@ def assess_in_site(project: Path, key: str):
     """The assessed view and findings of one report of a project, with what the site model resolves for it
     (last year's tables, the 名词解释 it selects)."""
     from jixiao.assess import assess_report
-    from jixiao.build import read_site
+    from jixiao.library import read_site
     from jixiao.page import report_inputs, select_glossary
     from jixiao.site import open_site
 

@@ -233,7 +233,7 @@ def test_repeated_labels_shown_in_place_draw_what_a_second_layout_would(monkeypa
     import weasyprint
 
     from jixiao import pdf
-    from jixiao.build import read_site
+    from jixiao.library import read_site
     from jixiao.page import build_report
     from jixiao.site import open_site
 

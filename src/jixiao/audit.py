@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from . import phrasing
-from .errors import Location, excerpt
+from .errors import Location, excerpt, line_column
 from .findings import Finding, acknowledged
 from .load import Source
 from .markdown import blank, blank_comments
@@ -381,8 +381,8 @@ def at(text: Text, index: int) -> Location:
     """Where text[index] is in its file: line and column for Markdown (a paragraph begins a line)."""
     if not text.first_line:
         return text.location
-    return Location(text.location.path, text.first_line + text.text.count("\n", 0, index),
-                    index - text.text.rfind("\n", 0, index))
+    line, column = line_column(text.text, index)
+    return Location(text.location.path, text.first_line + line - 1, column)
 
 
 def check_leftovers(text: Text) -> list[Finding]:

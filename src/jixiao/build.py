@@ -26,8 +26,7 @@ from .errors import ErrorGroup, JixiaoError, Location, SourceError
 from .findings import Finding, unique_findings
 from .glyphs import glyph_findings
 from .inputs import TemplateDigests, page_key, pdf_digest, shared_digest
-from .library import Library, Links, Summary
-from .load import Bundle, find_bundles, read_bundle
+from .library import Library, Links, Summary, read_site
 from .output import check_output_dir, copy_assets, locked_output, read_assets, reading_output, staged_output
 from .page import ReportPage
 from .shards import Shard, check_shard_output, write_manifest
@@ -93,22 +92,6 @@ class Plan:
     def pdf_key(self, page_key: str) -> str | None:
         """A report's PDF key: its page key and what every PDF reads (None without PDFs)."""
         return digest_bytes(page_key, self.pdf_shared) if self.pdf_shared else None
-
-
-def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = None) -> Library:
-    """Read and digest every bundle; reports whose bundle is unchanged keep the summary `known` for them."""
-    folders, errors = find_bundles(site.files, site.content)
-    bundles: list[Bundle] = []
-    real_folders: dict[Path, Path] = {}  # for this pass only: a folder may become a symlink between builds
-    for folder in folders:
-        try:
-            bundles.append(read_bundle(site.files, folder, real_folders))
-        except ErrorGroup as group:
-            errors += group.errors
-        except SourceError as error:
-            errors.append(error)
-    summaries = {b.key: known[b.key][1] for b in bundles if known and b.key in known and known[b.key][0] == b.digest}
-    return Library(bundles, site.config.types, summaries, errors)
 
 
 def plan_build(site: SiteContext, cache: BuildCache, library: Library, workers: ReportWorkers) -> Plan:

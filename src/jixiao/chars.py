@@ -20,17 +20,21 @@ INVISIBLE = {
     "\u202e": "从右到左覆盖", "\u2066": "从左到右隔离", "\u2067": "从右到左隔离", "\u2068": "首强隔离",
     "\u2069": "方向隔离结束",
 }
+# What to do about an invisible or control character, wherever it is found.
+INVISIBLE_HINT = "删除该字符（它常来自从网页、PDF 或 Word 复制的文字）"
 # Characters that look like YAML's colon and space but are not them.
 LOOK_ALIKE_SPACES = {"\u00a0": "不换行空格（NBSP）", "\u3000": "全角空格（表意空格）", "\u202f": "窄不换行空格",
                      **{chr(c): "Unicode 空格" for c in range(0x2000, 0x200B)}}
-LOOK_ALIKES = {"：": "全角冒号「：」", "﹕": "小写冒号「﹕」", **LOOK_ALIKE_SPACES}
+LOOK_ALIKE_COLONS = {"：": "全角冒号「：」", "﹕": "小写冒号「﹕」"}
+LOOK_ALIKES = {**LOOK_ALIKE_COLONS, **LOOK_ALIKE_SPACES}
 
 _INVISIBLE_RE = re.compile(f"[{''.join(INVISIBLE)}]")
 _SPACES = "".join(LOOK_ALIKE_SPACES)
 # a line whose indentation holds a look-alike space, or whose key ends in a look-alike colon or a colon and a
 # look-alike space (a key: text up to the first colon, not a comment, quote or flow bracket)
 _INDENT_RE = re.compile(f"^[ ]*(?:- +)*([{_SPACES}])")
-_KEY_RE = re.compile(f"^[ ]*(?:- +)*[^\\s#'\"{{\\[:：﹕][^:：﹕#]*?(?:([：﹕])|:([{_SPACES}]))")
+_COLONS = "".join(LOOK_ALIKE_COLONS)
+_KEY_RE = re.compile(f"^[ ]*(?:- +)*[^\\s#'\"{{\\[:{_COLONS}][^:{_COLONS}#]*?(?:([{_COLONS}])|:([{_SPACES}]))")
 
 
 def describe(char: str) -> str:

@@ -17,6 +17,12 @@ from pathlib import Path
 EXCERPT = 80  # characters of a source line, or of a quoted passage, that a message shows
 
 
+
+def line_column(text: str, at: int) -> tuple[int, int]:
+    """The 1-based line and column of text[at], as editors show them."""
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+
+
 @dataclass(frozen=True)
 class Location:
     """A position in a source file: 1-based line and column, as editors show them."""

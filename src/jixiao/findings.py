@@ -34,7 +34,7 @@ RULE_HINTS = {
     "leftover": "删去模板中的提示文字，写上实际内容。",
     "page-debris": "删去从 PDF 复制来的页码或页眉页脚。",
     "image": "换成页面和 PDF 都能显示的图片（PNG、JPEG）。",
-    "lfs-pointer": "在构建前运行 `git lfs pull`。",
+    "lfs-pointer": "在构建前运行 `git lfs pull`（CI 的检出步骤要打开 LFS，例如 GitHub Actions 的 `lfs: true`）。",
 }
 
 

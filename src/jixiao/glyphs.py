@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from .chars import describe
-from .errors import Location, SourceError
+from .errors import Location, SourceError, line_column
 from .findings import Finding
 from .paths import ProjectFiles
 
@@ -187,7 +187,6 @@ def glyph_findings(coverage: GlyphCoverage, bundles: Iterable[Bundle]) -> list[F
     for path, text in ((bundle.folder / name, text) for bundle in bundles for name, text in bundle.texts.items()):
         for char in sorted(coverage.missing(set(text) - {"\n", "\r", "\t"})):
             at = text.index(char)
-            line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
-            findings.append(Finding(Location(path, line, column), "warning", "missing-glyph",
+            findings.append(Finding(Location(path, *line_column(text, at)), "warning", "missing-glyph",
                                     missing_glyph_message(char)))
     return findings

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .findings import RULE_HINTS
+
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"}
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 _LFS_SIZE_RE = re.compile(rb"^size (\d+)$", re.M)
@@ -58,10 +60,9 @@ def lfs_pointer_size(data: bytes) -> int | None:
     return int(match.group(1)) if match else 0
 
 
-def lfs_advice(size: int) -> str:
+def lfs_advice(size: int) -> tuple[str, str]:
     """What an LFS pointer means and what to do about it, for images and fonts alike."""
-    return (f"是 Git LFS 指针文件（真正的文件 {size} 字节未下载），不是文件本身",
-            "在构建前运行 `git lfs pull`（CI 的检出步骤要打开 LFS，例如 GitHub Actions 的 `lfs: true`）。")
+    return f"是 Git LFS 指针文件（真正的文件 {size} 字节未下载），不是文件本身", RULE_HINTS["lfs-pointer"]
 
 
 def prepare_image(name: str, data: bytes) -> Picture:

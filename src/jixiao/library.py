@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
 
 from .errors import ErrorGroup, SourceError
-from .load import Bundle, Source, parse_bundle
+from .load import Bundle, Source, find_bundles, parse_bundle, read_bundle
 from .model import Attachment, Report
 from .reporttypes import ReportType
 from .tables import PREVIOUS, PreviousTable, previous_figures
+
+if TYPE_CHECKING:
+    from .site import SiteContext
 
 
 @dataclass(frozen=True)
@@ -171,3 +175,19 @@ class Library:
         """The tables of last year's report of the same unit and type, for this year's 上年 figures."""
         last = self.source(links.last_year) if links.last_year is not None else None
         return previous_figures(last.report, last.key) if last is not None else {}
+
+
+def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = None) -> Library:
+    """Read and digest every bundle; reports whose bundle is unchanged keep the summary `known` for them."""
+    folders, errors = find_bundles(site.files, site.content)
+    bundles: list[Bundle] = []
+    real_folders: dict[Path, Path] = {}  # for this pass only: a folder may become a symlink between builds
+    for folder in folders:
+        try:
+            bundles.append(read_bundle(site.files, folder, real_folders))
+        except ErrorGroup as group:
+            errors += group.errors
+        except SourceError as error:
+            errors.append(error)
+    summaries = {b.key: known[b.key][1] for b in bundles if known and b.key in known and known[b.key][0] == b.digest}
+    return Library(bundles, site.config.types, summaries, errors)

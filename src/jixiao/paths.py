@@ -15,7 +15,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Location, SourceError, describe_os_error
+from .chars import INVISIBLE_HINT
+from .errors import Location, SourceError, describe_os_error, line_column
 
 TEXT_LIMIT = 4 * 1024 * 1024  # YAML, Markdown and templates: the largest real report.yaml is 30 KB
 FILE_LIMIT = 64 * 1024 * 1024  # images, fonts and other files published beside a report
@@ -140,10 +141,8 @@ def decode_text(data: bytes, path: Path | None) -> str:
     control = _CONTROL_RE.search(text)
     if control is not None:
         bad = control.start()
-        line = text.count("\n", 0, bad) + 1
-        column = bad - text.rfind("\n", 0, bad)
-        raise SourceError(Location(path, line, column), f"文件中有控制字符 U+{ord(text[bad]):04X}（不可见字符）",
-                          hint="删除该字符；它常来自从 PDF 或 Word 复制的文字。")
+        raise SourceError(Location(path, *line_column(text, bad)), f"文件中有控制字符 U+{ord(text[bad]):04X}（不可见字符）",
+                          hint=f"{INVISIBLE_HINT}。")
     return text
 
 

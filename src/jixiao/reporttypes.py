@@ -164,6 +164,6 @@ def resolve(name: str, specs: dict[str, TypeSpec]) -> ReportType:
 def digest_chain(chain: list[str], specs: dict[str, TypeSpec]) -> str:
     """Each type of the chain by name, whether it is built in (its scoring split is layered differently, see
     SiteConfig.rules_for) and its declaration without line numbers (moving a type in its file changes nothing)."""
-    return digest_bytes(*(f"{name} {name in builtin_specs()} {specs[name].model_dump_json(by_alias=True)}"
-                          for name in chain))
+    builtin = builtin_specs()
+    return digest_bytes(*(f"{name} {name in builtin} {specs[name].model_dump_json(by_alias=True)}" for name in chain))
 

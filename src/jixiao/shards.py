@@ -29,6 +29,7 @@ from .cache import record_from_json, record_to_json
 from .errors import JixiaoError, describe_os_error
 from .inputs import CODE, TYPES, source_digests
 from .output import MARKER, check_output_dir, copy_assets, staged_output, write_files
+from .library import read_site
 from .page import ReportPage
 from .site import SiteContext, open_site
 from .siteindex import write_site_pages
@@ -275,7 +276,6 @@ def link_checked(part: Part, name: str, staging: Path) -> None:
 
 def merge_parts(project: Path, parts: list[Path], out_dir: Path | None, search: bool = True) -> tuple[Path, int, float]:
     """Check every part, then write a whole site from them: their reports' files, then everything site-wide."""
-    from .build import read_site  # build.py imports this module for --shard
 
     started = time.perf_counter()
     site = open_site(project)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .chars import LOOK_ALIKES, describe
+from .chars import LOOK_ALIKE_COLONS, describe
 from .errors import ErrorGroup, Location, RuleError, SourceError
 from .yamlsource import SourceList, SourceMap, locate
 
@@ -144,7 +144,7 @@ def validate_model(model: type[M], data: Any, path: Path, context: dict[str, Any
 
 def _look_alike_key(key: str) -> tuple[str, str] | None:
     """An unknown key such as 「三级指标：办件量」 is a key, a full-width colon and its value: say so."""
-    colon = next((c for c in key if c in LOOK_ALIKES and not c.isspace()), None)
+    colon = next((c for c in key if c in LOOK_ALIKE_COLONS), None)
     if colon is None:
         return None
     name, _, value = key.partition(colon)

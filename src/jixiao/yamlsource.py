@@ -25,8 +25,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .chars import describe, edge_space, find_invisible, find_look_alike
-from .errors import Location, SourceError
+from .chars import INVISIBLE_HINT, describe, edge_space, find_invisible, find_look_alike
+from .errors import Location, SourceError, line_column
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NODES = 200_000  # values per file after alias expansion; the largest real report has about 5,000
@@ -280,9 +280,9 @@ def refuse_invisible(text: str, path: Path | None, line_offset: int) -> None:
     (示例\u200b中心 is not 示例中心), so none is accepted anywhere in a YAML file."""
     at = find_invisible(text)
     if at is not None:
-        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        line, column = line_column(text, at)
         raise SourceError(Location(path, line + line_offset, column), f"有不可见字符 {describe(text[at])}",
-                          hint="删除该字符（它常来自从网页、PDF 或 Word 复制的文字）；名称中的不可见字符会让两个印出来"
+                          hint=f"{INVISIBLE_HINT}；名称中的不可见字符会让两个印出来"
                                "一样的名称被当作不同的名称。", rule="input")
 
 
