@@ -56,8 +56,17 @@ REPORT = """\
             完成值: 95%
             分值: 20
             权重: 20
+数据表:
+  收支:
+    标题: 收支
+    列: [金额]
+    行: [{名称: 收入, 金额: 1}]
+    合计: yes
+    显示: 是
 """
 NUMBER_AS_TEXT = {11: "九十五", 21: "十", 26: "23分"}
+YES_IN_TEXT, BOOLEAN_AS_TEXT = 37, 38
+NAMED = {16: "绩效指标", 17: "绩效指标", 33: "数据表"}  # a name the author chose: hover says what it names
 ALIAS_BESIDE_ITS_KEY = 31
 OWN_TYPE, OWN_COLUMN, LONE_ALIAS, NUMBER_IN_QUOTES = 1, 22, 29, 12
 # English prose (a class docstring), not a key, a path or a command: its little words give it away
@@ -206,6 +215,12 @@ def test_the_sites_own_type_and_extra_column_are_known(server, project, diagnost
     assert "佐证材料" in [item["label"] for item in labels(server, project.parent / "row/report.yaml", row)]
 
 
+def test_true_or_false_written_as_text_is_read_as_check_reads_it(checked, diagnostics):
+    assert YES_IN_TEXT not in checked and YES_IN_TEXT not in diagnostics, diagnostics  # yes is true to both
+    assert "应为 true 或 false，这里是「是」" in checked[BOOLEAN_AS_TEXT]
+    assert diagnostics.get(BOOLEAN_AS_TEXT) == "应为 true（是）或 false（否）。", diagnostics
+
+
 def test_an_alias_is_accepted_alone_and_flagged_beside_its_key_as_check_does(checked, diagnostics):
     assert "未知的键「权重」" in checked[ALIAS_BESIDE_ITS_KEY]
     assert diagnostics.get(ALIAS_BESIDE_ITS_KEY) == "已写了「分值」，不能再写它的别名（权重）", diagnostics
@@ -213,7 +228,7 @@ def test_an_alias_is_accepted_alone_and_flagged_beside_its_key_as_check_does(che
 
 
 def test_the_editor_flags_exactly_the_lines_check_flags(checked, diagnostics):
-    assert sorted(diagnostics) == sorted(checked) == sorted([*NUMBER_AS_TEXT, ALIAS_BESIDE_ITS_KEY])
+    assert sorted(diagnostics) == sorted(checked) == sorted([*NUMBER_AS_TEXT, ALIAS_BESIDE_ITS_KEY, BOOLEAN_AS_TEXT])
 
 
 def test_hover_shows_each_keys_own_chinese_help_without_bars(server, report, diagnostics):
@@ -224,28 +239,30 @@ def test_hover_shows_each_keys_own_chinese_help_without_bars(server, report, dia
         shown[number] = key, text.split("\n\nSource:")[0]
     assert {n: text for n, (_, text) in shown.items() if "||" in text} == {}  # the branches of a "number or text"
     for number, (key, text) in shown.items():
-        assert text.startswith((f"#### {key}\n\n", f"#### {key}（", "#### 绩效指标\n\n")), (number, text)
+        heading = NAMED.get(number, key)
+        assert text.startswith((f"#### {heading}\n\n", f"#### {heading}（")), (number, text)
         assert re.search("[\u4e00-\u9fff]", text.split("\n\n")[1]) and not ENGLISH.search(text), (number, text)
     assert shown[LONE_ALIAS][1].startswith("#### 完成值（「实际完成值」的别名）\n\n「实际完成值」的别名")
 
 
-@pytest.mark.parametrize("name, text", [
-    ("report.yaml", ""),
-    ("report.yaml", "自评表:\n  - "),
-    ("report.yaml", "自评表:\n  - 绩效指标:\n      产出指标:\n        数量指标:\n          - 三级指标: 甲\n            "),
-    ("report.yaml", "数据表:\n  甲:\n    列:\n      - "),
-    ("report.yaml", "评分表:\n  "),
-    ("site.yaml", ""),
-    ("site.yaml", "报告类型:\n  甲:\n    "),
-])
-def test_completion_offers_chinese_keys_with_chinese_help_and_no_alias(server, project, name, text):
+ROW = "自评表:\n  - 绩效指标:\n      产出指标:\n        数量指标:\n          - 三级指标: 甲\n            "
+
+
+@pytest.mark.parametrize("name, text, aliases", [
+    ("report.yaml", "", ()),
+    ("report.yaml", "自评表:\n  - ", ()),
+    ("report.yaml", ROW, ("年度指标值", "完成值", "权重", "评分依据", "偏差原因", "未完成原因分析", "扣分原因")),
+    ("report.yaml", "自评表:\n  - 项目资金:\n      年度资金总额:\n        ", ("调整后预算数", "预算执行数")),
+    ("report.yaml", "数据表:\n  甲:\n    列:\n      - ", ()),
+    ("report.yaml", "评分表:\n  ", ()),
+    ("site.yaml", "", ()),
+], ids=["report", "form", "indicator-row", "fund-row", "table-column", "score-sheet", "site"])
+def test_completion_offers_chinese_keys_with_chinese_help_and_no_alias(server, project, name, text, aliases):
     offered = labels(server, project.parent / "completion" / name, text)
-    assert offered
+    assert offered and not {item["label"] for item in offered} & set(aliases), offered
     for item in offered:
         assert not re.search("[A-Za-z]", item["label"]) or item["label"] in ("base_url", "pdf_variant", "PDF"), item
-        help_text = json.dumps(item.get("documentation", ""), ensure_ascii=False)
-        assert not ENGLISH.search(help_text), item
-        assert "的别名" not in help_text, item  # 权重 beside 分值: accepted alone, never offered
+        assert not ENGLISH.search(json.dumps(item.get("documentation", ""), ensure_ascii=False)), item
 
 
 def test_schema_is_made_for_a_project(tmp_path):

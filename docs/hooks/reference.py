@@ -79,13 +79,13 @@ KINDS = {"string": "文字", "number": "数字", "integer": "整数", "boolean":
 
 
 def describe_kind(node: dict[str, Any]) -> str:
-    """The value's kind in words: 文字, 数字, 列表 … (several joined by 或). A number that may be written as
-    text of a number (its text has a pattern) is a 数字."""
+    """The value's kind in words: 文字, 数字, 列表 … (several joined by 或). A number or true/false that may be
+    written as text of one (its text has a pattern) is a 数字 or a 是/否."""
     options = node.get("anyOf") or node.get("oneOf") or [node]
     kinds = []
     for option in options:
         types = ["object"] if "$ref" in option else schema_types(option)
-        if "pattern" in option and {"number", "integer"} & set(types):
+        if "pattern" in option and {"number", "integer", "boolean"} & set(types):
             types.remove("string")
         kinds += [KINDS[kind] for kind in types if KINDS[kind] not in kinds]
     return " 或 ".join(kinds)

@@ -36,6 +36,9 @@ _DIGITS = "[0-9０-９]+(?:_[0-9０-９]+)*"
 NUMBER_TEXT = rf"^\s*[+-]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?\s*$"
 INTEGER_TEXT = rf"^\s*[+-]?{_DIGITS}(?:\.0*)?\s*$"
 NOT_A_NUMBER = "应为数字：去掉数字中的文字和单位（单位写在 度量单位、单位 或指标值里）。"
+# The words pydantic reads as true or false, in any case (YAML 1.2 leaves yes/no/on/off as text).
+BOOLEAN_TEXT = "^(?:[01tTfFyYnN]|[tT][rR][uU][eE]|[fF][aA][lL][sS][eE]|[yY][eE][sS]|[nN][oO]|[oO][nN]|[oO][fF][fF])$"
+NOT_A_BOOLEAN = "应为 true（是）或 false（否）。"
 
 # Each kind of mapping by the name the forms and the manual give it (pydantic would show the class name and
 # its English docstring), and what it holds: the help on a name the author chose (a 数据表's, a 报告类型's).
@@ -67,13 +70,18 @@ TYPE_ORDER = ("integer", "number", "string", "boolean", "object", "array", "null
 
 
 class ChineseSchema(GenerateJsonSchema):
-    """Numbers as check reads them: a number, or text that is a number (pydantic's lax mode)."""
+    """Numbers and true/false as check reads them: the value itself, or text that pydantic's lax mode reads
+    as one ("150", "yes"); other text is refused with check's words."""
 
     def decimal_schema(self, schema: Any) -> dict[str, Any]:
         return self.number_or_text(super().decimal_schema(schema), NUMBER_TEXT)
 
     def int_schema(self, schema: Any) -> dict[str, Any]:
         return self.number_or_text(super().int_schema(schema), INTEGER_TEXT)
+
+    def bool_schema(self, schema: Any) -> dict[str, Any]:
+        return {"type": ["boolean", "string"], "pattern": BOOLEAN_TEXT, "errorMessage": NOT_A_BOOLEAN,
+                "patternErrorMessage": NOT_A_BOOLEAN}
 
     @staticmethod
     def number_or_text(generated: dict[str, Any], pattern: str) -> dict[str, Any]:
