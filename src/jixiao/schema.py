@@ -27,6 +27,7 @@ from pydantic.json_schema import GenerateJsonSchema
 from .config import SiteConfig
 from .model import Report
 from .reporttypes import ReportType
+from .validate import alias_twice
 
 SCHEMAS = {"report.schema.json": Report, "site.schema.json": SiteConfig}
 
@@ -146,9 +147,9 @@ def mark_aliases(schema: dict[str, Any], model: type[BaseModel]) -> None:
                                  "description": f"「{official}」的别名（其他表式的叫法），与它只写一个。"
                                                 f"{properties[official].get('description', '')}",
                                  "doNotSuggest": True}
-        rules.append({"if": {"required": [official]}, "then": {
-            "properties": dict.fromkeys(others, False),
-            "errorMessage": f"已写了「{official}」，不能再写它的别名（{'、'.join(others)}）"}})
+        rules += [{"if": {"required": [official]}, "then": {"properties": {other: False},
+                                                             "errorMessage": alias_twice(other, official)}}
+                  for other in others]
         if official in required:
             required.remove(official)
             rules.append({"anyOf": [{"required": [name]} for name in [official, *others]]})
