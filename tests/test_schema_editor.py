@@ -270,3 +270,12 @@ def test_schema_is_made_for_a_project(tmp_path):
     result = run_jixiao("schema", tmp_path)
     assert result.returncode == 1 and not (tmp_path / "schema").exists()
     assert f"{tmp_path} 不是 jixiao 项目（没有 content/site.yaml）" in result.stderr, result.stderr
+
+
+def test_schema_that_cannot_be_written_says_so_with_a_fitting_hint(project):
+    """Not the build's hint (再重新构建；原有站点没有改动): nothing is built here."""
+    blocked = project / "content/site.yaml/schema"  # a folder inside a file
+    result = run_jixiao("schema", project, "--out", blocked)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{blocked}: error: 无法写出 schema（" in result.stderr, result.stderr
+    assert "  提示: 检查这个目录能否写入，或用 --out 另选一个目录。" in result.stderr

@@ -25,9 +25,11 @@ from pydantic import AliasChoices, BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
 from .config import SiteConfig
+from .errors import JixiaoError, describe_os_error
 from .model import Report
+from .output import write_atomically
 from .reporttypes import ReportType
-from .validate import alias_twice
+from .validate import _models_in, alias_twice
 
 SCHEMAS = {"report.schema.json": Report, "site.schema.json": SiteConfig}
 
@@ -93,9 +95,7 @@ class ChineseSchema(GenerateJsonSchema):
 
 
 def _all_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
-    """Every model reachable from `model`, by the name pydantic gives it in $defs."""
-    from .validate import _models_in  # the same walk the error hints use
-
+    """Every model reachable from `model`, by the name pydantic gives it in $defs (the walk the error hints use)."""
     found = {model.__name__: model}
     for info in model.model_fields.values():
         for inner in _models_in(info.annotation):
@@ -143,10 +143,10 @@ def mark_aliases(schema: dict[str, Any], model: type[BaseModel]) -> None:
             continue
         official, *others = [str(c) for c in alias.choices]
         for other in others:
-            properties[other] = {**{k: v for k, v in properties[official].items() if k != "default"}, "title": f"{other}（「{official}」的别名）",
+            kept = {key: value for key, value in properties[official].items() if key != "default"}
+            properties[other] = {**kept, "title": f"{other}（「{official}」的别名）", "doNotSuggest": True,
                                  "description": f"「{official}」的别名（其他表式的叫法），与它只写一个。"
-                                                f"{properties[official].get('description', '')}",
-                                 "doNotSuggest": True}
+                                                f"{kept.get('description', '')}"}
         rules += [{"if": {"required": [official]}, "then": {"properties": {other: False},
                                                              "errorMessage": alias_twice(other, official)}}
                   for other in others]
@@ -177,8 +177,8 @@ def add_project_types(schema: dict[str, Any], types: dict[str, ReportType]) -> N
             columns.setdefault(column, []).append(kind.name)
     indicator = schema["$defs"]["Indicator"]["properties"]
     for column, kinds in columns.items():
-        indicator[column] = {"type": ["string", "number", "null"], "title": column,
-                             "description": f"附加列「{column}」（文字），报告类型 {'、'.join(kinds)} 的指标行才有。"}
+        indicator.setdefault(column, {"type": ["string", "number", "null"], "title": column,
+                                      "description": f"附加列「{column}」（文字），报告类型 {'、'.join(kinds)} 的指标行才有。"})
 
 
 def build_schema(model: type[BaseModel], types: dict[str, ReportType] | None = None) -> dict[str, Any]:
@@ -195,15 +195,17 @@ def build_schema(model: type[BaseModel], types: dict[str, ReportType] | None = N
 
 
 def write_schemas(project: Path, folder: Path) -> list[Path]:
-    """The two schemas of the project at `project` (its site.yaml is read for its own types) into `folder`."""
+    """The two schemas of the project at `project` (its site.yaml is read for its own types) into `folder`,
+    each replaced atomically (an editor may be reading it)."""
     from .scaffold import project_config
 
     types = project_config(project).types
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, model in SCHEMAS.items():
-        path = folder / name
-        path.write_text(json.dumps(build_schema(model, types), ensure_ascii=False, indent=2) + "\n",
-                        encoding="utf-8")
-        written.append(path)
+    written = [folder / name for name in SCHEMAS]
+    try:
+        for path, model in zip(written, SCHEMAS.values()):
+            text = json.dumps(build_schema(model, types), ensure_ascii=False, indent=2) + "\n"
+            write_atomically(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise JixiaoError(f"{folder}: error: 无法写出 schema（{describe_os_error(exc)}）\n"
+                          "  提示: 检查这个目录能否写入，或用 --out 另选一个目录。") from None
     return written
