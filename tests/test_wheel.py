@@ -129,12 +129,12 @@ def demo(new_site, work) -> Path:
     return work / "demo"
 
 
-def test_new_site_check_and_schema(installed, work, demo):
+def test_new_site_check_and_schema(installed, demo):
     checked = jixiao(installed, demo, "check", "--strict")
     assert checked.returncode == 0 and checked.stdout.strip() == "错误 0，警告 0，说明 0", checked.stdout + checked.stderr
-    written = jixiao(installed, work, "schema", "--out", "schemas")
+    written = jixiao(installed, demo, "schema", ".", "--out", "schemas")  # the schema of this project
     assert written.returncode == 0, written.stderr
-    assert sorted(p.name for p in (work / "schemas").iterdir()) == ["report.schema.json", "site.schema.json"]
+    assert sorted(p.name for p in (demo / "schemas").iterdir()) == ["report.schema.json", "site.schema.json"]
 
 
 def test_build_with_pdf(installed, demo):

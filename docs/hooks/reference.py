@@ -26,8 +26,7 @@ from jixiao.config import SiteConfig
 from jixiao.findings import RULE_HINTS
 from jixiao.model import Report
 from jixiao.reporttypes import builtin_specs
-from jixiao.schema import _all_models, build_schema
-from jixiao.validate import _aliases
+from jixiao.schema import build_schema, schema_types
 
 HERE = Path(__file__).parent
 DOCS = HERE.parent
@@ -80,13 +79,15 @@ KINDS = {"string": "文字", "number": "数字", "integer": "整数", "boolean":
 
 
 def describe_kind(node: dict[str, Any]) -> str:
-    """The value's kind in words: 文字, 数字, 列表 … (several joined by 或)."""
+    """The value's kind in words: 文字, 数字, 列表 … (several joined by 或). A number or true/false that may be
+    written as text of one (its text has a pattern) is a 数字 or a 是/否."""
     options = node.get("anyOf") or node.get("oneOf") or [node]
     kinds = []
     for option in options:
-        kind = "映射" if "$ref" in option else KINDS.get(option.get("type", ""), "")
-        if kind and kind not in kinds:
-            kinds.append(kind)
+        types = ["object"] if "$ref" in option else schema_types(option)
+        if "pattern" in option and {"number", "integer", "boolean"} & set(types):
+            types.remove("string")
+        kinds += [KINDS[kind] for kind in types if KINDS[kind] not in kinds]
     return " 或 ".join(kinds)
 
 
@@ -100,30 +101,11 @@ def inner_objects(schema: dict[str, Any], node: dict[str, Any]) -> Iterator[tupl
     for option in node.get("anyOf") or node.get("oneOf") or [node]:
         if "$ref" in option:
             yield "", resolve(schema, option)
-        elif option.get("type") == "array" and isinstance(option.get("items"), dict):
+        elif "array" in schema_types(option) and isinstance(option.get("items"), dict):
             yield from ((f"[]{suffix}", found) for suffix, found in inner_objects(schema, option["items"]))
         elif isinstance(option.get("additionalProperties"), dict):
             yield from ((f".<名称>{suffix}", found)
                         for suffix, found in inner_objects(schema, option["additionalProperties"]))
-
-
-def alias_names() -> dict[str, str]:
-    """Each alias a model accepts (权重, 完成值 …) → the official key it stands for (分值, 实际完成值 …)."""
-    found = {}
-    for root in (Report, SiteConfig):
-        for model in _all_models(root).values():
-            for info in model.model_fields.values():
-                names = _aliases(info)
-                found.update((other, names[0]) for other in names[1:])
-    return found
-
-
-def official_key(path: str, aliases: dict[str, str], paths: set[str]) -> str | None:
-    """The official key `path` is an alias of, when that key stands beside it (权重 beside 分值 is an alias;
-    评分表.权重, with no 分值 beside it, is a key of its own)."""
-    parent, _, name = path.rpartition(".")
-    official = aliases.get(name)
-    return official if official and f"{parent}.{official}".lstrip(".") in paths else None
 
 
 def walk_keys(schema: dict[str, Any], node: dict[str, Any], prefix: str = "",
@@ -142,17 +124,11 @@ def keys_markdown() -> str:
     parts = ["# report.yaml 与 site.yaml 的键\n",
              "本页在生成手册时由 jixiao 的数据模型自动生成（与 `jixiao schema` 写出的编辑器 schema 同源），"
              "所以与核对时的规则一致。路径中 `[]` 表示列表中的每一项，`<名称>` 表示由你命名的项（如数据表名）。\n"]
-    aliases = alias_names()
     for title, model in (("report.yaml", Report), ("site.yaml", SiteConfig)):
         schema = build_schema(model)
         parts += [f"\n## {title}\n", "| 键 | 值 | 必填 | 说明 |", "|---|---|---|---|"]
-        rows = list(walk_keys(schema, schema))
-        paths = {row[0] for row in rows}
-        for path, kind, description, required in rows:
+        for path, kind, description, required in walk_keys(schema, schema):
             text = " ".join(description.split()).replace("|", "\\|")
-            official = official_key(path, aliases, paths)
-            if official:
-                text = f"（「{official}」的别名）{text}"
             parts.append(f"| `{path}` | {kind} | {'是' if required else ''} | {text} |")
     return "\n".join(parts) + "\n"
 

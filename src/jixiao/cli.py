@@ -223,7 +223,8 @@ def new_site_command(folder: Path, title: str, unit: str, year: int | None, inst
 
     year = year or dt.date.today().year - 1
     try:
-        written = new_site(folder, title, unit, year, install) + write_schemas(folder / "schema")
+        written = new_site(folder, title, unit, year, install)
+        written += write_schemas(folder, folder / "schema")
     except JixiaoError as exc:
         report_failure(exc, folder, "新建失败")
         return
@@ -261,11 +262,17 @@ def new_report_command(kind: str, year: int, unit: str | None, slug: str | None,
 
 
 @main.command()
-@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("schema"),
-              show_default=True, help="输出目录。")
-def schema(folder: Path) -> None:
-    """写出 report.yaml 和 site.yaml 的 JSON Schema（供编辑器自动补全和校验）。"""
+@PROJECT
+@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录（默认: PROJECT/schema）。")
+def schema(project: Path, folder: Path | None) -> None:
+    """写出本项目 report.yaml 和 site.yaml 的 JSON Schema（含 site.yaml 中自己的报告类型和附加列），供编辑器补全和校验。"""
     from .schema import write_schemas
 
-    for path in write_schemas(folder):
+    try:
+        written = write_schemas(project, folder or project / "schema")
+    except JixiaoError as exc:
+        report_failure(exc, project, "写出失败")
+        return
+    for path in written:
         click.echo(f"已写出 {path}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator,
                       model_validator)
@@ -56,6 +56,13 @@ def _percent(value: Any) -> Any:
     return value
 
 
+def _percent_in_schema(schema: dict[str, Any]) -> None:
+    """The editor schema (schema.py) accepts what `_percent` accepts: a number's text may end in %."""
+    for branch in schema.get("anyOf", [schema]):
+        if "pattern" in branch:
+            branch["pattern"] = branch["pattern"].removesuffix(r"\s*$") + r"\s*[%％]?\s*$"
+
+
 def number_as_text(value: Any) -> Any:
     """A number written in a text column stays text (100 → "100"); true/false, lists and mappings are left for
     validation to refuse, so that a boolean is never printed as "True"."""
@@ -69,7 +76,8 @@ def check_note(description: str = "对核对提示的说明（不印出）；写
 class StatedFunds(Located):
     """Figures the source document prints for the budget row (kept to compare, never used)."""
 
-    rate: Decimal | None = Field(None, alias="执行率", description="原表印出的执行率（只用于核对）。")
+    rate: Decimal | None = Field(None, alias="执行率", description="原表印出的执行率（只用于核对）。",
+                                 json_schema_extra=_percent_in_schema)
     score: Decimal | None = Field(None, alias="得分", description="原表印出的预算执行得分（只用于核对）。")
 
     _strip_percent = field_validator("rate", mode="before")(_percent)
@@ -154,8 +162,11 @@ class StatedForm(Located):
     grade: str | None = Field(None, alias="评价等次", description="原表印出的评价等次（只用于核对）。")
 
 
-# 一级指标 → 二级指标 → rows; an empty 二级指标 prints an empty row, as the forms do.
-IndicatorTree = dict[str, dict[str, list[Indicator] | None] | None]
+# 一级指标 → 二级指标 → rows; an empty 二级指标 prints an empty row, as the forms do. The descriptions are the
+# editor's help on a 一级指标's and a 二级指标's own name.
+SecondLevel = Annotated[list[Indicator] | None, Field(description="二级指标（如 数量指标、项目立项）：其下为三级指标各行。")]
+FirstLevel = Annotated[dict[str, SecondLevel] | None, Field(description="一级指标（自评表如 产出指标、效益指标；评分表如 决策、过程）：其下为各二级指标。")]
+IndicatorTree = dict[str, FirstLevel]
 
 
 class Form(Located):

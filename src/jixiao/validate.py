@@ -136,7 +136,8 @@ def validate_model(model: type[M], data: Any, path: Path, context: dict[str, Any
             if isinstance(rule, RuleError):  # a rule of the model that knows the key it is about
                 loc, hint = loc + rule.at, rule.hint
             if error["type"] == "extra_forbidden":
-                message, hint = _look_alike_key(str(loc[-1])) or (message, _suggest_key(model, loc) or hint)
+                message, hint = (_look_alike_key(str(loc[-1])) or _alias_twice(model, loc)
+                                 or (message, _suggest_key(model, loc) or hint))
             errors.append(SourceError(locate(data, loc), message, key=format_key_path(loc), hint=hint,
                                       rule="schema"))
         raise (errors[0] if len(errors) == 1 else ErrorGroup(errors)) from None
@@ -171,14 +172,36 @@ def _field_model(model: type[BaseModel], key: Any) -> type[BaseModel] | None:
     return model
 
 
-def _suggest_key(model: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
-    """Find the sub-model the unknown key sits in and suggest the nearest allowed key."""
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The sub-model the last key of `loc` sits in."""
     current: type[BaseModel] | None = model
     for part in loc[:-1]:
         if current is None:
             return None
         if not isinstance(part, int):
             current = _field_model(current, part)
+    return current
+
+
+def alias_twice(key: str, other: str) -> str:
+    """The words for one field written under two of its names (the editor schema says the same)."""
+    return f"「{key}」与「{other}」是同一项（别名），只能写一个"
+
+
+def _alias_twice(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str] | None:
+    """权重 beside 分值: pydantic takes one name of a field and calls the other an unknown key."""
+    current = _model_at(model, loc)
+    key = str(loc[-1])
+    names = next((n for info in current.model_fields.values() if key in (n := _aliases(info))), None) \
+        if current else None
+    if not names:
+        return None
+    return alias_twice(key, next(n for n in names if n != key)), "删去其中一个：两个名称是不同表式对同一项的叫法。"
+
+
+def _suggest_key(model: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
+    """Find the sub-model the unknown key sits in and suggest the nearest allowed key."""
+    current = _model_at(model, loc)
     if current is None:
         return None
     allowed = _allowed_keys(current)
