@@ -17,13 +17,17 @@ APT_PACKAGES := fonts-noto-cjk fonts-hanazono fonts-babelstone-han fonts-noto-co
 TEST_APT_PACKAGES := poppler-utils fonts-dejavu-core chromium default-jre-headless nodejs npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test docs system test-system venv bench dist clean
+.PHONY: build test lint docs system test-system venv bench dist clean
 
 build: system venv
 	$(BIN)/jixiao build .
 
-test: system test-system venv node_modules/.installed
+test: system test-system venv node_modules/.installed lint
 	$(BIN)/pytest
+
+# Style is a check: ruff's linter, configured in pyproject.toml ([tool.ruff]).
+lint: venv
+	$(BIN)/ruff check .
 
 # The manual (docs/, in Chinese) into build/docs/: --strict fails on any broken link or anchor
 # (tests/test_docs.py runs the same build in `make test`).

@@ -9,8 +9,7 @@ year). Each build runs in a fresh process; figures are medians of `--runs`.
 
 from __future__ import annotations
 
-from common import JIXIAO, OUT, changed_report, describe, edit_report, finish, make_site, parse_arguments
-from common import repeat
+from common import JIXIAO, OUT, changed_report, describe, edit_report, finish, make_site, parse_arguments, repeat
 
 
 def main() -> None:

@@ -22,8 +22,18 @@ import sys
 from pathlib import Path
 
 import yaml
-from common import JIXIAO, OUT, changed_report, describe, edit_report, finish, make_site, measure
-from common import parse_arguments, repeat
+from common import (
+    JIXIAO,
+    OUT,
+    changed_report,
+    describe,
+    edit_report,
+    finish,
+    make_site,
+    measure,
+    parse_arguments,
+    repeat,
+)
 
 HUGO_LAYOUTS = {
     "_default/baseof.html": """<!DOCTYPE html>

@@ -8,7 +8,6 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-
 from conftest import assess_in_site
 
 REPO = Path(__file__).parent.parent

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import FIXTURES
+
 from jixiao.cli import main
 
 SECTION = "content/2024/demo/01-概况.md"

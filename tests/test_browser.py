@@ -8,8 +8,8 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO, serve
+
 from jixiao.cli import main
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, copy_demo, run_jixiao, tree_digest
 
 

@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import edit, run_jixiao
+
 from jixiao.glyphs import font_faces, named_families
 
 REPORT = "content/2024/demo/report.yaml"

@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import REPO, copy_demo
+
 from jixiao.cli import main
 
 LIUAN = REPO / "content/2023/liuan-zipingbiao/report.yaml"
@@ -76,10 +76,10 @@ def test_check_lists_each_seed_slip_at_its_line():
     ]
     for path, line, rule in expected:
         prefix = f"{path.relative_to(REPO)}:{line}:"
-        assert any(l.startswith(prefix) and l.endswith(f"[{rule}]") and ": note: " in l for l in lines), (prefix, rule)
+        assert any(ln.startswith(prefix) and ln.endswith(f"[{rule}]") and ": note: " in ln for ln in lines), (prefix, rule)
     assert lines[-1] == f"错误 0，警告 0，说明 {len(lines) - 1}"
     assert ": warning: " not in result.output and ": error: " not in result.output
-    assert lines[:-1] == sorted(lines[:-1], key=lambda l: (l.split(":")[0], int(l.split(":")[1])))
+    assert lines[:-1] == sorted(lines[:-1], key=lambda ln: (ln.split(":")[0], int(ln.split(":")[1])))
 
 
 def test_unacknowledged_slips_are_warnings_and_fail_strict(tmp_path):
@@ -87,13 +87,13 @@ def test_unacknowledged_slips_are_warnings_and_fail_strict(tmp_path):
     project = tmp_path / "repo"
     shutil.copytree(REPO / "content", project / "content")
     report = project / "content/2023/liuan-zipingbiao/report.yaml"
-    report.write_text("\n".join(l for l in report.read_text(encoding="utf-8").splitlines()
-                                if not l.strip().startswith("核对说明:")).replace(", 核对说明: 原表未填写偏差原因。", ""),
+    report.write_text("\n".join(ln for ln in report.read_text(encoding="utf-8").splitlines()
+                                if not ln.strip().startswith("核对说明:")).replace(", 核对说明: 原表未填写偏差原因。", ""),
                       encoding="utf-8")
     result = run("check", project)
     assert result.exit_code == 0
-    warnings = [l for l in result.output.splitlines() if ": warning: " in l]
-    assert {l.rsplit("[", 1)[1] for l in warnings} == {
+    warnings = [ln for ln in result.output.splitlines() if ": warning: " in ln]
+    assert {ln.rsplit("[", 1)[1] for ln in warnings} == {
         "unit-mismatch]", "parts-sum]", "year-mismatch]", "deviation-missing]"}
     assert run("check", project, "--strict").exit_code == 1
     strict = run("build", project, "--strict", "--no-pdf")
@@ -120,7 +120,7 @@ def append(project: Path, text: str) -> int:
 def test_narrative_number_that_contradicts_the_data(project):
     line = append(project, "示例项目预算执行率为94.85%，总分 79.50 分。")
     result = run("check", project)
-    found = [l for l in result.output.splitlines() if "[narrative-number]" in l]
+    found = [ln for ln in result.output.splitlines() if "[narrative-number]" in ln]
     # the data gives 150 ÷ 200 = 75.00 %, so 94.85 % is wrong; 79.50 is right and not reported
     assert len(found) == 1 and f"01-概况.md:{line}:" in found[0]
     assert "{{ 自评表[0].执行率 }}" in found[0] and "75.00%" in found[0]
@@ -178,7 +178,7 @@ def test_progress_lines_when_not_a_terminal(project):
     for i in range(6):
         copy_demo(project, f"p-{i}")
     result = run("build", project, "--no-pdf", "-j", "1")
-    progress = [l for l in result.stderr.splitlines() if l.startswith("构建: ")]
+    progress = [ln for ln in result.stderr.splitlines() if ln.startswith("构建: ")]
     assert progress and progress[-1].startswith("构建: 7/7")
 
 
@@ -203,11 +203,11 @@ def test_check_as_github_annotations(tmp_path):
     project = tmp_path / "repo"
     shutil.copytree(REPO / "content", project / "content")
     output = run("check", project, "--format", "github").output.splitlines()
-    line = next(l for l in output if "title=stated-differs" in l and "8.91" in l)
+    line = next(ln for ln in output if "title=stated-differs" in ln and "8.91" in ln)
     # the 泸州 信息系统运行维护 form prints 8.91 where the rule gives 8.92, at its line of report.yaml
     assert line.startswith("::notice file=content/2023/luzhou-xiangmu-zipingbiao/report.yaml,line=219,col=25,")
     assert "%0A提示: " in line and "\n" not in line
-    notices = [l for l in output if l.startswith("::notice ")]
+    notices = [ln for ln in output if ln.startswith("::notice ")]
     assert output[-1] == f"错误 0，警告 0，说明 {len(notices)}"
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from conftest import REPO
+
 from jixiao import __version__
 from jixiao.cli import main
 

@@ -4,8 +4,19 @@ from decimal import Decimal as D
 
 import pytest
 
-from jixiao.compute import (Rules, ScoringError, balanced_shares, budget_score, check_qualitative_score,
-                            growth_rate, grade, ratio_percent, round_half_up, score_indicator, total)
+from jixiao.compute import (
+    Rules,
+    ScoringError,
+    balanced_shares,
+    budget_score,
+    check_qualitative_score,
+    grade,
+    growth_rate,
+    ratio_percent,
+    round_half_up,
+    score_indicator,
+    total,
+)
 from jixiao.quantity import parse_actual, parse_target
 
 RULES = Rules()

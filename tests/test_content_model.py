@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from conftest import FIXTURES, assess_in_site
+
 from jixiao.cli import main
 
 MODEL = FIXTURES / "model"
@@ -81,7 +81,7 @@ def test_evaluation_report_scores_by_level_weights(built):
     sheet = data["评分表"]
     # hand: 决策 5 + 4 + 5 + 3.5 = 17.50; 过程 5 + 5 × 93.7 ÷ 95 (4.93) + 5 + 4.5 = 19.43;
     #       产出 10 × 401.5 ÷ 428 (9.38) + 10 + 10 = 29.38; 效益 15 + 15 × 88 ÷ 90 (14.67) = 29.67
-    assert [(l["一级指标"], l["权重"], l["得分"]) for l in sheet["一级指标"]] == [
+    assert [(ln["一级指标"], ln["权重"], ln["得分"]) for ln in sheet["一级指标"]] == [
         ("决策", "20", "17.50"), ("过程", "20", "19.43"), ("产出", "30", "29.38"), ("效益", "30", "29.67")]
     # hand: 17.50 + 19.43 + 29.38 + 29.67 = 95.98 → 优
     assert (sheet["总分"], sheet["评价等次"], data["总分"], data["评价等次"]) == ("95.98", "优", "95.98", "优")
@@ -239,7 +239,7 @@ def test_table_mistakes_are_errors_at_their_line(tmp_path, row, message):
     line = text.splitlines().index(anchor.rstrip("\n")) + 2
     result = run("check", project)
     assert result.exit_code == 1
-    assert any(f"report.yaml:{line}:" in l and message in l for l in result.output.splitlines()), result.output
+    assert any(f"report.yaml:{line}:" in ln and message in ln for ln in result.output.splitlines()), result.output
 
 
 def test_placing_a_table_twice_is_an_error(tmp_path):

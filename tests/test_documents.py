@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import FIXTURES, REPO, assess_in_site
+
 from jixiao.cli import main
 
 assess = assess_in_site

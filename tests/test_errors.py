@@ -16,14 +16,14 @@ import os
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import FIXTURES, run_jixiao, tree_digest
+
 from jixiao import render
 from jixiao.cli import main
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import copy_demo, edit, run_jixiao, tree_digest
+
 from jixiao.cli import main
 
 DEMO = "content/2024/demo"

@@ -9,10 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import copy_demo, run_jixiao, tree_digest, write
 from PIL import Image
 from pypdf import PdfReader
-
-from conftest import copy_demo, run_jixiao, tree_digest, write
 
 DEMO = Path("content/2024/demo")
 LFS = ("version https://git-lfs.github.com/spec/v1\n"

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from pypdf import PdfReader
-
 from conftest import REPO
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
 

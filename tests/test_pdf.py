@@ -6,9 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import REPO, copy_demo, run_jixiao, write
 from pypdf import PdfReader
 
-from conftest import REPO, copy_demo, run_jixiao, write
 from jixiao.paths import ProjectFiles
 from jixiao.pdf import ProjectFetcher
 
@@ -190,9 +190,9 @@ def test_pdf_fonts_are_subset_by_harfbuzz():
 
 
 def test_a_build_without_the_fast_subsetter_says_so_once(project, monkeypatch):
-    import jixiao.pdf
     from click.testing import CliRunner
 
+    import jixiao.pdf
     from jixiao.cli import main
 
     monkeypatch.setattr(jixiao.pdf, "fast_subsetting", lambda: False)

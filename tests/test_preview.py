@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import composite, edit, tree_digest
+
 from jixiao.build import build_site
 from jixiao.errors import SourceError
 from jixiao.preview import Preview

@@ -5,8 +5,8 @@ build with and without PDFs, check, and the preview of serve."""
 from pathlib import Path
 
 import pytest
-
 from conftest import write
+
 from jixiao.errors import ErrorGroup, SourceError
 from jixiao.preview import Preview
 

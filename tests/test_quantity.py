@@ -4,8 +4,19 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.quantity import (Comparison, DateValue, Deadline, Qualitative, Quantity, TargetSyntaxError, Word,
-                             convert, parse_actual, parse_target, parse_unit)
+from jixiao.quantity import (
+    Comparison,
+    DateValue,
+    Deadline,
+    Qualitative,
+    Quantity,
+    TargetSyntaxError,
+    Word,
+    convert,
+    parse_actual,
+    parse_target,
+    parse_unit,
+)
 
 
 @pytest.mark.parametrize("text, op, value, unit", [

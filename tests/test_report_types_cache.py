@@ -17,12 +17,12 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, REPO, copy_demo, tree_digest
+from test_shards_safety import build_part, merge
+
 from jixiao import inputs, reporttypes
 from jixiao.build import build_site
 from jixiao.errors import SourceError
-from test_shards_safety import build_part, merge
 
 REPORTS = ("2024/biaoge", "2024/pingjia", "2024/sichuan")  # 项目支出绩效自评报告, 绩效评价报告, a variant of 自评表
 WEIGHTS = "权重: {决策: 20, 过程: 20, 产出: 30, 效益: 30}"  # of 绩效评价报告, which the pingjia report takes

@@ -6,8 +6,8 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from conftest import REPO
+
 from jixiao.cli import main
 
 

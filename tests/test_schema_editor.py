@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import FIXTURES, REPO, run_jixiao
 
 SERVER = REPO / "node_modules/yaml-language-server/bin/yaml-language-server"
@@ -162,6 +161,7 @@ def project(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(project):
+    assert SERVER.is_file(), f"{SERVER} is missing: `make test` installs it (npm ci, pinned in package-lock.json)"
     schema = project / "schema"
     client = LanguageServer({(schema / "report.schema.json").as_uri(): "report.yaml",
                              (schema / "site.schema.json").as_uri(): "site.yaml"})

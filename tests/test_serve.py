@@ -15,8 +15,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import edit, run_jixiao
+
 from jixiao.errors import JixiaoError
 
 pytestmark = pytest.mark.slow
@@ -301,7 +301,7 @@ def test_serve_started_on_an_input_error_shows_it_and_recovers(project, tmp_path
     try:
         port = port_of(process.stdout.readline().split()[1].rstrip("/"))
         status, _, html = request(port, "/2024/demo/index.html")
-        assert status == 500 and "report.yaml:11".encode() in html and "YAML 语法错误".encode() in html
+        assert status == 500 and b"report.yaml:11" in html and "YAML 语法错误".encode() in html
         edit(report, "全年执行数: [150", "全年执行数: 170")
         wait_for(lambda: "预算执行率为 85.00%".encode() in request(port, "/2024/demo/index.html")[2])
         assert process.poll() is None

@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_demo, edit, tree_digest
+
 from jixiao import shards
 
 MANIFEST = ".jixiao-shard.json"

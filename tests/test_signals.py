@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_demo, run_jixiao, tree_digest
 
 pytestmark = pytest.mark.slow

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import FIXTURES, REPO, composite, edit, tree_digest, write
+
 from jixiao import yamlsource
 from jixiao.cli import main
 
@@ -90,9 +90,9 @@ def test_a_bad_attachment_is_an_error_at_its_line(tmp_path, old, new, message):
     shutil.copytree(REPO / "content", project / "content")
     report = project / "content/2023/luzhou-juesuan/report.yaml"
     edit(report, old, new)
-    line = next(i for i, l in enumerate(report.read_text(encoding="utf-8").splitlines(), 1) if new in l)
+    line = next(i for i, ln in enumerate(report.read_text(encoding="utf-8").splitlines(), 1) if new in ln)
     result = run("check", project)
-    assert any(f"report.yaml:{line}:" in l and message in l for l in result.output.splitlines()), result.output
+    assert any(f"report.yaml:{line}:" in ln and message in ln for ln in result.output.splitlines()), result.output
 
 
 def test_circular_attachments_are_an_error(tmp_path):

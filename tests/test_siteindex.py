@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO
+
 from jixiao.cli import main
 
 
@@ -76,7 +76,7 @@ def test_open_data(site):
     zhengti = next(r for r in reports if r["类型"] == "部门整体绩效评价报告")
     assert (zhengti["总分"], zhengti["评价等次"]) == ("91.40", "优")
     raw = (site / "data/indicators.csv").read_bytes()
-    assert raw.startswith("\ufeff".encode("utf-8"))
+    assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:3] == ["年度", "单位", "报告"]
     # 六安: 17 + 22 indicator rows; 泸州: 10 + 11 + 10 + 12 + 14 + 16 + 11 (counted in the seed's seven forms)

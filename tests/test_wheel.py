@@ -12,8 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from jixiao import __version__
 
 pytestmark = pytest.mark.slow

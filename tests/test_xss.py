@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES, serve
 
 from jixiao.cli import main
-from conftest import FIXTURES, serve
 
 pytestmark = pytest.mark.slow
 # 站点网址 must be a bare https://host, but a host may carry quotes: an attribute breakout where the config accepts one.

@@ -17,11 +17,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
+
 from jixiao.config import SiteConfig
 from jixiao.findings import RULE_HINTS
 from jixiao.model import Report

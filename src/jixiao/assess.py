@@ -21,9 +21,25 @@ from .quantity import Comparison, Quantity, TargetSyntaxError, Word, convert, fo
 from .reporttypes import ReportType
 from .tables import PreviousTable, assess_scoring, assess_tables
 from .values import Money, Rate, Score
-from .views import (Difference, Forms, FormView, FundRowView, FundsView, GoalView, GroupView, IndicatorRows,
-                    IndicatorView, LevelView, ReportView, ScoreSheetView, SignatureView, StatedFormView,
-                    StatedFundsView, StatedIndicatorView, SubgroupView)
+from .views import (
+    Difference,
+    Forms,
+    FormView,
+    FundRowView,
+    FundsView,
+    GoalView,
+    GroupView,
+    IndicatorRows,
+    IndicatorView,
+    LevelView,
+    ReportView,
+    ScoreSheetView,
+    SignatureView,
+    StatedFormView,
+    StatedFundsView,
+    StatedIndicatorView,
+    SubgroupView,
+)
 
 
 @dataclass
@@ -235,7 +251,7 @@ def assess_indicator(run: Assessment, item: Indicator, year: int, evaluated: boo
     }
     if item.target is None and evaluated:
         return IndicatorView.make(**{**row, **evaluator_score(run, item)}), []
-    for value, keys, what in ((item.target, TARGET_KEYS, "指标值"), (item.actual, ACTUAL_KEYS, "实际完成值")):
+    for value, what in ((item.target, "指标值"), (item.actual, "实际完成值")):
         if value is None:
             run.errors.append(SourceError(item.locate(), f"「{item.name}」缺少{what}", key=f"{item.name}.{what}",
                                           rule="schema", hint=f"补上 {what}；评价报告中只有评价人打分的指标可以不写指标值，但要写 得分。"))

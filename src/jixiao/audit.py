@@ -11,9 +11,10 @@ with the phrasings of phrasing.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 from . import phrasing
 from .errors import Location, excerpt, line_column
@@ -66,7 +67,7 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
     findings: list[Finding] = []
     forms = view.forms
     paragraphs = list(markdown_paragraphs(source))  # split once: every form's verdicts and the figures read them
-    for index, (model, form) in enumerate(zip(report.forms, forms)):
+    for model, form in zip(report.forms, forms):
         findings += check_parts(model, form)
         findings += check_deviations(model, form)
         findings += check_verdicts(indicator_pairs(model.indicators, form.rows), paragraphs)

@@ -17,9 +17,9 @@ import gc
 import os
 import signal
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from .cache import BuildCache, CachedReport, digest_bytes, published_files, reuse_files
 from .errors import ErrorGroup, JixiaoError, Location, SourceError
@@ -33,7 +33,6 @@ from .shards import Shard, check_shard_output, write_manifest
 from .site import SiteContext, open_site
 from .siteindex import write_site_pages
 from .workers import Progress, ReportWorkers, report_workers
-
 
 
 @dataclass

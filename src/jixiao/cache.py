@@ -104,7 +104,7 @@ class BuildCache:
     files_dir: Path | None = None  # where the reusable files are: the output folder, or the seed's
 
     @classmethod
-    def open(cls, project: Path, out_dir: Path, shared: str, clean: bool, seed: Path | None = None) -> "BuildCache":
+    def open(cls, project: Path, out_dir: Path, shared: str, clean: bool, seed: Path | None = None) -> BuildCache:
         """The manifest of `out_dir`; when it has none, that of `seed` (another output of the same project,
         e.g. the preview starting from site/), whose files are then reused from there."""
         cache = cls(manifest_path(project, out_dir), out_dir, shared)

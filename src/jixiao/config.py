@@ -11,10 +11,10 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from .compute import Rules
-from .reporttypes import ReportType, TypeSpec, builtin_specs, resolve_types
 from .errors import Location, SourceError
 from .model import Located
 from .paths import ProjectFiles
+from .reporttypes import ReportType, TypeSpec, builtin_specs, resolve_types
 from .validate import validate_model
 from .yamlsource import parse_yaml
 

@@ -8,9 +8,9 @@ audit and is never published: the site's data.json and page carry the finding wi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from .errors import Location, read_source_line
 

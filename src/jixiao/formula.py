@@ -14,9 +14,10 @@ Decimal arithmetic: no Python eval, no floats.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
-from typing import Any, Callable, Union
+from typing import Any
 
 _TOKEN_RE = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d+)?)(?![\w\u4e00-\u9fff])|(?P<quoted>「[^」]+」)|"
                        r"(?P<op>[-+−－＋×÷*/()（）])|(?P<name>[^\s\-+−－＋×÷*/()（）「」]+))")
@@ -51,16 +52,16 @@ class Name:
 @dataclass(frozen=True)
 class Operation:
     operator: str  # + - * /
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class Negative:
-    operand: "Node"
+    operand: Node
 
 
-Node = Union[Number, Name, Operation, Negative]
+Node = Number | Name | Operation | Negative
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:

@@ -16,8 +16,9 @@ import ctypes.util
 import functools
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from .chars import describe
 from .errors import Location, SourceError, line_column
@@ -63,7 +64,7 @@ def font_faces(css: str) -> list[tuple[str, str]]:
     return faces
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def installed_font_file(family: str) -> str | None:
     """The file fontconfig gives for an installed family (generic families: their default), else None."""
     lib, config = _fontconfig()
@@ -115,7 +116,7 @@ def _pattern_string(lib: ctypes.CDLL, pattern: int, key: str) -> str | None:
     return value.value.decode("utf-8", "replace")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def installed_coverage(path: str, family: str) -> frozenset[int]:
     """The characters an installed font file maps (of a collection, the face of that family)."""
     with open(path, "rb") as handle:

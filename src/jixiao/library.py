@@ -16,9 +16,10 @@ parsed only when another report needs its figures.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from .errors import ErrorGroup, SourceError
 from .load import Bundle, Source, find_bundles, parse_bundle, read_bundle
@@ -43,7 +44,7 @@ class Summary:
     reads_previous: bool  # a table may take its 上年 figures from last year's report
 
     @classmethod
-    def of(cls, source: Source) -> "Summary":
+    def of(cls, source: Source) -> Summary:
         report = source.report
         return cls(source.key, report.year, report.unit, report.kind, report.title,
                    tuple(item.report for item in report.attachments), _reads_previous(report))
@@ -52,7 +53,7 @@ class Summary:
         return {**self.__dict__, "attachments": list(self.attachments)}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Summary":
+    def from_json(cls, data: dict) -> Summary:
         return cls(**{**data, "attachments": tuple(data["attachments"])})
 
 

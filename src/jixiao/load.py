@@ -20,9 +20,9 @@ from pydantic import Field
 
 from .errors import ErrorGroup, Location, SourceError
 from .model import Located, Report
-from .reporttypes import ReportType
 from .paths import FILE_LIMIT, TEXT_LIMIT, ProjectFiles, decode_text
 from .published import check_published, is_published
+from .reporttypes import ReportType
 from .validate import validate_model
 from .yamlsource import SourceMap, parse_yaml
 

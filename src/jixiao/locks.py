@@ -16,8 +16,8 @@ import contextlib
 import fcntl
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 _HELD: dict[str, int] = {}  # lock files this process holds exclusively: a build's staging takes the same lock again
 

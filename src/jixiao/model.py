@@ -15,8 +15,16 @@ import difflib
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import (AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .errors import Location, RuleError, did_you_mean
 from .yamlsource import SourceMap
@@ -222,7 +230,7 @@ class Computed(Located):
     places: int | None = Field(None, alias="小数位", ge=0, le=10, description="结果保留的小数位。")
 
     @model_validator(mode="after")
-    def _arity(self) -> "Computed":
+    def _arity(self) -> Computed:
         if self.kind == "公式":
             if not self.formula:
                 raise ValueError(f"计算「{self.name}」(公式) 需要 公式，例如 公式: 节约 ÷ 预算")
@@ -282,7 +290,7 @@ class DataTable(Located):
         return next((c for c in self.columns if isinstance(c, Column) and c.name == name), None)
 
     @model_validator(mode="after")
-    def _known_columns(self) -> "DataTable":
+    def _known_columns(self) -> DataTable:
         """Computed columns and the chart may only name columns the table has; row keys stay reserved."""
         known = list(self.number_columns)
         if not known and not self.all_text_columns:
@@ -362,7 +370,7 @@ class Report(Located):
         return value
 
     @model_validator(mode="after")
-    def _parts_of_the_type(self, info: ValidationInfo) -> "Report":
+    def _parts_of_the_type(self, info: ValidationInfo) -> Report:
         spec = ((info.context or {}).get("types") or {}).get(self.kind)
         for part in spec.lacks(self) if spec is not None else ():
             raise ValueError(f"{self.kind} 需要 {part}")

@@ -15,8 +15,9 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from .errors import JixiaoError, describe_os_error, os_error_hint
 from .locks import holding

@@ -34,7 +34,6 @@ from .site import SiteContext
 from .views import FormView, ReportView
 
 
-
 @dataclass
 class ReportPage:
     """One built report as the rest of the build needs it: index entry, findings, file names, and the
@@ -251,7 +250,7 @@ def creation_date(source: Source) -> str | None:
         return source.report.date.isoformat()
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return None
 
 

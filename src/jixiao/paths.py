@@ -39,7 +39,7 @@ class ProjectFiles:
     extra_roots: tuple[Path, ...] = ()
 
     @classmethod
-    def open(cls, project: Path, extra_roots: tuple[Path, ...] = ()) -> "ProjectFiles":
+    def open(cls, project: Path, extra_roots: tuple[Path, ...] = ()) -> ProjectFiles:
         return cls(project.resolve(), tuple(r.resolve() for r in extra_roots))
 
     @property

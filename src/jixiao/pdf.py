@@ -12,9 +12,9 @@ import contextlib
 import logging
 import mimetypes
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote, urlparse
 
 import weasyprint

@@ -19,8 +19,8 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .build import BuildResult, Plan, build_site, cache_record, collecting_less, unique_errors
 from .cache import BuildCache, CachedReport

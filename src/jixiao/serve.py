@@ -27,9 +27,9 @@ import socket
 import sys
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
@@ -63,7 +63,7 @@ RELOAD_SCRIPT = """<script>
   }
   poll();
 })();
-</script>""" % STATE_PATH
+</script>""".replace("%s", STATE_PATH)
 ERROR_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>构建出错</title>
 <style>body{font-family:monospace;margin:2rem;background:#fff4f4;color:#700}pre{white-space:pre-wrap}</style>
 </head><body><h1>构建出错</h1><p>修正后页面会自动刷新。</p><pre>%s</pre>%s</body></html>"""

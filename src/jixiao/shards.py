@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, NoReturn
 from .cache import record_from_json, record_to_json
 from .errors import JixiaoError, describe_os_error
 from .inputs import CODE, TYPES, source_digests
-from .output import MARKER, check_output_dir, copy_assets, staged_output, write_files
 from .library import read_site
+from .output import MARKER, check_output_dir, copy_assets, staged_output, write_files
 from .page import ReportPage
 from .site import SiteContext, open_site
 from .siteindex import write_site_pages
@@ -52,7 +52,7 @@ class Shard:
     count: int
 
     @classmethod
-    def parse(cls, text: str) -> "Shard":
+    def parse(cls, text: str) -> Shard:
         match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
         if not match or not 1 <= int(match[1]) <= int(match[2]):
             raise JixiaoError(f"--shard「{text}」应写成 k/n，1 ≤ k ≤ n，例如 --shard 1/2")

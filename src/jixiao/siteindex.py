@@ -99,7 +99,7 @@ def write_search_index(staging: Path, years: list[int], previous: Path | None, c
         for name in ("pagefind-ui.js", "pagefind-ui.css"):
             link_or_copy(staging / "pagefind" / str(years[0]) / name, staging / "pagefind" / name)
     write_files(staging, {"pagefind/bundles.js": f"window.JIXIAO_SEARCH = {json.dumps([str(y) for y in years])};\n"
-                                                 .encode("utf-8")})
+                                                 .encode()})
 
 
 def render(site: SiteContext, name: str, context: dict[str, Any]) -> bytes:

@@ -19,10 +19,10 @@ from decimal import Decimal
 from typing import Any
 
 from . import compute, formula
-from .phrasing import FORM_FIGURE_PATHS
 from .errors import Location, SourceError, did_you_mean
 from .findings import Finding, acknowledged
-from .model import CHECK_NOTE, RESERVED_ROW_KEYS, number_as_text, Column, Computed, DataTable, Report, ScorePart
+from .model import CHECK_NOTE, RESERVED_ROW_KEYS, Column, Computed, DataTable, Report, ScorePart, number_as_text
+from .phrasing import FORM_FIGURE_PATHS
 from .quantity import format_number, parse_unit
 from .validate import not_text
 from .values import Money, Number, Rate, Score, decimals_of

@@ -32,7 +32,7 @@ class Money(_Figure):
 
     places: int
 
-    def __new__(cls, value: Any, places: int = 2) -> "Money":
+    def __new__(cls, value: Any, places: int = 2) -> Money:
         money = super().__new__(cls, value)
         money.places = places
         return money

@@ -22,9 +22,10 @@ import heapq
 import multiprocessing
 import signal
 import sys
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .errors import ErrorGroup, SourceError
 from .library import Library, Links, Summary
