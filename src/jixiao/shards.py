@@ -168,8 +168,13 @@ def read_part(part: Path) -> Part:
     return Part(part, manifest, files)
 
 
+def open_regular(path: Path):
+    """A part's file opened without following a symlink (ELOOP then) or blocking on a FIFO."""
+    return open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb")
+
+
 def read_regular(path: Path) -> bytes:
-    with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as handle:
+    with open_regular(path) as handle:
         return handle.read()
 
 
@@ -261,7 +266,7 @@ def link_checked(part: Part, name: str, staging: Path) -> None:
     except OSError:  # another file system, or no hard links there: copy
         pass
     try:
-        with open(os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as handle:
+        with open_regular(source) as handle:
             if identity(os.fstat(handle.fileno())) == part.files[name]:
                 with open(target, "xb") as copy:
                     shutil.copyfileobj(handle, copy)
