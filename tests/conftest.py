@@ -104,7 +104,7 @@ def assess_in_site(project: Path, key: str):
     library = read_site(site)
     source = library.source(key)
     assert source is not None, library.errors()
-    inputs = report_inputs(site, library, library.links()[key], source, select_glossary(site, source))
+    inputs = report_inputs(site, library, library.model().links(key), source, select_glossary(site, source))
     return assess_report(source.report, site.config.rules_for(source.report.kind), inputs)
 
 

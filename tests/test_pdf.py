@@ -240,7 +240,7 @@ def test_repeated_labels_shown_in_place_draw_what_a_second_layout_would(monkeypa
     site = open_site(REPO, with_pdf=True)
     library = read_site(site)
     key = "2023/luzhou-xiangmu-zipingbiao"  # 7 forms, indicator tables over 25 pages
-    in_place = build_report(site, library, library.links(), key)[1]
+    in_place = build_report(site, library, library.model(), key)[1]
 
     def second_layout(rendered, rows):
         assert rows, "the report has groups going on at a page top"
@@ -254,6 +254,6 @@ def test_repeated_labels_shown_in_place_draw_what_a_second_layout_would(monkeypa
     monkeypatch.setattr(pdf.weasyprint, "HTML", lambda string, **kw: html.append(string) or real_html(string=string,
                                                                                                          **kw))
     monkeypatch.setattr(pdf, "show_repeated_labels", second_layout)
-    twice = build_report(site, library, library.links(), key)[1]
+    twice = build_report(site, library, library.model(), key)[1]
     name = f"{key}/{key.split('/')[1]}.pdf"
     assert in_place[name] == twice[name]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_demo, edit, tree_digest
 
-from jixiao import shards
+from jixiao import build
 
 MANIFEST = ".jixiao-shard.json"
 
@@ -98,7 +98,7 @@ def test_a_file_swapped_for_a_link_after_the_checks_is_not_published(site, cli, 
     """Between checking a part and linking its files, a file becomes a symlink to a secret: refused."""
     secret = site / "secret.txt"
     secret.write_text("root:x:0:0", encoding="utf-8")
-    staged = shards.staged_output
+    staged = build.staged_output  # merge (build.merge_parts) stages the site after checking the parts
 
     def swap_then_stage(out_dir):
         data = site / "part-1/2024/demo/data.json"
@@ -106,7 +106,7 @@ def test_a_file_swapped_for_a_link_after_the_checks_is_not_published(site, cli, 
         data.symlink_to(secret)
         return staged(out_dir)
 
-    monkeypatch.setattr(shards, "staged_output", swap_then_stage)
+    monkeypatch.setattr(build, "staged_output", swap_then_stage)
     before = names(site)
     assert_refused(merge(cli, site), site, before, "part-1: error: 不能合并这个分片: 2024/demo/data.json 在检查之后被换成了别的文件或链接")
 

@@ -1,19 +1,14 @@
-"""Orchestrate a build: load → site model → render what changed → site-wide pages → write atomically.
+"""`jixiao build` and `jixiao check`: the phases of phases.py composed.
 
-1. Every bundle's files are read and digested once (load.py).
-2. The site model (library.py) knows every report — parsed, or from the cache when its bundle did
-   not change — and resolves attachments, last year's report and neighbours.
-3. Each report's page key (inputs.py) digests exactly what it reads; a report whose key matches the
-   previous build is reused as is, the others are parsed (once) and rendered — when there are many,
-   in forked workers that each own a share and render what they parsed (workers.py).
-4. Site-wide pages, open data and the search index are made from every report's summary
-   (siteindex.py), and the staging folder replaces the output only when all of this succeeded.
+build: open → read (with the previous build's manifest) → resolve → plan → render what changed, reuse the
+rest → publish the site-wide pages (or a shard's manifest) into a staging folder, which replaces the output
+only when all of this succeeded → commit the manifest. check: open → read → resolve → render in memory,
+nothing written, and every finding and error returned.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import signal
 import time
@@ -21,18 +16,29 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import BuildCache, CachedReport, digest_bytes, published_files, reuse_files
-from .errors import ErrorGroup, JixiaoError, Location, SourceError
+from .cache import BuildCache, reuse_files
+from .errors import JixiaoError, SourceError
 from .findings import Finding, unique_findings
 from .glyphs import glyph_findings
-from .inputs import TemplateDigests, page_key, pdf_digest, shared_digest
-from .library import Library, Links, Summary, read_site
+from .inputs import shared_digest
 from .output import check_output_dir, copy_assets, locked_output, read_assets, reading_output, staged_output
 from .page import ReportPage
-from .shards import Shard, check_shard_output, write_manifest
-from .site import SiteContext, open_site
-from .siteindex import write_site_pages
-from .workers import Progress, ReportWorkers, report_workers
+from .phases import (
+    Plan,
+    collecting_less,
+    commit_cache,
+    open_project,
+    plan_pages,
+    publish_shard,
+    publish_site,
+    read_reports,
+    render_pages,
+    resolve_site,
+    unique_errors,
+)
+from .shards import Shard, check_parts, check_shard_output, link_parts
+from .site import SiteContext
+from .workers import Progress, report_workers
 
 
 @dataclass
@@ -68,89 +74,6 @@ class StrictFailure(JixiaoError):
         return f"{what}（--strict）: {len(self.findings)} 个警告，未写入任何输出。"
 
 
-@dataclass
-class Plan:
-    """What a build knows before rendering: the site model, every report's links and page key, and
-    which reports the previous build can give."""
-
-    library: Library
-    links: dict[str, Links]
-    keys: dict[str, str]
-    digests: TemplateDigests
-    pdf_shared: str | None = None  # pdf_digest, when PDFs are made
-    reused: dict[str, CachedReport] = field(default_factory=dict)
-    todo: list[str] = field(default_factory=list)
-
-    def restrict(self, keys: list[str]) -> None:
-        """Only these reports are this build's (a shard); the others stay in the site model."""
-        wanted = set(keys)
-        self.keys = {key: value for key, value in self.keys.items() if key in wanted}
-        self.reused = {key: value for key, value in self.reused.items() if key in wanted}
-        self.todo = [key for key in self.todo if key in wanted]
-
-    def pdf_key(self, page_key: str) -> str | None:
-        """A report's PDF key: its page key and what every PDF reads (None without PDFs)."""
-        return digest_bytes(page_key, self.pdf_shared) if self.pdf_shared else None
-
-
-def plan_build(site: SiteContext, cache: BuildCache, library: Library, workers: ReportWorkers) -> Plan:
-    """Resolve the site model and decide, report by report, what can be reused. Reports the cache does not
-    know are parsed first (by the workers that will render them), for their titles and references."""
-    workers.parse([key for key in sorted(library.bundles) if key not in library.summaries])
-    links = library.links()
-    digests = TemplateDigests(tuple(site.search_path), site.files)
-    plan = Plan(library, links, {}, digests, pdf_digest(site))
-    for summary in library.ordered():
-        key = summary.key
-        cached = cache.reports.get(key)
-        plan.keys[key] = page_key(cache.shared, library, links, key, cached.templates if cached else {}, digests)
-        reusable = cache.reusable(key, plan.keys[key], plan.pdf_key(plan.keys[key]))
-        if reusable is not None:
-            plan.reused[key] = reusable
-        else:
-            plan.todo.append(key)
-    return plan
-
-
-def known_summaries(cache: BuildCache) -> dict[str, tuple[str, Summary]]:
-    """What the previous build knew of each report: its bundle's digest and summary. An entry whose summary the
-    manifest lacks keys for is left out, so that report is simply read again."""
-    known = {}
-    for key, cached in cache.reports.items():
-        with contextlib.suppress(KeyError, TypeError):
-            known[key] = (cached.bundle, Summary.from_json(cached.summary))
-    return known
-
-
-@contextlib.contextmanager
-def collecting_less() -> Iterator[None]:
-    """A build makes millions of small objects that live until it ends (parsed YAML, views); at Python's
-    default thresholds the cycle collector would scan them again and again — a fifth of a full build."""
-    previous = gc.get_threshold()
-    gc.set_threshold(20_000, 20, 20)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
-
-
-def unique_errors(errors: list[SourceError]) -> list[SourceError]:
-    """Each error once: a shared file (the glossary) fails every report that reads it, and a formula that
-    several cells depend on fails each of them at the same place (the key path differs, the fix does not)."""
-    unique: dict[tuple[Location, str, str], SourceError] = {}
-    for error in errors:  # the first keeps its key path: the cell whose own formula it is
-        unique.setdefault((error.location, error.message, error.rule), error)
-    return list(unique.values())
-
-
-def raise_errors(results: list[ReportPage | list[SourceError]], library: Library) -> list[ReportPage]:
-    """Every error of the build together: files that could not be read or parsed, and reports that could
-    not be rendered (Markdown, expressions, figures)."""
-    errors = unique_errors(library.errors() + [e for r in results if isinstance(r, list) for e in r])
-    ErrorGroup.raise_any(errors)
-    return [r for r in results if isinstance(r, ReportPage)]
-
-
 @contextlib.contextmanager
 def terminated_cleanly() -> Iterator[None]:
     """SIGTERM unwinds like Ctrl-C, so staging folders are removed and worker pools torn down."""
@@ -176,36 +99,32 @@ def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = No
     share of the reports and a manifest for `jixiao merge` (shards.py), no site-wide pages. `seed`: another
     output of the project to reuse reports from when this one has no manifest yet (the preview's site/)."""
     started = time.perf_counter()
-    site = open_site(project, with_pdf, pdf_links)
+    site = open_project(project, with_pdf, pdf_links)
     if shard is not None:
         check_shard_output(out_dir)
     out_dir = check_output_dir(site.project, out_dir or site.project / "site")
     with terminated_cleanly(), locked_output(out_dir), reading_output(seed if seed != out_dir else None):
         cache = BuildCache.open(site.project, out_dir, shared_digest(site), clean, seed)
-        library = read_site(site, known_summaries(cache))
+        library = read_reports(site, cache)
         with collecting_less(), report_workers(site, library, jobs or os.cpu_count() or 1) as workers:
-            plan = plan_build(site, cache, library, workers)
-            all_keys = list(plan.keys)
+            plan = plan_pages(site, cache, library, resolve_site(library, workers))
             if shard is not None:
-                plan.restrict(shard.keys(all_keys))
+                plan.restrict(shard.keys(plan.model.keys()))
             notices = machine_notices(site, plan)
             with staged_output(out_dir) as staging:
                 for cached in plan.reused.values():
                     reuse_files(cached, cache.files_dir, staging, with_pdf)
-                results = workers.render(plan.todo, plan.links, staging, progress)
-                built = {page.key: page for page in raise_errors(results, library)}
-                pages = [built[key] if key in built else cached_page(key, plan.reused[key], with_pdf)
-                         for key in plan.keys]
+                pages = render_pages(workers, plan, staging, progress, with_pdf)
                 warnings = unique_findings(f for p in pages for f in p.findings if f.level == "warning")
                 if strict and warnings:
                     raise StrictFailure(warnings)
                 if shard is not None:
-                    write_manifest(staging, shard, all_keys, pages, site, library)
+                    publish_shard(site, plan, shard, pages, staging)
                 else:
                     copy_assets(site.files, site.search_path, staging)
-                    write_site_pages(site, pages, staging, cache.files_dir, changed_years(cache, plan, built), search)
-        notices += save_cache(cache, plan, pages)  # published: from here on nothing fails the build
-    return BuildResult(out_dir, pages, time.perf_counter() - started, len(built), notices, plan, cache, site)
+                    publish_site(site, pages, staging, cache.files_dir, changed_years(cache, plan), search)
+        notices += commit_cache(cache, plan, pages)  # published: from here on nothing fails the build
+    return BuildResult(out_dir, pages, time.perf_counter() - started, len(plan.todo), notices, plan, cache, site)
 
 
 def machine_notices(site: SiteContext, plan: Plan) -> list[str]:
@@ -217,37 +136,13 @@ def machine_notices(site: SiteContext, plan: Plan) -> list[str]:
     return [] if fast_subsetting() else [SLOW_SUBSETTING]
 
 
-def changed_years(cache: BuildCache, plan: Plan, built: dict[str, ReportPage]) -> set[int] | None:
+def changed_years(cache: BuildCache, plan: Plan) -> set[int] | None:
     """The years whose search index must be remade: a report of it rebuilt, added or removed. None (all)
     when nothing is known of the previous output."""
     if not cache.reports:
         return None
-    keys = set(built) | (set(plan.keys) ^ set(cache.reports))
+    keys = set(plan.todo) | (set(plan.mine) ^ set(cache.reports))
     return {int(key.split("/")[0]) for key in keys}
-
-
-def save_cache(cache: BuildCache, plan: Plan, pages: list[ReportPage]) -> list[str]:
-    """Record every report for the next build, keyed by what it read this time (templates included, as they
-    were when the build began). The plan keeps the keys as saved, for the preview's next update. Called once the
-    site is published, so a cache that cannot be written is a notice (cache.py), not a failed build."""
-    records = {page.key: cache_record(cache.shared, plan, page) for page in pages}
-    plan.keys.update({key: record.page_key for key, record in records.items()})
-    notice = cache.save(records)
-    return [notice] if notice else []
-
-
-def cache_record(shared: str, plan: Plan, page: ReportPage) -> CachedReport:
-    """A report's manifest entry: its keys as of now, and what the site-wide pages need of it."""
-    templates = {name: plan.digests.of(name) for name in page.templates}
-    key = page_key(shared, plan.library, plan.links, page.key, templates, plan.digests)
-    return CachedReport(plan.library.bundles[page.key].digest, plan.library.summary(page.key).as_json(), key,
-                        plan.pdf_key(key), templates, page.entry,
-                        page.findings, page.files, page.rows)
-
-
-def cached_page(key: str, cached: CachedReport, with_pdf: bool) -> ReportPage:
-    return ReportPage(key, int(key.split("/")[0]), cached.entry, cached.findings, published_files(cached, with_pdf),
-                      cached.rows, sorted(cached.templates))
 
 
 def shared_errors(site: SiteContext) -> list[SourceError]:
@@ -263,13 +158,28 @@ def shared_errors(site: SiteContext) -> list[SourceError]:
 
 def check_site(project: Path, jobs: int | None = None) -> tuple[list[Finding], list[SourceError]]:
     """Build every report in memory, write nothing, and return all findings and all input errors."""
-    site = open_site(project)
+    site = open_project(project)
     errors = shared_errors(site)
-    library = read_site(site)
+    library = read_reports(site)
     with collecting_less(), report_workers(site, library, jobs or os.cpu_count() or 1) as workers:
-        workers.parse(sorted(library.bundles))
-        results = workers.render([s.key for s in library.ordered()], library.links(), None, None)
+        model = resolve_site(library, workers)
+        results = workers.render(model.keys(), model, None, None)
     errors = unique_errors(errors + library.errors() + [e for r in results if isinstance(r, list) for e in r])
     findings = [f for r in results if isinstance(r, ReportPage) for f in r.findings]
     findings += glyph_findings(site.glyphs, library.bundles.values())  # once here, not in every worker
     return unique_findings(findings), errors
+
+
+def merge_parts(project: Path, parts: list[Path], out_dir: Path | None, search: bool = True) -> tuple[Path, int, float]:
+    """`jixiao merge`: open → read → check every part (shards.py) → their reports' files and everything
+    site-wide published from their manifests."""
+    started = time.perf_counter()
+    site = open_project(project)
+    out_dir = check_output_dir(site.project, out_dir or site.project / "site")
+    checked = check_parts(site, read_reports(site), parts, project)
+    pages = [page for part in checked for page in part.manifest.pages]
+    with staged_output(out_dir) as staging:
+        link_parts(checked, staging)
+        copy_assets(site.files, site.search_path, staging)
+        publish_site(site, pages, staging, None, None, search)
+    return out_dir, len(pages), time.perf_counter() - started

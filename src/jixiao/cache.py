@@ -26,12 +26,13 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
+from .contexts import ReportEntry
 from .errors import describe_os_error
 from .findings import Finding
 from .output import MARKER, link_files, write_atomically
 
 CACHE_DIR = ".jixiao-cache"
-FORMAT = 6  # of the manifest; a manifest of another format is ignored
+FORMAT = 7  # of the manifest; a manifest of another format is ignored
 T = TypeVar("T")
 
 
@@ -70,11 +71,11 @@ class CachedReport:
     """What the previous build knew of a report: enough to reuse it without reading it."""
 
     bundle: str  # digest of the bundle's files
-    summary: dict[str, Any]  # library.Summary as JSON
+    summary: dict[str, Any]  # sitemodel.Summary as JSON
     page_key: str  # what its HTML read
     pdf_key: str | None  # what its PDF read besides (the print stylesheets and fonts); None: no PDF made
     templates: dict[str, str]  # template name → digest when it was rendered
-    entry: dict[str, Any]
+    entry: ReportEntry
     findings: list[Finding]
     files: list[str]
     rows: list[list[str]]

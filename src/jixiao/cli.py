@@ -128,7 +128,7 @@ def summary_line(result: BuildResult) -> str:
 @click.option("--no-search", is_flag=True, help="不生成搜索索引。")
 def merge(parts: tuple[Path, ...], out_dir: Path, project: Path, no_search: bool) -> None:
     """合并 jixiao build --shard 的各部分: 报告文件、全站页面、开放数据和搜索索引。"""
-    from .shards import merge_parts
+    from .build import merge_parts
 
     try:
         out, count, seconds = merge_parts(project, list(parts), out_dir, search=not no_search)

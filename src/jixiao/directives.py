@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote, urlparse
 import jinja2
 from jinja2.exceptions import SecurityError
 
+from .contexts import Placed
 from .errors import Location, SourceError, did_you_mean
 from .findings import Finding
 from .images import ImageRefused, prepare_image
@@ -59,7 +60,7 @@ class PageResolver:
     """Resolves `{{ }}` and `::…` of one report's sections against its view."""
 
     def __init__(self, site: SiteContext, view: ReportView, path: Path, context: dict[str, Any], run: TemplateRun,
-                 placed: set[str], media: Media):
+                 placed: Placed, media: Media):
         self.site = site
         self.view = view
         self.names = {name: view[name] for name in view.keys()}
@@ -197,17 +198,17 @@ class PageResolver:
                                   hint=did_you_mean(table_name, names) or "本报告没有数据表；在 report.yaml 的 数据表 中定义。")
             table = data_tables[table_name]
             if name == "表格":
-                if f"表:{table_name}" in self.placed:
+                if self.placed.table(table_name):
                     raise SourceError(where, f"表格「{table_name}」已在前文放置过一次", rule="input",
                                       hint=f"一张表只放一次；再次提到它时写 {{{{ 表号.{table_name} }}}}。")
-                self.placed.add(f"表:{table_name}")
+                self.placed.place_table(table_name)
                 return self.render("tables/data.html", where, table=table)
             if name == "图":
                 if not table.chart:
                     raise SourceError(where, f"数据表「{table_name}」没有定义 图", rule="input",
                                       hint="在该表下写 图: {类型: 饼状图, 列: [金额]}")
                 require_figures(table_name, table, list(table.chart.columns), f"::图[{table_name}]", where)
-                self.placed.add(f"图:{table_name}")
+                self.placed.place_chart(table_name)
                 return self.render("figure.html", where, table=table)
             stated = [c for c in ("决算数", "本年") if c in table.columns][:1] or list(table.columns[:1])
             require_figures(table_name, table, stated, f"::段落[{label}]", where)

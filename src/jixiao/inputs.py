@@ -20,6 +20,7 @@ and assets are digested as those are.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -33,8 +34,9 @@ from .paths import ProjectFiles
 from .render import BUILTIN_THEMES
 
 if TYPE_CHECKING:
-    from .library import Library, Links
+    from .library import Library
     from .site import SiteContext
+    from .sitemodel import SiteModel
 
 PACKAGE = Path(__file__).parent
 CODE = "jixiao"  # the name of jixiao's own code (and the libraries that shape the output) among the sources
@@ -121,22 +123,22 @@ def type_digest(library: Library, key: str) -> str:
     return kind.digest if kind is not None else "-"
 
 
-def page_key(shared: str, library: Library, links: dict[str, Links], key: str, templates: dict[str, str],
+def page_key(shared: str, library: Library, model: SiteModel, key: str, templates: Mapping[str, str],
              digests: TemplateDigests) -> str:
     """The digest of exactly what the report's page reads (see cache.py)."""
-    own = links[key]
+    own = model.links(key)
     parts = [shared, library.bundles[key].digest, f"类型 {type_digest(library, key)}"]
     for attached in own.attachments:
         bundle = library.bundles.get(attached)
         parts.append(f"附件 {attached} {bundle.digest if bundle else '-'} {type_digest(library, attached)}")
-        last = links.get(attached)
-        if last is not None and last.last_year:
-            parts.append(f"上年 {library.bundles[last.last_year].data_digest}")
+        last = model.get(attached)
+        if last is not None and last.links.last_year:
+            parts.append(f"上年 {library.bundles[last.links.last_year].data_digest}")
     if own.last_year:
         parts.append(f"上年 {own.last_year} {library.bundles[own.last_year].data_digest}")
     for label, neighbour in (("上一篇", own.previous), ("下一篇", own.next)):
-        summary = library.summary(neighbour) if neighbour else None
-        parts.append(f"{label} {neighbour} {summary.title if summary else ''}")
+        record = model.get(neighbour)
+        parts.append(f"{label} {neighbour} {record.summary.title if record else ''}")
     parts += [f"{name} {digests.of(name)}" for name in sorted(templates)]
     return digest_bytes(*parts)
 

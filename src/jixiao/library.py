@@ -1,12 +1,10 @@
-"""The site model: every report of the site by unit, year and type, with cross-report references
-resolved before anything renders.
+"""The library: every report bundle of the site, parsed on demand, and the checks of references between
+reports that need their sources.
 
-Like Zola's `content::Library` or Hugo's assemble step, this is the one place where a report
-learns about the others: the reports it includes as 附件, last year's report of the same unit and
-type (whose tables give this year's 上年 figures for 同比), its previous and next report within
-the year, and the order of every listing. A reference that cannot be resolved — a missing
-target, a report attaching itself, nested or circular attachments — is an error at the
-file:line of the reference.
+It gives the site model (sitemodel.py) the summary of each report, from which that model places every
+report and resolves its neighbours and last year's report; here, a report's 附件 are checked against
+the reports they name — a missing target, a report attaching itself, nested or circular attachments
+are errors at the file:line of the reference — and last year's tables are read for 同比.
 
 Bundles are parsed lazily and at most once per build: a report whose files did not change is
 known from the cache's `Summary` (title, unit, type, references) without reading its YAML, and is
@@ -17,59 +15,18 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import ErrorGroup, SourceError
 from .load import Bundle, Source, find_bundles, parse_bundle, read_bundle
-from .model import Attachment, Report
+from .model import Attachment
 from .reporttypes import ReportType
-from .tables import PREVIOUS, PreviousTable, previous_figures
+from .sitemodel import Links, SiteModel, Summary
+from .tables import PreviousTable, previous_figures
 
 if TYPE_CHECKING:
     from .site import SiteContext
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What the site model needs to know of a report to place it and resolve references to it."""
-
-    key: str
-    year: int
-    unit: str
-    kind: str
-    title: str
-    attachments: tuple[str, ...]  # keys of the reports it includes, in order
-    reads_previous: bool  # a table may take its 上年 figures from last year's report
-
-    @classmethod
-    def of(cls, source: Source) -> Summary:
-        report = source.report
-        return cls(source.key, report.year, report.unit, report.kind, report.title,
-                   tuple(item.report for item in report.attachments), _reads_previous(report))
-
-    def as_json(self) -> dict:
-        return {**self.__dict__, "attachments": list(self.attachments)}
-
-    @classmethod
-    def from_json(cls, data: dict) -> Summary:
-        return cls(**{**data, "attachments": tuple(data["attachments"])})
-
-
-def _reads_previous(report: Report) -> bool:
-    return any(item.kind in ("差额", "增长率") and item.columns[1] in PREVIOUS
-               for table in report.tables.values() for item in table.computed)
-
-
-@dataclass(frozen=True)
-class Links:
-    """A report's place in the site: neighbours within its year, the reports it reads."""
-
-    previous: str | None  # the report before it in its year's listing (上一篇)
-    next: str | None  # the report after it (下一篇)
-    attachments: tuple[str, ...]
-    last_year: str | None  # last year's report of the same unit and type, when a table reads it
 
 
 class Library:
@@ -99,7 +56,7 @@ class Library:
             self.failed[key] = [error]
             return None
         self.sources[key] = source
-        self.summaries[key] = Summary.of(source)
+        self.summaries[key] = Summary.of(key, source.report)
         return source
 
     def replace(self, bundle: Bundle) -> None:
@@ -121,24 +78,9 @@ class Library:
     def errors(self) -> list[SourceError]:
         return [*self.read_errors, *(error for key in sorted(self.failed) for error in self.failed[key])]
 
-    def ordered(self) -> list[Summary]:
-        """Newest year first, then by unit, type and title — the order of every listing."""
-        summaries = [s for s in (self.summary(key) for key in sorted(self.bundles)) if s is not None]
-        return sorted(summaries, key=lambda s: (-s.year, s.unit, s.kind, s.title, s.key))
-
-    def links(self) -> dict[str, Links]:
-        """Every report's neighbours and references, resolved from the summaries."""
-        ordered = self.ordered()
-        by_group = {(s.year, s.unit, s.kind): s.key for s in reversed(ordered)}
-        found = {}
-        for index, summary in enumerate(ordered):
-            before = ordered[index - 1] if index > 0 else None
-            after = ordered[index + 1] if index + 1 < len(ordered) else None
-            last_year = by_group.get((summary.year - 1, summary.unit, summary.kind)) if summary.reads_previous else None
-            found[summary.key] = Links(before.key if before and before.year == summary.year else None,
-                                       after.key if after and after.year == summary.year else None,
-                                       summary.attachments, last_year)
-        return found
+    def model(self) -> SiteModel:
+        """The site model of every readable report, resolved from the summaries (see sitemodel.py)."""
+        return SiteModel.resolve(s for s in (self.summary(key) for key in sorted(self.bundles)) if s is not None)
 
     def check_attachments(self, source: Source) -> list[tuple[Attachment, Source]]:
         """The reports a report includes, in order; each reference is checked at its file:line."""

@@ -20,17 +20,30 @@ from pydantic_core import to_json
 
 from .assess import Inputs, assess_report
 from .audit import audit_report, check_cross_totals
+from .contexts import (
+    Attachment,
+    Neighbour,
+    Neighbours,
+    PageFinding,
+    Placed,
+    ProjectEntry,
+    ReportContext,
+    ReportEntry,
+    Section,
+    SectionContext,
+)
 from .directives import Media, PageResolver
 from .errors import ErrorGroup, Location, SourceError, did_you_mean
 from .findings import Finding
 from .glyphs import glyph_findings, missing_glyph_message
 from .images import FONT_SUFFIXES, lfs_advice
-from .library import Library, Links
+from .library import Library
 from .load import REPORT_FILE, Source
 from .markdown import directive_labels, render_section
 from .model import CHECK_NOTE
 from .render import TemplateRun
 from .site import SiteContext
+from .sitemodel import Links, SiteModel
 from .views import FormView, ReportView
 
 
@@ -42,7 +55,7 @@ class ReportPage:
 
     key: str
     year: int
-    entry: dict[str, Any]
+    entry: ReportEntry
     findings: list[Finding]
     files: list[str]
     rows: list[list[str]]  # one per indicator, for the site's open-data CSV
@@ -56,8 +69,8 @@ class Part:
 
     view: ReportView
     findings: list[Finding]
-    sections: list[dict[str, Any]]
-    placed: set[str]
+    sections: list[Section]
+    placed: Placed
     forms: list[FormView]
     tables: list[str]
     media: Media
@@ -80,10 +93,10 @@ class PageBuild:
     """Builds one report's page; collects every error of the report (YAML references, Markdown,
     figures) so that the author sees them all at once."""
 
-    def __init__(self, site: SiteContext, library: Library, links: dict[str, Links]):
+    def __init__(self, site: SiteContext, library: Library, model: SiteModel):
         self.site = site
         self.library = library
-        self.links = links
+        self.model = model
         self.run = TemplateRun()
         self.errors: list[SourceError] = []
 
@@ -99,28 +112,28 @@ class PageBuild:
     def build(self, key: str) -> tuple[ReportPage, dict[str, bytes]]:
         source = self.library.source(key)
         assert source is not None
-        links = self.links[key]
+        links = self.model.links(key)
         context = {"site": self.site.site_view, "root": self.site.root(2), "slug": source.bundle.slug, "pdf": False,
                    "pdf_file": f"{source.bundle.slug}.pdf" if self.site.pdf_links else None, "created": None,
                    "neighbours": self.neighbours(links)}
-        part = self.assemble(source, links, context, "", 0)
+        part = self.assemble(source, context, "", 0)
         attachments = self.attempt(self.library.check_attachments, source) or []
         attached = [self.attach(item, target, index, context) for index, (item, target) in enumerate(attachments, 1)]
         if self.errors:
             raise ErrorGroup(self.errors)
         assert part is not None
         if attached:  # the same money named in the report and in what it attaches must agree too
-            everything = [(source.report, part.view), *((target.report, a["report"]) for (_, target), a
+            everything = [(source.report, part.view), *((target.report, a.report) for (_, target), a
                                                         in zip(attachments, attached) if a)]
             part.findings += [f for f in check_cross_totals(everything, self.site.config.default_unit)
                               if f not in part.findings]
-        page = {**context, "body": body_template(self.site, source), "report": part.view, "sections": part.sections,
-                "placed": part.placed,
-                "forms": part.forms, "tables": part.tables, "anchor_prefix": "", "depth": 0,
-                "attachments": attached, "findings": [f.as_published() for f in part.findings]}
+        page = ReportContext(**context, report=part.view, anchor_prefix="", depth=0,
+                             body=body_template(self.site, source), sections=part.sections, placed=part.placed,
+                             forms=part.forms, tables=part.tables, attachments=[a for a in attached if a],
+                             findings=[PageFinding(**f.as_published()) for f in part.findings])
         where = source.report.locate("模板") if source.report.layout else source.report.locate("类型")
         layout = layout_name(self.site, source)
-        html = self.run.render(self.site.env, layout, page, where).encode("utf-8")
+        html = self.run.render(self.site.env, layout, page.names(), where).encode("utf-8")
         bundle = source.bundle
         files = {
             f"{key}/index.html": html,
@@ -132,22 +145,22 @@ class PageBuild:
         if self.site.with_pdf:  # characters no font draws: at their line (WeasyPrint's log knows no line)
             part.findings += glyph_findings(self.site.glyphs, [bundle])
             printed = self.run.render(self.site.env, layout,
-                                      {**page, "pdf": True, "created": creation_date(source)}, where)
+                                      {**page.names(), "pdf": True, "created": creation_date(source)}, where)
             files[f"{key}/{pdf_name}"] = render_pdf(self.site, source, printed, part.findings, part.media.converted)
         entry = index_entry(key, source.report.year, part.view, pdf_name if self.site.pdf_links else None)
         return ReportPage(key, source.report.year, entry, part.findings, sorted(files), indicator_rows(part.view),
                           sorted(self.run.used)), files
 
-    def neighbours(self, links: Links) -> dict[str, Any]:
+    def neighbours(self, links: Links) -> Neighbours:
         """上一篇 / 下一篇 within the year, for the layout's prev/next block."""
-        def describe(key: str | None) -> dict[str, str] | None:
-            summary = self.library.summary(key) if key else None
-            return {"标题": summary.title, "url": f"{self.site.root(2)}{key}/index.html"} if summary else None
-        return {"上一篇": describe(links.previous), "下一篇": describe(links.next)}
+        def describe(key: str | None) -> Neighbour | None:
+            record = self.model.get(key)
+            return Neighbour(record.summary.title, f"{self.site.root(2)}{key}/index.html") if record else None
+        return Neighbours(describe(links.previous), describe(links.next))
 
-    def assemble(self, source: Source, links: Links, context: dict[str, Any], prefix: str, depth: int) -> Part | None:
+    def assemble(self, source: Source, context: dict[str, Any], prefix: str, depth: int) -> Part | None:
         """Compute, audit and render the narrative of one report (the page's own, or an attachment)."""
-        inputs = report_inputs(self.site, self.library, links, source,
+        inputs = report_inputs(self.site, self.library, self.model.links(source.key), source,
                                self.attempt(select_glossary, self.site, source) or ())
         assessed = self.attempt(assess_report, source.report, self.site.config.rules_for(source.report.kind), inputs)
         if assessed is None:
@@ -158,10 +171,10 @@ class PageBuild:
                                                                    source.report.summary, "摘要")})
         findings = findings + audit_report(source.report, view, source, self.site.config.default_unit)
         media = Media()
-        sections, placed = self.render_sections(source, view, {**context, "report": view, "anchor_prefix": prefix,
-                                                                "depth": depth}, prefix, depth, media)
-        forms = [form for form in view.forms if form.project not in placed]
-        tables = [name for name, table in view.tables.items() if f"表:{name}" not in placed and table.visible]
+        names = SectionContext(**context, report=view, anchor_prefix=prefix, depth=depth).names()
+        sections, placed = self.render_sections(source, view, names, prefix, depth, media)
+        forms = [form for form in view.forms if not placed.form(form.project)]
+        tables = [name for name, table in view.tables.items() if not placed.table(name) and table.visible]
         return Part(view, findings + media.findings, sections, placed, forms, tables, media)
 
     def evaluate_text(self, source: Source, view: ReportView, text: str, key: str) -> str:
@@ -170,35 +183,34 @@ class PageBuild:
         line = source.report.locate(key).line
         return re.sub(r"\{\{(.*?)\}\}", lambda m: str(resolver.evaluate(m.group(1).strip(), line)), text)
 
-    def attach(self, item: Any, target: Source, index: int, context: dict[str, Any]) -> dict[str, Any] | None:
+    def attach(self, item: Any, target: Source, index: int, context: dict[str, Any]) -> Attachment | None:
         """Another report of the site, built here as part of this one (its own page stays too)."""
         prefix = f"a{index}-"
-        part = self.assemble(target, self.links[target.key], context, prefix, 1)
+        part = self.assemble(target, context, prefix, 1)
         if part is None:
             return None
-        return {"标题": item.title, "anchor": f"att-{index}", "report": part.view, "sections": part.sections,
-                "forms": part.forms, "placed": part.placed, "tables": part.tables, "prefix": prefix,
-                "body": body_template(self.site, target)}
+        return Attachment(item.title, f"att-{index}", part.view, part.sections, part.forms, part.placed, part.tables,
+                          prefix, body_template(self.site, target))
 
     def render_sections(self, source: Source, view: ReportView, context: dict[str, Any], prefix: str,
-                        depth: int, media: Media) -> tuple[list[dict[str, Any]], set[str]]:
+                        depth: int, media: Media) -> tuple[list[Section], Placed]:
         """Render the bundle's Markdown sections; returns them and the forms and tables they placed (the images
         they converted and the warnings about images go into `media`)."""
         used: set[str] = set()
-        rendered, placed = [], set()
+        rendered, placed = [], Placed()
         for index, section in enumerate(source.sections, start=1):
             resolver = PageResolver(self.site, view, section.path, context, self.run, placed, media)
             anchor = f"{prefix}s{index}"
             result = self.attempt(render_section, self.site.parser, section.body, section.path, section.first_line,
                                   resolver, used, anchor, depth)
             if result is not None:
-                rendered.append({"title": result.title or section.title, "anchor": anchor, "html": result.html})
+                rendered.append(Section(result.title or section.title, anchor, result.html))
         return rendered, placed
 
 
-def build_report(site: SiteContext, library: Library, links: dict[str, Links], key: str) -> tuple[ReportPage, dict[str, bytes]]:
+def build_report(site: SiteContext, library: Library, model: SiteModel, key: str) -> tuple[ReportPage, dict[str, bytes]]:
     """Build one report's page, data.json and (when asked) PDF in memory."""
-    return PageBuild(site, library, links).build(key)
+    return PageBuild(site, library, model).build(key)
 
 
 def report_inputs(site: SiteContext, library: Library, links: Links, source: Source,
@@ -278,15 +290,13 @@ def lfs_pointer_finding(path: Path, size: int) -> Finding:
     return Finding(Location(path), "warning", "lfs-pointer", f"PDF 使用的「{path.name}」{problem}{instead}", hint)
 
 
-def index_entry(key: str, year: int, view: ReportView, pdf_name: str | None) -> dict[str, Any]:
+def index_entry(key: str, year: int, view: ReportView, pdf_name: str | None) -> ReportEntry:
     """What the home page, feed and open data list for a report, as plain strings."""
-    entry = {"标题": view.title, "单位": view.unit, "类型": view.kind, "日期": view.date,
-             "总分": _text(view.total), "评价等次": view.grade, "摘要": view.summary}
-    projects = [{"项目名称": form.project, "执行率": _text(form.rate), "预算执行得分": _text(form.budget_score),
-                 "指标得分": _text(form.indicator_score), "总分": _text(form.total), "评价等次": form.grade}
-                for form in view.forms]
-    return {**entry, "年度": year, "项目数": len(projects), "项目": projects,
-            "url": f"{key}/index.html", "data": f"{key}/data.json", "pdf": f"{key}/{pdf_name}" if pdf_name else None}
+    projects = [ProjectEntry(form.project, _text(form.rate), _text(form.budget_score), _text(form.indicator_score),
+                             _text(form.total), form.grade) for form in view.forms]
+    return ReportEntry(view.title, view.unit, view.kind, view.date, _text(view.total), view.grade, view.summary, year,
+                       len(projects), projects, f"{key}/index.html", f"{key}/data.json",
+                       f"{key}/{pdf_name}" if pdf_name else None)
 
 
 def indicator_rows(view: ReportView) -> list[list[str]]:

@@ -22,17 +22,26 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import BuildResult, Plan, build_site, cache_record, collecting_less, unique_errors
+from .build import BuildResult, build_site
 from .cache import BuildCache, CachedReport
-from .errors import ErrorGroup, JixiaoError
-from .inputs import page_key
-from .library import Library
-from .load import REPORT_FILE, read_bundle
+from .errors import JixiaoError
+from .load import REPORT_FILE
 from .output import write_atomically
 from .page import ReportPage, build_report
+from .phases import (
+    InPlace,
+    Plan,
+    cache_record,
+    collecting_less,
+    plan_pages,
+    publish_listing,
+    publish_open_data,
+    render_in_memory,
+    reread_reports,
+    resolve_site,
+)
 from .site import CONTENT_DIR, SiteContext
-from .siteindex import build_search_index, listing_pages, open_data, ordered
-from .workers import try_report
+from .siteindex import build_search_index
 
 Log = Callable[[str], None]
 
@@ -104,39 +113,25 @@ class Preview:
         return keys
 
     def apply(self, keys: set[str]) -> list[str]:
-        """Read and parse the edited reports, render what their edit changed, write it in place. On an error
-        nothing is written and the error is raised (the preview shows it); the model keeps the edit."""
+        """The build's phases for the edited reports: read and parse them again, resolve the site model, plan
+        (what their edit changed: a page key that differs from the one in place), render in memory, write in
+        place and publish the listing pages. On an error nothing is written and the error is raised (the preview
+        shows it); the library keeps the edit."""
         assert self.plan is not None and self.cache is not None and self.site is not None
-        plan, site = self.plan, self.site
-        library: Library = plan.library
-        for key in sorted(keys):
-            library.replace(read_bundle(site.files, library.bundles[key].folder))
-        library.load(sorted(keys))
-        links = library.links()
-        fresh = {s.key: page_key(self.cache.shared, library, links, s.key, self.templates(s.key), plan.digests)
-                 for s in library.ordered()}
-        todo = [key for key in fresh if fresh[key] != plan.keys.get(key)]
-        rendered, errors = {}, list(library.errors())
-        for key in todo:
-            built = try_report(site, library, links, key)
-            if isinstance(built, list):
-                errors += built
-            else:
-                rendered[key] = built
-        ErrorGroup.raise_any(unique_errors(errors))
-        plan.links, plan.keys = links, fresh
+        site, library = self.site, self.plan.library
+        reread_reports(site, library, sorted(keys))
+        plan = plan_pages(site, InPlace(self.cache.shared, self.records), library, resolve_site(library),
+                          self.plan.digests)
+        rendered = render_in_memory(site, plan)
+        self.plan = plan
         for key, (page, files) in rendered.items():
             self.write_report(self.pages.get(key), page, files)
             self.pages[key] = page
-            self.records[key] = cache_record(self.cache.shared, plan, page)
-        for name, data in listing_pages(site, ordered(list(self.pages.values())),
-                                        {int(key.split("/")[0]) for key in todo}).items():
+            self.records[key] = cache_record(plan, page)
+        years = {int(key.split("/")[0]) for key in plan.todo}
+        for name, data in publish_listing(site, list(self.pages.values()), years).items():
             write_atomically(self.out_dir / name, data)
-        return todo
-
-    def templates(self, key: str) -> dict[str, str]:
-        record = self.records.get(key)
-        return record.templates if record is not None else {}
+        return plan.todo
 
     def write_report(self, old: ReportPage | None, page: ReportPage, files: dict[str, bytes]) -> None:
         for name, data in files.items():
@@ -150,10 +145,10 @@ class Preview:
         """Open data, the search index of the changed years, and the manifest, after the browser reloaded."""
         with self.lock:
             assert self.site is not None and self.cache is not None
-            pages = ordered(list(self.pages.values()))
+            pages = list(self.pages.values())
             records = dict(sorted(self.records.items()))
             site, cache = self.site, self.cache
-        for name, data in open_data(site, pages).items():
+        for name, data in publish_open_data(site, pages).items():
             write_atomically(self.out_dir / name, data)
         if self.search:
             for year in sorted(years):
@@ -176,7 +171,7 @@ class Preview:
         with self.lock:
             if self.plan is None or key not in self.plan.library.bundles:
                 return None
-            _, files = build_report(pdf_site, self.plan.library, self.plan.links, key)
+            _, files = build_report(pdf_site, self.plan.library, self.plan.model, key)
             slug = self.plan.library.bundles[key].slug
         return files.get(f"{key}/{slug}.pdf")  # by name: the bundle may publish a PDF of its own (扫描件.pdf)
 

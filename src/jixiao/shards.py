@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import stat
-import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NoReturn
@@ -28,17 +27,15 @@ from typing import TYPE_CHECKING, NoReturn
 from .cache import record_from_json, record_to_json
 from .errors import JixiaoError, describe_os_error
 from .inputs import CODE, TYPES, source_digests
-from .library import read_site
-from .output import MARKER, check_output_dir, copy_assets, staged_output, write_files
+from .output import MARKER, write_files
 from .page import ReportPage
-from .site import SiteContext, open_site
-from .siteindex import write_site_pages
+from .site import SiteContext
 
 if TYPE_CHECKING:
     from .library import Library
 
 MANIFEST = ".jixiao-shard.json"
-FORMAT = 2  # of the manifest; a part of another format is not read
+FORMAT = 3  # of the manifest; a part of another format is not read
 # What a shard's bytes depend on besides its sources: build options, and the date of PDFs without their own 日期.
 OPTIONS = {"pdf": "生成 PDF", "pdf_links": "网页链接到 PDF", "source_date_epoch": "环境变量 SOURCE_DATE_EPOCH"}
 REBUILD = "用同一次提交、同样的选项重新构建全部分片（jixiao build --shard k/n --out part-k），再运行 jixiao merge。"
@@ -279,25 +276,21 @@ def link_checked(part: Part, name: str, staging: Path) -> None:
                     "合并期间不要改动分片，重新运行 jixiao merge。")
 
 
-def merge_parts(project: Path, parts: list[Path], out_dir: Path | None, search: bool = True) -> tuple[Path, int, float]:
-    """Check every part, then write a whole site from them: their reports' files, then everything site-wide."""
-
-    started = time.perf_counter()
-    site = open_site(project)
-    out_dir = check_output_dir(site.project, out_dir or site.project / "site")
+def check_parts(site: SiteContext, library: Library, parts: list[Path], project: Path) -> list[Part]:
+    """Every part read and checked against the project merge runs for (`project` as the user named it), before
+    anything is written."""
     checked = [read_part(part) for part in parts]
-    library = read_site(site)
     check_options(checked)
     check_sources(checked, source_digests(site, library), project)
     check_complete(checked, sorted(library.bundles))
     for part in checked:
         check_files(part)
-    pages = [page for part in checked for page in part.manifest.pages]
-    with staged_output(out_dir) as staging:
-        for part in checked:
-            for page in part.manifest.pages:
-                for name in page.files:
-                    link_checked(part, name, staging)
-        copy_assets(site.files, site.search_path, staging)
-        write_site_pages(site, pages, staging, None, None, search)
-    return out_dir, len(pages), time.perf_counter() - started
+    return checked
+
+
+def link_parts(parts: list[Part], staging: Path) -> None:
+    """Every checked part's report files into staging."""
+    for part in parts:
+        for page in part.manifest.pages:
+            for name in page.files:
+                link_checked(part, name, staging)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .cache import CACHE_DIR
 from .charts import render_chart
 from .config import SiteConfig, load_config
+from .contexts import SiteInfo
 from .errors import Location, SourceError
 from .glyphs import GlyphCoverage
 from .markdown import create_parser
@@ -91,10 +92,10 @@ class SiteContext:
         """The glossary layers, most generic first (the site's own file wins term by term)."""
         return [layer / GLOSSARY for layer in reversed(self.search_path) if (layer / GLOSSARY).is_file()]
 
-    @property
-    def site_view(self) -> dict[str, Any]:
-        return {"站点名称": self.config.title, "base_url": self.config.base_url, "站点网址": self.config.site_url,
-                "默认单位": self.config.default_unit}
+    @functools.cached_property
+    def site_view(self) -> SiteInfo:
+        """What templates read of the site as `site`."""
+        return SiteInfo(self.config.title, self.config.base_url, self.config.site_url, self.config.default_unit)
 
     def root(self, depth: int) -> str:
         """Prefix of site-wide links from a page `depth` folders deep: relative, or base_url when set,

@@ -14,23 +14,25 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import asdict
 from itertools import groupby
 from pathlib import Path
-from typing import Any
 
+from .contexts import Context, FeedContext, HomeContext, PageContext, ReportEntry, SitemapContext, YearContext
 from .errors import JixiaoError, Location
 from .output import link_or_copy, write_files
 from .page import ReportPage
 from .render import TemplateRun
 from .site import SiteContext
+from .sitemodel import listing_key
 
 CSV_HEADER = ["年度", "单位", "报告", "类型", "项目名称", "一级指标", "二级指标", "三级指标", "指标值", "实际完成值",
               "分值", "得分", "达标"]
 
 
 def ordered(pages: list[ReportPage]) -> list[ReportPage]:
-    """Newest year first, then by unit, type and title — the order of every listing."""
-    return sorted(pages, key=lambda p: (-p.year, p.entry["单位"], p.entry["类型"], p.entry["标题"], p.key))
+    """In the site model's listing order (sitemodel.listing_key)."""
+    return sorted(pages, key=lambda p: listing_key(p.year, p.entry.单位, p.entry.类型, p.entry.标题, p.key))
 
 
 def site_pages(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
@@ -41,33 +43,32 @@ def site_pages(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
 
 def listing_pages(site: SiteContext, pages: list[ReportPage], years: set[int] | None = None) -> dict[str, bytes]:
     """The pages a reader browses: home, 404 and each year's page (only `years`, when given). `pages` ordered."""
-    base = {"site": site.site_view, "pdf": False}
     all_years = sorted({p.year for p in pages}, reverse=True)
     files = {
-        "index.html": render(site, "index.html", {**base, "root": site.root(0), "reports": [p.entry for p in pages],
-                                                  "years": all_years}),
-        "404.html": render(site, "404.html", {**base, "root": site.config.base_url}),
+        "index.html": render(site, "index.html", HomeContext(site.site_view, False, site.root(0),
+                                                             [p.entry for p in pages], all_years)),
+        "404.html": render(site, "404.html", PageContext(site.site_view, False, site.config.base_url)),
     }
     for year, group in groupby(pages, key=lambda p: p.year):
         if years is None or year in years:
-            files[f"{year}/index.html"] = render(site, "year.html", {**base, "root": site.root(1), "year": year,
-                                                                      "reports": [p.entry for p in group]})
+            files[f"{year}/index.html"] = render(site, "year.html", YearContext(site.site_view, False, site.root(1),
+                                                                                year, [p.entry for p in group]))
     return files
 
 
 def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
     """What machines read: sitemap, feed, reports.json and indicators.csv. `pages` ordered."""
-    base = {"site": site.site_view, "pdf": False}
     entries = [p.entry for p in pages]
     years = sorted({p.year for p in pages}, reverse=True)
-    feed_entries = sorted(entries, key=lambda e: (updated(e), e["url"]), reverse=True)[:50]
+    feed_entries = sorted(entries, key=lambda e: (updated(e), e.url), reverse=True)[:50]
+    paths = ["index.html", *(f"{y}/index.html" for y in years), *(e.url for e in entries)]
     return {
-        "sitemap.xml": render(site, "sitemap.xml", {**base, "paths": ["index.html", *(f"{y}/index.html" for y in years),
-                                                                       *(e["url"] for e in entries)],
-                                                    "prefix": absolute(site, "")}),
-        "feed.xml": render(site, "feed.xml", {**base, "entries": feed_entries, "prefix": absolute(site, ""),
-                                              "updated": updated(feed_entries[0]) if feed_entries else None}),
-        "data/reports.json": (json.dumps(entries, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+        "sitemap.xml": render(site, "sitemap.xml", SitemapContext(site.site_view, False, paths,
+                                                                  absolute(site, ""))),
+        "feed.xml": render(site, "feed.xml", FeedContext(site.site_view, False, feed_entries, absolute(site, ""),
+                                                         updated(feed_entries[0]) if feed_entries else None)),
+        "data/reports.json": (json.dumps([asdict(e) for e in entries], ensure_ascii=False, indent=1) + "\n")
+        .encode("utf-8"),
         "data/indicators.csv": indicators_csv(pages),
     }
 
@@ -102,8 +103,8 @@ def write_search_index(staging: Path, years: list[int], previous: Path | None, c
                                                  .encode()})
 
 
-def render(site: SiteContext, name: str, context: dict[str, Any]) -> bytes:
-    return TemplateRun().render(site.env, name, context, Location(None)).encode("utf-8")
+def render(site: SiteContext, name: str, context: Context) -> bytes:
+    return TemplateRun().render(site.env, name, context.names(), Location(None)).encode("utf-8")
 
 
 def absolute(site: SiteContext, path: str) -> str:
@@ -111,9 +112,9 @@ def absolute(site: SiteContext, path: str) -> str:
     return f"{(site.config.site_url or '').rstrip('/')}{site.config.base_url}{path}"
 
 
-def updated(entry: dict[str, Any]) -> str:
+def updated(entry: ReportEntry) -> str:
     """A report's date for the feed: its own 日期, else the end of its year (never the clock)."""
-    return f"{entry['日期'] or str(entry['年度']) + '-12-31'}T00:00:00Z"
+    return f"{entry.日期 or str(entry.年度) + '-12-31'}T00:00:00Z"
 
 
 def indicators_csv(pages: list[ReportPage]) -> bytes:
@@ -124,7 +125,7 @@ def indicators_csv(pages: list[ReportPage]) -> bytes:
     for page in pages:
         entry = page.entry
         for row in page.rows:
-            writer.writerow([entry["年度"], entry["单位"], entry["标题"], entry["类型"], *row])
+            writer.writerow([entry.年度, entry.单位, entry.标题, entry.类型, *row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

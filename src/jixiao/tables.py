@@ -24,12 +24,12 @@ from .findings import Finding, acknowledged
 from .model import CHECK_NOTE, RESERVED_ROW_KEYS, Column, Computed, DataTable, Report, ScorePart, number_as_text
 from .phrasing import FORM_FIGURE_PATHS
 from .quantity import format_number, parse_unit
+from .sitemodel import reads_last_year
 from .validate import not_text
 from .values import Money, Number, Rate, Score, decimals_of
 from .views import ChartView, DataRowView, Forms, Rows, ScorePartView, TableView
 from .yamlsource import SourceList, SourceMap
 
-PREVIOUS = {"上年", "上年决算", "上年数"}
 FORMULA_HINT = "公式写成 业务收入 - 业务支出、节约 ÷ 预算、(本年 - 上年) ÷ 上年；名称中含运算符或空格时用「」括起。"
 TOTAL = "合计"
 
@@ -247,7 +247,7 @@ class TableAssessment:
         if factor is None:
             return
         for item in table.model.computed:
-            if item.kind not in ("差额", "增长率") or item.columns[1] not in PREVIOUS:
+            if not reads_last_year(item):  # the site model's rule, which also links last year's report
                 continue
             current, base = item.columns
             for row in table.rows:

@@ -9,8 +9,9 @@ first, to the least loaded worker); a worker that has rendered its share takes t
 the longest other one (a few cost a second parse), so the cores finish together even when one share
 holds the long PDFs.
 
-Workers are forked (they inherit the site, read once by the parent), die with the parent
-(PR_SET_PDEATHSIG), and leave Ctrl-C to the parent, which tears them down.
+Workers are forked (they inherit the site, read once by the parent, as one `WorkerState` made before the
+fork and passed to each process explicitly — no module globals), die with the parent (PR_SET_PDEATHSIG),
+and leave Ctrl-C to the parent, which tears them down.
 """
 
 from __future__ import annotations
@@ -23,15 +24,17 @@ import multiprocessing
 import signal
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 from .errors import ErrorGroup, SourceError
-from .library import Library, Links, Summary
+from .library import Library
 from .output import write_files
 from .page import ReportPage, build_report
 from .site import SiteContext
+from .sitemodel import SiteModel, Summary
 
 Handler = Callable[[str, Any], Iterator[Any]]
 Progress = Callable[[str, int, int], None]
@@ -39,9 +42,6 @@ Result = ReportPage | list[SourceError]
 _DONE = "done"
 # Below this many reports a worker pool costs more to start than it saves (any two PDFs are worth it).
 PARALLEL_THRESHOLD = 16
-_STATE: tuple[SiteContext, Library] | None = None  # what forked workers inherit
-_LINKS: dict[str, Links] = {}  # in a worker: the site model the parent resolved, and where files go
-_STAGING: Path | None = None
 
 
 def split_by_weight(keys: list[str], weights: dict[str, int], count: int) -> list[list[str]]:
@@ -153,22 +153,22 @@ def started_workers(shares: list[list[str]], handle: Handler) -> Iterator[Worker
         workers.close()
 
 
-def try_report(site: SiteContext, library: Library, links: dict[str, Links],
+def try_report(site: SiteContext, library: Library, model: SiteModel,
                key: str) -> tuple[ReportPage, dict[str, bytes]] | list[SourceError]:
     """One report's page and files in memory, or its errors (returned, not raised, so that every error of
     a build can be listed together)."""
     try:
-        return build_report(site, library, links, key)
+        return build_report(site, library, model, key)
     except ErrorGroup as group:
         return group.errors
     except SourceError as exc:
         return [exc]
 
 
-def build_one(site: SiteContext, library: Library, links: dict[str, Links], key: str,
+def build_one(site: SiteContext, library: Library, model: SiteModel, key: str,
               staging: Path | None) -> Result:
     """Render one report and write its files into staging; its errors are returned, not raised."""
-    built = try_report(site, library, links, key)
+    built = try_report(site, library, model, key)
     if isinstance(built, list):
         return built
     page, files = built
@@ -177,22 +177,30 @@ def build_one(site: SiteContext, library: Library, links: dict[str, Links], key:
     return page
 
 
-def _handle(command: str, payload: Any) -> Iterator[Any]:
-    """A worker's side of ReportWorkers: parse reports for their summaries; take the site model resolved by the
-    parent (`links`, every summary, the staging folder); render reports."""
-    global _LINKS, _STAGING
-    assert _STATE is not None
-    site, library = _STATE
-    if command == "parse":
-        for key in payload:
-            library.source(key)
-            yield key, library.summaries.get(key), library.failed.get(key)
-    elif command == "model":
-        _LINKS, summaries, _STAGING = payload
-        library.summaries.update(summaries)
-    elif command == "render":
-        for key in payload:
-            yield key, build_one(site, library, _LINKS, key, _STAGING)
+@dataclass
+class WorkerState:
+    """What a worker holds for a whole build: the site and library it inherits (made once in the parent, before
+    the fork), then the site model the parent resolved and where files go."""
+
+    site: SiteContext
+    library: Library
+    model: SiteModel | None = None
+    staging: Path | None = None
+
+    def handle(self, command: str, payload: Any) -> Iterator[Any]:
+        """A worker's side of ReportWorkers: parse reports for their summaries; take the site model (and every
+        summary, and the staging folder); render reports."""
+        if command == "parse":
+            for key in payload:
+                self.library.source(key)
+                yield key, self.library.summaries.get(key), self.library.failed.get(key)
+        elif command == "model":
+            self.model, summaries, self.staging = payload
+            self.library.summaries.update(summaries)
+        elif command == "render":
+            assert self.model is not None
+            for key in payload:
+                yield key, build_one(self.site, self.library, self.model, key, self.staging)
 
 
 class ReportWorkers:
@@ -207,15 +215,14 @@ class ReportWorkers:
         self.stack = contextlib.ExitStack()
 
     def start(self, keys: list[str]) -> None:
-        global _STATE
         weights = {key: sum(map(len, self.library.bundles[key].texts.values())) for key in keys}
         shares = [share for share in split_by_weight(keys, weights, min(self.jobs, len(keys))) if share]
-        _STATE = (self.site, self.library)
+        state = WorkerState(self.site, self.library)
         if self.site.with_pdf:
             self.site.pdf  # noqa: B018 — stylesheets and font setup made once, inherited by every worker
         gc.freeze()  # what the parent holds is never collected in a worker, so its memory stays shared
         self.stack.callback(gc.unfreeze)
-        self.workers = self.stack.enter_context(started_workers(shares, _handle))
+        self.workers = self.stack.enter_context(started_workers(shares, state.handle))
 
     def parse(self, keys: list[str]) -> None:
         """Parse these reports for their summaries (each at most once per build)."""
@@ -232,7 +239,7 @@ class ReportWorkers:
             if errors:
                 self.library.failed[key] = errors
 
-    def render(self, todo: list[str], links: dict[str, Links], staging: Path | None,
+    def render(self, todo: list[str], model: SiteModel, staging: Path | None,
                progress: Progress | None) -> list[Result]:
         """Every report to do, in the order given; progress is told of each as it is done."""
         enough = len(todo) >= (2 if self.site.with_pdf else PARALLEL_THRESHOLD)
@@ -241,13 +248,13 @@ class ReportWorkers:
         results: dict[str, Result] = {}
         if self.workers is None:
             for key in todo:
-                results[key] = build_one(self.site, self.library, links, key, staging)
+                results[key] = build_one(self.site, self.library, model, key, staging)
                 _report(progress, key, len(results), len(todo))
             return [results[key] for key in todo]
         summaries: dict[str, Summary] = self.library.summaries
         queues = Queues(self.workers.shares, todo, 1 if self.site.with_pdf else 8)
         try:
-            for _ in self.workers.ask("model", lambda i: (links, summaries, staging)):
+            for _ in self.workers.ask("model", lambda i: (model, summaries, staging)):
                 pass
             for key, result in self.workers.ask("render", queues.take, queues.take):
                 results[key] = result
@@ -258,9 +265,7 @@ class ReportWorkers:
         return [results[key] for key in todo]
 
     def close(self) -> None:
-        global _STATE
         self.stack.close()
-        _STATE = None
 
 
 class Queues:

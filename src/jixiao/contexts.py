@@ -1,0 +1,399 @@
+"""Every context a template receives, typed and declared here, each field with its description in Chinese.
+
+The build makes one of these objects per page (report page, home, year, 404, feed, sitemap) and hands
+its fields to the template as top-level names (`names()`); templates a page includes receive the same
+names, plus what the including template or directive sets (a table, a form). `TEMPLATES` says which
+context each template of the theme receives; the manual's theme reference (docs/reference/theme.md) is
+generated from this module at docs build time, and a test checks that every name the theme's templates
+read is declared here, so neither can drift from the code.
+
+The field names are those layouts have always used (English for the page's machinery, Chinese for what
+the report says), so existing layouts render the same bytes. An entry, a neighbour or `site` was a dict:
+its fields are attributes now, and in a template `x.标题` and `x["标题"]` both still read them.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import textwrap
+from collections.abc import Iterator, MutableSet
+from dataclasses import dataclass, fields
+from typing import Any
+
+from .views import FormView, ReportView, TableView
+
+
+class Context:
+    """A template's context: its fields are the template's top-level names."""
+
+    def names(self) -> dict[str, Any]:
+        """The fields as the keyword arguments of a render (shallow: the views are passed as they are)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+
+# what every page receives ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """站点的设置（site.yaml），每个模板都以 `site` 读到。"""
+
+    站点名称: str
+    """站点的名称（site.yaml 的 站点名称），用于页头、标题和订阅。"""
+    base_url: str
+    """站点在服务器上的路径前缀（site.yaml 的 base_url，默认 /）。"""
+    站点网址: str | None
+    """站点的完整网址（site.yaml 的 站点网址）；未设置时为空，订阅和站点地图改用相对路径。"""
+    默认单位: str
+    """金额的默认单位（site.yaml 的 默认单位，如 万元）。"""
+
+
+@dataclass(frozen=True)
+class OutputContext(Context):
+    """每个模板都有的名称（网页、订阅、站点地图）。"""
+
+    site: SiteInfo
+    """站点设置，见 SiteInfo。"""
+    pdf: bool
+    """正在生成 PDF 时为真（封面、分页、不显示导航与搜索）；网页、订阅和站点地图为假。"""
+
+
+@dataclass(frozen=True)
+class PageContext(OutputContext):
+    """每个网页都有的名称（base.html、页头、搜索框、404 页面）。"""
+
+    root: str
+    """从本页回到站点根目录的路径前缀（如 ../../，设置了 base_url 时为 base_url），用于站内链接。"""
+
+
+# listings: home, year, feed, sitemap ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectEntry:
+    """报告中一张自评表的结果，列在首页和开放数据中。"""
+
+    项目名称: str
+    """自评表的项目名称。"""
+    执行率: str | None
+    """预算执行率（文字，如 79.17%）；无法计算时为空。"""
+    预算执行得分: str | None
+    """预算执行的得分（文字）。"""
+    指标得分: str | None
+    """绩效指标的得分（文字）。"""
+    总分: str | None
+    """该项目的总分（文字）。"""
+    评价等次: str | None
+    """该项目的评价等次（优、良、中、差）。"""
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """一份报告在列表中的条目：首页、年度页、订阅和 data/reports.json 都读它。"""
+
+    标题: str
+    """报告的标题。"""
+    单位: str
+    """报告的单位。"""
+    类型: str
+    """报告类型（如 项目支出绩效自评表、部门决算说明）。"""
+    日期: str | None
+    """报告的日期（ISO 格式，如 2024-03-31）；未写时为空。"""
+    总分: str | None
+    """报告的总分（文字）；没有评分的报告为空。"""
+    评价等次: str | None
+    """报告的评价等次；没有评分的报告为空。"""
+    摘要: str | None
+    """报告的一句话摘要（其中的 {{ }} 表达式已求值）。"""
+    年度: int
+    """报告的年度。"""
+    项目数: int
+    """报告中自评表的个数。"""
+    项目: list[ProjectEntry]
+    """每张自评表的结果，见 ProjectEntry。"""
+    url: str
+    """报告网页相对站点根目录的路径（年度/slug/index.html）。"""
+    data: str
+    """报告开放数据 data.json 相对站点根目录的路径。"""
+    pdf: str | None
+    """报告 PDF 相对站点根目录的路径；不链接 PDF 时为空。"""
+
+
+@dataclass(frozen=True)
+class HomeContext(PageContext):
+    """首页（index.html）。"""
+
+    reports: list[ReportEntry]
+    """全部报告，按列表顺序：年度新的在前，再按单位、类型、标题。"""
+    years: list[int]
+    """有报告的年度，新的在前。"""
+
+
+@dataclass(frozen=True)
+class YearContext(PageContext):
+    """年度页（年度/index.html，模板 year.html）。"""
+
+    year: int
+    """本页的年度。"""
+    reports: list[ReportEntry]
+    """本年度的报告，按列表顺序。"""
+
+
+@dataclass(frozen=True)
+class ReportListContext(PageContext):
+    """报告列表（report-list.html），由首页和年度页包含，按单位分组列出。"""
+
+    entries: list[ReportEntry]
+    """要列出的报告（同一年度），由包含它的模板设置。"""
+
+
+@dataclass(frozen=True)
+class FeedContext(OutputContext):
+    """Atom 订阅（feed.xml）。"""
+
+    entries: list[ReportEntry]
+    """最近的报告（至多 50 份），按日期新的在前。"""
+    prefix: str
+    """链接的前缀：设置了 站点网址 时为完整网址，否则为站点根路径。"""
+    updated: str | None
+    """订阅的更新时间（最新一份报告的日期，ISO 格式）；没有报告时为空。"""
+
+
+@dataclass(frozen=True)
+class SitemapContext(OutputContext):
+    """站点地图（sitemap.xml）。"""
+
+    paths: list[str]
+    """站点中每个网页相对根目录的路径：首页、各年度页、各报告页。"""
+    prefix: str
+    """链接的前缀：设置了 站点网址 时为完整网址，否则为站点根路径。"""
+
+
+# a report's page -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """同年度列表中相邻的一份报告。"""
+
+    标题: str
+    """它的标题。"""
+    url: str
+    """它的网页地址（相对本页）。"""
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """上一篇和下一篇：同年度列表中本报告前后的报告。"""
+
+    上一篇: Neighbour | None
+    """列表中的前一份报告；本报告是该年度第一份时为空。"""
+    下一篇: Neighbour | None
+    """列表中的后一份报告；本报告是该年度最后一份时为空。"""
+
+
+@dataclass(frozen=True)
+class Section:
+    """报告的一个 Markdown 章节，已渲染为 HTML。"""
+
+    title: str
+    """章节标题（文件中的一级标题，或文件名）。"""
+    anchor: str
+    """章节标题的锚点（如 s1；附件中加前缀，如 a1-s1）。"""
+    html: str
+    """章节正文的 HTML（已转义，模板中写 {{ s.html | safe }}）。"""
+
+
+class Placed(MutableSet):
+    """报告正文已经放置的内容（::表格、::图、::名词解释 指令），布局据此不再重复打印。
+
+    查询: `placed.table(表名)`、`placed.chart(表名)`、`placed.form(项目名称)`、`placed.block(名称)`
+    （名称为 评分表、自评汇总、名词解释）。原来的写法 `"表:表名" in placed`、`"评分表" in placed`
+    仍然可用。模板只能查询，不能修改（沙箱不允许调用 add）。"""
+
+    TABLE = "表:"
+    CHART = "图:"
+
+    def __init__(self) -> None:
+        self.labels: set[str] = set()
+
+    def __contains__(self, label: object) -> bool:
+        return label in self.labels
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.labels))
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def add(self, label: str) -> None:
+        self.labels.add(label)
+
+    def discard(self, label: str) -> None:
+        self.labels.discard(label)
+
+    def place_table(self, name: str) -> None:
+        self.add(f"{self.TABLE}{name}")
+
+    def place_chart(self, name: str) -> None:
+        self.add(f"{self.CHART}{name}")
+
+    def table(self, name: str) -> bool:
+        """数据表「name」已由 ::表格[name] 放置。"""
+        return f"{self.TABLE}{name}" in self.labels
+
+    def chart(self, name: str) -> bool:
+        """数据表「name」的图已由 ::图[name] 放置。"""
+        return f"{self.CHART}{name}" in self.labels
+
+    def form(self, project: str) -> bool:
+        """项目「project」的自评表已由 ::表格[自评表] 放置。"""
+        return project in self.labels
+
+    def block(self, name: str) -> bool:
+        """评分表、自评汇总或名词解释已由指令放置。"""
+        return name in self.labels
+
+
+@dataclass(frozen=True)
+class PageFinding:
+    """核对提示：审核发现的一个问题（不含作者的 核对说明）。"""
+
+    位置: str
+    """文件:行号。"""
+    级别: str
+    """error、warning 或 note。"""
+    规则: str
+    """规则的名称（如 rate-mismatch）。"""
+    说明: str
+    """问题的说明。"""
+    提示: str | None
+    """怎样改正；没有时为空。"""
+
+
+@dataclass(frozen=True)
+class SectionContext(PageContext):
+    """报告正文中的指令（::表格、::图、::段落、::名词解释）渲染模板时，这些名称可用。"""
+
+    slug: str
+    """报告文件夹的名称（年度/slug 中的 slug）。"""
+    pdf_file: str | None
+    """报告 PDF 的文件名（相对本页）；不链接 PDF 时为空。"""
+    created: str | None
+    """PDF 的创建日期（报告的 日期，或 SOURCE_DATE_EPOCH）；网页中为空。"""
+    neighbours: Neighbours
+    """同年度的上一篇和下一篇，见 Neighbours。"""
+    report: ReportView
+    """报告的数据与计算结果（report.yaml 的中文键，如 report.标题、report.自评表、report.数据表）。"""
+    anchor_prefix: str
+    """本报告各锚点的前缀：报告本身为空，附件为 a1-、a2- …。"""
+    depth: int
+    """标题的层级深度：报告本身为 0，附件为 1（标题写成 h{{ 2 + depth }}）。"""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """作为附件收入本报告的另一份报告，已计算和渲染。"""
+
+    标题: str
+    """附件的标题（附件 中的 标题）。"""
+    anchor: str
+    """附件标题的锚点（att-1、att-2 …）。"""
+    report: ReportView
+    """附件报告的数据与计算结果。"""
+    sections: list[Section]
+    """附件的章节。"""
+    forms: list[FormView]
+    """附件正文没有放置的自评表。"""
+    placed: Placed
+    """附件正文已经放置的内容。"""
+    tables: list[str]
+    """附件正文没有放置、需在正文后打印的数据表的名称。"""
+    prefix: str
+    """附件各锚点的前缀（a1-、a2- …）。"""
+    body: str
+    """附件报告类型的正文模板（如 report/body-document.html）。"""
+
+
+@dataclass(frozen=True)
+class ReportContext(SectionContext):
+    """报告网页和 PDF 的布局（report/<类型>.html、report/page.html）及其包含的正文模板。"""
+
+    body: str
+    """报告类型的正文模板（报告类型的 正文，如 report/body-form.html）。"""
+    sections: list[Section]
+    """报告的 Markdown 章节，按文件名顺序。"""
+    placed: Placed
+    """正文已经放置的内容，见 Placed。"""
+    forms: list[FormView]
+    """正文没有放置、需在正文后作为附表打印的自评表。"""
+    tables: list[str]
+    """正文没有放置、需在正文后打印的数据表的名称。"""
+    attachments: list[Attachment]
+    """作为附件收入的报告，见 Attachment。"""
+    findings: list[PageFinding]
+    """核对提示（只在网页中显示）。"""
+
+
+@dataclass(frozen=True)
+class TableContext(SectionContext):
+    """一张数据表的模板（tables/data.html、figure.html、paragraphs/*.html）。"""
+
+    table: TableView
+    """这张数据表（编号、标题、单位、列、行、图）。"""
+    heading_id: str
+    """表前标题的锚点：正文后打印的表由它命名，不再另加表题；由指令放置时不设置。"""
+
+
+@dataclass(frozen=True)
+class FormContext(SectionContext):
+    """一张自评表的模板（tables/form.html、tables/budget.html、tables/indicators.html）。"""
+
+    form: FormView
+    """这张自评表（项目名称、预算执行、绩效指标、得分）。"""
+
+
+@dataclass(frozen=True)
+class IndicatorRowsContext(FormContext):
+    """绩效指标的行（tables/indicator-rows.html），由自评表和评分表模板包含。"""
+
+    evaluation: bool
+    """打印评分表（评价报告）而不是自评表时为真，由包含它的模板设置。"""
+
+
+# Which context each template of the theme receives. A report type's own layout (report/<类型>.html)
+# receives a ReportContext like report/default.html.
+TEMPLATES: dict[str, type[Context]] = {
+    "base.html": PageContext, "partials/header.html": PageContext, "search.html": PageContext,
+    "404.html": PageContext, "index.html": HomeContext, "year.html": YearContext,
+    "report-list.html": ReportListContext, "feed.xml": FeedContext, "sitemap.xml": SitemapContext,
+    "report/default.html": ReportContext, "report/page.html": ReportContext, "report/cover.html": ReportContext,
+    "report/meta.html": ReportContext, "report/signature.html": ReportContext,
+    "report/body-form.html": ReportContext, "report/body-document.html": ReportContext,
+    "report/sections.html": ReportContext, "report/forms.html": ReportContext,
+    "tables/evaluation.html": ReportContext, "tables/scores.html": ReportContext, "tables/summary.html": ReportContext,
+    "glossary.html": SectionContext, "tables/data.html": TableContext, "figure.html": TableContext,
+    "paragraphs/变动.html": TableContext, "paragraphs/完成预算.html": TableContext,
+    "paragraphs/结构.html": TableContext, "tables/form.html": FormContext, "tables/budget.html": FormContext,
+    "tables/indicators.html": FormContext, "tables/indicator-rows.html": IndicatorRowsContext,
+    "macros.html": Context,
+}
+# Names every template may use that are not context fields: the environment's globals (site.py).
+GLOBALS = {"chart_svg": "chart_svg(table, anchor_prefix)：数据表的图，内嵌 SVG。"}
+
+
+@functools.cache
+def field_docs(kind: type) -> dict[str, str]:
+    """Each field's description: the string written under it (attribute docstrings), along the bases."""
+    docs: dict[str, str] = {}
+    for cls in reversed(kind.__mro__):
+        if cls.__module__ != __name__:
+            continue
+        body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body  # type: ignore[attr-defined]
+        for node, after in zip(body, body[1:]):
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and \
+                    isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
+                docs[node.target.id] = inspect.cleandoc(after.value.value)
+    return docs

@@ -1,0 +1,259 @@
+"""The phases of a build, each a function with typed inputs and outputs:
+
+    open → read → resolve → plan → render → publish → commit
+
+- open (`open_project`): site.yaml, the layout search path, the Markdown parser (a `SiteContext`);
+- read (`read_reports`): every bundle's files read and digested once; a report whose bundle the previous build
+  knew keeps its summary without being parsed (a `Library`);
+- resolve (`resolve_site`): the reports nobody knows yet are parsed — by the workers that will render them —
+  and the site model places every report and links it to the others (a `SiteModel`);
+- plan (`plan_pages`): each report's page key (inputs.py), and whether the previous output can give it (a `Plan`);
+- render (`render_pages`, `render_in_memory`): the reports to do, into the staging folder or in memory;
+- publish (`publish_site`, `publish_listing`, `publish_open_data`): what is made from every report's entry —
+  listing pages, feed, sitemap, open data, search index — or, for a shard, its manifest;
+- commit (`commit_cache`): once the output holds the new site, the manifest the next build plans from.
+
+`jixiao build` runs them all; `check` stops after render and writes nothing; `--shard` publishes a manifest
+instead of the site-wide pages; `merge` opens, reads and publishes from the shards' manifests; `serve` runs the
+same read → resolve → plan → render → publish for the reports a save changed, and commits in the background.
+Since every command composes these functions, none of them can decide differently what a report depends on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .cache import BuildCache, CachedReport, digest_bytes, published_files
+from .errors import ErrorGroup, Location, SourceError
+from .inputs import TemplateDigests, page_key, pdf_digest
+from .library import Library, read_site
+from .load import read_bundle
+from .page import ReportPage
+from .shards import Shard, write_manifest
+from .site import SiteContext, open_site
+from .siteindex import listing_pages, open_data, ordered, write_site_pages
+from .sitemodel import SiteModel, Summary
+from .workers import Progress, ReportWorkers, try_report
+
+# open ------------------------------------------------------------------------------------------------
+
+open_project = open_site
+
+
+# read ------------------------------------------------------------------------------------------------
+
+
+def read_reports(site: SiteContext, cache: BuildCache | None = None) -> Library:
+    """Every bundle read and digested; summaries the cache holds for unchanged bundles are kept."""
+    return read_site(site, known_summaries(cache) if cache is not None else None)
+
+
+def reread_reports(site: SiteContext, library: Library, keys: list[str]) -> None:
+    """The edited reports read and parsed again (the preview's save); the others stay as they were."""
+    for key in keys:
+        library.replace(read_bundle(site.files, library.bundles[key].folder))
+    library.load(keys)
+
+
+def known_summaries(cache: BuildCache) -> dict[str, tuple[str, Summary]]:
+    """What the previous build knew of each report: its bundle's digest and summary. An entry whose summary the
+    manifest lacks keys for is left out, so that report is simply read again."""
+    known = {}
+    for key, cached in cache.reports.items():
+        with contextlib.suppress(KeyError, TypeError):
+            known[key] = (cached.bundle, Summary.from_json(cached.summary))
+    return known
+
+
+# resolve ---------------------------------------------------------------------------------------------
+
+
+def resolve_site(library: Library, workers: ReportWorkers | None = None) -> SiteModel:
+    """Parse the reports whose summary is not known (in the workers that will render them, when given), then
+    place every report in the site model."""
+    unknown = [key for key in sorted(library.bundles) if key not in library.summaries]
+    if workers is not None:
+        workers.parse(unknown)
+    else:
+        library.load(unknown)
+    return library.model()
+
+
+# plan ------------------------------------------------------------------------------------------------
+
+
+class Previous(Protocol):
+    """What a plan may reuse: the previous build's manifest (BuildCache), or the preview's pages in place."""
+
+    shared: str
+    reports: Mapping[str, CachedReport]
+
+    def reusable(self, key: str, page_key: str, pdf_key: str | None) -> CachedReport | None: ...
+
+
+@dataclass
+class InPlace:
+    """The preview's output as its last save left it: a report is reusable when its page key is unchanged."""
+
+    shared: str
+    reports: dict[str, CachedReport]
+
+    def reusable(self, key: str, page_key: str, pdf_key: str | None) -> CachedReport | None:
+        record = self.reports.get(key)
+        return record if record is not None and record.page_key == page_key else None
+
+
+@dataclass
+class Plan:
+    """What a build knows before rendering: the site model with every report's page key, the reports this
+    build publishes (all, or a shard's), which the previous output gives and which must be rendered."""
+
+    library: Library
+    model: SiteModel
+    digests: TemplateDigests
+    shared: str
+    pdf_shared: str | None = None  # pdf_digest, when PDFs are made
+    mine: list[str] = field(default_factory=list)  # in listing order
+    reused: dict[str, CachedReport] = field(default_factory=dict)
+    todo: list[str] = field(default_factory=list)
+
+    def restrict(self, keys: list[str]) -> None:
+        """Only these reports are this build's (a shard); the others stay in the site model."""
+        wanted = set(keys)
+        self.mine = [key for key in self.mine if key in wanted]
+        self.reused = {key: value for key, value in self.reused.items() if key in wanted}
+        self.todo = [key for key in self.todo if key in wanted]
+
+    def pdf_key(self, page_key: str) -> str | None:
+        """A report's PDF key: its page key and what every PDF reads (None without PDFs)."""
+        return digest_bytes(page_key, self.pdf_shared) if self.pdf_shared else None
+
+    def page_key(self, key: str, templates: Mapping[str, str]) -> str:
+        return page_key(self.shared, self.library, self.model, key, templates, self.digests)
+
+
+def plan_pages(site: SiteContext, previous: Previous, library: Library, model: SiteModel,
+               digests: TemplateDigests | None = None) -> Plan:
+    """Each report's page key, from what it read last time (its templates); reused when the previous output has
+    it under that key, else to render."""
+    plan = Plan(library, model, digests or TemplateDigests(tuple(site.search_path), site.files), previous.shared,
+                pdf_digest(site), model.keys())
+    for record in model.records.values():
+        known = previous.reports.get(record.key)
+        record.page_key = plan.page_key(record.key, known.templates if known else {})
+        reusable = previous.reusable(record.key, record.page_key, plan.pdf_key(record.page_key))
+        if reusable is not None:
+            plan.reused[record.key] = reusable
+            record.files = reusable.files
+        else:
+            plan.todo.append(record.key)
+    return plan
+
+
+# render ----------------------------------------------------------------------------------------------
+
+
+def render_pages(workers: ReportWorkers, plan: Plan, staging: Path | None, progress: Progress | None = None,
+                 with_pdf: bool = False) -> list[ReportPage]:
+    """Render the plan's reports to do into staging (or only in memory for `check`, staging None) and bring the
+    reused ones; every page of the plan, in listing order. All errors of the build are raised together."""
+    results = workers.render(plan.todo, plan.model, staging, progress)
+    errors = [e for r in results if isinstance(r, list) for e in r]
+    ErrorGroup.raise_any(unique_errors(plan.library.errors() + errors))
+    built = {r.key: r for r in results if isinstance(r, ReportPage)}
+    pages = [built[key] if key in built else cached_page(key, plan.reused[key], with_pdf) for key in plan.mine]
+    for page in pages:
+        plan.model.records[page.key].files = page.files
+    return pages
+
+
+def render_in_memory(site: SiteContext, plan: Plan) -> dict[str, tuple[ReportPage, dict[str, bytes]]]:
+    """The plan's reports to do rendered in this process, their files kept in memory (the preview writes them
+    in place only when every one succeeded). All errors are raised together."""
+    rendered, errors = {}, list(plan.library.errors())
+    for key in plan.todo:
+        built = try_report(site, plan.library, plan.model, key)
+        if isinstance(built, list):
+            errors += built
+        else:
+            rendered[key] = built
+    ErrorGroup.raise_any(unique_errors(errors))
+    for page, _ in rendered.values():
+        plan.model.records[page.key].files = page.files
+    return rendered
+
+
+def unique_errors(errors: list[SourceError]) -> list[SourceError]:
+    """Each error once: a shared file (the glossary) fails every report that reads it, and a formula that
+    several cells depend on fails each of them at the same place (the key path differs, the fix does not)."""
+    unique: dict[tuple[Location, str, str], SourceError] = {}
+    for error in errors:  # the first keeps its key path: the cell whose own formula it is
+        unique.setdefault((error.location, error.message, error.rule), error)
+    return list(unique.values())
+
+
+def cached_page(key: str, cached: CachedReport, with_pdf: bool) -> ReportPage:
+    return ReportPage(key, int(key.split("/")[0]), cached.entry, cached.findings, published_files(cached, with_pdf),
+                      cached.rows, sorted(cached.templates))
+
+
+@contextlib.contextmanager
+def collecting_less() -> Iterator[None]:
+    """A build makes millions of small objects that live until it ends (parsed YAML, views); at Python's
+    default thresholds the cycle collector would scan them again and again — a fifth of a full build."""
+    previous = gc.get_threshold()
+    gc.set_threshold(20_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
+# publish ---------------------------------------------------------------------------------------------
+
+
+def publish_site(site: SiteContext, pages: list[ReportPage], staging: Path, previous: Path | None,
+                 changed_years: set[int] | None, search: bool) -> None:
+    """Everything site-wide into staging: listing pages, feed, sitemap, open data, the search index."""
+    write_site_pages(site, pages, staging, previous, changed_years, search)
+
+
+def publish_shard(site: SiteContext, plan: Plan, shard: Shard, pages: list[ReportPage], staging: Path) -> None:
+    """A shard publishes no site-wide page: its manifest tells `jixiao merge` what they need of its reports."""
+    write_manifest(staging, shard, plan.model.keys(), pages, site, plan.library)
+
+
+def publish_listing(site: SiteContext, pages: list[ReportPage], years: set[int]) -> dict[str, bytes]:
+    """The pages a reader browses after a save (home, 404 and the changed years), by name."""
+    return listing_pages(site, ordered(pages), years)
+
+
+def publish_open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
+    """What machines read (sitemap, feed, open data), by name."""
+    return open_data(site, ordered(pages))
+
+
+# commit ----------------------------------------------------------------------------------------------
+
+
+def commit_cache(cache: BuildCache, plan: Plan, pages: list[ReportPage]) -> list[str]:
+    """Record every report for the next build, keyed by what it read this time (templates included, as they
+    were when the build began); the site model keeps the keys as saved. Called once the site is published, so
+    a cache that cannot be written is a notice (cache.py), not a failed build."""
+    records = {page.key: cache_record(plan, page) for page in pages}
+    notice = cache.save(records)
+    return [notice] if notice else []
+
+
+def cache_record(plan: Plan, page: ReportPage) -> CachedReport:
+    """A report's manifest entry: its keys as of now, and what the site-wide pages need of it."""
+    templates = {name: plan.digests.of(name) for name in page.templates}
+    record = plan.model.records[page.key]
+    record.page_key = plan.page_key(page.key, templates)
+    return CachedReport(plan.library.bundles[page.key].digest, record.summary.as_json(), record.page_key,
+                        plan.pdf_key(record.page_key), templates, page.entry, page.findings, page.files, page.rows)
