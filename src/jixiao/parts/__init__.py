@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .data_table import layout as data_table
 from .scoring import layout as scoring
 
 # part (and table) name → its layout function
 LAYOUTS = {
     "评分": scoring.lay_out,
+    "数据表": data_table.lay_out,
 }
 
 
