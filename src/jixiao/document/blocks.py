@@ -169,6 +169,25 @@ class Group:
     kind: ClassVar[str] = "group"
 
 
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart of a data table: its drawing for the page (`svg`, an inline SVG, or a sentence when there is nothing
+    to draw) and the data it draws, for writers that draw their own (a spreadsheet's chart, a Word document's):
+    its type (饼状图, 柱状图), number and title, the table's unit, the columns drawn, and one series of figures per
+    column, one figure per label (the rows drawn). `anchor` is the figure's id (without the page's prefix)."""
+
+    svg: str
+    chart_type: str
+    number: str
+    title: str
+    unit: str | None
+    columns: tuple[str, ...]
+    labels: tuple[str, ...]
+    series: tuple[tuple[Decimal | None, ...], ...]
+    anchor: str
+    kind: ClassVar[str] = "chart"
+
+
 def plain_text(content: tuple[Run, ...]) -> str:
     """Runs as the text a reader sees (without the stated figure and marks)."""
     parts = []

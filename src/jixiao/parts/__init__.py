@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .chart import layout as chart
 from .data_table import layout as data_table
 from .scoring import layout as scoring
 
@@ -18,6 +19,7 @@ from .scoring import layout as scoring
 LAYOUTS = {
     "评分": scoring.lay_out,
     "数据表": data_table.lay_out,
+    "图": chart.lay_out,
 }
 
 
