@@ -8,6 +8,7 @@ import csv
 import io
 import shutil
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,7 @@ from jixiao.cli import main
 from jixiao.document.blocks import Cell, Fig, Mark, Row, Section, Table, plain_text, runs
 from jixiao.document.csv import write_table
 from jixiao.parts import lay_out
+from jixiao.parts.data_table.files import csv_path
 
 # 2022 prints 本年 for two of the rows; 2023 leaves 上年 empty, so it is taken from there (and marked).
 LAST_YEAR = """  支出明细:
@@ -186,3 +188,10 @@ def test_the_chart_block_writes_the_figure_markup(two_years):
     page = (two_years / "site/2023/juesuan/index.html").read_text(encoding="utf-8")
     assert '<figure class="chart" id="chart-表1">\n  <svg role="img" aria-label="图1 收、支决算总计变动情况"' in page
     assert "<figcaption>图1 收、支决算总计变动情况</figcaption>\n</figure>" in page
+
+
+def test_a_tables_csv_name_is_safe_as_a_file_name_and_a_link():
+    assert csv_path(SimpleNamespace(number="表2", title="业务系统升级和运维费 测算")) == "表格/表2-业务系统升级和运维费_测算.csv"
+    assert csv_path(SimpleNamespace(number="表3", title='收入/支出: "A"<b>#1')) == "表格/表3-收入_支出_A_b_1.csv"
+    # a long title is cut at 50 characters (150 bytes), so the name stays inside a file system's 255 bytes
+    assert csv_path(SimpleNamespace(number="表4", title="长" * 120)) == f"表格/表4-{'长' * 50}.csv"

@@ -14,12 +14,14 @@ from ...errors import Location, SourceError
 from .layout import lay_out
 
 CSV_FOLDER = "表格"
-UNSAFE = re.compile(r'[\s\\/:*?"<>|#%]+')  # not in a file name on Windows, or not in a link as written
+UNSAFE = re.compile(r'[\s\x00-\x1f\\/:*?"<>|#%]+')  # not in a file name on Windows, or not in a link as written
+TITLE_LENGTH = 50  # characters of the title kept: 150 bytes of UTF-8, well inside a file name's 255
 
 
 def csv_path(table) -> str:
-    """Where a table's CSV is published, relative to its page: 表格/表1-收入支出决算总表.csv."""
-    return f"{CSV_FOLDER}/{UNSAFE.sub('_', f'{table.number}-{table.title}')}.csv"
+    """Where a table's CSV is published, relative to its page: 表格/表1-收入支出决算总表.csv (the number keeps
+    the names apart, the title says what it is)."""
+    return f"{CSV_FOLDER}/{UNSAFE.sub('_', f'{table.number}-{table.title[:TITLE_LENGTH]}')}.csv"
 
 
 def table_files(view, folder: Path, resources: list[str]) -> dict[str, bytes]:
