@@ -7,12 +7,15 @@ published beside the page are written from that grid. Expected figures are hand-
 import csv
 import io
 import shutil
+import threading
+import urllib.parse
+import urllib.request
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, assess_in_site, write
+from conftest import FIXTURES, assess_in_site, edit, write
 
 from jixiao.cli import main
 from jixiao.document.blocks import Cell, Fig, Mark, Row, Section, Table, plain_text, runs
@@ -156,6 +159,44 @@ def test_each_printed_table_is_published_as_csv_and_linked_under_it(two_years):
     # a rebuild from the cache publishes them too
     result = CliRunner().invoke(main, ["build", str(two_years), "--no-pdf", "--no-search"])
     assert "沿用 2" in result.output and (folder / "表格/表3-支出明细.csv").read_bytes() == data
+
+
+def test_the_csv_files_are_merged_from_shards_and_served_by_the_preview(two_years, tmp_path):
+    runner = CliRunner()
+    for k in (1, 2):
+        result = runner.invoke(main, ["build", str(two_years), "--shard", f"{k}/2", "--out", str(tmp_path / f"part-{k}"),
+                                      "--no-pdf", "--no-search"])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["merge", str(tmp_path / "part-1"), str(tmp_path / "part-2"), "--out",
+                                  str(tmp_path / "merged"), "--project", str(two_years), "--no-search"])
+    assert result.exit_code == 0, result.output
+    merged = sorted(p.relative_to(tmp_path / "merged").as_posix() for p in (tmp_path / "merged").rglob("*.csv"))
+    assert merged == ["2022/juesuan/表格/表1-收、支决算总计变动情况.csv", "2022/juesuan/表格/表2-支出明细.csv",
+                      "2023/juesuan/表格/表1-收、支决算总计变动情况.csv",
+                      "2023/juesuan/表格/表2-支出决算结构.csv", "2023/juesuan/表格/表3-支出明细.csv",
+                      "data/indicators.csv"]
+    # the preview (jixiao serve) answers the file at its link, and follows a renamed table
+    from jixiao.serve import ServeState, open_server
+    state = ServeState(two_years.resolve(), tmp_path / "preview" / "site", search=False)
+    state.rebuild(lambda message: None)
+    server = open_server(state, "127.0.0.1", 0, lambda message: None)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        def get(path):
+            url = f"http://127.0.0.1:{server.server_address[1]}/2023/juesuan/{urllib.parse.quote(path)}"
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return response.headers["Content-Type"], response.read()
+        kind, data = get("表格/表3-支出明细.csv")
+        assert kind.startswith("text/csv") and list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == EXPECTED_CSV
+        report = two_years / "content/2023/juesuan/report.yaml"
+        edit(report, "    标题: 支出明细\n", "    标题: 支出明细表\n")
+        state.rebuild(lambda message: None, [report])
+        assert state.error is None, state.error
+        assert get("表格/表3-支出明细表.csv")[1] == data
+        assert not (tmp_path / "preview/site/2023/juesuan/表格/表3-支出明细.csv").exists()
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_a_bundle_file_with_the_name_of_a_tables_csv_is_an_error(two_years):
