@@ -58,6 +58,11 @@ def pie_rows(chart: ChartView, table: TableView) -> list[DataRowView]:
     return [row for row in _rows(table) if row[chart.columns[0]] is not None]
 
 
+def drawn_rows(chart: ChartView, table: TableView) -> list[DataRowView]:
+    """The rows a chart draws, one bar group or one slice each: for a pie, those with a figure."""
+    return pie_rows(chart, table) if chart.kind == "饼状图" else _rows(table)
+
+
 def share_column(table: TableView) -> str | None:
     return next((c for c in table.columns if c.startswith("占比")), None)
 

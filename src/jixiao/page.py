@@ -41,6 +41,7 @@ from .library import Library
 from .load import REPORT_FILE, Source
 from .markdown import directive_labels, render_section
 from .model import CHECK_NOTE
+from .parts.data_table.files import table_files
 from .render import TemplateRun
 from .site import SiteContext
 from .sitemodel import Links, SiteModel
@@ -140,6 +141,7 @@ class PageBuild:
             f"{key}/data.json": data_json(part, source, self.site.project),
             **{f"{key}/{name}": self.site.files.read_bytes(bundle.folder / name) for name in bundle.resources},
             **{f"{key}/{name}": data for name, data in part.media.converted.items()},
+            **{f"{key}/{name}": data for name, data in table_files(part.view, bundle.folder, bundle.resources).items()},
         }
         pdf_name = f"{bundle.slug}.pdf"
         if self.site.with_pdf:  # characters no font draws: at their line (WeasyPrint's log knows no line)

@@ -12,9 +12,12 @@ from .cache import CACHE_DIR
 from .charts import render_chart
 from .config import SiteConfig, load_config
 from .contexts import SiteInfo
+from .document.html import install_writer
 from .errors import Location, SourceError
 from .glyphs import GlyphCoverage
 from .markdown import create_parser
+from .parts import lay_out
+from .parts.data_table.files import csv_path
 from .paths import ProjectFiles
 from .render import BUILTIN_THEMES, Expressions, SiteEnvironment, create_environment, theme_dirs
 from .yamlsource import SourceMap, parse_yaml
@@ -120,6 +123,9 @@ def open_site(project: Path, with_pdf: bool = False, pdf_links: bool | None = No
     config = load_config(files, content)
     search_path = theme_dirs(files.project, config.theme, config.locate("主题"))
     env = create_environment(search_path, files)
+    install_writer(env)
+    env.globals["lay_out"] = lay_out
+    env.globals["table_csv"] = csv_path
     env.globals["chart_svg"] = lambda table, prefix="": render_chart(table, files.project / CACHE_DIR, prefix)
     return SiteContext(files, config, env, search_path, create_parser(), with_pdf,
                        with_pdf if pdf_links is None else pdf_links)

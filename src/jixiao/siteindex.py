@@ -8,8 +8,6 @@ are templates of the theme, so a site can override any of them.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 import subprocess
@@ -19,6 +17,7 @@ from itertools import groupby
 from pathlib import Path
 
 from .contexts import Context, FeedContext, HomeContext, PageContext, ReportEntry, SitemapContext, YearContext
+from .document.csv import write_rows
 from .errors import JixiaoError, Location
 from .output import link_or_copy, write_files
 from .page import ReportPage
@@ -119,14 +118,9 @@ def updated(entry: ReportEntry) -> str:
 
 def indicators_csv(pages: list[ReportPage]) -> bytes:
     """Every indicator row of every report; UTF-8 with BOM so Excel opens the Chinese correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for page in pages:
-        entry = page.entry
-        for row in page.rows:
-            writer.writerow([entry.年度, entry.单位, entry.标题, entry.类型, *row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = [[page.entry.年度, page.entry.单位, page.entry.标题, page.entry.类型, *row]
+            for page in pages for row in page.rows]
+    return write_rows([CSV_HEADER, *rows])
 
 
 def build_search_index(staging: Path, year: int, subdir: str | None = None) -> None:

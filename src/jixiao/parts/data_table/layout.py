@@ -1,0 +1,75 @@
+"""A data table laid out: a head row (项目, the figure columns, the text columns), one row per data row (a part of
+a 上级 row is marked `part`), its 说明 in a note row below it, the 合计 row; titled by a caption with its unit, or
+by a heading (`labelled_by`) with the unit printed above the table; the table's 说明 below it.
+
+A row's 说明 is kept on the page of its row (keep-next) unless 说明 is one of the table's text columns, where
+it is printed in its cell. A figure that the document printed differently (原表) carries that value; a 上年
+figure taken from last year's report carries a `*` mark saying so. Both notes are the document's words
+(核对说明 never is).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...document.blocks import Cell, Fig, Mark, Row, Section, Table, Text, runs
+from ...tables import PREVIOUS
+from ...values import Money, Number, Rate
+
+FROM_PREVIOUS = Mark("*", "取自上年报告")
+KINDS = ((Rate, "rate"), (Money, "amount"), (Number, "count"))  # a figure's type → its cell kind
+
+
+def lay_out(table, labelled_by: str | None = None) -> Table:
+    """The grid of `table` (a TableView); `labelled_by` the id of the heading that titles it, if one does."""
+    kinds = column_kinds(table)
+    width = 1 + len(table.columns) + len(table.text_columns)
+    notes_inline = "说明" in table.text_columns
+    head = Row(tuple(Cell(runs(name), "label", header=True, scope="col")
+                     for name in ("项目", *table.columns, *table.text_columns)))
+    body = [laid for row in table.rows for laid in lay_out_row(table, row, kinds, width, notes_inline)]
+    if table.total:
+        body.append(total_row(table, kinds))
+    caption = () if labelled_by else runs(f"{table.number} {table.title}",
+                                          Text(f"（单位：{table.unit}）", "small") if table.unit else None)
+    return Table((Section((head,), "head"), Section(tuple(body))), ("data",), caption=caption,
+                 labelled_by=labelled_by, unit=table.unit if labelled_by else None, note=table.note)
+
+
+def lay_out_row(table, row, kinds: dict[str, str], width: int, notes_inline: bool) -> tuple[Row, ...]:
+    """A data row, and its note row when its 说明 is printed below it."""
+    noted = bool(row.note) and not notes_inline
+    classes = (*(("part",) if row.parent else ()), *(("keep-next",) if noted else ()))
+    figures = tuple(figure_cell(row[c], kinds[c], row.stated.get(c),
+                                row.from_previous and c in PREVIOUS) for c in table.columns)
+    texts = tuple(Cell(runs(str(row[c] or ""))) for c in table.text_columns)
+    laid = Row((row_label(row.name), *figures, *texts), classes)
+    if not noted:
+        return (laid,)
+    note = Cell(runs(f"说明：{row.note}"), "note", colspan=width, classes=("note",))
+    return laid, Row((note,), ("note-row",))
+
+
+def total_row(table, kinds: dict[str, str]) -> Row:
+    """合计: its figures (a column without one is left blank, not —), blank text columns."""
+    total = table.total
+    figures = tuple(Cell(runs(total[c]), kinds[c], classes=("num",)) for c in table.columns)
+    return Row((row_label("合计"), *figures, *(Cell() for _ in table.text_columns)), ("total",))
+
+
+def figure_cell(value: Decimal | None, kind: str, stated, from_previous: bool) -> Cell:
+    """A figure (— when blank), the document's 原表 value beside it when that differs, the 上年 mark."""
+    content = (Fig(value, stated), *((FROM_PREVIOUS,) if from_previous else ()))
+    return Cell(content, kind, classes=("num",))
+
+
+def row_label(name: str) -> Cell:
+    return Cell(runs(name), "label", header=True, scope="row")
+
+
+def column_kinds(table) -> dict[str, str]:
+    """Each figure column's cell kind, from the type of its figures (amount when it has none yet)."""
+    values = [*table.rows, *((table.total,) if table.total else ())]
+    return {column: next((kind for row in values if row[column] is not None
+                          for figure_type, kind in KINDS if isinstance(row[column], figure_type)), "amount")
+            for column in table.columns}
