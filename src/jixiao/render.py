@@ -106,6 +106,10 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"**", "*", "+", "%"})
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.imports: dict[str, tuple[str, ...]] = {}  # layout → the macro files it imports (by a constant name)
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Views answer directly (most of a page is read from them); anything else goes through the sandbox."""
         if isinstance(obj, View):
@@ -157,17 +161,34 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         """Every `{% for %}` of a layout checks the time limit at each item: a loop body may call nothing else that
-        would, and three nested loops over 100000 items would never end."""
+        would, and three nested loops over 100000 items would never end. The macro files a layout imports are
+        noted (see record_imports)."""
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, "jixiao_timed", [], [], None, None, lineno=loop.lineno)
+        if name is not None:
+            self.imports[name] = tuple(node.template.value for node in tree.find_all((nodes.Import, nodes.FromImport))
+                                       if isinstance(node.template, nodes.Const))
         return tree
 
     def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
         used = _USED.get()
-        if used is not None and isinstance(name, str):
-            used.add(self.join_path(name, parent) if parent else name)
-        return super().get_template(name, parent, globals)
+        if used is None or not isinstance(name, str):
+            return super().get_template(name, parent, globals)
+        name = self.join_path(name, parent) if parent else name
+        used.add(name)
+        template = super().get_template(name, None, globals)
+        self.record_imports(name, used)
+        return template
+
+    def record_imports(self, name: str, used: set[str]) -> None:
+        """Record the macro files `name` imports, and those they import in turn. Jinja runs an imported file once
+        and keeps its macros, so a file imported by an imported file (macros.html under blocks/runs.html) is
+        loaded for the first page only; the next pages depend on it all the same."""
+        for imported in self.imports.get(name, ()):
+            if imported not in used:
+                used.add(imported)
+                self.record_imports(imported, used)
 
 
 def _number(value: Any) -> bool:

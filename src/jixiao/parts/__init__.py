@@ -13,13 +13,20 @@ from typing import Any
 
 from .chart import layout as chart
 from .data_table import layout as data_table
+from .form import layout as form
+from .score_sheet import layout as score_sheet
 from .scoring import layout as scoring
 
-# part (and table) name → its layout function
+# part (and table) name → its layout function; the names are those of ::表格[…] (directives.TABLES)
 LAYOUTS = {
     "评分": scoring.lay_out,
     "数据表": data_table.lay_out,
     "图": chart.lay_out,
+    "自评表": form.lay_out_form,
+    "预算执行情况": form.lay_out_budget,
+    "绩效指标评分表": form.lay_out_indicators,
+    "自评汇总": form.lay_out_summary,
+    "评分表": score_sheet.lay_out,
 }
 
 

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from ...document.blocks import Cell, Fig, Row, Section, Table, Text, runs
 from ...views import ReportView
+from ..cells import column_labels, figure, label
 
 HEAD = ("评价内容", "分值", "得分")
 
 
 def lay_out(report: ReportView) -> Table:
-    head = Row(tuple(Cell(runs(name), "label", header=True, scope="col") for name in HEAD))
-    rows = [Row((Cell(runs(part.name), "label", header=True, scope="row"), figure_cell(part.points),
-                 figure_cell(part.score))) for part in report.scores or ()]
-    total = Row((Cell(runs("总分"), "label", header=True, scope="row"), figure_cell(report.full_marks),
+    rows = [Row((label(part.name), figure(part.points), figure(part.score))) for part in report.scores or ()]
+    total = Row((label("总分"), figure(report.full_marks),
                  Cell((Fig(report.total), Text(f"（{report.grade}）")), "score", classes=("num",))),
                 classes=("total",))
-    return Table((Section((head,), "head"), Section((*rows, total))), ("scores",),
+    return Table((Section((column_labels(HEAD),), "head"), Section((*rows, total))), ("scores",),
                  caption=runs(f"{report.title} 评分"))
-
-
-def figure_cell(value) -> Cell:
-    """A score cell (right-aligned)."""
-    return Cell((Fig(value),), "score", classes=("num",))

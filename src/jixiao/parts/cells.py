@@ -1,0 +1,47 @@
+"""The cells every part's tables are made of: labels, figures, texts. One constructor per kind of cell, so that
+the theme's hooks (`num` on a figure, `scope` on a label) and the cell kinds writers type by are set in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from ..document.blocks import Cell, Fig, Lines, Row, Run, runs
+
+
+def label(*content: Run | str | Decimal | None, scope: str | None = "row", rowspan: int = 1, colspan: int = 1,
+          classes: tuple[str, ...] = (), repeat: bool = False) -> Cell:
+    """A header cell naming a row (`scope="row"`), a column (`col`) or a group of rows (`rowgroup`)."""
+    return Cell(runs(*content), "label", header=True, scope=scope, rowspan=rowspan, colspan=colspan,
+                classes=classes, repeat=repeat)
+
+
+def column_labels(names: Iterable[str]) -> Row:
+    """A header row: one column label per name."""
+    return Row(tuple(label(name, scope="col") for name in names))
+
+
+def figure(value: Decimal | None, kind: str = "score", stated: Decimal | None = None, title: str | None = None) -> Cell:
+    """A figure in a right-aligned cell; no value prints as — (a 分值 the row does not have)."""
+    return Cell((Fig(value, stated),), kind, classes=("num",), title=title)
+
+
+def blank_or_figure(value: Decimal | None, kind: str = "amount") -> Cell:
+    """A figure where the document may leave the cell empty (an amount not written): blank, not —."""
+    return Cell(runs(value), kind, classes=("num",))
+
+
+def text(*content: Run | str | Decimal | None, colspan: int = 1, kind: str = "text",
+         classes: tuple[str, ...] = ()) -> Cell:
+    """A cell of text (None and empty texts leave it blank)."""
+    return Cell(runs(*content), kind, colspan=colspan, classes=classes)
+
+
+def lines(value: str | None, colspan: int = 1) -> Cell:
+    """A cell of text written over several lines (a goal, a reason, a conclusion), its line breaks kept."""
+    return Cell((Lines(value),) if value else (), colspan=colspan)
+
+
+def empty(colspan: int = 1) -> Cell:
+    """An empty cell."""
+    return Cell(colspan=colspan)
