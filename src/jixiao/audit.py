@@ -21,10 +21,14 @@ from .errors import Location, excerpt, line_column
 from .findings import Finding, acknowledged
 from .load import Source
 from .markdown import blank, blank_comments
-from .model import Form, Indicator, Report
+from .model import Report
+from .parts.form.model import Form
+from .parts.form.view import FormView
+from .parts.indicators.model import Indicator
+from .parts.indicators.view import IndicatorView
 from .quantity import format_number, parse_unit
 from .values import Money, Number, Rate
-from .views import FormView, IndicatorView, ReportView
+from .views import ReportView
 
 _EXPRESSION_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _CODE_RE = re.compile(r"```.*?```|`[^`\n]*`", re.S)

@@ -27,11 +27,12 @@ from .glyphs import glyph_findings, missing_glyph_message
 from .images import FONT_SUFFIXES, lfs_advice
 from .library import Library, Links
 from .load import REPORT_FILE, Source
+from .located import CHECK_NOTE
 from .markdown import directive_labels, render_section
-from .model import CHECK_NOTE
+from .parts.form.view import FormView
 from .render import TemplateRun
 from .site import SiteContext
-from .views import FormView, ReportView
+from .views import ReportView
 
 
 @dataclass
