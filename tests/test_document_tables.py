@@ -20,8 +20,8 @@ from conftest import FIXTURES, assess_in_site, edit, write
 from jixiao.cli import main
 from jixiao.document.blocks import Cell, Fig, Mark, Row, Section, Table, plain_text, runs
 from jixiao.document.csv import write_table
-from jixiao.parts import lay_out
 from jixiao.parts.data_table.files import csv_path
+from jixiao.parts.registry import lay_out
 
 # 2022 prints 本年 for two of the rows; 2023 leaves 上年 empty, so it is taken from there (and marked).
 LAST_YEAR = """  支出明细:

@@ -147,7 +147,8 @@ def test_a_misspelt_key_in_the_built_in_types_is_an_error_at_its_line(types_file
 def test_the_registry_names_the_keys_of_the_models():
     """Each part is a key of report.yaml and each form key the alias of the field it reads, so a type that
     requires a key checks the very field an author fills in under that name."""
-    from jixiao.model import Form, Report
+    from jixiao.model import Report
+    from jixiao.parts.form.model import Form
 
     for part, attribute in reporttypes.PARTS.items():
         assert Report.model_fields[attribute].alias == part

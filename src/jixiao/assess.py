@@ -16,30 +16,19 @@ from . import compute
 from .compute import Rules, ScoringError
 from .errors import ErrorGroup, Location, SourceError
 from .findings import Finding, acknowledged
-from .model import Form, FundRow, Funds, Indicator, Located, Report
+from .located import Located
+from .model import Report
+from .parts.form.model import Form, FundRow, Funds
+from .parts.form.view import Forms, FormView, FundRowView, FundsView, GoalView, StatedFormView, StatedFundsView
+from .parts.indicators.model import Indicator
+from .parts.indicators.view import GroupView, IndicatorRows, IndicatorView, StatedIndicatorView, SubgroupView
+from .parts.score_sheet.view import LevelView, ScoreSheetView
 from .quantity import Comparison, Quantity, TargetSyntaxError, Word, convert, format_number, parse_actual, parse_target
 from .reporttypes import ReportType
 from .tables import PreviousTable, assess_scoring, assess_tables
 from .values import Money, Rate, Score
-from .views import (
-    Difference,
-    Forms,
-    FormView,
-    FundRowView,
-    FundsView,
-    GoalView,
-    GroupView,
-    IndicatorRows,
-    IndicatorView,
-    LevelView,
-    ReportView,
-    ScoreSheetView,
-    SignatureView,
-    StatedFormView,
-    StatedFundsView,
-    StatedIndicatorView,
-    SubgroupView,
-)
+from .view import Difference
+from .views import ReportView, SignatureView
 
 
 @dataclass

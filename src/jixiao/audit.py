@@ -21,10 +21,15 @@ from .errors import Location, excerpt, line_column
 from .findings import Finding, acknowledged
 from .load import Source
 from .markdown import blank, blank_comments
-from .model import Form, Indicator, Report
-from .quantity import format_number, parse_unit
+from .model import Report
+from .parts.form.audit import check_deviations, check_parts
+from .parts.form.view import FormView
+from .parts.indicators.audit import indicator_pairs
+from .parts.indicators.model import Indicator
+from .parts.indicators.view import IndicatorView
+from .quantity import parse_unit
 from .values import Money, Number, Rate
-from .views import FormView, IndicatorView, ReportView
+from .views import ReportView
 
 _EXPRESSION_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _CODE_RE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
@@ -88,48 +93,6 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
     findings += check_cross_totals([(report, view)], default_unit)
     findings += check_title_year(report)
     return findings
-
-
-def indicator_pairs(tree: dict[str, Any], rows: list[IndicatorView]) -> list[tuple[Indicator, IndicatorView]]:
-    models = [row for group in tree.values() for items in (group or {}).values() for row in items or []]
-    return list(zip(models, rows))
-
-
-# -- the forms ----------------------------------------------------------------------------------------
-
-def check_parts(model: Form, form: FormView) -> list[Finding]:
-    """The 其中 rows of 项目资金 must add up to 年度资金总额, column by column; parts that add up to more
-    than the whole usually count an item twice."""
-    funds = form.funds
-    if not funds.parts:
-        return []
-    columns = (("年初预算数", "initial"), ("全年预算数", "budget"), ("全年执行数", "executed"))
-    gaps = []
-    for label, attribute in columns:
-        whole = getattr(funds.total, attribute)
-        parts = sum((getattr(p, attribute) for p in funds.parts if getattr(p, attribute) is not None), Decimal(0))
-        if whole is not None and parts != whole:
-            more = "，各项之和超过总额，是否有一项被重复计算？" if parts > whole else ""
-            gaps.append(f"{label} 其中合计 {format_number(parts)} ≠ 总额 {format_number(whole)}{more}")
-    if not gaps:
-        return []
-    if all(getattr(p, a) is None for p in funds.parts for _, a in columns):
-        names = "、".join(p.name for p in funds.parts)
-        gaps = [f"其中各项（{names}）均未填写，与年度资金总额 {funds.total.budget} 不符"]
-    empty = [part for part in model.funds.parts
-             if any(getattr(part, f) is None for f in ("initial", "budget", "executed"))]
-    where = empty[0].locate() if empty else model.funds.locate("其中")
-    return [acknowledged(where, model.funds.check_note, "parts-sum", f"{form.project} 项目资金: " + "；".join(gaps))]
-
-
-def check_deviations(model: Form, form: FormView) -> list[Finding]:
-    """A row not fully met needs its 偏差原因分析及改进措施 (the form requires one)."""
-    found = []
-    for item, row in indicator_pairs(model.indicators, form.rows):
-        if row.score is not None and row.score < row.points and not row.deviation:
-            found.append(acknowledged(item.locate(), item.check_note, "deviation-missing",
-                                      f"{row.name}: 得分 {row.score} 未达满分 {row.points}，缺少偏差原因分析及改进措施"))
-    return found
 
 
 def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Text]) -> list[Finding]:
@@ -297,7 +260,6 @@ def check_grades(text: Text, view: ReportView) -> list[Finding]:
 
 
 # -- totals across tables and forms -----------------------------------------------------------------------
-
 
 
 def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str) -> list[Finding]:

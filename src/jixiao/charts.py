@@ -21,7 +21,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from .views import ChartView, DataRowView, TableView
+from .parts.data_table.view import ChartView, DataRowView, TableView
 
 GREYS = ["#4d4d4d", "#bfbfbf", "#ffffff", "#8c8c8c", "#e6e6e6", "#262626"]
 HATCHES = ["", "///", "...", "\\\\\\", "xx", "--"]

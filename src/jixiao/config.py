@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 
 from .compute import Rules
 from .errors import Location, SourceError
-from .model import Located
+from .located import Located
 from .paths import ProjectFiles
 from .reporttypes import ReportType, TypeSpec, builtin_specs, resolve_types
 from .validate import validate_model

@@ -22,7 +22,9 @@ from collections.abc import Iterator, MutableSet
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .views import FormView, ReportView, TableView
+from .parts.data_table.view import TableView
+from .parts.form.view import FormView
+from .views import ReportView
 
 
 class Context:

@@ -24,11 +24,12 @@ from .contexts import Placed
 from .errors import Location, SourceError, did_you_mean
 from .findings import Finding
 from .images import ImageRefused, prepare_image
+from .parts.form.view import FormView
 from .published import publishes
 from .render import TemplateRun, translate
 from .site import SiteContext
 from .values import NamedList, UnknownName
-from .views import FormView, ReportView
+from .views import ReportView
 
 # Tables an author can place with ::表格[名称]; each is a template under tables/.
 TABLES = {

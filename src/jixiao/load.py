@@ -19,7 +19,8 @@ from typing import Any
 from pydantic import Field
 
 from .errors import ErrorGroup, Location, SourceError
-from .model import Located, Report
+from .located import Located
+from .model import Report
 from .paths import FILE_LIMIT, TEXT_LIMIT, ProjectFiles, decode_text
 from .published import check_published, is_published
 from .reporttypes import ReportType

@@ -39,13 +39,14 @@ from .glyphs import glyph_findings, missing_glyph_message
 from .images import FONT_SUFFIXES, lfs_advice
 from .library import Library
 from .load import REPORT_FILE, Source
+from .located import CHECK_NOTE
 from .markdown import directive_labels, render_section
-from .model import CHECK_NOTE
 from .parts.data_table.files import table_files
+from .parts.form.view import FormView
 from .render import TemplateRun
 from .site import SiteContext
 from .sitemodel import Links, SiteModel
-from .views import FormView, ReportView
+from .views import ReportView
 
 
 @dataclass

@@ -26,7 +26,7 @@ from .paths import ProjectFiles
 
 LOGGER = logging.getLogger("weasyprint")
 _MISSING_GLYPH_RE = re.compile(r'unsupported by fonts: "(.)" \(U\+([0-9A-F]+)\)')
-# ids of the rows of a grouped table (laid out by jixiao.parts.form.indicators): "…ind-<form>-1-2-3[-cont]"
+# ids of the rows of a grouped table (laid out by jixiao.parts.indicators.layout): "…ind-<form>-1-2-3[-cont]"
 _GROUP_ROW_RE = re.compile(r"(?:^|-)ind-.+(?:-\d+){3}(?:-cont)?$")
 
 

@@ -37,7 +37,7 @@ from markupsafe import Markup
 
 from .errors import Location, SourceError
 from .paths import ProjectFiles
-from .views import MISSING, View
+from .view import MISSING, View
 
 BUILTIN_THEMES = Path(importlib.util.find_spec("jixiao.themes").submodule_search_locations[0])
 DEFAULT_THEME = "gongwen"

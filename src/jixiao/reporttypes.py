@@ -27,7 +27,9 @@ from pydantic import Field, field_validator
 
 from .cache import digest_bytes
 from .errors import ErrorGroup, RuleError, SourceError, did_you_mean
-from .model import Form, Located, Report
+from .located import Located
+from .model import Report
+from .parts.form.model import Form
 from .validate import validate_model
 from .yamlsource import parse_yaml
 

@@ -16,8 +16,8 @@ from .document.html import install_writer
 from .errors import Location, SourceError
 from .glyphs import GlyphCoverage
 from .markdown import create_parser
-from .parts import lay_out
 from .parts.data_table.files import csv_path
+from .parts.registry import lay_out
 from .paths import ProjectFiles
 from .render import BUILTIN_THEMES, Expressions, SiteEnvironment, create_environment, theme_dirs
 from .yamlsource import SourceMap, parse_yaml

@@ -4,12 +4,13 @@ and read by every later phase.
 A `Record` holds a report's `Summary` (key, year, unit, type, title, the reports it attaches, whether it
 reads last year's), its `Links` (附件, last year's report, 上一篇/下一篇), the page key the planner
 computed (inputs.py) and the files it published. The rules that place reports among each other are
-written here and nowhere else:
+written once:
 
 - the listing order (`listing_key`): newest year first, then unit, type and title — of the site model,
   of every listing page, of the feed's ties and of the open data;
-- "reads last year's report" (`reads_last_year`): a computed 差额 or 增长率 column whose base is a 上年
-  column. The site model uses it to link last year's report; tables.py uses it to fill those columns.
+- "reads last year's report" (`parts.data_table.model.reads_last_year`, a rule of the data tables): a computed
+  差额 or 增长率 column whose base is a 上年 column. The site model uses it to link last year's report;
+  tables.py uses it to fill those columns.
 
 Like Zola's `content::Library` or Hugo's assemble step, the model is resolved from summaries alone, so
 a report whose bundle did not change is placed without being parsed (its summary comes from the cache).
@@ -21,16 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .parts.data_table.model import reads_last_year
+
 if TYPE_CHECKING:
-    from .model import Computed, Report
+    from .model import Report
 
-PREVIOUS = {"上年", "上年决算", "上年数"}  # the names of a table's column holding last year's figures
-YEAR_ON_YEAR = ("差额", "增长率")  # the computed columns that may compare with last year
-
-
-def reads_last_year(item: Computed) -> bool:
-    """A computed column takes its base from last year's report: a 差额 or 增长率 against a 上年 column."""
-    return item.kind in YEAR_ON_YEAR and item.columns[1] in PREVIOUS
 
 
 def listing_key(year: int, unit: str, kind: str, title: str, key: str) -> tuple[int, str, str, str, str]:

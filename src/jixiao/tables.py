@@ -21,13 +21,17 @@ from typing import Any
 from . import compute, formula
 from .errors import Location, SourceError, did_you_mean
 from .findings import Finding, acknowledged
-from .model import CHECK_NOTE, RESERVED_ROW_KEYS, Column, Computed, DataTable, Report, ScorePart, number_as_text
+from .located import CHECK_NOTE, number_as_text
+from .model import Report
+from .parts.data_table.model import RESERVED_ROW_KEYS, Column, Computed, DataTable, reads_last_year
+from .parts.data_table.view import ChartView, DataRowView, Rows, TableView
+from .parts.form.view import Forms
+from .parts.scoring.model import ScorePart
+from .parts.scoring.view import ScorePartView
 from .phrasing import FORM_FIGURE_PATHS
 from .quantity import format_number, parse_unit
-from .sitemodel import reads_last_year
 from .validate import not_text
 from .values import Money, Number, Rate, Score, decimals_of
-from .views import ChartView, DataRowView, Forms, Rows, ScorePartView, TableView
 from .yamlsource import SourceList, SourceMap
 
 FORMULA_HINT = "公式写成 业务收入 - 业务支出、节约 ÷ 预算、(本年 - 上年) ÷ 上年；名称中含运算符或空格时用「」括起。"

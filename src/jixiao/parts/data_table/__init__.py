@@ -1,2 +1,2 @@
-"""数据表: a report's data table (its number, computed and text columns, 上级 rows, 合计), laid out as a grid
-(layout.py) and published as CSV beside the page (files.py)."""
+"""数据表: tables of figures or text with computed columns, 上级 rows, formulas, 上年 figures and a 合计: the input
+model (model.py), the view (view.py), the grid (layout.py) and the CSV published beside the page (files.py)."""

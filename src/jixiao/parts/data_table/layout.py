@@ -13,8 +13,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...document.blocks import Cell, Fig, Mark, Row, Section, Table, Text, runs
-from ...tables import PREVIOUS
 from ...values import Money, Number, Rate
+from .model import PREVIOUS
 
 FROM_PREVIOUS = Mark("*", "取自上年报告")
 KINDS = ((Rate, "rate"), (Money, "amount"), (Number, "count"))  # a figure's type → its cell kind

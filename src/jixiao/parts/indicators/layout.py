@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ...document.blocks import Cell, Row, Section, Table, Text
-from ...views import GroupView, IndicatorView, LevelView, SubgroupView
+from ...parts.indicators.view import GroupView, IndicatorView, SubgroupView
+from ...parts.score_sheet.view import LevelView
 from ..cells import empty, figure, label, text
 
 # the theme's column classes (print.css gives the label and figure columns fixed widths)

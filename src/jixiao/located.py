@@ -1,0 +1,67 @@
+"""The base of the input models: every object of report.yaml remembers where it was written, so later stages
+(scoring, audit) can still point at file:line; and what several parts' models share.
+
+Two kinds of remark: `说明` is prose that is printed (a row's note, a table's footnote); `核对说明`
+acknowledges a finding of the audit and is never printed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from .errors import Location
+from .yamlsource import SourceMap
+
+CHECK_NOTE = "核对说明"
+
+
+class Located(BaseModel):
+    """Base: unknown keys are errors, and each object remembers where it was written."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=False)
+    _source: SourceMap | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_source(cls, data: Any, handler: Any) -> Any:
+        obj = handler(data)
+        if isinstance(data, SourceMap):
+            obj._source = data
+        return obj
+
+    def locate(self, key: str | None = None) -> Location:
+        """file:line of this object, or of one of its keys (by Chinese name)."""
+        if self._source is None:
+            return Location(None)
+        return self._source.locate(key)
+
+    def wrote(self, key: str) -> bool:
+        """Whether the author wrote this key (aliases differ between provinces' forms)."""
+        return self._source is not None and key in self._source
+
+
+def strip_percent(value: Any) -> Any:
+    """Accept a stated rate written as 89.18 or "89.18%"."""
+    if isinstance(value, str) and value.strip().endswith(("%", "％")):
+        return value.strip()[:-1]
+    return value
+
+
+def percent_in_schema(schema: dict[str, Any]) -> None:
+    """The editor schema (schema.py) accepts what `strip_percent` accepts: a number's text may end in %."""
+    for branch in schema.get("anyOf", [schema]):
+        if "pattern" in branch:
+            branch["pattern"] = branch["pattern"].removesuffix(r"\s*$") + r"\s*[%％]?\s*$"
+
+
+def number_as_text(value: Any) -> Any:
+    """A number written in a text column stays text (100 → "100"); true/false, lists and mappings are left for
+    validation to refuse, so that a boolean is never printed as "True"."""
+    return str(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else value
+
+
+def check_note(description: str = "对核对提示的说明（不印出）；写了它的提示降为“说明”级别。") -> Any:
+    return Field(None, alias=CHECK_NOTE, description=description)

@@ -1,0 +1,98 @@
+"""The view of a computed data table: rows by name, every cell's figure, the 合计, the chart."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field, model_serializer
+
+from ...errors import Location
+from ...values import NamedList, UnknownName
+from ...view import View, _plain, alias
+
+
+class ChartView(View):
+    kind: str = alias("类型")
+    title: str = alias("标题")
+    columns: tuple[str, ...] = alias("列", ())
+    number: str = alias("编号")
+
+
+class DataRowView(View):
+    """A row of a data table: its fixed keys, and one value per number, computed and text column."""
+
+    name: str = alias("名称")
+    values: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    parent: str | None = alias("上级")
+    formula: str | None = alias("公式")
+    note: str | None = alias("说明")
+    stated: dict[str, Any] = alias("原表", {})
+    from_previous: bool = alias("取自上年报告", False)
+    # for the audit, never printed nor published: where the row was written and its 核对说明
+    where: Location | None = Field(None, exclude=True)
+    check_note: str | None = Field(None, exclude=True)
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self.values:
+            return self.values[name]
+        return super().__getitem__(name)
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__.get("values")
+        if values is not None and name in values:
+            return values[name]
+        return super().__getattr__(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.values or super().__contains__(name)
+
+    def readable(self, name: str) -> bool:
+        return name in self.values or super().readable(name)
+
+    def template_value(self, name: str) -> Any:
+        values = self.__dict__["values"]
+        return values[name] if name in values else super().template_value(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values[name] if name in self.values else super().get(name, default)
+
+    def keys(self) -> list[str]:
+        return ["名称", *self.values, *super().keys()[1:]]
+
+    @model_serializer(mode="wrap")
+    def _columns_in_order(self, handler: Any) -> dict[str, Any]:
+        fixed = handler(self)
+        return {"名称": fixed.pop("名称"), **{k: _plain(v) for k, v in self.values.items()}, **fixed}
+
+
+class Rows(NamedList):
+    """Rows of a table, also indexable by 名称 (行["收入总计"], 行.收入总计 in expressions)."""
+
+    name_key = "名称"
+
+
+class TableView(View):
+    """A data table; besides its figures it can count and list rows by a text column."""
+
+    template_methods: ClassVar[frozenset[str]] = frozenset({"计数", "名单"})
+
+    name: str = alias("名称")
+    title: str = alias("标题")
+    unit: str | None = alias("单位")
+    number: str = alias("编号")
+    columns: tuple[str, ...] = alias("列", ())
+    text_columns: tuple[str, ...] = alias("文字列", ())
+    rows: Rows = alias("行")
+    total: DataRowView | None = alias("合计")
+    chart: ChartView | None = alias("图")
+    note: str | None = alias("说明")
+    visible: bool = Field(True, exclude=True)  # 显示: false — computed for prose, never printed
+
+    def 计数(self, column: str, value: str) -> int:
+        return len(self.名单(column, value))
+
+    def 名单(self, column: str, value: str) -> list[str]:
+        """Rows whose `column` reads `value`; a column the table lacks is an error, not an empty list."""
+        if column not in self.columns and column not in self.text_columns:
+            raise UnknownName(column, [*self.text_columns, *self.columns])
+        return [row.name for row in self.rows if str(row.get(column)) == value]

@@ -1,0 +1,109 @@
+"""The base of the typed, read-only views of an assessed report: what templates, expressions, audit, charts and
+data.json read.
+
+Each view is a frozen pydantic model with English attribute names for the code and the official
+Chinese terms as serialisation aliases, which are also readable as attributes and items
+(`form.项目名称`, `form["项目名称"]`), so Markdown expressions, layouts and data.json keep the
+names an author knows. Views are built with `model_construct` from figures assess.py has already
+computed and checked (no second validation), and serialised by pydantic's Rust core.
+
+Templates and expressions may read only the Chinese names and the helpers a view declares in
+`template_methods`; render.py's sandbox enforces that, and nothing here can be changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MISSING = object()  # what a template may not read
+
+
+class View(BaseModel):
+    """Base: frozen, Chinese aliases readable as attributes and items."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    template_methods: ClassVar[frozenset[str]] = frozenset()
+    template_names: ClassVar[frozenset[str]] = frozenset()
+    _alias_to_field: ClassVar[dict[str, str]] = {}
+    _defaults: ClassVar[dict[str, Any]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        aliases = {info.serialization_alias: name for name, info in cls.model_fields.items()
+                   if info.serialization_alias}
+        cls._alias_to_field = aliases
+        cls._defaults = {name: info.default_factory() if info.default_factory else info.default  # type: ignore[call-arg]
+                         for name, info in cls.model_fields.items() if not info.is_required()}
+        cls.template_names = frozenset(aliases) | cls.template_methods
+        for alias, name in aliases.items():
+            setattr(cls, alias, property(_field_getter(name), doc=f"{alias}（{name}）"))
+
+    @classmethod
+    def make(cls, **values: Any):
+        """Build without validation (the figures were computed and checked by assess.py) and without
+        pydantic's per-field bookkeeping, which costs three times as much on the thousands of rows of a
+        site; defaults are shared, which is safe because views are never changed."""
+        view = cls.__new__(cls)
+        object.__setattr__(view, "__dict__", {**cls._defaults, **values})
+        object.__setattr__(view, "__pydantic_fields_set__", set(values))
+        object.__setattr__(view, "__pydantic_extra__", None)
+        object.__setattr__(view, "__pydantic_private__", None)
+        return view
+
+    def readable(self, name: str) -> bool:
+        """Whether templates and expressions may read `name` (the sandbox asks)."""
+        return name in self.template_names
+
+    def template_value(self, name: str) -> Any:
+        """What a template reading `name` gets (the sandbox's fast path), or MISSING when it may not."""
+        field = self._alias_to_field.get(name)
+        if field is not None:
+            return self.__dict__[field]
+        return getattr(self, name) if name in self.template_methods else MISSING
+
+    def __getitem__(self, alias: str) -> Any:
+        try:
+            return getattr(self, self._alias_to_field[alias])
+        except KeyError:
+            raise KeyError(alias) from None
+
+    def __contains__(self, alias: object) -> bool:
+        return alias in self._alias_to_field
+
+    def get(self, alias: str, default: Any = None) -> Any:
+        return self[alias] if alias in self._alias_to_field else default
+
+    def keys(self) -> list[str]:
+        return list(self._alias_to_field)
+
+
+def _field_getter(name: str):
+    def read(self: View) -> Any:
+        return getattr(self, name)
+    return read
+
+
+def alias(name: str, default: Any = None) -> Any:
+    """A field known by its Chinese term."""
+    return Field(default, serialization_alias=name)
+
+
+class Difference(View):
+    """A figure the source document printed that differs from the rule's. The 核对说明 acknowledging it is not
+    part of it: that note is for the audit and is never published."""
+
+    item: str = alias("项目")
+    stated: Any = alias("原表")
+    computed: Any = alias("计算")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
