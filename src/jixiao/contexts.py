@@ -358,11 +358,13 @@ class FormContext(SectionContext):
 
 
 @dataclass(frozen=True)
-class IndicatorRowsContext(FormContext):
-    """绩效指标的行（tables/indicator-rows.html），由自评表和评分表模板包含。"""
+class BlockContext(SectionContext):
+    """一个版块的模板（blocks/<种类>.html）：由 write(…) 调用，读到调用它的模板的全部名称，另加 node。"""
 
-    evaluation: bool
-    """打印评分表（评价报告）而不是自评表时为真，由包含它的模板设置。"""
+    node: Any
+    """要写出的版块（jixiao.document.blocks 的 Table 表格、Group 一组表格、Chart 图）。"""
+    bare: bool
+    """在一组表格（Group）中写出时为真：不加外框、单位行和表下说明。"""
 
 
 # Which context each template of the theme receives. A report type's own layout (report/<类型>.html)
@@ -379,11 +381,17 @@ TEMPLATES: dict[str, type[Context]] = {
     "glossary.html": SectionContext, "tables/data.html": TableContext, "figure.html": TableContext,
     "paragraphs/变动.html": TableContext, "paragraphs/完成预算.html": TableContext,
     "paragraphs/结构.html": TableContext, "tables/form.html": FormContext, "tables/budget.html": FormContext,
-    "tables/indicators.html": FormContext, "tables/indicator-rows.html": IndicatorRowsContext,
-    "macros.html": Context,
+    "tables/indicators.html": FormContext, "macros.html": Context, "blocks/runs.html": Context,
+    "blocks/table.html": BlockContext, "blocks/group.html": BlockContext, "blocks/chart.html": BlockContext,
 }
 # Names every template may use that are not context fields: the environment's globals (site.py).
-GLOBALS = {"chart_svg": "chart_svg(table, anchor_prefix)：数据表的图，内嵌 SVG。"}
+GLOBALS = {
+    "chart_svg": "chart_svg(table, anchor_prefix)：数据表的图，内嵌 SVG。",
+    "lay_out": "lay_out(名称, …)：按部分排好的版块，例如 lay_out(\"自评表\", form, report.年度, site.默认单位)、lay_out(\"数据表\", table)。",
+    "write": "write(版块)：用 blocks/<种类>.html 写出一个版块（表格、一组表格、图）；站点可在 layouts/blocks/ 中改写。",
+    "printed_sections": "printed_sections(表格, pdf)：表格各部分在屏幕或打印中的样子（打印时分组标签逐行写出）。",
+    "table_csv": "table_csv(table)：数据表的 CSV 文件相对本页的路径。",
+}
 
 
 @functools.cache
