@@ -43,7 +43,10 @@ def test_one_record_per_report_holds_its_summary_links_page_key_and_files(tmp_pa
     pages = {page.key: page for page in result.pages}
     for key, record in model.records.items():
         assert record.page_key == manifest[key].page_key  # the key the planner filled is the one committed
-        assert record.files == pages[key].files == [f"{key}/data.json", f"{key}/index.html"]
+        assert record.files == pages[key].files
+        tables = [name for name in record.files if name.startswith(f"{key}/表格/")]  # each data table's CSV
+        assert sorted(set(record.files) - set(tables)) == [f"{key}/data.json", f"{key}/index.html"]
+        assert all(name.endswith(".csv") for name in tables)
 
 
 def test_every_listing_is_in_the_site_models_order(tmp_path):
@@ -77,10 +80,12 @@ def test_workers_pass_state_explicitly_not_through_module_globals():
 
 
 def test_the_rule_of_last_years_report_is_written_once():
-    """The site model decides which columns read last year's report; tables.py asks it, and the set of 上年 column
-    names is written nowhere else."""
-    written = [path.name for path in sorted(SRC.glob("*.py")) if '"上年决算"' in path.read_text(encoding="utf-8")]
-    assert written == ["sitemodel.py"]
-    called = {node.func.id for node in ast.walk(source_of("tables.py"))
-              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
-    assert "reads_last_year" in called
+    """The data tables' rule decides which columns read last year's report; the site model (to link that report)
+    and tables.py (to fill the columns) both ask it, and the set of 上年 column names is written nowhere else."""
+    written = [path.relative_to(SRC).as_posix() for path in sorted(SRC.rglob("*.py"))
+               if '"上年决算"' in path.read_text(encoding="utf-8")]
+    assert written == ["parts/data_table/model.py"]
+    for module in ("tables.py", "sitemodel.py"):
+        called = {node.func.id for node in ast.walk(source_of(module))
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+        assert "reads_last_year" in called, module
