@@ -237,6 +237,7 @@ def run_case(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bless:
     """Run one case file in tmp_path and check it; with `bless`, write what was printed into the file instead of
     comparing (the invariants are checked all the same)."""
     case = read_case(path)
+    assert set(case) <= {"fixture", "edits", "runs", "page", "contains"}, f"{path}: unknown keys {sorted(case)}"
     project = copy_fixture(case["fixture"], tmp_path)
     monkeypatch.chdir(project)
     for edit in case.get("edits", []):
