@@ -27,6 +27,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+def pytest_addoption(parser):
+    parser.addoption("--bless", action="store_true",
+                     help="write what the commands print now into the golden cases (tests/golden/) instead of "
+                          "comparing; review the diff before committing it")
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A writable copy of tests/fixtures/minimal."""

@@ -217,31 +217,6 @@ def test_a_form_without_a_key_its_type_requires_is_a_finding(project):
     assert "错误 0" in output
 
 
-TABLE_ERRORS = [
-    # (row written in the 资金节约 table, expected message)
-    ("{名称: 甲, 公式: 甲 + 预算}", "循环引用"),
-    ("{名称: 甲, 公式: 预算 - 节余}", "公式中的「节余」既不是本表的列，也不是本表的行；是否想写「节约」"),
-    ("{名称: 甲, 上级: 预箅, 金额: 1}", "上级「预箅」不是本表的行"),
-    ("{名称: 甲, 公式: 预算 × (节约}", "括号没有闭合"),
-    ("{名称: 甲, 金额: 1, 公式: {金额: 预算}}", "既写了数又写了公式"),
-    ("{名称: 甲, 格式: 百分比, 金额: 1}", "格式「百分比」无效"),
-]
-
-
-@pytest.mark.parametrize("row, message", TABLE_ERRORS, ids=[m for _, m in TABLE_ERRORS])
-def test_table_mistakes_are_errors_at_their_line(tmp_path, row, message):
-    project = tmp_path / "model"
-    shutil.copytree(MODEL, project)
-    report = project / "content/2024/biaoge/report.yaml"
-    text = report.read_text(encoding="utf-8")
-    anchor = "      - {名称: 节约率, 公式: 节约 ÷ 预算, 格式: 比率}\n"
-    report.write_text(text.replace(anchor, anchor + f"      - {row}\n"), encoding="utf-8")
-    line = text.splitlines().index(anchor.rstrip("\n")) + 2
-    result = run("check", project)
-    assert result.exit_code == 1
-    assert any(f"report.yaml:{line}:" in ln and message in ln for ln in result.output.splitlines()), result.output
-
-
 def test_placing_a_table_twice_is_an_error(tmp_path):
     project = tmp_path / "model"
     shutil.copytree(MODEL, project)

@@ -349,24 +349,6 @@ def test_site_overrides_a_glossary_term(tmp_path):
     assert "本中心的定义。" in page and "指为保障机构正常运转" not in page and "指在基本支出之外" in page
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("名词解释: [基本支出, 项目支出]", "名词解释: [不存在的术语]", "名词解释中没有「不存在的术语」"),
-    ("{名称: 基本支出, 金额: 1000.00}", "{名称: 基本支出, 金额: 一千}", "应为数字，这里是「一千」"),
-    ("{名称: 基本支出, 金额: 1000.00}", "{名称: 基本支出, 金钱: 1000.00}", "未知的键「金钱」"),
-    ("- {名称: 增长率, 类型: 增长率, 列: [本年, 上年]}", "- {名称: 增长率, 类型: 增长率, 列: [本年]}", "需要 2 个列名"),
-])
-def test_bad_document_input(tmp_path, old, new, message):
-    project = tmp_path / "p"
-    shutil.copytree(FIXTURES / "two-years", project)
-    path = project / "content/2023/juesuan/report.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", str(project), "--no-pdf"], catch_exceptions=False)
-    assert result.exit_code == 1 and message in result.stderr
-    assert "content/2023/juesuan/report.yaml:" in result.stderr
-
-
 def test_composite_report_includes_its_attachments(tmp_path):
     out = tmp_path / "site"
     assert CliRunner().invoke(main, ["build", str(REPO), "--out", str(out), "--no-pdf"]).exit_code == 0

@@ -5,6 +5,9 @@ schema `jixiao schema` writes (jixiao.schema.build_schema, itself made from the 
 reference/names.md lists every name an expression can use, read from the data.json of the manual's own complete
 examples, built with jixiao. reference/rules.md lists every audit rule with its hint (jixiao.findings.RULE_HINTS)
 beside the hand-written description and example of docs/hooks/rules.yaml; a rule on one side only fails the build.
+reference/errors.md lists every error rule found in the code (error_rules) with the meaning written in
+docs/hooks/errors.yaml and, as its example, the exact output of a golden case (tests/golden/), which the tests compare
+with what jixiao prints, so the example cannot drift either.
 
 The complete examples are found here (find_examples) and tests/test_docs.py builds each of them with the same code.
 """
@@ -32,6 +35,12 @@ from jixiao.schema import build_schema, schema_types
 
 HERE = Path(__file__).parent
 DOCS = HERE.parent
+SOURCE = DOCS.parent / "src/jixiao"
+GOLDEN = DOCS.parent / "tests/golden"
+# Where the code names an error's rule: SourceError(..., rule="yaml") or a default `rule: str = "formula"`, and the
+# scoring errors of compute.py, ScoringError(message, "value-kind").
+RULE_NAMES = [re.compile(r'\brule\s*(?::\s*str\s*)?=\s*"([a-z][a-z-]*)"'),
+              re.compile(r'ScoringError\(.*?,\s*"([a-z][a-z-]*)"\)', re.S)]
 FENCE = re.compile(r'^```\w+ title="(?P<name>[^"]+)"\n(?P<body>.*?)^```$', re.M | re.S)
 
 
@@ -210,7 +219,43 @@ def rules_markdown() -> str:
     return "\n".join(parts) + "\n"
 
 
-PAGES = {"reference/keys.md": keys_markdown, "reference/names.md": names_markdown, "reference/rules.md": rules_markdown}
+def error_rules(source: Path = SOURCE) -> set[str]:
+    """Every error rule the code gives (the name in square brackets at the end of an error's first line)."""
+    return {match.group(1) for path in source.rglob("*.py") for pattern in RULE_NAMES
+            for match in pattern.finditer(path.read_text(encoding="utf-8"))}
+
+
+def golden_error(case: str, rule: str) -> tuple[str, str]:
+    """The command of a golden case's first run and the error of `rule` it prints (its head line, the source line,
+    the 提示), as the case file holds it."""
+    run = yaml.safe_load((GOLDEN / f"{case}.yaml").read_text(encoding="utf-8"))["runs"][0]
+    lines = (run.get("stderr", "") + run.get("stdout", "")).splitlines()
+    heads = [i for i, line in enumerate(lines) if ": error: " in line and line.endswith(f" [{rule}]")]
+    if not heads:
+        raise ValueError(f"tests/golden/{case}.yaml has no error [{rule}]")
+    end = next((i for i in range(heads[0] + 1, len(lines)) if not lines[i].startswith(" ")), len(lines))
+    return run["command"], "\n".join(lines[heads[0]:end])
+
+
+def errors_markdown() -> str:
+    written = yaml.safe_load((HERE / "errors.yaml").read_text(encoding="utf-8"))
+    if set(written) != error_rules():
+        raise ValueError(f"docs/hooks/errors.yaml and the code's error rules differ: "
+                         f"{sorted(set(written) ^ error_rules())}")
+    parts = ["# 错误规则\n",
+             "每条错误消息第一行末尾的方括号中是它的规则名，如 `[yaml]`。下面是每条规则的含义和一个例子；"
+             "错误的格式和常见的消息见[常见错误](../errors.md)。规则名由代码生成，例子是测试用例"
+             "（`tests/golden/` 中的一个文件）的原样输出，测试逐字比较它与 jixiao 的实际输出。\n"]
+    for rule, entry in written.items():
+        command, error = golden_error(entry["例子"], rule)
+        parts += [f"## {rule}\n", f"{entry['说明']}\n",
+                  f"例子（`tests/golden/{entry['例子']}.yaml`，在项目文件夹中运行 `jixiao {command}`）：\n",
+                  "```", error, "```\n"]
+    return "\n".join(parts)
+
+
+PAGES = {"reference/keys.md": keys_markdown, "reference/names.md": names_markdown, "reference/rules.md": rules_markdown,
+         "reference/errors.md": errors_markdown}
 
 
 def on_files(files, config):
