@@ -15,7 +15,8 @@ from jixiao import contexts
 OBJECTS = [contexts.SiteInfo, contexts.ReportEntry, contexts.ProjectEntry, contexts.Neighbours, contexts.Neighbour,
            contexts.Section, contexts.Attachment, contexts.PageFinding]
 VIEWS = {"ReportView": "报告", "FormView": "自评表", "TableView": "数据表"}  # described in reference/names.md
-WORDS = {"str": "文字", "int": "整数", "bool": "是/否"}
+WORDS = {"str": "文字", "int": "整数", "bool": "是/否",
+         "Block": "版块（表格 Table、一组表格 Group 或图 Chart，见[版式与主题](../layout.md)）"}
 
 
 def describe_type(annotation: str) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Iterator, MutableSet
 from dataclasses import dataclass, fields
 from typing import Any
 
+from .document.blocks import Block
 from .parts.data_table.view import TableView
 from .parts.form.view import FormView
 from .views import ReportView
@@ -361,7 +362,7 @@ class FormContext(SectionContext):
 class BlockContext(SectionContext):
     """一个版块的模板（blocks/<种类>.html）：由 write(…) 调用，读到调用它的模板的全部名称，另加 node。"""
 
-    node: Any
+    node: Block
     """要写出的版块（jixiao.document.blocks 的 Table 表格、Group 一组表格、Chart 图）。"""
     bare: bool
     """在一组表格（Group）中写出时为真：不加外框、单位行和表下说明。"""

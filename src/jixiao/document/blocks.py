@@ -188,6 +188,9 @@ class Chart:
     kind: ClassVar[str] = "chart"
 
 
+Block = Table | Group | Chart  # what `write` writes (blocks/<kind>.html)
+
+
 def plain_text(content: tuple[Run, ...]) -> str:
     """Runs as the text a reader sees (without the stated figure and marks)."""
     parts = []
