@@ -25,6 +25,10 @@ from typing import Any
 from .views import FormView, ReportView, TableView
 
 
+class Readable:
+    """A record templates read field by field (render.py answers its fields directly, and only them)."""
+
+
 class Context:
     """A template's context: its fields are the template's top-level names."""
 
@@ -37,7 +41,7 @@ class Context:
 
 
 @dataclass(frozen=True)
-class SiteInfo:
+class SiteInfo(Readable):
     """站点的设置（site.yaml），每个模板都以 `site` 读到。"""
 
     站点名称: str
@@ -72,7 +76,7 @@ class PageContext(OutputContext):
 
 
 @dataclass(frozen=True)
-class ProjectEntry:
+class ProjectEntry(Readable):
     """报告中一张自评表的结果，列在首页和开放数据中。"""
 
     项目名称: str
@@ -90,7 +94,7 @@ class ProjectEntry:
 
 
 @dataclass(frozen=True)
-class ReportEntry:
+class ReportEntry(Readable):
     """一份报告在列表中的条目：首页、年度页、订阅和 data/reports.json 都读它。"""
 
     标题: str
@@ -119,6 +123,14 @@ class ReportEntry:
     """报告开放数据 data.json 相对站点根目录的路径。"""
     pdf: str | None
     """报告 PDF 相对站点根目录的路径；不链接 PDF 时为空。"""
+
+    def as_json(self) -> dict[str, Any]:
+        """As data/reports.json and the cache's manifest keep it."""
+        return {**self.__dict__, "项目": [project.__dict__ for project in self.项目]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReportEntry:
+        return cls(**{**data, "项目": [ProjectEntry(**project) for project in data["项目"]]})
 
 
 @dataclass(frozen=True)
@@ -175,7 +187,7 @@ class SitemapContext(OutputContext):
 
 
 @dataclass(frozen=True)
-class Neighbour:
+class Neighbour(Readable):
     """同年度列表中相邻的一份报告。"""
 
     标题: str
@@ -185,7 +197,7 @@ class Neighbour:
 
 
 @dataclass(frozen=True)
-class Neighbours:
+class Neighbours(Readable):
     """上一篇和下一篇：同年度列表中本报告前后的报告。"""
 
     上一篇: Neighbour | None
@@ -195,7 +207,7 @@ class Neighbours:
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(Readable):
     """报告的一个 Markdown 章节，已渲染为 HTML。"""
 
     title: str
@@ -258,7 +270,7 @@ class Placed(MutableSet):
 
 
 @dataclass(frozen=True)
-class PageFinding:
+class PageFinding(Readable):
     """核对提示：审核发现的一个问题（不含作者的 核对说明）。"""
 
     位置: str
@@ -294,7 +306,7 @@ class SectionContext(PageContext):
 
 
 @dataclass(frozen=True)
-class Attachment:
+class Attachment(Readable):
     """作为附件收入本报告的另一份报告，已计算和渲染。"""
 
     标题: str
