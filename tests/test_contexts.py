@@ -11,7 +11,7 @@ import re
 import pytest
 from conftest import REPO
 from jinja2 import meta, nodes
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, UndefinedError
 
 from jixiao import contexts
 from jixiao.render import BUILTIN_THEMES, DEFAULT_THEME, create_environment
@@ -98,3 +98,17 @@ def test_a_layout_can_query_placed_but_not_change_it():
     with pytest.raises(SecurityError):
         env.from_string('{{ placed.add("评分表") }}').render(placed=placed)
     assert "评分表" not in placed
+
+
+def test_a_layout_reads_a_records_fields_by_name_or_key_and_nothing_else():
+    """An entry was a dict: `e.标题`, `e["单位"]` and the filters that read items still work; its methods and
+    Python's internals are not fields, so a layout cannot reach them."""
+    env = create_environment([THEME], None)
+    entry = contexts.ReportEntry("标题甲", "单位甲", "部门决算说明", None, None, None, None, 2023, 0, [],
+                                 "2023/a/index.html", "2023/a/data.json", None)
+    template = env.from_string('{{ e.标题 }} {{ e["单位"] }} '
+                               '{{ [e] | selectattr("年度", "equalto", 2023) | map(attribute="url") | join }}')
+    assert template.render(e=entry) == "标题甲 单位甲 2023/a/index.html"
+    for name in ("as_json", "__class__", "__dict__"):
+        with pytest.raises(UndefinedError):
+            env.from_string(f"{{{{ e.{name} }}}}").render(e=entry)

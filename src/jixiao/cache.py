@@ -26,13 +26,12 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
-from .contexts import ReportEntry
 from .errors import describe_os_error
 from .findings import Finding
 from .output import MARKER, link_files, write_atomically
 
 CACHE_DIR = ".jixiao-cache"
-FORMAT = 7  # of the manifest; a manifest of another format is ignored
+FORMAT = 6  # of the manifest; a manifest of another format is ignored
 T = TypeVar("T")
 
 
@@ -75,7 +74,7 @@ class CachedReport:
     page_key: str  # what its HTML read
     pdf_key: str | None  # what its PDF read besides (the print stylesheets and fonts); None: no PDF made
     templates: dict[str, str]  # template name → digest when it was rendered
-    entry: ReportEntry
+    entry: dict[str, Any]  # contexts.ReportEntry as JSON
     findings: list[Finding]
     files: list[str]
     rows: list[list[str]]

@@ -28,6 +28,10 @@ from .parts.form.view import FormView
 from .views import ReportView
 
 
+class Readable:
+    """A record templates read field by field (render.py answers its fields directly, and only them)."""
+
+
 class Context:
     """A template's context: its fields are the template's top-level names."""
 
@@ -40,7 +44,7 @@ class Context:
 
 
 @dataclass(frozen=True)
-class SiteInfo:
+class SiteInfo(Readable):
     """站点的设置（site.yaml），每个模板都以 `site` 读到。"""
 
     站点名称: str
@@ -75,7 +79,7 @@ class PageContext(OutputContext):
 
 
 @dataclass(frozen=True)
-class ProjectEntry:
+class ProjectEntry(Readable):
     """报告中一张自评表的结果，列在首页和开放数据中。"""
 
     项目名称: str
@@ -93,7 +97,7 @@ class ProjectEntry:
 
 
 @dataclass(frozen=True)
-class ReportEntry:
+class ReportEntry(Readable):
     """一份报告在列表中的条目：首页、年度页、订阅和 data/reports.json 都读它。"""
 
     标题: str
@@ -122,6 +126,14 @@ class ReportEntry:
     """报告开放数据 data.json 相对站点根目录的路径。"""
     pdf: str | None
     """报告 PDF 相对站点根目录的路径；不链接 PDF 时为空。"""
+
+    def as_json(self) -> dict[str, Any]:
+        """As data/reports.json and the cache's manifest keep it."""
+        return {**self.__dict__, "项目": [project.__dict__ for project in self.项目]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReportEntry:
+        return cls(**{**data, "项目": [ProjectEntry(**project) for project in data["项目"]]})
 
 
 @dataclass(frozen=True)
@@ -178,7 +190,7 @@ class SitemapContext(OutputContext):
 
 
 @dataclass(frozen=True)
-class Neighbour:
+class Neighbour(Readable):
     """同年度列表中相邻的一份报告。"""
 
     标题: str
@@ -188,7 +200,7 @@ class Neighbour:
 
 
 @dataclass(frozen=True)
-class Neighbours:
+class Neighbours(Readable):
     """上一篇和下一篇：同年度列表中本报告前后的报告。"""
 
     上一篇: Neighbour | None
@@ -198,7 +210,7 @@ class Neighbours:
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(Readable):
     """报告的一个 Markdown 章节，已渲染为 HTML。"""
 
     title: str
@@ -261,7 +273,7 @@ class Placed(MutableSet):
 
 
 @dataclass(frozen=True)
-class PageFinding:
+class PageFinding(Readable):
     """核对提示：审核发现的一个问题（不含作者的 核对说明）。"""
 
     位置: str
@@ -297,7 +309,7 @@ class SectionContext(PageContext):
 
 
 @dataclass(frozen=True)
-class Attachment:
+class Attachment(Readable):
     """作为附件收入本报告的另一份报告，已计算和渲染。"""
 
     标题: str

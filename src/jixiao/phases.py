@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .cache import BuildCache, CachedReport, digest_bytes, published_files
+from .contexts import ReportEntry
 from .errors import ErrorGroup, Location, SourceError
 from .inputs import TemplateDigests, page_key, pdf_digest
 from .library import Library, read_site
@@ -198,8 +199,8 @@ def unique_errors(errors: list[SourceError]) -> list[SourceError]:
 
 
 def cached_page(key: str, cached: CachedReport, with_pdf: bool) -> ReportPage:
-    return ReportPage(key, int(key.split("/")[0]), cached.entry, cached.findings, published_files(cached, with_pdf),
-                      cached.rows, sorted(cached.templates))
+    return ReportPage(key, int(key.split("/")[0]), ReportEntry.from_json(cached.entry), cached.findings,
+                      published_files(cached, with_pdf), cached.rows, sorted(cached.templates))
 
 
 @contextlib.contextmanager
@@ -256,4 +257,5 @@ def cache_record(plan: Plan, page: ReportPage) -> CachedReport:
     record = plan.model.records[page.key]
     record.page_key = plan.page_key(page.key, templates)
     return CachedReport(plan.library.bundles[page.key].digest, record.summary.as_json(), record.page_key,
-                        plan.pdf_key(record.page_key), templates, page.entry, page.findings, page.files, page.rows)
+                        plan.pdf_key(record.page_key), templates, page.entry.as_json(), page.findings, page.files,
+                        page.rows)

@@ -35,6 +35,7 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from .contexts import Readable
 from .errors import Location, SourceError
 from .paths import ProjectFiles
 from .view import MISSING, View
@@ -115,12 +116,21 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
         if isinstance(obj, View):
             value = obj.template_value(attribute)
             return self.undefined(obj=obj, name=attribute) if value is MISSING else value
+        if isinstance(obj, Readable):  # a typed context's record (contexts.py): its fields, and nothing else
+            value = obj.__dict__.get(attribute, MISSING)
+            return self.undefined(obj=obj, name=attribute) if value is MISSING else value
         if obj.__class__ is LoopContext and not attribute.startswith("_"):  # loop.index, loop.first: Jinja's own
             try:
                 return getattr(obj, attribute)
             except AttributeError:
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """`entry["标题"]`, and the filters that read items (groupby, selectattr), read a record's fields."""
+        if isinstance(obj, Readable) and isinstance(argument, str):
+            return self.getattr(obj, argument)
+        return super().getitem(obj, argument)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, View):

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .library import Library
 
 MANIFEST = ".jixiao-shard.json"
-FORMAT = 3  # of the manifest; a part of another format is not read
+FORMAT = 2  # of the manifest; a part of another format is not read
 # What a shard's bytes depend on besides its sources: build options, and the date of PDFs without their own 日期.
 OPTIONS = {"pdf": "生成 PDF", "pdf_links": "网页链接到 PDF", "source_date_epoch": "环境变量 SOURCE_DATE_EPOCH"}
 REBUILD = "用同一次提交、同样的选项重新构建全部分片（jixiao build --shard k/n --out part-k），再运行 jixiao merge。"

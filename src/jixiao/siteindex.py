@@ -12,7 +12,6 @@ import json
 import shutil
 import subprocess
 import sys
-from dataclasses import asdict
 from itertools import groupby
 from pathlib import Path
 
@@ -66,7 +65,7 @@ def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
                                                                   absolute(site, ""))),
         "feed.xml": render(site, "feed.xml", FeedContext(site.site_view, False, feed_entries, absolute(site, ""),
                                                          updated(feed_entries[0]) if feed_entries else None)),
-        "data/reports.json": (json.dumps([asdict(e) for e in entries], ensure_ascii=False, indent=1) + "\n")
+        "data/reports.json": (json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=1) + "\n")
         .encode("utf-8"),
         "data/indicators.csv": indicators_csv(pages),
     }
