@@ -97,6 +97,13 @@ def test_the_score_sheet_prints_each_level_with_its_weight_as_a_figure():
     assert [run for run in levels[0].cells[0].content if isinstance(run, Fig)] == [Fig(Decimal(20))]
 
 
+def test_a_row_the_evaluator_scored_has_no_target_and_no_actual():
+    view, _ = assess_in_site(FIXTURES / "model", "2024/pingjia")
+    first = LAYOUTS["评分表"](view).sections[1].rows[0]
+    # 立项依据充分性: 分值 5, 得分 5 with its 评分标准, no 指标值 nor 实际完成值 (they printed as "None")
+    assert [c.text for c in first.cells[2:]] == ["立项依据充分性", "", "", "5", "5", "立项依据充分得满分"]
+
+
 def test_every_placeable_table_has_a_layout():
     assert set(TABLES) <= set(LAYOUTS)
 
