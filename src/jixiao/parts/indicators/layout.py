@@ -84,12 +84,13 @@ def keeps_together(index: int, count: int) -> bool:
 
 
 def row_cells(item: IndicatorView | None, extra: Sequence[str], reasons: bool) -> tuple[Cell, ...]:
-    """A 三级指标's cells: name, target, actual, 分值, 得分 (titled with the rule that gave it), 偏差原因 (an
-    evaluation's: the evaluator's reason, or the rule), and the extra columns."""
+    """A 三级指标's cells: name, target, actual (blank for an evaluation's row the evaluator scored without them),
+    分值, 得分 (titled with the rule that gave it), 偏差原因 (an evaluation's: the evaluator's reason, or the
+    rule), and the extra columns."""
     if item is None:
         return tuple(empty() for _ in range(ROW_CELLS + len(extra)))
     reason = item.deviation or (item.basis if reasons else None)
-    return (label(item.name), text(str(item.target)), text(str(item.actual)), figure(item.points),
+    return (label(item.name), text(item.target), text(item.actual), figure(item.points),
             figure(item.score, stated=item.stated.score, title=item.basis or ""), text(reason),
             *(text(item.extras.get(column)) for column in extra))
 

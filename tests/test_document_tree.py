@@ -1,0 +1,120 @@
+"""Stage: the document tree — a 自评表 and an evaluation's 评分表 laid out once, in Python (jixiao.parts), and
+written by the theme's block templates, which a site can override for every table at once.
+
+Fixtures: tests/fixtures/minimal (one 自评表, demo; edited below where a test needs a note or an empty group)
+and tests/fixtures/model (pingjia: an evaluation's 评分表).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from conftest import FIXTURES, assess_in_site, edit, write
+
+from jixiao.directives import TABLES
+from jixiao.document.blocks import Fig, Table, Text, printed_sections
+from jixiao.parts import LAYOUTS
+
+DEMO = "content/2024/demo/report.yaml"
+
+
+def demo_form(project, *edits: tuple[str, str]):
+    """The demo's 自评表 laid out, after the given edits of its report.yaml."""
+    for old, new in edits:
+        edit(project / DEMO, old, new)
+    view, _ = assess_in_site(project, "2024/demo")
+    return LAYOUTS["自评表"](view.forms[0], view.year, "万元")
+
+
+# the demo's 产出指标 with a note under 办件量, an empty 质量指标 between its two 二级指标, and an empty 效益指标
+NOTED = ("偏差原因分析及改进措施: 需求少于预期}", "偏差原因分析及改进措施: 需求少于预期, 说明: 按系统统计}")
+EMPTY_SECOND = ("        成本指标:", "        质量指标:\n        成本指标:")
+EMPTY_FIRST = ("      满意度指标:\n", "      效益指标:\n      满意度指标:\n")
+
+
+def test_a_first_level_label_spans_its_rows_and_their_notes(project):
+    head, indicators = demo_form(project, NOTED, EMPTY_SECOND, EMPTY_FIRST).blocks
+    assert [s.part for s in indicators.sections] == ["head", "body", "body", "body", "foot", "body"]
+    output = indicators.sections[1]
+    assert output.classes == ("group",)
+    # 产出指标: 办件量 and its note row (数量指标), the empty 质量指标 row, 运行成本 (成本指标) — 4 rows
+    rows = output.rows
+    assert len(rows) == 4
+    first, second = rows[0].cells[:2]
+    assert (first.text, first.rowspan, first.scope, first.repeat) == ("产出指标", 4, "rowgroup", True)
+    assert (second.text, second.rowspan) == ("数量指标", 2)  # 办件量 and its note
+    assert [c.text for c in rows[0].cells[2:]] == ["办件量", "≥100 件", "80件", "30", "24", "需求少于预期"]
+    # 80 of ≥100 is not met; a row with a note is kept with it
+    assert rows[0].classes == ("keep-next", "unmet") and rows[0].print_id == "ind-示例项目-1-1-1"
+    note = rows[1].cells
+    assert (len(note), note[0].text, note[0].colspan, rows[1].classes) == (1, "说明：按系统统计", 6, ("note-row",))
+    empty = rows[2].cells
+    assert (empty[0].text, empty[0].rowspan) == ("质量指标", 1) and [c.text for c in empty[1:]] == [""] * 6
+    assert rows[2].print_id == "ind-示例项目-1-2-1-cont"
+    assert (rows[3].cells[0].text, rows[3].cells[0].rowspan, rows[3].print_id) == ("成本指标", 1, "ind-示例项目-1-3-1-cont")
+    # 效益指标 without 二级指标: one row, its label not merged, an empty cell across the other 7 columns
+    (alone,) = indicators.sections[2].rows
+    assert [(c.text, c.scope, c.colspan, c.repeat) for c in alone.cells] == [("效益指标", "rowgroup", 1, False),
+                                                                              ("", None, 7, False)]
+    assert indicators.sections[4].print_only and indicators.sections[4].classes == ("rule",)
+    assert indicators.repeat_labels and indicators.columns[0] == "c-l1" and len(indicators.columns) == 8
+
+
+def test_in_print_each_row_carries_its_group_labels(project):
+    _, indicators = demo_form(project, NOTED, EMPTY_SECOND).blocks
+    rows = printed_sections(indicators, pdf=True)[1].rows
+    labels = [[(c.text, c.classes) for c in row.cells[:2]] for row in rows]
+    assert labels == [
+        [("产出指标", ("label", "open")), ("数量指标", ("label", "open"))],
+        [("产出指标", ("label", "cont", "open")), ("数量指标", ("label", "cont"))],  # the note row closes 数量指标
+        [("产出指标", ("label", "cont", "open")), ("质量指标", ("label",))],
+        [("产出指标", ("label", "cont")), ("成本指标", ("label",))],
+    ]
+    assert rows[1].cells[0].content == (Text("产出指标", "repeat"),)  # a hidden copy, shown at a page top
+    assert len(printed_sections(indicators, pdf=False)) == len(indicators.sections) - 1  # no rule on screen
+
+
+def test_every_figure_of_the_form_is_a_figure_run(project):
+    head, indicators = demo_form(project).blocks
+    funds = head.sections[1].rows[1].cells  # 年度资金总额: 200 200 150, 分值 10, 执行率 150 ÷ 200 = 75.00%, 得分 10 × 75% = 7.50
+    assert [c.kind for c in funds[1:]] == ["amount", "amount", "amount", "score", "rate", "score"]
+    assert all(isinstance(c.content[0], Fig) for c in funds[1:])
+    assert [c.text for c in funds[1:]] == ["200.00", "200.00", "150.00", "10", "75.00%", "7.50"]
+    total = indicators.sections[-1].rows[0].cells  # 总分 of 100: 10 × 75% = 7.50, 办件量 30 × 80 ÷ 100 = 24,
+    # 运行成本 30 × (1 − (60 − 50) ÷ 50) = 24, 按时完成 良 = 80% of 30 = 24: 79.50
+    assert [(c.kind, c.text) for c in total[1:]] == [("score", "100"), ("score", "79.50"), ("grade", "评价等次：中")]
+    assert isinstance(total[1].content[0], Fig) and total[1].content[0].value == Decimal(100)
+
+
+def test_the_score_sheet_prints_each_level_with_its_weight_as_a_figure():
+    view, _ = assess_in_site(FIXTURES / "model", "2024/pingjia")
+    sheet: Table = LAYOUTS["评分表"](view)
+    levels = sheet.sections[-1].rows
+    # the report type 绩效评价报告 weighs 决策, 过程, 产出, 效益 at 20, 20, 30, 30 (the fixture's comment)
+    assert [row.cells[0].text for row in levels] == ["决策（权重 20）", "过程（权重 20）", "产出（权重 30）", "效益（权重 30）",
+                                                     "总分"]
+    assert [run for run in levels[0].cells[0].content if isinstance(run, Fig)] == [Fig(Decimal(20))]
+
+
+def test_a_row_the_evaluator_scored_has_no_target_and_no_actual():
+    view, _ = assess_in_site(FIXTURES / "model", "2024/pingjia")
+    first = LAYOUTS["评分表"](view).sections[1].rows[0]
+    # 立项依据充分性: 分值 5, 得分 5 with its 评分标准, no 指标值 nor 实际完成值 (they printed as "None")
+    assert [c.text for c in first.cells[2:]] == ["立项依据充分性", "", "", "5", "5", "立项依据充分得满分"]
+
+
+def test_every_placeable_table_has_a_layout():
+    assert set(TABLES) <= set(LAYOUTS)
+
+
+def test_a_site_block_template_changes_every_table_of_the_page(project, cli):
+    write(project / "layouts/blocks/table.html", '<table class="mine" data-part="{{ node.classes | join(\' \') }}">'
+                                                 "{{ node.width }}</table>\n")
+    cli("build", project, "--no-pdf")
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    # the demo prints its 自评汇总, its 预算执行情况 (placed in 01-概况.md) and its 自评表 (head and indicators)
+    assert re.findall(r'<table class="mine" data-part="([^"]*)">(\d+)</table>', page) == [
+        ("summary", "9"), ("budget", "7"), ("form", "8"), ("form form-indicators", "8")]
+    assert page.count("<table") == 4
+
