@@ -150,8 +150,9 @@ def test_each_printed_table_is_published_as_csv_and_linked_under_it(two_years):
     data = (folder / "表格/表3-支出明细.csv").read_bytes()
     assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == EXPECTED_CSV
     page = (folder / "index.html").read_text(encoding="utf-8")
-    assert ('<p class="downloads table-csv"><a href="表格/表3-支出明细.csv">下载本表数据（CSV，单位：万元）</a></p>'
-            in page)
+    # the link, percent-encoded (a URL is ASCII), names the file beside the page
+    link = '<p class="downloads table-csv"><a href="{}">下载本表数据（CSV，单位：万元）</a></p>'
+    assert link.format(urllib.parse.quote("表格/表3-支出明细.csv")) in page
     # the same table as the page prints it (not a second copy of the logic): the note row, the mark, 原表
     assert '<tr class="note-row"><td colspan="5" class="note">说明：含养老、医疗保险缴费</td></tr>' in page
     assert '<td class="num">600.00<sup title="取自上年报告">*</sup></td>' in page

@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from .blocks import Break, Fig, Lines, Row, Run, Table, Text, printed_sections
 
@@ -24,8 +25,8 @@ def write_table(table: Table) -> bytes:
     return write_rows(grid(rows, table.width))
 
 
-def write_rows(rows: Iterable[list[str]]) -> bytes:
-    """Rows of text as CSV: UTF-8 with BOM so Excel opens Chinese text, CRLF line ends."""
+def write_rows(rows: Iterable[list[Any]]) -> bytes:
+    """Rows as CSV (each value as str() writes it): UTF-8 with BOM so Excel opens Chinese text, CRLF line ends."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
