@@ -14,7 +14,7 @@ from conftest import FIXTURES, assess_in_site, edit, write
 
 from jixiao.directives import TABLES
 from jixiao.document.blocks import Fig, Table, Text, printed_sections
-from jixiao.parts import LAYOUTS
+from jixiao.parts.registry import LAYOUTS
 
 DEMO = "content/2024/demo/report.yaml"
 

@@ -32,6 +32,7 @@ from jixiao.cli import main
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(GOLDEN.rglob("*.yaml"))
 TMP = "$TMP"  # the temporary folder the case runs in, as the expected output names it
+THEMES = "$THEMES"  # jixiao's built-in themes, wherever it is installed (a checkout, a clone, a wheel)
 _SECONDS_RE = re.compile(r"（[0-9.]+ 秒")  # how long a build took
 
 _QUOTED_RE = re.compile(r"「[^」]*」")  # the author's own text, quoted
@@ -188,9 +189,11 @@ def run_command(args: list[str]) -> tuple[int, str, str]:
 
 
 def normalise(text: str, tmp_path: Path) -> str:
-    """The output with the temporary folder named $TMP, and a build's time (（0.09 秒；…）) as （… 秒；…）."""
+    """The output with the temporary folder named $TMP, the built-in themes $THEMES, and a build's time
+    (（0.09 秒；…）) as （… 秒；…）."""
     for form in {str(tmp_path), os.path.realpath(tmp_path)}:
         text = text.replace(form, TMP)
+    text = text.replace(str(render.BUILTIN_THEMES), THEMES)
     return _SECONDS_RE.sub("（… 秒", text)
 
 
