@@ -54,10 +54,8 @@ def represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     break) in double quotes, where YAML escapes them; several lines as a block."""
     if any(not c.isprintable() for c in text.replace("\n", "")):
         style = '"'
-    elif "\n" in text:
-        style = "|" if "\n" in text.rstrip("\n") else '"'
     else:
-        style = None
+        style = "|" if "\n" in text else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
