@@ -30,7 +30,7 @@ lint: venv
 	$(BIN)/ruff check .
 
 # The manual (docs/, in Chinese) into build/docs/: --strict fails on any broken link or anchor
-# (tests/test_docs.py runs the same build in `make test`).
+# (tests/integration/test_docs.py runs the same build in `make test`).
 docs: venv
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 

@@ -9,7 +9,7 @@ reference/errors.md lists every error rule found in the code (error_rules) with 
 docs/hooks/errors.yaml and, as its example, the exact output of a golden case (tests/golden/), which the tests compare
 with what jixiao prints, so the example cannot drift either.
 
-The complete examples are found here (find_examples) and tests/test_docs.py builds each of them with the same code.
+The complete examples are found here (find_examples) and tests/integration/test_docs.py builds each of them with the same code.
 """
 
 from __future__ import annotations
@@ -260,7 +260,7 @@ PAGES = {"reference/keys.md": keys_markdown, "reference/names.md": names_markdow
 
 def on_files(files, config):
     """Add the generated pages to the manual before MkDocs reads its pages."""
-    from mkdocs.structure.files import File  # here, so tests/test_docs.py can use this module without MkDocs
+    from mkdocs.structure.files import File  # here, so test_docs.py can use this module without MkDocs
 
     for uri, make in PAGES.items():
         files.append(File.generated(config, uri, content=make()))

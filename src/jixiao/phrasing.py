@@ -3,7 +3,7 @@
 Every pattern a rule of `jixiao check` uses to read Chinese prose is here — the names a figure
 goes by, the words between a name and its number, the words of a verdict, template leftovers and
 page furniture copied from a PDF — so a phrasing a real report uses is added in one place and
-tested with its variants (tests/test_audit.py).
+tested with its variants (tests/unit/test_audit.py).
 """
 
 from __future__ import annotations

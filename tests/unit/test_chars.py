@@ -28,7 +28,7 @@ def check_findings(project: Path) -> list[str]:
 def test_the_font_stacks_name_fonts_for_extension_b_to_g_and_emoji():
     """What the PDF (print.css) and the pages (gongwen.css) draw rare characters with, after Noto CJK: Hanazono
     (Extension A, B–F) and BabelStone Han (much of G–H)."""
-    themes = Path(__file__).parent.parent / "themes/gongwen/assets"
+    themes = Path(__file__).parents[2] / "themes/gongwen/assets"
     for sheet in ("print.css", "gongwen.css"):
         families = named_families((themes / sheet).read_text(encoding="utf-8"))
         assert families.index("Noto Serif CJK SC") < families.index("HanaMinA") < families.index("HanaMinB") \

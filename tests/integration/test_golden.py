@@ -7,7 +7,7 @@ no traceback (the command runs in-process and an exception would rise out of it)
 names in a message, a `提示:` for every error of `build`, no line of a file outside the project, the sources
 byte-identical afterwards, and no site or staging folder left behind.
 
-`pytest tests/test_golden.py --bless` writes what the commands print now into the case files, after a deliberate
+`pytest tests/integration/test_golden.py --bless` writes what the commands print now into the case files, after a deliberate
 change of wording: review the diff before committing it (docs/architecture.md, "How safety is tested").
 """
 
@@ -29,7 +29,7 @@ from conftest import FIXTURES, REPO, run_jixiao, tree_digest
 from jixiao import render
 from jixiao.cli import main
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 CASES = sorted(GOLDEN.rglob("*.yaml"))
 TMP = "$TMP"  # the temporary folder the case runs in, as the expected output names it
 THEMES = "$THEMES"  # jixiao's built-in themes, wherever it is installed (a checkout, a clone, a wheel)
@@ -55,10 +55,8 @@ def represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     break) in double quotes, where YAML escapes them; several lines as a block."""
     if any(not c.isprintable() for c in text.replace("\n", "")):
         style = '"'
-    elif "\n" in text:
-        style = "|" if "\n" in text.rstrip("\n") else '"'
     else:
-        style = None
+        style = "|" if "\n" in text else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 

@@ -1,5 +1,5 @@
 """Stage: errors beyond one bad input (issue 9). The corpus of bad inputs itself — each one's exact message, and
-what every error owes the author — is in tests/golden/, run by tests/test_golden.py. Here: several errors of one
+what every error owes the author — is in tests/golden/, run by tests/integration/test_golden.py. Here: several errors of one
 file reported together, one error for cells that depend on each other, a refused expression that leaves the site
 as it was, a table name that never reaches the page as markup, and a mistyped command line."""
 

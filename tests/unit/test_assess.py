@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import assess_in_site
 
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parents[2]
 
 
 def assess(slug: str):
