@@ -36,10 +36,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .contexts import Readable
+from .document import blocks
 from .errors import Location, SourceError
 from .paths import ProjectFiles
 from .view import MISSING, View
 
+BLOCKS = blocks.__name__  # the module of the document tree's block types
 BUILTIN_THEMES = Path(importlib.util.find_spec("jixiao.themes").submodule_search_locations[0])
 DEFAULT_THEME = "gongwen"
 MAX_EXPONENT = 64
@@ -112,14 +114,16 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
         self.imports: dict[str, tuple[str, ...]] = {}  # layout → the macro files it imports (by a constant name)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        """Views answer directly (most of a page is read from them); anything else goes through the sandbox."""
+        """Views answer directly (most of a page is read from them), and so do Jinja's loops and the blocks of the
+        document tree (frozen data, read by the block templates for every cell of every table); anything else goes
+        through the sandbox."""
         if isinstance(obj, View):
             value = obj.template_value(attribute)
             return self.undefined(obj=obj, name=attribute) if value is MISSING else value
         if isinstance(obj, Readable):  # a typed context's record (contexts.py): its fields, and nothing else
             value = obj.__dict__.get(attribute, MISSING)
             return self.undefined(obj=obj, name=attribute) if value is MISSING else value
-        if obj.__class__ is LoopContext and not attribute.startswith("_"):  # loop.index, loop.first: Jinja's own
+        if (obj.__class__ is LoopContext or obj.__class__.__module__ == BLOCKS) and not attribute.startswith("_"):  # loop.index, loop.first: Jinja's own
             try:
                 return getattr(obj, attribute)
             except AttributeError:

@@ -174,6 +174,25 @@ def test_incremental_build_rebuilds_only_what_changed(project):
     assert "重建 3，沿用 0" in run("build", project, "--no-pdf").output
 
 
+
+def test_a_macro_file_imported_through_another_is_read_by_every_page(project):
+    """Jinja runs an imported file once per build and keeps its macros: the files *it* imports are loaded for the
+    first page only, and the cache must still know that every page read them."""
+    copy_demo(project, "other")
+    layouts = project / "layouts"
+    layouts.mkdir()
+    (layouts / "tables").mkdir()
+    (layouts / "tables/budget.html").write_text('{% from "parts.html" import rate %}{{ rate(form) }}\n', encoding="utf-8")
+    (layouts / "parts.html").write_text('{% from "figures.html" import show %}'
+                                        "{% macro rate(form) %}<p>{{ show(form.执行率) }}</p>{% endmacro %}\n",
+                                        encoding="utf-8")
+    (layouts / "figures.html").write_text("{% macro show(value) %}{{ value }}{% endmacro %}\n", encoding="utf-8")
+    assert "重建 2，沿用 0" in run("build", project, "--no-pdf").output
+    (layouts / "figures.html").write_text("{% macro show(value) %}<b>{{ value }}</b>{% endmacro %}\n", encoding="utf-8")
+    assert "重建 2，沿用 0" in run("build", project, "--no-pdf").output
+    for slug in ("demo", "other"):  # 执行率 150 ÷ 200
+        assert "<p><b>75.00%</b></p>" in (project / f"site/2024/{slug}/index.html").read_text(encoding="utf-8")
+
 def test_progress_lines_when_not_a_terminal(project):
     for i in range(6):
         copy_demo(project, f"p-{i}")

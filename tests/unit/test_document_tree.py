@@ -118,3 +118,15 @@ def test_a_site_block_template_changes_every_table_of_the_page(project, cli):
         ("summary", "9"), ("budget", "7"), ("form", "8"), ("form form-indicators", "8")]
     assert page.count("<table") == 4
 
+
+
+def test_every_figure_of_a_form_goes_through_the_sites_fig_macro(project, cli):
+    write(project / "layouts/macros.html", '{% macro fig(value, stated=none) %}<b class="mine">{{ value }}</b>{% endmacro %}\n')
+    cli("build", project, "--no-pdf")
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    # the 预算执行情况 row: 200.00 200.00 150.00, 执行率 75.00%, 分值 10, 得分 7.50 (see above)
+    assert ('<td class="num"><b class="mine">200.00</b></td><td class="num"><b class="mine">200.00</b></td>'
+            '<td class="num"><b class="mine">150.00</b></td><td class="num"><b class="mine">75.00%</b></td>'
+            '<td class="num"><b class="mine">10</b></td><td class="num"><b class="mine">7.50</b></td>') in page
+    # 总分 79.50 of 100 in the form, and in the 自评汇总
+    assert page.count('<b class="mine">79.50</b>') == 2

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ...document.blocks import Break, Group, Row, Section, Table, Text, runs
+from ...document.blocks import Break, Cell, Group, Row, Section, Table, Text, runs
 from ...parts.form.view import FormView, FundRowView, FundsView
 from ...views import ReportView
 from ..cells import blank_or_figure, column_labels, empty, figure, label, lines, text
@@ -77,12 +77,12 @@ def signers_row(form: FormView, width: int) -> tuple[Row, ...]:
     return (Row((text(f"{lead}　　{finance}", colspan=width, classes=("signers",)),), ("signers-row",)),)
 
 
-def amount_cells(row: FundRowView) -> tuple:
+def amount_cells(row: FundRowView) -> tuple[Cell, ...]:
     """The three amounts of a 项目资金 row (blank where the form leaves them empty)."""
     return tuple(blank_or_figure(value) for value in (row.initial, row.budget, row.executed))
 
 
-def part_label(index: int, part: FundRowView):
+def part_label(index: int, part: FundRowView) -> Cell:
     """The label of a 其中 row, the first introduced by 其中："""
     return label("其中：" if index == 0 else None, part.name)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ...document.blocks import Cell, Row, Section, Table, Text
+from ...document.blocks import Cell, Row, Run, Section, Table, Text
 from ...parts.indicators.view import GroupView, IndicatorView, SubgroupView
 from ...parts.score_sheet.view import LevelView
 from ..cells import empty, figure, label, text
@@ -107,7 +107,7 @@ def rule_foot(width: int) -> Section:
 
 
 def indicator_table(sections: tuple[Section, ...], head: tuple[Row, ...], total: Section, classes: tuple[str, ...],
-                    extra: Sequence[str] = (), caption: tuple = ()) -> Table:
+                    extra: Sequence[str] = (), caption: tuple[Run, ...] = ()) -> Table:
     """An indicator table: its header rows (repeated on every printed page), the 一级指标 sections, the rule
     closing them in print, and its total section."""
     width = len(COLUMNS) + len(extra)
