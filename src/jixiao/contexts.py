@@ -404,6 +404,8 @@ GLOBALS = {
     "write": "write(版块)：用 blocks/<种类>.html 写出一个版块（表格、一组表格、图）；站点可在 layouts/blocks/ 中改写。",
     "printed_sections": "printed_sections(表格, pdf)：表格各部分在屏幕或打印中的样子（打印时分组标签逐行写出）。",
     "table_csv": "table_csv(table)：数据表的 CSV 文件相对本页的路径。",
+    "write_cells": "write_cells(行)：写出表格一行的各单元格（th 或 td、合并、类、各段文字，数字经 fig 宏印出）。",
+    "write_runs": "write_runs(各段)：写出单元格或表题中的各段文字（数字经 fig 宏印出）。",
 }
 
 
