@@ -23,6 +23,7 @@ from .errors import Location, SourceError, did_you_mean
 from .findings import Finding, acknowledged
 from .model import CHECK_NOTE, RESERVED_ROW_KEYS, Column, Computed, DataTable, Report, ScorePart, number_as_text
 from .phrasing import FORM_FIGURE_PATHS
+from .provenance import graded, total_of, traced, written_at
 from .quantity import format_number, parse_unit
 from .validate import not_text
 from .values import Money, Number, Rate, Score, decimals_of
@@ -566,13 +567,14 @@ def assess_tables(report: Report, rules: compute.Rules, previous: dict[str, Prev
     return views, run.findings, run.errors
 
 
-def assess_scoring(parts: list[ScorePart], rules: compute.Rules) -> dict[str, Any]:
+def assess_scoring(parts: list[ScorePart], rules: compute.Rules, scope: str = "") -> dict[str, Any]:
     """A whole-department score: the parts' scores add up to 总分, graded like any total."""
-    total = compute.total([part.score for part in parts])
-    return {"scores": tuple(ScorePartView.make(name=p.name, points=Score(p.points), score=Score(p.score))
-                            for p in parts),
-            "full_marks": Score(compute.total([p.points for p in parts])), "total": Score(total),
-            "grade": compute.grade(total, rules)}
+    views = tuple(ScorePartView.make(name=p.name, points=traced(Score(p.points), written_at(p, f"评分.{i}.分值", p.points, scope, "分值")),
+                                     score=traced(Score(p.score), written_at(p, f"评分.{i}.得分", p.score, scope, "得分")))
+                  for i, p in enumerate(parts))
+    total = total_of("总分", "总分 = 各部分得分之和", [v.score for v in views], scope)
+    return {"scores": views, "full_marks": total_of("满分", "满分 = 各部分分值之和", [v.points for v in views], scope),
+            "total": total, "grade": graded("评价等次", total, rules, scope)}
 
 
 def previous_figures(report: Report, key: str) -> dict[str, PreviousTable]:
