@@ -102,7 +102,7 @@ def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) ->
     kind = inputs.kind
     forms = Forms(assess_form(run, form, report.year, kind, f"自评表.{i}") for i, form in enumerate(report.forms))
     tables, table_findings, table_errors = assess_tables(report, rules, inputs.previous, inputs.default_unit, forms,
-                                                         inputs.placed_tables, inputs.placed_charts)
+                                                         inputs.placed_tables, inputs.placed_charts, run.scope)
     run.errors += table_errors
     run.findings += table_findings
     sheet = assess_score_sheet(run, report, kind) if report.score_sheet else None

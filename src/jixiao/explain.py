@@ -66,6 +66,20 @@ def figure_html(value: Any) -> Markup:
         popover, origin.name, origin.text, explanation(origin))
 
 
+def block_html(values: list[Any]) -> Markup:
+    """After a paragraph (or cell, item, heading) of prose: one button opening the explanation of every computed
+    figure the block printed, each headed by its name and value; nothing when it printed none."""
+    origins = list(dict.fromkeys(o for o in map(origin_of, values) if isinstance(o, Computed)))
+    if not origins:
+        return Markup("")
+    popover = claim(f"{anchor(origins[0])}.text", numbered=True)
+    items = Markup("").join(Markup('<span class="why-item"><span class="why-head">{} {}</span>{}</span>').format(
+        o.name, o.text, explanation(o)) for o in origins)
+    return Markup('<button type="button" class="why-open" popovertarget="{0}" aria-label="本段数字 {1} 的算式">'
+                  '</button><span class="why" id="{0}" popover data-pagefind-ignore>{2}</span>').format(
+        popover, "、".join(o.text for o in origins), items)
+
+
 def explanation(origin: Computed) -> Markup:
     """The popover's lines: the rule, the arithmetic with the numbers, the figures it came from (linked)."""
     lines = [Markup('<span class="why-rule">{}</span>').format(origin.rule),
