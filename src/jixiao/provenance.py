@@ -82,37 +82,31 @@ def path_digest(path: str) -> str:
     return hashlib.blake2b(path.encode("utf-8"), digest_size=6).hexdigest()
 
 
-def walk(origin: Origin) -> Iterator[Origin]:
-    """The origin and, depth first, every origin it was computed from (each path once per call)."""
-    seen: set[str] = set()
-    stack = [origin]
-    while stack:
-        item = stack.pop()
-        if item.path in seen:
-            continue
-        seen.add(item.path)
-        yield item
-        if isinstance(item, Computed):
-            stack.extend(reversed(item.inputs))
-
-
 def sources(figures: Iterable[Any], root: Path | None) -> dict[str, dict[str, Any]]:
     """data.json's 来源: for every figure path, how to recompute it (规则, 算式, 取自 the input paths) or
-    where it was written (位置 as project-relative file:line, 键), sorted by path for stable output."""
+    where it was written (位置 as project-relative file:line, 键), sorted by path for stable output. Every
+    figure under the view is visited, so each origin's own inputs (figures themselves, or the texts a rule
+    read) are all that is added besides."""
     found: dict[str, dict[str, Any]] = {}
+    files: dict[Path | None, str] = {}
     for figure in figures:
         origin = origin_of(figure)
-        if origin is None:
+        if origin is None or origin.path in found:
             continue
-        for item in walk(origin):
+        found[origin.path] = describe(origin, root, files)
+        for item in origin.inputs if isinstance(origin, Computed) else ():
             if item.path not in found:
-                found[item.path] = describe(item, root)
+                found[item.path] = describe(item, root, files)
     return dict(sorted(found.items()))
 
 
-def describe(origin: Origin, root: Path | None) -> dict[str, Any]:
+def describe(origin: Origin, root: Path | None, files: dict[Path | None, str]) -> dict[str, Any]:
+    """One entry of 来源; `files` remembers each file's project-relative name (a report has one or two)."""
     if isinstance(origin, Typed):
-        return {"值": origin.text, "位置": Location(origin.where.path, origin.where.line).describe(root), "键": origin.key}
+        where = origin.where
+        if where.path not in files:
+            files[where.path] = Location(where.path).describe(root)
+        return {"值": origin.text, "位置": f"{files[where.path]}:{where.line}", "键": origin.key}
     entry = {"值": origin.text, "规则": origin.rule, "算式": origin.arithmetic,
              "取自": [item.path for item in origin.inputs]}
     if origin.stated:
