@@ -58,11 +58,12 @@ def figure_html(value: Any) -> Markup:
     origin = origin_of(value)
     if origin is None:
         return Markup(text)
-    ident = claim(anchor(origin), numbered=False)
+    base = anchor(origin)
+    ident = claim(base, numbered=False)
     shown = f'<span class="fig" id="{ident}">{text}</span>' if ident else text
     if not isinstance(origin, Computed):
         return Markup(shown)
-    popover = claim(f"{anchor(origin)}.why", numbered=True)
+    popover = claim(f"{base}.why", numbered=True)
     return Markup(f'{shown}<button type="button" class="why-open" popovertarget="{popover}" aria-label="'
                   f'{_escape(origin.name)} {_escape(origin.text)} 的算式"></button>'
                   f'<span class="why" id="{popover}" popover data-pagefind-ignore>{explanation(origin)}</span>')
