@@ -535,8 +535,9 @@ class TableAssessment:
             return traced(value, Typed(path, column, str(value), row.locate(column), column, self.scope))
         inputs = [self.referred(ref) for ref in self.reads.get(key, [])]
         stated = row.stated.get(column) if row is not None else table.model.stated.get(column) if table.model.stated else None
-        return traced(value, computed(path, value, recipe.rule, recipe.arithmetic([str(i) for i in inputs]), inputs,
-                                      self.scope, stated, f"{key[1]} {column}"))
+        texts = [f"{Decimal(i):f}" if isinstance(i, Rate) else str(i) for i in inputs]  # a formula reads 50, not 50%
+        return traced(value, computed(path, value, recipe.rule, recipe.arithmetic(texts), inputs, self.scope, stated,
+                                      f"{key[1]} {column}"))
 
     def referred(self, ref: Ref) -> Decimal | None:
         """A cell a formula read, as a printed figure (a form's figure is one already)."""
