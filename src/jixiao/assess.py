@@ -23,6 +23,7 @@ from .parts.form.view import Forms, FormView, FundRowView, FundsView, GoalView, 
 from .parts.indicators.model import Indicator
 from .parts.indicators.view import GroupView, IndicatorRows, IndicatorView, StatedIndicatorView, SubgroupView
 from .parts.score_sheet.view import LevelView, ScoreSheetView
+from .provenance import Computed, Typed, computed, graded, total_of, traced, written_at
 from .quantity import Comparison, Quantity, TargetSyntaxError, Word, convert, format_number, parse_actual, parse_target
 from .reporttypes import ReportType
 from .tables import PreviousTable, assess_scoring, assess_tables
@@ -42,13 +43,15 @@ class Inputs:
     glossary: tuple[tuple[str, str], ...] = ()  # the 名词解释 the report selected
     placed_tables: list[str] = field(default_factory=list)  # ::表格[…] in the order the text has them
     placed_charts: list[str] = field(default_factory=list)  # ::图[…]
+    anchor_prefix: str = ""  # the page's prefix for this report's ids (an attachment's a1- …), for its figures
 
 
 class Assessment:
     """Collects errors and findings while one report is assessed."""
 
-    def __init__(self, rules: Rules):
+    def __init__(self, rules: Rules, scope: str = ""):
         self.rules = rules
+        self.scope = scope
         self.errors: list[SourceError] = []
         self.findings: list[Finding] = []
 
@@ -59,6 +62,17 @@ class Assessment:
             if source is not None and key in source:
                 return obj.locate(key)
         return obj.locate()
+
+    def typed(self, obj: Located, path: str, value: Any, *keys: str) -> Typed:
+        """The origin of a value the author wrote under one of `keys` of obj."""
+        return written_at(obj, path, value, self.scope, *keys)
+
+    def written(self, obj: Located, path: str, value: Any, *keys: str) -> Any:
+        """A figure as written, carrying its origin."""
+        return traced(value, written_at(obj, path, value, self.scope, *keys))
+
+    def total(self, path: str, rule: str, parts: list[Any], stated: Any = None, name: str | None = None) -> Score:
+        return total_of(path, rule, parts, self.scope, stated, name)
 
     def differ(self, obj: Located, key: str, stated: Any, computed: Any, what: str) -> list[Difference]:
         """Record a stated figure that differs from the computed one; acknowledged by 核对说明 → note."""
@@ -73,11 +87,11 @@ class Assessment:
 def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) -> tuple[ReportView, list[Finding]]:
     """Compute every figure of a report; raise ErrorGroup if any row cannot be scored."""
     inputs = inputs or Inputs()
-    run = Assessment(rules)
+    run = Assessment(rules, inputs.anchor_prefix)
     kind = inputs.kind
-    forms = Forms(assess_form(run, form, report.year, kind) for form in report.forms)
+    forms = Forms(assess_form(run, form, report.year, kind, f"自评表.{i}") for i, form in enumerate(report.forms))
     tables, table_findings, table_errors = assess_tables(report, rules, inputs.previous, inputs.default_unit, forms,
-                                                         inputs.placed_tables, inputs.placed_charts)
+                                                         inputs.placed_tables, inputs.placed_charts, run.scope)
     run.errors += table_errors
     run.findings += table_findings
     sheet = assess_score_sheet(run, report, kind) if report.score_sheet else None
@@ -89,7 +103,7 @@ def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) ->
     if sheet is not None:
         figures = {"score_sheet": sheet, "full_marks": sheet.points, "total": sheet.total, "grade": sheet.grade}
     if report.scoring:
-        figures = assess_scoring(report.scoring, rules)
+        figures = assess_scoring(report.scoring, rules, run.scope)
         if report.stated and report.stated.total is not None and report.stated.total != figures["total"]:
             run.findings.append(acknowledged(report.stated.locate("总分"), report.check_note, "stated-differs",
                                              f"总分: 原表为 {report.stated.total}，按评分计算为 {figures['total']}"))
@@ -105,14 +119,17 @@ def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) ->
     return view, run.findings
 
 
-def assess_tree(run: Assessment, tree: dict[str, Any], year: int, evaluated: bool
+def assess_tree(run: Assessment, tree: dict[str, Any], year: int, evaluated: bool, path: str
                 ) -> tuple[list[tuple[str, list[SubgroupView]]], list[tuple[IndicatorView, list[Difference]]]]:
-    """一级 → 二级 → rows of a form or a 评分表, each row scored."""
-    levels, rows = [], []
+    """一级 → 二级 → rows of a form or a 评分表, each row scored; a row's path is its place in the flat list
+    (`path`.N, as data.json's 指标 lists them)."""
+    levels: list[tuple[str, list[SubgroupView]]] = []
+    rows: list[tuple[IndicatorView, list[Difference]]] = []
     for level1, children in tree.items():
         subgroups = []
         for level2, items in (children or {}).items():
-            assessed = [assess_indicator(run, item, year, evaluated) for item in items or []]
+            assessed = [assess_indicator(run, item, year, evaluated, f"{path}.{len(rows) + i}")
+                        for i, item in enumerate(items or [])]
             rows.extend(assessed)
             subgroups.append(SubgroupView.make(name=level2, rows=tuple(r for r, _ in assessed),
                                                span=max(len(assessed), 1)))
@@ -120,22 +137,24 @@ def assess_tree(run: Assessment, tree: dict[str, Any], year: int, evaluated: boo
     return levels, rows
 
 
-def assess_form(run: Assessment, form: Form, year: int, kind: ReportType | None) -> FormView:
-    funds, differences = assess_funds(run, form.funds)
-    levels, rows = assess_tree(run, form.indicators, year, evaluated=False)
+def assess_form(run: Assessment, form: Form, year: int, kind: ReportType | None, path: str) -> FormView:
+    funds, differences = assess_funds(run, form.funds, f"{path}.项目资金")
+    levels, rows = assess_tree(run, form.indicators, year, evaluated=False, path=f"{path}.指标")
     groups = [GroupView.make(name=level1, subgroups=tuple(subgroups), span=sum(g.span for g in subgroups) or 1)
               for level1, subgroups in levels]
     check_required(run, form, kind)
-    indicator_points = compute.total([r.points for r, _ in rows])
-    indicator_score = compute.total([r.score or Decimal(0) for r, _ in rows])
-    total = compute.total([funds.score, indicator_score])
-    grade = compute.grade(total, run.rules)
+    row_scores = [r.score or Decimal(0) for r, _ in rows]
+    indicator_points = run.total(f"{path}.指标分值", "指标分值 = 各三级指标分值之和", [r.points for r, _ in rows])
+    indicator_score = run.total(f"{path}.指标得分", "指标得分 = 各三级指标得分之和", row_scores)
+    total = run.total(f"{path}.总分", "总分 = 预算执行得分 + 各三级指标得分之和", [funds.score, *row_scores],
+                      form.stated.total if form.stated else None)
+    grade = graded(f"{path}.评价等次", total, run.rules, run.scope)
     check_weights(run, form, funds.points, indicator_points)
     differences += [d for _, found in rows for d in found]
     stated = StatedFormView.make(total=None, grade=None)
     if form.stated:
         stated = StatedFormView.make(total=form.stated.total, grade=form.stated.grade)
-        differences += run.differ(form, "总分", form.stated.total, total, f"{form.project} 总分")
+        differences += run.differ(form, "总分", form.stated.total, Decimal(total), f"{form.project} 总分")
         if form.stated.grade and form.stated.grade != grade:
             run.findings.append(acknowledged(run.where(form.stated, "评价等次"), form.check_note, "stated-differs",
                                              f"{form.project} 评价等次: 原表为 {form.stated.grade}，按规则为 {grade}"))
@@ -144,9 +163,9 @@ def assess_form(run: Assessment, form: Form, year: int, kind: ReportType | None)
         funds=funds, rate=funds.rate, budget_score=funds.score,
         goal=GoalView.make(expected=form.goal.expected, achieved=form.goal.achieved or ""),
         process=form.process, groups=tuple(groups), rows=IndicatorRows(r for r, _ in rows),
-        row_count=sum(g.span for g in groups), indicator_points=Score(indicator_points),
-        indicator_score=Score(indicator_score), points=Score(funds.points + indicator_points), total=Score(total),
-        grade=grade, conclusion=form.conclusion, problems=form.problems, measures=form.measures,
+        row_count=sum(g.span for g in groups), indicator_points=indicator_points, indicator_score=indicator_score,
+        points=run.total(f"{path}.分值合计", "分值合计 = 预算执行分值 + 指标分值", [funds.points, indicator_points]),
+        total=total, grade=grade, conclusion=form.conclusion, problems=form.problems, measures=form.measures,
         project_lead=form.project_lead, finance_lead=form.finance_lead, note=None, stated=stated,
         differences=tuple(differences), extra_columns=kind.extra_columns if kind else ())
 
@@ -163,47 +182,65 @@ def assess_score_sheet(run: Assessment, report: Report, kind: ReportType | None)
     """An evaluation's 评分表: rows scored (by the rules, or the evaluator's 得分), 一级指标 weights checked."""
     sheet = report.score_sheet
     assert sheet is not None
-    levels, rows = assess_tree(run, sheet.indicators, report.year, evaluated=True)
+    levels, rows = assess_tree(run, sheet.indicators, report.year, evaluated=True, path="评分表.指标")
     weights = sheet.weights if sheet.weights is not None else (kind.weights if kind else {})
     views = []
-    for level1, subgroups in levels:
-        points = compute.total([r.points for g in subgroups for r in g.rows])
-        score = compute.total([r.score or Decimal(0) for g in subgroups for r in g.rows])
+    for index, (level1, subgroups) in enumerate(levels):
+        level = f"评分表.一级指标.{index}"
+        points = run.total(f"{level}.分值", f"分值 = 「{level1}」各三级指标分值之和",
+                           [r.points for g in subgroups for r in g.rows], name=f"{level1} 分值")
+        score = run.total(f"{level}.得分", f"得分 = 「{level1}」各三级指标得分之和",
+                          [r.score or Decimal(0) for g in subgroups for r in g.rows], name=f"{level1} 得分")
         weight = weights.get(level1)
         if weight is not None and weight != points:
             run.findings.append(Finding(sheet.locate("指标"), "warning", "weights",
                                         f"评分表「{level1}」的三级指标分值合计 {format_number(points)}，权重为 {format_number(weight)}"))
         views.append(LevelView.make(name=level1, weight=Score(weight) if weight is not None else None,
-                                    points=Score(points), score=Score(score), subgroups=tuple(subgroups),
+                                    points=points, score=score, subgroups=tuple(subgroups),
                                     span=sum(g.span for g in subgroups) or 1))
     missing = [name for name in weights if name not in sheet.indicators]
     if missing:
         run.findings.append(Finding(sheet.locate("指标"), "warning", "weights",
                                     f"评分表缺少一级指标「{'、'.join(missing)}」（权重中有）"))
-    total = compute.total([v.score for v in views])
-    points = compute.total([v.points for v in views])
-    grade = compute.grade(total, run.rules)
+    total = run.total("评分表.总分", "总分 = 各一级指标得分之和", [v.score for v in views],
+                      sheet.stated.total if sheet.stated else None)
+    points = run.total("评分表.满分", "满分 = 各一级指标分值之和", [v.points for v in views])
+    grade = graded("评分表.评价等次", total, run.rules, run.scope)
     differences = [d for _, found in rows for d in found]
     stated = StatedFormView.make(total=None, grade=None)
     if sheet.stated:
         stated = StatedFormView.make(total=sheet.stated.total, grade=sheet.stated.grade)
-        differences += run.differ(sheet, "总分", sheet.stated.total, total, "评分表 总分")
-    return ScoreSheetView.make(levels=tuple(views), rows=IndicatorRows(r for r, _ in rows), points=Score(points),
-                               total=Score(total), grade=grade, stated=stated, differences=tuple(differences))
+        differences += run.differ(sheet, "总分", sheet.stated.total, Decimal(total), "评分表 总分")
+    return ScoreSheetView.make(levels=tuple(views), rows=IndicatorRows(r for r, _ in rows), points=points,
+                               total=total, grade=grade, stated=stated, differences=tuple(differences))
 
 
-def fund_row(row: FundRow, places: int) -> FundRowView:
-    def money(value: Decimal | None) -> Money | None:
-        return Money(value) if value is not None else None
-    rate = compute.ratio_percent(row.executed, row.budget, places)
-    return FundRowView.make(name=row.name, initial=money(row.initial), budget=money(row.budget),
-                            executed=money(row.executed), rate=Rate(rate) if rate is not None else None)
+def fund_row(run: Assessment, row: FundRow, path: str, rate_path: str, stated: Any = None) -> FundRowView:
+    """A 项目资金 row: its amounts as written and its 执行率 (at `rate_path`)."""
+    def money(value: Decimal | None, *keys: str) -> Money | None:
+        return run.written(row, f"{path}.{keys[0]}", Money(value), *keys) if value is not None else None
+    budget, executed = money(row.budget, "全年预算数", "调整后预算数"), money(row.executed, "全年执行数", "预算执行数")
+    rate = compute.ratio_percent(row.executed, row.budget, run.rules.places)
+    return FundRowView.make(name=row.name, initial=money(row.initial, "年初预算数"), budget=budget, executed=executed,
+                            rate=traced(Rate(rate), computed(rate_path, Rate(rate), "执行率 = 全年执行数 ÷ 全年预算数",
+                                                             f"{executed} ÷ {budget}", [executed, budget], run.scope,
+                                                             stated)) if rate is not None else None)
 
 
-def assess_funds(run: Assessment, funds: Funds) -> tuple[FundsView, list[Difference]]:
+def budget_points(run: Assessment, funds: Funds, path: str) -> Score:
+    """预算执行的分值: as written, else the scoring rules' (10 unless site.yaml says otherwise)."""
+    if funds.points is not None:
+        return run.written(funds, path, Score(funds.points), "分值", "权重")
+    points = Score(run.rules.budget_points)
+    return traced(points, Computed(path, "分值", str(points), "预算执行分值未填写，取评分规则的默认值", str(points),
+                                   scope=run.scope))
+
+
+def assess_funds(run: Assessment, funds: Funds, path: str) -> tuple[FundsView, list[Difference]]:
     """预算执行: rate of the total row and its score; the parts are shown, not scored."""
-    points = funds.points if funds.points is not None else run.rules.budget_points
-    total = fund_row(funds.total, run.rules.places)
+    points = budget_points(run, funds, f"{path}.分值")
+    stated_rate = funds.stated.rate if funds.stated else None
+    total = fund_row(run, funds.total, f"{path}.年度资金总额", f"{path}.执行率", stated_rate)
     if funds.total.budget is None or funds.total.executed is None:
         run.errors.append(SourceError(funds.total.locate(), "年度资金总额需要 全年预算数 和 全年执行数",
                                       key="项目资金.年度资金总额", hint="填上两项金额。", rule="input"))
@@ -213,33 +250,37 @@ def assess_funds(run: Assessment, funds: Funds) -> tuple[FundsView, list[Differe
                                       key="项目资金.年度资金总额.全年预算数", rule="input",
                                       hint="填写调整后的全年预算数；没有预算的项目不填自评表。"))
     rate = total.rate
-    score = compute.budget_score(rate, points, run.rules.places)
+    score = Score(compute.budget_score(rate, points, run.rules.places))
+    if rate is not None:
+        traced(score, computed(f"{path}.得分", score, "预算执行得分 = 分值 × 执行率（执行率超过 100% 按 100% 计）",
+                               f"{points} × {rate if rate <= compute.HUNDRED else '100%'}", [points, rate], run.scope,
+                               funds.stated.score if funds.stated else None, "预算执行得分"))
     differences: list[Difference] = []
     stated = StatedFundsView.make(rate=None, score=None)
     if funds.stated:
         stated = StatedFundsView.make(rate=funds.stated.rate, score=funds.stated.score)
-        for key, printed, computed, what in (("执行率", funds.stated.rate, rate, "预算执行率"),
-                                             ("得分", funds.stated.score, score, "预算执行得分")):
-            differences += run.differ(funds, key, printed, computed, what)
-    view = FundsView.make(total=total, parts=tuple(fund_row(p, run.rules.places) for p in funds.parts),
-                          points=Score(points), rate=rate, score=Score(score), reason=funds.reason,
+        for key, printed, result, what in (("执行率", funds.stated.rate, rate, "预算执行率"),
+                                           ("得分", funds.stated.score, Decimal(score), "预算执行得分")):
+            differences += run.differ(funds, key, printed, result, what)
+    parts = tuple(fund_row(run, p, f"{path}.其中.{i}", f"{path}.其中.{i}.执行率") for i, p in enumerate(funds.parts))
+    view = FundsView.make(total=total, parts=parts, points=points, rate=rate, score=score, reason=funds.reason,
                           note=None, stated=stated)
     return view, differences
 
 
-def assess_indicator(run: Assessment, item: Indicator, year: int, evaluated: bool = False
+def assess_indicator(run: Assessment, item: Indicator, year: int, evaluated: bool = False, path: str = "指标.0"
                      ) -> tuple[IndicatorView, list[Difference]]:
     """Parse target and actual, score the row, compute its 完成率, and note what differs from the stated form.
 
     A row of an evaluation's 评分表 (`evaluated`) may have no target: its 得分 is then the evaluator's."""
     row: dict[str, Any] = {
-        "name": item.name, "points": Score(item.points), "score": None, "met": None, "basis": None,
+        "name": item.name, "points": run.written(item, f"{path}.分值", Score(item.points), "分值", "权重"), "score": None, "met": None, "basis": None,
         "deviation": item.deviation, "note": item.note, "stated": StatedIndicatorView.make(score=None, actual=None),
         "target": None, "kind": None, "unit": item.unit, "actual": None if item.actual is None else _text(item.actual),
         "completion": None, "standard": item.standard, "extras": item.extras,
     }
     if item.target is None and evaluated:
-        return IndicatorView.make(**{**row, **evaluator_score(run, item)}), []
+        return IndicatorView.make(**{**row, **evaluator_score(run, item, path)}), []
     for value, what in ((item.target, "指标值"), (item.actual, "实际完成值")):
         if value is None:
             run.errors.append(SourceError(item.locate(), f"「{item.name}」缺少{what}", key=f"{item.name}.{what}",
@@ -266,16 +307,21 @@ def assess_indicator(run: Assessment, item: Indicator, year: int, evaluated: boo
                                       hint="改正完成值或其单位，使之与指标值同一量纲（如 万条 对 万条）。",
                                       rule=exc.rule))
         return IndicatorView.make(**row), []
-    score = result.score
+    given = (run.typed(item, f"{path}.指标值", row["target"], *TARGET_KEYS),
+             run.typed(item, f"{path}.实际完成值", row["actual"], *ACTUAL_KEYS))
     if item.score is not None:
-        score = own_qualitative_score(run, item, actual, result.share)
-    completion = compute.completion_rate(target, actual, run.rules.places)
-    row.update(score=Score(score), met=result.met, basis=result.basis,
-               completion=Rate(completion) if completion is not None else None)
+        score = run.written(item, f"{path}.得分", Score(own_qualitative_score(run, item, actual, result.share)), "得分")
+    else:
+        score = traced(Score(result.score), computed(
+            f"{path}.得分", Score(result.score), f"得分 = 分值 × 得分比例（计分依据 {result.basis}）",
+            score_arithmetic(row["points"], result), [*given, row["points"]], run.scope,
+            item.stated.score if item.stated else None, f"{item.name} 得分"))
+    row.update(score=score, met=result.met, basis=result.basis,
+               completion=completion_figure(run, target, actual, given, path))
     differences: list[Difference] = []
     if item.stated:
         row["stated"] = StatedIndicatorView.make(score=item.stated.score, actual=item.stated.actual)
-        differences = run.differ(item, "得分", item.stated.score, score, f"{item.name} 得分")
+        differences = run.differ(item, "得分", item.stated.score, Decimal(score), f"{item.name} 得分")
         if item.stated.actual is not None:
             check_stated_actual(run, item, target, actual)
     return IndicatorView.make(**row), differences
@@ -285,7 +331,27 @@ TARGET_KEYS = ("指标值", "年度指标值")
 ACTUAL_KEYS = ("实际完成值", "完成值")
 
 
-def evaluator_score(run: Assessment, item: Indicator) -> dict[str, Any]:
+def score_arithmetic(points: Score, result: compute.IndicatorScore) -> str:
+    """A row's 得分 with its numbers: the rule's formula with the row's 分值 (10 × 115.55 ÷ 428), or 分值 × the
+    share its grade, deadline or target gives (10 × 100%)."""
+    formula = result.basis.partition(": ")[2]
+    if formula.startswith("分值"):
+        return formula.replace("分值", str(points), 1)
+    return f"{points} × {format_number(result.share * compute.HUNDRED)}%"
+
+
+def completion_figure(run: Assessment, target: Any, actual: Any, given: tuple[Typed, Typed], path: str) -> Rate | None:
+    """完成率 of a quantitative row: 实际完成值 ÷ 指标值 (in the target's unit), with its origin."""
+    completion = compute.completion_rate(target, actual, run.rules.places)
+    if completion is None:
+        return None
+    rate = Rate(completion)
+    value = convert(actual, target.quantity.unit)
+    return traced(rate, computed(f"{path}.完成率", rate, "完成率 = 实际完成值 ÷ 指标值",
+                                 f"{format_number(value)} ÷ {format_number(target.quantity.value)}", given[::-1], run.scope))
+
+
+def evaluator_score(run: Assessment, item: Indicator, path: str) -> dict[str, Any]:
     """An evaluation row with no target: the evaluator's 得分, between 0 and the row's 分值."""
     where = run.where(item, "得分")
     if item.score is None:
@@ -297,7 +363,7 @@ def evaluator_score(run: Assessment, item: Indicator) -> dict[str, Any]:
                                              f"{format_number(item.points)}", key=f"{item.name}.得分", rule="input",
                                       hint="得分不能超过该指标的分值。"))
     full = item.score == item.points
-    return {"score": Score(item.score), "met": full, "basis": item.score_reason or item.standard or "评价人打分"}
+    return {"score": run.written(item, f"{path}.得分", Score(item.score), "得分"), "met": full, "basis": item.score_reason or item.standard or "评价人打分"}
 
 
 def own_qualitative_score(run: Assessment, item: Indicator, actual: Any, share: Decimal) -> Decimal:

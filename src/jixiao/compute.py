@@ -105,10 +105,15 @@ def budget_score(rate_percent: Decimal | None, points: Decimal, places: int = 2)
 
 def grade(total: Decimal, rules: Rules) -> str:
     """评价等次 of a total score: the first grade whose lower bound it reaches."""
+    return grade_band_of(total, rules)[1]
+
+
+def grade_band_of(total: Decimal, rules: Rules) -> tuple[Decimal, str]:
+    """The lower bound a total reaches and its grade (92.55 → (90, 优)), for saying why a grade was given."""
     for bound, name in rules.grades:
         if total >= bound:
-            return name
-    return rules.grades[-1][1]
+            return bound, name
+    return rules.grades[-1]
 
 
 def grade_band(word_share: Decimal, rules: Rules) -> tuple[Decimal, Decimal]:

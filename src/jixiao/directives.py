@@ -19,9 +19,11 @@ from urllib.parse import quote, unquote, urlparse
 
 import jinja2
 from jinja2.exceptions import SecurityError
+from markupsafe import escape
 
 from .contexts import Placed
 from .errors import Location, SourceError, did_you_mean
+from .explain import block_html, page_anchors
 from .findings import Finding
 from .images import ImageRefused, prepare_image
 from .parts.form.view import FormView
@@ -70,6 +72,7 @@ class PageResolver:
         self.run = run
         self.placed = placed  # what the report's text has placed so far (shared by its sections)
         self.media = media
+        self.pending: list[Any] = []  # figures the current block printed (explained at its end)
 
     def check_url(self, url: str, is_image: bool, line: int) -> str | None:
         """Images must be files of the report's own folder; links may not point at local files outside it.
@@ -145,6 +148,19 @@ class PageResolver:
             raise self.error(where, expression, "的值是一组数据或真假值，不能直接写进正文",
                              "写到具体的一项，例如 {{ 自评表[0].总分 }}；名单请用 | join(\"、\") 连成文字。")
         return value
+
+    def show(self, value: Any) -> str:
+        """A value as the prose prints it: escaped, exactly as written; a computed figure is explained at the end
+        of its paragraph (close_block), so the sentence reads and is searched as before."""
+        self.pending.append(value)
+        return str(escape(value))
+
+    def close_block(self) -> str:
+        """The button and popover explaining the computed figures the block just printed (explain.py)."""
+        with page_anchors(self.run.anchors):
+            shown = str(block_html(self.pending))
+        self.pending.clear()
+        return shown
 
     def error(self, where: Location, expression: str, problem: str, hint: str) -> SourceError:
         return SourceError(where, f"表达式「{expression}」{problem}", rule="expression", hint=hint)

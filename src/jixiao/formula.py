@@ -194,3 +194,26 @@ def evaluate(node: Node, value_of: Callable[[str], Decimal | None]) -> Decimal |
         return left / right
     except (DivisionByZero, InvalidOperation):
         raise ZeroDivisor("除数为 0") from None
+
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+_SIGNS = {"+": "+", "-": "−", "*": "×", "/": "÷"}
+
+
+def show(node: Node, text_of: Callable[[str], str]) -> str:
+    """The formula written out the way documents print it (节约 ÷ 预算), each name replaced by `text_of(name)`:
+    the names themselves for the rule, the printed figures for its arithmetic (12.50 ÷ 250.00)."""
+    if isinstance(node, Number):
+        return f"{node.value:f}"
+    if isinstance(node, Name):
+        return text_of(node.text)
+    if isinstance(node, Negative):
+        return f"−{_operand(node.operand, 3, text_of)}"
+    level = _PRECEDENCE[node.operator]
+    right = _operand(node.right, level + (node.operator in "-/"), text_of)
+    return f"{_operand(node.left, level, text_of)} {_SIGNS[node.operator]} {right}"
+
+
+def _operand(node: Node, level: int, text_of: Callable[[str], str]) -> str:
+    text = show(node, text_of)
+    return f"({text})" if isinstance(node, Operation) and _PRECEDENCE[node.operator] < level else text

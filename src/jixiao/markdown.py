@@ -47,6 +47,10 @@ class Resolver(Protocol):
 
     def evaluate(self, expression: str, line: int) -> Any: ...
 
+    def show(self, value: Any) -> str: ...
+
+    def close_block(self) -> str: ...
+
     def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str: ...
 
     def check_url(self, url: str, is_image: bool, line: int) -> str | None: ...
@@ -198,7 +202,14 @@ def _render_text(renderer: Any, tokens: list[Token], idx: int, options: Any, env
 def _render_expression(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
     token = tokens[idx]
     value = _collect(env, env["resolver"].evaluate, token.content, env["first_line"] + token.meta.get("line", 0))
-    return str(escape(value))
+    return str(escape(value)) if env.get("plain") else env["resolver"].show(value)
+
+
+def _render_block_close(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    """The end of a paragraph, cell, list item or heading: what the resolver adds there (the explanation of the
+    figures the block printed), so the block's text itself stays as written."""
+    closing = renderer.renderToken(tokens, idx, options, env)
+    return closing if tokens[idx].hidden else env["resolver"].close_block() + closing
 
 
 def _render_statement(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
@@ -244,6 +255,8 @@ def create_parser() -> MarkdownIt:
     md.add_render_rule("jx_statement", _render_statement)
     md.add_render_rule("jx_directive", _render_directive)
     md.add_render_rule("jx_open_comment", _render_open_comment)
+    for closer in ("paragraph_close", "td_close", "th_close", "list_item_close", "heading_close"):
+        md.add_render_rule(closer, _render_block_close)
     return md
 
 
@@ -251,7 +264,7 @@ def _take_title(md: MarkdownIt, tokens: list[Token], env: dict) -> tuple[str | N
     """A leading `# 标题` names the section (its expressions evaluated); it is removed from the body. The title is
     plain text (`收入 & 支出`, not `收入 &amp; 支出`): the layout escapes it, once."""
     if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        rendered = md.renderer.render([tokens[1]], md.options, env)
+        rendered = md.renderer.render([tokens[1]], md.options, {**env, "plain": True})
         return html.unescape(_TAG_RE.sub("", rendered)).strip(), tokens[3:]
     return None, tokens
 

@@ -43,6 +43,7 @@ from .located import CHECK_NOTE
 from .markdown import directive_labels, render_section
 from .parts.data_table.files import table_files
 from .parts.form.view import FormView
+from .provenance import figures_of, sources
 from .render import TemplateRun
 from .site import SiteContext
 from .sitemodel import Links, SiteModel
@@ -165,6 +166,7 @@ class PageBuild:
         """Compute, audit and render the narrative of one report (the page's own, or an attachment)."""
         inputs = report_inputs(self.site, self.library, self.model.links(source.key), source,
                                self.attempt(select_glossary, self.site, source) or ())
+        inputs.anchor_prefix = prefix  # the ids of its figures on this page (provenance.anchor)
         assessed = self.attempt(assess_report, source.report, self.site.config.rules_for(source.report.kind), inputs)
         if assessed is None:
             return None
@@ -244,9 +246,11 @@ def select_glossary(site: SiteContext, source: Source) -> tuple[tuple[str, str],
 
 
 def data_json(part: Part, source: Source, root: Path) -> bytes:
-    """The report's open data: every input and computed figure, the YAML as written, the findings — all but
-    the 核对说明, the author's word to the audit, which is never published."""
-    return to_json({"报告": part.view.to_json(), "原始数据": without_check_notes(source.raw),
+    """The report's open data: every input and computed figure, where each came from (来源: by its path in 报告,
+    the rule, the arithmetic and the paths it was computed from, or the file:line it was written at), the YAML
+    as written, the findings — all but the 核对说明, the author's word to the audit, which is never published."""
+    return to_json({"报告": part.view.to_json(), "来源": sources(figures_of(part.view), root),
+                    "原始数据": without_check_notes(source.raw),
                     "审核": [f.as_published(root) for f in part.findings]}) + b"\n"
 
 

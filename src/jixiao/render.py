@@ -38,6 +38,7 @@ from markupsafe import Markup
 from .contexts import Readable
 from .document import blocks
 from .errors import Location, SourceError
+from .explain import figure_html, page_anchors
 from .paths import ProjectFiles
 from .view import MISSING, View
 
@@ -294,6 +295,7 @@ def create_environment(search_path: list[Path], files: ProjectFiles) -> SiteEnvi
     env.filters["nl2br"] = lambda text: Markup("<br>").join(str(text or "").splitlines())
     env.filters["cn_date"] = format_cn_date
     env.filters["contents"] = contents
+    env.filters["explained"] = figure_html
     return env
 
 
@@ -318,11 +320,12 @@ class TemplateRun:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        self.anchors: set[str] = set()  # the figure ids the page has given out (explain.py)
 
     def render(self, env: jinja2.Environment, name: str, context: dict[str, Any], where: Location) -> str:
         used_token = _USED.set(self.used)
         try:
-            with limits():
+            with limits(), page_anchors(self.anchors):
                 return find_template(env, name, where).render(**context)
         except SourceError:
             raise

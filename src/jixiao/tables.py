@@ -14,6 +14,7 @@ against computed ones (stated-differs), unknown rows, parents and names (with di
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,7 @@ from .parts.form.view import Forms
 from .parts.scoring.model import ScorePart
 from .parts.scoring.view import ScorePartView
 from .phrasing import FORM_FIGURE_PATHS
+from .provenance import Typed, computed, graded, total_of, traced, written_at
 from .quantity import format_number, parse_unit
 from .validate import not_text
 from .values import Money, Number, Rate, Score, decimals_of
@@ -95,11 +97,23 @@ class Table:
         return [*self.model.number_columns, *self.computed]
 
 
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """How a cell was computed, for its provenance: the rule in words, and how to write the arithmetic from the
+    printed figures it read (in the order it read them)."""
+
+    rule: str
+    arithmetic: Callable[[list[str]], str]
+
+
+Ref = tuple[str, str, str] | Decimal  # a cell (table, row or 合计, column), or a form's figure a formula read
+
+
 class TableAssessment:
     """Computes the tables of one report: every cell on demand, once, with errors and findings collected."""
 
     def __init__(self, report: Report, rules: compute.Rules, previous: dict[str, PreviousTable], default_unit: str,
-                 forms: Forms):
+                 forms: Forms, scope: str = ""):
         self.report = report
         self.rules = rules
         self.previous = previous
@@ -111,6 +125,12 @@ class TableAssessment:
         self.memo: dict[tuple[str, str, str], Decimal | None] = {}
         self.visiting: set[tuple[str, str, str]] = set()
         self.reported: set[tuple[str, str, str]] = set()
+        # provenance: what each cell read while it was computed, how, and the cells as printed figures
+        self.reading: list[list[Ref]] = []
+        self.reads: dict[tuple[str, str, str], list[Ref]] = {}
+        self.recipes: dict[tuple[str, str, str], Recipe] = {}
+        self.typed: dict[tuple[str, str, str], Decimal | None] = {}
+        self.scope = scope
 
     def error(self, where: Location, message: str, key: str, hint: str, rule: str = "formula") -> None:
         self.errors.append(SourceError(where, message, key=key, rule=rule, hint=hint))
@@ -259,6 +279,10 @@ class TableAssessment:
                 if base not in row.given and base not in row.cell_formulas and value is not None:
                     row.given[base] = value * factor
                     row.from_previous.add(base)
+                    converted = "" if factor == 1 else f" × {format_number(factor)}"
+                    self.recipes[(table.name, row.name, base)] = Recipe(
+                        f"{base}取自上年报告 {earlier.key} 同名表中「{row.name}」的{current}",
+                        lambda _, v=value, c=converted: f"{format_number(v)}{c}")
 
     def unit_factor(self, table: Table, earlier: PreviousTable) -> Decimal | None:
         """How many of this table's units one unit of last year's table is (万元 → 元: 10000)."""
@@ -280,15 +304,19 @@ class TableAssessment:
     def value(self, table: Table, row: Row | None, column: str) -> Decimal | None:
         """A cell's value, computed once; `row` None is the table's 合计."""
         key = (table.name, row.name if row else TOTAL, column)
+        if self.reading:
+            self.reading[-1].append(key)
         if key in self.memo:
             return self.memo[key]
         if key in self.visiting:
             raise formula.FormulaError(f"「{table.name}」的「{key[1]}」{column} 在公式中循环引用了自己")
         self.visiting.add(key)
+        self.reading.append([])
         try:
             result = self.total(table, column) if row is None else self.cell(table, row, column)
         finally:
             self.visiting.discard(key)
+            self.reads[key] = list(dict.fromkeys(self.reading.pop()))
         self.memo[key] = result
         return result
 
@@ -296,13 +324,14 @@ class TableAssessment:
         if column in table.computed:
             return self.computed(table, row, table.computed[column])
         if column in row.cell_formulas:
-            return self.formula_value(table, row, column, row.cell_formulas[column], cell=True)
+            return self.formula_value(table, row, column, row.cell_formulas[column], cell=True, label=column)
         if column in row.given:
             return row.given[column]
         if row.row_formula is not None:
-            return self.formula_value(table, row, column, row.row_formula, cell=False)
+            return self.formula_value(table, row, column, row.row_formula, cell=False, label=row.name)
         parts = table.children.get(row.name)
         if parts:
+            self.recipes[(table.name, row.name, column)] = Recipe(f"{row.name} = 其下各项之和", " + ".join)
             values = [v for v in (self.value(table, part, column) for part in parts) if v is not None]
             return sum(values, Decimal(0)) if values else None
         return None
@@ -314,24 +343,37 @@ class TableAssessment:
             siblings = [r for r in table.rows if r.parent == parent and r.row_formula is None and r.format != "比率"]
             filled = [r for r in siblings if self.value(table, r, item.columns[0]) is not None]
             if row is None:
+                self.recipes[(table.name, TOTAL, item.name)] = Recipe(f"合计的{item.name}为 100%", lambda _: "100")
                 return compute.round_half_up(compute.HUNDRED, places) if filled else None
             if row not in filled:
                 return None
             values = [self.value(table, r, item.columns[0]) for r in filled]
-            for sibling, share in zip(filled, compute.balanced_shares(values, places)):
-                self.memo[(table.name, sibling.name, item.name)] = share
+            inputs: list[Ref] = [(table.name, r.name, item.columns[0]) for r in filled]
+            for index, (sibling, share) in enumerate(zip(filled, compute.balanced_shares(values, places))):
+                key = (table.name, sibling.name, item.name)
+                self.memo[key], self.reads[key] = share, inputs
+                self.recipes[key] = share_recipe(item.name, item.columns[0], index)
             return self.memo[(table.name, row.name, item.name)]
         if item.kind == "公式":
             node = table.formulas.get(item.name)
-            return None if node is None else self.formula_value(table, row, item.name, node, cell=True)
+            return None if node is None else self.formula_value(table, row, item.name, node, cell=True, label=item.name)
         first, second = (self.value(table, row, c) for c in item.columns)
+        self.recipes[(table.name, row.name if row else TOTAL, item.name)] = pair_recipe(item)
         return _pair(item.kind, first, second, places)
 
     def formula_value(self, table: Table, row: Row | None, column: str, node: formula.Node,
-                      cell: bool) -> Decimal | None:
+                      cell: bool, label: str) -> Decimal | None:
         """A formula's value in this cell; × and ÷ are rounded to the column's decimals (rates to the rules')."""
+        read: dict[str, int] = {}  # each name's place among the cell's reads, for writing out its arithmetic
+
         def value_of(name: str) -> Decimal | None:
-            return self.resolve(table, row, column, name, cell)
+            before = len(self.reading[-1]) if self.reading else 0
+            value = self.resolve(table, row, column, name, cell)
+            if self.reading and len(self.reading[-1]) > before and name not in read:
+                read[name] = list(dict.fromkeys(self.reading[-1])).index(self.reading[-1][before])
+            return value
+        self.recipes[(table.name, row.name if row else TOTAL, column)] = Recipe(
+            f"{label} = {formula.show(node, str)}", lambda texts: formula.show(node, lambda n: texts[read[n]]))
         try:
             result = formula.evaluate(node, value_of)
         except formula.ZeroDivisor:
@@ -401,6 +443,8 @@ class TableAssessment:
         value: Any = self.forms[project]
         for attribute in FORM_FIGURE_PATHS[figure].split("."):
             value = getattr(value, attribute)
+        if value is not None and self.reading:
+            self.reading[-1].append(value)  # the form's figure itself, with its own origin
         return None if value is None else Decimal(value)
 
     def total(self, table: Table, column: str) -> Decimal | None:
@@ -411,6 +455,7 @@ class TableAssessment:
             return None
         counted = [row for row in table.rows if not row.parent and row.counted and row.format != "比率"
                    and not _derived(row, table)]
+        self.recipes[(table.name, TOTAL, column)] = Recipe("合计 = 各项之和（不含其下各项与由本表各行算出的行）", " + ".join)
         values = [v for v in (self.value(table, row, column) for row in counted) if v is not None]
         return sum(values, Decimal(0)) if values else None
 
@@ -473,9 +518,37 @@ class TableAssessment:
     # the view --------------------------------------------------------------------------------------
 
     def figures(self, table: Table, row: Row | None) -> dict[str, Decimal | None]:
-        return {column: _typed(self.kind(table, row, column), self.evaluate_cell(table, row, column),
-                               self.rules.places if self.kind(table, row, column) == "比率" else table.places[column])
-                for column in table.columns}
+        return {column: self.figure(table, row, column) for column in table.columns}
+
+    def figure(self, table: Table, row: Row | None, column: str) -> Decimal | None:
+        """A cell as printed (Money, Rate or Number), with its origin: written at its line, or computed by its
+        recipe from the cells it read, each a figure with its own origin."""
+        key = (table.name, row.name if row else TOTAL, column)
+        if key in self.typed:
+            return self.typed[key]
+        kind = self.kind(table, row, column)
+        value = _typed(kind, self.evaluate_cell(table, row, column),
+                       self.rules.places if kind == "比率" else table.places[column])
+        self.typed[key] = value
+        if value is None:
+            return None
+        path = f"数据表.{table.name}.{'合计' if row is None else f'行.{table.rows.index(row)}'}.{column}"
+        recipe = self.recipes.get(key)
+        if recipe is None:
+            assert row is not None  # a 合计 is always computed
+            return traced(value, Typed(path, column, str(value), row.locate(column), column, self.scope))
+        inputs = [self.referred(ref) for ref in self.reads.get(key, [])]
+        stated = row.stated.get(column) if row is not None else table.model.stated.get(column) if table.model.stated else None
+        texts = [f"{Decimal(i):f}" if isinstance(i, Rate) else str(i) for i in inputs]  # a formula reads 50, not 50%
+        return traced(value, computed(path, value, recipe.rule, recipe.arithmetic(texts), inputs, self.scope, stated,
+                                      f"{key[1]} {column}"))
+
+    def referred(self, ref: Ref) -> Decimal | None:
+        """A cell a formula read, as a printed figure (a form's figure is one already)."""
+        if not isinstance(ref, tuple):
+            return ref
+        table = self.tables[ref[0]]
+        return self.figure(table, table.by_name.get(ref[1]) if ref[1] != TOTAL else None, ref[2])
 
     def view(self, table: Table, number: str | None, chart_number: str | None) -> TableView:
         figures = {row.name: self.figures(table, row) for row in table.rows}
@@ -537,6 +610,22 @@ def _decimals_read(node: formula.Node, value_of: Any) -> int:
     return max((decimals_of(v) for v in found if isinstance(v, Decimal)), default=0)
 
 
+def share_recipe(name: str, column: str, index: int) -> Recipe:
+    """占比 of a row among its siblings: its figure ÷ their sum, rounded so the shares add up to 100."""
+    return Recipe(f"{name} = 本行{column} ÷ 同级各行{column}之和（四舍五入，使各项合计为 100%，尾差计入最大项）",
+                  lambda texts: f"{texts[index]} ÷ ({' + '.join(texts)})")
+
+
+def pair_recipe(item: Computed) -> Recipe:
+    """差额, 增长率 or 比率 of two columns of a row."""
+    a, b = item.columns
+    if item.kind == "差额":
+        return Recipe(f"{item.name} = {a} − {b}", lambda t: f"{t[0]} − {t[1]}")
+    if item.kind == "增长率":
+        return Recipe(f"{item.name} = ({a} − {b}) ÷ {b}", lambda t: f"({t[0]} − {t[1]}) ÷ {t[1]}")
+    return Recipe(f"{item.name} = {a} ÷ {b}", lambda t: f"{t[0]} ÷ {t[1]}")
+
+
 def _pair(kind: str, a: Decimal | None, b: Decimal | None, places: int) -> Decimal | None:
     if kind == "比率":
         return compute.ratio_percent(a, b, places)
@@ -552,10 +641,10 @@ def placement_order(names: list[str], placed: list[str], visible: dict[str, bool
 
 
 def assess_tables(report: Report, rules: compute.Rules, previous: dict[str, PreviousTable], default_unit: str,
-                  forms: Forms, placed_tables: list[str], placed_charts: list[str]
+                  forms: Forms, placed_tables: list[str], placed_charts: list[str], scope: str = ""
                   ) -> tuple[dict[str, TableView], list[Finding], list[SourceError]]:
     """Compute every data table; returns views by name (numbered in reading order), findings and errors."""
-    run = TableAssessment(report, rules, previous, default_unit, forms)
+    run = TableAssessment(report, rules, previous, default_unit, forms, scope)
     for name, model in report.tables.items():
         run.tables[name] = run.read(name, model)
         run.fill_from_previous_year(run.tables[name])
@@ -570,13 +659,14 @@ def assess_tables(report: Report, rules: compute.Rules, previous: dict[str, Prev
     return views, run.findings, run.errors
 
 
-def assess_scoring(parts: list[ScorePart], rules: compute.Rules) -> dict[str, Any]:
+def assess_scoring(parts: list[ScorePart], rules: compute.Rules, scope: str = "") -> dict[str, Any]:
     """A whole-department score: the parts' scores add up to 总分, graded like any total."""
-    total = compute.total([part.score for part in parts])
-    return {"scores": tuple(ScorePartView.make(name=p.name, points=Score(p.points), score=Score(p.score))
-                            for p in parts),
-            "full_marks": Score(compute.total([p.points for p in parts])), "total": Score(total),
-            "grade": compute.grade(total, rules)}
+    views = tuple(ScorePartView.make(name=p.name, points=traced(Score(p.points), written_at(p, f"评分.{i}.分值", p.points, scope, "分值")),
+                                     score=traced(Score(p.score), written_at(p, f"评分.{i}.得分", p.score, scope, "得分")))
+                  for i, p in enumerate(parts))
+    total = total_of("总分", "总分 = 各部分得分之和", [v.score for v in views], scope)
+    return {"scores": views, "full_marks": total_of("满分", "满分 = 各部分分值之和", [v.points for v in views], scope),
+            "total": total, "grade": graded("评价等次", total, rules, scope)}
 
 
 def previous_figures(report: Report, key: str) -> dict[str, PreviousTable]:

@@ -14,10 +14,16 @@ from typing import Any
 
 
 class _Figure(Decimal):
-    """Shared: f-strings and format() print the figure as str() does unless a format is given."""
+    """Shared: f-strings and format() print the figure as str() does unless a format is given; `origin` is
+    where the figure came from (provenance.py), None for a figure nobody traced."""
+
+    origin: Any = None
 
     def __format__(self, spec: str) -> str:
         return str(self) if not spec else super().__format__(spec)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (Decimal.__str__(self),), self.__dict__ or None
 
 
 def decimals_of(value: Decimal) -> int:
@@ -42,7 +48,7 @@ class Money(_Figure):
         return f"{value.quantize(Decimal(1).scaleb(-max(self.places, decimals_of(value)))):f}"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), (str(Decimal(self)), self.places)
+        return type(self), (str(Decimal(self)), self.places), {"origin": self.origin} if self.origin else None
 
 
 class Number(_Figure):
@@ -67,6 +73,15 @@ class Score(_Figure):
         if value == value.to_integral_value():
             return f"{value.to_integral_value():f}"
         return f"{value.quantize(Decimal(1).scaleb(-max(2, decimals_of(value)))):f}"
+
+
+class Grade(str):
+    """评价等次 (优, 良, 中, 差): a text that, like the figures, knows where it came from."""
+
+    origin: Any = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (str.__str__(self),), self.__dict__ or None
 
 
 class UnknownName(KeyError):

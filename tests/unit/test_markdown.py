@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from jixiao.errors import ErrorGroup, Location, SourceError
 from jixiao.markdown import create_parser, render_section
@@ -23,6 +24,12 @@ class FakeResolver:
 
     def check_url(self, url, is_image, line):
         self.calls.append(("url", url, is_image, line))
+
+    def show(self, value):
+        return str(escape(value))
+
+    def close_block(self):
+        return ""
 
     def directive(self, name, label, attrs, line):
         self.calls.append((name, label, attrs, line))

@@ -1,0 +1,105 @@
+"""A figure as the page prints it, with how it was obtained one keystroke away.
+
+A computed figure prints as itself, followed by a native `<button>` that opens a popover (the Popover
+API: keyboard, Escape and screen readers work without a script) with the rule, the arithmetic with
+the printed numbers, and links to the figures it came from. A figure gets a stable id made of its
+path (provenance.anchor) the first time the page prints it, so those links land on it; a figure
+printed twice (the summary and the form) is linked at its first place. The button has no text of
+its own (its mark is drawn by CSS, its name is an aria-label), so the page's text, the search index
+and the PDF read as before: the stylesheets hide button and popover in print, and the popover is
+marked for the search index to skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import html
+from collections.abc import Iterator
+from typing import Any
+
+from markupsafe import Markup
+
+from .provenance import Computed, Origin, Typed, anchor, origin_of
+
+_ANCHORS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("jixiao_page_anchors", default=None)
+
+
+@contextlib.contextmanager
+def page_anchors(anchors: set[str]) -> Iterator[None]:
+    """The ids a page has given out so far, shared by its layout and its sections while they render."""
+    token = _ANCHORS.set(anchors)
+    try:
+        yield
+    finally:
+        _ANCHORS.reset(token)
+
+
+def claim(ident: str, numbered: bool) -> str | None:
+    """`ident` if the page has not used it yet (recorded now); with `numbered`, the first free ident.N instead."""
+    used = _ANCHORS.get()
+    if used is None:
+        return ident
+    found, n = ident, 1
+    while found in used:
+        if not numbered:
+            return None
+        n += 1
+        found = f"{ident}.{n}"
+    used.add(found)
+    return found
+
+
+def figure_html(value: Any) -> Markup:
+    """A figure for the page: its text, with its id, and for a computed figure the button and its explanation.
+    (Written with f-strings and html.escape: a report page has hundreds of them, and Markup.format costs five
+    times as much.)"""
+    text = _escape(str(value))
+    origin = origin_of(value)
+    if origin is None:
+        return Markup(text)
+    base = anchor(origin)
+    ident = claim(base, numbered=False)
+    shown = f'<span class="fig" id="{ident}">{text}</span>' if ident else text
+    if not isinstance(origin, Computed):
+        return Markup(shown)
+    popover = claim(f"{base}.why", numbered=True)
+    return Markup(f'{shown}<button type="button" class="why-open" popovertarget="{popover}" aria-label="'
+                  f'{_escape(origin.name)} {_escape(origin.text)} 的算式"></button>'
+                  f'<span class="why" id="{popover}" popover data-pagefind-ignore>{explanation(origin)}</span>')
+
+
+def block_html(values: list[Any]) -> Markup:
+    """After a paragraph (or cell, item, heading) of prose: one button opening the explanation of every computed
+    figure the block printed, each headed by its name and value; nothing when it printed none."""
+    origins = list({id(o): o for o in map(origin_of, values) if isinstance(o, Computed)}.values())
+    if not origins:
+        return Markup("")
+    popover = claim(f"{anchor(origins[0])}.text", numbered=True)
+    items = "".join(f'<span class="why-item"><span class="why-head">{_escape(o.name)} {_escape(o.text)}</span>'
+                    f'{explanation(o)}</span>' for o in origins)
+    names = _escape("、".join(o.text for o in origins))
+    return Markup(f'<button type="button" class="why-open" popovertarget="{popover}" aria-label="本段数字 {names} 的算式">'
+                  f'</button><span class="why" id="{popover}" popover data-pagefind-ignore>{items}</span>')
+
+
+def explanation(origin: Computed) -> str:
+    """The popover's lines (HTML): the rule, the arithmetic with the numbers, the figures it came from (linked)."""
+    lines = f'<span class="why-rule">{_escape(origin.rule)}</span><span class="why-sum">{_escape(origin.arithmetic)}</span>'
+    if origin.inputs:
+        lines += f'<span class="why-from">取自：{"、".join(map(source_link, origin.inputs))}</span>'
+    if origin.stated:
+        lines += f'<span class="why-stated">原表印为 {_escape(origin.stated)}</span>'
+    return lines
+
+
+def source_link(origin: Origin) -> str:
+    """An input of a rule: a link to where the page prints it; a text (an 指标值, printed with no id) unlinked."""
+    label = f"{_escape(origin.name)} {_escape(origin.text)}"
+    if isinstance(origin, Typed) and not origin.figure:
+        return label
+    return f'<a href="#{anchor(origin)}">{label}</a>'
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)

@@ -1,0 +1,175 @@
+"""Where every printed figure comes from: typed at a line of the report's YAML, or computed by a named
+rule from other figures, each with its own provenance.
+
+An origin is attached to the figure itself (values.py: `figure.origin`), where assess.py and tables.py
+compute it, so every output that prints a figure can also say how it was obtained without deriving it
+again: the page's explanation (explain.py) and data.json's 来源 (`sources`). An origin names the figure by
+its path in data.json's 报告 (`自评表.0.项目资金.执行率`, `数据表.收入支出.行.3.本年`; list items by
+position), which is also what the page's ids are made of, so the page, the open data and the audit name a
+figure the same way. Origins are frozen and slotted: a large report has thousands of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import compute
+from .errors import Location
+from .quantity import format_number
+from .values import Grade, Score
+from .view import View
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """A figure (or a text a rule reads, such as an 指标值) written by the author at `where`, under `key`."""
+
+    path: str
+    name: str  # what the figure is called in a rule (全年执行数)
+    text: str  # as printed
+    where: Location
+    key: str  # the key as the author wrote it (an alias such as 调整后预算数 included)
+    scope: str = ""  # the page's anchor prefix for the report (attachments: a1- …)
+    figure: bool = True  # False for a text a rule reads (指标值, 实际完成值), which the page prints without an id
+
+
+@dataclass(frozen=True, slots=True)
+class Computed:
+    """A figure computed by `rule` (in words, with the names of its inputs) from `inputs`; `arithmetic` is the
+    same computation with the printed numbers and the rounded result (95.00 ÷ 120.00 = 79.17%)."""
+
+    path: str
+    name: str
+    text: str
+    rule: str
+    arithmetic: str
+    inputs: tuple[Origin, ...] = ()
+    scope: str = ""
+    stated: str = ""  # the value the source document printed (原表), when it differs
+
+
+Origin = Typed | Computed
+
+
+def origin_of(value: Any) -> Origin | None:
+    """The provenance a figure carries, if any (plain Decimals, texts and None carry none); an origin is its own."""
+    if isinstance(value, (Typed, Computed)):
+        return value
+    return getattr(value, "origin", None)
+
+
+def traced(value: Any, origin: Origin | None) -> Any:
+    """`value` (a figure, or a Grade) with its origin attached; None stays None."""
+    if value is not None and origin is not None:
+        value.origin = origin
+    return value
+
+
+def anchor(origin: Origin) -> str:
+    """The page id of a figure: the page's anchor prefix, then `f-` and a digest of its path — stable and
+    deterministic, and free of the names an author gave tables and rows, which never reach an attribute."""
+    return f"{origin.scope}f-{path_digest(origin.path)}"
+
+
+def path_digest(path: str) -> str:
+    """Twelve hex digits of BLAKE2b of a figure's path (`自评表.0.项目资金.执行率`): how a reader of data.json
+    finds the figure on the page."""
+    return hashlib.blake2b(path.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def sources(figures: Iterable[Any], root: Path | None) -> dict[str, dict[str, Any]]:
+    """data.json's 来源: for every figure path, how to recompute it (规则, 算式, 取自 the input paths) or
+    where it was written (位置 as project-relative file:line, 键), sorted by path for stable output. Every
+    figure under the view is visited, so each origin's own inputs (figures themselves, or the texts a rule
+    read) are all that is added besides."""
+    found: dict[str, dict[str, Any]] = {}
+    files: dict[Path | None, str] = {}
+    for figure in figures:
+        origin = origin_of(figure)
+        if origin is None or origin.path in found:
+            continue
+        found[origin.path] = describe(origin, root, files)
+        for item in origin.inputs if isinstance(origin, Computed) else ():
+            if item.path not in found:
+                found[item.path] = describe(item, root, files)
+    return dict(sorted(found.items()))
+
+
+def describe(origin: Origin, root: Path | None, files: dict[Path | None, str]) -> dict[str, Any]:
+    """One entry of 来源; `files` remembers each file's project-relative name (a report has one or two)."""
+    if isinstance(origin, Typed):
+        where = origin.where
+        if where.path not in files:
+            files[where.path] = Location(where.path).describe(root)
+        return {"值": origin.text, "位置": f"{files[where.path]}:{where.line}", "键": origin.key}
+    entry = {"值": origin.text, "规则": origin.rule, "算式": origin.arithmetic,
+             "取自": [item.path for item in origin.inputs]}
+    if origin.stated:
+        entry["原表"] = origin.stated
+    return entry
+
+
+def figures_of(value: Any) -> Iterator[Any]:
+    """Every value under a view (views, lists, mappings), for collecting the origins data.json publishes."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (Decimal, str)):
+            if getattr(item, "origin", None) is not None:
+                yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, View):
+            stack.extend(item.__dict__.values())
+
+
+def computed(path: str, result: Any, rule: str, arithmetic: str, inputs: Iterable[Any], scope: str,
+             stated: Any = None, name: str | None = None) -> Computed:
+    """The origin of `result`, computed by `rule` from `inputs` (figures; those that carry no origin are left
+    out); the arithmetic ends with the printed result. `stated` is kept when the document printed another value."""
+    differs = stated is not None and Decimal(stated) != Decimal(result)
+    return Computed(path, name or _name(path), str(result), rule, f"{arithmetic} = {result}",
+                    tuple(o for o in map(origin_of, inputs) if o is not None), scope, str(stated) if differs else "")
+
+
+def summed(path: str, result: Any, rule: str, parts: list[Any], scope: str, stated: Any = None,
+           name: str | None = None) -> Computed:
+    """The origin of a sum (总分, 指标得分, a parent row, a 合计): the parts joined by +."""
+    return computed(path, result, rule, " + ".join(map(str, parts)) or "0", parts, scope, stated, name)
+
+
+def _name(path: str) -> str:
+    return path.rpartition(".")[2]
+
+
+def total_of(path: str, rule: str, parts: list[Any], scope: str, stated: Any = None, name: str | None = None) -> Score:
+    """A sum of scores or points (总分 = the rounded scores added, never re-rounded), with its origin."""
+    result = Score(compute.total(parts))
+    return traced(result, summed(path, result, rule, parts, scope, stated, name))
+
+
+def written_at(obj: Any, path: str, value: Any, scope: str, *keys: str) -> Typed:
+    """The origin of a value the author wrote under one of `keys` of a model object (aliases: the one used)."""
+    source = obj._source
+    key = next((k for k in keys if source is not None and k in source), None)
+    return Typed(path, keys[0], str(value), obj.locate(key) if key else obj.locate(), key or keys[0], scope,
+                 not isinstance(value, str))
+
+
+def graded(path: str, total: Any, rules: compute.Rules, scope: str) -> Grade:
+    """评价等次 of a total, with the band it falls in as its arithmetic (92.55 ≥ 90 → 优)."""
+    bound, name = compute.grade_band_of(total, rules)
+    bands = "，".join(f"{format_number(b)} 分及以上为{n}" for b, n in rules.grades[:-1])
+    rule = f"评价等次按总分所在区间：{bands}，其余为{rules.grades[-1][1]}"
+    lowest = (bound, name) == rules.grades[-1] and len(rules.grades) > 1
+    arithmetic = f"{total} < {format_number(rules.grades[-2][0])} → {name}" if lowest else \
+        f"{total} ≥ {format_number(bound)} → {name}"
+    return traced(Grade(name), Computed(path, _name(path), name, rule, arithmetic, tuple(filter(None, [origin_of(total)])),
+                                        scope))
