@@ -7,6 +7,7 @@ import functools
 import hashlib
 import http.server
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -55,6 +56,31 @@ def cli():
 def copy_demo(project: Path, slug: str) -> Path:
     """Another bundle in the fixture project, a copy of content/2024/demo under a new slug."""
     return Path(shutil.copytree(project / "content/2024/demo", project / "content/2024" / slug))
+
+
+_WHY_RE = re.compile(r'<button type="button" class="why-open"[^>]*></button>|<span class="why" ')
+_FIG_RE = re.compile(r'<span class="fig" id="[^"]*">(.*?)</span>')
+
+
+def without_explanations(page: str) -> str:
+    """A page as it read before figures could explain themselves (jixiao.explain): no button, no popover, no span
+    around a figure — for tests of the markup around figures, which the explanations do not change."""
+    out, index = [], 0
+    for match in _WHY_RE.finditer(page):
+        if match.start() < index:
+            continue
+        out.append(page[index:match.start()])
+        index = match.end()
+        if match.group(0).startswith("<span"):  # the popover: up to its matching </span>
+            depth = 1
+            while depth:
+                opened, closed = page.find("<span", index), page.find("</span>", index)
+                if opened != -1 and opened < closed:
+                    depth, index = depth + 1, opened + 5
+                else:
+                    depth, index = depth - 1, closed + len("</span>")
+    out.append(page[index:])
+    return _FIG_RE.sub(r"\1", "".join(out))
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

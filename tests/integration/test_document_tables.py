@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, assess_in_site, edit, write
+from conftest import FIXTURES, assess_in_site, edit, without_explanations, write
 
 from jixiao.cli import main
 from jixiao.document.blocks import Cell, Fig, Mark, Row, Section, Table, plain_text, runs
@@ -149,7 +149,7 @@ def test_each_printed_table_is_published_as_csv_and_linked_under_it(two_years):
     assert published == ["表1-收、支决算总计变动情况.csv", "表2-支出决算结构.csv", "表3-支出明细.csv"]
     data = (folder / "表格/表3-支出明细.csv").read_bytes()
     assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == EXPECTED_CSV
-    page = (folder / "index.html").read_text(encoding="utf-8")
+    page = without_explanations((folder / "index.html").read_text(encoding="utf-8"))
     # the link, percent-encoded (a URL is ASCII), names the file beside the page
     link = '<p class="downloads table-csv"><a href="{}">下载本表数据（CSV，单位：万元）</a></p>'
     assert link.format(urllib.parse.quote("表格/表3-支出明细.csv")) in page
