@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import html
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -99,6 +100,19 @@ def source_link(origin: Origin) -> str:
     if isinstance(origin, Typed) and not origin.figure:
         return label
     return f'<a href="#{anchor(origin)}">{label}</a>'
+
+
+_LINK_RE = re.compile(r'<a href="#([^"]+)">([^<]*)</a>')
+_ID_RE = re.compile(r' id="([^"]+)"')
+
+
+def unlink_unprinted(page: str) -> str:
+    """The page with each explanation's link to a figure the page does not print (an input such as 指标分值 whose
+    table the layout left out) turned into its plain label: a link must land somewhere."""
+    if 'class="why-from"' not in page:
+        return page
+    ids = set(_ID_RE.findall(page))
+    return _LINK_RE.sub(lambda m: m.group(0) if m.group(1) in ids or "f-" not in m.group(1) else m.group(2), page)
 
 
 def _escape(text: str) -> str:

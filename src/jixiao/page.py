@@ -34,6 +34,7 @@ from .contexts import (
 )
 from .directives import Media, PageResolver
 from .errors import ErrorGroup, Location, SourceError, did_you_mean
+from .explain import unlink_unprinted
 from .findings import Finding
 from .glyphs import glyph_findings, missing_glyph_message
 from .images import FONT_SUFFIXES, lfs_advice
@@ -136,7 +137,7 @@ class PageBuild:
                              findings=[PageFinding(**f.as_published()) for f in part.findings])
         where = source.report.locate("模板") if source.report.layout else source.report.locate("类型")
         layout = layout_name(self.site, source)
-        html = self.run.render(self.site.env, layout, page.names(), where).encode("utf-8")
+        html = unlink_unprinted(self.run.render(self.site.env, layout, page.names(), where)).encode("utf-8")
         bundle = source.bundle
         files = {
             f"{key}/index.html": html,

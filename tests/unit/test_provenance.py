@@ -129,3 +129,15 @@ def test_building_twice_gives_the_same_explanations_and_sources(project, cli):
     first = build(cli, project)
     second = build(cli, project, "--clean")
     assert first == second and "来源" in first[1]
+
+
+def test_every_link_of_an_explanation_lands_on_a_figure_the_page_prints(demo):
+    """分值合计 is 指标分值 + the budget's 分值, but a 自评表 page prints the form, whose total row shows 分值合计, and
+    not the 绩效指标评分表 that prints 指标分值: that input is named, unlinked, rather than linked to nothing."""
+    page, data, _ = demo
+    ids = set(re.findall(r' id="([^"]+)"', page))
+    links = re.findall(r'<a href="#([^"]+)">', page)
+    assert links and all(target in ids for target in links)
+    assert "自评表.0.指标分值" in data["来源"]["自评表.0.分值合计"]["取自"]
+    assert fig_id("自评表.0.指标分值") not in ids
+    assert "指标分值 90" in popover_text(page, "自评表.0.分值合计")
