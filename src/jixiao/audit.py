@@ -4,7 +4,7 @@ Each rule has an id and produces Findings at file:line. A finding is acknowledge
 `核对说明` of the object it belongs to (a form, 项目资金, 年度总体目标, a row) or, for Markdown,
 by `核对说明:` in the section's front matter; it then becomes a note instead of a warning.
 Scoring findings (stated-differs, unit-mismatch, weights, qualitative-band, missing-field) are made
-where the figures are computed (assess.py, tables.py); this module reads the texts and the totals,
+where the figures are computed (each part's compute.py); this module reads the texts and the totals,
 with the phrasings of phrasing.py.
 """
 

@@ -3,7 +3,7 @@
 A formula is written the way a document states it: `业务收入 - 业务支出`, `节约 ÷ 预算`,
 `(本年 - 上年) ÷ 上年`, `项目资金.合计.本年支出 + 实际支出.以前年度项目支出.金额`. Names are row
 names, column names, or dotted references into other tables; what a name means is decided by
-the caller (tables.py), which resolves each name to a number. A name that contains an
+the caller (parts/data_table/compute.py), which resolves each name to a number. A name that contains an
 operator or a space is written in 「」.
 
 Parsing is separate from evaluation so that every formula can be checked, and its names

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 from .errors import ErrorGroup, SourceError
 from .load import Bundle, Source, find_bundles, parse_bundle, read_bundle
 from .model import Attachment
+from .parts.data_table.compute import PreviousTable, previous_figures
 from .reporttypes import ReportType
 from .sitemodel import Links, SiteModel, Summary
-from .tables import PreviousTable, previous_figures
 
 if TYPE_CHECKING:
     from .site import SiteContext

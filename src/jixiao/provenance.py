@@ -1,7 +1,7 @@
 """Where every printed figure comes from: typed at a line of the report's YAML, or computed by a named
 rule from other figures, each with its own provenance.
 
-An origin is attached to the figure itself (values.py: `figure.origin`), where assess.py and tables.py
+An origin is attached to the figure itself (values.py: `figure.origin`), where each part's compute.py
 compute it, so every output that prints a figure can also say how it was obtained without deriving it
 again: the page's explanation (explain.py) and data.json's 来源 (`sources`). An origin names the figure by
 its path in data.json's 报告 (`自评表.0.项目资金.执行率`, `数据表.收入支出.行.3.本年`; list items by

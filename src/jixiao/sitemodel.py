@@ -10,7 +10,7 @@ written once:
   of every listing page, of the feed's ties and of the open data;
 - "reads last year's report" (`parts.data_table.model.reads_last_year`, a rule of the data tables): a computed
   差额 or 增长率 column whose base is a 上年 column. The site model uses it to link last year's report;
-  tables.py uses it to fill those columns.
+  the data tables' computation uses it to fill those columns.
 
 Like Zola's `content::Library` or Hugo's assemble step, the model is resolved from summaries alone, so
 a report whose bundle did not change is placed without being parsed (its summary comes from the cache).

@@ -4,7 +4,7 @@ data.json read.
 Each view is a frozen pydantic model with English attribute names for the code and the official
 Chinese terms as serialisation aliases, which are also readable as attributes and items
 (`form.项目名称`, `form["项目名称"]`), so Markdown expressions, layouts and data.json keep the
-names an author knows. Views are built with `model_construct` from figures assess.py has already
+names an author knows. Views are built with `model_construct` from figures the parts' compute.py have already
 computed and checked (no second validation), and serialised by pydantic's Rust core.
 
 Templates and expressions may read only the Chinese names and the helpers a view declares in
@@ -44,7 +44,7 @@ class View(BaseModel):
 
     @classmethod
     def make(cls, **values: Any):
-        """Build without validation (the figures were computed and checked by assess.py) and without
+        """Build without validation (the figures were computed and checked by the parts' compute.py) and without
         pydantic's per-field bookkeeping, which costs three times as much on the thousands of rows of a
         site; defaults are shared, which is safe because views are never changed."""
         view = cls.__new__(cls)

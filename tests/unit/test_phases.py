@@ -81,11 +81,11 @@ def test_workers_pass_state_explicitly_not_through_module_globals():
 
 def test_the_rule_of_last_years_report_is_written_once():
     """The data tables' rule decides which columns read last year's report; the site model (to link that report)
-    and tables.py (to fill the columns) both ask it, and the set of 上年 column names is written nowhere else."""
+    and the data tables' computation (to fill the columns) both ask it, and the set of 上年 column names is written nowhere else."""
     written = [path.relative_to(SRC).as_posix() for path in sorted(SRC.rglob("*.py"))
                if '"上年决算"' in path.read_text(encoding="utf-8")]
     assert written == ["parts/data_table/model.py"]
-    for module in ("tables.py", "sitemodel.py"):
+    for module in ("parts/data_table/compute.py", "sitemodel.py"):
         called = {node.func.id for node in ast.walk(source_of(module))
                   if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
         assert "reads_last_year" in called, module

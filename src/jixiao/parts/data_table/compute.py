@@ -19,22 +19,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from . import compute, formula
-from .errors import Location, SourceError, did_you_mean
-from .findings import Finding, acknowledged
-from .located import CHECK_NOTE, number_as_text
-from .model import Report
-from .parts.data_table.model import RESERVED_ROW_KEYS, Column, Computed, DataTable, reads_last_year
-from .parts.data_table.view import ChartView, DataRowView, Rows, TableView
-from .parts.form.view import Forms
-from .parts.scoring.model import ScorePart
-from .parts.scoring.view import ScorePartView
-from .phrasing import FORM_FIGURE_PATHS
-from .provenance import Typed, computed, graded, total_of, traced, written_at
-from .quantity import format_number, parse_unit
-from .validate import not_text
-from .values import Money, Number, Rate, Score, decimals_of
-from .yamlsource import SourceList, SourceMap
+from ... import compute, formula
+from ...errors import Location, SourceError, did_you_mean
+from ...findings import Finding, acknowledged
+from ...located import CHECK_NOTE, number_as_text
+from ...model import Report
+from ...phrasing import FORM_FIGURE_PATHS
+from ...provenance import Typed, computed, traced
+from ...quantity import format_number, parse_unit
+from ...validate import not_text
+from ...values import Money, Number, Rate, decimals_of
+from ...yamlsource import SourceList, SourceMap
+from ..form.view import Forms
+from .model import RESERVED_ROW_KEYS, Column, Computed, DataTable, reads_last_year
+from .view import ChartView, DataRowView, Rows, TableView
 
 FORMULA_HINT = "公式写成 业务收入 - 业务支出、节约 ÷ 预算、(本年 - 上年) ÷ 上年；名称中含运算符或空格时用「」括起。"
 TOTAL = "合计"
@@ -657,16 +655,6 @@ def assess_tables(report: Report, rules: compute.Rules, previous: dict[str, Prev
     chart_numbers = {name: f"图{i}" for i, name in enumerate(chart_order, 1)}
     views = {name: run.view(table, numbers.get(name), chart_numbers.get(name)) for name, table in run.tables.items()}
     return views, run.findings, run.errors
-
-
-def assess_scoring(parts: list[ScorePart], rules: compute.Rules, scope: str = "") -> dict[str, Any]:
-    """A whole-department score: the parts' scores add up to 总分, graded like any total."""
-    views = tuple(ScorePartView.make(name=p.name, points=traced(Score(p.points), written_at(p, f"评分.{i}.分值", p.points, scope, "分值")),
-                                     score=traced(Score(p.score), written_at(p, f"评分.{i}.得分", p.score, scope, "得分")))
-                  for i, p in enumerate(parts))
-    total = total_of("总分", "总分 = 各部分得分之和", [v.score for v in views], scope)
-    return {"scores": views, "full_marks": total_of("满分", "满分 = 各部分分值之和", [v.points for v in views], scope),
-            "total": total, "grade": graded("评价等次", total, rules, scope)}
 
 
 def previous_figures(report: Report, key: str) -> dict[str, PreviousTable]:
