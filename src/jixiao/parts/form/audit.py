@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...findings import Finding, acknowledged
-from ...parts.form.model import Form
 from ...quantity import format_number
 from ..indicators.audit import indicator_pairs
+from .model import Form
 from .view import FormView
 
 

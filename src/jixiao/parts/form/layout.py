@@ -5,10 +5,10 @@
 from __future__ import annotations
 
 from ...document.blocks import Break, Cell, Group, Row, Section, Table, Text, runs
-from ...parts.form.view import FormView, FundRowView, FundsView
 from ...views import ReportView
 from ..cells import blank_or_figure, column_labels, empty, figure, label, lines, text
 from ..indicators.layout import COLUMNS, indicator_sections, indicator_table
+from .view import FormView, FundRowView, FundsView
 
 FUND_COLUMNS = ("年初预算数", "全年预算数", "全年执行数")
 INDICATOR_HEAD = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...parts.indicators.model import Indicator
+from .model import Indicator
 from .view import IndicatorView
 
 

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ...document.blocks import Cell, Row, Run, Section, Table, Text
-from ...parts.indicators.view import GroupView, IndicatorView, SubgroupView
-from ...parts.score_sheet.view import LevelView
 from ..cells import empty, figure, label, text
+from ..score_sheet.view import LevelView
+from .view import GroupView, IndicatorView, SubgroupView
 
 # the theme's column classes (print.css gives the label and figure columns fixed widths)
 COLUMNS = ("c-l1", "c-l2", "c-l3", "c-target", "c-actual", "c-points", "c-score", "c-reason")

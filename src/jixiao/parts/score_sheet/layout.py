@@ -4,10 +4,10 @@ evaluator's with the reason), then each 一级指标 with its weight, and the �
 from __future__ import annotations
 
 from ...document.blocks import Row, Section, Table, runs
-from ...parts.score_sheet.view import LevelView
 from ...views import ReportView
 from ..cells import column_labels, empty, figure, label, text
 from ..indicators.layout import indicator_sections, indicator_table
+from .view import LevelView
 
 HEAD = ("一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分", "评分依据或扣分原因")
 
