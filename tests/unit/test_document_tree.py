@@ -130,3 +130,19 @@ def test_every_figure_of_a_form_goes_through_the_sites_fig_macro(project, cli):
             '<td class="num"><b class="mine">10</b></td><td class="num"><b class="mine">7.50</b></td>') in page
     # 总分 79.50 of 100 in the form, and in the 自评汇总
     assert page.count('<b class="mine">79.50</b>') == 2
+
+
+def test_a_score_sheet_note_is_printed_under_it_and_published(tmp_path, cli):
+    """评分表.说明 — a field added to the 评分表 in its own folder (parts/score_sheet: model, view, compute, layout)."""
+    import json
+    import shutil
+    project = tmp_path / "model"
+    shutil.copytree(FIXTURES / "model", project)
+    edit(project / "content/2024/pingjia/report.yaml", "评分表:\n", "评分表:\n  说明: 评分由第三方评价组按财预〔2020〕10号给出。\n")
+    view, _ = assess_in_site(project, "2024/pingjia")
+    assert LAYOUTS["评分表"](view).note == "评分由第三方评价组按财预〔2020〕10号给出。"
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    page = (project / "site/2024/pingjia/index.html").read_text(encoding="utf-8")
+    assert re.search(r'</table>\n<p class="table-note">说明：评分由第三方评价组按财预〔2020〕10号给出。</p>', page)
+    data = json.loads((project / "site/2024/pingjia/data.json").read_text(encoding="utf-8"))
+    assert data["报告"]["评分表"]["说明"] == "评分由第三方评价组按财预〔2020〕10号给出。"

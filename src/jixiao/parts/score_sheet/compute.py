@@ -55,4 +55,5 @@ def assess_score_sheet(run: Assessment, report: Report, kind: ReportType | None)
         stated = StatedFormView.make(total=sheet.stated.total, grade=sheet.stated.grade)
         differences += run.differ(sheet, "总分", sheet.stated.total, Decimal(total), "评分表 总分")
     return ScoreSheetView.make(levels=tuple(views), rows=IndicatorRows(r for r, _ in rows), points=points,
-                               total=total, grade=grade, stated=stated, differences=tuple(differences))
+                               total=total, grade=grade, stated=stated, differences=tuple(differences),
+                               note=sheet.note)

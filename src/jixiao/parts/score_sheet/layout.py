@@ -3,6 +3,8 @@ evaluator's with the reason), then each 一级指标 with its weight, and the �
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...document.blocks import Row, Section, Table, runs
 from ...views import ReportView
 from ..cells import column_labels, empty, figure, label, text
@@ -16,9 +18,10 @@ def lay_out(report: ReportView) -> Table:
     sheet = report.score_sheet
     total = Row((label("总分", colspan=5), figure(sheet.points), figure(sheet.total, stated=sheet.stated.total),
                  text(f"评价等次：{sheet.grade}", kind="grade")))
-    return indicator_table(indicator_sections(sheet.levels, "评分表", reasons=True), (column_labels(HEAD),),
-                           Section((*map(level_row, sheet.levels), total), classes=("total",)),
-                           ("form", "form-indicators", "evaluation"), caption=runs(f"{report.title} 绩效评价指标评分表"))
+    table = indicator_table(indicator_sections(sheet.levels, "评分表", reasons=True), (column_labels(HEAD),),
+                            Section((*map(level_row, sheet.levels), total), classes=("total",)),
+                            ("form", "form-indicators", "evaluation"), caption=runs(f"{report.title} 绩效评价指标评分表"))
+    return replace(table, note=sheet.note)
 
 
 def level_row(level: LevelView) -> Row:

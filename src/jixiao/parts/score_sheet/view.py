@@ -30,3 +30,4 @@ class ScoreSheetView(View):
     grade: str = alias("评价等次")
     stated: StatedFormView = alias("原表")
     differences: tuple[Difference, ...] = alias("差异", ())
+    note: str | None = alias("说明")
