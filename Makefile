@@ -25,9 +25,10 @@ build: system venv
 test: system test-system venv node_modules/.installed lint
 	$(BIN)/pytest
 
-# Style is a check: ruff's linter, configured in pyproject.toml ([tool.ruff]).
+# Style is a check: ruff's linter and formatter, configured in pyproject.toml ([tool.ruff]).
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # The manual (docs/, in Chinese) into build/docs/: --strict fails on any broken link or anchor
 # (tests/integration/test_docs.py runs the same build in `make test`).

@@ -19,8 +19,9 @@ def main() -> None:
     edits = iter(range(1, 10 * args.runs + 1))
 
     def runs(*flags: str, edit: bool = False):
-        return repeat(args.runs, [*build, *flags], (lambda _: edit_report(changed_report(site), next(edits))) if edit
-                      else None)
+        return repeat(
+            args.runs, [*build, *flags], (lambda _: edit_report(changed_report(site), next(edits))) if edit else None
+        )
 
     print(f"{args.reports} reports (六安 and 泸州 自评表 copies), medians of {args.runs} runs")
     full = runs("--clean", "--no-search")

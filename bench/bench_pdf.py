@@ -36,13 +36,17 @@ def per_report() -> None:
         seconds = time.perf_counter() - started
         pdf = next(data for name, data in files.items() if name.endswith(".pdf"))
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
-        print(f"  {key}: {seconds:.2f} s (HTML + PDF), {pages} pages, {seconds / pages * 1000:.0f} ms/page, "
-              f"{len(pdf) / 1024:.0f} KiB")
+        print(
+            f"  {key}: {seconds:.2f} s (HTML + PDF), {pages} pages, {seconds / pages * 1000:.0f} ms/page, "
+            f"{len(pdf) / 1024:.0f} KiB"
+        )
 
 
 def main() -> None:
     args = parse_arguments(__doc__, reports=20)
-    print(f"font subsetting: {'HarfBuzz (fast)' if fast_subsetting() else 'fontTools (slow: install libharfbuzz-subset0)'}")
+    print(
+        f"font subsetting: {'HarfBuzz (fast)' if fast_subsetting() else 'fontTools (slow: install libharfbuzz-subset0)'}"
+    )
     print("the repository's reports, one process:")
     per_report()
     site = make_site(OUT / f"pdf-{args.reports}", args.reports)
@@ -51,7 +55,9 @@ def main() -> None:
     every = median_run([measure(build) for _ in range(args.runs)])
     print(f"{args.reports} reports with PDFs, medians of {args.runs}:")
     print(f"  one core:  {describe(one)}, {one.wall / args.reports:.2f} s/report")
-    print(f"  all cores: {describe(every)}, {every.wall / args.reports:.2f} s/report, speed-up {one.wall / every.wall:.2f}×")
+    print(
+        f"  all cores: {describe(every)}, {every.wall / args.reports:.2f} s/report, speed-up {one.wall / every.wall:.2f}×"
+    )
     finish(args)
 
 

@@ -34,8 +34,12 @@ class Server:
 
     def __init__(self, site: Path, *flags: str):
         begun = time.perf_counter()
-        self.process = subprocess.Popen([*JIXIAO, "serve", str(site), "--port", "0", *flags],
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.process = subprocess.Popen(
+            [*JIXIAO, "serve", str(site), "--port", "0", *flags],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         line = self.process.stdout.readline()
         self.started = time.perf_counter() - begun
         self.url = line.split()[1].rstrip("/")
@@ -77,8 +81,10 @@ def loop(site: Path, runs: int, *flags: str) -> list[tuple[float, float]]:
 
 def describe(runs: list[tuple[float, float]]) -> str:
     reloads, refreshed = [r for r, _ in runs], [r for _, r in runs]
-    return (f"{statistics.median(reloads):.3f} s to reload (runs: {', '.join(f'{s:.3f}' for s in reloads)}), "
-            f"background refresh done after {statistics.median(refreshed):.2f} s")
+    return (
+        f"{statistics.median(reloads):.3f} s to reload (runs: {', '.join(f'{s:.3f}' for s in reloads)}), "
+        f"background refresh done after {statistics.median(refreshed):.2f} s"
+    )
 
 
 def startup(site: Path, runs: int) -> tuple[float, float]:
@@ -103,8 +109,10 @@ def main() -> None:
     print(f"  serve (search):    {describe(searched)}")
     small = make_site(OUT / f"startup-{args.startup_reports}", args.startup_reports)
     started, unchanged = startup(small, args.runs)
-    print(f"{args.startup_reports} reports built with PDFs: serve starts in {started:.2f} s, "
-          f"an unchanged build takes {unchanged:.2f} s ({started / unchanged:.2f}×)")
+    print(
+        f"{args.startup_reports} reports built with PDFs: serve starts in {started:.2f} s, "
+        f"an unchanged build takes {unchanged:.2f} s ({started / unchanged:.2f}×)"
+    )
     finish(args)
 
 

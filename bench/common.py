@@ -56,8 +56,9 @@ def changed_report(root: Path) -> Path:
 def edit_report(path: Path, step: int) -> None:
     """Change the first 预算执行数 of a 泸州 report to 474.39 + step/100, so each run sees a real change."""
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"预算执行数: [0-9.]+", f"预算执行数: {474.39 + step / 100:.2f}", text, count=1),
-                    encoding="utf-8")
+    path.write_text(
+        re.sub(r"预算执行数: [0-9.]+", f"预算执行数: {474.39 + step / 100:.2f}", text, count=1), encoding="utf-8"
+    )
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,18 @@ print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 def measure(command: list[str], cwd: Path | None = None) -> Run:
     """Run a command in a fresh process; its wall time, CPU time and peak RSS (MiB)."""
-    output = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd, check=True,
-                            capture_output=True, text=True).stdout.split()
+    output = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout.split()
     return Run(float(output[0]), float(output[1]), int(output[2]) / 1024)
 
 
 def median_run(runs: list[Run]) -> Run:
-    return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
-               statistics.median(r.peak_mib for r in runs))
+    return Run(
+        statistics.median(r.wall for r in runs),
+        statistics.median(r.cpu for r in runs),
+        statistics.median(r.peak_mib for r in runs),
+    )
 
 
 def repeat(runs: int, command: list[str], before: Callable[[int], None] | None = None) -> Run:

@@ -58,18 +58,39 @@ def cells(*values: object) -> str:
 
 def form_table(form: dict) -> list[str]:
     """One 自评表 as a Markdown table: the funds row, then every indicator."""
-    lines = [f"### {form['项目名称']}", "", cells("一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"),
-             cells(*["---"] * 7)]
+    lines = [
+        f"### {form['项目名称']}",
+        "",
+        cells("一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"),
+        cells(*["---"] * 7),
+    ]
     funds = form["项目资金"]
     total = funds.get("年度资金总额") or {}
-    lines.append(cells("预算执行", "", "年度资金总额", total.get("全年预算数", total.get("调整后预算数")),
-                       total.get("全年执行数", total.get("预算执行数")), funds.get("分值", funds.get("权重")),
-                       (funds.get("原表") or {}).get("得分")))
+    lines.append(
+        cells(
+            "预算执行",
+            "",
+            "年度资金总额",
+            total.get("全年预算数", total.get("调整后预算数")),
+            total.get("全年执行数", total.get("预算执行数")),
+            funds.get("分值", funds.get("权重")),
+            (funds.get("原表") or {}).get("得分"),
+        )
+    )
     for first, seconds in (form.get("绩效指标") or {}).items():
         for second, rows in (seconds or {}).items():
             for row in rows or []:
-                lines.append(cells(first, second, row.get("三级指标"), row.get("指标值"), row.get("实际完成值"),
-                                   row.get("分值", row.get("权重")), (row.get("原表") or {}).get("得分")))
+                lines.append(
+                    cells(
+                        first,
+                        second,
+                        row.get("三级指标"),
+                        row.get("指标值"),
+                        row.get("实际完成值"),
+                        row.get("分值", row.get("权重")),
+                        (row.get("原表") or {}).get("得分"),
+                    )
+                )
     return lines + [""]
 
 
@@ -86,8 +107,11 @@ def make_hugo_site(jixiao_site: Path, root: Path) -> Path:
     if root.exists():
         shutil.rmtree(root)
     (root / "content").mkdir(parents=True)
-    (root / "hugo.toml").write_text('title = "住房公积金绩效信息公开"\nbaseURL = "/"\nlanguageCode = "zh-cn"\n'
-                                    'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n', encoding="utf-8")
+    (root / "hugo.toml").write_text(
+        'title = "住房公积金绩效信息公开"\nbaseURL = "/"\nlanguageCode = "zh-cn"\n'
+        'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n',
+        encoding="utf-8",
+    )
     for name, text in HUGO_LAYOUTS.items():
         (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "layouts" / name).write_text(text, encoding="utf-8")
@@ -135,8 +159,10 @@ def main() -> None:
     print(f"  full / Hugo full, CPU:               {full.cpu / hugo_full.cpu:.2f}×  (target ≤ 3)")
     print(f"  incremental / Hugo full, CPU:        {incremental.cpu / hugo_full.cpu:.2f}×  (target ≤ 1)")
     print(f"  incremental / Hugo full, wall:       {incremental.wall / hugo_full.wall:.2f}×")
-    print(f"  jixiao --help {helps.wall:.3f} s, import click {click.wall:.3f} s: "
-          f"{helps.wall / click.wall:.2f}×  (target ≤ 3)")
+    print(
+        f"  jixiao --help {helps.wall:.3f} s, import click {click.wall:.3f} s: "
+        f"{helps.wall / click.wall:.2f}×  (target ≤ 3)"
+    )
     finish(args)
 
 

@@ -24,14 +24,24 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 CHROMIUM = "/usr/bin/chromium"
 # The flags this workplace's closed network needs (no background requests, no sandbox as root).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_addoption(parser):
-    parser.addoption("--bless", action="store_true",
-                     help="write what the commands print now into the golden cases (tests/golden/) instead of "
-                          "comparing; review the diff before committing it")
+    parser.addoption(
+        "--bless",
+        action="store_true",
+        help="write what the commands print now into the golden cases (tests/golden/) instead of "
+        "comparing; review the diff before committing it",
+    )
 
 
 @pytest.fixture
@@ -69,7 +79,7 @@ def without_explanations(page: str) -> str:
     for match in _WHY_RE.finditer(page):
         if match.start() < index:
             continue
-        out.append(page[index:match.start()])
+        out.append(page[index : match.start()])
         index = match.end()
         if match.group(0).startswith("<span"):  # the popover: up to its matching </span>
             depth = 1
@@ -92,8 +102,12 @@ def tree_digest(folder: Path) -> dict[str, str]:
             path = Path(parent, name)
             mode = path.lstat().st_mode
             found[path.relative_to(folder).as_posix()] = (
-                "link " + os.readlink(path) if stat.S_ISLNK(mode)
-                else hashlib.sha256(path.read_bytes()).hexdigest() if stat.S_ISREG(mode) else stat.filemode(mode))
+                "link " + os.readlink(path)
+                if stat.S_ISLNK(mode)
+                else hashlib.sha256(path.read_bytes()).hexdigest()
+                if stat.S_ISREG(mode)
+                else stat.filemode(mode)
+            )
     return found
 
 
@@ -120,8 +134,9 @@ def composite(tmp_path: Path) -> Path:
 
 def run_jixiao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real console entry point in a subprocess, to see exactly what a user sees."""
-    return subprocess.run([sys.executable, "-m", "jixiao", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "jixiao", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def assess_in_site(project: Path, key: str):
@@ -148,7 +163,7 @@ class PrefixHandler(http.server.SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         if not path.startswith(self.prefix):
             return str(Path(self.directory) / "__missing__")
-        return super().translate_path("/" + path[len(self.prefix):])
+        return super().translate_path("/" + path[len(self.prefix) :])
 
     def log_message(self, *args) -> None:
         pass

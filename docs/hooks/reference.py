@@ -39,8 +39,10 @@ SOURCE = DOCS.parent / "src/jixiao"
 GOLDEN = DOCS.parent / "tests/golden"
 # Where the code names an error's rule: SourceError(..., rule="yaml") or a default `rule: str = "formula"`, and the
 # scoring errors of compute.py, ScoringError(message, "value-kind").
-RULE_NAMES = [re.compile(r'\brule\s*(?::\s*str\s*)?=\s*"([a-z][a-z-]*)"'),
-              re.compile(r'ScoringError\(.*?,\s*"([a-z][a-z-]*)"\)', re.S)]
+RULE_NAMES = [
+    re.compile(r'\brule\s*(?::\s*str\s*)?=\s*"([a-z][a-z-]*)"'),
+    re.compile(r'ScoringError\(.*?,\s*"([a-z][a-z-]*)"\)', re.S),
+]
 FENCE = re.compile(r'^```\w+ title="(?P<name>[^"]+)"\n(?P<body>.*?)^```$', re.M | re.S)
 
 
@@ -85,8 +87,16 @@ def place_examples(examples: list[Example], root: Path) -> list[Path]:
         bundles.append(bundle)
     return bundles
 
-KINDS = {"string": "文字", "number": "数字", "integer": "整数", "boolean": "是/否", "array": "列表",
-         "object": "映射", "null": "空"}
+
+KINDS = {
+    "string": "文字",
+    "number": "数字",
+    "integer": "整数",
+    "boolean": "是/否",
+    "array": "列表",
+    "object": "映射",
+    "null": "空",
+}
 
 
 def describe_kind(node: dict[str, Any]) -> str:
@@ -115,12 +125,14 @@ def inner_objects(schema: dict[str, Any], node: dict[str, Any]) -> Iterator[tupl
         elif "array" in schema_types(option) and isinstance(option.get("items"), dict):
             yield from ((f"[]{suffix}", found) for suffix, found in inner_objects(schema, option["items"]))
         elif isinstance(option.get("additionalProperties"), dict):
-            yield from ((f".<名称>{suffix}", found)
-                        for suffix, found in inner_objects(schema, option["additionalProperties"]))
+            yield from (
+                (f".<名称>{suffix}", found) for suffix, found in inner_objects(schema, option["additionalProperties"])
+            )
 
 
-def walk_keys(schema: dict[str, Any], node: dict[str, Any], prefix: str = "",
-              seen: tuple[int, ...] = ()) -> Iterator[tuple[str, str, str, bool]]:
+def walk_keys(
+    schema: dict[str, Any], node: dict[str, Any], prefix: str = "", seen: tuple[int, ...] = ()
+) -> Iterator[tuple[str, str, str, bool]]:
     """Every key under `node` as (path, kind, description, required), depth first, in the schema's order."""
     required = set(node.get("required", []))
     for name, prop in node.get("properties", {}).items():
@@ -132,9 +144,11 @@ def walk_keys(schema: dict[str, Any], node: dict[str, Any], prefix: str = "",
 
 
 def keys_markdown() -> str:
-    parts = ["# report.yaml 与 site.yaml 的键\n",
-             "本页在生成手册时由 jixiao 的数据模型自动生成（与 `jixiao schema` 写出的编辑器 schema 同源），"
-             "所以与核对时的规则一致。路径中 `[]` 表示列表中的每一项，`<名称>` 表示由你命名的项（如数据表名）。\n"]
+    parts = [
+        "# report.yaml 与 site.yaml 的键\n",
+        "本页在生成手册时由 jixiao 的数据模型自动生成（与 `jixiao schema` 写出的编辑器 schema 同源），"
+        "所以与核对时的规则一致。路径中 `[]` 表示列表中的每一项，`<名称>` 表示由你命名的项（如数据表名）。\n",
+    ]
     for title, model in (("report.yaml", Report), ("site.yaml", SiteConfig)):
         schema = build_schema(model)
         parts += [f"\n## {title}\n", "| 键 | 值 | 必填 | 说明 |", "|---|---|---|---|"]
@@ -156,8 +170,10 @@ def build_examples(examples: list[Example]) -> list[dict[str, Any]]:
             run = subprocess.run([sys.executable, "-m", "jixiao", *args], capture_output=True, text=True)
             if run.returncode != 0:
                 raise ValueError(f"the manual's examples do not build:\n{run.stdout}{run.stderr}")
-        return [json.loads((root / "site" / bundle.relative_to(root / "content") / "data.json")
-                           .read_text(encoding="utf-8")) for bundle in bundles]
+        return [
+            json.loads((root / "site" / bundle.relative_to(root / "content") / "data.json").read_text(encoding="utf-8"))
+            for bundle in bundles
+        ]
 
 
 def describe_value(value: Any) -> str:
@@ -167,8 +183,13 @@ def describe_value(value: Any) -> str:
     if isinstance(value, int):
         return "整数"
     if isinstance(value, str):
-        return "比率" if re.fullmatch(r"-?\d+(\.\d+)?%", value) else "数字" if re.fullmatch(r"-?\d+(\.\d+)?", value) \
+        return (
+            "比率"
+            if re.fullmatch(r"-?\d+(\.\d+)?%", value)
+            else "数字"
+            if re.fullmatch(r"-?\d+(\.\d+)?", value)
             else "文字"
+        )
     return {type(None): "空", list: "列表", dict: "映射"}[type(value)]
 
 
@@ -177,8 +198,13 @@ def walk_names(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
     if isinstance(value, dict):
         for key, inner in value.items():
             inner_path = f"{path}.{key}" if path else key
-            shown = (f"共 {len(inner)} 项" if isinstance(inner, (list, dict)) else "—" if inner is None
-                     else json.dumps(inner, ensure_ascii=False))
+            shown = (
+                f"共 {len(inner)} 项"
+                if isinstance(inner, (list, dict))
+                else "—"
+                if inner is None
+                else json.dumps(inner, ensure_ascii=False)
+            )
             yield inner_path, describe_value(inner), shown if len(shown) <= 40 else shown[:39] + "…"
             yield from walk_names(inner, inner_path)
     elif isinstance(value, list) and value:
@@ -191,18 +217,22 @@ def names_markdown() -> str:
         firsts.setdefault(example.report["类型"], example)
     order = list(builtin_specs())  # the built-in types in their own order: 自评表 first
     firsts = dict(sorted(firsts.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)))
-    parts = ["# 表达式可用的名称\n",
-             "正文的 `{{ }}` 表达式和版式可以读取的名称，与每份报告 data.json 中 `报告` 部分的名称相同。"
-             "本页在生成手册时，把本手册中每种报告类型的第一个完整例子用 jixiao 生成一遍，从它的 data.json 读出，"
-             "所以名称和例子都是真实的。`[0]` 表示列表的第一项（也可以写名称，如 `自评表[\"示例项目\"]`、"
-             "`数据表.三公经费.行.公务接待费`）；数据表名、行名来自例子，换成你自己的。"
-             "金额和比率是精确的十进制数，写在引号中；“空”表示例子中没有填写这一项。\n"]
+    parts = [
+        "# 表达式可用的名称\n",
+        "正文的 `{{ }}` 表达式和版式可以读取的名称，与每份报告 data.json 中 `报告` 部分的名称相同。"
+        "本页在生成手册时，把本手册中每种报告类型的第一个完整例子用 jixiao 生成一遍，从它的 data.json 读出，"
+        '所以名称和例子都是真实的。`[0]` 表示列表的第一项（也可以写名称，如 `自评表["示例项目"]`、'
+        "`数据表.三公经费.行.公务接待费`）；数据表名、行名来自例子，换成你自己的。"
+        "金额和比率是精确的十进制数，写在引号中；“空”表示例子中没有填写这一项。\n",
+    ]
     for (kind, example), data in zip(firsts.items(), build_examples(list(firsts.values()))):
         page = example.where.split(":")[0]
         title = (DOCS / page).read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
         parts += [f"\n## {kind}\n", f"例子见[{title}](../{page})。\n", "| 名称 | 值 | 例子 |", "|---|---|---|"]
-        parts += [f"| `{path}` | {value_kind} | {shown.replace('|', chr(92) + '|')} |"
-                  for path, value_kind, shown in walk_names(data["报告"])]
+        parts += [
+            f"| `{path}` | {value_kind} | {shown.replace('|', chr(92) + '|')} |"
+            for path, value_kind, shown in walk_names(data["报告"])
+        ]
     return "\n".join(parts) + "\n"
 
 
@@ -210,10 +240,13 @@ def rules_markdown() -> str:
     written = yaml.safe_load((HERE / "rules.yaml").read_text(encoding="utf-8"))
     if set(written) != set(RULE_HINTS):
         raise ValueError(f"docs/hooks/rules.yaml and RULE_HINTS differ: {sorted(set(written) ^ set(RULE_HINTS))}")
-    parts = ["# 核对规则\n",
-             "`jixiao check` 的每条核对规则。规则名和提示由代码生成，说明和例子（取自真实报告，没有的写“—”）为手写。"
-             "怎样确认一条结果，见[核对与说明](../audit.md)。\n",
-             "| 规则 | 报告什么 | 例子 | 提示 |", "|---|---|---|---|"]
+    parts = [
+        "# 核对规则\n",
+        "`jixiao check` 的每条核对规则。规则名和提示由代码生成，说明和例子（取自真实报告，没有的写“—”）为手写。"
+        "怎样确认一条结果，见[核对与说明](../audit.md)。\n",
+        "| 规则 | 报告什么 | 例子 | 提示 |",
+        "|---|---|---|---|",
+    ]
     for rule, hint in RULE_HINTS.items():
         parts.append(f"| `{rule}` | {written[rule]['说明']} | {written[rule]['例子']} | {hint} |")
     return "\n".join(parts) + "\n"
@@ -221,8 +254,12 @@ def rules_markdown() -> str:
 
 def error_rules(source: Path = SOURCE) -> set[str]:
     """Every error rule the code gives (the name in square brackets at the end of an error's first line)."""
-    return {match.group(1) for path in source.rglob("*.py") for pattern in RULE_NAMES
-            for match in pattern.finditer(path.read_text(encoding="utf-8"))}
+    return {
+        match.group(1)
+        for path in source.rglob("*.py")
+        for pattern in RULE_NAMES
+        for match in pattern.finditer(path.read_text(encoding="utf-8"))
+    }
 
 
 def golden_error(case: str, rule: str) -> tuple[str, str]:
@@ -234,28 +271,40 @@ def golden_error(case: str, rule: str) -> tuple[str, str]:
     if not heads:
         raise ValueError(f"tests/golden/{case}.yaml has no error [{rule}]")
     end = next((i for i in range(heads[0] + 1, len(lines)) if not lines[i].startswith(" ")), len(lines))
-    return run["command"], "\n".join(lines[heads[0]:end])
+    return run["command"], "\n".join(lines[heads[0] : end])
 
 
 def errors_markdown() -> str:
     written = yaml.safe_load((HERE / "errors.yaml").read_text(encoding="utf-8"))
     if set(written) != error_rules():
-        raise ValueError(f"docs/hooks/errors.yaml and the code's error rules differ: "
-                         f"{sorted(set(written) ^ error_rules())}")
-    parts = ["# 错误规则\n",
-             "每条错误消息第一行末尾的方括号中是它的规则名，如 `[yaml]`。下面是每条规则的含义和一个例子；"
-             "错误的格式和常见的消息见[常见错误](../errors.md)。规则名由代码生成，例子是测试用例"
-             "（`tests/golden/` 中的一个文件）的原样输出，测试逐字比较它与 jixiao 的实际输出。\n"]
+        raise ValueError(
+            f"docs/hooks/errors.yaml and the code's error rules differ: {sorted(set(written) ^ error_rules())}"
+        )
+    parts = [
+        "# 错误规则\n",
+        "每条错误消息第一行末尾的方括号中是它的规则名，如 `[yaml]`。下面是每条规则的含义和一个例子；"
+        "错误的格式和常见的消息见[常见错误](../errors.md)。规则名由代码生成，例子是测试用例"
+        "（`tests/golden/` 中的一个文件）的原样输出，测试逐字比较它与 jixiao 的实际输出。\n",
+    ]
     for rule, entry in written.items():
         command, error = golden_error(entry["例子"], rule)
-        parts += [f"## {rule}\n", f"{entry['说明']}\n",
-                  f"例子（`tests/golden/{entry['例子']}.yaml`，在项目文件夹中运行 `jixiao {command}`）：\n",
-                  "```", error, "```\n"]
+        parts += [
+            f"## {rule}\n",
+            f"{entry['说明']}\n",
+            f"例子（`tests/golden/{entry['例子']}.yaml`，在项目文件夹中运行 `jixiao {command}`）：\n",
+            "```",
+            error,
+            "```\n",
+        ]
     return "\n".join(parts)
 
 
-PAGES = {"reference/keys.md": keys_markdown, "reference/names.md": names_markdown, "reference/rules.md": rules_markdown,
-         "reference/errors.md": errors_markdown}
+PAGES = {
+    "reference/keys.md": keys_markdown,
+    "reference/names.md": names_markdown,
+    "reference/rules.md": rules_markdown,
+    "reference/errors.md": errors_markdown,
+}
 
 
 def on_files(files, config):

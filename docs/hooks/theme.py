@@ -12,11 +12,23 @@ import re
 from jixiao import contexts
 
 # The objects a field may hold that this page describes, in the order they are described.
-OBJECTS = [contexts.SiteInfo, contexts.ReportEntry, contexts.ProjectEntry, contexts.Neighbours, contexts.Neighbour,
-           contexts.Section, contexts.Attachment, contexts.PageFinding]
+OBJECTS = [
+    contexts.SiteInfo,
+    contexts.ReportEntry,
+    contexts.ProjectEntry,
+    contexts.Neighbours,
+    contexts.Neighbour,
+    contexts.Section,
+    contexts.Attachment,
+    contexts.PageFinding,
+]
 VIEWS = {"ReportView": "报告", "FormView": "自评表", "TableView": "数据表"}  # described in reference/names.md
-WORDS = {"str": "文字", "int": "整数", "bool": "是/否",
-         "Block": "版块（表格 Table、一组表格 Group 或图 Chart，见[版式与主题](../layout.md)）"}
+WORDS = {
+    "str": "文字",
+    "int": "整数",
+    "bool": "是/否",
+    "Block": "版块（表格 Table、一组表格 Group 或图 Chart，见[版式与主题](../layout.md)）",
+}
 
 
 def describe_type(annotation: str) -> str:
@@ -44,14 +56,15 @@ def field_rows(kind: type) -> list[str]:
 
 
 def theme_markdown() -> str:
-    parts = ["# 模板的上下文\n",
-             "主题的每个模板收到哪些名称，每个名称的类型和含义。本页在生成手册时由 jixiao 的代码"
-             "（`jixiao.contexts`）生成，与构建交给模板的对象是同一份声明。"
-             "自己的版式（`layouts/` 中的同名文件）收到的名称与所覆盖的模板相同；"
-             "报告类型自己的版式 `report/<类型>.html` 与 `report/default.html` 相同。"
-             "怎样覆盖模板，见[版式与主题](../layout.md)。\n",
-             "映射写成 `x.名称`，也可写 `x[\"名称\"]`。`报告`、`自评表`、`数据表` 的内容见"
-             "[表达式可用的名称](names.md)。\n"]
+    parts = [
+        "# 模板的上下文\n",
+        "主题的每个模板收到哪些名称，每个名称的类型和含义。本页在生成手册时由 jixiao 的代码"
+        "（`jixiao.contexts`）生成，与构建交给模板的对象是同一份声明。"
+        "自己的版式（`layouts/` 中的同名文件）收到的名称与所覆盖的模板相同；"
+        "报告类型自己的版式 `report/<类型>.html` 与 `report/default.html` 相同。"
+        "怎样覆盖模板，见[版式与主题](../layout.md)。\n",
+        '映射写成 `x.名称`，也可写 `x["名称"]`。`报告`、`自评表`、`数据表` 的内容见[表达式可用的名称](names.md)。\n',
+    ]
     parts += ["\n## 各模板的上下文\n"]
     by_context: dict[type, list[str]] = {}
     for template, kind in contexts.TEMPLATES.items():
@@ -59,8 +72,14 @@ def theme_markdown() -> str:
     for kind, templates in by_context.items():
         if kind is contexts.Context:
             continue  # macros.html: only macros, which receive their arguments
-        parts += [f"\n### {kind.__name__}\n", inspect.getdoc(kind) or "", "",
-                  "模板: " + "、".join(f"`{name}`" for name in templates), "", *field_rows(kind)]
+        parts += [
+            f"\n### {kind.__name__}\n",
+            inspect.getdoc(kind) or "",
+            "",
+            "模板: " + "、".join(f"`{name}`" for name in templates),
+            "",
+            *field_rows(kind),
+        ]
     parts += ["\n### 全局函数\n", "每个模板都可调用：\n"]
     parts += [f"- `{name}`: {text}" for name, text in contexts.GLOBALS.items()]
     parts += ["\n## 对象\n"]

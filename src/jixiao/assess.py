@@ -78,8 +78,11 @@ class Assessment:
         if stated is None or computed is None or Decimal(stated) == Decimal(computed):
             return []
         note = getattr(obj, "check_note", None)
-        self.findings.append(acknowledged(self.where(obj.stated, key), note, "stated-differs",
-                                          f"{what}: 原表为 {stated}，按规则计算为 {computed}"))
+        self.findings.append(
+            acknowledged(
+                self.where(obj.stated, key), note, "stated-differs", f"{what}: 原表为 {stated}，按规则计算为 {computed}"
+            )
+        )
         return [Difference.make(item=what, stated=stated, computed=computed)]
 
 
@@ -89,8 +92,16 @@ def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) ->
     run = Assessment(rules, inputs.anchor_prefix)
     kind = inputs.kind
     forms = Forms(assess_form(run, form, report.year, kind, f"自评表.{i}") for i, form in enumerate(report.forms))
-    tables, table_findings, table_errors = assess_tables(report, rules, inputs.previous, inputs.default_unit, forms,
-                                                         inputs.placed_tables, inputs.placed_charts, run.scope)
+    tables, table_findings, table_errors = assess_tables(
+        report,
+        rules,
+        inputs.previous,
+        inputs.default_unit,
+        forms,
+        inputs.placed_tables,
+        inputs.placed_charts,
+        run.scope,
+    )
     run.errors += table_errors
     run.findings += table_findings
     sheet = assess_score_sheet(run, report, kind) if report.score_sheet else None
@@ -104,15 +115,31 @@ def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) ->
     if report.scoring:
         figures = assess_scoring(report.scoring, rules, run.scope)
         if report.stated and report.stated.total is not None and report.stated.total != figures["total"]:
-            run.findings.append(acknowledged(report.stated.locate("总分"), report.check_note, "stated-differs",
-                                             f"总分: 原表为 {report.stated.total}，按评分计算为 {figures['total']}"))
+            run.findings.append(
+                acknowledged(
+                    report.stated.locate("总分"),
+                    report.check_note,
+                    "stated-differs",
+                    f"总分: 原表为 {report.stated.total}，按评分计算为 {figures['total']}",
+                )
+            )
     view = ReportView.make(
-        kind=report.kind, title=report.title, unit=report.unit, year=report.year,
-        date=report.date.isoformat() if report.date else None, summary=report.summary, forms=forms,
-        signature=SignatureView.make(unit=report.signature.unit,
-                                     date=report.signature.date.isoformat() if report.signature.date else None)
-        if report.signature else None,
-        tables=tables, table_numbers={n: t.number for n, t in tables.items() if t.number},
+        kind=report.kind,
+        title=report.title,
+        unit=report.unit,
+        year=report.year,
+        date=report.date.isoformat() if report.date else None,
+        summary=report.summary,
+        forms=forms,
+        signature=SignatureView.make(
+            unit=report.signature.unit, date=report.signature.date.isoformat() if report.signature.date else None
+        )
+        if report.signature
+        else None,
+        tables=tables,
+        table_numbers={n: t.number for n, t in tables.items() if t.number},
         chart_numbers={n: t.chart.number for n, t in tables.items() if t.chart and t.chart.number},
-        glossary=inputs.glossary, **figures)
+        glossary=inputs.glossary,
+        **figures,
+    )
     return view, run.findings

@@ -80,8 +80,9 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
         findings += check_verdicts(indicator_pairs(report.score_sheet.indicators, view.score_sheet.rows), paragraphs)
     texts = list(collect_texts(report, forms, paragraphs))
     shared = report_figures(view)
-    indexes = {id(form): FigureIndex(shared + form_figures(form, number, default_unit))
-               for number, form in enumerate(forms)}
+    indexes = {
+        id(form): FigureIndex(shared + form_figures(form, number, default_unit)) for number, form in enumerate(forms)
+    }
     report_index = FigureIndex(shared)
     for text in texts:
         findings += check_numbers(text, indexes[id(text.form)] if text.form is not None else report_index)
@@ -102,21 +103,30 @@ def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Tex
     for item, row in pairs:
         if row.met is None:
             continue
-        said = [(text, item.locate("偏差原因分析及改进措施") if item.wrote("偏差原因分析及改进措施") else item.locate())
-                for text in (row.deviation, row.note) if text]
+        said = [
+            (text, item.locate("偏差原因分析及改进措施") if item.wrote("偏差原因分析及改进措施") else item.locate())
+            for text in (row.deviation, row.note)
+            if text
+        ]
         for paragraph in texts:
             start = paragraph.text.find(row.name)
             while start >= 0:
                 end = _CLAUSE_END_RE.search(paragraph.text, start)
-                clause = paragraph.text[start:end.start() if end else len(paragraph.text)]
+                clause = paragraph.text[start : end.start() if end else len(paragraph.text)]
                 said.append((clause, at(paragraph, start)))
                 start = paragraph.text.find(row.name, start + 1)
         for text, where in said:
             verdict = _verdict_in(text, row.met)
             if verdict:
                 rule_says = "已达标" if row.met else f"未达标（得分 {row.score}，满分 {row.points}）"
-                found.append(acknowledged(where, item.check_note, "verdict-contradicts",
-                                          f"{row.name}: 文字说「{verdict}」，按规则（{row.basis}）该指标{rule_says}"))
+                found.append(
+                    acknowledged(
+                        where,
+                        item.check_note,
+                        "verdict-contradicts",
+                        f"{row.name}: 文字说「{verdict}」，按规则（{row.basis}）该指标{rule_says}",
+                    )
+                )
                 break
     return found
 
@@ -147,8 +157,10 @@ def form_figures(form: FormView, index: int, default_unit: str) -> list[Figure]:
             continue
         label = _FIGURE_NAMES[path]
         expression = f"自评表[{index}]." + (f"项目资金.年度资金总额.{label}" if path.startswith("funds.") else label)
-        found += [Figure(name, value, kind, default_unit if kind == "money" else None, label, form.project, expression)
-                  for name in names]
+        found += [
+            Figure(name, value, kind, default_unit if kind == "money" else None, label, form.project, expression)
+            for name in names
+        ]
     return found
 
 
@@ -156,8 +168,11 @@ def report_figures(view: ReportView) -> list[Figure]:
     """The report's own total (an evaluation or a 评分) and every cell of its data tables, by row name."""
     found = []
     if view.total is not None and (view.score_sheet is not None or view.scores is not None):
-        found += [Figure(name, view.total, "score", None, "总分", view.title, "总分")
-                  for names, _, _ in phrasing.REPORT_FIGURES for name in names]
+        found += [
+            Figure(name, view.total, "score", None, "总分", view.title, "总分")
+            for names, _, _ in phrasing.REPORT_FIGURES
+            for name in names
+        ]
     for table in view.tables.values():
         rows = [*table.rows, *([table.total] if table.total else [])]
         for row in rows:
@@ -165,14 +180,29 @@ def report_figures(view: ReportView) -> list[Figure]:
                 continue
             for column in table.columns:
                 value = row.get(column)
-                kind = "rate" if isinstance(value, Rate) else "money" if isinstance(value, Money) else \
-                    "count" if isinstance(value, Number) else None
+                kind = (
+                    "rate"
+                    if isinstance(value, Rate)
+                    else "money"
+                    if isinstance(value, Money)
+                    else "count"
+                    if isinstance(value, Number)
+                    else None
+                )
                 if kind is None:
                     continue
                 path = "合计" if row is table.total else f"行{_index(row.name)}"
-                found.append(Figure(row.name if row is not table.total else f"{table.title}合计", value, kind,
-                                    table.unit, column, f"{table.title}「{row.name}」",
-                                    f"数据表{_index(table.name)}.{path}{_index(column)}"))
+                found.append(
+                    Figure(
+                        row.name if row is not table.total else f"{table.title}合计",
+                        value,
+                        kind,
+                        table.unit,
+                        column,
+                        f"{table.title}「{row.name}」",
+                        f"数据表{_index(table.name)}.{path}{_index(column)}",
+                    )
+                )
     return found
 
 
@@ -207,14 +237,24 @@ def check_numbers(text: Text, index: FigureIndex) -> list[Finding]:
         if not candidates or any(_equal(f, written, match.group("unit"), decrease, approximate) for f in candidates):
             continue
         first = candidates[0]
-        also = sorted((f for f in figures if f.kind == first.kind and f not in candidates
-                       and _equal(f, written, match.group("unit"), decrease)), key=lambda f: f.where != first.where
-                      and not f.where.startswith(first.where.split("「")[0]))
+        also = sorted(
+            (
+                f
+                for f in figures
+                if f.kind == first.kind and f not in candidates and _equal(f, written, match.group("unit"), decrease)
+            ),
+            key=lambda f: f.where != first.where and not f.where.startswith(first.where.split("「")[0]),
+        )
         whole = f"（这是{also[0].where}{also[0].label}的数，是否写成了别处的数？）" if also else ""
         values = "、".join(f"{f.label} {f.shown()}" for f in candidates[:4])
-        found.append(acknowledged(at(text, match.start()), text.note, "narrative-number",
-                                  f"文中写「{match.group(0).strip()}」，按数据为 {values}{whole}；"
-                                  f"可改写为 {{{{ {first.expression} }}}}"))
+        found.append(
+            acknowledged(
+                at(text, match.start()),
+                text.note,
+                "narrative-number",
+                f"文中写「{match.group(0).strip()}」，按数据为 {values}{whole}；可改写为 {{{{ {first.expression} }}}}",
+            )
+        )
     return found
 
 
@@ -254,8 +294,14 @@ def check_grades(text: Text, view: ReportView) -> list[Finding]:
         if match.group("grade")[0] != grade[0]:
             number = next((i for i, form in enumerate(view.forms) if form is text.form), 0)
             expression = f"自评表[{number}].评价等次" if text.form is not None else "评价等次"
-            found.append(acknowledged(at(text, match.start()), text.note, "narrative-number",
-                                      f"文中写「{match.group(0)}」，按规则评价等次为 {grade}；可改写为 {{{{ {expression} }}}}"))
+            found.append(
+                acknowledged(
+                    at(text, match.start()),
+                    text.note,
+                    "narrative-number",
+                    f"文中写「{match.group(0)}」，按规则评价等次为 {grade}；可改写为 {{{{ {expression} }}}}",
+                )
+            )
     return found
 
 
@@ -267,8 +313,12 @@ def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str
     against a table row for the same project, and a row of one table against the same row and column
     of another."""
     found = []
-    rows = [(report, view, table_name, row) for report, view in parts for table_name, table in view.tables.items()
-            for row in table.rows]
+    rows = [
+        (report, view, table_name, row)
+        for report, view in parts
+        for table_name, table in view.tables.items()
+        for row in table.rows
+    ]
     forms = [(report, form) for report, view in parts for form in view.forms]
     for report, view, table_name, row in rows:
         table = view.tables[table_name]
@@ -276,12 +326,20 @@ def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str
         for _, form in forms:
             if row.name != form.project or table.unit not in (None, default_unit):
                 continue
-            for columns, value, label in ((phrasing.BUDGET_COLUMNS, form.funds.total.budget, "全年预算数"),
-                                          (phrasing.EXECUTED_COLUMNS, form.funds.total.executed, "全年执行数")):
+            for columns, value, label in (
+                (phrasing.BUDGET_COLUMNS, form.funds.total.budget, "全年预算数"),
+                (phrasing.EXECUTED_COLUMNS, form.funds.total.executed, "全年执行数"),
+            ):
                 column = next((c for c in columns if c in table.columns), None)
                 if column and value is not None and row.get(column) is not None and Decimal(row[column]) != value:
-                    found.append(acknowledged(where, note, "cross-total",
-                                              f"{table.title}「{row.name}」{column} {row[column]} 与自评表的{label} {value} 不一致"))
+                    found.append(
+                        acknowledged(
+                            where,
+                            note,
+                            "cross-total",
+                            f"{table.title}「{row.name}」{column} {row[column]} 与自评表的{label} {value} 不一致",
+                        )
+                    )
     seen: dict[tuple[str, str], tuple[str, Any]] = {}
     for report, view, table_name, row in rows:
         table = view.tables[table_name]
@@ -291,29 +349,46 @@ def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str
                 continue
             key = (row.name, column)
             if key in seen and seen[key][0] != table.title and Decimal(seen[key][1]) != Decimal(value):
-                found.append(acknowledged(row.where or report.locate("数据表"), row.check_note, "cross-total",
-                                          f"「{row.name}」{column}: {table.title}为 {value}，{seen[key][0]}为 {seen[key][1]}"))
+                found.append(
+                    acknowledged(
+                        row.where or report.locate("数据表"),
+                        row.check_note,
+                        "cross-total",
+                        f"「{row.name}」{column}: {table.title}为 {value}，{seen[key][0]}为 {seen[key][1]}",
+                    )
+                )
             seen.setdefault(key, (table.title, value))
     return found
 
 
 # -- the texts --------------------------------------------------------------------------------------------
 
+
 def collect_texts(report: Report, forms: list[FormView], paragraphs: list[Text]) -> Iterator[Text]:
     """Every prose field of the report.yaml, then the Markdown paragraphs (each tied to the form it names)."""
     for model, form in zip(report.forms, forms):
-        for key, value in (("评价结论", model.conclusion), ("存在问题", model.problems),
-                           ("改进措施", model.measures), ("项目实施内容及过程概述", model.process)):
+        for key, value in (
+            ("评价结论", model.conclusion),
+            ("存在问题", model.problems),
+            ("改进措施", model.measures),
+            ("项目实施内容及过程概述", model.process),
+        ):
             if value:
                 yield Text(value, model.locate(key), form, model.check_note)
         if model.goal.achieved:
-            yield Text(model.goal.achieved, model.goal.locate("实际完成情况"), form, model.goal.check_note,
-                       leading_year_matters=True)
+            yield Text(
+                model.goal.achieved,
+                model.goal.locate("实际完成情况"),
+                form,
+                model.goal.check_note,
+                leading_year_matters=True,
+            )
         if model.funds.reason:
             yield Text(model.funds.reason, model.funds.locate("原因"), form, model.funds.check_note)
     if report.summary:
-        yield Text(_EXPRESSION_RE.sub(blank, report.summary), report.locate("摘要"), None, None,
-                   leading_year_matters=True)
+        yield Text(
+            _EXPRESSION_RE.sub(blank, report.summary), report.locate("摘要"), None, None, leading_year_matters=True
+        )
     for paragraph in paragraphs:
         paragraph.form = _form_named(paragraph.text, forms)
         yield paragraph
@@ -327,8 +402,14 @@ def markdown_paragraphs(source: Source) -> Iterator[Text]:
         for paragraph in re.split(r"(\n\s*\n)", body):
             if paragraph.strip() and not paragraph.startswith("\n"):
                 line = section.first_line + body.count("\n", 0, offset)
-                yield Text(paragraph, Location(section.path, line), None, section.meta.check_note,
-                           first_line=line, leading_year_matters=True)
+                yield Text(
+                    paragraph,
+                    Location(section.path, line),
+                    None,
+                    section.meta.check_note,
+                    first_line=line,
+                    leading_year_matters=True,
+                )
             offset += len(paragraph)
 
 
@@ -350,30 +431,51 @@ def at(text: Text, index: int) -> Location:
 
 def check_leftovers(text: Text) -> list[Finding]:
     """leftover: template text nobody meant to publish (（根据实际情况去留）, XX, ××, 此处填写…)."""
-    return [acknowledged(at(text, m.start()), text.note, "leftover", f"「{excerpt(m.group(0).strip())}」像是模板中留下的提示文字")
-            for m in phrasing.LEFTOVERS.finditer(text.text)]
+    return [
+        acknowledged(
+            at(text, m.start()), text.note, "leftover", f"「{excerpt(m.group(0).strip())}」像是模板中留下的提示文字"
+        )
+        for m in phrasing.LEFTOVERS.finditer(text.text)
+    ]
 
 
 def check_page_debris(text: Text) -> list[Finding]:
     """page-debris: page numbers and footers copied from a PDF (- 13 -, 第 3 页 共 12 页)."""
-    return [acknowledged(at(text, m.start()), text.note, "page-debris", f"「{excerpt(m.group(0).strip())}」像是从 PDF 复制来的页码")
-            for m in phrasing.PAGE_DEBRIS.finditer(text.text)]
+    return [
+        acknowledged(
+            at(text, m.start()), text.note, "page-debris", f"「{excerpt(m.group(0).strip())}」像是从 PDF 复制来的页码"
+        )
+        for m in phrasing.PAGE_DEBRIS.finditer(text.text)
+    ]
 
 
 def check_years(text: Text, year: int) -> list[Finding]:
     """Malformed years anywhere; a text that opens with another year; years after the report's."""
     found = []
     for match in phrasing.BAD_YEAR.finditer(text.text):
-        found.append(acknowledged(at(text, match.start()), text.note, "year-mismatch",
-                                  f"年份「{match.group(0)}」写法有误"))
+        found.append(
+            acknowledged(at(text, match.start()), text.note, "year-mismatch", f"年份「{match.group(0)}」写法有误")
+        )
     leading = phrasing.LEADING_YEAR.match(text.text)
     if text.leading_year_matters and leading and int(leading.group(1)) != year:
-        found.append(acknowledged(at(text, 0), text.note, "year-mismatch",
-                                  f"{year} 年度报告中的这段文字以「{leading.group(0).strip()}」开头，年份是否有误？"))
+        found.append(
+            acknowledged(
+                at(text, 0),
+                text.note,
+                "year-mismatch",
+                f"{year} 年度报告中的这段文字以「{leading.group(0).strip()}」开头，年份是否有误？",
+            )
+        )
     for match in phrasing.YEAR.finditer(text.text):
         if int(match.group(1)) > year + 1:
-            found.append(acknowledged(at(text, match.start()), text.note, "year-mismatch",
-                                      f"{year} 年度报告提到以后的年份「{match.group(0).strip()}」"))
+            found.append(
+                acknowledged(
+                    at(text, match.start()),
+                    text.note,
+                    "year-mismatch",
+                    f"{year} 年度报告提到以后的年份「{match.group(0).strip()}」",
+                )
+            )
     return found
 
 
@@ -381,18 +483,32 @@ def check_money_units(text: Text) -> list[Finding]:
     """Amounts are in 万元: a large amount in 元, or an amount without any unit, is suspicious."""
     found = []
     for match in phrasing.YUAN.finditer(text.text):
-        before = text.text[max(match.start() - 1, 0):match.start()]
+        before = text.text[max(match.start() - 1, 0) : match.start()]
         if before in ("万", "亿", "千") or Decimal(match.group(1)) < 100:
             continue
-        found.append(acknowledged(at(text, match.start()), text.note, "money-unit",
-                                  f"金额「{match.group(0)}」以元计，本报告金额以万元计，单位是否应为万元？"))
+        found.append(
+            acknowledged(
+                at(text, match.start()),
+                text.note,
+                "money-unit",
+                f"金额「{match.group(0)}」以元计，本报告金额以万元计，单位是否应为万元？",
+            )
+        )
     for match in phrasing.BARE_AMOUNT.finditer(text.text):
-        found.append(acknowledged(at(text, match.start()), text.note, "money-unit",
-                                  f"金额「{match.group(0)}」没有单位（万元/元）"))
+        found.append(
+            acknowledged(
+                at(text, match.start()), text.note, "money-unit", f"金额「{match.group(0)}」没有单位（万元/元）"
+            )
+        )
     return found
 
 
 def check_title_year(report: Report) -> list[Finding]:
     """A year in the 标题 must be the report's."""
-    return [acknowledged(report.locate("标题"), None, "year-mismatch", f"标题中的年份 {m.group(1)} 与年度 {report.year} 不符")
-            for m in phrasing.YEAR.finditer(report.title) if int(m.group(1)) != report.year]
+    return [
+        acknowledged(
+            report.locate("标题"), None, "year-mismatch", f"标题中的年份 {m.group(1)} 与年度 {report.year} 不符"
+        )
+        for m in phrasing.YEAR.finditer(report.title)
+        if int(m.group(1)) != report.year
+    ]

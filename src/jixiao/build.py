@@ -77,8 +77,10 @@ class StrictFailure(JixiaoError):
 @contextlib.contextmanager
 def terminated_cleanly() -> Iterator[None]:
     """SIGTERM unwinds like Ctrl-C, so staging folders are removed and worker pools torn down."""
+
     def stop(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
+
     previous = signal.signal(signal.SIGTERM, stop) if _main_thread() else None
     try:
         yield
@@ -89,12 +91,23 @@ def terminated_cleanly() -> Iterator[None]:
 
 def _main_thread() -> bool:
     import threading
+
     return threading.current_thread() is threading.main_thread()
 
 
-def build_site(project: Path, out_dir: Path | None = None, jobs: int | None = None, with_pdf: bool = False,
-               strict: bool = False, clean: bool = False, pdf_links: bool | None = None, search: bool = True,
-               progress: Progress | None = None, shard: Shard | None = None, seed: Path | None = None) -> BuildResult:
+def build_site(
+    project: Path,
+    out_dir: Path | None = None,
+    jobs: int | None = None,
+    with_pdf: bool = False,
+    strict: bool = False,
+    clean: bool = False,
+    pdf_links: bool | None = None,
+    search: bool = True,
+    progress: Progress | None = None,
+    shard: Shard | None = None,
+    seed: Path | None = None,
+) -> BuildResult:
     """Build what changed, reuse the rest, then swap the new site into place. With `shard`, build only that
     share of the reports and a manifest for `jixiao merge` (shards.py), no site-wide pages. `seed`: another
     output of the project to reuse reports from when this one has no manifest yet (the preview's site/)."""

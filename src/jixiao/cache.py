@@ -45,8 +45,9 @@ def digest_bytes(*parts: bytes | str) -> str:
 
 def digest_files(paths: list[Path], root: Path) -> str:
     """sha256 over the relative names and bytes of files, in a stable order."""
-    return digest_bytes(*(item for path in sorted(paths)
-                          for item in (path.relative_to(root).as_posix(), path.read_bytes())))
+    return digest_bytes(
+        *(item for path in sorted(paths) for item in (path.relative_to(root).as_posix(), path.read_bytes()))
+    )
 
 
 @functools.cache
@@ -147,8 +148,10 @@ class BuildCache:
             write_atomically(self.path, record_to_json(Manifest, manifest))
             write_atomically(self.path.with_suffix(".out"), str(self.out_dir).encode())
         except OSError as exc:
-            return (f"缓存无法写入（{describe_os_error(exc)}）: {exc.filename or self.path}；站点已更新，下次构建会全部重建。\n"
-                    "  提示: 让项目的 .jixiao-cache/ 可写（或删除它），之后的构建就能沿用未改动的报告。")
+            return (
+                f"缓存无法写入（{describe_os_error(exc)}）: {exc.filename or self.path}；站点已更新，下次构建会全部重建。\n"
+                "  提示: 让项目的 .jixiao-cache/ 可写（或删除它），之后的构建就能沿用未改动的报告。"
+            )
         self.reports, self.files_dir = reports, self.out_dir
         self.prune()
         return None

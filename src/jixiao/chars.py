@@ -14,17 +14,33 @@ import unicodedata
 
 # Characters that print as nothing (or only steer the direction of the text around them).
 INVISIBLE = {
-    "\u00ad": "软连字符", "\u200b": "零宽空格", "\u200c": "零宽不连字", "\u200d": "零宽连字", "\u2060": "字连接符",
-    "\ufeff": "零宽不换行空格（BOM）", "\u200e": "从左到右标记", "\u200f": "从右到左标记",
-    "\u202a": "从左到右嵌入", "\u202b": "从右到左嵌入", "\u202c": "方向格式结束", "\u202d": "从左到右覆盖",
-    "\u202e": "从右到左覆盖", "\u2066": "从左到右隔离", "\u2067": "从右到左隔离", "\u2068": "首强隔离",
+    "\u00ad": "软连字符",
+    "\u200b": "零宽空格",
+    "\u200c": "零宽不连字",
+    "\u200d": "零宽连字",
+    "\u2060": "字连接符",
+    "\ufeff": "零宽不换行空格（BOM）",
+    "\u200e": "从左到右标记",
+    "\u200f": "从右到左标记",
+    "\u202a": "从左到右嵌入",
+    "\u202b": "从右到左嵌入",
+    "\u202c": "方向格式结束",
+    "\u202d": "从左到右覆盖",
+    "\u202e": "从右到左覆盖",
+    "\u2066": "从左到右隔离",
+    "\u2067": "从右到左隔离",
+    "\u2068": "首强隔离",
     "\u2069": "方向隔离结束",
 }
 # What to do about an invisible or control character, wherever it is found.
 INVISIBLE_HINT = "删除该字符（它常来自从网页、PDF 或 Word 复制的文字）"
 # Characters that look like YAML's colon and space but are not them.
-LOOK_ALIKE_SPACES = {"\u00a0": "不换行空格（NBSP）", "\u3000": "全角空格（表意空格）", "\u202f": "窄不换行空格",
-                     **{chr(c): "Unicode 空格" for c in range(0x2000, 0x200B)}}
+LOOK_ALIKE_SPACES = {
+    "\u00a0": "不换行空格（NBSP）",
+    "\u3000": "全角空格（表意空格）",
+    "\u202f": "窄不换行空格",
+    **{chr(c): "Unicode 空格" for c in range(0x2000, 0x200B)},
+}
 LOOK_ALIKE_COLONS = {"：": "全角冒号「：」", "﹕": "小写冒号「﹕」"}
 LOOK_ALIKES = {**LOOK_ALIKE_COLONS, **LOOK_ALIKE_SPACES}
 
@@ -51,8 +67,12 @@ def find_invisible(text: str) -> int | None:
     (👨‍👩‍👧) is part of the picture, not hidden text."""
     for match in _INVISIBLE_RE.finditer(text):
         at = match.start()
-        if text[at] == "\u200d" and 0 < at < len(text) - 1 and _pictographic(text[at - 1]) \
-                and _pictographic(text[at + 1]):
+        if (
+            text[at] == "\u200d"
+            and 0 < at < len(text) - 1
+            and _pictographic(text[at - 1])
+            and _pictographic(text[at + 1])
+        ):
             continue
         return at
     return None

@@ -34,11 +34,18 @@ def _pyplot(cache_dir: Path):
     import matplotlib
 
     matplotlib.use("svg")
-    matplotlib.rcParams.update({
-        "svg.fonttype": "none", "svg.hashsalt": "jixiao", "font.family": "sans-serif",
-        "font.sans-serif": FONTS, "font.size": 10.5, "axes.unicode_minus": False, "hatch.linewidth": 0.6,
-        "text.parse_math": False,  # "US$5与US$6" is text, not TeX maths
-    })
+    matplotlib.rcParams.update(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "jixiao",
+            "font.family": "sans-serif",
+            "font.sans-serif": FONTS,
+            "font.size": 10.5,
+            "axes.unicode_minus": False,
+            "hatch.linewidth": 0.6,
+            "text.parse_math": False,  # "US$5与US$6" is text, not TeX maths
+        }
+    )
     import matplotlib.pyplot as plt
 
     return plt
@@ -78,13 +85,23 @@ def draw_pie(plt: Any, chart: ChartView, table: TableView) -> Any:
     column = chart.columns[0]
     rows = pie_rows(chart, table)
     figure, axes = plt.subplots(figsize=(6.0, 3.0))
-    wedges, _ = axes.pie([max(_number(r[column]), 0.0) for r in rows], startangle=90, counterclock=False,
-                         colors=GREYS[: len(rows)], wedgeprops={"edgecolor": "black", "linewidth": 0.8})
+    wedges, _ = axes.pie(
+        [max(_number(r[column]), 0.0) for r in rows],
+        startangle=90,
+        counterclock=False,
+        colors=GREYS[: len(rows)],
+        wedgeprops={"edgecolor": "black", "linewidth": 0.8},
+    )
     for k, (wedge, hatch) in enumerate(zip(wedges, HATCHES)):
         wedge.set_hatch(hatch)
         wedge.set_gid(f"chart-data-{k}")
-    axes.legend(wedges, [label_slice(r, column, table) for r in rows], loc="center left",
-                bbox_to_anchor=(1.02, 0.5), frameon=False).set_gid("chart-legend")
+    axes.legend(
+        wedges,
+        [label_slice(r, column, table) for r in rows],
+        loc="center left",
+        bbox_to_anchor=(1.02, 0.5),
+        frameon=False,
+    ).set_gid("chart-legend")
     axes.set_aspect("equal")
     return figure
 
@@ -97,19 +114,35 @@ def draw_bars(plt: Any, chart: ChartView, table: TableView) -> Any:
     for i, column in enumerate(columns):
         xs = [j + (i - (len(columns) - 1) / 2) * width for j in range(len(rows))]
         values = [_number(r[column]) for r in rows]
-        bars = axes.bar(xs, values, width, label=column, color=GREYS[i % len(GREYS)],
-                        hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.8)
+        bars = axes.bar(
+            xs,
+            values,
+            width,
+            label=column,
+            color=GREYS[i % len(GREYS)],
+            hatch=HATCHES[i % len(HATCHES)],
+            edgecolor="black",
+            linewidth=0.8,
+        )
         for j, (bar, row) in enumerate(zip(bars, rows)):
             bar.set_gid(f"chart-data-{i}-{j}")
             if row[column] is not None:
-                axes.annotate(str(row[column]), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                              ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points")
+                axes.annotate(
+                    str(row[column]),
+                    (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                    ha="center",
+                    va="bottom",
+                    fontsize=9,
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                )
     axes.set_xticks(range(len(rows)), [r.name for r in rows])
     axes.set_ylabel(table.unit or "")
     axes.spines[["top", "right"]].set_visible(False)
     # above the plot, one entry per column: outside the data area, never over a bar
-    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=len(columns), frameon=False,
-                borderaxespad=0.0).set_gid("chart-legend")
+    axes.legend(
+        loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=len(columns), frameon=False, borderaxespad=0.0
+    ).set_gid("chart-legend")
     axes.margins(y=0.15)
     return figure
 
@@ -124,8 +157,11 @@ def scope_ids(svg: str, prefix: str) -> str:
 def render_single_item(chart: ChartView, table: TableView) -> str:
     """A pie of one item is a full circle that tells nothing: say it in a sentence instead."""
     row, column, share = pie_rows(chart, table)[0], chart.columns[0], share_column(table)
-    sentence = (f"{chart.title}只有一项：{row.name}{row[column]}{table.unit or ''}"
-                + (f"，占{row[share]}" if share else "") + "，不另作图。")
+    sentence = (
+        f"{chart.title}只有一项：{row.name}{row[column]}{table.unit or ''}"
+        + (f"，占{row[share]}" if share else "")
+        + "，不另作图。"
+    )
     return f'<p class="chart-single">{escape(sentence)}</p>'
 
 
@@ -150,12 +186,15 @@ def render_chart(table: TableView, cache_dir: Path, prefix: str = "") -> str:
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(figure)
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     described = "；".join(
-        f"{row.name}: " + "，".join(f"{c} {row[c]}" for c in chart.columns if row.get(c) is not None)
-        for row in rows)
-    svg = scope_ids(svg, f"{prefix}t{table.number.removeprefix('表') or hashlib.sha256(table.name.encode()).hexdigest()[:8]}-")
+        f"{row.name}: " + "，".join(f"{c} {row[c]}" for c in chart.columns if row.get(c) is not None) for row in rows
+    )
+    svg = scope_ids(
+        svg, f"{prefix}t{table.number.removeprefix('表') or hashlib.sha256(table.name.encode()).hexdigest()[:8]}-"
+    )
     title = f"{chart.number} {chart.title}"
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{escape(title)}" ', svg, count=1).replace(
-        ">", f"><title>{escape(title)}</title><desc>{escape(described)}</desc>", 1)
+        ">", f"><title>{escape(title)}</title><desc>{escape(described)}</desc>", 1
+    )

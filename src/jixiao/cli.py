@@ -35,13 +35,22 @@ def report_failure(exc: JixiaoError, project: Path, what: str = "构建失败") 
 class CommandLine(click.Group):
     """click, with its usage errors in the user's language (click writes them in English)."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
-            click.echo(f"{describe_usage_error(exc)}\n  提示: 运行 {exc.ctx.command_path if exc.ctx else 'jixiao'} "
-                       "--help 查看用法。", err=True)
+            click.echo(
+                f"{describe_usage_error(exc)}\n  提示: 运行 {exc.ctx.command_path if exc.ctx else 'jixiao'} "
+                "--help 查看用法。",
+                err=True,
+            )
             sys.exit(2)
         except click.ClickException as exc:
             exc.show()
@@ -50,8 +59,9 @@ class CommandLine(click.Group):
             click.echo("已中止。", err=True)
             sys.exit(1)
         except OSError as exc:  # a file the system refused that no stage turned into its own message
-            click.echo(f"{exc.filename or 'jixiao'}: error: {describe_os_error(exc)}\n  提示: {os_error_hint(exc)}",
-                       err=True)
+            click.echo(
+                f"{exc.filename or 'jixiao'}: error: {describe_os_error(exc)}\n  提示: {os_error_hint(exc)}", err=True
+            )
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -88,10 +98,20 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="有警告即失败（用于 CI）。")
 @click.option("--clean", is_flag=True, help="忽略缓存，全部重新构建。")
 @click.option("--no-search", is_flag=True, help="不生成搜索索引（快速预览）。")
-@click.option("--shard", default=None, metavar="K/N", help="只构建第 K 份（共 N 份）报告，供 jixiao merge 合并（CI 分片）。")
+@click.option(
+    "--shard", default=None, metavar="K/N", help="只构建第 K 份（共 N 份）报告，供 jixiao merge 合并（CI 分片）。"
+)
 @JOBS
-def build(project: Path, out_dir: Path | None, no_pdf: bool, strict: bool, clean: bool, no_search: bool,
-          shard: str | None, jobs: int | None) -> None:
+def build(
+    project: Path,
+    out_dir: Path | None,
+    no_pdf: bool,
+    strict: bool,
+    clean: bool,
+    no_search: bool,
+    shard: str | None,
+    jobs: int | None,
+) -> None:
     """构建站点: content/ → site/（每份报告一个网页、PDF 和 data.json）。"""
     from .build import build_site
     from .progress import progress_display
@@ -99,9 +119,17 @@ def build(project: Path, out_dir: Path | None, no_pdf: bool, strict: bool, clean
 
     try:
         with progress_display("构建") as progress:
-            result = build_site(project, out_dir, jobs=jobs, with_pdf=not no_pdf, strict=strict, clean=clean,
-                                search=not no_search, progress=progress,
-                                shard=Shard.parse(shard) if shard else None)
+            result = build_site(
+                project,
+                out_dir,
+                jobs=jobs,
+                with_pdf=not no_pdf,
+                strict=strict,
+                clean=clean,
+                search=not no_search,
+                progress=progress,
+                shard=Shard.parse(shard) if shard else None,
+            )
     except JixiaoError as exc:
         report_failure(exc, project)
         return
@@ -116,15 +144,22 @@ def build(project: Path, out_dir: Path | None, no_pdf: bool, strict: bool, clean
 
 def summary_line(result: BuildResult) -> str:
     reused = len(result.pages) - result.rebuilt
-    return (f"已构建 {len(result.pages)} 份报告（重建 {result.rebuilt}，沿用 {reused}）→ {result.out_dir} "
-            f"（{result.seconds:.2f} 秒；警告 {result.count('warning')}，说明 {result.count('note')}）")
+    return (
+        f"已构建 {len(result.pages)} 份报告（重建 {result.rebuilt}，沿用 {reused}）→ {result.out_dir} "
+        f"（{result.seconds:.2f} 秒；警告 {result.count('warning')}，说明 {result.count('note')}）"
+    )
 
 
 @main.command()
 @click.argument("parts", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="合并后的站点目录。")
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-              help="项目目录（模板与 site.yaml 从这里读取）。")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="项目目录（模板与 site.yaml 从这里读取）。",
+)
 @click.option("--no-search", is_flag=True, help="不生成搜索索引。")
 def merge(parts: tuple[Path, ...], out_dir: Path, project: Path, no_search: bool) -> None:
     """合并 jixiao build --shard 的各部分: 报告文件、全站页面、开放数据和搜索索引。"""
@@ -141,8 +176,13 @@ def merge(parts: tuple[Path, ...], out_dir: Path, project: Path, no_search: bool
 @main.command()
 @PROJECT
 @click.option("--strict", is_flag=True, help="有警告时退出码为 1。")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
-              help="输出格式：text（默认）、json、github（GitHub Actions 注释）、sarif（代码扫描工具）。")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    help="输出格式：text（默认）、json、github（GitHub Actions 注释）、sarif（代码扫描工具）。",
+)
 @JOBS
 def check(project: Path, strict: bool, output_format: str, jobs: int | None) -> None:
     """核对所有报告（不写输出）: 每行 file:line:col: level: message [rule]。"""
@@ -160,8 +200,11 @@ def check(project: Path, strict: bool, output_format: str, jobs: int | None) -> 
     everything = sorted([*(error_finding(e) for e in errors), *findings], key=Finding.sort_key)
     counts = {level: sum(1 for f in everything if f.level == level) for level in ("error", "warning", "note")}
     if output_format == "json":
-        click.echo(json.dumps({"findings": [f.as_dict(root) for f in everything], "summary": counts},
-                              ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps(
+                {"findings": [f.as_dict(root) for f in everything], "summary": counts}, ensure_ascii=False, indent=1
+            )
+        )
     elif output_format == "github":
         for item in everything:
             click.echo(github_annotation(item, root))
@@ -183,12 +226,17 @@ def error_finding(error: SourceError) -> Finding:
 
 @main.command()
 @PROJECT
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="端口（0 = 任选空闲端口）。")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口（0 = 任选空闲端口）。"
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
 @click.option("--no-search", is_flag=True, help="不生成搜索索引（大站点上保存后刷新更快）。")
-@click.option("--allow-host", multiple=True, metavar="名称",
-              help="另外回答的主机名（经反向代理或自定义域名打开预览时；本机地址和 IP 地址总是回答）。")
+@click.option(
+    "--allow-host",
+    multiple=True,
+    metavar="名称",
+    help="另外回答的主机名（经反向代理或自定义域名打开预览时；本机地址和 IP 地址总是回答）。",
+)
 def serve(project: Path, port: int, host: str, no_search: bool, allow_host: tuple[str, ...]) -> None:
     """预览: 构建并在本机提供网页，修改内容后自动重建并刷新浏览器。"""
     from .serve import serve as run_server
@@ -197,8 +245,15 @@ def serve(project: Path, port: int, host: str, no_search: bool, allow_host: tupl
         click.echo(f"预览地址: {url}  （Ctrl+C 退出）")
 
     try:
-        run_server(project, host, port, lambda message: click.echo(message, err=True), ready, search=not no_search,
-                   allow_hosts=allow_host)
+        run_server(
+            project,
+            host,
+            port,
+            lambda message: click.echo(message, err=True),
+            ready,
+            search=not no_search,
+            allow_hosts=allow_host,
+        )
     except JixiaoError as exc:  # the address cannot be served on (a build error is shown in the browser instead)
         click.echo(exc.format(project.resolve()), err=True)
         sys.exit(1)
@@ -214,8 +269,13 @@ def new() -> None:
 @click.option("--title", default="绩效信息公开", show_default=True, help="站点名称。")
 @click.option("--unit", default="示例中心", show_default=True, help="单位名称（示例报告用）。")
 @click.option("--year", type=int, default=None, help="示例报告的年度（默认: 去年）。")
-@click.option("--install", default=f"jixiao=={__version__}", show_default=True, metavar="SPEC",
-              help="CI 流水线用 pip 安装的 jixiao: 已发布的版本、仓库中 wheel 的相对路径或 git+https://… 地址。")
+@click.option(
+    "--install",
+    default=f"jixiao=={__version__}",
+    show_default=True,
+    metavar="SPEC",
+    help="CI 流水线用 pip 安装的 jixiao: 已发布的版本、仓库中 wheel 的相对路径或 git+https://… 地址。",
+)
 def new_site_command(folder: Path, title: str, unit: str, year: int | None, install: str) -> None:
     """在 FOLDER 中创建一个可直接构建的项目（含示例报告和编辑器 schema）。"""
     from .scaffold import new_site
@@ -234,16 +294,27 @@ def new_site_command(folder: Path, title: str, unit: str, year: int | None, inst
 
 
 @new.command("report")
-@click.option("--type", "kind", default="项目支出绩效自评表", show_default=True,
-              help="报告类型：内置类型或 site.yaml 中声明的变体。")
+@click.option(
+    "--type",
+    "kind",
+    default="项目支出绩效自评表",
+    show_default=True,
+    help="报告类型：内置类型或 site.yaml 中声明的变体。",
+)
 @click.option("--year", type=int, required=True, help="年度。")
 @click.option("--unit", default=None, help="单位（--from 时默认沿用原报告）。")
 @click.option("--slug", default=None, help="文件夹名（网址）；默认按类型（如 zipingbiao、juesuan）或与 --from 相同。")
 @click.option("--from", "source", default=None, help="沿用某年报告的结构，例如 2023/liuan-zipingbiao。")
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="项目目录。")
-def new_report_command(kind: str, year: int, unit: str | None, slug: str | None, source: str | None,
-                       project: Path) -> None:
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="项目目录。",
+)
+def new_report_command(
+    kind: str, year: int, unit: str | None, slug: str | None, source: str | None, project: Path
+) -> None:
     """新建一份报告: 从类型模板，或用 --from 沿用去年的指标与分值（清空完成值和原表数字）。"""
     from .scaffold import carry_forward, new_report
 
@@ -263,8 +334,13 @@ def new_report_command(kind: str, year: int, unit: str | None, slug: str | None,
 
 @main.command()
 @PROJECT
-@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="输出目录（默认: PROJECT/schema）。")
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="输出目录（默认: PROJECT/schema）。",
+)
 def schema(project: Path, folder: Path | None) -> None:
     """写出本项目 report.yaml 和 site.yaml 的 JSON Schema（含 site.yaml 中自己的报告类型和附加列），供编辑器补全和校验。"""
     from .schema import write_schemas

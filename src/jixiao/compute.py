@@ -26,13 +26,33 @@ class Rules:
     places: int = 2
     # (lower bound of the total, grade), highest first.
     grades: tuple[tuple[Decimal, str], ...] = (
-        (Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (Decimal(0), "差"))
+        (Decimal(90), "优"),
+        (Decimal(80), "良"),
+        (Decimal(60), "中"),
+        (Decimal(0), "差"),
+    )
     # Words an author writes as the actual value of a qualitative indicator → share of the points.
-    words: dict[str, Decimal] = field(default_factory=lambda: {
-        "优": ONE, "优秀": ONE, "完成": ONE, "已完成": ONE, "达成": ONE, "已达成": ONE, "达到": ONE,
-        "是": ONE, "良": Decimal("0.8"), "良好": Decimal("0.8"), "中": Decimal("0.6"),
-        "一般": Decimal("0.6"), "合格": Decimal("0.6"), "差": ZERO, "未完成": ZERO, "否": ZERO,
-        "0": ZERO})
+    words: dict[str, Decimal] = field(
+        default_factory=lambda: {
+            "优": ONE,
+            "优秀": ONE,
+            "完成": ONE,
+            "已完成": ONE,
+            "达成": ONE,
+            "已达成": ONE,
+            "达到": ONE,
+            "是": ONE,
+            "良": Decimal("0.8"),
+            "良好": Decimal("0.8"),
+            "中": Decimal("0.6"),
+            "一般": Decimal("0.6"),
+            "合格": Decimal("0.6"),
+            "差": ZERO,
+            "未完成": ZERO,
+            "否": ZERO,
+            "0": ZERO,
+        }
+    )
 
 
 class ScoringError(ValueError):
@@ -132,8 +152,9 @@ def total(scores: list[Decimal]) -> Decimal:
     return sum(scores, ZERO)
 
 
-def score_indicator(target: Target, actual: Actual, points: Decimal, rules: Rules,
-                    year: int | None = None) -> IndicatorScore:
+def score_indicator(
+    target: Target, actual: Actual, points: Decimal, rules: Rules, year: int | None = None
+) -> IndicatorScore:
     """Score one indicator row by the rule its target implies (正向/反向/等于/定性/时效)."""
     if isinstance(actual, Word):
         return _score_word(actual, points, rules)
@@ -164,7 +185,9 @@ def _score_comparison(target: Comparison, actual: Quantity, points: Decimal, rul
     if value is None:
         raise ScoringError(
             f"完成值单位「{actual.unit.text if actual.unit else ''}」与指标值「{target}」的单位"
-            f"「{wanted.unit.text if wanted.unit else ''}」不一致，不能评分", "unit-mismatch")
+            f"「{wanted.unit.text if wanted.unit else ''}」不一致，不能评分",
+            "unit-mismatch",
+        )
     goal = wanted.value
     op = target.operator
     if op in ("≥", ">", "＝"):
@@ -181,11 +204,18 @@ def _score_comparison(target: Comparison, actual: Quantity, points: Decimal, rul
     if goal == 0:
         return _finish(points, ZERO, False, "反向: 指标值为 0 而超出", rules)
     share = max(ONE - (value - goal) / goal, ZERO)
-    return _finish(points, share, False, f"反向: 分值 × (1 − ({value.normalize():f} − {goal.normalize():f}) ÷ {goal.normalize():f})", rules)
+    return _finish(
+        points,
+        share,
+        False,
+        f"反向: 分值 × (1 − ({value.normalize():f} − {goal.normalize():f}) ÷ {goal.normalize():f})",
+        rules,
+    )
 
 
-def _score_deadline(target: Deadline, actual: Actual, points: Decimal, rules: Rules,
-                    year: int | None) -> IndicatorScore:
+def _score_deadline(
+    target: Deadline, actual: Actual, points: Decimal, rules: Rules, year: int | None
+) -> IndicatorScore:
     if isinstance(actual, Quantity) and actual.value == 0 and actual.unit is None:
         return _finish(points, ZERO, False, "时效: 未完成（0）", rules)
     if not isinstance(actual, DateValue):

@@ -33,8 +33,14 @@ class ScoringConfig(Located):
     budget_points: Decimal = Field(Decimal(10), alias="预算执行分值", description="预算执行的分值，默认 10。")
     indicator_points: Decimal = Field(Decimal(90), alias="指标分值", description="绩效指标分值合计，默认 90。")
     places: int = Field(2, alias="小数位", ge=0, le=6, description="得分、比率四舍五入保留的小数位，默认 2。")
-    grades: list[GradeBound] | None = Field(None, alias="等次", description="评价等次的下限，例如 [{下限: 90, 等次: 优}, …]；必须有下限 0 的等次。")
-    words: dict[str, Decimal] | None = Field(None, alias="定性等级", description="定性指标完成值的词及其得分比例，例如 {较好: 0.9}；补充内置的 优/良/中/差/完成 等。")
+    grades: list[GradeBound] | None = Field(
+        None, alias="等次", description="评价等次的下限，例如 [{下限: 90, 等次: 优}, …]；必须有下限 0 的等次。"
+    )
+    words: dict[str, Decimal] | None = Field(
+        None,
+        alias="定性等级",
+        description="定性指标完成值的词及其得分比例，例如 {较好: 0.9}；补充内置的 优/良/中/差/完成 等。",
+    )
 
     @field_validator("grades")
     @classmethod
@@ -51,8 +57,9 @@ class ScoringConfig(Located):
 
     def to_rules(self) -> Rules:
         defaults = Rules()
-        grades = tuple(sorted(((g.lower, g.name) for g in self.grades), reverse=True)) if self.grades \
-            else defaults.grades
+        grades = (
+            tuple(sorted(((g.lower, g.name) for g in self.grades), reverse=True)) if self.grades else defaults.grades
+        )
         words = {**defaults.words, **self.words} if self.words else defaults.words
         return Rules(self.budget_points, self.indicator_points, self.places, grades, words)
 
@@ -60,7 +67,9 @@ class ScoringConfig(Located):
 class PdfConfig(Located):
     """PDF settings: body size (三号 = 16pt by default) and an optional PDF variant for archiving."""
 
-    body_size: str = Field("16pt", alias="正文字号", pattern=r"^\d+(\.\d+)?(pt|px|mm)$", description="PDF 正文字号，默认 16pt（三号）。")
+    body_size: str = Field(
+        "16pt", alias="正文字号", pattern=r"^\d+(\.\d+)?(pt|px|mm)$", description="PDF 正文字号，默认 16pt（三号）。"
+    )
     variant: str | None = Field(None, alias="pdf_variant", description="PDF 变体，例如 pdf/a-3u（归档用）。")
 
     @field_validator("variant")
@@ -77,12 +86,28 @@ class PdfConfig(Located):
 class SiteConfig(Located):
     title: str = Field(alias="站点名称", description="网站标题，显示在每页顶部和首页。")
     base_url: str = Field("/", alias="base_url", description="站点部署的路径前缀，例如 /gjj/xxgk/；默认 /。")
-    site_url: str | None = Field(None, alias="站点网址", pattern=r"^https?://[^/\s]+/?$", description="网站的协议和域名，例如 https://www.example.gov.cn；用于 sitemap.xml 和订阅源中的完整网址。")
-    theme: str = Field("gongwen", alias="主题", pattern=THEME_NAME_RE, description="使用的主题名，默认 gongwen；项目 themes/<名称>/ 中的主题优先。")
+    site_url: str | None = Field(
+        None,
+        alias="站点网址",
+        pattern=r"^https?://[^/\s]+/?$",
+        description="网站的协议和域名，例如 https://www.example.gov.cn；用于 sitemap.xml 和订阅源中的完整网址。",
+    )
+    theme: str = Field(
+        "gongwen",
+        alias="主题",
+        pattern=THEME_NAME_RE,
+        description="使用的主题名，默认 gongwen；项目 themes/<名称>/ 中的主题优先。",
+    )
     default_unit: str = Field("万元", alias="默认单位", description="金额的默认单位，默认 万元；表头和标准段落都用它。")
-    scoring: ScoringConfig = Field(default_factory=ScoringConfig, alias="评分规则", description="评分规则；每项都有默认值（见 README）。")
+    scoring: ScoringConfig = Field(
+        default_factory=ScoringConfig, alias="评分规则", description="评分规则；每项都有默认值（见 README）。"
+    )
     pdf: PdfConfig = Field(default_factory=PdfConfig, alias="PDF", description="PDF 设置。")
-    variants: dict[str, TypeSpec] = Field(default_factory=dict, alias="报告类型", description="本站自己的报告类型变体：名称 → {基于, 附加列, 评分规则, 权重, 章节, 表单必填 …}。")
+    variants: dict[str, TypeSpec] = Field(
+        default_factory=dict,
+        alias="报告类型",
+        description="本站自己的报告类型变体：名称 → {基于, 附加列, 评分规则, 权重, 章节, 表单必填 …}。",
+    )
 
     @functools.cached_property
     def types(self) -> dict[str, ReportType]:
@@ -94,14 +119,24 @@ class SiteConfig(Located):
         built-in types it derives from, the site's 评分规则, then the site's own variants."""
         chain = list(reversed(self.types[kind].chain)) if kind in self.types else []
         layers = [builtin_specs()[n].scoring for n in chain if n in builtin_specs() and n not in self.variants]
-        layers.append({key: value for key, value in (("预算执行分值", self.scoring.budget_points),
-                                                      ("指标分值", self.scoring.indicator_points))
-                       if self.scoring.wrote(key)})
+        layers.append(
+            {
+                key: value
+                for key, value in (
+                    ("预算执行分值", self.scoring.budget_points),
+                    ("指标分值", self.scoring.indicator_points),
+                )
+                if self.scoring.wrote(key)
+            }
+        )
         layers += [self.variants[n].scoring for n in chain if n in self.variants]
         split = {key: value for layer in layers if layer for key, value in layer.items()}
         rules = self.scoring.to_rules()
-        return dataclasses.replace(rules, budget_points=split.get("预算执行分值", rules.budget_points),
-                                   indicator_points=split.get("指标分值", rules.indicator_points))
+        return dataclasses.replace(
+            rules,
+            budget_points=split.get("预算执行分值", rules.budget_points),
+            indicator_points=split.get("指标分值", rules.indicator_points),
+        )
 
     @field_validator("base_url")
     @classmethod
@@ -118,8 +153,11 @@ def load_config(files: ProjectFiles, content_dir: Path) -> SiteConfig:
     """Read content/site.yaml; its absence is an error that says how to start a project."""
     path = content_dir / CONFIG_NAME
     if not path.exists() and not path.is_symlink():
-        raise SourceError(Location(path), "找不到站点配置 site.yaml",
-                          hint=f"在 {content_dir} 下创建 site.yaml（至少写一行: 站点名称: …）。")
+        raise SourceError(
+            Location(path),
+            "找不到站点配置 site.yaml",
+            hint=f"在 {content_dir} 下创建 site.yaml（至少写一行: 站点名称: …）。",
+        )
     config = validate_model(SiteConfig, parse_yaml(files.read_text(path), path), path)
     config.types  # noqa: B018 (resolved now: a variant that cannot be is an error at its line in site.yaml)
     return config

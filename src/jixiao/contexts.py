@@ -383,24 +383,46 @@ class BlockContext(SectionContext):
 # Which context each template of the theme receives. A report type's own layout (report/<类型>.html)
 # receives a ReportContext like report/default.html.
 TEMPLATES: dict[str, type[Context]] = {
-    "base.html": PageContext, "partials/header.html": PageContext, "search.html": PageContext,
-    "404.html": PageContext, "index.html": HomeContext, "year.html": YearContext,
-    "report-list.html": ReportListContext, "feed.xml": FeedContext, "sitemap.xml": SitemapContext,
-    "report/default.html": ReportContext, "report/page.html": ReportContext, "report/cover.html": ReportContext,
-    "report/meta.html": ReportContext, "report/signature.html": ReportContext,
-    "report/body-form.html": ReportContext, "report/body-document.html": ReportContext,
-    "report/sections.html": ReportContext, "report/forms.html": ReportContext,
-    "tables/evaluation.html": ReportContext, "tables/scores.html": ReportContext, "tables/summary.html": ReportContext,
-    "glossary.html": SectionContext, "tables/data.html": TableContext, "figure.html": TableContext,
-    "paragraphs/变动.html": TableContext, "paragraphs/完成预算.html": TableContext,
-    "paragraphs/结构.html": TableContext, "tables/form.html": FormContext, "tables/budget.html": FormContext,
-    "tables/indicators.html": FormContext, "macros.html": Context, "blocks/runs.html": Context,
-    "blocks/table.html": BlockContext, "blocks/group.html": BlockContext, "blocks/chart.html": BlockContext,
+    "base.html": PageContext,
+    "partials/header.html": PageContext,
+    "search.html": PageContext,
+    "404.html": PageContext,
+    "index.html": HomeContext,
+    "year.html": YearContext,
+    "report-list.html": ReportListContext,
+    "feed.xml": FeedContext,
+    "sitemap.xml": SitemapContext,
+    "report/default.html": ReportContext,
+    "report/page.html": ReportContext,
+    "report/cover.html": ReportContext,
+    "report/meta.html": ReportContext,
+    "report/signature.html": ReportContext,
+    "report/body-form.html": ReportContext,
+    "report/body-document.html": ReportContext,
+    "report/sections.html": ReportContext,
+    "report/forms.html": ReportContext,
+    "tables/evaluation.html": ReportContext,
+    "tables/scores.html": ReportContext,
+    "tables/summary.html": ReportContext,
+    "glossary.html": SectionContext,
+    "tables/data.html": TableContext,
+    "figure.html": TableContext,
+    "paragraphs/变动.html": TableContext,
+    "paragraphs/完成预算.html": TableContext,
+    "paragraphs/结构.html": TableContext,
+    "tables/form.html": FormContext,
+    "tables/budget.html": FormContext,
+    "tables/indicators.html": FormContext,
+    "macros.html": Context,
+    "blocks/runs.html": Context,
+    "blocks/table.html": BlockContext,
+    "blocks/group.html": BlockContext,
+    "blocks/chart.html": BlockContext,
 }
 # Names every template may use that are not context fields: the environment's globals (site.py).
 GLOBALS = {
     "chart_svg": "chart_svg(table, anchor_prefix)：数据表的图，内嵌 SVG。",
-    "lay_out": "lay_out(名称, …)：按部分排好的版块，例如 lay_out(\"自评表\", form, report.年度, site.默认单位)、lay_out(\"数据表\", table)。",
+    "lay_out": 'lay_out(名称, …)：按部分排好的版块，例如 lay_out("自评表", form, report.年度, site.默认单位)、lay_out("数据表", table)。',
     "write": "write(版块)：用 blocks/<种类>.html 写出一个版块（表格、一组表格、图）；站点可在 layouts/blocks/ 中改写。",
     "printed_sections": "printed_sections(表格, pdf)：表格各部分在屏幕或打印中的样子（打印时分组标签逐行写出）。",
     "table_csv": "table_csv(table)：数据表的 CSV 文件相对本页的路径。",
@@ -418,7 +440,11 @@ def field_docs(kind: type) -> dict[str, str]:
             continue
         body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body  # type: ignore[attr-defined]
         for node, after in zip(body, body[1:]):
-            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and \
-                    isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+            ):
                 docs[node.target.id] = inspect.cleandoc(after.value.value)
     return docs

@@ -47,7 +47,8 @@ DIRECTIVES = "::表格[名称]{项目=…}、::图[表名]、::段落[变动|结
 PRINTABLE = (str, int, float, Decimal, dt.date)
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _UNKNOWN_NAME_RE = re.compile(
-    r"'([^']+)' is undefined|has no attribute '([^']+)'|has no element '?([^']+?)'?$|^'([^']+)'$")
+    r"'([^']+)' is undefined|has no attribute '([^']+)'|has no element '?([^']+?)'?$|^'([^']+)'$"
+)
 
 
 @dataclass
@@ -62,8 +63,16 @@ class Media:
 class PageResolver:
     """Resolves `{{ }}` and `::…` of one report's sections against its view."""
 
-    def __init__(self, site: SiteContext, view: ReportView, path: Path, context: dict[str, Any], run: TemplateRun,
-                 placed: Placed, media: Media):
+    def __init__(
+        self,
+        site: SiteContext,
+        view: ReportView,
+        path: Path,
+        context: dict[str, Any],
+        run: TemplateRun,
+        placed: Placed,
+        media: Media,
+    ):
         self.site = site
         self.view = view
         self.names = {name: view[name] for name in view.keys()}
@@ -89,21 +98,34 @@ class PageResolver:
             return None
         what = "图片" if is_image else "链接"
         if parsed.scheme or parsed.netloc:
-            raise SourceError(where, f"{what}「{written}」指向项目之外，已拒绝", rule="input",
-                              hint="把图片或附件放进报告文件夹，用相对路径引用，例如 ![图](图1.png)。")
+            raise SourceError(
+                where,
+                f"{what}「{written}」指向项目之外，已拒绝",
+                rule="input",
+                hint="把图片或附件放进报告文件夹，用相对路径引用，例如 ![图](图1.png)。",
+            )
         if not parsed.path:
             return None  # a fragment (#…) within the page
         bundle = self.path.parent.resolve()
         target = (bundle / parsed.path).resolve() if not parsed.path.startswith("/") else Path(parsed.path)
         if not self.site.files.allows(target) or (is_image and not target.is_relative_to(bundle)):
-            raise SourceError(where, f"{what}「{written}」指向报告文件夹之外，已拒绝", rule="input",
-                              hint="图片只能引用报告文件夹中的文件，例如 ![图](图1.png)。")
+            raise SourceError(
+                where,
+                f"{what}「{written}」指向报告文件夹之外，已拒绝",
+                rule="input",
+                hint="图片只能引用报告文件夹中的文件，例如 ![图](图1.png)。",
+            )
         if is_image and not target.is_file():
-            raise SourceError(where, f"图片「{written}」不存在", rule="input",
-                              hint=f"在 {bundle} 中放入该文件，或改正文件名。")
+            raise SourceError(
+                where, f"图片「{written}」不存在", rule="input", hint=f"在 {bundle} 中放入该文件，或改正文件名。"
+            )
         if target.is_relative_to(bundle) and target.is_file() and not publishes(target.relative_to(bundle)):
-            raise SourceError(where, f"{what}「{written}」指向的文件不会发布（编辑器的备份文件、.md 和 .yaml 都不发布）",
-                              rule="input", hint="引用报告文件夹中要发布的文件（图片、PDF 等），或改正文件名。")
+            raise SourceError(
+                where,
+                f"{what}「{written}」指向的文件不会发布（编辑器的备份文件、.md 和 .yaml 都不发布）",
+                rule="input",
+                hint="引用报告文件夹中要发布的文件（图片、PDF 等），或改正文件名。",
+            )
         return self.show_image(target.relative_to(bundle).as_posix(), target, where) if is_image else None
 
     def show_image(self, name: str, target: Path, where: Location) -> str | None:
@@ -111,9 +133,13 @@ class PageResolver:
         try:
             picture = prepare_image(name, self.site.files.read_bytes(target))
         except ImageRefused as refused:
-            raise SourceError(where, f"图片「{name}」有 {refused.pixels:,} 像素，超过上限 {refused.limit:,} 像素"
-                                     "（可能是“解压炸弹”），已拒绝", rule="input",
-                              hint="把图片缩小（例如长边 3000 像素以内）后再放入报告文件夹。") from None
+            raise SourceError(
+                where,
+                f"图片「{name}」有 {refused.pixels:,} 像素，超过上限 {refused.limit:,} 像素"
+                "（可能是“解压炸弹”），已拒绝",
+                rule="input",
+                hint="把图片缩小（例如长边 3000 像素以内）后再放入报告文件夹。",
+            ) from None
         if picture.problem:
             self.media.findings.append(Finding(where, "warning", "image", picture.problem, picture.hint))
         if picture.png is None:
@@ -126,27 +152,45 @@ class PageResolver:
         try:
             value = self.site.expressions.evaluate(expression, self.names)
         except jinja2.TemplateSyntaxError as exc:
-            raise self.error(where, expression, f"语法错误: {translate(exc.message or '')}",
-                             "表达式写成 {{ 名称 }}、{{ 自评表[0].执行率 }} 这样的形式。") from None
+            raise self.error(
+                where,
+                expression,
+                f"语法错误: {translate(exc.message or '')}",
+                "表达式写成 {{ 名称 }}、{{ 自评表[0].执行率 }} 这样的形式。",
+            ) from None
         except SecurityError as exc:
-            raise self.error(where, expression, f"不被允许: {translate(str(exc))}",
-                             "表达式只能读取报告中的数据，不能修改，也不能做过大的运算。") from None
+            raise self.error(
+                where,
+                expression,
+                f"不被允许: {translate(str(exc))}",
+                "表达式只能读取报告中的数据，不能修改，也不能做过大的运算。",
+            ) from None
         except (jinja2.UndefinedError, KeyError, IndexError, AttributeError) as exc:
             raise self.unknown(where, expression, exc) from None
         except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
-            raise self.error(where, expression, f"无法计算: {translate(str(exc))}",
-                             "检查运算的两边是否都是数字。") from None
+            raise self.error(
+                where, expression, f"无法计算: {translate(str(exc))}", "检查运算的两边是否都是数字。"
+            ) from None
         except MemoryError:
-            raise self.error(where, expression, "不被允许: 结果过大，内存不足",
-                             "表达式只能读取报告中的数据，不能做过大的运算。") from None
+            raise self.error(
+                where, expression, "不被允许: 结果过大，内存不足", "表达式只能读取报告中的数据，不能做过大的运算。"
+            ) from None
         if isinstance(value, jinja2.Undefined):
             raise self.unknown(where, expression, KeyError(value._undefined_name))
         if value is None:
-            raise self.error(where, expression, "没有值（数据中为空，或本报告没有这一项）",
-                             "多张自评表的报告请写 自评表[0].总分 这样的形式；空着的数据请先填写。")
+            raise self.error(
+                where,
+                expression,
+                "没有值（数据中为空，或本报告没有这一项）",
+                "多张自评表的报告请写 自评表[0].总分 这样的形式；空着的数据请先填写。",
+            )
         if isinstance(value, bool) or not isinstance(value, PRINTABLE):
-            raise self.error(where, expression, "的值是一组数据或真假值，不能直接写进正文",
-                             "写到具体的一项，例如 {{ 自评表[0].总分 }}；名单请用 | join(\"、\") 连成文字。")
+            raise self.error(
+                where,
+                expression,
+                "的值是一组数据或真假值，不能直接写进正文",
+                '写到具体的一项，例如 {{ 自评表[0].总分 }}；名单请用 | join("、") 连成文字。',
+            )
         return value
 
     def show(self, value: Any) -> str:
@@ -170,11 +214,16 @@ class PageResolver:
         match = _UNKNOWN_NAME_RE.search(text) if isinstance(text, str) else None
         name = next((g for g in match.groups() if g), text) if match else text
         if isinstance(exc, IndexError) or isinstance(exc.args[0] if exc.args else None, int) or name.isdigit():
-            return self.error(where, expression, "中的序号超出范围",
-                              "序号从 0 开始，第一项是 [0]；项数可用 | length 查看。")
+            return self.error(
+                where, expression, "中的序号超出范围", "序号从 0 开始，第一项是 [0]；项数可用 | length 查看。"
+            )
         candidates = exc.candidates if isinstance(exc, UnknownName) else self.known_names(expression, name)
-        return self.error(where, expression, f"中有未知的名称或项目「{name}」",
-                          did_you_mean(name, candidates) or "这一列表只能用序号取项，例如 [0]。")
+        return self.error(
+            where,
+            expression,
+            f"中有未知的名称或项目「{name}」",
+            did_you_mean(name, candidates) or "这一列表只能用序号取项，例如 [0]。",
+        )
 
     def known_names(self, expression: str, name: str) -> list[str]:
         """The names that could have been meant: top-level names, or those of the object before the dot."""
@@ -198,32 +247,50 @@ class PageResolver:
         data_tables = self.view.tables
         if name == "表格" and label in TABLES:
             if label == "评分表" and self.view.score_sheet is None:
-                raise SourceError(where, "本报告没有 评分表", rule="input", hint="在 report.yaml 中写 评分表（绩效评价报告）。")
+                raise SourceError(
+                    where, "本报告没有 评分表", rule="input", hint="在 report.yaml 中写 评分表（绩效评价报告）。"
+                )
             form = self.pick_form(attrs, where) if label not in ("自评汇总", "评分表") else None
             self.placed.add(form.project if label == "自评表" and form is not None else label)
             return self.render(TABLES[label], where, form=form)
         if name == "段落":
             template = self.paragraph(label, where)
             if "表" not in attrs:
-                raise SourceError(where, f"标准段落「{label}」需要指明数据表", rule="input",
-                                  hint=f"写成 ::段落[{label}]{{表=表名}}；{did_you_mean('', list(data_tables))}")
+                raise SourceError(
+                    where,
+                    f"标准段落「{label}」需要指明数据表",
+                    rule="input",
+                    hint=f"写成 ::段落[{label}]{{表=表名}}；{did_you_mean('', list(data_tables))}",
+                )
         if name in ("表格", "图", "段落"):
             table_name = attrs["表"] if name == "段落" else label
             if table_name not in data_tables:
                 names = [*TABLES, *data_tables] if name == "表格" else list(data_tables)
-                raise SourceError(where, f"未知的表格「{table_name}」", rule="input",
-                                  hint=did_you_mean(table_name, names) or "本报告没有数据表；在 report.yaml 的 数据表 中定义。")
+                raise SourceError(
+                    where,
+                    f"未知的表格「{table_name}」",
+                    rule="input",
+                    hint=did_you_mean(table_name, names) or "本报告没有数据表；在 report.yaml 的 数据表 中定义。",
+                )
             table = data_tables[table_name]
             if name == "表格":
                 if self.placed.table(table_name):
-                    raise SourceError(where, f"表格「{table_name}」已在前文放置过一次", rule="input",
-                                      hint=f"一张表只放一次；再次提到它时写 {{{{ 表号.{table_name} }}}}。")
+                    raise SourceError(
+                        where,
+                        f"表格「{table_name}」已在前文放置过一次",
+                        rule="input",
+                        hint=f"一张表只放一次；再次提到它时写 {{{{ 表号.{table_name} }}}}。",
+                    )
                 self.placed.place_table(table_name)
                 return self.render("tables/data.html", where, table=table)
             if name == "图":
                 if not table.chart:
-                    raise SourceError(where, f"数据表「{table_name}」没有定义 图", rule="input",
-                                      hint="在该表下写 图: {类型: 饼状图, 列: [金额]}")
+                    raise SourceError(
+                        where,
+                        f"数据表「{table_name}」没有定义 图",
+                        rule="input",
+                        hint="在该表下写 图: {类型: 饼状图, 列: [金额]}",
+                    )
                 require_figures(table_name, table, list(table.chart.columns), f"::图[{table_name}]", where)
                 self.placed.place_chart(table_name)
                 return self.render("figure.html", where, table=table)
@@ -233,15 +300,28 @@ class PageResolver:
         if name == "名词解释":
             self.placed.add("名词解释")
             return self.render("glossary.html", where)
-        raise SourceError(where, f"未知的指令「::{name}」", rule="input",
-                          hint=f"{did_you_mean(name, ['表格', '图', '段落', '名词解释'])}；写法: {DIRECTIVES}")
+        raise SourceError(
+            where,
+            f"未知的指令「::{name}」",
+            rule="input",
+            hint=f"{did_you_mean(name, ['表格', '图', '段落', '名词解释'])}；写法: {DIRECTIVES}",
+        )
 
     def paragraph(self, label: str, where: Location) -> str:
-        names = sorted({name.removeprefix("paragraphs/").removesuffix(".html")
-                        for name in self.site.env.loader.list_templates() if name.startswith("paragraphs/")})
+        names = sorted(
+            {
+                name.removeprefix("paragraphs/").removesuffix(".html")
+                for name in self.site.env.loader.list_templates()
+                if name.startswith("paragraphs/")
+            }
+        )
         if label not in names:
-            raise SourceError(where, f"未知的标准段落「{label}」", rule="input",
-                              hint=did_you_mean(label, names) + "；段落模板在主题的 paragraphs/ 中，可在 layouts/paragraphs/ 增加。")
+            raise SourceError(
+                where,
+                f"未知的标准段落「{label}」",
+                rule="input",
+                hint=did_you_mean(label, names) + "；段落模板在主题的 paragraphs/ 中，可在 layouts/paragraphs/ 增加。",
+            )
         return f"paragraphs/{label}.html"
 
     def render(self, name: str, where: Location, **values: Any) -> str:
@@ -253,15 +333,20 @@ class PageResolver:
         if wanted is None:
             if len(forms) == 1:
                 return forms[0]
-            raise SourceError(where, "本报告有多张自评表，请用 {项目=项目名称} 指明是哪一张", rule="input",
-                              hint=f"可用: {'、'.join(f.project for f in forms)}")
+            raise SourceError(
+                where,
+                "本报告有多张自评表，请用 {项目=项目名称} 指明是哪一张",
+                rule="input",
+                hint=f"可用: {'、'.join(f.project for f in forms)}",
+            )
         if wanted.isdigit() and 1 <= int(wanted) <= len(forms):
             return forms[int(wanted) - 1]
         for form in forms:
             if form.project == wanted:
                 return form
-        raise SourceError(where, f"没有名为「{wanted}」的项目", rule="input",
-                          hint=did_you_mean(wanted, [f.project for f in forms]))
+        raise SourceError(
+            where, f"没有名为「{wanted}」的项目", rule="input", hint=did_you_mean(wanted, [f.project for f in forms])
+        )
 
 
 def require_figures(name: str, table: Any, columns: list[str], what: str, where: Location) -> None:
@@ -269,9 +354,18 @@ def require_figures(name: str, table: Any, columns: list[str], what: str, where:
     a paragraph, the 决算数 or 本年 column, else the first): a blank one would print as "None", or be
     drawn as 0. Blank figures are what a report made with `jixiao new report --from` has still to fill
     in, so they are named here, at the line that uses them."""
-    blank = [f"{row.name}「{column}」" for row in table.rows if not row.parent and not row.formula
-             for column in columns if row[column] is None]
+    blank = [
+        f"{row.name}「{column}」"
+        for row in table.rows
+        if not row.parent and not row.formula
+        for column in columns
+        if row[column] is None
+    ]
     if blank:
         listed = "、".join(blank[:6]) + (f" 等 {len(blank)} 项" if len(blank) > 6 else "")
-        raise SourceError(where, f"{what}要用到的数字尚未填写: 数据表「{name}」的 {listed}", rule="input",
-                          hint=f"在 report.yaml 的 数据表.{name}.行 中填写这些数字；确实没有的，删去这里的 {what}。")
+        raise SourceError(
+            where,
+            f"{what}要用到的数字尚未填写: 数据表「{name}」的 {listed}",
+            rule="input",
+            hint=f"在 report.yaml 的 数据表.{name}.行 中填写这些数字；确实没有的，删去这里的 {what}。",
+        )

@@ -17,7 +17,6 @@ from pathlib import Path
 EXCERPT = 80  # characters of a source line, or of a quoted passage, that a message shows
 
 
-
 def line_column(text: str, at: int) -> tuple[int, int]:
     """The 1-based line and column of text[at], as editors show them."""
     return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
@@ -66,8 +65,9 @@ class JixiaoError(Exception):
 class SourceError(JixiaoError):
     """Bad input at a known place: message, optional key path and a hint on what to do."""
 
-    def __init__(self, location: Location, message: str, key: str | None = None, hint: str | None = None,
-                 rule: str = "input"):
+    def __init__(
+        self, location: Location, message: str, key: str | None = None, hint: str | None = None, rule: str = "input"
+    ):
         super().__init__(message)
         self.location = location
         self.message = message
@@ -119,19 +119,31 @@ class ErrorGroup(JixiaoError):
 
 
 _OS_REASONS = {
-    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOENT: "路径不存在",
-    errno.ENOTDIR: "路径中有一段是文件而不是文件夹", errno.EISDIR: "这是文件夹", errno.EROFS: "文件系统只读",
-    errno.ENOSPC: "磁盘空间不足", errno.ELOOP: "符号链接循环", errno.EEXIST: "已存在同名文件",
-    errno.ENAMETOOLONG: "文件名或路径过长", errno.EDQUOT: "磁盘配额已用完", errno.EIO: "读写出错（磁盘或网络存储故障）",
-    errno.EBUSY: "正被占用（可能是挂载点）", errno.EXDEV: "不能跨文件系统移动",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOENT: "路径不存在",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "这是文件夹",
+    errno.EROFS: "文件系统只读",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.ELOOP: "符号链接循环",
+    errno.EEXIST: "已存在同名文件",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EIO: "读写出错（磁盘或网络存储故障）",
+    errno.EBUSY: "正被占用（可能是挂载点）",
+    errno.EXDEV: "不能跨文件系统移动",
 }
 _NO_SPACE = "释放磁盘空间（或用 --out 写到空间更大的磁盘）后重新构建；原有站点没有改动。"
 _NO_RIGHT = "检查该目录及其上级目录的写权限，或用 --out 指定别的目录。"
 _OS_HINTS = {
-    errno.ENOSPC: _NO_SPACE, errno.EDQUOT: _NO_SPACE, errno.EACCES: _NO_RIGHT, errno.EPERM: _NO_RIGHT,
+    errno.ENOSPC: _NO_SPACE,
+    errno.EDQUOT: _NO_SPACE,
+    errno.EACCES: _NO_RIGHT,
+    errno.EPERM: _NO_RIGHT,
     errno.EROFS: _NO_RIGHT,
     errno.ENAMETOOLONG: "一个文件名最长 255 字节（一个汉字占 3 字节），整个路径最长 4096 字节：用 --out 指定更短的"
-                        "输出路径，或缩短报告的文件夹名。",
+    "输出路径，或缩短报告的文件夹名。",
 }
 
 
@@ -142,7 +154,9 @@ def describe_os_error(exc: OSError) -> str:
 
 def os_error_hint(exc: OSError) -> str:
     """What to do about a failed write: the 提示 of every message made from an OSError."""
-    return _OS_HINTS.get(exc.errno or 0, "检查输出目录所在的磁盘，或用 --out 指定别的目录，再重新构建；原有站点没有改动。")
+    return _OS_HINTS.get(
+        exc.errno or 0, "检查输出目录所在的磁盘，或用 --out 指定别的目录，再重新构建；原有站点没有改动。"
+    )
 
 
 def read_source_line(location: Location, root: Path | None = None) -> str | None:
@@ -176,7 +190,7 @@ def excerpt(text: str, column: int = 0, width: int = EXCERPT) -> str:
     if len(text) <= width:
         return text
     start = min(max(column - 1 - width // 2, 0), len(text) - width) if column else 0
-    return ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(text) else "")
+    return ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
 
 
 def _readable_roots(root: Path | None) -> list[Path]:

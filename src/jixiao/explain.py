@@ -65,9 +65,11 @@ def figure_html(value: Any) -> Markup:
     if not isinstance(origin, Computed):
         return Markup(shown)
     popover = claim(f"{base}.why", numbered=True)
-    return Markup(f'{shown}<button type="button" class="why-open" popovertarget="{popover}" aria-label="'
-                  f'{_escape(origin.name)} {_escape(origin.text)} 的算式"></button>'
-                  f'<span class="why" id="{popover}" popover data-pagefind-ignore>{explanation(origin)}</span>')
+    return Markup(
+        f'{shown}<button type="button" class="why-open" popovertarget="{popover}" aria-label="'
+        f'{_escape(origin.name)} {_escape(origin.text)} 的算式"></button>'
+        f'<span class="why" id="{popover}" popover data-pagefind-ignore>{explanation(origin)}</span>'
+    )
 
 
 def block_html(values: list[Any]) -> Markup:
@@ -77,16 +79,23 @@ def block_html(values: list[Any]) -> Markup:
     if not origins:
         return Markup("")
     popover = claim(f"{anchor(origins[0])}.text", numbered=True)
-    items = "".join(f'<span class="why-item"><span class="why-head">{_escape(o.name)} {_escape(o.text)}</span>'
-                    f'{explanation(o)}</span>' for o in origins)
+    items = "".join(
+        f'<span class="why-item"><span class="why-head">{_escape(o.name)} {_escape(o.text)}</span>'
+        f"{explanation(o)}</span>"
+        for o in origins
+    )
     names = _escape("、".join(o.text for o in origins))
-    return Markup(f'<button type="button" class="why-open" popovertarget="{popover}" aria-label="本段数字 {names} 的算式">'
-                  f'</button><span class="why" id="{popover}" popover data-pagefind-ignore>{items}</span>')
+    return Markup(
+        f'<button type="button" class="why-open" popovertarget="{popover}" aria-label="本段数字 {names} 的算式">'
+        f'</button><span class="why" id="{popover}" popover data-pagefind-ignore>{items}</span>'
+    )
 
 
 def explanation(origin: Computed) -> str:
     """The popover's lines (HTML): the rule, the arithmetic with the numbers, the figures it came from (linked)."""
-    lines = f'<span class="why-rule">{_escape(origin.rule)}</span><span class="why-sum">{_escape(origin.arithmetic)}</span>'
+    lines = (
+        f'<span class="why-rule">{_escape(origin.rule)}</span><span class="why-sum">{_escape(origin.arithmetic)}</span>'
+    )
     if origin.inputs:
         lines += f'<span class="why-from">取自：{"、".join(map(source_link, origin.inputs))}</span>'
     if origin.stated:

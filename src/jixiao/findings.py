@@ -75,8 +75,13 @@ class Finding:
 
     def as_dict(self, root: Path | None = None) -> dict[str, object]:
         """For the author (check --format json)."""
-        return {"位置": self.location.describe(root), "级别": self.level, "规则": self.rule, "说明": self.described,
-                "提示": self.advice}
+        return {
+            "位置": self.location.describe(root),
+            "级别": self.level,
+            "规则": self.rule,
+            "说明": self.described,
+            "提示": self.advice,
+        }
 
     def as_published(self, root: Path | None = None) -> dict[str, object]:
         """For the site (data.json, the page's 核对提示): without the 核对说明, which is never published."""
@@ -135,12 +140,30 @@ def sarif_log(findings: list[Finding], root: Path | None, version: str) -> dict[
         location: dict[str, object] = {"artifactLocation": {"uri": file_of(where, root)}}
         if where.line:
             location["region"] = {"startLine": where.line, **({"startColumn": where.column} if where.column else {})}
-        results.append({"ruleId": finding.rule, "ruleIndex": rules.index(finding.rule),
-                        "level": finding.level, "message": {"text": finding.described},
-                        "locations": [{"physicalLocation": location}]})
+        results.append(
+            {
+                "ruleId": finding.rule,
+                "ruleIndex": rules.index(finding.rule),
+                "level": finding.level,
+                "message": {"text": finding.described},
+                "locations": [{"physicalLocation": location}],
+            }
+        )
     return {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "jixiao", "version": version, "rules": [
-            {"id": rule, "shortDescription": {"text": RULE_HINTS.get(rule, rule)}} for rule in rules]}},
-                  "results": results}],
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "jixiao",
+                        "version": version,
+                        "rules": [
+                            {"id": rule, "shortDescription": {"text": RULE_HINTS.get(rule, rule)}} for rule in rules
+                        ],
+                    }
+                },
+                "results": results,
+            }
+        ],
     }

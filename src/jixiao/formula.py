@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
-_TOKEN_RE = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d+)?)(?![\w\u4e00-\u9fff])|(?P<quoted>「[^」]+」)|"
-                       r"(?P<op>[-+−－＋×÷*/()（）])|(?P<name>[^\s\-+−－＋×÷*/()（）「」]+))")
+_TOKEN_RE = re.compile(
+    r"\s*(?:(?P<number>\d+(?:\.\d+)?)(?![\w\u4e00-\u9fff])|(?P<quoted>「[^」]+」)|"
+    r"(?P<op>[-+−－＋×÷*/()（）])|(?P<name>[^\s\-+−－＋×÷*/()（）「」]+))"
+)
 # Chinese input methods type the full-width ＋ and － (U+FF0B, U+FF0D); typesetting uses − (U+2212).
 _OPERATORS = {"+": "+", "＋": "+", "-": "-", "−": "-", "－": "-", "×": "*", "*": "*", "÷": "/", "/": "/"}
 MAX_LENGTH = 500
@@ -72,7 +74,7 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     while position < len(text):
         match = _TOKEN_RE.match(text, position)
         if match is None or match.end() == position:
-            raise FormulaError(f"公式「{text}」在「{text[position:position + 10]}」处无法读取")
+            raise FormulaError(f"公式「{text}」在「{text[position : position + 10]}」处无法读取")
         kind = match.lastgroup
         value = match.group(kind)
         if kind == "quoted":
@@ -116,7 +118,9 @@ class _Parser:
             self.take()
             following = self.peek()
             if following is not None and following[1] in ("+", "-"):  # 甲 - - 乙 would add: a slip, not a sign
-                raise FormulaError(f"公式「{self.text}」中「{token[1]} {following[1]}」两个运算符相连（是否多写了一个？）")
+                raise FormulaError(
+                    f"公式「{self.text}」中「{token[1]} {following[1]}」两个运算符相连（是否多写了一个？）"
+                )
             node = Operation(token[1], node, self.product(depth))
         return node
 

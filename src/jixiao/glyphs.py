@@ -97,13 +97,15 @@ def _fontconfig() -> tuple[ctypes.CDLL | None, int | None]:
         return None, None
     pointer = ctypes.c_void_p
     for name, arguments, result in (
-            ("FcInitLoadConfigAndFonts", [], pointer), ("FcPatternCreate", [], pointer),
-            ("FcPatternAddString", [pointer, ctypes.c_char_p, ctypes.c_char_p], ctypes.c_int),
-            ("FcConfigSubstitute", [pointer, pointer, ctypes.c_int], ctypes.c_int),
-            ("FcDefaultSubstitute", [pointer], None), ("FcPatternDestroy", [pointer], None),
-            ("FcFontMatch", [pointer, pointer, ctypes.POINTER(ctypes.c_int)], pointer),
-            ("FcPatternGetString", [pointer, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)],
-             ctypes.c_int)):
+        ("FcInitLoadConfigAndFonts", [], pointer),
+        ("FcPatternCreate", [], pointer),
+        ("FcPatternAddString", [pointer, ctypes.c_char_p, ctypes.c_char_p], ctypes.c_int),
+        ("FcConfigSubstitute", [pointer, pointer, ctypes.c_int], ctypes.c_int),
+        ("FcDefaultSubstitute", [pointer], None),
+        ("FcPatternDestroy", [pointer], None),
+        ("FcFontMatch", [pointer, pointer, ctypes.POINTER(ctypes.c_int)], pointer),
+        ("FcPatternGetString", [pointer, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)], ctypes.c_int),
+    ):
         function = getattr(lib, name)
         function.argtypes, function.restype = arguments, result
     return lib, lib.FcInitLoadConfigAndFonts()
@@ -151,8 +153,11 @@ class GlyphCoverage:
         self.sources: list[tuple[str, Path | None]] = []  # (family, @font-face file or None for installed)
         for sheet in stylesheets:
             css = files.read_text(sheet)
-            self.sources += [(family, (sheet.parent / url).resolve()) for family, url in font_faces(css)
-                             if "://" not in url and not url.startswith("data:")]
+            self.sources += [
+                (family, (sheet.parent / url).resolve())
+                for family, url in font_faces(css)
+                if "://" not in url and not url.startswith("data:")
+            ]
             self.sources += [(family, None) for family in named_families(css)]
         self.sources += [(family, None) for family in FALLBACK_FAMILIES]
         self.loaded: list[frozenset[int]] = []
@@ -188,6 +193,7 @@ def glyph_findings(coverage: GlyphCoverage, bundles: Iterable[Bundle]) -> list[F
     for path, text in ((bundle.folder / name, text) for bundle in bundles for name, text in bundle.texts.items()):
         for char in sorted(coverage.missing(set(text) - {"\n", "\r", "\t"})):
             at = text.index(char)
-            findings.append(Finding(Location(path, *line_column(text, at)), "warning", "missing-glyph",
-                                    missing_glyph_message(char)))
+            findings.append(
+                Finding(Location(path, *line_column(text, at)), "warning", "missing-glyph", missing_glyph_message(char))
+            )
     return findings

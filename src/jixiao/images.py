@@ -100,9 +100,11 @@ def convert_raster(name: str, data: bytes) -> Picture:
             return Picture()
         return Picture(png=png_bytes(ImageOps.exif_transpose(image)))
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return Picture(problem=f"图片「{name}」无法识别（不是 PNG、JPEG、GIF、WebP、SVG、TIFF 或 PDF，或文件已损坏），"
-                               "页面和 PDF 中都无法显示",
-                       hint="把图片另存为 PNG 或 JPEG 后再引用。")
+        return Picture(
+            problem=f"图片「{name}」无法识别（不是 PNG、JPEG、GIF、WebP、SVG、TIFF 或 PDF，或文件已损坏），"
+            "页面和 PDF 中都无法显示",
+            hint="把图片另存为 PNG 或 JPEG 后再引用。",
+        )
 
 
 def convert_pdf_page(name: str, data: bytes) -> Picture:
@@ -121,12 +123,17 @@ def convert_pdf_page(name: str, data: bytes) -> Picture:
             finally:
                 document.close()
     except (pypdfium2.PdfiumError, IndexError, ValueError, ZeroDivisionError):
-        return Picture(problem=f"图片「{name}」是无法读取的 PDF（已损坏、加密或没有页），页面和 PDF 中都无法显示",
-                       hint="把扫描件另存为 PNG 或 JPEG 后再引用。")
+        return Picture(
+            problem=f"图片「{name}」是无法读取的 PDF（已损坏、加密或没有页），页面和 PDF 中都无法显示",
+            hint="把扫描件另存为 PNG 或 JPEG 后再引用。",
+        )
     if pages == 1:
         return Picture(png=png_bytes(image))
-    return Picture(png=png_bytes(image), problem=f"图片「{name}」是 {pages} 页的 PDF，只显示了第 1 页",
-                   hint=f"每页另存为一张图片分别引用，或用链接 [{name}]({name}) 提供整个文件。")
+    return Picture(
+        png=png_bytes(image),
+        problem=f"图片「{name}」是 {pages} 页的 PDF，只显示了第 1 页",
+        hint=f"每页另存为一张图片分别引用，或用链接 [{name}]({name}) 提供整个文件。",
+    )
 
 
 def png_bytes(image: Image.Image) -> bytes:

@@ -42,8 +42,16 @@ PACKAGE = Path(__file__).parent
 CODE = "jixiao"  # the name of jixiao's own code (and the libraries that shape the output) among the sources
 TYPES = "报告类型/"  # the names of the report types among the sources: 报告类型/<name>
 # Libraries whose versions change what the output looks like.
-OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "matplotlib", "weasyprint", "pydantic", "pillow",
-                    "pypdfium2")
+OUTPUT_LIBRARIES = (
+    "jinja2",
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "matplotlib",
+    "weasyprint",
+    "pydantic",
+    "pillow",
+    "pypdfium2",
+)
 # Every file of the package by what a build makes of it (the first pattern a file's relative name matches).
 # A file matching none is an error of the test suite, so a new data file cannot be shipped undeclared.
 PACKAGE_FILES = {
@@ -74,16 +82,18 @@ def code_digest() -> str:
 def shared_digest(site: SiteContext) -> str:
     """Everything every report's page depends on besides what it reads itself. The same for a build with
     PDFs and for the preview (which links them too), so the preview can start from a built site/."""
-    return digest_files_of(site, [site.content / CONFIG_NAME, *site.glossary_files], f"links={site.pdf_links}",
-                           code_digest())
+    return digest_files_of(
+        site, [site.content / CONFIG_NAME, *site.glossary_files], f"links={site.pdf_links}", code_digest()
+    )
 
 
 def pdf_digest(site: SiteContext) -> str | None:
     """What every PDF depends on besides its page: the print and font stylesheets and the fonts they name."""
     if not site.with_pdf:
         return None
-    assets = [p for layer in site.search_path if (layer / "assets").is_dir()
-              for p in site.files.files_below(layer / "assets")]
+    assets = [
+        p for layer in site.search_path if (layer / "assets").is_dir() for p in site.files.files_below(layer / "assets")
+    ]
     return digest_files_of(site, assets)
 
 
@@ -123,8 +133,9 @@ def type_digest(library: Library, key: str) -> str:
     return kind.digest if kind is not None else "-"
 
 
-def page_key(shared: str, library: Library, model: SiteModel, key: str, templates: Mapping[str, str],
-             digests: TemplateDigests) -> str:
+def page_key(
+    shared: str, library: Library, model: SiteModel, key: str, templates: Mapping[str, str], digests: TemplateDigests
+) -> str:
     """The digest of exactly what the report's page reads (see cache.py)."""
     own = model.links(key)
     parts = [shared, library.bundles[key].digest, f"类型 {type_digest(library, key)}"]
@@ -151,8 +162,12 @@ def source_digests(site: SiteContext, library: Library) -> dict[str, str]:
     found.update({f"{TYPES}{name}": kind.digest for name, kind in site.config.types.items()})
     for layer in site.search_path:
         name = layer_name(site, layer)
-        found.update({f"{name}/{path.relative_to(layer).as_posix()}": digest_of(site, path)
-                      for path in site.files.files_below(layer)})
+        found.update(
+            {
+                f"{name}/{path.relative_to(layer).as_posix()}": digest_of(site, path)
+                for path in site.files.files_below(layer)
+            }
+        )
     found.update({f"content/{key}/": bundle.digest for key, bundle in library.bundles.items()})
     return dict(sorted(found.items()))
 

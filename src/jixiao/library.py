@@ -32,8 +32,13 @@ if TYPE_CHECKING:
 class Library:
     """Every bundle of the site; parsed sources and summaries, and the references between them."""
 
-    def __init__(self, bundles: Iterable[Bundle], types: dict[str, ReportType],
-                 known: dict[str, Summary] | None = None, read_errors: list[SourceError] | None = None):
+    def __init__(
+        self,
+        bundles: Iterable[Bundle],
+        types: dict[str, ReportType],
+        known: dict[str, Summary] | None = None,
+        read_errors: list[SourceError] | None = None,
+    ):
         self.bundles = {bundle.key: bundle for bundle in bundles}
         self.types = types
         self.read_errors = read_errors or []  # folders and files that could not be read at all
@@ -95,22 +100,38 @@ class Library:
     def check_attachment(self, source: Source, item: Attachment, errors: list[SourceError]) -> Source | None:
         where, key = item.locate("报告"), item.report
         if key == source.key:
-            errors.append(SourceError(where, "附件不能是本报告自己", key="附件.报告", rule="reference",
-                                      hint="写另一份报告的 年度/slug。"))
+            errors.append(
+                SourceError(
+                    where, "附件不能是本报告自己", key="附件.报告", rule="reference", hint="写另一份报告的 年度/slug。"
+                )
+            )
             return None
         if key not in self.bundles:
             close = difflib.get_close_matches(key, list(self.bundles), n=1)
-            errors.append(SourceError(where, f"附件「{key}」不是本站的报告", key="附件.报告", rule="reference",
-                                      hint=f"是否想写「{close[0]}」？" if close else "写成 年度/slug，例如 2023/luzhou-zhengti。"))
+            errors.append(
+                SourceError(
+                    where,
+                    f"附件「{key}」不是本站的报告",
+                    key="附件.报告",
+                    rule="reference",
+                    hint=f"是否想写「{close[0]}」？" if close else "写成 年度/slug，例如 2023/luzhou-zhengti。",
+                )
+            )
             return None
         target = self.source(key)
         if target is None:
             return None  # its own errors are reported with it
         if target.report.attachments:
             circular = any(item.report == source.key for item in target.report.attachments)
-            errors.append(SourceError(where, f"附件「{key}」{'又把本报告作为附件（循环引用）' if circular else '自己也带附件'}；附件不能嵌套",
-                                      key="附件.报告", rule="reference",
-                                      hint="只附不带附件的报告，或把它的附件直接列在本报告的 附件 中。"))
+            errors.append(
+                SourceError(
+                    where,
+                    f"附件「{key}」{'又把本报告作为附件（循环引用）' if circular else '自己也带附件'}；附件不能嵌套",
+                    key="附件.报告",
+                    rule="reference",
+                    hint="只附不带附件的报告，或把它的附件直接列在本报告的 附件 中。",
+                )
+            )
             return None
         return target
 

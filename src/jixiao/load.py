@@ -106,23 +106,41 @@ def find_bundles(files: ProjectFiles, content: Path) -> tuple[list[Path], list[S
     whose names cannot be a report's year or URL."""
     folders, errors = [], []
     # every content/*/*/report.yaml, a broken symlink too (glob would skip it, and the report would vanish unseen)
-    for report in sorted(folder / REPORT_FILE for folder in content.glob("*/*")
-                         if (folder / REPORT_FILE).exists() or (folder / REPORT_FILE).is_symlink()):
+    for report in sorted(
+        folder / REPORT_FILE
+        for folder in content.glob("*/*")
+        if (folder / REPORT_FILE).exists() or (folder / REPORT_FILE).is_symlink()
+    ):
         folder = report.parent
         year, slug = folder.parent.name, folder.name
         if year.startswith(".") or slug.startswith("."):
             continue
         if not YEAR_RE.match(year):
-            errors.append(SourceError(Location(report), f"报告应放在以四位数字年度命名的文件夹中，这里是「{year}」",
-                                      hint="移动到 content/<年度>/<slug>/，例如 content/2023/liuan-zipingbiao/"
-                                           "（用半角数字；草稿请放在 content/ 之外）。"))
+            errors.append(
+                SourceError(
+                    Location(report),
+                    f"报告应放在以四位数字年度命名的文件夹中，这里是「{year}」",
+                    hint="移动到 content/<年度>/<slug>/，例如 content/2023/liuan-zipingbiao/"
+                    "（用半角数字；草稿请放在 content/ 之外）。",
+                )
+            )
         elif not SLUG_RE.match(slug):
-            errors.append(SourceError(Location(report), f"文件夹名「{slug}」不能作为网址（slug）",
-                                      hint="只用小写字母、数字和连字符，例如 luzhou-xiangmu-zipingbiao。"))
+            errors.append(
+                SourceError(
+                    Location(report),
+                    f"文件夹名「{slug}」不能作为网址（slug）",
+                    hint="只用小写字母、数字和连字符，例如 luzhou-xiangmu-zipingbiao。",
+                )
+            )
         elif len(slug) > MAX_SLUG:
-            errors.append(SourceError(Location(report), f"文件夹名太长（{len(slug)} 个字符）：报告的 PDF 文件名"
-                                      f"「<文件夹名>.pdf」会超过文件系统允许的 255 字节",
-                                      hint=f"把文件夹改名为不超过 {MAX_SLUG} 个字符的 slug。"))
+            errors.append(
+                SourceError(
+                    Location(report),
+                    f"文件夹名太长（{len(slug)} 个字符）：报告的 PDF 文件名"
+                    f"「<文件夹名>.pdf」会超过文件系统允许的 255 字节",
+                    hint=f"把文件夹改名为不超过 {MAX_SLUG} 个字符的 slug。",
+                )
+            )
         else:
             folders.append(folder)
     return folders, errors
@@ -163,11 +181,18 @@ def parse_bundle(bundle: Bundle, types: dict[str, ReportType]) -> Source:
     try:
         raw = parse_yaml(bundle.texts[REPORT_FILE], path)
         kind = types.get(raw.get("类型")) if isinstance(raw, dict) and isinstance(raw.get("类型"), str) else None
-        report = validate_model(Report, raw, path, {"types": types,
-                                                    "extra_columns": kind.extra_columns if kind else ()})
+        report = validate_model(
+            Report, raw, path, {"types": types, "extra_columns": kind.extra_columns if kind else ()}
+        )
         if report.year != bundle.year:
-            errors.append(SourceError(report.locate("年度"), f"年度 {report.year} 与所在文件夹 {bundle.year}/ 不一致",
-                                      key="年度", hint="改正 年度，或把报告移到对应年份的文件夹。"))
+            errors.append(
+                SourceError(
+                    report.locate("年度"),
+                    f"年度 {report.year} 与所在文件夹 {bundle.year}/ 不一致",
+                    key="年度",
+                    hint="改正 年度，或把报告移到对应年份的文件夹。",
+                )
+            )
     except ErrorGroup as group:
         errors += group.errors
     except SourceError as error:
@@ -195,6 +220,6 @@ def read_section(path: Path, text: str) -> Section:
         if parsed is not None:
             meta = validate_model(FrontMatter, parsed, path)
         first_line = text[: match.end()].count("\n") + 1
-        text = text[match.end():]
+        text = text[match.end() :]
     title = meta.title or _SECTION_PREFIX_RE.sub("", path.stem) or path.stem
     return Section(path, title, text, first_line, meta)

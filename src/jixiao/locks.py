@@ -27,8 +27,9 @@ def say_waiting(message: str) -> None:
 
 
 @contextlib.contextmanager
-def holding(lock: Path, what: str, shared: bool = False,
-            waiting: Callable[[str], None] = say_waiting) -> Iterator[None]:
+def holding(
+    lock: Path, what: str, shared: bool = False, waiting: Callable[[str], None] = say_waiting
+) -> Iterator[None]:
     """Hold the lock file `lock` (exclusive, or shared by readers), waiting for another holder to finish."""
     key = str(lock)
     if key in _HELD:  # taken again inside the same build (its staging folder): already ours

@@ -67,7 +67,7 @@ def _expression_rule(state: StateInline, silent: bool) -> bool:
         end = state.src.find("%}", state.pos + 2)
         if not silent:
             token = state.push("jx_statement", "", 0)
-            token.content = state.src[state.pos:end + 2 if end >= 0 else len(state.src)]
+            token.content = state.src[state.pos : end + 2 if end >= 0 else len(state.src)]
             token.meta = {"offset": state.src.count("\n", 0, state.pos)}
         state.pos = end + 2 if end >= 0 else len(state.src)
         return True
@@ -78,7 +78,7 @@ def _expression_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("jx_expr", "", 0)
-        token.content = state.src[state.pos + 2:end].strip()
+        token.content = state.src[state.pos + 2 : end].strip()
         token.meta = {"offset": state.src.count("\n", 0, state.pos)}
     state.pos = end + 2
     return True
@@ -108,7 +108,7 @@ def _comment_block_rule(state: StateBlock, start: int, end: int, silent: bool) -
     last = start
     while last < end and state.eMarks[last] < match.end():
         last += 1
-    if last >= end or state.src[match.end():state.eMarks[last]].strip():
+    if last >= end or state.src[match.end() : state.eMarks[last]].strip():
         return False  # text follows on its closing line: the paragraph keeps it and the inline rule drops the comment
     if not silent:
         state.line = last + 1
@@ -125,7 +125,7 @@ def _drop_comments(state: StateCore) -> None:
 def _directive_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if state.is_code_block(start):
         return False
-    text = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]]
+    text = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
     match = _DIRECTIVE_RE.match(text)
     if not match:
         return False
@@ -188,8 +188,10 @@ def breakable(text: str) -> str:
     parts, last = [], 0
     for match in _UNBROKEN_RE.finditer(text):
         run = match.group()
-        parts += [escapeHtml(text[last:match.start()]),
-                  "<wbr>".join(escapeHtml(run[i:i + WBR_EVERY]) for i in range(0, len(run), WBR_EVERY))]
+        parts += [
+            escapeHtml(text[last : match.start()]),
+            "<wbr>".join(escapeHtml(run[i : i + WBR_EVERY]) for i in range(0, len(run), WBR_EVERY)),
+        ]
         last = match.end()
     parts.append(escapeHtml(text[last:]))
     return "".join(parts)
@@ -214,18 +216,26 @@ def _render_block_close(renderer: Any, tokens: list[Token], idx: int, options: A
 
 def _render_statement(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
     token = tokens[idx]
-    env["errors"].append(SourceError(
-        Location(env["path"], env["first_line"] + token.meta.get("line", 0)),
-        f"正文中不能写模板语句「{token.content[:40]}」", rule="expression",
-        hint="正文只能用 {{ 表达式 }} 插入数值；要判断或循环，请在 layouts/ 的模板中写。"))
+    env["errors"].append(
+        SourceError(
+            Location(env["path"], env["first_line"] + token.meta.get("line", 0)),
+            f"正文中不能写模板语句「{token.content[:40]}」",
+            rule="expression",
+            hint="正文只能用 {{ 表达式 }} 插入数值；要判断或循环，请在 layouts/ 的模板中写。",
+        )
+    )
     return ""
 
 
 def _render_open_comment(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
-    env["errors"].append(SourceError(
-        Location(env["path"], env["first_line"] + tokens[idx].meta.get("line", 0)),
-        "HTML 注释「<!--」没有结束（缺少 -->），注释和其后的文字会被印出", rule="input",
-        hint="在注释末尾写上 -->；注释只能在一个段落之内，或单独占几行。"))
+    env["errors"].append(
+        SourceError(
+            Location(env["path"], env["first_line"] + tokens[idx].meta.get("line", 0)),
+            "HTML 注释「<!--」没有结束（缺少 -->），注释和其后的文字会被印出",
+            rule="input",
+            hint="在注释末尾写上 -->；注释只能在一个段落之内，或单独占几行。",
+        )
+    )
     return ""
 
 
@@ -245,8 +255,9 @@ def create_parser() -> MarkdownIt:
     md.inline.ruler.before("text", "jx_expr", _expression_rule)
     md.inline.ruler.before("html_inline", "jx_comment", _comment_rule)
     md.block.ruler.before("table", "jx_directive", _directive_rule, {"alt": ["paragraph"]})
-    md.block.ruler.before("html_block", "jx_comment", _comment_block_rule,
-                          {"alt": ["paragraph", "reference", "blockquote"]})
+    md.block.ruler.before(
+        "html_block", "jx_comment", _comment_block_rule, {"alt": ["paragraph", "reference", "blockquote"]}
+    )
     md.core.ruler.after("inline", "jx_comments", _drop_comments)
     md.core.ruler.after("jx_comments", "jx_lines", _place_lines)
     md.core.ruler.after("jx_lines", "jx_urls", _check_urls)
@@ -317,8 +328,16 @@ def blank_comments(text: str) -> str:
     return COMMENT_RE.sub(blank, text) if "<!--" in text else text
 
 
-def render_section(md: MarkdownIt, text: str, path: Path, first_line: int, resolver: Resolver,
-                   used_anchors: set[str], prefix: str, depth: int = 0) -> RenderedSection:
+def render_section(
+    md: MarkdownIt,
+    text: str,
+    path: Path,
+    first_line: int,
+    resolver: Resolver,
+    used_anchors: set[str],
+    prefix: str,
+    depth: int = 0,
+) -> RenderedSection:
     """Render one section's Markdown to HTML, resolving expressions and directives; every problem of
     the file is raised together."""
     env: dict[str, Any] = {"resolver": resolver, "first_line": first_line, "path": path, "errors": []}

@@ -20,7 +20,11 @@ class Attachment(Located):
     """Another report of the site included in this one, in order (附件1 …)."""
 
     title: str = Field(alias="标题", description="附件的标题，例如 附件1 部门预算绩效评价报告。")
-    report: str = Field(alias="报告", pattern=r"^\d{4}/[a-z0-9][a-z0-9-]*$", description="附上的报告：年度/slug，例如 2023/luzhou-zhengti。")
+    report: str = Field(
+        alias="报告",
+        pattern=r"^\d{4}/[a-z0-9][a-z0-9-]*$",
+        description="附上的报告：年度/slug，例如 2023/luzhou-zhengti。",
+    )
 
 
 class Signature(Located):
@@ -34,7 +38,10 @@ class Report(Located):
     """report.yaml of a bundle. Which parts a type needs (自评表, 评分表, …) is the type's declaration
     (reporttypes.py); validation is given the site's types in its context."""
 
-    kind: str = Field(alias="类型", description="报告类型：项目支出绩效自评表、项目支出绩效自评报告、绩效评价报告、专项资金绩效评价报告、部门整体绩效评价报告、部门决算说明，或 site.yaml 中声明的变体。")
+    kind: str = Field(
+        alias="类型",
+        description="报告类型：项目支出绩效自评表、项目支出绩效自评报告、绩效评价报告、专项资金绩效评价报告、部门整体绩效评价报告、部门决算说明，或 site.yaml 中声明的变体。",
+    )
     title: str = Field(alias="标题", description="报告标题（封面与网页标题）。")
     unit: str = Field(alias="单位", description="编报单位。")
     year: int = Field(alias="年度", description="报告所属年度，必须与所在文件夹一致。")
@@ -43,12 +50,18 @@ class Report(Located):
     summary: str | None = Field(None, alias="摘要", description="一句话摘要，显示在首页列表中；可用 {{ }} 表达式。")
     signature: Signature | None = Field(None, alias="落款", description="文末落款：单位和日期。")
     forms: list[Form] = Field(default_factory=list, alias="自评表", description="一张或多张项目支出绩效自评表。")
-    score_sheet: ScoreSheet | None = Field(None, alias="评分表", description="绩效评价的评分表（一级指标及其权重、二级、三级指标）。")
+    score_sheet: ScoreSheet | None = Field(
+        None, alias="评分表", description="绩效评价的评分表（一级指标及其权重、二级、三级指标）。"
+    )
     tables: dict[str, DataTable] = Field(default_factory=dict, alias="数据表", description="数据表：名称 → 表。")
-    scoring: list[ScorePart] | None = Field(None, alias="评分", description="部门整体评分的各部分（名称、分值、得分），相加为总分。")
+    scoring: list[ScorePart] | None = Field(
+        None, alias="评分", description="部门整体评分的各部分（名称、分值、得分），相加为总分。"
+    )
     stated: StatedForm | None = Field(None, alias="原表", description="原表印出的总分、评价等次。")
     check_note: str | None = check_note("对核对提示的说明（不印出）。")
-    attachments: list[Attachment] = Field(default_factory=list, alias="附件", description="附件：本站的其他报告，依次印在本报告之后。")
+    attachments: list[Attachment] = Field(
+        default_factory=list, alias="附件", description="附件：本站的其他报告，依次印在本报告之后。"
+    )
     glossary: list[str] | None = Field(None, alias="名词解释", description="选用的名词解释，或 [全部]。")
 
     @field_validator("kind")
@@ -57,8 +70,10 @@ class Report(Located):
         types = (info.context or {}).get("types")
         if types is not None and value not in types:
             close = difflib.get_close_matches(value, list(types), n=1, cutoff=0.3)
-            raise ValueError(f"报告类型「{value}」未定义{f'，是否想写「{close[0]}」' if close else ''}；"
-                             f"可用: {'、'.join(types)}（也可在 site.yaml 的 报告类型 中声明自己的变体）")
+            raise ValueError(
+                f"报告类型「{value}」未定义{f'，是否想写「{close[0]}」' if close else ''}；"
+                f"可用: {'、'.join(types)}（也可在 site.yaml 的 报告类型 中声明自己的变体）"
+            )
         return value
 
     @model_validator(mode="after")

@@ -63,8 +63,11 @@ def refuse_unsafe_output(project: Path, out_dir: Path) -> Path:
         if not out.is_dir():
             raise OutputError(out_dir, "这是一个文件，不是文件夹", hint)
         if not (out / MARKER).is_file() and any(not OWN_ENTRIES.fullmatch(p.name) for p in out.iterdir()):
-            raise OutputError(out_dir, "这个文件夹已有内容，且不是 jixiao 生成的站点（没有 .jixiao-site 标记），不会覆盖",
-                              "换一个新的或空的文件夹；确需使用它，请先自行清空。")
+            raise OutputError(
+                out_dir,
+                "这个文件夹已有内容，且不是 jixiao 生成的站点（没有 .jixiao-site 标记），不会覆盖",
+                "换一个新的或空的文件夹；确需使用它，请先自行清空。",
+            )
     return out
 
 
@@ -143,8 +146,11 @@ def reading_output(folder: Path | None) -> Iterator[None]:
 
 def stale_staging(out_dir: Path, inside: bool) -> list[Path]:
     """The staging and old folders of this output: all stale while this build holds the output's lock."""
-    folder, pattern = (out_dir, INSIDE_STAGING) if inside else (out_dir.parent, re.compile(
-        rf"\.{re.escape(out_dir.name)}\.(?:tmp|old)-\d+(?:-[0-9a-f]+)?"))
+    folder, pattern = (
+        (out_dir, INSIDE_STAGING)
+        if inside
+        else (out_dir.parent, re.compile(rf"\.{re.escape(out_dir.name)}\.(?:tmp|old)-\d+(?:-[0-9a-f]+)?"))
+    )
     return [folder / name for name in os.listdir(folder) if pattern.fullmatch(name)]
 
 
@@ -160,12 +166,15 @@ def staged_output(out_dir: Path) -> Iterator[Path]:
             for folder in stale_staging(out_dir, inside):
                 shutil.rmtree(folder, ignore_errors=True)
             suffix = unique_suffix()
-            staging = (out_dir / f".jixiao-staging-{suffix}" if inside
-                       else out_dir.with_name(f".{out_dir.name}.tmp-{suffix}"))
+            staging = (
+                out_dir / f".jixiao-staging-{suffix}" if inside else out_dir.with_name(f".{out_dir.name}.tmp-{suffix}")
+            )
             aside = out_dir.with_name(f".{out_dir.name}.old-{suffix}")
             try:
                 staging.mkdir()
-                (staging / MARKER).write_text("由 jixiao 生成的站点；jixiao build 会整体替换这个文件夹。\n", encoding="utf-8")
+                (staging / MARKER).write_text(
+                    "由 jixiao 生成的站点；jixiao build 会整体替换这个文件夹。\n", encoding="utf-8"
+                )
                 yield staging
                 if inside:
                     swap_entries(staging, out_dir, OWN_ENTRIES)
@@ -183,7 +192,7 @@ def output_error(out_dir: Path, exc: OSError, staging: Path | None = None) -> Ji
     name mapped to the output's), what happened and what to do."""
     shown = str(out_dir)
     if staging is not None and exc.filename and str(exc.filename).startswith(str(staging)):
-        shown += str(exc.filename)[len(str(staging)):]
+        shown += str(exc.filename)[len(str(staging)) :]
     return JixiaoError(f"{shown}: error: 无法写入输出目录（{describe_os_error(exc)}）\n  提示: {os_error_hint(exc)}")
 
 
@@ -194,8 +203,9 @@ def read_assets(files: ProjectFiles, search_path: list[Path]) -> dict[str, bytes
     for layer in reversed(search_path):
         assets = layer / "assets"
         if assets.is_dir():
-            merged.update({path.relative_to(assets).as_posix(): files.read_bytes(path)
-                           for path in files.files_below(assets)})
+            merged.update(
+                {path.relative_to(assets).as_posix(): files.read_bytes(path) for path in files.files_below(assets)}
+            )
     return merged
 
 

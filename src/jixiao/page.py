@@ -117,9 +117,15 @@ class PageBuild:
         source = self.library.source(key)
         assert source is not None
         links = self.model.links(key)
-        context = {"site": self.site.site_view, "root": self.site.root(2), "slug": source.bundle.slug, "pdf": False,
-                   "pdf_file": f"{source.bundle.slug}.pdf" if self.site.pdf_links else None, "created": None,
-                   "neighbours": self.neighbours(links)}
+        context = {
+            "site": self.site.site_view,
+            "root": self.site.root(2),
+            "slug": source.bundle.slug,
+            "pdf": False,
+            "pdf_file": f"{source.bundle.slug}.pdf" if self.site.pdf_links else None,
+            "created": None,
+            "neighbours": self.neighbours(links),
+        }
         part = self.assemble(source, context, "", 0)
         attachments = self.attempt(self.library.check_attachments, source) or []
         attached = [self.attach(item, target, index, context) for index, (item, target) in enumerate(attachments, 1)]
@@ -127,14 +133,26 @@ class PageBuild:
             raise ErrorGroup(self.errors)
         assert part is not None
         if attached:  # the same money named in the report and in what it attaches must agree too
-            everything = [(source.report, part.view), *((target.report, a.report) for (_, target), a
-                                                        in zip(attachments, attached) if a)]
-            part.findings += [f for f in check_cross_totals(everything, self.site.config.default_unit)
-                              if f not in part.findings]
-        page = ReportContext(**context, report=part.view, anchor_prefix="", depth=0,
-                             body=body_template(self.site, source), sections=part.sections, placed=part.placed,
-                             forms=part.forms, tables=part.tables, attachments=[a for a in attached if a],
-                             findings=[PageFinding(**f.as_published()) for f in part.findings])
+            everything = [
+                (source.report, part.view),
+                *((target.report, a.report) for (_, target), a in zip(attachments, attached) if a),
+            ]
+            part.findings += [
+                f for f in check_cross_totals(everything, self.site.config.default_unit) if f not in part.findings
+            ]
+        page = ReportContext(
+            **context,
+            report=part.view,
+            anchor_prefix="",
+            depth=0,
+            body=body_template(self.site, source),
+            sections=part.sections,
+            placed=part.placed,
+            forms=part.forms,
+            tables=part.tables,
+            attachments=[a for a in attached if a],
+            findings=[PageFinding(**f.as_published()) for f in part.findings],
+        )
         where = source.report.locate("模板") if source.report.layout else source.report.locate("类型")
         layout = layout_name(self.site, source)
         html = unlink_unprinted(self.run.render(self.site.env, layout, page.names(), where)).encode("utf-8")
@@ -149,32 +167,48 @@ class PageBuild:
         pdf_name = f"{bundle.slug}.pdf"
         if self.site.with_pdf:  # characters no font draws: at their line (WeasyPrint's log knows no line)
             part.findings += glyph_findings(self.site.glyphs, [bundle])
-            printed = self.run.render(self.site.env, layout,
-                                      {**page.names(), "pdf": True, "created": creation_date(source)}, where)
+            printed = self.run.render(
+                self.site.env, layout, {**page.names(), "pdf": True, "created": creation_date(source)}, where
+            )
             files[f"{key}/{pdf_name}"] = render_pdf(self.site, source, printed, part.findings, part.media.converted)
         entry = index_entry(key, source.report.year, part.view, pdf_name if self.site.pdf_links else None)
-        return ReportPage(key, source.report.year, entry, part.findings, sorted(files), indicator_rows(part.view),
-                          sorted(self.run.used)), files
+        return ReportPage(
+            key,
+            source.report.year,
+            entry,
+            part.findings,
+            sorted(files),
+            indicator_rows(part.view),
+            sorted(self.run.used),
+        ), files
 
     def neighbours(self, links: Links) -> Neighbours:
         """上一篇 / 下一篇 within the year, for the layout's prev/next block."""
+
         def describe(key: str | None) -> Neighbour | None:
             record = self.model.get(key)
             return Neighbour(record.summary.title, f"{self.site.root(2)}{key}/index.html") if record else None
+
         return Neighbours(describe(links.previous), describe(links.next))
 
     def assemble(self, source: Source, context: dict[str, Any], prefix: str, depth: int) -> Part | None:
         """Compute, audit and render the narrative of one report (the page's own, or an attachment)."""
-        inputs = report_inputs(self.site, self.library, self.model.links(source.key), source,
-                               self.attempt(select_glossary, self.site, source) or ())
+        inputs = report_inputs(
+            self.site,
+            self.library,
+            self.model.links(source.key),
+            source,
+            self.attempt(select_glossary, self.site, source) or (),
+        )
         inputs.anchor_prefix = prefix  # the ids of its figures on this page (provenance.anchor)
         assessed = self.attempt(assess_report, source.report, self.site.config.rules_for(source.report.kind), inputs)
         if assessed is None:
             return None
         view, findings = assessed
         if source.report.summary and "{{" in source.report.summary:
-            view = view.model_copy(update={"summary": self.attempt(self.evaluate_text, source, view,
-                                                                   source.report.summary, "摘要")})
+            view = view.model_copy(
+                update={"summary": self.attempt(self.evaluate_text, source, view, source.report.summary, "摘要")}
+            )
         findings = findings + audit_report(source.report, view, source, self.site.config.default_unit)
         media = Media()
         names = SectionContext(**context, report=view, anchor_prefix=prefix, depth=depth).names()
@@ -195,11 +229,21 @@ class PageBuild:
         part = self.assemble(target, context, prefix, 1)
         if part is None:
             return None
-        return Attachment(item.title, f"att-{index}", part.view, part.sections, part.forms, part.placed, part.tables,
-                          prefix, body_template(self.site, target))
+        return Attachment(
+            item.title,
+            f"att-{index}",
+            part.view,
+            part.sections,
+            part.forms,
+            part.placed,
+            part.tables,
+            prefix,
+            body_template(self.site, target),
+        )
 
-    def render_sections(self, source: Source, view: ReportView, context: dict[str, Any], prefix: str,
-                        depth: int, media: Media) -> tuple[list[Section], Placed]:
+    def render_sections(
+        self, source: Source, view: ReportView, context: dict[str, Any], prefix: str, depth: int, media: Media
+    ) -> tuple[list[Section], Placed]:
         """Render the bundle's Markdown sections; returns them and the forms and tables they placed (the images
         they converted and the warnings about images go into `media`)."""
         used: set[str] = set()
@@ -207,27 +251,47 @@ class PageBuild:
         for index, section in enumerate(source.sections, start=1):
             resolver = PageResolver(self.site, view, section.path, context, self.run, placed, media)
             anchor = f"{prefix}s{index}"
-            result = self.attempt(render_section, self.site.parser, section.body, section.path, section.first_line,
-                                  resolver, used, anchor, depth)
+            result = self.attempt(
+                render_section,
+                self.site.parser,
+                section.body,
+                section.path,
+                section.first_line,
+                resolver,
+                used,
+                anchor,
+                depth,
+            )
             if result is not None:
                 rendered.append(Section(result.title or section.title, anchor, result.html))
         return rendered, placed
 
 
-def build_report(site: SiteContext, library: Library, model: SiteModel, key: str) -> tuple[ReportPage, dict[str, bytes]]:
+def build_report(
+    site: SiteContext, library: Library, model: SiteModel, key: str
+) -> tuple[ReportPage, dict[str, bytes]]:
     """Build one report's page, data.json and (when asked) PDF in memory."""
     return PageBuild(site, library, model).build(key)
 
 
-def report_inputs(site: SiteContext, library: Library, links: Links, source: Source,
-                  glossary: tuple[tuple[str, str], ...]) -> Inputs:
+def report_inputs(
+    site: SiteContext, library: Library, links: Links, source: Source, glossary: tuple[tuple[str, str], ...]
+) -> Inputs:
     """What a report's figures read besides its own data (assess.Inputs), the order of its placed tables
     and charts read from its sections before they are rendered."""
+
     def placed(directive: str) -> list[str]:
         return [label for section in source.sections for label in directive_labels(section.body, directive)]
+
     config = site.config
-    return Inputs(config.types.get(source.report.kind), config.default_unit, library.last_year_tables(links),
-                  glossary, placed("表格"), placed("图"))
+    return Inputs(
+        config.types.get(source.report.kind),
+        config.default_unit,
+        library.last_year_tables(links),
+        glossary,
+        placed("表格"),
+        placed("图"),
+    )
 
 
 def select_glossary(site: SiteContext, source: Source) -> tuple[tuple[str, str], ...]:
@@ -240,9 +304,14 @@ def select_glossary(site: SiteContext, source: Source) -> tuple[tuple[str, str],
         return tuple(terms.items())
     unknown = [term for term in report.glossary if term not in terms]
     if unknown:
-        raise SourceError(report.locate("名词解释"), f"名词解释中没有「{'、'.join(unknown)}」", key="名词解释",
-                          rule="input", hint=did_you_mean(unknown[0], list(terms))[:300]
-                          + "；可在 layouts/data/名词解释.yaml 中增补，或写 [全部]。")
+        raise SourceError(
+            report.locate("名词解释"),
+            f"名词解释中没有「{'、'.join(unknown)}」",
+            key="名词解释",
+            rule="input",
+            hint=did_you_mean(unknown[0], list(terms))[:300]
+            + "；可在 layouts/data/名词解释.yaml 中增补，或写 [全部]。",
+        )
     return tuple((term, terms[term]) for term in report.glossary)
 
 
@@ -250,9 +319,17 @@ def data_json(part: Part, source: Source, root: Path) -> bytes:
     """The report's open data: every input and computed figure, where each came from (来源: by its path in 报告,
     the rule, the arithmetic and the paths it was computed from, or the file:line it was written at), the YAML
     as written, the findings — all but the 核对说明, the author's word to the audit, which is never published."""
-    return to_json({"报告": part.view.to_json(), "来源": sources(figures_of(part.view), root),
-                    "原始数据": without_check_notes(source.raw),
-                    "审核": [f.as_published(root) for f in part.findings]}) + b"\n"
+    return (
+        to_json(
+            {
+                "报告": part.view.to_json(),
+                "来源": sources(figures_of(part.view), root),
+                "原始数据": without_check_notes(source.raw),
+                "审核": [f.as_published(root) for f in part.findings],
+            }
+        )
+        + b"\n"
+    )
 
 
 def without_check_notes(value: Any) -> Any:
@@ -274,15 +351,20 @@ def creation_date(source: Source) -> str | None:
     return None
 
 
-def render_pdf(site: SiteContext, source: Source, html: str, findings: list[Finding],
-               converted: dict[str, bytes]) -> bytes:
+def render_pdf(
+    site: SiteContext, source: Source, html: str, findings: list[Finding], converted: dict[str, bytes]
+) -> bytes:
     """Render the PDF (with the images converted for the page); a refused resource is an error, a missing glyph
     or a font that is a Git LFS pointer a warning."""
     where = Location(source.bundle.folder / REPORT_FILE)
     result = site.pdf.render(html, source.bundle.folder, converted)
     if result.refused:
-        raise SourceError(where, f"PDF 引用了项目之外的资源，已拒绝读取: {', '.join(sorted(set(result.refused)))}",
-                          rule="input", hint="图片和字体只能放在项目目录内（报告文件夹、layouts/ 或主题中）。")
+        raise SourceError(
+            where,
+            f"PDF 引用了项目之外的资源，已拒绝读取: {', '.join(sorted(set(result.refused)))}",
+            rule="input",
+            hint="图片和字体只能放在项目目录内（报告文件夹、layouts/ 或主题中）。",
+        )
     found = {f.message for f in findings if f.rule == "missing-glyph"}  # by check's scan of the sources, at a line
     for message in map(missing_glyph_message, result.missing_glyphs):
         if message not in found:
@@ -300,18 +382,53 @@ def lfs_pointer_finding(path: Path, size: int) -> Finding:
 
 def index_entry(key: str, year: int, view: ReportView, pdf_name: str | None) -> ReportEntry:
     """What the home page, feed and open data list for a report, as plain strings."""
-    projects = [ProjectEntry(form.project, _text(form.rate), _text(form.budget_score), _text(form.indicator_score),
-                             _text(form.total), form.grade) for form in view.forms]
-    return ReportEntry(view.title, view.unit, view.kind, view.date, _text(view.total), view.grade, view.summary, year,
-                       len(projects), projects, f"{key}/index.html", f"{key}/data.json",
-                       f"{key}/{pdf_name}" if pdf_name else None)
+    projects = [
+        ProjectEntry(
+            form.project,
+            _text(form.rate),
+            _text(form.budget_score),
+            _text(form.indicator_score),
+            _text(form.total),
+            form.grade,
+        )
+        for form in view.forms
+    ]
+    return ReportEntry(
+        view.title,
+        view.unit,
+        view.kind,
+        view.date,
+        _text(view.total),
+        view.grade,
+        view.summary,
+        year,
+        len(projects),
+        projects,
+        f"{key}/index.html",
+        f"{key}/data.json",
+        f"{key}/{pdf_name}" if pdf_name else None,
+    )
 
 
 def indicator_rows(view: ReportView) -> list[list[str]]:
     """Every indicator row of the report, flattened: project, levels, target, actual, points, score."""
-    return [[form.project, group.name, sub.name, row.name, _text(row.target) or "", row.actual,
-             _text(row.points) or "", _text(row.score) or "", "是" if row.met else "否"]
-            for form in view.forms for group in form.groups for sub in group.subgroups for row in sub.rows]
+    return [
+        [
+            form.project,
+            group.name,
+            sub.name,
+            row.name,
+            _text(row.target) or "",
+            row.actual,
+            _text(row.points) or "",
+            _text(row.score) or "",
+            "是" if row.met else "否",
+        ]
+        for form in view.forms
+        for group in form.groups
+        for sub in group.subgroups
+        for row in sub.rows
+    ]
 
 
 def _text(value: Any) -> str | None:

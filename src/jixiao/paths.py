@@ -24,8 +24,11 @@ FILE_LIMIT = 64 * 1024 * 1024  # images, fonts and other files published beside 
 # `草稿.bak`), autosaves and locks (`#01-概况.md#`, `.#report.yaml`, `~$草稿.docx`, `.~lock.表.xlsx#`), swap files,
 # a patch's leftovers (`.orig`, `.rej`) and folder thumbnails. Nobody meant to publish them, so no bundle, layout or
 # asset folder ever reads, digests or publishes one (files_below leaves them out, as it leaves out hidden files).
-_LEFTOVER_RE = re.compile(r"""(?x) ^\. | ~$ | ^\#.*\#$ | ^~\$ | \.(orig|rej|bak|tmp|swp|swo|swx|kate-swp)$
-                              | ^(thumbs\.db|ehthumbs\.db|desktop\.ini|icon\r)$""", re.IGNORECASE)
+_LEFTOVER_RE = re.compile(
+    r"""(?x) ^\. | ~$ | ^\#.*\#$ | ^~\$ | \.(orig|rej|bak|tmp|swp|swo|swx|kate-swp)$
+                              | ^(thumbs\.db|ehthumbs\.db|desktop\.ini|icon\r)$""",
+    re.IGNORECASE,
+)
 # All control characters but tab, newline and carriage return; and the other line breaks (NEL, U+2028/9), which
 # YAML and Python count as new lines where an editor does not, so that every later line number would be off.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
@@ -61,14 +64,23 @@ class ProjectFiles:
             real = path.resolve(strict=True)
         except FileNotFoundError:
             broken = path.is_symlink()
-            raise SourceError(Location(path), "符号链接指向的文件不存在" if broken else "文件不存在",
-                              hint="删除这个链接，或把文件本身放进项目。" if broken else "检查文件名。") from None
+            raise SourceError(
+                Location(path),
+                "符号链接指向的文件不存在" if broken else "文件不存在",
+                hint="删除这个链接，或把文件本身放进项目。" if broken else "检查文件名。",
+            ) from None
         except (RuntimeError, OSError):  # a symlink loop (ELOOP), or a path that cannot be looked up
-            raise SourceError(Location(path), "无法解析该路径（符号链接循环，或没有访问权限）",
-                              hint="删除循环的符号链接，或检查文件夹权限。") from None
+            raise SourceError(
+                Location(path),
+                "无法解析该路径（符号链接循环，或没有访问权限）",
+                hint="删除循环的符号链接，或检查文件夹权限。",
+            ) from None
         if not self.allows(real):
-            raise SourceError(Location(path), "这是指向项目之外的符号链接，已拒绝读取",
-                              hint="jixiao 只读取项目文件夹中的文件：把文件本身复制进项目。")
+            raise SourceError(
+                Location(path),
+                "这是指向项目之外的符号链接，已拒绝读取",
+                hint="jixiao 只读取项目文件夹中的文件：把文件本身复制进项目。",
+            )
         return real
 
     def known_folder(self, path: Path, folders: dict[Path, Path]) -> Path | None:
@@ -93,16 +105,22 @@ class ProjectFiles:
         try:
             fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
         except OSError as exc:
-            raise SourceError(Location(path), f"无法读取文件（{describe_os_error(exc)}）", hint="检查文件权限。") from None
+            raise SourceError(
+                Location(path), f"无法读取文件（{describe_os_error(exc)}）", hint="检查文件权限。"
+            ) from None
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             os.close(fd)
-            raise SourceError(Location(path), "这不是普通文件（而是文件夹、管道或设备），不能读取",
-                              hint="删除它，或换成普通文件。")
+            raise SourceError(
+                Location(path), "这不是普通文件（而是文件夹、管道或设备），不能读取", hint="删除它，或换成普通文件。"
+            )
         with os.fdopen(fd, "rb") as handle:
             if info.st_size > limit:
-                raise SourceError(Location(path), f"文件过大（{info.st_size // 1024} KB，上限 {limit // 1024} KB）",
-                                  hint="检查是否放错了文件；大的附件请压缩或拆分。")
+                raise SourceError(
+                    Location(path),
+                    f"文件过大（{info.st_size // 1024} KB，上限 {limit // 1024} KB）",
+                    hint="检查是否放错了文件；大的附件请压缩或拆分。",
+                )
             return handle.read(limit + 1)[:limit]
 
     def read_text(self, path: Path, limit: int = TEXT_LIMIT) -> str:
@@ -135,14 +153,20 @@ def decode_text(data: bytes, path: Path | None) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _line_column(data, exc.start)
-        raise SourceError(Location(path, line, column), "文件不是 UTF-8 编码（此处的字节无法按 UTF-8 读取）",
-                          hint="用编辑器把文件另存为 UTF-8 编码（不要用 GBK/GB2312）。") from None
+        raise SourceError(
+            Location(path, line, column),
+            "文件不是 UTF-8 编码（此处的字节无法按 UTF-8 读取）",
+            hint="用编辑器把文件另存为 UTF-8 编码（不要用 GBK/GB2312）。",
+        ) from None
     text = text.removeprefix("\ufeff")
     control = _CONTROL_RE.search(text)
     if control is not None:
         bad = control.start()
-        raise SourceError(Location(path, *line_column(text, bad)), f"文件中有控制字符 U+{ord(text[bad]):04X}（不可见字符）",
-                          hint=f"{INVISIBLE_HINT}。")
+        raise SourceError(
+            Location(path, *line_column(text, bad)),
+            f"文件中有控制字符 U+{ord(text[bad]):04X}（不可见字符）",
+            hint=f"{INVISIBLE_HINT}。",
+        )
     return text
 
 
@@ -150,4 +174,3 @@ def _line_column(data: bytes, offset: int) -> tuple[int, int]:
     line_start = data.rfind(b"\n", 0, offset) + 1
     column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
     return data.count(b"\n", 0, offset) + 1, column
-

@@ -70,8 +70,10 @@ def fast_subsetting() -> bool:
     return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
-SLOW_SUBSETTING = ("PDF 字体将由 fontTools 在 Python 中子集化（找不到 libharfbuzz-subset0），每份报告会慢数倍；"
-                   "在 Debian/Ubuntu 上运行 `sudo apt-get install libharfbuzz-subset0`（`make build` 会安装它）。")
+SLOW_SUBSETTING = (
+    "PDF 字体将由 fontTools 在 Python 中子集化（找不到 libharfbuzz-subset0），每份报告会慢数倍；"
+    "在 Debian/Ubuntu 上运行 `sudo apt-get install libharfbuzz-subset0`（`make build` 会安装它）。"
+)
 
 
 class _Collector(logging.Handler):
@@ -150,8 +152,10 @@ class PdfRenderer:
         self.fonts = FontConfiguration()
         self.variant = variant
         fetcher = ProjectFetcher(files)
-        self.stylesheets = [weasyprint.CSS(string=files.read_text(p), base_url=p.as_uri(), url_fetcher=fetcher,
-                                           font_config=self.fonts) for p in stylesheets]
+        self.stylesheets = [
+            weasyprint.CSS(string=files.read_text(p), base_url=p.as_uri(), url_fetcher=fetcher, font_config=self.fonts)
+            for p in stylesheets
+        ]
         if extra_css:
             self.stylesheets.append(weasyprint.CSS(string=extra_css, font_config=self.fonts))
         # The fonts (and images) the stylesheets load, once: a licensed font left as an LFS pointer.

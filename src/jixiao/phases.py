@@ -138,12 +138,19 @@ class Plan:
         return page_key(self.shared, self.library, self.model, key, templates, self.digests)
 
 
-def plan_pages(site: SiteContext, previous: Previous, library: Library, model: SiteModel,
-               digests: TemplateDigests | None = None) -> Plan:
+def plan_pages(
+    site: SiteContext, previous: Previous, library: Library, model: SiteModel, digests: TemplateDigests | None = None
+) -> Plan:
     """Each report's page key, from what it read last time (its templates); reused when the previous output has
     it under that key, else to render."""
-    plan = Plan(library, model, digests or TemplateDigests(tuple(site.search_path), site.files), previous.shared,
-                pdf_digest(site), model.keys())
+    plan = Plan(
+        library,
+        model,
+        digests or TemplateDigests(tuple(site.search_path), site.files),
+        previous.shared,
+        pdf_digest(site),
+        model.keys(),
+    )
     for record in model.records.values():
         known = previous.reports.get(record.key)
         record.page_key = plan.page_key(record.key, known.templates if known else {})
@@ -159,8 +166,9 @@ def plan_pages(site: SiteContext, previous: Previous, library: Library, model: S
 # render ----------------------------------------------------------------------------------------------
 
 
-def render_pages(workers: ReportWorkers, plan: Plan, staging: Path | None, progress: Progress | None = None,
-                 with_pdf: bool = False) -> list[ReportPage]:
+def render_pages(
+    workers: ReportWorkers, plan: Plan, staging: Path | None, progress: Progress | None = None, with_pdf: bool = False
+) -> list[ReportPage]:
     """Render the plan's reports to do into staging (or only in memory for `check`, staging None) and bring the
     reused ones; every page of the plan, in listing order. All errors of the build are raised together."""
     results = workers.render(plan.todo, plan.model, staging, progress)
@@ -199,8 +207,15 @@ def unique_errors(errors: list[SourceError]) -> list[SourceError]:
 
 
 def cached_page(key: str, cached: CachedReport, with_pdf: bool) -> ReportPage:
-    return ReportPage(key, int(key.split("/")[0]), ReportEntry.from_json(cached.entry), cached.findings,
-                      published_files(cached, with_pdf), cached.rows, sorted(cached.templates))
+    return ReportPage(
+        key,
+        int(key.split("/")[0]),
+        ReportEntry.from_json(cached.entry),
+        cached.findings,
+        published_files(cached, with_pdf),
+        cached.rows,
+        sorted(cached.templates),
+    )
 
 
 @contextlib.contextmanager
@@ -218,8 +233,14 @@ def collecting_less() -> Iterator[None]:
 # publish ---------------------------------------------------------------------------------------------
 
 
-def publish_site(site: SiteContext, pages: list[ReportPage], staging: Path, previous: Path | None,
-                 changed_years: set[int] | None, search: bool) -> None:
+def publish_site(
+    site: SiteContext,
+    pages: list[ReportPage],
+    staging: Path,
+    previous: Path | None,
+    changed_years: set[int] | None,
+    search: bool,
+) -> None:
     """Everything site-wide into staging: listing pages, feed, sitemap, open data, the search index."""
     write_site_pages(site, pages, staging, previous, changed_years, search)
 
@@ -256,6 +277,14 @@ def cache_record(plan: Plan, page: ReportPage) -> CachedReport:
     templates = {name: plan.digests.of(name) for name in page.templates}
     record = plan.model.records[page.key]
     record.page_key = plan.page_key(page.key, templates)
-    return CachedReport(plan.library.bundles[page.key].digest, record.summary.as_json(), record.page_key,
-                        plan.pdf_key(record.page_key), templates, page.entry.as_json(), page.findings, page.files,
-                        page.rows)
+    return CachedReport(
+        plan.library.bundles[page.key].digest,
+        record.summary.as_json(),
+        record.page_key,
+        plan.pdf_key(record.page_key),
+        templates,
+        page.entry.as_json(),
+        page.findings,
+        page.files,
+        page.rows,
+    )

@@ -12,9 +12,15 @@ import re
 
 # A form's figures by the names expressions and formulas use (自评表[0].执行率, 自评表.项目.全年执行数), each
 # with its attribute path in FormView; the amounts stand under 项目资金.年度资金总额 in expressions.
-FORM_FIGURE_PATHS = {"年初预算数": "funds.total.initial", "全年预算数": "funds.total.budget",
-                     "全年执行数": "funds.total.executed", "执行率": "rate", "预算执行得分": "budget_score",
-                     "指标得分": "indicator_score", "总分": "total"}
+FORM_FIGURE_PATHS = {
+    "年初预算数": "funds.total.initial",
+    "全年预算数": "funds.total.budget",
+    "全年执行数": "funds.total.executed",
+    "执行率": "rate",
+    "预算执行得分": "budget_score",
+    "指标得分": "indicator_score",
+    "总分": "total",
+}
 # The names a form's figures go by in prose, each with the figure (an attribute path of FormView)
 # and how it is written. Longer names first, so 预算执行得分 is not read as 得分.
 FORM_FIGURES: list[tuple[tuple[str, ...], str, str]] = [
@@ -37,8 +43,10 @@ GRADE_NAMES = ("评价等次", "等次", "等级")
 GRADES = ("优秀", "良好", "优", "良", "中", "差")
 
 # What may stand between a figure's name and its number: 为, 达到, 共计, 增加了, 同比增长, ：…
-CONNECTOR = (r"(?:\s|为|是|达到|达|共计|共|合计|总计|计|约|的|全年|本年|较上年|比上年|同比|上升|"
-             r"增加了?|减少了?|增长了?|下降了?|降低了?|节约了?|结余了?|占|：|:)*")
+CONNECTOR = (
+    r"(?:\s|为|是|达到|达|共计|共|合计|总计|计|约|的|全年|本年|较上年|比上年|同比|上升|"
+    r"增加了?|减少了?|增长了?|下降了?|降低了?|节约了?|结余了?|占|：|:)*"
+)
 DECREASE = re.compile(r"减少|下降|降低")
 NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)"
 UNIT = r"\s*(?P<unit>%|％|‰|万元|亿元|千元|元|分|个|项|人|条|万条|次|件)?"
@@ -59,15 +67,22 @@ UNMET = re.compile(r"未能?(?:完成|达到|达标|实现|按期|按时)|没有
 MET = re.compile(r"(?:已|全部|超额|均已|均)(?:完成|达到|达标|实现)(?![值率量数情])")
 
 # Text a template or a form left behind, which nobody meant to publish.
-LEFTOVERS = re.compile(r"（?根据实际情况(?:去留|填写|删减)）?|此处(?:填写|输入|删除)[^。；，\n]*|请(?:在此)?填写[^。；，\n]*|"
-                       r"(?<![A-Za-z])(?:XX+|xx+)(?![A-Za-z])|×{2,}|＊{2,}|\[待填\]|【待[填补]】")
+LEFTOVERS = re.compile(
+    r"（?根据实际情况(?:去留|填写|删减)）?|此处(?:填写|输入|删除)[^。；，\n]*|请(?:在此)?填写[^。；，\n]*|"
+    r"(?<![A-Za-z])(?:XX+|xx+)(?![A-Za-z])|×{2,}|＊{2,}|\[待填\]|【待[填补]】"
+)
 # Page furniture copied from a PDF: "- 13 -", "— 3 —", "第 3 页 共 12 页", "3/12".
-PAGE_DEBRIS = re.compile(r"^\s*[-—–－]\s*\d{1,4}\s*[-—–－]\s*$|第\s*\d+\s*页\s*[,，/]?\s*共\s*\d+\s*页|"
-                         r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$", re.M)
+PAGE_DEBRIS = re.compile(
+    r"^\s*[-—–－]\s*\d{1,4}\s*[-—–－]\s*$|第\s*\d+\s*页\s*[,，/]?\s*共\s*\d+\s*页|"
+    r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$",
+    re.M,
+)
 
 # Money the report counts in its default unit: an amount in 元 of 100 or more, or an amount with no unit.
 YUAN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*元")
-BARE_AMOUNT = re.compile(r"(?:预算数?|支出|执行数|拨款|结余|资金)(?:为|是|共|合计)?\s*(\d+\.\d{2})(?!\s*[\d.%％‰万亿元])")
+BARE_AMOUNT = re.compile(
+    r"(?:预算数?|支出|执行数|拨款|结余|资金)(?:为|是|共|合计)?\s*(\d+\.\d{2})(?!\s*[\d.%％‰万亿元])"
+)
 
 # Years: a malformed one (20234年), one a text opens with, one later than the report's.
 BAD_YEAR = re.compile(r"(?<![\d.])(\d{5,})\s*年")

@@ -18,8 +18,10 @@ from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel
 from .errors import JixiaoError
 
 PACKAGE = "jixiao"
-FORMS = ("写成已发布的版本（jixiao==0.2.0）、仓库中 wheel 的相对路径（wheels/jixiao-0.2.0-py3-none-any.whl）"
-         "或 git 地址（git+https://github.com/…/jixiao.git@v0.2.0）。")
+FORMS = (
+    "写成已发布的版本（jixiao==0.2.0）、仓库中 wheel 的相对路径（wheels/jixiao-0.2.0-py3-none-any.whl）"
+    "或 git 地址（git+https://github.com/…/jixiao.git@v0.2.0）。"
+)
 # `$` is expanded by GitLab in variables and starts a GitHub expression (`${{ … }}`); a control character (a line
 # break) would end the value inside pip's command line.
 GIT_SCHEMES = ("git+https", "git+ssh", "git+http", "git+git")  # pip's git schemes that name a host

@@ -69,8 +69,14 @@ class Preview:
         model is dropped: it no longer matches the sources, so the next save takes the full build again."""
         self.background.wait()
         try:
-            result = build_site(self.project, self.out_dir, with_pdf=False, pdf_links=True, search=self.search,
-                                seed=self.project / "site")
+            result = build_site(
+                self.project,
+                self.out_dir,
+                with_pdf=False,
+                pdf_links=True,
+                search=self.search,
+                seed=self.project / "site",
+            )
         except JixiaoError:
             with self.lock:
                 self.plan = None
@@ -92,8 +98,16 @@ class Preview:
         with self.lock, collecting_less():
             todo = self.apply(keys)
         self.background.request({int(key.split("/")[0]) for key in todo})
-        return BuildResult(self.out_dir, list(self.pages.values()), time.perf_counter() - started, len(todo), [],
-                           self.plan, self.cache, self.site)
+        return BuildResult(
+            self.out_dir,
+            list(self.pages.values()),
+            time.perf_counter() - started,
+            len(todo),
+            [],
+            self.plan,
+            self.cache,
+            self.site,
+        )
 
     def edited_reports(self, changed: list[Path]) -> set[str] | None:
         """The keys of the reports whose files changed; None when anything else changed, or a report's
@@ -120,8 +134,9 @@ class Preview:
         assert self.plan is not None and self.cache is not None and self.site is not None
         site, library = self.site, self.plan.library
         reread_reports(site, library, sorted(keys))
-        plan = plan_pages(site, InPlace(self.cache.shared, self.records), library, resolve_site(library),
-                          self.plan.digests)
+        plan = plan_pages(
+            site, InPlace(self.cache.shared, self.records), library, resolve_site(library), self.plan.digests
+        )
         rendered = render_in_memory(site, plan)
         self.plan = plan
         for key, (page, files) in rendered.items():
@@ -216,4 +231,3 @@ class Background:
                 with self.condition:
                     self.busy = False
                     self.condition.notify_all()
-

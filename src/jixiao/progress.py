@@ -20,8 +20,14 @@ def progress_display(label: str) -> Iterator[Callable[[str, int, int], None]]:
     if not console.is_terminal:
         yield _plain_progress(label)
         return
-    with Progress(TextColumn(f"{label} [progress.description]{{task.description}}"), BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:
+    with Progress(
+        TextColumn(f"{label} [progress.description]{{task.description}}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = None
 
         def update(name: str, done: int, total: int) -> None:

@@ -107,8 +107,12 @@ def describe(origin: Origin, root: Path | None, files: dict[Path | None, str]) -
         if where.path not in files:
             files[where.path] = Location(where.path).describe(root)
         return {"值": origin.text, "位置": f"{files[where.path]}:{where.line}", "键": origin.key}
-    entry = {"值": origin.text, "规则": origin.rule, "算式": origin.arithmetic,
-             "取自": [item.path for item in origin.inputs]}
+    entry = {
+        "值": origin.text,
+        "规则": origin.rule,
+        "算式": origin.arithmetic,
+        "取自": [item.path for item in origin.inputs],
+    }
     if origin.stated:
         entry["原表"] = origin.stated
     return entry
@@ -130,17 +134,34 @@ def figures_of(value: Any) -> Iterator[Any]:
             stack.extend(item.__dict__.values())
 
 
-def computed(path: str, result: Any, rule: str, arithmetic: str, inputs: Iterable[Any], scope: str,
-             stated: Any = None, name: str | None = None) -> Computed:
+def computed(
+    path: str,
+    result: Any,
+    rule: str,
+    arithmetic: str,
+    inputs: Iterable[Any],
+    scope: str,
+    stated: Any = None,
+    name: str | None = None,
+) -> Computed:
     """The origin of `result`, computed by `rule` from `inputs` (figures; those that carry no origin are left
     out); the arithmetic ends with the printed result. `stated` is kept when the document printed another value."""
     differs = stated is not None and Decimal(stated) != Decimal(result)
-    return Computed(path, name or _name(path), str(result), rule, f"{arithmetic} = {result}",
-                    tuple(o for o in map(origin_of, inputs) if o is not None), scope, str(stated) if differs else "")
+    return Computed(
+        path,
+        name or _name(path),
+        str(result),
+        rule,
+        f"{arithmetic} = {result}",
+        tuple(o for o in map(origin_of, inputs) if o is not None),
+        scope,
+        str(stated) if differs else "",
+    )
 
 
-def summed(path: str, result: Any, rule: str, parts: list[Any], scope: str, stated: Any = None,
-           name: str | None = None) -> Computed:
+def summed(
+    path: str, result: Any, rule: str, parts: list[Any], scope: str, stated: Any = None, name: str | None = None
+) -> Computed:
     """The origin of a sum (总分, 指标得分, a parent row, a 合计): the parts joined by +."""
     return computed(path, result, rule, " + ".join(map(str, parts)) or "0", parts, scope, stated, name)
 
@@ -159,8 +180,15 @@ def written_at(obj: Any, path: str, value: Any, scope: str, *keys: str) -> Typed
     """The origin of a value the author wrote under one of `keys` of a model object (aliases: the one used)."""
     source = obj._source
     key = next((k for k in keys if source is not None and k in source), None)
-    return Typed(path, keys[0], str(value), obj.locate(key) if key else obj.locate(), key or keys[0], scope,
-                 not isinstance(value, str))
+    return Typed(
+        path,
+        keys[0],
+        str(value),
+        obj.locate(key) if key else obj.locate(),
+        key or keys[0],
+        scope,
+        not isinstance(value, str),
+    )
 
 
 def graded(path: str, total: Any, rules: compute.Rules, scope: str) -> Grade:
@@ -169,7 +197,11 @@ def graded(path: str, total: Any, rules: compute.Rules, scope: str) -> Grade:
     bands = "，".join(f"{format_number(b)} 分及以上为{n}" for b, n in rules.grades[:-1])
     rule = f"评价等次按总分所在区间：{bands}，其余为{rules.grades[-1][1]}"
     lowest = (bound, name) == rules.grades[-1] and len(rules.grades) > 1
-    arithmetic = f"{total} < {format_number(rules.grades[-2][0])} → {name}" if lowest else \
-        f"{total} ≥ {format_number(bound)} → {name}"
-    return traced(Grade(name), Computed(path, _name(path), name, rule, arithmetic, tuple(filter(None, [origin_of(total)])),
-                                        scope))
+    arithmetic = (
+        f"{total} < {format_number(rules.grades[-2][0])} → {name}"
+        if lowest
+        else f"{total} ≥ {format_number(bound)} → {name}"
+    )
+    return traced(
+        Grade(name), Computed(path, _name(path), name, rule, arithmetic, tuple(filter(None, [origin_of(total)])), scope)
+    )

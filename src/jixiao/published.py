@@ -20,15 +20,45 @@ from .paths import is_leftover
 from .svgsafety import check_svg
 
 PARSED_SUFFIXES = (".yaml", ".yml", ".md")  # read by the build itself, never published
-PUBLISHED_SUFFIXES = frozenset({
-    # images (an SVG is checked first)
-    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff", ".svg",
-    # documents: PDF and OFD, Microsoft and WPS Office, OpenDocument, plain text and tables
-    ".pdf", ".ofd", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".et", ".dps",
-    ".odt", ".ods", ".odp", ".rtf", ".txt", ".csv",
-    # archives, audio and video
-    ".zip", ".rar", ".7z", ".mp3", ".mp4",
-})
+PUBLISHED_SUFFIXES = frozenset(
+    {
+        # images (an SVG is checked first)
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".webp",
+        ".avif",
+        ".bmp",
+        ".tif",
+        ".tiff",
+        ".svg",
+        # documents: PDF and OFD, Microsoft and WPS Office, OpenDocument, plain text and tables
+        ".pdf",
+        ".ofd",
+        ".doc",
+        ".docx",
+        ".xls",
+        ".xlsx",
+        ".ppt",
+        ".pptx",
+        ".wps",
+        ".et",
+        ".dps",
+        ".odt",
+        ".ods",
+        ".odp",
+        ".rtf",
+        ".txt",
+        ".csv",
+        # archives, audio and video
+        ".zip",
+        ".rar",
+        ".7z",
+        ".mp3",
+        ".mp4",
+    }
+)
 _LISTED = "、".join(sorted(s.removeprefix(".") for s in PUBLISHED_SUFFIXES))
 
 
@@ -47,12 +77,16 @@ def check_published(path: Path, name: str, data: bytes, slug: str) -> None:
     active content, or the name of a file the build writes itself (the report's PDF)."""
     suffix = path.suffix.lower()
     if suffix not in PUBLISHED_SUFFIXES:
-        raise SourceError(Location(path), f"报告文件夹中的「{path.name}」不是可以发布的文件类型"
-                                          f"（{suffix or '没有扩展名'}），已拒绝发布", rule="input",
-                          hint=f"报告文件夹只能放图片和附件（{_LISTED}）；网页和脚本不能随报告发布，"
-                               "请把它移出 content/，或另存为 PDF。")
+        raise SourceError(
+            Location(path),
+            f"报告文件夹中的「{path.name}」不是可以发布的文件类型（{suffix or '没有扩展名'}），已拒绝发布",
+            rule="input",
+            hint=f"报告文件夹只能放图片和附件（{_LISTED}）；网页和脚本不能随报告发布，"
+            "请把它移出 content/，或另存为 PDF。",
+        )
     if name == f"{slug}.pdf":
-        raise SourceError(Location(path), f"「{name}」与 jixiao 生成的报告 PDF 同名", rule="input",
-                          hint="给这个附件改一个名字。")
+        raise SourceError(
+            Location(path), f"「{name}」与 jixiao 生成的报告 PDF 同名", rule="input", hint="给这个附件改一个名字。"
+        )
     if suffix == ".svg":
         check_svg(data, path)

@@ -51,8 +51,22 @@ MAX_NESTING = 50  # brackets inside one expression
 TIME_LIMIT = 5.0  # seconds for one template render or expression
 MAX_WORK = 10_000_000  # characters or items the growing filters and text methods of one render may build
 # Filters and text methods whose result grows with a width, a count, or the length of another text or list.
-GROWING = frozenset({"batch", "center", "expandtabs", "indent", "join", "ljust", "replace", "rjust", "slice",
-                     "truncate", "wordwrap", "zfill"})
+GROWING = frozenset(
+    {
+        "batch",
+        "center",
+        "expandtabs",
+        "indent",
+        "join",
+        "ljust",
+        "replace",
+        "rjust",
+        "slice",
+        "truncate",
+        "wordwrap",
+        "zfill",
+    }
+)
 _WIDE_FORMAT_RE = re.compile(r"(?:%|\{[^{}]*:)[^a-zA-Z%{}]*?(?:\*|\d{6})")  # a width of 100000 or more, or `*`
 
 _USED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("jixiao_templates_used", default=None)
@@ -66,8 +80,13 @@ def theme_dirs(project: Path, theme: str, where: Location) -> list[Path]:
     if theme != DEFAULT_THEME:
         candidates.append(BUILTIN_THEMES / DEFAULT_THEME)
     if not (project / "themes" / theme).is_dir() and not (BUILTIN_THEMES / theme).is_dir():
-        raise SourceError(where, f"找不到主题「{theme}」", key="主题", rule="input",
-                          hint=f"可用: {DEFAULT_THEME}，或把主题放在 {project / 'themes' / theme}。")
+        raise SourceError(
+            where,
+            f"找不到主题「{theme}」",
+            key="主题",
+            rule="input",
+            hint=f"可用: {DEFAULT_THEME}，或把主题放在 {project / 'themes' / theme}。",
+        )
     found: list[Path] = []
     for path in candidates:
         if path.is_dir() and path.resolve() not in [p.resolve() for p in found]:
@@ -85,8 +104,14 @@ class PolicyLoader(jinja2.BaseLoader):
 
     def find(self, name: str) -> Path | None:
         parts = jinja2.loaders.split_template_path(name)
-        return next((layer.joinpath(*parts) for layer in self.search_path if layer.joinpath(*parts).exists()
-                     or layer.joinpath(*parts).is_symlink()), None)
+        return next(
+            (
+                layer.joinpath(*parts)
+                for layer in self.search_path
+                if layer.joinpath(*parts).exists() or layer.joinpath(*parts).is_symlink()
+            ),
+            None,
+        )
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = self.find(template)
@@ -99,8 +124,9 @@ class PolicyLoader(jinja2.BaseLoader):
     def list_templates(self) -> list[str]:
         """Listed once: a site's layouts do not change during a build (serve opens the site again when they do)."""
         if self.names is None:
-            self.names = sorted({p.relative_to(layer).as_posix() for layer in self.search_path
-                                 for p in layer.rglob("*.html")})
+            self.names = sorted(
+                {p.relative_to(layer).as_posix() for layer in self.search_path for p in layer.rglob("*.html")}
+            )
         return self.names
 
 
@@ -124,7 +150,9 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
         if isinstance(obj, Readable):  # a typed context's record (contexts.py): its fields, and nothing else
             value = obj.__dict__.get(attribute, MISSING)
             return self.undefined(obj=obj, name=attribute) if value is MISSING else value
-        if (obj.__class__ is LoopContext or obj.__class__.__module__ == BLOCKS) and not attribute.startswith("_"):  # loop.index, loop.first: Jinja's own
+        if (obj.__class__ is LoopContext or obj.__class__.__module__ == BLOCKS) and not attribute.startswith(
+            "_"
+        ):  # loop.index, loop.first: Jinja's own
             try:
                 return getattr(obj, attribute)
             except AttributeError:
@@ -145,22 +173,28 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         check_deadline()
         if operator == "**":
-            for value, limit in ((right, MAX_EXPONENT), (left, 10 ** 15)):
+            for value, limit in ((right, MAX_EXPONENT), (left, 10**15)):
                 if _number(value) and abs(value) > limit:
                     raise SecurityError(f"乘方的数太大（指数上限 {MAX_EXPONENT}）")
-            return left ** right
+            return left**right
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
-                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and \
-                        len(sequence) * count > MAX_LENGTH:
+                if (
+                    isinstance(sequence, (str, list, tuple))
+                    and isinstance(count, int)
+                    and len(sequence) * count > MAX_LENGTH
+                ):
                     raise SecurityError(f"重复后的长度超过 {MAX_LENGTH}")
             return left * right
         if operator == "%":
             if isinstance(left, str):
                 check_format(left)
             return left % right
-        if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) and \
-                len(left) + len(right) > MAX_LENGTH:
+        if (
+            isinstance(left, (str, list, tuple))
+            and isinstance(right, (str, list, tuple))
+            and len(left) + len(right) > MAX_LENGTH
+        ):
             raise SecurityError(f"拼接后的长度超过 {MAX_LENGTH}")
         return left + right
 
@@ -182,8 +216,11 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, "jixiao_timed", [], [], None, None, lineno=loop.lineno)
         if name is not None:
-            self.imports[name] = tuple(node.template.value for node in tree.find_all((nodes.Import, nodes.FromImport))
-                                       if isinstance(node.template, nodes.Const))
+            self.imports[name] = tuple(
+                node.template.value
+                for node in tree.find_all((nodes.Import, nodes.FromImport))
+                if isinstance(node.template, nodes.Const)
+            )
         return tree
 
     def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
@@ -269,6 +306,7 @@ def _size(value: Any) -> int:
 
 def bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     """A filter that checks its format, or spends the render's budget, before it runs (`map` calls it too)."""
+
     @functools.wraps(function)  # keeps Jinja's pass_context / pass_environment mark
     def run(*args: Any, **kwargs: Any) -> Any:
         if name == "format":
@@ -276,6 +314,7 @@ def bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
             check_format(str(next((a for a in args if isinstance(a, str)), "")))
             return function(*args, **kwargs)
         return function(*spend_work(args, kwargs), **kwargs)
+
     return run
 
 
@@ -285,7 +324,9 @@ def create_environment(search_path: list[Path], files: ProjectFiles) -> SiteEnvi
         loader=PolicyLoader(search_path, files),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
         auto_reload=False,  # compiled once per build; serve opens the site again when a layout changes
     )
     for name in (GROWING | {"format"}) & env.filters.keys():  # ljust, zfill … are text methods only
@@ -305,8 +346,10 @@ _TAG_RE = re.compile(r"<[^>]+>")
 
 def contents(article: str) -> list[dict[str, str]]:
     """The contents of a page, read from the second-level headings its article printed."""
-    return [{"anchor": html.unescape(anchor), "title": html.unescape(_TAG_RE.sub("", title)).strip()}
-            for anchor, title in _HEADING_RE.findall(str(article))]
+    return [
+        {"anchor": html.unescape(anchor), "title": html.unescape(_TAG_RE.sub("", title)).strip()}
+        for anchor, title in _HEADING_RE.findall(str(article))
+    ]
 
 
 def format_cn_date(value: Any) -> str:
@@ -333,9 +376,12 @@ class TemplateRun:
             raise missing_template(env, exc.name, template_location(exc, last=True)) from None
         except RecursionError as exc:
             inside = template_location(exc)
-            raise SourceError(inside if inside.path else where, "模板层层包含自己（include/extends 形成循环）",
-                              rule="template",
-                              hint="检查 {% include %} 和 {% extends %}，不要让模板直接或间接包含自己。") from None
+            raise SourceError(
+                inside if inside.path else where,
+                "模板层层包含自己（include/extends 形成循环）",
+                rule="template",
+                hint="检查 {% include %} 和 {% extends %}，不要让模板直接或间接包含自己。",
+            ) from None
         except Exception as exc:  # a layout's own mistake: reported at its file:line, never a traceback
             raise template_error(exc) from None
         finally:
@@ -372,7 +418,10 @@ _JINJA_MESSAGES = [
     (r"'([^']*)' is undefined", "未知的名称「{0}」"),
     (r"has no attribute '([^']*)'", "没有名为「{0}」的项"),
     (r"division by zero|divided by zero|modulo by zero", "除数为 0"),
-    (r"unsupported operand|can only concatenate|not supported between|must be str", "类型不匹配，无法计算（例如文字与数字相加）"),
+    (
+        r"unsupported operand|can only concatenate|not supported between|must be str",
+        "类型不匹配，无法计算（例如文字与数字相加）",
+    ),
     (r"maximum recursion depth", "嵌套过深"),
     (r"access to attribute '([^']*)'", "不允许访问「{0}」"),
     (r"is not safely callable", "不允许调用此方法"),
@@ -382,8 +431,15 @@ _JINJA_MESSAGES = [
 
 
 # Jinja's names of tokens, as the author writes them
-_TOKENS = {"end of print statement": "}}", "end of statement block": "%}", "end of template": "结尾",
-           "name": "名称", "integer": "整数", "float": "小数", "string": "文字"}
+_TOKENS = {
+    "end of print statement": "}}",
+    "end of statement block": "%}",
+    "end of template": "结尾",
+    "name": "名称",
+    "integer": "整数",
+    "float": "小数",
+    "string": "文字",
+}
 
 
 def translate(message: str) -> str:
@@ -401,10 +457,15 @@ def template_error(exc: BaseException) -> SourceError:
     """A Jinja error as a SourceError at the template's file:line (from Jinja's rewritten traceback)."""
     hint = "改正模板中的这一行；模板只能读取报告数据（中文名称），不能修改。"
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return SourceError(Location(Path(exc.filename) if exc.filename else None, exc.lineno or 0),
-                           f"模板语法错误: {translate(exc.message or '')}", rule="template", hint=hint)
-    return SourceError(template_location(exc, last=True), f"模板出错: {translate(str(exc))}", rule="template",
-                       hint=hint)
+        return SourceError(
+            Location(Path(exc.filename) if exc.filename else None, exc.lineno or 0),
+            f"模板语法错误: {translate(exc.message or '')}",
+            rule="template",
+            hint=hint,
+        )
+    return SourceError(
+        template_location(exc, last=True), f"模板出错: {translate(str(exc))}", rule="template", hint=hint
+    )
 
 
 def template_location(exc: BaseException, last: bool = False) -> Location:

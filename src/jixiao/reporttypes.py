@@ -38,10 +38,18 @@ DEFAULT_BODY = "report/body-document.html"
 # 必填: a part of report.yaml → the attribute of the Report that holds it (empty or None: the report lacks it).
 PARTS = {"自评表": "forms", "评分表": "score_sheet"}
 # 表单必填: a key of the 自评表 → its attribute path in the Form (the keys a real document may lack).
-FORM_KEYS = {"项目编码": ("code",), "主管部门": ("department",), "实施单位": ("implementer",),
-             "实际完成情况": ("goal", "achieved"), "项目实施内容及过程概述": ("process",), "评价结论": ("conclusion",),
-             "存在问题": ("problems",), "改进措施": ("measures",), "项目负责人": ("project_lead",),
-             "财务负责人": ("finance_lead",)}
+FORM_KEYS = {
+    "项目编码": ("code",),
+    "主管部门": ("department",),
+    "实施单位": ("implementer",),
+    "实际完成情况": ("goal", "achieved"),
+    "项目实施内容及过程概述": ("process",),
+    "评价结论": ("conclusion",),
+    "存在问题": ("problems",),
+    "改进措施": ("measures",),
+    "项目负责人": ("project_lead",),
+    "财务负责人": ("finance_lead",),
+}
 
 
 def check_known(names: list[str] | None, known: dict, what: str) -> list[str] | None:
@@ -57,16 +65,30 @@ class TypeSpec(Located):
 
     base: str | None = Field(None, alias="基于", description="基于哪个类型（变体必填）；没写的各项从它继承。")
     description: str | None = Field(None, alias="说明", description="这个类型是什么。")
-    requires: list[str] | None = Field(None, alias="必填", description="报告必须有的部分：自评表、评分表。",
-                                       json_schema_extra={"items": {"enum": list(PARTS)}})
-    form_requires: list[str] | None = Field(None, alias="表单必填", description="表单要求填写的键；自评表缺少时给出 missing-field 提示。",
-                                            json_schema_extra={"items": {"enum": list(FORM_KEYS)}})
+    requires: list[str] | None = Field(
+        None,
+        alias="必填",
+        description="报告必须有的部分：自评表、评分表。",
+        json_schema_extra={"items": {"enum": list(PARTS)}},
+    )
+    form_requires: list[str] | None = Field(
+        None,
+        alias="表单必填",
+        description="表单要求填写的键；自评表缺少时给出 missing-field 提示。",
+        json_schema_extra={"items": {"enum": list(FORM_KEYS)}},
+    )
     body: str | None = Field(None, alias="正文", description="正文模板，例如 report/body-form.html。")
     sections: list[str] | None = Field(None, alias="章节", description="新建报告时的章节（各生成一个 Markdown 文件）。")
-    scoring: dict[Literal["预算执行分值", "指标分值"], Decimal] | None = Field(None, alias="评分规则", description="自评表的 预算执行分值 与 指标分值。")
+    scoring: dict[Literal["预算执行分值", "指标分值"], Decimal] | None = Field(
+        None, alias="评分规则", description="自评表的 预算执行分值 与 指标分值。"
+    )
     weights: dict[str, Decimal] | None = Field(None, alias="权重", description="评分表各一级指标的默认权重。")
-    extra_columns: list[str] | None = Field(None, alias="附加列", description="指标表的附加列（文字），行中直接写这些列名。")
-    slug: str | None = Field(None, alias="网址", pattern=r"^[a-z0-9][a-z0-9-]*$", description="jixiao new report 默认的文件夹名。")
+    extra_columns: list[str] | None = Field(
+        None, alias="附加列", description="指标表的附加列（文字），行中直接写这些列名。"
+    )
+    slug: str | None = Field(
+        None, alias="网址", pattern=r"^[a-z0-9][a-z0-9-]*$", description="jixiao new report 默认的文件夹名。"
+    )
 
     @field_validator("requires")
     @classmethod
@@ -134,12 +156,23 @@ def resolve_types(variants: dict[str, TypeSpec]) -> dict[str, ReportType]:
     errors = []
     for name, spec in variants.items():
         if name in builtin_specs():
-            errors.append(SourceError(spec.locate(), f"报告类型「{name}」是内置类型，不能重新声明", rule="schema",
-                                      hint="给变体起一个新名字，并写 基于: " + name))
+            errors.append(
+                SourceError(
+                    spec.locate(),
+                    f"报告类型「{name}」是内置类型，不能重新声明",
+                    rule="schema",
+                    hint="给变体起一个新名字，并写 基于: " + name,
+                )
+            )
         elif spec.base is None or spec.base not in specs:
-            errors.append(SourceError(spec.locate("基于") if spec.base else spec.locate(),
-                                      f"报告类型「{name}」需要 基于 一个已有的类型", rule="schema",
-                                      hint=f"可用: {'、'.join(specs)}"))
+            errors.append(
+                SourceError(
+                    spec.locate("基于") if spec.base else spec.locate(),
+                    f"报告类型「{name}」需要 基于 一个已有的类型",
+                    rule="schema",
+                    hint=f"可用: {'、'.join(specs)}",
+                )
+            )
     ErrorGroup.raise_any(errors)
     return {name: resolve(name, specs) for name in specs}
 
@@ -149,18 +182,32 @@ def resolve(name: str, specs: dict[str, TypeSpec]) -> ReportType:
     current: str | None = name
     while current is not None:
         if current in chain:
-            raise SourceError(specs[name].locate("基于"), f"报告类型「{name}」的 基于 形成循环", rule="schema",
-                              hint="让每个变体最终基于一个内置类型。")
+            raise SourceError(
+                specs[name].locate("基于"),
+                f"报告类型「{name}」的 基于 形成循环",
+                rule="schema",
+                hint="让每个变体最终基于一个内置类型。",
+            )
         chain.append(current)
         current = specs[current].base
 
     def pick(attribute: str, default):
         return next((getattr(specs[n], attribute) for n in chain if getattr(specs[n], attribute) is not None), default)
 
-    return ReportType(name, tuple(chain), pick("description", ""), tuple(pick("requires", ())),
-                      tuple(pick("form_requires", ())), pick("body", DEFAULT_BODY), tuple(pick("sections", ())),
-                      dict(pick("scoring", {})), dict(pick("weights", {})), tuple(pick("extra_columns", ())),
-                      pick("slug", "baogao"), digest_chain(chain, specs))
+    return ReportType(
+        name,
+        tuple(chain),
+        pick("description", ""),
+        tuple(pick("requires", ())),
+        tuple(pick("form_requires", ())),
+        pick("body", DEFAULT_BODY),
+        tuple(pick("sections", ())),
+        dict(pick("scoring", {})),
+        dict(pick("weights", {})),
+        tuple(pick("extra_columns", ())),
+        pick("slug", "baogao"),
+        digest_chain(chain, specs),
+    )
 
 
 def digest_chain(chain: list[str], specs: dict[str, TypeSpec]) -> str:
@@ -168,4 +215,3 @@ def digest_chain(chain: list[str], specs: dict[str, TypeSpec]) -> str:
     SiteConfig.rules_for) and its declaration without line numbers (moving a type in its file changes nothing)."""
     builtin = builtin_specs()
     return digest_bytes(*(f"{name} {name in builtin} {specs[name].model_dump_json(by_alias=True)}" for name in chain))
-

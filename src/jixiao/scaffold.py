@@ -27,8 +27,9 @@ _KEPT_LINE_RE = re.compile(r"^(#{1,6}\s.*|::\S.*)$")  # headings and directives 
 
 
 def _render(name: str, **values: Any) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SCAFFOLD)), keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(SCAFFOLD)), keep_trailing_newline=True, undefined=jinja2.StrictUndefined
+    )
     env.filters["yaml_string"] = yaml_string
     return env.get_template(name).render(**values)
 
@@ -53,8 +54,12 @@ def new_site(folder: Path, title: str, unit: str, year: int, install: str) -> li
     check_install_spec(install)
     if (folder / CONTENT_DIR).exists():
         raise JixiaoError(f"{folder / CONTENT_DIR} 已存在: 这里已经是一个项目。")
-    written = [folder / CONTENT_DIR / "site.yaml", folder / ".gitignore", folder / ".github/workflows/jixiao.yml",
-               folder / ".gitlab-ci.yml"]
+    written = [
+        folder / CONTENT_DIR / "site.yaml",
+        folder / ".gitignore",
+        folder / ".github/workflows/jixiao.yml",
+        folder / ".gitlab-ci.yml",
+    ]
     _write_new(written[0], _render("site.yaml", title=title))
     _write_new(written[1], _render("gitignore"))
     _write_new(written[2], _render("ci/github.yml", install=install, shards=CI_SHARDS))
@@ -77,8 +82,14 @@ def new_report(project: Path, kind: str, year: int, unit: str, slug: str | None)
     spec = config.types[kind]
     folder = next(SCAFFOLD / "report" / name for name in spec.chain if (SCAFFOLD / "report" / name).is_dir())
     rules = config.rules_for(kind)
-    values = {"unit": unit, "year": year, "kind": kind, "money": config.default_unit,
-              "budget_points": format_number(rules.budget_points), "points": split_points(rules.indicator_points, 4)}
+    values = {
+        "unit": unit,
+        "year": year,
+        "kind": kind,
+        "money": config.default_unit,
+        "budget_points": format_number(rules.budget_points),
+        "points": split_points(rules.indicator_points, 4),
+    }
     bundle = _new_bundle(project, year, slug or spec.slug)
     written = [bundle / REPORT_FILE]
     _write_new(written[0], _render(f"report/{folder.name}/report.yaml", **values))
@@ -115,19 +126,28 @@ def carry_forward(project: Path, source_key: str, year: int, unit: str | None, s
     actual values, amounts executed, stated figures and conclusions cleared."""
     source = project / CONTENT_DIR / source_key
     if not (source / REPORT_FILE).is_file():
-        reports = sorted(f"{p.parent.parent.name}/{p.parent.name}"
-                         for p in (project / CONTENT_DIR).glob(f"*/*/{REPORT_FILE}"))
-        raise SourceError(Location(source / REPORT_FILE), f"找不到要沿用的报告「{source_key}」",
-                          hint=did_you_mean(source_key, reports) or "写成 年度/slug，例如 --from 2023/liuan-zipingbiao。")
+        reports = sorted(
+            f"{p.parent.parent.name}/{p.parent.name}" for p in (project / CONTENT_DIR).glob(f"*/*/{REPORT_FILE}")
+        )
+        raise SourceError(
+            Location(source / REPORT_FILE),
+            f"找不到要沿用的报告「{source_key}」",
+            hint=did_you_mean(source_key, reports) or "写成 年度/slug，例如 --from 2023/liuan-zipingbiao。",
+        )
     path = source / REPORT_FILE
     data = plain(parse_yaml(ProjectFiles.open(project).read_text(path), path))
     old_year = data.get("年度")
     bundle = _new_bundle(project, year, slug or source.name)
     data = clear_for_new_year(data, old_year, year, unit)
     written = [bundle / REPORT_FILE]
-    _write_new(written[0], "# yaml-language-server: $schema=../../../schema/report.schema.json\n"
-               "# 由 jixiao new report --from " + source_key + " 生成：请填写清空的完成值和执行数。\n"
-               + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120, default_flow_style=None))
+    _write_new(
+        written[0],
+        "# yaml-language-server: $schema=../../../schema/report.schema.json\n"
+        "# 由 jixiao new report --from "
+        + source_key
+        + " 生成：请填写清空的完成值和执行数。\n"
+        + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120, default_flow_style=None),
+    )
     for section in sorted(source.glob("*.md")):
         kept = [line for line in section.read_text(encoding="utf-8").splitlines() if _KEPT_LINE_RE.match(line)]
         written.append(bundle / section.name)
@@ -139,6 +159,7 @@ def clear_for_new_year(data: dict[str, Any], old_year: Any, year: int, unit: str
     """Last year's report.yaml made into this year's: structure, targets, weights, names and formulas kept;
     every figure, actual value, score, stated figure, acknowledgement and conclusion cleared, so that
     `jixiao check` lists exactly what is left to fill in. Deadlines and attachments move to the new year."""
+
     def move(text: Any) -> Any:
         return text.replace(f"{old_year}年", f"{year}年") if isinstance(text, str) and old_year else text
 
@@ -193,8 +214,19 @@ def _clear_rows(tree: Any, move: Any) -> None:
     for group in (tree or {}).values():
         for rows in (group or {}).values():
             for row in rows or []:
-                _drop(row, "原表", "说明", "核对说明", "得分", "理由", "评分依据", "偏差原因分析及改进措施", "偏差原因",
-                      "未完成原因分析", "扣分原因")
+                _drop(
+                    row,
+                    "原表",
+                    "说明",
+                    "核对说明",
+                    "得分",
+                    "理由",
+                    "评分依据",
+                    "偏差原因分析及改进措施",
+                    "偏差原因",
+                    "未完成原因分析",
+                    "扣分原因",
+                )
                 _blank(row, "", "实际完成值", "完成值")
                 for key in ("指标值", "年度指标值"):
                     row[key] = move(row[key]) if key in row else None

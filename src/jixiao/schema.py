@@ -83,15 +83,24 @@ class ChineseSchema(GenerateJsonSchema):
         return self.number_or_text(super().int_schema(schema), INTEGER_TEXT)
 
     def bool_schema(self, schema: Any) -> dict[str, Any]:
-        return {"type": ["boolean", "string"], "pattern": BOOLEAN_TEXT, "errorMessage": NOT_A_BOOLEAN,
-                "patternErrorMessage": NOT_A_BOOLEAN}
+        return {
+            "type": ["boolean", "string"],
+            "pattern": BOOLEAN_TEXT,
+            "errorMessage": NOT_A_BOOLEAN,
+            "patternErrorMessage": NOT_A_BOOLEAN,
+        }
 
     @staticmethod
     def number_or_text(generated: dict[str, Any], pattern: str) -> dict[str, Any]:
         number = generated.get("anyOf", [generated])[0]  # a decimal's number branch carries its bounds
         bounds = {key: value for key, value in number.items() if key != "type"}
-        return {"type": [number["type"], "string"], "pattern": pattern, **bounds, "errorMessage": NOT_A_NUMBER,
-                "patternErrorMessage": NOT_A_NUMBER}
+        return {
+            "type": [number["type"], "string"],
+            "pattern": pattern,
+            **bounds,
+            "errorMessage": NOT_A_NUMBER,
+            "patternErrorMessage": NOT_A_NUMBER,
+        }
 
 
 def _all_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
@@ -115,8 +124,10 @@ def merge_branches(node: dict[str, Any]) -> None:
     if not branches or any("$ref" in branch for branch in branches):
         return
     if {"type": "string"} in branches:
-        branches = [{k: v for k, v in b.items() if k not in ("pattern", "patternErrorMessage", "errorMessage")}
-                    for b in branches]
+        branches = [
+            {k: v for k, v in b.items() if k not in ("pattern", "patternErrorMessage", "errorMessage")}
+            for b in branches
+        ]
     merged: dict[str, Any] = {}
     for key, value in ((k, v) for branch in branches for k, v in branch.items() if k != "type"):
         if merged.setdefault(key, value) != value:
@@ -144,12 +155,19 @@ def mark_aliases(schema: dict[str, Any], model: type[BaseModel]) -> None:
         official, *others = [str(c) for c in alias.choices]
         for other in others:
             kept = {key: value for key, value in properties[official].items() if key != "default"}
-            properties[other] = {**kept, "title": f"{other}（「{official}」的别名）", "doNotSuggest": True,
-                                 "description": f"「{official}」的别名（其他表式的叫法），与它只写一个。"
-                                                f"{kept.get('description', '')}"}
-        rules += [{"if": {"required": [official]}, "then": {"properties": {other: False},
-                                                             "errorMessage": alias_twice(other, official)}}
-                  for other in others]
+            properties[other] = {
+                **kept,
+                "title": f"{other}（「{official}」的别名）",
+                "doNotSuggest": True,
+                "description": f"「{official}」的别名（其他表式的叫法），与它只写一个。{kept.get('description', '')}",
+            }
+        rules += [
+            {
+                "if": {"required": [official]},
+                "then": {"properties": {other: False}, "errorMessage": alias_twice(other, official)},
+            }
+            for other in others
+        ]
         if official in required:
             required.remove(official)
             rules.append({"anyOf": [{"required": [name]} for name in [official, *others]]})
@@ -177,8 +195,14 @@ def add_project_types(schema: dict[str, Any], types: dict[str, ReportType]) -> N
             columns.setdefault(column, []).append(kind.name)
     indicator = schema["$defs"]["Indicator"]["properties"]
     for column, kinds in columns.items():
-        indicator.setdefault(column, {"type": ["string", "number", "null"], "title": column,
-                                      "description": f"附加列「{column}」（文字），报告类型 {'、'.join(kinds)} 的指标行才有。"})
+        indicator.setdefault(
+            column,
+            {
+                "type": ["string", "number", "null"],
+                "title": column,
+                "description": f"附加列「{column}」（文字），报告类型 {'、'.join(kinds)} 的指标行才有。",
+            },
+        )
 
 
 def build_schema(model: type[BaseModel], types: dict[str, ReportType] | None = None) -> dict[str, Any]:
@@ -206,6 +230,8 @@ def write_schemas(project: Path, folder: Path) -> list[Path]:
             text = json.dumps(build_schema(model, types), ensure_ascii=False, indent=2) + "\n"
             write_atomically(path, text.encode("utf-8"))
     except OSError as exc:
-        raise JixiaoError(f"{folder}: error: 无法写出 schema（{describe_os_error(exc)}）\n"
-                          "  提示: 检查这个目录能否写入，或用 --out 另选一个目录。") from None
+        raise JixiaoError(
+            f"{folder}: error: 无法写出 schema（{describe_os_error(exc)}）\n"
+            "  提示: 检查这个目录能否写入，或用 --out 另选一个目录。"
+        ) from None
     return written

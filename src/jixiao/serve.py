@@ -47,8 +47,10 @@ REQUEST_TIMEOUT_SECONDS = 10.0  # a connection that sends nothing for this long 
 LISTEN_BACKLOG = 1024
 HOST_HINT = "--host 用本机的地址，如 127.0.0.1（本机）或 0.0.0.0（局域网）。"
 BIND_ERRORS = {  # why the address cannot be served on, and what to do: {host}, {port}, {other} (another port)
-    errno.EADDRINUSE: ("端口 {port} 已被占用",
-                       "用 --port 换一个端口（如 --port {other}），或 --port 0 任选空闲端口；也可先关闭占用它的程序。"),
+    errno.EADDRINUSE: (
+        "端口 {port} 已被占用",
+        "用 --port 换一个端口（如 --port {other}），或 --port 0 任选空闲端口；也可先关闭占用它的程序。",
+    ),
     errno.EACCES: ("没有权限使用端口 {port}", "用 1024 以上的端口，如 --port 8000。"),
     errno.EADDRNOTAVAIL: ("本机没有地址 {host}", HOST_HINT),
 }
@@ -148,8 +150,11 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
             path = unquote(url.path)
             host = self.headers.get("Host")
             if not host_allowed(host, state.hosts):
-                return self.send_text(403, f"拒绝访问: 本预览只回答本机地址（127.0.0.1、localhost），不回答「{host}」。\n"
-                                           "  提示: 用本机地址打开；确需用这个名称访问时，启动时加 --allow-host 名称。")
+                return self.send_text(
+                    403,
+                    f"拒绝访问: 本预览只回答本机地址（127.0.0.1、localhost），不回答「{host}」。\n"
+                    "  提示: 用本机地址打开；确需用这个名称访问时，启动时加 --allow-host 名称。",
+                )
             if path == STATE_PATH:
                 return self.send_state(url.query)
             if path.endswith(".pdf"):
@@ -201,13 +206,18 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
         def send_text(self, status: int, text: str) -> None:
             self.send_bytes(text.encode("utf-8"), "text/plain; charset=utf-8", status)
 
-        def send_bytes(self, body: bytes, content_type: str, status: int,
-                       headers: dict[str, str] | None = None) -> None:
+        def send_bytes(
+            self, body: bytes, content_type: str, status: int, headers: dict[str, str] | None = None
+        ) -> None:
             """The one way every answer goes out: the same headers for GET and HEAD, the body for GET only."""
             self.send_response(status)
-            for name, value in {"Content-Type": content_type, "Content-Length": str(len(body)),
-                                "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-                                **(headers or {})}.items():
+            for name, value in {
+                "Content-Type": content_type,
+                "Content-Length": str(len(body)),
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+                **(headers or {}),
+            }.items():
                 self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
@@ -238,17 +248,22 @@ class PreviewServer(http.server.ThreadingHTTPServer):
             self.log(f"预览服务器回答请求时出错: {error!r}")
 
 
-def open_server(state: ServeState, host: str, port: int, log: Callable[[str], None],
-                timeout: float = REQUEST_TIMEOUT_SECONDS) -> PreviewServer:
+def open_server(
+    state: ServeState, host: str, port: int, log: Callable[[str], None], timeout: float = REQUEST_TIMEOUT_SECONDS
+) -> PreviewServer:
     """Bind the preview's address, before the first build, so that a port in use is said at once."""
     try:
         return PreviewServer((host, port), make_handler(state, timeout), log)
     except OSError as exc:
-        reason, hint = (("找不到主机 {host}", HOST_HINT) if isinstance(exc, socket.gaierror)
-                        else BIND_ERRORS.get(exc.errno or 0, (describe_os_error(exc), "检查 --host 和 --port。")))
+        reason, hint = (
+            ("找不到主机 {host}", HOST_HINT)
+            if isinstance(exc, socket.gaierror)
+            else BIND_ERRORS.get(exc.errno or 0, (describe_os_error(exc), "检查 --host 和 --port。"))
+        )
         names = {"host": host, "port": port, "other": port + 1 if port < 65535 else 8000}
-        raise JixiaoError(f"{host}:{port}: error: 无法启动预览（{reason.format(**names)}）\n"
-                          f"  提示: {hint.format(**names)}") from None
+        raise JixiaoError(
+            f"{host}:{port}: error: 无法启动预览（{reason.format(**names)}）\n  提示: {hint.format(**names)}"
+        ) from None
 
 
 def host_allowed(header: str | None, extra: tuple[str, ...]) -> bool:
@@ -287,14 +302,27 @@ def watched_paths(project: Path) -> list[Path]:
 def watch_saves(project: Path, stop: threading.Event) -> Iterator[list[Path]]:
     """The files changed by each save, from a watcher armed before this returns: a save made during the first
     build, or just after the address is printed, is not lost (it is applied right after that build)."""
-    changes = watchfiles.watch(*watched_paths(project), stop_event=stop, debounce=300, step=50,
-                               rust_timeout=WATCH_WAKE_MS, yield_on_timeout=True)
+    changes = watchfiles.watch(
+        *watched_paths(project),
+        stop_event=stop,
+        debounce=300,
+        step=50,
+        rust_timeout=WATCH_WAKE_MS,
+        yield_on_timeout=True,
+    )
     next(changes)  # starts the watcher; what it may already have seen, the first build reads anyway
     return (sorted(Path(path) for _, path in batch) for batch in changes if batch)
 
 
-def serve(project: Path, host: str, port: int, log: Callable[[str], None],
-          ready: Callable[[str], None], search: bool = True, allow_hosts: tuple[str, ...] = ()) -> None:
+def serve(
+    project: Path,
+    host: str,
+    port: int,
+    log: Callable[[str], None],
+    ready: Callable[[str], None],
+    search: bool = True,
+    allow_hosts: tuple[str, ...] = (),
+) -> None:
     """Run until interrupted: build, serve, watch, rebuild."""
     project = project.resolve()
     work = Path(tempfile.mkdtemp(prefix="jixiao-serve-"))
@@ -304,8 +332,15 @@ def serve(project: Path, host: str, port: int, log: Callable[[str], None],
         run_preview(state, host, port, log, ready, stop, work)
 
 
-def run_preview(state: ServeState, host: str, port: int, log: Callable[[str], None], ready: Callable[[str], None],
-                stop: threading.Event, work: Path) -> None:
+def run_preview(
+    state: ServeState,
+    host: str,
+    port: int,
+    log: Callable[[str], None],
+    ready: Callable[[str], None],
+    stop: threading.Event,
+    work: Path,
+) -> None:
     """Build, serve and rebuild until Ctrl-C or SIGTERM; the temporary site is removed either way."""
     try:
         server = open_server(state, host, port, log)

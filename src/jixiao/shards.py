@@ -57,7 +57,7 @@ class Shard:
 
     def keys(self, keys: list[str]) -> list[str]:
         """This shard's reports: every n-th in key order, starting with the k-th."""
-        return sorted(keys)[self.index - 1::self.count]
+        return sorted(keys)[self.index - 1 :: self.count]
 
 
 @dataclass
@@ -84,23 +84,32 @@ def check_shard_output(out_dir: Path | None) -> None:
     """A shard holds a share of the reports, so it goes only where --out names, and never over a complete site
     (a folder jixiao wrote a site into, which has no shard manifest)."""
     if out_dir is None:
-        raise JixiaoError("error: --shard 必须和 --out 一起用: 分片只含部分报告，不能写进（替换）项目的 site/\n"
-                          "  提示: 写成 jixiao build --shard 1/2 --out part-1，各分片都构建后用 "
-                          "jixiao merge part-1 part-2 --out site 合并成完整站点。")
+        raise JixiaoError(
+            "error: --shard 必须和 --out 一起用: 分片只含部分报告，不能写进（替换）项目的 site/\n"
+            "  提示: 写成 jixiao build --shard 1/2 --out part-1，各分片都构建后用 "
+            "jixiao merge part-1 part-2 --out site 合并成完整站点。"
+        )
     if (out_dir / MARKER).is_file() and not (out_dir / MANIFEST).is_file():
-        raise JixiaoError(f"{out_dir}: error: 不能把分片写入这里: 这是一个完整的站点，分片只含部分报告，会替换掉它\n"
-                          f"  提示: 用一个新的文件夹，例如 --out part-1；完整站点由 jixiao merge … --out {out_dir} 生成。")
+        raise JixiaoError(
+            f"{out_dir}: error: 不能把分片写入这里: 这是一个完整的站点，分片只含部分报告，会替换掉它\n"
+            f"  提示: 用一个新的文件夹，例如 --out part-1；完整站点由 jixiao merge … --out {out_dir} 生成。"
+        )
 
 
 def shard_options(site: SiteContext) -> dict[str, bool | str | None]:
-    return {"pdf": site.with_pdf, "pdf_links": site.pdf_links,
-            "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH") if site.with_pdf else None}
+    return {
+        "pdf": site.with_pdf,
+        "pdf_links": site.pdf_links,
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH") if site.with_pdf else None,
+    }
 
 
-def write_manifest(staging: Path, shard: Shard, keys: list[str], pages: list[ReportPage], site: SiteContext,
-                   library: Library) -> None:
-    manifest = ShardManifest(FORMAT, (shard.index, shard.count), sorted(keys), shard_options(site),
-                             source_digests(site, library), pages)
+def write_manifest(
+    staging: Path, shard: Shard, keys: list[str], pages: list[ReportPage], site: SiteContext, library: Library
+) -> None:
+    manifest = ShardManifest(
+        FORMAT, (shard.index, shard.count), sorted(keys), shard_options(site), source_digests(site, library), pages
+    )
     write_files(staging, {MANIFEST: record_to_json(ShardManifest, manifest)})
 
 
@@ -123,8 +132,11 @@ def scan_part(part: Path) -> dict[str, tuple[int, ...]]:
     """Every file in a part by its relative name; a symlink (the part itself, a folder or a file) or anything
     but a folder or regular file is refused, since merge would publish what it points to."""
     if part.is_symlink():
-        raise PartError(part, f"这个文件夹本身是符号链接（指向 {os.readlink(part)}），分片中不能有链接",
-                        "给出分片的实际文件夹，而不是指向它的链接。")
+        raise PartError(
+            part,
+            f"这个文件夹本身是符号链接（指向 {os.readlink(part)}），分片中不能有链接",
+            "给出分片的实际文件夹，而不是指向它的链接。",
+        )
     found = {}
     for parent, folders, files in os.walk(part, onerror=lambda exc: refuse_unreadable(part, exc)):
         for name in folders + files:
@@ -135,12 +147,18 @@ def scan_part(part: Path) -> dict[str, tuple[int, ...]]:
             except OSError as exc:  # gone since the folder was listed
                 refuse_unreadable(part, exc)
             if stat.S_ISLNK(info.st_mode):
-                raise PartError(part, f"{relative} 是符号链接（指向 {os.readlink(path)}），分片中只能有普通文件",
-                                "分片应是 jixiao build --shard 的原样输出: 删除这个链接，或重新构建这个分片。")
+                raise PartError(
+                    part,
+                    f"{relative} 是符号链接（指向 {os.readlink(path)}），分片中只能有普通文件",
+                    "分片应是 jixiao build --shard 的原样输出: 删除这个链接，或重新构建这个分片。",
+                )
             if name in files:
                 if not stat.S_ISREG(info.st_mode):
-                    raise PartError(part, f"{relative} 不是普通文件（而是管道、设备或套接字）",
-                                    "分片应是 jixiao build --shard 的原样输出: 删除它，或重新构建这个分片。")
+                    raise PartError(
+                        part,
+                        f"{relative} 不是普通文件（而是管道、设备或套接字）",
+                        "分片应是 jixiao build --shard 的原样输出: 删除它，或重新构建这个分片。",
+                    )
                 found[relative] = identity(info)
     return found
 
@@ -159,9 +177,11 @@ def read_part(part: Path) -> Part:
         if manifest.format != FORMAT:
             raise ValueError(manifest.format)
     except (OSError, ValueError):
-        raise JixiaoError(f"{part}: error: 不是 jixiao build --shard 的输出（没有可读的 {MANIFEST}，"
-                          "或由另一版本的 jixiao 生成）\n"
-                          f"  提示: 先用这个版本的 jixiao 运行 jixiao build --shard k/n --out {part}。") from None
+        raise JixiaoError(
+            f"{part}: error: 不是 jixiao build --shard 的输出（没有可读的 {MANIFEST}，"
+            "或由另一版本的 jixiao 生成）\n"
+            f"  提示: 先用这个版本的 jixiao 运行 jixiao build --shard k/n --out {part}。"
+        ) from None
     return Part(part, manifest, files)
 
 
@@ -180,10 +200,14 @@ def check_complete(parts: list[Part], keys: list[str]) -> None:
     counts = {p.manifest.shard[1] for p in parts}
     indexes = sorted(p.manifest.shard[0] for p in parts)
     complete = len(counts) == 1 and indexes == list(range(1, counts.pop() + 1))
-    if not complete or any(p.manifest.keys != keys or sorted(page.key for page in p.manifest.pages)
-                           != Shard(*p.manifest.shard).keys(keys) for p in parts):
-        raise JixiaoError("error: 这些部分不是同一个站点的全部分片（每个 k/n 各一份，内容相同）\n"
-                          f"  提示: 给出 {', '.join(str(p.folder) for p in parts)} 以外缺少的分片，或用同一次提交重新构建。")
+    if not complete or any(
+        p.manifest.keys != keys or sorted(page.key for page in p.manifest.pages) != Shard(*p.manifest.shard).keys(keys)
+        for p in parts
+    ):
+        raise JixiaoError(
+            "error: 这些部分不是同一个站点的全部分片（每个 k/n 各一份，内容相同）\n"
+            f"  提示: 给出 {', '.join(str(p.folder) for p in parts)} 以外缺少的分片，或用同一次提交重新构建。"
+        )
 
 
 def check_options(parts: list[Part]) -> None:
@@ -193,10 +217,13 @@ def check_options(parts: list[Part]) -> None:
         for option, label in OPTIONS.items():
             mine, theirs = part.manifest.options.get(option), first.manifest.options.get(option)
             if mine != theirs:
-                raise PartError(part.folder, f"构建选项与 {first.folder} 不同（{label}: 这个分片{describe_option(mine)}，"
-                                             f"{first.folder} {describe_option(theirs)}）",
-                                "所有分片用同样的选项和环境构建（都带或都不带 --no-pdf，SOURCE_DATE_EPOCH 相同），"
-                                "再运行 jixiao merge。")
+                raise PartError(
+                    part.folder,
+                    f"构建选项与 {first.folder} 不同（{label}: 这个分片{describe_option(mine)}，"
+                    f"{first.folder} {describe_option(theirs)}）",
+                    "所有分片用同样的选项和环境构建（都带或都不带 --no-pdf，SOURCE_DATE_EPOCH 相同），"
+                    "再运行 jixiao merge。",
+                )
 
 
 def describe_option(value: bool | str | None) -> str:
@@ -210,17 +237,20 @@ def check_sources(parts: list[Part], expected: dict[str, str], project: Path) ->
         sources = part.manifest.sources
         differs = sorted(name for name in expected.keys() | sources.keys() if expected.get(name) != sources.get(name))
         if differs:
-            raise PartError(part.folder, f"它构建时读到的{describe_source(differs[0])}与 --project {project} 中的不同"
-                                         f"（共 {len(differs)} 处不同）",
-                            "分片须由同一次提交的同一个项目构建，merge 的 --project 也须是那个项目: " + REBUILD)
+            raise PartError(
+                part.folder,
+                f"它构建时读到的{describe_source(differs[0])}与 --project {project} 中的不同"
+                f"（共 {len(differs)} 处不同）",
+                "分片须由同一次提交的同一个项目构建，merge 的 --project 也须是那个项目: " + REBUILD,
+            )
 
 
 def describe_source(name: str) -> str:
     if name == CODE:
         return " jixiao 程序（版本、代码或影响输出的库）"
     if name.startswith(TYPES):
-        return f"报告类型「{name[len(TYPES):]}」的定义"
-    return f"报告 {name[len('content/'):-1]} 的文件（{name}）" if name.endswith("/") else f" {name} "
+        return f"报告类型「{name[len(TYPES) :]}」的定义"
+    return f"报告 {name[len('content/') : -1]} 的文件（{name}）" if name.endswith("/") else f" {name} "
 
 
 def check_files(part: Part) -> None:
@@ -230,23 +260,37 @@ def check_files(part: Part) -> None:
     for page in part.manifest.pages:
         for name in page.files:
             if not plain_name(name) or not name.startswith(f"{page.key}/") or name in listed:
-                raise PartError(part.folder, f"{MANIFEST} 中的文件名 {name!r} 不是报告 {page.key} 文件夹中的相对路径"
-                                             "（含 ..、绝对路径、反斜杠、空的或 . 的部分，或重复），会写到该报告之外")
+                raise PartError(
+                    part.folder,
+                    f"{MANIFEST} 中的文件名 {name!r} 不是报告 {page.key} 文件夹中的相对路径"
+                    "（含 ..、绝对路径、反斜杠、空的或 . 的部分，或重复），会写到该报告之外",
+                )
             if name not in part.files:
-                raise PartError(part.folder, f"{MANIFEST} 列出的 {name} 不在分片中（分片不完整）",
-                                "重新构建这个分片；上传或下载分片时保留全部文件（包括以 . 开头的文件）。")
+                raise PartError(
+                    part.folder,
+                    f"{MANIFEST} 列出的 {name} 不在分片中（分片不完整）",
+                    "重新构建这个分片；上传或下载分片时保留全部文件（包括以 . 开头的文件）。",
+                )
             listed.add(name)
     extra = sorted(part.files.keys() - listed - {MANIFEST, MARKER})
     if extra:
-        raise PartError(part.folder, f"{extra[0]} 不在 {MANIFEST} 的文件清单中（共 {len(extra)} 个这样的文件）",
-                        "分片中只能有 jixiao build --shard 写出的文件: 删除它，或把这个分片重新构建到一个新的文件夹。")
+        raise PartError(
+            part.folder,
+            f"{extra[0]} 不在 {MANIFEST} 的文件清单中（共 {len(extra)} 个这样的文件）",
+            "分片中只能有 jixiao build --shard 写出的文件: 删除它，或把这个分片重新构建到一个新的文件夹。",
+        )
 
 
 def plain_name(name: str) -> bool:
     """A relative POSIX path of real names: no .., no absolute path, no backslash, no empty or . part, no NUL."""
     parts = name.split("/")
-    return (bool(name) and "\\" not in name and "\0" not in name and not PurePosixPath(name).is_absolute()
-            and all(part not in ("", ".", "..") for part in parts))
+    return (
+        bool(name)
+        and "\\" not in name
+        and "\0" not in name
+        and not PurePosixPath(name).is_absolute()
+        and all(part not in ("", ".", "..") for part in parts)
+    )
 
 
 def link_checked(part: Part, name: str, staging: Path) -> None:
@@ -270,10 +314,14 @@ def link_checked(part: Part, name: str, staging: Path) -> None:
                 return
     except OSError as exc:
         if exc.errno != errno.ELOOP:  # ELOOP: it is a symlink now, refused below
-            raise PartError(part.folder, f"无法读取 {name}（{describe_os_error(exc)}）",
-                            "合并期间不要改动分片；检查文件权限后重新运行 jixiao merge。") from None
-    raise PartError(part.folder, f"{name} 在检查之后被换成了别的文件或链接",
-                    "合并期间不要改动分片，重新运行 jixiao merge。")
+            raise PartError(
+                part.folder,
+                f"无法读取 {name}（{describe_os_error(exc)}）",
+                "合并期间不要改动分片；检查文件权限后重新运行 jixiao merge。",
+            ) from None
+    raise PartError(
+        part.folder, f"{name} 在检查之后被换成了别的文件或链接", "合并期间不要改动分片，重新运行 jixiao merge。"
+    )
 
 
 def check_parts(site: SiteContext, library: Library, parts: list[Path], project: Path) -> list[Part]:

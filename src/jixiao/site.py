@@ -60,15 +60,22 @@ class SiteContext:
         if self._pdf is None:
             from .pdf import PdfRenderer
 
-            self._pdf = PdfRenderer(self.files, self.pdf_stylesheets,
-                                    f":root {{ --body-size: {self.config.pdf.body_size}; }}", self.config.pdf.variant)
+            self._pdf = PdfRenderer(
+                self.files,
+                self.pdf_stylesheets,
+                f":root {{ --body-size: {self.config.pdf.body_size}; }}",
+                self.config.pdf.variant,
+            )
         return self._pdf
 
     @property
     def pdf_stylesheets(self) -> list[Path]:
         """The PDF's stylesheets: the fonts (the project's @font-face) and the print layout with its font stacks."""
-        return [p for p in (find_asset(self.search_path, "fonts.css"), find_asset(self.search_path, "print.css"))
-                if p is not None]
+        return [
+            p
+            for p in (find_asset(self.search_path, "fonts.css"), find_asset(self.search_path, "print.css"))
+            if p is not None
+        ]
 
     @functools.cached_property
     def glyphs(self) -> GlyphCoverage:
@@ -85,8 +92,12 @@ class SiteContext:
                 continue
             if not isinstance(data, SourceMap) or not all(isinstance(v, str) for v in data.values()):
                 where = data.locate() if hasattr(data, "locate") else Location(path, 1)
-                raise SourceError(where, "名词解释.yaml 应为「名词: 解释」的映射，每个解释是一段文字", rule="schema",
-                                  hint="每行写成 基本支出: 指…；不要写成列表（- 开头）。")
+                raise SourceError(
+                    where,
+                    "名词解释.yaml 应为「名词: 解释」的映射，每个解释是一段文字",
+                    rule="schema",
+                    hint="每行写成 基本支出: 指…；不要写成列表（- 开头）。",
+                )
             terms.update(data)
         return terms
 
@@ -118,8 +129,9 @@ def open_site(project: Path, with_pdf: bool = False, pdf_links: bool | None = No
     files = ProjectFiles.open(project, (BUILTIN_THEMES,))
     content = files.project / CONTENT_DIR
     if not content.is_dir():
-        raise SourceError(Location(content), "找不到 content/ 目录",
-                          hint="在项目目录下运行，或用 `jixiao new site DIR` 创建项目。")
+        raise SourceError(
+            Location(content), "找不到 content/ 目录", hint="在项目目录下运行，或用 `jixiao new site DIR` 创建项目。"
+        )
     config = load_config(files, content)
     search_path = theme_dirs(files.project, config.theme, config.locate("主题"))
     env = create_environment(search_path, files)
@@ -127,5 +139,6 @@ def open_site(project: Path, with_pdf: bool = False, pdf_links: bool | None = No
     env.globals["lay_out"] = lay_out
     env.globals["table_csv"] = csv_path
     env.globals["chart_svg"] = lambda table, prefix="": render_chart(table, files.project / CACHE_DIR, prefix)
-    return SiteContext(files, config, env, search_path, create_parser(), with_pdf,
-                       with_pdf if pdf_links is None else pdf_links)
+    return SiteContext(
+        files, config, env, search_path, create_parser(), with_pdf, with_pdf if pdf_links is None else pdf_links
+    )

@@ -24,8 +24,21 @@ from .render import TemplateRun
 from .site import SiteContext
 from .sitemodel import listing_key
 
-CSV_HEADER = ["年度", "单位", "报告", "类型", "项目名称", "一级指标", "二级指标", "三级指标", "指标值", "实际完成值",
-              "分值", "得分", "达标"]
+CSV_HEADER = [
+    "年度",
+    "单位",
+    "报告",
+    "类型",
+    "项目名称",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "达标",
+]
 
 
 def ordered(pages: list[ReportPage]) -> list[ReportPage]:
@@ -43,14 +56,16 @@ def listing_pages(site: SiteContext, pages: list[ReportPage], years: set[int] | 
     """The pages a reader browses: home, 404 and each year's page (only `years`, when given). `pages` ordered."""
     all_years = sorted({p.year for p in pages}, reverse=True)
     files = {
-        "index.html": render(site, "index.html", HomeContext(site.site_view, False, site.root(0),
-                                                             [p.entry for p in pages], all_years)),
+        "index.html": render(
+            site, "index.html", HomeContext(site.site_view, False, site.root(0), [p.entry for p in pages], all_years)
+        ),
         "404.html": render(site, "404.html", PageContext(site.site_view, False, site.config.base_url)),
     }
     for year, group in groupby(pages, key=lambda p: p.year):
         if years is None or year in years:
-            files[f"{year}/index.html"] = render(site, "year.html", YearContext(site.site_view, False, site.root(1),
-                                                                                year, [p.entry for p in group]))
+            files[f"{year}/index.html"] = render(
+                site, "year.html", YearContext(site.site_view, False, site.root(1), year, [p.entry for p in group])
+            )
     return files
 
 
@@ -61,18 +76,33 @@ def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
     feed_entries = sorted(entries, key=lambda e: (updated(e), e.url), reverse=True)[:50]
     paths = ["index.html", *(f"{y}/index.html" for y in years), *(e.url for e in entries)]
     return {
-        "sitemap.xml": render(site, "sitemap.xml", SitemapContext(site.site_view, False, paths,
-                                                                  absolute(site, ""))),
-        "feed.xml": render(site, "feed.xml", FeedContext(site.site_view, False, feed_entries, absolute(site, ""),
-                                                         updated(feed_entries[0]) if feed_entries else None)),
-        "data/reports.json": (json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=1) + "\n")
-        .encode("utf-8"),
+        "sitemap.xml": render(site, "sitemap.xml", SitemapContext(site.site_view, False, paths, absolute(site, ""))),
+        "feed.xml": render(
+            site,
+            "feed.xml",
+            FeedContext(
+                site.site_view,
+                False,
+                feed_entries,
+                absolute(site, ""),
+                updated(feed_entries[0]) if feed_entries else None,
+            ),
+        ),
+        "data/reports.json": (json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=1) + "\n").encode(
+            "utf-8"
+        ),
         "data/indicators.csv": indicators_csv(pages),
     }
 
 
-def write_site_pages(site: SiteContext, pages: list[ReportPage], staging: Path, previous: Path | None,
-                     changed_years: set[int] | None, search: bool) -> None:
+def write_site_pages(
+    site: SiteContext,
+    pages: list[ReportPage],
+    staging: Path,
+    previous: Path | None,
+    changed_years: set[int] | None,
+    search: bool,
+) -> None:
     """Everything site-wide, then the search index over the finished pages.
 
     The index is one pagefind bundle per year (`pagefind/<year>/`), merged in the browser, so a change
@@ -97,8 +127,9 @@ def write_search_index(staging: Path, years: list[int], previous: Path | None, c
     if years:
         for name in ("pagefind-ui.js", "pagefind-ui.css"):
             link_or_copy(staging / "pagefind" / str(years[0]) / name, staging / "pagefind" / name)
-    write_files(staging, {"pagefind/bundles.js": f"window.JIXIAO_SEARCH = {json.dumps([str(y) for y in years])};\n"
-                                                 .encode()})
+    write_files(
+        staging, {"pagefind/bundles.js": f"window.JIXIAO_SEARCH = {json.dumps([str(y) for y in years])};\n".encode()}
+    )
 
 
 def render(site: SiteContext, name: str, context: Context) -> bytes:
@@ -117,16 +148,32 @@ def updated(entry: ReportEntry) -> str:
 
 def indicators_csv(pages: list[ReportPage]) -> bytes:
     """Every indicator row of every report; UTF-8 with BOM so Excel opens the Chinese correctly."""
-    rows = [[page.entry.年度, page.entry.单位, page.entry.标题, page.entry.类型, *row]
-            for page in pages for row in page.rows]
+    rows = [
+        [page.entry.年度, page.entry.单位, page.entry.标题, page.entry.类型, *row]
+        for page in pages
+        for row in page.rows
+    ]
     return write_rows([CSV_HEADER, *rows])
 
 
 def build_search_index(staging: Path, year: int, subdir: str | None = None) -> None:
     """Run pagefind (its extended build segments Chinese) over one year's finished pages, into
     pagefind/<year> (or `subdir`)."""
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(staging), "--glob", f"{year}/**/*.html",
-                             "--output-subdir", subdir or f"pagefind/{year}", "--silent"], capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(staging),
+            "--glob",
+            f"{year}/**/*.html",
+            "--output-subdir",
+            subdir or f"pagefind/{year}",
+            "--silent",
+        ],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise JixiaoError(f"搜索索引（pagefind）失败: {result.stderr.strip() or result.stdout.strip()}")

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from .model import Report
 
 
-
 def listing_key(year: int, unit: str, kind: str, title: str, key: str) -> tuple[int, str, str, str, str]:
     """The order of every listing: newest year first, then by unit, type and title (the key breaks ties)."""
     return -year, unit, kind, title, key
@@ -48,9 +47,15 @@ class Summary:
 
     @classmethod
     def of(cls, key: str, report: Report) -> Summary:
-        return cls(key, report.year, report.unit, report.kind, report.title,
-                   tuple(item.report for item in report.attachments),
-                   any(reads_last_year(item) for table in report.tables.values() for item in table.computed))
+        return cls(
+            key,
+            report.year,
+            report.unit,
+            report.kind,
+            report.title,
+            tuple(item.report for item in report.attachments),
+            any(reads_last_year(item) for table in report.tables.values() for item in table.computed),
+        )
 
     def as_json(self) -> dict:
         return {**self.__dict__, "attachments": list(self.attachments)}
@@ -104,9 +109,17 @@ class SiteModel:
             before = ordered[index - 1] if index > 0 else None
             after = ordered[index + 1] if index + 1 < len(ordered) else None
             last_year = by_group.get((summary.year - 1, summary.unit, summary.kind)) if summary.reads_previous else None
-            records.append(Record(summary, Links(before.key if before and before.year == summary.year else None,
-                                                 after.key if after and after.year == summary.year else None,
-                                                 summary.attachments, last_year)))
+            records.append(
+                Record(
+                    summary,
+                    Links(
+                        before.key if before and before.year == summary.year else None,
+                        after.key if after and after.year == summary.year else None,
+                        summary.attachments,
+                        last_year,
+                    ),
+                )
+            )
         return cls(records)
 
     def keys(self) -> list[str]:

@@ -29,8 +29,20 @@ from xml.parsers import expat
 from .errors import Location, SourceError
 
 XHTML = "http://www.w3.org/1999/xhtml"
-_ACTIVE_ELEMENTS = {"script", "handler", "listener", "foreignobject", "iframe", "frame", "embed", "object", "applet",
-                    "base", "link", "meta"}
+_ACTIVE_ELEMENTS = {
+    "script",
+    "handler",
+    "listener",
+    "foreignobject",
+    "iframe",
+    "frame",
+    "embed",
+    "object",
+    "applet",
+    "base",
+    "link",
+    "meta",
+}
 _REFERENCES = {"href", "src"}
 _ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform"}
 _SAFE_TARGET_RE = re.compile(r"^(#.*|data:image/(png|jpeg|gif|webp|avif);.*)?$", re.S | re.I)
@@ -109,8 +121,9 @@ class SvgCheck:
         self.mark()
         raise ActiveContent(f"处理指令 <?{target}?>")
 
-    def entity(self, name: str, is_parameter: bool, value: str | None, base: str | None, system_id: str | None,
-               *rest: object) -> None:
+    def entity(
+        self, name: str, is_parameter: bool, value: str | None, base: str | None, system_id: str | None, *rest: object
+    ) -> None:
         self.mark()
         if value is None and system_id is not None:
             raise ActiveContent(f"外部实体「{name}」")
@@ -143,8 +156,13 @@ def check_svg(data: bytes, path: Path) -> None:
         check.parser.Parse(data, True)
     except ActiveContent as found:
         where = Location(path, *check.at)
-        raise SourceError(where, f"SVG 图片中有会执行脚本或读取外部资源的内容：{found}，已拒绝发布", rule="input", hint=HINT) from None
+        raise SourceError(
+            where, f"SVG 图片中有会执行脚本或读取外部资源的内容：{found}，已拒绝发布", rule="input", hint=HINT
+        ) from None
     except expat.ExpatError as exc:
-        raise SourceError(Location(path, exc.lineno, exc.offset + 1),
-                          "SVG 图片不是格式正确的 XML（浏览器会执行出错之前的脚本），已拒绝发布",
-                          rule="input", hint="用绘图软件重新导出该 SVG，或导出为 PNG。") from None
+        raise SourceError(
+            Location(path, exc.lineno, exc.offset + 1),
+            "SVG 图片不是格式正确的 XML（浏览器会执行出错之前的脚本），已拒绝发布",
+            rule="input",
+            hint="用绘图软件重新导出该 SVG，或导出为 PNG。",
+        ) from None

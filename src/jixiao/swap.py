@@ -60,8 +60,11 @@ def is_mount_point(folder: Path) -> bool:
     except OSError:
         return False
     real = os.fsencode(os.path.realpath(folder))
-    return any(_MOUNTINFO_ESCAPE.sub(lambda m: bytes([int(m[1], 8)]), line.split(b" ")[4]) == real
-               for line in table.splitlines() if len(line.split(b" ")) > 4)
+    return any(
+        _MOUNTINFO_ESCAPE.sub(lambda m: bytes([int(m[1], 8)]), line.split(b" ")[4]) == real
+        for line in table.splitlines()
+        if len(line.split(b" ")) > 4
+    )
 
 
 def swap_folder(staging: Path, out_dir: Path, aside: Path) -> None:

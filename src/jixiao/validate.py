@@ -20,8 +20,16 @@ from .yamlsource import SourceList, SourceMap, locate
 
 M = TypeVar("M", bound=BaseModel)
 
-_NUMBER_ERRORS = {"decimal_parsing", "decimal_type", "int_parsing", "int_type", "float_parsing",
-                  "int_from_float", "decimal_max_places", "finite_number"}
+_NUMBER_ERRORS = {
+    "decimal_parsing",
+    "decimal_type",
+    "int_parsing",
+    "int_type",
+    "float_parsing",
+    "int_from_float",
+    "decimal_max_places",
+    "finite_number",
+}
 
 
 def format_key_path(loc: tuple[Any, ...]) -> str:
@@ -34,8 +42,17 @@ def format_key_path(loc: tuple[Any, ...]) -> str:
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """Drop pydantic's union-branch markers so the path follows the YAML keys."""
-    return tuple(p for p in loc if not (isinstance(p, str) and (
-        p in ("str", "decimal", "int", "list[...]") or p.startswith(("function-", "union[", "decimal-", "dict[")))))
+    return tuple(
+        p
+        for p in loc
+        if not (
+            isinstance(p, str)
+            and (
+                p in ("str", "decimal", "int", "list[...]")
+                or p.startswith(("function-", "union[", "decimal-", "dict["))
+            )
+        )
+    )
 
 
 def _aliases(info: Any) -> list[str]:
@@ -63,7 +80,10 @@ def _describe(error: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str]:
     if kind in _NUMBER_ERRORS:
         return f"应为数字，这里是「{value}」", "去掉数字中的文字和单位（单位写在 度量单位、单位 或指标值里）。"
     if kind in ("greater_than_equal", "greater_than"):
-        return f"应不小于 {ctx.get('ge', ctx.get('gt'))}，这里是「{value}」", "金额和分值不能为负数；检查是否多写了负号。"
+        return (
+            f"应不小于 {ctx.get('ge', ctx.get('gt'))}，这里是「{value}」",
+            "金额和分值不能为负数；检查是否多写了负号。",
+        )
     if kind in ("less_than_equal", "less_than"):
         return f"应不大于 {ctx.get('le', ctx.get('lt'))}，这里是「{value}」", "检查这个数是否写错。"
     if kind in ("string_type", "string_unicode"):
@@ -123,8 +143,12 @@ def validate_model(model: type[M], data: Any, path: Path, context: dict[str, Any
     """Validate loaded YAML into `model`; every problem becomes one SourceError with file:line."""
     if not isinstance(data, SourceMap):
         where = data.locate() if isinstance(data, SourceList) else Location(path, 1)
-        raise SourceError(where, "文件内容应为键值映射（“键: 值”），这里是空的或是别的类型", rule="schema",
-                          hint="文件应以 键: 值 的各行开头，例如 类型: 项目支出绩效自评表。")
+        raise SourceError(
+            where,
+            "文件内容应为键值映射（“键: 值”），这里是空的或是别的类型",
+            rule="schema",
+            hint="文件应以 键: 值 的各行开头，例如 类型: 项目支出绩效自评表。",
+        )
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
@@ -136,10 +160,12 @@ def validate_model(model: type[M], data: Any, path: Path, context: dict[str, Any
             if isinstance(rule, RuleError):  # a rule of the model that knows the key it is about
                 loc, hint = loc + rule.at, rule.hint
             if error["type"] == "extra_forbidden":
-                message, hint = (_look_alike_key(str(loc[-1])) or _alias_twice(model, loc)
-                                 or (message, _suggest_key(model, loc) or hint))
-            errors.append(SourceError(locate(data, loc), message, key=format_key_path(loc), hint=hint,
-                                      rule="schema"))
+                message, hint = (
+                    _look_alike_key(str(loc[-1]))
+                    or _alias_twice(model, loc)
+                    or (message, _suggest_key(model, loc) or hint)
+                )
+            errors.append(SourceError(locate(data, loc), message, key=format_key_path(loc), hint=hint, rule="schema"))
         raise (errors[0] if len(errors) == 1 else ErrorGroup(errors)) from None
 
 
@@ -149,8 +175,10 @@ def _look_alike_key(key: str) -> tuple[str, str] | None:
     if colon is None:
         return None
     name, _, value = key.partition(colon)
-    return (f"未知的键「{key}」：其中的{describe(colon)} 不是 YAML 的冒号",
-            f"改成半角冒号加空格：{name.strip()}: {value.strip()}")
+    return (
+        f"未知的键「{key}」：其中的{describe(colon)} 不是 YAML 的冒号",
+        f"改成半角冒号加空格：{name.strip()}: {value.strip()}",
+    )
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -192,8 +220,9 @@ def _alias_twice(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str
     """权重 beside 分值: pydantic takes one name of a field and calls the other an unknown key."""
     current = _model_at(model, loc)
     key = str(loc[-1])
-    names = next((n for info in current.model_fields.values() if key in (n := _aliases(info))), None) \
-        if current else None
+    names = (
+        next((n for info in current.model_fields.values() if key in (n := _aliases(info))), None) if current else None
+    )
     if not names:
         return None
     return alias_twice(key, next(n for n in names if n != key)), "删去其中一个：两个名称是不同表式对同一项的叫法。"

@@ -33,11 +33,15 @@ class View(BaseModel):
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        aliases = {info.serialization_alias: name for name, info in cls.model_fields.items()
-                   if info.serialization_alias}
+        aliases = {
+            info.serialization_alias: name for name, info in cls.model_fields.items() if info.serialization_alias
+        }
         cls._alias_to_field = aliases
-        cls._defaults = {name: info.default_factory() if info.default_factory else info.default  # type: ignore[call-arg]
-                         for name, info in cls.model_fields.items() if not info.is_required()}
+        cls._defaults = {
+            name: info.default_factory() if info.default_factory else info.default  # type: ignore[call-arg]
+            for name, info in cls.model_fields.items()
+            if not info.is_required()
+        }
         cls.template_names = frozenset(aliases) | cls.template_methods
         for alias, name in aliases.items():
             setattr(cls, alias, property(_field_getter(name), doc=f"{alias}（{name}）"))
@@ -84,6 +88,7 @@ class View(BaseModel):
 def _field_getter(name: str):
     def read(self: View) -> Any:
         return getattr(self, name)
+
     return read
 
 

@@ -94,8 +94,9 @@ class Workers:
             self.connections.append(parent)
             self.processes.append(process)
 
-    def ask(self, command: str, payload: Callable[[int], Any],
-            more: Callable[[int], Any] = lambda index: None) -> Iterator[Any]:
+    def ask(
+        self, command: str, payload: Callable[[int], Any], more: Callable[[int], Any] = lambda index: None
+    ) -> Iterator[Any]:
         """Send worker i the command with `payload(i)` (None: nothing for it); yield every reply as it arrives.
         When a worker has answered, `more(i)` may give it another payload (work left, or taken from others)."""
         waiting: dict[Connection, int] = {}
@@ -104,6 +105,7 @@ class Workers:
             if data is not None:
                 self.connections[index].send((command, data))
                 waiting[self.connections[index]] = index
+
         for index in range(len(self.connections)):
             send(index, payload(index))
         failure: BaseException | None = None
@@ -153,8 +155,9 @@ def started_workers(shares: list[list[str]], handle: Handler) -> Iterator[Worker
         workers.close()
 
 
-def try_report(site: SiteContext, library: Library, model: SiteModel,
-               key: str) -> tuple[ReportPage, dict[str, bytes]] | list[SourceError]:
+def try_report(
+    site: SiteContext, library: Library, model: SiteModel, key: str
+) -> tuple[ReportPage, dict[str, bytes]] | list[SourceError]:
     """One report's page and files in memory, or its errors (returned, not raised, so that every error of
     a build can be listed together)."""
     try:
@@ -165,8 +168,7 @@ def try_report(site: SiteContext, library: Library, model: SiteModel,
         return [exc]
 
 
-def build_one(site: SiteContext, library: Library, model: SiteModel, key: str,
-              staging: Path | None) -> Result:
+def build_one(site: SiteContext, library: Library, model: SiteModel, key: str, staging: Path | None) -> Result:
     """Render one report and write its files into staging; its errors are returned, not raised."""
     built = try_report(site, library, model, key)
     if isinstance(built, list):
@@ -239,8 +241,9 @@ class ReportWorkers:
             if errors:
                 self.library.failed[key] = errors
 
-    def render(self, todo: list[str], model: SiteModel, staging: Path | None,
-               progress: Progress | None) -> list[Result]:
+    def render(
+        self, todo: list[str], model: SiteModel, staging: Path | None, progress: Progress | None
+    ) -> list[Result]:
         """Every report to do, in the order given; progress is told of each as it is done."""
         enough = len(todo) >= (2 if self.site.with_pdf else PARALLEL_THRESHOLD)
         if self.workers is None and self.jobs > 1 and enough:
@@ -280,12 +283,12 @@ class Queues:
     def take(self, index: int) -> list[str] | None:
         own = self.queues[index]
         if own:
-            taken, own[:] = own[:self.batch], own[self.batch:]
+            taken, own[:] = own[: self.batch], own[self.batch :]
             return taken
         longest = max(self.queues, key=len)
         if not longest:
             return None
-        taken, longest[:] = longest[-self.batch:], longest[:-self.batch]
+        taken, longest[:] = longest[-self.batch :], longest[: -self.batch]
         return taken
 
 

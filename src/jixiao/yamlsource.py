@@ -35,14 +35,19 @@ MAX_DECIMALS = 10
 PARSED: Counter[Path | None] = Counter()  # YAML documents parsed by this process, by file (tests: once per build)
 
 _STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ, _MERGE = (
-    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "merge"))
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "merge")
+)
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1023-core-schema)
 _CORE = [
     (re.compile(r"^(?:~|null|Null|NULL|)$"), _NULL),
     (re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), _BOOL),
     (re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), _INT),
-    (re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$"),
-     _FLOAT),
+    (
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$"
+        ),
+        _FLOAT,
+    ),
 ]
 _FIRST_CHARS = set("~nNtTfF0123456789+-.")
 _PLAIN_NUMBER = re.compile(r"^[-+]?[0-9]+(?:\.[0-9]+)?$")
@@ -143,8 +148,11 @@ class _Builder:
     def build(self, node: Node) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(node, f"YAML 展开后超过 {MAX_NODES} 个值（别名 * 引用层层展开）",
-                            "不要用锚点和别名（&名称 / *名称）层层套用；直接写出数据。")
+            raise self.fail(
+                node,
+                f"YAML 展开后超过 {MAX_NODES} 个值（别名 * 引用层层展开）",
+                "不要用锚点和别名（&名称 / *名称）层层套用；直接写出数据。",
+            )
         kind = node.__class__
         if kind is ScalarNode:
             return self.scalar(node)
@@ -162,8 +170,11 @@ class _Builder:
         """A collection holding an alias of itself (`a: &x [*x]`) would expand forever: libyaml composes such a
         node as its own child, so meeting a node again below itself is the error, at the anchor's line."""
         if id(node) in self.open:
-            raise self.fail(node, "别名（*名称）引用了包含它自己的锚点（&名称），会无限展开",
-                            "别名只能引用别处写完的内容：把 *名称 移出它的锚点所标记的列表或映射。")
+            raise self.fail(
+                node,
+                "别名（*名称）引用了包含它自己的锚点（&名称），会无限展开",
+                "别名只能引用别处写完的内容：把 *名称 移出它的锚点所标记的列表或映射。",
+            )
         self.open.add(id(node))
 
     def mapping(self, node: MappingNode) -> SourceMap:
@@ -179,8 +190,11 @@ class _Builder:
                 self.merge(result, merged, value_node)
                 continue
             if key in result and key not in merged:
-                raise self.fail(key_node, f"键「{key}」重复（第一次出现在第 {positions[key][0]} 行）",
-                                "删除或合并重复的键；YAML 中同一层的键必须唯一。")
+                raise self.fail(
+                    key_node,
+                    f"键「{key}」重复（第一次出现在第 {positions[key][0]} 行）",
+                    "删除或合并重复的键；YAML 中同一层的键必须唯一。",
+                )
             if merged:
                 merged.pop(key, None)
             result[key] = self.build(value_node)
@@ -193,7 +207,9 @@ class _Builder:
         sources = node.value if isinstance(node, SequenceNode) else [node]
         for source in sources:
             if not isinstance(source, MappingNode):
-                raise self.fail(source, "「<<」合并的只能是键值映射（*锚点名）", "写成 <<: *名称，名称指向一个「键: 值」映射。")
+                raise self.fail(
+                    source, "「<<」合并的只能是键值映射（*锚点名）", "写成 <<: *名称，名称指向一个「键: 值」映射。"
+                )
             for key, value in self.mapping(source).items():
                 if key not in result or key in merged:
                     result[key] = value
@@ -211,8 +227,11 @@ class _Builder:
             self.refuse_tag(node)
         space = edge_space(node.value)
         if space is not None:
-            raise self.fail(node, f"键「{node.value.strip()}」的前后有{describe(space)}（多半是用作缩进的全角空格）",
-                            "删去它：缩进只用半角空格，键的前后不留空格。")
+            raise self.fail(
+                node,
+                f"键「{node.value.strip()}」的前后有{describe(space)}（多半是用作缩进的全角空格）",
+                "删去它：缩进只用半角空格，键的前后不留空格。",
+            )
         return node.value
 
     def check_collection_tag(self, node: Node, expected: str) -> None:
@@ -220,8 +239,11 @@ class _Builder:
             self.refuse_tag(node)
 
     def refuse_tag(self, node: Node) -> None:
-        raise self.fail(node, f"不支持的 YAML 标签「{str(node.tag).replace('tag:yaml.org,2002:', '!!')}」",
-                        "去掉标签（以 ! 开头的部分），直接写值。")
+        raise self.fail(
+            node,
+            f"不支持的 YAML 标签「{str(node.tag).replace('tag:yaml.org,2002:', '!!')}」",
+            "去掉标签（以 ! 开头的部分），直接写值。",
+        )
 
     def scalar(self, node: ScalarNode) -> Any:
         tag, text = node.tag, node.value
@@ -246,12 +268,18 @@ class _Builder:
     def number(self, node: ScalarNode, text: str, tag: str) -> int | Decimal:
         """Plain decimal numbers only, of a size a report can hold; anything else is an error here."""
         if not _PLAIN_NUMBER.match(text):
-            raise self.fail(node, f"数字「{text}」的写法不被接受（科学计数法、八进制、十六进制、无穷大都不行）",
-                            "写成普通小数，例如 1200 或 0.0035；不是数字的内容请加引号。")
+            raise self.fail(
+                node,
+                f"数字「{text}」的写法不被接受（科学计数法、八进制、十六进制、无穷大都不行）",
+                "写成普通小数，例如 1200 或 0.0035；不是数字的内容请加引号。",
+            )
         digits, _, decimals = text.lstrip("+-").partition(".")
         if len(digits.lstrip("0")) > MAX_INTEGER_DIGITS or len(decimals) > MAX_DECIMALS:
-            raise self.fail(node, f"数字「{text}」过长（最多 {MAX_INTEGER_DIGITS} 位整数、{MAX_DECIMALS} 位小数）",
-                            "检查是否多写了数字；编码、证件号等文字请加引号。")
+            raise self.fail(
+                node,
+                f"数字「{text}」过长（最多 {MAX_INTEGER_DIGITS} 位整数、{MAX_DECIMALS} 位小数）",
+                "检查是否多写了数字；编码、证件号等文字请加引号。",
+            )
         return int(text) if tag == _INT else Decimal(text)
 
 
@@ -266,8 +294,9 @@ def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, path, line_offset) from None
     except yaml.YAMLError:
-        raise SourceError(Location(path, 1 + line_offset), "YAML 无法读取", hint="检查文件是否完整、是否为文本文件。",
-                          rule="yaml") from None
+        raise SourceError(
+            Location(path, 1 + line_offset), "YAML 无法读取", hint="检查文件是否完整、是否为文本文件。", rule="yaml"
+        ) from None
     finally:
         loader.dispose()
     if node is None:
@@ -281,9 +310,12 @@ def refuse_invisible(text: str, path: Path | None, line_offset: int) -> None:
     at = find_invisible(text)
     if at is not None:
         line, column = line_column(text, at)
-        raise SourceError(Location(path, line + line_offset, column), f"有不可见字符 {describe(text[at])}",
-                          hint=f"{INVISIBLE_HINT}；名称中的不可见字符会让两个印出来"
-                               "一样的名称被当作不同的名称。", rule="input")
+        raise SourceError(
+            Location(path, line + line_offset, column),
+            f"有不可见字符 {describe(text[at])}",
+            hint=f"{INVISIBLE_HINT}；名称中的不可见字符会让两个印出来一样的名称被当作不同的名称。",
+            rule="input",
+        )
 
 
 def _look_alike_error(text: str, path: Path | None, line_offset: int, mark: yaml.Mark | None) -> SourceError | None:
@@ -296,8 +328,12 @@ def _look_alike_error(text: str, path: Path | None, line_offset: int, mark: yaml
         found = find_look_alike(lines[number])
         if found is not None:
             column, message = found
-            return SourceError(Location(path, number + 1 + line_offset, column + 1), f"YAML 语法错误: {message}",
-                               hint="YAML 只认半角的冒号和空格：切换到英文（半角）输入，写成「键: 值」（半角冒号后跟一个半角空格），缩进只用半角空格。", rule="yaml")
+            return SourceError(
+                Location(path, number + 1 + line_offset, column + 1),
+                f"YAML 语法错误: {message}",
+                hint="YAML 只认半角的冒号和空格：切换到英文（半角）输入，写成「键: 值」（半角冒号后跟一个半角空格），缩进只用半角空格。",
+                rule="yaml",
+            )
     return None
 
 
@@ -313,8 +349,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: Path | None, line_
         message = "YAML 不允许用制表符（Tab）缩进，请改用空格"
     elif message is None and "cannot start any token" in problem and mark:
         message = f"字符「{_char_at(text, mark.line, mark.column)}」不能出现在值的开头：给这段文字加引号"
-    return SourceError(Location(path, line + line_offset, col), f"YAML 语法错误: {message or '无法解析此处'}",
-                       hint="检查缩进（只用空格）、冒号后的空格和引号是否成对。", rule="yaml")
+    return SourceError(
+        Location(path, line + line_offset, col),
+        f"YAML 语法错误: {message or '无法解析此处'}",
+        hint="检查缩进（只用空格）、冒号后的空格和引号是否成对。",
+        rule="yaml",
+    )
 
 
 def _error_mark(exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
@@ -329,7 +369,7 @@ def _error_mark(exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
 
 def _char_at(text: str, line: int, column: int) -> str:
     lines = text.splitlines()
-    return lines[line][column:column + 1] if line < len(lines) else ""
+    return lines[line][column : column + 1] if line < len(lines) else ""
 
 
 def locate(data: Any, loc: tuple[Any, ...]) -> Location:

@@ -58,8 +58,9 @@ def test_search_finds_chinese_text(page, served_site):
     links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
     assert any("/2023/liuan-zipingbiao/" in link for link in links)
     # results link into the section where the word stands
-    sub_links = page.eval_on_selector_all(".pagefind-ui__result-nested .pagefind-ui__result-link",
-                                          "els => els.map(e => e.href)")
+    sub_links = page.eval_on_selector_all(
+        ".pagefind-ui__result-nested .pagefind-ui__result-link", "els => els.map(e => e.href)"
+    )
     assert any("#" in link for link in sub_links)
     own_requests_only(page, url)
 
@@ -90,14 +91,17 @@ def test_wide_table_does_not_widen_a_phone_page(browser, served_site):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["index.html", "2023/luzhou-xiangmu-zipingbiao/index.html",
-                                  "2023/luzhou-juesuan/index.html"])
+@pytest.mark.parametrize(
+    "path", ["index.html", "2023/luzhou-xiangmu-zipingbiao/index.html", "2023/luzhou-juesuan/index.html"]
+)
 def test_no_serious_accessibility_violations(page, served_site, path):
     _, url = served_site
     page.goto(url + path)
     page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("async () => (await axe.run(document)).violations"
-                               ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))")
+    violations = page.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))"
+    )
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == [], serious
 
@@ -105,8 +109,12 @@ def test_no_serious_accessibility_violations(page, served_site, path):
 def test_every_page_passes_the_nu_html_checker(served_site):
     out, _ = served_site
     pages = sorted(str(p) for p in out.rglob("*.html") if "pagefind" not in p.parts)
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "text", *pages],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "text", *pages],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -123,11 +131,13 @@ class Links(HTMLParser):
 
 def test_site_under_a_base_url_has_no_broken_link(tmp_path):
     import urllib.request
+
     project = tmp_path / "proj"
     shutil.copytree(REPO / "content", project / "content")
     site_yaml = project / "content/site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("base_url: /", "base_url: /gjj/xxgk/"),
-                         encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8").replace("base_url: /", "base_url: /gjj/xxgk/"), encoding="utf-8"
+    )
     assert CliRunner().invoke(main, ["build", str(project)], catch_exceptions=False).exit_code == 0
     server, start = serve(project / "site", "/gjj/xxgk/")
     origin = start[: start.index("/gjj/")]

@@ -30,8 +30,23 @@ def test_repository_site_shows_the_seed_figures(tmp_path, cli):
     for figure in ("1.08", "2.14", "1.33", "92.55", "0.91", "0.57", "92.56", "100.00%"):
         assert figure in liuan
     luzhou = (out / "2023/luzhou-xiangmu-zipingbiao/index.html").read_text(encoding="utf-8")
-    for figure in ("94.84%", "96.57%", "79.44%", "89.18%", "82.62%", "9.48", "9.66", "7.94", "8.92", "8.26",
-                   "99.48", "99.66", "97.94", "96.92", "98.26"):
+    for figure in (
+        "94.84%",
+        "96.57%",
+        "79.44%",
+        "89.18%",
+        "82.62%",
+        "9.48",
+        "9.66",
+        "7.94",
+        "8.92",
+        "8.26",
+        "99.48",
+        "99.66",
+        "97.94",
+        "96.92",
+        "98.26",
+    ):
         assert figure in luzhou
     # the stated 8.91 / 96.91 of the form are shown beside the computed figures
     assert "原表 8.91" in luzhou and "原表 96.91" in luzhou
@@ -87,6 +102,7 @@ def test_several_errors_are_reported_together(project):
 def test_parallel_build_matches_sequential(project, tmp_path):
     from jixiao.build import build_site
     from jixiao.workers import PARALLEL_THRESHOLD
+
     for i in range(PARALLEL_THRESHOLD):
         copy_demo(project, f"demo-{i}")
     one = build_site(project, tmp_path / "one", jobs=1)

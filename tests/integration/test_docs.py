@@ -56,8 +56,9 @@ def test_doc_example_builds(example, tmp_path, cli):
 def test_a_broken_example_fails(tmp_path, cli):
     """The check above can fail: an example with a misspelt key is refused with its message."""
     example = find_examples()[0]
-    broken = Example(example.where, {**example.files,
-                                     "report.yaml": example.files["report.yaml"].replace("标题:", "题目:", 1)})
+    broken = Example(
+        example.where, {**example.files, "report.yaml": example.files["report.yaml"].replace("标题:", "题目:", 1)}
+    )
     result = build_example(broken, tmp_path / "site", cli)
     assert result.exit_code == 1
     assert "未知的键「题目」" in result.output
@@ -67,12 +68,16 @@ def test_a_broken_example_fails(tmp_path, cli):
 def test_manual_builds_strict(tmp_path):
     """`mkdocs build --strict`: any broken link, anchor or page left out of the nav fails."""
     out = tmp_path / "docs"
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-                         cwd=REPO, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert run.returncode == 0, run.stderr
     assert "写第一份报告" in (out / "first-report.html").read_text(encoding="utf-8")
     assert "stated-differs" in (out / "reference/rules.html").read_text(encoding="utf-8")
-
 
 
 def test_key_reference_lists_every_schema_key():

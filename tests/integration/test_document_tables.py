@@ -83,10 +83,12 @@ def laid_out(project, name="支出明细"):
 
 def describe(row: Row) -> tuple:
     """A row as (classes, its cells' text), a figure's 原表 value and marks written after it."""
+
     def cell(c: Cell) -> str:
         extra = [f"原表{run.stated}" for run in c.content if isinstance(run, Fig) and run.differs]
         extra += [run.text for run in c.content if isinstance(run, Mark)]
         return " ".join([c.text, *extra])
+
     return row.classes, [cell(c) for c in row.cells]
 
 
@@ -125,17 +127,24 @@ def test_the_csv_of_a_table_is_its_grid_with_exact_figures(two_years):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows == EXPECTED_CSV  # rates without %, no marks, no 原表 value: a spreadsheet reads numbers
     assert "原表笔误" not in data.decode("utf-8")  # the 核对说明 is never published
-    assert [Decimal(r[4]) for r in rows[1:] if r[4]] == [Decimal("6.67"), Decimal("5.00"), Decimal("4.44"),
-                                                         Decimal("5.33")]
+    assert [Decimal(r[4]) for r in rows[1:] if r[4]] == [
+        Decimal("6.67"),
+        Decimal("5.00"),
+        Decimal("4.44"),
+        Decimal("5.33"),
+    ]
 
 
 def test_a_merged_cell_is_written_once_in_its_first_cell():
     def label(text, **span):
         return Cell(runs(text), "label", header=True, **span)
+
     head = Row((label("指标", rowspan=2), label("金额", colspan=2)))
     head2 = Row((label("预算"), label("决算")))
-    body = (Row((label("产出", rowspan=2), Cell((Fig(Decimal("1.50")),)), Cell((Fig(None),)))),
-            Row((Cell((Fig(Decimal("2")),)), Cell(runs("无")))))
+    body = (
+        Row((label("产出", rowspan=2), Cell((Fig(Decimal("1.50")),)), Cell((Fig(None),)))),
+        Row((Cell((Fig(Decimal("2")),)), Cell(runs("无")))),
+    )
     table = Table((Section((head, head2), "head"), Section(body)))
     rows = list(csv.reader(io.StringIO(write_table(table).decode("utf-8-sig"))))
     assert rows == [["指标", "金额", ""], ["", "预算", "决算"], ["产出", "1.50", ""], ["", "2", "无"]]
@@ -165,28 +174,57 @@ def test_each_printed_table_is_published_as_csv_and_linked_under_it(two_years):
 def test_the_csv_files_are_merged_from_shards_and_served_by_the_preview(two_years, tmp_path):
     runner = CliRunner()
     for k in (1, 2):
-        result = runner.invoke(main, ["build", str(two_years), "--shard", f"{k}/2", "--out", str(tmp_path / f"part-{k}"),
-                                      "--no-pdf", "--no-search"])
+        result = runner.invoke(
+            main,
+            [
+                "build",
+                str(two_years),
+                "--shard",
+                f"{k}/2",
+                "--out",
+                str(tmp_path / f"part-{k}"),
+                "--no-pdf",
+                "--no-search",
+            ],
+        )
         assert result.exit_code == 0, result.output
-    result = runner.invoke(main, ["merge", str(tmp_path / "part-1"), str(tmp_path / "part-2"), "--out",
-                                  str(tmp_path / "merged"), "--project", str(two_years), "--no-search"])
+    result = runner.invoke(
+        main,
+        [
+            "merge",
+            str(tmp_path / "part-1"),
+            str(tmp_path / "part-2"),
+            "--out",
+            str(tmp_path / "merged"),
+            "--project",
+            str(two_years),
+            "--no-search",
+        ],
+    )
     assert result.exit_code == 0, result.output
     merged = sorted(p.relative_to(tmp_path / "merged").as_posix() for p in (tmp_path / "merged").rglob("*.csv"))
-    assert merged == ["2022/juesuan/表格/表1-收、支决算总计变动情况.csv", "2022/juesuan/表格/表2-支出明细.csv",
-                      "2023/juesuan/表格/表1-收、支决算总计变动情况.csv",
-                      "2023/juesuan/表格/表2-支出决算结构.csv", "2023/juesuan/表格/表3-支出明细.csv",
-                      "data/indicators.csv"]
+    assert merged == [
+        "2022/juesuan/表格/表1-收、支决算总计变动情况.csv",
+        "2022/juesuan/表格/表2-支出明细.csv",
+        "2023/juesuan/表格/表1-收、支决算总计变动情况.csv",
+        "2023/juesuan/表格/表2-支出决算结构.csv",
+        "2023/juesuan/表格/表3-支出明细.csv",
+        "data/indicators.csv",
+    ]
     # the preview (jixiao serve) answers the file at its link, and follows a renamed table
     from jixiao.serve import ServeState, open_server
+
     state = ServeState(two_years.resolve(), tmp_path / "preview" / "site", search=False)
     state.rebuild(lambda message: None)
     server = open_server(state, "127.0.0.1", 0, lambda message: None)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
+
         def get(path):
             url = f"http://127.0.0.1:{server.server_address[1]}/2023/juesuan/{urllib.parse.quote(path)}"
             with urllib.request.urlopen(url, timeout=30) as response:
                 return response.headers["Content-Type"], response.read()
+
         kind, data = get("表格/表3-支出明细.csv")
         assert kind.startswith("text/csv") and list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == EXPECTED_CSV
         report = two_years / "content/2023/juesuan/report.yaml"
@@ -211,17 +249,28 @@ def test_a_bundle_file_with_the_name_of_a_tables_csv_is_an_error(two_years):
 def test_a_charts_block_holds_the_figures_it_draws(two_years):
     table = laid_out(two_years, "收支总计")
     chart = lay_out("图", table, "<svg></svg>")
-    assert (chart.kind, chart.chart_type, chart.number, chart.title, chart.unit) == \
-        ("chart", "柱状图", "图1", "收、支决算总计变动情况", "万元")
+    assert (chart.kind, chart.chart_type, chart.number, chart.title, chart.unit) == (
+        "chart",
+        "柱状图",
+        "图1",
+        "收、支决算总计变动情况",
+        "万元",
+    )
     # the bars: one group per row, one series per column, the table's own figures (2022's 本年 as 上年)
     assert chart.labels == tuple(row.name for row in table.rows) == ("收入总计", "支出总计")
     assert chart.columns == ("上年", "本年")
-    assert chart.series == tuple(tuple(row[c] for row in table.rows) for c in chart.columns) == \
-        ((Decimal("2000.00"), Decimal("1800.00")), (Decimal("2100.00"), Decimal("1750.00")))
+    assert (
+        chart.series
+        == tuple(tuple(row[c] for row in table.rows) for c in chart.columns)
+        == ((Decimal("2000.00"), Decimal("1800.00")), (Decimal("2100.00"), Decimal("1750.00")))
+    )
     # a pie: one slice per top-level row (not the parts, not the derived row), the 金额 column
     pie = lay_out("图", laid_out(two_years, "支出结构"), "")
-    assert (pie.chart_type, pie.labels, pie.series) == \
-        ("饼状图", ("基本支出", "项目支出", "其他支出"), ((Decimal("1000.00"), Decimal("500.00"), Decimal("250.00")),))
+    assert (pie.chart_type, pie.labels, pie.series) == (
+        "饼状图",
+        ("基本支出", "项目支出", "其他支出"),
+        ((Decimal("1000.00"), Decimal("500.00"), Decimal("250.00")),),
+    )
 
 
 def test_the_chart_block_writes_the_figure_markup(two_years):
@@ -233,7 +282,10 @@ def test_the_chart_block_writes_the_figure_markup(two_years):
 
 
 def test_a_tables_csv_name_is_safe_as_a_file_name_and_a_link():
-    assert csv_path(SimpleNamespace(number="表2", title="业务系统升级和运维费 测算")) == "表格/表2-业务系统升级和运维费_测算.csv"
+    assert (
+        csv_path(SimpleNamespace(number="表2", title="业务系统升级和运维费 测算"))
+        == "表格/表2-业务系统升级和运维费_测算.csv"
+    )
     assert csv_path(SimpleNamespace(number="表3", title='收入/支出: "A"<b>#1')) == "表格/表3-收入_支出_A_b_1.csv"
     # a long title is cut at 50 characters (150 bytes), so the name stays inside a file system's 255 bytes
     assert csv_path(SimpleNamespace(number="表4", title="长" * 120)) == f"表格/表4-{'长' * 50}.csv"

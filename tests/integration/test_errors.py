@@ -42,9 +42,13 @@ def test_check_prints_the_hint_of_an_error(project):
 def test_a_formula_that_several_cells_depend_on_fails_once(tmp_path: Path):
     """乙's formula names a missing row; 丙 is computed from 乙, so both cells fail at 乙's formula: one error."""
     project = copy_fixture("two-years", tmp_path)
-    edit(project / DOC, "  支出结构:\n", "  测试:\n    标题: 测试\n    列: [金额]\n    显示: false\n    行:\n"
-         "      - {名称: 甲, 金额: 10}\n      - {名称: 乙, 公式: 甲 + 收支总计.不存在.本年}\n"
-         "      - {名称: 丙, 公式: 乙 × 2}\n  支出结构:\n")
+    edit(
+        project / DOC,
+        "  支出结构:\n",
+        "  测试:\n    标题: 测试\n    列: [金额]\n    显示: false\n    行:\n"
+        "      - {名称: 甲, 金额: 10}\n      - {名称: 乙, 公式: 甲 + 收支总计.不存在.本年}\n"
+        "      - {名称: 丙, 公式: 乙 × 2}\n  支出结构:\n",
+    )
     for command in ("build", "check"):
         code, output = run_command(command, project)
         errors = [line for line in output.splitlines() if ": error: " in line]
@@ -83,12 +87,18 @@ def test_a_table_name_never_reaches_the_page_as_markup(tmp_path: Path):
     assert "onerror" not in page
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["new", "report", "--unit", "某中心"], "用法错误: 缺少 --year\n  提示: 运行 jixiao new report --help 查看用法。"),
-    (["biuld"], "用法错误: 没有命令「biuld」；是否想写「build」？"),
-    (["new", "rport"], "用法错误: 没有命令「rport」；是否想写「report」？"),
-    (["build", "--outt", "x"], "用法错误: 没有选项 --outt；是否想写 --out？"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (
+            ["new", "report", "--unit", "某中心"],
+            "用法错误: 缺少 --year\n  提示: 运行 jixiao new report --help 查看用法。",
+        ),
+        (["biuld"], "用法错误: 没有命令「biuld」；是否想写「build」？"),
+        (["new", "rport"], "用法错误: 没有命令「rport」；是否想写「report」？"),
+        (["build", "--outt", "x"], "用法错误: 没有选项 --outt；是否想写 --out？"),
+    ],
+)
 def test_a_mistyped_command_line_is_explained_in_chinese(args, expected):
     result = CliRunner().invoke(main, args, prog_name="jixiao")
     assert result.exit_code == 2  # a usage error, as click and argparse exit; input errors exit 1

@@ -31,8 +31,11 @@ def build(project: Path, *args: str):
 
 def leftovers(folder: Path) -> list[str]:
     """jixiao's working names under `folder`: staging and old folders, lock files, temporary files."""
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob(".*")
-                  if any(part in p.name for part in (".tmp-", ".old-", ".lock", ".jixiao-staging", ".jixiao-lock")))
+    return sorted(
+        str(p.relative_to(folder))
+        for p in folder.rglob(".*")
+        if any(part in p.name for part in (".tmp-", ".old-", ".lock", ".jixiao-staging", ".jixiao-lock"))
+    )
 
 
 @pytest.fixture
@@ -58,6 +61,7 @@ def tmpfs(mount, target: Path, size: str = "16m") -> Path:
 
 
 # --- 5. full disk, names and paths too long, unwritable cache --------------------------------------------------
+
 
 def test_a_full_disk_is_one_message_naming_the_output_path_and_the_site_stays(project, tmp_path, mount):
     volume = tmpfs(mount, tmp_path / "volume", "2m")
@@ -89,16 +93,22 @@ def test_a_write_that_fails_in_the_middle_names_the_file_in_the_output_not_the_s
     monkeypatch.setattr(jixiao.workers, "write_files", full_disk)
     result = build(project, "--clean")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == f"{project / 'site/2024/demo/index.html'}: error: 无法写入输出目录（磁盘空间不足）"
+    assert (
+        result.stderr.splitlines()[0]
+        == f"{project / 'site/2024/demo/index.html'}: error: 无法写入输出目录（磁盘空间不足）"
+    )
     assert result.stderr.splitlines()[-1] == "构建失败: 1 个错误，未写入任何输出。"
     assert tree_digest(project / "site") == before
     assert leftovers(project) == []
 
 
-@pytest.mark.parametrize("out, reason", [
-    ("绩" * 90 + "/site", "一个文件夹名 270 字节"),  # 90 characters of 3 bytes: over 255 bytes
-    ("/".join(["绩效" * 40] * 20) + "/site", "整个路径超过 4096 字节"),
-])
+@pytest.mark.parametrize(
+    "out, reason",
+    [
+        ("绩" * 90 + "/site", "一个文件夹名 270 字节"),  # 90 characters of 3 bytes: over 255 bytes
+        ("/".join(["绩效" * 40] * 20) + "/site", "整个路径超过 4096 字节"),
+    ],
+)
 def test_an_output_path_too_long_is_refused_with_the_limits_in_the_hint(project, tmp_path, out, reason):
     result = build(project, "--out", tmp_path / out)
     assert result.exit_code == 1, reason
@@ -121,7 +131,8 @@ def test_a_slug_whose_pdf_name_would_be_too_long_is_refused_by_check_and_every_b
 
 
 def test_a_cache_that_cannot_be_written_is_a_notice_the_site_is_published_and_the_next_build_rebuilds_all(
-        project, monkeypatch):
+    project, monkeypatch
+):
     replace = os.replace
 
     def refused(source, target, **options) -> None:  # a cache owned by another user (root may write anything)
@@ -156,6 +167,7 @@ def test_a_read_only_project_builds_into_another_folder_with_a_notice(project, t
 
 # --- 6. an output folder that is a mount point ---------------------------------------------------------------
 
+
 def test_an_output_on_a_mount_point_is_written_into_without_renaming_it(project, tmp_path, mount):
     volume = tmpfs(mount, tmp_path / "volume")
     copy_demo(project, "second")
@@ -182,13 +194,21 @@ def test_an_output_on_a_bind_mount_is_written_into_too(project, tmp_path, mount)
 
 # --- 8. several builds at once, staging folders of dead builds --------------------------------------------------
 
+
 def test_concurrent_builds_of_one_project_all_succeed_and_leave_the_site_of_a_clean_build(project, tmp_path):
     for index in range(4):
         copy_demo(project, f"demo-{index}")
     for round in range(3):
         options = [["--no-pdf"], ["--no-pdf", "--clean"], ["--no-pdf", "-j", "2"], ["--no-pdf"]]
-        builds = [subprocess.Popen([sys.executable, "-m", "jixiao", "build", str(project), *extra],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for extra in options]
+        builds = [
+            subprocess.Popen(
+                [sys.executable, "-m", "jixiao", "build", str(project), *extra],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for extra in options
+        ]
         for process in builds:
             out, err = process.communicate(timeout=300)
             assert process.returncode == 0, (round, err)
@@ -202,8 +222,12 @@ def test_a_second_build_waits_for_the_first_and_says_so(project):
     lock = project / ".site.lock"
     with lock.open("w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # as a running build holds it
-        waiting = subprocess.Popen([sys.executable, "-m", "jixiao", "build", str(project), "--no-pdf"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "jixiao", "build", str(project), "--no-pdf"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert waiting.stderr.readline() == f"{project / 'site'}: 另一个构建正在进行，等待它完成…\n"
         assert not (project / "site").exists()
     out, err = waiting.communicate(timeout=120)

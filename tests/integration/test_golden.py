@@ -36,12 +36,15 @@ THEMES = "$THEMES"  # jixiao's built-in themes, wherever it is installed (a chec
 _SECONDS_RE = re.compile(r"（[0-9.]+ 秒")  # how long a build took
 
 _QUOTED_RE = re.compile(r"「[^」]*」")  # the author's own text, quoted
-_ENGLISH_RE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}|(?<![A-Za-z])(?:or|and|is|not|should|expected|got|the|None|True"
-                         r"|False|undefined|unexpected|object|Error)(?![A-Za-z])")
+_ENGLISH_RE = re.compile(
+    r"[A-Za-z]{2,}\s+[A-Za-z]{2,}|(?<![A-Za-z])(?:or|and|is|not|should|expected|got|the|None|True"
+    r"|False|undefined|unexpected|object|Error)(?![A-Za-z])"
+)
 _PYTHON_RE = re.compile(r"Traceback|jixiao\.\w|object at 0x|<class |Decimal\('|\w+Error\b|\w+View\(")
 
 
 # --- reading and writing case files ------------------------------------------------------------------------
+
 
 class CaseDumper(yaml.SafeDumper):
     """Writes a case readably: Chinese as it is, several lines as a block, keys in the order written, no anchors."""
@@ -69,8 +72,9 @@ def read_case(path: Path) -> dict:
 
 def write_case(path: Path, case: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.dump(case, Dumper=CaseDumper, allow_unicode=True, sort_keys=False, width=10**6),
-                    encoding="utf-8")
+    path.write_text(
+        yaml.dump(case, Dumper=CaseDumper, allow_unicode=True, sort_keys=False, width=10**6), encoding="utf-8"
+    )
 
 
 def case_id(path: Path) -> str:
@@ -78,6 +82,7 @@ def case_id(path: Path) -> str:
 
 
 # --- what a case does to the project ---------------------------------------------------------------------
+
 
 def copy_fixture(name: str, tmp_path: Path) -> Path:
     """The fixture project in tmp_path/proj; `repository` is the repository's own content/."""
@@ -114,6 +119,7 @@ def deny_reading(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         if os.path.realpath(name) == denied:
             raise PermissionError(13, "Permission denied", str(name))
         return real_open(name, flags, *args, **kwargs)
+
     monkeypatch.setattr(os, "open", guarded_open)
 
 
@@ -180,6 +186,7 @@ def apply_edit(edit: dict, project: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 # --- running and checking ----------------------------------------------------------------------------------
 
+
 def run_command(args: list[str]) -> tuple[int, str, str]:
     """`jixiao ARGS` in-process, in the current folder; a traceback would raise out of here."""
     result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
@@ -229,8 +236,11 @@ def outside_cache(digest: dict[str, str]) -> dict[str, str]:
 
 def sources_of(digest: dict[str, str]) -> dict[str, str]:
     """What the author wrote, of a digest of the case's folder: the project's content/, layouts/ and themes/."""
-    return {name: value for name, value in digest.items() if name.startswith(("proj/content/", "proj/layouts/",
-                                                                              "proj/themes/"))}
+    return {
+        name: value
+        for name, value in digest.items()
+        if name.startswith(("proj/content/", "proj/layouts/", "proj/themes/"))
+    }
 
 
 @pytest.mark.parametrize("path", CASES, ids=case_id)
@@ -284,8 +294,26 @@ def bless_run(run: dict, printed: dict) -> bool:
 def test_the_corpus_covers_every_category():
     categories = {path.parent.name for path in CASES}
     assert len(CASES) >= 450
-    assert categories >= {"yaml", "char", "number", "date", "folder", "file", "layout", "expr", "markdown", "front",
-                          "schema", "table", "previous", "reference", "site", "glossary", "out", "accepted"}, categories
+    assert categories >= {
+        "yaml",
+        "char",
+        "number",
+        "date",
+        "folder",
+        "file",
+        "layout",
+        "expr",
+        "markdown",
+        "front",
+        "schema",
+        "table",
+        "previous",
+        "reference",
+        "site",
+        "glossary",
+        "out",
+        "accepted",
+    }, categories
 
 
 def test_a_changed_character_fails_and_blessing_restores_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -326,9 +354,10 @@ def test_every_error_rule_has_a_golden_case_and_a_reference_entry():
 
     rules = hook.error_rules()
     assert {"yaml", "schema", "input", "template", "expression", "reference", "formula"} <= rules, rules
-    printed = "".join(run.get("stdout", "") + run.get("stderr", "") for path in CASES for run in read_case(path)["runs"])
+    printed = "".join(
+        run.get("stdout", "") + run.get("stderr", "") for path in CASES for run in read_case(path)["runs"]
+    )
     page = hook.errors_markdown()
     for rule in sorted(rules):
         assert f" [{rule}]\n" in printed, f"no golden case gives an error [{rule}]"
         assert f"\n## {rule}\n" in page and f" [{rule}]\n" in page, rule
-

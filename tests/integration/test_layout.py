@@ -28,8 +28,12 @@ def pdf_of(out: Path, report: str) -> Path:
 
 def word_inside(word: dict, cell: tuple) -> bool:
     x0, top, x1, bottom = cell
-    return (word["x0"] >= x0 - TOLERANCE and word["x1"] <= x1 + TOLERANCE
-            and word["top"] >= top - TOLERANCE and word["bottom"] <= bottom + TOLERANCE)
+    return (
+        word["x0"] >= x0 - TOLERANCE
+        and word["x1"] <= x1 + TOLERANCE
+        and word["top"] >= top - TOLERANCE
+        and word["bottom"] <= bottom + TOLERANCE
+    )
 
 
 def words_outside_cells(page) -> list[tuple]:
@@ -70,6 +74,7 @@ def section_starts(path: Path) -> dict[int, list[float]]:
                 page = reader.get_destination_page_number(item)
                 height = float(reader.pages[page].mediabox.height)
                 starts.setdefault(page + 1, []).append(height - float(item.top))
+
     walk(reader.outline)
     return starts
 
@@ -103,9 +108,12 @@ def test_no_half_empty_page_inside_a_section(served_site, report):
     starts = section_starts(path)
     with pdfplumber.open(path) as pdf:
         pages = pdf.pages
-        short = [(page.page_number, round(fill_of(page), 2)) for page in pages[min(starts) - 1:-1]
-                 if fill_of(page) < MIN_FILL
-                 and not opens_a_section(pages[page.page_number], starts.get(page.page_number + 1, []))]
+        short = [
+            (page.page_number, round(fill_of(page), 2))
+            for page in pages[min(starts) - 1 : -1]
+            if fill_of(page) < MIN_FILL
+            and not opens_a_section(pages[page.page_number], starts.get(page.page_number + 1, []))
+        ]
     assert short == [], short
 
 
@@ -188,11 +196,13 @@ def test_the_checks_see_a_spilling_cell_and_a_covering_legend(browser):  # noqa:
     """The two browser checks above can fail: a figure with its stated value beside it in a narrow
     fixed column, and a legend drawn over a bar, are both reported."""
     page = browser.new_page()
-    page.set_content('<main><table style="table-layout: fixed; width: 120px"><tr>'
-                     '<td style="white-space: nowrap">166.22 原表 167.3349</td><td>97.24%</td></tr></table></main>'
-                     '<figure class="chart"><svg aria-label="图1" width="100" height="100">'
-                     '<g id="t-chart-data-0-0"><rect x="10" y="10" width="20" height="80"/></g>'
-                     '<g id="t-chart-legend"><rect x="5" y="60" width="40" height="10"/></g></svg></figure>')
+    page.set_content(
+        '<main><table style="table-layout: fixed; width: 120px"><tr>'
+        '<td style="white-space: nowrap">166.22 原表 167.3349</td><td>97.24%</td></tr></table></main>'
+        '<figure class="chart"><svg aria-label="图1" width="100" height="100">'
+        '<g id="t-chart-data-0-0"><rect x="10" y="10" width="20" height="80"/></g>'
+        '<g id="t-chart-legend"><rect x="5" y="60" width="40" height="10"/></g></svg></figure>'
+    )
     assert page.evaluate(OVERFLOWING_CELLS) == ["166.22 原表 167.3349"]
     assert page.evaluate(LEGENDS_OVER_DATA) == ["图1: t-chart-data-0-0"]
     page.close()

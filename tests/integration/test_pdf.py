@@ -32,8 +32,9 @@ def test_pages_are_a4(built_site):
 
 def test_fonts_are_embedded_subsets_of_simplified_chinese_faces(built_site):
     for name in (LIUAN, LUZHOU):
-        lines = subprocess.run(["pdffonts", str(built_site / name)], capture_output=True, text=True,
-                               check=True).stdout.splitlines()[2:]
+        lines = subprocess.run(
+            ["pdffonts", str(built_site / name)], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[2:]
         assert lines
         for line in lines:
             fields = line.split()
@@ -73,8 +74,11 @@ def test_indicator_header_repeats_on_continuation_pages(built_site):
     pdf = built_site / LUZHOU
     pages = len(PdfReader(pdf).pages)
     # the header's first row is a cell holding just 绩效指标 (prose never has that line alone)
-    with_header = [n for n in range(1, pages + 1)
-                   if "绩效指标" in (line.strip() for line in text_of(pdf, n, layout=False).splitlines())]
+    with_header = [
+        n
+        for n in range(1, pages + 1)
+        if "绩效指标" in (line.strip() for line in text_of(pdf, n, layout=False).splitlines())
+    ]
     # 7 forms, and at least one indicator table runs onto a second page and repeats its header there
     assert len(with_header) > 7
 
@@ -121,8 +125,12 @@ def test_fetcher_refuses_everything_outside_the_project(tmp_path):
     (tmp_path / "ok.css").write_text("p{}", encoding="utf-8")
     (tmp_path / "link.css").symlink_to("/etc/hostname")
     assert fetcher.fetch((tmp_path / "ok.css").as_uri()).read() == b"p{}"
-    for url in ("file:///etc/passwd", "http://example.com/a.png", (tmp_path / ".." / "x.css").as_uri(),
-                (tmp_path / "link.css").as_uri()):
+    for url in (
+        "file:///etc/passwd",
+        "http://example.com/a.png",
+        (tmp_path / ".." / "x.css").as_uri(),
+        (tmp_path / "link.css").as_uri(),
+    ):
         with pytest.raises(ValueError, match="refused"):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 4
@@ -131,8 +139,11 @@ def test_fetcher_refuses_everything_outside_the_project(tmp_path):
 def test_css_url_outside_the_project_fails_the_build(project):
     layouts = project / "layouts/assets"
     layouts.mkdir(parents=True)
-    (layouts / "fonts.css").write_text('@font-face { font-family: X; src: url("file:///etc/passwd"); }\n'
-                                       'body { background: url("file:///etc/hostname"); }', encoding="utf-8")
+    (layouts / "fonts.css").write_text(
+        '@font-face { font-family: X; src: url("file:///etc/passwd"); }\n'
+        'body { background: url("file:///etc/hostname"); }',
+        encoding="utf-8",
+    )
     result = run_jixiao("build", project)
     assert result.returncode == 1
     assert "file:///etc/hostname" in result.stderr and "已拒绝读取" in result.stderr
@@ -160,7 +171,13 @@ def test_charts_are_vector_text_in_the_pdf(built_site):
     pdf = built_site / "2023/luzhou-juesuan/luzhou-juesuan.pdf"
     text = text_of(pdf, layout=False)
     # chart labels (axis, legend) come out of pdftotext: the SVG text stayed text
-    for label in ("收入总计", "支出总计", "公务用车购置及运行维护费", "图1 收、支决算总计变动情况", "图7 “三公”经费财政拨款支出结构"):
+    for label in (
+        "收入总计",
+        "支出总计",
+        "公务用车购置及运行维护费",
+        "图1 收、支决算总计变动情况",
+        "图7 “三公”经费财政拨款支出结构",
+    ):
         assert label in text, label
     # and the composite document carries its attachments' figures
     assert "91.40" in text and "219.74" in text and "99.48" in text
@@ -172,10 +189,12 @@ def test_site_font_from_the_project_is_embedded(project):
     fonts.mkdir(parents=True)
     shutil.copy("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", fonts / "site-face.ttf")
     (project / "layouts/assets/fonts.css").write_text(
-        '@font-face { font-family: "FangSong_GB2312"; src: url("fonts/site-face.ttf"); }\n', encoding="utf-8")
+        '@font-face { font-family: "FangSong_GB2312"; src: url("fonts/site-face.ttf"); }\n', encoding="utf-8"
+    )
     assert run_jixiao("build", project).returncode == 0
-    listing = subprocess.run(["pdffonts", str(project / "site/2024/demo/demo.pdf")], capture_output=True,
-                             text=True, check=True).stdout
+    listing = subprocess.run(
+        ["pdffonts", str(project / "site/2024/demo/demo.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     face = next(line for line in listing.splitlines() if "+FangSong_GB2312" in line)  # WeasyPrint names it by family
     assert face.split()[-5:-3] == ["yes", "yes"]  # embedded, subset
 
@@ -247,12 +266,15 @@ def test_repeated_labels_shown_in_place_draw_what_a_second_layout_would(monkeypa
         selectors = ", ".join(f"[id={css_string(row)}] .repeat" for row in rows)
         sheet = weasyprint.CSS(string=f"{selectors} {{ visibility: visible; }}")
         again = weasyprint.HTML(string=html[0], base_url=(REPO / "content" / key).as_uri() + "/").render(
-            stylesheets=[*site.pdf.stylesheets, sheet], font_config=site.pdf.fonts)
+            stylesheets=[*site.pdf.stylesheets, sheet], font_config=site.pdf.fonts
+        )
         rendered.pages[:] = again.pages
+
     html = []
     real_html = weasyprint.HTML
-    monkeypatch.setattr(pdf.weasyprint, "HTML", lambda string, **kw: html.append(string) or real_html(string=string,
-                                                                                                         **kw))
+    monkeypatch.setattr(
+        pdf.weasyprint, "HTML", lambda string, **kw: html.append(string) or real_html(string=string, **kw)
+    )
     monkeypatch.setattr(pdf, "show_repeated_labels", second_layout)
     twice = build_report(site, library, library.model(), key)[1]
     name = f"{key}/{key.split('/')[1]}.pdf"

@@ -44,8 +44,10 @@ def test_an_explanation_opens_and_closes_with_the_keyboard_and_adds_no_accessibi
         page.keyboard.press("Escape")
         assert not popover.is_visible()
         page.add_script_tag(path=str(AXE))
-        violations = page.evaluate("async () => (await axe.run(document)).violations"
-                                   ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html)}))")
+        violations = page.evaluate(
+            "async () => (await axe.run(document)).violations"
+            ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html)}))"
+        )
         serious = [v for v in violations if v["impact"] in ("serious", "critical")]
         ours = [v for v in violations if any("why" in node for node in v["nodes"])]
         assert serious == [] and ours == [], violations

@@ -18,8 +18,18 @@ ACTIVE = {
     "附件.html": '<script>alert("html")</script>\n',
     "脚本.js": "alert(1)\n",
 }
-LEFTOVERS = ["report.yaml~", "#01-概况.md#", "01-概况.md.orig", "01-概况.md.rej", "report.yaml.swp", "~$草稿.docx",
-             "Thumbs.db", ".DS_Store", "备份/图1.png~", "草稿.bak"]
+LEFTOVERS = [
+    "report.yaml~",
+    "#01-概况.md#",
+    "01-概况.md.orig",
+    "01-概况.md.rej",
+    "report.yaml.swp",
+    "~$草稿.docx",
+    "Thumbs.db",
+    ".DS_Store",
+    "备份/图1.png~",
+    "草稿.bak",
+]
 
 
 def add_files(project: Path, names) -> None:
@@ -33,8 +43,14 @@ def test_live_markup_is_refused_in_every_mode(project, cli, mode):
     write(project / BUNDLE / "01-概况.md", "# 概况\n\n![图](图.svg) 见[附件](附件.html)。\n")
     result = cli(*mode, project)
     assert result.exit_code == 1
-    assert f"{BUNDLE}/图.svg:2:1: error: SVG 图片中有会执行脚本或读取外部资源的内容：<script> 元素，已拒绝发布" in result.output
-    assert f"{BUNDLE}/附件.html: error: 报告文件夹中的「附件.html」不是可以发布的文件类型（.html），已拒绝发布" in result.output
+    assert (
+        f"{BUNDLE}/图.svg:2:1: error: SVG 图片中有会执行脚本或读取外部资源的内容：<script> 元素，已拒绝发布"
+        in result.output
+    )
+    assert (
+        f"{BUNDLE}/附件.html: error: 报告文件夹中的「附件.html」不是可以发布的文件类型（.html），已拒绝发布"
+        in result.output
+    )
     assert not (project / "site").exists()
 
 
@@ -49,11 +65,15 @@ def test_live_markup_saved_while_serving_is_refused(project, tmp_path):
 
 
 def test_a_plain_drawing_and_documents_are_published_as_they_are(project, cli):
-    drawing = ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
-               '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
-               + SVG.format('<defs><linearGradient id="g"/></defs><style>.a { fill: url(#g) }</style>'
-                            '<rect class="a" width="10" height="10" style="stroke: url(\'#g\')"/>'
-                            '<a href="#g"><text>图</text></a>'))
+    drawing = (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+        + SVG.format(
+            '<defs><linearGradient id="g"/></defs><style>.a { fill: url(#g) }</style>'
+            '<rect class="a" width="10" height="10" style="stroke: url(\'#g\')"/>'
+            '<a href="#g"><text>图</text></a>'
+        )
+    )
     files = {"图.svg": drawing, "附件/原表.PDF": "%PDF-1.4", "数据.csv": "<script>,1\n", "说明.txt": "<b>文字</b>"}
     for name, text in files.items():
         write(project / BUNDLE / name, text)
@@ -70,8 +90,11 @@ def test_editors_leftovers_are_neither_read_nor_published(project, cli):
     (project / BUNDLE / ".#report.yaml").symlink_to("someone@host.1234:1700000000")  # Emacs' lock: a dangling link
     result = cli("build", project, "--no-pdf")
     assert result.exit_code == 0, result.output
-    published = sorted(p.relative_to(project / "site/2024/demo").as_posix()
-                       for p in (project / "site/2024/demo").rglob("*") if p.is_file())
+    published = sorted(
+        p.relative_to(project / "site/2024/demo").as_posix()
+        for p in (project / "site/2024/demo").rglob("*")
+        if p.is_file()
+    )
     assert published == ["data.json", "index.html"]
 
 
@@ -89,31 +112,50 @@ def test_a_link_to_a_leftover_is_an_error_at_its_line(project, cli):
     write(project / BUNDLE / "01-概况.md", "# 概况\n\n正文。\n\n![图](图1.png~)\n")
     result = cli("check", project)
     assert result.exit_code == 1
-    assert (f"{BUNDLE}/01-概况.md:5: error: 图片「图1.png~」指向的文件不会发布（编辑器的备份文件、.md 和 .yaml 都不发布）"
-            in result.output)
+    assert (
+        f"{BUNDLE}/01-概况.md:5: error: 图片「图1.png~」指向的文件不会发布（编辑器的备份文件、.md 和 .yaml 都不发布）"
+        in result.output
+    )
 
 
 # Ways round a check of the file's text that a browser still runs or fetches: each is found as a browser reads it.
 DISGUISED = {
-    "a script in the XHTML namespace": ('<svg xmlns="http://www.w3.org/2000/svg" '
-                                        'xmlns:h="http://www.w3.org/1999/xhtml"><h:script>alert(1)</h:script></svg>',
-                                        "<script> 元素"),
-    "a script spelled by an entity": ('<!DOCTYPE svg [<!ENTITY s "&#60;script&#62;alert(1)&#60;/script&#62;">]>'
-                                      '<svg xmlns="http://www.w3.org/2000/svg">&s;</svg>', "<script> 元素"),
-    "a link rewritten by an animation": (SVG.format('<a><set attributeName="href" to="javascript:alert(1)"/></a>'),
-                                         "改写链接地址的 <set>"),
-    "a javascript: URL broken by a tab": (SVG.format('<a href="java&#9;script:alert(1)"><rect/></a>'),
-                                          "「javascript:alert(1)」"),
-    "an HTML page as an embedded image": (SVG.format('<image href="data:text/html,&lt;script&gt;alert(1)'
-                                                     '&lt;/script&gt;"/>'),
-                                          "「data:text/html,<script>alert(1)</script>」"),
-    "a CSS escape": (SVG.format("<style>rect { fill: \\75 rl(https://example.com/x) }</style>"),
-                     "样式中 url() 引用的外部资源「https://example.com/x」"),
-    "an external entity": ('<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                           '<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>', "外部实体「x」"),
-    "an entity bomb": ('<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">' + "".join(
-        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
-        + ']><svg xmlns="http://www.w3.org/2000/svg">&j;</svg>', "不是格式正确的 XML"),
+    "a script in the XHTML namespace": (
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:h="http://www.w3.org/1999/xhtml"><h:script>alert(1)</h:script></svg>',
+        "<script> 元素",
+    ),
+    "a script spelled by an entity": (
+        '<!DOCTYPE svg [<!ENTITY s "&#60;script&#62;alert(1)&#60;/script&#62;">]>'
+        '<svg xmlns="http://www.w3.org/2000/svg">&s;</svg>',
+        "<script> 元素",
+    ),
+    "a link rewritten by an animation": (
+        SVG.format('<a><set attributeName="href" to="javascript:alert(1)"/></a>'),
+        "改写链接地址的 <set>",
+    ),
+    "a javascript: URL broken by a tab": (
+        SVG.format('<a href="java&#9;script:alert(1)"><rect/></a>'),
+        "「javascript:alert(1)」",
+    ),
+    "an HTML page as an embedded image": (
+        SVG.format('<image href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"/>'),
+        "「data:text/html,<script>alert(1)</script>」",
+    ),
+    "a CSS escape": (
+        SVG.format("<style>rect { fill: \\75 rl(https://example.com/x) }</style>"),
+        "样式中 url() 引用的外部资源「https://example.com/x」",
+    ),
+    "an external entity": (
+        '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+        "外部实体「x」",
+    ),
+    "an entity bomb": (
+        '<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+        + ']><svg xmlns="http://www.w3.org/2000/svg">&j;</svg>',
+        "不是格式正确的 XML",
+    ),
 }
 
 
@@ -141,9 +183,18 @@ def test_the_first_refusal_does_not_hide_the_others(project):
 # -- never printed: 核对说明 and HTML comments ---------------------------------------------------------------------
 
 # Each marker is written where it is never printed; SHOWN is printed, and proves that the scan reads each kind of file.
-NOTES = {"核对甲号备注": "a form's 核对说明", "核对乙号备注": "a row's 核对说明", "核对丙号备注": "a section's 核对说明"}
-COMMENTS = {"注释甲号内容": "a comment block", "注释乙号内容": "an inline comment", "注释丙号内容": "a heading's comment",
-            "注释丁号内容": "a comment across a blank line", "注释戊号内容": "a comment in a table cell"}
+NOTES = {
+    "核对甲号备注": "a form's 核对说明",
+    "核对乙号备注": "a row's 核对说明",
+    "核对丙号备注": "a section's 核对说明",
+}
+COMMENTS = {
+    "注释甲号内容": "a comment block",
+    "注释乙号内容": "an inline comment",
+    "注释丙号内容": "a heading's comment",
+    "注释丁号内容": "a comment across a blank line",
+    "注释戊号内容": "a comment in a table cell",
+}
 SHOWN = "公开正文标记"
 SECTION = f"""---
 核对说明: 核对丙号备注
@@ -170,8 +221,11 @@ def hidden_project(project: Path) -> Path:
     report = project / BUNDLE / "report.yaml"
     text = report.read_text(encoding="utf-8")
     text = text.replace("    主管部门:", "    原表: {总分: 99}\n    核对说明: 核对甲号备注\n    主管部门:", 1)
-    text = text.replace("分值: 30, 偏差原因分析及改进措施: 需求少于预期}",
-                        "分值: 30, 偏差原因分析及改进措施: 需求少于预期, 原表: {得分: 30}, 核对说明: 核对乙号备注}", 1)
+    text = text.replace(
+        "分值: 30, 偏差原因分析及改进措施: 需求少于预期}",
+        "分值: 30, 偏差原因分析及改进措施: 需求少于预期, 原表: {得分: 30}, 核对说明: 核对乙号备注}",
+        1,
+    )
     report.write_text(text, encoding="utf-8")
     write(project / BUNDLE / "01-概况.md", SECTION)
     return project

@@ -13,8 +13,7 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def jixiao(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jixiao", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run([sys.executable, "-m", "jixiao", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def walk_commands() -> list[list[str]]:
@@ -51,7 +50,7 @@ def test_the_error_example_is_what_jixiao_prints(tmp_path: Path):
     source = project / name
     lines = source.read_text(encoding="utf-8").splitlines()
     old = lines[int(line) - 1]
-    lines[int(line) - 1] = old[:len(old) - len(old.lstrip())] + shown.strip()  # the file's indentation kept
+    lines[int(line) - 1] = old[: len(old) - len(old.lstrip())] + shown.strip()  # the file's indentation kept
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = jixiao("build", "--no-pdf", cwd=project)
     assert result.returncode == 1

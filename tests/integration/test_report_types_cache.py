@@ -26,7 +26,9 @@ from jixiao.errors import SourceError
 
 REPORTS = ("2024/biaoge", "2024/pingjia", "2024/sichuan")  # 项目支出绩效自评报告, 绩效评价报告, a variant of 自评表
 WEIGHTS = "权重: {决策: 20, 过程: 20, 产出: 30, 效益: 30}"  # of 绩效评价报告, which the pingjia report takes
-FORM_KEYS = "表单必填: [主管部门, 实施单位, 实际完成情况]"  # of 项目支出绩效自评表, the base of the fixture's 四川 variant
+FORM_KEYS = (
+    "表单必填: [主管部门, 实施单位, 实际完成情况]"  # of 项目支出绩效自评表, the base of the fixture's 四川 variant
+)
 
 
 @pytest.fixture
@@ -83,10 +85,17 @@ def move_evaluation_type_last(path: Path) -> None:
 # An edit to a built-in type, the one report it must rebuild, and what that report's data.json then says.
 EDITS = [
     # 绩效评价报告's weights: the evaluation's 评分表 now warns of the new weights
-    pytest.param(WEIGHTS, "权重: {决策: 25, 过程: 15, 产出: 30, 效益: 30}", "2024/pingjia", "权重为 25", id="its-own-type"),
+    pytest.param(
+        WEIGHTS, "权重: {决策: 25, 过程: 15, 产出: 30, 效益: 30}", "2024/pingjia", "权重为 25", id="its-own-type"
+    ),
     # 项目支出绩效自评表 requires 项目编码: the site's 四川 variant inherits that, so its 自评表 lacks a key
-    pytest.param(FORM_KEYS, "表单必填: [主管部门, 实施单位, 实际完成情况, 项目编码]", "2024/sichuan",
-                 "的表单要求填写「项目编码」", id="the-base-of-its-variant"),
+    pytest.param(
+        FORM_KEYS,
+        "表单必填: [主管部门, 实施单位, 实际完成情况, 项目编码]",
+        "2024/sichuan",
+        "的表单要求填写「项目编码」",
+        id="the-base-of-its-variant",
+    ),
 ]
 
 
@@ -110,16 +119,23 @@ def test_shards_built_with_other_report_types_are_not_merged(types_file, project
     build_part(cli, project, 2)
     result = merge(cli, project.parent)
     assert result.exit_code == 1 and not (project.parent / "merged").exists()
-    assert "part-1: error: 不能合并这个分片: 它构建时读到的报告类型「项目支出绩效自评表」的定义与 --project" in result.stderr
+    assert (
+        "part-1: error: 不能合并这个分片: 它构建时读到的报告类型「项目支出绩效自评表」的定义与 --project"
+        in result.stderr
+    )
 
 
 def test_every_file_jixiao_ships_is_declared_as_an_input_or_not():
     """A data file added to the package later must be declared in inputs.PACKAGE_FILES, or no build would
     notice an edit to it. Files the release leaves out (pyproject's exclude-package-data) are not shipped."""
     excluded = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
-        "exclude-package-data"]["*"]
-    shipped = [path.relative_to(inputs.PACKAGE).as_posix() for path in inputs.PACKAGE.rglob("*")
-               if path.is_file() and not any(fnmatch(path.as_posix(), pattern) for pattern in excluded)]
+        "exclude-package-data"
+    ]["*"]
+    shipped = [
+        path.relative_to(inputs.PACKAGE).as_posix()
+        for path in inputs.PACKAGE.rglob("*")
+        if path.is_file() and not any(fnmatch(path.as_posix(), pattern) for pattern in excluded)
+    ]
     assert [name for name in shipped if inputs.package_role(name) is None] == []
     assert inputs.package_role("data/报告类型.yaml") == "report types"
     assert inputs.package_role("scaffold/report/绩效评价报告/report.yaml") == "not read by a build"
@@ -138,7 +154,9 @@ def test_a_misspelt_key_in_the_built_in_types_is_an_error_at_its_line(types_file
     with pytest.raises(SourceError) as raised:
         reporttypes.builtin_specs()
     error = raised.value
-    line = types_file.read_text(encoding="utf-8").splitlines().index("  表单必填: [主管部门, 实施单位, 实际完成清况]") + 1
+    line = (
+        types_file.read_text(encoding="utf-8").splitlines().index("  表单必填: [主管部门, 实施单位, 实际完成清况]") + 1
+    )
     assert (error.location.path, error.location.line) == (types_file, line)
     assert "「实际完成清况」不是自评表中可以要求填写的键" in error.message
     assert "是否想写「实际完成情况」" in error.hint

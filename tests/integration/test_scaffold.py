@@ -55,8 +55,8 @@ def test_new_report_carries_last_year_forward(project):
     form = data["自评表"][0]
     assert data["年度"] == 2025 and data["标题"] == "示例中心2025年度项目支出绩效自评" and "日期" not in data
     rows = [row for group in form["绩效指标"].values() for items in group.values() for row in items]
-    assert [r["指标值"] for r in rows] == ["≥100 件", "≤50 万元", "按季度完成"]   # targets kept
-    assert [r["分值"] for r in rows] == [30, 30, 30]                               # weights kept
+    assert [r["指标值"] for r in rows] == ["≥100 件", "≤50 万元", "按季度完成"]  # targets kept
+    assert [r["分值"] for r in rows] == [30, 30, 30]  # weights kept
     assert all(r["实际完成值"] == "" and "偏差原因分析及改进措施" not in r for r in rows)  # actuals cleared
     assert form["项目资金"]["年度资金总额"]["全年执行数"] is None
     # headings and directives are kept, the prose is left to write
@@ -75,22 +75,27 @@ def test_schema_accepts_the_repository_content(tmp_path):
     jsonschema.validate(yaml.safe_load((REPO / "content/site.yaml").read_text(encoding="utf-8")), site_schema)
     assert report_schema["properties"]["标题"]["description"] == "报告标题（封面与网页标题）。"
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"类型": "项目支出绩效自评表", "标题": "x", "单位": "x", "年度": 2024, "自评表": [],
-                             "未知键": 1}, report_schema)
+        jsonschema.validate(
+            {"类型": "项目支出绩效自评表", "标题": "x", "单位": "x", "年度": 2024, "自评表": [], "未知键": 1},
+            report_schema,
+        )
 
 
-@pytest.mark.parametrize("spec, reason", [
-    ("jixao==0.2.0", "要安装的是「jixao」，不是 jixiao"),
-    ("jixiao=0.2.0", "不是 pip 能读懂的依赖写法"),
-    ("/home/me/jixiao-0.1.0-py3-none-any.whl", "wheel 应写成仓库内的相对路径"),
-    ("../jixiao-0.1.0-py3-none-any.whl", "wheel 应写成仓库内的相对路径"),
-    ("wheels/jixiao.whl", "「jixiao.whl」不是有效的 wheel 文件名"),
-    ("wheels/rich-15.0.0-py3-none-any.whl", "这是「rich」的 wheel，不是 jixiao 的"),
-    ("git+github.com/example/jixiao", "不是有效的 git 地址（地址应以 git+https、"),
-    ("git+https://example.org/jixiao.git@v0.2.0 extra", "不是有效的 git 地址（不能含空格）"),
-    ("git+https://x:${{ secrets.TOKEN }}@example.org/jixiao.git", "含有 $ 或换行等控制字符"),
-    ("jixiao==0.2.0\nrm -rf ~", "不能用「jixiao==0.2.0\\x0arm -rf ~」安装 jixiao: 含有 $ 或换行等控制字符"),
-])
+@pytest.mark.parametrize(
+    "spec, reason",
+    [
+        ("jixao==0.2.0", "要安装的是「jixao」，不是 jixiao"),
+        ("jixiao=0.2.0", "不是 pip 能读懂的依赖写法"),
+        ("/home/me/jixiao-0.1.0-py3-none-any.whl", "wheel 应写成仓库内的相对路径"),
+        ("../jixiao-0.1.0-py3-none-any.whl", "wheel 应写成仓库内的相对路径"),
+        ("wheels/jixiao.whl", "「jixiao.whl」不是有效的 wheel 文件名"),
+        ("wheels/rich-15.0.0-py3-none-any.whl", "这是「rich」的 wheel，不是 jixiao 的"),
+        ("git+github.com/example/jixiao", "不是有效的 git 地址（地址应以 git+https、"),
+        ("git+https://example.org/jixiao.git@v0.2.0 extra", "不是有效的 git 地址（不能含空格）"),
+        ("git+https://x:${{ secrets.TOKEN }}@example.org/jixiao.git", "含有 $ 或换行等控制字符"),
+        ("jixiao==0.2.0\nrm -rf ~", "不能用「jixiao==0.2.0\\x0arm -rf ~」安装 jixiao: 含有 $ 或换行等控制字符"),
+    ],
+)
 def test_new_site_refuses_what_pip_cannot_install_on_a_runner(tmp_path, spec, reason):
     """Checked when the site is made, not at a center's first pipeline run (in an English pip error)."""
     result = run("new", "site", tmp_path / "gjj", "--install", spec)

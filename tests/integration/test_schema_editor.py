@@ -78,14 +78,16 @@ class LanguageServer:
 
     def __init__(self, schemas: dict[str, str]):
         self.settings = {"schemas": schemas, "validate": True, "hover": True, "completion": True}
-        self.process = subprocess.Popen(["node", str(SERVER), "--stdio"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            ["node", str(SERVER), "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
         self.diagnostics: dict[str, list[dict[str, Any]]] = {}
         self.last_id = self.version = 0
         threading.Thread(target=self._read_all, daemon=True).start()
-        self.request("initialize", {"processId": None, "rootUri": None,
-                                    "capabilities": {"workspace": {"configuration": True}}})
+        self.request(
+            "initialize", {"processId": None, "rootUri": None, "capabilities": {"workspace": {"configuration": True}}}
+        )
         self.notify("initialized", {})
         self.notify("workspace/didChangeConfiguration", {"settings": {"yaml": self.settings}})
 
@@ -119,8 +121,12 @@ class LanguageServer:
             message = self.messages.get(timeout=REPLY_WAIT)
             if message.get("method") == "workspace/configuration":
                 items = message["params"]["items"]
-                self._send({"id": message["id"],
-                            "result": [self.settings if i.get("section") == "yaml" else None for i in items]})
+                self._send(
+                    {
+                        "id": message["id"],
+                        "result": [self.settings if i.get("section") == "yaml" else None for i in items],
+                    }
+                )
             elif "method" in message and "id" in message:
                 self._send({"id": message["id"], "result": None})
             elif message.get("method") == "textDocument/publishDiagnostics":
@@ -132,15 +138,25 @@ class LanguageServer:
         """Open a file as the editor does; its diagnostics once the schema is applied."""
         uri = path.as_uri()
         self.version += 1  # the server caches a parsed file by its uri and version
-        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": self.version,
-                                                              "text": path.read_text(encoding="utf-8")}})
+        self.notify(
+            "textDocument/didOpen",
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": "yaml",
+                    "version": self.version,
+                    "text": path.read_text(encoding="utf-8"),
+                }
+            },
+        )
         self._wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
         return self.diagnostics[uri]
 
     def at(self, method: str, path: Path, line: int, character: int) -> Any:
         """A hover or completion at a 1-based line and 0-based character."""
-        return self.request(method, {"textDocument": {"uri": path.as_uri()},
-                                     "position": {"line": line - 1, "character": character}})
+        return self.request(
+            method, {"textDocument": {"uri": path.as_uri()}, "position": {"line": line - 1, "character": character}}
+        )
 
     def close(self) -> None:
         self.request("shutdown", {})
@@ -163,8 +179,9 @@ def project(tmp_path_factory) -> Path:
 def server(project):
     assert SERVER.is_file(), f"{SERVER} is missing: `make test` installs it (npm ci, pinned in package-lock.json)"
     schema = project / "schema"
-    client = LanguageServer({(schema / "report.schema.json").as_uri(): "report.yaml",
-                             (schema / "site.schema.json").as_uri(): "site.yaml"})
+    client = LanguageServer(
+        {(schema / "report.schema.json").as_uri(): "report.yaml", (schema / "site.schema.json").as_uri(): "site.yaml"}
+    )
     yield client
     client.close()
 
@@ -210,8 +227,10 @@ def test_the_sites_own_type_and_extra_column_are_known(server, project, diagnost
     assert OWN_TYPE not in diagnostics and OWN_COLUMN not in diagnostics, diagnostics
     offered = [item["label"] for item in labels(server, project.parent / "new/report.yaml", "类型: ")]
     assert "四川省项目支出绩效自评表" in offered and "项目支出绩效自评表" in offered
-    row = ("类型: 四川省项目支出绩效自评表\n自评表:\n  - 绩效指标:\n      产出指标:\n        数量指标:\n"
-           "          - 三级指标: 甲\n            ")
+    row = (
+        "类型: 四川省项目支出绩效自评表\n自评表:\n  - 绩效指标:\n      产出指标:\n        数量指标:\n"
+        "          - 三级指标: 甲\n            "
+    )
     assert "佐证材料" in [item["label"] for item in labels(server, project.parent / "row/report.yaml", row)]
 
 
@@ -249,15 +268,19 @@ def test_hover_shows_each_keys_own_chinese_help_without_bars(server, report, dia
 ROW = "自评表:\n  - 绩效指标:\n      产出指标:\n        数量指标:\n          - 三级指标: 甲\n            "
 
 
-@pytest.mark.parametrize("name, text, aliases", [
-    ("report.yaml", "", ()),
-    ("report.yaml", "自评表:\n  - ", ()),
-    ("report.yaml", ROW, ("年度指标值", "完成值", "权重", "评分依据", "偏差原因", "未完成原因分析", "扣分原因")),
-    ("report.yaml", "自评表:\n  - 项目资金:\n      年度资金总额:\n        ", ("调整后预算数", "预算执行数")),
-    ("report.yaml", "数据表:\n  甲:\n    列:\n      - ", ()),
-    ("report.yaml", "评分表:\n  ", ()),
-    ("site.yaml", "", ()),
-], ids=["report", "form", "indicator-row", "fund-row", "table-column", "score-sheet", "site"])
+@pytest.mark.parametrize(
+    "name, text, aliases",
+    [
+        ("report.yaml", "", ()),
+        ("report.yaml", "自评表:\n  - ", ()),
+        ("report.yaml", ROW, ("年度指标值", "完成值", "权重", "评分依据", "偏差原因", "未完成原因分析", "扣分原因")),
+        ("report.yaml", "自评表:\n  - 项目资金:\n      年度资金总额:\n        ", ("调整后预算数", "预算执行数")),
+        ("report.yaml", "数据表:\n  甲:\n    列:\n      - ", ()),
+        ("report.yaml", "评分表:\n  ", ()),
+        ("site.yaml", "", ()),
+    ],
+    ids=["report", "form", "indicator-row", "fund-row", "table-column", "score-sheet", "site"],
+)
 def test_completion_offers_chinese_keys_with_chinese_help_and_no_alias(server, project, name, text, aliases):
     offered = labels(server, project.parent / "completion" / name, text)
     assert offered and not {item["label"] for item in offered} & set(aliases), offered

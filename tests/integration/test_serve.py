@@ -45,8 +45,12 @@ def server(project: Path, tmp_path: Path):
     """`jixiao serve` of the project in a subprocess: its URL. What it prints besides goes to serve.log in
     tmp_path (a file: a pipe nobody reads would stall the server once full)."""
     with (tmp_path / "serve.log").open("w", encoding="utf-8") as log:
-        process = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", str(project), "--port", "0"],
-                                   stdout=subprocess.PIPE, stderr=log, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jixiao", "serve", str(project), "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
     try:
         line = process.stdout.readline()
         assert "http://127.0.0.1:" in line, line + (tmp_path / "serve.log").read_text(encoding="utf-8")
@@ -185,6 +189,7 @@ def test_a_page_is_answered_while_a_pdf_renders(preview, monkeypatch):
         rendering.set()
         finish.wait()
         return real_build_report(*args)
+
     monkeypatch.setattr(model, "build_report", held_build_report)
     answers = {}
     pdf = threading.Thread(target=lambda: answers.update(pdf=request_raw(port, "/2024/demo/demo.pdf")))
@@ -203,9 +208,13 @@ def test_a_page_is_answered_while_a_pdf_renders(preview, monkeypatch):
 def test_sigterm_removes_the_preview_folder(project, tmp_path):
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    process = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", str(project), "--port", "0", "--no-search"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               env={**os.environ, "TMPDIR": str(temporary)})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jixiao", "serve", str(project), "--port", "0", "--no-search"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )
     try:
         assert "http://127.0.0.1:" in process.stdout.readline()
         assert [p.name.startswith("jixiao-serve-") for p in temporary.iterdir()] == [True]
@@ -256,6 +265,7 @@ def test_serve_answers_200_requests_at_once_times_out_slow_clients_and_survives_
 
     def log(message: str) -> None:
         print(message, file=sys.stderr)
+
     state = ServeState(project.resolve(), tmp_path / "preview" / "site", search=False)
     state.rebuild(log)
     server = open_server(state, "127.0.0.1", 0, log, timeout=2)
@@ -296,8 +306,12 @@ def test_serve_started_on_an_input_error_shows_it_and_recovers(project, tmp_path
     report = project / "content/2024/demo/report.yaml"
     edit(report, "全年执行数: 150", "全年执行数: [150")
     with (tmp_path / "serve.log").open("w", encoding="utf-8") as log:
-        process = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", str(project), "--port", "0"],
-                                   stdout=subprocess.PIPE, stderr=log, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jixiao", "serve", str(project), "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
     try:
         port = port_of(process.stdout.readline().split()[1].rstrip("/"))
         status, _, html = request(port, "/2024/demo/index.html")
@@ -322,8 +336,19 @@ def test_serve_says_when_its_port_is_in_use(project):
     assert "  提示: 用 --port 换一个端口" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("query", ["since=%C2%B2", "since=%EF%BC%91", "since=-1", "since=1.5", "since=", "since=abc",
-                                   "since=1&since=2", "since=" + "9" * 40])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "since=%C2%B2",
+        "since=%EF%BC%91",
+        "since=-1",
+        "since=1.5",
+        "since=",
+        "since=abc",
+        "since=1&since=2",
+        "since=" + "9" * 40,
+    ],
+)
 def test_a_bad_state_query_is_refused(preview, query):
     _, port = preview
     status, _, body = request(port, f"/__jixiao__/state?{query}")
@@ -331,8 +356,9 @@ def test_a_bad_state_query_is_refused(preview, query):
     assert json.loads(request(port, "/__jixiao__/state?since=0")[2])["build"] == 1  # the state still answers
 
 
-@pytest.mark.parametrize("path", ["/", "/2024/", "/2024/demo/", "/2024/demo/index.html", "/__jixiao__/state",
-                                  "/2024/demo", "/missing.html"])
+@pytest.mark.parametrize(
+    "path", ["/", "/2024/", "/2024/demo/", "/2024/demo/index.html", "/__jixiao__/state", "/2024/demo", "/missing.html"]
+)
 def test_head_and_get_give_the_same_headers(preview, path):
     _, port = preview
     get_status, get_headers, body = request(port, path)
@@ -342,24 +368,48 @@ def test_head_and_get_give_the_same_headers(preview, path):
     assert head_headers["Content-Type"] == get_headers["Content-Type"]
 
 
-@pytest.mark.parametrize("path, location", [("/2024/demo", "/2024/demo/"), ("/2024", "/2024/"),
-                                            ("/2024/demo?q=%E7%BB%A9", "/2024/demo/?q=%E7%BB%A9"),
-                                            ("//2024/demo", "/2024/demo/")])
+@pytest.mark.parametrize(
+    "path, location",
+    [
+        ("/2024/demo", "/2024/demo/"),
+        ("/2024", "/2024/"),
+        ("/2024/demo?q=%E7%BB%A9", "/2024/demo/?q=%E7%BB%A9"),
+        ("//2024/demo", "/2024/demo/"),
+    ],
+)
 def test_a_folder_without_its_slash_is_redirected(preview, path, location):
     _, port = preview
     status, headers, _ = request(port, path)
     assert (status, headers["Location"]) == (301, location)
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}", "localhost",
-                                  "app.localhost:{port}", "192.168.1.20:{port}", "preview.test:{port}"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1:{port}",
+        "localhost:{port}",
+        "[::1]:{port}",
+        "localhost",
+        "app.localhost:{port}",
+        "192.168.1.20:{port}",
+        "preview.test:{port}",
+    ],
+)
 def test_the_names_of_this_machine_are_answered(preview, host):
     _, port = preview
     assert request(port, "/2024/demo/index.html", host=host.format(port=port))[0] == 200
 
 
-@pytest.mark.parametrize("host", ["attacker.example:{port}", "attacker.example", "localhost.attacker.example",
-                                  "127.0.0.1.nip.io:{port}", "evil.test"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "attacker.example:{port}",
+        "attacker.example",
+        "localhost.attacker.example",
+        "127.0.0.1.nip.io:{port}",
+        "evil.test",
+    ],
+)
 def test_another_host_name_is_refused(preview, host):
     """A DNS-rebinding page (its own name pointed at 127.0.0.1) sends its own name: it must not read drafts."""
     _, port = preview

@@ -29,14 +29,22 @@ def site(project: Path, cli) -> Path:
 
 
 def build_part(cli, project: Path, k: int, pdf: bool = False) -> None:
-    result = cli("build", project, "--shard", f"{k}/2", "--out", project.parent / f"part-{k}",
-                 *(() if pdf else ("--no-pdf",)))
+    result = cli(
+        "build", project, "--shard", f"{k}/2", "--out", project.parent / f"part-{k}", *(() if pdf else ("--no-pdf",))
+    )
     assert result.exit_code == 0, result.output + result.stderr
 
 
 def merge(cli, folder: Path, project: Path | None = None):
-    return cli("merge", folder / "part-1", folder / "part-2", "--out", folder / "merged",
-               "--project", project or folder / "proj")
+    return cli(
+        "merge",
+        folder / "part-1",
+        folder / "part-2",
+        "--out",
+        folder / "merged",
+        "--project",
+        project or folder / "proj",
+    )
 
 
 def assert_refused(result, folder: Path, before: set[str], *expected: str) -> None:
@@ -61,6 +69,7 @@ def rewrite_manifest(part: Path, change) -> None:
 
 # --- no links --------------------------------------------------------------------------------------------------
 
+
 def test_a_symlinked_file_in_a_part_is_not_published(site, cli):
     secret = site / "secret.txt"
     secret.write_text("root:x:0:0", encoding="utf-8")
@@ -68,8 +77,14 @@ def test_a_symlinked_file_in_a_part_is_not_published(site, cli):
     data.unlink()
     data.symlink_to(secret)
     before = names(site)
-    assert_refused(merge(cli, site), site, before, "part-1: error: 不能合并这个分片: 2024/demo/data.json 是符号链接",
-                   str(secret), "提示: 分片应是 jixiao build --shard 的原样输出")
+    assert_refused(
+        merge(cli, site),
+        site,
+        before,
+        "part-1: error: 不能合并这个分片: 2024/demo/data.json 是符号链接",
+        str(secret),
+        "提示: 分片应是 jixiao build --shard 的原样输出",
+    )
 
 
 def test_a_symlinked_folder_in_a_part_is_refused(site, cli):
@@ -84,8 +99,13 @@ def test_a_part_that_is_a_symlink_is_refused(site, cli):
     shutil.move(site / "part-2", site / "real-part-2")
     (site / "part-2").symlink_to(site / "real-part-2", target_is_directory=True)
     before = names(site)
-    assert_refused(merge(cli, site), site, before, "part-2: error: 不能合并这个分片: 这个文件夹本身是符号链接",
-                   "给出分片的实际文件夹")
+    assert_refused(
+        merge(cli, site),
+        site,
+        before,
+        "part-2: error: 不能合并这个分片: 这个文件夹本身是符号链接",
+        "给出分片的实际文件夹",
+    )
 
 
 def test_a_fifo_in_a_part_is_refused(site, cli):
@@ -108,14 +128,31 @@ def test_a_file_swapped_for_a_link_after_the_checks_is_not_published(site, cli, 
 
     monkeypatch.setattr(build, "staged_output", swap_then_stage)
     before = names(site)
-    assert_refused(merge(cli, site), site, before, "part-1: error: 不能合并这个分片: 2024/demo/data.json 在检查之后被换成了别的文件或链接")
+    assert_refused(
+        merge(cli, site),
+        site,
+        before,
+        "part-1: error: 不能合并这个分片: 2024/demo/data.json 在检查之后被换成了别的文件或链接",
+    )
 
 
 # --- nothing outside --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("bad", ["../escaped/evil.html", "ABSOLUTE", "2024/demo/../../escaped/evil.html",
-                                 "2024\\demo\\evil.html", "2024/demo//evil.html", "2024/demo/./evil.html",
-                                 "2024/demo/evil\0.html", "index.html", "2024/other/index.html"])
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "../escaped/evil.html",
+        "ABSOLUTE",
+        "2024/demo/../../escaped/evil.html",
+        "2024\\demo\\evil.html",
+        "2024/demo//evil.html",
+        "2024/demo/./evil.html",
+        "2024/demo/evil\0.html",
+        "index.html",
+        "2024/other/index.html",
+    ],
+)
 def test_a_name_that_leaves_its_report_folder_is_refused(site, cli, bad):
     """Every name in a manifest is a plain relative path inside its report's folder: nothing can be written
     outside --out, or over a site-wide page or another report's file."""
@@ -125,28 +162,43 @@ def test_a_name_that_leaves_its_report_folder_is_refused(site, cli, bad):
         (site / "part-1" / bad).write_text("<h1>替换的首页</h1>", encoding="utf-8")
     rewrite_manifest(site / "part-1", lambda m: m["pages"][0]["files"].append(bad))
     before = names(site)
-    assert_refused(merge(cli, site), site, before, f"part-1: error: 不能合并这个分片: {MANIFEST} 中的文件名 {bad!r} "
-                   "不是报告 2024/demo 文件夹中的相对路径")
+    assert_refused(
+        merge(cli, site),
+        site,
+        before,
+        f"part-1: error: 不能合并这个分片: {MANIFEST} 中的文件名 {bad!r} 不是报告 2024/demo 文件夹中的相对路径",
+    )
     assert not (site / "escaped").exists()
 
 
 # --- complete ---------------------------------------------------------------------------------------------------
 
+
 def test_a_part_missing_a_listed_file_is_refused(site, cli):
     (site / "part-2/2024/other/data.json").unlink()
     before = names(site)
-    assert_refused(merge(cli, site), site, before, f"part-2: error: 不能合并这个分片: {MANIFEST} 列出的 "
-                   "2024/other/data.json 不在分片中", "包括以 . 开头的文件")
+    assert_refused(
+        merge(cli, site),
+        site,
+        before,
+        f"part-2: error: 不能合并这个分片: {MANIFEST} 列出的 2024/other/data.json 不在分片中",
+        "包括以 . 开头的文件",
+    )
 
 
 def test_a_part_holding_an_unlisted_file_is_refused(site, cli):
     (site / "part-1/2024/demo/extra.html").write_text("<script>alert(1)</script>", encoding="utf-8")
     before = names(site)
-    assert_refused(merge(cli, site), site, before, "part-1: error: 不能合并这个分片: 2024/demo/extra.html 不在 "
-                   f"{MANIFEST} 的文件清单中")
+    assert_refused(
+        merge(cli, site),
+        site,
+        before,
+        f"part-1: error: 不能合并这个分片: 2024/demo/extra.html 不在 {MANIFEST} 的文件清单中",
+    )
 
 
 # --- same sources -----------------------------------------------------------------------------------------------
+
 
 def test_parts_of_different_commits_are_refused(project, cli):
     """A title changed between the shards: part 1 would print its neighbour's old title (上一篇/下一篇)."""
@@ -155,9 +207,14 @@ def test_parts_of_different_commits_are_refused(project, cli):
     edit(project / "content/2024/other/report.yaml", "标题: 示例中心2024年度", "标题: 改过的")
     build_part(cli, project, 2)
     before = names(project.parent)
-    assert_refused(merge(cli, project.parent), project.parent, before,
-                   "part-1: error: 不能合并这个分片: 它构建时读到的报告 2024/other 的文件（content/2024/other/）与 "
-                   f"--project {project} 中的不同", "提示: 分片须由同一次提交的同一个项目构建")
+    assert_refused(
+        merge(cli, project.parent),
+        project.parent,
+        before,
+        "part-1: error: 不能合并这个分片: 它构建时读到的报告 2024/other 的文件（content/2024/other/）与 "
+        f"--project {project} 中的不同",
+        "提示: 分片须由同一次提交的同一个项目构建",
+    )
 
 
 def test_parts_of_different_projects_are_refused(project, cli):
@@ -167,19 +224,28 @@ def test_parts_of_different_projects_are_refused(project, cli):
     build_part(cli, project, 1)
     build_part(cli, other, 2)
     before = names(project.parent)
-    assert_refused(merge(cli, project.parent), project.parent, before,
-                   "part-2: error: 不能合并这个分片: 它构建时读到的 content/site.yaml 与 --project")
+    assert_refused(
+        merge(cli, project.parent),
+        project.parent,
+        before,
+        "part-2: error: 不能合并这个分片: 它构建时读到的 content/site.yaml 与 --project",
+    )
 
 
 def test_a_merge_for_another_project_is_refused(site, cli):
     other = Path(shutil.copytree(site / "proj", site / "other-project"))
     edit(other / "content/site.yaml", "站点名称: 测试站点", "站点名称: 另一个站点")
     before = names(site)
-    assert_refused(merge(cli, site, other), site, before,
-                   f"part-1: error: 不能合并这个分片: 它构建时读到的 content/site.yaml 与 --project {other} 中的不同")
+    assert_refused(
+        merge(cli, site, other),
+        site,
+        before,
+        f"part-1: error: 不能合并这个分片: 它构建时读到的 content/site.yaml 与 --project {other} 中的不同",
+    )
 
 
 # --- same options -----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_parts_with_and_without_pdfs_are_refused(project, cli):
@@ -188,12 +254,19 @@ def test_parts_with_and_without_pdfs_are_refused(project, cli):
     build_part(cli, project, 2)
     assert list((project.parent / "part-1/2024/demo").glob("*.pdf"))
     before = names(project.parent)
-    assert_refused(merge(cli, project.parent), project.parent, before,
-                   "part-2: error: 不能合并这个分片: 构建选项与", "（生成 PDF: 这个分片否，", "part-1 是）",
-                   "都带或都不带 --no-pdf")
+    assert_refused(
+        merge(cli, project.parent),
+        project.parent,
+        before,
+        "part-2: error: 不能合并这个分片: 构建选项与",
+        "（生成 PDF: 这个分片否，",
+        "part-1 是）",
+        "都带或都不带 --no-pdf",
+    )
 
 
 # --- what still merges --------------------------------------------------------------------------------------------
+
 
 def test_checked_parts_merge_into_the_bytes_of_one_build(site, cli):
     assert merge(cli, site).exit_code == 0
@@ -204,6 +277,7 @@ def test_checked_parts_merge_into_the_bytes_of_one_build(site, cli):
 def test_parts_on_another_file_system_are_copied_the_same(site, cli, monkeypatch):
     """Where hard links are impossible (another file system), each checked file is copied from the file opened
     without following a link."""
+
     def no_links(*args, **kwargs):
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
@@ -215,6 +289,7 @@ def test_parts_on_another_file_system_are_copied_the_same(site, cli, monkeypatch
 
 
 # --- a shard never replaces a complete site --------------------------------------------------------------------
+
 
 def test_a_shard_without_out_is_refused_and_site_kept(project, cli):
     assert cli("build", project, "--no-pdf").exit_code == 0
@@ -254,6 +329,11 @@ def test_parts_with_pdfs_of_different_dates_are_refused(project, cli, monkeypatc
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     build_part(cli, project, 2, pdf=True)
     before = names(project.parent)
-    assert_refused(merge(cli, project.parent), project.parent, before,
-                   "part-2: error: 不能合并这个分片: 构建选项与", "（环境变量 SOURCE_DATE_EPOCH: 这个分片未设置，",
-                   "part-1 「1700000000」）")
+    assert_refused(
+        merge(cli, project.parent),
+        project.parent,
+        before,
+        "part-2: error: 不能合并这个分片: 构建选项与",
+        "（环境变量 SOURCE_DATE_EPOCH: 这个分片未设置，",
+        "part-1 「1700000000」）",
+    )

@@ -49,8 +49,7 @@ def rendering_pdfs(project: Path) -> bool:
 def start_pdf_build(project: Path, tmp_path: Path) -> subprocess.Popen:
     """A build of several reports with PDFs (a pool of two workers), its output logged to a file."""
     log = (tmp_path / "build.log").open("w")
-    return subprocess.Popen([sys.executable, "-m", "jixiao", "build", str(project), "-j", "2"],
-                            stdout=log, stderr=log)
+    return subprocess.Popen([sys.executable, "-m", "jixiao", "build", str(project), "-j", "2"], stdout=log, stderr=log)
 
 
 @pytest.fixture

@@ -21,11 +21,17 @@ pytestmark = pytest.mark.slow
 # What a developer's checkout holds that could hide a file missing from the packaging rules (a stale build/ folder
 # of an earlier wheel, an egg-info listing old files) or is too big to copy. Caches and editor files stay: the
 # release must leave them out by itself.
-NOT_SOURCES = shutil.ignore_patterns("build", "dist", "*.egg-info", ".venv", "node_modules", "site", ".git",
-                                     ".jixiao-cache", ".pytest_cache")
+NOT_SOURCES = shutil.ignore_patterns(
+    "build", "dist", "*.egg-info", ".venv", "node_modules", "site", ".git", ".jixiao-cache", ".pytest_cache"
+)
 # A developer's leftovers beside the package's own files, which no release may hold.
-LEFTOVERS = ["src/jixiao/data/报告类型.yaml~", "themes/gongwen/#base.html#", "src/jixiao/scaffold/site.yaml.orig",
-             "src/jixiao/scaffold/__pycache__/x.cpython-311.pyc", "themes/gongwen/__pycache__/y.cpython-311.pyc"]
+LEFTOVERS = [
+    "src/jixiao/data/报告类型.yaml~",
+    "themes/gongwen/#base.html#",
+    "src/jixiao/scaffold/site.yaml.orig",
+    "src/jixiao/scaffold/__pycache__/x.cpython-311.pyc",
+    "themes/gongwen/__pycache__/y.cpython-311.pyc",
+]
 # The package in the wheel, and where each part of it lives in the source tree (pyproject's package-dir).
 PACKAGE_DIRS = {"jixiao": REPO / "src/jixiao", "jixiao/themes": REPO / "themes"}
 
@@ -40,8 +46,9 @@ def built(tmp_path_factory) -> subprocess.CompletedProcess:
     for leftover in LEFTOVERS:
         (source / leftover).parent.mkdir(exist_ok=True)
         (source / leftover).write_text("draft\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "build", "--outdir", str(folder / "dist"), str(source)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(folder / "dist"), str(source)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -57,15 +64,22 @@ def test_setuptools_sees_no_data_folder_it_might_stop_shipping(built):
 
 def package_files() -> dict[str, Path]:
     """Every file of the package in the source tree (code, data, scaffold, theme): its name in the wheel → its path."""
-    return {f"{prefix}/{path.relative_to(folder).as_posix()}": path
-            for prefix, folder in PACKAGE_DIRS.items() for path in folder.rglob("*")
-            if path.is_file() and "__pycache__" not in path.parts}
+    return {
+        f"{prefix}/{path.relative_to(folder).as_posix()}": path
+        for prefix, folder in PACKAGE_DIRS.items()
+        for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
 
 def test_every_package_file_ships_in_the_wheel_and_the_sdist(dist):
     files = package_files()
-    assert {"jixiao/data/报告类型.yaml", "jixiao/themes/gongwen/report/page.html",
-            "jixiao/scaffold/report/项目支出绩效自评表/report.yaml", "jixiao/scaffold/ci/github.yml"} <= set(files)
+    assert {
+        "jixiao/data/报告类型.yaml",
+        "jixiao/themes/gongwen/report/page.html",
+        "jixiao/scaffold/report/项目支出绩效自评表/report.yaml",
+        "jixiao/scaffold/ci/github.yml",
+    } <= set(files)
     wheel = set(zipfile.ZipFile(next(dist.glob(f"jixiao-{__version__}-*.whl"))).namelist())
     assert sorted(set(files) - wheel) == []
     assert [name for name in wheel if "__pycache__" in name or name.endswith((".pyc", "~", "#", ".orig"))] == []
@@ -82,8 +96,12 @@ def installed(dist, tmp_path_factory) -> Path:
     venv = tmp_path_factory.mktemp("venv") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
     wheel = next(dist.glob("jixiao-*.whl"))
-    result = subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "-q", str(wheel)],
-                            capture_output=True, text=True, env=outside_env())
+    result = subprocess.run(
+        [str(venv / "bin/python"), "-m", "pip", "install", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+        env=outside_env(),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return venv / "bin"
 
@@ -100,13 +118,20 @@ def work(tmp_path_factory) -> Path:
 
 
 def jixiao(bin_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(bin_dir / "jixiao"), *args], cwd=cwd, capture_output=True, text=True,
-                          env=outside_env(), timeout=300)
+    return subprocess.run(
+        [str(bin_dir / "jixiao"), *args], cwd=cwd, capture_output=True, text=True, env=outside_env(), timeout=300
+    )
 
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed, work):
-    where = subprocess.run([str(installed / "python"), "-c", "import jixiao; print(jixiao.__file__)"], cwd=work,
-                           capture_output=True, text=True, env=outside_env(), check=True).stdout.strip()
+    where = subprocess.run(
+        [str(installed / "python"), "-c", "import jixiao; print(jixiao.__file__)"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=outside_env(),
+        check=True,
+    ).stdout.strip()
     assert Path(where).is_relative_to(installed.parent) and not Path(where).is_relative_to(REPO)
     assert jixiao(installed, work, "--version").stdout.strip() == f"jixiao, version {__version__}"
 
@@ -131,7 +156,9 @@ def demo(new_site, work) -> Path:
 
 def test_new_site_check_and_schema(installed, demo):
     checked = jixiao(installed, demo, "check", "--strict")
-    assert checked.returncode == 0 and checked.stdout.strip() == "错误 0，警告 0，说明 0", checked.stdout + checked.stderr
+    assert checked.returncode == 0 and checked.stdout.strip() == "错误 0，警告 0，说明 0", (
+        checked.stdout + checked.stderr
+    )
     written = jixiao(installed, demo, "schema", ".", "--out", "schemas")  # the schema of this project
     assert written.returncode == 0, written.stderr
     assert sorted(p.name for p in (demo / "schemas").iterdir()) == ["report.schema.json", "site.schema.json"]
@@ -148,8 +175,14 @@ def test_build_with_pdf(installed, demo):
 
 
 def test_serve_answers_the_home_page(installed, demo):
-    process = subprocess.Popen([str(installed / "jixiao"), "serve", "--port", "0", "--no-search"], cwd=demo,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=outside_env())
+    process = subprocess.Popen(
+        [str(installed / "jixiao"), "serve", "--port", "0", "--no-search"],
+        cwd=demo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=outside_env(),
+    )
     try:
         line = process.stdout.readline()
         assert "http://127.0.0.1:" in line, line + process.stderr.read()

@@ -19,8 +19,10 @@ SITE_URL = 'https://x.example"onfocus=alert("站点网址")autofocus="'
 
 def vector(field: str) -> str:
     """Markup that would run script if it reached a page unescaped: in text, in an attribute, in <title>."""
-    return (f'"><img src=x onerror=alert("{field}")></title><script>alert("{field}")</script>'
-            f'<a href="javascript:alert(\'{field}\')">{field}</a>')
+    return (
+        f'"><img src=x onerror=alert("{field}")></title><script>alert("{field}")</script>'
+        f"<a href=\"javascript:alert('{field}')\">{field}</a>"
+    )
 
 
 def quote(field: str) -> str:
@@ -94,10 +96,46 @@ FILES = {
     "layouts/data/名词解释.yaml": f"{quote('名词')}: {quote('解释')}\n",
 }
 # The fields whose vector must reach a page as text (a table's name is never printed: ids come from 表1, 表2 …).
-FIELDS = ["站点名称", "标题", "单位", "摘要", "项目名称", "主管部门", "实施单位", "资金来源", "原因", "预期目标", "实际完成情况",
-          "一级指标", "二级指标", "三级指标", "偏差原因", "评价结论", "存在问题", "落款", "节标题", "正文", "小标题",
-          "文档标题", "文档单位", "名词", "解释", "表标题", "列名", "文字列名", "计算列", "行名", "文字", "饼图标题",
-          "柱名", "柱图标题", "评分", "附件标题", "文档正文标题", "文档正文"]
+FIELDS = [
+    "站点名称",
+    "标题",
+    "单位",
+    "摘要",
+    "项目名称",
+    "主管部门",
+    "实施单位",
+    "资金来源",
+    "原因",
+    "预期目标",
+    "实际完成情况",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "偏差原因",
+    "评价结论",
+    "存在问题",
+    "落款",
+    "节标题",
+    "正文",
+    "小标题",
+    "文档标题",
+    "文档单位",
+    "名词",
+    "解释",
+    "表标题",
+    "列名",
+    "文字列名",
+    "计算列",
+    "行名",
+    "文字",
+    "饼图标题",
+    "柱名",
+    "柱图标题",
+    "评分",
+    "附件标题",
+    "文档正文标题",
+    "文档正文",
+]
 
 
 @pytest.fixture(scope="module")
@@ -147,14 +185,14 @@ def test_feed_and_sitemap_stay_well_formed(hostile_site, name):
 # What a bundle may hold that a browser would run at the site's address, opened on its own (its link, its URL) …
 ACTIVE_FILES = {
     "攻击.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(\'svg onload\')">'
-               '<script>alert("svg script")</script></svg>\n',
+    '<script>alert("svg script")</script></svg>\n',
     "附件.html": '<p>附件</p><script>alert("html")</script>\n',
 }
 # … and what it may publish although it holds markup, since a browser shows it as a drawing, text or a broken image.
 INERT_FILES = {
     "图.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><defs><linearGradient id="g">'
-             '<stop offset="0" stop-color="#000"/></linearGradient></defs><style>rect { fill: url(#g) }</style>'
-             '<rect width="40" height="20"/><text y="15">图</text></svg>\n',
+    '<stop offset="0" stop-color="#000"/></linearGradient></defs><style>rect { fill: url(#g) }</style>'
+    '<rect width="40" height="20"/><text y="15">图</text></svg>\n',
     "说明.txt": '<script>alert("txt")</script>\n',
     "伪装.png": '<script>alert("png")</script>\n',
 }

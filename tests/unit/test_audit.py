@@ -112,8 +112,12 @@ VERDICTS = [
 
 @pytest.mark.parametrize("reason, message", VERDICTS, ids=[r for r, _ in VERDICTS])
 def test_verdict_contradicts_on_a_met_row(project, reason, message):
-    replace(project, REPORT, "实际完成值: 60 万元, 分值: 30, 偏差原因分析及改进措施: 设备涨价",
-            f"实际完成值: 40 万元, 分值: 30, 偏差原因分析及改进措施: {reason}")
+    replace(
+        project,
+        REPORT,
+        "实际完成值: 60 万元, 分值: 30, 偏差原因分析及改进措施: 设备涨价",
+        f"实际完成值: 40 万元, 分值: 30, 偏差原因分析及改进措施: {reason}",
+    )
     found = [line for line in check(project) if "[verdict-contradicts]" in line]
     if message is None:
         assert not found
@@ -121,12 +125,15 @@ def test_verdict_contradicts_on_a_met_row(project, reason, message):
         assert len(found) == 1 and message in found[0] and "该指标已达标" in found[0], found
 
 
-@pytest.mark.parametrize("prose, message", [
-    ("办件量指标已完成。", "文字说「已完成」"),          # 80 of ≥100 件: not met
-    ("办件量全部完成。", "文字说「全部完成」"),
-    ("办件量已达到目标。", "文字说「已达到」"),
-    ("办件量未完成，主要因为需求少于预期。", None),
-])
+@pytest.mark.parametrize(
+    "prose, message",
+    [
+        ("办件量指标已完成。", "文字说「已完成」"),  # 80 of ≥100 件: not met
+        ("办件量全部完成。", "文字说「全部完成」"),
+        ("办件量已达到目标。", "文字说「已达到」"),
+        ("办件量未完成，主要因为需求少于预期。", None),
+    ],
+)
 def test_verdict_contradicts_in_prose_naming_an_unmet_indicator(project, prose, message):
     append(project, SECTION, prose)
     found = [line for line in check(project) if "[verdict-contradicts]" in line]
@@ -137,57 +144,81 @@ def test_verdict_contradicts_in_prose_naming_an_unmet_indicator(project, prose, 
 
 
 def test_cross_total_between_a_form_and_a_table(project):
-    replace(project, REPORT, "日期: 2025-03-31\n", "日期: 2025-03-31\n数据表:\n  资金:\n    标题: 项目资金\n"
-            "    列: [全年预算数, 全年执行数]\n    行:\n      - {名称: 示例项目, 全年预算数: 200, 全年执行数: 155}\n")
+    replace(
+        project,
+        REPORT,
+        "日期: 2025-03-31\n",
+        "日期: 2025-03-31\n数据表:\n  资金:\n    标题: 项目资金\n"
+        "    列: [全年预算数, 全年执行数]\n    行:\n      - {名称: 示例项目, 全年预算数: 200, 全年执行数: 155}\n",
+    )
     found = [line for line in check(project) if "[cross-total]" in line]
     assert len(found) == 1 and "项目资金「示例项目」全年执行数 155.00 与自评表的全年执行数 150.00 不一致" in found[0]
 
 
 def test_cross_total_between_two_tables(two_years):
-    append(two_years, "content/2023/juesuan/report.yaml",
-           "  明细:\n    标题: 支出明细\n    列: [金额]\n    行:\n      - {名称: 基本支出, 金额: 990.00}")
+    append(
+        two_years,
+        "content/2023/juesuan/report.yaml",
+        "  明细:\n    标题: 支出明细\n    列: [金额]\n    行:\n      - {名称: 基本支出, 金额: 990.00}",
+    )
     found = [line for line in check(two_years) if "[cross-total]" in line]
     assert len(found) == 1 and "「基本支出」金额: 支出明细为 990.00，支出决算结构为 1000.00" in found[0]
 
 
 def test_parts_that_add_up_to_more_than_the_whole_suggest_double_counting(project):
-    replace(project, REPORT, "      分值: 10\n", "      其中:\n        - {名称: 当年财政拨款, 年初预算数: 200, 全年预算数: 200,"
-            " 全年执行数: 150}\n        - {名称: 上年结转资金, 年初预算数: 0, 全年预算数: 0, 全年执行数: 12}\n      分值: 10\n")
+    replace(
+        project,
+        REPORT,
+        "      分值: 10\n",
+        "      其中:\n        - {名称: 当年财政拨款, 年初预算数: 200, 全年预算数: 200,"
+        " 全年执行数: 150}\n        - {名称: 上年结转资金, 年初预算数: 0, 全年预算数: 0, 全年执行数: 12}\n      分值: 10\n",
+    )
     found = [line for line in check(project) if "[parts-sum]" in line]
-    assert len(found) == 1 and "全年执行数 其中合计 162 ≠ 总额 150，各项之和超过总额，是否有一项被重复计算？" in found[0]
+    assert (
+        len(found) == 1 and "全年执行数 其中合计 162 ≠ 总额 150，各项之和超过总额，是否有一项被重复计算？" in found[0]
+    )
 
 
-@pytest.mark.parametrize("prose, finding", [
-    ("本项目（根据实际情况去留）已完成。", "「（根据实际情况去留）」像是模板中留下的提示文字"),
-    ("负责人：XX。", "「XX」像是模板中留下的提示文字"),
-    ("联系电话××。", "「××」像是模板中留下的提示文字"),
-    ("此处填写项目概况", "「此处填写项目概况」像是模板中留下的提示文字"),
-    ("面积 3×5 米，型号 XXL 之外。", None),
-])
+@pytest.mark.parametrize(
+    "prose, finding",
+    [
+        ("本项目（根据实际情况去留）已完成。", "「（根据实际情况去留）」像是模板中留下的提示文字"),
+        ("负责人：XX。", "「XX」像是模板中留下的提示文字"),
+        ("联系电话××。", "「××」像是模板中留下的提示文字"),
+        ("此处填写项目概况", "「此处填写项目概况」像是模板中留下的提示文字"),
+        ("面积 3×5 米，型号 XXL 之外。", None),
+    ],
+)
 def test_leftover(project, prose, finding):
     append(project, SECTION, prose)
     found = [line for line in check(project) if "[leftover]" in line]
     assert (found and finding in found[0]) if finding else not found, found
 
 
-@pytest.mark.parametrize("prose, finding", [
-    ("- 13 -", "「- 13 -」像是从 PDF 复制来的页码"),
-    ("— 3 —", "「— 3 —」像是从 PDF 复制来的页码"),
-    ("正文。第 3 页 共 12 页", "「第 3 页 共 12 页」像是从 PDF 复制来的页码"),
-    ("2023-2026年信息系统运维服务。", None),
-])
+@pytest.mark.parametrize(
+    "prose, finding",
+    [
+        ("- 13 -", "「- 13 -」像是从 PDF 复制来的页码"),
+        ("— 3 —", "「— 3 —」像是从 PDF 复制来的页码"),
+        ("正文。第 3 页 共 12 页", "「第 3 页 共 12 页」像是从 PDF 复制来的页码"),
+        ("2023-2026年信息系统运维服务。", None),
+    ],
+)
 def test_page_debris(project, prose, finding):
     append(project, SECTION, prose)
     found = [line for line in check(project) if "[page-debris]" in line]
     assert (found and finding in found[0]) if finding else not found, found
 
 
-@pytest.mark.parametrize("prose, flagged", [
-    ("全年支出2607.82元。", True),
-    ("项目资金3.24。", True),
-    ("项目资金 3.24 亿元，结余 5.68 万元。", False),  # a space before the unit is still a unit
-    ("全年支出 98 元。", False),
-])
+@pytest.mark.parametrize(
+    "prose, flagged",
+    [
+        ("全年支出2607.82元。", True),
+        ("项目资金3.24。", True),
+        ("项目资金 3.24 亿元，结余 5.68 万元。", False),  # a space before the unit is still a unit
+        ("全年支出 98 元。", False),
+    ],
+)
 def test_money_unit(project, prose, flagged):
     append(project, SECTION, prose)
     assert bool([line for line in check(project) if "[money-unit]" in line]) is flagged

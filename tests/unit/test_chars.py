@@ -31,14 +31,19 @@ def test_the_font_stacks_name_fonts_for_extension_b_to_g_and_emoji():
     themes = Path(__file__).parents[2] / "themes/gongwen/assets"
     for sheet in ("print.css", "gongwen.css"):
         families = named_families((themes / sheet).read_text(encoding="utf-8"))
-        assert families.index("Noto Serif CJK SC") < families.index("HanaMinA") < families.index("HanaMinB") \
+        assert (
+            families.index("Noto Serif CJK SC")
+            < families.index("HanaMinA")
+            < families.index("HanaMinB")
             < families.index("BabelStone Han")
+        )
         assert "Noto Color Emoji" not in families  # named, it would draw digits (emoji come from the fallback)
 
 
 def test_a_stylesheet_font_face_is_read_with_its_file():
     assert font_faces('@font-face { font-family: "仿宋_GB2312"; src: url("fonts/fs.ttf"); }') == [
-        ("仿宋_GB2312", "fonts/fs.ttf")]
+        ("仿宋_GB2312", "fonts/fs.ttf")
+    ]
 
 
 def test_check_finds_a_character_no_font_draws_at_its_line_and_column(project: Path):

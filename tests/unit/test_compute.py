@@ -27,7 +27,7 @@ def score(target: str, actual: str, points: int | str, **kw) -> D:
 
 
 def test_round_half_up_not_bankers():
-    assert round_half_up(D("8.925")) == D("8.93")   # banker's rounding would give 8.92
+    assert round_half_up(D("8.925")) == D("8.93")  # banker's rounding would give 8.92
     assert round_half_up(D("0.125")) == D("0.13")
     assert round_half_up(D("2.5"), 0) == D("3")
 
@@ -91,7 +91,7 @@ def test_qualitative_indicator_by_word():
     assert score("按月发送", "完成", 5) == D("5.00")
     assert score("优", "优", 10, operator="定性") == D("10.00")
     assert score("按季度完成", "良", 30) == D("24.00")  # 30 × 80 %
-    assert score("按季度完成", "中", 10) == D("6.00")   # 10 × 60 %
+    assert score("按季度完成", "中", 10) == D("6.00")  # 10 × 60 %
     assert score("按季度完成", "差", 10) == D("0.00")
 
 
@@ -173,16 +173,19 @@ def test_growth_and_ratio():
 
 def test_formulas_read_the_operators_a_chinese_input_method_types():
     from jixiao.formula import evaluate, parse
+
     values = {"本年支出": D("506.00"), "扣除会务员工资费用": D("1.08"), "其他": D("2")}
     # hand: (506.00 － 1.08) ÷ 506.00 = 504.92 ÷ 506 = 0.997865…; 506.00 ＋ 2 = 508.00; 506.00 − 2 = 504.00
-    assert evaluate(parse("(本年支出 － 扣除会务员工资费用) ÷ 本年支出"), values.get).quantize(D("0.0001")) \
-        == D("0.9979")
+    assert evaluate(parse("(本年支出 － 扣除会务员工资费用) ÷ 本年支出"), values.get).quantize(D("0.0001")) == D(
+        "0.9979"
+    )
     assert evaluate(parse("本年支出 ＋ 其他"), values.get) == D("508.00")
     assert evaluate(parse("本年支出 − 其他"), values.get) == D("504.00")
 
 
 def test_two_signs_in_a_row_are_a_slip_but_a_negative_factor_is_not():
     from jixiao.formula import FormulaError, evaluate, parse
+
     with pytest.raises(FormulaError, match="「- -」两个运算符相连"):
         parse("甲 - - 乙")
     with pytest.raises(FormulaError, match="「\\+ -」两个运算符相连"):

@@ -82,7 +82,11 @@ def test_evaluation_report_scores_by_level_weights(built):
     # hand: 决策 5 + 4 + 5 + 3.5 = 17.50; 过程 5 + 5 × 93.7 ÷ 95 (4.93) + 5 + 4.5 = 19.43;
     #       产出 10 × 401.5 ÷ 428 (9.38) + 10 + 10 = 29.38; 效益 15 + 15 × 88 ÷ 90 (14.67) = 29.67
     assert [(ln["一级指标"], ln["权重"], ln["得分"]) for ln in sheet["一级指标"]] == [
-        ("决策", "20", "17.50"), ("过程", "20", "19.43"), ("产出", "30", "29.38"), ("效益", "30", "29.67")]
+        ("决策", "20", "17.50"),
+        ("过程", "20", "19.43"),
+        ("产出", "30", "29.38"),
+        ("效益", "30", "29.67"),
+    ]
     # hand: 17.50 + 19.43 + 29.38 + 29.67 = 95.98 → 优
     assert (sheet["总分"], sheet["评价等次"], data["总分"], data["评价等次"]) == ("95.98", "优", "95.98", "优")
     page = (built / "2024/pingjia/index.html").read_text(encoding="utf-8")
@@ -97,8 +101,12 @@ def test_weights_that_do_not_match_their_rows_are_a_finding(tmp_path):
     project = tmp_path / "model"
     shutil.copytree(MODEL, project)
     report = project / "content/2024/pingjia/report.yaml"
-    report.write_text(report.read_text(encoding="utf-8").replace("评分表:\n", "评分表:\n  权重: {决策: 25, 过程: 20, 产出: 30, 效益: 25}\n"),
-                      encoding="utf-8")
+    report.write_text(
+        report.read_text(encoding="utf-8").replace(
+            "评分表:\n", "评分表:\n  权重: {决策: 25, 过程: 20, 产出: 30, 效益: 25}\n"
+        ),
+        encoding="utf-8",
+    )
     output = run("check", project).output
     assert "评分表「决策」的三级指标分值合计 20，权重为 25 [weights]" in output
 
@@ -119,8 +127,9 @@ def test_a_province_variant_prints_its_column_in_the_pdf(tmp_path):
     project = Path(shutil.copytree(MODEL, tmp_path / "project"))
     out = project / "site"
     assert run("build", project, "--no-search").exit_code == 0
-    text = subprocess.run(["pdftotext", "-layout", str(out / "2024/sichuan/sichuan.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out / "2024/sichuan/sichuan.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "佐证材料" in text and "办件台账" in text and "季度报告" in text
 
 
@@ -130,8 +139,15 @@ def test_an_indicator_is_addressable_by_name(project):
     assert str(view.forms[0].rows["办件量"].completion) == "80.00%"
 
 
-BUILTIN_TYPES = ["项目支出绩效自评表", "项目支出绩效自评报告", "绩效评价报告", "专项资金绩效评价报告", "部门整体绩效评价报告",
-                 "部门决算说明", "四川省项目支出绩效自评表"]
+BUILTIN_TYPES = [
+    "项目支出绩效自评表",
+    "项目支出绩效自评报告",
+    "绩效评价报告",
+    "专项资金绩效评价报告",
+    "部门整体绩效评价报告",
+    "部门决算说明",
+    "四川省项目支出绩效自评表",
+]
 
 
 @pytest.mark.parametrize("kind", BUILTIN_TYPES)
@@ -154,9 +170,16 @@ def test_new_report_starts_with_the_sections_of_its_type(tmp_path):
     run("new", "report", "--project", project, "--type", "项目支出绩效自评表", "--year", "2025", "--unit", "x")
     run("new", "report", "--project", project, "--type", "部门决算说明", "--year", "2025", "--unit", "x")
     assert sorted(p.name for p in (project / "content/2025/zipingbiao").glob("*.md")) == [
-        "01-概况.md", "02-资金使用.md", "03-绩效情况.md", "04-问题与建议.md"]
+        "01-概况.md",
+        "02-资金使用.md",
+        "03-绩效情况.md",
+        "04-问题与建议.md",
+    ]
     assert sorted(p.name for p in (project / "content/2025/juesuan").glob("*.md")) == [
-        "01-部门概况.md", "02-部门决算情况说明.md", "03-名词解释.md"]
+        "01-部门概况.md",
+        "02-部门决算情况说明.md",
+        "03-名词解释.md",
+    ]
 
 
 def test_carrying_a_final_accounts_report_forward_clears_every_figure(tmp_path):
@@ -170,12 +193,18 @@ def test_carrying_a_final_accounts_report_forward_clears_every_figure(tmp_path):
     # what is left to fill in is listed where the prose states it (it once printed "收入总计None万元")
     result = run("check", project)
     assert result.exit_code == 1
-    assert ("content/2024/juesuan/01-说明.md:3: error: ::段落[变动]要用到的数字尚未填写: 数据表「收支总计」的 "
-            "收入总计「本年」、支出总计「本年」 [input]") in result.output
+    assert (
+        "content/2024/juesuan/01-说明.md:3: error: ::段落[变动]要用到的数字尚未填写: 数据表「收支总计」的 "
+        "收入总计「本年」、支出总计「本年」 [input]"
+    ) in result.output
     assert "content/2024/juesuan/01-说明.md:5: error: ::图[收支总计]要用到的数字尚未填写" in result.output
     report = project / "content/2024/juesuan/report.yaml"
-    report.write_text(report.read_text(encoding="utf-8").replace("{名称: 收入总计}", "{名称: 收入总计, 本年: 2200.00}")
-                      .replace("{名称: 支出总计}", "{名称: 支出总计, 本年: 1800.00}"), encoding="utf-8")
+    report.write_text(
+        report.read_text(encoding="utf-8")
+        .replace("{名称: 收入总计}", "{名称: 收入总计, 本年: 2200.00}")
+        .replace("{名称: 支出总计}", "{名称: 支出总计, 本年: 1800.00}"),
+        encoding="utf-8",
+    )
     result = run("build", project, "--no-pdf", "--no-search")
     assert result.exit_code == 0, result.output
     page = (project / "site/2024/juesuan/index.html").read_text(encoding="utf-8")
@@ -200,9 +229,12 @@ def test_an_acknowledgement_is_never_printed_but_a_note_is(tmp_path):
     project = tmp_path / "two"
     shutil.copytree(FIXTURES / "two-years", project)
     report = project / "content/2023/juesuan/report.yaml"
-    report.write_text(report.read_text(encoding="utf-8").replace(
-        "{名称: 基本支出, 金额: 1000.00}", "{名称: 基本支出, 金额: 1000.00, 说明: 人员经费增加, 核对说明: 照录原文}"),
-        encoding="utf-8")
+    report.write_text(
+        report.read_text(encoding="utf-8").replace(
+            "{名称: 基本支出, 金额: 1000.00}", "{名称: 基本支出, 金额: 1000.00, 说明: 人员经费增加, 核对说明: 照录原文}"
+        ),
+        encoding="utf-8",
+    )
     (project / "content/2023/juesuan/01-说明.md").write_text("::段落[完成预算]{表=支出结构}\n", encoding="utf-8")
     assert run("build", project, "--no-pdf", "--no-search").exit_code == 0
     page = (project / "site/2023/juesuan/index.html").read_text(encoding="utf-8")
@@ -230,10 +262,14 @@ def test_a_parent_left_empty_is_the_sum_of_its_parts(tmp_path):
     project = tmp_path / "two"
     shutil.copytree(FIXTURES / "two-years", project)
     report = project / "content/2023/juesuan/report.yaml"
-    report.write_text(report.read_text(encoding="utf-8").replace(
-        "      - {名称: 其他支出, 金额: 250.00}",
-        "      - {名称: 其他支出}\n      - {名称: 培训, 上级: 其他支出, 金额: 100.005}\n"
-        "      - {名称: 会议, 上级: 其他支出, 金额: 149.995}"), encoding="utf-8")
+    report.write_text(
+        report.read_text(encoding="utf-8").replace(
+            "      - {名称: 其他支出, 金额: 250.00}",
+            "      - {名称: 其他支出}\n      - {名称: 培训, 上级: 其他支出, 金额: 100.005}\n"
+            "      - {名称: 会议, 上级: 其他支出, 金额: 149.995}",
+        ),
+        encoding="utf-8",
+    )
     assert run("build", project, "--no-pdf", "--no-search").exit_code == 0
     structure = table(project / "site", "2023/juesuan", "支出结构")
     # hand: 100.005 + 149.995 = 250.000; the 合计 counts the parent once: 1000 + 500 + 250 = 1750.000

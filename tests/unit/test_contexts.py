@@ -30,8 +30,12 @@ def names_read(source: str) -> set[str]:
     env = create_environment([THEME], None)
     tree = env.parse(source)
     targets = [node.target for node in tree.find_all((nodes.Assign, nodes.AssignBlock))]
-    assigned = {name.name for target in targets for name in [target, *target.find_all(nodes.Name)]
-                if isinstance(name, nodes.Name)}
+    assigned = {
+        name.name
+        for target in targets
+        for name in [target, *target.find_all(nodes.Name)]
+        if isinstance(name, nodes.Name)
+    }
     return meta.find_undeclared_variables(tree) - assigned - set(env.globals) - set(contexts.GLOBALS)
 
 
@@ -41,21 +45,29 @@ def test_every_template_of_the_theme_has_a_declared_context():
 
 @pytest.mark.parametrize("name", theme_templates())
 def test_every_name_a_theme_template_reads_is_a_field_of_its_context(name):
-    declared = {f.name for f in dataclasses.fields(contexts.TEMPLATES[name])} \
-        if contexts.TEMPLATES[name] is not contexts.Context else set()
+    declared = (
+        {f.name for f in dataclasses.fields(contexts.TEMPLATES[name])}
+        if contexts.TEMPLATES[name] is not contexts.Context
+        else set()
+    )
     undeclared = names_read((THEME / name).read_text(encoding="utf-8")) - declared
     assert not undeclared, f"{name} reads {sorted(undeclared)}, not declared in {contexts.TEMPLATES[name].__name__}"
 
 
 def test_a_name_missing_from_the_context_is_found():
     """The check above is not vacuous: a template reading a name no context declares is caught."""
-    assert names_read("{% set x = 1 %}{% set a, b = 1, 2 %}{{ x }}{{ b }}{{ site.站点名称 }}{{ 未声明的名称 }}") \
-        == {"site", "未声明的名称"}
+    assert names_read("{% set x = 1 %}{% set a, b = 1, 2 %}{{ x }}{{ b }}{{ site.站点名称 }}{{ 未声明的名称 }}") == {
+        "site",
+        "未声明的名称",
+    }
 
 
 def context_classes() -> list[type]:
-    return [kind for kind in vars(contexts).values()
-            if isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind.__module__ == contexts.__name__]
+    return [
+        kind
+        for kind in vars(contexts).values()
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind.__module__ == contexts.__name__
+    ]
 
 
 @pytest.mark.parametrize("kind", context_classes(), ids=lambda kind: kind.__name__)
@@ -104,10 +116,24 @@ def test_a_layout_reads_a_records_fields_by_name_or_key_and_nothing_else():
     """An entry was a dict: `e.标题`, `e["单位"]` and the filters that read items still work; its methods and
     Python's internals are not fields, so a layout cannot reach them."""
     env = create_environment([THEME], None)
-    entry = contexts.ReportEntry("标题甲", "单位甲", "部门决算说明", None, None, None, None, 2023, 0, [],
-                                 "2023/a/index.html", "2023/a/data.json", None)
-    template = env.from_string('{{ e.标题 }} {{ e["单位"] }} '
-                               '{{ [e] | selectattr("年度", "equalto", 2023) | map(attribute="url") | join }}')
+    entry = contexts.ReportEntry(
+        "标题甲",
+        "单位甲",
+        "部门决算说明",
+        None,
+        None,
+        None,
+        None,
+        2023,
+        0,
+        [],
+        "2023/a/index.html",
+        "2023/a/data.json",
+        None,
+    )
+    template = env.from_string(
+        '{{ e.标题 }} {{ e["单位"] }} {{ [e] | selectattr("年度", "equalto", 2023) | map(attribute="url") | join }}'
+    )
     assert template.render(e=entry) == "标题甲 单位甲 2023/a/index.html"
     for name in ("as_json", "__class__", "__dict__"):
         with pytest.raises(UndefinedError):

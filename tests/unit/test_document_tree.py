@@ -52,11 +52,17 @@ def test_a_first_level_label_spans_its_rows_and_their_notes(project):
     empty = rows[2].cells
     assert (empty[0].text, empty[0].rowspan) == ("质量指标", 1) and [c.text for c in empty[1:]] == [""] * 6
     assert rows[2].print_id == "ind-示例项目-1-2-1-cont"
-    assert (rows[3].cells[0].text, rows[3].cells[0].rowspan, rows[3].print_id) == ("成本指标", 1, "ind-示例项目-1-3-1-cont")
+    assert (rows[3].cells[0].text, rows[3].cells[0].rowspan, rows[3].print_id) == (
+        "成本指标",
+        1,
+        "ind-示例项目-1-3-1-cont",
+    )
     # 效益指标 without 二级指标: one row, its label not merged, an empty cell across the other 7 columns
     (alone,) = indicators.sections[2].rows
-    assert [(c.text, c.scope, c.colspan, c.repeat) for c in alone.cells] == [("效益指标", "rowgroup", 1, False),
-                                                                              ("", None, 7, False)]
+    assert [(c.text, c.scope, c.colspan, c.repeat) for c in alone.cells] == [
+        ("效益指标", "rowgroup", 1, False),
+        ("", None, 7, False),
+    ]
     assert indicators.sections[4].print_only and indicators.sections[4].classes == ("rule",)
     assert indicators.repeat_labels and indicators.columns[0] == "c-l1" and len(indicators.columns) == 8
 
@@ -77,7 +83,9 @@ def test_in_print_each_row_carries_its_group_labels(project):
 
 def test_every_figure_of_the_form_is_a_figure_run(project):
     head, indicators = demo_form(project).blocks
-    funds = head.sections[1].rows[1].cells  # 年度资金总额: 200 200 150, 分值 10, 执行率 150 ÷ 200 = 75.00%, 得分 10 × 75% = 7.50
+    funds = (
+        head.sections[1].rows[1].cells
+    )  # 年度资金总额: 200 200 150, 分值 10, 执行率 150 ÷ 200 = 75.00%, 得分 10 × 75% = 7.50
     assert [c.kind for c in funds[1:]] == ["amount", "amount", "amount", "score", "rate", "score"]
     assert all(isinstance(c.content[0], Fig) for c in funds[1:])
     assert [c.text for c in funds[1:]] == ["200.00", "200.00", "150.00", "10", "75.00%", "7.50"]
@@ -92,8 +100,13 @@ def test_the_score_sheet_prints_each_level_with_its_weight_as_a_figure():
     sheet: Table = LAYOUTS["评分表"](view)
     levels = sheet.sections[-1].rows
     # the report type 绩效评价报告 weighs 决策, 过程, 产出, 效益 at 20, 20, 30, 30 (the fixture's comment)
-    assert [row.cells[0].text for row in levels] == ["决策（权重 20）", "过程（权重 20）", "产出（权重 30）", "效益（权重 30）",
-                                                     "总分"]
+    assert [row.cells[0].text for row in levels] == [
+        "决策（权重 20）",
+        "过程（权重 20）",
+        "产出（权重 30）",
+        "效益（权重 30）",
+        "总分",
+    ]
     assert [run for run in levels[0].cells[0].content if isinstance(run, Fig)] == [Fig(Decimal(20))]
 
 
@@ -109,25 +122,35 @@ def test_every_placeable_table_has_a_layout():
 
 
 def test_a_site_block_template_changes_every_table_of_the_page(project, cli):
-    write(project / "layouts/blocks/table.html", '<table class="mine" data-part="{{ node.classes | join(\' \') }}">'
-                                                 "{{ node.width }}</table>\n")
+    write(
+        project / "layouts/blocks/table.html",
+        '<table class="mine" data-part="{{ node.classes | join(\' \') }}">{{ node.width }}</table>\n',
+    )
     cli("build", project, "--no-pdf")
     page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
     # the demo prints its 自评汇总, its 预算执行情况 (placed in 01-概况.md) and its 自评表 (head and indicators)
     assert re.findall(r'<table class="mine" data-part="([^"]*)">(\d+)</table>', page) == [
-        ("summary", "9"), ("budget", "7"), ("form", "8"), ("form form-indicators", "8")]
+        ("summary", "9"),
+        ("budget", "7"),
+        ("form", "8"),
+        ("form form-indicators", "8"),
+    ]
     assert page.count("<table") == 4
 
 
-
 def test_every_figure_of_a_form_goes_through_the_sites_fig_macro(project, cli):
-    write(project / "layouts/macros.html", '{% macro fig(value, stated=none) %}<b class="mine">{{ value }}</b>{% endmacro %}\n')
+    write(
+        project / "layouts/macros.html",
+        '{% macro fig(value, stated=none) %}<b class="mine">{{ value }}</b>{% endmacro %}\n',
+    )
     cli("build", project, "--no-pdf")
     page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
     # the 预算执行情况 row: 200.00 200.00 150.00, 执行率 75.00%, 分值 10, 得分 7.50 (see above)
-    assert ('<td class="num"><b class="mine">200.00</b></td><td class="num"><b class="mine">200.00</b></td>'
-            '<td class="num"><b class="mine">150.00</b></td><td class="num"><b class="mine">75.00%</b></td>'
-            '<td class="num"><b class="mine">10</b></td><td class="num"><b class="mine">7.50</b></td>') in page
+    assert (
+        '<td class="num"><b class="mine">200.00</b></td><td class="num"><b class="mine">200.00</b></td>'
+        '<td class="num"><b class="mine">150.00</b></td><td class="num"><b class="mine">75.00%</b></td>'
+        '<td class="num"><b class="mine">10</b></td><td class="num"><b class="mine">7.50</b></td>'
+    ) in page
     # 总分 79.50 of 100 in the form, and in the 自评汇总
     assert page.count('<b class="mine">79.50</b>') == 2
 
@@ -136,9 +159,14 @@ def test_a_score_sheet_note_is_printed_under_it_and_published(tmp_path, cli):
     """评分表.说明 — a field added to the 评分表 in its own folder (parts/score_sheet: model, view, compute, layout)."""
     import json
     import shutil
+
     project = tmp_path / "model"
     shutil.copytree(FIXTURES / "model", project)
-    edit(project / "content/2024/pingjia/report.yaml", "评分表:\n", "评分表:\n  说明: 评分由第三方评价组按财预〔2020〕10号给出。\n")
+    edit(
+        project / "content/2024/pingjia/report.yaml",
+        "评分表:\n",
+        "评分表:\n  说明: 评分由第三方评价组按财预〔2020〕10号给出。\n",
+    )
     view, _ = assess_in_site(project, "2024/pingjia")
     assert LAYOUTS["评分表"](view).note == "评分由第三方评价组按财预〔2020〕10号给出。"
     assert cli("build", project, "--no-pdf").exit_code == 0

@@ -33,8 +33,12 @@ def test_luzhou_final_accounts():
     assert column(tables["三公经费"], "占比") == ["0.00%", "98.44%", "1.56%"]
     assert column(tables["三公经费"], "完成预算") == [None, "75.65%", "24.00%"]
     total = tables["三公经费"]["合计"]
-    assert (str(total["决算数"]), str(total["完成预算"]), str(total["增减额"]), str(total["增长率"])) == \
-        ("15.37", "73.19%", "0.91", "6.29%")
+    assert (str(total["决算数"]), str(total["完成预算"]), str(total["增减额"]), str(total["增长率"])) == (
+        "15.37",
+        "73.19%",
+        "0.91",
+        "6.29%",
+    )
     # seed: 收入、支出总计各增加8.60万元、8.82万元，增长0.33%、0.34%
     assert column(tables["收支总计"], "增减额") == ["8.60", "8.82"]
     assert column(tables["收支总计"], "增长率") == ["0.33%", "0.34%"]
@@ -68,7 +72,12 @@ def test_luzhou_project_report_tables():
     # seed 资金来源 合计: 316.34 | 219.2 | 219.2 | 219.2 (amounts print with at least two decimals), taken from the
     # 项目资金 row, not typed again
     total = tables["信息系统资金来源"]["合计"]
-    assert [str(total[c]) for c in ("计划金额", "申报金额", "下达金额", "支付金额")] == ["316.34", "219.20", "219.20", "219.20"]
+    assert [str(total[c]) for c in ("计划金额", "申报金额", "下达金额", "支付金额")] == [
+        "316.34",
+        "219.20",
+        "219.20",
+        "219.20",
+    ]
     # every figure 附件2 prints as a result (rates, totals, the budget worked out from the contract) agrees
     assert not [f for f in findings if f.rule in ("stated-differs", "parts-sum")]
 
@@ -79,8 +88,12 @@ def test_luzhou_server_room_budget_is_worked_out_from_the_contract():
     budget = tables["机房预算测算"]["行"]
     # seed: 合同价格为357.2万元 … 支付合同总金额的30%，按此计算本年度预算107.16万元 (357.2 × 30 % = 107.16);
     # 补充合同金额不得超过原合同金额的10%，按此计算预算为35.72万元 (357.2 × 10 % = 35.72)，合计142.88万元
-    assert [str(budget[n]["金额"]) for n in ("满一年支付比例", "本年度合同支付", "补充合同预算", "本年度预算")] == \
-        ["30%", "107.16", "35.72", "142.88"]
+    assert [str(budget[n]["金额"]) for n in ("满一年支付比例", "本年度合同支付", "补充合同预算", "本年度预算")] == [
+        "30%",
+        "107.16",
+        "35.72",
+        "142.88",
+    ]
     # seed: 确定补充合同服务金额为21万元，调整后预算为128.16万元 (107.16 + 21 = 128.16)
     assert str(budget["调整后预算"]["金额"]) == "128.16"
     room = tables["项目资金"]["行"]["机房安全及设备维护集成服务"]
@@ -104,8 +117,12 @@ def test_luzhou_unexecuted_items_are_counted_and_taken_from_the_detail_table():
 def test_luzhou_project_report_page_reads_like_the_seed(repo_site):
     page = prose(repo_site, "2023/luzhou-xiangmu-baogao")
     # the four reports of 附件2, in the seed's order
-    titles = ["2023年度非公局及行政审批局窗口运行费用项目", "2023年度住房公积金管理费用项目",
-              "2023年度住房公积金信息系统运行维护项目", "2023年度机房安全及设备维护集成服务项目"]
+    titles = [
+        "2023年度非公局及行政审批局窗口运行费用项目",
+        "2023年度住房公积金管理费用项目",
+        "2023年度住房公积金信息系统运行维护项目",
+        "2023年度机房安全及设备维护集成服务项目",
+    ]
     assert [page.index(t) for t in titles] == sorted(page.index(t) for t in titles)
     for sentence in (
         # seed lines 2058, 2099, 2111 (窗口运行费用)
@@ -142,7 +159,10 @@ def test_huaihua_special_funds():
     assert (str(funds["合计"]["年初预算"]), str(funds["合计"]["本年支出"])) == ("616.91", "506.00")
     assert str(view["数据表"]["实际支出"]["合计"]["金额"]) == "613.32"
     # seed: 有12个项目完成年初设定目标。有2个项目未完成，分别是 容灾备份系统项目 … 征信接口和贷款信息上报项目
-    assert (funds.计数("按时完成", "是"), funds.名单("按时完成", "否")) == (12, ["容灾备份系统项目", "征信接口和贷款信息上报项目"])
+    assert (funds.计数("按时完成", "是"), funds.名单("按时完成", "否")) == (
+        12,
+        ["容灾备份系统项目", "征信接口和贷款信息上报项目"],
+    )
     # 269.72 ÷ 272.84 = 98.86 %
     assert str(view["数据表"]["完成质量"]["行"][0]["质量达标率"]) == "98.86%"
     # 34.01 ÷ 31.82 = 106.88 %, 23.39 ÷ 23 = 101.70 %, 1.97 ÷ 1.9 = 103.68 % (seed prints 106.89 and 103.69)
@@ -172,15 +192,23 @@ def test_huaihua_shares_are_kept_as_printed_and_their_slips_found():
     # seed: 90.77 + 9.15 + 0.08 = 100.00; "其中购买保障性住房占0%" is part of 购买新房, not counted again
     assert str(tables["贷款房屋"]["合计"]["占比"]) == "100.00"
     # seed: 10.15 + 77.51 + 12.35 = 100.01; 36.89 + 62.95 + 0.17 = 100.01; 38.84 + 32.74 + 24.79 + 3.63 = 100.00
-    assert [str(tables[t]["合计"]["占比"]) for t in ("贷款面积", "贷款人数", "贷款年龄", "贷款次数")] == \
-        ["100.01", "100.01", "100.00", "100.00"]
-    totals = {f.message.split(" 合计 ")[0]: f.message.split(" 合计 ")[1] for f in findings
-              if f.rule == "stated-differs" and " 合计 " in f.message}
+    assert [str(tables[t]["合计"]["占比"]) for t in ("贷款面积", "贷款人数", "贷款年龄", "贷款次数")] == [
+        "100.01",
+        "100.01",
+        "100.00",
+        "100.00",
+    ]
+    totals = {
+        f.message.split(" 合计 ")[0]: f.message.split(" 合计 ")[1]
+        for f in findings
+        if f.rule == "stated-differs" and " 合计 " in f.message
+    }
     assert all(f.level == "note" for f in findings)  # each acknowledged with a 核对说明
     assert {title: message.split("（")[0] for title, message in totals.items()} == {
         "缴存单位、缴存职工、新开户职工按单位性质分布": "缴存单位: 原表为 100，按数据计算为 99.99",
         "职工贷款笔数按购房建筑面积分布": "占比: 原表为 100，按数据计算为 100.01",
-        "职工贷款笔数按共同申请缴存职工人数分布": "占比: 原表为 100，按数据计算为 100.01"}
+        "职工贷款笔数按共同申请缴存职工人数分布": "占比: 原表为 100，按数据计算为 100.01",
+    }
     # seed: 非住房消费提取占22.98%（18.4 + 3.74 + 0.01 + 0.82 = 22.97）
     parts = [f.message.split("（")[0] for f in findings if f.rule == "parts-sum"]
     assert parts == ["提取金额按提取原因分布「非住房消费提取」占比 22.98，其中各项合计 22.97"]
@@ -194,8 +222,10 @@ def test_huaihua_equations_of_the_project_descriptions_are_recomputed():
     # seed: 1836136*0.27=495756 — 1836136 × 0.27 = 495756.72
     assert str(tables["档案测算"]["行"]["加工费"]["金额"]) == "495756.72"
     stated = [f.message.split("（")[0] for f in findings if f.rule == "stated-differs" and "测算" in f.message]
-    assert sorted(stated) == ["业务系统升级和运维费 测算「总额」金额: 原表为 119，按数据计算为 120",
-                              "历史档案数字化加工 测算「加工费」金额: 原表为 495756，按数据计算为 495756.72"]
+    assert sorted(stated) == [
+        "业务系统升级和运维费 测算「总额」金额: 原表为 119，按数据计算为 120",
+        "历史档案数字化加工 测算「加工费」金额: 原表为 495756，按数据计算为 495756.72",
+    ]
 
 
 def test_huaihua_counts_and_rates_come_from_the_data():
@@ -207,7 +237,10 @@ def test_huaihua_counts_and_rates_come_from_the_data():
     assert str(tables["人员情况"]["行"]["其他实有人数"]["人数"]) == "69"
     # seed: 已完工的12个项目中，其中10个达到质量要求，2个未达到质量要求，分别是：①短信费用项目 … ②市本级物业管理费项目
     funds = tables["项目资金"]
-    assert (funds.计数("达到质量要求", "是"), funds.名单("达到质量要求", "否")) == (10, ["短信费用项目", "市本级物业管理费项目"])
+    assert (funds.计数("达到质量要求", "是"), funds.名单("达到质量要求", "否")) == (
+        10,
+        ["短信费用项目", "市本级物业管理费项目"],
+    )
     # seed: 扣除相应的会务员工资费用1.08万元，质量达标率为97.16%: (38.04 − 1.08) ÷ 38.04 = 97.1609 % → 97.16 %
     assert str(tables["物业管理质量"]["行"]["质量达标率"]["金额"]) == "97.16%"
     # seed: 实际完成(增值收益)1.97亿元 = 业务收支 19682.83 万元 ÷ 10000 = 1.968283 → 1.97
@@ -283,23 +316,32 @@ def test_a_tables_notes_are_printed_with_it(repo_site, tmp_path):
     page = (repo_site / "2023/luzhou-juesuan/index.html").read_text(encoding="utf-8")
     # seed 004 line 40: 住房公积金管理（项） … 完成预算87.19%，决算数小于预算数的主要原因是中心厉行节约 …
     # (the note spans the five columns: 项目, 决算数, 预算数, 占比, 完成预算)
-    assert ('<tr class="note-row"><td colspan="5" class="note">说明：决算数小于预算数的主要原因是中心厉行节约，'
-            '压减支出，各项支出较年初预算都有减少</td></tr>') in page
+    assert (
+        '<tr class="note-row"><td colspan="5" class="note">说明：决算数小于预算数的主要原因是中心厉行节约，'
+        "压减支出，各项支出较年初预算都有减少</td></tr>"
+    ) in page
     # the row is kept on the page of its note (print.css: tr.keep-next avoids a break after it)
     assert re.search(r'<tr class="part keep-next">\s*<th scope="row">住房公积金管理</th>', page)
     project = tmp_path / "p"
     shutil.copytree(FIXTURES / "two-years", project)
     report = project / "content/2023/juesuan/report.yaml"
-    report.write_text(report.read_text(encoding="utf-8").replace(
-        "    标题: 支出决算结构\n", "    标题: 支出决算结构\n    说明: 其他支出含往来款。\n    核对说明: 不印出。\n"), encoding="utf-8")
+    report.write_text(
+        report.read_text(encoding="utf-8").replace(
+            "    标题: 支出决算结构\n", "    标题: 支出决算结构\n    说明: 其他支出含往来款。\n    核对说明: 不印出。\n"
+        ),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["build", str(project), "--no-pdf", "--no-search"])
     assert result.exit_code == 0, result.output
     page = (project / "site/2023/juesuan/index.html").read_text(encoding="utf-8")
     assert '<p class="table-note">说明：其他支出含往来款。</p>' in page and "不印出" not in page
     # when 说明 is one of the table's text columns, a row's note is printed in that column instead
-    report.write_text(report.read_text(encoding="utf-8").replace("    列: [金额]\n", "    列: [金额]\n    文字列: [说明]\n", 1)
-                      .replace("{名称: 基本支出, 金额: 1000.00}", "{名称: 基本支出, 金额: 1000.00, 说明: 含人员经费}"),
-                      encoding="utf-8")
+    report.write_text(
+        report.read_text(encoding="utf-8")
+        .replace("    列: [金额]\n", "    列: [金额]\n    文字列: [说明]\n", 1)
+        .replace("{名称: 基本支出, 金额: 1000.00}", "{名称: 基本支出, 金额: 1000.00, 说明: 含人员经费}"),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["build", str(project), "--no-pdf", "--no-search"])
     assert result.exit_code == 0, result.output
     page = (project / "site/2023/juesuan/index.html").read_text(encoding="utf-8")
@@ -327,8 +369,10 @@ def test_document_page_paragraphs_charts_and_glossary(tmp_path):
     assert result.exit_code == 0, result.output
     page = (project / "site/2023/juesuan/index.html").read_text(encoding="utf-8")
     # the standard sentence is produced from the data
-    assert ("2023年度收入总计2100.00万元、支出总计1750.00万元。与2022年相比，收入总计增加100.00万元，增长5.00%；"
-            "支出总计减少50.00万元，下降2.78%。") in page
+    assert (
+        "2023年度收入总计2100.00万元、支出总计1750.00万元。与2022年相比，收入总计增加100.00万元，增长5.00%；"
+        "支出总计减少50.00万元，下降2.78%。"
+    ) in page
     assert "支出结构见表2和图2" in page
     # charts are inline SVG with real Chinese text, a title and the figures as a description
     assert page.count("<svg") == 2 and ">收入总计</text>" in page
@@ -353,8 +397,16 @@ def test_composite_report_includes_its_attachments(tmp_path):
     out = tmp_path / "site"
     assert CliRunner().invoke(main, ["build", str(REPO), "--out", str(out), "--no-pdf"]).exit_code == 0
     page = without_explanations((out / "2023/luzhou-juesuan/index.html").read_text(encoding="utf-8"))
-    order = [page.index(t) for t in ("第一部分 部门概况", "第三部分 名词解释", "附件1 部门预算绩效评价报告",
-                                     "附件1 附表 部门预算项目支出绩效自评表", "附件2 项目支出绩效自评报告")]
+    order = [
+        page.index(t)
+        for t in (
+            "第一部分 部门概况",
+            "第三部分 名词解释",
+            "附件1 部门预算绩效评价报告",
+            "附件1 附表 部门预算项目支出绩效自评表",
+            "附件2 项目支出绩效自评报告",
+        )
+    ]
     assert order == sorted(order)
     assert "91.40（优）" in page and "99.48" in page and "219.74" in page  # from the three attached reports
     assert 'id="a1-s1"' in page and 'id="a3-s3"' in page  # attachment anchors do not collide

@@ -14,8 +14,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 DEMO = Path("content/2024/demo")
-LFS = ("version https://git-lfs.github.com/spec/v1\n"
-       "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 2481236\n")
+LFS = (
+    "version https://git-lfs.github.com/spec/v1\n"
+    "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 2481236\n"
+)
 
 
 def show(project: Path, name: str, data: bytes) -> int:
@@ -60,15 +62,19 @@ def test_a_pdf_used_as_an_image_shows_its_first_page_and_says_the_rest_is_not_sh
     with Image.open(project / "site/2024/demo/扫描件.pdf.png") as png:
         red, green, blue = png.getpixel((png.width // 2, png.height // 2))[:3]
         assert png.format == "PNG" and red < 60 and green < 60 and blue > 170  # the first page's blue (JPEG inside)
-    assert (f"content/2024/demo/01-概况.md:{line}: warning: 图片「扫描件.pdf」是 2 页的 PDF，只显示了第 1 页 [image]"
-            in result.stderr)
+    assert (
+        f"content/2024/demo/01-概况.md:{line}: warning: 图片「扫描件.pdf」是 2 页的 PDF，只显示了第 1 页 [image]"
+        in result.stderr
+    )
 
 
 def test_a_git_lfs_pointer_instead_of_the_image_is_a_warning_at_its_line(project):
     line = show(project, "photo.png", LFS.encode())
     result = run_jixiao("check", project)
-    assert (f"content/2024/demo/01-概况.md:{line}: warning: 图片「photo.png」是 Git LFS 指针文件（真正的文件 2481236 "
-            "字节未下载），不是文件本身，页面和 PDF 中都无法显示 [image]") in result.stdout
+    assert (
+        f"content/2024/demo/01-概况.md:{line}: warning: 图片「photo.png」是 Git LFS 指针文件（真正的文件 2481236 "
+        "字节未下载），不是文件本身，页面和 PDF 中都无法显示 [image]"
+    ) in result.stdout
     assert "git lfs pull" in result.stdout
 
 
@@ -90,8 +96,10 @@ def test_a_decompression_bomb_is_refused_naming_its_pixels_and_the_limit(project
     line = show(project, "bomb.png", bomb.getvalue())
     result = run_jixiao("build", project, "--no-pdf")
     assert result.returncode == 1
-    assert (f"content/2024/demo/01-概况.md:{line}: error: 图片「bomb.png」有 {pixels} 像素，超过上限 89,478,485 像素"
-            in result.stderr)
+    assert (
+        f"content/2024/demo/01-概况.md:{line}: error: 图片「bomb.png」有 {pixels} 像素，超过上限 89,478,485 像素"
+        in result.stderr
+    )
     assert "提示: 把图片缩小" in result.stderr and "Traceback" not in result.stderr
     assert not (project / "site").exists()
 
@@ -134,12 +142,16 @@ def test_a_licensed_font_left_as_an_lfs_pointer_is_named_once(project):
     """WeasyPrint printed every PDF in Noto instead, without a word."""
     copy_demo(project, "second")
     write(project / "layouts/assets/fonts/fangsong.ttf", LFS)
-    write(project / "layouts/assets/fonts.css",
-          '@font-face { font-family: "FangSong_GB2312"; src: url("fonts/fangsong.ttf"); }\n')
+    write(
+        project / "layouts/assets/fonts.css",
+        '@font-face { font-family: "FangSong_GB2312"; src: url("fonts/fangsong.ttf"); }\n',
+    )
     result = run_jixiao("build", project)
     assert result.returncode == 0
-    expected = ("layouts/assets/fonts/fangsong.ttf: warning: PDF 使用的「fangsong.ttf」是 Git LFS 指针文件（真正的文件 "
-                "2481236 字节未下载），不是文件本身，PDF 改用了其他字体 [lfs-pointer]")
+    expected = (
+        "layouts/assets/fonts/fangsong.ttf: warning: PDF 使用的「fangsong.ttf」是 Git LFS 指针文件（真正的文件 "
+        "2481236 字节未下载），不是文件本身，PDF 改用了其他字体 [lfs-pointer]"
+    )
     assert result.stderr.count(expected) == 1, result.stderr
 
 
@@ -151,7 +163,8 @@ def test_a_line_without_breaks_wraps_in_the_pdf_and_keeps_every_character(projec
     cell = "x" * 3000 + "CELL"
     write(project / DEMO / "02-长行.md", f"# 长行\n\n{line}\n\n| 说明 |\n|---|\n| {cell} |\n")
     assert run_jixiao("build", project).returncode == 0
-    text = subprocess.run(["pdftotext", str(project / "site/2024/demo/demo.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(project / "site/2024/demo/demo.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     joined = re.sub(r"—\d+—", "", "".join(text.split()))  # without the page numbers between the pages' lines
     assert line in joined and cell in joined

@@ -89,8 +89,9 @@ def test_title_expressions_are_evaluated():
 
 
 def test_headings_of_an_attachment_are_one_level_deeper():
-    result = render_section(create_parser(), "# 概况\n\n# 二、部分\n", Path("s.md"), 1, FakeResolver({}), set(),
-                            "a1-s1", depth=1)
+    result = render_section(
+        create_parser(), "# 概况\n\n# 二、部分\n", Path("s.md"), 1, FakeResolver({}), set(), "a1-s1", depth=1
+    )
     assert '<h3 id="a1-s1-二-部分">二、部分</h3>' in result.html
 
 
@@ -98,7 +99,10 @@ def test_every_problem_of_a_file_is_reported_together():
     with pytest.raises(ErrorGroup) as info:
         render("a {{ 甲 }}\n\nb {{ 乙 }} {% set x = 1 %}\n")
     assert [(e.location.line, e.message) for e in info.value.errors] == [
-        (1, "unknown 甲"), (3, "unknown 乙"), (3, "正文中不能写模板语句「{% set x = 1 %}」")]
+        (1, "unknown 甲"),
+        (3, "unknown 乙"),
+        (3, "正文中不能写模板语句「{% set x = 1 %}」"),
+    ]
 
 
 def test_raw_html_is_escaped():

@@ -14,17 +14,29 @@ from jixiao.preview import Preview
 # kind of save: (the change, the file saved, the reports rendered again — hand-counted from the site model)
 SAVES = {
     # 六安 only: its title is unchanged, so its neighbours' pages are not touched
-    "a figure": (lambda p: edit(p / "content/2023/liuan-zipingbiao/report.yaml", "全年执行数: 82.19}",
-                                "全年执行数: 80.19}"), "content/2023/liuan-zipingbiao/report.yaml", 1),
+    "a figure": (
+        lambda p: edit(p / "content/2023/liuan-zipingbiao/report.yaml", "全年执行数: 82.19}", "全年执行数: 80.19}"),
+        "content/2023/liuan-zipingbiao/report.yaml",
+        1,
+    ),
     # 整体 and the 决算说明 that attaches it
-    "a section": (lambda p: edit(p / "content/2023/luzhou-zhengti/01-部门基本情况.md", "泸州", "泸州市"),
-                  "content/2023/luzhou-zhengti/01-部门基本情况.md", 2),
+    "a section": (
+        lambda p: edit(p / "content/2023/luzhou-zhengti/01-部门基本情况.md", "泸州", "泸州市"),
+        "content/2023/luzhou-zhengti/01-部门基本情况.md",
+        2,
+    ),
     # 2022 示例 and the 2023 示例 that takes its 上年 figures
-    "last year's table": (lambda p: edit(p / "content/2022/shili-juesuan/report.yaml", "本年: 2000.00", "本年: 1990.00"),
-                          "content/2022/shili-juesuan/report.yaml", 2),
+    "last year's table": (
+        lambda p: edit(p / "content/2022/shili-juesuan/report.yaml", "本年: 2000.00", "本年: 1990.00"),
+        "content/2022/shili-juesuan/report.yaml",
+        2,
+    ),
     # 整体 (a new title), the 决算说明 attaching it, and its neighbour whose 下一篇 names it
-    "a neighbour's title": (lambda p: edit(p / "content/2023/luzhou-zhengti/report.yaml", "标题: ", "标题: 新"),
-                            "content/2023/luzhou-zhengti/report.yaml", 3),
+    "a neighbour's title": (
+        lambda p: edit(p / "content/2023/luzhou-zhengti/report.yaml", "标题: ", "标题: 新"),
+        "content/2023/luzhou-zhengti/report.yaml",
+        3,
+    ),
 }
 
 

@@ -23,8 +23,11 @@ def fig_id(path: str) -> str:
 
 def popover_text(page: str, path: str) -> str:
     """The text of the explanation the button after the figure at `path` opens (tags dropped)."""
-    match = re.search(rf'<span class="why" id="{fig_id(path)}\.why" popover data-pagefind-ignore>(.*?)</span></span>'
-                      r'(?:</td>|<)', page)
+    match = re.search(
+        rf'<span class="why" id="{fig_id(path)}\.why" popover data-pagefind-ignore>(.*?)</span></span>'
+        r"(?:</td>|<)",
+        page,
+    )
     assert match, f"no explanation for {path}"
     return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1)))
 
@@ -39,7 +42,9 @@ def build(cli, project: Path, *flags: str) -> tuple[str, dict]:
     result = cli("build", project, "--no-pdf", *flags)
     assert result.exit_code == 0, result.output
     report = project / "site/2024/demo"
-    return (report / "index.html").read_text(encoding="utf-8"), json.loads((report / "data.json").read_text(encoding="utf-8"))
+    return (report / "index.html").read_text(encoding="utf-8"), json.loads(
+        (report / "data.json").read_text(encoding="utf-8")
+    )
 
 
 @pytest.fixture
@@ -53,22 +58,33 @@ def test_a_rate_walks_from_its_line_in_report_yaml_to_the_page_and_data_json(dem
     sources = data["来源"]
     # report.yaml line 11: 年度资金总额: {年初预算数: 200, 全年预算数: 200, 全年执行数: 150}
     line = (project / DEMO).read_text(encoding="utf-8").splitlines().index(
-        "      年度资金总额: {年初预算数: 200, 全年预算数: 200, 全年执行数: 150}") + 1
+        "      年度资金总额: {年初预算数: 200, 全年预算数: 200, 全年执行数: 150}"
+    ) + 1
     assert line == 11
     executed = sources["自评表.0.项目资金.年度资金总额.全年执行数"]
     assert executed == {"值": "150.00", "位置": f"{DEMO}:11", "键": "全年执行数"}
     # hand: 150 ÷ 200 = 0.75 → 75.00 %
     rate = sources["自评表.0.项目资金.执行率"]
-    assert rate == {"值": "75.00%", "规则": "执行率 = 全年执行数 ÷ 全年预算数", "算式": "150.00 ÷ 200.00 = 75.00%",
-                    "取自": ["自评表.0.项目资金.年度资金总额.全年执行数", "自评表.0.项目资金.年度资金总额.全年预算数"]}
+    assert rate == {
+        "值": "75.00%",
+        "规则": "执行率 = 全年执行数 ÷ 全年预算数",
+        "算式": "150.00 ÷ 200.00 = 75.00%",
+        "取自": ["自评表.0.项目资金.年度资金总额.全年执行数", "自评表.0.项目资金.年度资金总额.全年预算数"],
+    }
     assert data["报告"]["自评表"][0]["项目资金"]["执行率"] == "75.00%"
     # the page: the figure, a button naming it, and the explanation with links to the cells it came from
-    assert f'<span class="fig" id="{fig_id("自评表.0.项目资金.执行率")}">75.00%</span><button type="button" ' \
-           f'class="why-open" popovertarget="{fig_id("自评表.0.项目资金.执行率")}.why" aria-label="执行率 75.00% 的算式">' in page
+    assert (
+        f'<span class="fig" id="{fig_id("自评表.0.项目资金.执行率")}">75.00%</span><button type="button" '
+        f'class="why-open" popovertarget="{fig_id("自评表.0.项目资金.执行率")}.why" aria-label="执行率 75.00% 的算式">'
+        in page
+    )
     text = popover_text(page, "自评表.0.项目资金.执行率")
     assert "执行率 = 全年执行数 ÷ 全年预算数" in text and "150.00 ÷ 200.00 = 75.00%" in text
     targets = links_of(page, "自评表.0.项目资金.执行率")
-    assert targets == [fig_id("自评表.0.项目资金.年度资金总额.全年执行数"), fig_id("自评表.0.项目资金.年度资金总额.全年预算数")]
+    assert targets == [
+        fig_id("自评表.0.项目资金.年度资金总额.全年执行数"),
+        fig_id("自评表.0.项目资金.年度资金总额.全年预算数"),
+    ]
     assert f'<span class="fig" id="{targets[0]}">150.00</span>' in page  # the typed cell the link lands on
     # the 核对说明 is never published, in 来源 either
     assert "核对说明" not in json.dumps(data["来源"], ensure_ascii=False)
@@ -101,9 +117,12 @@ def test_a_total_is_explained_by_the_row_scores_and_the_budget_score_each_explai
 def test_a_data_table_explains_a_sum_of_parts_and_a_share(tmp_path, cli):
     project = tmp_path / "proj"
     shutil.copytree(FIXTURES / "two-years", project)
-    edit(project / "content/2023/juesuan/report.yaml", "      - {名称: 基本支出, 金额: 1000.00}\n",
-         "      - {名称: 基本支出}\n      - {名称: 人员经费, 上级: 基本支出, 金额: 800.00}\n"
-         "      - {名称: 公用经费, 上级: 基本支出, 金额: 200.00}\n")
+    edit(
+        project / "content/2023/juesuan/report.yaml",
+        "      - {名称: 基本支出, 金额: 1000.00}\n",
+        "      - {名称: 基本支出}\n      - {名称: 人员经费, 上级: 基本支出, 金额: 800.00}\n"
+        "      - {名称: 公用经费, 上级: 基本支出, 金额: 200.00}\n",
+    )
     result = cli("build", project, "--no-pdf")
     assert result.exit_code == 0, result.output
     site = project / "site/2023/juesuan"

@@ -52,7 +52,9 @@ def test_last_years_figures_are_converted_between_yuan_and_wan_yuan(two_years):
     # hand: 2022 printed 2000.00 万元 = 20,000,000 元; (21,000,000 − 20,000,000) ÷ 20,000,000 = 5.00 %
     #       1800.00 万元 = 18,000,000 元; 17,500,000 − 18,000,000 = −500,000 → −2.78 %
     assert [(r["上年"], r["增减额"], r["增长率"]) for r in rows] == [
-        ("20000000.00", "1000000.00", "5.00%"), ("18000000.00", "-500000.00", "-2.78%")]
+        ("20000000.00", "1000000.00", "5.00%"),
+        ("18000000.00", "-500000.00", "-2.78%"),
+    ]
 
 
 def test_a_unit_that_cannot_convert_is_an_error_at_the_table(two_years):
@@ -69,7 +71,11 @@ def test_an_old_attached_report_is_never_shown_stale(tmp_path):
     """The 2023 report attaches a 2020 report: changing the 2020 report changes the 2023 page."""
     project = tmp_path / "p"
     shutil.copytree(REPO / "content", project / "content")
-    edit(project / "content/2023/luzhou-juesuan/report.yaml", "附件:\n", "附件:\n  - {标题: 附件0 怀化, 报告: 2020/huaihua-zhuanxiangzijin}\n")
+    edit(
+        project / "content/2023/luzhou-juesuan/report.yaml",
+        "附件:\n",
+        "附件:\n  - {标题: 附件0 怀化, 报告: 2020/huaihua-zhuanxiangzijin}\n",
+    )
     assert run("build", project, "--no-pdf", "--no-search").exit_code == 0
     edit(project / "content/2020/huaihua-zhuanxiangzijin/report.yaml", "年初预算: 80,", "年初预算: 90,")
     result = run("build", project, "--no-pdf", "--no-search")
@@ -79,12 +85,21 @@ def test_an_old_attached_report_is_never_shown_stale(tmp_path):
     assert "626.91" in page and "616.91" not in page
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("- {标题: 附件1 部门预算绩效评价报告, 报告: 2023/luzhou-zhengti}", "- {标题: 附件1, 报告: 2023/luzhou-zhengtl}",
-     "附件「2023/luzhou-zhengtl」不是本站的报告"),
-    ("- {标题: 附件1 部门预算绩效评价报告, 报告: 2023/luzhou-zhengti}", "- {标题: 附件1, 报告: 2023/luzhou-juesuan}",
-     "附件不能是本报告自己"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "- {标题: 附件1 部门预算绩效评价报告, 报告: 2023/luzhou-zhengti}",
+            "- {标题: 附件1, 报告: 2023/luzhou-zhengtl}",
+            "附件「2023/luzhou-zhengtl」不是本站的报告",
+        ),
+        (
+            "- {标题: 附件1 部门预算绩效评价报告, 报告: 2023/luzhou-zhengti}",
+            "- {标题: 附件1, 报告: 2023/luzhou-juesuan}",
+            "附件不能是本报告自己",
+        ),
+    ],
+)
 def test_a_bad_attachment_is_an_error_at_its_line(tmp_path, old, new, message):
     project = tmp_path / "p"
     shutil.copytree(REPO / "content", project / "content")
@@ -98,7 +113,11 @@ def test_a_bad_attachment_is_an_error_at_its_line(tmp_path, old, new, message):
 def test_circular_attachments_are_an_error(tmp_path):
     project = tmp_path / "p"
     shutil.copytree(REPO / "content", project / "content")
-    edit(project / "content/2023/luzhou-zhengti/report.yaml", "类型:", "附件: [{标题: 附件, 报告: 2023/luzhou-juesuan}]\n类型:")
+    edit(
+        project / "content/2023/luzhou-zhengti/report.yaml",
+        "类型:",
+        "附件: [{标题: 附件, 报告: 2023/luzhou-juesuan}]\n类型:",
+    )
     output = run("check", project).output
     assert "又把本报告作为附件（循环引用）" in output
 
@@ -139,24 +158,49 @@ def test_a_parallel_build_parses_each_report_in_the_worker_that_renders_it(tmp_p
 
 def test_output_is_identical_across_two_processes(tmp_path):
     for name in ("a", "b"):
-        result = subprocess.run([sys.executable, "-m", "jixiao", "build", str(REPO), "--out", str(tmp_path / name),
-                                 "--no-pdf", "--no-search"], capture_output=True, text=True)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "jixiao",
+                "build",
+                str(REPO),
+                "--out",
+                str(tmp_path / name),
+                "--no-pdf",
+                "--no-search",
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stderr
     assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
 
 
 EDITS = {
     # kind of edit: (change, reports rebuilt — None where every report depends on it)
-    "a figure": (lambda p: edit(p / "content/2023/liuan-zipingbiao/report.yaml", "全年执行数: 82.19}", "全年执行数: 80.19}"), 1),
+    "a figure": (
+        lambda p: edit(p / "content/2023/liuan-zipingbiao/report.yaml", "全年执行数: 82.19}", "全年执行数: 80.19}"),
+        1,
+    ),
     "a section": (lambda p: edit(p / "content/2023/luzhou-zhengti/01-部门基本情况.md", "泸州", "泸州市"), 2),
-    "last year's table": (lambda p: edit(p / "content/2022/shili-juesuan/report.yaml", "本年: 2000.00", "本年: 1990.00"), 2),
-    "an attached report": (lambda p: edit(p / "content/2023/luzhou-zhengti/report.yaml", "得分: 33.18", "得分: 33.00"), 2),
+    "last year's table": (
+        lambda p: edit(p / "content/2022/shili-juesuan/report.yaml", "本年: 2000.00", "本年: 1990.00"),
+        2,
+    ),
+    "an attached report": (
+        lambda p: edit(p / "content/2023/luzhou-zhengti/report.yaml", "得分: 33.18", "得分: 33.00"),
+        2,
+    ),
     "a neighbour's title": (lambda p: edit(p / "content/2023/luzhou-zhengti/report.yaml", "标题: ", "标题: 新"), 3),
     # 怀化 and 整体 place ::表格[评分]; the 决算说明 attaches 整体
     "a layout file": (lambda p: write(p / "layouts/tables/scores.html", "<p>评分</p>\n"), 3),
     "site.yaml": (lambda p: edit(p / "content/site.yaml", "站点名称: ", "站点名称: 新"), None),
     "a glossary term": (lambda p: write(p / "layouts/data/名词解释.yaml", "基本支出: 本中心的定义。\n"), None),
-    "an added report": (lambda p: shutil.copytree(p / "content/2023/liuan-zipingbiao", p / "content/2023/liuan-b"), None),
+    "an added report": (
+        lambda p: shutil.copytree(p / "content/2023/liuan-zipingbiao", p / "content/2023/liuan-b"),
+        None,
+    ),
     "a removed report": (lambda p: shutil.rmtree(p / "content/2023/liuan-zipingbiao"), None),
     "a renamed folder": (lambda p: (p / "content/2023/liuan-zipingbiao").rename(p / "content/2023/liuan-ziping"), None),
     "an image": (lambda p: (p / "content/2020/huaihua-zhuanxiangzijin/图.png").write_bytes(b"\x89PNG x"), 1),

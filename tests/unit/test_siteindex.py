@@ -87,7 +87,9 @@ def test_open_data(site):
 
 def test_search_index_is_built_one_bundle_per_year(site):
     years = sorted({p.parent.parent.name for p in (REPO / "content").glob("*/*/report.yaml")}, reverse=True)
-    assert (site / "pagefind/bundles.js").read_text(encoding="utf-8") == f"window.JIXIAO_SEARCH = {json.dumps(years)};\n"
+    assert (site / "pagefind/bundles.js").read_text(
+        encoding="utf-8"
+    ) == f"window.JIXIAO_SEARCH = {json.dumps(years)};\n"
     for year in years:
         entry = json.loads((site / f"pagefind/{year}/pagefind-entry.json").read_text(encoding="utf-8"))
         pages = len(list((REPO / "content").glob(f"{year}/*/report.yaml")))
@@ -96,8 +98,10 @@ def test_search_index_is_built_one_bundle_per_year(site):
 
 def test_base_url_makes_links_root_relative(project):
     site_yaml = project / "content/site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8")
-                         + "base_url: /gjj/xxgk/\n站点网址: https://gjj.example.gov.cn\n", encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8") + "base_url: /gjj/xxgk/\n站点网址: https://gjj.example.gov.cn\n",
+        encoding="utf-8",
+    )
     assert CliRunner().invoke(main, ["build", str(project), "--no-pdf"]).exit_code == 0
     page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
     assert 'href="/gjj/xxgk/assets/gongwen.css"' in page and 'href="/gjj/xxgk/index.html"' in page

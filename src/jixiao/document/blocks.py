@@ -204,7 +204,6 @@ def plain_text(content: tuple[Run, ...]) -> str:
     return "".join(parts)
 
 
-
 def printed_sections(table: Table, pdf: bool) -> tuple[Section, ...]:
     """The sections as a medium shows them: on screen without the print-only ones; in print, each group label
     (`Cell.repeat`) written into every row it spans, shown in the first and hidden (style `repeat`) in the
@@ -223,7 +222,9 @@ def repeat_labels(rows: tuple[Row, ...]) -> tuple[Row, ...]:
     for row in rows:
         own = [c for c in row.cells if c.repeat]
         spanning += [(c, c.rowspan) for c in own]
-        labels = tuple(label_in_print(cell, first=any(cell is c for c in own), last=left == 1) for cell, left in spanning)
+        labels = tuple(
+            label_in_print(cell, first=any(cell is c for c in own), last=left == 1) for cell, left in spanning
+        )
         out.append(replace(row, cells=labels + tuple(c for c in row.cells if not c.repeat)))
         spanning = [(cell, left - 1) for cell, left in spanning if left > 1]
     return tuple(out)

@@ -24,7 +24,11 @@ def write(context: Context, node: Any, **options: Any) -> Markup:
 
 
 # how a styled text is set off
-STYLES = {"code": '<span class="code">{}</span>', "small": "<small>{}</small>", "repeat": '<span class="repeat">{}</span>'}
+STYLES = {
+    "code": '<span class="code">{}</span>',
+    "small": "<small>{}</small>",
+    "repeat": '<span class="repeat">{}</span>',
+}
 
 
 @pass_context
@@ -38,13 +42,15 @@ def write_cells(context: Context, row: Row) -> Markup:
 
 def write_cell(cell: Cell, fig: Any, nl2br: Any) -> str:
     tag = "th" if cell.header else "td"
-    attributes = "".join((
-        f' scope="{cell.scope}"' if cell.scope else "",
-        f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "",
-        f' colspan="{cell.colspan}"' if cell.colspan > 1 else "",
-        f' class="{escape(" ".join(cell.classes))}"' if cell.classes else "",
-        f' title="{escape(cell.title)}"' if cell.title is not None else "",
-    ))
+    attributes = "".join(
+        (
+            f' scope="{cell.scope}"' if cell.scope else "",
+            f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "",
+            f' colspan="{cell.colspan}"' if cell.colspan > 1 else "",
+            f' class="{escape(" ".join(cell.classes))}"' if cell.classes else "",
+            f' title="{escape(cell.title)}"' if cell.title is not None else "",
+        )
+    )
     return f"<{tag}{attributes}>{runs_html(cell.content, fig, nl2br)}</{tag}>"
 
 

@@ -9,11 +9,25 @@ from decimal import Decimal
 from ..document.blocks import Cell, Fig, Lines, Row, Run, runs
 
 
-def label(*content: Run | str | Decimal | None, scope: str | None = "row", rowspan: int = 1, colspan: int = 1,
-          classes: tuple[str, ...] = (), repeat: bool = False) -> Cell:
+def label(
+    *content: Run | str | Decimal | None,
+    scope: str | None = "row",
+    rowspan: int = 1,
+    colspan: int = 1,
+    classes: tuple[str, ...] = (),
+    repeat: bool = False,
+) -> Cell:
     """A header cell naming a row (`scope="row"`), a column (`col`) or a group of rows (`rowgroup`)."""
-    return Cell(runs(*content), "label", header=True, scope=scope, rowspan=rowspan, colspan=colspan,
-                classes=classes, repeat=repeat)
+    return Cell(
+        runs(*content),
+        "label",
+        header=True,
+        scope=scope,
+        rowspan=rowspan,
+        colspan=colspan,
+        classes=classes,
+        repeat=repeat,
+    )
 
 
 def column_labels(names: Iterable[str]) -> Row:
@@ -31,8 +45,9 @@ def blank_or_figure(value: Decimal | None, kind: str = "amount") -> Cell:
     return Cell(runs(value), kind, classes=("num",))
 
 
-def text(*content: Run | str | Decimal | None, colspan: int = 1, kind: str = "text",
-         classes: tuple[str, ...] = ()) -> Cell:
+def text(
+    *content: Run | str | Decimal | None, colspan: int = 1, kind: str = "text", classes: tuple[str, ...] = ()
+) -> Cell:
     """A cell of text (None and empty texts leave it blank)."""
     return Cell(runs(*content), kind, colspan=colspan, classes=classes)
 

@@ -11,6 +11,14 @@ def lay_out(table, svg: str) -> Chart:
     of the rows drawn."""
     chart = table.chart
     rows = drawn_rows(chart, table)
-    return Chart(svg, chart.kind, chart.number, chart.title, table.unit, tuple(chart.columns),
-                 tuple(row.name for row in rows), tuple(tuple(row[c] for row in rows) for c in chart.columns),
-                 f"chart-{table.number}")
+    return Chart(
+        svg,
+        chart.kind,
+        chart.number,
+        chart.title,
+        table.unit,
+        tuple(chart.columns),
+        tuple(row.name for row in rows),
+        tuple(tuple(row[c] for row in rows) for c in chart.columns),
+        f"chart-{table.number}",
+    )

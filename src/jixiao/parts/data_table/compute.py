@@ -110,8 +110,15 @@ Ref = tuple[str, str, str] | Decimal  # a cell (table, row or 合计, column), o
 class TableAssessment:
     """Computes the tables of one report: every cell on demand, once, with errors and findings collected."""
 
-    def __init__(self, report: Report, rules: compute.Rules, previous: dict[str, PreviousTable], default_unit: str,
-                 forms: Forms, scope: str = ""):
+    def __init__(
+        self,
+        report: Report,
+        rules: compute.Rules,
+        previous: dict[str, PreviousTable],
+        default_unit: str,
+        forms: Forms,
+        scope: str = "",
+    ):
         self.report = report
         self.rules = rules
         self.previous = previous
@@ -145,12 +152,20 @@ class TableAssessment:
             if spec and spec.kind == "文字":
                 continue
             kinds[label] = spec.kind if spec and spec.kind else ("金额" if money else "数量")
-            places[label] = spec.places if spec and spec.places is not None else \
-                (model.places if model.places is not None else 2)
+            places[label] = (
+                spec.places if spec and spec.places is not None else (model.places if model.places is not None else 2)
+            )
         for item in model.computed:
             kinds[item.name] = _computed_kind(item, kinds)
-            places[item.name] = item.places if item.places is not None else \
-                (self.rules.places if kinds[item.name] == "比率" else places.get(item.columns[0] if item.columns else "", 2))
+            places[item.name] = (
+                item.places
+                if item.places is not None
+                else (
+                    self.rules.places
+                    if kinds[item.name] == "比率"
+                    else places.get(item.columns[0] if item.columns else "", 2)
+                )
+            )
         formulas = {}
         for item in model.computed:
             if item.kind == "公式":
@@ -169,23 +184,40 @@ class TableAssessment:
         source_rows = model._source.get("行") if model._source is not None else None
         rows = []
         for index, raw in enumerate(source_rows if isinstance(source_rows, list) else model.rows):
-            where = raw.locate() if isinstance(raw, SourceMap) else (
-                source_rows.locate(index) if isinstance(source_rows, SourceList) else model.locate("行"))
+            where = (
+                raw.locate()
+                if isinstance(raw, SourceMap)
+                else (source_rows.locate(index) if isinstance(source_rows, SourceList) else model.locate("行"))
+            )
             key = f"数据表.{name}.行[{index}]"
             if not isinstance(raw, dict) or raw.get("名称") is None:
-                self.error(where, "每一行应为「键: 值」映射，且有「名称」", key, "写成 - {名称: 收入总计, 本年: 2607.85}。",
-                           "schema")
+                self.error(
+                    where,
+                    "每一行应为「键: 值」映射，且有「名称」",
+                    key,
+                    "写成 - {名称: 收入总计, 本年: 2607.85}。",
+                    "schema",
+                )
                 continue
             row = Row("", where, raw, counted=raw.get("计入合计") is not False)
             row.name = self.text(row, "名称", key) or ""
-            row.parent, row.note, row.check_note, row.format = (self.text(row, k, key) for k in ("上级", "说明", CHECK_NOTE, "格式"))
+            row.parent, row.note, row.check_note, row.format = (
+                self.text(row, k, key) for k in ("上级", "说明", CHECK_NOTE, "格式")
+            )
             if row.format not in (None, "金额", "数量", "比率"):
-                self.error(row.locate("格式"), f"格式「{row.format}」无效", key, "格式 可为 金额、数量 或 比率。", "schema")
+                self.error(
+                    row.locate("格式"), f"格式「{row.format}」无效", key, "格式 可为 金额、数量 或 比率。", "schema"
+                )
                 row.format = None
             for column in raw:
                 if column not in known:
-                    self.error(row.locate(column), f"未知的键「{column}」", key,
-                               did_you_mean(str(column), [*numbers, *texts, *RESERVED_ROW_KEYS], n=2), "schema")
+                    self.error(
+                        row.locate(column),
+                        f"未知的键「{column}」",
+                        key,
+                        did_you_mean(str(column), [*numbers, *texts, *RESERVED_ROW_KEYS], n=2),
+                        "schema",
+                    )
             for column in numbers:
                 value = self.number(raw.get(column), row.locate(column), f"{key}.{column}")
                 if value is not None:
@@ -215,11 +247,19 @@ class TableAssessment:
             if isinstance(written, dict):
                 for column, text in written.items():
                     if column not in numbers:
-                        self.error(where, f"公式中的列「{column}」不是本表的数字列", f"{key}.公式",
-                                   did_you_mean(str(column), numbers, n=2))
+                        self.error(
+                            where,
+                            f"公式中的列「{column}」不是本表的数字列",
+                            f"{key}.公式",
+                            did_you_mean(str(column), numbers, n=2),
+                        )
                     elif column in row.given:
-                        self.error(where, f"「{row.name}」的「{column}」既写了数又写了公式", f"{key}.公式",
-                                   "保留一个：写数，或写公式让它计算。")
+                        self.error(
+                            where,
+                            f"「{row.name}」的「{column}」既写了数又写了公式",
+                            f"{key}.公式",
+                            "保留一个：写数，或写公式让它计算。",
+                        )
                     else:
                         row.cell_formulas[column] = formula.parse(str(text))
             else:
@@ -231,8 +271,9 @@ class TableAssessment:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-            self.error(where, f"应为数字，这里是「{value}」", key, "去掉数字中的文字和单位（单位写在表的 单位 里）。",
-                       "schema")
+            self.error(
+                where, f"应为数字，这里是「{value}」", key, "去掉数字中的文字和单位（单位写在表的 单位 里）。", "schema"
+            )
             return None
         return Decimal(value)
 
@@ -241,13 +282,16 @@ class TableAssessment:
         if stated is None:
             return {}
         if not isinstance(stated, dict):
-            self.error(where, "原表 应为「列名: 原文数字」映射", f"{key}.原表", "写成 原表: {完成率: 106.89}。", "schema")
+            self.error(
+                where, "原表 应为「列名: 原文数字」映射", f"{key}.原表", "写成 原表: {完成率: 106.89}。", "schema"
+            )
             return {}
         figures = {}
         for column, printed in stated.items():
             text = str(printed).strip().rstrip("%％")
-            value = self.number(Decimal(text) if re.fullmatch(r"-?\d+(\.\d+)?", text) else printed, where,
-                                f"{key}.原表.{column}")
+            value = self.number(
+                Decimal(text) if re.fullmatch(r"-?\d+(\.\d+)?", text) else printed, where, f"{key}.原表.{column}"
+            )
             if value is not None:
                 figures[str(column)] = value
         return figures
@@ -255,8 +299,13 @@ class TableAssessment:
     def check_parents(self, table: Table) -> None:
         for row in table.rows:
             if row.parent is not None and row.parent not in table.by_name:
-                self.error(row.locate("上级"), f"上级「{row.parent}」不是本表的行", f"数据表.{table.name}.行.{row.name}.上级",
-                           did_you_mean(row.parent, [r.name for r in table.rows if r is not row], n=2), "input")
+                self.error(
+                    row.locate("上级"),
+                    f"上级「{row.parent}」不是本表的行",
+                    f"数据表.{table.name}.行.{row.name}.上级",
+                    did_you_mean(row.parent, [r.name for r in table.rows if r is not row], n=2),
+                    "input",
+                )
                 row.parent = None
 
     def fill_from_previous_year(self, table: Table) -> None:
@@ -280,7 +329,8 @@ class TableAssessment:
                     converted = "" if factor == 1 else f" × {format_number(factor)}"
                     self.recipes[(table.name, row.name, base)] = Recipe(
                         f"{base}取自上年报告 {earlier.key} 同名表中「{row.name}」的{current}",
-                        lambda _, v=value, c=converted: f"{format_number(v)}{c}")
+                        lambda _, v=value, c=converted: f"{format_number(v)}{c}",
+                    )
 
     def unit_factor(self, table: Table, earlier: PreviousTable) -> Decimal | None:
         """How many of this table's units one unit of last year's table is (万元 → 元: 10000)."""
@@ -290,10 +340,14 @@ class TableAssessment:
         mine, theirs = parse_unit(table.unit), parse_unit(theirs_text)
         if mine is None or theirs is None or mine.dimension != theirs.dimension:
             model = table.model
-            self.error(model.locate("单位") if model.wrote("单位") else model.locate(),
-                       f"上年数取自 {earlier.key} 的「{table.name}」，其单位「{theirs_text or '无'}」与本表的"
-                       f"「{table.unit or '无'}」无法换算", f"数据表.{table.name}.单位",
-                       "让两年的表使用可换算的单位（元、万元、亿元），或在本表中直接写出上年数。", "input")
+            self.error(
+                model.locate("单位") if model.wrote("单位") else model.locate(),
+                f"上年数取自 {earlier.key} 的「{table.name}」，其单位「{theirs_text or '无'}」与本表的"
+                f"「{table.unit or '无'}」无法换算",
+                f"数据表.{table.name}.单位",
+                "让两年的表使用可换算的单位（元、万元、亿元），或在本表中直接写出上年数。",
+                "input",
+            )
             return None
         return theirs.scale / mine.scale
 
@@ -359,8 +413,9 @@ class TableAssessment:
         self.recipes[(table.name, row.name if row else TOTAL, item.name)] = pair_recipe(item)
         return _pair(item.kind, first, second, places)
 
-    def formula_value(self, table: Table, row: Row | None, column: str, node: formula.Node,
-                      cell: bool, label: str) -> Decimal | None:
+    def formula_value(
+        self, table: Table, row: Row | None, column: str, node: formula.Node, cell: bool, label: str
+    ) -> Decimal | None:
         """A formula's value in this cell; × and ÷ are rounded to the column's decimals (rates to the rules')."""
         read: dict[str, int] = {}  # each name's place among the cell's reads, for writing out its arithmetic
 
@@ -370,8 +425,10 @@ class TableAssessment:
             if self.reading and len(self.reading[-1]) > before and name not in read:
                 read[name] = list(dict.fromkeys(self.reading[-1])).index(self.reading[-1][before])
             return value
+
         self.recipes[(table.name, row.name if row else TOTAL, column)] = Recipe(
-            f"{label} = {formula.show(node, str)}", lambda texts: formula.show(node, lambda n: texts[read[n]]))
+            f"{label} = {formula.show(node, str)}", lambda texts: formula.show(node, lambda n: texts[read[n]])
+        )
         try:
             result = formula.evaluate(node, value_of)
         except formula.ZeroDivisor:
@@ -409,8 +466,10 @@ class TableAssessment:
                 return self.value(table, table.by_name[name], column)
             if name == TOTAL:
                 return self.value(table, None, column)
-            raise formula.FormulaError(f"公式中的「{name}」既不是本表的列，也不是本表的行；"
-                                       f"{did_you_mean(name, [*table.columns, *table.by_name], n=2)}")
+            raise formula.FormulaError(
+                f"公式中的「{name}」既不是本表的列，也不是本表的行；"
+                f"{did_you_mean(name, [*table.columns, *table.by_name], n=2)}"
+            )
         if parts[0] == "自评表" and len(parts) == 3:
             return self.form_figure(parts[1], parts[2])
         if len(parts) == 2:
@@ -420,16 +479,22 @@ class TableAssessment:
                 return self.other_cell(self.tables[parts[0]], parts[1], column)
         if len(parts) == 3 and parts[0] in self.tables:
             return self.other_cell(self.tables[parts[0]], parts[1], parts[2])
-        raise formula.FormulaError(f"公式中的「{name}」无法识别；写成 行名、行名.列名 或 表名.行名.列名"
-                                   f"（{did_you_mean(parts[0], [*self.tables, *table.by_name], n=2)}）")
+        raise formula.FormulaError(
+            f"公式中的「{name}」无法识别；写成 行名、行名.列名 或 表名.行名.列名"
+            f"（{did_you_mean(parts[0], [*self.tables, *table.by_name], n=2)}）"
+        )
 
     def other_cell(self, table: Table, row_name: str, column: str) -> Decimal | None:
         if column not in table.columns:
-            raise formula.FormulaError(f"表「{table.name}」没有列「{column}」；{did_you_mean(column, table.columns, n=2)}")
+            raise formula.FormulaError(
+                f"表「{table.name}」没有列「{column}」；{did_you_mean(column, table.columns, n=2)}"
+            )
         if row_name == TOTAL:
             return self.value(table, None, column)
         if row_name not in table.by_name:
-            raise formula.FormulaError(f"表「{table.name}」没有行「{row_name}」；{did_you_mean(row_name, list(table.by_name), n=2)}")
+            raise formula.FormulaError(
+                f"表「{table.name}」没有行「{row_name}」；{did_you_mean(row_name, list(table.by_name), n=2)}"
+            )
         return self.value(table, table.by_name[row_name], column)
 
     def form_figure(self, project: str, figure: str) -> Decimal | None:
@@ -437,7 +502,9 @@ class TableAssessment:
         if project not in names:
             raise formula.FormulaError(f"没有名为「{project}」的自评表；{did_you_mean(project, names, n=2)}")
         if figure not in FORM_FIGURE_PATHS:
-            raise formula.FormulaError(f"自评表的「{figure}」不能用于公式；{did_you_mean(figure, list(FORM_FIGURE_PATHS), n=2)}")
+            raise formula.FormulaError(
+                f"自评表的「{figure}」不能用于公式；{did_you_mean(figure, list(FORM_FIGURE_PATHS), n=2)}"
+            )
         value: Any = self.forms[project]
         for attribute in FORM_FIGURE_PATHS[figure].split("."):
             value = getattr(value, attribute)
@@ -451,9 +518,14 @@ class TableAssessment:
             return self.computed(table, None, table.computed[column])
         if table.kinds.get(column) == "比率":
             return None
-        counted = [row for row in table.rows if not row.parent and row.counted and row.format != "比率"
-                   and not _derived(row, table)]
-        self.recipes[(table.name, TOTAL, column)] = Recipe("合计 = 各项之和（不含其下各项与由本表各行算出的行）", " + ".join)
+        counted = [
+            row
+            for row in table.rows
+            if not row.parent and row.counted and row.format != "比率" and not _derived(row, table)
+        ]
+        self.recipes[(table.name, TOTAL, column)] = Recipe(
+            "合计 = 各项之和（不含其下各项与由本表各行算出的行）", " + ".join
+        )
         values = [v for v in (self.value(table, row, column) for row in counted) if v is not None]
         return sum(values, Decimal(0)) if values else None
 
@@ -483,9 +555,15 @@ class TableAssessment:
                 values = [v for v in (self.evaluate_cell(table, part, column) for part in parts) if v is not None]
                 whole = sum(values, Decimal(0))
                 if values and whole != parent.given[column]:
-                    self.findings.append(acknowledged(parent.where, parent.check_note, "parts-sum",
-                                                      f"{table.model.title}「{parent.name}」{column} "
-                                                      f"{format_number(parent.given[column])}，其中各项合计 {format_number(whole)}"))
+                    self.findings.append(
+                        acknowledged(
+                            parent.where,
+                            parent.check_note,
+                            "parts-sum",
+                            f"{table.model.title}「{parent.name}」{column} "
+                            f"{format_number(parent.given[column])}，其中各项合计 {format_number(whole)}",
+                        )
+                    )
 
     def check_stated(self, table: Table, figures: dict[str, dict[str, Decimal | None]]) -> None:
         """Printed figures (原表) against the computed ones, row by row and for the 合计."""
@@ -493,25 +571,45 @@ class TableAssessment:
             for column, printed in row.stated.items():
                 key = f"数据表.{table.name}.行.{row.name}.原表"
                 if column not in table.kinds:
-                    self.error(row.locate("原表"), f"原表中的「{column}」不是本表的列", key,
-                               did_you_mean(column, list(table.kinds), n=2), "input")
+                    self.error(
+                        row.locate("原表"),
+                        f"原表中的「{column}」不是本表的列",
+                        key,
+                        did_you_mean(column, list(table.kinds), n=2),
+                        "input",
+                    )
                     continue
                 if column in row.given:
-                    self.error(row.locate("原表"), f"原表给了「{column}」，但这个数是直接填写的，没有计算结果可以核对", key,
-                               "删除 原表 中的这一项；原文印的数就写在该列。只有计算出来的数（合计、比率、公式）才能写 原表。",
-                               "input")
+                    self.error(
+                        row.locate("原表"),
+                        f"原表给了「{column}」，但这个数是直接填写的，没有计算结果可以核对",
+                        key,
+                        "删除 原表 中的这一项；原文印的数就写在该列。只有计算出来的数（合计、比率、公式）才能写 原表。",
+                        "input",
+                    )
                     continue
                 value = figures[row.name].get(column)
                 if value is not None and printed != Decimal(value):
-                    self.findings.append(acknowledged(row.where, row.check_note, "stated-differs",
-                                                      f"{table.model.title}「{row.name}」{column}: 原表为 {printed}，"
-                                                      f"按数据计算为 {value}"))
+                    self.findings.append(
+                        acknowledged(
+                            row.where,
+                            row.check_note,
+                            "stated-differs",
+                            f"{table.model.title}「{row.name}」{column}: 原表为 {printed}，按数据计算为 {value}",
+                        )
+                    )
         for column, printed in (table.model.stated or {}).items():
             value = figures.get(TOTAL, {}).get(column)
             if value is not None and printed != value:
-                self.findings.append(acknowledged(table.model.locate("原表"), table.model.check_note, "stated-differs",
-                                                  f"{table.model.title} 合计 {column}: 原表为 {format_number(printed)}，"
-                                                  f"按数据计算为 {format_number(value)}"))
+                self.findings.append(
+                    acknowledged(
+                        table.model.locate("原表"),
+                        table.model.check_note,
+                        "stated-differs",
+                        f"{table.model.title} 合计 {column}: 原表为 {format_number(printed)}，"
+                        f"按数据计算为 {format_number(value)}",
+                    )
+                )
 
     # the view --------------------------------------------------------------------------------------
 
@@ -525,8 +623,9 @@ class TableAssessment:
         if key in self.typed:
             return self.typed[key]
         kind = self.kind(table, row, column)
-        value = _typed(kind, self.evaluate_cell(table, row, column),
-                       self.rules.places if kind == "比率" else table.places[column])
+        value = _typed(
+            kind, self.evaluate_cell(table, row, column), self.rules.places if kind == "比率" else table.places[column]
+        )
         self.typed[key] = value
         if value is None:
             return None
@@ -536,10 +635,20 @@ class TableAssessment:
             assert row is not None  # a 合计 is always computed
             return traced(value, Typed(path, column, str(value), row.locate(column), column, self.scope))
         inputs = [self.referred(ref) for ref in self.reads.get(key, [])]
-        stated = row.stated.get(column) if row is not None else table.model.stated.get(column) if table.model.stated else None
+        stated = (
+            row.stated.get(column)
+            if row is not None
+            else table.model.stated.get(column)
+            if table.model.stated
+            else None
+        )
         texts = [f"{Decimal(i):f}" if isinstance(i, Rate) else str(i) for i in inputs]  # a formula reads 50, not 50%
-        return traced(value, computed(path, value, recipe.rule, recipe.arithmetic(texts), inputs, self.scope, stated,
-                                      f"{key[1]} {column}"))
+        return traced(
+            value,
+            computed(
+                path, value, recipe.rule, recipe.arithmetic(texts), inputs, self.scope, stated, f"{key[1]} {column}"
+            ),
+        )
 
     def referred(self, ref: Ref) -> Decimal | None:
         """A cell a formula read, as a printed figure (a form's figure is one already)."""
@@ -555,18 +664,56 @@ class TableAssessment:
         self.check_parts(table)
         self.check_stated(table, figures)
         model = table.model
-        rows = Rows(DataRowView.make(name=row.name, values={**figures[row.name], **row.text}, parent=row.parent,
-                                     formula=_formula_text(row.source), note=row.note, stated=row.stated,
-                                     from_previous=bool(row.from_previous), where=row.where,
-                                     check_note=row.check_note) for row in table.rows)
-        total = DataRowView.make(name=TOTAL, values={**figures[TOTAL], **{c: None for c in model.all_text_columns}},
-                                 parent=None, formula=None, note=None, stated={}, from_previous=False) \
-            if model.total else None
-        chart = ChartView.make(kind=model.chart.kind, title=model.chart.title or model.title,
-                               columns=tuple(model.chart.columns), number=chart_number or "") if model.chart else None
-        return TableView.make(name=table.name, title=model.title, unit=table.unit, number=number or "",
-                              columns=tuple(table.columns), text_columns=tuple(model.all_text_columns), rows=rows,
-                              total=total, chart=chart, note=model.note, visible=model.visible)
+        rows = Rows(
+            DataRowView.make(
+                name=row.name,
+                values={**figures[row.name], **row.text},
+                parent=row.parent,
+                formula=_formula_text(row.source),
+                note=row.note,
+                stated=row.stated,
+                from_previous=bool(row.from_previous),
+                where=row.where,
+                check_note=row.check_note,
+            )
+            for row in table.rows
+        )
+        total = (
+            DataRowView.make(
+                name=TOTAL,
+                values={**figures[TOTAL], **{c: None for c in model.all_text_columns}},
+                parent=None,
+                formula=None,
+                note=None,
+                stated={},
+                from_previous=False,
+            )
+            if model.total
+            else None
+        )
+        chart = (
+            ChartView.make(
+                kind=model.chart.kind,
+                title=model.chart.title or model.title,
+                columns=tuple(model.chart.columns),
+                number=chart_number or "",
+            )
+            if model.chart
+            else None
+        )
+        return TableView.make(
+            name=table.name,
+            title=model.title,
+            unit=table.unit,
+            number=number or "",
+            columns=tuple(table.columns),
+            text_columns=tuple(model.all_text_columns),
+            rows=rows,
+            total=total,
+            chart=chart,
+            note=model.note,
+            visible=model.visible,
+        )
 
 
 def _is_money(unit: str | None) -> bool:
@@ -610,8 +757,10 @@ def _decimals_read(node: formula.Node, value_of: Any) -> int:
 
 def share_recipe(name: str, column: str, index: int) -> Recipe:
     """占比 of a row among its siblings: its figure ÷ their sum, rounded so the shares add up to 100."""
-    return Recipe(f"{name} = 本行{column} ÷ 同级各行{column}之和（四舍五入，使各项合计为 100%，尾差计入最大项）",
-                  lambda texts: f"{texts[index]} ÷ ({' + '.join(texts)})")
+    return Recipe(
+        f"{name} = 本行{column} ÷ 同级各行{column}之和（四舍五入，使各项合计为 100%，尾差计入最大项）",
+        lambda texts: f"{texts[index]} ÷ ({' + '.join(texts)})",
+    )
 
 
 def pair_recipe(item: Computed) -> Recipe:
@@ -638,9 +787,16 @@ def placement_order(names: list[str], placed: list[str], visible: dict[str, bool
     return order + [name for name in names if name not in order and visible[name]]
 
 
-def assess_tables(report: Report, rules: compute.Rules, previous: dict[str, PreviousTable], default_unit: str,
-                  forms: Forms, placed_tables: list[str], placed_charts: list[str], scope: str = ""
-                  ) -> tuple[dict[str, TableView], list[Finding], list[SourceError]]:
+def assess_tables(
+    report: Report,
+    rules: compute.Rules,
+    previous: dict[str, PreviousTable],
+    default_unit: str,
+    forms: Forms,
+    placed_tables: list[str],
+    placed_charts: list[str],
+    scope: str = "",
+) -> tuple[dict[str, TableView], list[Finding], list[SourceError]]:
     """Compute every data table; returns views by name (numbered in reading order), findings and errors."""
     run = TableAssessment(report, rules, previous, default_unit, forms, scope)
     for name, model in report.tables.items():
@@ -649,9 +805,9 @@ def assess_tables(report: Report, rules: compute.Rules, previous: dict[str, Prev
     visible = {name: model.visible for name, model in report.tables.items()}
     numbers = {name: f"表{i}" for i, name in enumerate(placement_order(list(report.tables), placed_tables, visible), 1)}
     charted = [name for name, model in report.tables.items() if model.chart]
-    chart_order = placement_order(charted, [n for n in placed_charts if n in charted],
-                                  {n: visible[n] for n in charted}) + \
-        [n for n in charted if not visible[n] and n not in placed_charts]
+    chart_order = placement_order(
+        charted, [n for n in placed_charts if n in charted], {n: visible[n] for n in charted}
+    ) + [n for n in charted if not visible[n] and n not in placed_charts]
     chart_numbers = {name: f"图{i}" for i, name in enumerate(chart_order, 1)}
     views = {name: run.view(table, numbers.get(name), chart_numbers.get(name)) for name, table in run.tables.items()}
     return views, run.findings, run.errors
@@ -664,8 +820,10 @@ def previous_figures(report: Report, key: str) -> dict[str, PreviousTable]:
         rows = {}
         for raw in table.rows:
             if isinstance(raw, dict) and "名称" in raw:
-                rows[str(raw["名称"])] = {c: Decimal(v) for c, v in raw.items()
-                                        if c in table.number_columns and isinstance(v, (int, Decimal))
-                                        and not isinstance(v, bool)}
+                rows[str(raw["名称"])] = {
+                    c: Decimal(v)
+                    for c, v in raw.items()
+                    if c in table.number_columns and isinstance(v, (int, Decimal)) and not isinstance(v, bool)
+                }
         found[name] = PreviousTable(key, table.unit, rows)
     return found

@@ -30,6 +30,10 @@ def table_files(view, folder: Path, resources: list[str]) -> dict[str, bytes]:
     files = {csv_path(table): write_table(lay_out(table)) for table in view.tables.values() if table.number}
     clash = sorted(files.keys() & set(resources))
     if clash:
-        raise SourceError(Location(folder / clash[0]), f"报告文件夹中的「{clash[0]}」与 jixiao 生成的数据表 CSV 同名",
-                          rule="input", hint=f"给这个文件改一个名字，或移出 {CSV_FOLDER}/ 文件夹。")
+        raise SourceError(
+            Location(folder / clash[0]),
+            f"报告文件夹中的「{clash[0]}」与 jixiao 生成的数据表 CSV 同名",
+            rule="input",
+            hint=f"给这个文件改一个名字，或移出 {CSV_FOLDER}/ 文件夹。",
+        )
     return files

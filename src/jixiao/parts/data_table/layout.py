@@ -25,23 +25,37 @@ def lay_out(table, labelled_by: str | None = None) -> Table:
     kinds = column_kinds(table)
     width = 1 + len(table.columns) + len(table.text_columns)
     notes_inline = "说明" in table.text_columns
-    head = Row(tuple(Cell(runs(name), "label", header=True, scope="col")
-                     for name in ("项目", *table.columns, *table.text_columns)))
+    head = Row(
+        tuple(
+            Cell(runs(name), "label", header=True, scope="col")
+            for name in ("项目", *table.columns, *table.text_columns)
+        )
+    )
     body = [laid for row in table.rows for laid in lay_out_row(table, row, kinds, width, notes_inline)]
     if table.total:
         body.append(total_row(table, kinds))
-    caption = () if labelled_by else runs(f"{table.number} {table.title}",
-                                          Text(f"（单位：{table.unit}）", "small") if table.unit else None)
-    return Table((Section((head,), "head"), Section(tuple(body))), ("data",), caption=caption,
-                 labelled_by=labelled_by, unit=table.unit if labelled_by else None, note=table.note)
+    caption = (
+        ()
+        if labelled_by
+        else runs(f"{table.number} {table.title}", Text(f"（单位：{table.unit}）", "small") if table.unit else None)
+    )
+    return Table(
+        (Section((head,), "head"), Section(tuple(body))),
+        ("data",),
+        caption=caption,
+        labelled_by=labelled_by,
+        unit=table.unit if labelled_by else None,
+        note=table.note,
+    )
 
 
 def lay_out_row(table, row, kinds: dict[str, str], width: int, notes_inline: bool) -> tuple[Row, ...]:
     """A data row, and its note row when its 说明 is printed below it."""
     noted = bool(row.note) and not notes_inline
     classes = (*(("part",) if row.parent else ()), *(("keep-next",) if noted else ()))
-    figures = tuple(figure_cell(row[c], kinds[c], row.stated.get(c),
-                                row.from_previous and c in PREVIOUS) for c in table.columns)
+    figures = tuple(
+        figure_cell(row[c], kinds[c], row.stated.get(c), row.from_previous and c in PREVIOUS) for c in table.columns
+    )
     texts = tuple(Cell(runs(str(row[c] or ""))) for c in table.text_columns)
     laid = Row((row_label(row.name), *figures, *texts), classes)
     if not noted:
@@ -70,6 +84,16 @@ def row_label(name: str) -> Cell:
 def column_kinds(table) -> dict[str, str]:
     """Each figure column's cell kind, from the type of its figures (amount when it has none yet)."""
     values = [*table.rows, *((table.total,) if table.total else ())]
-    return {column: next((kind for row in values if row[column] is not None
-                          for figure_type, kind in KINDS if isinstance(row[column], figure_type)), "amount")
-            for column in table.columns}
+    return {
+        column: next(
+            (
+                kind
+                for row in values
+                if row[column] is not None
+                for figure_type, kind in KINDS
+                if isinstance(row[column], figure_type)
+            ),
+            "amount",
+        )
+        for column in table.columns
+    }

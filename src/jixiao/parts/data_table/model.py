@@ -26,18 +26,32 @@ class Column(Located):
     """A column of a data table written out: its kind and how many decimals it prints (at least)."""
 
     name: str = Field(alias="名称", description="列名。")
-    kind: Literal[COLUMN_KINDS] | None = Field(None, alias="类型", description="列的类型：金额（至少两位小数）、数量（按原样，整数印为整数）、比率（印为百分数）或 文字。")  # type: ignore[valid-type]
-    places: int | None = Field(None, alias="小数位", ge=0, le=10, description="这一列金额至少印几位小数（写得更多时照写）。")
+    kind: Literal[COLUMN_KINDS] | None = Field(
+        None,
+        alias="类型",
+        description="列的类型：金额（至少两位小数）、数量（按原样，整数印为整数）、比率（印为百分数）或 文字。",
+    )  # type: ignore[valid-type]
+    places: int | None = Field(
+        None, alias="小数位", ge=0, le=10, description="这一列金额至少印几位小数（写得更多时照写）。"
+    )
 
 
 class Computed(Located):
     """A computed column: 占比 of one column, 差额/增长率/比率 of two, or a 公式 over the row's columns."""
 
     name: str = Field(alias="名称", description="计算列的名称。")
-    kind: Literal["占比", "差额", "增长率", "比率", "公式"] = Field(alias="类型", description="计算方式：占比、差额、增长率、比率，或 公式。")
-    columns: list[str] = Field(default_factory=list, alias="列", max_length=2, description="参与计算的列（占比一列，差额/增长率/比率两列）。")
-    formula: str | None = Field(None, alias="公式", description="公式（类型为 公式 时）：本行各列的 + − × ÷ 和括号，例如 节约 ÷ 预算。")
-    format: Literal["金额", "数量", "比率"] | None = Field(None, alias="格式", description="公式结果的印法：金额、数量 或 比率。")
+    kind: Literal["占比", "差额", "增长率", "比率", "公式"] = Field(
+        alias="类型", description="计算方式：占比、差额、增长率、比率，或 公式。"
+    )
+    columns: list[str] = Field(
+        default_factory=list, alias="列", max_length=2, description="参与计算的列（占比一列，差额/增长率/比率两列）。"
+    )
+    formula: str | None = Field(
+        None, alias="公式", description="公式（类型为 公式 时）：本行各列的 + − × ÷ 和括号，例如 节约 ÷ 预算。"
+    )
+    format: Literal["金额", "数量", "比率"] | None = Field(
+        None, alias="格式", description="公式结果的印法：金额、数量 或 比率。"
+    )
     places: int | None = Field(None, alias="小数位", ge=0, le=10, description="结果保留的小数位。")
 
     @model_validator(mode="after")
@@ -77,12 +91,20 @@ class DataTable(Located):
     title: str = Field(alias="标题", description="表的标题。")
     unit: str | None = Field(None, alias="单位", description="表中金额或数量的单位（默认取站点的默认单位）。")
     places: int | None = Field(None, alias="小数位", ge=0, le=10, description="表中金额至少印几位小数（默认 2）。")
-    columns: list[str | Column] = Field(default_factory=list, alias="列", description="数字列：列名，或 {名称, 类型, 小数位}。")
+    columns: list[str | Column] = Field(
+        default_factory=list, alias="列", description="数字列：列名，或 {名称, 类型, 小数位}。"
+    )
     text_columns: list[str] = Field(default_factory=list, alias="文字列", description="文字列。")
-    computed: list[Computed] = Field(default_factory=list, alias="计算", description="计算列：占比、差额、增长率、比率、公式。")
-    total: bool = Field(False, alias="合计", description="是否加一行合计（上级行只计一次，由本表其他行算出的行不计入）。")
+    computed: list[Computed] = Field(
+        default_factory=list, alias="计算", description="计算列：占比、差额、增长率、比率、公式。"
+    )
+    total: bool = Field(
+        False, alias="合计", description="是否加一行合计（上级行只计一次，由本表其他行算出的行不计入）。"
+    )
     visible: bool = Field(True, alias="显示", description="false 时只供正文引用，不印出、不编号。")
-    rows: list[Any] = Field(alias="行", min_length=1, description="各行：名称、各列的数、上级、公式、格式、原表、说明、核对说明、计入合计。")
+    rows: list[Any] = Field(
+        alias="行", min_length=1, description="各行：名称、各列的数、上级、公式、格式、原表、说明、核对说明、计入合计。"
+    )
     chart: Chart | None = Field(None, alias="图", description="由本表画的图。")
     stated: dict[str, Decimal] | None = Field(None, alias="原表", description="原表印出的合计各列（只用于核对）。")
     note: str | None = Field(None, alias="说明", description="印在表下的说明文字。")
@@ -90,8 +112,7 @@ class DataTable(Located):
 
     @property
     def number_columns(self) -> list[str]:
-        return [c if isinstance(c, str) else c.name for c in self.columns
-                if isinstance(c, str) or c.kind != "文字"]
+        return [c if isinstance(c, str) else c.name for c in self.columns if isinstance(c, str) or c.kind != "文字"]
 
     @property
     def all_text_columns(self) -> list[str]:
@@ -114,14 +135,20 @@ class DataTable(Located):
                 raise ValueError(f"计算列「{item.name}」与已有的列或保留的键（{'、'.join(RESERVED_ROW_KEYS)}）重名")
             missing = [c for c in item.columns if c not in known]
             if missing:
-                raise RuleError(f"计算「{item.name}」用到的列「{'、'.join(missing)}」不在本表的 列 中",
-                                did_you_mean(missing[0], known), ("计算", index, "列"))
+                raise RuleError(
+                    f"计算「{item.name}」用到的列「{'、'.join(missing)}」不在本表的 列 中",
+                    did_you_mean(missing[0], known),
+                    ("计算", index, "列"),
+                )
             if item.kind == "占比" and item.columns[0] not in self.number_columns:
                 raise ValueError(f"占比「{item.name}」只能取数字列（{'、'.join(self.number_columns)}）")
             known.append(item.name)
         if self.chart:
             missing = [c for c in self.chart.columns if c not in known]
             if missing:
-                raise RuleError(f"图用到的列「{'、'.join(missing)}」不在本表中",
-                                did_you_mean(missing[0], known) or "本表没有数字列，不能作图。", ("图", "列"))
+                raise RuleError(
+                    f"图用到的列「{'、'.join(missing)}」不在本表中",
+                    did_you_mean(missing[0], known) or "本表没有数字列，不能作图。",
+                    ("图", "列"),
+                )
         return self

@@ -31,8 +31,9 @@ def check_parts(model: Form, form: FormView) -> list[Finding]:
     if all(getattr(p, a) is None for p in funds.parts for _, a in columns):
         names = "、".join(p.name for p in funds.parts)
         gaps = [f"其中各项（{names}）均未填写，与年度资金总额 {funds.total.budget} 不符"]
-    empty = [part for part in model.funds.parts
-             if any(getattr(part, f) is None for f in ("initial", "budget", "executed"))]
+    empty = [
+        part for part in model.funds.parts if any(getattr(part, f) is None for f in ("initial", "budget", "executed"))
+    ]
     where = empty[0].locate() if empty else model.funds.locate("其中")
     return [acknowledged(where, model.funds.check_note, "parts-sum", f"{form.project} 项目资金: " + "；".join(gaps))]
 
@@ -42,6 +43,12 @@ def check_deviations(model: Form, form: FormView) -> list[Finding]:
     found = []
     for item, row in indicator_pairs(model.indicators, form.rows):
         if row.score is not None and row.score < row.points and not row.deviation:
-            found.append(acknowledged(item.locate(), item.check_note, "deviation-missing",
-                                      f"{row.name}: 得分 {row.score} 未达满分 {row.points}，缺少偏差原因分析及改进措施"))
+            found.append(
+                acknowledged(
+                    item.locate(),
+                    item.check_note,
+                    "deviation-missing",
+                    f"{row.name}: 得分 {row.score} 未达满分 {row.points}，缺少偏差原因分析及改进措施",
+                )
+            )
     return found

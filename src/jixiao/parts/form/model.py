@@ -15,8 +15,9 @@ from ..indicators.model import IndicatorTree
 class StatedFunds(Located):
     """Figures the source document prints for the budget row (kept to compare, never used)."""
 
-    rate: Decimal | None = Field(None, alias="执行率", description="原表印出的执行率（只用于核对）。",
-                                 json_schema_extra=percent_in_schema)
+    rate: Decimal | None = Field(
+        None, alias="执行率", description="原表印出的执行率（只用于核对）。", json_schema_extra=percent_in_schema
+    )
     score: Decimal | None = Field(None, alias="得分", description="原表印出的预算执行得分（只用于核对）。")
 
     _stripstrip_percent = field_validator("rate", mode="before")(strip_percent)
@@ -26,17 +27,33 @@ class FundRow(Located):
     """One row of 项目资金 (in the site's unit, 万元 unless 默认单位 says otherwise)."""
 
     name: str = Field("年度资金总额", alias="名称", description="这一行资金的名称，例如 当年财政拨款。")
-    initial: Decimal | None = Field(None, alias="年初预算数", ge=0, description="年初预算数（站点的默认单位，通常为万元）。")
-    budget: Decimal | None = Field(None, validation_alias=AliasChoices("全年预算数", "调整后预算数"), ge=0, description="全年预算数，即调整后预算数；执行率以它为分母。")
-    executed: Decimal | None = Field(None, validation_alias=AliasChoices("全年执行数", "预算执行数"), ge=0, description="全年执行数。")
+    initial: Decimal | None = Field(
+        None, alias="年初预算数", ge=0, description="年初预算数（站点的默认单位，通常为万元）。"
+    )
+    budget: Decimal | None = Field(
+        None,
+        validation_alias=AliasChoices("全年预算数", "调整后预算数"),
+        ge=0,
+        description="全年预算数，即调整后预算数；执行率以它为分母。",
+    )
+    executed: Decimal | None = Field(
+        None, validation_alias=AliasChoices("全年执行数", "预算执行数"), ge=0, description="全年执行数。"
+    )
 
 
 class Funds(Located):
     """项目资金: the total row (scored) and its parts (其中)."""
 
     total: FundRow = Field(alias="年度资金总额", description="年度资金总额一行：年初预算数、全年预算数、全年执行数。")
-    parts: list[FundRow] = Field(default_factory=list, alias="其中", description="其中：各项资金来源（当年财政拨款、上年结转资金、其他资金…）。")
-    points: Decimal | None = Field(None, validation_alias=AliasChoices("分值", "权重"), ge=0, description="预算执行的分值（权重），默认取评分规则。")
+    parts: list[FundRow] = Field(
+        default_factory=list, alias="其中", description="其中：各项资金来源（当年财政拨款、上年结转资金、其他资金…）。"
+    )
+    points: Decimal | None = Field(
+        None,
+        validation_alias=AliasChoices("分值", "权重"),
+        ge=0,
+        description="预算执行的分值（权重），默认取评分规则。",
+    )
     reason: str | None = Field(None, alias="原因", description="预算执行情况的说明（印在表中）。")
     stated: StatedFunds | None = Field(None, alias="原表", description="原表印出的执行率、得分。")
     check_note: str | None = check_note("对核对提示的说明（不印出）；写了它的提示降为“说明”级别。")

@@ -34,20 +34,24 @@ def indicator_columns(extra: Sequence[str] = ()) -> tuple[str, ...]:
     return (*COLUMNS, *(EXTRA_COLUMN for _ in extra))
 
 
-def indicator_sections(groups: Sequence[GroupView | LevelView], key: str, extra: Sequence[str] = (),
-                       reasons: bool = False) -> tuple[Section, ...]:
+def indicator_sections(
+    groups: Sequence[GroupView | LevelView], key: str, extra: Sequence[str] = (), reasons: bool = False
+) -> tuple[Section, ...]:
     """One section per 一级指标. `key` names the table in the rows' print ids (the project); `reasons`: an
     evaluation's 评分表, whose last column falls back to the rule a score was computed by."""
-    return tuple(group_section(group, f"ind-{key.replace(' ', '')}-{number}", extra, reasons)
-                 for number, group in enumerate(groups, 1))
+    return tuple(
+        group_section(group, f"ind-{key.replace(' ', '')}-{number}", extra, reasons)
+        for number, group in enumerate(groups, 1)
+    )
 
 
 def group_section(group: GroupView | LevelView, ids: str, extra: Sequence[str], reasons: bool) -> Section:
     """A 一级指标: its 二级指标 one after the other, the 一级 label merged over all their rows. One without any
     二级指标 is a single row (its label and an empty cell across the rest)."""
     if not group.subgroups:
-        return Section((Row((label(group.name, scope="rowgroup"), empty(1 + ROW_CELLS + len(extra)))),),
-                       classes=("group",))
+        return Section(
+            (Row((label(group.name, scope="rowgroup"), empty(1 + ROW_CELLS + len(extra)))),), classes=("group",)
+        )
     rows: list[Row] = []
     for number, subgroup in enumerate(group.subgroups, 1):
         rows += with_label(subgroup_rows(subgroup, f"{ids}-{number}", not rows, extra, reasons), subgroup.name)
@@ -60,21 +64,27 @@ def with_label(rows: list[Row], name: str) -> list[Row]:
     return [replace(rows[0], cells=(first, *rows[0].cells)), *rows[1:]]
 
 
-def subgroup_rows(subgroup: SubgroupView, ids: str, opens_group: bool, extra: Sequence[str],
-                  reasons: bool) -> list[Row]:
+def subgroup_rows(
+    subgroup: SubgroupView, ids: str, opens_group: bool, extra: Sequence[str], reasons: bool
+) -> list[Row]:
     """The rows of a 二级指标 (one empty row when it has none), each followed by its note row."""
     items = subgroup.rows or (None,)
     out: list[Row] = []
     for index, item in enumerate(items):
         together = keeps_together(index, len(items))
         noted = item is not None and bool(item.note)
-        classes = (*(("keep-next",) if together or noted else ()),
-                   *(("unmet",) if item is not None and item.met is False else ()))
+        classes = (
+            *(("keep-next",) if together or noted else ()),
+            *(("unmet",) if item is not None and item.met is False else ()),
+        )
         print_id = f"{ids}-{index + 1}" + ("" if opens_group and index == 0 else "-cont")
         out.append(Row(row_cells(item, extra, reasons), classes, print_id))
         if noted:
-            out.append(Row((note_cell(item.note, ROW_CELLS + len(extra)),),
-                           ("note-row", *(("keep-next",) if together else ()))))
+            out.append(
+                Row(
+                    (note_cell(item.note, ROW_CELLS + len(extra)),), ("note-row", *(("keep-next",) if together else ()))
+                )
+            )
     return out
 
 
@@ -90,9 +100,15 @@ def row_cells(item: IndicatorView | None, extra: Sequence[str], reasons: bool) -
     if item is None:
         return tuple(empty() for _ in range(ROW_CELLS + len(extra)))
     reason = item.deviation or (item.basis if reasons else None)
-    return (label(item.name), text(item.target), text(item.actual), figure(item.points),
-            figure(item.score, stated=item.stated.score, title=item.basis or ""), text(reason),
-            *(text(item.extras.get(column)) for column in extra))
+    return (
+        label(item.name),
+        text(item.target),
+        text(item.actual),
+        figure(item.points),
+        figure(item.score, stated=item.stated.score, title=item.basis or ""),
+        text(reason),
+        *(text(item.extras.get(column)) for column in extra),
+    )
 
 
 def note_cell(note: str, width: int) -> Cell:
@@ -106,10 +122,21 @@ def rule_foot(width: int) -> Section:
     return Section((Row((empty(width),)),), "foot", classes=("rule",), print_only=True)
 
 
-def indicator_table(sections: tuple[Section, ...], head: tuple[Row, ...], total: Section, classes: tuple[str, ...],
-                    extra: Sequence[str] = (), caption: tuple[Run, ...] = ()) -> Table:
+def indicator_table(
+    sections: tuple[Section, ...],
+    head: tuple[Row, ...],
+    total: Section,
+    classes: tuple[str, ...],
+    extra: Sequence[str] = (),
+    caption: tuple[Run, ...] = (),
+) -> Table:
     """An indicator table: its header rows (repeated on every printed page), the 一级指标 sections, the rule
     closing them in print, and its total section."""
     width = len(COLUMNS) + len(extra)
-    return Table((Section(head, "head"), *sections, rule_foot(width), total), classes, caption=caption,
-                 columns=indicator_columns(extra), repeat_labels=True)
+    return Table(
+        (Section(head, "head"), *sections, rule_foot(width), total),
+        classes,
+        caption=caption,
+        columns=indicator_columns(extra),
+        repeat_labels=True,
+    )

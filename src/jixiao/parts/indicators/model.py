@@ -13,7 +13,9 @@ from ...yamlsource import SourceMap
 
 class StatedIndicator(Located):
     score: Decimal | None = Field(None, alias="得分", description="原表印出的得分（只用于核对）。")
-    actual: str | Decimal | None = Field(None, validation_alias=AliasChoices("实际完成值", "完成值"), description="原表印出的完成值（只用于核对）。")
+    actual: str | Decimal | None = Field(
+        None, validation_alias=AliasChoices("实际完成值", "完成值"), description="原表印出的完成值（只用于核对）。"
+    )
 
 
 class Indicator(Located):
@@ -26,21 +28,42 @@ class Indicator(Located):
     """
 
     name: str = Field(alias="三级指标", description="三级指标名称。")
-    operator: str | None = Field(None, alias="指标性质", description="指标性质：≥（正向）、≤（反向）、＝（等于）或 定性；也可直接写在指标值里。")
-    target: str | Decimal | None = Field(None, validation_alias=AliasChoices("指标值", "年度指标值"), description="年度指标值，例如 ≥428 万条、≤0.06元/条、100%、2023年12月、按月发送。")
+    operator: str | None = Field(
+        None, alias="指标性质", description="指标性质：≥（正向）、≤（反向）、＝（等于）或 定性；也可直接写在指标值里。"
+    )
+    target: str | Decimal | None = Field(
+        None,
+        validation_alias=AliasChoices("指标值", "年度指标值"),
+        description="年度指标值，例如 ≥428 万条、≤0.06元/条、100%、2023年12月、按月发送。",
+    )
     unit: str | None = Field(None, alias="度量单位", description="指标值的单位（与 指标性质 分开填写时）。")
-    actual: str | Decimal | None = Field(None, validation_alias=AliasChoices("实际完成值", "完成值"), description="实际完成值，例如 115.55 万条、0.22‰、完成、6月30日。")
+    actual: str | Decimal | None = Field(
+        None,
+        validation_alias=AliasChoices("实际完成值", "完成值"),
+        description="实际完成值，例如 115.55 万条、0.22‰、完成、6月30日。",
+    )
     points: Decimal = Field(validation_alias=AliasChoices("分值", "权重"), ge=0, description="分值（权重）。")
-    score: Decimal | None = Field(None, alias="得分", ge=0, description="得分：定性指标的自评得分（须在等级区间内并写 理由），或评价报告中评价人给的得分；其余由规则计算。")
-    score_reason: str | None = Field(None, validation_alias=AliasChoices("理由", "评分依据"), description="得分的理由（评分依据）。")
+    score: Decimal | None = Field(
+        None,
+        alias="得分",
+        ge=0,
+        description="得分：定性指标的自评得分（须在等级区间内并写 理由），或评价报告中评价人给的得分；其余由规则计算。",
+    )
+    score_reason: str | None = Field(
+        None, validation_alias=AliasChoices("理由", "评分依据"), description="得分的理由（评分依据）。"
+    )
     standard: str | None = Field(None, alias="评分标准", description="评分标准（评价报告）。")
-    deviation: str | None = Field(None, validation_alias=AliasChoices(
-        "偏差原因分析及改进措施", "偏差原因", "未完成原因分析", "扣分原因"),
-        description="偏差原因分析及改进措施（未完全达标时必填；评价报告中为扣分原因）。")
+    deviation: str | None = Field(
+        None,
+        validation_alias=AliasChoices("偏差原因分析及改进措施", "偏差原因", "未完成原因分析", "扣分原因"),
+        description="偏差原因分析及改进措施（未完全达标时必填；评价报告中为扣分原因）。",
+    )
     stated: StatedIndicator | None = Field(None, alias="原表", description="原表印出的得分、完成值。")
     note: str | None = Field(None, alias="说明", description="印在该行的说明文字。")
     check_note: str | None = check_note("对核对提示的说明（不印出）。")
-    extras: dict[str, str] = Field(default_factory=dict, alias="附加", description="报告类型声明的附加列（由各列名直接写在行中）。")
+    extras: dict[str, str] = Field(
+        default_factory=dict, alias="附加", description="报告类型声明的附加列（由各列名直接写在行中）。"
+    )
 
     @model_validator(mode="wrap")
     @classmethod
@@ -59,10 +82,15 @@ class Indicator(Located):
 
 # 一级指标 → 二级指标 → rows; an empty 二级指标 prints an empty row, as the forms do. The descriptions are the
 # editor's help on a 一级指标's and a 二级指标's own name.
-SecondLevel = Annotated[list[Indicator] | None, Field(description="二级指标（如 数量指标、项目立项）：其下为三级指标各行。")]
+SecondLevel = Annotated[
+    list[Indicator] | None, Field(description="二级指标（如 数量指标、项目立项）：其下为三级指标各行。")
+]
 
 
-FirstLevel = Annotated[dict[str, SecondLevel] | None, Field(description="一级指标（自评表如 产出指标、效益指标；评分表如 决策、过程）：其下为各二级指标。")]
+FirstLevel = Annotated[
+    dict[str, SecondLevel] | None,
+    Field(description="一级指标（自评表如 产出指标、效益指标；评分表如 决策、过程）：其下为各二级指标。"),
+]
 
 
 IndicatorTree = dict[str, FirstLevel]

@@ -16,11 +16,21 @@ HEAD = ("一级指标", "二级指标", "三级指标", "指标值", "实际完�
 
 def lay_out(report: ReportView) -> Table:
     sheet = report.score_sheet
-    total = Row((label("总分", colspan=5), figure(sheet.points), figure(sheet.total, stated=sheet.stated.total),
-                 text(f"评价等次：{sheet.grade}", kind="grade")))
-    table = indicator_table(indicator_sections(sheet.levels, "评分表", reasons=True), (column_labels(HEAD),),
-                            Section((*map(level_row, sheet.levels), total), classes=("total",)),
-                            ("form", "form-indicators", "evaluation"), caption=runs(f"{report.title} 绩效评价指标评分表"))
+    total = Row(
+        (
+            label("总分", colspan=5),
+            figure(sheet.points),
+            figure(sheet.total, stated=sheet.stated.total),
+            text(f"评价等次：{sheet.grade}", kind="grade"),
+        )
+    )
+    table = indicator_table(
+        indicator_sections(sheet.levels, "评分表", reasons=True),
+        (column_labels(HEAD),),
+        Section((*map(level_row, sheet.levels), total), classes=("total",)),
+        ("form", "form-indicators", "evaluation"),
+        caption=runs(f"{report.title} 绩效评价指标评分表"),
+    )
     return replace(table, note=sheet.note)
 
 
