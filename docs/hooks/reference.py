@@ -41,7 +41,7 @@ GOLDEN = DOCS.parent / "tests/golden"
 # scoring errors of compute.py, ScoringError(message, "value-kind").
 RULE_NAMES = [
     re.compile(r'\brule\s*(?::\s*str\s*)?=\s*"([a-z][a-z-]*)"'),
-    re.compile(r'ScoringError\(.*?,\s*"([a-z][a-z-]*)"\)', re.S),
+    re.compile(r'ScoringError\(.*?,\s*"([a-z][a-z-]*)",?\s*\)', re.S),  # the formatter may end the call with a comma
 ]
 FENCE = re.compile(r'^```\w+ title="(?P<name>[^"]+)"\n(?P<body>.*?)^```$', re.M | re.S)
 
