@@ -55,3 +55,39 @@ def test_the_error_example_is_what_jixiao_prints(tmp_path: Path):
     result = jixiao("build", "--no-pdf", cwd=project)
     assert result.returncode == 1
     assert (result.stdout + result.stderr).strip("\n").splitlines() == [head, shown, *rest]
+
+
+def test_where_the_code_is_names_what_the_code_has():
+    """The README's code-layout paragraph: each phase it names is a function of phases.py, each kind of content it
+    names has its folder under parts/ with a model, view, computation and layout, and the files it names exist."""
+    import jixiao.phases as phases
+
+    paragraph = README.split("## Where the code is", 1)[1].split("\n## ", 1)[0]
+    named = re.search(r"\(open → (.*?)\)", paragraph).group(1).split(" → ")
+    verbs = {name.split("_")[0] for name, value in vars(phases).items() if callable(value) and "_" in name}
+    assert ["read", "resolve", "plan", "render", "publish", "commit"] == named and set(named) <= verbs
+    assert callable(phases.open_project)
+    src = REPO / "src/jixiao"
+    folders = {
+        "自评表": "form",
+        "指标": "indicators",
+        "评分表": "score_sheet",
+        "数据表": "data_table",
+        "图": "chart",
+        "评分": "scoring",
+    }
+    kinds = re.search(r"kind of content \((.*?)\)", paragraph, re.S).group(1).replace("\n", " ").split(", ")
+    assert [folders[kind] for kind in kinds] == list(folders.values())
+    for folder in ("form", "indicators", "score_sheet", "data_table", "scoring"):
+        assert {"model.py", "view.py", "compute.py", "layout.py"} <= {
+            p.name for p in (src / "parts" / folder).iterdir()
+        }
+    assert (src / "parts/chart/layout.py").is_file()  # a chart is drawn from its table's model and view
+    for path in re.findall(r"`((?:src/jixiao/)?[\w/]+\.py)`", paragraph):
+        assert (REPO / path if path.startswith("src/") else src / path).is_file(), path
+    assert (src / "document").is_dir() and list((REPO / "themes/gongwen/blocks").glob("*.html"))
+
+
+def test_every_link_of_the_readme_lands():
+    for target in re.findall(r"\]\(([^)#]+)", README):
+        assert (REPO / target).exists(), target
