@@ -233,16 +233,7 @@ def collecting_less() -> Iterator[None]:
 # publish ---------------------------------------------------------------------------------------------
 
 
-def publish_site(
-    site: SiteContext,
-    pages: list[ReportPage],
-    staging: Path,
-    previous: Path | None,
-    changed_years: set[int] | None,
-    search: bool,
-) -> None:
-    """Everything site-wide into staging: listing pages, feed, sitemap, open data, the search index."""
-    write_site_pages(site, pages, staging, previous, changed_years, search)
+publish_site = write_site_pages  # everything site-wide into staging: listing pages, feed, sitemap, open data, search
 
 
 def publish_shard(site: SiteContext, plan: Plan, shard: Shard, pages: list[ReportPage], staging: Path) -> None:
