@@ -309,10 +309,18 @@ def select_glossary(site: SiteContext, source: Source) -> tuple[tuple[str, str],
             f"名词解释中没有「{'、'.join(unknown)}」",
             key="名词解释",
             rule="input",
-            hint=did_you_mean(unknown[0], list(terms))[:300]
+            hint=shorten_listing(did_you_mean(unknown[0], list(terms)), 300)
             + "；可在 layouts/data/名词解释.yaml 中增补，或写 [全部]。",
         )
     return tuple((term, terms[term]) for term in report.glossary)
+
+
+def shorten_listing(hint: str, limit: int) -> str:
+    """A hint cut to `limit` characters at the last whole name (a term such as 「购房补贴（住房公积金）」 is never
+    cut inside), with 「等」 to say the list goes on."""
+    if len(hint) <= limit:
+        return hint
+    return hint[: hint.rfind("、", 0, limit)] + "等"
 
 
 def data_json(part: Part, source: Source, root: Path) -> bytes:
