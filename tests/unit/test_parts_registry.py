@@ -19,7 +19,7 @@ from jixiao.views import ReportView
 
 # A new kind of table, 进度 (a project's milestones and how far each got), as a folder of its own: its model, view,
 # computation and layout, and the Part that declares them. Nothing of jixiao is edited but the registry's list.
-PROGRESS_PART = '''
+PROGRESS_PART = """
 from decimal import Decimal
 
 from pydantic import Field
@@ -62,7 +62,7 @@ PART = Part(
     tables={"进度表": DEFAULT_TEMPLATE},
     requirable=("进度",),
 )
-'''
+"""
 # Runs jixiao with the registry's list given one more line, the new part's (the registry's own source, so the
 # line is all that differs from the installed jixiao).
 LAUNCHER = """
@@ -71,9 +71,9 @@ from pathlib import Path
 sys.path.insert(0, sys.argv.pop(1))
 spec = importlib.util.find_spec("jixiao.parts.registry")
 source = Path(spec.origin).read_text(encoding="utf-8")
-line = "    scoring,\\n"
+line = '    "scoring",\\n'
 assert source.count(line) == 1
-source = source.replace(line, line + "    __import__('progress.part', fromlist=['PART']).PART,\\n")
+source = source.replace(line, line + '    "progress.part",\\n')
 registry = importlib.util.module_from_spec(spec)
 sys.modules[spec.name] = registry
 exec(compile(source, spec.origin, "exec"), registry.__dict__)
@@ -99,7 +99,11 @@ def test_a_new_kind_of_table_is_a_folder_and_a_line_in_the_registry(project, tmp
     directives.TABLES, one in reporttypes.PARTS and a template in the theme: here the part is placed, printed,
     published in data.json and known to the editor schema with none of them."""
     bundle = project / "content/2024/demo"
-    edit(bundle / "report.yaml", "日期: 2025-03-31\n", "日期: 2025-03-31\n进度: [{名称: 立项, 完成: 100}, {名称: 验收, 完成: 40}]\n")
+    edit(
+        bundle / "report.yaml",
+        "日期: 2025-03-31\n",
+        "日期: 2025-03-31\n进度: [{名称: 立项, 完成: 100}, {名称: 验收, 完成: 40}]\n",
+    )
     edit(bundle / "01-概况.md", "::表格[预算执行情况]", "::表格[进度表]\n\n::表格[预算执行情况]")
     built = run_with_progress(tmp_path, "build", ".", "--no-pdf", "--no-search", cwd=project)
     assert built.returncode == 0, built.stderr

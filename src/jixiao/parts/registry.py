@@ -8,23 +8,24 @@ the forms); ::表格[…] (directives.TABLES), the template global `lay_out` and
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from . import Layouts, Part
-from .chart.part import PART as chart
-from .data_table.part import PART as data_table
-from .form.part import PART as form
-from .score_sheet.part import PART as score_sheet
-from .scoring.part import PART as scoring
-from .signature.part import PART as signature
 
-PARTS: tuple[Part, ...] = (
-    signature,
-    form,
-    score_sheet,
-    data_table,
-    chart,
-    scoring,
+
+def load(*names: str) -> tuple[Part, ...]:
+    """The `PART` of each part: a folder of jixiao.parts by its name, or any module by its dotted path."""
+    return tuple(import_module(name if "." in name else f"{__package__}.{name}.part").PART for name in names)
+
+
+PARTS: tuple[Part, ...] = load(
+    "signature",
+    "form",
+    "score_sheet",
+    "data_table",
+    "chart",
+    "scoring",
 )
 # data.json's 报告 has printed these parts' names in this order since its first version; a part not listed
 # follows them in the order of PARTS.
