@@ -3,7 +3,7 @@
 A part is a kind of content a report.yaml can hold (a 自评表, an evaluation's 评分表, data tables, a department's
 评分, the 落款 …). Its folder holds everything about it, and its `part.py` says so in one `Part`: the keys it adds
 to report.yaml (and their model), the names it adds to the report's view (data.json's 报告), how it is computed,
-the tables it lays out and those an author may place with ::表格[…], and which of its keys a
+its audit rules, the tables it lays out and those an author may place with ::表格[…], and which of its keys a
 report type may require (必填). `registry.py` lists the parts, one line each; the report's model (model.py), its
 view (views.py), its computation (assess.py), ::表格[…] (directives.py) and 必填 (reporttypes.py) all read that
 list, so adding a part is adding a folder and a line there.
@@ -35,6 +35,8 @@ class Part:
     - `compute(run, report, inputs, done)`: the values of `views` (and of the report's own figures 满分, 总分,
       评价等次, 执行率, when the part decides them), recording errors and findings on `run` (assess.Assessment);
       `done` holds the views of the parts computed before it;
+    - `audit(report, view, paragraphs, verdicts)`: the findings of its own audit rules (jixiao.audit runs them
+      with the report's Markdown paragraphs and its check of verdicts against texts);
     - `layouts`: the layouts it offers by name (the template global `lay_out(name, …)`);
     - `tables`: the names ::表格[…] places, each with its template (`DEFAULT_TEMPLATE` writes the layout of that
       name from the report's view);
@@ -48,6 +50,7 @@ class Part:
     fields: Fields = field(default_factory=dict)
     views: Fields = field(default_factory=dict)
     compute: Ref | None = None
+    audit: Ref | None = None
     layouts: dict[str, Ref] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)
     place: Ref | None = None

@@ -1,4 +1,4 @@
-"""The 自评表 as a part of a report: its key in report.yaml and data.json, its computation and tables."""
+"""The 自评表 as a part of a report: its key in report.yaml and data.json, its computation, audit rules and tables."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ PART = Part(
     },
     views={"forms": (Forms, alias("自评表"))},
     compute="compute:assess_forms",
+    audit="audit:audit_forms",
     layouts={
         "自评表": "layout:lay_out_form",
         "预算执行情况": "layout:lay_out_budget",
