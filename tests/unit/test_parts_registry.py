@@ -4,7 +4,9 @@ new folder and one line in the registry."""
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -175,3 +177,32 @@ def test_a_layout_is_imported_when_first_used():
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert shown.strip() == "[]"
+
+
+def test_a_view_wraps_its_model_and_a_typed_key_is_declared_once(project):
+    """The 自评表's view holds its validated form: the texts typed on the form (项目名称, 主管部门 …) are read from
+    the model under the model's key, which the view does not declare again; what is not published (核对说明, the
+    locations) is read through the view; data.json prints the keys in the order it always has."""
+    from conftest import assess_in_site
+
+    from jixiao.parts.form.model import Form
+    from jixiao.parts.form.view import FormView
+
+    view, _ = assess_in_site(project, "2024/demo")
+    form = view.forms[0]
+    assert isinstance(form.validated, Form)
+    assert (form.项目名称, form.department, form["实施单位"]) == ("示例项目", "示例主管部门", "示例中心")
+    assert form.goal.预期目标 == "完成示例工作。" and form.funds.total.名称 == "年度资金总额"
+    assert form.check_note is None and form.locate().line == 7  # report.yaml: `- 项目名称: 示例项目`
+    for name in FormView.typed_fields:
+        assert FormView.model_fields[name].serialization_alias == Form.model_fields[name].alias
+    assert not {"项目名称", "主管部门", "评价结论"} & set(re.findall(r'alias\("(.+?)"', inspect.getsource(FormView)))
+    assert list(form.model_dump(by_alias=True))[:6] == [
+        "项目名称",
+        "项目编码",
+        "主管部门",
+        "实施单位",
+        "项目资金",
+        "执行率",
+    ]
+    assert "核对说明" not in form.model_dump(by_alias=True)
