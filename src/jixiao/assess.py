@@ -1,6 +1,7 @@
-"""Apply the scoring rules to a validated report and build its typed view: each part computes itself
-(parts/<part>/compute.py); this module runs them in order, collects their errors and findings, and puts
-the report's own figures (总分, 评价等次 of a single form, an evaluation or a 评分) together.
+"""Apply the scoring rules to a validated report and build its typed view: each part of the registry computes
+itself (parts/<part>/compute.py); this module runs them in the registry's order, collects their errors and
+findings, and takes the report's own figures (满分, 总分, 评价等次, 执行率) from the last part that decides them
+(a single form, then an evaluation's 评分表, then a 评分).
 
 The view (views.py, and each part's view.py) carries the same Chinese names as report.yaml plus every computed figure
 (执行率, 得分, 总分, 评价等次 …). Templates, Markdown expressions, the audit and data.json all
@@ -19,16 +20,13 @@ from .errors import ErrorGroup, Location, SourceError
 from .findings import Finding, acknowledged
 from .located import Located
 from .model import Report
-from .parts.data_table.compute import PreviousTable, assess_tables
-from .parts.form.compute import assess_form
-from .parts.form.view import Forms
-from .parts.score_sheet.compute import assess_score_sheet
-from .parts.scoring.compute import assess_scoring
+from .parts.data_table.compute import PreviousTable
+from .parts.registry import PARTS
 from .provenance import Typed, total_of, traced, written_at
 from .reporttypes import ReportType
 from .values import Score
 from .view import Difference
-from .views import ReportView, SignatureView
+from .views import FIGURES, ReportView
 
 
 @dataclass
@@ -90,39 +88,17 @@ def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) ->
     """Compute every figure of a report; raise ErrorGroup if any row cannot be scored."""
     inputs = inputs or Inputs()
     run = Assessment(rules, inputs.anchor_prefix)
-    kind = inputs.kind
-    forms = Forms(assess_form(run, form, report.year, kind, f"自评表.{i}") for i, form in enumerate(report.forms))
-    tables, table_findings, table_errors = assess_tables(
-        report,
-        rules,
-        inputs.previous,
-        inputs.default_unit,
-        forms,
-        inputs.placed_tables,
-        inputs.placed_charts,
-        run.scope,
-    )
-    run.errors += table_errors
-    run.findings += table_findings
-    sheet = assess_score_sheet(run, report, kind) if report.score_sheet else None
+    views: dict[str, Any] = {}
+    figures: dict[str, Any] = {}
+    for part in PARTS:
+        if part.compute is None:
+            continue
+        computed = dict(part.function(part.compute)(run, report, inputs, views))
+        decided = {name: computed.pop(name) for name in FIGURES if name in computed}
+        figures = decided or figures
+        views.update(computed)
     if run.errors:
         raise run.errors[0] if len(run.errors) == 1 else ErrorGroup(run.errors)
-    figures: dict[str, Any] = {}
-    if len(forms) == 1:
-        figures = {"total": forms[0].total, "grade": forms[0].grade, "rate": forms[0].rate}
-    if sheet is not None:
-        figures = {"score_sheet": sheet, "full_marks": sheet.points, "total": sheet.total, "grade": sheet.grade}
-    if report.scoring:
-        figures = assess_scoring(report.scoring, rules, run.scope)
-        if report.stated and report.stated.total is not None and report.stated.total != figures["total"]:
-            run.findings.append(
-                acknowledged(
-                    report.stated.locate("总分"),
-                    report.check_note,
-                    "stated-differs",
-                    f"总分: 原表为 {report.stated.total}，按评分计算为 {figures['total']}",
-                )
-            )
     view = ReportView.make(
         kind=report.kind,
         title=report.title,
@@ -130,16 +106,8 @@ def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) ->
         year=report.year,
         date=report.date.isoformat() if report.date else None,
         summary=report.summary,
-        forms=forms,
-        signature=SignatureView.make(
-            unit=report.signature.unit, date=report.signature.date.isoformat() if report.signature.date else None
-        )
-        if report.signature
-        else None,
-        tables=tables,
-        table_numbers={n: t.number for n, t in tables.items() if t.number},
-        chart_numbers={n: t.chart.number for n, t in tables.items() if t.chart and t.chart.number},
         glossary=inputs.glossary,
+        **views,
         **figures,
     )
     return view, run.findings

@@ -22,11 +22,10 @@ from .findings import Finding, acknowledged
 from .load import Source
 from .markdown import blank, blank_comments
 from .model import Report
-from .parts.form.audit import check_deviations, check_parts
 from .parts.form.view import FormView
-from .parts.indicators.audit import indicator_pairs
 from .parts.indicators.model import Indicator
 from .parts.indicators.view import IndicatorView
+from .parts.registry import PARTS
 from .quantity import parse_unit
 from .values import Money, Number, Rate
 from .views import ReportView
@@ -72,12 +71,9 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
     findings: list[Finding] = []
     forms = view.forms
     paragraphs = list(markdown_paragraphs(source))  # split once: every form's verdicts and the figures read them
-    for model, form in zip(report.forms, forms):
-        findings += check_parts(model, form)
-        findings += check_deviations(model, form)
-        findings += check_verdicts(indicator_pairs(model.indicators, form.rows), paragraphs)
-    if report.score_sheet and view.score_sheet:
-        findings += check_verdicts(indicator_pairs(report.score_sheet.indicators, view.score_sheet.rows), paragraphs)
+    for part in PARTS:  # each part's own rules (parts/<part>/audit.py)
+        if part.audit is not None:
+            findings += part.function(part.audit)(report, view, paragraphs, check_verdicts)
     texts = list(collect_texts(report, forms, paragraphs))
     shared = report_figures(view)
     indexes = {

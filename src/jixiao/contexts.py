@@ -371,6 +371,14 @@ class FormContext(SectionContext):
 
 
 @dataclass(frozen=True)
+class PartContext(SectionContext):
+    """一个部分的表格的默认模板（tables/part.html）：::表格[名称] 放置、部分没有自带模板的表格。"""
+
+    part: str
+    """表格的名称（lay_out 的名称），例如 评分表。"""
+
+
+@dataclass(frozen=True)
 class BlockContext(SectionContext):
     """一个版块的模板（blocks/<种类>.html）：由 write(…) 调用，读到调用它的模板的全部名称，另加 node。"""
 
@@ -413,6 +421,7 @@ TEMPLATES: dict[str, type[Context]] = {
     "tables/form.html": FormContext,
     "tables/budget.html": FormContext,
     "tables/indicators.html": FormContext,
+    "tables/part.html": PartContext,
     "macros.html": Context,
     "blocks/runs.html": Context,
     "blocks/table.html": BlockContext,

@@ -27,20 +27,16 @@ from .explain import block_html, page_anchors
 from .findings import Finding
 from .images import ImageRefused, prepare_image
 from .parts.form.view import FormView
+from .parts.registry import PARTS
 from .published import publishes
 from .render import TemplateRun, translate
 from .site import SiteContext
 from .values import NamedList, UnknownName
 from .views import ReportView
 
-# Tables an author can place with ::表格[名称]; each is a template under tables/.
-TABLES = {
-    "自评表": "tables/form.html",
-    "预算执行情况": "tables/budget.html",
-    "绩效指标评分表": "tables/indicators.html",
-    "自评汇总": "tables/summary.html",
-    "评分表": "tables/evaluation.html",
-}
+# Tables an author can place with ::表格[名称]: the parts' tables (jixiao.parts.registry), each with its template.
+TABLE_PARTS = {name: part for part in PARTS for name in part.tables}
+TABLES = {name: part.tables[name] for name, part in TABLE_PARTS.items()}
 DIRECTIVES = "::表格[名称]{项目=…}、::图[表名]、::段落[变动|结构|完成预算]{表=表名}、::名词解释"
 # What an expression may put into prose: a text, a number, a date. A view, a list or a mapping would print as
 # Python's own notation (`FormView(project=…)`), True/False as English.
@@ -246,13 +242,10 @@ class PageResolver:
         where = Location(self.path, line)
         data_tables = self.view.tables
         if name == "表格" and label in TABLES:
-            if label == "评分表" and self.view.score_sheet is None:
-                raise SourceError(
-                    where, "本报告没有 评分表", rule="input", hint="在 report.yaml 中写 评分表（绩效评价报告）。"
-                )
-            form = self.pick_form(attrs, where) if label not in ("自评汇总", "评分表") else None
-            self.placed.add(form.project if label == "自评表" and form is not None else label)
-            return self.render(TABLES[label], where, form=form)
+            part = TABLE_PARTS[label]
+            placed, values = part.function(part.place)(self, label, attrs, where) if part.place else (label, {})
+            self.placed.add(placed)
+            return self.render(TABLES[label], where, part=label, **values)
         if name == "段落":
             template = self.paragraph(label, where)
             if "表" not in attrs:

@@ -8,7 +8,7 @@ acknowledges a finding of the audit and is never printed.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -22,6 +22,9 @@ class Located(BaseModel):
     """Base: unknown keys are errors, and each object remembers where it was written."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=False)
+    # the mapping's title and what it holds in the editor schema (schema.py), in Chinese; a new part's model
+    # gives its own here (the models before the registry are named in schema.TITLES)
+    titled: ClassVar[tuple[str, str] | None] = None
     _source: SourceMap | None = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")

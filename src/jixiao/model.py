@@ -1,19 +1,18 @@
-"""The input model of report.yaml: the report and what every type may hold (落款, 附件); the models of its
-parts (自评表, 评分表, 数据表, 评分) live in their folders under jixiao.parts. Validation is given the site's
-report types in its context."""
+"""The input model of report.yaml: the report and what every type may hold (附件, 原表, 名词解释); its parts (落款,
+自评表, 评分表, 数据表, 评分) are those of the registry (jixiao.parts.registry), each with its model in its folder, and
+come between the report's head and its tail. Validation is given the site's report types in its context."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+from typing import Any
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, create_model, field_validator, model_validator
 
 from .located import Located, check_note
-from .parts.data_table.model import DataTable
-from .parts.form.model import Form, StatedForm
-from .parts.score_sheet.model import ScoreSheet
-from .parts.scoring.model import ScorePart
+from .parts.form.model import StatedForm
+from .parts.registry import PARTS
 
 
 class Attachment(Located):
@@ -27,16 +26,10 @@ class Attachment(Located):
     )
 
 
-class Signature(Located):
-    """落款: the issuing unit and date printed at the end of a report."""
-
-    unit: str = Field(alias="单位", description="落款单位。")
-    date: dt.date | None = Field(None, alias="日期", description="落款日期（YYYY-MM-DD）。")
-
-
-class Report(Located):
-    """report.yaml of a bundle. Which parts a type needs (自评表, 评分表, …) is the type's declaration
-    (reporttypes.py); validation is given the site's types in its context."""
+class ReportHead(Located):
+    """What every report.yaml begins with, and the checks of the whole report; `Report` adds the parts and the
+    tail. Which parts a type needs (自评表, 评分表, …) is the type's declaration (reporttypes.py); validation is
+    given the site's types in its context."""
 
     kind: str = Field(
         alias="类型",
@@ -48,21 +41,6 @@ class Report(Located):
     date: dt.date | None = Field(None, alias="日期", description="报告日期（YYYY-MM-DD），也是 PDF 的创建日期。")
     layout: str | None = Field(None, alias="模板", description="改用的布局模板，例如 report/自定义.html。")
     summary: str | None = Field(None, alias="摘要", description="一句话摘要，显示在首页列表中；可用 {{ }} 表达式。")
-    signature: Signature | None = Field(None, alias="落款", description="文末落款：单位和日期。")
-    forms: list[Form] = Field(default_factory=list, alias="自评表", description="一张或多张项目支出绩效自评表。")
-    score_sheet: ScoreSheet | None = Field(
-        None, alias="评分表", description="绩效评价的评分表（一级指标及其权重、二级、三级指标）。"
-    )
-    tables: dict[str, DataTable] = Field(default_factory=dict, alias="数据表", description="数据表：名称 → 表。")
-    scoring: list[ScorePart] | None = Field(
-        None, alias="评分", description="部门整体评分的各部分（名称、分值、得分），相加为总分。"
-    )
-    stated: StatedForm | None = Field(None, alias="原表", description="原表印出的总分、评价等次。")
-    check_note: str | None = check_note("对核对提示的说明（不印出）。")
-    attachments: list[Attachment] = Field(
-        default_factory=list, alias="附件", description="附件：本站的其他报告，依次印在本报告之后。"
-    )
-    glossary: list[str] | None = Field(None, alias="名词解释", description="选用的名词解释，或 [全部]。")
 
     @field_validator("kind")
     @classmethod
@@ -77,7 +55,7 @@ class Report(Located):
         return value
 
     @model_validator(mode="after")
-    def _parts_of_the_type(self, info: ValidationInfo) -> Report:
+    def _parts_of_the_type(self, info: ValidationInfo) -> ReportHead:
         spec = ((info.context or {}).get("types") or {}).get(self.kind)
         for part in spec.lacks(self) if spec is not None else ():
             raise ValueError(f"{self.kind} 需要 {part}")
@@ -89,3 +67,24 @@ class Report(Located):
         if not 1949 <= value <= 2200:
             raise ValueError(f"年度「{value}」不是合理的年份")
         return value
+
+
+# What follows the parts in report.yaml.
+TAIL: dict[str, Any] = {
+    "stated": (StatedForm | None, Field(None, alias="原表", description="原表印出的总分、评价等次。")),
+    "check_note": (str | None, check_note("对核对提示的说明（不印出）。")),
+    "attachments": (
+        list[Attachment],
+        Field(default_factory=list, alias="附件", description="附件：本站的其他报告，依次印在本报告之后。"),
+    ),
+    "glossary": (list[str] | None, Field(None, alias="名词解释", description="选用的名词解释，或 [全部]。")),
+}
+
+Report = create_model(
+    "Report",
+    __base__=ReportHead,
+    __doc__="report.yaml of a bundle: its head, the parts of the registry, then its tail.",
+    __module__=__name__,
+    **{name: spec for part in PARTS for name, spec in part.fields.items()},
+    **TAIL,
+)

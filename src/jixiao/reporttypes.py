@@ -6,8 +6,9 @@ else report/default.html), the sections a new report starts with, its scoring sp
 weights of an evaluation's 一级指标 and any extra columns. A site declares a variant in site.yaml
 under 报告类型 with 基于 and only what differs; the code never names a type.
 
-What a type may require is a registry: `PARTS`, the parts of report.yaml a type can make required (必填),
-and `FORM_KEYS`, the keys of a 自评表 its official form can require (表单必填). A name outside them is an
+What a type may require comes from registries: `PARTS`, the keys of report.yaml a type can make required
+(必填), is read from the parts' registry (jixiao.parts.registry: each part says which of its keys a type may
+require), and `FORM_KEYS`, the keys of a 自评表 its official form can require (表单必填). A name outside them is an
 error where the type is declared, since the check it asks for would otherwise never run.
 
 Each resolved type carries a digest of its declaration along its base chain: a page's cache key holds
@@ -30,13 +31,15 @@ from .errors import ErrorGroup, RuleError, SourceError, did_you_mean
 from .located import Located
 from .model import Report
 from .parts.form.model import Form
+from .parts.registry import PARTS as REGISTERED
+from .parts.registry import requirable
 from .validate import validate_model
 from .yamlsource import parse_yaml
 
 BUILTIN = Path(__file__).parent / "data" / "报告类型.yaml"
 DEFAULT_BODY = "report/body-document.html"
 # 必填: a part of report.yaml → the attribute of the Report that holds it (empty or None: the report lacks it).
-PARTS = {"自评表": "forms", "评分表": "score_sheet"}
+PARTS = requirable(REGISTERED)
 # 表单必填: a key of the 自评表 → its attribute path in the Form (the keys a real document may lack).
 FORM_KEYS = {
     "项目编码": ("code",),

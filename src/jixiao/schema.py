@@ -175,10 +175,11 @@ def mark_aliases(schema: dict[str, Any], model: type[BaseModel]) -> None:
         schema["allOf"] = rules
 
 
-def describe_in_chinese(name: str, schema: dict[str, Any]) -> None:
-    """A Chinese title and description for the mapping (not its English docstring), a title for each key
-    (the key itself), and types merged, so that hover and completion show only Chinese."""
-    schema["title"], schema["description"] = TITLES[name]
+def describe_in_chinese(name: str, schema: dict[str, Any], model: Any = None) -> None:
+    """A Chinese title and description for the mapping (not its English docstring; a part's own model may give
+    them, `Located.titled`), a title for each key (the key itself), and types merged, so that hover and
+    completion show only Chinese."""
+    schema["title"], schema["description"] = TITLES.get(name) or model.titled
     for key, prop in schema.get("properties", {}).items():
         merge_branches(prop)
         prop["title"] = key
@@ -210,7 +211,7 @@ def build_schema(model: type[BaseModel], types: dict[str, ReportType] | None = N
     schema = model.model_json_schema(by_alias=True, mode="validation", schema_generator=ChineseSchema)
     models = _all_models(model)
     for name, sub in [(model.__name__, schema), *schema.get("$defs", {}).items()]:
-        describe_in_chinese(name, sub)
+        describe_in_chinese(name, sub, models[name])
         mark_aliases(sub, models[name])
     if model is Report and types is not None:
         add_project_types(schema, types)

@@ -97,6 +97,53 @@ def alias(name: str, default: Any = None) -> Any:
     return Field(default, serialization_alias=name)
 
 
+TYPED = "typed"  # the mark of a field a ModelView takes from its model
+
+
+def typed() -> Any:
+    """A field of a ModelView that is its model's, as the author typed it: its key, type and description are the
+    model's; the view says only where data.json prints it (data.json's order is older than the models)."""
+    return Field(None, json_schema_extra={TYPED: True})
+
+
+class ModelView(View):
+    """A view that wraps its validated model (`wraps`): it declares the figures it computes, and marks with
+    `typed()` the model's fields it publishes as they were typed, which take their Chinese key from the model, so
+    a key is declared once. Anything else of the model (its 核对说明, its locations) is read through the view
+    (`view.check_note`, `view.locate(…)`), never published."""
+
+    wraps: ClassVar[type[BaseModel]]
+    validated: Any = Field(None, exclude=True)  # the model this view was computed from
+    typed_fields: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        marked = [
+            name
+            for name, info in cls.model_fields.items()
+            if (info.json_schema_extra or {}).get(TYPED)  # type: ignore[union-attr]
+        ]
+        for name in marked:
+            cls.model_fields[name].serialization_alias = cls.wraps.model_fields[name].alias
+        if marked:
+            cls.model_rebuild(force=True)
+        cls.typed_fields = tuple(marked)
+        super().__pydantic_init_subclass__(**kwargs)
+
+    @classmethod
+    def wrap(cls, validated: BaseModel, **computed: Any):
+        """The view of `validated`: its typed fields read from it, the rest as computed."""
+        return cls.make(
+            validated=validated, **{name: getattr(validated, name) for name in cls.typed_fields}, **computed
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        validated = self.__dict__.get("validated")
+        if validated is not None and not name.startswith("_"):
+            return getattr(validated, name)
+        return super().__getattr__(name)  # type: ignore[misc]
+
+
 class Difference(View):
     """A figure the source document printed that differs from the rule's. The 核对说明 acknowledging it is not
     part of it: that note is for the audit and is never published."""

@@ -1,29 +1,49 @@
-"""The registry of the parts' layouts: a table's name (as ::表格[…] names it) → the function that lays it out.
+"""The registry of the parts of a report: one line per part (see jixiao.parts for what a part declares).
 
-Kept apart from the package's __init__ so that importing one part's model (report.yaml's validation does) does
-not import every layout."""
+The report's model (model.py) takes its parts' keys from here, in this order (the order of report.yaml's keys in
+the editor schema, the keys reference and the list of keys an unknown key's hint gives); its view (views.py)
+takes their names in data.json's order (`PUBLISHED`); assess.py computes them in this order (a data table may read
+the forms); ::表格[…] (directives.TABLES), the template global `lay_out` and the 必填 of report types
+(reporttypes.PARTS) read the maps below. A part's computation and layouts are imported when first used."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
-from .chart import layout as chart
-from .data_table import layout as data_table
-from .form import layout as form
-from .score_sheet import layout as score_sheet
-from .scoring import layout as scoring
+from . import Layouts, Part
 
-# part (and table) name → its layout function; the names are those of ::表格[…] (directives.TABLES)
-LAYOUTS = {
-    "评分": scoring.lay_out,
-    "数据表": data_table.lay_out,
-    "图": chart.lay_out,
-    "自评表": form.lay_out_form,
-    "预算执行情况": form.lay_out_budget,
-    "绩效指标评分表": form.lay_out_indicators,
-    "自评汇总": form.lay_out_summary,
-    "评分表": score_sheet.lay_out,
-}
+
+def load(*names: str) -> tuple[Part, ...]:
+    """The `PART` of each part: a folder of jixiao.parts by its name, or any module by its dotted path."""
+    return tuple(import_module(name if "." in name else f"{__package__}.{name}.part").PART for name in names)
+
+
+PARTS: tuple[Part, ...] = load(
+    "signature",
+    "form",
+    "score_sheet",
+    "data_table",
+    "chart",
+    "scoring",
+)
+# data.json's 报告 has printed these parts' names in this order since its first version; a part not listed
+# follows them in the order of PARTS.
+PUBLISHED = ("自评表", "落款", "数据表", "评分", "评分表")
+
+
+def published(parts: tuple[Part, ...]) -> list[Part]:
+    """The parts in the order data.json names them."""
+    rank = {name: index for index, name in enumerate(PUBLISHED)}
+    return sorted(parts, key=lambda part: rank.get(part.name, len(rank)))
+
+
+def requirable(parts: tuple[Part, ...]) -> dict[str, str]:
+    """The keys of report.yaml a report type may require (必填) → the attribute of the report holding them."""
+    return {key: attribute for part in parts for key, attribute in part.keys().items() if key in part.requirable}
+
+
+LAYOUTS = Layouts(PARTS)
 
 
 def lay_out(name: str, *args: Any) -> Any:

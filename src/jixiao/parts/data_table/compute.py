@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ... import compute, formula
 from ...errors import Location, SourceError, did_you_mean
@@ -36,6 +36,9 @@ from .view import ChartView, DataRowView, Rows, TableView
 
 FORMULA_HINT = "公式写成 业务收入 - 业务支出、节约 ÷ 预算、(本年 - 上年) ÷ 上年；名称中含运算符或空格时用「」括起。"
 TOTAL = "合计"
+
+if TYPE_CHECKING:
+    from ...assess import Assessment, Inputs
 
 
 @dataclass(frozen=True)
@@ -692,18 +695,13 @@ class TableAssessment:
             else None
         )
         chart = (
-            ChartView.make(
-                kind=model.chart.kind,
-                title=model.chart.title or model.title,
-                columns=tuple(model.chart.columns),
-                number=chart_number or "",
-            )
+            ChartView.wrap(model.chart, title=model.chart.title or model.title, number=chart_number or "")
             if model.chart
             else None
         )
-        return TableView.make(
+        return TableView.wrap(
+            model,
             name=table.name,
-            title=model.title,
             unit=table.unit,
             number=number or "",
             columns=tuple(table.columns),
@@ -711,8 +709,6 @@ class TableAssessment:
             rows=rows,
             total=total,
             chart=chart,
-            note=model.note,
-            visible=model.visible,
         )
 
 
@@ -785,6 +781,27 @@ def placement_order(names: list[str], placed: list[str], visible: dict[str, bool
     """Tables in the order a reader meets them: placed in the text first, then the appended ones."""
     order = [name for name in dict.fromkeys(placed) if name in names]
     return order + [name for name in names if name not in order and visible[name]]
+
+
+def assess_part(run: Assessment, report: Report, inputs: Inputs, done: dict[str, Any]) -> dict[str, Any]:
+    """The report's data tables (which may read its forms, computed before them), numbered, with their charts."""
+    tables, findings, errors = assess_tables(
+        report,
+        run.rules,
+        inputs.previous,
+        inputs.default_unit,
+        done["forms"],
+        inputs.placed_tables,
+        inputs.placed_charts,
+        run.scope,
+    )
+    run.errors += errors
+    run.findings += findings
+    return {
+        "tables": tables,
+        "table_numbers": {n: t.number for n, t in tables.items() if t.number},
+        "chart_numbers": {n: t.chart.number for n, t in tables.items() if t.chart and t.chart.number},
+    }
 
 
 def assess_tables(

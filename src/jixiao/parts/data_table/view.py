@@ -8,13 +8,17 @@ from pydantic import Field, model_serializer
 
 from ...errors import Location
 from ...values import NamedList, UnknownName
-from ...view import View, _plain, alias
+from ...view import ModelView, View, _plain, alias, typed
+from .model import Chart, DataTable
 
 
-class ChartView(View):
-    kind: str = alias("类型")
+class ChartView(ModelView):
+    """A table's chart: its 类型 and 列 as typed, its title (the table's when it has none) and number."""
+
+    wraps: ClassVar[type[Chart]] = Chart
+    kind: Any = typed()
     title: str = alias("标题")
-    columns: tuple[str, ...] = alias("列", ())
+    columns: Any = typed()
     number: str = alias("编号")
 
 
@@ -71,13 +75,15 @@ class Rows(NamedList):
     name_key = "名称"
 
 
-class TableView(View):
-    """A data table; besides its figures it can count and list rows by a text column."""
+class TableView(ModelView):
+    """A data table; besides its figures it can count and list rows by a text column. Its 标题 and 说明 are the
+    model's as typed; 显示 (`visible`: false — computed for prose, never printed) is read from the model."""
 
     template_methods: ClassVar[frozenset[str]] = frozenset({"计数", "名单"})
+    wraps: ClassVar[type[DataTable]] = DataTable
 
     name: str = alias("名称")
-    title: str = alias("标题")
+    title: Any = typed()
     unit: str | None = alias("单位")
     number: str = alias("编号")
     columns: tuple[str, ...] = alias("列", ())
@@ -85,8 +91,7 @@ class TableView(View):
     rows: Rows = alias("行")
     total: DataRowView | None = alias("合计")
     chart: ChartView | None = alias("图")
-    note: str | None = alias("说明")
-    visible: bool = Field(True, exclude=True)  # 显示: false — computed for prose, never printed
+    note: Any = typed()
 
     def 计数(self, column: str, value: str) -> int:
         return len(self.名单(column, value))

@@ -4,12 +4,25 @@ met must give."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from ...findings import Finding, acknowledged
 from ...quantity import format_number
 from ..indicators.audit import indicator_pairs
 from .model import Form
 from .view import FormView
+
+
+def audit_forms(report: Any, view: Any, paragraphs: list[Any], verdicts: Any) -> list[Finding]:
+    """The 自评表's own rules, form by form: 其中 against 年度资金总额, the 偏差原因 of a row not fully met, and each
+    row's verdict against the texts (`verdicts`: the audit's check_verdicts over its paragraphs)."""
+    findings: list[Finding] = []
+    for form in view.forms:
+        model = form.validated
+        findings += check_parts(model, form)
+        findings += check_deviations(model, form)
+        findings += verdicts(indicator_pairs(model.indicators, form.rows), paragraphs)
+    return findings
 
 
 def check_parts(model: Form, form: FormView) -> list[Finding]:

@@ -17,10 +17,21 @@ from ...view import Difference
 from ..indicators.compute import assess_tree
 from ..indicators.view import GroupView, IndicatorRows
 from .model import Form, FundRow, Funds
-from .view import FormView, FundRowView, FundsView, GoalView, StatedFormView, StatedFundsView
+from .view import Forms, FormView, FundRowView, FundsView, GoalView, StatedFormView, StatedFundsView
 
 if TYPE_CHECKING:
-    from ...assess import Assessment
+    from ...assess import Assessment, Inputs
+    from ...model import Report
+
+
+def assess_forms(run: Assessment, report: Report, inputs: Inputs, done: dict[str, Any]) -> dict[str, Any]:
+    """Every 自评表 of the report; a report of one form takes its 总分, 评价等次 and 执行率 as its own."""
+    forms = Forms(
+        assess_form(run, form, report.year, inputs.kind, f"自评表.{i}") for i, form in enumerate(report.forms)
+    )
+    if len(forms) != 1:
+        return {"forms": forms}
+    return {"forms": forms, "total": forms[0].total, "grade": forms[0].grade, "rate": forms[0].rate}
 
 
 def assess_form(run: Assessment, form: Form, year: int, kind: ReportType | None, path: str) -> FormView:
@@ -56,16 +67,12 @@ def assess_form(run: Assessment, form: Form, year: int, kind: ReportType | None,
                     f"{form.project} 评价等次: 原表为 {form.stated.grade}，按规则为 {grade}",
                 )
             )
-    return FormView.make(
-        project=form.project,
-        code=form.code,
-        department=form.department,
-        implementer=form.implementer,
+    return FormView.wrap(
+        form,
         funds=funds,
         rate=funds.rate,
         budget_score=funds.score,
-        goal=GoalView.make(expected=form.goal.expected, achieved=form.goal.achieved or ""),
-        process=form.process,
+        goal=GoalView.wrap(form.goal, achieved=form.goal.achieved or ""),
         groups=tuple(groups),
         rows=IndicatorRows(r for r, _ in rows),
         row_count=sum(g.span for g in groups),
@@ -74,11 +81,6 @@ def assess_form(run: Assessment, form: Form, year: int, kind: ReportType | None,
         points=run.total(f"{path}.分值合计", "分值合计 = 预算执行分值 + 指标分值", [funds.points, indicator_points]),
         total=total,
         grade=grade,
-        conclusion=form.conclusion,
-        problems=form.problems,
-        measures=form.measures,
-        project_lead=form.project_lead,
-        finance_lead=form.finance_lead,
         note=None,
         stated=stated,
         differences=tuple(differences),
@@ -108,8 +110,8 @@ def fund_row(run: Assessment, row: FundRow, path: str, rate_path: str, stated: A
 
     budget, executed = money(row.budget, "全年预算数", "调整后预算数"), money(row.executed, "全年执行数", "预算执行数")
     rate = compute.ratio_percent(row.executed, row.budget, run.rules.places)
-    return FundRowView.make(
-        name=row.name,
+    return FundRowView.wrap(
+        row,
         initial=money(row.initial, "年初预算数"),
         budget=budget,
         executed=executed,
@@ -192,8 +194,8 @@ def assess_funds(run: Assessment, funds: Funds, path: str) -> tuple[FundsView, l
         ):
             differences += run.differ(funds, key, printed, result, what)
     parts = tuple(fund_row(run, p, f"{path}.其中.{i}", f"{path}.其中.{i}.执行率") for i, p in enumerate(funds.parts))
-    view = FundsView.make(
-        total=total, parts=parts, points=points, rate=rate, score=score, reason=funds.reason, note=None, stated=stated
+    view = FundsView.wrap(
+        funds, total=total, parts=parts, points=points, rate=rate, score=score, note=None, stated=stated
     )
     return view, differences
 

@@ -1,16 +1,21 @@
-"""The view of an assessed 自评表: its figures as typed and as computed (执行率, 得分, 总分, 评价等次)."""
+"""The view of an assessed 自评表: its figures as typed and as computed (执行率, 得分, 总分, 评价等次). Each view
+wraps its model (ModelView): the texts typed on the form are the model's fields (`typed()`), read from it; the
+view declares what it computes."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from ...values import NamedList
-from ...view import Difference, View, alias
+from ...view import Difference, ModelView, View, alias, typed
 from ..indicators.view import GroupView, IndicatorRows
+from .model import Form, FundRow, Funds, Goal
 
 
-class FundRowView(View):
-    name: str = alias("名称")
+class FundRowView(ModelView):
+    wraps: ClassVar[type[FundRow]] = FundRow
+    name: Any = typed()
     initial: Decimal | None = alias("年初预算数")
     budget: Decimal | None = alias("全年预算数")
     executed: Decimal | None = alias("全年执行数")
@@ -22,20 +27,22 @@ class StatedFundsView(View):
     score: Decimal | None = alias("得分")
 
 
-class FundsView(View):
+class FundsView(ModelView):
+    wraps: ClassVar[type[Funds]] = Funds
     total: FundRowView = alias("年度资金总额")
     parts: tuple[FundRowView, ...] = alias("其中", ())
     points: Decimal = alias("分值")
     rate: Decimal | None = alias("执行率")
     score: Decimal = alias("得分")
-    reason: str | None = alias("原因")
+    reason: Any = typed()
     note: str | None = alias("说明")
     stated: StatedFundsView = alias("原表")
 
 
-class GoalView(View):
-    expected: str = alias("预期目标")
-    achieved: str = alias("实际完成情况")
+class GoalView(ModelView):
+    wraps: ClassVar[type[Goal]] = Goal
+    expected: Any = typed()
+    achieved: str = alias("实际完成情况")  # "" where the form has no 实际完成情况
 
 
 class StatedFormView(View):
@@ -43,18 +50,19 @@ class StatedFormView(View):
     grade: str | None = alias("评价等次")
 
 
-class FormView(View):
+class FormView(ModelView):
     """One assessed 项目支出绩效自评表."""
 
-    project: str = alias("项目名称")
-    code: str | None = alias("项目编码")
-    department: str | None = alias("主管部门")
-    implementer: str | None = alias("实施单位")
+    wraps: ClassVar[type[Form]] = Form
+    project: Any = typed()
+    code: Any = typed()
+    department: Any = typed()
+    implementer: Any = typed()
     funds: FundsView = alias("项目资金")
     rate: Decimal | None = alias("执行率")
     budget_score: Decimal = alias("预算执行得分")
     goal: GoalView = alias("年度总体目标")
-    process: str | None = alias("项目实施内容及过程概述")
+    process: Any = typed()
     groups: tuple[GroupView, ...] = alias("绩效指标", ())
     rows: IndicatorRows = alias("指标")
     row_count: int = alias("指标行数", 0)
@@ -63,11 +71,11 @@ class FormView(View):
     points: Decimal = alias("分值合计")
     total: Decimal = alias("总分")
     grade: str = alias("评价等次")
-    conclusion: str | None = alias("评价结论")
-    problems: str | None = alias("存在问题")
-    measures: str | None = alias("改进措施")
-    project_lead: str | None = alias("项目负责人")
-    finance_lead: str | None = alias("财务负责人")
+    conclusion: Any = typed()
+    problems: Any = typed()
+    measures: Any = typed()
+    project_lead: Any = typed()
+    finance_lead: Any = typed()
     note: str | None = alias("说明")
     stated: StatedFormView = alias("原表")
     differences: tuple[Difference, ...] = alias("差异", ())

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...findings import Finding
 from ...model import Report
@@ -18,7 +18,15 @@ from ..indicators.view import IndicatorRows
 from .view import LevelView, ScoreSheetView
 
 if TYPE_CHECKING:
-    from ...assess import Assessment
+    from ...assess import Assessment, Inputs
+
+
+def assess_part(run: Assessment, report: Report, inputs: Inputs, done: dict[str, Any]) -> dict[str, Any]:
+    """The 评分表, whose 满分, 总分 and 评价等次 are the report's."""
+    if report.score_sheet is None:
+        return {}
+    sheet = assess_score_sheet(run, report, inputs.kind)
+    return {"score_sheet": sheet, "full_marks": sheet.points, "total": sheet.total, "grade": sheet.grade}
 
 
 def assess_score_sheet(run: Assessment, report: Report, kind: ReportType | None) -> ScoreSheetView:
