@@ -276,21 +276,23 @@ def new() -> None:
     metavar="SPEC",
     help="CI 流水线用 pip 安装的 jixiao: 已发布的版本、仓库中 wheel 的相对路径或 git+https://… 地址。",
 )
-def new_site_command(folder: Path, title: str, unit: str, year: int | None, install: str) -> None:
-    """在 FOLDER 中创建一个可直接构建的项目（含示例报告和编辑器 schema）。"""
+@click.option("--empty", is_flag=True, help="不创建示例报告（报告用 jixiao new report 添加）。")
+def new_site_command(folder: Path, title: str, unit: str, year: int | None, install: str, empty: bool) -> None:
+    """在 FOLDER 中创建一个可直接构建的项目（含示例报告和编辑器 schema；--empty 不含示例报告）。"""
     from .scaffold import new_site
     from .schema import write_schemas
 
     year = year or dt.date.today().year - 1
     try:
-        written = new_site(folder, title, unit, year, install)
+        written = new_site(folder, title, unit, year, install, example=not empty)
         written += write_schemas(folder, folder / "schema")
     except JixiaoError as exc:
         report_failure(exc, folder, "新建失败")
         return
     for path in written:
         click.echo(f"已创建 {path}")
-    click.echo(f"下一步: cd {folder} && jixiao serve")
+    first = f"jixiao new report --type 绩效评价报告 --year {year} --unit 本单位 && " if empty else ""
+    click.echo(f"下一步: cd {folder} && {first}jixiao serve")
 
 
 @new.command("report")

@@ -140,6 +140,44 @@ def _directive_rule(state: StateBlock, start: int, end: int, silent: bool) -> bo
     return True
 
 
+def number_paragraphs(state: StateCore) -> None:
+    """Ordered lists become the numbered paragraphs they are in these documents: `1. 为全市…` is printed as a
+    paragraph beginning with "1. ", like `1.为全市…` (which CommonMark leaves a paragraph) and like every other
+    paragraph (GB/T 9704 body text: first-line indent, no hanging indent), and no list renumbers item 4 as 1."""
+    tokens: list[Token] = []
+    levels: list[int] = []  # the level of the paragraphs directly inside each open numbered item
+    number = ""  # the number the next paragraph begins with
+    for token in state.tokens:
+        ordered = token.markup in (".", ")")
+        if token.type in ("ordered_list_open", "ordered_list_close"):
+            continue
+        if token.type == "list_item_open" and ordered:
+            levels.append(token.level + 1)
+            number = f"{token.info}{token.markup} "
+            continue
+        if token.type == "list_item_close" and ordered:
+            levels.pop()
+            tokens += numbered_paragraph(number.rstrip()) if number else ()  # an item with nothing in it
+            number = ""
+            continue
+        if token.type in ("paragraph_open", "paragraph_close") and levels and token.level == levels[-1]:
+            token.hidden = False  # a tight list hides its items' paragraphs
+        if number and token.type not in ("paragraph_open", "inline"):  # the item begins with a heading, a table …
+            tokens += numbered_paragraph(number.rstrip())
+            number = ""
+        tokens.append(token)
+        if number and token.type == "inline":
+            token.children = [Token("text", "", 0, content=number), *(token.children or [])]
+            number = ""
+    state.tokens = tokens
+
+
+def numbered_paragraph(number: str) -> list[Token]:
+    """A paragraph holding only a number (of an item that holds no paragraph of its own)."""
+    inline = Token("inline", "", 0, content=number, children=[Token("text", "", 0, content=number)])
+    return [Token("paragraph_open", "p", 1), inline, Token("paragraph_close", "p", -1)]
+
+
 def _place_lines(state: StateCore) -> None:
     """Give each expression the absolute line it sits on (paragraph start + newlines before it)."""
     for block in state.tokens:
@@ -259,7 +297,8 @@ def create_parser() -> MarkdownIt:
         "html_block", "jx_comment", _comment_block_rule, {"alt": ["paragraph", "reference", "blockquote"]}
     )
     md.core.ruler.after("inline", "jx_comments", _drop_comments)
-    md.core.ruler.after("jx_comments", "jx_lines", _place_lines)
+    md.core.ruler.after("jx_comments", "jx_numbers", number_paragraphs)
+    md.core.ruler.after("jx_numbers", "jx_lines", _place_lines)
     md.core.ruler.after("jx_lines", "jx_urls", _check_urls)
     md.add_render_rule("text", _render_text)
     md.add_render_rule("jx_expr", _render_expression)

@@ -419,10 +419,14 @@ def index_entry(key: str, year: int, view: ReportView, pdf_name: str | None) -> 
 
 
 def indicator_rows(view: ReportView) -> list[list[str]]:
-    """Every indicator row of the report, flattened: project, levels, target, actual, points, score."""
+    """Every indicator row of the report, flattened: project, levels, target, actual, points, score, met; those of
+    each 自评表 and of an evaluation's 评分表 (its project left blank: the report is about one project)."""
+    tables = [(form.project, form.groups) for form in view.forms]
+    if view.score_sheet is not None:
+        tables.append(("", view.score_sheet.levels))
     return [
         [
-            form.project,
+            project,
             group.name,
             sub.name,
             row.name,
@@ -432,8 +436,8 @@ def indicator_rows(view: ReportView) -> list[list[str]]:
             _text(row.score) or "",
             "是" if row.met else "否",
         ]
-        for form in view.forms
-        for group in form.groups
+        for project, groups in tables
+        for group in groups
         for sub in group.subgroups
         for row in sub.rows
     ]

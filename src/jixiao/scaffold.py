@@ -48,9 +48,10 @@ def _write_new(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def new_site(folder: Path, title: str, unit: str, year: int, install: str) -> list[Path]:
-    """A working project: site.yaml, one example report, .gitignore, CI pipelines that `pip install` what
-    `install` names; returns the files written."""
+def new_site(folder: Path, title: str, unit: str, year: int, install: str, example: bool = True) -> list[Path]:
+    """A working project: site.yaml, one example report (unless `example` is false: a real project would first
+    have to delete it), .gitignore, CI pipelines that `pip install` what `install` names; returns the files
+    written."""
     check_install_spec(install)
     if (folder / CONTENT_DIR).exists():
         raise JixiaoError(f"{folder / CONTENT_DIR} 已存在: 这里已经是一个项目。")
@@ -64,7 +65,7 @@ def new_site(folder: Path, title: str, unit: str, year: int, install: str) -> li
     _write_new(written[1], _render("gitignore"))
     _write_new(written[2], _render("ci/github.yml", install=install, shards=CI_SHARDS))
     _write_new(written[3], _render("ci/gitlab.yml", install=install, shards=CI_SHARDS))
-    return written + new_report(folder, FORM_TYPE, year, unit, "zipingbiao")
+    return written + (new_report(folder, FORM_TYPE, year, unit, "zipingbiao") if example else [])
 
 
 def project_config(project: Path) -> SiteConfig:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import REPO
+from conftest import FIXTURES, REPO, run_jixiao, serve
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
@@ -206,3 +206,84 @@ def test_the_checks_see_a_spilling_cell_and_a_covering_legend(browser):  # noqa:
     assert page.evaluate(OVERFLOWING_CELLS) == ["166.22 原表 167.3349"]
     assert page.evaluate(LEGENDS_OVER_DATA) == ["图1: t-chart-data-0-0"]
     page.close()
+
+
+# Printed like the original (issue 20, point 8): tests/fixtures/print, a third-party 项目绩效评价报告 and a narrative
+# 自评报告 titled with its type's name, whose table's caption falls at the foot of a page.
+PRINT_FIXTURE = FIXTURES / "print"
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("print") / "site"
+    result = run_jixiao("build", PRINT_FIXTURE, "--out", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def text_lines(pdf_path: Path) -> list[tuple[int, float, str]]:
+    """(page, left edge in pt, text) of every printed line."""
+    with pdfplumber.open(pdf_path) as pdf:
+        return [(p.page_number, line["x0"], line["text"]) for p in pdf.pages for line in p.extract_text_lines()]
+
+
+def test_numbered_paragraphs_print_like_the_other_paragraphs(printed):
+    """ "4. 项目由…" (a space after the number) keeps its number and starts where "1.为全市…" (none) starts: the
+    first-line indent of body text; its second line starts at the left margin, where the heading does (no hanging
+    indent of a list)."""
+    lines = text_lines(pdf_of(printed, "2024/pingjia"))
+    left = next(x for _, x, text in lines if text == "一、项目概况")
+    indent = next(x for _, x, text in lines if text.startswith("1.为全市缴存职工新增数据"))
+    assert indent > left + 20  # 2em of 16pt
+    at = next(i for i, (_, _, text) in enumerate(lines) if text.startswith("4. 项目由示例市住房公积金管理中心"))
+    assert lines[at][1] == pytest.approx(indent, abs=TOLERANCE)
+    assert lines[at + 1][1] == pytest.approx(left, abs=TOLERANCE)
+    numbered = [text[:2] for _, x, text in lines if x == pytest.approx(indent, abs=TOLERANCE) and text[1] == "."]
+    assert numbered[:5] == ["1.", "2.", "3.", "4.", "5."]
+
+
+def test_one_title_on_the_cover(printed):
+    cover = [text for page, _, text in text_lines(pdf_of(printed, "2024/ziping")) if page == 1]
+    assert cover == ["示例市住房公积金管理中心", "项目支出绩效自评报告", "2024 年度", "2025年3月31日"]
+
+
+def test_a_caption_stays_with_its_table(printed):
+    lines = text_lines(pdf_of(printed, "2024/ziping"))
+    caption = next(page for page, _, text in lines if text.startswith("表1 项目资金情况"))
+    head = next(page for page, _, text in lines if "资金来源" in text)
+    assert caption == head
+
+
+def words_of(pdf_path: Path) -> list[str]:
+    with pdfplumber.open(pdf_path) as pdf:
+        return [word["text"] for page in pdf.pages for word in page.extract_words()]
+
+
+def test_a_figure_with_its_unit_never_breaks_in_a_cell(printed):
+    """ "8万元" stays whole in a text cell (the old page printed "…为8万" over "元以上…"); "≤236.417万元", wider
+    than its column, keeps its number whole with its sign and puts 万元 below it rather than overflow."""
+    cells = words_of(pdf_of(printed, "2024/ziping"))
+    assert "预算执行数为8万元" in cells
+    assert not [word for word in cells if word.startswith("元")]
+    assert ["≤236.417", "万元"] == [w for w in words_of(pdf_of(printed, "2024/pingjia")) if w in ("≤236.417", "万元")]
+
+
+def test_the_score_sheet_prints_the_documents_words(printed):
+    texts = " ".join(text for _, _, text in text_lines(pdf_of(printed, "2024/pingjia")))
+    assert "正向" not in texts and "反向" not in texts
+    assert "线上办理率 ≥90% 85% 25 23.61 未达到" in texts
+
+
+def test_the_contents_are_numbered_once(browser, printed):  # noqa: F811
+    """The headings carry the document's numbers (一、…): the contents list them without a number of their own."""
+    server, url = serve(printed)
+    try:
+        page = browser.new_page()
+        page.goto(f"{url}2024/pingjia/index.html")
+        markers = page.evaluate(
+            "[...document.querySelectorAll('#toc li')].map(li => getComputedStyle(li).listStyleType)"
+        )
+        page.close()
+    finally:
+        server.shutdown()
+    assert markers == ["none", "none"]

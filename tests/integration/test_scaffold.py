@@ -118,3 +118,19 @@ def test_schema_describes_every_key_in_chinese_and_by_its_own_meaning(tmp_path):
     assert defs["Chart"]["properties"]["类型"]["description"].startswith("图的类型")
     assert defs["DataTable"]["properties"]["单位"]["description"].startswith("表中金额或数量的单位")
     assert defs["Computed"]["properties"]["类型"]["description"].startswith("计算方式")
+
+
+def test_new_site_empty_has_no_example_report_and_builds(tmp_path):
+    """A real project starts without the example report it would first have to delete by hand."""
+    folder = tmp_path / "gjj"
+    result = run("new", "site", folder, "--empty", "--year", "2024")
+    assert result.exit_code == 0, result.output
+    assert (folder / "content/site.yaml").is_file() and (folder / "schema/report.schema.json").is_file()
+    assert list((folder / "content").iterdir()) == [folder / "content/site.yaml"]
+    assert "jixiao new report --type 绩效评价报告 --year 2024" in result.output
+    built = run("build", folder, "--no-pdf", "--strict")
+    assert built.exit_code == 0, built.output + built.stderr
+    assert "已构建 0 份报告" in built.output
+    added = run("new", "report", "--project", folder, "--type", "绩效评价报告", "--year", "2024", "--unit", "本中心")
+    assert added.exit_code == 0, added.output
+    assert (folder / "content/2024/pingjia/report.yaml").is_file()

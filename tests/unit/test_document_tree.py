@@ -174,3 +174,14 @@ def test_a_score_sheet_note_is_printed_under_it_and_published(tmp_path, cli):
     assert re.search(r'</table>\n<p class="table-note">说明：评分由第三方评价组按财预〔2020〕10号给出。</p>', page)
     data = json.loads((project / "site/2024/pingjia/data.json").read_text(encoding="utf-8"))
     assert data["报告"]["评分表"]["说明"] == "评分由第三方评价组按财预〔2020〕10号给出。"
+
+
+def test_figures_with_their_units_are_kept_on_one_line():
+    from jixiao.document.html import keep_figures
+
+    assert keep_figures("财政拨款8万元及自有资金") == '财政拨款<span class="nobr">8万元</span>及自有资金'
+    assert keep_figures("≥90%") == '<span class="nobr">≥90%</span>'
+    # 0.55 × 8 + 2 = 6.4 em: wider than a form's figure column (5 em), so its unit may go to the next line
+    assert keep_figures("≤236.417万元") == '<span class="nobr">≤236.417</span><span class="nobr">万元</span>'
+    assert keep_figures("<b>共3个</b>") == '&lt;b&gt;共<span class="nobr">3个</span>&lt;/b&gt;'
+    assert keep_figures("按季度完成") == "按季度完成"

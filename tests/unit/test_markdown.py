@@ -114,3 +114,36 @@ def test_links_and_images_are_checked_with_their_lines():
     _, resolver = render("见[附件](a.pdf)\n\n![图](b.png)\n")
     assert ("url", "a.pdf", False, 1) in resolver.calls
     assert ("url", "b.png", True, 3) in resolver.calls
+
+
+def test_numbered_paragraphs_keep_their_numbers_as_paragraphs():
+    """The documents number paragraphs "1. 为全市…" (a space after the number, the norm) or "1.为全市…": both are
+    paragraphs that print their number, never an <ol> that a page break or a start number could renumber."""
+    spaced = "1. 为全市缴存职工提供服务。\n\n2. 项目总投资{{ 投资 }}万元。\n\n4. 项目由中心实施。\n"
+    result, resolver = render(spaced, {"投资": "236.417"})
+    assert "<ol" not in result.html and "<li" not in result.html
+    assert result.html.split() == [
+        "<p>1.",
+        "为全市缴存职工提供服务。</p>",
+        "<p>2.",
+        "项目总投资236.417万元。</p>",
+        "<p>4.",
+        "项目由中心实施。</p>",
+    ]
+    assert resolver.calls == [("投资", 3)]  # the expression keeps its line
+    unspaced, _ = render("1.为全市缴存职工提供服务。\n\n2.项目总投资。\n")
+    assert unspaced.html.split() == ["<p>1.为全市缴存职工提供服务。</p>", "<p>2.项目总投资。</p>"]
+
+
+def test_a_tight_numbered_list_and_its_nested_list():
+    result, _ = render("3) 甲\n4) 乙\n   - 子项一\n   - 子项二\n")
+    assert result.html.split() == [
+        "<p>3)",
+        "甲</p>",
+        "<p>4)",
+        "乙</p>",
+        "<ul>",
+        "<li>子项一</li>",
+        "<li>子项二</li>",
+        "</ul>",
+    ]

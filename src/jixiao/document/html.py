@@ -7,6 +7,7 @@ template sees the caller's whole context (pdf, anchor_prefix, site …) plus `no
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jinja2 import pass_context
@@ -29,6 +30,33 @@ STYLES = {
     "small": "<small>{}</small>",
     "repeat": '<span class="repeat">{}</span>',
 }
+
+# A figure with its operator or its unit ("≤236.417", "8万元", "96.40%"): a line may break before any CJK
+# character and after ≤, so a narrow cell printed "≤" over "236.417" and "8" over "万元".
+_UNIT = r"(?:[%％‰]|[千万亿]?[\u4e00-\u9fff])"
+FIGURE_RE = re.compile(
+    rf"(?P<number>[≥≤＞＜>＝=]\s?[+\-−]?\d[\d,.]*|[+\-−]?\d[\d,.]*(?=\s?{_UNIT}))(?P<unit>\s?{_UNIT})?"
+)
+# The widest figure kept whole with its unit, in em: the narrowest figure column of a printed form holds about
+# five (21 mm at 10.5 pt); a wider one keeps its number whole and may put its unit on the next line, not overflow.
+WHOLE_FIGURE_EM = 5
+
+
+def keep_figures(text: str) -> str:
+    """Escaped text whose figures never break inside (a nowrap span), nor between a short figure and its unit."""
+    out, last = [], 0
+    for match in FIGURE_RE.finditer(text):
+        number, unit = match["number"], match["unit"] or ""
+        parts = [number + unit] if text_width(number + unit) <= WHOLE_FIGURE_EM else [number, unit]
+        out += [escape(text[last : match.start()]), *(f'<span class="nobr">{escape(p)}</span>' for p in parts if p)]
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def text_width(text: str) -> float:
+    """About how many em a text takes: a CJK character one, a figure or sign about half."""
+    return sum(1 if "\u4e00" <= c <= "\u9fff" else 0.55 for c in text)
 
 
 @pass_context
@@ -66,7 +94,7 @@ def runs_html(content: tuple[Run, ...], fig: Any, nl2br: Any) -> str:
     out = []
     for run in content:
         if run.kind == "text":
-            out.append(STYLES.get(run.style, "{}").format(escape(run.text)))
+            out.append(STYLES.get(run.style, "{}").format(keep_figures(run.text)))
         elif run.kind == "fig":
             out.append(fig(run.value, run.stated))
         elif run.kind == "lines":

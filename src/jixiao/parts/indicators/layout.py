@@ -99,7 +99,10 @@ def row_cells(item: IndicatorView | None, extra: Sequence[str], reasons: bool) -
     rule), and the extra columns."""
     if item is None:
         return tuple(empty() for _ in range(ROW_CELLS + len(extra)))
-    reason = item.deviation or (item.basis if reasons else None)
+    # a row scored by the rules says in the document's words whether it met its target, not the rule ("反向: 达标",
+    # kept in the 得分 cell's title); a row the evaluator scored keeps its 评分标准 or 理由
+    met = "达到" if item.met else "未达到"
+    reason = item.deviation or ((item.basis if item.target is None else met) if reasons else None)
     return (
         label(item.name),
         text(item.target),
