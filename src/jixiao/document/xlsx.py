@@ -15,12 +15,14 @@ and its bytes are deterministic once the document's creation date is fixed.
 
 from __future__ import annotations
 
+import ast
 import io
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import xlsxwriter
@@ -150,7 +152,7 @@ def figure_homes(sheets: list[Sheet]) -> dict[str, Home]:
             for row, column, cell in placed.cells:
                 origin = origin_of(lone_figure(cell))
                 if origin is not None and origin.path not in homes:
-                    homes[origin.path] = Home(sheet.name, row, column)
+                    homes[origin.path] = Home(sheet.name, row, column, lone_figure(cell))
     return homes
 
 
@@ -161,6 +163,7 @@ class Home:
     sheet: str
     row: int
     column: int
+    value: Decimal = Decimal(0)
 
     def seen_from(self, sheet: str) -> str:
         """The reference to this cell in a formula on `sheet` (C5, or '项目'!C5 from another sheet)."""
@@ -258,32 +261,72 @@ def formula_of(value: Decimal, here: Home, homes: dict[str, Home]) -> str | None
     if not isinstance(origin, Computed):
         return None
     home = homes.get(origin.path)
-    if home and home != here:
+    if home and (home.sheet, home.row, home.column) != (here.sheet, here.row, here.column):
         return f"={home.seen_from(here.sheet)}"
-    expression = arithmetic_formula(origin, here.sheet, homes)
-    if expression is None:
-        return None
     places = len(str(value).rstrip("%").partition(".")[2]) + (2 if isinstance(value, Rate) else 0)
-    return f"=ROUND({expression},{places})"
+    expression = arithmetic_formula(origin, here.sheet, places, value, homes)
+    return f"={expression}" if expression else None
 
 
-def arithmetic_formula(origin: Computed, sheet: str, homes: dict[str, Home]) -> str | None:
+def arithmetic_formula(
+    origin: Computed, sheet: str, places: int, result: Decimal, homes: dict[str, Home]
+) -> str | None:
     """The arithmetic of an origin (95.00 ÷ 120.00) as an Excel expression whose numbers are the cells of the
-    inputs printed with that number (each input used once), or None when no number is a cell."""
+    inputs printed with that number (each input used once), rounded to `places`; None when no number is a cell,
+    or when the formula over the printed cells would not give jixiao's figure (a share computed from an
+    unrounded sum): a reviewer must never see Excel disagree with the page."""
     expression = origin.arithmetic.rpartition(" = ")[0]
-    inputs = [(item.text, homes[item.path].seen_from(sheet)) for item in origin.inputs if item.path in homes]
-    out, used = [], False
-    for number, operator in tokens(expression):
-        if operator:
-            out.append(OPERATORS.get(operator, operator))
+    inputs = [(item.text, homes[item.path]) for item in origin.inputs if item.path in homes]
+    excel, python, used = [], [], False
+    for number, sign in tokens(expression):
+        if sign:
+            excel.append(OPERATORS.get(sign, sign))
+            python.append(OPERATORS.get(sign, sign))
             continue
         match = next((i for i, (text, _) in enumerate(inputs) if text == number), None)
         if match is None:
-            out.append(number)
+            excel.append(number)
+            python.append(repr(str(constant(number))))
         else:
-            out.append(inputs.pop(match)[1])
+            home = inputs.pop(match)[1]
+            excel.append(home.seen_from(sheet))
+            python.append(repr(str(stored(home.value))))
             used = True
-    return "".join(out) if used else None
+    if not used or evaluate("".join(python), places) != stored(result):
+        return None
+    return f"ROUND({''.join(excel)},{places})"
+
+
+def constant(number: str) -> Decimal:
+    """A number of an arithmetic as Excel reads it (100% is 1)."""
+    return Decimal(number.rstrip("%")) / 100 if number.endswith("%") else Decimal(number)
+
+
+def stored(value: Decimal) -> Decimal:
+    """A figure as its cell holds it (a rate as its fraction)."""
+    return Decimal(value) / 100 if isinstance(value, Rate) else Decimal(value)
+
+
+def evaluate(expression: str, places: int) -> Decimal | None:
+    """An arithmetic of decimal strings ('1.5' * ('2' + '3')) computed exactly and rounded half up, as Excel's
+    ROUND does for these figures; None when it cannot be computed (a division by zero)."""
+
+    def value(node: ast.AST) -> Decimal:
+        if isinstance(node, ast.Constant):
+            return Decimal(node.value)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -value(node.operand)
+        if isinstance(node, ast.BinOp) and type(node.op) in ARITHMETIC:
+            return ARITHMETIC[type(node.op)](value(node.left), value(node.right))
+        raise ValueError(node)
+
+    try:
+        return value(ast.parse(expression, mode="eval").body).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    except (ValueError, ArithmeticError, SyntaxError):
+        return None
+
+
+ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 
 
 def tokens(expression: str) -> Iterator[tuple[str | None, str | None]]:

@@ -162,17 +162,18 @@ def cell_value(grid: Grid, cell: Any) -> Value | None:
     if isinstance(raw, bool):
         return Value(str(raw))
     if isinstance(raw, (int, float)):
-        number = plain_decimal(raw) * (100 if percent else 1)
+        number = plain_decimal(raw, 100 if percent else 1)
         return Value(f"{number:f}%" if percent else f"{number:f}", number, percent)
     if isinstance(raw, (datetime, date)):
         return Value(f"{raw.year}年{raw.month}月{raw.day}日")
     return text_value(str(raw).strip())
 
 
-def plain_decimal(raw: float | int) -> Decimal:
-    """A stored number as the decimal it was typed as (82.19, not 82.18999999999999773)."""
+def plain_decimal(raw: float | int, scale: int = 1) -> Decimal:
+    """A stored number as the decimal it was typed as (82.19, not 82.18999999999999773); `scale` 100 reads a
+    percentage's fraction in percent (0.8918 → 89.18)."""
     number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
-    number = round(number, 9).normalize()
+    number = round(number * scale, 9).normalize()
     return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
 
 
