@@ -255,9 +255,13 @@ def read_indicators(span: Span) -> tuple[dict[str, Any], int]:
     columns = header_columns(span, head, INDICATOR_COLUMNS)
     for key in REQUIRED:
         if key not in columns:
+            merged = sorted(
+                first for (row, column), first in span.grid.merged.items() if row == head and first[1] != column
+            )
             raise fail(
-                span.grid.where(head, 0),
-                f"绩效指标的表头中找不到「{INDICATOR_COLUMNS[key][0]}」列",
+                span.grid.where(*(merged[0] if merged else (head, 0))),
+                f"绩效指标的表头中找不到「{INDICATOR_COLUMNS[key][0]}」列"
+                + ("（这一格与右边的表头合并了）" if merged else ""),
                 "表头应有 一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分 各列（合并单元格不要跨过表头）。",
             )
     tree: dict[str, Any] = {}

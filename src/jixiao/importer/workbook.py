@@ -102,6 +102,13 @@ def read_workbook(path: Path) -> list[Grid]:
             Location(path), "无法读取这个工作簿：它不是完整的 .xlsx 文件", "用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
         ) from exc
     sheets = book.worksheets
+    if book.chartsheets and not any(
+        sheet.max_row > 1 or sheet.max_column > 1 for sheet in sheets if sheet.sheet_state == "visible"
+    ):
+        names = "、".join(sheet.title for sheet in book.chartsheets)
+        raise fail(
+            Location(path), f"工作簿只有图表页（{names}），没有可读的表格", "导入填写了自评表的工作簿，而不是它的图表。"
+        )
     return [read_sheet(path, sheet, len(sheets) > 1) for sheet in sheets]
 
 
