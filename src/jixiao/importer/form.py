@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..quantity import Comparison, Quantity, TargetSyntaxError, parse_actual, parse_target
 from .workbook import Grid, Value, fail
 
 # header words, each with the variants provinces print
@@ -314,6 +315,8 @@ def indicator_row(span: Span, row: int, columns: dict[str, int], name: str) -> d
         text = text_at(span, row, columns.get(key))
         if text is not None:
             item[key] = text
+    if "实际完成值" in item and "指标值" in item:
+        item["实际完成值"] = bare_actual(item)
     points = amount(span, row, columns["分值"])
     if points is None:
         raise fail(span.grid.where(row, columns["分值"]), f"指标「{name}」没有分值", "填上这一行的分值（权重）。")
@@ -359,3 +362,19 @@ def year_of(grids: list[Grid]) -> int | None:
             if found:
                 return int(found.group(1))
     return None
+
+
+def bare_actual(item: dict[str, Any]) -> str:
+    """The actual value as jixiao scores it. A form prints a bare number with its target's unit (≤12月 → 12月,
+    as jixiao's own page does); where the unit makes the actual read as something else (12月, a month), the
+    number alone is what was meant."""
+    target_text, actual_text = item["指标值"], item["实际完成值"]
+    try:
+        target = parse_target(target_text, item.get("指标性质"), item.get("度量单位"))
+        actual = parse_actual(actual_text)
+    except TargetSyntaxError:
+        return actual_text
+    unit = target.quantity.unit if isinstance(target, Comparison) else None
+    if unit is None or isinstance(actual, Quantity) or not actual_text.endswith(unit.text):
+        return actual_text
+    return actual_text.removesuffix(unit.text).strip()
