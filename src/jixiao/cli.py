@@ -334,6 +334,41 @@ def new_report_command(
         click.echo(f"已创建 {path}")
 
 
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--year", type=int, default=None, help="年度（默认: 表题中的「（2023年度）」）。")
+@click.option("--unit", default=None, help="单位（默认: 第一张表的实施单位）。")
+@click.option("--slug", default=None, help="文件夹名（网址），默认 zipingbiao。")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="报告文件夹（默认: content/年度/slug）。",
+)
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="项目目录。",
+)
+def import_command(
+    files: tuple[Path, ...], year: int | None, unit: str | None, slug: str | None, out: Path | None, project: Path
+) -> None:
+    """从 Excel 工作簿（.xlsx）导入项目支出绩效自评表，写成一份报告（report.yaml 和一个空的正文章节）。"""
+    from .importer.bundle import import_workbooks
+
+    try:
+        lines, written = import_workbooks(list(files), project, year, unit, slug, out)
+    except JixiaoError as exc:
+        report_failure(exc, project, "导入失败")
+        return
+    for line in lines:
+        click.echo(line)
+    for path in written:
+        click.echo(f"已创建 {path}")
+
+
 @main.command()
 @PROJECT
 @click.option(
