@@ -275,7 +275,7 @@ def arithmetic_formula(
     inputs printed with that number (each input used once), rounded to `places`; None when no number is a cell,
     or when the formula over the printed cells would not give jixiao's figure (a share computed from an
     unrounded sum): a reviewer must never see Excel disagree with the page."""
-    expression = origin.arithmetic.rpartition(" = ")[0]
+    expression = origin.arithmetic.rpartition(" = ")[0].replace("None", "0")  # an empty cell adds nothing
     inputs = [(item.text, homes[item.path]) for item in origin.inputs if item.path in homes]
     excel, python, used = [], [], False
     for number, sign in tokens(expression):
