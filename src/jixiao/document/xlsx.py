@@ -44,9 +44,8 @@ WIDTHS = {"c-label": 12, "c-name": 16, "c-l1": 10, "c-l2": 10, "c-l3": 22, "c-re
 
 @dataclass
 class Placed:
-    """A table placed on a sheet: its first row, and each cell with its (row, column)."""
+    """A table placed on a sheet: each cell with its (row, column), and its header rows."""
 
-    sheet: str
     cells: list[tuple[int, int, Cell]]
     head: tuple[int, int] | None = None  # the rows repeated on every printed page
 
@@ -68,7 +67,7 @@ def write_workbook(report: ReportView, unit: str = "万元") -> bytes:
     sheets = lay_out_sheets(report, unit)
     homes = figure_homes(sheets)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     book.set_properties({"title": report.title, "author": report.unit, "created": CREATED})
     styles = Styles(book)
     for sheet in sheets:
@@ -119,7 +118,7 @@ def place_tables(name: str, tables: list[Table]) -> Sheet:
 def place_table(sheet: Sheet, table: Table) -> Placed:
     """The grid positions of a table's cells (the HTML table model: a cell takes the next column free of the
     cells merged down from rows above)."""
-    placed = Placed(sheet.name, [])
+    placed = Placed([])
     width = table.width
     if table.caption:
         placed.cells.append((sheet.rows, 0, Cell(table.caption, "label", colspan=width, classes=("caption",))))
