@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import io
+import math
 import operator
 import re
 from collections.abc import Iterator
@@ -39,14 +40,27 @@ CREATED = datetime(2000, 1, 1)
 TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?%?)|([+\-−×÷*/()]))")
 OPERATORS = {"×": "*", "÷": "/", "−": "-"}
 SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
-WIDTHS = {"c-label": 12, "c-name": 16, "c-l1": 10, "c-l2": 10, "c-l3": 22, "c-reason": 24, "": 12}
+# column widths (in Excel's units, about one Latin character; a Chinese character takes two) by the theme's
+# column classes; a data table's first column (项目) is wide, its figures narrow
+WIDTHS = {
+    "c-l1": 10,
+    "c-l2": 12,
+    "c-l3": 24,
+    "c-target": 14,
+    "c-actual": 14,
+    "c-points": 7,
+    "c-score": 8,
+    "c-reason": 26,
+}
+FIRST_WIDTH, WIDTH = 24, 13
+LINE, CAPTION_LINE = 14.0, 21.0
+CJK = 2.3  # the width of a Chinese character in Excel's units  # the height of a line of text at 10 and at 14 points
 
 
 @dataclass
 class Placed:
-    """A table placed on a sheet: its first row, and each cell with its (row, column)."""
+    """A table placed on a sheet: each cell with its (row, column), and its header rows."""
 
-    sheet: str
     cells: list[tuple[int, int, Cell]]
     head: tuple[int, int] | None = None  # the rows repeated on every printed page
 
@@ -68,7 +82,7 @@ def write_workbook(report: ReportView, unit: str = "万元") -> bytes:
     sheets = lay_out_sheets(report, unit)
     homes = figure_homes(sheets)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     book.set_properties({"title": report.title, "author": report.unit, "created": CREATED})
     styles = Styles(book)
     for sheet in sheets:
@@ -119,7 +133,7 @@ def place_tables(name: str, tables: list[Table]) -> Sheet:
 def place_table(sheet: Sheet, table: Table) -> Placed:
     """The grid positions of a table's cells (the HTML table model: a cell takes the next column free of the
     cells merged down from rows above)."""
-    placed = Placed(sheet.name, [])
+    placed = Placed([])
     width = table.width
     if table.caption:
         placed.cells.append((sheet.rows, 0, Cell(table.caption, "label", colspan=width, classes=("caption",))))
@@ -221,14 +235,47 @@ def write_sheet(worksheet: Any, sheet: Sheet, homes: dict[str, Home], styles: St
     for placed in sheet.placed:
         for row, column, cell in placed.cells:
             write_cell(worksheet, sheet.name, row, column, cell, homes, styles)
-    for column, kind in enumerate(sheet.columns):
-        worksheet.set_column(column, column, WIDTHS.get(kind, 12))
+    widths = column_widths(sheet)
+    for column, width in enumerate(widths):
+        worksheet.set_column(column, column, width)
+    for row, height in row_heights(sheet, widths).items():
+        worksheet.set_row(row, height)
     worksheet.set_paper(9)
     worksheet.fit_to_pages(1, 0)
     worksheet.center_horizontally()
     heads = [p.head for p in sheet.placed if p.head]
     if heads:
         worksheet.repeat_rows(*heads[-1])
+
+
+def column_widths(sheet: Sheet) -> list[float]:
+    """The width of each column of a sheet: by the theme's column class, else wide for the first column."""
+    count = max((column + cell.colspan for p in sheet.placed for _, column, cell in p.cells), default=0)
+    classes = [*sheet.columns, *([""] * count)][:count]
+    return [WIDTHS.get(kind, FIRST_WIDTH if column == 0 else WIDTH) for column, kind in enumerate(classes)]
+
+
+def row_heights(sheet: Sheet, widths: list[float]) -> dict[int, float]:
+    """The height of each row, from the lines its longest text takes in its cell's width: Excel does not fit a
+    row to wrapped text it did not type itself, and neither does LibreOffice when it opens the file."""
+    heights: dict[int, float] = {}
+    for placed in sheet.placed:
+        for row, column, cell in placed.cells:
+            if cell.rowspan > 1:
+                continue
+            width = sum(widths[column : column + cell.colspan])
+            line = CAPTION_LINE if "caption" in cell.classes else LINE
+            heights[row] = max(heights.get(row, LINE), line * lines_of(plain_text(cell.content), width))
+    return heights
+
+
+def lines_of(text: str, width: float) -> int:
+    """How many lines a text takes in a column `width` wide (a Chinese character counting a little over two: the
+    labels are bold)."""
+    room = max(width - 1, 1)
+    return sum(
+        max(1, math.ceil(sum(CJK if ord(ch) > 0x2E7F else 1 for ch in part) / room)) for part in text.split("\n")
+    )
 
 
 def write_cell(
@@ -275,7 +322,7 @@ def arithmetic_formula(
     inputs printed with that number (each input used once), rounded to `places`; None when no number is a cell,
     or when the formula over the printed cells would not give jixiao's figure (a share computed from an
     unrounded sum): a reviewer must never see Excel disagree with the page."""
-    expression = origin.arithmetic.rpartition(" = ")[0]
+    expression = origin.arithmetic.rpartition(" = ")[0].replace("None", "0")  # an empty cell adds nothing
     inputs = [(item.text, homes[item.path]) for item in origin.inputs if item.path in homes]
     excel, python, used = [], [], False
     for number, sign in tokens(expression):

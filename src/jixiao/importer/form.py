@@ -337,10 +337,19 @@ def read_total(span: Span, row: int) -> dict[str, Any]:
     if numbers:
         stated["总分"] = numbers[-1]
     texts = [v.text for _, v in span.grid.row(row) if v.number is None] + [labelled(span, "评价等次", row) or ""]
-    grade = next((m.group(1) for t in texts if "等" in t or len(t) == 1 if (m := GRADE.search(t))), None)
+    grade = grade_in(texts)
     if grade:
         stated["评价等次"] = grade
     return stated
+
+
+def grade_in(texts: list[str]) -> str | None:
+    """The 等次 among the texts of the 总分 row: a cell that is only 优/良/中/差, or says 等次：优."""
+    for text in texts:
+        found = GRADE.search(text)
+        if found and ("等" in text or len(text.strip()) == 1):
+            return found.group(1)
+    return None
 
 
 def read_leads(span: Span, start: int) -> dict[str, str]:
