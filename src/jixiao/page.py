@@ -431,7 +431,7 @@ def indicator_rows(view: ReportView) -> list[list[str]]:
             sub.name,
             row.name,
             _text(row.target) or "",
-            _text(row.actual) or "",
+            row.actual or "",  # an evaluator-scored row has none (a manifest row holds strings only)
             _text(row.points) or "",
             _text(row.score) or "",
             "是" if row.met else "否",

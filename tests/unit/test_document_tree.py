@@ -184,4 +184,5 @@ def test_figures_with_their_units_are_kept_on_one_line():
     # 0.55 × 8 + 2 = 6.4 em: wider than a form's figure column (5 em), so its unit may go to the next line
     assert keep_figures("≤236.417万元") == '<span class="nobr">≤236.417</span><span class="nobr">万元</span>'
     assert keep_figures("<b>共3个</b>") == '&lt;b&gt;共<span class="nobr">3个</span>&lt;/b&gt;'
+    assert keep_figures("表1 评价组成员") == "表1 评价组成员"
     assert keep_figures("按季度完成") == "按季度完成"

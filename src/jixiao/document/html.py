@@ -34,9 +34,7 @@ STYLES = {
 # A figure with its operator or its unit ("≤236.417", "8万元", "96.40%"): a line may break before any CJK
 # character and after ≤, so a narrow cell printed "≤" over "236.417" and "8" over "万元".
 _UNIT = r"(?:[%％‰]|[千万亿]?[\u4e00-\u9fff])"
-FIGURE_RE = re.compile(
-    rf"(?P<number>[≥≤＞＜>＝=]\s?[+\-−]?\d[\d,.]*|[+\-−]?\d[\d,.]*(?=\s?{_UNIT}))(?P<unit>\s?{_UNIT})?"
-)
+FIGURE_RE = re.compile(rf"(?P<number>[≥≤＞＜>＝=]\s?[+\-−]?\d[\d,.]*|[+\-−]?\d[\d,.]*(?={_UNIT}))(?P<unit>{_UNIT})?")
 # The widest figure kept whole with its unit, in em: the narrowest figure column of a printed form holds about
 # five (21 mm at 10.5 pt); a wider one keeps its number whole and may put its unit on the next line, not overflow.
 WHOLE_FIGURE_EM = 5

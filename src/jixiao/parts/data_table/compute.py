@@ -34,6 +34,7 @@ from ..form.view import Forms
 from .model import RESERVED_ROW_KEYS, Column, Computed, DataTable, reads_last_year
 from .view import ChartView, DataRowView, Rows, TableView
 
+ROW_HINT = "写成 - {名称: 收入总计, 本年: 2607.85}。"
 FORMULA_HINT = "公式写成 业务收入 - 业务支出、节约 ÷ 预算、(本年 - 上年) ÷ 上年；名称中含运算符或空格时用「」括起。"
 TOTAL = "合计"
 
@@ -183,7 +184,7 @@ class TableAssessment:
     def read_rows(self, name: str, model: DataTable) -> list[Row]:
         """Check each row's keys, numbers and formulas; problems are reported at the row's line."""
         numbers, texts = model.number_columns, model.all_text_columns
-        known = set(RESERVED_ROW_KEYS) | set(numbers) | set(texts)
+        known = set(RESERVED_ROW_KEYS) | set(numbers) | set(texts) | {model.first_column}
         source_rows = model._source.get("行") if model._source is not None else None
         rows = []
         for index, raw in enumerate(source_rows if isinstance(source_rows, list) else model.rows):
@@ -193,17 +194,21 @@ class TableAssessment:
                 else (source_rows.locate(index) if isinstance(source_rows, SourceList) else model.locate("行"))
             )
             key = f"数据表.{name}.行[{index}]"
-            if not isinstance(raw, dict) or raw.get("名称") is None:
-                self.error(
-                    where,
-                    "每一行应为「键: 值」映射，且有「名称」",
-                    key,
-                    "写成 - {名称: 收入总计, 本年: 2607.85}。",
-                    "schema",
+            label = row_label_key(model, raw)
+            if label is None:
+                first = model.first_column
+                named, hint = (
+                    ("", ROW_HINT)
+                    if first == "项目"
+                    else (f"（或「{first}」）", f"写成 - {{{first}: 这一行的名称, …}}。")
                 )
+                self.error(where, f"每一行应为「键: 值」映射，且有「名称」{named}", key, hint, "schema")
+                continue
+            if not isinstance(raw, dict):  # a bare name: a row of a list of names
+                rows.append(Row(str(raw), where, raw, text=dict.fromkeys(texts)))
                 continue
             row = Row("", where, raw, counted=raw.get("计入合计") is not False)
-            row.name = self.text(row, "名称", key) or ""
+            row.name = self.text(row, label, key) or ""
             row.parent, row.note, row.check_note, row.format = (
                 self.text(row, k, key) for k in ("上级", "说明", CHECK_NOTE, "格式")
             )
@@ -704,6 +709,7 @@ class TableAssessment:
             name=table.name,
             unit=table.unit,
             number=number or "",
+            first_column=model.first_column,
             columns=tuple(table.columns),
             text_columns=tuple(model.all_text_columns),
             rows=rows,
@@ -777,6 +783,15 @@ def _pair(kind: str, a: Decimal | None, b: Decimal | None, places: int) -> Decim
     return None if a is None or b is None else a - b
 
 
+def row_label_key(model: DataTable, raw: Any) -> str | None:
+    """The key that names a row: 名称, or the 首列's own name (姓名); "" for a bare name in a table without columns
+    (a list of names: 行: [张三, 李四]); None when the row has neither."""
+    if isinstance(raw, dict):
+        return next((k for k in ("名称", model.first_column) if raw.get(k) is not None), None)
+    bare = isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool)
+    return "" if bare and not model.number_columns and not model.all_text_columns else None
+
+
 def placement_order(names: list[str], placed: list[str], visible: dict[str, bool]) -> list[str]:
     """Tables in the order a reader meets them: placed in the text first, then the appended ones."""
     order = [name for name in dict.fromkeys(placed) if name in names]
@@ -820,7 +835,10 @@ def assess_tables(
         run.tables[name] = run.read(name, model)
         run.fill_from_previous_year(run.tables[name])
     visible = {name: model.visible for name, model in report.tables.items()}
-    numbers = {name: f"表{i}" for i, name in enumerate(placement_order(list(report.tables), placed_tables, visible), 1)}
+    numbered = [
+        name for name in placement_order(list(report.tables), placed_tables, visible) if report.tables[name].numbered
+    ]
+    numbers = {name: f"表{i}" for i, name in enumerate(numbered, 1)}
     charted = [name for name, model in report.tables.items() if model.chart]
     chart_order = placement_order(
         charted, [n for n in placed_charts if n in charted], {n: visible[n] for n in charted}
@@ -836,8 +854,9 @@ def previous_figures(report: Report, key: str) -> dict[str, PreviousTable]:
     for name, table in report.tables.items():
         rows = {}
         for raw in table.rows:
-            if isinstance(raw, dict) and "名称" in raw:
-                rows[str(raw["名称"])] = {
+            label = row_label_key(table, raw)
+            if label:
+                rows[str(raw[label])] = {
                     c: Decimal(v)
                     for c, v in raw.items()
                     if c in table.number_columns and isinstance(v, (int, Decimal)) and not isinstance(v, bool)

@@ -1,6 +1,7 @@
-"""A data table laid out: a head row (项目, the figure columns, the text columns), one row per data row (a part of
-a 上级 row is marked `part`), its 说明 in a note row below it, the 合计 row; titled by a caption with its unit, or
-by a heading (`labelled_by`) with the unit printed above the table; the table's 说明 below it.
+"""A data table laid out: a head row (its 首列, 项目 unless the author names it, the figure columns, the text columns), one row per data row (a part of
+a 上级 row is marked `part`), its 说明 in a note row below it, the 合计 row; titled by a caption (its number, unless
+编号: false, and its unit, when it has amounts or counts), or by a heading (`labelled_by`) with the unit printed above
+the table; the table's 说明 below it.
 
 A row's 说明 is kept on the page of its row (keep-next) unless 说明 is one of the table's text columns, where
 it is printed in its cell. A figure that the document printed differently (原表) carries that value; a 上年
@@ -28,25 +29,32 @@ def lay_out(table, labelled_by: str | None = None) -> Table:
     head = Row(
         tuple(
             Cell(runs(name), "label", header=True, scope="col")
-            for name in ("项目", *table.columns, *table.text_columns)
+            for name in (table.first_column, *table.columns, *table.text_columns)
         )
     )
     body = [laid for row in table.rows for laid in lay_out_row(table, row, kinds, width, notes_inline)]
     if table.total:
         body.append(total_row(table, kinds))
+    unit = printed_unit(table, kinds)
     caption = (
         ()
         if labelled_by
-        else runs(f"{table.number} {table.title}", Text(f"（单位：{table.unit}）", "small") if table.unit else None)
+        else runs(f"{table.number} {table.title}".strip(), Text(f"（单位：{unit}）", "small") if unit else None)
     )
     return Table(
         (Section((head,), "head"), Section(tuple(body))),
         ("data",),
         caption=caption,
         labelled_by=labelled_by,
-        unit=table.unit if labelled_by else None,
+        unit=unit if labelled_by else None,
         note=table.note,
     )
+
+
+def printed_unit(table, kinds: dict[str, str]) -> str | None:
+    """The unit a table states: none for a table without amounts or counts (a list of members, a table of rates),
+    whose cells the site's default unit (万元) would not describe."""
+    return table.unit if any(kind in ("amount", "count") for kind in kinds.values()) else None
 
 
 def lay_out_row(table, row, kinds: dict[str, str], width: int, notes_inline: bool) -> tuple[Row, ...]:

@@ -82,7 +82,7 @@ RESERVED_ROW_KEYS = ("名称", "上级", "公式", "格式", "原表", "说明",
 class DataTable(Located):
     """A table of figures or text (决算 totals, structures, project lists, members …) with computed columns.
 
-    Rows are mappings with 名称, a value for each of 列 and 文字列, and optionally 上级 (the row they
+    Rows are mappings with 名称 (or the 首列's name: 姓名), a value for each of 列 and 文字列, or bare names, and optionally 上级 (the row they
     are part of; left empty, a parent is the sum of its parts), 公式 (the whole row from other rows,
     `业务收入 - 业务支出`, or some cells: `{节约率: 节约 ÷ 预算}`), 格式 (比率 for a row that is a share of
     another row), 计入合计 (false keeps a row out of the 合计), 原表, 说明 and 核对说明.
@@ -102,6 +102,10 @@ class DataTable(Located):
         False, alias="合计", description="是否加一行合计（上级行只计一次，由本表其他行算出的行不计入）。"
     )
     visible: bool = Field(True, alias="显示", description="false 时只供正文引用，不印出、不编号。")
+    numbered: bool = Field(True, alias="编号", description="false 时照印而不编号（原文没有表号的表）。")
+    first_column: str = Field(
+        "项目", alias="首列", description="第一列（各行名称）的列名，例如 姓名；各行可用这个键代替 名称。"
+    )
     rows: list[Any] = Field(
         alias="行", min_length=1, description="各行：名称、各列的数、上级、公式、格式、原表、说明、核对说明、计入合计。"
     )
@@ -123,13 +127,16 @@ class DataTable(Located):
 
     @model_validator(mode="after")
     def _known_columns(self) -> DataTable:
-        """Computed columns and the chart may only name columns the table has; row keys stay reserved."""
+        """Computed columns and the chart may only name columns the table has; row keys stay reserved. A table
+        without columns is a list of names (评价组成员)."""
         known = list(self.number_columns)
-        if not known and not self.all_text_columns:
+        if not known and not self.all_text_columns and any(isinstance(row, dict) for row in self.rows):
             raise ValueError("数据表至少要有一个 列 或 文字列")
         for column in [*known, *(c for c in self.all_text_columns if c != "说明")]:
             if column in RESERVED_ROW_KEYS:
                 raise ValueError(f"列名「{column}」是保留的键，请换一个名称")
+            if column == self.first_column:
+                raise ValueError(f"列名「{column}」与 首列 相同，请换一个名称")
         for index, item in enumerate(self.computed):
             if item.name in RESERVED_ROW_KEYS or item.name in known or item.name in self.all_text_columns:
                 raise ValueError(f"计算列「{item.name}」与已有的列或保留的键（{'、'.join(RESERVED_ROW_KEYS)}）重名")

@@ -99,4 +99,5 @@ def assess_score_sheet(run: Assessment, report: Report, kind: ReportType | None)
         stated=stated,
         differences=tuple(differences),
         note=sheet.note,
+        visible=sheet.visible,
     )

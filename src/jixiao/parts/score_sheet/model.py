@@ -26,4 +26,7 @@ class ScoreSheet(Located):
     )
     stated: StatedForm | None = Field(None, alias="原表", description="原表印出的总分、评价等次。")
     note: str | None = Field(None, alias="说明", description="印在评分表下的说明文字（例如评分的依据、评价组的意见）。")
+    visible: bool = Field(
+        True, alias="显示", description="false 时不印出评分表（原文的评分表未公开），正文仍可引用其中的指标。"
+    )
     check_note: str | None = check_note("对核对提示的说明（不印出）。")

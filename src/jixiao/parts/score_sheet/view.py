@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
+
+from pydantic import Field
 
 from ...view import Difference, View, alias
 from ..form.view import StatedFormView
@@ -31,3 +34,10 @@ class ScoreSheetView(View):
     stated: StatedFormView = alias("原表")
     differences: tuple[Difference, ...] = alias("差异", ())
     note: str | None = alias("说明")
+    visible: bool = Field(True, exclude=True)  # 显示: false — not printed (the document did not publish it)
+    template_methods: ClassVar[frozenset[str]] = frozenset({"显示"})
+
+    @property
+    def 显示(self) -> bool:
+        """Whether the sheet is printed where the report does not place it (the theme's body asks)."""
+        return self.visible
