@@ -86,6 +86,18 @@ class Assessment:
         return [Difference.make(item=what, stated=stated, computed=computed)]
 
 
+def sheet_figures(run: Assessment, report: Report, sheet: Any) -> dict[str, Any]:
+    """The report's 满分, 总分 and 评价等次 from its 评分表; an unscored sheet's are the ones the document states
+    (评分表: 原表), shown as stated, and nothing when it states none."""
+    if sheet.scored:
+        return {"full_marks": sheet.points, "total": sheet.total, "grade": sheet.grade}
+    stated = report.score_sheet.stated
+    if stated is None:
+        return {}
+    total = None if stated.total is None else run.written(stated, "评分表.原表.总分", Score(stated.total), "总分", "得分")
+    return {"total": total, "grade": stated.grade}
+
+
 def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) -> tuple[ReportView, list[Finding]]:
     """Compute every figure of a report; raise ErrorGroup if any row cannot be scored."""
     inputs = inputs or Inputs()
@@ -104,14 +116,14 @@ def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) ->
     )
     run.errors += table_errors
     run.findings += table_findings
-    sheet = assess_score_sheet(run, report, kind) if report.score_sheet else None
+    sheet = assess_score_sheet(run, report, kind, tables) if report.score_sheet else None
     if run.errors:
         raise run.errors[0] if len(run.errors) == 1 else ErrorGroup(run.errors)
     figures: dict[str, Any] = {}
     if len(forms) == 1:
         figures = {"total": forms[0].total, "grade": forms[0].grade, "rate": forms[0].rate}
     if sheet is not None:
-        figures = {"score_sheet": sheet, "full_marks": sheet.points, "total": sheet.total, "grade": sheet.grade}
+        figures = {"score_sheet": sheet, **sheet_figures(run, report, sheet)}
     if report.scoring:
         figures = assess_scoring(report.scoring, rules, run.scope)
         if report.stated and report.stated.total is not None and report.stated.total != figures["total"]:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ...values import NamedList
 from ...view import Difference, View, alias
-from ..indicators.view import GroupView, IndicatorRows
+from ..indicators.view import Groups, IndicatorRows
 
 
 class FundRowView(View):
@@ -55,7 +55,7 @@ class FormView(View):
     budget_score: Decimal = alias("预算执行得分")
     goal: GoalView = alias("年度总体目标")
     process: str | None = alias("项目实施内容及过程概述")
-    groups: tuple[GroupView, ...] = alias("绩效指标", ())
+    groups: Groups = alias("绩效指标", Groups())
     rows: IndicatorRows = alias("指标")
     row_count: int = alias("指标行数", 0)
     indicator_points: Decimal = alias("指标分值")
