@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ...document.blocks import Cell, Row, Run, Section, Table, Text
-from ..cells import empty, figure, label, text
+from ..cells import blank_or_figure, empty, figure, label, text
 from ..score_sheet.view import LevelView
 from .model import SCORED_COLUMNS
 from .view import GroupView, IndicatorView, SubgroupView
@@ -146,7 +146,7 @@ def column_cell(item: IndicatorView, name: str, reasons: bool) -> Cell:
     if name == "完成率":
         return figure(item.completion, "rate")
     if name == "原表完成率":
-        return figure(item.stated.completion, "rate")
+        return blank_or_figure(item.stated.completion, "rate")
     if name == "原表实际完成值":
         return text(item.stated.actual)
     if name == "达标情况":
