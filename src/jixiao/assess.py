@@ -22,7 +22,7 @@ from .model import Report
 from .parts.data_table.compute import PreviousTable, assess_tables
 from .parts.form.compute import assess_form
 from .parts.form.view import Forms
-from .parts.score_sheet.compute import assess_score_sheet
+from .parts.score_sheet.compute import assess_score_sheet, sheet_figures
 from .parts.scoring.compute import assess_scoring
 from .provenance import Typed, total_of, traced, written_at
 from .reporttypes import ReportType
@@ -84,18 +84,6 @@ class Assessment:
             )
         )
         return [Difference.make(item=what, stated=stated, computed=computed)]
-
-
-def sheet_figures(run: Assessment, report: Report, sheet: Any) -> dict[str, Any]:
-    """The report's 满分, 总分 and 评价等次 from its 评分表; an unscored sheet's are the ones the document states
-    (评分表: 原表), shown as stated, and nothing when it states none."""
-    if sheet.scored:
-        return {"full_marks": sheet.points, "total": sheet.total, "grade": sheet.grade}
-    stated = report.score_sheet.stated
-    if stated is None:
-        return {}
-    total = None if stated.total is None else run.written(stated, "评分表.原表.总分", Score(stated.total), "总分", "得分")
-    return {"total": total, "grade": stated.grade}
 
 
 def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) -> tuple[ReportView, list[Finding]]:

@@ -125,6 +125,21 @@ def sheet_total(run: Assessment, views: list[LevelView], stated: Any) -> dict[st
     }
 
 
+def sheet_figures(run: Assessment, report: Report, sheet: ScoreSheetView) -> dict[str, Any]:
+    """The report's 满分, 总分 and 评价等次 from its 评分表; an unscored sheet's are the ones the document states
+    (评分表: 原表), shown as stated, and nothing when it states none."""
+    if sheet.scored:
+        return {"full_marks": sheet.points, "total": sheet.total, "grade": sheet.grade}
+    assert report.score_sheet is not None
+    stated = report.score_sheet.stated
+    if stated is None:
+        return {}
+    total = (
+        None if stated.total is None else run.written(stated, "评分表.原表.总分", Score(stated.total), "总分", "得分")
+    )
+    return {"total": total, "grade": stated.grade}
+
+
 def table_lookup(tables: Mapping[str, TableView]):
     """Read `数据表.表名.行名.列名` (行名 合计: the table's total row) as (figure, unit): the figure prints as the
     table prints it (15.00, 96.4%), and the unit is the table's for an amount, none for a rate or a count."""
