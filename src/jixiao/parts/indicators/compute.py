@@ -274,7 +274,11 @@ def read_value(
     where = run.where(value, "引用")
     if lookup is None:
         raise SourceError(
-            where, f"「{item.name}」的{keys[0]}不能引用", key=keys[0], rule="reference", hint=REFERENCE_HINT
+            where,
+            f"「{item.name}」的{keys[0]}不能引用",
+            key=keys[0],
+            rule="reference",
+            hint="自评表的指标值和完成值直接写出（如 80 件）；引用只用于评价报告的评分表。",
         )
     try:
         figure, unit = lookup(value.path)
@@ -289,7 +293,7 @@ def read_value(
     return f"{figure}{unit}", origin_of(figure)
 
 
-REFERENCE_HINT = "写成 {引用: 数据表.表名.行名.列名}（行名可为 合计），表名、行名、列名与 数据表 中的一致；只有评分表的指标可以引用。"
+REFERENCE_HINT = "写成 {引用: 数据表.表名.行名.列名}（行名可为 合计），表名、行名、列名与 数据表 中的一致。"
 
 
 def target_parts(target: Any) -> dict[str, Any]:
