@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from ...assess import Assessment
 
 
-Lookup = Callable[[str], Any]  # a reference's path → the figure it names (raises KeyError when there is none)
+# a reference's path → the figure it names and its unit (KeyError, with the reason, when there is none)
+Lookup = Callable[[str], tuple[Any, str]]
 
 
 def assess_tree(
@@ -124,10 +125,10 @@ def assess_indicator(
         "deviation": item.deviation,
         "note": item.note,
         "stated": StatedIndicatorView.make(score=None, actual=None, completion=None),
-        "written": None if item.target is None or isinstance(item.target, Reference) else as_text(item.target),
+        "written": as_written(item.target),
         "operator": item.operator,
         "written_unit": item.unit,
-        "actual": None if item.actual is None or isinstance(item.actual, Reference) else as_text(item.actual),
+        "actual": as_written(item.actual),
         "standard": item.standard,
         "extras": item.extras,
     }
@@ -148,8 +149,8 @@ def assess_indicator(
             )
             return IndicatorView.make(**row), []
     try:
-        written_target, target_origin = read_value(run, item, item.target, TARGET_KEYS, lookup, f"{path}.指标值")
-        written_actual, actual_origin = read_value(run, item, item.actual, ACTUAL_KEYS, lookup, f"{path}.实际完成值")
+        written_target, target_origin = read_value(run, item, item.target, TARGET_KEYS, lookup)
+        written_actual, actual_origin = read_value(run, item, item.actual, ACTUAL_KEYS, lookup)
     except SourceError as exc:
         run.errors.append(exc)
         return IndicatorView.make(**row), []
@@ -181,10 +182,8 @@ def assess_indicator(
             )
         )
         return IndicatorView.make(**row), []
-    shown = (
-        written_actual if actual_origin else _show_actual(actual, target)
-    )  # a figure referred to: as its table prints it
-    row.update(actual=shown, **actual_parts(actual, target))
+    # a figure referred to prints as its table prints it
+    row.update(actual=written_actual if actual_origin else _show_actual(actual, target), **actual_parts(actual, target))
     try:
         result = compute.score_indicator(target, actual, item.points or Decimal(0), run.rules, year)
     except ScoringError as exc:
@@ -264,7 +263,7 @@ def row_score(
 
 
 def read_value(
-    run: Assessment, item: Indicator, value: Any, keys: tuple[str, ...], lookup: Lookup | None, path: str
+    run: Assessment, item: Indicator, value: Any, keys: tuple[str, ...], lookup: Lookup | None
 ) -> tuple[str, Any]:
     """A target or actual as text to parse, and the origin of the figure it refers to (None when written here).
     A reference reads its figure where the report has it: the page prints that value, and the row's 完成率 is
@@ -450,6 +449,11 @@ def check_stated_actual(run: Assessment, item: Indicator, target: Any, actual: A
                 f"{item.name} 实际完成值: 原表为 {printed}，计分所用为 {actual}",
             )
         )
+
+
+def as_written(value: Any) -> str | None:
+    """A target or actual as the author wrote it; a reference has no text of its own (its figure is read later)."""
+    return None if value is None or isinstance(value, Reference) else as_text(value)
 
 
 def as_text(value: Any) -> str:
