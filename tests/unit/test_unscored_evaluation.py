@@ -82,6 +82,18 @@ def test_an_evaluation_lists_its_indicators_without_points_and_shows_the_stated_
     assert "总分 100（优）" in page_text(built, ".")
 
 
+def test_no_grade_is_made_from_nothing(project):
+    """A document that states its 得分 but no 等次 gets none: before, 等次 came from a 总分 of invented points."""
+    edit(project / REPORT, "原表: {得分: 100, 评价等次: 优}", "原表: {得分: 100}")
+    edit(project / SECTION, "，评价等次为“{{ 评价等次 }}”", "")
+    assert run("build", project, "--no-pdf", "--no-search").exit_code == 0
+    data = sheet_data(project / "site")
+    assert data["总分"] == "100" and "评价等次" not in data  # data.json has a report's 等次 only where it has one
+    listing = page_text(project / "site", ".")
+    assert "总分 100 " in listing and "总分 100（" not in listing
+    assert "评价得分 100 " in page_text(project / "site")
+
+
 def test_points_on_some_rows_only_are_refused(project):
     edit(
         project / REPORT, "{三级指标: 月度发送批次, 指标值: ≥12次,", "{三级指标: 月度发送批次, 分值: 5, 指标值: ≥12次,"
