@@ -223,7 +223,8 @@ def names_markdown() -> str:
         "本页在生成手册时，把本手册中每种报告类型的第一个完整例子用 jixiao 生成一遍，从它的 data.json 读出，"
         '所以名称和例子都是真实的。`[0]` 表示列表的第一项（也可以写名称，如 `自评表["示例项目"]`、'
         "`数据表.三公经费.行.公务接待费`）；数据表名、行名来自例子，换成你自己的。"
-        "金额和比率是精确的十进制数，写在引号中；“空”表示例子中没有填写这一项。\n",
+        "金额和比率是精确的十进制数，写在引号中；“空”表示例子中没有填写这一项。"
+        "报告在 report.yaml 的 `简称` 中起的名字（见[计数与命名](../evaluation.md#计数与命名)）也可以用。\n",
     ]
     for (kind, example), data in zip(firsts.items(), build_examples(list(firsts.values()))):
         page = example.where.split(":")[0]
@@ -233,7 +234,39 @@ def names_markdown() -> str:
             f"| `{path}` | {value_kind} | {shown.replace('|', chr(92) + '|')} |"
             for path, value_kind, shown in walk_names(data["报告"])
         ]
-    return "\n".join(parts) + "\n"
+    return "\n".join(parts + methods_markdown()) + "\n"
+
+
+# What each helper of a view (template_methods) is called with and gives, in the manual's words; a helper missing
+# here fails the manual's build, so none goes unlisted.
+METHODS = {
+    "计数": ('数据表.表名.计数("列", "值")', '文字列为该值的行数，例如 `{{ 数据表.评价组.计数("职务", "科长") }}`'),
+    "名单": ('数据表.表名.名单("列", "值")', '文字列为该值的各行名称（列表，用 `\\| join("、")` 连成文字）'),
+}
+
+
+def methods_markdown() -> list[str]:
+    """The helpers a view offers besides its data (template_methods), which data.json cannot show."""
+    names = sorted({name for view in all_views() for name in view.template_methods})
+    missing = [name for name in names if name not in METHODS]
+    if missing:
+        raise SystemExit(f"docs/hooks/reference.py: METHODS lacks {missing}")
+    rows = [f"| `{METHODS[name][0]}` | {METHODS[name][1]} |" for name in names]
+    return ["\n## 函数\n", "这些名称不是数据，而是可以调用的函数。\n", "| 写法 | 值 |", "|---|---|", *rows]
+
+
+def all_views() -> list[type]:
+    """Every view class of jixiao, by name (the parts' views are imported with the report's)."""
+    import jixiao.views  # noqa: F401  (imports every part's view)
+    from jixiao.view import View
+
+    found, todo = [], [View]
+    while todo:
+        view = todo.pop()
+        todo += view.__subclasses__()
+        if view.template_methods and view not in found:
+            found.append(view)
+    return sorted(found, key=lambda view: view.__name__)
 
 
 def rules_markdown() -> str:

@@ -21,7 +21,7 @@ from .findings import Finding, acknowledged
 from .located import Located
 from .model import Report
 from .parts.data_table.compute import PreviousTable
-from .parts.registry import PARTS
+from .parts.registry import COMPUTING
 from .provenance import Typed, total_of, traced, written_at
 from .reporttypes import ReportType
 from .values import Score
@@ -90,7 +90,7 @@ def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) ->
     run = Assessment(rules, inputs.anchor_prefix)
     views: dict[str, Any] = {}
     figures: dict[str, Any] = {}
-    for part in PARTS:
+    for part in COMPUTING:
         if part.compute is None:
             continue
         computed = dict(part.function(part.compute)(run, report, inputs, views))

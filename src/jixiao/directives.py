@@ -145,6 +145,39 @@ class PageResolver:
 
     def evaluate(self, expression: str, line: int) -> Any:
         where = Location(self.path, line)
+        value = self.read(expression, where)
+        if value is None:
+            raise self.error(
+                where,
+                expression,
+                "没有值（数据中为空，或本报告没有这一项）",
+                "多张自评表的报告请写 自评表[0].总分 这样的形式；空着的数据请先填写。",
+            )
+        if isinstance(value, bool) or not isinstance(value, PRINTABLE):
+            raise self.error(
+                where,
+                expression,
+                "的值是一组数据或真假值，不能直接写进正文",
+                '写到具体的一项，例如 {{ 自评表[0].总分 }}；名单请用 | join("、") 连成文字。',
+            )
+        return value
+
+    def name_values(self, aliases: dict[str, str], where: Location) -> None:
+        """A report's 简称: values named once (成本: 评分表.指标["成本控制"]) so prose stays short ({{ 成本.完成率 }});
+        each is an expression like any other, and may not hide a name the report already has."""
+        for name, expression in aliases.items():
+            if name in self.names:
+                raise SourceError(
+                    where,
+                    f"简称「{name}」与报告已有的名称重名",
+                    key=f"简称.{name}",
+                    rule="expression",
+                    hint="换一个简称；报告已有的名称见手册“表达式可用的名称”。",
+                )
+            self.names[name] = self.read(expression, where)
+
+    def read(self, expression: str, where: Location) -> Any:
+        """What an expression reads, any kind of value; a problem is an error at `where`."""
         try:
             value = self.site.expressions.evaluate(expression, self.names)
         except jinja2.TemplateSyntaxError as exc:
@@ -173,20 +206,6 @@ class PageResolver:
             ) from None
         if isinstance(value, jinja2.Undefined):
             raise self.unknown(where, expression, KeyError(value._undefined_name))
-        if value is None:
-            raise self.error(
-                where,
-                expression,
-                "没有值（数据中为空，或本报告没有这一项）",
-                "多张自评表的报告请写 自评表[0].总分 这样的形式；空着的数据请先填写。",
-            )
-        if isinstance(value, bool) or not isinstance(value, PRINTABLE):
-            raise self.error(
-                where,
-                expression,
-                "的值是一组数据或真假值，不能直接写进正文",
-                '写到具体的一项，例如 {{ 自评表[0].总分 }}；名单请用 | join("、") 连成文字。',
-            )
         return value
 
     def show(self, value: Any) -> str:

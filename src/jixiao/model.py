@@ -78,6 +78,14 @@ TAIL: dict[str, Any] = {
         Field(default_factory=list, alias="附件", description="附件：本站的其他报告，依次印在本报告之后。"),
     ),
     "glossary": (list[str] | None, Field(None, alias="名词解释", description="选用的名词解释，或 [全部]。")),
+    "aliases": (
+        dict[str, str],
+        Field(
+            default_factory=dict,
+            alias="简称",
+            description='正文中用的简称：名称 → 表达式，例如 {成本: 评分表.指标["单条成本"]}，正文写 {{ 成本.完成率 }}。',
+        ),
+    ),
 }
 
 Report = create_model(

@@ -250,6 +250,7 @@ class PageBuild:
         rendered, placed = [], Placed()
         for index, section in enumerate(source.sections, start=1):
             resolver = PageResolver(self.site, view, section.path, context, self.run, placed, media)
+            resolver.name_values(source.report.aliases, source.report.locate("简称"))
             anchor = f"{prefix}s{index}"
             result = self.attempt(
                 render_section,

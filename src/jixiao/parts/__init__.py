@@ -35,6 +35,7 @@ class Part:
     - `compute(run, report, inputs, done)`: the values of `views` (and of the report's own figures 满分, 总分,
       评价等次, 执行率, when the part decides them), recording errors and findings on `run` (assess.Assessment);
       `done` holds the views of the parts computed before it;
+    - `needs`: the views of other parts its computation reads (`done[name]`): it is computed after them;
     - `audit(report, view, paragraphs, verdicts)`: the findings of its own audit rules (jixiao.audit runs them
       with the report's Markdown paragraphs and its check of verdicts against texts);
     - `layouts`: the layouts it offers by name (the template global `lay_out(name, …)`);
@@ -50,6 +51,7 @@ class Part:
     fields: Fields = field(default_factory=dict)
     views: Fields = field(default_factory=dict)
     compute: Ref | None = None
+    needs: tuple[str, ...] = ()
     audit: Ref | None = None
     layouts: dict[str, Ref] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)

@@ -43,6 +43,21 @@ def requirable(parts: tuple[Part, ...]) -> dict[str, str]:
     return {key: attribute for part in parts for key, attribute in part.keys().items() if key in part.requirable}
 
 
+def computing_order(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    """The parts in the registry's order, each after the parts whose views it needs (a 评分表 reads the data
+    tables' cells, the data tables read the forms)."""
+    order: list[Part] = []
+    ready: set[str] = set()
+    pending = list(parts)
+    while pending:
+        part = next(p for p in pending if ready.issuperset(p.needs))  # StopIteration: a part needs what none gives
+        pending.remove(part)
+        order.append(part)
+        ready.update(part.views)
+    return tuple(order)
+
+
+COMPUTING = computing_order(PARTS)
 LAYOUTS = Layouts(PARTS)
 
 

@@ -22,5 +22,6 @@ PART = Part(
         "chart_numbers": (dict[str, str], alias("图号", {})),
     },
     compute="compute:assess_part",
+    needs=("forms",),
     layouts={"数据表": "layout:lay_out"},
 )

@@ -14,8 +14,8 @@ from ...quantity import format_number
 from ...reporttypes import ReportType
 from ...values import Money, Rate, Score
 from ...view import Difference
-from ..indicators.compute import assess_tree
-from ..indicators.view import GroupView, IndicatorRows
+from ..indicators.compute import assess_tree, make_group
+from ..indicators.view import Groups, IndicatorRows
 from .model import Form, FundRow, Funds
 from .view import Forms, FormView, FundRowView, FundsView, GoalView, StatedFormView, StatedFundsView
 
@@ -37,10 +37,7 @@ def assess_forms(run: Assessment, report: Report, inputs: Inputs, done: dict[str
 def assess_form(run: Assessment, form: Form, year: int, kind: ReportType | None, path: str) -> FormView:
     funds, differences = assess_funds(run, form.funds, f"{path}.项目资金")
     levels, rows = assess_tree(run, form.indicators, year, evaluated=False, path=f"{path}.指标")
-    groups = [
-        GroupView.make(name=level1, subgroups=tuple(subgroups), span=sum(g.span for g in subgroups) or 1)
-        for level1, subgroups in levels
-    ]
+    groups = [make_group(level1, subgroups) for level1, subgroups in levels]
     check_required(run, form, kind)
     row_scores = [r.score or Decimal(0) for r, _ in rows]
     indicator_points = run.total(f"{path}.指标分值", "指标分值 = 各三级指标分值之和", [r.points for r, _ in rows])
@@ -73,7 +70,7 @@ def assess_form(run: Assessment, form: Form, year: int, kind: ReportType | None,
         rate=funds.rate,
         budget_score=funds.score,
         goal=GoalView.wrap(form.goal, achieved=form.goal.achieved or ""),
-        groups=tuple(groups),
+        groups=Groups(groups),
         rows=IndicatorRows(r for r, _ in rows),
         row_count=sum(g.span for g in groups),
         indicator_points=indicator_points,

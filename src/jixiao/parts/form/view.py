@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from ...values import NamedList
 from ...view import Difference, ModelView, View, alias, typed
-from ..indicators.view import GroupView, IndicatorRows
+from ..indicators.view import Groups, IndicatorRows
 from .model import Form, FundRow, Funds, Goal
 
 
@@ -63,7 +63,7 @@ class FormView(ModelView):
     budget_score: Decimal = alias("预算执行得分")
     goal: GoalView = alias("年度总体目标")
     process: Any = typed()
-    groups: tuple[GroupView, ...] = alias("绩效指标", ())
+    groups: Groups = alias("绩效指标", Groups())
     rows: IndicatorRows = alias("指标")
     row_count: int = alias("指标行数", 0)
     indicator_points: Decimal = alias("指标分值")

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ... import compute
 from ...compute import ScoringError
 from ...errors import SourceError
 from ...findings import acknowledged
-from ...provenance import Typed, computed, traced
+from ...provenance import Typed, computed, origin_of, traced
 from ...quantity import (
+    QUALITATIVE_WORDS,
     Comparison,
     Quantity,
     TargetSyntaxError,
@@ -19,64 +21,121 @@ from ...quantity import (
     convert,
     format_number,
     parse_actual,
+    parse_number,
     parse_target,
 )
-from ...values import Rate, Score
+from ...values import Number, Rate, Score
 from ...view import Difference
-from .model import Indicator
-from .view import IndicatorView, StatedIndicatorView, SubgroupView
+from .model import Indicator, Reference
+from .view import (
+    GroupView,
+    IndicatorRows,
+    IndicatorView,
+    StatedIndicatorView,
+    Subgroups,
+    SubgroupView,
+    count_rows,
+)
 
 if TYPE_CHECKING:
     from ...assess import Assessment
 
 
+# a reference's path → the figure it names and its unit (KeyError, with the reason, when there is none)
+Lookup = Callable[[str], tuple[Any, str]]
+
+
 def assess_tree(
-    run: Assessment, tree: dict[str, Any], year: int, evaluated: bool, path: str
+    run: Assessment, tree: dict[str, Any], year: int, evaluated: bool, path: str, lookup: Lookup | None = None
 ) -> tuple[list[tuple[str, list[SubgroupView]]], list[tuple[IndicatorView, list[Difference]]]]:
     """一级 → 二级 → rows of a form or a 评分表, each row scored; a row's path is its place in the flat list
-    (`path`.N, as data.json's 指标 lists them)."""
+    (`path`.N, as data.json's 指标 lists them). `lookup` reads the figures a row refers to (a 评分表's data
+    tables); without it a reference is an error."""
     levels: list[tuple[str, list[SubgroupView]]] = []
     rows: list[tuple[IndicatorView, list[Difference]]] = []
+    items = [item for children in tree.values() for group in (children or {}).values() for item in group or []]
+    if not check_points(run, items, evaluated):
+        return levels, rows
     for level1, children in tree.items():
         subgroups = []
         for level2, items in (children or {}).items():
             assessed = [
-                assess_indicator(run, item, year, evaluated, f"{path}.{len(rows) + i}")
+                assess_indicator(run, item, year, evaluated, f"{path}.{len(rows) + i}", lookup)
                 for i, item in enumerate(items or [])
             ]
             rows.extend(assessed)
-            subgroups.append(
-                SubgroupView.make(name=level2, rows=tuple(r for r, _ in assessed), span=max(len(assessed), 1))
-            )
+            subgroups.append(make_subgroup(level2, [r for r, _ in assessed]))
         levels.append((level1, subgroups))
     return levels, rows
 
 
+def make_subgroup(name: str, rows: list[IndicatorView]) -> SubgroupView:
+    """A 二级指标 with its rows, their counts, and the rows it spans (one, empty, when it has none)."""
+    return SubgroupView.make(name=name, rows=IndicatorRows(rows), span=max(len(rows), 1), **count_rows(rows))
+
+
+def make_group(name: str, subgroups: list[SubgroupView]) -> GroupView:
+    """A 一级指标 of a form with its 二级指标 and the counts of all their rows."""
+    rows = [r for g in subgroups for r in g.rows]
+    return GroupView.make(
+        name=name, subgroups=Subgroups(subgroups), span=sum(g.span for g in subgroups) or 1, **count_rows(rows)
+    )
+
+
+def check_points(run: Assessment, items: list[Indicator], evaluated: bool) -> bool:
+    """A form's rows all have 分值; an evaluation's 评分表 has them on every row or on none (an unscored sheet,
+    whose rows are only met or not): points on some rows only would make a 总分 of part of the sheet."""
+    missing = [item for item in items if item.points is None]
+    if not missing or (evaluated and len(missing) == len(items)):
+        return True
+    item = missing[0]
+    run.errors.append(
+        SourceError(
+            item.locate(),
+            f"「{item.name}」没有分值" + ("，而评分表的其他指标有分值" if evaluated else ""),
+            key=f"{item.name}.分值",
+            rule="schema",
+            hint="评分表的指标要么都写 分值，要么都不写（不打分，只判断是否达标）。"
+            if evaluated
+            else "自评表的每个三级指标都要写 分值。",
+        )
+    )
+    return False
+
+
 def assess_indicator(
-    run: Assessment, item: Indicator, year: int, evaluated: bool = False, path: str = "指标.0"
+    run: Assessment,
+    item: Indicator,
+    year: int,
+    evaluated: bool = False,
+    path: str = "指标.0",
+    lookup: Lookup | None = None,
 ) -> tuple[IndicatorView, list[Difference]]:
     """Parse target and actual, score the row, compute its 完成率, and note what differs from the stated form.
 
-    A row of an evaluation's 评分表 (`evaluated`) may have no target: its 得分 is then the evaluator's."""
+    A row of an evaluation's 评分表 (`evaluated`) may have no target: its 得分 is then the evaluator's. A row of
+    an unscored 评分表 (no 分值) is only met or not, with its 完成率."""
+    points = None if item.points is None else run.written(item, f"{path}.分值", Score(item.points), "分值", "权重")
     row: dict[str, Any] = {
         "name": item.name,
-        "points": run.written(item, f"{path}.分值", Score(item.points), "分值", "权重"),
+        "points": points,
         "score": None,
         "met": None,
         "basis": None,
         "deviation": item.deviation,
         "note": item.note,
-        "stated": StatedIndicatorView.make(score=None, actual=None),
-        "target": None,
-        "kind": None,
-        "unit": item.unit,
-        "actual": None if item.actual is None else as_text(item.actual),
-        "completion": None,
+        "stated": StatedIndicatorView.make(score=None, actual=None, completion=None),
+        "written": as_written(item.target),
+        "operator": item.operator,
+        "written_unit": item.unit,
+        "actual": as_written(item.actual),
         "standard": item.standard,
         "extras": item.extras,
     }
-    if item.target is None and evaluated:
+    if item.target is None and evaluated and item.points is not None:
         return IndicatorView.make(**{**row, **evaluator_score(run, item, path)}), []
+    if not check_unscored(run, item):
+        return IndicatorView.make(**row), []
     for value, what in ((item.target, "指标值"), (item.actual, "实际完成值")):
         if value is None:
             run.errors.append(
@@ -90,7 +149,14 @@ def assess_indicator(
             )
             return IndicatorView.make(**row), []
     try:
-        target = parse_target(as_text(item.target), item.operator, item.unit)
+        written_target, target_origin = read_value(run, item, item.target, TARGET_KEYS, lookup)
+        written_actual, actual_origin = read_value(run, item, item.actual, ACTUAL_KEYS, lookup)
+    except SourceError as exc:
+        run.errors.append(exc)
+        return IndicatorView.make(**row), []
+    row.update(written=row["written"] or written_target, actual=row["actual"] or written_actual)
+    try:
+        target = parse_target(written_target, item.operator, item.unit)
     except TargetSyntaxError as exc:
         run.errors.append(
             SourceError(
@@ -102,9 +168,9 @@ def assess_indicator(
             )
         )
         return IndicatorView.make(**row), []
-    row.update(target=_show_target(item, target), kind=target.kind)
+    row.update(target=show_target(item, written_target), **target_parts(target))
     try:
-        actual = parse_actual(as_text(item.actual))
+        actual = parse_actual(written_actual)
     except TargetSyntaxError as exc:
         run.errors.append(
             SourceError(
@@ -116,9 +182,10 @@ def assess_indicator(
             )
         )
         return IndicatorView.make(**row), []
-    row["actual"] = _show_actual(actual, target)
+    # a figure referred to prints as its table prints it
+    row.update(actual=written_actual if actual_origin else _show_actual(actual, target), **actual_parts(actual, target))
     try:
-        result = compute.score_indicator(target, actual, item.points, run.rules, year)
+        result = compute.score_indicator(target, actual, item.points or Decimal(0), run.rules, year)
     except ScoringError as exc:
         run.errors.append(
             SourceError(
@@ -131,35 +198,122 @@ def assess_indicator(
         )
         return IndicatorView.make(**row), []
     given = (
-        run.typed(item, f"{path}.指标值", row["target"], *TARGET_KEYS),
-        run.typed(item, f"{path}.实际完成值", row["actual"], *ACTUAL_KEYS),
+        target_origin or run.typed(item, f"{path}.指标值", row["target"], *TARGET_KEYS),
+        actual_origin or run.typed(item, f"{path}.实际完成值", row["actual"], *ACTUAL_KEYS),
     )
-    if item.score is not None:
-        score = run.written(item, f"{path}.得分", Score(own_qualitative_score(run, item, actual, result.share)), "得分")
-    else:
-        score = traced(
-            Score(result.score),
-            computed(
-                f"{path}.得分",
-                Score(result.score),
-                f"得分 = 分值 × 得分比例（计分依据 {result.basis}）",
-                score_arithmetic(row["points"], result),
-                [*given, row["points"]],
-                run.scope,
-                item.stated.score if item.stated else None,
-                f"{item.name} 得分",
-            ),
-        )
-    row.update(
-        score=score, met=result.met, basis=result.basis, completion=completion_figure(run, target, actual, given, path)
-    )
+    completion = completion_figure(run, target, actual, given, path)
+    row.update(met=result.met, basis=result.basis, completion=completion)
+    if points is not None:
+        row["score"] = row_score(run, item, actual, result, points, given, path)
     differences: list[Difference] = []
     if item.stated:
-        row["stated"] = StatedIndicatorView.make(score=item.stated.score, actual=item.stated.actual)
-        differences = run.differ(item, "得分", item.stated.score, Decimal(score), f"{item.name} 得分")
+        stated_rate = stated_completion(run, item)
+        row["stated"] = StatedIndicatorView.make(
+            score=item.stated.score, actual=item.stated.actual, completion=stated_rate
+        )
+        if row["score"] is not None:
+            differences = run.differ(item, "得分", item.stated.score, Decimal(row["score"]), f"{item.name} 得分")
         if item.stated.actual is not None:
             check_stated_actual(run, item, target, actual)
+        differences += check_stated_completion(run, item, stated_rate, completion)
     return IndicatorView.make(**row), differences
+
+
+def check_unscored(run: Assessment, item: Indicator) -> bool:
+    """A row without 分值 has no 得分 to give: an 得分 there would be a score of nothing."""
+    if item.points is not None or item.score is None:
+        return True
+    run.errors.append(
+        SourceError(
+            run.where(item, "得分"),
+            f"「{item.name}」没有分值，却写了得分",
+            key=f"{item.name}.得分",
+            rule="schema",
+            hint="不打分的评分表只写指标值和实际完成值；文件印出的总得分写在 评分表: 原表: 得分: 下。",
+        )
+    )
+    return False
+
+
+def row_score(
+    run: Assessment,
+    item: Indicator,
+    actual: Any,
+    result: compute.IndicatorScore,
+    points: Score,
+    given: tuple[Typed, Typed],
+    path: str,
+) -> Score:
+    """A scored row's 得分: the author's for a qualitative row, else by the rule, with its origin."""
+    if item.score is not None:
+        return run.written(item, f"{path}.得分", Score(own_qualitative_score(run, item, actual, result.share)), "得分")
+    return traced(
+        Score(result.score),
+        computed(
+            f"{path}.得分",
+            Score(result.score),
+            f"得分 = 分值 × 得分比例（计分依据 {result.basis}）",
+            score_arithmetic(points, result),
+            [*given, points],
+            run.scope,
+            item.stated.score if item.stated else None,
+            f"{item.name} 得分",
+        ),
+    )
+
+
+def read_value(
+    run: Assessment, item: Indicator, value: Any, keys: tuple[str, ...], lookup: Lookup | None
+) -> tuple[str, Any]:
+    """A target or actual as text to parse, and the origin of the figure it refers to (None when written here).
+    A reference reads its figure where the report has it: the page prints that value, and the row's 完成率 is
+    computed from that very figure (its origin), so the two are one."""
+    if not isinstance(value, Reference):
+        return as_text(value), None
+    where = run.where(value, "引用")
+    if lookup is None:
+        raise SourceError(
+            where,
+            f"「{item.name}」的{keys[0]}不能引用",
+            key=keys[0],
+            rule="reference",
+            hint="自评表的指标值和完成值直接写出（如 80 件）；引用只用于评价报告的评分表。",
+        )
+    try:
+        figure, unit = lookup(value.path)
+    except KeyError as exc:
+        raise SourceError(
+            where,
+            f"「{item.name}」引用的「{value.path}」不存在（{exc.args[0]}）",
+            key=keys[0],
+            rule="reference",
+            hint=REFERENCE_HINT,
+        ) from None
+    return f"{figure}{unit}", origin_of(figure)
+
+
+REFERENCE_HINT = "写成 {引用: 数据表.表名.行名.列名}（行名可为 合计），表名、行名、列名与 数据表 中的一致。"
+
+
+def target_parts(target: Any) -> dict[str, Any]:
+    """The parts of a target, the same from the compact and the split form: its bare number (or its words or
+    date), its unit and its direction."""
+    if isinstance(target, Comparison):
+        quantity = target.quantity
+        return {
+            "target_value": Number(quantity.value),
+            "unit": quantity.unit.text if quantity.unit else "",
+            "kind": target.kind,
+        }
+    return {"target_value": str(target), "unit": "", "kind": target.kind}
+
+
+def actual_parts(actual: Any, target: Any) -> dict[str, Any]:
+    """The parts of an actual: its bare number and its unit (a bare number takes the target's, as it prints)."""
+    if not isinstance(actual, Quantity):
+        return {"actual_value": str(actual), "actual_unit": ""}
+    unit = actual.unit or (target.quantity.unit if isinstance(target, Comparison) else None)
+    return {"actual_value": Number(actual.value), "actual_unit": unit.text if unit else ""}
 
 
 TARGET_KEYS = ("指标值", "年度指标值")
@@ -297,14 +451,54 @@ def check_stated_actual(run: Assessment, item: Indicator, target: Any, actual: A
         )
 
 
+def as_written(value: Any) -> str | None:
+    """A target or actual as the author wrote it; a reference has no text of its own (its figure is read later)."""
+    return None if value is None or isinstance(value, Reference) else as_text(value)
+
+
 def as_text(value: Any) -> str:
     return format_number(value) if isinstance(value, Decimal) else str(value)
 
 
-def _show_target(item: Indicator, target: Any) -> str | None:
-    if isinstance(target, Comparison) and (item.operator or item.unit):
-        return f"{target.operator}{format_number(target.quantity.value)}{item.unit or ''}"
-    return as_text(item.target)
+def show_target(item: Indicator, written: str) -> str:
+    """The whole target as the table prints it: the split form's 指标性质, 指标值 and 度量单位 put together as
+    written — nothing added (a plain 14 stays 14, not ＝14)."""
+    if item.operator is None or item.operator.strip() in QUALITATIVE_WORDS:
+        return f"{written}{item.unit or ''}"
+    return f"{item.operator.strip()}{written}{item.unit or ''}"
+
+
+def stated_completion(run: Assessment, item: Indicator) -> Rate | None:
+    """The 完成率 the document printed (96.40% or 96.40), as a rate; one that is not a percentage is an error."""
+    value = item.stated.completion if item.stated else None
+    if value is None:
+        return None
+    text = as_text(value).strip().rstrip("%％").strip()
+    try:
+        return Rate(parse_number(text))
+    except TargetSyntaxError:
+        run.errors.append(
+            SourceError(
+                run.where(item.stated, "完成率"),
+                f"「{item.name}」原表完成率「{value}」不是百分数",
+                key=f"{item.name}.原表.完成率",
+                rule="input",
+                hint="写成 96.40% 或 100%。",
+            )
+        )
+        return None
+
+
+def check_stated_completion(
+    run: Assessment, item: Indicator, stated: Rate | None, completion: Rate | None
+) -> list[Difference]:
+    """A printed 完成率 is compared with the computed one at the printed precision (96.4% against 96.43% is the
+    same figure rounded); a qualitative row has no computed 完成率 to compare with."""
+    if stated is None or completion is None:
+        return []
+    places = Decimal(1).scaleb(Decimal(stated).as_tuple().exponent)
+    rounded = Decimal(completion).quantize(places, rounding=ROUND_HALF_UP)
+    return run.differ(item, "完成率", stated, rounded, f"{item.name} 完成率")
 
 
 def _show_actual(actual: Any, target: Any) -> str:

@@ -15,46 +15,83 @@ with a note is kept with its note.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ...document.blocks import Cell, Row, Run, Section, Table, Text
-from ..cells import empty, figure, label, text
+from ..cells import blank_or_figure, empty, figure, label, text
 from ..score_sheet.view import LevelView
+from .model import SCORED_COLUMNS
 from .view import GroupView, IndicatorView, SubgroupView
 
-# the theme's column classes (print.css gives the label and figure columns fixed widths)
-COLUMNS = ("c-l1", "c-l2", "c-l3", "c-target", "c-actual", "c-points", "c-score", "c-reason")
+# The columns a row may print after 三级指标 (评分表: 列), with their heads and the theme's column classes
+# (print.css gives the label and figure columns fixed widths).
+ROW_COLUMNS = {
+    "指标值": ("指标值", "c-target"),
+    "实际完成值": ("实际完成值", "c-actual"),
+    "完成率": ("完成率", "c-rate"),
+    "原表完成率": ("完成率（原表）", "c-rate"),
+    "原表实际完成值": ("实际完成值（原表）", "c-actual"),
+    "达标情况": ("是否达到", "c-met"),
+    "分值": ("分值", "c-points"),
+    "得分": ("得分", "c-score"),
+    "评分依据": ("评分依据或扣分原因", "c-reason"),
+}
 EXTRA_COLUMN = "c-extra"
-# the columns from 三级指标 on, which an empty 二级指标 row leaves blank and a note row spans
-ROW_CELLS = 6
 
 
-def indicator_columns(extra: Sequence[str] = ()) -> tuple[str, ...]:
+def indicator_columns(extra: Sequence[str] = (), columns: Sequence[str] = SCORED_COLUMNS) -> tuple[str, ...]:
     """The column classes of an indicator table with a report type's extra columns (附加列)."""
-    return (*COLUMNS, *(EXTRA_COLUMN for _ in extra))
+    return ("c-l1", "c-l2", "c-l3", *(ROW_COLUMNS[name][1] for name in columns), *(EXTRA_COLUMN for _ in extra))
+
+
+# a form's columns (its last is the 偏差原因分析及改进措施)
+COLUMNS = indicator_columns()
+
+
+def column_heads(columns: Sequence[str]) -> tuple[str, ...]:
+    """The heads of an indicator table: the three levels, then each column's."""
+    return ("一级指标", "二级指标", "三级指标", *(ROW_COLUMNS[name][0] for name in columns))
 
 
 def indicator_sections(
-    groups: Sequence[GroupView | LevelView], key: str, extra: Sequence[str] = (), reasons: bool = False
+    groups: Sequence[GroupView | LevelView],
+    key: str,
+    extra: Sequence[str] = (),
+    reasons: bool = False,
+    columns: Sequence[str] = SCORED_COLUMNS,
 ) -> tuple[Section, ...]:
     """One section per 一级指标. `key` names the table in the rows' print ids (the project); `reasons`: an
-    evaluation's 评分表, whose last column falls back to the rule a score was computed by."""
+    evaluation's 评分表, whose last column falls back to the rule a score was computed by; `columns`: what a row
+    prints after 三级指标."""
+    shape = Shape(tuple(columns), tuple(extra), reasons)
     return tuple(
-        group_section(group, f"ind-{key.replace(' ', '')}-{number}", extra, reasons)
-        for number, group in enumerate(groups, 1)
+        group_section(group, f"ind-{key.replace(' ', '')}-{number}", shape) for number, group in enumerate(groups, 1)
     )
 
 
-def group_section(group: GroupView | LevelView, ids: str, extra: Sequence[str], reasons: bool) -> Section:
+@dataclass(frozen=True)
+class Shape:
+    """What each row of an indicator table prints: its columns after 三级指标, the extra columns, and whether
+    the reason column falls back to the rule (an evaluation)."""
+
+    columns: tuple[str, ...]
+    extra: tuple[str, ...]
+    reasons: bool
+
+    @property
+    def width(self) -> int:
+        """The cells from 三级指标 on, which an empty 二级指标 row leaves blank and a note row spans."""
+        return 1 + len(self.columns) + len(self.extra)
+
+
+def group_section(group: GroupView | LevelView, ids: str, shape: Shape) -> Section:
     """A 一级指标: its 二级指标 one after the other, the 一级 label merged over all their rows. One without any
     二级指标 is a single row (its label and an empty cell across the rest)."""
     if not group.subgroups:
-        return Section(
-            (Row((label(group.name, scope="rowgroup"), empty(1 + ROW_CELLS + len(extra)))),), classes=("group",)
-        )
+        return Section((Row((label(group.name, scope="rowgroup"), empty(1 + shape.width))),), classes=("group",))
     rows: list[Row] = []
     for number, subgroup in enumerate(group.subgroups, 1):
-        rows += with_label(subgroup_rows(subgroup, f"{ids}-{number}", not rows, extra, reasons), subgroup.name)
+        rows += with_label(subgroup_rows(subgroup, f"{ids}-{number}", not rows, shape), subgroup.name)
     return Section(tuple(with_label(rows, group.name)), classes=("group",))
 
 
@@ -64,9 +101,7 @@ def with_label(rows: list[Row], name: str) -> list[Row]:
     return [replace(rows[0], cells=(first, *rows[0].cells)), *rows[1:]]
 
 
-def subgroup_rows(
-    subgroup: SubgroupView, ids: str, opens_group: bool, extra: Sequence[str], reasons: bool
-) -> list[Row]:
+def subgroup_rows(subgroup: SubgroupView, ids: str, opens_group: bool, shape: Shape) -> list[Row]:
     """The rows of a 二级指标 (one empty row when it has none), each followed by its note row."""
     items = subgroup.rows or (None,)
     out: list[Row] = []
@@ -78,13 +113,9 @@ def subgroup_rows(
             *(("unmet",) if item is not None and item.met is False else ()),
         )
         print_id = f"{ids}-{index + 1}" + ("" if opens_group and index == 0 else "-cont")
-        out.append(Row(row_cells(item, extra, reasons), classes, print_id))
+        out.append(Row(row_cells(item, shape), classes, print_id))
         if noted:
-            out.append(
-                Row(
-                    (note_cell(item.note, ROW_CELLS + len(extra)),), ("note-row", *(("keep-next",) if together else ()))
-                )
-            )
+            out.append(Row((note_cell(item.note, shape.width),), ("note-row", *(("keep-next",) if together else ()))))
     return out
 
 
@@ -93,25 +124,47 @@ def keeps_together(index: int, count: int) -> bool:
     return (count <= 4 and index < count - 1) or (count > 1 and index in (0, count - 2))
 
 
-def row_cells(item: IndicatorView | None, extra: Sequence[str], reasons: bool) -> tuple[Cell, ...]:
-    """A 三级指标's cells: name, target, actual (blank for an evaluation's row the evaluator scored without them),
-    分值, 得分 (titled with the rule that gave it), 偏差原因 (an evaluation's: the evaluator's reason, or the
-    rule), and the extra columns."""
+def row_cells(item: IndicatorView | None, shape: Shape) -> tuple[Cell, ...]:
+    """A 三级指标's cells: its name, then its columns (a target and actual blank for an evaluation's row the
+    evaluator scored without them; 得分 titled with the rule that gave it; the reason an evaluation's evaluator
+    gave, or the rule), and the extra columns."""
     if item is None:
-        return tuple(empty() for _ in range(ROW_CELLS + len(extra)))
-    # a row scored by the rules says in the document's words whether it met its target, not the rule ("反向: 达标",
-    # kept in the 得分 cell's title); a row the evaluator scored keeps its 评分标准 or 理由
-    met = "达到" if item.met else "未达到"
-    reason = item.deviation or ((item.basis if item.target is None else met) if reasons else None)
+        return tuple(empty() for _ in range(shape.width))
     return (
         label(item.name),
-        text(item.target),
-        text(item.actual),
-        figure(item.points),
-        figure(item.score, stated=item.stated.score, title=item.basis or ""),
-        text(reason),
-        *(text(item.extras.get(column)) for column in extra),
+        *(column_cell(item, name, shape.reasons) for name in shape.columns),
+        *(text(item.extras.get(column)) for column in shape.extra),
     )
+
+
+def column_cell(item: IndicatorView, name: str, reasons: bool) -> Cell:
+    """One column of a row; 达标情况 in the documents' words (达到/未达到), blank for a row not judged."""
+    if name == "指标值":
+        return text(item.target)
+    if name == "实际完成值":
+        return text(item.actual)
+    if name == "完成率":
+        return figure(item.completion, "rate")
+    if name == "原表完成率":
+        return blank_or_figure(item.stated.completion, "rate")
+    if name == "原表实际完成值":
+        return text(item.stated.actual)
+    if name == "达标情况":
+        return text(None if item.met is None else "达到" if item.met else "未达到")
+    if name == "分值":
+        return figure(item.points)
+    if name == "得分":
+        return figure(item.score, stated=item.stated.score, title=item.basis or "")
+    return text(item.deviation or (reason_of(item) if reasons else None))
+
+
+def reason_of(item: IndicatorView) -> str | None:
+    """The reason column of a row without a written 偏差原因: a row scored by the rules says in the document's words
+    whether it met its target, not the rule ("反向: 达标", kept in the 得分 cell's title); a row the evaluator
+    scored keeps its 评分标准 or 理由."""
+    if item.target is None or item.met is None:
+        return item.basis
+    return "达到" if item.met else "未达到"
 
 
 def note_cell(note: str, width: int) -> Cell:
@@ -132,14 +185,15 @@ def indicator_table(
     classes: tuple[str, ...],
     extra: Sequence[str] = (),
     caption: tuple[Run, ...] = (),
+    columns: Sequence[str] = SCORED_COLUMNS,
 ) -> Table:
     """An indicator table: its header rows (repeated on every printed page), the 一级指标 sections, the rule
     closing them in print, and its total section."""
-    width = len(COLUMNS) + len(extra)
+    width = 3 + len(columns) + len(extra)
     return Table(
-        (Section(head, "head"), *sections, rule_foot(width), total),
+        (Section(head, "head"), *sections, rule_foot(width), *((total,) if total.rows else ())),
         classes,
         caption=caption,
-        columns=indicator_columns(extra),
+        columns=indicator_columns(extra, columns),
         repeat_labels=True,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, ValidationInfo, model_validator
 
@@ -11,10 +11,23 @@ from ...located import Located, check_note, number_as_text
 from ...yamlsource import SourceMap
 
 
+class Reference(Located):
+    """A figure that lives elsewhere: `{引用: 数据表.成本.培训费.决算数}` — a data-table cell (表名.行名.列名),
+    read where the report has it so the same figure is never typed twice. The first word names the kind of
+    source, so other sources (named figures, 数据.…) can be added without changing the syntax."""
+
+    path: str = Field(alias="引用", description="引用的数：数据表.表名.行名.列名（行名可为 合计）。")
+
+
 class StatedIndicator(Located):
     score: Decimal | None = Field(None, alias="得分", description="原表印出的得分（只用于核对）。")
     actual: str | Decimal | None = Field(
         None, validation_alias=AliasChoices("实际完成值", "完成值"), description="原表印出的完成值（只用于核对）。"
+    )
+    completion: str | Decimal | None = Field(
+        None,
+        alias="完成率",
+        description="原表印出的完成率，例如 96.40% 或 100%（与计算的完成率核对；可用 列 印出）。",
     )
 
 
@@ -31,18 +44,26 @@ class Indicator(Located):
     operator: str | None = Field(
         None, alias="指标性质", description="指标性质：≥（正向）、≤（反向）、＝（等于）或 定性；也可直接写在指标值里。"
     )
-    target: str | Decimal | None = Field(
+    target: str | Decimal | Reference | None = Field(
         None,
         validation_alias=AliasChoices("指标值", "年度指标值"),
-        description="年度指标值，例如 ≥428 万条、≤0.06元/条、100%、2023年12月、按月发送。",
+        description="年度指标值，例如 ≥428 万条、≤0.06元/条、100%、2023年12月、按月发送；"
+        "或 {引用: 数据表.表名.行名.列名}，取数据表中的那个数（评分表）。",
     )
     unit: str | None = Field(None, alias="度量单位", description="指标值的单位（与 指标性质 分开填写时）。")
-    actual: str | Decimal | None = Field(
+    actual: str | Decimal | Reference | None = Field(
         None,
         validation_alias=AliasChoices("实际完成值", "完成值"),
-        description="实际完成值，例如 115.55 万条、0.22‰、完成、6月30日。",
+        description="实际完成值，例如 115.55 万条、0.22‰、完成、6月30日；或 {引用: 数据表.表名.行名.列名}（评分表）。",
     )
-    points: Decimal = Field(validation_alias=AliasChoices("分值", "权重"), ge=0, description="分值（权重）。")
+    # None when not written (an unscored 评分表; a form's row without it is an error of the computation), but a
+    # written null is refused like any value that is not a number
+    points: Decimal = Field(  # type: ignore[assignment]
+        None,
+        validation_alias=AliasChoices("分值", "权重"),
+        ge=0,
+        description="分值（权重）。评价报告的评分表可以整表不写分值：只列指标、判断达标与否，不计总分。",
+    )
     score: Decimal | None = Field(
         None,
         alias="得分",
@@ -94,3 +115,12 @@ FirstLevel = Annotated[
 
 
 IndicatorTree = dict[str, FirstLevel]
+
+
+# The columns an indicator table may print after 三级指标, by the words an author writes in a 评分表's 列, and
+# the defaults: a scored table's (a form's, its last the 偏差原因 or 评分依据) and an unscored 评分表's.
+Column = Literal[
+    "指标值", "实际完成值", "完成率", "原表完成率", "原表实际完成值", "达标情况", "分值", "得分", "评分依据"
+]
+SCORED_COLUMNS: tuple[Column, ...] = ("指标值", "实际完成值", "分值", "得分", "评分依据")
+UNSCORED_COLUMNS: tuple[Column, ...] = ("指标值", "实际完成值", "完成率", "达标情况")

@@ -1,7 +1,15 @@
-"""The views of assessed indicator rows and their 一级/二级 groups."""
+"""The views of assessed indicator rows and their 一级/二级 groups.
+
+What each name of a row prints (documented in docs/evaluation.md, "指标的目标值与单位"): 指标值, 指标性质 and
+度量单位 as the author wrote them (the split form's 指标值 is the number alone, so `{{ 指标值 }}{{ 度量单位 }}`
+prints the unit once); 目标 the whole target as the table prints it, nothing inserted; 目标值, 单位 and 方向 the
+target's bare number, unit and direction, the same whether it was written compact (`≥25万条`) or split;
+实际值 and 实际单位 the same parts of the actual. Groups count their rows (指标数, 达标数, 未达标数) so prose
+need not count with Jinja filters."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -12,21 +20,28 @@ from ...view import View, alias
 class StatedIndicatorView(View):
     score: Decimal | None = alias("得分")
     actual: Any = alias("实际完成值")
+    completion: Decimal | None = alias("完成率")
 
 
 class IndicatorView(View):
     name: str = alias("三级指标")
-    points: Decimal = alias("分值")
+    points: Decimal | None = alias("分值")  # None: an unscored evaluation's row
     score: Decimal | None = alias("得分")
     met: bool | None = alias("达标")
     basis: str | None = alias("计分依据")
     deviation: str | None = alias("偏差原因分析及改进措施")
     note: str | None = alias("说明")
     stated: StatedIndicatorView = alias("原表")
-    target: str | None = alias("指标值")
-    kind: str | None = alias("指标性质")
-    unit: str | None = alias("度量单位")
+    written: str | None = alias("指标值")  # as written
+    operator: str | None = alias("指标性质")  # as written (split form), or the direction's name
+    written_unit: str | None = alias("度量单位")  # as written (split form)
+    target: str | None = alias("目标")  # the whole target, as the table prints it
+    target_value: Any = alias("目标值")  # the bare number (a Number), or the target's words or date
+    unit: str = alias("单位", "")
+    kind: str | None = alias("方向")  # 正向, 反向, 等于, 定性, 时效
     actual: str | None = alias("实际完成值")
+    actual_value: Any = alias("实际值")
+    actual_unit: str = alias("实际单位", "")
     completion: Decimal | None = alias("完成率")  # 实际 ÷ 指标值 of a quantitative row
     standard: str | None = alias("评分标准")
     extras: dict[str, str] = alias("附加", {})  # the report type's extra columns
@@ -38,13 +53,47 @@ class IndicatorRows(NamedList):
     name_key = "三级指标"
 
 
-class SubgroupView(View):
+def count_rows(rows: Iterable[IndicatorView]) -> dict[str, Any]:
+    """A group's counts, which prose reads instead of counting with filters: rows, met and not met, and the
+    names of those not met."""
+    rows = list(rows)
+    unmet = [row.name for row in rows if row.met is False]
+    return {
+        "count": len(rows),
+        "met_count": sum(1 for row in rows if row.met),
+        "unmet_count": len(unmet),
+        "unmet": tuple(unmet),
+    }
+
+
+class Counted(View):
+    """The counts of a group of rows (a 二级指标, a 一级指标, a whole 评分表)."""
+
+    count: int = alias("指标数", 0)
+    met_count: int = alias("达标数", 0)
+    unmet_count: int = alias("未达标数", 0)
+    unmet: tuple[str, ...] = alias("未达标指标", ())
+
+
+class SubgroupView(Counted):
     name: str = alias("二级指标")
-    rows: tuple[IndicatorView, ...] = alias("三级指标", ())
+    rows: IndicatorRows = alias("三级指标")
     span: int = alias("行数", 1)
 
 
-class GroupView(View):
+class Subgroups(NamedList):
+    """The 二级指标 of a 一级指标, also indexable by name: 二级指标["数量指标"].指标数."""
+
+    name_key = "二级指标"
+
+
+class GroupView(Counted):
     name: str = alias("一级指标")
-    subgroups: tuple[SubgroupView, ...] = alias("二级指标", ())
+    subgroups: Subgroups = alias("二级指标")
     span: int = alias("行数", 1)
+
+
+class Groups(NamedList):
+    """The 一级指标 of a form or a 评分表, also indexable by name: 一级指标["产出指标"].达标数."""
+
+    name_key = "一级指标"

@@ -1,4 +1,6 @@
-"""The view of an evaluation's assessed 评分表: levels with weights, rows, 总分 and 评价等次."""
+"""The view of an evaluation's assessed 评分表: levels with weights, rows, 总分 and 评价等次, and the counts prose
+reads (指标数, 达标数, 未达标数). An unscored sheet (no 分值) has no 满分, 总分 nor 等次 of its own: nothing is
+computed from points the document does not have."""
 
 from __future__ import annotations
 
@@ -7,33 +9,35 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from ...view import Difference, View, alias
+from ...view import Difference, alias
 from ..form.view import StatedFormView
-from ..indicators.view import IndicatorRows, SubgroupView
+from ..indicators.view import Counted, Groups, IndicatorRows, Subgroups
 
 
-class LevelView(View):
-    """A 一级指标 of an evaluation's 评分表: its weight, its rows' points and score."""
+class LevelView(Counted):
+    """A 一级指标 of an evaluation's 评分表: its weight, its rows' points and score (None when unscored)."""
 
     name: str = alias("一级指标")
     weight: Decimal | None = alias("权重")
-    points: Decimal = alias("分值")
-    score: Decimal = alias("得分")
-    subgroups: tuple[SubgroupView, ...] = alias("二级指标", ())
+    points: Decimal | None = alias("分值")
+    score: Decimal | None = alias("得分")
+    subgroups: Subgroups = alias("二级指标")
     span: int = alias("行数", 1)
 
 
-class ScoreSheetView(View):
-    """评分表 of an evaluation: levels with weights, every row, 总分 and 评价等次."""
+class ScoreSheetView(Counted):
+    """评分表 of an evaluation: levels with weights, every row, 总分 and 评价等次; the columns its table prints."""
 
-    levels: tuple[LevelView, ...] = alias("一级指标", ())
+    scored: bool = alias("打分", True)
+    levels: Groups = alias("一级指标")
     rows: IndicatorRows = alias("指标")
-    points: Decimal = alias("满分")
-    total: Decimal = alias("总分")
-    grade: str = alias("评价等次")
+    points: Decimal | None = alias("满分")
+    total: Decimal | None = alias("总分")
+    grade: str | None = alias("评价等次")
     stated: StatedFormView = alias("原表")
     differences: tuple[Difference, ...] = alias("差异", ())
     note: str | None = alias("说明")
+    columns: tuple[str, ...] = alias("列", ())
     visible: bool = Field(True, exclude=True)  # 显示: false — not printed (the document did not publish it)
     template_methods: ClassVar[frozenset[str]] = frozenset({"显示"})
 
