@@ -1,8 +1,8 @@
 """Audit rules over a report's data and text: what `jixiao check` reports besides errors.
 
-Each rule has an id and produces Findings at file:line. A finding is acknowledged by the
-`核对说明` of the object it belongs to (a form, 项目资金, 年度总体目标, a row) or, for Markdown,
-by `核对说明:` in the section's front matter; it then becomes a note instead of a warning.
+Each rule has an id and produces Findings at file:line, each about a quoted text or figure. A finding is
+acknowledged by a `核对说明` that names it (`规则 「原文」: 原因`), of the object it belongs to (a form, 项目资金,
+年度总体目标, a row) or of the file it is reported in (acknowledgements.py); it then becomes a note.
 Scoring findings (stated-differs, unit-mismatch, weights, qualitative-band, missing-field) are made
 where the figures are computed (each part's compute.py); this module reads the texts and the totals,
 with the phrasings of phrasing.py.
@@ -18,7 +18,7 @@ from typing import Any
 
 from . import phrasing
 from .errors import Location, excerpt, line_column
-from .findings import Finding, acknowledged
+from .findings import Finding, Note, acknowledged
 from .load import Source
 from .markdown import blank, blank_comments
 from .model import Report
@@ -45,7 +45,7 @@ class Text:
     text: str
     location: Location
     form: FormView | None
-    note: str | None
+    note: Note | tuple[Note, ...]
     first_line: int = 0  # for Markdown: the file line of text[0]; 0 = report every finding at `location`
     leading_year_matters: bool = False
 
@@ -104,7 +104,7 @@ def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Tex
         if row.met is None:
             continue
         said = [
-            (text, item.locate("偏差原因分析及改进措施") if item.wrote("偏差原因分析及改进措施") else item.locate())
+            (text, item.locate("偏差原因分析及改进措施") if item.wrote("偏差原因分析及改进措施") else item.locate(), ())
             for text in (row.deviation, row.note)
             if text
         ]
@@ -113,18 +113,19 @@ def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Tex
             while start >= 0:
                 end = _CLAUSE_END_RE.search(paragraph.text, start)
                 clause = paragraph.text[start : end.start() if end else len(paragraph.text)]
-                said.append((clause, at(paragraph, start)))
+                said.append((clause, at(paragraph, start), (paragraph.note,)))
                 start = paragraph.text.find(row.name, start + 1)
-        for text, where in said:
+        for text, where, notes in said:  # notes: the section's, for prose in Markdown
             verdict = _verdict_in(text, row.met)
             if verdict:
                 rule_says = "已达标" if row.met else f"未达标（得分 {row.score}，满分 {row.points}）"
                 found.append(
                     acknowledged(
                         where,
-                        item.check_note,
+                        (item.check_note, *notes),
                         "verdict-contradicts",
                         f"{row.name}: 文字说「{verdict}」，按规则（{row.basis}）该指标{rule_says}",
+                        quote=row.name,
                     )
                 )
                 break
@@ -507,7 +508,11 @@ def check_title_year(report: Report) -> list[Finding]:
     """A year in the 标题 must be the report's."""
     return [
         acknowledged(
-            report.locate("标题"), None, "year-mismatch", f"标题中的年份 {m.group(1)} 与年度 {report.year} 不符"
+            report.locate("标题"),
+            report.check_note,
+            "year-mismatch",
+            f"标题中的年份 {m.group(1)} 与年度 {report.year} 不符",
+            quote=m.group(0).strip(),
         )
         for m in phrasing.YEAR.finditer(report.title)
         if int(m.group(1)) != report.year

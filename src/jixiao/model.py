@@ -9,7 +9,7 @@ import difflib
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from .located import Located, check_note
+from .located import CheckNote, Located, check_note
 from .parts.data_table.model import DataTable
 from .parts.form.model import Form, StatedForm
 from .parts.score_sheet.model import ScoreSheet
@@ -58,7 +58,7 @@ class Report(Located):
         None, alias="评分", description="部门整体评分的各部分（名称、分值、得分），相加为总分。"
     )
     stated: StatedForm | None = Field(None, alias="原表", description="原表印出的总分、评价等次。")
-    check_note: str | None = check_note("对核对提示的说明（不印出）。")
+    check_note: CheckNote = check_note("对核对提示的说明（不印出）。")
     attachments: list[Attachment] = Field(
         default_factory=list, alias="附件", description="附件：本站的其他报告，依次印在本报告之后。"
     )

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from .acknowledgements import settle_findings
 from .assess import Inputs, assess_report
 from .audit import audit_report, check_cross_totals
 from .contexts import (
@@ -215,7 +216,7 @@ class PageBuild:
         sections, placed = self.render_sections(source, view, names, prefix, depth, media)
         forms = [form for form in view.forms if not placed.form(form.project)]
         tables = [name for name, table in view.tables.items() if not placed.table(name) and table.visible]
-        return Part(view, findings + media.findings, sections, placed, forms, tables, media)
+        return Part(view, settle_findings(findings + media.findings, source), sections, placed, forms, tables, media)
 
     def evaluate_text(self, source: Source, view: ReportView, text: str, key: str) -> str:
         """A text field of report.yaml with its `{{ }}` expressions evaluated (摘要 shows on the home page)."""

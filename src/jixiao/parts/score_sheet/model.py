@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from ...located import Located, check_note
+from ...located import CheckNote, Located, check_note
 from ..form.model import StatedForm
 from ..indicators.model import IndicatorTree
 
@@ -26,4 +26,4 @@ class ScoreSheet(Located):
     )
     stated: StatedForm | None = Field(None, alias="原表", description="原表印出的总分、评价等次。")
     note: str | None = Field(None, alias="说明", description="印在评分表下的说明文字（例如评分的依据、评价组的意见）。")
-    check_note: str | None = check_note("对核对提示的说明（不印出）。")
+    check_note: CheckNote = check_note("对核对提示的说明（不印出）。")
