@@ -5,7 +5,7 @@ build with and without PDFs, check, and the preview of serve."""
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import edit, write
 
 from jixiao.errors import ErrorGroup, SourceError
 from jixiao.preview import Preview
@@ -268,6 +268,9 @@ def assert_nothing_hidden_is_published(site: Path, kinds: tuple[str, ...]) -> No
 
 
 def test_no_check_note_or_comment_is_published_by_an_html_build(project, cli):
+    edit(
+        project / "content/site.yaml", "站点名称:", "公开核对提示: true\n站点名称:"
+    )  # the findings too: not their notes
     result = cli("build", hidden_project(project), "--no-pdf")
     assert result.exit_code == 0, result.output
     assert_nothing_hidden_is_published(project / "site", ("html", "pf_fragment"))
