@@ -312,7 +312,7 @@ def check_grades(text: Text, view: ReportView) -> list[Finding]:
 def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str) -> list[Finding]:
     """cross-total: the same money named in two places must agree — a form's 全年预算数 / 全年执行数
     against a table row for the same project, and a row of one table against the same row and column
-    of another."""
+    of another table of the same year (money_year)."""
     found = []
     rows = [
         (report, view, table_name, row)
@@ -341,14 +341,14 @@ def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str
                             f"{table.title}「{row.name}」{column} {row[column]} 与自评表的{label} {value} 不一致",
                         )
                     )
-    seen: dict[tuple[str, str], tuple[str, Any]] = {}
+    seen: dict[tuple[str, str, str], tuple[str, Any]] = {}
     for report, view, table_name, row in rows:
         table = view.tables[table_name]
         for column in table.columns:
             value = row.get(column)
             if not isinstance(value, (Money, Number)) or row.formula:
                 continue
-            key = (row.name, column)
+            key = (row.name, column, money_year(table.title, column))
             if key in seen and seen[key][0] != table.title and Decimal(seen[key][1]) != Decimal(value):
                 found.append(
                     acknowledged(
@@ -360,6 +360,22 @@ def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str
                 )
             seen.setdefault(key, (table.title, value))
     return found
+
+
+_LAST_YEAR_RE = re.compile(r"上年|上一年|去年|以前年度|结转|结余")
+_THIS_YEAR_RE = re.compile(r"本年|当年|本期|今年")
+
+
+def money_year(title: str, column: str) -> str:
+    """Whose year a table's column holds: 上年 (last year's, or carried over from it) or 本年. The column says so
+    first (本年 / 上年 side by side), else the table's title; two tables' same-named rows are the same money only
+    in the same year — this year's fees and last year's carried-over fees share names, not amounts."""
+    for text in (column, title):
+        if _LAST_YEAR_RE.search(text):
+            return "上年"
+        if _THIS_YEAR_RE.search(text):
+            return "本年"
+    return "本年"
 
 
 # -- the texts --------------------------------------------------------------------------------------------

@@ -236,3 +236,36 @@ def test_every_warning_shows_its_line_and_what_to_do(project):
     index = next(i for i, line in enumerate(output) if "[narrative-number]" in line)
     assert output[index + 1].strip() == "项目执行率为99.5%。"  # the offending line
     assert output[index + 2].startswith("  提示: 把数字换成 {{ }} 表达式")
+
+
+SERVICE_FEES = ["网厅托管", "驻场人员", "系统优化", "数据接口", "短信服务", "线路租用", "CA 维护", "档案加工"]
+
+
+def fee_table(key: str, title: str, amounts: list[str]) -> str:
+    rows = "".join(f"      - {{名称: {name}, 金额: {amount}}}\n" for name, amount in zip(SERVICE_FEES, amounts))
+    return f"  {key}:\n    标题: {title}\n    列: [金额]\n    行:\n{rows}"
+
+
+def test_same_named_rows_of_this_years_fees_and_last_years_carried_over_fees_are_not_the_same_money(two_years):
+    # 8 rows of the same names: this year's fees 10, 11 … 17 and last year's carried-over fees 1, 2 … 8 differ
+    # row by row (10 ≠ 1 …), which is no slip: different money. Before: 8 cross-total warnings.
+    append(
+        two_years,
+        "content/2023/juesuan/report.yaml",
+        fee_table("服务费", "2023年服务费支出", [str(10 + i) for i in range(8)])
+        + fee_table("结转", "上年结转服务费", [str(1 + i) for i in range(8)]),
+    )
+    assert [line for line in check(two_years) if "[cross-total]" in line] == []
+
+
+def test_same_named_rows_of_the_same_year_that_differ_are_still_flagged(two_years):
+    # the same 8 fees in two tables of this year: 网厅托管 is 10 in one and 12 in the other (12 − 10 = 2), the other
+    # seven agree (11 … 17 both) — one warning
+    amounts = [str(10 + i) for i in range(8)]
+    append(
+        two_years,
+        "content/2023/juesuan/report.yaml",
+        fee_table("服务费", "2023年服务费支出", amounts) + fee_table("合同", "本年服务合同", ["12", *amounts[1:]]),
+    )
+    found = [line for line in check(two_years) if "[cross-total]" in line]
+    assert len(found) == 1 and "「网厅托管」金额: 本年服务合同为 12.00，2023年服务费支出为 10.00" in found[0], found
