@@ -211,16 +211,40 @@ def _index(name: str) -> str:
     return f".{name}" if name.isidentifier() else f'["{name}"]'
 
 
+_FILLER_RE = re.compile(r"财政|项目|资金")
+_FILLER = f"(?:{_FILLER_RE.pattern})?"
+
+
+def core_name(name: str) -> str:
+    """A name without 财政/项目/资金, by which prose and data name the same row a little differently (上缴财政城市…
+    资金 / 上缴城市…资金); a name whose core is shorter than 4 characters (项目支出 → 支出) is only itself."""
+    core = _FILLER_RE.sub("", name)
+    return core if len(core) >= 4 else name
+
+
+def near_name(name: str) -> str:
+    """The pattern of a name and its near forms: 财政/项目/资金 may stand anywhere in it, or be left out."""
+    core = core_name(name)
+    if core == name:
+        return re.escape(name)
+    return _FILLER.join(re.escape(character) for character in core) + _FILLER
+
+
 class FigureIndex:
-    """The figures prose may name in one scope (a form's texts, or the report's), with the pattern that
-    finds them, compiled once."""
+    """The figures prose may name in one scope (a form's texts, or the report's), by their core names, with the
+    pattern that finds them under near names too, compiled once."""
 
     def __init__(self, figures: list[Figure]):
         self.figures = figures
         self.by_name: dict[str, list[Figure]] = {}
         for figure in figures:
-            self.by_name.setdefault(figure.name, []).append(figure)
-        self.pattern = phrasing.figure_pattern(list(self.by_name)) if self.by_name else None
+            self.by_name.setdefault(core_name(figure.name), []).append(figure)
+        names = [figure.name for figure in figures]
+        self.pattern = phrasing.figure_pattern(names, near_name) if names else None
+
+    def named(self, written: str) -> list[Figure]:
+        """The figures prose names with `written` (the exact name, or a near one)."""
+        return self.by_name.get(core_name(written), [])
 
 
 def check_numbers(text: Text, index: FigureIndex) -> list[Finding]:
@@ -228,16 +252,16 @@ def check_numbers(text: Text, index: FigureIndex) -> list[Finding]:
     suggests the expression that prints it."""
     if index.pattern is None:
         return []
-    by_name, figures = index.by_name, index.figures
+    figures = index.figures
     found = []
     for match in index.pattern.finditer(text.text):
         written = Decimal(match.group("number"))
         decrease = bool(phrasing.DECREASE.search(match.group(0)))
         approximate = "约" in match.group(0)
-        candidates = [f for f in by_name[match.group("name")] if _fits(f, match.group("unit"))]
+        candidates = [f for f in index.named(match.group("name")) if _fits(f, match.group("unit"))]
         if not candidates or any(_equal(f, written, match.group("unit"), decrease, approximate) for f in candidates):
             continue
-        first = candidates[0]
+        first = max(candidates, key=lambda f: _about(f, text.text, match))
         also = sorted(
             (
                 f
@@ -247,7 +271,9 @@ def check_numbers(text: Text, index: FigureIndex) -> list[Finding]:
             key=lambda f: f.where != first.where and not f.where.startswith(first.where.split("「")[0]),
         )
         whole = f"（这是{also[0].where}{also[0].label}的数，是否写成了别处的数？）" if also else ""
-        values = "、".join(f"{f.label} {f.shown()}" for f in candidates[:4])
+        values = "、".join(f"{f.label} {f.shown()}" for f in sorted(candidates, key=lambda f: f is not first)[:4])
+        if match.group("name") != first.name:  # a near name: which row it was taken for
+            values = f"「{first.name}」{values}"
         found.append(
             acknowledged(
                 at(text, match.start()),
@@ -257,6 +283,19 @@ def check_numbers(text: Text, index: FigureIndex) -> list[Finding]:
             )
         )
     return found
+
+
+_SPENT_RE = re.compile(r"支出|执行|决算|实际")
+
+
+def _about(figure: Figure, text: str, match: re.Match[str]) -> int:
+    """How surely the sentence is about this figure of its row: its column named between the name and the number
+    (2), or in the sentence (1); a sentence of spending (支出, 执行, 决算) is about a spending column (1)."""
+    start = text.rfind("。", 0, match.start()) + 1
+    sentence = text[start : match.end()]
+    said = 2 if figure.label in match.group(0) else 1 if figure.label in sentence else 0
+    spent = bool(_SPENT_RE.search(figure.label)) and bool(_SPENT_RE.search(sentence))
+    return said * 2 + spent
 
 
 def _fits(figure: Figure, unit: str | None) -> bool:

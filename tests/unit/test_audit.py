@@ -269,3 +269,54 @@ def test_same_named_rows_of_the_same_year_that_differ_are_still_flagged(two_year
     )
     found = [line for line in check(two_years) if "[cross-total]" in line]
     assert len(found) == 1 and "「网厅托管」金额: 本年服务合同为 12.00，2023年服务费支出为 10.00" in found[0], found
+
+
+def with_table(project: Path, table: str) -> None:
+    """A data table in the demo report (its figures in 万元, the site's default unit)."""
+    replace(project, REPORT, "日期: 2025-03-31\n", f"日期: 2025-03-31\n数据表:\n{table}")
+
+
+PAYMENTS = (
+    "  效益:\n    标题: 效益资金\n    列: [金额]\n    行:\n      - {名称: 上缴城市廉租住房建设补充资金, 金额: 120.50}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "prose", ["上缴财政城市廉租住房建设补充资金120.50万元。", "上缴城市廉租住房建设补充120.50万元。"]
+)
+def test_prose_naming_a_row_by_a_near_name_agrees(project, prose):
+    with_table(project, PAYMENTS)
+    append(project, SECTION, prose)
+    assert rules(check(project)) == []
+
+
+@pytest.mark.parametrize(
+    "prose", ["上缴财政城市廉租住房建设补充资金125.50万元。", "上缴城市廉租住房建设补充125.50万元。"]
+)
+def test_a_wrong_figure_under_a_near_name_is_found_with_the_name_it_matched(project, prose):
+    # the row holds 120.50 万元; 125.50 is 5.00 more — before, the longer or shorter name was not compared at all
+    with_table(project, PAYMENTS)
+    append(project, SECTION, prose)
+    (found,) = [line for line in check(project) if "[narrative-number]" in line]
+    assert "按数据为 「上缴城市廉租住房建设补充资金」金额 120.50万元" in found, found
+    assert "{{ 数据表.效益.行.上缴城市廉租住房建设补充资金.金额 }}" in found
+
+
+SPENDING = (
+    "  决算:\n    标题: 项目收支\n    列: [预算数, 支出]\n    行:\n      - {名称: 项目支出, 预算数: 300, 支出: 280}\n"
+)
+
+
+def test_the_right_spending_figure_is_not_reported(project):
+    with_table(project, SPENDING)
+    append(project, SECTION, "项目支出280万元。")
+    assert rules(check(project)) == []
+
+
+def test_a_wrong_spending_figure_is_offered_the_spending_expression(project):
+    # 项目支出 285 万元 against the row's 支出 280 (and 预算数 300): the sentence is about 支出, so its expression
+    with_table(project, SPENDING)
+    append(project, SECTION, "项目支出285万元。")
+    (found,) = [line for line in check(project) if "[narrative-number]" in line]
+    assert "按数据为 支出 280.00万元、预算数 300.00万元" in found, found
+    assert "可改写为 {{ 数据表.决算.行.项目支出.支出 }}" in found
