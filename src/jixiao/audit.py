@@ -162,7 +162,32 @@ def form_figures(form: FormView, index: int, default_unit: str) -> list[Figure]:
             Figure(name, value, kind, default_unit if kind == "money" else None, label, form.project, expression)
             for name in names
         ]
+    return found + indicator_figures(form, index)
+
+
+_RATE_NAMES = ("{}", "{}完成率", "{}的完成率", "{}达成率", "{}达成")
+
+
+def indicator_figures(form: FormView, index: int) -> list[Figure]:
+    """Each quantitative indicator row's 完成率, as prose states it for the row (短信数量完成率96.40%, 满意度达成100%);
+    a row whose 实际完成值 is itself a percentage may be stated by that value as well."""
+    found = []
+    for row in form.rows:
+        expression = f'自评表[{index}].指标["{row.name}"]'
+        rates = [(row.completion, "完成率")] if row.completion is not None else []
+        actual = (row.actual or "").strip()
+        if rates and actual.endswith(("%", "％")) and _is_number(actual[:-1]):
+            rates.append((Rate(Decimal(actual[:-1])), "实际完成值"))
+        found += [
+            Figure(name.format(row.name), value, "rate", None, label, row.name, f"{expression}.{label}")
+            for value, label in rates
+            for name in _RATE_NAMES
+        ]
     return found
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"-?\d+(?:\.\d+)?", text.strip()) is not None
 
 
 def report_figures(view: ReportView) -> list[Figure]:

@@ -320,3 +320,21 @@ def test_a_wrong_spending_figure_is_offered_the_spending_expression(project):
     (found,) = [line for line in check(project) if "[narrative-number]" in line]
     assert "按数据为 支出 280.00万元、预算数 300.00万元" in found, found
     assert "可改写为 {{ 数据表.决算.行.项目支出.支出 }}" in found
+
+
+@pytest.mark.parametrize("prose", ["办件量完成率80%。", "办件量的完成率为80.00%。", "办件量达成80%。"])
+def test_an_indicators_completion_stated_in_prose_agrees(project, prose):
+    # 办件量: 实际 80 件 ÷ 指标值 100 件 = 80.00 %
+    append(project, SECTION, prose)
+    assert rules(check(project)) == []
+
+
+@pytest.mark.parametrize(
+    "prose, written", [("办件量完成率96.40%。", "办件量完成率96.40%"), ("办件量达成100%。", "办件量达成100%")]
+)
+def test_a_wrong_completion_stated_in_prose_is_found(project, prose, written):
+    # 80 ÷ 100 = 80.00 %, not 96.40 % nor 100 % — before, neither was compared
+    append(project, SECTION, prose)
+    (found,) = [line for line in check(project) if "[narrative-number]" in line]
+    assert f"文中写「{written}」，按数据为 完成率 80.00%" in found, found
+    assert '可改写为 {{ 自评表[0].指标["办件量"].完成率 }}' in found
