@@ -70,9 +70,14 @@ class Finding:
             lines.append(f"    {snippet}")
         if self.advice:
             lines.append(f"  提示: {self.advice}")
-        if self.snippet:
-            lines.append(f"  确属原文如此时写: 核对说明: {{{self.snippet}: {self.draft or '原因'}}}")
+        if self.paste:
+            lines.append(f"  确属原文如此时写: 核对说明: {{{self.paste}}}")
         return "\n".join(lines)
+
+    @property
+    def paste(self) -> str | None:
+        """The acknowledgement to paste for this warning: `rule 「quote」: 原因` (an old note's text as the reason)."""
+        return f"{self.snippet}: {self.draft or '原因'}" if self.snippet else None
 
     @property
     def key(self) -> str | None:
@@ -104,7 +109,7 @@ class Finding:
             "规则": self.rule,
             "说明": self.described,
             "提示": self.advice,
-            **({"核对说明写法": f"{self.snippet}: {self.draft or '原因'}"} if self.snippet else {}),
+            **({"核对说明写法": self.paste} if self.paste else {}),
         }
 
     def as_published(self, root: Path | None = None) -> dict[str, object]:
@@ -195,6 +200,8 @@ def github_annotation(finding: Finding, root: Path | None) -> str:
             properties.append(f"col={where.column}")
     properties.append(f"title={_escape_property(finding.rule)}")
     message = f"{finding.described}\n提示: {finding.advice}" if finding.advice else finding.described
+    if finding.paste:
+        message += f"\n确属原文如此时写: 核对说明: {{{finding.paste}}}"
     return f"::{GITHUB_LEVELS[finding.level]} {','.join(properties)}::{_escape_data(message)}"
 
 

@@ -101,3 +101,12 @@ def test_json_output_carries_the_line_to_paste(project):
     data = json.loads(run("check", project, "--format", "json").output)
     (finding,) = [f for f in data["findings"] if f["规则"] == "year-mismatch"]
     assert finding["核对说明写法"] == "year-mismatch 「20245年」: 原因"
+
+
+def test_github_annotations_carry_the_line_to_paste(project):
+    with_front_matter(project, "标题: 概况", "详见20245年报表。")
+    output = run("check", project, "--format", "github").output
+    (line,) = [ln for ln in output.splitlines() if "title=year-mismatch" in ln]
+    assert line.startswith("::warning ") and line.endswith(
+        "%0A确属原文如此时写: 核对说明: {year-mismatch 「20245年」: 原因}"
+    )
