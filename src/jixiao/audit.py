@@ -1,8 +1,8 @@
 """Audit rules over a report's data and text: what `jixiao check` reports besides errors.
 
-Each rule has an id and produces Findings at file:line. A finding is acknowledged by the
-`核对说明` of the object it belongs to (a form, 项目资金, 年度总体目标, a row) or, for Markdown,
-by `核对说明:` in the section's front matter; it then becomes a note instead of a warning.
+Each rule has an id and produces Findings at file:line, each about a quoted text or figure. A finding is
+acknowledged by a `核对说明` that names it (`规则 「原文」: 原因`), of the object it belongs to (a form, 项目资金,
+年度总体目标, a row) or of the file it is reported in (acknowledgements.py); it then becomes a note.
 Scoring findings (stated-differs, unit-mismatch, weights, qualitative-band, missing-field) are made
 where the figures are computed (each part's compute.py); this module reads the texts and the totals,
 with the phrasings of phrasing.py.
@@ -18,7 +18,7 @@ from typing import Any
 
 from . import phrasing
 from .errors import Location, excerpt, line_column
-from .findings import Finding, acknowledged
+from .findings import Finding, Note, acknowledged
 from .load import Source
 from .markdown import blank, blank_comments
 from .model import Report
@@ -44,7 +44,7 @@ class Text:
     text: str
     location: Location
     form: FormView | None
-    note: str | None
+    note: Note | tuple[Note, ...]
     first_line: int = 0  # for Markdown: the file line of text[0]; 0 = report every finding at `location`
     leading_year_matters: bool = False
 
@@ -100,7 +100,7 @@ def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Tex
         if row.met is None:
             continue
         said = [
-            (text, item.locate("偏差原因分析及改进措施") if item.wrote("偏差原因分析及改进措施") else item.locate())
+            (text, item.locate("偏差原因分析及改进措施") if item.wrote("偏差原因分析及改进措施") else item.locate(), ())
             for text in (row.deviation, row.note)
             if text
         ]
@@ -109,18 +109,19 @@ def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Tex
             while start >= 0:
                 end = _CLAUSE_END_RE.search(paragraph.text, start)
                 clause = paragraph.text[start : end.start() if end else len(paragraph.text)]
-                said.append((clause, at(paragraph, start)))
+                said.append((clause, at(paragraph, start), (paragraph.note,)))
                 start = paragraph.text.find(row.name, start + 1)
-        for text, where in said:
+        for text, where, notes in said:  # notes: the section's, for prose in Markdown
             verdict = _verdict_in(text, row.met)
             if verdict:
                 rule_says = "已达标" if row.met else f"未达标（得分 {row.score}，满分 {row.points}）"
                 found.append(
                     acknowledged(
                         where,
-                        item.check_note,
+                        (item.check_note, *notes),
                         "verdict-contradicts",
                         f"{row.name}: 文字说「{verdict}」，按规则（{row.basis}）该指标{rule_says}",
+                        quote=row.name,
                     )
                 )
                 break
@@ -157,7 +158,32 @@ def form_figures(form: FormView, index: int, default_unit: str) -> list[Figure]:
             Figure(name, value, kind, default_unit if kind == "money" else None, label, form.project, expression)
             for name in names
         ]
+    return found + indicator_figures(form, index)
+
+
+_RATE_NAMES = ("{}", "{}完成率", "{}的完成率", "{}达成率", "{}达成")
+
+
+def indicator_figures(form: FormView, index: int) -> list[Figure]:
+    """Each quantitative indicator row's 完成率, as prose states it for the row (短信数量完成率96.40%, 满意度达成100%);
+    a row whose 实际完成值 is itself a percentage may be stated by that value as well."""
+    found = []
+    for row in form.rows:
+        expression = f'自评表[{index}].指标["{row.name}"]'
+        rates = [(row.completion, "完成率")] if row.completion is not None else []
+        actual = (row.actual or "").strip()
+        if rates and actual.endswith(("%", "％")) and _is_number(actual[:-1]):
+            rates.append((Rate(Decimal(actual[:-1])), "实际完成值"))
+        found += [
+            Figure(name.format(row.name), value, "rate", None, label, row.name, f"{expression}.{label}")
+            for value, label in rates
+            for name in _RATE_NAMES
+        ]
     return found
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"-?\d+(?:\.\d+)?", text.strip()) is not None
 
 
 def report_figures(view: ReportView) -> list[Figure]:
@@ -206,16 +232,40 @@ def _index(name: str) -> str:
     return f".{name}" if name.isidentifier() else f'["{name}"]'
 
 
+_FILLER_RE = re.compile(r"财政|项目|资金")
+_FILLER = f"(?:{_FILLER_RE.pattern})?"
+
+
+def core_name(name: str) -> str:
+    """A name without 财政/项目/资金, by which prose and data name the same row a little differently (上缴财政城市…
+    资金 / 上缴城市…资金); a name whose core is shorter than 4 characters (项目支出 → 支出) is only itself."""
+    core = _FILLER_RE.sub("", name)
+    return core if len(core) >= 4 else name
+
+
+def near_name(name: str) -> str:
+    """The pattern of a name and its near forms: 财政/项目/资金 may stand anywhere in it, or be left out."""
+    core = core_name(name)
+    if core == name:
+        return re.escape(name)
+    return _FILLER.join(re.escape(character) for character in core) + _FILLER
+
+
 class FigureIndex:
-    """The figures prose may name in one scope (a form's texts, or the report's), with the pattern that
-    finds them, compiled once."""
+    """The figures prose may name in one scope (a form's texts, or the report's), by their core names, with the
+    pattern that finds them under near names too, compiled once."""
 
     def __init__(self, figures: list[Figure]):
         self.figures = figures
         self.by_name: dict[str, list[Figure]] = {}
         for figure in figures:
-            self.by_name.setdefault(figure.name, []).append(figure)
-        self.pattern = phrasing.figure_pattern(list(self.by_name)) if self.by_name else None
+            self.by_name.setdefault(core_name(figure.name), []).append(figure)
+        names = [figure.name for figure in figures]
+        self.pattern = phrasing.figure_pattern(names, near_name) if names else None
+
+    def named(self, written: str) -> list[Figure]:
+        """The figures prose names with `written` (the exact name, or a near one)."""
+        return self.by_name.get(core_name(written), [])
 
 
 def check_numbers(text: Text, index: FigureIndex) -> list[Finding]:
@@ -223,16 +273,16 @@ def check_numbers(text: Text, index: FigureIndex) -> list[Finding]:
     suggests the expression that prints it."""
     if index.pattern is None:
         return []
-    by_name, figures = index.by_name, index.figures
+    figures = index.figures
     found = []
     for match in index.pattern.finditer(text.text):
         written = Decimal(match.group("number"))
         decrease = bool(phrasing.DECREASE.search(match.group(0)))
         approximate = "约" in match.group(0)
-        candidates = [f for f in by_name[match.group("name")] if _fits(f, match.group("unit"))]
+        candidates = [f for f in index.named(match.group("name")) if _fits(f, match.group("unit"))]
         if not candidates or any(_equal(f, written, match.group("unit"), decrease, approximate) for f in candidates):
             continue
-        first = candidates[0]
+        first = max(candidates, key=lambda f: _about(f, text.text, match))
         also = sorted(
             (
                 f
@@ -242,7 +292,9 @@ def check_numbers(text: Text, index: FigureIndex) -> list[Finding]:
             key=lambda f: f.where != first.where and not f.where.startswith(first.where.split("「")[0]),
         )
         whole = f"（这是{also[0].where}{also[0].label}的数，是否写成了别处的数？）" if also else ""
-        values = "、".join(f"{f.label} {f.shown()}" for f in candidates[:4])
+        values = "、".join(f"{f.label} {f.shown()}" for f in sorted(candidates, key=lambda f: f is not first)[:4])
+        if match.group("name") != first.name:  # a near name: which row it was taken for
+            values = f"「{first.name}」{values}"
         found.append(
             acknowledged(
                 at(text, match.start()),
@@ -252,6 +304,19 @@ def check_numbers(text: Text, index: FigureIndex) -> list[Finding]:
             )
         )
     return found
+
+
+_SPENT_RE = re.compile(r"支出|执行|决算|实际")
+
+
+def _about(figure: Figure, text: str, match: re.Match[str]) -> int:
+    """How surely the sentence is about this figure of its row: its column named between the name and the number
+    (2), or in the sentence (1); a sentence of spending (支出, 执行, 决算) is about a spending column (1)."""
+    start = text.rfind("。", 0, match.start()) + 1
+    sentence = text[start : match.end()]
+    said = 2 if figure.label in match.group(0) else 1 if figure.label in sentence else 0
+    spent = bool(_SPENT_RE.search(figure.label)) and bool(_SPENT_RE.search(sentence))
+    return said * 2 + spent
 
 
 def _fits(figure: Figure, unit: str | None) -> bool:
@@ -307,7 +372,7 @@ def check_grades(text: Text, view: ReportView) -> list[Finding]:
 def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str) -> list[Finding]:
     """cross-total: the same money named in two places must agree — a form's 全年预算数 / 全年执行数
     against a table row for the same project, and a row of one table against the same row and column
-    of another."""
+    of another table of the same year (money_year)."""
     found = []
     rows = [
         (report, view, table_name, row)
@@ -336,14 +401,14 @@ def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str
                             f"{table.title}「{row.name}」{column} {row[column]} 与自评表的{label} {value} 不一致",
                         )
                     )
-    seen: dict[tuple[str, str], tuple[str, Any]] = {}
+    seen: dict[tuple[str, str, str], tuple[str, Any]] = {}
     for report, view, table_name, row in rows:
         table = view.tables[table_name]
         for column in table.columns:
             value = row.get(column)
             if not isinstance(value, (Money, Number)) or row.formula:
                 continue
-            key = (row.name, column)
+            key = (row.name, column, money_year(table.title, column))
             if key in seen and seen[key][0] != table.title and Decimal(seen[key][1]) != Decimal(value):
                 found.append(
                     acknowledged(
@@ -355,6 +420,22 @@ def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str
                 )
             seen.setdefault(key, (table.title, value))
     return found
+
+
+_LAST_YEAR_RE = re.compile(r"上年|上一年|去年|以前年度|结转|结余")
+_THIS_YEAR_RE = re.compile(r"本年|当年|本期|今年")
+
+
+def money_year(title: str, column: str) -> str:
+    """Whose year a table's column holds: 上年 (last year's, or carried over from it) or 本年. The column says so
+    first (本年 / 上年 side by side), else the table's title; two tables' same-named rows are the same money only
+    in the same year — this year's fees and last year's carried-over fees share names, not amounts."""
+    for text in (column, title):
+        if _LAST_YEAR_RE.search(text):
+            return "上年"
+        if _THIS_YEAR_RE.search(text):
+            return "本年"
+    return "本年"
 
 
 # -- the texts --------------------------------------------------------------------------------------------
@@ -503,7 +584,11 @@ def check_title_year(report: Report) -> list[Finding]:
     """A year in the 标题 must be the report's."""
     return [
         acknowledged(
-            report.locate("标题"), None, "year-mismatch", f"标题中的年份 {m.group(1)} 与年度 {report.year} 不符"
+            report.locate("标题"),
+            report.check_note,
+            "year-mismatch",
+            f"标题中的年份 {m.group(1)} 与年度 {report.year} 不符",
+            quote=m.group(0).strip(),
         )
         for m in phrasing.YEAR.finditer(report.title)
         if int(m.group(1)) != report.year

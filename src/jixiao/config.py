@@ -99,6 +99,12 @@ class SiteConfig(Located):
         description="使用的主题名，默认 gongwen；项目 themes/<名称>/ 中的主题优先。",
     )
     default_unit: str = Field("万元", alias="默认单位", description="金额的默认单位，默认 万元；表头和标准段落都用它。")
+    public_findings: bool = Field(
+        False,
+        alias="公开核对提示",
+        description="true 时网页末尾印出核对提示、data.json 带 审核 一项（核对说明 仍不发布）；默认 false，"
+        "核对提示只在 check 和 serve 的预览中。",
+    )
     scoring: ScoringConfig = Field(
         default_factory=ScoringConfig, alias="评分规则", description="评分规则；每项都有默认值（见 README）。"
     )

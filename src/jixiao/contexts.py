@@ -349,7 +349,7 @@ class ReportContext(SectionContext):
     attachments: list[Attachment]
     """作为附件收入的报告，见 Attachment。"""
     findings: list[PageFinding]
-    """核对提示（只在网页中显示）。"""
+    """核对提示：只在 site.yaml 写了 公开核对提示: true 的站点有，否则为空（serve 的预览另行显示）。"""
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,18 @@
 """Audit findings: what the build noticed but could still build (errors stop it instead).
 
 A finding is printed like an error: file:line:col, the offending line, and a `提示:` saying what
-to do — the rule's own hint unless the finding carries a more specific one. Notes (findings the
-author acknowledged with 核对说明) print on one line, with the note. The note is the author's word to the
-audit and is never published: the site's data.json and page carry the finding without it (as_published).
+to do — the rule's own hint unless the finding carries a more specific one — then the line to paste to
+acknowledge it. A 核对说明 acknowledges one finding at a time, by its rule and the text it quotes:
+`核对说明: {year-mismatch 「20245年」: 原文如此}` (acknowledgements.py reads them; a free text, the old form,
+names no finding and acknowledges none). Notes (acknowledged findings) print on one line, with the reason.
+The reason is the author's word to the audit and is never published (as_published leaves it out).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +39,7 @@ RULE_HINTS = {
     "leftover": "删去模板中的提示文字，写上实际内容。",
     "page-debris": "删去从 PDF 复制来的页码或页眉页脚。",
     "image": "换成页面和 PDF 都能显示的图片（PNG、JPEG）。",
+    "check-note": "删去这一条；要说明的提示仍在时，照 check 在该提示下打印的一行写（规则 「原文」: 原因）。",
     "lfs-pointer": "在构建前运行 `git lfs pull`（CI 的检出步骤要打开 LFS，例如 GitHub Actions 的 `lfs: true`）。",
 }
 
@@ -45,7 +51,9 @@ class Finding:
     rule: str
     message: str
     hint: str | None = None
-    note: str | None = None  # the 核对说明 that acknowledged it
+    note: str | None = None  # the reason of the 核对说明 that acknowledged it
+    quote: str | None = None  # the text or figure it is about: with the rule, what a 核对说明 names
+    draft: str | None = None  # an old free-text 核对说明 of its owner: the reason its snippet offers
 
     @property
     def described(self) -> str:
@@ -62,7 +70,27 @@ class Finding:
             lines.append(f"    {snippet}")
         if self.advice:
             lines.append(f"  提示: {self.advice}")
+        if self.paste:
+            lines.append(f"  确属原文如此时写: 核对说明: {{{self.paste}}}")
         return "\n".join(lines)
+
+    @property
+    def paste(self) -> str | None:
+        """The acknowledgement to paste for this warning: `rule 「quote」: 原因` (an old note's text as the reason)."""
+        return f"{self.snippet}: {self.draft or '原因'}" if self.snippet else None
+
+    @property
+    def key(self) -> str | None:
+        """What a 核对说明 writes to acknowledge this finding: `rule 「quote」`."""
+        return None if self.quote is None else f"{self.rule} 「{self.quote}」"
+
+    @property
+    def snippet(self) -> str | None:
+        """The key as YAML may carry it inside `{…}` (quoted when the text has a character flow YAML reads)."""
+        if self.quote is None or self.level != "warning":
+            return None
+        key = self.key or ""
+        return json.dumps(key, ensure_ascii=False) if _FLOW_SPECIAL.search(key) else key
 
     @property
     def advice(self) -> str | None:
@@ -81,11 +109,14 @@ class Finding:
             "规则": self.rule,
             "说明": self.described,
             "提示": self.advice,
+            **({"核对说明写法": self.paste} if self.paste else {}),
         }
 
     def as_published(self, root: Path | None = None) -> dict[str, object]:
         """For the site (data.json, the page's 核对提示): without the 核对说明, which is never published."""
-        return {**self.as_dict(root), "说明": self.message}
+        published = {**self.as_dict(root), "说明": self.message}
+        published.pop("核对说明写法", None)
+        return published
 
 
 def unique_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -94,11 +125,52 @@ def unique_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(dict.fromkeys(findings), key=Finding.sort_key)
 
 
-def acknowledged(location: Location, note: str | None, rule: str, message: str, hint: str | None = None) -> Finding:
-    """A warning, or a note when the author acknowledged it with a 核对说明 (which the author's output quotes)."""
-    if note:
-        return Finding(location, "note", rule, message, hint, note)
-    return Finding(location, "warning", rule, message, hint)
+_FLOW_SPECIAL = re.compile(r"[,\[\]{}#\"']|: |:$")
+_KEY = re.compile(r"^\s*([A-Za-z-]+)\s*「(.+)」\s*$", re.S)
+_QUOTED = re.compile(r"「([^」]+)」")
+_NAMED = re.compile(r"^(.+?)[:：] ")
+
+# A 核对说明 as its owner holds it: the reasons by key (`rule 「quote」`), or the old free text; several when more
+# than one may acknowledge the finding (an indicator row's, and the section's the finding is reported in).
+Note = str | dict[str, str] | None
+
+
+def acknowledged(
+    location: Location,
+    note: Note | tuple[Note, ...],
+    rule: str,
+    message: str,
+    hint: str | None = None,
+    quote: str | None = None,
+) -> Finding:
+    """A warning, or a note when one of the 核对说明 of its owner names it (by rule and quote). The quote is the
+    text the finding is about; by default the first 「…」 of the message, else the name it begins with."""
+    finding = Finding(location, "warning", rule, message, hint, None, quote or quote_of(message))
+    return acknowledge(finding, *(note if isinstance(note, tuple) else (note,)))
+
+
+def acknowledge(finding: Finding, *notes: Note) -> Finding:
+    """The finding as a note when a mapping among `notes` has its key; else unchanged, offering the reason of an old
+    free-text note (which names no finding) for the line to paste."""
+    for note in notes:
+        if isinstance(note, dict):
+            reason = {normal_key(key): value for key, value in note.items()}.get(finding.key or "")
+            if reason is not None:
+                return dataclasses.replace(finding, level="note", note=reason)
+    old = next((note for note in notes if isinstance(note, str) and note.strip()), None)
+    return dataclasses.replace(finding, draft=old.strip()) if old and finding.draft is None else finding
+
+
+def normal_key(key: object) -> str:
+    """A key as written (`year-mismatch「20245年」`, spaces anywhere) in the one form findings compare with."""
+    match = _KEY.match(str(key))
+    return f"{match.group(1)} 「{match.group(2).strip()}」" if match else str(key).strip()
+
+
+def quote_of(message: str) -> str:
+    """What a finding without an explicit quote is about: the first 「…」 of its message, else its leading name."""
+    quoted = _QUOTED.search(message) or _NAMED.search(message)
+    return quoted.group(1).strip() if quoted else message
 
 
 def _escape_data(text: str) -> str:
@@ -128,6 +200,8 @@ def github_annotation(finding: Finding, root: Path | None) -> str:
             properties.append(f"col={where.column}")
     properties.append(f"title={_escape_property(finding.rule)}")
     message = f"{finding.described}\n提示: {finding.advice}" if finding.advice else finding.described
+    if finding.paste:
+        message += f"\n确属原文如此时写: 核对说明: {{{finding.paste}}}"
     return f"::{GITHUB_LEVELS[finding.level]} {','.join(properties)}::{_escape_data(message)}"
 
 

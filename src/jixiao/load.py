@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import Field
 
 from .errors import ErrorGroup, Location, SourceError
-from .located import Located
+from .located import CheckNote, Located
 from .model import Report
 from .paths import FILE_LIMIT, TEXT_LIMIT, ProjectFiles, decode_text
 from .published import check_published, is_published
@@ -41,7 +41,9 @@ class FrontMatter(Located):
     """What a Markdown section may set in its front matter."""
 
     title: str | None = Field(None, alias="标题", description="这一节的标题（默认取第一个 # 标题或文件名）。")
-    check_note: str | None = Field(None, alias="核对说明", description="对这一节核对提示的说明（不印出）。")
+    check_note: CheckNote = Field(
+        None, alias="核对说明", description="逐条说明这一节的核对提示（不印出）：{规则 「原文」: 原因}。"
+    )
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Section:
     body: str
     first_line: int
     meta: FrontMatter = field(default_factory=FrontMatter)
+    front: Any = None  # the front matter as written (a SourceMap): where each 核对说明 key is
 
 
 @dataclass
@@ -212,14 +215,14 @@ def parse_bundle(bundle: Bundle, types: dict[str, ReportType]) -> Source:
 
 def read_section(path: Path, text: str) -> Section:
     """One Markdown section; optional YAML front matter gives 标题 and a 核对说明 acknowledging findings."""
-    meta = FrontMatter()
+    meta, front = FrontMatter(), None
     first_line = 1
     match = _FRONT_MATTER_RE.match(text)
     if match:
         parsed: Any = parse_yaml(match.group(1), path, line_offset=1) if match.group(1) else None
         if parsed is not None:
-            meta = validate_model(FrontMatter, parsed, path)
+            meta, front = validate_model(FrontMatter, parsed, path), parsed
         first_line = text[: match.end()].count("\n") + 1
         text = text[match.end() :]
     title = meta.title or _SECTION_PREFIX_RE.sub("", path.stem) or path.stem
-    return Section(path, title, text, first_line, meta)
+    return Section(path, title, text, first_line, meta, front)

@@ -8,14 +8,29 @@ acknowledges a finding of the audit and is never printed.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from .errors import Location
+from .findings import Note
 from .yamlsource import SourceMap
 
 CHECK_NOTE = "核对说明"
+CHECK_NOTE_FORM = "应逐条写成 {规则 「原文」: 原因}，例如 {year-mismatch 「20245年」: 原文如此}"
+
+
+def check_note_shape(value: Any) -> Any:
+    """One message for any other shape (the union would give one per branch); a key written as a number is text."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dict) and all(isinstance(reason, str) for reason in value.values()):
+        return {str(key): reason for key, reason in value.items()}
+    raise ValueError(CHECK_NOTE_FORM)
+
+
+# A 核对说明: the findings it acknowledges, `规则 「原文」: 原因` each; a plain text is the old form (findings.py).
+CheckNote = Annotated[Note, BeforeValidator(check_note_shape)]
 
 
 class Located(BaseModel):
@@ -66,5 +81,7 @@ def number_as_text(value: Any) -> Any:
     return str(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else value
 
 
-def check_note(description: str = "对核对提示的说明（不印出）；写了它的提示降为“说明”级别。") -> Any:
-    return Field(None, alias=CHECK_NOTE, description=description)
+def check_note(description: str = "对核对提示的说明（不印出）。") -> Any:
+    return Field(
+        None, alias=CHECK_NOTE, description=f"{description}逐条写 {{规则 「原文」: 原因}}，写了的那一条降为“说明”级别。"
+    )

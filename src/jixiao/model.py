@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, create_model, field_validator, model_validator
 
-from .located import Located, check_note
+from .located import CheckNote, Located, check_note
 from .parts.form.model import StatedForm
 from .parts.registry import PARTS
 
@@ -72,7 +72,7 @@ class ReportHead(Located):
 # What follows the parts in report.yaml.
 TAIL: dict[str, Any] = {
     "stated": (StatedForm | None, Field(None, alias="原表", description="原表印出的总分、评价等次。")),
-    "check_note": (str | None, check_note("对核对提示的说明（不印出）。")),
+    "check_note": (CheckNote, check_note("对核对提示的说明（不印出）。")),
     "attachments": (
         list[Attachment],
         Field(default_factory=list, alias="附件", description="附件：本站的其他报告，依次印在本报告之后。"),

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from .acknowledgements import settle_findings
 from .assess import Inputs, assess_report
 from .audit import audit_report, check_cross_totals
 from .contexts import (
@@ -151,7 +152,7 @@ class PageBuild:
             forms=part.forms,
             tables=part.tables,
             attachments=[a for a in attached if a],
-            findings=[PageFinding(**f.as_published()) for f in part.findings],
+            findings=[PageFinding(**f.as_published()) for f in part.findings if self.site.config.public_findings],
         )
         where = source.report.locate("模板") if source.report.layout else source.report.locate("类型")
         layout = layout_name(self.site, source)
@@ -159,7 +160,7 @@ class PageBuild:
         bundle = source.bundle
         files = {
             f"{key}/index.html": html,
-            f"{key}/data.json": data_json(part, source, self.site.project),
+            f"{key}/data.json": data_json(part, source, self.site.project, self.site.config.public_findings),
             **{f"{key}/{name}": self.site.files.read_bytes(bundle.folder / name) for name in bundle.resources},
             **{f"{key}/{name}": data for name, data in part.media.converted.items()},
             **{f"{key}/{name}": data for name, data in table_files(part.view, bundle.folder, bundle.resources).items()},
@@ -215,7 +216,7 @@ class PageBuild:
         sections, placed = self.render_sections(source, view, names, prefix, depth, media)
         forms = [form for form in view.forms if not placed.form(form.project)]
         tables = [name for name, table in view.tables.items() if not placed.table(name) and table.visible]
-        return Part(view, findings + media.findings, sections, placed, forms, tables, media)
+        return Part(view, settle_findings(findings + media.findings, source), sections, placed, forms, tables, media)
 
     def evaluate_text(self, source: Source, view: ReportView, text: str, key: str) -> str:
         """A text field of report.yaml with its `{{ }}` expressions evaluated (摘要 shows on the home page)."""
@@ -324,17 +325,19 @@ def shorten_listing(hint: str, limit: int) -> str:
     return hint[: hint.rfind("、", 0, limit)] + "等"
 
 
-def data_json(part: Part, source: Source, root: Path) -> bytes:
+def data_json(part: Part, source: Source, root: Path, public_findings: bool) -> bytes:
     """The report's open data: every input and computed figure, where each came from (来源: by its path in 报告,
     the rule, the arithmetic and the paths it was computed from, or the file:line it was written at), the YAML
-    as written, the findings — all but the 核对说明, the author's word to the audit, which is never published."""
+    as written, less the 核对说明 (the author's word to the audit, never published). The findings (审核) only when
+    the site publishes them (公开核对提示): data.json is as public as the page, which keeps the audit off."""
+    audit = {"审核": [f.as_published(root) for f in part.findings]} if public_findings else {}
     return (
         to_json(
             {
                 "报告": part.view.to_json(),
                 "来源": sources(figures_of(part.view), root),
                 "原始数据": without_check_notes(source.raw),
-                "审核": [f.as_published(root) for f in part.findings],
+                **audit,
             }
         )
         + b"\n"

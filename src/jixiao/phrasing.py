@@ -9,6 +9,7 @@ tested with its variants (tests/unit/test_audit.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # A form's figures by the names expressions and formulas use (自评表[0].执行率, 自评表.项目.全年执行数), each
 # with its attribute path in FormView; the amounts stand under 项目资金.年度资金总额 in expressions.
@@ -52,9 +53,10 @@ NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)"
 UNIT = r"\s*(?P<unit>%|％|‰|万元|亿元|千元|元|分|个|项|人|条|万条|次|件)?"
 
 
-def figure_pattern(names: list[str]) -> re.Pattern[str]:
-    """A name, connecting words, a number and its unit; the name not inside a longer word of digits."""
-    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+def figure_pattern(names: list[str], spell: Callable[[str], str] = re.escape) -> re.Pattern[str]:
+    """A name (as `spell` writes its pattern), connecting words, a number and its unit; the name not inside a longer
+    word of digits."""
+    alternatives = "|".join(spell(n) for n in sorted(set(names), key=len, reverse=True))
     return re.compile(rf"(?P<name>{alternatives}){CONNECTOR}{NUMBER}(?![\d.])(?!\s*[年月日号时])(?!\s*[-—~至]){UNIT}")
 
 

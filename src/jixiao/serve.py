@@ -37,6 +37,7 @@ from markupsafe import escape
 
 from .build import terminated_cleanly
 from .errors import JixiaoError, describe_os_error
+from .findings import Finding
 from .preview import Preview
 from .site import CONTENT_DIR, SiteContext, open_site
 
@@ -66,6 +67,11 @@ RELOAD_SCRIPT = """<script>
   poll();
 })();
 </script>""".replace("%s", STATE_PATH)
+PREVIEW_LEVELS = (("warning", "警告"), ("note", "说明"))
+PREVIEW_FINDINGS = """<section class="findings preview-findings" data-pagefind-ignore style="margin:2rem auto;
+max-width:50rem;padding:1rem 1.5rem;border:3px dashed #b45f06;background:#fff8e6;color:#222">
+<h2 id="preview-findings">核对提示（预览，不会发布）</h2><p>%s。只在 jixiao serve 的预览中显示；发布的网页不含核对提示。</p>
+<ul>%s</ul></section>"""
 ERROR_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>构建出错</title>
 <style>body{font-family:monospace;margin:2rem;background:#fff4f4;color:#700}pre{white-space:pre-wrap}</style>
 </head><body><h1>构建出错</h1><p>修正后页面会自动刷新。</p><pre>%s</pre>%s</body></html>"""
@@ -116,6 +122,16 @@ class ServeState:
             refreshing = self.preview is not None and self.preview.background.active()
             return {"build": self.build, "error": self.error, "refreshing": refreshing}
 
+    def findings_of(self, page: Path) -> list[Finding] | None:
+        """The findings of the report whose page this is, for the preview to show; None when the site publishes
+        them on the page itself (公开核对提示) or the file is no report's page."""
+        preview = self.preview
+        if preview is None or preview.site is None or preview.site.config.public_findings:
+            return None
+        key = "/".join(page.relative_to(self.out_dir).parts[:2]) if page.name == "index.html" else None
+        report = preview.pages.get(key) if key else None
+        return report.findings if report else None
+
     def render_pdf(self, key: str) -> bytes | None:
         """A report's PDF, rendered when asked for; one at a time (WeasyPrint is not thread-safe), under
         its own lock so that pages keep being served meanwhile."""
@@ -125,6 +141,20 @@ class ServeState:
             if self.pdf_site is None:
                 self.pdf_site = open_site(self.project, with_pdf=True)
             return self.preview.render_pdf(key, self.pdf_site)
+
+
+def preview_findings(findings: list[Finding] | None, root: Path) -> str:
+    """The audit of a report as the preview shows it, under the page: marked as a preview, never published, with
+    the author's 核对说明 (the site's pages carry no findings unless it opts in with 公开核对提示)."""
+    if findings is None:
+        return ""
+    items = "".join(
+        f'<li class="finding-{f.level}">{escape(f.location.describe(root))}: {escape(f.described)}'
+        f" <code>[{escape(f.rule)}]</code></li>"
+        for f in findings
+    )
+    count = "、".join(f"{label} {sum(f.level == level for f in findings)}" for level, label in PREVIEW_LEVELS)
+    return PREVIEW_FINDINGS % (count, items or "<li>没有核对提示。</li>")
 
 
 def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHTTPRequestHandler]:
@@ -195,7 +225,8 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
             except OSError:  # gone meanwhile: a full build has just swapped the folder
                 return self.send_text(404, f"找不到 {target.name}")
             if target.suffix == ".html":
-                html = data.decode("utf-8").replace("</body>", RELOAD_SCRIPT + "</body>")
+                shown = preview_findings(state.findings_of(target), state.project)
+                html = data.decode("utf-8").replace("</body>", shown + RELOAD_SCRIPT + "</body>")
                 return self.send_bytes(html.encode("utf-8"), "text/html; charset=utf-8", 200)
             self.send_bytes(data, self.guess_type(str(target)), 200)
 

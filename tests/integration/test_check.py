@@ -1,6 +1,7 @@
 """Stage: the audit (`jixiao check`), `build --strict`, and incremental builds."""
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -91,10 +92,12 @@ def test_unacknowledged_slips_are_warnings_and_fail_strict(tmp_path):
     project = tmp_path / "repo"
     shutil.copytree(REPO / "content", project / "content")
     report = project / "content/2023/liuan-zipingbiao/report.yaml"
-    report.write_text(
+    report.write_text(  # every 核对说明 out: the block ones with their keys (`规则 「原文」: 原因`), the inline one
         "\n".join(
-            ln for ln in report.read_text(encoding="utf-8").splitlines() if not ln.strip().startswith("核对说明:")
-        ).replace(", 核对说明: 原表未填写偏差原因。", ""),
+            ln
+            for ln in report.read_text(encoding="utf-8").splitlines()
+            if not ln.strip().startswith("核对说明:") and not re.match(r"\s+[a-z-]+ 「", ln)
+        ).replace(", 核对说明: {deviation-missing 「业务技能大赛按时举办」: 原表未填写偏差原因。}", ""),
         encoding="utf-8",
     )
     result = run("check", project)
@@ -148,7 +151,9 @@ def test_money_without_wan_and_bad_years(project):
 def test_acknowledged_in_front_matter(project):
     path = project / "content/2024/demo/01-概况.md"
     path.write_text(
-        "---\n核对说明: 原文如此\n---\n" + path.read_text(encoding="utf-8") + "\n全年支出2607.82元。\n",
+        "---\n核对说明: {money-unit 「2607.82元」: 原文如此}\n---\n"
+        + path.read_text(encoding="utf-8")
+        + "\n全年支出2607.82元。\n",
         encoding="utf-8",
     )
     output = run("check", project).output

@@ -5,7 +5,7 @@ build with and without PDFs, check, and the preview of serve."""
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import edit, write
 
 from jixiao.errors import ErrorGroup, SourceError
 from jixiao.preview import Preview
@@ -197,7 +197,7 @@ COMMENTS = {
 }
 SHOWN = "公开正文标记"
 SECTION = f"""---
-核对说明: 核对丙号备注
+核对说明: {{year-mismatch 「2030年」: 核对丙号备注}}
 ---
 # 概况 <!-- 注释丙号内容 -->
 
@@ -220,10 +220,15 @@ SECTION = f"""---
 def hidden_project(project: Path) -> Path:
     report = project / BUNDLE / "report.yaml"
     text = report.read_text(encoding="utf-8")
-    text = text.replace("    主管部门:", "    原表: {总分: 99}\n    核对说明: 核对甲号备注\n    主管部门:", 1)
+    text = text.replace(
+        "    主管部门:",
+        "    原表: {总分: 99}\n    核对说明: {stated-differs 「示例项目 总分」: 核对甲号备注}\n    主管部门:",
+        1,
+    )
     text = text.replace(
         "分值: 30, 偏差原因分析及改进措施: 需求少于预期}",
-        "分值: 30, 偏差原因分析及改进措施: 需求少于预期, 原表: {得分: 30}, 核对说明: 核对乙号备注}",
+        "分值: 30, 偏差原因分析及改进措施: 需求少于预期, 原表: {得分: 30}, "
+        "核对说明: {stated-differs 「办件量 得分」: 核对乙号备注}}",
         1,
     )
     report.write_text(text, encoding="utf-8")
@@ -263,6 +268,9 @@ def assert_nothing_hidden_is_published(site: Path, kinds: tuple[str, ...]) -> No
 
 
 def test_no_check_note_or_comment_is_published_by_an_html_build(project, cli):
+    edit(
+        project / "content/site.yaml", "站点名称:", "公开核对提示: true\n站点名称:"
+    )  # the findings too: not their notes
     result = cli("build", hidden_project(project), "--no-pdf")
     assert result.exit_code == 0, result.output
     assert_nothing_hidden_is_published(project / "site", ("html", "pf_fragment"))

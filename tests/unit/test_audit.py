@@ -236,3 +236,105 @@ def test_every_warning_shows_its_line_and_what_to_do(project):
     index = next(i for i, line in enumerate(output) if "[narrative-number]" in line)
     assert output[index + 1].strip() == "项目执行率为99.5%。"  # the offending line
     assert output[index + 2].startswith("  提示: 把数字换成 {{ }} 表达式")
+
+
+SERVICE_FEES = ["网厅托管", "驻场人员", "系统优化", "数据接口", "短信服务", "线路租用", "CA 维护", "档案加工"]
+
+
+def fee_table(key: str, title: str, amounts: list[str]) -> str:
+    rows = "".join(f"      - {{名称: {name}, 金额: {amount}}}\n" for name, amount in zip(SERVICE_FEES, amounts))
+    return f"  {key}:\n    标题: {title}\n    列: [金额]\n    行:\n{rows}"
+
+
+def test_same_named_rows_of_this_years_fees_and_last_years_carried_over_fees_are_not_the_same_money(two_years):
+    # 8 rows of the same names: this year's fees 10, 11 … 17 and last year's carried-over fees 1, 2 … 8 differ
+    # row by row (10 ≠ 1 …), which is no slip: different money. Before: 8 cross-total warnings.
+    append(
+        two_years,
+        "content/2023/juesuan/report.yaml",
+        fee_table("服务费", "2023年服务费支出", [str(10 + i) for i in range(8)])
+        + fee_table("结转", "上年结转服务费", [str(1 + i) for i in range(8)]),
+    )
+    assert [line for line in check(two_years) if "[cross-total]" in line] == []
+
+
+def test_same_named_rows_of_the_same_year_that_differ_are_still_flagged(two_years):
+    # the same 8 fees in two tables of this year: 网厅托管 is 10 in one and 12 in the other (12 − 10 = 2), the other
+    # seven agree (11 … 17 both) — one warning
+    amounts = [str(10 + i) for i in range(8)]
+    append(
+        two_years,
+        "content/2023/juesuan/report.yaml",
+        fee_table("服务费", "2023年服务费支出", amounts) + fee_table("合同", "本年服务合同", ["12", *amounts[1:]]),
+    )
+    found = [line for line in check(two_years) if "[cross-total]" in line]
+    assert len(found) == 1 and "「网厅托管」金额: 本年服务合同为 12.00，2023年服务费支出为 10.00" in found[0], found
+
+
+def with_table(project: Path, table: str) -> None:
+    """A data table in the demo report (its figures in 万元, the site's default unit)."""
+    replace(project, REPORT, "日期: 2025-03-31\n", f"日期: 2025-03-31\n数据表:\n{table}")
+
+
+PAYMENTS = (
+    "  效益:\n    标题: 效益资金\n    列: [金额]\n    行:\n      - {名称: 上缴城市廉租住房建设补充资金, 金额: 120.50}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "prose", ["上缴财政城市廉租住房建设补充资金120.50万元。", "上缴城市廉租住房建设补充120.50万元。"]
+)
+def test_prose_naming_a_row_by_a_near_name_agrees(project, prose):
+    with_table(project, PAYMENTS)
+    append(project, SECTION, prose)
+    assert rules(check(project)) == []
+
+
+@pytest.mark.parametrize(
+    "prose", ["上缴财政城市廉租住房建设补充资金125.50万元。", "上缴城市廉租住房建设补充125.50万元。"]
+)
+def test_a_wrong_figure_under_a_near_name_is_found_with_the_name_it_matched(project, prose):
+    # the row holds 120.50 万元; 125.50 is 5.00 more — before, the longer or shorter name was not compared at all
+    with_table(project, PAYMENTS)
+    append(project, SECTION, prose)
+    (found,) = [line for line in check(project) if "[narrative-number]" in line]
+    assert "按数据为 「上缴城市廉租住房建设补充资金」金额 120.50万元" in found, found
+    assert "{{ 数据表.效益.行.上缴城市廉租住房建设补充资金.金额 }}" in found
+
+
+SPENDING = (
+    "  决算:\n    标题: 项目收支\n    列: [预算数, 支出]\n    行:\n      - {名称: 项目支出, 预算数: 300, 支出: 280}\n"
+)
+
+
+def test_the_right_spending_figure_is_not_reported(project):
+    with_table(project, SPENDING)
+    append(project, SECTION, "项目支出280万元。")
+    assert rules(check(project)) == []
+
+
+def test_a_wrong_spending_figure_is_offered_the_spending_expression(project):
+    # 项目支出 285 万元 against the row's 支出 280 (and 预算数 300): the sentence is about 支出, so its expression
+    with_table(project, SPENDING)
+    append(project, SECTION, "项目支出285万元。")
+    (found,) = [line for line in check(project) if "[narrative-number]" in line]
+    assert "按数据为 支出 280.00万元、预算数 300.00万元" in found, found
+    assert "可改写为 {{ 数据表.决算.行.项目支出.支出 }}" in found
+
+
+@pytest.mark.parametrize("prose", ["办件量完成率80%。", "办件量的完成率为80.00%。", "办件量达成80%。"])
+def test_an_indicators_completion_stated_in_prose_agrees(project, prose):
+    # 办件量: 实际 80 件 ÷ 指标值 100 件 = 80.00 %
+    append(project, SECTION, prose)
+    assert rules(check(project)) == []
+
+
+@pytest.mark.parametrize(
+    "prose, written", [("办件量完成率96.40%。", "办件量完成率96.40%"), ("办件量达成100%。", "办件量达成100%")]
+)
+def test_a_wrong_completion_stated_in_prose_is_found(project, prose, written):
+    # 80 ÷ 100 = 80.00 %, not 96.40 % nor 100 % — before, neither was compared
+    append(project, SECTION, prose)
+    (found,) = [line for line in check(project) if "[narrative-number]" in line]
+    assert f"文中写「{written}」，按数据为 完成率 80.00%" in found, found
+    assert '可改写为 {{ 自评表[0].指标["办件量"].完成率 }}' in found

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ... import compute, formula
 from ...errors import Location, SourceError, did_you_mean
 from ...findings import Finding, acknowledged
-from ...located import CHECK_NOTE, number_as_text
+from ...located import CHECK_NOTE, CheckNote, number_as_text
 from ...model import Report
 from ...phrasing import FORM_FIGURE_PATHS
 from ...provenance import Typed, computed, traced
@@ -65,7 +65,7 @@ class Row:
     cell_formulas: dict[str, formula.Node] = field(default_factory=dict)
     stated: dict[str, Decimal] = field(default_factory=dict)
     note: str | None = None
-    check_note: str | None = None
+    check_note: CheckNote = None
     counted: bool = True  # in the 合计
     format: str | None = None  # 比率 for a row that is a share of another (节约率 = 节约 ÷ 预算)
     from_previous: set[str] = field(default_factory=set)
@@ -209,9 +209,8 @@ class TableAssessment:
                 continue
             row = Row("", where, raw, counted=raw.get("计入合计") is not False)
             row.name = self.text(row, label, key) or ""
-            row.parent, row.note, row.check_note, row.format = (
-                self.text(row, k, key) for k in ("上级", "说明", CHECK_NOTE, "格式")
-            )
+            row.parent, row.note, row.format = (self.text(row, k, key) for k in ("上级", "说明", "格式"))
+            row.check_note = self.check_note(row, key)
             if row.format not in (None, "金额", "数量", "比率"):
                 self.error(
                     row.locate("格式"), f"格式「{row.format}」无效", key, "格式 可为 金额、数量 或 比率。", "schema"
@@ -245,6 +244,13 @@ class TableAssessment:
         message, hint = not_text(value)
         self.error(row.locate(column), message, f"{key}.{column}", hint, "schema")
         return None
+
+    def check_note(self, row: Row, key: str) -> CheckNote:
+        """A row's 核对说明: the findings it acknowledges ({规则 「原文」: 原因}), or the old free text."""
+        value = row.source.get(CHECK_NOTE)
+        if isinstance(value, dict) and all(isinstance(reason, str) for reason in value.values()):
+            return value
+        return self.text(row, CHECK_NOTE, key)
 
     def read_formula(self, row: Row, written: Any, numbers: list[str], key: str) -> None:
         """公式 of a row: a string computes every number column from other rows; a mapping computes cells."""

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from ...errors import RuleError, did_you_mean
-from ...located import CHECK_NOTE, Located, check_note
+from ...located import CHECK_NOTE, CheckNote, Located, check_note
 
 COLUMN_KINDS = ("金额", "数量", "比率", "文字")
 
@@ -112,7 +112,7 @@ class DataTable(Located):
     chart: Chart | None = Field(None, alias="图", description="由本表画的图。")
     stated: dict[str, Decimal] | None = Field(None, alias="原表", description="原表印出的合计各列（只用于核对）。")
     note: str | None = Field(None, alias="说明", description="印在表下的说明文字。")
-    check_note: str | None = check_note("对核对提示的说明（不印出）。")
+    check_note: CheckNote = check_note("对核对提示的说明（不印出）。")
 
     @property
     def number_columns(self) -> list[str]:

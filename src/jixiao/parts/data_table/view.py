@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from pydantic import Field, model_serializer
 
 from ...errors import Location
+from ...located import CheckNote
 from ...values import NamedList, UnknownName
 from ...view import ModelView, View, _plain, alias, typed
 from .model import Chart, DataTable
@@ -34,7 +35,7 @@ class DataRowView(View):
     from_previous: bool = alias("取自上年报告", False)
     # for the audit, never printed nor published: where the row was written and its 核对说明
     where: Location | None = Field(None, exclude=True)
-    check_note: str | None = Field(None, exclude=True)
+    check_note: CheckNote = Field(None, exclude=True)
 
     def __getitem__(self, name: str) -> Any:
         if name in self.values:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import AliasChoices, Field, field_validator
 
-from ...located import Located, check_note, percent_in_schema, strip_percent
+from ...located import CheckNote, Located, check_note, percent_in_schema, strip_percent
 from ..indicators.model import IndicatorTree
 
 
@@ -56,7 +56,7 @@ class Funds(Located):
     )
     reason: str | None = Field(None, alias="原因", description="预算执行情况的说明（印在表中）。")
     stated: StatedFunds | None = Field(None, alias="原表", description="原表印出的执行率、得分。")
-    check_note: str | None = check_note("对核对提示的说明（不印出）；写了它的提示降为“说明”级别。")
+    check_note: CheckNote = check_note("对核对提示的说明（不印出）；写了它的提示降为“说明”级别。")
 
 
 class Goal(Located):
@@ -64,7 +64,7 @@ class Goal(Located):
 
     expected: str = Field(alias="预期目标", description="预期目标。")
     achieved: str | None = Field(None, alias="实际完成情况", description="实际完成情况（有的省份表式没有此项）。")
-    check_note: str | None = check_note("对核对提示的说明（不印出）。")
+    check_note: CheckNote = check_note("对核对提示的说明（不印出）。")
 
 
 class StatedForm(Located):
@@ -90,4 +90,4 @@ class Form(Located):
     project_lead: str | None = Field(None, alias="项目负责人", description="项目负责人。")
     finance_lead: str | None = Field(None, alias="财务负责人", description="财务负责人。")
     stated: StatedForm | None = Field(None, alias="原表", description="原表印出的总分、评价等次。")
-    check_note: str | None = check_note("对核对提示的说明（不印出）。")
+    check_note: CheckNote = check_note("对核对提示的说明（不印出）。")

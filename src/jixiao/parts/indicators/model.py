@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, ValidationInfo, model_validator
 
-from ...located import Located, check_note, number_as_text
+from ...located import CheckNote, Located, check_note, number_as_text
 from ...yamlsource import SourceMap
 
 
@@ -81,7 +81,7 @@ class Indicator(Located):
     )
     stated: StatedIndicator | None = Field(None, alias="原表", description="原表印出的得分、完成值。")
     note: str | None = Field(None, alias="说明", description="印在该行的说明文字。")
-    check_note: str | None = check_note("对核对提示的说明（不印出）。")
+    check_note: CheckNote = check_note("对核对提示的说明（不印出）。")
     extras: dict[str, str] = Field(
         default_factory=dict, alias="附加", description="报告类型声明的附加列（由各列名直接写在行中）。"
     )

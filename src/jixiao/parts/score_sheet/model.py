@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import AliasChoices, Field
 
-from ...located import Located, check_note
+from ...located import CheckNote, Located, check_note
 from ..form.model import StatedForm
 from ..indicators.model import Column, IndicatorTree
 
@@ -46,4 +46,4 @@ class ScoreSheet(Located):
     visible: bool = Field(
         True, alias="显示", description="false 时不印出评分表（原文的评分表未公开），正文仍可引用其中的指标。"
     )
-    check_note: str | None = check_note("对核对提示的说明（不印出）。")
+    check_note: CheckNote = check_note("对核对提示的说明（不印出）。")
