@@ -43,8 +43,11 @@ def types_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def model_site(tmp_path: Path) -> Path:
-    """A copy of the model fixture (one report of each of three types), built once."""
+    """A copy of the model fixture (one report of each of three types), built once; it publishes its findings
+    (公开核对提示), which are the evidence that a type's edit reached the report's data.json."""
     project = Path(shutil.copytree(FIXTURES / "model", tmp_path / "model"))
+    config = project / "content/site.yaml"
+    config.write_text(f"公开核对提示: true\n{config.read_text(encoding='utf-8')}", encoding="utf-8")
     build_site(project, jobs=1, search=False)
     return project
 
