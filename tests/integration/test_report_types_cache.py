@@ -44,10 +44,10 @@ def types_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def model_site(tmp_path: Path) -> Path:
     """A copy of the model fixture (one report of each of three types), built once; it publishes its findings
-    (公开核对提示), which is where an edited type shows in a page's data.json."""
+    (公开核对提示), which are the evidence that a type's edit reached the report's data.json."""
     project = Path(shutil.copytree(FIXTURES / "model", tmp_path / "model"))
-    with (project / "content" / "site.yaml").open("a", encoding="utf-8") as site:
-        site.write("公开核对提示: true\n")
+    config = project / "content/site.yaml"
+    config.write_text(f"公开核对提示: true\n{config.read_text(encoding='utf-8')}", encoding="utf-8")
     build_site(project, jobs=1, search=False)
     return project
 
