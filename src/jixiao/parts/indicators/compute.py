@@ -21,7 +21,7 @@ from ...quantity import (
     parse_actual,
     parse_target,
 )
-from ...values import Rate, Score
+from ...values import Rate, Score, as_computed
 from ...view import Difference
 from .model import Indicator
 from .view import IndicatorView, StatedIndicatorView, SubgroupView
@@ -182,7 +182,7 @@ def completion_figure(run: Assessment, target: Any, actual: Any, given: tuple[Ty
     completion = compute.completion_rate(target, actual, run.rules.places)
     if completion is None:
         return None
-    rate = Rate(completion)
+    rate = Rate(as_computed(completion))
     value = convert(actual, target.quantity.unit)
     return traced(
         rate,
