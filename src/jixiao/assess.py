@@ -20,6 +20,7 @@ from .findings import Finding, acknowledged
 from .located import Located
 from .model import Report
 from .parts.data_table.compute import PreviousTable, assess_tables
+from .parts.figures.compute import assess_figures
 from .parts.form.compute import assess_form
 from .parts.form.view import Forms
 from .parts.score_sheet.compute import assess_score_sheet
@@ -137,6 +138,7 @@ def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) ->
         if report.signature
         else None,
         tables=tables,
+        figures=assess_figures(report, run.scope),
         table_numbers={n: t.number for n, t in tables.items() if t.number},
         chart_numbers={n: t.chart.number for n, t in tables.items() if t.chart and t.chart.number},
         glossary=inputs.glossary,

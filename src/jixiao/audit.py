@@ -22,6 +22,7 @@ from .findings import Finding, acknowledged
 from .load import Source
 from .markdown import blank, blank_comments
 from .model import Report
+from .parts.figures.audit import named_figures
 from .parts.form.audit import check_deviations, check_parts
 from .parts.form.view import FormView
 from .parts.indicators.audit import indicator_pairs
@@ -79,7 +80,7 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
     if report.score_sheet and view.score_sheet:
         findings += check_verdicts(indicator_pairs(report.score_sheet.indicators, view.score_sheet.rows), paragraphs)
     texts = list(collect_texts(report, forms, paragraphs))
-    shared = report_figures(view)
+    shared = report_figures(view) + named_figures(view.figures, Figure)
     indexes = {
         id(form): FigureIndex(shared + form_figures(form, number, default_unit)) for number, form in enumerate(forms)
     }

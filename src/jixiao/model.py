@@ -11,6 +11,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .located import Located, check_note
 from .parts.data_table.model import DataTable
+from .parts.figures.model import NamedFigure
 from .parts.form.model import Form, StatedForm
 from .parts.score_sheet.model import ScoreSheet
 from .parts.scoring.model import ScorePart
@@ -54,6 +55,9 @@ class Report(Located):
         None, alias="评分表", description="绩效评价的评分表（一级指标及其权重、二级、三级指标）。"
     )
     tables: dict[str, DataTable] = Field(default_factory=dict, alias="数据表", description="数据表：名称 → 表。")
+    figures: dict[str, NamedFigure] = Field(
+        default_factory=dict, alias="数据", description="命名数字：名称 → 2.86亿元、410余家、近20项、20%—40%，或名单。"
+    )
     scoring: list[ScorePart] | None = Field(
         None, alias="评分", description="部门整体评分的各部分（名称、分值、得分），相加为总分。"
     )

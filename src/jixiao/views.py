@@ -34,6 +34,7 @@ class ReportView(View):
     forms: Forms = alias("自评表")
     signature: SignatureView | None = alias("落款")
     tables: dict[str, TableView] = alias("数据表", {})
+    figures: dict[str, Any] = alias("数据", {})  # named figures (parts/figures): FigureView or NameList
     table_numbers: dict[str, str] = alias("表号", {})
     chart_numbers: dict[str, str] = alias("图号", {})
     scores: tuple[ScorePartView, ...] | None = alias("评分")
