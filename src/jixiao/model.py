@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from decimal import Decimal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -55,6 +56,11 @@ class Report(Located):
         None, alias="评分表", description="绩效评价的评分表（一级指标及其权重、二级、三级指标）。"
     )
     tables: dict[str, DataTable] = Field(default_factory=dict, alias="数据表", description="数据表：名称 → 表。")
+    words: dict[str, Decimal] | None = Field(
+        None,
+        alias="定性等级",
+        description="本报告用到的定性完成值的词及其得分比例，例如 {明显改善: 1}；补充站点的 定性等级。",
+    )
     figures: dict[str, NamedFigure] = Field(
         default_factory=dict, alias="数据", description="命名数字：名称 → 2.86亿元、410余家、近20项、20%—40%，或名单。"
     )
