@@ -108,6 +108,8 @@ def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) ->
     run.errors += table_errors
     run.findings += table_findings
     sheet = assess_score_sheet(run, report, kind) if report.score_sheet else None
+    named, named_findings = assess_figures(report, run.scope)
+    run.findings += named_findings
     if run.errors:
         raise run.errors[0] if len(run.errors) == 1 else ErrorGroup(run.errors)
     figures: dict[str, Any] = {}
@@ -140,7 +142,7 @@ def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) ->
         if report.signature
         else None,
         tables=tables,
-        figures=assess_figures(report, run.scope),
+        figures=named,
         table_numbers={n: t.number for n, t in tables.items() if t.number},
         chart_numbers={n: t.chart.number for n, t in tables.items() if t.chart and t.chart.number},
         glossary=inputs.glossary,

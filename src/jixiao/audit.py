@@ -22,7 +22,7 @@ from .findings import Finding, acknowledged
 from .load import Source
 from .markdown import blank, blank_comments
 from .model import Report
-from .parts.figures.audit import named_figures
+from .parts.figures.audit import check_counts, named_figures
 from .parts.form.audit import check_deviations, check_parts
 from .parts.form.view import FormView
 from .parts.indicators.audit import indicator_pairs
@@ -92,6 +92,7 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
         findings += check_money_units(text)
         findings += check_leftovers(text)
         findings += check_page_debris(text)
+    findings += check_counts(texts, view.figures, at)
     findings += check_cross_totals([(report, view)], default_unit)
     findings += check_title_year(report)
     return findings

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 # Prefixes that scale a counted or monetary unit: 万条 = 10⁴ 条, 亿元 = 10⁸ 元.
@@ -61,9 +61,10 @@ class Unit:
 class Quantity:
     value: Decimal
     unit: Unit | None
+    words: str | None = field(default=None, compare=False)  # 已使用3年 as written, when words surround the number
 
     def __str__(self) -> str:
-        return f"{format_number(self.value)}{self.unit.text if self.unit else ''}"
+        return self.words or f"{format_number(self.value)}{self.unit.text if self.unit else ''}"
 
 
 @dataclass(frozen=True)
@@ -260,5 +261,5 @@ def parse_actual(text: str) -> Actual:
         return Quantity(parse_number(number), parse_unit(unit))
     worded = _WORDED_RE.match(text)
     if worded:  # 已使用3年, 约 2 年: the number with its unit; the words around it are the author's, printed as written
-        return Quantity(parse_number(worded.group("number")), parse_unit(worded.group("unit")))
+        return Quantity(parse_number(worded.group("number")), parse_unit(worded.group("unit")), text)
     return Word(text)

@@ -108,3 +108,26 @@ def test_compact_figures_are_read_into_number_unit_and_qualifier():
     assert astuple(read_figure("近20项"))[1:] == (20, None, "项", "近")
     assert astuple(read_figure("20%—40%"))[1:] == (20, 40, "%", None)
     assert astuple(read_figure("50万元以上"))[1:] == (50, None, "万元", "以上")
+
+
+def test_a_count_typed_in_prose_is_compared_with_the_list_it_counts(project):
+    """Issue 19 point 4: "下设…等 6 个科室" against the 6 names of 内设科室 (right: no finding; 5: flagged)."""
+    append(project, "中心内设 6 个科室。")
+    assert findings(project) == []
+    append(project, "中心内设 5 个科室。")
+    found = findings(project)
+    assert len(found) == 1 and "文中写「5 个科室」，名单「内设科室」列了 6 个" in found[0]
+    assert "{{ 数据.内设科室 | length }}" in found[0]
+
+
+def test_a_list_may_record_the_count_the_document_prints(project):
+    report = project / "content/2024/baogao/report.yaml"
+    names = "[综合部, 财务部, 稽核部, 资金核算部, 业务指导部, 科技信息部]"
+    for stated, expected in ((6, []), (7, ["内设科室: 原文印出 7 个，名单列了 6 个"])):
+        text = report.read_text(encoding="utf-8")
+        text = text.replace(f"内设科室: {names}", f"内设科室: {{名单: {names}, 数量: {stated}}}")
+        text = text.replace("数量: 6}", f"数量: {stated}}}")
+        report.write_text(text, encoding="utf-8")
+        output = invoke("check", project).output
+        found = [line for line in output.splitlines() if "[stated-differs]" in line]
+        assert [e for e in expected if any(e in line for line in found)] == expected and len(found) == len(expected)

@@ -41,7 +41,7 @@ def test_a_worded_actual_is_scored_against_its_target(project):
     view, _ = assess_in_site(project, "2024/demo")
     # hand: 3 年 ÷ 5 年 = 60.00 % → 30 × 60 % = 18
     row = view.forms[0].rows["办件量"]
-    assert (str(row.completion), str(row.score)) == ("60%", "18")
+    assert (str(row.completion), str(row.score), row.actual) == ("60%", "18", "已使用3年")  # printed as written
 
 
 def test_a_report_may_add_its_own_qualitative_words(project):

@@ -3,10 +3,17 @@ or one it converts to (2.86亿元 = 28600万元)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from ...errors import Location
+from ...findings import Finding, acknowledged
 from ...quantity import parse_unit
-from .view import FigureView
+from .view import FigureView, NameList
+
+# a count typed in prose and the noun it counts: 等 6 个科室, 共 3 家银行
+_COUNT_RE = re.compile(r"(?<![\d.])(?P<number>\d+)\s*(?:个|家|项|名|处|所)(?P<noun>[\u4e00-\u9fff]{2,6})")
 
 
 def kind_of(unit: str | None) -> str:
@@ -24,3 +31,26 @@ def named_figures(figures: dict[str, Any], make: Any) -> list[Any]:
         for name, figure in figures.items()
         if isinstance(figure, FigureView) and len(name) >= 2
     ]
+
+
+def check_counts(texts: Iterable[Any], figures: dict[str, Any], at: Callable[[Any, int], Location]) -> list[Finding]:
+    """narrative-number: a count typed in prose (下设…等 6 个科室) against the list of names it counts, the list
+    whose name ends with the counted noun (内设科室 for 科室)."""
+    lists = {name: names for name, names in figures.items() if isinstance(names, NameList)}
+    found = []
+    for text in texts if lists else ():
+        for match in _COUNT_RE.finditer(text.text):
+            noun, written = match.group("noun"), int(match.group("number"))
+            counted = next((n for n in lists if any(n.endswith(noun[:k]) for k in range(len(noun), 1, -1))), None)
+            if counted is None or written == len(lists[counted]):
+                continue
+            found.append(
+                acknowledged(
+                    at(text, match.start()),
+                    text.note,
+                    "narrative-number",
+                    f"文中写「{match.group(0)}」，名单「{counted}」列了 {len(lists[counted])} 个；"
+                    f"可改写为 {{{{ 数据.{counted} | length }}}}",
+                )
+            )
+    return found

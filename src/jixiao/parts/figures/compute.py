@@ -1,26 +1,43 @@
-"""Named figures computed: each read once (model.read_figure) into its view, its number a figure with its origin."""
+"""Named figures computed: each read once (model.read_figure) into its view, its number a figure with its origin;
+a list's stated count (数量) against its names."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ...findings import Finding, acknowledged
 from ...model import Report
 from ...provenance import Typed
 from ...values import Number
-from .model import read_figure
+from ...yamlsource import SourceMap
+from .model import names_of, read_figure
 from .view import FigureView, NameList
 
 
-def assess_figures(report: Report, scope: str = "") -> dict[str, Any]:
-    """数据 of a report: name → FigureView (or NameList for a list of names)."""
+def assess_figures(report: Report, scope: str = "") -> tuple[dict[str, Any], list[Finding]]:
+    """数据 of a report: name → FigureView (or NameList for a list of names), and the findings of stated counts."""
     views: dict[str, Any] = {}
+    findings: list[Finding] = []
+    source = report._source.get("数据") if report._source is not None else None
     for name, value in report.figures.items():
-        if isinstance(value, list):
-            views[name] = NameList(value)
+        where = source.locate(name) if isinstance(source, SourceMap) else report.locate("数据")
+        listed = names_of(value)
+        if listed is not None:
+            names, count = listed
+            views[name] = NameList(names)
+            if count is not None and count != len(names):
+                findings.append(
+                    acknowledged(
+                        where,
+                        report.check_note,
+                        "stated-differs",
+                        f"{name}: 原文印出 {count} 个，名单列了 {len(names)} 个（{NameList(names)}）",
+                    )
+                )
             continue
         written = read_figure(value)
         number = Number(written.value)
-        number.origin = Typed(f"数据.{name}", name, written.text, report.locate("数据"), name, scope)
+        number.origin = Typed(f"数据.{name}", name, written.text, where, name, scope)
         views[name] = FigureView.make(
             text=written.text,
             value=number,
@@ -28,4 +45,4 @@ def assess_figures(report: Report, scope: str = "") -> dict[str, Any]:
             unit=written.unit,
             qualifier=written.qualifier,
         )
-    return views
+    return views, findings

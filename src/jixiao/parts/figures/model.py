@@ -42,13 +42,30 @@ def read_figure(value: Any) -> Written:
     return Written(text, Decimal(match.group("low")), Decimal(high) if high else None, unit, qualifier)
 
 
-def _checked(value: Any) -> Any:
+def names_of(value: Any) -> tuple[list[str], int | None] | None:
+    """A list of names and the count the document states for it: `[综合部, 财务部]`, or
+    `{名单: [综合部, 财务部], 数量: 2}`; None for a figure."""
     if isinstance(value, list):
-        if not all(isinstance(name, str) and name.strip() for name in value):
+        return value, None
+    if isinstance(value, dict):
+        count = value.get("数量")
+        return value.get("名单") or [], int(count) if isinstance(count, (int, Decimal)) else None
+    return None
+
+
+def _checked(value: Any) -> Any:
+    if isinstance(value, dict) and (set(value) - {"名单", "数量"} or not isinstance(value.get("名单"), list)):
+        raise ValueError("名单写成 [综合部, 财务部]，或 {名单: [综合部, 财务部], 数量: 2}（数量为原文印出的个数）")
+    listed = names_of(value)
+    if listed is not None:
+        names, count = listed
+        if not all(isinstance(name, str) and name.strip() for name in names):
             raise ValueError("名单的每一项应为文字")
+        if isinstance(value, dict) and "数量" in value and count is None:
+            raise ValueError("名单的 数量 应为整数（原文印出的个数）")
         return value
     read_figure(value)
     return value
 
 
-NamedFigure = Annotated[str | Decimal | int | list[str], AfterValidator(_checked)]
+NamedFigure = Annotated[str | Decimal | int | list[str] | dict[str, Any], AfterValidator(_checked)]
