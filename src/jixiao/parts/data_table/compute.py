@@ -30,6 +30,7 @@ from ...quantity import format_number, parse_unit
 from ...validate import not_text
 from ...values import Money, Number, Rate, as_computed, decimals_of
 from ...yamlsource import SourceList, SourceMap
+from ..figures.audit import UNIT_COLUMNS
 from ..form.view import Forms
 from .model import RESERVED_ROW_KEYS, Column, Computed, DataTable, reads_last_year
 from .view import ChartView, DataRowView, Rows, TableView
@@ -145,6 +146,8 @@ class TableAssessment:
 
     def read(self, name: str, model: DataTable) -> Table:
         unit = model.unit if model.unit is not None else self.default_unit
+        if model.unit is None and set(UNIT_COLUMNS) & set(model.all_text_columns):
+            unit = None  # each row says its unit (度量单位): the site's default is none of theirs
         money = _is_money(unit)
         kinds, places, fixed = {}, {}, {}
         for column in model.columns:

@@ -54,3 +54,22 @@ def check_counts(texts: Iterable[Any], figures: dict[str, Any], at: Callable[[An
                 )
             )
     return found
+
+
+UNIT_COLUMNS = ("度量单位", "计量单位")  # a table's text column holding each row's own unit
+
+
+def row_unit(table: Any, row: Any) -> str | None:
+    """A row's unit: its 度量单位 cell where the table has one, else the table's 单位."""
+    for column in UNIT_COLUMNS:
+        if column in table.text_columns and row.get(column):
+            return str(row.get(column))
+    return table.unit
+
+
+def in_unit(written: Any, unit: str | None, wanted: str | None) -> Any:
+    """A written number in another unit of its dimension (28600 万元 → 2.86 亿元, 12000 人 → 1.2 万人), or None."""
+    have, want = parse_unit(unit), parse_unit(wanted)
+    if have is None or want is None or have.base != want.base or have.per != want.per:
+        return None
+    return written * have.scale / want.scale
