@@ -11,7 +11,7 @@ scored are SourceErrors; stated figures that differ from the rules are Findings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -87,6 +87,8 @@ class Assessment:
 def assess_report(report: Report, rules: Rules, inputs: Inputs | None = None) -> tuple[ReportView, list[Finding]]:
     """Compute every figure of a report; raise ErrorGroup if any row cannot be scored."""
     inputs = inputs or Inputs()
+    if report.words:  # the report's own qualitative words, beside the site's
+        rules = replace(rules, words={**rules.words, **report.words})
     run = Assessment(rules, inputs.anchor_prefix)
     views: dict[str, Any] = {}
     figures: dict[str, Any] = {}

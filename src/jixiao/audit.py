@@ -22,11 +22,11 @@ from .findings import Finding, Note, acknowledged
 from .load import Source
 from .markdown import blank, blank_comments
 from .model import Report
+from .parts.figures.audit import check_counts, in_unit, named_figures, row_unit
 from .parts.form.view import FormView
 from .parts.indicators.model import Indicator
 from .parts.indicators.view import IndicatorView
 from .parts.registry import PARTS
-from .quantity import parse_unit
 from .values import Money, Number, Rate
 from .views import ReportView
 
@@ -75,7 +75,7 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
         if part.audit is not None:
             findings += part.function(part.audit)(report, view, paragraphs, check_verdicts)
     texts = list(collect_texts(report, forms, paragraphs))
-    shared = report_figures(view)
+    shared = report_figures(view) + named_figures(view.figures, Figure)
     indexes = {
         id(form): FigureIndex(shared + form_figures(form, number, default_unit)) for number, form in enumerate(forms)
     }
@@ -87,6 +87,7 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
         findings += check_money_units(text)
         findings += check_leftovers(text)
         findings += check_page_debris(text)
+    findings += check_counts(texts, view.figures, at)
     findings += check_cross_totals([(report, view)], default_unit)
     findings += check_title_year(report)
     return findings
@@ -219,7 +220,7 @@ def report_figures(view: ReportView) -> list[Figure]:
                         row.name if row is not table.total else f"{table.title}合计",
                         value,
                         kind,
-                        table.unit,
+                        row_unit(table, row),
                         column,
                         f"{table.title}「{row.name}」",
                         f"数据表{_index(table.name)}.{path}{_index(column)}",
@@ -326,17 +327,16 @@ def _fits(figure: Figure, unit: str | None) -> bool:
         return unit in _MONEY_UNITS
     if figure.kind == "score":
         return unit in (None, "分")
-    return unit in _COUNT_UNITS or unit == figure.unit
+    return unit in _COUNT_UNITS or unit == figure.unit or in_unit(Decimal(1), unit, figure.unit) is not None
 
 
 def _equal(figure: Figure, written: Decimal, unit: str | None, decrease: bool, approximate: bool = False) -> bool:
     """Whether the written number is the figure (in its unit; 约 allows the written rounding)."""
     value = Decimal(figure.value)
-    if figure.kind == "money" and unit != figure.unit:
-        have, want = parse_unit(unit), parse_unit(figure.unit)
-        if have is None or want is None or have.base != want.base:
+    if figure.kind in ("money", "count") and unit != figure.unit and (figure.kind == "money" or unit and figure.unit):
+        written = in_unit(written, unit, figure.unit)  # within a dimension: 亿元/万元/元, 万人/人, 万笔/笔
+        if written is None:
             return False
-        written = written * have.scale / want.scale
     if decrease:
         value, written = abs(value), abs(written)
     if value == written:

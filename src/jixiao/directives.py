@@ -26,6 +26,7 @@ from .errors import Location, SourceError, did_you_mean
 from .explain import block_html, page_anchors
 from .findings import Finding
 from .images import ImageRefused, prepare_image
+from .parts.figures.view import FigureView, NameList
 from .parts.form.view import FormView
 from .parts.registry import PARTS
 from .published import publishes
@@ -40,7 +41,7 @@ TABLES = {name: part.tables[name] for name, part in TABLE_PARTS.items()}
 DIRECTIVES = "::表格[名称]{项目=…}、::图[表名]、::段落[变动|结构|完成预算]{表=表名}、::名词解释"
 # What an expression may put into prose: a text, a number, a date. A view, a list or a mapping would print as
 # Python's own notation (`FormView(project=…)`), True/False as English.
-PRINTABLE = (str, int, float, Decimal, dt.date)
+PRINTABLE = (str, int, float, Decimal, dt.date, FigureView, NameList)  # named figures print as written
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _UNKNOWN_NAME_RE = re.compile(
     r"'([^']+)' is undefined|has no attribute '([^']+)'|has no element '?([^']+?)'?$|^'([^']+)'$"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from decimal import Decimal
 from typing import Any
 
 from pydantic import Field, ValidationInfo, create_model, field_validator, model_validator
@@ -78,6 +79,14 @@ TAIL: dict[str, Any] = {
         Field(default_factory=list, alias="附件", description="附件：本站的其他报告，依次印在本报告之后。"),
     ),
     "glossary": (list[str] | None, Field(None, alias="名词解释", description="选用的名词解释，或 [全部]。")),
+    "words": (
+        dict[str, Decimal] | None,
+        Field(
+            None,
+            alias="定性等级",
+            description="本报告用到的定性完成值的词及其得分比例，例如 {明显改善: 1}；补充站点的 定性等级。",
+        ),
+    ),
     "aliases": (
         dict[str, str],
         Field(

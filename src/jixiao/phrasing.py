@@ -50,7 +50,7 @@ CONNECTOR = (
 )
 DECREASE = re.compile(r"减少|下降|降低")
 NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)"
-UNIT = r"\s*(?P<unit>%|％|‰|万元|亿元|千元|元|分|个|项|人|条|万条|次|件)?"
+UNIT = r"\s*(?:余|多)?(?P<unit>%|％|‰|万元|亿元|千元|元|万人|万名|万笔|万户|万条|分|个|项|人|条|次|件|家|户|名|笔)?"
 
 
 def figure_pattern(names: list[str], spell: Callable[[str], str] = re.escape) -> re.Pattern[str]:

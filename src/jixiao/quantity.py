@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 # Prefixes that scale a counted or monetary unit: 万条 = 10⁴ 条, 亿元 = 10⁸ 元.
@@ -36,6 +36,10 @@ QUALITATIVE_WORDS = ("定性",)
 
 _NUMBER = r"[+-]?\d+(?:\.\d+)?"
 _TARGET_RE = re.compile(rf"^\s*(≥|>=|＞|>|≤|<=|＜|<|＝|==|=)?\s*({_NUMBER})\s*(\S.*?)?\s*$")
+# A number with words before it and a short unit after it (已使用3年, 约 2 年, 累计 12 次), never a verdict word
+_WORDED_RE = re.compile(
+    rf"^(?!.*(?:未|没有|不))[\u4e00-\u9fff]{{1,6}}\s*(?P<number>{_NUMBER})\s*(?P<unit>[\u4e00-\u9fff%％‰]{{1,3}})\s*$"
+)
 _DATE_RE = re.compile(r"^\s*(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?\s*(?:前|底|末)?\s*$")
 
 
@@ -57,9 +61,10 @@ class Unit:
 class Quantity:
     value: Decimal
     unit: Unit | None
+    words: str | None = field(default=None, compare=False)  # 已使用3年 as written, when words surround the number
 
     def __str__(self) -> str:
-        return f"{format_number(self.value)}{self.unit.text if self.unit else ''}"
+        return self.words or f"{format_number(self.value)}{self.unit.text if self.unit else ''}"
 
 
 @dataclass(frozen=True)
@@ -254,4 +259,7 @@ def parse_actual(text: str) -> Actual:
     if match and not match.group(1):
         _, number, unit = match.groups()
         return Quantity(parse_number(number), parse_unit(unit))
+    worded = _WORDED_RE.match(text)
+    if worded:  # 已使用3年, 约 2 年: the number with its unit; the words around it are the author's, printed as written
+        return Quantity(parse_number(worded.group("number")), parse_unit(worded.group("unit")), text)
     return Word(text)

@@ -1,16 +1,20 @@
 """Figures that know how to print themselves: money, plain numbers, rates, scores.
 
 They are Decimals (so templates and expressions can still compare and add them) whose `str()` is
-the document's notation. An amount is printed with the decimals it was written with and never
-fewer than its table's (at least 2: 474.39, 310.735989); a sum carries the precision of its
-inputs, because Decimal addition keeps the longest exponent. A plain number (a count, a
-quantity) prints as written: 8, 272.84. Rates and scores are already rounded by the rules.
+the document's notation, the rule of docs/figures.md: a typed figure prints with the decimals it
+was written with (20, 44.8, 310.735989: its Decimal keeps them); a computed figure is made by
+`as_computed`: exact (a quotient is rounded to 小数位 by the rules) and no longer than its value needs (a
+sum 1836.70 prints 1836.7, a rate 100.00 prints 100%), because documents do not pad; a table that asks for fixed
+decimals (固定小数位) pads every amount and rate to its 小数位 (1836.70, 100.00%). A figure equal to the
+one the document printed (原表) takes that printed form. Scores keep their own rule.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+
+from .quantity import format_number
 
 
 class _Figure(Decimal):
@@ -32,23 +36,38 @@ def decimals_of(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+def as_computed(value: Decimal, stated: Decimal | None = None) -> Decimal:
+    """A computed value as a document prints it: exact, with no trailing zeros (a sum 1836.70 → 1836.7, a rate
+    100.00 → 100; the rules have rounded quotients to 小数位 already); equal to the figure the document printed
+    (原表), that figure as printed (88.70 stays 88.70)."""
+    if stated is not None and Decimal(stated) == value:
+        return Decimal(stated)
+    return Decimal(format_number(value))
+
+
+def padded(value: Decimal, places: int) -> str:
+    """The value with at least `places` decimals (a table with 固定小数位), never fewer than it has."""
+    return f"{value.quantize(Decimal(1).scaleb(-max(places, decimals_of(value)))):f}"
+
+
 class Money(_Figure):
-    """An amount in its table's unit (万元 unless 默认单位 says otherwise): at least `places` decimals,
-    more when it was written with more."""
+    """An amount in its table's unit (万元 unless 默认单位 says otherwise), printed with its own decimals, or
+    padded to `places` when its table asks for fixed decimals (`fixed`)."""
 
     places: int
+    fixed: bool
 
-    def __new__(cls, value: Any, places: int = 2) -> Money:
+    def __new__(cls, value: Any, places: int = 2, fixed: bool = False) -> Money:
         money = super().__new__(cls, value)
-        money.places = places
+        money.places, money.fixed = places, fixed
         return money
 
     def __str__(self) -> str:
-        value = Decimal(self)
-        return f"{value.quantize(Decimal(1).scaleb(-max(self.places, decimals_of(value)))):f}"
+        return padded(Decimal(self), self.places if self.fixed else 0)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), (str(Decimal(self)), self.places), {"origin": self.origin} if self.origin else None
+        state = {"origin": self.origin} if self.origin else None
+        return type(self), (str(Decimal(self)), self.places, self.fixed), state
 
 
 class Number(_Figure):
@@ -59,10 +78,19 @@ class Number(_Figure):
 
 
 class Rate(_Figure):
-    """A percentage value (94.84 means 94.84 %), already rounded by the rules, printed with %."""
+    """A percentage value (94.84 means 94.84 %), already rounded by the rules, printed with % and its own
+    decimals (100%, 101.7%), or padded to `places` when its table asks for fixed decimals."""
+
+    places: int = 0
+
+    def __new__(cls, value: Any, places: int = 0) -> Rate:
+        rate = super().__new__(cls, value)
+        if places:
+            rate.places = places
+        return rate
 
     def __str__(self) -> str:
-        return f"{Decimal(self):f}%"
+        return f"{padded(Decimal(self), self.places)}%"
 
 
 class Score(_Figure):

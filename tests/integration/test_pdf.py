@@ -46,7 +46,7 @@ def test_fonts_are_embedded_subsets_of_simplified_chinese_faces(built_site):
 
 def test_computed_figures_and_chinese_text_are_in_the_pdf(built_site):
     liuan = text_of(built_site / LIUAN)
-    for figure in ("92.55", "92.56", "1.08", "2.14", "1.33", "0.91", "0.57", "100.00%"):
+    for figure in ("92.55", "92.56", "1.08", "2.14", "1.33", "0.91", "0.57", "100%"):  # the seed prints 执行率 100%
         assert figure in liuan
     assert "公积金中心运转维护经费" in liuan and "偏差原因分析及" in liuan
     luzhou = text_of(built_site / LUZHOU)

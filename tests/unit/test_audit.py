@@ -41,13 +41,13 @@ def rules(lines: list[str]) -> list[str]:
 
 NARRATIVE = [
     # (prose, the finding's words, or None when the figure is right)
-    ("项目执行率为99.5%。", "文中写「执行率为99.5%」，按数据为 执行率 75.00%"),
+    ("项目执行率为99.5%。", "文中写「执行率为99.5%」，按数据为 执行率 75%"),
     ("预算执行率达到 80%。", "文中写「预算执行率达到 80%」"),
     ("该项目自评总分为96.91分。", "文中写「自评总分为96.91分」，按数据为 总分 79.50"),
     ("项目得分为100分。", "文中写「项目得分为100分」"),
     ("评价得分100分。", "文中写「评价得分100分」"),
     ("预算执行得分 8 分。", "文中写「预算执行得分 8 分」"),
-    ("全年执行数 160 万元。", "文中写「全年执行数 160 万元」，按数据为 全年执行数 150.00万元"),
+    ("全年执行数 160 万元。", "文中写「全年执行数 160 万元」，按数据为 全年执行数 150万元"),
     ("全年执行数 1600000 元。", "文中写「全年执行数 1600000 元」"),  # 160 万元
     ("评价等次为良。", "文中写「评价等次为良」，按规则评价等次为 中"),
     # right figures, in other words and units: no finding
@@ -152,7 +152,7 @@ def test_cross_total_between_a_form_and_a_table(project):
         "    列: [全年预算数, 全年执行数]\n    行:\n      - {名称: 示例项目, 全年预算数: 200, 全年执行数: 155}\n",
     )
     found = [line for line in check(project) if "[cross-total]" in line]
-    assert len(found) == 1 and "项目资金「示例项目」全年执行数 155.00 与自评表的全年执行数 150.00 不一致" in found[0]
+    assert len(found) == 1 and "项目资金「示例项目」全年执行数 155 与自评表的全年执行数 150 不一致" in found[0]
 
 
 def test_cross_total_between_two_tables(two_years):
@@ -260,6 +260,7 @@ def test_same_named_rows_of_this_years_fees_and_last_years_carried_over_fees_are
 
 def test_same_named_rows_of_the_same_year_that_differ_are_still_flagged(two_years):
     # the same 8 fees in two tables of this year: 网厅托管 is 10 in one and 12 in the other (12 − 10 = 2), the other
+    # seven agree (11 … 17 both) — one warning, each figure printed as written (12, not 12.00)
     # seven agree (11 … 17 both) — one warning
     amounts = [str(10 + i) for i in range(8)]
     append(
@@ -268,7 +269,7 @@ def test_same_named_rows_of_the_same_year_that_differ_are_still_flagged(two_year
         fee_table("服务费", "2023年服务费支出", amounts) + fee_table("合同", "本年服务合同", ["12", *amounts[1:]]),
     )
     found = [line for line in check(two_years) if "[cross-total]" in line]
-    assert len(found) == 1 and "「网厅托管」金额: 本年服务合同为 12.00，2023年服务费支出为 10.00" in found[0], found
+    assert len(found) == 1 and "「网厅托管」金额: 本年服务合同为 12，2023年服务费支出为 10" in found[0], found
 
 
 def with_table(project: Path, table: str) -> None:
@@ -318,7 +319,7 @@ def test_a_wrong_spending_figure_is_offered_the_spending_expression(project):
     with_table(project, SPENDING)
     append(project, SECTION, "项目支出285万元。")
     (found,) = [line for line in check(project) if "[narrative-number]" in line]
-    assert "按数据为 支出 280.00万元、预算数 300.00万元" in found, found
+    assert "按数据为 支出 280万元、预算数 300万元" in found, found  # as written
     assert "可改写为 {{ 数据表.决算.行.项目支出.支出 }}" in found
 
 
@@ -336,5 +337,5 @@ def test_a_wrong_completion_stated_in_prose_is_found(project, prose, written):
     # 80 ÷ 100 = 80.00 %, not 96.40 % nor 100 % — before, neither was compared
     append(project, SECTION, prose)
     (found,) = [line for line in check(project) if "[narrative-number]" in line]
-    assert f"文中写「{written}」，按数据为 完成率 80.00%" in found, found
+    assert f"文中写「{written}」，按数据为 完成率 80%" in found, found  # 80 ÷ 100, computed: no trailing zeros
     assert '可改写为 {{ 自评表[0].指标["办件量"].完成率 }}' in found

@@ -43,7 +43,7 @@ def cell(table_data: dict, row: str, column: str) -> str:
 
 def test_amounts_keep_the_decimals_they_were_written_with(built):
     contracts = table(built, "2024/biaoge", "合同支付")
-    assert [r["金额"] for r in contracts["行"]] == ["310.735989", "1.119689", "12.50"]  # 12.5 → at least 2 decimals
+    assert [r["金额"] for r in contracts["行"]] == ["310.735989", "1.119689", "12.5"]  # typed: as written
     # hand: 310.735989 + 1.119689 + 12.5 = 324.355678 (a sum keeps the precision of its inputs)
     assert contracts["合计"]["金额"] == "324.355678"
 
@@ -51,7 +51,7 @@ def test_amounts_keep_the_decimals_they_were_written_with(built):
 def test_formulas_with_rows_other_tables_and_a_share_of_one_row_in_another(built):
     saving = table(built, "2024/biaoge", "资金节约")
     # hand: 324.355678 − 310.735989 + 175.12 = 188.739689; 200 − 188.739689 = 11.260311;
-    #       11.260311 ÷ 200 = 0.056301555 → 5.63 %
+    #       11.260311 ÷ 200 = 0.056301555 → 5.63 % (computed figures are exact, with no trailing zeros)
     assert cell(saving, "实际支付", "金额") == "188.739689"
     assert cell(saving, "节约", "金额") == "11.260311"
     assert cell(saving, "节约率", "金额") == "5.63%"
@@ -60,9 +60,10 @@ def test_formulas_with_rows_other_tables_and_a_share_of_one_row_in_another(built
 def test_computed_columns_multiply_and_divide(built):
     prices = table(built, "2024/biaoge", "单价")
     # hand: 24.084 ÷ 428 = 0.056271… → 0.0563 (小数位 4); 24.084 × 10000 ÷ 428 = 562.7102… → 562.710 (the 3
-    #       decimals 24.084 was written with); 3.6 × 10000 ÷ 12 = 3000 → 3000.00; 3.6 ÷ 12 = 0.3 → 0.3000
-    assert (cell(prices, "短信", "单价"), cell(prices, "短信", "每万条成本")) == ("0.0563", "562.710")
-    assert (cell(prices, "语音", "单价"), cell(prices, "语音", "每万条成本")) == ("0.3000", "3000.00")
+    #       decimals 24.084 was written with), printed 562.71 (no trailing zeros); 3.6 × 10000 ÷ 12 = 3000.00 → 3000;
+    #       3.6 ÷ 12 = 0.3000 → 0.3
+    assert (cell(prices, "短信", "单价"), cell(prices, "短信", "每万条成本")) == ("0.0563", "562.71")
+    assert (cell(prices, "语音", "单价"), cell(prices, "语音", "每万条成本")) == ("0.3", "3000")
     assert cell(prices, "短信", "数量") == "428"  # a count prints as an integer, not 428.00
 
 
@@ -135,8 +136,8 @@ def test_a_province_variant_prints_its_column_in_the_pdf(tmp_path):
 
 def test_an_indicator_is_addressable_by_name(project):
     view, _ = assess_in_site(project, "2024/demo")
-    # hand: 80 件 ÷ 100 件 = 80.00 %
-    assert str(view.forms[0].rows["办件量"].completion) == "80.00%"
+    # hand: 80 件 ÷ 100 件 = 80.00 %, printed 80% (a computed figure has no trailing zeros)
+    assert str(view.forms[0].rows["办件量"].completion) == "80%"
 
 
 BUILTIN_TYPES = [
@@ -272,6 +273,7 @@ def test_a_parent_left_empty_is_the_sum_of_its_parts(tmp_path):
     )
     assert run("build", project, "--no-pdf", "--no-search").exit_code == 0
     structure = table(project / "site", "2023/juesuan", "支出结构")
-    # hand: 100.005 + 149.995 = 250.000; the 合计 counts the parent once: 1000 + 500 + 250 = 1750.000
-    assert cell(structure, "其他支出", "金额") == "250.000"
-    assert structure["合计"]["金额"] == "1750.000"
+    # hand: 100.005 + 149.995 = 250.000; the 合计 counts the parent once: 1000 + 500 + 250 = 1750.000, printed
+    #       250 and 1750 (a computed figure has no trailing zeros)
+    assert cell(structure, "其他支出", "金额") == "250"
+    assert structure["合计"]["金额"] == "1750"

@@ -85,10 +85,10 @@ def test_every_figure_of_the_form_is_a_figure_run(project):
     head, indicators = demo_form(project).blocks
     funds = (
         head.sections[1].rows[1].cells
-    )  # 年度资金总额: 200 200 150, 分值 10, 执行率 150 ÷ 200 = 75.00%, 得分 10 × 75% = 7.50
+    )  # 年度资金总额: 200 200 150 (as written), 分值 10, 执行率 150 ÷ 200 = 75.00% (printed 75%), 得分 10 × 75% = 7.50
     assert [c.kind for c in funds[1:]] == ["amount", "amount", "amount", "score", "rate", "score"]
     assert all(isinstance(c.content[0], Fig) for c in funds[1:])
-    assert [c.text for c in funds[1:]] == ["200.00", "200.00", "150.00", "10", "75.00%", "7.50"]
+    assert [c.text for c in funds[1:]] == ["200", "200", "150", "10", "75%", "7.50"]
     total = indicators.sections[-1].rows[0].cells  # 总分 of 100: 10 × 75% = 7.50, 办件量 30 × 80 ÷ 100 = 24,
     # 运行成本 30 × (1 − (60 − 50) ÷ 50) = 24, 按时完成 良 = 80% of 30 = 24: 79.50
     assert [(c.kind, c.text) for c in total[1:]] == [("score", "100"), ("score", "79.50"), ("grade", "评价等次：中")]
@@ -145,10 +145,10 @@ def test_every_figure_of_a_form_goes_through_the_sites_fig_macro(project, cli):
     )
     cli("build", project, "--no-pdf")
     page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
-    # the 预算执行情况 row: 200.00 200.00 150.00, 执行率 75.00%, 分值 10, 得分 7.50 (see above)
+    # the 预算执行情况 row: 200 200 150, 执行率 75%, 分值 10, 得分 7.50 (see above)
     assert (
-        '<td class="num"><b class="mine">200.00</b></td><td class="num"><b class="mine">200.00</b></td>'
-        '<td class="num"><b class="mine">150.00</b></td><td class="num"><b class="mine">75.00%</b></td>'
+        '<td class="num"><b class="mine">200</b></td><td class="num"><b class="mine">200</b></td>'
+        '<td class="num"><b class="mine">150</b></td><td class="num"><b class="mine">75%</b></td>'
         '<td class="num"><b class="mine">10</b></td><td class="num"><b class="mine">7.50</b></td>'
     ) in page
     # 总分 79.50 of 100 in the form, and in the 自评汇总

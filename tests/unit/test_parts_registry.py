@@ -156,7 +156,14 @@ def test_the_report_takes_its_parts_from_the_registry():
     assert view[view.index("summary") + 1 : view.index("full_marks")] == [
         name for part in published(PARTS) for name in part.views
     ]
-    assert [Report.model_fields[name].alias for name in part_fields] == ["落款", "自评表", "评分表", "数据表", "评分"]
+    assert [Report.model_fields[name].alias for name in part_fields] == [
+        "落款",
+        "自评表",
+        "评分表",
+        "数据表",
+        "数据",
+        "评分",
+    ]
 
 
 def test_tables_and_required_parts_come_from_the_registry():

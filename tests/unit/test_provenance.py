@@ -62,30 +62,30 @@ def test_a_rate_walks_from_its_line_in_report_yaml_to_the_page_and_data_json(dem
     ) + 1
     assert line == 11
     executed = sources["自评表.0.项目资金.年度资金总额.全年执行数"]
-    assert executed == {"值": "150.00", "位置": f"{DEMO}:11", "键": "全年执行数"}
-    # hand: 150 ÷ 200 = 0.75 → 75.00 %
+    assert executed == {"值": "150", "位置": f"{DEMO}:11", "键": "全年执行数"}
+    # hand: 150 ÷ 200 = 0.75 → 75.00 %, printed 75%
     rate = sources["自评表.0.项目资金.执行率"]
     assert rate == {
-        "值": "75.00%",
+        "值": "75%",
         "规则": "执行率 = 全年执行数 ÷ 全年预算数",
-        "算式": "150.00 ÷ 200.00 = 75.00%",
+        "算式": "150 ÷ 200 = 75%",
         "取自": ["自评表.0.项目资金.年度资金总额.全年执行数", "自评表.0.项目资金.年度资金总额.全年预算数"],
     }
-    assert data["报告"]["自评表"][0]["项目资金"]["执行率"] == "75.00%"
+    assert data["报告"]["自评表"][0]["项目资金"]["执行率"] == "75%"
     # the page: the figure, a button naming it, and the explanation with links to the cells it came from
     assert (
-        f'<span class="fig" id="{fig_id("自评表.0.项目资金.执行率")}">75.00%</span><button type="button" '
-        f'class="why-open" popovertarget="{fig_id("自评表.0.项目资金.执行率")}.why" aria-label="执行率 75.00% 的算式">'
+        f'<span class="fig" id="{fig_id("自评表.0.项目资金.执行率")}">75%</span><button type="button" '
+        f'class="why-open" popovertarget="{fig_id("自评表.0.项目资金.执行率")}.why" aria-label="执行率 75% 的算式">'
         in page
     )
     text = popover_text(page, "自评表.0.项目资金.执行率")
-    assert "执行率 = 全年执行数 ÷ 全年预算数" in text and "150.00 ÷ 200.00 = 75.00%" in text
+    assert "执行率 = 全年执行数 ÷ 全年预算数" in text and "150 ÷ 200 = 75%" in text
     targets = links_of(page, "自评表.0.项目资金.执行率")
     assert targets == [
         fig_id("自评表.0.项目资金.年度资金总额.全年执行数"),
         fig_id("自评表.0.项目资金.年度资金总额.全年预算数"),
     ]
-    assert f'<span class="fig" id="{targets[0]}">150.00</span>' in page  # the typed cell the link lands on
+    assert f'<span class="fig" id="{targets[0]}">150</span>' in page  # the typed cell the link lands on
     # the 核对说明 is never published, in 来源 either
     assert "核对说明" not in json.dumps(data["来源"], ensure_ascii=False)
 
@@ -94,7 +94,7 @@ def test_a_total_is_explained_by_the_row_scores_and_the_budget_score_each_explai
     page, data, _ = demo
     sources = data["来源"]
     # hand: 预算执行得分 10 × 75 % = 7.50; rows 30 × 80/100 = 24, 30 × (1 − 10/50) = 24, 良 → 30 × 80 % = 24
-    assert sources["自评表.0.项目资金.得分"]["算式"] == "10 × 75.00% = 7.50"
+    assert sources["自评表.0.项目资金.得分"]["算式"] == "10 × 75% = 7.50"
     assert sources["自评表.0.指标.0.得分"]["算式"] == "30 × 80 ÷ 100 = 24"
     assert sources["自评表.0.指标.1.得分"]["算式"] == "30 × (1 − (60 − 50) ÷ 50) = 24"
     assert sources["自评表.0.指标.2.得分"]["算式"] == "30 × 80% = 24"
@@ -110,8 +110,8 @@ def test_a_total_is_explained_by_the_row_scores_and_the_budget_score_each_explai
         assert f'id="{fig_id(path)}"' in page
         assert popover_text(page, path)
     # a prose figure is explained after its paragraph; the sentence reads as written
-    assert "预算执行率为 75.00%，总分 79.50 分，等次为中" in page
-    assert 'aria-label="本段数字 75.00%、79.50、中 的算式"' in page
+    assert "预算执行率为 75%，总分 79.50 分，等次为中" in page
+    assert 'aria-label="本段数字 75%、79.50、中 的算式"' in page
 
 
 def test_a_data_table_explains_a_sum_of_parts_and_a_share(tmp_path, cli):
@@ -130,18 +130,18 @@ def test_a_data_table_explains_a_sum_of_parts_and_a_share(tmp_path, cli):
     page = (site / "index.html").read_text(encoding="utf-8")
     # hand: 基本支出 = 800.00 + 200.00 = 1000.00 (rows 1 and 2 are its parts)
     parent = sources["数据表.支出结构.行.0.金额"]
-    assert parent["规则"] == "基本支出 = 其下各项之和" and parent["算式"] == "800.00 + 200.00 = 1000.00"
+    assert parent["规则"] == "基本支出 = 其下各项之和" and parent["算式"] == "800.00 + 200.00 = 1000"
     assert parent["取自"] == ["数据表.支出结构.行.1.金额", "数据表.支出结构.行.2.金额"]
     # hand: 1000 ÷ (1000 + 500 + 250) = 0.571428… → 57.14 %
     share = sources["数据表.支出结构.行.0.占比"]
-    assert share["算式"] == "1000.00 ÷ (1000.00 + 500.00 + 250.00) = 57.14%"
+    assert share["算式"] == "1000 ÷ (1000 + 500.00 + 250.00) = 57.14%"  # the sum 1000.00 prints 1000
     assert share["取自"] == ["数据表.支出结构.行.0.金额", "数据表.支出结构.行.3.金额", "数据表.支出结构.行.4.金额"]
     # hand: 800 ÷ (800 + 200) = 80.00 %, among the parts of 基本支出
-    assert sources["数据表.支出结构.行.1.占比"]["算式"] == "800.00 ÷ (800.00 + 200.00) = 80.00%"
-    assert sources["数据表.支出结构.合计.金额"]["算式"] == "1000.00 + 500.00 + 250.00 = 1750.00"
+    assert sources["数据表.支出结构.行.1.占比"]["算式"] == "800.00 ÷ (800.00 + 200.00) = 80%"
+    assert sources["数据表.支出结构.合计.金额"]["算式"] == "1000 + 500.00 + 250.00 = 1750"
     assert sources["数据表.支出结构.行.1.金额"]["位置"].startswith("content/2023/juesuan/report.yaml:")
-    assert "1000.00 ÷ (1000.00 + 500.00 + 250.00) = 57.14%" in popover_text(page, "数据表.支出结构.行.0.占比")
-    assert "800.00 + 200.00 = 1000.00" in popover_text(page, "数据表.支出结构.行.0.金额")
+    assert "1000 ÷ (1000 + 500.00 + 250.00) = 57.14%" in popover_text(page, "数据表.支出结构.行.0.占比")
+    assert "800.00 + 200.00 = 1000" in popover_text(page, "数据表.支出结构.行.0.金额")
 
 
 def test_building_twice_gives_the_same_explanations_and_sources(project, cli):

@@ -75,7 +75,7 @@ def test_an_evaluation_lists_its_indicators_without_points_and_shows_the_stated_
     text = page_text(built)
     assert "经评价，该项目得分 100 分，评价等次为“优”。" in text
     # the table: met or not in the document's words, the stated score as stated, no column of points
-    assert "培训场次 ≥4场 3场 75.00% 未达到" in text  # hand: 3 ÷ 4 = 75.00 %
+    assert "培训场次 ≥4场 3场 75% 未达到" in text  # hand: 3 ÷ 4 = 75 % (computed: no trailing zeros)
     assert "评价得分 100，评价等次：优" in text
     assert "分值" not in text and "评价指标评分表" not in text
     # the home page shows the stated score
@@ -131,7 +131,7 @@ def test_stated_completion_and_actual_are_printed_where_the_author_asks(project)
     assert run("build", project, "--no-pdf", "--no-search").exit_code == 0
     text = page_text(project / "site")
     assert "实际完成值（原表） 完成率 完成率（原表） 是否达到" in text
-    assert "月度发送批次 ≥12次 12次 12次 100.00% 100% 达到" in text
+    assert "月度发送批次 ≥12次 12次 12次 100% 100% 达到" in text  # hand: 12 ÷ 12 = 100 %, as 原表 prints it
     assert "短信发送量 ≥25万条 25.8万条 103.20% 103.20% 达到" in text  # 原表: {完成率: 103.20%}, no stated actual
 
 
@@ -166,8 +166,8 @@ def test_compact_and_split_targets_give_the_same_parts_and_nothing_is_inserted(b
 def test_a_target_and_an_actual_may_be_data_table_cells(project):
     view, findings = assess_in_site(project, "2024/pingjia")
     fee = view.score_sheet.rows["短信服务费"]
-    # the cells of 成本 as its table prints them: 15.00 and 14.28 万元; hand: 14.28 ÷ 15 = 95.20 %
-    assert (fee.target, fee.actual, str(fee.completion), fee.met) == ("≤15.00万元", "14.28万元", "95.20%", True)
+    # the cells of 成本 as its table prints them (as written): 15 and 14.28 万元; hand: 14.28 ÷ 15 = 95.2 %
+    assert (fee.target, fee.actual, str(fee.completion), fee.met) == ("≤15万元", "14.28万元", "95.2%", True)
     # the 完成率 is computed from the table's very cells: its inputs are theirs, not a second typing
     inputs = [origin.path for origin in origin_of(fee.completion).inputs]
     cells = [origin_of(view.tables["成本"].rows["短信服务费"][c]).path for c in ("决算数", "预算数")]

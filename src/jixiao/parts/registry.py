@@ -24,6 +24,7 @@ PARTS: tuple[Part, ...] = load(
     "form",
     "score_sheet",
     "data_table",
+    "figures",
     "chart",
     "scoring",
 )

@@ -28,8 +28,9 @@ from ...phrasing import FORM_FIGURE_PATHS
 from ...provenance import Typed, computed, traced
 from ...quantity import format_number, parse_unit
 from ...validate import not_text
-from ...values import Money, Number, Rate, decimals_of
+from ...values import Money, Number, Rate, as_computed, decimals_of
 from ...yamlsource import SourceList, SourceMap
+from ..figures.audit import UNIT_COLUMNS
 from ..form.view import Forms
 from .model import RESERVED_ROW_KEYS, Column, Computed, DataTable, reads_last_year
 from .view import ChartView, DataRowView, Rows, TableView
@@ -84,6 +85,7 @@ class Table:
     rows: list[Row]
     kinds: dict[str, str]  # number and computed columns → 金额 / 数量 / 比率
     places: dict[str, int]
+    fixed: dict[str, bool]  # columns printed with all their 小数位 (固定小数位)
     formulas: dict[str, formula.Node]  # of computed 公式 columns
 
     def __post_init__(self) -> None:
@@ -148,8 +150,10 @@ class TableAssessment:
 
     def read(self, name: str, model: DataTable) -> Table:
         unit = model.unit if model.unit is not None else self.default_unit
+        if model.unit is None and set(UNIT_COLUMNS) & set(model.all_text_columns):
+            unit = None  # each row says its unit (度量单位): the site's default is none of theirs
         money = _is_money(unit)
-        kinds, places = {}, {}
+        kinds, places, fixed = {}, {}, {}
         for column in model.columns:
             spec = column if isinstance(column, Column) else None
             label = spec.name if spec else column
@@ -159,8 +163,10 @@ class TableAssessment:
             places[label] = (
                 spec.places if spec and spec.places is not None else (model.places if model.places is not None else 2)
             )
+            fixed[label] = _fixed(spec, model)
         for item in model.computed:
             kinds[item.name] = _computed_kind(item, kinds)
+            fixed[item.name] = _fixed(item, model)
             places[item.name] = (
                 item.places
                 if item.places is not None
@@ -177,7 +183,7 @@ class TableAssessment:
                     formulas[item.name] = formula.parse(item.formula or "")
                 except formula.FormulaError as exc:
                     self.error(item.locate("公式"), str(exc), f"数据表.{name}.计算.{item.name}", FORMULA_HINT)
-        table = Table(name, model, unit, self.read_rows(name, model), kinds, places, formulas)
+        table = Table(name, model, unit, self.read_rows(name, model), kinds, places, fixed, formulas)
         self.check_parents(table)
         return table
 
@@ -338,7 +344,9 @@ class TableAssessment:
             for row in table.rows:
                 value = earlier.rows.get(row.name, {}).get(current)
                 if base not in row.given and base not in row.cell_formulas and value is not None:
-                    row.given[base] = value * factor
+                    row.given[base] = (
+                        value if factor == 1 else Decimal(format_number(value * factor))
+                    )  # 2000, not 2000.0000
                     row.from_previous.add(base)
                     converted = "" if factor == 1 else f" × {format_number(factor)}"
                     self.recipes[(table.name, row.name, base)] = Recipe(
@@ -637,18 +645,9 @@ class TableAssessment:
         if key in self.typed:
             return self.typed[key]
         kind = self.kind(table, row, column)
-        value = _typed(
-            kind, self.evaluate_cell(table, row, column), self.rules.places if kind == "比率" else table.places[column]
-        )
-        self.typed[key] = value
-        if value is None:
-            return None
-        path = f"数据表.{table.name}.{'合计' if row is None else f'行.{table.rows.index(row)}'}.{column}"
+        places = self.rules.places if kind == "比率" else table.places[column]
+        raw = self.evaluate_cell(table, row, column)
         recipe = self.recipes.get(key)
-        if recipe is None:
-            assert row is not None  # a 合计 is always computed
-            return traced(value, Typed(path, column, str(value), row.locate(column), column, self.scope))
-        inputs = [self.referred(ref) for ref in self.reads.get(key, [])]
         stated = (
             row.stated.get(column)
             if row is not None
@@ -656,6 +655,17 @@ class TableAssessment:
             if table.model.stated
             else None
         )
+        if raw is not None and recipe is not None and (row is None or column not in row.from_previous):
+            raw = as_computed(raw, stated)  # last year's figure is a typed one, printed as written
+        value = _typed(kind, raw, places, table.fixed[column])
+        self.typed[key] = value
+        if value is None:
+            return None
+        path = f"数据表.{table.name}.{'合计' if row is None else f'行.{table.rows.index(row)}'}.{column}"
+        if recipe is None:
+            assert row is not None  # a 合计 is always computed
+            return traced(value, Typed(path, column, str(value), row.locate(column), column, self.scope))
+        inputs = [self.referred(ref) for ref in self.reads.get(key, [])]
         texts = [f"{Decimal(i):f}" if isinstance(i, Rate) else str(i) for i in inputs]  # a formula reads 50, not 50%
         return traced(
             value,
@@ -729,6 +739,11 @@ def _is_money(unit: str | None) -> bool:
     return parsed is not None and parsed.base == "元" and not parsed.per
 
 
+def _fixed(spec: Column | Computed | None, model: DataTable) -> bool:
+    """固定小数位 of a column, else of its table: pad every figure of the column to its 小数位."""
+    return spec.fixed if spec is not None and spec.fixed is not None else model.fixed
+
+
 def _computed_kind(item: Computed, kinds: dict[str, str]) -> str:
     if item.kind in ("占比", "增长率", "比率"):
         return "比率"
@@ -737,12 +752,12 @@ def _computed_kind(item: Computed, kinds: dict[str, str]) -> str:
     return kinds.get(item.columns[0], "金额")
 
 
-def _typed(kind: str, value: Decimal | None, places: int) -> Decimal | None:
+def _typed(kind: str, value: Decimal | None, places: int, fixed: bool) -> Decimal | None:
     if value is None:
         return None
     if kind == "比率":
-        return Rate(value)
-    return Money(value, places) if kind == "金额" else Number(value)
+        return Rate(value, places if fixed else 0)
+    return Money(value, places, fixed) if kind == "金额" else Number(value)
 
 
 def _formula_text(source: Any) -> str | None:

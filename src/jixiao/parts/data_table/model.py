@@ -32,7 +32,10 @@ class Column(Located):
         description="列的类型：金额（至少两位小数）、数量（按原样，整数印为整数）、比率（印为百分数）或 文字。",
     )  # type: ignore[valid-type]
     places: int | None = Field(
-        None, alias="小数位", ge=0, le=10, description="这一列金额至少印几位小数（写得更多时照写）。"
+        None, alias="小数位", ge=0, le=10, description="这一列计算出的数保留几位小数（填写的数照写）。"
+    )
+    fixed: bool | None = Field(
+        None, alias="固定小数位", description="true 时这一列每个数都印足 小数位（1836.70、100.00%），默认取表的设置。"
     )
 
 
@@ -53,6 +56,9 @@ class Computed(Located):
         None, alias="格式", description="公式结果的印法：金额、数量 或 比率。"
     )
     places: int | None = Field(None, alias="小数位", ge=0, le=10, description="结果保留的小数位。")
+    fixed: bool | None = Field(
+        None, alias="固定小数位", description="true 时这一列每个数都印足 小数位（1836.70、100.00%），默认取表的设置。"
+    )
 
     @model_validator(mode="after")
     def _arity(self) -> Computed:
@@ -90,7 +96,12 @@ class DataTable(Located):
 
     title: str = Field(alias="标题", description="表的标题。")
     unit: str | None = Field(None, alias="单位", description="表中金额或数量的单位（默认取站点的默认单位）。")
-    places: int | None = Field(None, alias="小数位", ge=0, le=10, description="表中金额至少印几位小数（默认 2）。")
+    places: int | None = Field(
+        None, alias="小数位", ge=0, le=10, description="表中计算出的金额保留几位小数（默认 2；填写的数照写）。"
+    )
+    fixed: bool = Field(
+        False, alias="固定小数位", description="true 时表中金额和比率都印足 小数位（1836.70、100.00%），如原文那样。"
+    )
     columns: list[str | Column] = Field(
         default_factory=list, alias="列", description="数字列：列名，或 {名称, 类型, 小数位}。"
     )

@@ -12,7 +12,7 @@ from ...findings import Finding, acknowledged
 from ...provenance import Computed, computed, graded, traced
 from ...quantity import format_number
 from ...reporttypes import ReportType
-from ...values import Money, Rate, Score
+from ...values import Money, Rate, Score, as_computed
 from ...view import Difference
 from ..indicators.compute import assess_tree, make_group
 from ..indicators.view import Groups, IndicatorRows
@@ -107,6 +107,8 @@ def fund_row(run: Assessment, row: FundRow, path: str, rate_path: str, stated: A
 
     budget, executed = money(row.budget, "全年预算数", "调整后预算数"), money(row.executed, "全年执行数", "预算执行数")
     rate = compute.ratio_percent(row.executed, row.budget, run.rules.places)
+    if rate is not None:
+        rate = as_computed(rate, stated)
     return FundRowView.wrap(
         row,
         initial=money(row.initial, "年初预算数"),

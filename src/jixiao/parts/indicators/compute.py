@@ -24,7 +24,7 @@ from ...quantity import (
     parse_number,
     parse_target,
 )
-from ...values import Number, Rate, Score
+from ...values import Number, Rate, Score, as_computed
 from ...view import Difference
 from .model import Indicator, Reference
 from .view import (
@@ -201,13 +201,13 @@ def assess_indicator(
         target_origin or run.typed(item, f"{path}.指标值", row["target"], *TARGET_KEYS),
         actual_origin or run.typed(item, f"{path}.实际完成值", row["actual"], *ACTUAL_KEYS),
     )
-    completion = completion_figure(run, target, actual, given, path)
+    stated_rate = stated_completion(run, item)
+    completion = completion_figure(run, target, actual, given, path, stated_rate)
     row.update(met=result.met, basis=result.basis, completion=completion)
     if points is not None:
         row["score"] = row_score(run, item, actual, result, points, given, path)
     differences: list[Difference] = []
     if item.stated:
-        stated_rate = stated_completion(run, item)
         row["stated"] = StatedIndicatorView.make(
             score=item.stated.score, actual=item.stated.actual, completion=stated_rate
         )
@@ -331,12 +331,15 @@ def score_arithmetic(points: Score, result: compute.IndicatorScore) -> str:
     return f"{points} × {format_number(result.share * compute.HUNDRED)}%"
 
 
-def completion_figure(run: Assessment, target: Any, actual: Any, given: tuple[Typed, Typed], path: str) -> Rate | None:
-    """完成率 of a quantitative row: 实际完成值 ÷ 指标值 (in the target's unit), with its origin."""
+def completion_figure(
+    run: Assessment, target: Any, actual: Any, given: tuple[Typed, Typed], path: str, stated: Decimal | None = None
+) -> Rate | None:
+    """完成率 of a quantitative row: 实际完成值 ÷ 指标值 (in the target's unit), with its origin; printed as the
+    document printed it (`stated`, 原表) when it is that figure."""
     completion = compute.completion_rate(target, actual, run.rules.places)
     if completion is None:
         return None
-    rate = Rate(completion)
+    rate = Rate(as_computed(completion, stated))
     value = convert(actual, target.quantity.unit)
     return traced(
         rate,

@@ -1,0 +1,43 @@
+"""Stage: values — figures print as the document prints them (issue 19, point 1; docs/figures.md)."""
+
+import pickle
+from decimal import Decimal
+
+from jixiao.values import Money, Rate, as_computed
+
+
+def test_a_typed_figure_prints_with_the_decimals_it_was_written_with():
+    # the seeds print 506万元, 44.8万元, 1.00 and a contract paid to the yuan, 310.735989 万元
+    assert [str(Money(Decimal(t))) for t in ("506", "44.8", "1.00", "310.735989")] == [
+        "506",
+        "44.8",
+        "1.00",
+        "310.735989",
+    ]
+
+
+def test_a_computed_figure_is_exact_and_never_padded():
+    # hand: 1836.70 (a sum of two-decimal parts) → 1836.7; 310.735989 + 71.681011 = 382.417000 → 382.417;
+    #       150 ÷ 200 = 75.00 % → 75%; 100.00 % → 100%
+    assert str(Money(as_computed(Decimal("1836.70")))) == "1836.7"
+    assert str(Money(as_computed(Decimal("310.735989") + Decimal("71.681011")))) == "382.417"
+    assert [str(Rate(as_computed(Decimal(v)))) for v in ("75.00", "100.00", "98.86")] == ["75%", "100%", "98.86%"]
+
+
+def test_fixed_decimals_pad_and_a_stated_figure_keeps_its_form():
+    # 固定小数位: 100 → 100.00, 5 % → 5.00 %, a longer typed figure is never cut (310.735989)
+    assert [str(Money(Decimal(t), 2, fixed=True)) for t in ("100", "8.6", "310.735989")] == [
+        "100.00",
+        "8.60",
+        "310.735989",
+    ]
+    assert str(Rate(as_computed(Decimal("5.00")), 2)) == "5.00%"
+    # 原表 88.70 equal to 2607.85 ÷ 2940.02 = 88.70 %: printed 88.70% (seed 004); a different one is not taken
+    assert str(Rate(as_computed(Decimal("88.70"), Decimal("88.70")))) == "88.70%"
+    assert str(Rate(as_computed(Decimal("106.88"), Decimal("106.89")))) == "106.88%"
+
+
+def test_figures_keep_their_form_through_pickling():
+    """Workers send views to the parent pickled: the fixed decimals travel with the figure."""
+    money, rate = Money(Decimal("8.6"), 2, fixed=True), Rate(Decimal("5"), 2)
+    assert (str(pickle.loads(pickle.dumps(money))), str(pickle.loads(pickle.dumps(rate)))) == ("8.60", "5.00%")
