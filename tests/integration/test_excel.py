@@ -293,7 +293,8 @@ def computed_cells(view, data: bytes, tmp_path: Path):
 
 
 def test_every_computed_figure_of_a_form_is_a_live_formula_over_its_inputs(tmp_path):
-    """liuan's first form: 执行率 = 全年执行数 ÷ 全年预算数 (E5/D5, rounded as the rule: 4 places of a fraction),
+    """liuan's first form: 执行率 = 全年执行数 ÷ 全年预算数 (E5/D5 = 82.19 ÷ 82.19 = 1, rounded to the places it
+    prints with: the document prints 100% (原表), 2 places of a fraction, the format 0%),
     the row score 4 × 115.55 ÷ 428 = 1.08 over the 分值 cell, 总分 the sum of the score cells; the cached value
     is jixiao's figure; two writes give the same bytes."""
     view, _ = assess_in_site(REPO, "2023/liuan-zipingbiao")
@@ -301,7 +302,7 @@ def test_every_computed_figure_of_a_form_is_a_live_formula_over_its_inputs(tmp_p
     assert data == write_workbook(view)
     formulas, cached, _ = computed_cells(view, data, tmp_path)
     sheet = formulas["公积金中心运转维护经费"]
-    assert sheet["G5"].value == "=ROUND(E5/D5,4)" and sheet["G5"].number_format == "0.00%"
+    assert sheet["G5"].value == "=ROUND(E5/D5,2)" and sheet["G5"].number_format == "0%"
     assert sheet["G15"].value == "=ROUND(F15*115.55/428,2)"
     assert sheet["G34"].value.startswith("=ROUND(H5+G14+G15+G16+")
     assert cached["公积金中心运转维护经费"]["G15"].value == 1.08
