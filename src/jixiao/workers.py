@@ -25,6 +25,7 @@ import multiprocessing
 import pickle
 import signal
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -46,8 +47,8 @@ _DONE = "done"
 # Below this many reports a worker pool costs more to start than it saves (any two PDFs are worth it).
 PARALLEL_THRESHOLD = 16
 # Parsed reports a process keeps as objects (about 470 KiB each for a 泸州 自评表) while it waits to render them;
-# the others wait pickled (about 70 KiB), so memory grows by a seventh as much per report (bench/README.md).
-LIVE_SOURCES = 200
+# the others wait pickled and compressed (about 17 KiB), so memory grows by a 28th as much per report.
+LIVE_SOURCES = 100
 
 
 def split_by_weight(keys: list[str], weights: dict[str, int], count: int) -> list[list[str]]:
@@ -200,7 +201,7 @@ class ParkedSources:
             source = self.library.source(key)
             if source is not None and key not in self.pickled and len(self.library.sources) > LIVE_SOURCES:
                 parts = (source.report, source.raw, source.sections)  # the bundle stays in the library
-                self.pickled[key] = pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)
+                self.pickled[key] = zlib.compress(pickle.dumps(parts, pickle.HIGHEST_PROTOCOL), 1)
                 del self.library.sources[key]
             yield key
 
@@ -211,7 +212,7 @@ class ParkedSources:
         reads = [key, *links.attachments, links.last_year] if links is not None else [key]
         restored = [k for k in dict.fromkeys(reads) if k in self.pickled and k not in self.library.sources]
         for k in restored:
-            report, raw, sections = pickle.loads(self.pickled[k])
+            report, raw, sections = pickle.loads(zlib.decompress(self.pickled[k]))
             self.library.sources[k] = Source(self.library.bundles[k], report, raw, sections)
         try:
             yield
