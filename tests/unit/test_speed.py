@@ -30,7 +30,7 @@ def test_the_cycle_collector_is_off_while_reports_render_and_back_after(project,
 def test_reports_wait_pickled_beyond_the_live_budget_and_build_the_same_site(tmp_path, monkeypatch):
     # The composite site: 8 reports, one attaching three others, one reading last year's report (conftest.py).
     project = composite(tmp_path)
-    built = build_site(project, tmp_path / "all-live", jobs=1, search=False, clean=True)
+    built = build_site(project, tmp_path / "all-live", jobs=1, search=False)
     held = []
     render = jixiao.workers.build_report
 
@@ -41,7 +41,7 @@ def test_reports_wait_pickled_beyond_the_live_budget_and_build_the_same_site(tmp
 
     monkeypatch.setattr(jixiao.workers, "build_report", watched)
     monkeypatch.setattr(jixiao.workers, "LIVE_SOURCES", 1, raising=False)
-    parked = build_site(project, tmp_path / "parked", jobs=1, search=False, clean=True)
+    parked = build_site(project, tmp_path / "parked", jobs=1, search=False)
     assert len(held) == len(built.pages) == 8
     # while a report renders, the process holds as objects the one report kept live, that report and those it reads
     assert all(live <= 1 + reads for live, reads in held), held
