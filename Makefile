@@ -46,6 +46,7 @@ bench: system venv
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	cd bench && ../$(BIN)/python compare_hugo.py
 	cd bench && ../$(BIN)/python bench_build.py
+	cd bench && ../$(BIN)/python bench_memory.py
 	cd bench && ../$(BIN)/python bench_serve.py
 	cd bench && ../$(BIN)/python bench_pdf.py
 	cd bench && ../$(BIN)/python profile_build.py

@@ -401,7 +401,7 @@ def index_entry(key: str, year: int, view: ReportView, pdf_name: str | None) -> 
             _text(form.budget_score),
             _text(form.indicator_score),
             _text(form.total),
-            form.grade,
+            _text(form.grade),  # the text alone: a Grade carries its origin, every figure it was computed from
         )
         for form in view.forms
     ]

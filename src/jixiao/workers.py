@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import heapq
 import multiprocessing
+import pickle
 import signal
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -31,6 +34,7 @@ from typing import Any
 
 from .errors import ErrorGroup, SourceError
 from .library import Library
+from .load import Source
 from .output import write_files
 from .page import ReportPage, build_report
 from .site import SiteContext
@@ -42,6 +46,9 @@ Result = ReportPage | list[SourceError]
 _DONE = "done"
 # Below this many reports a worker pool costs more to start than it saves (any two PDFs are worth it).
 PARALLEL_THRESHOLD = 16
+# Parsed reports a process keeps as objects (about 470 KiB each for a 泸州 自评表) while it waits to render them;
+# the others wait pickled and compressed (about 17 KiB), so memory grows by a 28th as much per report.
+LIVE_SOURCES = 100
 
 
 def split_by_weight(keys: list[str], weights: dict[str, int], count: int) -> list[list[str]]:
@@ -179,6 +186,45 @@ def build_one(site: SiteContext, library: Library, model: SiteModel, key: str, s
     return page
 
 
+class ParkedSources:
+    """Parsed reports beyond LIVE_SOURCES, kept pickled between the parse (which the site model needs of every
+    report first) and their render, when they are unpacked with the reports they read (附件, last year's)
+    and dropped again once their files are written. Unpickling costs a third of parsing again."""
+
+    def __init__(self, library: Library):
+        self.library = library
+        self.pickled: dict[str, bytes] = {}
+
+    def parse(self, keys: list[str]) -> Iterator[str]:
+        """Parse each report (at most once per build), parking it when this process holds enough already."""
+        for key in keys:
+            source = self.library.source(key)
+            if source is not None and key not in self.pickled and len(self.library.sources) > LIVE_SOURCES:
+                parts = (source.report, source.raw, source.sections)  # the bundle stays in the library
+                self.pickled[key] = zlib.compress(pickle.dumps(parts, pickle.HIGHEST_PROTOCOL), 1)
+                del self.library.sources[key]
+            yield key
+
+    @contextlib.contextmanager
+    def unpacked(self, model: SiteModel, key: str) -> Iterator[None]:
+        """The report and those it reads as objects while it renders."""
+        links = model.records[key].links if key in model.records else None
+        reads = [key, *links.attachments, links.last_year] if links is not None else [key]
+        restored = [k for k in dict.fromkeys(reads) if k in self.pickled and k not in self.library.sources]
+        for k in restored:
+            report, raw, sections = pickle.loads(zlib.decompress(self.pickled[k]))
+            self.library.sources[k] = Source(self.library.bundles[k], report, raw, sections)
+        try:
+            yield
+        finally:
+            for k in restored:
+                self.library.sources.pop(k, None)
+
+    def build_one(self, site: SiteContext, model: SiteModel, key: str, staging: Path | None) -> Result:
+        with self.unpacked(model, key):
+            return build_one(site, self.library, model, key, staging)
+
+
 @dataclass
 class WorkerState:
     """What a worker holds for a whole build: the site and library it inherits (made once in the parent, before
@@ -193,8 +239,7 @@ class WorkerState:
         """A worker's side of ReportWorkers: parse reports for their summaries; take the site model (and every
         summary, and the staging folder); render reports."""
         if command == "parse":
-            for key in payload:
-                self.library.source(key)
+            for key in self.parked.parse(payload):
                 yield key, self.library.summaries.get(key), self.library.failed.get(key)
         elif command == "model":
             self.model, summaries, self.staging = payload
@@ -202,7 +247,11 @@ class WorkerState:
         elif command == "render":
             assert self.model is not None
             for key in payload:
-                yield key, build_one(self.site, self.library, self.model, key, self.staging)
+                yield key, self.parked.build_one(self.site, self.model, key, self.staging)
+
+    @functools.cached_property
+    def parked(self) -> ParkedSources:
+        return ParkedSources(self.library)
 
 
 class ReportWorkers:
@@ -214,6 +263,7 @@ class ReportWorkers:
         self.library = library
         self.jobs = jobs if sys.platform == "linux" else 1
         self.workers: Workers | None = None
+        self.parked = ParkedSources(library)  # when reports are parsed and rendered in this process
         self.stack = contextlib.ExitStack()
 
     def start(self, keys: list[str]) -> None:
@@ -231,7 +281,8 @@ class ReportWorkers:
         if self.workers is None and self.jobs > 1 and len(keys) >= PARALLEL_THRESHOLD:
             self.start(sorted(self.library.bundles))
         if self.workers is None:
-            self.library.load(keys)
+            for _ in self.parked.parse(keys):
+                pass
             return
         wanted = set(keys)
         shares = self.workers.shares
@@ -251,7 +302,7 @@ class ReportWorkers:
         results: dict[str, Result] = {}
         if self.workers is None:
             for key in todo:
-                results[key] = build_one(self.site, self.library, model, key, staging)
+                results[key] = self.parked.build_one(self.site, model, key, staging)
                 _report(progress, key, len(results), len(todo))
             return [results[key] for key in todo]
         summaries: dict[str, Summary] = self.library.summaries
