@@ -33,6 +33,8 @@ from .contexts import (
     SectionContext,
 )
 from .directives import Media, PageResolver
+from .document import OFFICE, OfficeReport
+from .document.report import Body, Document, Setting, build_tree
 from .errors import ErrorGroup, Location, SourceError, did_you_mean
 from .explain import unlink_unprinted
 from .findings import Finding
@@ -78,6 +80,7 @@ class Part:
     forms: list[FormView]
     tables: list[str]
     media: Media
+    tokens: list[list[Any]] = field(default_factory=list)  # each section's tokens, for the document tree
 
 
 def layout_name(site: SiteContext, source: Source) -> str:
@@ -103,6 +106,7 @@ class PageBuild:
         self.model = model
         self.run = TemplateRun()
         self.errors: list[SourceError] = []
+        self.attached: list[tuple[str, str, Body]] = []  # the attachments' bodies, for the document tree
 
     def attempt(self, call: Any, *args: Any) -> Any:
         try:
@@ -123,6 +127,7 @@ class PageBuild:
             "slug": source.bundle.slug,
             "pdf": False,
             "pdf_file": f"{source.bundle.slug}.pdf" if self.site.pdf_links else None,
+            "office_files": tuple(f"{source.bundle.slug}.{kind}" for kind in self.site.office),
             "created": None,
             "neighbours": self.neighbours(links),
         }
@@ -164,6 +169,8 @@ class PageBuild:
             **{f"{key}/{name}": data for name, data in part.media.converted.items()},
             **{f"{key}/{name}": data for name, data in table_files(part.view, bundle.folder, bundle.resources).items()},
         }
+        if self.site.office:
+            files.update(self.office_files(key, source, part))
         pdf_name = f"{bundle.slug}.pdf"
         if self.site.with_pdf:  # characters no font draws: at their line (WeasyPrint's log knows no line)
             part.findings += glyph_findings(self.site.glyphs, [bundle])
@@ -181,6 +188,16 @@ class PageBuild:
             indicator_rows(part.view),
             sorted(self.run.used),
         ), files
+
+    def tree(self, source: Source, part: Part) -> Document:
+        """The report as one document tree: its body, its attachments', its 落款 (document/report.py)."""
+        body = report_body(part, body_template(self.site, source), "", 0)
+        return build_tree(body, tree_setting(self.site), tuple(self.attached))
+
+    def office_files(self, key: str, source: Source, part: Part) -> dict[str, bytes]:
+        """The report as the office documents site.yaml asks for (办公文档), beside its PDF."""
+        report = OfficeReport(part.view, self.tree(source, part), self.site.config.default_unit)
+        return {f"{key}/{source.bundle.slug}.{kind}": OFFICE[kind](report) for kind in self.site.office}
 
     def neighbours(self, links: Links) -> Neighbours:
         """上一篇 / 下一篇 within the year, for the layout's prev/next block."""
@@ -212,10 +229,10 @@ class PageBuild:
         findings = findings + audit_report(source.report, view, source, self.site.config.default_unit)
         media = Media()
         names = SectionContext(**context, report=view, anchor_prefix=prefix, depth=depth).names()
-        sections, placed = self.render_sections(source, view, names, prefix, depth, media)
+        sections, placed, tokens = self.render_sections(source, view, names, prefix, depth, media)
         forms = [form for form in view.forms if not placed.form(form.project)]
         tables = [name for name, table in view.tables.items() if not placed.table(name) and table.visible]
-        return Part(view, findings + media.findings, sections, placed, forms, tables, media)
+        return Part(view, findings + media.findings, sections, placed, forms, tables, media, tokens)
 
     def evaluate_text(self, source: Source, view: ReportView, text: str, key: str) -> str:
         """A text field of report.yaml with its `{{ }}` expressions evaluated (摘要 shows on the home page)."""
@@ -229,6 +246,9 @@ class PageBuild:
         part = self.assemble(target, context, prefix, 1)
         if part is None:
             return None
+        self.attached.append(
+            (item.title, f"att-{index}", report_body(part, body_template(self.site, target), prefix, 1))
+        )
         return Attachment(
             item.title,
             f"att-{index}",
@@ -243,11 +263,11 @@ class PageBuild:
 
     def render_sections(
         self, source: Source, view: ReportView, context: dict[str, Any], prefix: str, depth: int, media: Media
-    ) -> tuple[list[Section], Placed]:
-        """Render the bundle's Markdown sections; returns them and the forms and tables they placed (the images
-        they converted and the warnings about images go into `media`)."""
+    ) -> tuple[list[Section], Placed, list[list[Any]]]:
+        """Render the bundle's Markdown sections; returns them, the forms and tables they placed and their tokens
+        (the images they converted and the warnings about images go into `media`)."""
         used: set[str] = set()
-        rendered, placed = [], Placed()
+        rendered, placed, tokens = [], Placed(), []
         for index, section in enumerate(source.sections, start=1):
             resolver = PageResolver(self.site, view, section.path, context, self.run, placed, media)
             anchor = f"{prefix}s{index}"
@@ -264,7 +284,8 @@ class PageBuild:
             )
             if result is not None:
                 rendered.append(Section(result.title or section.title, anchor, result.html))
-        return rendered, placed
+                tokens.append(result.tokens)
+        return rendered, placed, tokens
 
 
 def build_report(
@@ -272,6 +293,16 @@ def build_report(
 ) -> tuple[ReportPage, dict[str, bytes]]:
     """Build one report's page, data.json and (when asked) PDF in memory."""
     return PageBuild(site, library, model).build(key)
+
+
+def report_body(part: Part, template: str, prefix: str, depth: int) -> Body:
+    """What the document tree reads of a report's (or an attachment's) assembled part."""
+    sections = tuple((s.title, s.anchor, tokens) for s, tokens in zip(part.sections, part.tokens))
+    return Body(part.view, sections, part.placed, tuple(part.forms), tuple(part.tables), template, prefix, depth)
+
+
+def tree_setting(site: SiteContext) -> Setting:
+    return Setting(site.config.default_unit, site.env.globals["chart_svg"])
 
 
 def report_inputs(
