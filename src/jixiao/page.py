@@ -164,7 +164,7 @@ class PageBuild:
         bundle = source.bundle
         files = {
             f"{key}/index.html": html,
-            f"{key}/data.json": data_json(part, source, self.site.project),
+            f"{key}/data.json": data_json(part, source, self.site.project, context["office_files"]),
             **{f"{key}/{name}": self.site.files.read_bytes(bundle.folder / name) for name in bundle.resources},
             **{f"{key}/{name}": data for name, data in part.media.converted.items()},
             **{f"{key}/{name}": data for name, data in table_files(part.view, bundle.folder, bundle.resources).items()},
@@ -346,10 +346,11 @@ def select_glossary(site: SiteContext, source: Source) -> tuple[tuple[str, str],
     return tuple((term, terms[term]) for term in report.glossary)
 
 
-def data_json(part: Part, source: Source, root: Path) -> bytes:
+def data_json(part: Part, source: Source, root: Path, office_files: tuple[str, ...] = ()) -> bytes:
     """The report's open data: every input and computed figure, where each came from (来源: by its path in 报告,
     the rule, the arithmetic and the paths it was computed from, or the file:line it was written at), the YAML
-    as written, the findings — all but the 核对说明, the author's word to the audit, which is never published."""
+    as written, the findings — all but the 核对说明, the author's word to the audit, which is never published — and
+    the report's Word and Excel files beside it (办公文档, when the site writes them)."""
     return (
         to_json(
             {
@@ -357,6 +358,7 @@ def data_json(part: Part, source: Source, root: Path) -> bytes:
                 "来源": sources(figures_of(part.view), root),
                 "原始数据": without_check_notes(source.raw),
                 "审核": [f.as_published(root) for f in part.findings],
+                **({"办公文档": list(office_files)} if office_files else {}),
             }
         )
         + b"\n"

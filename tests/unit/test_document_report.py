@@ -3,21 +3,14 @@ that is not HTML (Word) prints the same report."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
-import tinyhtml5
-from conftest import REPO
+from conftest import page_text, report_trees, squeezed
 
-from jixiao.document import OFFICE
 from jixiao.document.blocks import Fig
 from jixiao.document.report import Document, Heading, ListBlock, Paragraph, tree_text
-from jixiao.library import read_site
-from jixiao.page import build_report
-from jixiao.site import open_site
 
-NS = "{http://www.w3.org/1999/xhtml}"
 KEYS = [
     "2023/liuan-zipingbiao",
     "2023/luzhou-juesuan",
@@ -26,47 +19,11 @@ KEYS = [
     "2023/luzhou-xiangmu-zipingbiao",
     "2020/huaihua-zhuanxiangzijin",
 ]
-# what the page prints besides the report: the explanations of figures (a button and a popover), the links to
-# a table's CSV, a chart's drawing (the tree keeps its SVG and data; its caption is text of both)
-LEFT_OUT = {"button", "svg"}
-
-
-def page_text(page: bytes) -> str:
-    """The text of the page's article, less the 核对提示 (screen only, not the report's), the explanations, the
-    CSV links and the charts' drawings."""
-    root = tinyhtml5.parse(page.decode("utf-8"))
-    article = next(e for e in root.iter(f"{NS}article") if "report" in (e.get("class") or "").split())
-    return "".join(element_text(child) for child in article if (child.get("class") or "") != "findings")
-
-
-def element_text(element) -> str:
-    tag = element.tag.removeprefix(NS).split("}")[-1]
-    classes = (element.get("class") or "").split()
-    skipped = tag in LEFT_OUT or element.get("popover") is not None or "downloads" in classes
-    inner = "" if skipped else (element.text or "") + "".join(element_text(child) for child in element)
-    return inner + (element.tail or "")
-
-
-def squeezed(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @pytest.fixture(scope="module")
 def built():
-    """Each repository report's page and tree, built in memory once."""
-    site = open_site(REPO)
-    library = read_site(site)
-    trees: list[Document] = []
-    original = OFFICE["docx"]
-    OFFICE["docx"] = lambda report: trees.append(report.tree) or b""
-    try:
-        out = {}
-        for key in KEYS:
-            files = build_report(site, library, library.model(), key)[1]
-            out[key] = (files[f"{key}/index.html"], trees[-1])
-    finally:
-        OFFICE["docx"] = original
-    return out
+    return report_trees(KEYS)
 
 
 @pytest.mark.parametrize("key", KEYS)
