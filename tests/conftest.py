@@ -242,10 +242,17 @@ def page_text(page: bytes) -> str:
 
 
 def element_text(element) -> str:
+    """An element's text as a reader sees it: a list item with its number (or bullet) in front."""
     tag = element.tag.removeprefix(_XHTML).split("}")[-1]
     classes = (element.get("class") or "").split()
     skipped = tag in _LEFT_OUT or element.get("popover") is not None or "downloads" in classes
     inner = "" if skipped else (element.text or "") + "".join(element_text(child) for child in element)
+    if tag in ("ol", "ul"):
+        items = [child for child in element if child.tag == f"{_XHTML}li"]
+        start = int(element.get("start") or 1)
+        for index, item in enumerate(items, start):
+            item.text = (f"{index}. " if tag == "ol" else "• ") + (item.text or "")
+        inner = (element.text or "") + "".join(element_text(child) for child in element)
     return inner + (element.tail or "")
 
 

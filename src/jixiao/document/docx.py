@@ -29,7 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from .blocks import Break, Cell, Fig, Lines, Mark, Row, Table, Text, printed_sections
-from .report import Document, Image, Link, chart_sentence, figure_text
+from .report import Document, Image, Link, chart_sentence, figure_text, list_marker
 
 # the print stylesheet's fonts (assets/fonts.css, print.css): (Latin, East Asian)
 SERIF = ("Times New Roman", "仿宋")
@@ -90,7 +90,9 @@ def set_font(style: Any, fonts: tuple[str, str], size: Pt | None = None, bold: b
     style.font.bold = bold
     if size is not None:
         style.font.size = size
-    style._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), fonts[1])
+    fonts_element = style._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts_element.set(qn("w:eastAsia"), fonts[1])
+    fonts_element.set(qn("w:hint"), "eastAsia")  # quotation marks “” and the like in the Chinese font, full width
 
 
 def set_up_styles(word: Any) -> None:
@@ -216,7 +218,7 @@ def write_paragraph(word: Any, block: Any) -> None:
 def write_list(word: Any, block: Any, depth: int = 0) -> None:
     """Each item's number (or bullet) written before its first paragraph, as the page shows it."""
     for index, item in enumerate(block.items, block.start):
-        marker = f"{index}. " if block.ordered else "• "
+        marker = list_marker(block, index)
         for position, child in enumerate(item):
             if child.kind == "paragraph":
                 paragraph = word.add_paragraph(style="List Paragraph")

@@ -425,7 +425,8 @@ def node_texts(node: Any) -> Iterator[str]:
     elif kind in ("heading", "paragraph"):
         yield runs_text(node.content) + "\n"
     elif kind == "list":
-        for item in node.items:
+        for index, item in enumerate(node.items, node.start):
+            yield list_marker(node, index)
             for block in item:
                 yield from node_texts(block)
     elif kind == "note":
@@ -443,6 +444,11 @@ def node_texts(node: Any) -> Iterator[str]:
         yield from table_texts(node, bare=False)
     elif kind == "chart":
         yield from (chart_sentence(node) or "", f"{node.number} {node.title}\n")
+
+
+def list_marker(node: ListBlock, index: int) -> str:
+    """What a list item is printed after: its number, or a bullet."""
+    return f"{index}. " if node.ordered else "• "
 
 
 def chart_sentence(chart: Any) -> str | None:
