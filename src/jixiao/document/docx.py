@@ -26,7 +26,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from .blocks import Break, Cell, Fig, Lines, Mark, Row, Table, Text, printed_sections
 from .report import Document, Image, Link, chart_sentence, figure_text, list_marker
@@ -43,6 +43,7 @@ FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TABLE_STYLE = "表格文字"
 CHART_WIDTH = Mm(150)
+TEXT_WIDTH = Mm(156)  # A4 less the left and right margins
 
 
 def write_document(report: Document) -> bytes:
@@ -106,12 +107,16 @@ def set_up_styles(word: Any) -> None:
     normal.paragraph_format.first_line_indent = Pt(32)  # two characters
     title = styles["Title"]
     set_font(title, TITLE, Pt(22))
+    title.font.color.rgb = RGBColor(0, 0, 0)
+    border = title._element.pPr.find(qn("w:pBdr"))  # the default template underlines its Title
+    if border is not None:
+        title._element.pPr.remove(border)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.first_line_indent = Pt(0)
     for level, fonts in ((1, SANS), (2, KAI), (3, SANS), (4, SANS), (5, SANS)):
         heading = styles[f"Heading {level}"]
         set_font(heading, fonts, BODY_SIZE)
-        heading.font.color.rgb = None
+        heading.font.color.rgb = RGBColor(0, 0, 0)
         heading.font.italic = False
         heading.paragraph_format.first_line_indent = Pt(32)
         heading.paragraph_format.space_before = Pt(6 if level > 1 else 12)
@@ -124,7 +129,7 @@ def set_up_styles(word: Any) -> None:
     for name in ("List Paragraph", "Caption"):
         styles[name].paragraph_format.first_line_indent = Pt(0)
     set_font(styles["Caption"], SANS, TABLE_SIZE)
-    styles["Caption"].font.color.rgb = None
+    styles["Caption"].font.color.rgb = RGBColor(0, 0, 0)
     styles["Caption"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
@@ -265,7 +270,7 @@ def write_chart(word: Any, block: Any) -> None:
     sentence = chart_sentence(block)
     if sentence is None:
         png = cairosvg.svg2png(bytestring=block.svg.encode("utf-8"), dpi=150)
-        paragraph = word.add_paragraph()
+        paragraph = word.add_paragraph(style=TABLE_STYLE)  # single lines: Normal's fixed 28 pt would clip it
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.first_line_indent = Pt(0)
         paragraph.add_run().add_picture(io.BytesIO(png), width=CHART_WIDTH)
@@ -294,9 +299,16 @@ def write_table(word: Any, table: Table, bare: bool) -> None:
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     cells = [list(row.cells) for row in grid.rows]
-    for (_, head), word_row in zip(rows, grid.rows):
+    placed = list(placed_cells([row for row, _ in rows], width))
+    widths = column_widths(placed, width)
+    grid.autofit = False
+    for column, word_column in zip(widths, grid.columns):
+        word_column.width = column
+    for (_, head), word_row, row_cells in zip(rows, grid.rows, cells):
         mark_row(word_row, head)
-    for r, c, cell in placed_cells([row for row, _ in rows], width):
+        for column, word_cell in zip(widths, row_cells):
+            word_cell.width = column
+    for r, c, cell in placed:
         target = cells[r][c]
         if cell.rowspan > 1 or cell.colspan > 1:
             last_r, last_c = min(r + cell.rowspan, len(rows)) - 1, min(c + cell.colspan, width) - 1
@@ -313,6 +325,17 @@ def write_table(word: Any, table: Table, bare: bool) -> None:
                 set_font(run, SANS)
     if table.note and not bare:
         word.add_paragraph(f"说明：{table.note}", TABLE_STYLE)
+
+
+def column_widths(placed: list[tuple[int, int, Cell]], width: int) -> list[int]:
+    """Each column's width on the page, shared by the longest text of its own (unmerged) cells, between four and
+    sixteen characters: Word's equal columns squeeze a 三级指标 into a third of its words per line."""
+    longest = [4] * width
+    for _, c, cell in placed:
+        if cell.colspan == 1:
+            longest[c] = max(longest[c], min(16, len(cell.text.strip())))
+    total = sum(longest)
+    return [int(TEXT_WIDTH * share / total) for share in longest]
 
 
 def placed_cells(rows: list[Row], width: int) -> Iterator[tuple[int, int, Cell]]:
