@@ -206,6 +206,7 @@ def report_trees(keys: list[str]) -> dict:
     """Repository reports built in memory: each key's page (bytes) and document tree (jixiao.document.report), the
     tree as the build hands it to the office writers (caught at the Word writer's place in document.OFFICE)."""
     from jixiao.document import OFFICE
+    from jixiao.errors import ErrorGroup
     from jixiao.library import read_site
     from jixiao.page import build_report
     from jixiao.site import open_site
@@ -218,7 +219,10 @@ def report_trees(keys: list[str]) -> dict:
     try:
         built = {}
         for key in keys:
-            files = build_report(site, library, library.model(), key)[1]
+            try:
+                files = build_report(site, library, library.model(), key)[1]
+            except ErrorGroup as group:  # say which: a page over the template time limit on a busy machine …
+                raise AssertionError("\n".join(error.format(REPO) for error in group.errors)) from None
             built[key] = (files[f"{key}/index.html"], trees[-1])
     finally:
         OFFICE["docx"] = original

@@ -127,7 +127,7 @@ class PageBuild:
             "slug": source.bundle.slug,
             "pdf": False,
             "pdf_file": f"{source.bundle.slug}.pdf" if self.site.pdf_links else None,
-            "office_files": tuple(f"{source.bundle.slug}.{kind}" for kind in self.site.office),
+            "office_files": [f"{source.bundle.slug}.{kind}" for kind in self.site.office],
             "created": None,
             "neighbours": self.neighbours(links),
         }
@@ -346,7 +346,7 @@ def select_glossary(site: SiteContext, source: Source) -> tuple[tuple[str, str],
     return tuple((term, terms[term]) for term in report.glossary)
 
 
-def data_json(part: Part, source: Source, root: Path, office_files: tuple[str, ...] = ()) -> bytes:
+def data_json(part: Part, source: Source, root: Path, office_files: list[str] | None = None) -> bytes:
     """The report's open data: every input and computed figure, where each came from (来源: by its path in 报告,
     the rule, the arithmetic and the paths it was computed from, or the file:line it was written at), the YAML
     as written, the findings — all but the 核对说明, the author's word to the audit, which is never published — and
@@ -358,7 +358,7 @@ def data_json(part: Part, source: Source, root: Path, office_files: tuple[str, .
                 "来源": sources(figures_of(part.view), root),
                 "原始数据": without_check_notes(source.raw),
                 "审核": [f.as_published(root) for f in part.findings],
-                **({"办公文档": list(office_files)} if office_files else {}),
+                **({"办公文档": office_files} if office_files else {}),
             }
         )
         + b"\n"
