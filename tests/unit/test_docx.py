@@ -33,6 +33,7 @@ def test_the_page_is_a4_with_the_print_stylesheets_margins_and_numbered_dash_n_d
     footer = section.footer.paragraphs[0]._p.xml
     assert "— " in footer and " PAGE " in footer and " —" in footer
     assert section.different_first_page_header_footer  # no number on the cover
+    assert not word.sections[1].different_first_page_header_footer  # the body's first page has its number
     body = word.element.body.xml
     assert 'TOC \\o "1-2"' in body  # the contents field
     assert 'w:updateFields w:val="true"' in word.settings.element.xml

@@ -199,7 +199,8 @@ def write_contents(word: Any) -> None:
     heading = word.add_paragraph("目录", "Title")
     heading.paragraph_format.space_after = Pt(12)
     add_field(word.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u')
-    word.add_section(WD_SECTION.NEW_PAGE)
+    body = word.add_section(WD_SECTION.NEW_PAGE)
+    body.different_first_page_header_footer = False  # only the cover goes without a page number
 
 
 # blocks -----------------------------------------------------------------------------------------------------
