@@ -14,7 +14,7 @@ STAMP  := $(VENV)/.installed
 # poppler-utils: pdftotext/pdffonts for the PDF tests; chromium: the browser the site tests drive (Playwright);
 # default-jre-headless + nodejs/npm: the Nu HTML Checker and axe-core, installed from the npm registry.
 APT_PACKAGES := fonts-noto-cjk fonts-hanazono fonts-babelstone-han fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_APT_PACKAGES := poppler-utils fonts-dejavu-core chromium default-jre-headless nodejs npm libreoffice-calc-nogui
+TEST_APT_PACKAGES := poppler-utils fonts-dejavu-core chromium default-jre-headless nodejs npm libreoffice-calc-nogui libreoffice-writer-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: build test lint docs system test-system venv bench dist clean

@@ -200,3 +200,65 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def report_trees(keys: list[str]) -> dict:
+    """Repository reports built in memory: each key's page (bytes) and document tree (jixiao.document.report), the
+    tree as the build hands it to the office writers (caught at the Word writer's place in document.OFFICE)."""
+    from jixiao.document import OFFICE
+    from jixiao.errors import ErrorGroup
+    from jixiao.library import read_site
+    from jixiao.page import build_report
+    from jixiao.site import open_site
+
+    site = open_site(REPO)
+    library = read_site(site)
+    trees: list = []
+    original = OFFICE["docx"]
+    OFFICE["docx"] = lambda report: trees.append(report.tree) or b""
+    try:
+        built = {}
+        for key in keys:
+            try:
+                files = build_report(site, library, library.model(), key)[1]
+            except ErrorGroup as group:  # say which: a page over the template time limit on a busy machine …
+                raise AssertionError("\n".join(error.format(REPO) for error in group.errors)) from None
+            built[key] = (files[f"{key}/index.html"], trees[-1])
+    finally:
+        OFFICE["docx"] = original
+    return built
+
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+# what the page prints besides the report: the explanations of figures (a button and a popover), the links to
+# a table's CSV, a chart's drawing (the tree keeps its SVG and data; its caption is text of both)
+_LEFT_OUT = {"button", "svg"}
+
+
+def page_text(page: bytes) -> str:
+    """The text of the page's article, less the 核对提示 (screen only, not the report's), the explanations, the
+    CSV links and the charts' drawings."""
+    import tinyhtml5  # WeasyPrint's HTML parser
+
+    root = tinyhtml5.parse(page.decode("utf-8"))
+    article = next(e for e in root.iter(f"{_XHTML}article") if "report" in (e.get("class") or "").split())
+    return "".join(element_text(child) for child in article if (child.get("class") or "") != "findings")
+
+
+def element_text(element) -> str:
+    """An element's text as a reader sees it: a list item with its number (or bullet) in front."""
+    tag = element.tag.removeprefix(_XHTML).split("}")[-1]
+    classes = (element.get("class") or "").split()
+    skipped = tag in _LEFT_OUT or element.get("popover") is not None or "downloads" in classes
+    inner = "" if skipped else (element.text or "") + "".join(element_text(child) for child in element)
+    if tag in ("ol", "ul"):
+        items = [child for child in element if child.tag == f"{_XHTML}li"]
+        start = int(element.get("start") or 1)
+        for index, item in enumerate(items, start):
+            item.text = (f"{index}. " if tag == "ol" else "• ") + (item.text or "")
+        inner = (element.text or "") + "".join(element_text(child) for child in element)
+    return inner + (element.tail or "")
+
+
+def squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)

@@ -107,12 +107,14 @@ def build_site(
     progress: Progress | None = None,
     shard: Shard | None = None,
     seed: Path | None = None,
+    office: bool = True,
 ) -> BuildResult:
     """Build what changed, reuse the rest, then swap the new site into place. With `shard`, build only that
     share of the reports and a manifest for `jixiao merge` (shards.py), no site-wide pages. `seed`: another
-    output of the project to reuse reports from when this one has no manifest yet (the preview's site/)."""
+    output of the project to reuse reports from when this one has no manifest yet (the preview's site/). `office`:
+    write the office documents site.yaml asks for (办公文档)."""
     started = time.perf_counter()
-    site = open_project(project, with_pdf, pdf_links)
+    site = open_project(project, with_pdf, pdf_links, office)
     if shard is not None:
         check_shard_output(out_dir)
     out_dir = check_output_dir(site.project, out_dir or site.project / "site")
@@ -171,7 +173,7 @@ def shared_errors(site: SiteContext) -> list[SourceError]:
 
 def check_site(project: Path, jobs: int | None = None) -> tuple[list[Finding], list[SourceError]]:
     """Build every report in memory, write nothing, and return all findings and all input errors."""
-    site = open_project(project)
+    site = open_project(project, office=False)
     errors = shared_errors(site)
     library = read_reports(site)
     with collecting_less(), report_workers(site, library, jobs or os.cpu_count() or 1) as workers:

@@ -95,6 +95,7 @@ def main() -> None:
 @PROJECT
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="输出目录（默认 PROJECT/site）。")
 @click.option("--no-pdf", is_flag=True, help="只生成 HTML，不生成 PDF。")
+@click.option("--no-office", is_flag=True, help="不生成 site.yaml 的 办公文档（Word、Excel）。")
 @click.option("--strict", is_flag=True, help="有警告即失败（用于 CI）。")
 @click.option("--clean", is_flag=True, help="忽略缓存，全部重新构建。")
 @click.option("--no-search", is_flag=True, help="不生成搜索索引（快速预览）。")
@@ -106,13 +107,14 @@ def build(
     project: Path,
     out_dir: Path | None,
     no_pdf: bool,
+    no_office: bool,
     strict: bool,
     clean: bool,
     no_search: bool,
     shard: str | None,
     jobs: int | None,
 ) -> None:
-    """构建站点: content/ → site/（每份报告一个网页、PDF 和 data.json）。"""
+    """构建站点: content/ → site/（每份报告一个网页、PDF、data.json，以及 site.yaml 要求的 Word、Excel）。"""
     from .build import build_site
     from .progress import progress_display
     from .shards import Shard
@@ -124,6 +126,7 @@ def build(
                 out_dir,
                 jobs=jobs,
                 with_pdf=not no_pdf,
+                office=not no_office,
                 strict=strict,
                 clean=clean,
                 search=not no_search,

@@ -7,6 +7,7 @@ import functools
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -109,6 +110,11 @@ class SiteConfig(Located):
         default_factory=ScoringConfig, alias="评分规则", description="评分规则；每项都有默认值（见 README）。"
     )
     pdf: PdfConfig = Field(default_factory=PdfConfig, alias="PDF", description="PDF 设置。")
+    office: tuple[Literal["docx", "xlsx"], ...] = Field(
+        (),
+        alias="办公文档",
+        description="每份报告在 PDF 旁另外生成的办公文档: docx（Word）、xlsx（Excel），例如 [docx, xlsx]；默认不生成。",
+    )
     variants: dict[str, TypeSpec] = Field(
         default_factory=dict,
         alias="报告类型",

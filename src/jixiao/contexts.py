@@ -296,6 +296,8 @@ class SectionContext(PageContext):
     """报告文件夹的名称（年度/slug 中的 slug）。"""
     pdf_file: str | None
     """报告 PDF 的文件名（相对本页）；不链接 PDF 时为空。"""
+    office_files: list[str]
+    """报告的 Word（.docx）和 Excel（.xlsx）文件名（相对本页）；site.yaml 不要求 办公文档 时为空。"""
     created: str | None
     """PDF 的创建日期（报告的 日期，或 SOURCE_DATE_EPOCH）；网页中为空。"""
     neighbours: Neighbours

@@ -8,7 +8,8 @@ counts as an input the others cannot miss:
 - the files jixiao ships (`PACKAGE_FILES`): the code; the built-in report types, each digested with the
   site's variants along its base chain (`ReportType.digest`) so an edit to one type rebuilds only the
   reports of that type and of the types based on it; the scaffold, which only `jixiao new` reads;
-- site.yaml, the glossary layers and the option to link PDFs (`shared_digest`);
+- site.yaml, the glossary layers, the option to link PDFs and the office documents written (`shared_digest`:
+  a page links its Word and Excel files, which are made with it from the same inputs);
 - the templates a page used, as each resolves along the search path now (`TemplateDigests`);
 - for PDFs, the files under every layer's assets/: the print and font stylesheets and the fonts (`pdf_digest`);
 - the bundles of the reports it attaches, last year's figures, its neighbours' titles (`page_key`).
@@ -51,6 +52,8 @@ OUTPUT_LIBRARIES = (
     "pydantic",
     "pillow",
     "pypdfium2",
+    "python-docx",
+    "cairosvg",
 )
 # Every file of the package by what a build makes of it (the first pattern a file's relative name matches).
 # A file matching none is an error of the test suite, so a new data file cannot be shipped undeclared.
@@ -83,7 +86,11 @@ def shared_digest(site: SiteContext) -> str:
     """Everything every report's page depends on besides what it reads itself. The same for a build with
     PDFs and for the preview (which links them too), so the preview can start from a built site/."""
     return digest_files_of(
-        site, [site.content / CONFIG_NAME, *site.glossary_files], f"links={site.pdf_links}", code_digest()
+        site,
+        [site.content / CONFIG_NAME, *site.glossary_files],
+        f"links={site.pdf_links}",
+        f"office={','.join(site.office)}",
+        code_digest(),
     )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -60,6 +60,9 @@ class Resolver(Protocol):
 class RenderedSection:
     title: str | None
     html: str
+    tokens: list[Token] = field(
+        default_factory=list
+    )  # the body's tokens, each expression's value and directive's HTML kept (document.report)
 
 
 def _expression_rule(state: StateInline, silent: bool) -> bool:
@@ -242,6 +245,7 @@ def _render_text(renderer: Any, tokens: list[Token], idx: int, options: Any, env
 def _render_expression(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
     token = tokens[idx]
     value = _collect(env, env["resolver"].evaluate, token.content, env["first_line"] + token.meta.get("line", 0))
+    token.meta["value"] = value
     return str(escape(value)) if env.get("plain") else env["resolver"].show(value)
 
 
@@ -280,7 +284,10 @@ def _render_open_comment(renderer: Any, tokens: list[Token], idx: int, options: 
 def _render_directive(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
     token = tokens[idx]
     line = env["first_line"] + token.map[0]
-    return _collect(env, env["resolver"].directive, token.info, token.meta["label"], token.meta["attrs"], line) + "\n"
+    token.meta["html"] = _collect(
+        env, env["resolver"].directive, token.info, token.meta["label"], token.meta["attrs"], line
+    )
+    return token.meta["html"] + "\n"
 
 
 def create_parser() -> MarkdownIt:
@@ -386,4 +393,4 @@ def render_section(
     body = md.renderer.render(tokens, md.options, env)
     errors = env["errors"]
     ErrorGroup.raise_any(errors)
-    return RenderedSection(title, body)
+    return RenderedSection(title, body, tokens)

@@ -34,6 +34,8 @@ from .contexts import (
     SectionContext,
 )
 from .directives import Media, PageResolver
+from .document import OFFICE, OfficeReport
+from .document.report import Body, Document, Setting, build_tree
 from .errors import ErrorGroup, Location, SourceError, did_you_mean
 from .explain import unlink_unprinted
 from .findings import Finding
@@ -79,6 +81,7 @@ class Part:
     forms: list[FormView]
     tables: list[str]
     media: Media
+    tokens: list[list[Any]] = field(default_factory=list)  # each section's tokens, for the document tree
 
 
 def layout_name(site: SiteContext, source: Source) -> str:
@@ -104,6 +107,7 @@ class PageBuild:
         self.model = model
         self.run = TemplateRun()
         self.errors: list[SourceError] = []
+        self.attached: list[tuple[str, str, Body]] = []  # the attachments' bodies, for the document tree
 
     def attempt(self, call: Any, *args: Any) -> Any:
         try:
@@ -124,6 +128,7 @@ class PageBuild:
             "slug": source.bundle.slug,
             "pdf": False,
             "pdf_file": f"{source.bundle.slug}.pdf" if self.site.pdf_links else None,
+            "office_files": [f"{source.bundle.slug}.{kind}" for kind in self.site.office],
             "created": None,
             "neighbours": self.neighbours(links),
         }
@@ -160,11 +165,15 @@ class PageBuild:
         bundle = source.bundle
         files = {
             f"{key}/index.html": html,
-            f"{key}/data.json": data_json(part, source, self.site.project, self.site.config.public_findings),
+            f"{key}/data.json": data_json(
+                part, source, self.site.project, self.site.config.public_findings, context["office_files"]
+            ),
             **{f"{key}/{name}": self.site.files.read_bytes(bundle.folder / name) for name in bundle.resources},
             **{f"{key}/{name}": data for name, data in part.media.converted.items()},
             **{f"{key}/{name}": data for name, data in table_files(part.view, bundle.folder, bundle.resources).items()},
         }
+        if self.site.office:
+            files.update(self.office_files(key, source, part))
         pdf_name = f"{bundle.slug}.pdf"
         if self.site.with_pdf:  # characters no font draws: at their line (WeasyPrint's log knows no line)
             part.findings += glyph_findings(self.site.glyphs, [bundle])
@@ -182,6 +191,16 @@ class PageBuild:
             indicator_rows(part.view),
             sorted(self.run.used),
         ), files
+
+    def tree(self, source: Source, part: Part) -> Document:
+        """The report as one document tree: its body, its attachments', its 落款 (document/report.py)."""
+        body = report_body(part, body_template(self.site, source), "", 0)
+        return build_tree(body, tree_setting(self.site), tuple(self.attached))
+
+    def office_files(self, key: str, source: Source, part: Part) -> dict[str, bytes]:
+        """The report as the office documents site.yaml asks for (办公文档), beside its PDF."""
+        report = OfficeReport(part.view, self.tree(source, part), self.site.config.default_unit)
+        return {f"{key}/{source.bundle.slug}.{kind}": OFFICE[kind](report) for kind in self.site.office}
 
     def neighbours(self, links: Links) -> Neighbours:
         """上一篇 / 下一篇 within the year, for the layout's prev/next block."""
@@ -213,10 +232,12 @@ class PageBuild:
         findings = findings + audit_report(source.report, view, source, self.site.config.default_unit)
         media = Media()
         names = SectionContext(**context, report=view, anchor_prefix=prefix, depth=depth).names()
-        sections, placed = self.render_sections(source, view, names, prefix, depth, media)
+        sections, placed, tokens = self.render_sections(source, view, names, prefix, depth, media)
         forms = [form for form in view.forms if not placed.form(form.project)]
         tables = [name for name, table in view.tables.items() if not placed.table(name) and table.visible]
-        return Part(view, settle_findings(findings + media.findings, source), sections, placed, forms, tables, media)
+        return Part(
+            view, settle_findings(findings + media.findings, source), sections, placed, forms, tables, media, tokens
+        )
 
     def evaluate_text(self, source: Source, view: ReportView, text: str, key: str) -> str:
         """A text field of report.yaml with its `{{ }}` expressions evaluated (摘要 shows on the home page)."""
@@ -230,6 +251,9 @@ class PageBuild:
         part = self.assemble(target, context, prefix, 1)
         if part is None:
             return None
+        self.attached.append(
+            (item.title, f"att-{index}", report_body(part, body_template(self.site, target), prefix, 1))
+        )
         return Attachment(
             item.title,
             f"att-{index}",
@@ -244,11 +268,11 @@ class PageBuild:
 
     def render_sections(
         self, source: Source, view: ReportView, context: dict[str, Any], prefix: str, depth: int, media: Media
-    ) -> tuple[list[Section], Placed]:
-        """Render the bundle's Markdown sections; returns them and the forms and tables they placed (the images
-        they converted and the warnings about images go into `media`)."""
+    ) -> tuple[list[Section], Placed, list[list[Any]]]:
+        """Render the bundle's Markdown sections; returns them, the forms and tables they placed and their tokens
+        (the images they converted and the warnings about images go into `media`)."""
         used: set[str] = set()
-        rendered, placed = [], Placed()
+        rendered, placed, tokens = [], Placed(), []
         for index, section in enumerate(source.sections, start=1):
             resolver = PageResolver(self.site, view, section.path, context, self.run, placed, media)
             resolver.name_values(source.report.aliases, source.report.locate("简称"))
@@ -266,7 +290,8 @@ class PageBuild:
             )
             if result is not None:
                 rendered.append(Section(result.title or section.title, anchor, result.html))
-        return rendered, placed
+                tokens.append(result.tokens)
+        return rendered, placed, tokens
 
 
 def build_report(
@@ -274,6 +299,16 @@ def build_report(
 ) -> tuple[ReportPage, dict[str, bytes]]:
     """Build one report's page, data.json and (when asked) PDF in memory."""
     return PageBuild(site, library, model).build(key)
+
+
+def report_body(part: Part, template: str, prefix: str, depth: int) -> Body:
+    """What the document tree reads of a report's (or an attachment's) assembled part."""
+    sections = tuple((s.title, s.anchor, tokens) for s, tokens in zip(part.sections, part.tokens))
+    return Body(part.view, sections, part.placed, tuple(part.forms), tuple(part.tables), template, prefix, depth)
+
+
+def tree_setting(site: SiteContext) -> Setting:
+    return Setting(site.config.default_unit, site.env.globals["chart_svg"])
 
 
 def report_inputs(
@@ -325,11 +360,14 @@ def shorten_listing(hint: str, limit: int) -> str:
     return hint[: hint.rfind("、", 0, limit)] + "等"
 
 
-def data_json(part: Part, source: Source, root: Path, public_findings: bool) -> bytes:
+def data_json(
+    part: Part, source: Source, root: Path, public_findings: bool, office_files: list[str] | None = None
+) -> bytes:
     """The report's open data: every input and computed figure, where each came from (来源: by its path in 报告,
     the rule, the arithmetic and the paths it was computed from, or the file:line it was written at), the YAML
     as written, less the 核对说明 (the author's word to the audit, never published). The findings (审核) only when
-    the site publishes them (公开核对提示): data.json is as public as the page, which keeps the audit off."""
+    the site publishes them (公开核对提示): data.json is as public as the page, which keeps the audit off. The
+    report's Word and Excel files beside it (办公文档) when the site writes them."""
     audit = {"审核": [f.as_published(root) for f in part.findings]} if public_findings else {}
     return (
         to_json(
@@ -338,6 +376,7 @@ def data_json(part: Part, source: Source, root: Path, public_findings: bool) -> 
                 "来源": sources(figures_of(part.view), root),
                 "原始数据": without_check_notes(source.raw),
                 **audit,
+                **({"办公文档": office_files} if office_files else {}),
             }
         )
         + b"\n"

@@ -37,7 +37,12 @@ if TYPE_CHECKING:
 MANIFEST = ".jixiao-shard.json"
 FORMAT = 2  # of the manifest; a part of another format is not read
 # What a shard's bytes depend on besides its sources: build options, and the date of PDFs without their own 日期.
-OPTIONS = {"pdf": "生成 PDF", "pdf_links": "网页链接到 PDF", "source_date_epoch": "环境变量 SOURCE_DATE_EPOCH"}
+OPTIONS = {
+    "pdf": "生成 PDF",
+    "pdf_links": "网页链接到 PDF",
+    "office": "办公文档（Word、Excel）",
+    "source_date_epoch": "环境变量 SOURCE_DATE_EPOCH",
+}
 REBUILD = "用同一次提交、同样的选项重新构建全部分片（jixiao build --shard k/n --out part-k），再运行 jixiao merge。"
 
 
@@ -100,6 +105,7 @@ def shard_options(site: SiteContext) -> dict[str, bool | str | None]:
     return {
         "pdf": site.with_pdf,
         "pdf_links": site.pdf_links,
+        "office": ",".join(site.office) or None,
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH") if site.with_pdf else None,
     }
 

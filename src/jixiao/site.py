@@ -40,6 +40,9 @@ class SiteContext:
     parser: Any
     with_pdf: bool = False
     pdf_links: bool = False  # link each page to its PDF (also when PDFs are made on demand, as in serve)
+    office: tuple[
+        str, ...
+    ] = ()  # the office documents written beside each PDF (site.yaml's 办公文档, unless --no-office)
     expressions: Expressions = field(init=False)
     _pdf: PdfRenderer | None = None
 
@@ -124,7 +127,7 @@ def find_asset(search_path: list[Path], name: str) -> Path | None:
     return next((layer / "assets" / name for layer in search_path if (layer / "assets" / name).is_file()), None)
 
 
-def open_site(project: Path, with_pdf: bool = False, pdf_links: bool | None = None) -> SiteContext:
+def open_site(project: Path, with_pdf: bool = False, pdf_links: bool | None = None, office: bool = True) -> SiteContext:
     """Read site.yaml and set up templates and the Markdown parser once per build."""
     files = ProjectFiles.open(project, (BUILTIN_THEMES,))
     content = files.project / CONTENT_DIR
@@ -140,5 +143,19 @@ def open_site(project: Path, with_pdf: bool = False, pdf_links: bool | None = No
     env.globals["table_csv"] = csv_path
     env.globals["chart_svg"] = lambda table, prefix="": render_chart(table, files.project / CACHE_DIR, prefix)
     return SiteContext(
-        files, config, env, search_path, create_parser(), with_pdf, with_pdf if pdf_links is None else pdf_links
+        files,
+        config,
+        env,
+        search_path,
+        create_parser(),
+        with_pdf,
+        with_pdf if pdf_links is None else pdf_links,
+        office_formats(config.office) if office else (),
     )
+
+
+def office_formats(asked: tuple[str, ...]) -> tuple[str, ...]:
+    """The office documents site.yaml asks for that this jixiao writes (document.OFFICE), each once, in its order."""
+    from .document import OFFICE
+
+    return tuple(kind for kind in OFFICE if kind in asked)
