@@ -56,8 +56,9 @@ def test_one_record_per_report_holds_its_summary_links_page_key_and_files(tmp_pa
         assert record.page_key == manifest[key].page_key  # the key the planner filled is the one committed
         assert record.files == pages[key].files
         tables = [name for name in record.files if name.startswith(f"{key}/表格/")]  # each data table's CSV
-        word = [name for name in record.files if name.endswith(".docx")]  # the repository's site.yaml asks for Word
-        assert word in ([], [f"{key}/{key.rsplit('/', 1)[1]}.docx"])
+        # the repository's site.yaml asks for Word and Excel (办公文档: [docx, xlsx])
+        word = [name for name in record.files if name.endswith((".docx", ".xlsx"))]
+        assert word in ([], [f"{key}/{key.rsplit('/', 1)[1]}.{suffix}" for suffix in ("docx", "xlsx")])
         assert sorted(set(record.files) - set(tables) - set(word)) == [f"{key}/data.json", f"{key}/index.html"]
         assert all(name.endswith(".csv") for name in tables)
 
