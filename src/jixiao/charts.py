@@ -180,7 +180,10 @@ def render_chart(table: TableView, cache_dir: Path, prefix: str = "") -> str:
         return f'<p class="chart-empty">{"各项尚未填写" if blank else "各项均为 0"}，不绘制饼状图。</p>'
     if chart.kind == "饼状图" and len(pie_rows(chart, table)) == 1:
         return render_single_item(chart, table)
-    plt = _pyplot(cache_dir)
+    from .render import paused_deadline
+
+    with paused_deadline():  # the first import builds matplotlib's font cache
+        plt = _pyplot(cache_dir)
     figure = draw_pie(plt, chart, table) if chart.kind == "饼状图" else draw_bars(plt, chart, table)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
