@@ -73,15 +73,20 @@ def test_where_the_code_is_names_what_the_code_has():
         "指标": "indicators",
         "评分表": "score_sheet",
         "数据表": "data_table",
+        "数据": "figures",
         "图": "chart",
         "评分": "scoring",
+        "落款": "signature",
     }
     kinds = re.search(r"kind of content \((.*?)\)", paragraph, re.S).group(1).replace("\n", " ").split(", ")
     assert [folders[kind] for kind in kinds] == list(folders.values())
-    for folder in ("form", "indicators", "score_sheet", "data_table", "scoring"):
-        assert {"model.py", "view.py", "compute.py", "layout.py"} <= {
-            p.name for p in (src / "parts" / folder).iterdir()
-        }
+    # every part of the registry is named, and each named folder but 指标 (shared by 自评表 and 评分表) is a part
+    from jixiao.parts.registry import PARTS
+
+    assert {part.package.rsplit(".", 1)[1] for part in PARTS} == set(folders.values()) - {"indicators"}
+    for folder in set(folders.values()) - {"indicators"}:
+        assert (src / "parts" / folder / "part.py").is_file(), folder
+    assert {"model.py", "view.py", "compute.py", "layout.py"} <= {p.name for p in (src / "parts/indicators").iterdir()}
     assert (src / "parts/chart/layout.py").is_file()  # a chart is drawn from its table's model and view
     for path in re.findall(r"`((?:src/jixiao/)?[\w/]+\.py)`", paragraph):
         assert (REPO / path if path.startswith("src/") else src / path).is_file(), path
