@@ -44,6 +44,7 @@ from .located import CHECK_NOTE
 from .markdown import directive_labels, render_section
 from .parts.data_table.files import table_files
 from .parts.form.view import FormView
+from .portal import headline_figures
 from .provenance import figures_of, sources
 from .render import TemplateRun
 from .site import SiteContext
@@ -64,6 +65,7 @@ class ReportPage:
     files: list[str]
     rows: list[list[str]]  # one per indicator, for the site's open-data CSV
     templates: list[str] = field(default_factory=list)
+    figures: list[list[str]] = field(default_factory=list)  # headline figures for the portal (portal.py)
 
 
 @dataclass
@@ -180,6 +182,7 @@ class PageBuild:
             sorted(files),
             indicator_rows(part.view),
             sorted(self.run.used),
+            headline_figures(part.view, self.site.config.default_unit, html),
         ), files
 
     def neighbours(self, links: Links) -> Neighbours:

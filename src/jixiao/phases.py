@@ -215,6 +215,7 @@ def cached_page(key: str, cached: CachedReport, with_pdf: bool) -> ReportPage:
         published_files(cached, with_pdf),
         cached.rows,
         sorted(cached.templates),
+        cached.figures,
     )
 
 
@@ -278,4 +279,5 @@ def cache_record(plan: Plan, page: ReportPage) -> CachedReport:
         page.findings,
         page.files,
         page.rows,
+        page.figures,
     )
