@@ -214,8 +214,8 @@ class UnitContext(PageContext):
 class UnitsContext(PageContext):
     """单位列表（units/index.html，模板 units.html）。"""
 
-    units: list[tuple[str, str]]
-    """每个单位的名称和单位页相对站点根目录的路径。"""
+    units: list[PortalCell]
+    """每个单位：名称（text）和单位页相对站点根目录的路径（href）。"""
 
 
 @dataclass(frozen=True)

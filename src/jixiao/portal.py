@@ -182,7 +182,7 @@ def portal_pages(
         context = UnitContext(site.site_view, False, site.root(2), unit, reports, tables, f"data/units/{slug}.csv")
         files[f"units/{slug}/index.html"] = render(site, "unit.html", context)
         files[f"data/units/{slug}.csv"] = table_csv(tables, ["年度"], series=True)
-    listed = [(unit, f"units/{unit_slug(unit)}/index.html") for unit in sorted({p.entry.单位 for p in pages})]
+    listed = [Cell(unit, f"units/{unit_slug(unit)}/index.html", "") for unit in sorted({p.entry.单位 for p in pages})]
     files["units/index.html"] = render(site, "units.html", UnitsContext(site.site_view, False, site.root(1), listed))
     for year in sorted({p.year for p in pages}, reverse=True):
         if years is not None and year not in years:
