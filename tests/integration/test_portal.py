@@ -89,3 +89,25 @@ def test_the_portal_pages_are_linked_and_in_the_sitemap(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     for path in ("units/index.html", "units/示例中心/index.html", "2024/units.html", "2023/units.html"):
         assert f"<loc>/{path}</loc>" in sitemap
+
+
+def test_a_changed_report_remakes_only_its_units_and_its_years_portal_pages():
+    """After a save of 第二中心's 2024 report the preview remakes the portal pages of 2024 and 第二中心 only
+    (and the unit list); portal.portal_pages with what phases.publish_listing passes."""
+    from types import SimpleNamespace as Fake
+
+    from jixiao.portal import portal_pages
+
+    def page(year, unit, key):
+        return Fake(year=year, key=key, entry=Fake(单位=unit, url=f"{key}/index.html"), figures=[])
+
+    pages = [
+        page(2024, "第二中心", "2024/dier"),
+        page(2024, "示例中心", "2024/shili"),
+        page(2022, "示例中心", "2022/shili"),
+    ]
+    site = Fake(config=Fake(default_unit="万元"), site_view=None, root=lambda depth: "../" * depth)
+    files = portal_pages(site, pages, lambda site, name, context: name.encode(), {2024}, {"第二中心"})
+    assert sorted(files) == [
+        "2024/units.html", "data/2024.csv", "data/units/第二中心.csv", "units/index.html", "units/第二中心/index.html"
+    ]  # fmt: skip
