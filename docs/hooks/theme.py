@@ -21,12 +21,15 @@ OBJECTS = [
     contexts.Section,
     contexts.Attachment,
     contexts.PageFinding,
+    contexts.PortalTable,
+    contexts.PortalCell,
 ]
 VIEWS = {"ReportView": "报告", "FormView": "自评表", "TableView": "数据表"}  # described in reference/names.md
 WORDS = {
     "str": "文字",
     "int": "整数",
     "bool": "是/否",
+    "list[PortalCell]": "[PortalCell](#portalcell) 的列表（一行）",
     "Block": "版块（表格 Table、一组表格 Group 或图 Chart，见[版式与主题](../layout.md)）",
 }
 

@@ -31,7 +31,7 @@ from .findings import Finding
 from .output import MARKER, link_files, write_atomically
 
 CACHE_DIR = ".jixiao-cache"
-FORMAT = 6  # of the manifest; a manifest of another format is ignored
+FORMAT = 7  # of the manifest; a manifest of another format is ignored
 T = TypeVar("T")
 
 
@@ -79,6 +79,7 @@ class CachedReport:
     findings: list[Finding]
     files: list[str]
     rows: list[list[str]]
+    figures: list[list[str]] = field(default_factory=list)  # page.ReportPage.figures
 
 
 @dataclass

@@ -165,6 +165,72 @@ class ReportListContext(PageContext):
 
 
 @dataclass(frozen=True)
+class PortalCell(Readable):
+    """单位页、年度对比页表格中的一格。"""
+
+    text: str
+    """显示的文字；该年度没有这项数字时为 —。"""
+    href: str | None
+    """数字所在报告单元格（或单位页、报告）相对站点根目录的链接；没有时为空。"""
+    sort: str
+    """浏览器排序用的数值（不带 %）；文字或空缺为空。"""
+
+
+@dataclass(frozen=True)
+class PortalTable(Readable):
+    """单位页、年度对比页中的一张表。"""
+
+    caption: str
+    """表的标题（项目名称或报告类型）。"""
+    headers: list[str]
+    """列名，金额等带单位（如 预算（万元））。"""
+    rows: list[list[PortalCell]]
+    """各行的格。"""
+
+
+@dataclass(frozen=True)
+class PortalTableContext(PageContext):
+    """单位页、年度对比页的一张表（portal-table.html），由包含它的模板设置 table。"""
+
+    table: PortalTable
+    """要写出的表。"""
+
+
+@dataclass(frozen=True)
+class UnitContext(PageContext):
+    """单位页（units/单位/index.html，模板 unit.html）。"""
+
+    unit: str
+    """单位名称。"""
+    reports: list[ReportEntry]
+    """本单位的报告，按列表顺序。"""
+    tables: list[PortalTable]
+    """历年主要数字：每个项目（及决算收支总计）一张表，每年一行，缺的年度为 —。"""
+    csv: str
+    """本单位数据 CSV 相对站点根目录的路径（data/units/单位.csv）。"""
+
+
+@dataclass(frozen=True)
+class UnitsContext(PageContext):
+    """单位列表（units/index.html，模板 units.html）。"""
+
+    units: list[PortalCell]
+    """每个单位：名称（text）和单位页相对站点根目录的路径（href）。"""
+
+
+@dataclass(frozen=True)
+class CompareContext(PageContext):
+    """年度对比页（年度/units.html，模板 compare.html）。"""
+
+    year: int
+    """本页的年度。"""
+    tables: list[PortalTable]
+    """各单位本年度的主要数字：自评表一张，决算收支总计一张。"""
+    csv: str
+    """本年度数据 CSV 相对站点根目录的路径（data/年度.csv）。"""
+
+
+@dataclass(frozen=True)
 class FeedContext(OutputContext):
     """Atom 订阅（feed.xml）。"""
 
@@ -400,6 +466,10 @@ TEMPLATES: dict[str, type[Context]] = {
     "index.html": HomeContext,
     "year.html": YearContext,
     "report-list.html": ReportListContext,
+    "unit.html": UnitContext,
+    "units.html": UnitsContext,
+    "compare.html": CompareContext,
+    "portal-table.html": PortalTableContext,
     "feed.xml": FeedContext,
     "sitemap.xml": SitemapContext,
     "report/default.html": ReportContext,

@@ -47,6 +47,7 @@ from .located import CHECK_NOTE
 from .markdown import directive_labels, render_section
 from .parts.data_table.files import table_files
 from .parts.form.view import FormView
+from .portal import headline_figures
 from .provenance import figures_of, sources
 from .render import TemplateRun
 from .site import SiteContext
@@ -67,6 +68,7 @@ class ReportPage:
     files: list[str]
     rows: list[list[str]]  # one per indicator, for the site's open-data CSV
     templates: list[str] = field(default_factory=list)
+    figures: list[list[str]] = field(default_factory=list)  # headline figures for the portal (portal.py)
 
 
 @dataclass
@@ -190,6 +192,7 @@ class PageBuild:
             sorted(files),
             indicator_rows(part.view),
             sorted(self.run.used),
+            headline_figures(part.view, self.site.config.default_unit, html),
         ), files
 
     def tree(self, source: Source, part: Part) -> Document:

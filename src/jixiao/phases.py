@@ -215,6 +215,7 @@ def cached_page(key: str, cached: CachedReport, with_pdf: bool) -> ReportPage:
         published_files(cached, with_pdf),
         cached.rows,
         sorted(cached.templates),
+        cached.figures,
     )
 
 
@@ -248,9 +249,11 @@ def publish_shard(site: SiteContext, plan: Plan, shard: Shard, pages: list[Repor
     write_manifest(staging, shard, plan.model.keys(), pages, site, plan.library)
 
 
-def publish_listing(site: SiteContext, pages: list[ReportPage], years: set[int]) -> dict[str, bytes]:
-    """The pages a reader browses after a save (home, 404 and the changed years), by name."""
-    return listing_pages(site, ordered(pages), years)
+def publish_listing(site: SiteContext, pages: list[ReportPage], changed: set[str]) -> dict[str, bytes]:
+    """The pages a reader browses after a save (home, 404, and the year and unit pages of the changed reports),
+    by name."""
+    units = {page.entry.单位 for page in pages if page.key in changed}
+    return listing_pages(site, ordered(pages), {int(key.split("/")[0]) for key in changed}, units)
 
 
 def publish_open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
@@ -285,4 +288,5 @@ def cache_record(plan: Plan, page: ReportPage) -> CachedReport:
         page.findings,
         page.files,
         page.rows,
+        page.figures,
     )

@@ -143,8 +143,7 @@ class Preview:
             self.write_report(self.pages.get(key), page, files)
             self.pages[key] = page
             self.records[key] = cache_record(plan, page)
-        years = {int(key.split("/")[0]) for key in plan.todo}
-        for name, data in publish_listing(site, list(self.pages.values()), years).items():
+        for name, data in publish_listing(site, list(self.pages.values()), set(plan.todo)).items():
             write_atomically(self.out_dir / name, data)
         return plan.todo
 

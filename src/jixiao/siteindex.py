@@ -20,6 +20,7 @@ from .document.csv import write_rows
 from .errors import JixiaoError, Location
 from .output import link_or_copy, write_files
 from .page import ReportPage
+from .portal import portal_pages, portal_urls
 from .render import TemplateRun
 from .site import SiteContext
 from .sitemodel import listing_key
@@ -52,8 +53,11 @@ def site_pages(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
     return {**listing_pages(site, pages), **open_data(site, pages)}
 
 
-def listing_pages(site: SiteContext, pages: list[ReportPage], years: set[int] | None = None) -> dict[str, bytes]:
-    """The pages a reader browses: home, 404 and each year's page (only `years`, when given). `pages` ordered."""
+def listing_pages(
+    site: SiteContext, pages: list[ReportPage], years: set[int] | None = None, units: set[str] | None = None
+) -> dict[str, bytes]:
+    """The pages a reader browses: home, 404, each year's page and the portal's pages (only those of `years` and
+    `units`, when given). `pages` ordered."""
     all_years = sorted({p.year for p in pages}, reverse=True)
     files = {
         "index.html": render(
@@ -66,7 +70,7 @@ def listing_pages(site: SiteContext, pages: list[ReportPage], years: set[int] | 
             files[f"{year}/index.html"] = render(
                 site, "year.html", YearContext(site.site_view, False, site.root(1), year, [p.entry for p in group])
             )
-    return files
+    return {**files, **portal_pages(site, pages, render, years, units)}
 
 
 def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
@@ -74,7 +78,7 @@ def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
     entries = [p.entry for p in pages]
     years = sorted({p.year for p in pages}, reverse=True)
     feed_entries = sorted(entries, key=lambda e: (updated(e), e.url), reverse=True)[:50]
-    paths = ["index.html", *(f"{y}/index.html" for y in years), *(e.url for e in entries)]
+    paths = ["index.html", *(f"{y}/index.html" for y in years), *portal_urls(pages), *(e.url for e in entries)]
     return {
         "sitemap.xml": render(site, "sitemap.xml", SitemapContext(site.site_view, False, paths, absolute(site, ""))),
         "feed.xml": render(
@@ -118,17 +122,22 @@ def write_site_pages(
 def write_search_index(staging: Path, years: list[int], previous: Path | None, changed_years: set[int] | None) -> None:
     """One pagefind bundle per year, reused where nothing of that year changed; the UI and the list of
     bundles at pagefind/ for the search box to merge."""
-    for year in years:
-        old = previous / "pagefind" / str(year) if previous is not None else None
-        if changed_years is not None and year not in changed_years and old is not None and old.is_dir():
-            shutil.copytree(old, staging / "pagefind" / str(year), copy_function=link_or_copy)
+    unchanged = changed_years is not None and not changed_years  # the unit pages show every year's figures
+    for bundle in [*years, *(["units"] if years else [])]:
+        old = previous / "pagefind" / str(bundle) if previous is not None else None
+        same = unchanged if bundle == "units" else changed_years is not None and bundle not in changed_years
+        if same and old is not None and old.is_dir():
+            shutil.copytree(old, staging / "pagefind" / str(bundle), copy_function=link_or_copy)
         else:
-            build_search_index(staging, year)
+            build_search_index(staging, bundle)
     if years:
         for name in ("pagefind-ui.js", "pagefind-ui.css"):
             link_or_copy(staging / "pagefind" / str(years[0]) / name, staging / "pagefind" / name)
     write_files(
-        staging, {"pagefind/bundles.js": f"window.JIXIAO_SEARCH = {json.dumps([str(y) for y in years])};\n".encode()}
+        staging,
+        {
+            "pagefind/bundles.js": f"window.JIXIAO_SEARCH = {json.dumps([str(y) for y in years] + (['units'] if years else []))};\n".encode()
+        },
     )
 
 
@@ -156,9 +165,9 @@ def indicators_csv(pages: list[ReportPage]) -> bytes:
     return write_rows([CSV_HEADER, *rows])
 
 
-def build_search_index(staging: Path, year: int, subdir: str | None = None) -> None:
-    """Run pagefind (its extended build segments Chinese) over one year's finished pages, into
-    pagefind/<year> (or `subdir`)."""
+def build_search_index(staging: Path, year: int | str, subdir: str | None = None) -> None:
+    """Run pagefind (its extended build segments Chinese) over one year's finished pages (or the unit pages,
+    `year` "units"), into pagefind/<year> (or `subdir`)."""
     result = subprocess.run(
         [
             sys.executable,

@@ -61,7 +61,14 @@ def test_sitemap_and_feed(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     reports = sorted((REPO / "content").glob("*/*/report.yaml"))
     years = {p.parent.parent.name for p in reports}
-    assert sitemap.count("<url>") == 1 + len(years) + len(reports)  # home, year pages, reports
+    units = {
+        line.split("单位:")[1].strip()
+        for p in reports
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.startswith("单位:")
+    }
+    # home, year pages, reports; the portal's: the unit list, each unit's page, each year's comparison
+    assert sitemap.count("<url>") == 1 + len(years) + len(reports) + 1 + len(units) + len(years)
     feed = (site / "feed.xml").read_text(encoding="utf-8")
     assert feed.count("<entry>") == len(reports)
     # entries newest first; dated by 日期 (怀化: 2021-06-21) or the end of the year
@@ -89,7 +96,7 @@ def test_search_index_is_built_one_bundle_per_year(site):
     years = sorted({p.parent.parent.name for p in (REPO / "content").glob("*/*/report.yaml")}, reverse=True)
     assert (site / "pagefind/bundles.js").read_text(
         encoding="utf-8"
-    ) == f"window.JIXIAO_SEARCH = {json.dumps(years)};\n"
+    ) == f"window.JIXIAO_SEARCH = {json.dumps([*years, 'units'])};\n"  # the unit pages' bundle last
     for year in years:
         entry = json.loads((site / f"pagefind/{year}/pagefind-entry.json").read_text(encoding="utf-8"))
         pages = len(list((REPO / "content").glob(f"{year}/*/report.yaml")))

@@ -1,0 +1,204 @@
+"""The disclosure portal: a page per unit with its headline figures over the years, a page per year comparing
+every unit, and the same tables as site-level CSV (data/units/<unit>.csv, data/<year>.csv).
+
+Each report contributes its headline figures once, when it is rendered (`headline_figures`): 预算, 执行数,
+执行率, 总分 and 等次 of each 自评表, and the 收入总计/支出总计 of its data tables. Each keeps the id of the
+page cell that prints it, so a comparison links to where the figure stands. They travel with the report's
+ReportPage and the cache's manifest like the indicator rows, so the portal pages are made from every report's
+summary without reading any report again — a changed report changes only its unit's and its year's pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .contexts import CompareContext, UnitContext, UnitsContext
+from .contexts import PortalCell as Cell
+from .contexts import PortalTable as Table
+from .document.csv import write_rows
+from .provenance import anchor, origin_of
+
+MONEY = "金额"  # a column whose unit is the site's 默认单位
+FORM_FIGURES = (("预算", MONEY), ("执行数", MONEY), ("执行率", "%"), ("总分", "分"), ("等次", ""))
+TOTAL_ROWS = (("收入总计", MONEY), ("支出总计", MONEY))
+COLUMNS = (*FORM_FIGURES, *TOTAL_ROWS)
+GAP = "—"
+
+
+def headline_figures(view: Any, default_unit: str, html: bytes) -> list[list[str]]:
+    """A report's headline figures as [series, name, text, anchor]: each 自评表 is a series named by its
+    项目名称, the data tables' totals one named by the report's type. The anchor is kept only when the page
+    prints that id (a figure the layout leaves out has none), so every link lands."""
+    found = []
+    for form in view.forms:
+        values = (form.funds.total.budget, form.funds.total.executed, form.rate, form.total, form.grade)
+        found += [(str(form.project), name, value) for (name, _), value in zip(FORM_FIGURES, values)]
+    for name, _ in TOTAL_ROWS:
+        value = next(
+            (
+                row.get(table.columns[0])
+                for table in view.tables.values()
+                if table.unit in (None, default_unit) and table.columns
+                for row in table.rows
+                if row.name == name
+            ),
+            None,
+        )
+        found.append((str(view.kind), name, value))
+    return [
+        [series, name, str(value), figure_anchor(value, html)] for series, name, value in found if value is not None
+    ]
+
+
+def figure_anchor(value: Any, html: bytes) -> str:
+    origin = origin_of(value)
+    ident = anchor(origin) if origin is not None else ""
+    return ident if ident and f'id="{ident}"'.encode() in html else ""
+
+
+def unit_slug(unit: str) -> str:
+    """The unit's folder under units/ and data/units/: its name, with what a path or URL cannot hold replaced."""
+    return re.sub(r'[\s/\\?#%:*"<>|.]+', "-", unit).strip("-") or "unit"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One series' figures in one report (year)."""
+
+    year: int
+    unit: str
+    series: str
+    url: str
+    figures: dict[str, tuple[str, str]]  # name → (text, anchor)
+
+
+def points_of(pages: list[Any]) -> list[Point]:
+    """Every (report, series) with its figures, in listing order."""
+    points = []
+    for page in pages:
+        by_series: dict[str, dict[str, tuple[str, str]]] = {}
+        for series, name, text, ident in page.figures:
+            by_series.setdefault(series, {})[name] = (text, ident)
+        points += [Point(page.year, page.entry.单位, s, page.entry.url, f) for s, f in by_series.items()]
+    return points
+
+
+def header(name: str, unit: str, money: str) -> str:
+    unit = money if unit == MONEY else unit
+    return f"{name}（{unit}）" if unit else name
+
+
+def columns_of(points: list[Point]) -> list[tuple[str, str]]:
+    names = {name for point in points for name in point.figures}
+    return [column for column in COLUMNS if column[0] in names]
+
+
+def figure_cells(point: Point | None, columns: list[tuple[str, str]]) -> list[Cell]:
+    """A series' figures in one year, each linking to its cell; a year without the series is a gap."""
+    cells = []
+    for name, unit in columns:
+        text, ident = point.figures.get(name, (GAP, "")) if point else (GAP, "")
+        href = f"{point.url}#{ident}" if point and ident else None
+        cells.append(Cell(text, href, text.rstrip("%") if unit and text != GAP else ""))
+    return cells
+
+
+def unit_tables(points: list[Point], money: str) -> list[Table]:
+    """One table per series of a unit: a row per year from its first to its last, gaps included."""
+    years = range(min(p.year for p in points), max(p.year for p in points) + 1)
+    tables = []
+    for series in sorted({p.series for p in points}):
+        own = [p for p in points if p.series == series]
+        columns = columns_of(own)
+        by_year = {p.year: p for p in own}
+        rows = [[Cell(str(year), None, str(year)), *figure_cells(by_year.get(year), columns)] for year in years]
+        tables.append(Table(series, ["年度", *(header(n, u, money) for n, u in columns)], rows))
+    return tables
+
+
+def year_tables(points: list[Point], money: str) -> list[Table]:
+    """Every unit's series of one year, a table per kind of series (自评表, 决算 totals)."""
+    tables = []
+    for kind, caption in (("预算", "项目支出绩效自评"), ("收入总计", "收入支出总计")):
+        own = [p for p in points if kind in p.figures]
+        if not own:
+            continue
+        columns = columns_of(own)
+        rows = [
+            [
+                Cell(p.unit, f"units/{unit_slug(p.unit)}/index.html", ""),
+                Cell(p.series, p.url, ""),
+                *figure_cells(p, columns),
+            ]
+            for p in own
+        ]
+        tables.append(Table(caption, ["单位", "项目", *(header(n, u, money) for n, u in columns)], rows))
+    return tables
+
+
+def table_csv(tables: list[Table], lead: list[str], series: bool) -> bytes:
+    """The tables as one CSV with every column (units in the header names, numbers without their % sign); a
+    gap is an empty field, never a zero. `series` puts each table's caption (the 项目) after the lead columns;
+    the last column is the report the row's figures come from."""
+    columns = list(dict.fromkeys(h for table in tables for h in table.headers if h not in lead))
+    rows = []
+    for table in tables:
+        for row in table.rows:
+            cells = dict(zip(table.headers, row))
+            source = next((c.href.split("#")[0] for c in row if c.href and "#" in c.href), "")
+            rows.append(
+                [
+                    *(cells[name].text for name in lead),
+                    *([table.caption] if series else []),
+                    *(csv_value(cells.get(name)) for name in columns),
+                    source,
+                ]
+            )
+    return write_rows([[*lead, *(["项目"] if series else []), *columns, "报告"], *rows])
+
+
+def csv_value(cell: Cell | None) -> str:
+    if cell is None or cell.text == GAP:
+        return ""
+    return cell.sort or cell.text
+
+
+def portal_pages(
+    site: Any, pages: list[Any], render: Any, years: set[int] | None = None, units: set[str] | None = None
+) -> dict[str, bytes]:
+    """Unit pages and year comparison pages with their CSV (only those of `years` and `units` when given).
+    `pages` in listing order; `render(site, template, context)` renders a page."""
+    money = site.config.default_unit
+    points = points_of(pages)
+    files = {}
+    for unit in sorted({p.entry.单位 for p in pages}):
+        if units is not None and unit not in units:
+            continue
+        own = [p for p in points if p.unit == unit]
+        slug, tables = unit_slug(unit), unit_tables(own, money) if own else []
+        reports = [p.entry for p in pages if p.entry.单位 == unit]
+        context = UnitContext(site.site_view, False, site.root(2), unit, reports, tables, f"data/units/{slug}.csv")
+        files[f"units/{slug}/index.html"] = render(site, "unit.html", context)
+        files[f"data/units/{slug}.csv"] = table_csv(tables, ["年度"], series=True)
+    listed = [Cell(unit, f"units/{unit_slug(unit)}/index.html", "") for unit in sorted({p.entry.单位 for p in pages})]
+    files["units/index.html"] = render(site, "units.html", UnitsContext(site.site_view, False, site.root(1), listed))
+    for year in sorted({p.year for p in pages}, reverse=True):
+        if years is not None and year not in years:
+            continue
+        tables = year_tables([p for p in points if p.year == year], money)
+        context = CompareContext(site.site_view, False, site.root(1), year, tables, f"data/{year}.csv")
+        files[f"{year}/units.html"] = render(site, "compare.html", context)
+        files[f"data/{year}.csv"] = table_csv(tables, ["单位", "项目"], series=False)
+    return files
+
+
+def portal_urls(pages: list[Any]) -> list[str]:
+    """Every portal page (the sitemap's): the list of units, each unit's page, each year's comparison."""
+    units = [f"units/{unit_slug(unit)}/index.html" for unit in sorted({p.entry.单位 for p in pages})]
+    return [
+        "units/index.html",
+        *units,
+        *(f"{year}/units.html" for year in sorted({p.year for p in pages}, reverse=True)),
+    ]

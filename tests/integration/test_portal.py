@@ -1,0 +1,113 @@
+"""The portal (portal.py): a unit's figures over the years with its gap year, a year's comparison of every unit
+whose figures link to the report cells, and the site-level CSV. Fixture tests/fixtures/portal: 示例中心 has a
+自评表 in 2022 and 2024 (none in 2023) and a 决算说明 in 2022 and 2023; 第二中心 and 第三中心 one 自评表 in 2024."""
+
+import csv
+import io
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES
+
+from jixiao.cli import main
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    project = tmp_path_factory.mktemp("portal") / "p"
+    shutil.copytree(FIXTURES / "portal", project)
+    result = CliRunner().invoke(main, ["build", str(project), "--no-pdf", "--no-search"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return project / "site"
+
+
+def read_csv(path):
+    return list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+
+
+def test_a_units_series_over_three_years_has_its_gap_year(site):
+    rows = read_csv(site / "data/units/示例中心.csv")
+    assert rows[0] == [
+        "年度", "项目", "预算（万元）", "执行数（万元）", "执行率（%）", "总分（分）", "等次",
+        "收入总计（万元）", "支出总计（万元）", "报告",
+    ]  # fmt: skip
+    # 执行率 = 执行数 ÷ 预算: 150 ÷ 200 = 75.00%, 270 ÷ 300 = 90.00%; 总分 = 预算执行得分 10 × 执行率 + 指标 90:
+    # 7.50 + 90 = 97.50, 9.00 + 90 = 99; 2023 has no 自评表: a gap (empty), never 0
+    assert rows[1] == [
+        "2022",
+        "示例项目",
+        "200.00",
+        "150.00",
+        "75.00",
+        "97.50",
+        "优",
+        "",
+        "",
+        "2022/shili-ziping/index.html",
+    ]
+    assert rows[2] == ["2023", "示例项目", "", "", "", "", "", "", "", ""]
+    assert rows[3] == [
+        "2024",
+        "示例项目",
+        "300.00",
+        "270.00",
+        "90.00",
+        "99",
+        "优",
+        "",
+        "",
+        "2024/shili-ziping/index.html",
+    ]
+    # 决算说明: 收入/支出总计 本年 as typed (2022: 2000.00/1800.00; 2023: 2100.00/1750.00); none in 2024
+    assert rows[4][7:9] == ["2000.00", "1800.00"] and rows[5][7:9] == ["2100.00", "1750.00"]
+    assert rows[6] == ["2024", "部门决算说明", "", "", "", "", "", "", "", ""]
+    page = (site / "units/示例中心/index.html").read_text(encoding="utf-8")
+    row_2023 = re.search(r"<tr><td data-sort=\"2023\" class=\"num\">2023</td>(.*?)</tr>", page).group(1)
+    assert row_2023.count(">—<") == 5 and "0.00" not in row_2023
+
+
+def test_a_comparison_cell_links_to_the_report_cell(site):
+    page = (site / "2024/units.html").read_text(encoding="utf-8")
+    link = re.search(r'<td data-sort="50.00" class="num"><a href="\.\./([^"#]+)#([^"]+)">50.00%</a>', page)
+    assert link, "第三中心's 执行率 200 ÷ 400 = 50.00% links to its report"
+    report = (site / link.group(1)).read_text(encoding="utf-8")
+    assert f'id="{link.group(2)}">50.00%' in report
+
+
+def test_the_year_table_holds_every_unit_with_sort_values(site):
+    rows = read_csv(site / "data/2024.csv")
+    # 执行率: 示例中心 270 ÷ 300 = 90.00, 第三中心 200 ÷ 400 = 50.00, 第二中心 95 ÷ 100 = 95.00 (listing order)
+    assert [(r[0], r[4]) for r in rows[1:]] == [("示例中心", "90.00"), ("第三中心", "50.00"), ("第二中心", "95.00")]
+    page = (site / "2024/units.html").read_text(encoding="utf-8")
+    assert '<table class="portal-table" data-sortable>' in page and "assets/sort-table.js" in page
+
+
+def test_the_portal_pages_are_linked_and_in_the_sitemap(site):
+    assert 'href="units/index.html"' in (site / "index.html").read_text(encoding="utf-8")
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    for path in ("units/index.html", "units/示例中心/index.html", "2024/units.html", "2023/units.html"):
+        assert f"<loc>/{path}</loc>" in sitemap
+
+
+def test_a_changed_report_remakes_only_its_units_and_its_years_portal_pages():
+    """After a save of 第二中心's 2024 report the preview remakes the portal pages of 2024 and 第二中心 only
+    (and the unit list); portal.portal_pages with what phases.publish_listing passes."""
+    from types import SimpleNamespace as Fake
+
+    from jixiao.portal import portal_pages
+
+    def page(year, unit, key):
+        return Fake(year=year, key=key, entry=Fake(单位=unit, url=f"{key}/index.html"), figures=[])
+
+    pages = [
+        page(2024, "第二中心", "2024/dier"),
+        page(2024, "示例中心", "2024/shili"),
+        page(2022, "示例中心", "2022/shili"),
+    ]
+    site = Fake(config=Fake(default_unit="万元"), site_view=None, root=lambda depth: "../" * depth)
+    files = portal_pages(site, pages, lambda site, name, context: name.encode(), {2024}, {"第二中心"})
+    assert sorted(files) == [
+        "2024/units.html", "data/2024.csv", "data/units/第二中心.csv", "units/index.html", "units/第二中心/index.html"
+    ]  # fmt: skip

@@ -1,0 +1,60 @@
+"""The portal's year comparison in a real browser: sorting without a server, by keyboard, axe clean, and
+readable on a 375 px phone. Marked slow. Fixture tests/fixtures/portal (figures in test_portal.py)."""
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, REPO, serve
+
+from jixiao.cli import main
+
+pytestmark = pytest.mark.slow
+AXE = REPO / "node_modules/axe-core/axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def portal_url(tmp_path_factory):
+    project = tmp_path_factory.mktemp("portal") / "p"
+    shutil.copytree(FIXTURES / "portal", project)
+    result = CliRunner().invoke(main, ["build", str(project), "--no-pdf", "--no-search"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    server, url = serve(project / "site")
+    yield url
+    server.shutdown()
+
+
+def units_column(page) -> list[str]:
+    return page.eval_on_selector_all(".portal-table tbody tr", "rows => rows.map(r => r.cells[0].textContent)")
+
+
+def test_sorting_by_rate_with_the_keyboard(browser, portal_url):
+    page = browser.new_page()
+    page.goto(portal_url + "2024/units.html")
+    assert units_column(page) == ["示例中心", "第三中心", "第二中心"]  # listing order
+    rate = page.get_by_role("button", name="执行率（%）")
+    rate.focus()
+    page.keyboard.press("Enter")
+    # 执行率 50.00 (第三中心) < 90.00 (示例中心) < 95.00 (第二中心)
+    assert units_column(page) == ["第三中心", "示例中心", "第二中心"]
+    header = page.locator("th", has=rate)
+    assert header.get_attribute("aria-sort") == "ascending"
+    page.keyboard.press("Enter")
+    assert units_column(page) == ["第二中心", "示例中心", "第三中心"]
+    assert header.get_attribute("aria-sort") == "descending"
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["2024/units.html", "units/示例中心/index.html", "units/index.html"])
+def test_portal_pages_are_axe_clean_and_fit_a_phone(browser, portal_url, path):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.goto(portal_url + path)
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth]")
+    assert max(widths) <= 375, widths  # a wide table scrolls inside its region
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document)).violations.map(v => ({id: v.id, impact: v.impact}))"
+    )
+    assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
+    context.close()
