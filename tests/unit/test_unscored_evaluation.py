@@ -175,6 +175,34 @@ def test_a_target_and_an_actual_may_be_data_table_cells(project):
     assert not findings
 
 
+def test_a_target_and_an_actual_may_be_named_figures(project):
+    # 数据: the prose states the coverage target and its actual once; the row refers to them
+    edit(project / REPORT, "数据表:\n  成本:", "数据:\n  覆盖目标: 12万人\n  覆盖人数: 12.6万人\n数据表:\n  成本:")
+    edit(
+        project / REPORT,
+        "{三级指标: 覆盖缴存职工人数, 指标值: ≥12万人, 实际完成值: 12.6万人,",
+        "{三级指标: 覆盖缴存职工人数, 指标性质: ≥, 指标值: {引用: 数据.覆盖目标}, 实际完成值: {引用: 数据.覆盖人数},",
+    )
+    view, findings = assess_in_site(project, "2024/pingjia")
+    row = view.score_sheet.rows["覆盖缴存职工人数"]
+    # hand: 12.6 ÷ 12 = 105 %, printed as the document's 原表 105.00%
+    assert (row.target, row.actual, str(row.completion), row.met) == ("≥12万人", "12.6万人", "105.00%", True)
+    inputs = [origin.path for origin in origin_of(row.completion).inputs]
+    assert inputs == ["数据.覆盖人数", "数据.覆盖目标"]  # the named figures themselves, not a second typing
+    assert not findings
+
+
+def test_a_reference_to_a_list_of_names_is_refused(project):
+    edit(project / REPORT, "数据表:\n  成本:", "数据:\n  网点: [一网点, 二网点]\n数据表:\n  成本:")
+    edit(
+        project / REPORT,
+        "指标值: 14, 度量单位: 个, 实际完成值: 14个",
+        "指标值: 14, 度量单位: 个, 实际完成值: {引用: 数据.网点}",
+    )
+    stderr = failing(project)
+    assert "「服务网点数」引用的「数据.网点」不存在（数据「网点」是名单，不是一个数） [reference]" in stderr
+
+
 def test_a_reference_to_a_cell_that_does_not_exist_names_it(project):
     edit(project / REPORT, "数据表.成本.平台运维费.预算数", "数据表.成本.平台运维.预算数")
     stderr = failing(project)

@@ -292,7 +292,10 @@ def read_value(
     return f"{figure}{unit}", origin_of(figure)
 
 
-REFERENCE_HINT = "写成 {引用: 数据表.表名.行名.列名}（行名可为 合计），表名、行名、列名与 数据表 中的一致。"
+REFERENCE_HINT = (
+    "写成 {引用: 数据表.表名.行名.列名}（行名可为 合计），表名、行名、列名与 数据表 中的一致；"
+    "或 {引用: 数据.名称}，名称与 数据 中的一致。"
+)
 
 
 def target_parts(target: Any) -> dict[str, Any]:

@@ -12,11 +12,13 @@ from ...yamlsource import SourceMap
 
 
 class Reference(Located):
-    """A figure that lives elsewhere: `{引用: 数据表.成本.培训费.决算数}` — a data-table cell (表名.行名.列名),
-    read where the report has it so the same figure is never typed twice. The first word names the kind of
-    source, so other sources (named figures, 数据.…) can be added without changing the syntax."""
+    """A figure that lives elsewhere: `{引用: 数据表.成本.培训费.决算数}` — a data-table cell (表名.行名.列名) — or
+    `{引用: 数据.归集额}` — a named figure — read where the report has it so the same figure is never typed twice.
+    The first word names the kind of source."""
 
-    path: str = Field(alias="引用", description="引用的数：数据表.表名.行名.列名（行名可为 合计）。")
+    path: str = Field(
+        alias="引用", description="引用的数：数据表.表名.行名.列名（行名可为 合计），或 数据.名称（命名数字）。"
+    )
 
 
 class StatedIndicator(Located):

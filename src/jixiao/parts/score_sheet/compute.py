@@ -19,6 +19,7 @@ from ..form.view import StatedFormView
 from ..indicators.compute import assess_tree
 from ..indicators.model import SCORED_COLUMNS, UNSCORED_COLUMNS
 from ..indicators.view import Groups, IndicatorRows, Subgroups, SubgroupView, count_rows
+from ..figures.view import FigureView
 from .view import LevelView, ScoreSheetView
 
 if TYPE_CHECKING:
@@ -30,18 +31,23 @@ def assess_part(run: Assessment, report: Report, inputs: Inputs, done: dict[str,
     """The 评分表, whose 满分, 总分 and 评价等次 are the report's; its rows may refer to the data tables' cells."""
     if report.score_sheet is None:
         return {}
-    sheet = assess_score_sheet(run, report, inputs.kind, done["tables"])
+    sheet = assess_score_sheet(run, report, inputs.kind, done["tables"], done["figures"])
     return {"score_sheet": sheet, **sheet_figures(run, report, sheet)}
 
 
 def assess_score_sheet(
-    run: Assessment, report: Report, kind: ReportType | None, tables: Mapping[str, TableView] | None = None
+    run: Assessment,
+    report: Report,
+    kind: ReportType | None,
+    tables: Mapping[str, TableView] | None = None,
+    figures: Mapping[str, Any] | None = None,
 ) -> ScoreSheetView:
     """An evaluation's 评分表: rows scored (by the rules, or the evaluator's 得分), 一级指标 weights checked; an
-    unscored one only assessed. Rows may refer to the cells of the report's data tables (`tables`)."""
+    unscored one only assessed. Rows may refer to the cells of the report's data tables (`tables`) and to its
+    named figures (`figures`, 数据)."""
     sheet = report.score_sheet
     assert sheet is not None
-    lookup = table_lookup(tables or {})
+    lookup = figure_lookup(tables or {}, figures or {})
     levels, rows = assess_tree(run, sheet.indicators, report.year, evaluated=True, path="评分表.指标", lookup=lookup)
     scored = any(r.points is not None for r, _ in rows) or not rows
     weights = sheet.weights if sheet.weights is not None else (kind.weights if kind else {})
@@ -149,14 +155,17 @@ def sheet_figures(run: Assessment, report: Report, sheet: ScoreSheetView) -> dic
     return {"total": total, "grade": stated.grade}
 
 
-def table_lookup(tables: Mapping[str, TableView]):
-    """Read `数据表.表名.行名.列名` (行名 合计: the table's total row) as (figure, unit): the figure prints as the
-    table prints it (15.00, 96.4%), and the unit is the table's for an amount, none for a rate or a count."""
+def figure_lookup(tables: Mapping[str, TableView], figures: Mapping[str, Any]):
+    """Read `数据表.表名.行名.列名` (行名 合计: the table's total row) or `数据.名称` (a named figure) as (figure,
+    unit): the figure prints as the table or the 数据 prints it (15.00, 96.4%, 2.86), with the table's unit for
+    an amount (none for a rate or a count) or the named figure's own unit."""
 
     def lookup(path: str) -> tuple[Any, str]:
         source, _, rest = path.partition(".")
+        if source == "数据":
+            return named_figure(figures, rest)
         if source != "数据表":
-            raise KeyError(f"「{source}」不是可引用的来源，可用 数据表")
+            raise KeyError(f"「{source}」不是可引用的来源，可用 数据表、数据")
         parts = rest.split(".")
         if len(parts) != 3:
             raise KeyError("应为 数据表.表名.行名.列名")
@@ -175,3 +184,14 @@ def table_lookup(tables: Mapping[str, TableView]):
         return figure, "" if isinstance(figure, Rate) else table.unit or "" if isinstance(figure, Money) else ""
 
     return lookup
+
+
+def named_figure(figures: Mapping[str, Any], name: str) -> tuple[Any, str]:
+    """A named figure of 数据 as (its number with its origin, its unit); a list of names or a range is not one
+    figure a target or an actual can be."""
+    figure = figures.get(name)
+    if figure is None:
+        raise KeyError(f"数据中没有「{name}」" + (f"，可用: {'、'.join(figures)}" if figures else ""))
+    if not isinstance(figure, FigureView) or figure.high is not None:
+        raise KeyError(f"数据「{name}」是{'名单' if not isinstance(figure, FigureView) else '区间'}，不是一个数")
+    return figure.value, figure.unit or ""

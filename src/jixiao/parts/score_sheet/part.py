@@ -20,7 +20,7 @@ PART = Part(
     },
     views={"score_sheet": (ScoreSheetView | None, alias("评分表"))},
     compute="compute:assess_part",
-    needs=("tables",),
+    needs=("tables", "figures"),
     audit="audit:audit_sheet",
     layouts={"评分表": "layout:lay_out"},
     tables={"评分表": "tables/evaluation.html"},
