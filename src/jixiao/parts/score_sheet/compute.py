@@ -15,11 +15,11 @@ from ...provenance import graded
 from ...quantity import format_number
 from ...reporttypes import ReportType
 from ...values import Money, Rate, Score
+from ..figures.view import FigureView
 from ..form.view import StatedFormView
 from ..indicators.compute import assess_tree
 from ..indicators.model import SCORED_COLUMNS, UNSCORED_COLUMNS
 from ..indicators.view import Groups, IndicatorRows, Subgroups, SubgroupView, count_rows
-from ..figures.view import FigureView
 from .view import LevelView, ScoreSheetView
 
 if TYPE_CHECKING:
