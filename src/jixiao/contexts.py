@@ -208,6 +208,8 @@ class UnitContext(PageContext):
     """历年主要数字：每个项目（及决算收支总计）一张表，每年一行，缺的年度为 —。"""
     csv: str
     """本单位数据 CSV 相对站点根目录的路径（data/units/单位.csv）。"""
+    feed: str
+    """本单位 Atom 订阅相对站点根目录的路径（units/单位/feed.xml）。"""
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,12 @@ class FeedContext(OutputContext):
     """链接的前缀：设置了 站点网址 时为完整网址，否则为站点根路径。"""
     updated: str | None
     """订阅的更新时间（最新一份报告的日期，ISO 格式）；没有报告时为空。"""
+    title: str
+    """订阅的标题：全站订阅为站点名称，单位订阅为「单位 - 站点名称」。"""
+    page: str
+    """订阅对应的网页相对站点根目录的路径：全站为 index.html，单位为 units/单位/index.html。"""
+    urn: str
+    """没有 站点网址 时订阅的 id（urn:jixiao:site 或 urn:jixiao:unit:单位）。"""
 
 
 @dataclass(frozen=True)

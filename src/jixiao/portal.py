@@ -63,6 +63,11 @@ def unit_slug(unit: str) -> str:
     return re.sub(r'[\s/\\?#%:*"<>|.]+', "-", unit).strip("-") or "unit"
 
 
+def unit_path(unit: str, name: str = "index.html") -> str:
+    """A file of the unit's folder (its page, its feed), from the site root."""
+    return f"units/{unit_slug(unit)}/{name}"
+
+
 @dataclass(frozen=True)
 class Point:
     """One series' figures in one report (year)."""
@@ -128,7 +133,7 @@ def year_tables(points: list[Point], money: str) -> list[Table]:
         columns = columns_of(own)
         rows = [
             [
-                Cell(p.unit, f"units/{unit_slug(p.unit)}/index.html", ""),
+                Cell(p.unit, unit_path(p.unit), ""),
                 Cell(p.series, p.url, ""),
                 *figure_cells(p, columns),
             ]
@@ -179,10 +184,13 @@ def portal_pages(
         own = [p for p in points if p.unit == unit]
         slug, tables = unit_slug(unit), unit_tables(own, money) if own else []
         reports = [p.entry for p in pages if p.entry.单位 == unit]
-        context = UnitContext(site.site_view, False, site.root(2), unit, reports, tables, f"data/units/{slug}.csv")
-        files[f"units/{slug}/index.html"] = render(site, "unit.html", context)
+        csv = f"data/units/{slug}.csv"
+        context = UnitContext(
+            site.site_view, False, site.root(2), unit, reports, tables, csv, unit_path(unit, "feed.xml")
+        )
+        files[unit_path(unit)] = render(site, "unit.html", context)
         files[f"data/units/{slug}.csv"] = table_csv(tables, ["年度"], series=True)
-    listed = [Cell(unit, f"units/{unit_slug(unit)}/index.html", "") for unit in sorted({p.entry.单位 for p in pages})]
+    listed = [Cell(unit, unit_path(unit), "") for unit in sorted({p.entry.单位 for p in pages})]
     files["units/index.html"] = render(site, "units.html", UnitsContext(site.site_view, False, site.root(1), listed))
     for year in sorted({p.year for p in pages}, reverse=True):
         if years is not None and year not in years:
@@ -196,7 +204,7 @@ def portal_pages(
 
 def portal_urls(pages: list[Any]) -> list[str]:
     """Every portal page (the sitemap's): the list of units, each unit's page, each year's comparison."""
-    units = [f"units/{unit_slug(unit)}/index.html" for unit in sorted({p.entry.单位 for p in pages})]
+    units = [unit_path(unit) for unit in sorted({p.entry.单位 for p in pages})]
     return [
         "units/index.html",
         *units,

@@ -20,7 +20,7 @@ from .document.csv import write_rows
 from .errors import JixiaoError, Location
 from .output import link_or_copy, write_files
 from .page import ReportPage
-from .portal import portal_pages, portal_urls
+from .portal import portal_pages, portal_urls, unit_path, unit_slug
 from .render import TemplateRun
 from .site import SiteContext
 from .sitemodel import listing_key
@@ -74,29 +74,51 @@ def listing_pages(
 
 
 def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
-    """What machines read: sitemap, feed, reports.json and indicators.csv. `pages` ordered."""
+    """What machines read: sitemap, the site's feed and each unit's, reports.json and indicators.csv. `pages`
+    ordered."""
     entries = [p.entry for p in pages]
     years = sorted({p.year for p in pages}, reverse=True)
-    feed_entries = sorted(entries, key=lambda e: (updated(e), e.url), reverse=True)[:50]
     paths = ["index.html", *(f"{y}/index.html" for y in years), *portal_urls(pages), *(e.url for e in entries)]
     return {
         "sitemap.xml": render(site, "sitemap.xml", SitemapContext(site.site_view, False, paths, absolute(site, ""))),
-        "feed.xml": render(
-            site,
-            "feed.xml",
-            FeedContext(
-                site.site_view,
-                False,
-                feed_entries,
-                absolute(site, ""),
-                updated(feed_entries[0]) if feed_entries else None,
-            ),
-        ),
+        "feed.xml": feed(site, entries, site.config.title, "index.html", "urn:jixiao:site"),
+        **unit_feeds(site, entries),
         "data/reports.json": (json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=1) + "\n").encode(
             "utf-8"
         ),
         "data/indicators.csv": indicators_csv(pages),
     }
+
+
+def unit_feeds(site: SiteContext, entries: list[ReportEntry]) -> dict[str, bytes]:
+    """Each unit's feed beside its page (units/<单位>/feed.xml), so a reader can follow one unit's disclosures."""
+    return {
+        unit_path(unit, "feed.xml"): feed(
+            site,
+            [e for e in entries if e.单位 == unit],
+            f"{unit} - {site.config.title}",
+            unit_path(unit),
+            f"urn:jixiao:unit:{unit_slug(unit)}",
+        )
+        for unit in sorted({e.单位 for e in entries})
+    }
+
+
+def feed(site: SiteContext, entries: list[ReportEntry], title: str, page: str, urn: str) -> bytes:
+    """An Atom feed of at most 50 of `entries`, newest first (ties by URL, so the bytes never depend on the
+    order the reports were read in), for the page at `page`."""
+    newest = sorted(entries, key=lambda e: (updated(e), e.url), reverse=True)[:50]
+    context = FeedContext(
+        site.site_view,
+        False,
+        newest,
+        absolute(site, ""),
+        updated(newest[0]) if newest else None,
+        title,
+        page,
+        urn,
+    )
+    return render(site, "feed.xml", context)
 
 
 def write_site_pages(

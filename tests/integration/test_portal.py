@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import shutil
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
@@ -111,3 +112,40 @@ def test_a_changed_report_remakes_only_its_units_and_its_years_portal_pages():
     assert sorted(files) == [
         "2024/units.html", "data/2024.csv", "data/units/第二中心.csv", "units/index.html", "units/第二中心/index.html"
     ]  # fmt: skip
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_a_unit_has_its_own_feed_newest_first_linked_from_its_page(site):
+    """units/<单位>/feed.xml: the unit's reports only, newest first — 示例中心's 2024 自评 (日期 2025-03-31), its 2023
+    决算说明 (no 日期: the end of its year, 2023-12-31), its 2022 决算说明 (2022-12-31; the 2022 自评 is 2023-03-31)."""
+    root = ElementTree.fromstring((site / "units/示例中心/feed.xml").read_bytes())  # well-formed XML
+    assert root.tag == f"{ATOM}feed" and root.findtext(f"{ATOM}title") == "示例中心 - 三年公开"
+    entries = [(e.findtext(f"{ATOM}title"), e.findtext(f"{ATOM}updated")) for e in root.iter(f"{ATOM}entry")]
+    assert entries == [
+        ("示例中心2024年度项目支出绩效自评", "2025-03-31T00:00:00Z"),
+        ("示例中心2023年度部门决算说明", "2023-12-31T00:00:00Z"),
+        ("示例中心2022年度项目支出绩效自评", "2023-03-31T00:00:00Z"),
+        ("示例中心2022年度部门决算说明", "2022-12-31T00:00:00Z"),
+    ]
+    assert root.findtext(f"{ATOM}updated") == "2025-03-31T00:00:00Z"
+    assert root.find(f"{ATOM}link").get("href") == "/units/示例中心/index.html"
+    other = ElementTree.fromstring((site / "units/第二中心/feed.xml").read_bytes())
+    assert [e.findtext(f"{ATOM}title") for e in other.iter(f"{ATOM}entry")] == ["第二中心2024年度项目支出绩效自评"]
+    page = (site / "units/示例中心/index.html").read_text(encoding="utf-8")
+    head = page.split("</head>")[0]
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="示例中心 - 三年公开" href="../../units/示例中心/feed.xml">'
+        in head
+    )
+    assert '<a href="../../units/示例中心/feed.xml">订阅本单位的报告（Atom）</a>' in page
+
+
+def test_the_unit_feeds_are_byte_identical_across_two_builds(site, tmp_path):
+    again = tmp_path / "p"
+    shutil.copytree(FIXTURES / "portal", again)
+    result = CliRunner().invoke(main, ["build", str(again), "--no-pdf", "--no-search"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for unit in ("示例中心", "第二中心", "第三中心"):
+        assert (again / f"site/units/{unit}/feed.xml").read_bytes() == (site / f"units/{unit}/feed.xml").read_bytes()

@@ -180,6 +180,14 @@ def test_feed_and_sitemap_stay_well_formed(hostile_site, name):
     assert SITE_URL.split('"')[0] in ElementTree.tostring(root, encoding="unicode")
 
 
+def test_the_unit_feeds_stay_well_formed(hostile_site):
+    """units/<单位>/feed.xml of the 单位 and the document's 单位, both hostile: their titles are text, not markup."""
+    out, _ = hostile_site
+    feeds = sorted((out / "units").glob("*/feed.xml"))
+    titles = [ElementTree.fromstring(f.read_bytes()).findtext("{http://www.w3.org/2005/Atom}title") for f in feeds]
+    assert len(titles) == 2 and all('<script>alert("' in title for title in titles)
+
+
 # -- files of the bundle -----------------------------------------------------------------------------------------
 
 # What a bundle may hold that a browser would run at the site's address, opened on its own (its link, its URL) …
