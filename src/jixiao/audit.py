@@ -60,6 +60,7 @@ class Figure:
     label: str  # which figure it is: 执行率, 本年 …
     where: str  # whose: a form's project, a table's row
     expression: str  # the {{ }} that prints it
+    aliases: tuple[str, ...] = ()  # the other names the document gives it (a row's 别名)
 
     def shown(self) -> str:
         """The figure as the page prints it (Money, Rate and Score print themselves)."""
@@ -224,6 +225,7 @@ def report_figures(view: ReportView) -> list[Figure]:
                         column,
                         f"{table.title}「{row.name}」",
                         f"数据表{_index(table.name)}.{path}{_index(column)}",
+                        tuple(row.aliases) if row is not table.total else (),
                     )
                 )
     return found
@@ -234,7 +236,7 @@ def _index(name: str) -> str:
 
 
 _FILLER_RE = re.compile(r"财政|项目|资金")
-_FILLER = f"(?:{_FILLER_RE.pattern})?"
+_FILLER = f"(?:{_FILLER_RE.pattern})*"
 
 
 def core_name(name: str) -> str:
@@ -245,11 +247,12 @@ def core_name(name: str) -> str:
 
 
 def near_name(name: str) -> str:
-    """The pattern of a name and its near forms: 财政/项目/资金 may stand anywhere in it, or be left out."""
+    """The pattern of a name and its near forms: 财政/项目/资金 may stand anywhere in it (first too, so the quote
+    is the whole name prose wrote: 项目资金预算安排, not 预算安排), or be left out."""
     core = core_name(name)
     if core == name:
         return re.escape(name)
-    return _FILLER.join(re.escape(character) for character in core) + _FILLER
+    return _FILLER + _FILLER.join(re.escape(character) for character in core) + _FILLER
 
 
 class FigureIndex:
@@ -260,8 +263,9 @@ class FigureIndex:
         self.figures = figures
         self.by_name: dict[str, list[Figure]] = {}
         for figure in figures:
-            self.by_name.setdefault(core_name(figure.name), []).append(figure)
-        names = [figure.name for figure in figures]
+            for name in (figure.name, *figure.aliases):
+                self.by_name.setdefault(core_name(name), []).append(figure)
+        names = [name for figure in figures for name in (figure.name, *figure.aliases)]
         self.pattern = phrasing.figure_pattern(names, near_name) if names else None
 
     def named(self, written: str) -> list[Figure]:
@@ -294,7 +298,7 @@ def check_numbers(text: Text, index: FigureIndex) -> list[Finding]:
         )
         whole = f"（这是{also[0].where}{also[0].label}的数，是否写成了别处的数？）" if also else ""
         values = "、".join(f"{f.label} {f.shown()}" for f in sorted(candidates, key=lambda f: f is not first)[:4])
-        if match.group("name") != first.name:  # a near name: which row it was taken for
+        if match.group("name") != first.name:  # a near name or an alias: which row it was taken for
             values = f"「{first.name}」{values}"
         found.append(
             acknowledged(
@@ -401,7 +405,13 @@ def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str
                             f"{table.title}「{row.name}」{column} {row[column]} 与自评表的{label} {value} 不一致",
                         )
                     )
-    seen: dict[tuple[str, str, str], tuple[str, Any]] = {}
+    linked = set()
+    for report, view, table_name, row in rows:
+        for link in row.same_money:
+            other_name, _, other_row = link.partition(".")
+            linked |= {(table_name, row.name, other_name), (other_name, other_row, table_name)}
+            found += compare_linked(report, view.tables[table_name], row, view.tables[other_name], other_row)
+    seen: dict[tuple[str, str, str], tuple[str, Any, str]] = {}
     for report, view, table_name, row in rows:
         table = view.tables[table_name]
         for column in table.columns:
@@ -409,7 +419,12 @@ def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str
             if not isinstance(value, (Money, Number)) or row.formula:
                 continue
             key = (row.name, column, money_year(table.title, column))
-            if key in seen and seen[key][0] != table.title and Decimal(seen[key][1]) != Decimal(value):
+            if (
+                key in seen
+                and seen[key][0] != table.title
+                and (table_name, row.name, seen[key][2]) not in linked
+                and Decimal(seen[key][1]) != Decimal(value)
+            ):
                 found.append(
                     acknowledged(
                         row.where or report.locate("数据表"),
@@ -418,7 +433,30 @@ def check_cross_totals(parts: list[tuple[Report, ReportView]], default_unit: str
                         f"「{row.name}」{column}: {table.title}为 {value}，{seen[key][0]}为 {seen[key][1]}",
                     )
                 )
-            seen.setdefault(key, (table.title, value))
+            seen.setdefault(key, (table.title, value, table_name))
+    return found
+
+
+def compare_linked(report: Report, table: Any, row: Any, other: Any, other_row: str) -> list[Finding]:
+    """cross-total by 同一笔钱: a row the author declared the same money as a row of another table is compared with
+    it in every number column both tables have, whatever their names and years (check_links made sure it exists)."""
+    target = other.rows[other_row]
+    found = []
+    for column in (c for c in table.columns if c in other.columns):
+        value, theirs = row.get(column), target.get(column)
+        if (
+            isinstance(value, (Money, Number))
+            and isinstance(theirs, (Money, Number))
+            and Decimal(value) != Decimal(theirs)
+        ):
+            found.append(
+                acknowledged(
+                    row.where or report.locate("数据表"),
+                    row.check_note,
+                    "cross-total",
+                    f"「{row.name}」{column}: {table.title}为 {value}，同一笔钱{other.title}「{other_row}」为 {theirs}",
+                )
+            )
     return found
 
 

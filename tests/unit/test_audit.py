@@ -339,3 +339,69 @@ def test_a_wrong_completion_stated_in_prose_is_found(project, prose, written):
     (found,) = [line for line in check(project) if "[narrative-number]" in line]
     assert f"文中写「{written}」，按数据为 完成率 80%" in found, found  # 80 ÷ 100, computed: no trailing zeros
     assert '可改写为 {{ 自评表[0].指标["办件量"].完成率 }}' in found
+
+
+def linked_fees(carried: str, link: str = "服务费.网厅托管") -> str:
+    """This year's fees and last year's carried-over fees, where 驻场结转 (last year's table, another name) is declared
+    the same money as this year's 网厅托管 row."""
+    return (
+        fee_table("服务费", "2023年服务费支出", [str(10 + i) for i in range(8)])
+        + "  结转:\n    标题: 上年结转服务费\n    列: [金额]\n    行:\n"
+        + f"      - {{名称: 驻场结转, 金额: {carried}, 同一笔钱: {link}}}\n"
+    )
+
+
+def test_rows_linked_as_the_same_money_that_agree_give_no_finding(two_years):
+    # 驻场结转 10 is 网厅托管 10 (the first fee, 10 + 0): the same money, equal — no finding
+    append(two_years, "content/2023/juesuan/report.yaml", linked_fees("10"))
+    assert [line for line in check(two_years) if "error:" in line or "[cross-total]" in line] == []
+
+
+def test_rows_linked_as_the_same_money_are_compared_whatever_their_names_and_years(two_years):
+    # 驻场结转 13 against 网厅托管 10 (10 + 0): different names, a 上年 table against a 本年 one — before, never compared
+    append(two_years, "content/2023/juesuan/report.yaml", linked_fees("13"))
+    (found,) = [line for line in check(two_years) if "[cross-total]" in line]
+    assert "「驻场结转」金额: 上年结转服务费为 13，同一笔钱2023年服务费支出「网厅托管」为 10" in found, found
+
+
+def test_a_link_to_no_row_is_an_error_at_its_line(two_years):
+    append(two_years, "content/2023/juesuan/report.yaml", linked_fees("10", "服务费.网厅拖管"))
+    output = CliRunner().invoke(main, ["check", str(two_years)]).output
+    assert "error: 数据表.结转.行.驻场结转.同一笔钱: 同一笔钱「服务费.网厅拖管」不是本报告另一张数据表的行" in output
+    assert "提示: 是否想写「服务费.网厅托管」" in output
+
+
+ALIASED = (
+    "  决算:\n    标题: 项目收支\n    列: [预算数, 支出]\n    行:\n"
+    "      - {名称: 项目支出, 预算数: 300, 支出: 280, 别名: [项目资金预算安排]}\n"
+)
+
+
+def test_prose_naming_a_row_by_its_alias_agrees(project):
+    # the document calls the row 项目支出 "项目资金预算安排"; its 预算数 is 300 万元
+    with_table(project, ALIASED)
+    append(project, SECTION, "项目资金预算安排300万元。")
+    assert rules(check(project)) == []
+
+
+def test_a_wrong_figure_under_an_alias_is_found_with_the_row_it_matched(project):
+    # 项目资金预算安排 320 万元 against the row 项目支出 (预算数 300, 支出 280): 320 is neither — before, the alias was
+    # not a near name of 项目支出, so the figure was never compared
+    with_table(project, ALIASED)
+    append(project, SECTION, "项目资金预算安排320万元。")
+    (found,) = [line for line in check(project) if "[narrative-number]" in line]
+    assert "文中写「项目资金预算安排320万元」，按数据为 「项目支出」" in found, found
+    assert "预算数 300万元" in found
+
+
+def test_a_link_to_a_table_with_no_column_in_common_is_an_error(two_years):
+    # 支出结构 (列 金额) linked to 收支总计 (列 本年, 上年): no number column to compare
+    replace(
+        two_years,
+        "content/2023/juesuan/report.yaml",
+        "{名称: 项目支出, 金额: 500.00}",
+        "{名称: 项目支出, 金额: 500.00, 同一笔钱: 收支总计.支出总计}",
+    )
+    output = CliRunner().invoke(main, ["check", str(two_years)]).output
+    assert "同一笔钱「收支总计.支出总计」: 两张表没有同名的数字列，无从比较" in output, output
+    assert "提示: 两张表要有同名的数字列（本表: 金额）。" in output

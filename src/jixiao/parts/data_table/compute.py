@@ -70,6 +70,8 @@ class Row:
     counted: bool = True  # in the 合计
     format: str | None = None  # 比率 for a row that is a share of another (节约率 = 节约 ÷ 预算)
     from_previous: set[str] = field(default_factory=set)
+    same_money: list[str] = field(default_factory=list)  # 同一笔钱: rows of other tables holding the same money
+    aliases: list[str] = field(default_factory=list)  # 别名: the other names the document's prose gives the row
 
     def locate(self, key: str) -> Location:
         return self.source.locate(key) if isinstance(self.source, SourceMap) else self.where
@@ -217,6 +219,7 @@ class TableAssessment:
             row.name = self.text(row, label, key) or ""
             row.parent, row.note, row.format = (self.text(row, k, key) for k in ("上级", "说明", "格式"))
             row.check_note = self.check_note(row, key)
+            row.same_money, row.aliases = (self.names(row, k, key) for k in ("同一笔钱", "别名"))
             if row.format not in (None, "金额", "数量", "比率"):
                 self.error(
                     row.locate("格式"), f"格式「{row.format}」无效", key, "格式 可为 金额、数量 或 比率。", "schema"
@@ -250,6 +253,52 @@ class TableAssessment:
         message, hint = not_text(value)
         self.error(row.locate(column), message, f"{key}.{column}", hint, "schema")
         return None
+
+    def names(self, row: Row, column: str, key: str) -> list[str]:
+        """A row key holding one name or a list of them (同一笔钱, 别名)."""
+        value = row.source.get(column)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return list(value)
+        self.error(
+            row.locate(column),
+            f"{column} 应为文字或文字的列表",
+            f"{key}.{column}",
+            f"写成 {column}: [名称一, 名称二]。",
+            "schema",
+        )
+        return []
+
+    def check_links(self) -> None:
+        """同一笔钱 names a row of another table (表名.行名) the audit compares this row with, column by column: a
+        link to no row, or to a table with no number column in common, would silently compare nothing."""
+        rows = [f"{name}.{row.name}" for name, table in self.tables.items() for row in table.rows]
+        for table in self.tables.values():
+            for row in table.rows:
+                for link in row.same_money:
+                    other_name, _, row_name = link.partition(".")
+                    other = self.tables.get(other_name)
+                    key = f"数据表.{table.name}.行.{row.name}.同一笔钱"
+                    if other is None or row_name not in other.by_name or other is table:
+                        hint = did_you_mean(link, [r for r in rows if not r.startswith(f"{table.name}.")], n=2)
+                        self.error(
+                            row.locate("同一笔钱"),
+                            f"同一笔钱「{link}」不是本报告另一张数据表的行",
+                            key,
+                            hint or "写成 同一笔钱: 表名.行名（表名是 数据表 下的名称）。",
+                            "input",
+                        )
+                    elif not set(table.model.number_columns) & set(other.model.number_columns):
+                        self.error(
+                            row.locate("同一笔钱"),
+                            f"同一笔钱「{link}」: 两张表没有同名的数字列，无从比较",
+                            key,
+                            f"两张表要有同名的数字列（本表: {'、'.join(table.model.number_columns)}）。",
+                            "input",
+                        )
 
     def check_note(self, row: Row, key: str) -> CheckNote:
         """A row's 核对说明: the findings it acknowledges ({规则 「原文」: 原因}), or the old free text."""
@@ -699,6 +748,8 @@ class TableAssessment:
                 from_previous=bool(row.from_previous),
                 where=row.where,
                 check_note=row.check_note,
+                same_money=row.same_money,
+                aliases=row.aliases,
             )
             for row in table.rows
         )
@@ -855,6 +906,7 @@ def assess_tables(
     for name, model in report.tables.items():
         run.tables[name] = run.read(name, model)
         run.fill_from_previous_year(run.tables[name])
+    run.check_links()
     visible = {name: model.visible for name, model in report.tables.items()}
     numbered = [
         name for name in placement_order(list(report.tables), placed_tables, visible) if report.tables[name].numbered

@@ -82,7 +82,7 @@ class Chart(Located):
 
 # Keys every data-table row may have besides its columns; no column may take these names
 # (说明 may be a text column: it is the row's printed note either way).
-RESERVED_ROW_KEYS = ("名称", "上级", "公式", "格式", "原表", "说明", CHECK_NOTE, "计入合计")
+RESERVED_ROW_KEYS = ("名称", "上级", "公式", "格式", "原表", "说明", CHECK_NOTE, "计入合计", "同一笔钱", "别名")
 
 
 class DataTable(Located):
@@ -91,7 +91,9 @@ class DataTable(Located):
     Rows are mappings with 名称 (or the 首列's name: 姓名), a value for each of 列 and 文字列, or bare names, and optionally 上级 (the row they
     are part of; left empty, a parent is the sum of its parts), 公式 (the whole row from other rows,
     `业务收入 - 业务支出`, or some cells: `{节约率: 节约 ÷ 预算}`), 格式 (比率 for a row that is a share of
-    another row), 计入合计 (false keeps a row out of the 合计), 原表, 说明 and 核对说明.
+    another row), 计入合计 (false keeps a row out of the 合计), 原表, 说明, 核对说明, 同一笔钱 (`表名.行名`: a row of
+    another table holding the same money, which the audit compares whatever their names or years) and 别名 (the other
+    names the document's prose gives the row, by which the audit finds the figures it states).
     """
 
     title: str = Field(alias="标题", description="表的标题。")
@@ -118,7 +120,13 @@ class DataTable(Located):
         "项目", alias="首列", description="第一列（各行名称）的列名，例如 姓名；各行可用这个键代替 名称。"
     )
     rows: list[Any] = Field(
-        alias="行", min_length=1, description="各行：名称、各列的数、上级、公式、格式、原表、说明、核对说明、计入合计。"
+        alias="行",
+        min_length=1,
+        description=(
+            "各行：名称、各列的数、上级、公式、格式、原表、说明、核对说明、计入合计、"
+            "同一笔钱（表名.行名，或其列表：另一张表中同一笔钱的行，核对时逐个同名列比较）、"
+            "别名（正文对这一行的其他叫法的列表，核对时按别名找正文中的数）。"
+        ),
     )
     chart: Chart | None = Field(None, alias="图", description="由本表画的图。")
     stated: dict[str, Decimal] | None = Field(None, alias="原表", description="原表印出的合计各列（只用于核对）。")

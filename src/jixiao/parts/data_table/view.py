@@ -36,6 +36,8 @@ class DataRowView(View):
     # for the audit, never printed nor published: where the row was written and its 核对说明
     where: Location | None = Field(None, exclude=True)
     check_note: CheckNote = Field(None, exclude=True)
+    same_money: list[str] = Field(default_factory=list, exclude=True)  # 同一笔钱: 表名.行名 (cross-total)
+    aliases: list[str] = Field(default_factory=list, exclude=True)  # 别名 prose uses (narrative-number)
 
     def __getitem__(self, name: str) -> Any:
         if name in self.values:
