@@ -75,7 +75,7 @@ def test_shards_with_and_without_office_documents_are_not_merged(project, cli, t
 
 
 KEYS = ["2023/luzhou-zhengti", "2023/luzhou-juesuan"]
-_PAGE_NUMBER_RE = re.compile(r"—\s*\d+\s*—")
+_PAGE_NUMBER_RE = re.compile(r"^\s*—\s*\d+\s*—\s*$", re.M)  # a footer line of its own: a table's "—0—" is text
 
 
 @pytest.mark.slow

@@ -34,14 +34,16 @@ def test_a_units_series_over_three_years_has_its_gap_year(site):
         "年度", "项目", "预算（万元）", "执行数（万元）", "执行率（%）", "总分（分）", "等次",
         "收入总计（万元）", "支出总计（万元）", "报告",
     ]  # fmt: skip
-    # 执行率 = 执行数 ÷ 预算: 150 ÷ 200 = 75.00%, 270 ÷ 300 = 90.00%; 总分 = 预算执行得分 10 × 执行率 + 指标 90:
-    # 7.50 + 90 = 97.50, 9.00 + 90 = 99; 2023 has no 自评表: a gap (empty), never 0
+    # 执行率 = 执行数 ÷ 预算: 150 ÷ 200 = 75%, 270 ÷ 300 = 90%; 总分 = 预算执行得分 10 × 执行率 + 指标 90:
+    # 7.50 + 90 = 97.50 (a 总分 keeps the form's two places), 9 + 90 = 99; 2023 has no 自评表: a gap (empty), never 0.
+    # Typed figures as written (200,
+    # 150), computed ones without trailing zeros (docs/figures.md)
     assert rows[1] == [
         "2022",
         "示例项目",
-        "200.00",
-        "150.00",
-        "75.00",
+        "200",
+        "150",
+        "75",
         "97.50",
         "优",
         "",
@@ -52,9 +54,9 @@ def test_a_units_series_over_three_years_has_its_gap_year(site):
     assert rows[3] == [
         "2024",
         "示例项目",
-        "300.00",
-        "270.00",
-        "90.00",
+        "300",
+        "270",
+        "90",
         "99",
         "优",
         "",
@@ -71,16 +73,16 @@ def test_a_units_series_over_three_years_has_its_gap_year(site):
 
 def test_a_comparison_cell_links_to_the_report_cell(site):
     page = (site / "2024/units.html").read_text(encoding="utf-8")
-    link = re.search(r'<td data-sort="50.00" class="num"><a href="\.\./([^"#]+)#([^"]+)">50.00%</a>', page)
-    assert link, "第三中心's 执行率 200 ÷ 400 = 50.00% links to its report"
+    link = re.search(r'<td data-sort="50" class="num"><a href="\.\./([^"#]+)#([^"]+)">50%</a>', page)
+    assert link, "第三中心's 执行率 200 ÷ 400 = 50% links to its report"
     report = (site / link.group(1)).read_text(encoding="utf-8")
-    assert f'id="{link.group(2)}">50.00%' in report
+    assert f'id="{link.group(2)}">50%' in report
 
 
 def test_the_year_table_holds_every_unit_with_sort_values(site):
     rows = read_csv(site / "data/2024.csv")
-    # 执行率: 示例中心 270 ÷ 300 = 90.00, 第三中心 200 ÷ 400 = 50.00, 第二中心 95 ÷ 100 = 95.00 (listing order)
-    assert [(r[0], r[4]) for r in rows[1:]] == [("示例中心", "90.00"), ("第三中心", "50.00"), ("第二中心", "95.00")]
+    # 执行率: 示例中心 270 ÷ 300 = 90, 第三中心 200 ÷ 400 = 50, 第二中心 95 ÷ 100 = 95 (listing order)
+    assert [(r[0], r[4]) for r in rows[1:]] == [("示例中心", "90"), ("第三中心", "50"), ("第二中心", "95")]
     page = (site / "2024/units.html").read_text(encoding="utf-8")
     assert '<table class="portal-table" data-sortable>' in page and "assets/sort-table.js" in page
 

@@ -1,6 +1,6 @@
 """Stage: the explanation of a figure in a real browser (keyboard only, axe) and its absence from the PDF. Slow.
 
-The figure is the 示例项目's 执行率 of tests/fixtures/minimal: 150.00 ÷ 200.00 = 75.00 % (by hand)."""
+The figure is the 示例项目's 执行率 of tests/fixtures/minimal: 150 ÷ 200 = 75 % (by hand; typed as 150 and 200)."""
 
 import subprocess
 
@@ -40,7 +40,7 @@ def test_an_explanation_opens_and_closes_with_the_keyboard_and_adds_no_accessibi
         assert popover.is_visible()
         text = popover.inner_text()
         assert "执行率 = 全年执行数 ÷ 全年预算数" in text and "150 ÷ 200 = 75%" in text
-        assert "全年执行数 150.00" in text
+        assert "全年执行数 150" in text
         page.keyboard.press("Escape")
         assert not popover.is_visible()
         page.add_script_tag(path=str(AXE))
