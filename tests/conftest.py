@@ -186,6 +186,17 @@ def built_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def portal_site(tmp_path_factory) -> Path:
+    """The portal fixture (tests/fixtures/portal: three units over three years) built once, without PDFs or
+    search, for the portal's page, data and browser tests: its site folder."""
+    project = tmp_path_factory.mktemp("portal") / "p"
+    shutil.copytree(FIXTURES / "portal", project)
+    result = CliRunner().invoke(main, ["build", str(project), "--no-pdf", "--no-search"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return project / "site"
+
+
+@pytest.fixture(scope="session")
 def served_site(built_site):
     """`built_site` over HTTP: (folder, base URL)."""
     server, url = serve(built_site)

@@ -298,6 +298,16 @@ def new_site_command(folder: Path, title: str, unit: str, year: int | None, inst
     click.echo(f"下一步: cd {folder} && {first}jixiao serve")
 
 
+# The project folder of the commands that write into a project (new report, import).
+project_option = click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="项目目录。",
+)
+
+
 @new.command("report")
 @click.option(
     "--type",
@@ -310,13 +320,7 @@ def new_site_command(folder: Path, title: str, unit: str, year: int | None, inst
 @click.option("--unit", default=None, help="单位（--from 时默认沿用原报告）。")
 @click.option("--slug", default=None, help="文件夹名（网址）；默认按类型（如 zipingbiao、juesuan）或与 --from 相同。")
 @click.option("--from", "source", default=None, help="沿用某年报告的结构，例如 2023/liuan-zipingbiao。")
-@click.option(
-    "--project",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="项目目录。",
-)
+@project_option
 def new_report_command(
     kind: str, year: int, unit: str | None, slug: str | None, source: str | None, project: Path
 ) -> None:
@@ -348,13 +352,7 @@ def new_report_command(
     default=None,
     help="报告文件夹（默认: content/年度/slug）。",
 )
-@click.option(
-    "--project",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="项目目录。",
-)
+@project_option
 def import_command(
     files: tuple[Path, ...], year: int | None, unit: str | None, slug: str | None, out: Path | None, project: Path
 ) -> None:

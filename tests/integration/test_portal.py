@@ -16,12 +16,8 @@ from jixiao.cli import main
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    project = tmp_path_factory.mktemp("portal") / "p"
-    shutil.copytree(FIXTURES / "portal", project)
-    result = CliRunner().invoke(main, ["build", str(project), "--no-pdf", "--no-search"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return project / "site"
+def site(portal_site):
+    return portal_site
 
 
 def read_csv(path):

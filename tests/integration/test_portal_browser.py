@@ -1,25 +1,16 @@
 """The portal's year comparison in a real browser: sorting without a server, by keyboard, axe clean, and
 readable on a 375 px phone. Marked slow. Fixture tests/fixtures/portal (figures in test_portal.py)."""
 
-import shutil
-
 import pytest
-from click.testing import CliRunner
-from conftest import FIXTURES, REPO, serve
-
-from jixiao.cli import main
+from conftest import REPO, serve
 
 pytestmark = pytest.mark.slow
 AXE = REPO / "node_modules/axe-core/axe.min.js"
 
 
 @pytest.fixture(scope="module")
-def portal_url(tmp_path_factory):
-    project = tmp_path_factory.mktemp("portal") / "p"
-    shutil.copytree(FIXTURES / "portal", project)
-    result = CliRunner().invoke(main, ["build", str(project), "--no-pdf", "--no-search"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    server, url = serve(project / "site")
+def portal_url(portal_site):
+    server, url = serve(portal_site)
     yield url
     server.shutdown()
 
