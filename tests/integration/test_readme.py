@@ -96,3 +96,23 @@ def test_where_the_code_is_names_what_the_code_has():
 def test_every_link_of_the_readme_lands():
     for target in re.findall(r"\]\(([^)#]+)", README):
         assert (REPO / target).exists(), target
+
+
+def test_the_evaluation_example_prints_what_the_readme_says(tmp_path: Path):
+    """The README's evaluation without points: its YAML under a report head, its expression line in a section, and
+    the page prints the sentence the README promises (hand: 25.8 ÷ 25 = 103.2 %, one indicator, met)."""
+    part = README.split("An evaluation may list its indicators", 1)[1]
+    yaml_block = part.split("```yaml", 1)[1].split("```", 1)[0]
+    expression = re.search(r"^`(预期.*?)`$", part, re.M).group(1)
+    promised = re.search(r"^prints (.*?) \(", part, re.M).group(1)
+    assert jixiao("new", "site", "site", "--empty", cwd=tmp_path).returncode == 0
+    bundle = tmp_path / "site/content/2024/pingjia"
+    bundle.mkdir(parents=True)
+    head = "类型: 绩效评价报告\n标题: 示例评价\n单位: 示例中心\n年度: 2024\n"
+    (bundle / "report.yaml").write_text(head + yaml_block, encoding="utf-8")
+    (bundle / "01-概况.md").write_text(f"# 概况\n\n{expression}\n", encoding="utf-8")
+    result = jixiao("build", "--no-pdf", "--no-search", cwd=tmp_path / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (tmp_path / "site/site/2024/pingjia/index.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", re.sub(r'<span class="why".*?</span>\s*</span>', "", page, flags=re.S))
+    assert promised in text
