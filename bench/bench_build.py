@@ -15,7 +15,7 @@ from common import JIXIAO, OUT, changed_report, describe, edit_report, finish, m
 def main() -> None:
     args = parse_arguments(__doc__, reports=1000)
     site = make_site(OUT / f"site-{args.reports}", args.reports)
-    build = [*JIXIAO, "build", str(site), "--no-pdf"]
+    build = [*JIXIAO, "build", str(site), "--no-pdf", "--no-office"]
     edits = iter(range(1, 10 * args.runs + 1))
 
     def runs(*flags: str, edit: bool = False):

