@@ -24,7 +24,9 @@ def main() -> None:
     site = make_site(OUT / f"profile-{args.reports}", args.reports)
     profile = cProfile.Profile()
     profile.enable()
-    result = CliRunner().invoke(jixiao, ["build", str(site), "--no-pdf", "--no-office", "--no-search", "--clean", "-j", "1"])
+    result = CliRunner().invoke(
+        jixiao, ["build", str(site), "--no-pdf", "--no-office", "--no-search", "--clean", "-j", "1"]
+    )
     profile.disable()
     assert result.exit_code == 0, result.output
     stats = pstats.Stats(profile)
