@@ -391,3 +391,13 @@ def test_round_trip_export_then_import_gives_the_same_figures(project, cli, tmp_
         )
         assert [r.score for r in new.rows] == [r.score for r in old.rows]
     assert [Decimal(str(f["原表"]["总分"])) for f in report["自评表"]] == [f.total for f in view.forms]
+
+
+def test_the_readmes_import_options_set_the_year_and_the_unit(project, cli, tmp_path):
+    """README: `jixiao import 自评表.xlsx --year 2024 --unit 示例中心` — the bundle goes under the year given, not the
+    title's (2023), and names the unit given, not the form's 实施单位 (六安市住房公积金中心)."""
+    book = seed_workbook("2023/liuan-zipingbiao", tmp_path / "自评表.xlsx")
+    result = cli("import", book, "--project", project, "--year", "2024", "--unit", "示例中心")
+    assert result.exit_code == 0, result.output
+    report = yaml.safe_load((project / "content/2024/zipingbiao/report.yaml").read_text(encoding="utf-8"))
+    assert (report["年度"], report["单位"]) == (2024, "示例中心")
