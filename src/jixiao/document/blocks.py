@@ -13,6 +13,7 @@ can write a number and an HTML writer can explain where it came from.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -235,3 +236,20 @@ def label_in_print(cell: Cell, first: bool, last: bool) -> Cell:
     classes = ("label", *(() if first else ("cont",)), *(() if last else ("open",)))
     content = cell.content if first else (Text(plain_text(cell.content), "repeat"),)
     return Cell(content, "label", header=True, classes=classes)
+
+
+def grid_cells(rows: tuple[Row, ...] | list[Row], width: int) -> Iterator[tuple[int, int, Cell]]:
+    """Each cell at its grid row and column (the HTML table model): a cell merged down from a row above takes its
+    columns in the rows it spans, so a row's cells go into the columns left free. Writers that place cells
+    themselves (Word, Excel) read it, so a merge is placed once for all of them."""
+    taken: set[tuple[int, int]] = set()
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row.cells:
+            while (r, c) in taken:
+                c += 1
+            if c >= width:
+                break
+            yield r, c, cell
+            taken |= {(r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan)}
+            c += cell.colspan

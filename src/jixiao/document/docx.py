@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
 from typing import Any
 
 import cairosvg
@@ -28,7 +27,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .blocks import Break, Cell, Fig, Lines, Mark, Row, Table, Text, printed_sections
+from .blocks import Break, Cell, Fig, Lines, Mark, Table, Text, grid_cells, printed_sections
 from .report import Document, Image, Link, chart_sentence, figure_text, list_marker
 
 # the print stylesheet's fonts (assets/fonts.css, print.css): (Latin, East Asian)
@@ -300,7 +299,7 @@ def write_table(word: Any, table: Table, bare: bool) -> None:
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     cells = [list(row.cells) for row in grid.rows]
-    placed = list(placed_cells([row for row, _ in rows], width))
+    placed = list(grid_cells([row for row, _ in rows], width))
     widths = column_widths(placed, width)
     grid.autofit = False
     for column, word_column in zip(widths, grid.columns):
@@ -337,24 +336,6 @@ def column_widths(placed: list[tuple[int, int, Cell]], width: int) -> list[int]:
             longest[c] = max(longest[c], min(16, len(cell.text.strip())))
     total = sum(longest)
     return [int(TEXT_WIDTH * share / total) for share in longest]
-
-
-def placed_cells(rows: list[Row], width: int) -> Iterator[tuple[int, int, Cell]]:
-    """Each cell at its grid row and column: a cell merged from a row above takes its columns in the rows it
-    spans, so a row's cells go into the columns left free."""
-    taken: set[tuple[int, int]] = set()
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row.cells:
-            while (r, c) in taken:
-                c += 1
-            if c >= width:
-                break
-            yield r, c, cell
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
-            c += cell.colspan
 
 
 def mark_row(row: Any, head: bool) -> None:

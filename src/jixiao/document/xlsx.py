@@ -32,7 +32,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from ..provenance import Computed, origin_of
 from ..values import Rate
 from ..views import ReportView
-from .blocks import Cell, Fig, Group, Table, Text, plain_text, printed_sections
+from .blocks import Cell, Fig, Group, Table, Text, grid_cells, plain_text, printed_sections
 
 # a fixed creation date: the same report gives the same bytes
 CREATED = datetime(2000, 1, 1)
@@ -138,20 +138,14 @@ def place_table(sheet: Sheet, table: Table) -> Placed:
     if table.caption:
         placed.cells.append((sheet.rows, 0, Cell(table.caption, "label", colspan=width, classes=("caption",))))
         sheet.rows += 1
-    taken: set[tuple[int, int]] = set()
-    for section in printed_sections(table, pdf=False):
-        first = sheet.rows
-        for row in section.rows:
-            column = 0
-            for cell in row.cells:
-                while (sheet.rows, column) in taken:
-                    column += 1
-                placed.cells.append((sheet.rows, column, cell))
-                taken |= {(sheet.rows + r, column + c) for r in range(cell.rowspan) for c in range(cell.colspan)}
-                column += cell.colspan
-            sheet.rows += 1
+    sections = printed_sections(table, pdf=False)
+    placed.cells += [
+        (sheet.rows + r, c, cell) for r, c, cell in grid_cells([r for s in sections for r in s.rows], width)
+    ]
+    for section in sections:
         if section.part == "head" and placed.head is None:
-            placed.head = (first, sheet.rows - 1)
+            placed.head = (sheet.rows, sheet.rows + len(section.rows) - 1)
+        sheet.rows += len(section.rows)
     if table.note:
         placed.cells.append((sheet.rows, 0, Cell((Text(table.note),), "note", colspan=width, classes=("note",))))
         sheet.rows += 1
