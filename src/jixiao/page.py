@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic_core import to_json
-
 from .acknowledgements import settle_findings
 from .assess import Inputs, assess_report
 from .audit import audit_report, check_cross_totals
@@ -35,6 +33,7 @@ from .contexts import (
 )
 from .directives import Media, PageResolver
 from .document import OFFICE, OfficeReport
+from .document.datajson import write_data_json
 from .document.report import Body, Document, Setting, build_tree
 from .errors import ErrorGroup, Location, SourceError, did_you_mean
 from .explain import unlink_unprinted
@@ -43,12 +42,10 @@ from .glyphs import glyph_findings, missing_glyph_message
 from .images import FONT_SUFFIXES, lfs_advice
 from .library import Library
 from .load import REPORT_FILE, Source
-from .located import CHECK_NOTE
 from .markdown import directive_labels, render_section
 from .parts.data_table.files import table_files
 from .parts.form.view import FormView
 from .portal import headline_figures
-from .provenance import figures_of, sources
 from .render import TemplateRun
 from .site import SiteContext
 from .sitemodel import Links, SiteModel
@@ -167,8 +164,12 @@ class PageBuild:
         bundle = source.bundle
         files = {
             f"{key}/index.html": html,
-            f"{key}/data.json": data_json(
-                part, source, self.site.project, self.site.config.public_findings, context["office_files"]
+            f"{key}/data.json": write_data_json(
+                part.view,
+                source.raw,
+                self.site.project,
+                part.findings if self.site.config.public_findings else None,
+                context["office_files"],
             ),
             **{f"{key}/{name}": self.site.files.read_bytes(bundle.folder / name) for name in bundle.resources},
             **{f"{key}/{name}": data for name, data in part.media.converted.items()},
@@ -361,38 +362,6 @@ def shorten_listing(hint: str, limit: int) -> str:
     if len(hint) <= limit:
         return hint
     return hint[: hint.rfind("、", 0, limit)] + "等"
-
-
-def data_json(
-    part: Part, source: Source, root: Path, public_findings: bool, office_files: list[str] | None = None
-) -> bytes:
-    """The report's open data: every input and computed figure, where each came from (来源: by its path in 报告,
-    the rule, the arithmetic and the paths it was computed from, or the file:line it was written at), the YAML
-    as written, less the 核对说明 (the author's word to the audit, never published). The findings (审核) only when
-    the site publishes them (公开核对提示): data.json is as public as the page, which keeps the audit off. The
-    report's Word and Excel files beside it (办公文档) when the site writes them."""
-    audit = {"审核": [f.as_published(root) for f in part.findings]} if public_findings else {}
-    return (
-        to_json(
-            {
-                "报告": part.view.to_json(),
-                "来源": sources(figures_of(part.view), root),
-                "原始数据": without_check_notes(source.raw),
-                **audit,
-                **({"办公文档": office_files} if office_files else {}),
-            }
-        )
-        + b"\n"
-    )
-
-
-def without_check_notes(value: Any) -> Any:
-    """The YAML as written, less every 核对说明 key at any depth."""
-    if isinstance(value, dict):
-        return {key: without_check_notes(item) for key, item in value.items() if key != CHECK_NOTE}
-    if isinstance(value, list):
-        return [without_check_notes(item) for item in value]
-    return value
 
 
 def creation_date(source: Source) -> str | None:
