@@ -216,6 +216,11 @@ def browser():
 def report_trees(keys: list[str]) -> dict:
     """Repository reports built in memory: each key's page (bytes) and document tree (jixiao.document.report), the
     tree as the build hands it to the office writers (caught at the Word writer's place in document.OFFICE)."""
+    return {key: (files[f"{key}/index.html"], tree) for key, (files, tree) in report_outputs(keys).items()}
+
+
+def report_outputs(keys: list[str]) -> dict:
+    """Repository reports built in memory: each key's files (page, data.json …, by their path) and document tree."""
     from jixiao.document import OFFICE
     from jixiao.errors import ErrorGroup
     from jixiao.library import read_site
@@ -234,7 +239,7 @@ def report_trees(keys: list[str]) -> dict:
                 files = build_report(site, library, library.model(), key)[1]
             except ErrorGroup as group:  # say which: a page over the template time limit on a busy machine …
                 raise AssertionError("\n".join(error.format(REPO) for error in group.errors)) from None
-            built[key] = (files[f"{key}/index.html"], trees[-1])
+            built[key] = (files, trees[-1])
     finally:
         OFFICE["docx"] = original
     return built

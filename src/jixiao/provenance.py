@@ -85,19 +85,29 @@ def path_digest(path: str) -> str:
 def sources(figures: Iterable[Any], root: Path | None) -> dict[str, dict[str, Any]]:
     """data.json's 来源: for every figure path, how to recompute it (规则, 算式, 取自 the input paths) or
     where it was written (位置 as project-relative file:line, 键), sorted by path for stable output. Every
-    figure under the view is visited, so each origin's own inputs (figures themselves, or the texts a rule
-    read) are all that is added besides."""
+    origin a described one is 取自 is described too, at any depth: a qualitative row's 得分 reads its 指标值 and
+    实际完成值, texts the view holds without their origin, so a reader (and the page's explanation, which links
+    them) can always follow 取自 to an entry."""
     found: dict[str, dict[str, Any]] = {}
     files: dict[Path | None, str] = {}
-    for figure in figures:
-        origin = origin_of(figure)
-        if origin is None or origin.path in found:
-            continue
+    for origin in traced_origins(figures):
         found[origin.path] = describe(origin, root, files)
-        for item in origin.inputs if isinstance(origin, Computed) else ():
-            if item.path not in found:
-                found[item.path] = describe(item, root, files)
     return dict(sorted(found.items()))
+
+
+def traced_origins(figures: Iterable[Any]) -> Iterator[Origin]:
+    """The origins of `figures` and every origin they were computed from, each path once."""
+    seen: set[str] = set()
+    stack = [origin for origin in map(origin_of, figures) if origin is not None]
+    stack.reverse()
+    while stack:
+        origin = stack.pop()
+        if origin.path in seen:
+            continue
+        seen.add(origin.path)
+        yield origin
+        if isinstance(origin, Computed):
+            stack.extend(reversed(origin.inputs))
 
 
 def describe(origin: Origin, root: Path | None, files: dict[Path | None, str]) -> dict[str, Any]:
