@@ -216,11 +216,12 @@ def browser():
 def report_trees(keys: list[str]) -> dict:
     """Repository reports built in memory: each key's page (bytes) and document tree (jixiao.document.report), the
     tree as the build hands it to the office writers (caught at the Word writer's place in document.OFFICE)."""
-    return {key: (files[f"{key}/index.html"], tree) for key, (files, tree) in report_outputs(keys).items()}
+    return {key: (files[f"{key}/index.html"], report.tree) for key, (files, report) in report_outputs(keys).items()}
 
 
 def report_outputs(keys: list[str]) -> dict:
-    """Repository reports built in memory: each key's files (page, data.json …, by their path) and document tree."""
+    """Repository reports built in memory: each key's files (page, data.json …, by their path) and what the office
+    writers receive (document.OfficeReport: its computed view and document tree)."""
     from jixiao.document import OFFICE
     from jixiao.errors import ErrorGroup
     from jixiao.library import read_site
@@ -229,9 +230,9 @@ def report_outputs(keys: list[str]) -> dict:
 
     site = open_site(REPO)
     library = read_site(site)
-    trees: list = []
+    reports: list = []
     original = OFFICE["docx"]
-    OFFICE["docx"] = lambda report: trees.append(report.tree) or b""
+    OFFICE["docx"] = lambda report: reports.append(report) or b""
     try:
         built = {}
         for key in keys:
@@ -239,7 +240,7 @@ def report_outputs(keys: list[str]) -> dict:
                 files = build_report(site, library, library.model(), key)[1]
             except ErrorGroup as group:  # say which: a page over the template time limit on a busy machine …
                 raise AssertionError("\n".join(error.format(REPO) for error in group.errors)) from None
-            built[key] = (files, trees[-1])
+            built[key] = (files, reports[-1])
     finally:
         OFFICE["docx"] = original
     return built

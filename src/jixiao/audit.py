@@ -6,6 +6,11 @@ acknowledged by a `核对说明` that names it (`规则 「原文」: 原因`), 
 Scoring findings (stated-differs, unit-mismatch, weights, qualitative-band, missing-field) are made
 where the figures are computed (each part's compute.py); this module reads the texts and the totals,
 with the phrasings of phrasing.py.
+
+It reads the computed view and the Markdown source, not the document tree: its figures are the values the
+tree's Fig runs hold (same origin), plus those no table prints (an indicator's 完成率, named figures, hidden
+tables), and a finding names the column in the author's Markdown, which rendered runs no longer know
+(docs/architecture.md, "The audit and the document tree").
 """
 
 from __future__ import annotations
