@@ -169,11 +169,13 @@ def form_figures(form: FormView, index: int, default_unit: str) -> list[Figure]:
 
 
 _RATE_NAMES = ("{}", "{}完成率", "{}的完成率", "{}达成率", "{}达成")
+_SCORE_NAMES = ("{}{}", "{}的{}")  # 办件量得分, 办件量的分值
 
 
 def indicator_figures(form: FormView, index: int) -> list[Figure]:
     """Each quantitative indicator row's 完成率, as prose states it for the row (短信数量完成率96.40%, 满意度达成100%);
-    a row whose 实际完成值 is itself a percentage may be stated by that value as well."""
+    a row whose 实际完成值 is itself a percentage may be stated by that value as well. And the 分值 and 得分 the form
+    prints for every row (办件量得分24分), so prose about a row's score is compared with it, not with the 总分."""
     found = []
     for row in form.rows:
         expression = f'自评表[{index}].指标["{row.name}"]'
@@ -185,6 +187,12 @@ def indicator_figures(form: FormView, index: int) -> list[Figure]:
             Figure(name.format(row.name), value, "rate", None, label, row.name, f"{expression}.{label}")
             for value, label in rates
             for name in _RATE_NAMES
+        ]
+        scores = [(value, label) for value, label in ((row.points, "分值"), (row.score, "得分")) if value is not None]
+        found += [
+            Figure(name.format(row.name, label), value, "score", None, label, row.name, f"{expression}.{label}")
+            for value, label in scores
+            for name in _SCORE_NAMES
         ]
     return found
 

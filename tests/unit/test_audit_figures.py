@@ -8,8 +8,11 @@ provenance path, same value."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import report_outputs
+from test_audit import SECTION, append
 from test_datajson import printed_figures
 from test_document_report import KEYS  # the reports of content/
 
@@ -42,3 +45,14 @@ def test_every_figure_the_audit_compares_and_the_page_prints_is_the_printed_one(
     assert shared, "the audit compares no figure the page prints"
     for figure, origin in shared:
         assert figure.value == printed[origin.path], (figure.name, origin.path)
+
+
+def test_the_expression_a_row_score_finding_suggests_prints_the_score(project, cli):
+    append(
+        project, SECTION, '办件量得分{{ 自评表[0].指标["办件量"].得分 }}分，分值{{ 自评表[0].指标["办件量"].分值 }}分。'
+    )
+    result = cli("build", project, "--no-pdf")
+    assert result.exit_code == 0, result.output
+    assert "办件量得分24分，分值30分。" in re.sub(
+        r"<[^>]+>", "", (project / "site/2024/demo/index.html").read_text("utf-8")
+    )
