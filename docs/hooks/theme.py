@@ -30,7 +30,8 @@ WORDS = {
     "int": "整数",
     "bool": "是/否",
     "list[PortalCell]": "[PortalCell](#portalcell) 的列表（一行）",
-    "Block": "版块（表格 Table、一组表格 Group 或图 Chart，见[版式与主题](../layout.md)）",
+    "Block": "版块（表格、图，或正文的节、标题、段落等，见[版式与主题](../layout.md)）",
+    "Document": "文档树（见[版式与主题](../layout.md#正文的块)）",
 }
 
 

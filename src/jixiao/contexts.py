@@ -20,12 +20,15 @@ import inspect
 import textwrap
 from collections.abc import Iterator, MutableSet
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .document.blocks import Block
 from .parts.data_table.view import TableView
 from .parts.form.view import FormView
 from .views import ReportView
+
+if TYPE_CHECKING:  # document.report imports render, which imports this module
+    from .document.report import Document
 
 
 class Readable:
@@ -406,6 +409,8 @@ class Attachment(Readable):
     """附件各锚点的前缀（a1-、a2- …）。"""
     body: str
     """附件报告类型的正文模板（如 report/body-document.html）。"""
+    document: Document
+    """附件的文档树：正文模板用 write 写出它的各版块。"""
 
 
 @dataclass(frozen=True)
@@ -424,6 +429,8 @@ class ReportContext(SectionContext):
     """正文没有放置、需在正文后打印的数据表的名称。"""
     attachments: list[Attachment]
     """作为附件收入的报告，见 Attachment。"""
+    document: Document
+    """报告的文档树：正文各节、正文后的表和附表都已排好，正文模板逐个 write(版块) 写出（见版式与主题）。"""
     findings: list[PageFinding]
     """核对提示：只在 site.yaml 写了 公开核对提示: true 的站点有，否则为空（serve 的预览另行显示）。"""
 
@@ -459,7 +466,8 @@ class BlockContext(SectionContext):
     """一个版块的模板（blocks/<种类>.html）：由 write(…) 调用，读到调用它的模板的全部名称，另加 node。"""
 
     node: Block
-    """要写出的版块（jixiao.document.blocks 的 Table 表格、Group 一组表格、Chart 图）。"""
+    """要写出的版块：表格 Table、一组表格 Group、图 Chart（jixiao.document.blocks），报告的一节 Division、标题 Heading、
+    段落 Paragraph、列表 ListBlock、引文 Note、代码 Code、分隔线 Rule、放置的部分 Placement（jixiao.document.report）。"""
     bare: bool
     """在一组表格（Group）中写出时为真：不加外框、单位行和表下说明。"""
 
@@ -487,8 +495,6 @@ TEMPLATES: dict[str, type[Context]] = {
     "report/signature.html": ReportContext,
     "report/body-form.html": ReportContext,
     "report/body-document.html": ReportContext,
-    "report/sections.html": ReportContext,
-    "report/forms.html": ReportContext,
     "tables/evaluation.html": ReportContext,
     "tables/scores.html": ReportContext,
     "tables/summary.html": ReportContext,
@@ -507,12 +513,21 @@ TEMPLATES: dict[str, type[Context]] = {
     "blocks/table.html": BlockContext,
     "blocks/group.html": BlockContext,
     "blocks/chart.html": BlockContext,
+    "blocks/division.html": BlockContext,
+    "blocks/heading.html": BlockContext,
+    "blocks/paragraph.html": BlockContext,
+    "blocks/list.html": BlockContext,
+    "blocks/note.html": BlockContext,
+    "blocks/code.html": BlockContext,
+    "blocks/rule.html": BlockContext,
+    "blocks/placement.html": BlockContext,
 }
 # Names every template may use that are not context fields: the environment's globals (site.py).
 GLOBALS = {
     "chart_svg": "chart_svg(table, anchor_prefix)：数据表的图，内嵌 SVG。",
     "lay_out": 'lay_out(名称, …)：按部分排好的版块，例如 lay_out("自评表", form, report.年度, site.默认单位)、lay_out("数据表", table)。',
-    "write": "write(版块)：用 blocks/<种类>.html 写出一个版块（表格、一组表格、图）；站点可在 layouts/blocks/ 中改写。",
+    "write": "write(版块)：用 blocks/<种类>.html 写出一个版块（表格、一组表格、图，正文的节、标题、段落等）；站点可在 layouts/blocks/ 中改写。",
+    "place": "place(版块)：用放置的部分自己的模板（tables/*.html、figure.html、glossary.html）写出正文后放置的部分（Placement）。",
     "printed_sections": "printed_sections(表格, pdf)：表格各部分在屏幕或打印中的样子（打印时分组标签逐行写出）。",
     "table_csv": "table_csv(table)：数据表的 CSV 文件相对本页的路径。",
     "write_cells": "write_cells(行)：写出表格一行的各单元格（th 或 td、合并、类、各段文字，数字经 fig 宏印出）。",

@@ -253,7 +253,10 @@ def _render_block_close(renderer: Any, tokens: list[Token], idx: int, options: A
     """The end of a paragraph, cell, list item or heading: what the resolver adds there (the explanation of the
     figures the block printed), so the block's text itself stays as written."""
     closing = renderer.renderToken(tokens, idx, options, env)
-    return closing if tokens[idx].hidden else env["resolver"].close_block() + closing
+    if tokens[idx].hidden:
+        return closing
+    tokens[idx].meta["explanation"] = explanation = env["resolver"].close_block()
+    return explanation + closing
 
 
 def _render_statement(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
@@ -288,6 +291,22 @@ def _render_directive(renderer: Any, tokens: list[Token], idx: int, options: Any
         env, env["resolver"].directive, token.info, token.meta["label"], token.meta["attrs"], line
     )
     return token.meta["html"] + "\n"
+
+
+def render_kept(md: MarkdownIt, tokens: list[Token], env: dict) -> str:
+    """markdown-it's render, keeping each block token's output on it (`meta["out"]`): the document tree gives each
+    block of the text the markup the page prints of it (document/report.py), which the block templates write."""
+    renderer, options, out = md.renderer, md.options, []
+    for index, token in enumerate(tokens):
+        if token.type == "inline":
+            piece = renderer.renderInline(token.children, options, env) if token.children else ""
+        elif token.type in renderer.rules:
+            piece = renderer.rules[token.type](tokens, index, options, env)
+        else:
+            piece = renderer.renderToken(tokens, index, options, env)
+        token.meta["out"] = piece
+        out.append(piece)
+    return "".join(out)
 
 
 def create_parser() -> MarkdownIt:
@@ -390,7 +409,7 @@ def render_section(
     tokens = md.parse(text, env)
     title, tokens = _take_title(md, tokens, env)
     _number_headings(tokens, used_anchors, prefix, depth)
-    body = md.renderer.render(tokens, md.options, env)
+    body = render_kept(md, tokens, env)
     errors = env["errors"]
     ErrorGroup.raise_any(errors)
     return RenderedSection(title, body, tokens)

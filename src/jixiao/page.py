@@ -34,6 +34,7 @@ from .contexts import (
 from .directives import Media, PageResolver
 from .document import OFFICE, OfficeReport
 from .document.datajson import write_data_json
+from .document.report import Attachment as TreeAttachment
 from .document.report import Body, Document, Setting, build_tree
 from .errors import ErrorGroup, Location, SourceError, did_you_mean
 from .explain import unlink_unprinted
@@ -106,7 +107,7 @@ class PageBuild:
         self.model = model
         self.run = TemplateRun()
         self.errors: list[SourceError] = []
-        self.attached: list[tuple[str, str, Body]] = []  # the attachments' bodies, for the document tree
+        self.attached: list[TreeAttachment] = []  # the attachments' trees, for the report's
 
     def attempt(self, call: Any, *args: Any) -> Any:
         try:
@@ -137,6 +138,7 @@ class PageBuild:
         if self.errors:
             raise ErrorGroup(self.errors)
         assert part is not None
+        document = self.tree(source, part)
         if attached:  # the same money named in the report and in what it attaches must agree too
             everything = [
                 (source.report, part.view),
@@ -156,6 +158,7 @@ class PageBuild:
             forms=part.forms,
             tables=part.tables,
             attachments=[a for a in attached if a],
+            document=document,
             findings=[PageFinding(**f.as_published()) for f in part.findings if self.site.config.public_findings],
         )
         where = source.report.locate("模板") if source.report.layout else source.report.locate("类型")
@@ -176,7 +179,7 @@ class PageBuild:
             **{f"{key}/{name}": data for name, data in table_files(part.view, bundle.folder, bundle.resources).items()},
         }
         if self.site.office:
-            files.update(self.office_files(key, source, part))
+            files.update(self.office_files(key, source, part, document))
         pdf_name = f"{bundle.slug}.pdf"
         if self.site.with_pdf:  # characters no font draws: at their line (WeasyPrint's log knows no line)
             part.findings += glyph_findings(self.site.glyphs, [bundle])
@@ -197,13 +200,14 @@ class PageBuild:
         ), files
 
     def tree(self, source: Source, part: Part) -> Document:
-        """The report as one document tree: its body, its attachments', its 落款 (document/report.py)."""
+        """The report as one document tree: its body, its attachments', its 落款 (document/report.py). The page
+        writes its body from it, and so do the office documents."""
         body = report_body(part, body_template(self.site, source), "", 0)
         return build_tree(body, tree_setting(self.site), tuple(self.attached))
 
-    def office_files(self, key: str, source: Source, part: Part) -> dict[str, bytes]:
+    def office_files(self, key: str, source: Source, part: Part, document: Document) -> dict[str, bytes]:
         """The report as the office documents site.yaml asks for (办公文档), beside its PDF."""
-        report = OfficeReport(part.view, self.tree(source, part), self.site.config.default_unit)
+        report = OfficeReport(part.view, document, self.site.config.default_unit)
         return {f"{key}/{source.bundle.slug}.{kind}": OFFICE[kind](report) for kind in self.site.office}
 
     def neighbours(self, links: Links) -> Neighbours:
@@ -255,9 +259,9 @@ class PageBuild:
         part = self.assemble(target, context, prefix, 1)
         if part is None:
             return None
-        self.attached.append(
-            (item.title, f"att-{index}", report_body(part, body_template(self.site, target), prefix, 1))
-        )
+        body = report_body(part, body_template(self.site, target), prefix, 1)
+        tree = TreeAttachment(item.title, f"att-{index}", build_tree(body, tree_setting(self.site)))
+        self.attached.append(tree)
         return Attachment(
             item.title,
             f"att-{index}",
@@ -268,6 +272,7 @@ class PageBuild:
             part.tables,
             prefix,
             body_template(self.site, target),
+            tree.document,
         )
 
     def render_sections(

@@ -139,7 +139,7 @@ def paragraphs_of(tree) -> list[str]:
     """The squeezed text of every paragraph of the report and its attachments, in order."""
     from jixiao.document.report import runs_text
 
-    blocks = [*tree.blocks, *(b for a in tree.attachments for b in a.document.blocks)]
+    blocks = [b for d in (tree, *(a.document for a in tree.attachments)) for b in opened(d.blocks)]
     return [squeezed(runs_text(b.content)) for b in blocks if b.kind == "paragraph" and runs_text(b.content).strip()]
 
 
@@ -158,12 +158,24 @@ def squeezed_rows(rows, runs_text) -> str:
     return re.sub(r"\s+", "", "".join(runs_text(cell.content) for row in rows for cell in row.cells))
 
 
+def opened(blocks) -> list:
+    """The blocks as printed: each division's and each placed part's blocks in its place."""
+    out = []
+    for block in blocks:
+        inner = block.blocks() if block.kind == "placement" else block.blocks if block.kind == "division" else None
+        out += [block] if inner is None else opened(inner)
+    return out
+
+
 def tables_of(node):
     kind = getattr(node, "kind", None)
     if kind == "table":
         yield node
     elif kind == "group":
         yield from node.blocks
+    elif kind in ("division", "placement"):
+        for block in opened((node,)):
+            yield from tables_of(block)
     elif kind == "document":
         for block in (*node.blocks, *(a.document for a in node.attachments)):
             yield from tables_of(block)

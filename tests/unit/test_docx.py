@@ -48,7 +48,7 @@ def test_headings_and_body_are_real_styles_in_the_gongwen_fonts(written):
     assert word.styles["Heading 2"].element.rPr.rFonts.get(f"{W}eastAsia") == "楷体"
     headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
     # 01-部门概况.md's title, and the three 附件 titles of report.yaml, are first-level headings
-    assert headings[0] == tree.blocks[0].content[0].text == "第一部分 部门概况"
+    assert headings[0] == tree.blocks[0].blocks[0].content[0].text == "第一部分 部门概况"
     assert "附件2 项目支出绩效自评报告" in headings
 
 

@@ -153,6 +153,7 @@ class Table:
     unit: str | None = None
     note: str | None = None
     repeat_labels: bool = False
+    html: str = ""  # a table written in the text: the markup its renderer printed, which the page prints as it is
     kind: ClassVar[str] = "table"
 
     @property

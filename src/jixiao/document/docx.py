@@ -210,6 +210,15 @@ def write_blocks(word: Any, blocks: tuple[Any, ...]) -> None:
         WRITERS[block.kind](word, block)
 
 
+def write_division(word: Any, block: Any) -> None:
+    write_blocks(word, block.blocks)
+
+
+def write_placement(word: Any, block: Any) -> None:
+    """A placed part, laid out for Word (the page printed it with its template)."""
+    write_blocks(word, block.blocks())
+
+
 def write_heading(word: Any, block: Any) -> None:
     """A tree heading of level 2 (a section's title) is Word's Heading 1, and so on down."""
     paragraph = word.add_heading("", min(max(block.level - 1, 1), 5))
@@ -407,4 +416,6 @@ WRITERS = {
     "group": write_group,
     "table": write_table_block,
     "chart": write_chart,
+    "division": write_division,
+    "placement": write_placement,
 }

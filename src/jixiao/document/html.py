@@ -1,7 +1,8 @@
 """The HTML writer: each block is written by the theme's template for its kind, `blocks/<kind>.html`.
 
 A site overrides how a kind of block looks by putting its own `layouts/blocks/<kind>.html`, the way Hugo's
-render hooks work; every table of every part then changes at once. Layouts call `write(node)`; the block
+render hooks work; every table of every part, or every paragraph of the text, then changes at once. The body of
+the page is the report's tree written block by block (report/body-*.html). Layouts call `write(node)`; the block
 template sees the caller's whole context (pdf, anchor_prefix, site …) plus `node`.
 """
 
@@ -22,6 +23,14 @@ def write(context: Context, node: Any, **options: Any) -> Markup:
     """Write one block with the template of its kind (options, such as `bare`, go to the template)."""
     template = context.environment.get_template(f"blocks/{node.kind}.html")
     return Markup(template.render({**context.get_all(), **options, "node": node}))
+
+
+@pass_context
+def place(context: Context, node: Any) -> Markup:
+    """A part the body places after the text (a Placement), written by its own template (tables/form.html …) with
+    the names that template reads (form, table, heading_id) beside the page's."""
+    template = context.environment.get_template(node.template)
+    return Markup(template.render({**context.get_all(), **dict(node.names)}))
 
 
 # how a styled text is set off
@@ -112,6 +121,7 @@ def figure_macro(context: Context) -> Any:
 def install_writer(env: Any) -> None:
     """Make the writer and the print view of a table's sections available to layouts."""
     env.globals["write"] = write
+    env.globals["place"] = place
     env.globals["write_cells"] = write_cells
     env.globals["write_runs"] = write_runs
     env.globals["printed_sections"] = printed_sections

@@ -7,10 +7,12 @@ report a reader sees on the page. Each expression's value and each directive's o
 while the page was rendered (markdown.render_section), so nothing is evaluated twice and the tree cannot say
 another figure than the page.
 
-The HTML page still composes its body in Jinja (themes/gongwen/report/*.html): the composition of the two
-built-in bodies is repeated here, in `compose_form` and `compose_document` (a body template of a site's own is
-laid out as a document). tests/unit/test_document_report.py holds the two to the same text for every report
-of content/.
+The body is composed here and nowhere else (`compose_form`, `compose_document`): the HTML page writes this tree
+with the theme's block templates (document/html.py), so the page and every other writer print one composition.
+A block read from the text keeps the markup the text's renderer made of it (`html`: a paragraph's or a heading's
+content, a list's or a note's whole markup), which the block templates print; a part placed in the report is a
+`Placement`, printed on the page by its own template (tables/*.html, figure.html …) and laid out for the other
+writers only when one asks.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import partial
 from typing import Any, ClassVar
 
 from markdown_it.token import Token
+from markupsafe import escape
 
 from ..parts.registry import lay_out
 from ..render import format_cn_date
@@ -57,6 +61,7 @@ class Heading:
     level: int
     content: tuple[Any, ...]
     anchor: str | None = None
+    html: str = ""  # its content's markup as the page prints it (escaped; a figure's explanation after it)
     kind: ClassVar[str] = "heading"
 
 
@@ -65,6 +70,7 @@ class Paragraph:
     """A paragraph of runs: text (with a style: strong, em, code, strike), figures (Fig), links, pictures."""
 
     content: tuple[Any, ...]
+    html: str = ""  # its content's markup as the page prints it (the explanation of its figures at its end)
     kind: ClassVar[str] = "paragraph"
 
 
@@ -75,6 +81,7 @@ class ListBlock:
     items: tuple[tuple[Any, ...], ...]
     ordered: bool = False
     start: int = 1
+    html: str = ""  # the whole list's markup as the page prints it
     kind: ClassVar[str] = "list"
 
 
@@ -83,6 +90,7 @@ class Note:
     """Blocks set off from the text (a Markdown quotation: the author's note, a quoted passage)."""
 
     blocks: tuple[Any, ...]
+    html: str = ""  # the whole quotation's markup as the page prints it
     kind: ClassVar[str] = "note"
 
 
@@ -91,6 +99,7 @@ class Code:
     """Text printed as written (a fenced or indented code block)."""
 
     text: str
+    html: str = ""  # its markup as the page prints it
     kind: ClassVar[str] = "code"
 
 
@@ -98,6 +107,7 @@ class Code:
 class Rule:
     """A thematic break (---)."""
 
+    html: str = "<hr />"
     kind: ClassVar[str] = "rule"
 
 
@@ -107,6 +117,35 @@ class Terms:
 
     items: tuple[tuple[str, str], ...]
     kind: ClassVar[str] = "terms"
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """Blocks the page prints as one section (a section of the text with its title; a table or a form the body
+    prints after the text, with its heading); `classes` are the theme's (narrative, data-section, form-section)."""
+
+    blocks: tuple[Any, ...]
+    classes: tuple[str, ...] = ()
+    kind: ClassVar[str] = "division"
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """A part placed in the report: by the text (`::表格`, `::图`, `::段落`, `::名词解释`, whose template the text's
+    renderer already printed: `html`) or by the body after the text (printed by `template`, which reads `names`
+    besides the page's). Its template is the theme's (or the site's) tables/*.html, figure.html, glossary.html, so
+    a site that overrides one changes it wherever it is placed. `blocks()` lays it out for the writers that are not
+    HTML, on first use: the page never needs it."""
+
+    name: str
+    lay: Callable[[], tuple[Any, ...]]
+    html: str | None = None
+    template: str | None = None
+    names: tuple[tuple[str, Any], ...] = ()
+    kind: ClassVar[str] = "placement"
+
+    def blocks(self) -> tuple[Any, ...]:
+        return self.lay()
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +207,8 @@ class Setting:
     chart_svg: Callable[..., str]
 
 
-def build_tree(body: Body, setting: Setting, attachments: tuple[tuple[str, str, Body], ...] = ()) -> Document:
-    """The report's tree: its body as its page composes it, then its attachments, then its 落款."""
+def build_tree(body: Body, setting: Setting, attachments: tuple[Attachment, ...] = ()) -> Document:
+    """The report's tree: its body as its page prints it, then its attachments (their own trees), then its 落款."""
     view = body.view
     signature = view.signature
     return Document(
@@ -179,65 +218,93 @@ def build_tree(body: Body, setting: Setting, attachments: tuple[tuple[str, str, 
         view.year,
         format_cn_date(view.date) if view.date else None,
         compose(body, setting),
-        tuple(Attachment(title, anchor, build_tree(part, setting)) for title, anchor, part in attachments),
+        attachments,
         Signature(signature.unit, format_cn_date(signature.date) if signature.date else None) if signature else None,
     )
 
 
 def compose(body: Body, setting: Setting) -> tuple[Any, ...]:
-    """The body in the order its template prints it."""
+    """The body of a report type: that of report/body-form.html, else a document's (also for a site's own body
+    template, which may compose its page in Jinja instead of writing this tree)."""
     return tuple(compose_form(body, setting) if body.template == FORM_BODY else compose_document(body, setting))
 
 
 def compose_form(body: Body, setting: Setting) -> Iterator[Any]:
-    """report/body-form.html: the 自评结果汇总 (unless placed), the sections, the forms left."""
+    """A 自评表 report: the 自评结果汇总 (unless placed), the sections, the forms left."""
+    view = body.view
     if "自评汇总" not in body.placed:
-        yield heading(body, "自评结果汇总", "summary")
-        yield lay_out("自评汇总", body.view, setting.unit)
+        summary = placement("自评汇总", "tables/summary.html", lambda: lay_out("自评汇总", view, setting.unit))
+        yield division(body, "自评结果汇总", "summary", summary)
     yield from sections(body, setting)
     yield from forms(body, setting)
 
 
 def compose_document(body: Body, setting: Setting) -> Iterator[Any]:
-    """report/body-document.html: the sections, the 评分表 and 评分 (unless placed), the data tables left (with
-    their charts), the forms left and the 名词解释."""
+    """A document: the sections, the 评分表 (unless placed or not published) and 评分, the data tables left (each
+    titled by its heading, with its chart unless placed), the forms left and the 名词解释 (unless placed)."""
     view = body.view
     yield from sections(body, setting)
-    if view.score_sheet and "评分表" not in body.placed:
-        yield heading(body, "绩效评价指标评分表", "evaluation")
-        yield lay_out("评分表", view)
+    if view.score_sheet and view.score_sheet.visible and "评分表" not in body.placed:
+        sheet = placement("评分表", "tables/evaluation.html", lambda: lay_out("评分表", view))
+        yield division(body, "绩效评价指标评分表", "evaluation", sheet)
     if view.scores:
-        yield heading(body, "评分结果", "scores")
-        yield lay_out("评分", view)
+        yield division(
+            body, "评分结果", "scores", placement("评分", "tables/scores.html", lambda: lay_out("评分", view))
+        )
     for index, name in enumerate(body.tables, 1):
-        table = view.tables[name]
-        yield heading(body, f"{table.number} {table.title}", f"table-{index}")
-        yield lay_out("数据表", table, f"table-{index}")
-        if table.chart and not body.placed.chart(name):
-            yield lay_out("图", table, setting.chart_svg(table, body.prefix))
+        yield data_division(body, setting, view.tables[name], index, not body.placed.chart(name))
     yield from forms(body, setting)
     if view.glossary and "名词解释" not in body.placed:
-        yield heading(body, "名词解释", "glossary")
-        yield Terms(view.glossary)
+        yield division(
+            body, "名词解释", "glossary", placement("名词解释", "glossary.html", lambda: Terms(view.glossary))
+        )
+
+
+def data_division(body: Body, setting: Setting, table: Any, index: int, with_chart: bool) -> Division:
+    """A data table the text did not place, titled by its heading alone (the table is labelled by it), then its
+    chart unless the text placed that."""
+    anchor = f"table-{index}"
+    lay_table = partial(lay_out, "数据表", table, anchor)
+    printed = [placement("数据表", "tables/data.html", lay_table, table=table, heading_id=body.prefix + anchor)]
+    if table.chart and with_chart:
+        svg = setting.chart_svg
+        printed.append(
+            placement("图", "figure.html", lambda: lay_out("图", table, svg(table, body.prefix)), table=table)
+        )
+    title = f"{table.number} {table.title}" if table.number else table.title
+    return division(body, title, anchor, *printed, classes=("data-section",))
+
+
+def placement(name: str, template: str, lay: Callable[[], Any], **names: Any) -> Placement:
+    """A part the body prints after the text, with its template and the names that template reads."""
+    return Placement(name, lambda: (lay(),), None, template, tuple(names.items()))
+
+
+def division(body: Body, title: str, anchor: str, *blocks: Any, classes: tuple[str, ...] = ()) -> Division:
+    """A section the body prints after the text: its heading, then its blocks."""
+    return Division((heading(body, title, anchor), *blocks), classes)
 
 
 def heading(body: Body, title: str, anchor: str) -> Heading:
     """A heading of the body's own (a section's title level)."""
-    return Heading(2 + body.depth, (Text(title),), body.prefix + anchor)
+    return Heading(2 + body.depth, (Text(title),), body.prefix + anchor, str(escape(title)))
 
 
 def forms(body: Body, setting: Setting) -> Iterator[Any]:
-    """report/forms.html: the forms the text did not place, as 附表 1, 2 …"""
+    """The forms the text did not place, as 附表 1, 2 …"""
+    view = body.view
     for index, form in enumerate(body.forms, 1):
-        yield heading(body, f"附表{index} {form.project}", f"form-{index}")
-        yield lay_out("自评表", form, body.view.year, setting.unit)
+        printed = placement(
+            "自评表", "tables/form.html", partial(lay_out, "自评表", form, view.year, setting.unit), form=form
+        )
+        yield division(body, f"附表{index} {form.project}", f"form-{index}", printed, classes=("form-section",))
 
 
 def sections(body: Body, setting: Setting) -> Iterator[Any]:
-    """Each section: its title, then its blocks read from its tokens."""
+    """Each section of the text: its title, then its blocks read from its tokens."""
     for title, anchor, tokens in body.sections:
-        yield Heading(2 + body.depth, (Text(title),), anchor)
-        yield from TokenReader(tokens, body, setting).blocks()
+        title_heading = Heading(2 + body.depth, (Text(title),), anchor, str(escape(title)))
+        yield Division((title_heading, *TokenReader(tokens, body, setting).blocks()), ("narrative",))
 
 
 # markdown-it's inline styles → the style of a Text run
@@ -263,42 +330,46 @@ class TokenReader:
             yield from self.block(token)
 
     def block(self, token: Token) -> Iterator[Any]:
-        kind = token.type
+        kind, first = token.type, self.at - 1
         if kind == "heading_open":
-            yield Heading(int(token.tag[1]), self.inline(), token.attrGet("id"))
-            self.at += 1  # heading_close
+            content, html = self.inline()
+            yield Heading(int(token.tag[1]), content, token.attrGet("id"), html)
         elif kind == "paragraph_open":
-            content = self.inline()
-            self.at += 1  # paragraph_close
-            yield Paragraph(content)
+            yield Paragraph(*self.inline())
         elif kind in ("bullet_list_open", "ordered_list_open"):
-            yield self.list_block(token)
+            items, start = self.list_items(token), int(token.attrGet("start") or 1)
+            yield ListBlock(items, kind == "ordered_list_open", start, self.markup(first))
         elif kind == "blockquote_open":
-            yield Note(tuple(self.blocks("blockquote_close")))
+            yield Note(tuple(self.blocks("blockquote_close")), self.markup(first))
         elif kind in ("fence", "code_block"):
-            yield Code(token.content)
+            yield Code(token.content, self.markup(first))
         elif kind == "hr":
-            yield Rule()
+            yield Rule(self.markup(first))
         elif kind == "table_open":
-            yield self.table()
+            yield replace(self.table(), html=self.markup(first))
         elif kind == "jx_directive":
-            yield from self.directive(token)
+            yield self.directive(token)
 
-    def list_block(self, token: Token) -> ListBlock:
+    def markup(self, first: int) -> str:
+        """What the text's renderer printed of the tokens from `first` to the reader's place (markdown.py keeps
+        each token's output), without the line break that ends every block."""
+        return "".join(token.meta.get("out", "") for token in self.tokens[first : self.at]).removesuffix("\n")
+
+    def list_items(self, token: Token) -> tuple[tuple[Any, ...], ...]:
         close = token.type.replace("_open", "_close")
         items = []
         while self.tokens[self.at].type != close:
             self.at += 1  # list_item_open
             items.append(tuple(self.blocks("list_item_close")))
         self.at += 1
-        start = int(token.attrGet("start") or 1)
-        return ListBlock(tuple(items), token.type == "ordered_list_open", start)
+        return tuple(items)
 
-    def inline(self) -> tuple[Any, ...]:
-        """The runs of the inline token at the reader's place."""
-        token = self.tokens[self.at]
-        self.at += 1
-        return inline_runs(token.children or [])
+    def inline(self) -> tuple[tuple[Any, ...], str]:
+        """The runs of the inline token at the reader's place and the markup the page prints of it: its content,
+        then the explanation of its figures the renderer printed before the close token (consumed too)."""
+        token, closing = self.tokens[self.at], self.tokens[self.at + 1]
+        self.at += 2
+        return inline_runs(token.children or []), token.meta.get("out", "") + closing.meta.get("explanation", "")
 
     def table(self) -> Table:
         """A Markdown (GFM) table: its header row and body rows."""
@@ -308,9 +379,8 @@ class TokenReader:
         while (token := self.tokens[self.at]).type != "table_close":
             self.at += 1
             if token.type in ("th_open", "td_open"):
-                cells.append(
-                    Cell(self.inline(), "label" if token.type == "th_open" else "text", token.type == "th_open")
-                )
+                header = token.type == "th_open"
+                cells.append(Cell(self.inline()[0], "label" if header else "text", header))
             elif token.type == "tr_close":
                 (head if cells and cells[0].header else body).append(Row(tuple(cells)))
                 cells = []
@@ -318,20 +388,28 @@ class TokenReader:
         parts = (Section(tuple(head), "head"),) if head else ()
         return Table((*parts, Section(tuple(body))), ("prose",))
 
-    def directive(self, token: Token) -> Iterator[Any]:
-        """What `::名称[…]` placed, laid out again from the same view (the page printed it as HTML)."""
-        name, label, attrs = token.info, token.meta["label"], token.meta["attrs"]
-        view, unit = self.body.view, self.setting.unit
-        if name == "表格" and label in FORM_TABLES:
-            yield FORM_TABLES[label](view, pick_form(view, attrs), unit)
-        elif name == "表格":
-            yield lay_out("数据表", view.tables[label], None)
-        elif name == "图":
-            yield lay_out("图", view.tables[label], self.setting.chart_svg(view.tables[label], self.body.prefix))
-        elif name == "段落":
-            yield from template_paragraphs(token.meta.get("html", ""))
-        elif name == "名词解释":
-            yield Terms(view.glossary)
+    def directive(self, token: Token) -> Placement:
+        """What `::名称[…]` placed: the page printed it with its template; laid out again from the same view for
+        the other writers when one asks."""
+        name, label, attrs, html = token.info, token.meta["label"], token.meta["attrs"], token.meta.get("html", "")
+        view, setting, prefix = self.body.view, self.setting, self.body.prefix
+        return Placement(name, lambda: tuple(placed_blocks(view, setting, prefix, name, label, attrs, html)), html)
+
+
+def placed_blocks(
+    view: Any, setting: Setting, prefix: str, name: str, label: str, attrs: dict[str, str], html: str
+) -> Iterator[Any]:
+    """The blocks of what `::名称[…]` placed, laid out from the view."""
+    if name == "表格" and label in FORM_TABLES:
+        yield FORM_TABLES[label](view, pick_form(view, attrs), setting.unit)
+    elif name == "表格":
+        yield lay_out("数据表", view.tables[label], None)
+    elif name == "图":
+        yield lay_out("图", view.tables[label], setting.chart_svg(view.tables[label], prefix))
+    elif name == "段落":
+        yield from template_paragraphs(html)
+    elif name == "名词解释":
+        yield Terms(view.glossary)
 
 
 FORM_TABLES: dict[str, Callable[[Any, Any, str], Any]] = {
@@ -429,8 +507,11 @@ def node_texts(node: Any) -> Iterator[str]:
             yield list_marker(node, index)
             for block in item:
                 yield from node_texts(block)
-    elif kind == "note":
+    elif kind in ("note", "division"):
         for block in node.blocks:
+            yield from node_texts(block)
+    elif kind == "placement":
+        for block in node.blocks():
             yield from node_texts(block)
     elif kind == "code":
         yield node.text
