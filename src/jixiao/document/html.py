@@ -14,7 +14,11 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from ..explain import printed_figure
+from ..render import BUILTIN_THEMES, DEFAULT_THEME
 from .blocks import Cell, Row, Run, printed_sections
+
+BUILTIN_MACROS = BUILTIN_THEMES / DEFAULT_THEME / "macros.html"
 
 
 @pass_context
@@ -105,8 +109,11 @@ def runs_html(content: tuple[Run, ...], fig: Any, nl2br: Any) -> str:
 
 
 def figure_macro(context: Context) -> Any:
-    """The theme's (or the site's) `fig` macro, which prints every figure."""
-    return context.environment.get_template("macros.html").module.fig
+    """The theme's (or the site's) `fig` macro, which prints every figure; the built-in theme's own is written in
+    Python (`explain.printed_figure`), unless a site's layouts/ or theme has its own macros.html. The file is
+    asked for either way, so the page's key depends on it."""
+    macros = context.environment.get_template("macros.html")
+    return printed_figure if macros.filename == str(BUILTIN_MACROS) else macros.module.fig
 
 
 def install_writer(env: Any) -> None:
