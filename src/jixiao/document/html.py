@@ -7,6 +7,7 @@ template sees the caller's whole context (pdf, anchor_prefix, site …) plus `no
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -96,7 +97,7 @@ def runs_html(content: tuple[Run, ...], fig: Any, nl2br: Any) -> str:
     out = []
     for run in content:
         if run.kind == "text":
-            out.append(STYLES.get(run.style, "{}").format(keep_figures(run.text)))
+            out.append(styled_text(run.style, run.text))
         elif run.kind == "fig":
             out.append(fig(run.value, run.stated))
         elif run.kind == "lines":
@@ -106,6 +107,12 @@ def runs_html(content: tuple[Run, ...], fig: Any, nl2br: Any) -> str:
         elif run.kind == "mark":
             out.append(f'<sup title="{escape(run.title)}">{escape(run.text)}</sup>')
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=8192)
+def styled_text(style: str | None, text: str) -> str:
+    """A text run as HTML, remembered: the labels of forms (一级指标, 产出指标 …) repeat on every page."""
+    return STYLES.get(style, "{}").format(keep_figures(text))
 
 
 def figure_macro(context: Context) -> Any:
