@@ -8,6 +8,10 @@ printed twice (the summary and the form) is linked at its first place. The butto
 its own (its mark is drawn by CSS, its name is an aria-label), so the page's text, the search index
 and the PDF read as before: the stylesheets hide button and popover in print, and the popover is
 marked for the search index to skip.
+
+A page prints a figure more than once (the summary and the form) and names the same inputs in many
+explanations (a 分值 in its 得分's and in the 总分's), so each explanation and each input's link is written
+once per page and remembered by the origin it describes (`Anchors`).
 """
 
 from __future__ import annotations
@@ -19,9 +23,20 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .provenance import Computed, Origin, Typed, anchor, origin_of
+
+
+class Anchors(set):
+    """The ids a page has given out so far; and what the page wrote for an origin, by (what, id(origin)), with the
+    origin kept beside it so that its id stays its own. Made per page (render.TemplateRun), so a build's memory
+    stays flat."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: dict[tuple[str, int], tuple[Origin, str]] = {}
+
 
 _ANCHORS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("jixiao_page_anchors", default=None)
 
@@ -34,6 +49,17 @@ def page_anchors(anchors: set[str]) -> Iterator[None]:
         yield
     finally:
         _ANCHORS.reset(token)
+
+
+def written_once(what: str, origin: Origin, write: Any) -> str:
+    """`write(origin)`, or what it gave the last time this page asked for the same `what` of the same origin."""
+    anchors = _ANCHORS.get()
+    if not isinstance(anchors, Anchors):
+        return write(origin)
+    key = (what, id(origin))
+    if key not in anchors.written:
+        anchors.written[key] = (origin, write(origin))
+    return anchors.written[key][1]
 
 
 def claim(ident: str, numbered: bool) -> str | None:
@@ -68,8 +94,19 @@ def figure_html(value: Any) -> Markup:
     return Markup(
         f'{shown}<button type="button" class="why-open" popovertarget="{popover}" aria-label="'
         f'{_escape(origin.name)} {_escape(origin.text)} 的算式"></button>'
-        f'<span class="why" id="{popover}" popover data-pagefind-ignore>{explanation(origin)}</span>'
+        f'<span class="why" id="{popover}" popover data-pagefind-ignore>{written_once("why", origin, explanation)}</span>'
     )
+
+
+def printed_figure(value: Any, stated: Any = None) -> Markup:
+    """The built-in theme's `fig` macro (themes/gongwen/macros.html) in Python, with the same output: a page of
+    forms prints thousands of figures, and a sandboxed macro call costs more than the figure. A site or theme
+    that has its own macros.html keeps its own macro (document/html.py's `figure_macro` chooses)."""
+    shown = "—" if value is None else str(figure_html(value))
+    if stated is not None and (value is None or stated != value):
+        printed = escape(stated)
+        shown += f' <span class="stated" title="原表印为 {printed}，与规则计算结果不同">原表 {printed}</span>'
+    return Markup(shown)
 
 
 def block_html(values: list[Any]) -> Markup:
@@ -81,7 +118,7 @@ def block_html(values: list[Any]) -> Markup:
     popover = claim(f"{anchor(origins[0])}.text", numbered=True)
     items = "".join(
         f'<span class="why-item"><span class="why-head">{_escape(o.name)} {_escape(o.text)}</span>'
-        f"{explanation(o)}</span>"
+        f"{written_once('why', o, explanation)}</span>"
         for o in origins
     )
     names = _escape("、".join(o.text for o in origins))
@@ -97,7 +134,8 @@ def explanation(origin: Computed) -> str:
         f'<span class="why-rule">{_escape(origin.rule)}</span><span class="why-sum">{_escape(origin.arithmetic)}</span>'
     )
     if origin.inputs:
-        lines += f'<span class="why-from">取自：{"、".join(map(source_link, origin.inputs))}</span>'
+        links = "、".join(written_once("link", item, source_link) for item in origin.inputs)
+        lines += f'<span class="why-from">取自：{links}</span>'
     if origin.stated:
         lines += f'<span class="why-stated">原表印为 {_escape(origin.stated)}</span>'
     return lines

@@ -38,7 +38,7 @@ from markupsafe import Markup
 from .contexts import Readable
 from .document import blocks
 from .errors import Location, SourceError
-from .explain import figure_html, page_anchors
+from .explain import Anchors, figure_html, page_anchors
 from .paths import ProjectFiles
 from .view import MISSING, View
 
@@ -377,7 +377,7 @@ class TemplateRun:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
-        self.anchors: set[str] = set()  # the figure ids the page has given out (explain.py)
+        self.anchors: set[str] = Anchors()  # the figure ids the page has given out (explain.py)
 
     def render(self, env: jinja2.Environment, name: str, context: dict[str, Any], where: Location) -> str:
         used_token = _USED.set(self.used)

@@ -4,11 +4,21 @@ it does, never by timing it (the figures are bench/'s)."""
 from __future__ import annotations
 
 import gc
+import re
+from decimal import Decimal
+from pathlib import Path
 
+import jinja2.runtime
 from conftest import composite, tree_digest
 
+import jixiao.explain
 import jixiao.workers
 from jixiao.build import build_site
+from jixiao.errors import Location
+from jixiao.explain import page_anchors, printed_figure
+from jixiao.provenance import Computed, Typed
+from jixiao.site import open_site
+from jixiao.values import Money, Rate
 
 
 def test_the_cycle_collector_is_off_while_reports_render_and_back_after(project, monkeypatch):
@@ -56,3 +66,74 @@ def test_a_reports_listing_entry_holds_text_not_the_origins_of_its_figures(tmp_p
     grades = [project.评价等次 for page in result.pages for project in page.entry.项目]
     assert "优" in grades  # 六安's and 泸州's forms (content/2023)
     assert {type(grade) for grade in grades} <= {str, type(None)}
+
+
+def test_the_builtin_themes_fig_is_written_in_python_not_called_as_a_macro(project, cli, monkeypatch):
+    # A page of forms prints thousands of figures; the sandboxed macro call cost more than the figure (bench/README.md).
+    called = []
+    call = jinja2.runtime.Macro.__call__
+
+    def watched(macro, *args, **kwargs):
+        called.append(macro.name)
+        return call(macro, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.runtime.Macro, "__call__", watched)
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    # the demo's 预算执行情况 row: 年初预算数 200 … 得分 7.50 (tests/unit/test_document_tree.py counts them by hand)
+    assert re.search(r'<td class="num"><span class="fig" id="f-[0-9a-f]{12}">7\.50</span><button', page)
+    assert "fig" not in called
+
+
+def figures_to_print():
+    """Each case the `fig` macro distinguishes: none, none with a printed value, a plain Decimal, a text to
+    escape, a typed figure, a computed one (its button and explanation), printed equal to or unlike the rule."""
+    where = Location(Path("report.yaml"), 3)
+    typed = Money("200")
+    typed.origin = Typed("自评表.0.项目资金.年初预算数", "年初预算数", "200.00", where, "年初预算数")
+    rate = Rate(Decimal("0.75"))
+    rate.origin = Computed(
+        "自评表.0.项目资金.执行率",
+        "执行率",
+        "75%",
+        "执行率 = 全年执行数 ÷ 全年预算数",
+        "150 ÷ 200 = 75%",
+        (typed.origin,),
+    )
+    return [
+        (None, None),
+        (None, "12.5"),
+        (Decimal("3.10"), None),
+        ("<b>&甲", None),
+        (typed, None),
+        (rate, None),
+        (rate, rate),
+        (rate, "76%"),
+    ]
+
+
+def test_the_python_fig_prints_what_the_themes_fig_macro_prints(project):
+    macro = open_site(project).env.get_template("macros.html").module.fig
+    for value, stated in figures_to_print():
+        with page_anchors(set()):
+            by_macro = str(macro(value, stated))
+        with page_anchors(set()):
+            assert printed_figure(value, stated) == by_macro, (value, stated)
+
+
+def test_a_page_writes_each_explanation_once_however_often_it_prints_the_figure(project, cli, monkeypatch):
+    explained = []
+    explanation = jixiao.explain.explanation
+
+    def watched(origin):
+        explained.append(origin.path)
+        return explanation(origin)
+
+    monkeypatch.setattr(jixiao.explain, "explanation", watched)
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    # 总分 79.50 (预算执行 7.50 + three indicators of 24) is printed with its explanation three times: in the
+    # 自评汇总, in the 自评表 and in the prose
+    assert page.count('<span class="why-sum">7.50 + 24 + 24 + 24 = 79.50</span>') == 3
+    assert explained.count("自评表.0.总分") == 1
+    assert len(explained) == len(set(explained))

@@ -8,6 +8,7 @@ template sees the caller's whole context (pdf, anchor_prefix, site …) plus `no
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -15,7 +16,11 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from ..explain import printed_figure
+from ..render import BUILTIN_THEMES, DEFAULT_THEME
 from .blocks import Cell, Row, Run, printed_sections
+
+BUILTIN_MACROS = BUILTIN_THEMES / DEFAULT_THEME / "macros.html"
 
 
 @pass_context
@@ -101,7 +106,7 @@ def runs_html(content: tuple[Run, ...], fig: Any, nl2br: Any) -> str:
     out = []
     for run in content:
         if run.kind == "text":
-            out.append(STYLES.get(run.style, "{}").format(keep_figures(run.text)))
+            out.append(styled_text(run.style, run.text))
         elif run.kind == "fig":
             out.append(fig(run.value, run.stated))
         elif run.kind == "lines":
@@ -113,9 +118,18 @@ def runs_html(content: tuple[Run, ...], fig: Any, nl2br: Any) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=8192)
+def styled_text(style: str | None, text: str) -> str:
+    """A text run as HTML, remembered: the labels of forms (一级指标, 产出指标 …) repeat on every page."""
+    return STYLES.get(style, "{}").format(keep_figures(text))
+
+
 def figure_macro(context: Context) -> Any:
-    """The theme's (or the site's) `fig` macro, which prints every figure."""
-    return context.environment.get_template("macros.html").module.fig
+    """The theme's (or the site's) `fig` macro, which prints every figure; the built-in theme's own is written in
+    Python (`explain.printed_figure`), unless a site's layouts/ or theme has its own macros.html. The file is
+    asked for either way, so the page's key depends on it."""
+    macros = context.environment.get_template("macros.html")
+    return printed_figure if macros.filename == str(BUILTIN_MACROS) else macros.module.fig
 
 
 def install_writer(env: Any) -> None:
