@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, page_text
+from conftest import FIXTURES, built_manual_example, page_text
 
 from jixiao.cli import main
 from jixiao.parts.data_table.units import by_column
@@ -101,8 +101,8 @@ def built(project) -> str:
 
 
 def table_html(page: str, title: str) -> str:
-    """The table under the heading that titles it, with that heading and the unit printed above it."""
-    return re.search(rf"<h2[^>]*>表\d+ {title}</h2>.*?</table>", page, re.S).group(0)
+    """The table titled `title`, from its heading (and the unit printed above it) or its caption on."""
+    return re.search(rf"<(?:h2|caption)[^>]*>表\d+ {title}.*?</table>", page, re.S).group(0)
 
 
 def cells(table: str) -> list[str]:
@@ -193,3 +193,21 @@ def test_a_table_may_state_the_count_the_document_prints(project, stated, expect
     report.write_text(text, encoding="utf-8")
     found = check(project, "stated-differs")
     assert [line.split(": warning: ")[-1].split(" [")[0] for line in found if "内设科室" in line] == expected
+
+
+def test_the_manuals_units_example_prints_as_it_says(tmp_path):
+    """docs/figures.md 「单位」: each figure with its own unit in prose, .值 bare, the cells as the page describes."""
+    page = built_manual_example("figures.md", 1, tmp_path / "site").read_text(encoding="utf-8")
+    assert (
+        "2024年实现增值收益2.86亿元，缴存职工28.28万人，服务网点12个，个贷逾期率0.22‰。城区网点服务20万人，"
+        "经费120.5万元；另有自助终端6台。全年28.28万名职工缴存。"
+    ) in re.sub(r"\n", "", page_text(page.encode("utf-8")))
+    table = table_html(page, "网点经费")
+    assert cells(table)[:3] == ["项目", "金额", "服务人数（万人）"] and "单位：万元" in table
+    assert cells(table)[-3:] == ["自助终端", "6台", "—"]
+
+
+def test_the_manuals_count_example_prints_the_rows_it_counts(tmp_path):
+    """docs/tables.md 「数行数」: the sentence it prints; its 数量 and the count agree (test_docs: no warning)."""
+    page = built_manual_example("tables.md", 1, tmp_path / "site").read_text(encoding="utf-8")
+    assert "中心下设综合科、财务科、归集科、信贷科、稽核科5个科室。" in page_text(page.encode("utf-8"))
