@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, built_manual_example, page_text
+from conftest import FIXTURES, assess_in_site, built_manual_example, edit, page_text
 
 from jixiao.cli import main
 from jixiao.parts.data_table.units import by_column
@@ -211,3 +211,26 @@ def test_the_manuals_count_example_prints_the_rows_it_counts(tmp_path):
     """docs/tables.md 「数行数」: the sentence it prints; its 数量 and the count agree (test_docs: no warning)."""
     page = built_manual_example("tables.md", 1, tmp_path / "site").read_text(encoding="utf-8")
     assert "中心下设综合科、财务科、归集科、信贷科、稽核科5个科室。" in page_text(page.encode("utf-8"))
+
+
+def test_an_indicator_that_refers_to_a_cell_of_its_own_unit_prints_the_unit_once(tmp_path):
+    """A 评分表 row's target and actual read from a 万人 row: 12万人 once, its parts 12 and 万人 (a guard: the figure
+    now prints its unit, which the row must not add again)."""
+    project = tmp_path / "unscored"
+    shutil.copytree(FIXTURES / "unscored", project)
+    report = project / "content/2024/pingjia/report.yaml"
+    covered = "    列: [目标, 实际]\n    文字列: [度量单位]\n    行: [{名称: 缴存职工, 目标: 12, 实际: 12.6, 度量单位: 万人}]\n"
+    edit(report, "数据表:\n  成本:", f"数据表:\n  覆盖:\n    标题: 覆盖\n    显示: false\n{covered}  成本:")
+    edit(
+        report,
+        "{三级指标: 覆盖缴存职工人数, 指标值: ≥12万人, 实际完成值: 12.6万人,",
+        "{三级指标: 覆盖缴存职工人数, 指标性质: ≥, 指标值: {引用: 数据表.覆盖.缴存职工.目标}, "
+        "实际完成值: {引用: 数据表.覆盖.缴存职工.实际},",
+    )
+    view, findings = assess_in_site(project, "2024/pingjia")
+    row = view.score_sheet.rows["覆盖缴存职工人数"]
+    # hand: 12.6 ÷ 12 = 105 %, printed as the document's 原表 105.00%
+    assert (row.target, row.actual, str(row.completion), row.met) == ("≥12万人", "12.6万人", "105.00%", True)
+    # the target's parts as data.json publishes them: the bare number and its unit
+    assert (str(row.target_value), row.unit, str(row.actual_value), row.actual_unit) == ("12", "万人", "12.6", "万人")
+    assert not findings
