@@ -279,3 +279,28 @@ def element_text(element) -> str:
 
 def squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def load_manual_hook():
+    """docs/hooks/reference.py, the MkDocs hook that writes the reference pages and finds the manual's complete
+    examples (`find_examples`, `place_examples`)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("docs_reference_hook", REPO / "docs/hooks/reference.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def built_manual_example(page: str, number: int, root: Path) -> Path:
+    """Build the `number`th complete example of the manual's `page` (docs/<page>) as the only report of a new site at
+    `root`; returns its report page (index.html)."""
+    hook = load_manual_hook()
+    example = [e for e in hook.find_examples() if e.where.startswith(f"{page}:")][number]
+    runner = CliRunner()
+    assert runner.invoke(main, ["new", "site", str(root)]).exit_code == 0
+    (bundle,) = hook.place_examples([example], root)
+    result = runner.invoke(main, ["build", str(root), "--no-pdf", "--no-search", "--no-office"])
+    assert result.exit_code == 0, result.output
+    return root / "site" / bundle.relative_to(root / "content") / "index.html"

@@ -27,12 +27,13 @@ from .findings import Finding, Note, acknowledged
 from .load import Source
 from .markdown import blank, blank_comments
 from .model import Report
-from .parts.figures.audit import check_counts, in_unit, named_figures, row_unit
+from .parts.data_table.audit import table_lists
+from .parts.figures.audit import check_counts, in_unit, name_lists, named_figures
 from .parts.form.view import FormView
 from .parts.indicators.model import Indicator
 from .parts.indicators.view import IndicatorView
 from .parts.registry import PARTS
-from .values import Money, Number, Rate
+from .values import Money, Number, Rate, bare
 from .views import ReportView
 
 _EXPRESSION_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
@@ -93,7 +94,7 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
         findings += check_money_units(text)
         findings += check_leftovers(text)
         findings += check_page_debris(text)
-    findings += check_counts(texts, view.figures, at)
+    findings += check_counts(texts, name_lists(view.figures) + table_lists(view.tables), at)
     findings += check_cross_totals([(report, view)], default_unit)
     findings += check_title_year(report)
     return findings
@@ -232,9 +233,9 @@ def report_figures(view: ReportView) -> list[Figure]:
                 found.append(
                     Figure(
                         row.name if row is not table.total else f"{table.title}合计",
-                        value,
+                        bare(value),
                         kind,
-                        row_unit(table, row),
+                        value.unit or table.unit,  # a row's or column's own unit (度量单位, 列's 单位)
                         column,
                         f"{table.title}「{row.name}」",
                         f"数据表{_index(table.name)}.{path}{_index(column)}",

@@ -19,15 +19,43 @@ from .quantity import format_number
 
 class _Figure(Decimal):
     """Shared: f-strings and format() print the figure as str() does unless a format is given; `origin` is
-    where the figure came from (provenance.py), None for a figure nobody traced."""
+    where the figure came from (provenance.py), None for a figure nobody traced; `unit` the unit it prints with
+    when it is not its table's (a 亿元 row of a table of counts, a 万人 column: 2.86亿元, 35万人), as a rate
+    prints its %, so prose never has to remember which figure needs one. `.值` is the bare number."""
 
     origin: Any = None
+    unit: str | None = None
 
     def __format__(self, spec: str) -> str:
         return str(self) if not spec else super().__format__(spec)
 
+    def __str__(self) -> str:
+        return f"{self.text()}{self.unit or ''}"
+
+    def text(self) -> str:
+        """The number as the document prints it, without a unit of its own."""
+        return f"{Decimal(self):f}"
+
+    @property
+    def 值(self) -> Decimal:  # noqa: N802 (the name expressions read: {{ 数据表.表.行.列.值 }})
+        """The figure without its own unit (as a named figure's 值): for prose that writes the unit itself."""
+        return bare(self)
+
+    def with_unit(self, unit: str | None) -> _Figure:
+        """This figure printing `unit` after its number (a copy: the table's own figure stays as it is)."""
+        kind, arguments, state = self.__reduce__()  # Decimal's __copy__ returns the figure itself
+        figure = kind(*arguments)
+        figure.__dict__.update(state or {})
+        figure.unit = unit
+        return figure
+
     def __reduce__(self) -> tuple[Any, ...]:
         return type(self), (Decimal.__str__(self),), self.__dict__ or None
+
+
+def bare(value: Any) -> Any:
+    """A figure without a unit of its own (what a cell under a header naming the unit prints); others unchanged."""
+    return value.with_unit(None) if isinstance(value, _Figure) and value.unit else value
 
 
 def decimals_of(value: Decimal) -> int:
@@ -62,19 +90,16 @@ class Money(_Figure):
         money.places, money.fixed = places, fixed
         return money
 
-    def __str__(self) -> str:
+    def text(self) -> str:
         return padded(Decimal(self), self.places if self.fixed else 0)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        state = {"origin": self.origin} if self.origin else None
-        return type(self), (str(Decimal(self)), self.places, self.fixed), state
+        state = {key: getattr(self, key) for key in ("origin", "unit") if getattr(self, key)}
+        return type(self), (str(Decimal(self)), self.places, self.fixed), state or None
 
 
 class Number(_Figure):
-    """A count or quantity, printed exactly as written (8, not 8.00)."""
-
-    def __str__(self) -> str:
-        return f"{Decimal(self):f}"
+    """A count or quantity, printed exactly as written (8, not 8.00), with its own unit if it has one (35万人)."""
 
 
 class Rate(_Figure):

@@ -7,7 +7,6 @@ hook finds them (docs/hooks/reference.py) and docs/architecture.md, "The manual"
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -15,21 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, load_manual_hook
 
 DOCS = REPO / "docs"
 
 
-def load_hook():
-    """docs/hooks/reference.py, the MkDocs hook that writes the reference pages and finds the complete examples."""
-    spec = importlib.util.spec_from_file_location("docs_reference_hook", DOCS / "hooks/reference.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-HOOK = load_hook()
+HOOK = load_manual_hook()
 find_examples, Example = HOOK.find_examples, HOOK.Example
 
 

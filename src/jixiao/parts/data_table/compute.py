@@ -30,9 +30,9 @@ from ...quantity import format_number, parse_unit
 from ...validate import not_text
 from ...values import Money, Number, Rate, as_computed, decimals_of
 from ...yamlsource import SourceList, SourceMap
-from ..figures.audit import UNIT_COLUMNS
 from ..form.view import Forms
 from .model import RESERVED_ROW_KEYS, Column, Computed, DataTable, reads_last_year
+from .units import UNIT_COLUMNS, cell_units, column_units
 from .view import ChartView, DataRowView, Rows, TableView
 
 ROW_HINT = "写成 - {名称: 收入总计, 本年: 2607.85}。"
@@ -72,6 +72,7 @@ class Row:
     from_previous: set[str] = field(default_factory=set)
     same_money: list[str] = field(default_factory=list)  # 同一笔钱: rows of other tables holding the same money
     aliases: list[str] = field(default_factory=list)  # 别名: the other names the document's prose gives the row
+    unit: str | None = None  # 度量单位: the row's own unit (its text column, or a key of the row)
 
     def locate(self, key: str) -> Location:
         return self.source.locate(key) if isinstance(self.source, SourceMap) else self.where
@@ -161,7 +162,8 @@ class TableAssessment:
             label = spec.name if spec else column
             if spec and spec.kind == "文字":
                 continue
-            kinds[label] = spec.kind if spec and spec.kind else ("金额" if money else "数量")
+            own = _is_money(spec.unit) if spec and spec.unit else money  # a column of 万人 in a table of 万元
+            kinds[label] = spec.kind if spec and spec.kind else ("金额" if own else "数量")
             places[label] = (
                 spec.places if spec and spec.places is not None else (model.places if model.places is not None else 2)
             )
@@ -192,7 +194,7 @@ class TableAssessment:
     def read_rows(self, name: str, model: DataTable) -> list[Row]:
         """Check each row's keys, numbers and formulas; problems are reported at the row's line."""
         numbers, texts = model.number_columns, model.all_text_columns
-        known = set(RESERVED_ROW_KEYS) | set(numbers) | set(texts) | {model.first_column}
+        known = set(RESERVED_ROW_KEYS) | set(numbers) | set(texts) | {model.first_column} | set(UNIT_COLUMNS)
         source_rows = model._source.get("行") if model._source is not None else None
         rows = []
         for index, raw in enumerate(source_rows if isinstance(source_rows, list) else model.rows):
@@ -238,7 +240,9 @@ class TableAssessment:
                 value = self.number(raw.get(column), row.locate(column), f"{key}.{column}")
                 if value is not None:
                     row.given[column] = value
-            row.text = {column: self.text(row, column, key) for column in texts}
+            written = [*texts, *(c for c in UNIT_COLUMNS if c in raw and c not in texts)]  # 度量单位 without a column
+            row.text = {column: self.text(row, column, key) for column in written}
+            row.unit = next((row.text[c] for c in UNIT_COLUMNS if row.text.get(c)), None)
             self.read_formula(row, raw.get("公式"), numbers, key)
             row.stated = self.stated_figures(raw.get("原表"), row.locate("原表"), key)
             rows.append(row)
@@ -682,7 +686,25 @@ class TableAssessment:
                     )
                 )
 
+    def check_count(self, table: Table) -> None:
+        """数量, the count of rows the document prints (下设 6 个科室), against the rows the table lists."""
+        model = table.model
+        if model.count is not None and model.count != len(table.rows):
+            self.findings.append(
+                acknowledged(
+                    model.locate("数量"),
+                    model.check_note,
+                    "stated-differs",
+                    f"{model.title}: 原文印出 {model.count} 个，表中列了 {len(table.rows)} 行",
+                )
+            )
+
     # the view --------------------------------------------------------------------------------------
+
+    def with_units(self, table: Table, row: Row | None, figures: dict[str, Decimal | None]) -> dict[str, Any]:
+        """A row's figures, each printing its own unit where it is not the table's (units.py)."""
+        units = cell_units(table.unit, column_units(table.model), row.unit if row else None, table.kinds)
+        return {c: _in_unit(v, units[c]) if c in units and v is not None else v for c, v in figures.items()}
 
     def figures(self, table: Table, row: Row | None) -> dict[str, Decimal | None]:
         return {column: self.figure(table, row, column) for column in table.columns}
@@ -736,11 +758,12 @@ class TableAssessment:
             figures[TOTAL] = self.figures(table, None)
         self.check_parts(table)
         self.check_stated(table, figures)
+        self.check_count(table)
         model = table.model
         rows = Rows(
             DataRowView.make(
                 name=row.name,
-                values={**figures[row.name], **row.text},
+                values={**self.with_units(table, row, figures[row.name]), **row.text},
                 parent=row.parent,
                 formula=_formula_text(row.source),
                 note=row.note,
@@ -756,7 +779,7 @@ class TableAssessment:
         total = (
             DataRowView.make(
                 name=TOTAL,
-                values={**figures[TOTAL], **{c: None for c in model.all_text_columns}},
+                values={**self.with_units(table, None, figures[TOTAL]), **{c: None for c in model.all_text_columns}},
                 parent=None,
                 formula=None,
                 note=None,
@@ -779,6 +802,7 @@ class TableAssessment:
             first_column=model.first_column,
             columns=tuple(table.columns),
             text_columns=tuple(model.all_text_columns),
+            column_units=column_units(model),
             rows=rows,
             total=total,
             chart=chart,
@@ -788,6 +812,15 @@ class TableAssessment:
 def _is_money(unit: str | None) -> bool:
     parsed = parse_unit(unit)
     return parsed is not None and parsed.base == "元" and not parsed.per
+
+
+def _in_unit(value: Decimal, unit: str) -> Decimal:
+    """A figure printing its own unit; an amount whose unit is not money (6 台 in a table of 万元) is a count."""
+    if isinstance(value, Money) and not _is_money(unit):
+        count = Number(value)
+        count.origin = value.origin
+        value = count
+    return value.with_unit(unit)
 
 
 def _fixed(spec: Column | Computed | None, model: DataTable) -> bool:

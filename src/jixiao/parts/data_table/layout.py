@@ -14,8 +14,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...document.blocks import Cell, Fig, Mark, Row, Section, Table, Text, runs
-from ...values import Money, Number, Rate
+from ...values import Money, Number, Rate, bare
 from .model import PREVIOUS
+from .units import states_units
 
 FROM_PREVIOUS = Mark("*", "取自上年报告")
 KINDS = ((Rate, "rate"), (Money, "amount"), (Number, "count"))  # a figure's type → its cell kind
@@ -28,7 +29,7 @@ def lay_out(table, labelled_by: str | None = None) -> Table:
     notes_inline = "说明" in table.text_columns
     head = Row(
         tuple(
-            Cell(runs(name), "label", header=True, scope="col")
+            Cell(runs(header(table, name)), "label", header=True, scope="col")
             for name in (table.first_column, *table.columns, *table.text_columns)
         )
     )
@@ -51,10 +52,23 @@ def lay_out(table, labelled_by: str | None = None) -> Table:
     )
 
 
+def header(table, name: str) -> str:
+    """A column's header, naming its own unit (人数（万人）) unless its name does already."""
+    unit = table.column_units.get(name)
+    return f"{name}（{unit}）" if unit and unit not in name else name
+
+
 def printed_unit(table, kinds: dict[str, str]) -> str | None:
     """The unit a table states: none for a table without amounts or counts (a list of members, a table of rates),
-    whose cells the site's default unit (万元) would not describe."""
-    return table.unit if any(kind in ("amount", "count") for kind in kinds.values()) else None
+    whose cells the site's default unit (万元) would not describe, nor for columns that each name their own."""
+    own = table.column_units
+    return table.unit if any(k in ("amount", "count") and c not in own for c, k in kinds.items()) else None
+
+
+def unit_shown(table, column: str, value) -> str | None:
+    """The unit a cell prints after its figure: its own, unless its header or the table's 度量单位 column says it."""
+    unit = getattr(value, "unit", None)
+    return None if not unit or unit == table.column_units.get(column) or states_units(table.text_columns) else unit
 
 
 def lay_out_row(table, row, kinds: dict[str, str], width: int, notes_inline: bool) -> tuple[Row, ...]:
@@ -62,7 +76,10 @@ def lay_out_row(table, row, kinds: dict[str, str], width: int, notes_inline: boo
     noted = bool(row.note) and not notes_inline
     classes = (*(("part",) if row.parent else ()), *(("keep-next",) if noted else ()))
     figures = tuple(
-        figure_cell(row[c], kinds[c], row.stated.get(c), row.from_previous and c in PREVIOUS) for c in table.columns
+        figure_cell(
+            row[c], kinds[c], row.stated.get(c), row.from_previous and c in PREVIOUS, unit_shown(table, c, row[c])
+        )
+        for c in table.columns
     )
     texts = tuple(Cell(runs(str(row[c] or ""))) for c in table.text_columns)
     laid = Row((row_label(row.name), *figures, *texts), classes)
@@ -75,13 +92,15 @@ def lay_out_row(table, row, kinds: dict[str, str], width: int, notes_inline: boo
 def total_row(table, kinds: dict[str, str]) -> Row:
     """合计: its figures (a column without one is left blank, not —), blank text columns."""
     total = table.total
-    figures = tuple(Cell(runs(total[c]), kinds[c], classes=("num",)) for c in table.columns)
+    figures = tuple(Cell(runs(bare(total[c])), kinds[c], classes=("num",)) for c in table.columns)
     return Row((row_label("合计"), *figures, *(Cell() for _ in table.text_columns)), ("total",))
 
 
-def figure_cell(value: Decimal | None, kind: str, stated, from_previous: bool) -> Cell:
-    """A figure (— when blank), the document's 原表 value beside it when that differs, the 上年 mark."""
-    content = (Fig(value, stated), *((FROM_PREVIOUS,) if from_previous else ()))
+def figure_cell(value: Decimal | None, kind: str, stated, from_previous: bool, unit: str | None = None) -> Cell:
+    """A figure (— when blank), the document's 原表 value beside it when that differs, its unit where nothing else
+    says it (a Text run, so every writer keeps the figure a number), the 上年 mark."""
+    unit_run = (Text(unit),) if unit else ()
+    content = (Fig(bare(value), stated), *unit_run, *((FROM_PREVIOUS,) if from_previous else ()))
     return Cell(content, kind, classes=("num",))
 
 

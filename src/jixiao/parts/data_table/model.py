@@ -37,6 +37,11 @@ class Column(Located):
     fixed: bool | None = Field(
         None, alias="固定小数位", description="true 时这一列每个数都印足 小数位（1836.70、100.00%），默认取表的设置。"
     )
+    unit: str | None = Field(
+        None,
+        alias="单位",
+        description="这一列自己的单位（与表的 单位 不同时）：表头印为 人数（万人），正文引用时连单位印出（35万人）。",
+    )
 
 
 class Computed(Located):
@@ -92,8 +97,9 @@ class DataTable(Located):
     are part of; left empty, a parent is the sum of its parts), 公式 (the whole row from other rows,
     `业务收入 - 业务支出`, or some cells: `{节约率: 节约 ÷ 预算}`), 格式 (比率 for a row that is a share of
     another row), 计入合计 (false keeps a row out of the 合计), 原表, 说明, 核对说明, 同一笔钱 (`表名.行名`: a row of
-    another table holding the same money, which the audit compares whatever their names or years) and 别名 (the other
-    names the document's prose gives the row, by which the audit finds the figures it states).
+    another table holding the same money, which the audit compares whatever their names or years), 别名 (the other
+    names the document's prose gives the row, by which the audit finds the figures it states) and 度量单位 (the row's
+    own unit, when the table has no such column: its figures print it).
     """
 
     title: str = Field(alias="标题", description="表的标题。")
@@ -125,11 +131,15 @@ class DataTable(Located):
         description=(
             "各行：名称、各列的数、上级、公式、格式、原表、说明、核对说明、计入合计、"
             "同一笔钱（表名.行名，或其列表：另一张表中同一笔钱的行，核对时逐个同名列比较）、"
-            "别名（正文对这一行的其他叫法的列表，核对时按别名找正文中的数）。"
+            "别名（正文对这一行的其他叫法的列表，核对时按别名找正文中的数）、"
+            "度量单位（这一行自己的单位，如 万人：它的数连单位印出，35万人）。"
         ),
     )
     chart: Chart | None = Field(None, alias="图", description="由本表画的图。")
     stated: dict[str, Decimal] | None = Field(None, alias="原表", description="原表印出的合计各列（只用于核对）。")
+    count: int | None = Field(
+        None, alias="数量", ge=0, description="原文印出的行数（下设 6 个科室的 6），核对时与表的行数比较。"
+    )
     note: str | None = Field(None, alias="说明", description="印在表下的说明文字。")
     check_note: CheckNote = check_note("对核对提示的说明（不印出）。")
 

@@ -8,7 +8,7 @@ from pydantic import Field, model_serializer
 
 from ...errors import Location
 from ...located import CheckNote
-from ...values import NamedList, UnknownName
+from ...values import NamedList, UnknownName, bare
 from ...view import ModelView, View, _plain, alias, typed
 from .model import Chart, DataTable
 
@@ -69,7 +69,7 @@ class DataRowView(View):
     @model_serializer(mode="wrap")
     def _columns_in_order(self, handler: Any) -> dict[str, Any]:
         fixed = handler(self)
-        return {"名称": fixed.pop("名称"), **{k: _plain(v) for k, v in self.values.items()}, **fixed}
+        return {"名称": fixed.pop("名称"), **{k: _plain(bare(v)) for k, v in self.values.items()}, **fixed}
 
 
 class Rows(NamedList):
@@ -92,6 +92,7 @@ class TableView(ModelView):
     first_column: str = alias("首列", "项目")
     columns: tuple[str, ...] = alias("列", ())
     text_columns: tuple[str, ...] = alias("文字列", ())
+    column_units: dict[str, str] = Field(default_factory=dict, exclude=True)  # 列's own 单位 (units.py)
     rows: Rows = alias("行")
     total: DataRowView | None = alias("合计")
     chart: ChartView | None = alias("图")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ...errors import Location
@@ -33,38 +34,47 @@ def named_figures(figures: dict[str, Any], make: Any) -> list[Any]:
     ]
 
 
-def check_counts(texts: Iterable[Any], figures: dict[str, Any], at: Callable[[Any, int], Location]) -> list[Finding]:
-    """narrative-number: a count typed in prose (下设…等 6 个科室) against the list of names it counts, the list
-    whose name ends with the counted noun (内设科室 for 科室)."""
-    lists = {name: names for name, names in figures.items() if isinstance(names, NameList)}
+@dataclass(frozen=True)
+class Counted:
+    """Something prose may count: a list of names of 数据, or the rows of a data table, by the name that ends with the
+    counted noun (内设科室 for 科室)."""
+
+    name: str
+    count: int
+    what: str  # how a finding names it: 名单「内设科室」, 数据表「内设科室」
+    noun: str  # what the finding says it lists: 个, 行
+    expression: str  # the {{ }} that prints the count
+
+
+def name_lists(figures: dict[str, Any]) -> list[Counted]:
+    """The lists of names of 数据, which prose may count."""
+    return [
+        Counted(name, len(names), f"名单「{name}」", "个", f"数据.{name} | length")
+        for name, names in figures.items()
+        if isinstance(names, NameList)
+    ]
+
+
+def check_counts(texts: Iterable[Any], lists: list[Counted], at: Callable[[Any, int], Location]) -> list[Finding]:
+    """narrative-number: a count typed in prose (下设…等 6 个科室) against the list it counts, the list whose name ends
+    with the counted noun (内设科室 for 科室)."""
     found = []
     for text in texts if lists else ():
         for match in _COUNT_RE.finditer(text.text):
             noun, written = match.group("noun"), int(match.group("number"))
-            counted = next((n for n in lists if any(n.endswith(noun[:k]) for k in range(len(noun), 1, -1))), None)
-            if counted is None or written == len(lists[counted]):
+            counted = next((c for c in lists if any(c.name.endswith(noun[:k]) for k in range(len(noun), 1, -1))), None)
+            if counted is None or written == counted.count:
                 continue
             found.append(
                 acknowledged(
                     at(text, match.start()),
                     text.note,
                     "narrative-number",
-                    f"文中写「{match.group(0)}」，名单「{counted}」列了 {len(lists[counted])} 个；"
-                    f"可改写为 {{{{ 数据.{counted} | length }}}}",
+                    f"文中写「{match.group(0)}」，{counted.what}列了 {counted.count} {counted.noun}；"
+                    f"可改写为 {{{{ {counted.expression} }}}}",
                 )
             )
     return found
-
-
-UNIT_COLUMNS = ("度量单位", "计量单位")  # a table's text column holding each row's own unit
-
-
-def row_unit(table: Any, row: Any) -> str | None:
-    """A row's unit: its 度量单位 cell where the table has one, else the table's 单位."""
-    for column in UNIT_COLUMNS:
-        if column in table.text_columns and row.get(column):
-            return str(row.get(column))
-    return table.unit
 
 
 def in_unit(written: Any, unit: str | None, wanted: str | None) -> Any:
