@@ -10,7 +10,10 @@ summary without reading any report again — a changed report changes only its u
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,14 +61,46 @@ def figure_anchor(value: Any, html: bytes) -> str:
     return ident if ident and f'id="{ident}"'.encode() in html else ""
 
 
-def unit_slug(unit: str) -> str:
-    """The unit's folder under units/ and data/units/: its name, with what a path or URL cannot hold replaced."""
-    return re.sub(r'[\s/\\?#%:*"<>|.]+', "-", unit).strip("-") or "unit"
+def pinyin_slug(unit: str) -> str:
+    """A unit's name as a URL reads it: the pinyin of its characters run together (pypinyin, which knows how a
+    place name is read: 六安 → luan), other letters and digits lower-cased, anything else one "-"."""
+    from pypinyin import lazy_pinyin  # its dictionaries take 0.15 s to load: only for a site with units
+
+    return re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(unit)).lower()).strip("-") or "unit"
 
 
-def unit_path(unit: str, name: str = "index.html") -> str:
-    """A file of the unit's folder (its page, its feed), from the site root."""
-    return f"units/{unit_slug(unit)}/{name}"
+@functools.cache
+def slugs_of(units: tuple[str, ...], given: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each unit's folder under units/ and data/units/: the slug site.yaml gives it (单位网址), else its pinyin.
+    Two units that read alike (示例中心, 试例中心) are told apart by name order: the first keeps the plain slug,
+    the next take -2, -3 …, skipping any slug the site gave — the same names give the same URLs on every build."""
+    slugs = dict(given)
+    taken = set(slugs.values())
+    for unit in sorted(set(units) - slugs.keys()):
+        base = pinyin_slug(unit)
+        candidates = itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2)))
+        slugs[unit] = next(slug for slug in candidates if slug not in taken)
+        taken.add(slugs[unit])
+    return slugs
+
+
+@dataclass(frozen=True)
+class UnitUrls:
+    """Where each unit's files are (its page and feed under units/<slug>/, its CSV data/units/<slug>.csv)."""
+
+    slugs: dict[str, str]
+
+    @classmethod
+    def of(cls, site: Any, units: Iterable[str]) -> UnitUrls:
+        given = site.config.unit_slugs
+        return cls(slugs_of(tuple(sorted(set(units))), tuple(sorted(given.items()))))
+
+    def path(self, unit: str, name: str = "index.html") -> str:
+        """A file of the unit's folder (its page, its feed), from the site root."""
+        return f"units/{self.slugs[unit]}/{name}"
+
+    def csv(self, unit: str) -> str:
+        return f"data/units/{self.slugs[unit]}.csv"
 
 
 @dataclass(frozen=True)
@@ -123,7 +158,7 @@ def unit_tables(points: list[Point], money: str) -> list[Table]:
     return tables
 
 
-def year_tables(points: list[Point], money: str) -> list[Table]:
+def year_tables(points: list[Point], money: str, urls: UnitUrls) -> list[Table]:
     """Every unit's series of one year, a table per kind of series (自评表, 决算 totals)."""
     tables = []
     for kind, caption in (("预算", "项目支出绩效自评"), ("收入总计", "收入支出总计")):
@@ -133,7 +168,7 @@ def year_tables(points: list[Point], money: str) -> list[Table]:
         columns = columns_of(own)
         rows = [
             [
-                Cell(p.unit, unit_path(p.unit), ""),
+                Cell(p.unit, urls.path(p.unit), ""),
                 Cell(p.series, p.url, ""),
                 *figure_cells(p, columns),
             ]
@@ -177,36 +212,37 @@ def portal_pages(
     `pages` in listing order; `render(site, template, context)` renders a page."""
     money = site.config.default_unit
     points = points_of(pages)
+    urls = UnitUrls.of(site, (p.entry.单位 for p in pages))
     files = {}
     for unit in sorted({p.entry.单位 for p in pages}):
         if units is not None and unit not in units:
             continue
         own = [p for p in points if p.unit == unit]
-        slug, tables = unit_slug(unit), unit_tables(own, money) if own else []
+        tables = unit_tables(own, money) if own else []
         reports = [p.entry for p in pages if p.entry.单位 == unit]
-        csv = f"data/units/{slug}.csv"
         context = UnitContext(
-            site.site_view, False, site.root(2), unit, reports, tables, csv, unit_path(unit, "feed.xml")
+            site.site_view, False, site.root(2), unit, reports, tables, urls.csv(unit), urls.path(unit, "feed.xml")
         )
-        files[unit_path(unit)] = render(site, "unit.html", context)
-        files[f"data/units/{slug}.csv"] = table_csv(tables, ["年度"], series=True)
-    listed = [Cell(unit, unit_path(unit), "") for unit in sorted({p.entry.单位 for p in pages})]
+        files[urls.path(unit)] = render(site, "unit.html", context)
+        files[urls.csv(unit)] = table_csv(tables, ["年度"], series=True)
+    listed = [Cell(unit, urls.path(unit), "") for unit in sorted({p.entry.单位 for p in pages})]
     files["units/index.html"] = render(site, "units.html", UnitsContext(site.site_view, False, site.root(1), listed))
     for year in sorted({p.year for p in pages}, reverse=True):
         if years is not None and year not in years:
             continue
-        tables = year_tables([p for p in points if p.year == year], money)
+        tables = year_tables([p for p in points if p.year == year], money, urls)
         context = CompareContext(site.site_view, False, site.root(1), year, tables, f"data/{year}.csv")
         files[f"{year}/units.html"] = render(site, "compare.html", context)
         files[f"data/{year}.csv"] = table_csv(tables, ["单位", "项目"], series=False)
     return files
 
 
-def portal_urls(pages: list[Any]) -> list[str]:
+def portal_urls(site: Any, pages: list[Any]) -> list[str]:
     """Every portal page (the sitemap's): the list of units, each unit's page, each year's comparison."""
-    units = [unit_path(unit) for unit in sorted({p.entry.单位 for p in pages})]
+    names = sorted({p.entry.单位 for p in pages})
+    urls = UnitUrls.of(site, names)
     return [
         "units/index.html",
-        *units,
+        *(urls.path(unit) for unit in names),
         *(f"{year}/units.html" for year in sorted({p.year for p in pages}, reverse=True)),
     ]

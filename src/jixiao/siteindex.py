@@ -20,7 +20,7 @@ from .document.csv import write_rows
 from .errors import JixiaoError, Location
 from .output import link_or_copy, write_files
 from .page import ReportPage
-from .portal import portal_pages, portal_urls, unit_path, unit_slug
+from .portal import UnitUrls, portal_pages, portal_urls
 from .render import TemplateRun
 from .site import SiteContext
 from .sitemodel import listing_key
@@ -78,7 +78,7 @@ def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
     ordered."""
     entries = [p.entry for p in pages]
     years = sorted({p.year for p in pages}, reverse=True)
-    paths = ["index.html", *(f"{y}/index.html" for y in years), *portal_urls(pages), *(e.url for e in entries)]
+    paths = ["index.html", *(f"{y}/index.html" for y in years), *portal_urls(site, pages), *(e.url for e in entries)]
     return {
         "sitemap.xml": render(site, "sitemap.xml", SitemapContext(site.site_view, False, paths, absolute(site, ""))),
         "feed.xml": feed(site, entries, site.config.title, "index.html", "urn:jixiao:site"),
@@ -91,14 +91,15 @@ def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
 
 
 def unit_feeds(site: SiteContext, entries: list[ReportEntry]) -> dict[str, bytes]:
-    """Each unit's feed beside its page (units/<单位>/feed.xml), so a reader can follow one unit's disclosures."""
+    """Each unit's feed beside its page (units/<slug>/feed.xml), so a reader can follow one unit's disclosures."""
+    urls = UnitUrls.of(site, (e.单位 for e in entries))
     return {
-        unit_path(unit, "feed.xml"): feed(
+        urls.path(unit, "feed.xml"): feed(
             site,
             [e for e in entries if e.单位 == unit],
             f"{unit} - {site.config.title}",
-            unit_path(unit),
-            f"urn:jixiao:unit:{unit_slug(unit)}",
+            urls.path(unit),
+            f"urn:jixiao:unit:{urls.slugs[unit]}",
         )
         for unit in sorted({e.单位 for e in entries})
     }
