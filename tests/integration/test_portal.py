@@ -140,13 +140,14 @@ def test_a_unit_has_its_own_feed_newest_first_linked_from_its_page(site):
     assert '<a href="../../units/shilizhongxin/feed.xml">订阅本单位的报告（Atom）</a>' in page
 
 
-def test_the_unit_feeds_are_byte_identical_across_two_builds(site, tmp_path):
+def test_the_unit_feeds_and_pages_are_byte_identical_across_two_builds(site, tmp_path):
     again = tmp_path / "p"
     shutil.copytree(FIXTURES / "portal", again)
     result = CliRunner().invoke(main, ["build", str(again), "--no-pdf", "--no-search"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     for slug in ("shilizhongxin", "dierzhongxin", "disanzhongxin"):
-        assert (again / f"site/units/{slug}/feed.xml").read_bytes() == (site / f"units/{slug}/feed.xml").read_bytes()
+        for name in ("feed.xml", "index.html"):  # the page with its charts
+            assert (again / f"site/units/{slug}/{name}").read_bytes() == (site / f"units/{slug}/{name}").read_bytes()
 
 
 def test_units_that_read_alike_get_distinct_slugs_in_name_order():
@@ -185,3 +186,25 @@ def test_a_slug_given_in_site_yaml_names_the_units_page_feed_and_data(tmp_path):
     feed = ElementTree.fromstring((site / "units/shili/feed.xml").read_bytes())
     assert feed.find(f"{ATOM}link").get("href") == "/units/shili/index.html"
     assert feed.findtext(f"{ATOM}id") == "urn:jixiao:unit:shili"
+
+
+def test_a_units_chart_draws_each_year_and_leaves_the_gap_year_empty(site):
+    """示例中心's 示例项目 chart: bars 预算/执行数 (200/150 in 2022, 300/270 in 2024), lines 执行率 (75%, 90%) and
+    总分 (97.50, 99); 2023 has no 自评表, so no bar, a broken line and "—" in both panels — never a zero."""
+    page = (site / "units/shilizhongxin/index.html").read_text(encoding="utf-8")
+    svg = re.search(r'<figure class="chart portal-chart">\s*(<svg .*?</svg>)', page, re.S).group(1)
+    assert svg.startswith('<svg role="img" aria-label="示例项目历年主要数字" ')
+    assert "<title>示例项目历年主要数字</title>" in svg
+    assert (
+        "<desc>2022年: 预算（万元） 200，执行数（万元） 150，执行率（%） 75%，总分（分） 97.50；2023年: 无数据；"
+        "2024年: 预算（万元） 300，执行数（万元） 270，执行率（%） 90%，总分（分） 99</desc>"
+    ) in svg
+    bars = sorted(re.findall(r'id="u[0-9a-f]+-chart-data-(\d-\d)"', svg))
+    assert bars == ["0-0", "0-2", "1-0", "1-2"]  # 预算 and 执行数 in 2022 (year 0) and 2024 (year 2) only
+    assert sorted(re.findall(r'id="u[0-9a-f]+-chart-gap-(\d-\d)"', svg)) == ["0-1", "1-1"]
+    for k in (0, 1):  # 执行率, 总分: two points, no segment across 2023
+        path = re.search(rf'chart-line-{k}">\s*<path d="([^"]*)"', svg).group(1)
+        assert path.count("M") == 2 and "L" not in path
+    for text in ("200", "150", "300", "270", "75%", "90%", "97.50", "99"):
+        assert f">{text}</text>" in svg  # each figure labelled as printed, as real text
+    assert "<figcaption>示例项目历年主要数字（数字见上表，缺的年度留空）</figcaption>" in page
