@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import CACHE_DIR
+from .cache import CACHE_DIR, digest_bytes
 from .contexts import CompareContext, UnitContext, UnitsContext
 from .contexts import PortalCell as Cell
 from .contexts import PortalTable as Table
@@ -219,18 +220,38 @@ def csv_value(cell: Cell | None) -> str:
     return cell.sort or cell.text
 
 
-def portal_pages(
-    site: Any, pages: list[Any], render: Any, years: set[int] | None = None, units: set[str] | None = None
-) -> dict[str, bytes]:
-    """Unit pages and year comparison pages with their CSV (only those of `years` and `units` when given).
-    `pages` in listing order; `render(site, template, context)` renders a page."""
+@dataclass(frozen=True)
+class PortalWork:
+    """Which portal pages a build makes (None: every year's, every unit's) and which it takes unchanged from the
+    previous output instead (`kept`, paths from the site root)."""
+
+    years: set[int] | None = None
+    units: set[str] | None = None
+    unit_list: bool = True
+    kept: tuple[str, ...] = ()
+
+    def chosen(self, pages: list[Any]) -> tuple[list[str], list[int]]:
+        """The units (by name) and the years (newest first) of `pages` whose portal pages this work makes."""
+        units = sorted(
+            {p.entry.单位 for p in pages} if self.units is None else {p.entry.单位 for p in pages} & self.units
+        )
+        years = {p.year for p in pages} if self.years is None else {p.year for p in pages} & self.years
+        return units, sorted(years, reverse=True)
+
+
+EVERYTHING = PortalWork()
+
+
+def portal_pages(site: Any, pages: list[Any], render: Any, work: PortalWork | None = None) -> dict[str, bytes]:
+    """Unit pages and year comparison pages with their CSV (only those `work` names). `pages` in listing order;
+    `render(site, template, context)` renders a page."""
     money = site.config.default_unit
     points = points_of(pages)
     urls = UnitUrls.of(site, (p.entry.单位 for p in pages))
+    work = work or EVERYTHING
+    units, years = work.chosen(pages)
     files = {}
-    for unit in sorted({p.entry.单位 for p in pages}):
-        if units is not None and unit not in units:
-            continue
+    for unit in units:
         own = [p for p in points if p.unit == unit]
         tables = unit_tables(own, money, site.project / CACHE_DIR) if own else []
         reports = [p.entry for p in pages if p.entry.单位 == unit]
@@ -239,11 +260,11 @@ def portal_pages(
         )
         files[urls.path(unit)] = render(site, "unit.html", context)
         files[urls.csv(unit)] = table_csv(tables, ["年度"], series=True)
-    listed = [Cell(unit, urls.path(unit), "") for unit in sorted({p.entry.单位 for p in pages})]
-    files["units/index.html"] = render(site, "units.html", UnitsContext(site.site_view, False, site.root(1), listed))
-    for year in sorted({p.year for p in pages}, reverse=True):
-        if years is not None and year not in years:
-            continue
+    if work.unit_list:
+        listed = [Cell(unit, urls.path(unit), "") for unit in sorted({p.entry.单位 for p in pages})]
+        context = UnitsContext(site.site_view, False, site.root(1), listed)
+        files["units/index.html"] = render(site, "units.html", context)
+    for year in years:
         tables = year_tables([p for p in points if p.year == year], money, urls)
         context = CompareContext(site.site_view, False, site.root(1), year, tables, f"data/{year}.csv")
         files[f"{year}/units.html"] = render(site, "compare.html", context)
@@ -251,12 +272,60 @@ def portal_pages(
     return files
 
 
-def portal_urls(site: Any, pages: list[Any]) -> list[str]:
-    """Every portal page (the sitemap's): the list of units, each unit's page, each year's comparison."""
-    names = sorted({p.entry.单位 for p in pages})
-    urls = UnitUrls.of(site, names)
+def portal_files(site: Any, pages: list[Any], work: PortalWork | None = None) -> list[str]:
+    """The portal's files that `work` names (by default all), pages and CSV: the list of units, each unit's page,
+    each year's comparison."""
+    work = work or EVERYTHING
+    urls = UnitUrls.of(site, (p.entry.单位 for p in pages))
+    units, years = work.chosen(pages)
     return [
-        "units/index.html",
-        *(urls.path(unit) for unit in names),
-        *(f"{year}/units.html" for year in sorted({p.year for p in pages}, reverse=True)),
+        *(["units/index.html"] if work.unit_list else []),
+        *(name for unit in units for name in (urls.path(unit), urls.csv(unit))),
+        *(name for year in years for name in (f"{year}/units.html", f"data/{year}.csv")),
     ]
+
+
+def portal_urls(site: Any, pages: list[Any]) -> list[str]:
+    """Every portal page (the sitemap's)."""
+    return [name for name in portal_files(site, pages) if name.endswith(".html")]
+
+
+def portal_stamp(site: Any, digests: Any) -> str:
+    """What the portal pages read besides the reports' entries and figures: every template (a layout may include
+    any), by name and digest. site.yaml and jixiao's code are in the cache's shared digest already."""
+    return digest_bytes(
+        *(part for name in sorted(site.env.loader.list_templates()) for part in (name, digests.of(name)))
+    )
+
+
+def portal_work(
+    site: Any, pages: list[Any], previous: dict[str, Any], stamp: str, old: str, folder: Path | None
+) -> PortalWork:
+    """The portal pages a build remakes: those of the units and years of the reports whose entry or figures differ
+    from the previous build's (`previous`, the cache's reports), or that came or went; the list of units when the
+    units changed. Everything when the templates changed (`stamp` against `old`), when a unit's slug moved (a new
+    homophone) or when a page to keep is missing from the previous output (`folder`)."""
+    before = {key: summary_of(cached.entry, cached.figures) for key, cached in previous.items()}
+    now = {page.key: summary_of(page.entry.as_json(), page.figures) for page in pages}
+    if not before or folder is None or stamp != old:
+        return EVERYTHING
+    units_before = {key: cached.entry["单位"] for key, cached in previous.items()}
+    units_now = {page.key: page.entry.单位 for page in pages}
+    slugs_before = UnitUrls.of(site, units_before.values()).slugs
+    slugs_now = UnitUrls.of(site, units_now.values()).slugs
+    if any(slugs_before[unit] != slugs_now[unit] for unit in slugs_before.keys() & slugs_now.keys()):
+        return EVERYTHING
+    changed = {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
+    years = {int(key.split("/")[0]) for key in changed}
+    units = {names[key] for names in (units_before, units_now) for key in changed if key in names}
+    unit_list = set(units_before.values()) != set(units_now.values())
+    made = set(portal_files(site, pages, PortalWork(years, units, unit_list)))
+    kept = tuple(name for name in portal_files(site, pages) if name not in made)
+    if not all((folder / name).is_file() for name in kept):
+        return EVERYTHING
+    return PortalWork(years, units, unit_list, kept)
+
+
+def summary_of(entry: dict[str, Any], figures: list[list[str]]) -> str:
+    """What the portal reads of a report, as text: the same whether it comes from this build or from the cache."""
+    return json.dumps([entry, figures], ensure_ascii=False, sort_keys=True, default=str)

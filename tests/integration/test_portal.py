@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO, edit
 
 from jixiao.cli import main
 
@@ -95,7 +95,7 @@ def test_a_changed_report_remakes_only_its_units_and_its_years_portal_pages():
     (and the unit list); portal.portal_pages with what phases.publish_listing passes."""
     from types import SimpleNamespace as Fake
 
-    from jixiao.portal import portal_pages
+    from jixiao.portal import PortalWork, portal_pages
 
     def page(year, unit, key):
         return Fake(year=year, key=key, entry=Fake(单位=unit, url=f"{key}/index.html"), figures=[])
@@ -106,7 +106,7 @@ def test_a_changed_report_remakes_only_its_units_and_its_years_portal_pages():
         page(2022, "示例中心", "2022/shili"),
     ]
     site = Fake(config=Fake(default_unit="万元", unit_slugs={}), site_view=None, root=lambda depth: "../" * depth)
-    files = portal_pages(site, pages, lambda site, name, context: name.encode(), {2024}, {"第二中心"})
+    files = portal_pages(site, pages, lambda site, name, context: name.encode(), PortalWork({2024}, {"第二中心"}))
     assert sorted(files) == [
         "2024/units.html", "data/2024.csv", "data/units/dierzhongxin.csv", "units/dierzhongxin/index.html", "units/index.html"
     ]  # fmt: skip
@@ -208,3 +208,50 @@ def test_a_units_chart_draws_each_year_and_leaves_the_gap_year_empty(site):
     for text in ("200", "150", "300", "270", "75%", "90%", "97.50", "99"):
         assert f">{text}</text>" in svg  # each figure labelled as printed, as real text
     assert "<figcaption>示例项目历年主要数字（数字见上表，缺的年度留空）</figcaption>" in page
+
+
+def portal_inodes(site) -> dict[str, int]:
+    """Each portal file's inode: a file linked from the previous output keeps it, a file written anew does not."""
+    files = [*site.glob("units/**/*.html"), *site.glob("*/units.html"), *site.glob("data/units/*.csv")]
+    files += [p for p in site.glob("data/*.csv") if p.stem.isdigit()]
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in files}
+
+
+def rewritten(before: dict[str, int], after: dict[str, int]) -> list[str]:
+    return sorted(name for name in after if before.get(name) != after[name])
+
+
+def test_a_full_build_remakes_only_the_changed_reports_unit_and_year_portal_pages(tmp_path):
+    """jixiao build after one edit: 第二中心's 2024 执行数 95 → 96 rewrites its unit's page and CSV and the 2024
+    comparison and CSV, and links every other portal file from the previous output; its 执行率 is then
+    96 ÷ 100 = 96. Moving the report to a new unit (第四中心) rewrites the list of units too, and both units' pages
+    (第二中心 has no report left: its page is gone); a changed template rewrites every portal page."""
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURES / "portal", project)
+    site = project / "site"
+
+    def build():
+        result = CliRunner().invoke(main, ["build", str(project), "--no-pdf", "--no-search"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return portal_inodes(site)
+
+    first = build()
+    report = project / "content/2024/dier-ziping/report.yaml"
+    edit(report, "全年执行数: 95}", "全年执行数: 96}")
+    second = build()
+    assert rewritten(first, second) == [
+        "2024/units.html", "data/2024.csv", "data/units/dierzhongxin.csv", "units/dierzhongxin/index.html"
+    ]  # fmt: skip
+    assert [r[4] for r in read_csv(site / "data/2024.csv") if r[0] == "第二中心"] == ["96"]
+    edit(report, "单位: 第二中心", "单位: 第四中心")
+    third = build()
+    assert rewritten(second, third) == [
+        "2024/units.html", "data/2024.csv", "data/units/disizhongxin.csv", "units/disizhongxin/index.html",
+        "units/index.html",
+    ]  # fmt: skip
+    assert "units/dierzhongxin/index.html" not in third and not (site / "units/dierzhongxin").exists()
+    layouts = project / "layouts"
+    layouts.mkdir()
+    theme = REPO / "themes/gongwen/units.html"
+    (layouts / "units.html").write_text(theme.read_text(encoding="utf-8") + "{# 改过 #}\n", encoding="utf-8")
+    assert rewritten(third, build()) == sorted(third)
