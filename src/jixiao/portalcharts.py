@@ -44,7 +44,11 @@ def series_chart(
         return ""
     plt = load_pyplot(cache)
     panels = [kind for kind in (bars, lines) if kind]
-    figure, axes = plt.subplots(len(panels), 1, figsize=(6.0, 2.9 * len(panels)), sharex=True, squeeze=False)
+    height = 2.9 * len(panels)
+    figure, axes = plt.subplots(len(panels), 1, figsize=(6.0, height), sharex=True, squeeze=False)
+    # fixed margins (in inches: room for the axis labels, and above each panel for its legend), not a tight crop,
+    # which draws the figure twice: 50 units' charts cost half as much
+    figure.subplots_adjust(left=0.8 / 6.0, right=0.98, bottom=0.45 / height, top=1 - 0.4 / height, hspace=0.35)
     for index, (panel, own) in enumerate(zip(axes[:, 0], panels)):
         if own is bars:
             draw_bars(panel, years, own, texts, money)
@@ -54,7 +58,8 @@ def series_chart(
         panel.margins(y=0.2)
         mark_gaps(panel, years, own, texts, index)
     axes[-1, 0].set_xticks(range(len(years)), [str(year) for year in years])
-    return figure_svg(plt, figure, f"{slug_of(title)}-", title, described(years, columns, texts))
+    axes[-1, 0].set_xlim(-0.6, len(years) - 0.4)  # every year's slot, the first's and the last's too, even if empty
+    return figure_svg(plt, figure, f"{slug_of(title)}-", title, described(years, columns, texts), tight=False)
 
 
 def draw_bars(axes: Any, years: list[int], columns: list[tuple[str, str, str]], texts: dict, unit: str) -> None:
