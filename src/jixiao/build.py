@@ -36,6 +36,7 @@ from .phases import (
     resolve_site,
     unique_errors,
 )
+from .portal import portal_stamp, portal_work
 from .shards import Shard, check_parts, check_shard_output, link_parts
 from .site import SiteContext
 from .workers import Progress, report_workers
@@ -126,6 +127,7 @@ def build_site(
             if shard is not None:
                 plan.restrict(shard.keys(plan.model.keys()))
             notices = machine_notices(site, plan)
+            stamp = ""  # of the portal pages this build makes (none in a shard)
             with staged_output(out_dir) as staging:
                 for cached in plan.reused.values():
                     reuse_files(cached, cache.files_dir, staging, with_pdf)
@@ -137,8 +139,10 @@ def build_site(
                     publish_shard(site, plan, shard, pages, staging)
                 else:
                     copy_assets(site.files, site.search_path, staging)
-                    publish_site(site, pages, staging, cache.files_dir, changed_years(cache, plan), search)
-        notices += commit_cache(cache, plan, pages)  # published: from here on nothing fails the build
+                    stamp = portal_stamp(site, plan.digests)
+                    portal = portal_work(site, pages, cache.reports, stamp, cache.portal, cache.files_dir)
+                    publish_site(site, pages, staging, cache.files_dir, changed_years(cache, plan), search, portal)
+        notices += commit_cache(cache, plan, pages, stamp)  # published: from here on nothing fails the build
     return BuildResult(out_dir, pages, time.perf_counter() - started, len(plan.todo), notices, plan, cache, site)
 
 

@@ -90,6 +90,7 @@ class Manifest:
     shared: str
     site: str  # site_stamp of the output it describes
     reports: dict[str, CachedReport]
+    portal: str = ""  # digest of the templates the portal pages were made with (portal.portal_stamp); "": unknown
 
 
 @dataclass
@@ -104,6 +105,7 @@ class BuildCache:
     shared: str
     reports: dict[str, CachedReport] = field(default_factory=dict)
     files_dir: Path | None = None  # where the reusable files are: the output folder, or the seed's
+    portal: str = ""  # Manifest.portal of the output in files_dir
 
     @classmethod
     def open(cls, project: Path, out_dir: Path, shared: str, clean: bool, seed: Path | None = None) -> BuildCache:
@@ -126,7 +128,7 @@ class BuildCache:
             return False  # missing, damaged or hand-edited: rebuild everything
         if manifest.format != FORMAT or manifest.shared != self.shared or manifest.site != site_stamp(folder):
             return False
-        self.reports = manifest.reports
+        self.reports, self.portal = manifest.reports, manifest.portal
         return True
 
     def reusable(self, key: str, page_key: str, pdf_key: str | None) -> CachedReport | None:
@@ -141,10 +143,12 @@ class BuildCache:
             return None
         return cached
 
-    def save(self, reports: dict[str, CachedReport]) -> str | None:
+    def save(self, reports: dict[str, CachedReport], portal: str | None = None) -> str | None:
         """Write the manifest atomically once the output holds the new site, and drop those of vanished folders.
-        Where it cannot be written, a notice (the site is published all the same; the next build rebuilds all)."""
-        manifest = Manifest(FORMAT, self.shared, site_stamp(self.out_dir), dict(sorted(reports.items())))
+        Where it cannot be written, a notice (the site is published all the same; the next build rebuilds all).
+        `portal`: the portal's template stamp, when this build made the portal pages (else the one in place)."""
+        portal = self.portal if portal is None else portal
+        manifest = Manifest(FORMAT, self.shared, site_stamp(self.out_dir), dict(sorted(reports.items())), portal)
         try:
             write_atomically(self.path, record_to_json(Manifest, manifest))
             write_atomically(self.path.with_suffix(".out"), str(self.out_dir).encode())
@@ -153,7 +157,7 @@ class BuildCache:
                 f"缓存无法写入（{describe_os_error(exc)}）: {exc.filename or self.path}；站点已更新，下次构建会全部重建。\n"
                 "  提示: 让项目的 .jixiao-cache/ 可写（或删除它），之后的构建就能沿用未改动的报告。"
             )
-        self.reports, self.files_dir = reports, self.out_dir
+        self.reports, self.files_dir, self.portal = reports, self.out_dir, portal
         self.prune()
         return None
 

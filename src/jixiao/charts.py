@@ -119,32 +119,35 @@ def draw_bars(plt: Any, chart: ChartView, table: TableView) -> Any:
             values,
             width,
             label=column,
-            color=GREYS[i % len(GREYS)],
-            hatch=HATCHES[i % len(HATCHES)],
-            edgecolor="black",
-            linewidth=0.8,
+            **bar_style(i),
         )
         for j, (bar, row) in enumerate(zip(bars, rows)):
             bar.set_gid(f"chart-data-{i}-{j}")
             if row[column] is not None:
-                axes.annotate(
-                    str(row[column]),
-                    (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                    ha="center",
-                    va="bottom",
-                    fontsize=9,
-                    xytext=(0, 2),
-                    textcoords="offset points",
-                )
+                label_bar(axes, str(row[column]), bar.get_x() + bar.get_width() / 2, bar.get_height(), 9)
     axes.set_xticks(range(len(rows)), [r.name for r in rows])
     axes.set_ylabel(table.unit or "")
     axes.spines[["top", "right"]].set_visible(False)
-    # above the plot, one entry per column: outside the data area, never over a bar
-    axes.legend(
-        loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=len(columns), frameon=False, borderaxespad=0.0
-    ).set_gid("chart-legend")
+    place_legend(axes, "chart-legend", len(columns))
     axes.margins(y=0.15)
     return figure
+
+
+def bar_style(i: int) -> dict[str, Any]:
+    """The i-th series of bars: a grey and a hatching of its own, so the series read apart in black-and-white print."""
+    return {"color": GREYS[i % len(GREYS)], "hatch": HATCHES[i % len(HATCHES)], "edgecolor": "black", "linewidth": 0.8}
+
+
+def label_bar(axes: Any, text: str, x: float, height: float, size: float) -> None:
+    """A bar's figure as printed, just above it."""
+    axes.annotate(text, (x, height), ha="center", va="bottom", fontsize=size, xytext=(0, 2), textcoords="offset points")
+
+
+def place_legend(axes: Any, gid: str, entries: int) -> None:
+    """Above the plot, one entry per series: outside the data area, never over a bar or a point."""
+    axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=entries, frameon=False, borderaxespad=0.0).set_gid(
+        gid
+    )
 
 
 def scope_ids(svg: str, prefix: str) -> str:
@@ -180,24 +183,37 @@ def render_chart(table: TableView, cache_dir: Path, prefix: str = "") -> str:
         return f'<p class="chart-empty">{"各项尚未填写" if blank else "各项均为 0"}，不绘制饼状图。</p>'
     if chart.kind == "饼状图" and len(pie_rows(chart, table)) == 1:
         return render_single_item(chart, table)
+    plt = load_pyplot(cache_dir)
+    figure = draw_pie(plt, chart, table) if chart.kind == "饼状图" else draw_bars(plt, chart, table)
+    described = "；".join(
+        f"{row.name}: " + "，".join(f"{c} {row[c]}" for c in chart.columns if row.get(c) is not None) for row in rows
+    )
+    prefix = f"{prefix}t{table.number.removeprefix('表') or hashlib.sha256(table.name.encode()).hexdigest()[:8]}-"
+    return figure_svg(plt, figure, prefix, f"{chart.number} {chart.title}", described)
+
+
+def load_pyplot(cache_dir: Path) -> Any:
+    """pyplot set up for charts; outside the template's time limit, since the first import builds matplotlib's font
+    cache."""
     from .render import paused_deadline
 
-    with paused_deadline():  # the first import builds matplotlib's font cache
-        plt = _pyplot(cache_dir)
-    figure = draw_pie(plt, chart, table) if chart.kind == "饼状图" else draw_bars(plt, chart, table)
+    with paused_deadline():
+        return _pyplot(cache_dir)
+
+
+def figure_svg(plt: Any, figure: Any, prefix: str, title: str, described: str, tight: bool = True) -> str:
+    """A drawn figure as accessible inline <svg>: role=img named by `title`, the figures in a <desc>, ids scoped by
+    `prefix`, and nothing that changes between builds (no date, no metadata). `tight` crops it to what is drawn,
+    at the cost of drawing it twice; a figure laid out with fixed margins passes False."""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    figure.savefig(
+        buffer, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None, "Creator": None}
+    )
     plt.close(figure)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
-    described = "；".join(
-        f"{row.name}: " + "，".join(f"{c} {row[c]}" for c in chart.columns if row.get(c) is not None) for row in rows
-    )
-    svg = scope_ids(
-        svg, f"{prefix}t{table.number.removeprefix('表') or hashlib.sha256(table.name.encode()).hexdigest()[:8]}-"
-    )
-    title = f"{chart.number} {chart.title}"
+    svg = scope_ids(svg, prefix)
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{escape(title)}" ', svg, count=1).replace(
         ">", f"><title>{escape(title)}</title><desc>{escape(described)}</desc>", 1
     )

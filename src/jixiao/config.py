@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from .compute import Rules
-from .errors import Location, SourceError
+from .errors import Location, RuleError, SourceError
 from .located import Located
 from .paths import ProjectFiles
 from .reporttypes import ReportType, TypeSpec, builtin_specs, resolve_types
@@ -21,6 +21,8 @@ from .yamlsource import parse_yaml
 
 CONFIG_NAME = "site.yaml"
 THEME_NAME_RE = r"^\w[\w-]*$"  # a folder name, never a path (主题: /etc is refused)
+SLUG_RE = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # 单位网址: a unit's folder under units/
+SLUG_HINT = "只用小写字母、数字和 -（不在首尾，不连写），例如 shili 或 shili-zhongxin。"
 
 
 class GradeBound(Located):
@@ -115,6 +117,11 @@ class SiteConfig(Located):
         alias="办公文档",
         description="每份报告在 PDF 旁另外生成的办公文档: docx（Word）、xlsx（Excel），例如 [docx, xlsx]；默认不生成。",
     )
+    unit_slugs: dict[str, str] = Field(
+        default_factory=dict,
+        alias="单位网址",
+        description="单位页网址中的名称：单位名称 → 小写字母、数字和 -，例如 {示例中心: shili}；没写的单位用拼音。",
+    )
     variants: dict[str, TypeSpec] = Field(
         default_factory=dict,
         alias="报告类型",
@@ -149,6 +156,21 @@ class SiteConfig(Located):
             budget_points=split.get("预算执行分值", rules.budget_points),
             indicator_points=split.get("指标分值", rules.indicator_points),
         )
+
+    @field_validator("unit_slugs")
+    @classmethod
+    def _slugs(cls, slugs: dict[str, str]) -> dict[str, str]:
+        """A slug is one folder of a URL, the same on every server (no case or escaping to differ), and one unit's."""
+        owner: dict[str, str] = {}
+        for unit, slug in slugs.items():
+            if not re.fullmatch(SLUG_RE, slug):
+                raise RuleError(f"单位网址「{slug}」不能用作网址", SLUG_HINT, (unit,))
+            if slug in owner:
+                raise RuleError(
+                    f"单位网址「{slug}」已给了「{owner[slug]}」", f"给「{unit}」另取一个，例如 {slug}-2。", (unit,)
+                )
+            owner[slug] = unit
+        return slugs
 
     @field_validator("base_url")
     @classmethod

@@ -189,6 +189,8 @@ class PortalTable(Readable):
     """列名，金额等带单位（如 预算（万元））。"""
     rows: list[list[PortalCell]]
     """各行的格。"""
+    chart: str = ""
+    """单位页：本表历年数字的图（内嵌 SVG，金额为柱、执行率和总分为折线，缺的年度留空）；年度对比页为空。"""
 
 
 @dataclass(frozen=True)

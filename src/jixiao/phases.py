@@ -264,12 +264,12 @@ def publish_open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, b
 # commit ----------------------------------------------------------------------------------------------
 
 
-def commit_cache(cache: BuildCache, plan: Plan, pages: list[ReportPage]) -> list[str]:
+def commit_cache(cache: BuildCache, plan: Plan, pages: list[ReportPage], portal: str | None = None) -> list[str]:
     """Record every report for the next build, keyed by what it read this time (templates included, as they
     were when the build began); the site model keeps the keys as saved. Called once the site is published, so
     a cache that cannot be written is a notice (cache.py), not a failed build."""
     records = {page.key: cache_record(plan, page) for page in pages}
-    notice = cache.save(records)
+    notice = cache.save(records, portal)  # portal: the portal pages' template stamp (portal.portal_stamp)
     return [notice] if notice else []
 
 

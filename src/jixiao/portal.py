@@ -10,14 +10,21 @@ summary without reading any report again — a changed report changes only its u
 
 from __future__ import annotations
 
+import functools
+import itertools
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from .cache import CACHE_DIR, digest_bytes
 from .contexts import CompareContext, UnitContext, UnitsContext
 from .contexts import PortalCell as Cell
 from .contexts import PortalTable as Table
 from .document.csv import write_rows
+from .portalcharts import series_chart
 from .provenance import anchor, origin_of
 
 MONEY = "金额"  # a column whose unit is the site's 默认单位
@@ -58,14 +65,46 @@ def figure_anchor(value: Any, html: bytes) -> str:
     return ident if ident and f'id="{ident}"'.encode() in html else ""
 
 
-def unit_slug(unit: str) -> str:
-    """The unit's folder under units/ and data/units/: its name, with what a path or URL cannot hold replaced."""
-    return re.sub(r'[\s/\\?#%:*"<>|.]+', "-", unit).strip("-") or "unit"
+def pinyin_slug(unit: str) -> str:
+    """A unit's name as a URL reads it: the pinyin of its characters run together (pypinyin, which knows how a
+    place name is read: 六安 → luan), other letters and digits lower-cased, anything else one "-"."""
+    from pypinyin import lazy_pinyin  # its dictionaries take 0.15 s to load: only for a site with units
+
+    return re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(unit)).lower()).strip("-") or "unit"
 
 
-def unit_path(unit: str, name: str = "index.html") -> str:
-    """A file of the unit's folder (its page, its feed), from the site root."""
-    return f"units/{unit_slug(unit)}/{name}"
+@functools.cache
+def slugs_of(units: tuple[str, ...], given: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each unit's folder under units/ and data/units/: the slug site.yaml gives it (单位网址), else its pinyin.
+    Two units that read alike (示例中心, 试例中心) are told apart by name order: the first keeps the plain slug,
+    the next take -2, -3 …, skipping any slug the site gave — the same names give the same URLs on every build."""
+    slugs = dict(given)
+    taken = set(slugs.values())
+    for unit in sorted(set(units) - slugs.keys()):
+        base = pinyin_slug(unit)
+        candidates = itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2)))
+        slugs[unit] = next(slug for slug in candidates if slug not in taken)
+        taken.add(slugs[unit])
+    return slugs
+
+
+@dataclass(frozen=True)
+class UnitUrls:
+    """Where each unit's files are (its page and feed under units/<slug>/, its CSV data/units/<slug>.csv)."""
+
+    slugs: dict[str, str]
+
+    @classmethod
+    def of(cls, site: Any, units: Iterable[str]) -> UnitUrls:
+        given = site.config.unit_slugs
+        return cls(slugs_of(tuple(sorted(set(units))), tuple(sorted(given.items()))))
+
+    def path(self, unit: str, name: str = "index.html") -> str:
+        """A file of the unit's folder (its page, its feed), from the site root."""
+        return f"units/{self.slugs[unit]}/{name}"
+
+    def csv(self, unit: str) -> str:
+        return f"data/units/{self.slugs[unit]}.csv"
 
 
 @dataclass(frozen=True)
@@ -110,20 +149,31 @@ def figure_cells(point: Point | None, columns: list[tuple[str, str]]) -> list[Ce
     return cells
 
 
-def unit_tables(points: list[Point], money: str) -> list[Table]:
-    """One table per series of a unit: a row per year from its first to its last, gaps included."""
-    years = range(min(p.year for p in points), max(p.year for p in points) + 1)
+def unit_tables(points: list[Point], money: str, cache: Path) -> list[Table]:
+    """One table per series of a unit: a row per year from its first to its last, gaps included; with its chart
+    (matplotlib keeps its font cache under `cache`)."""
+    years = list(range(min(p.year for p in points), max(p.year for p in points) + 1))
     tables = []
     for series in sorted({p.series for p in points}):
         own = [p for p in points if p.series == series]
         columns = columns_of(own)
         by_year = {p.year: p for p in own}
         rows = [[Cell(str(year), None, str(year)), *figure_cells(by_year.get(year), columns)] for year in years]
-        tables.append(Table(series, ["年度", *(header(n, u, money) for n, u in columns)], rows))
+        chart = chart_of(series, years, columns, by_year, money, cache)
+        tables.append(Table(series, ["年度", *(header(n, u, money) for n, u in columns)], rows, chart))
     return tables
 
 
-def year_tables(points: list[Point], money: str) -> list[Table]:
+def chart_of(
+    series: str, years: list[int], columns: list[tuple[str, str]], by_year: dict[int, Point], money: str, cache: Path
+) -> str:
+    """The series' chart: money figures as bars, the rate and the total points as lines, 等次 (a word) left out."""
+    drawn = [(name, header(name, unit, money), "bar" if unit == MONEY else "line") for name, unit in columns if unit]
+    texts = {year: {name: text for name, (text, _) in point.figures.items()} for year, point in by_year.items()}
+    return series_chart(f"{series}历年主要数字", years, drawn, texts, money, cache)
+
+
+def year_tables(points: list[Point], money: str, urls: UnitUrls) -> list[Table]:
     """Every unit's series of one year, a table per kind of series (自评表, 决算 totals)."""
     tables = []
     for kind, caption in (("预算", "项目支出绩效自评"), ("收入总计", "收入支出总计")):
@@ -133,7 +183,7 @@ def year_tables(points: list[Point], money: str) -> list[Table]:
         columns = columns_of(own)
         rows = [
             [
-                Cell(p.unit, unit_path(p.unit), ""),
+                Cell(p.unit, urls.path(p.unit), ""),
                 Cell(p.series, p.url, ""),
                 *figure_cells(p, columns),
             ]
@@ -170,43 +220,112 @@ def csv_value(cell: Cell | None) -> str:
     return cell.sort or cell.text
 
 
-def portal_pages(
-    site: Any, pages: list[Any], render: Any, years: set[int] | None = None, units: set[str] | None = None
-) -> dict[str, bytes]:
-    """Unit pages and year comparison pages with their CSV (only those of `years` and `units` when given).
-    `pages` in listing order; `render(site, template, context)` renders a page."""
+@dataclass(frozen=True)
+class PortalWork:
+    """Which portal pages a build makes (None: every year's, every unit's) and which it takes unchanged from the
+    previous output instead (`kept`, paths from the site root)."""
+
+    years: set[int] | None = None
+    units: set[str] | None = None
+    unit_list: bool = True
+    kept: tuple[str, ...] = ()
+
+    def chosen(self, pages: list[Any]) -> tuple[list[str], list[int]]:
+        """The units (by name) and the years (newest first) of `pages` whose portal pages this work makes."""
+        units = sorted(
+            {p.entry.单位 for p in pages} if self.units is None else {p.entry.单位 for p in pages} & self.units
+        )
+        years = {p.year for p in pages} if self.years is None else {p.year for p in pages} & self.years
+        return units, sorted(years, reverse=True)
+
+
+EVERYTHING = PortalWork()
+
+
+def portal_pages(site: Any, pages: list[Any], render: Any, work: PortalWork | None = None) -> dict[str, bytes]:
+    """Unit pages and year comparison pages with their CSV (only those `work` names). `pages` in listing order;
+    `render(site, template, context)` renders a page."""
     money = site.config.default_unit
     points = points_of(pages)
+    urls = UnitUrls.of(site, (p.entry.单位 for p in pages))
+    work = work or EVERYTHING
+    units, years = work.chosen(pages)
     files = {}
-    for unit in sorted({p.entry.单位 for p in pages}):
-        if units is not None and unit not in units:
-            continue
+    for unit in units:
         own = [p for p in points if p.unit == unit]
-        slug, tables = unit_slug(unit), unit_tables(own, money) if own else []
+        tables = unit_tables(own, money, site.project / CACHE_DIR) if own else []
         reports = [p.entry for p in pages if p.entry.单位 == unit]
-        csv = f"data/units/{slug}.csv"
         context = UnitContext(
-            site.site_view, False, site.root(2), unit, reports, tables, csv, unit_path(unit, "feed.xml")
+            site.site_view, False, site.root(2), unit, reports, tables, urls.csv(unit), urls.path(unit, "feed.xml")
         )
-        files[unit_path(unit)] = render(site, "unit.html", context)
-        files[f"data/units/{slug}.csv"] = table_csv(tables, ["年度"], series=True)
-    listed = [Cell(unit, unit_path(unit), "") for unit in sorted({p.entry.单位 for p in pages})]
-    files["units/index.html"] = render(site, "units.html", UnitsContext(site.site_view, False, site.root(1), listed))
-    for year in sorted({p.year for p in pages}, reverse=True):
-        if years is not None and year not in years:
-            continue
-        tables = year_tables([p for p in points if p.year == year], money)
+        files[urls.path(unit)] = render(site, "unit.html", context)
+        files[urls.csv(unit)] = table_csv(tables, ["年度"], series=True)
+    if work.unit_list:
+        listed = [Cell(unit, urls.path(unit), "") for unit in sorted({p.entry.单位 for p in pages})]
+        context = UnitsContext(site.site_view, False, site.root(1), listed)
+        files["units/index.html"] = render(site, "units.html", context)
+    for year in years:
+        tables = year_tables([p for p in points if p.year == year], money, urls)
         context = CompareContext(site.site_view, False, site.root(1), year, tables, f"data/{year}.csv")
         files[f"{year}/units.html"] = render(site, "compare.html", context)
         files[f"data/{year}.csv"] = table_csv(tables, ["单位", "项目"], series=False)
     return files
 
 
-def portal_urls(pages: list[Any]) -> list[str]:
-    """Every portal page (the sitemap's): the list of units, each unit's page, each year's comparison."""
-    units = [unit_path(unit) for unit in sorted({p.entry.单位 for p in pages})]
+def portal_files(site: Any, pages: list[Any], work: PortalWork | None = None) -> list[str]:
+    """The portal's files that `work` names (by default all), pages and CSV: the list of units, each unit's page,
+    each year's comparison."""
+    work = work or EVERYTHING
+    urls = UnitUrls.of(site, (p.entry.单位 for p in pages))
+    units, years = work.chosen(pages)
     return [
-        "units/index.html",
-        *units,
-        *(f"{year}/units.html" for year in sorted({p.year for p in pages}, reverse=True)),
+        *(["units/index.html"] if work.unit_list else []),
+        *(name for unit in units for name in (urls.path(unit), urls.csv(unit))),
+        *(name for year in years for name in (f"{year}/units.html", f"data/{year}.csv")),
     ]
+
+
+def portal_urls(site: Any, pages: list[Any]) -> list[str]:
+    """Every portal page (the sitemap's)."""
+    return [name for name in portal_files(site, pages) if name.endswith(".html")]
+
+
+def portal_stamp(site: Any, digests: Any) -> str:
+    """What the portal pages read besides the reports' entries and figures: every template (a layout may include
+    any), by name and digest. site.yaml and jixiao's code are in the cache's shared digest already."""
+    return digest_bytes(
+        *(part for name in sorted(site.env.loader.list_templates()) for part in (name, digests.of(name)))
+    )
+
+
+def portal_work(
+    site: Any, pages: list[Any], previous: dict[str, Any], stamp: str, old: str, folder: Path | None
+) -> PortalWork:
+    """The portal pages a build remakes: those of the units and years of the reports whose entry or figures differ
+    from the previous build's (`previous`, the cache's reports), or that came or went; the list of units when the
+    units changed. Everything when the templates changed (`stamp` against `old`), when a unit's slug moved (a new
+    homophone) or when a page to keep is missing from the previous output (`folder`)."""
+    before = {key: summary_of(cached.entry, cached.figures) for key, cached in previous.items()}
+    now = {page.key: summary_of(page.entry.as_json(), page.figures) for page in pages}
+    if not before or folder is None or stamp != old:
+        return EVERYTHING
+    units_before = {key: cached.entry["单位"] for key, cached in previous.items()}
+    units_now = {page.key: page.entry.单位 for page in pages}
+    slugs_before = UnitUrls.of(site, units_before.values()).slugs
+    slugs_now = UnitUrls.of(site, units_now.values()).slugs
+    if any(slugs_before[unit] != slugs_now[unit] for unit in slugs_before.keys() & slugs_now.keys()):
+        return EVERYTHING
+    changed = {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
+    years = {int(key.split("/")[0]) for key in changed}
+    units = {names[key] for names in (units_before, units_now) for key in changed if key in names}
+    unit_list = set(units_before.values()) != set(units_now.values())
+    made = set(portal_files(site, pages, PortalWork(years, units, unit_list)))
+    kept = tuple(name for name in portal_files(site, pages) if name not in made)
+    if not all((folder / name).is_file() for name in kept):
+        return EVERYTHING
+    return PortalWork(years, units, unit_list, kept)
+
+
+def summary_of(entry: dict[str, Any], figures: list[list[str]]) -> str:
+    """What the portal reads of a report, as text: the same whether it comes from this build or from the cache."""
+    return json.dumps([entry, figures], ensure_ascii=False, sort_keys=True, default=str)

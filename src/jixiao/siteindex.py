@@ -18,9 +18,9 @@ from pathlib import Path
 from .contexts import Context, FeedContext, HomeContext, PageContext, ReportEntry, SitemapContext, YearContext
 from .document.csv import write_rows
 from .errors import JixiaoError, Location
-from .output import link_or_copy, write_files
+from .output import link_files, link_or_copy, write_files
 from .page import ReportPage
-from .portal import portal_pages, portal_urls, unit_path, unit_slug
+from .portal import PortalWork, UnitUrls, portal_pages, portal_urls
 from .render import TemplateRun
 from .site import SiteContext
 from .sitemodel import listing_key
@@ -47,17 +47,21 @@ def ordered(pages: list[ReportPage]) -> list[ReportPage]:
     return sorted(pages, key=lambda p: listing_key(p.year, p.entry.单位, p.entry.类型, p.entry.标题, p.key))
 
 
-def site_pages(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
-    """Every site-wide file, by its path in the site."""
+def site_pages(site: SiteContext, pages: list[ReportPage], portal: PortalWork | None = None) -> dict[str, bytes]:
+    """Every site-wide file, by its path in the site (of the portal's, those `portal` names)."""
     pages = ordered(pages)
-    return {**listing_pages(site, pages), **open_data(site, pages)}
+    return {**listing_pages(site, pages, portal=portal), **open_data(site, pages)}
 
 
 def listing_pages(
-    site: SiteContext, pages: list[ReportPage], years: set[int] | None = None, units: set[str] | None = None
+    site: SiteContext,
+    pages: list[ReportPage],
+    years: set[int] | None = None,
+    units: set[str] | None = None,
+    portal: PortalWork | None = None,
 ) -> dict[str, bytes]:
     """The pages a reader browses: home, 404, each year's page and the portal's pages (only those of `years` and
-    `units`, when given). `pages` ordered."""
+    `units`, when given, or those `portal` names). `pages` ordered."""
     all_years = sorted({p.year for p in pages}, reverse=True)
     files = {
         "index.html": render(
@@ -70,7 +74,7 @@ def listing_pages(
             files[f"{year}/index.html"] = render(
                 site, "year.html", YearContext(site.site_view, False, site.root(1), year, [p.entry for p in group])
             )
-    return {**files, **portal_pages(site, pages, render, years, units)}
+    return {**files, **portal_pages(site, pages, render, portal or PortalWork(years, units))}
 
 
 def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
@@ -78,7 +82,7 @@ def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
     ordered."""
     entries = [p.entry for p in pages]
     years = sorted({p.year for p in pages}, reverse=True)
-    paths = ["index.html", *(f"{y}/index.html" for y in years), *portal_urls(pages), *(e.url for e in entries)]
+    paths = ["index.html", *(f"{y}/index.html" for y in years), *portal_urls(site, pages), *(e.url for e in entries)]
     return {
         "sitemap.xml": render(site, "sitemap.xml", SitemapContext(site.site_view, False, paths, absolute(site, ""))),
         "feed.xml": feed(site, entries, site.config.title, "index.html", "urn:jixiao:site"),
@@ -91,14 +95,15 @@ def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
 
 
 def unit_feeds(site: SiteContext, entries: list[ReportEntry]) -> dict[str, bytes]:
-    """Each unit's feed beside its page (units/<单位>/feed.xml), so a reader can follow one unit's disclosures."""
+    """Each unit's feed beside its page (units/<slug>/feed.xml), so a reader can follow one unit's disclosures."""
+    urls = UnitUrls.of(site, (e.单位 for e in entries))
     return {
-        unit_path(unit, "feed.xml"): feed(
+        urls.path(unit, "feed.xml"): feed(
             site,
             [e for e in entries if e.单位 == unit],
             f"{unit} - {site.config.title}",
-            unit_path(unit),
-            f"urn:jixiao:unit:{unit_slug(unit)}",
+            urls.path(unit),
+            f"urn:jixiao:unit:{urls.slugs[unit]}",
         )
         for unit in sorted({e.单位 for e in entries})
     }
@@ -128,15 +133,18 @@ def write_site_pages(
     previous: Path | None,
     changed_years: set[int] | None,
     search: bool,
+    portal: PortalWork | None = None,
 ) -> None:
     """Everything site-wide, then the search index over the finished pages.
 
     The index is one pagefind bundle per year (`pagefind/<year>/`), merged in the browser, so a change
     to one report re-indexes its year only: a year whose pages did not change is reused from the
     previous output (`previous`); `changed_years` None re-indexes every year. `search=False` leaves the
-    index out (quick previews).
+    index out (quick previews). The portal pages `portal` keeps are linked from `previous` (portal.portal_work).
     """
-    write_files(staging, site_pages(site, pages))
+    write_files(staging, site_pages(site, pages, portal))
+    if portal is not None and previous is not None:
+        link_files(portal.kept, previous, staging)
     if search:
         write_search_index(staging, sorted({p.year for p in pages}, reverse=True), previous, changed_years)
 

@@ -213,7 +213,7 @@ def test_the_csv_files_are_merged_from_shards_and_served_by_the_preview(two_year
         "data/2022.csv",  # the portal's open data (portal.py)
         "data/2023.csv",
         "data/indicators.csv",
-        "data/units/示例中心.csv",
+        "data/units/shilizhongxin.csv",
     ]
     # the preview (jixiao serve) answers the file at its link, and follows a renamed table
     from jixiao.serve import ServeState, open_server

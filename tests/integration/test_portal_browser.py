@@ -36,7 +36,7 @@ def test_sorting_by_rate_with_the_keyboard(browser, portal_url):
     page.close()
 
 
-@pytest.mark.parametrize("path", ["2024/units.html", "units/示例中心/index.html", "units/index.html"])
+@pytest.mark.parametrize("path", ["2024/units.html", "units/shilizhongxin/index.html", "units/index.html"])
 def test_portal_pages_are_axe_clean_and_fit_a_phone(browser, portal_url, path):
     context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
