@@ -50,13 +50,13 @@ class Indicator(Located):
         None,
         validation_alias=AliasChoices("指标值", "年度指标值"),
         description="年度指标值，例如 ≥428 万条、≤0.06元/条、100%、2023年12月、按月发送；"
-        "或 {引用: 数据表.表名.行名.列名}，取数据表中的那个数（评分表）。",
+        "或 {引用: 数据表.表名.行名.列名}、{引用: 数据.名称}，取数据表或 数据 中的那个数。",
     )
     unit: str | None = Field(None, alias="度量单位", description="指标值的单位（与 指标性质 分开填写时）。")
     actual: str | Decimal | Reference | None = Field(
         None,
         validation_alias=AliasChoices("实际完成值", "完成值"),
-        description="实际完成值，例如 115.55 万条、0.22‰、完成、6月30日；或 {引用: 数据表.表名.行名.列名}（评分表）。",
+        description="实际完成值，例如 115.55 万条、0.22‰、完成、6月30日；或 {引用: 数据表.表名.行名.列名}、{引用: 数据.名称}。",
     )
     # None when not written (an unscored 评分表; a form's row without it is an error of the computation), but a
     # written null is refused like any value that is not a number
