@@ -11,8 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import assess_in_site, edit
+from conftest import FIXTURES, assess_in_site, edit
 
+from jixiao.parts.registry import LAYOUTS
 from jixiao.provenance import origin_of
 
 REPORT = "content/2024/demo/report.yaml"
@@ -133,3 +134,76 @@ def test_a_reference_to_something_else_is_refused(project, cli):
         "「办件量」引用的「自评表.示例项目.执行率」不存在（「自评表」不是可引用的来源，可用 数据表、数据） [reference]"
         in stderr
     )
+
+
+# 2. a stated 完成率 and actual shown in the form's indicator table
+
+COLUMNS = "    指标列: [指标值, 实际完成值, 完成率, 原表完成率, 原表实际完成值, 分值, 得分, 偏差原因]\n    绩效指标:"
+STATED = "实际完成值: 80 件, 原表: {完成率: 80.00%, 实际完成值: 80件},"
+
+
+def starts(row) -> list[tuple[str, int]]:
+    """Each cell of a footer row (no label of a row above spans it) with the column it starts at."""
+    at, found = 0, []
+    for cell in row.cells:
+        found.append((cell.text, at))
+        at += cell.colspan
+    return found
+
+
+def test_a_forms_indicator_table_prints_the_columns_its_author_chooses(project, cli):
+    edit(project / REPORT, "    绩效指标:", COLUMNS)
+    edit(project / REPORT, "实际完成值: 80 件,", STATED)
+    assert cli("build", project, "--no-pdf", "--no-search", "--strict").exit_code == 0
+    text = page_text(project)
+    heads = "年度指标值 实际完成值 完成率 完成率（原表） 实际完成值（原表） 分值 得分 偏差原因分析及改进措施"
+    assert heads in text
+    # hand: 80 ÷ 100 = 80 %, printed as the 原表 prints it (80.00%); ≥: 30 × 80 ÷ 100 = 24
+    assert "办件量 ≥100 件 80件 80.00% 80.00% 80件 30 24 需求少于预期" in text
+    # a row without 原表 leaves those cells blank: 运行成本 60 ÷ 50 = 120 %; ≤: 30 × (1 − 10 ÷ 50) = 24;
+    # a qualitative row has no 完成率 (—): 良 is 80 % of 30 = 24
+    assert "运行成本 ≤50 万元 60万元 120% 30 24 设备涨价" in text
+    assert "按时完成 按季度完成 良 — 30 24 个别季度延迟 总分 100 79.50 评价等次：中" in text
+
+
+def test_the_forms_total_stays_under_its_points_and_score_columns(project):
+    from jixiao.parts.form.layout import form_indicators, lay_out_indicators
+
+    edit(project / REPORT, "    绩效指标:", COLUMNS)
+    view, _ = assess_in_site(project, "2024/demo")
+    form = view.forms[0]
+    # 分值 is the 6th column after 三级指标: the levels and 5 columns before it, so it starts at column 3 + 5 = 8;
+    # hand: 总分 = 7.50 (10 × 150 ÷ 200) + 24 + 24 + 24 (良: 30 × 80 %) = 79.50, 中 (60 ≤ 79.50 < 80)
+    total = form_indicators(form).sections[-1].rows[0]
+    assert starts(total) == [("总分", 0), ("100", 8), ("79.50", 9), ("评价等次：中", 10)]
+    assert sum(cell.colspan for cell in total.cells) == 3 + 8
+    indicators = lay_out_indicators(form).sections[-1].rows[0]
+    assert starts(indicators) == [("合计", 0), ("90", 8), ("72", 9), ("", 10)]
+
+
+def test_without_points_and_score_side_by_side_the_total_is_a_line(project):
+    from jixiao.parts.form.layout import form_indicators
+
+    edit(project / REPORT, "    绩效指标:", "    指标列: [指标值, 实际完成值, 得分, 完成率]\n    绩效指标:")
+    view, _ = assess_in_site(project, "2024/demo")
+    total = form_indicators(view.forms[0]).sections[-1].rows[0]
+    assert starts(total) == [("总分 79.50，评价等次：中", 0)] and total.cells[0].colspan == 3 + 4
+
+
+def test_a_forms_stated_completion_is_compared(project, cli):
+    # hand: 80 ÷ 100 = 80 %, against 81% stated at no decimals: a finding
+    edit(project / REPORT, "实际完成值: 80 件,", "实际完成值: 80 件, 原表: {完成率: 81%},")
+    result = cli("check", project)
+    assert "办件量 完成率: 原表为 81%，按规则计算为 80 [stated-differs]" in result.output + result.stderr
+
+
+def test_the_score_sheets_level_totals_stand_under_its_points_and_score():
+    """Before, the 评分表's 分值 and 得分 totals stood one column to the left, under 实际完成值 and 分值."""
+    view, _ = assess_in_site(FIXTURES / "model", "2024/pingjia")
+    sheet = LAYOUTS["评分表"](view)
+    heads = [cell.text for cell in sheet.sections[0].rows[0].cells]
+    assert heads.index("分值") == 5
+    # the model fixture's 决策 weighs 20 (its report type) and scores 17.50; 总分 95.98, 优 (≥ 90)
+    rows = sheet.sections[-1].rows
+    assert starts(rows[0]) == [("决策（权重 20）", 0), ("20", 5), ("17.50", 6), ("", 7)]
+    assert starts(rows[-1]) == [("总分", 0), ("100", 5), ("95.98", 6), ("评价等次：优", 7)]

@@ -119,10 +119,21 @@ FirstLevel = Annotated[
 IndicatorTree = dict[str, FirstLevel]
 
 
-# The columns an indicator table may print after 三级指标, by the words an author writes in a 评分表's 列, and
-# the defaults: a scored table's (a form's, its last the 偏差原因 or 评分依据) and an unscored 评分表's.
+# The columns an indicator table may print after 三级指标, by the words an author writes in a 评分表's 列 or a
+# 自评表's 指标列, and the defaults: a form's (its last the 偏差原因分析及改进措施), a scored 评分表's (its last the
+# 评分依据) and an unscored 评分表's.
 Column = Literal[
-    "指标值", "实际完成值", "完成率", "原表完成率", "原表实际完成值", "达标情况", "分值", "得分", "评分依据"
+    "指标值",
+    "实际完成值",
+    "完成率",
+    "原表完成率",
+    "原表实际完成值",
+    "达标情况",
+    "分值",
+    "得分",
+    "评分依据",
+    "偏差原因",
 ]
+FORM_COLUMNS: tuple[Column, ...] = ("指标值", "实际完成值", "分值", "得分", "偏差原因")
 SCORED_COLUMNS: tuple[Column, ...] = ("指标值", "实际完成值", "分值", "得分", "评分依据")
 UNSCORED_COLUMNS: tuple[Column, ...] = ("指标值", "实际完成值", "完成率", "达标情况")
