@@ -112,25 +112,19 @@ def assess_indicator(
     an unscored 评分表 (no 分值) is only met or not, with its 完成率."""
     points = None if item.points is None else run.written(item, f"{path}.分值", Score(item.points), "分值", "权重")
     row: dict[str, Any] = {
-        "name": item.name,
         "points": points,
         "score": None,
         "met": None,
         "basis": None,
-        "deviation": item.deviation,
-        "note": item.note,
         "stated": StatedIndicatorView.make(score=None, actual=None, completion=None),
         "written": as_written(item.target),
-        "operator": item.operator,
         "written_unit": item.unit,
         "actual": as_written(item.actual),
-        "standard": item.standard,
-        "extras": item.extras,
     }
     if item.target is None and evaluated and item.points is not None:
-        return IndicatorView.make(**{**row, **evaluator_score(run, item, path)}), []
+        return IndicatorView.wrap(item, **{**row, **evaluator_score(run, item, path)}), []
     if not check_unscored(run, item):
-        return IndicatorView.make(**row), []
+        return IndicatorView.wrap(item, **row), []
     for value, what in ((item.target, "指标值"), (item.actual, "实际完成值")):
         if value is None:
             run.errors.append(
@@ -142,13 +136,13 @@ def assess_indicator(
                     hint=f"补上 {what}；评价报告中只有评价人打分的指标可以不写指标值，但要写 得分。",
                 )
             )
-            return IndicatorView.make(**row), []
+            return IndicatorView.wrap(item, **row), []
     try:
         written_target, target_origin = read_value(run, item, item.target, TARGET_KEYS, lookup)
         written_actual, actual_origin = read_value(run, item, item.actual, ACTUAL_KEYS, lookup)
     except SourceError as exc:
         run.errors.append(exc)
-        return IndicatorView.make(**row), []
+        return IndicatorView.wrap(item, **row), []
     row.update(written=row["written"] or written_target, actual=row["actual"] or written_actual)
     try:
         target = parse_target(written_target, item.operator, item.unit)
@@ -162,7 +156,7 @@ def assess_indicator(
                 hint="写成 ≥428 万条、≤0.06元/条、100%、2023年12月 或文字目标。",
             )
         )
-        return IndicatorView.make(**row), []
+        return IndicatorView.wrap(item, **row), []
     row.update(target=show_target(item, written_target), **target_parts(target))
     try:
         actual = parse_actual(written_actual)
@@ -176,7 +170,7 @@ def assess_indicator(
                 hint="写成数字加单位（115.55 万条）、日期（6月30日）或等级词（完成、优、良）。",
             )
         )
-        return IndicatorView.make(**row), []
+        return IndicatorView.wrap(item, **row), []
     # a figure referred to prints as its table prints it
     row.update(actual=written_actual if actual_origin else _show_actual(actual, target), **actual_parts(actual, target))
     try:
@@ -191,7 +185,7 @@ def assess_indicator(
                 rule=exc.rule,
             )
         )
-        return IndicatorView.make(**row), []
+        return IndicatorView.wrap(item, **row), []
     given = (
         target_origin or run.typed(item, f"{path}.指标值", row["target"], *TARGET_KEYS),
         actual_origin or run.typed(item, f"{path}.实际完成值", row["actual"], *ACTUAL_KEYS),
@@ -211,7 +205,7 @@ def assess_indicator(
         if item.stated.actual is not None:
             check_stated_actual(run, item, target, actual)
         differences += check_stated_completion(run, item, stated_rate, completion)
-    return IndicatorView.make(**row), differences
+    return IndicatorView.wrap(item, **row), differences
 
 
 def check_unscored(run: Assessment, item: Indicator) -> bool:

@@ -65,14 +65,13 @@ def assess_score_sheet(
         figures = sheet_total(run, views, sheet.stated.total if sheet.stated else None)
         if sheet.stated:
             differences += run.differ(sheet, "总分", sheet.stated.total, Decimal(figures["total"]), "评分表 总分")
-    return ScoreSheetView.make(
+    return ScoreSheetView.wrap(
+        sheet,
         scored=scored,
         levels=Groups(views),
         rows=IndicatorRows(r for r, _ in rows),
         stated=stated,
         differences=tuple(differences),
-        note=sheet.note,
-        visible=sheet.visible,
         columns=tuple(sheet.columns or (SCORED_COLUMNS if scored else UNSCORED_COLUMNS)),
         **figures,
         **count_rows(r for r, _ in rows),
