@@ -100,10 +100,11 @@ def alias(name: str, default: Any = None) -> Any:
 TYPED = "typed"  # the mark of a field a ModelView takes from its model
 
 
-def typed() -> Any:
+def typed(key: str | None = None) -> Any:
     """A field of a ModelView that is its model's, as the author typed it: its key, type and description are the
-    model's; the view says only where data.json prints it (data.json's order is older than the models)."""
-    return Field(None, json_schema_extra={TYPED: True})
+    model's; the view says only where data.json prints it (data.json's order is older than the models), and `key`
+    only for a model key with several spellings (偏差原因分析及改进措施/偏差原因/…), the one data.json prints."""
+    return Field(None, json_schema_extra={TYPED: key or True})
 
 
 class ModelView(View):
@@ -118,13 +119,15 @@ class ModelView(View):
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        marked = [
-            name
+        marked = {
+            name: key
             for name, info in cls.model_fields.items()
-            if (info.json_schema_extra or {}).get(TYPED)  # type: ignore[union-attr]
-        ]
-        for name in marked:
-            cls.model_fields[name].serialization_alias = cls.wraps.model_fields[name].alias
+            if (key := (info.json_schema_extra or {}).get(TYPED))  # type: ignore[union-attr]
+        }
+        for name, key in marked.items():
+            cls.model_fields[name].serialization_alias = (
+                key if isinstance(key, str) else cls.wraps.model_fields[name].alias
+            )
         if marked:
             cls.model_rebuild(force=True)
         cls.typed_fields = tuple(marked)

@@ -213,3 +213,53 @@ def test_a_view_wraps_its_model_and_a_typed_key_is_declared_once(project):
         "执行率",
     ]
     assert "核对说明" not in form.model_dump(by_alias=True)
+
+
+def test_indicator_rows_and_the_score_sheet_wrap_their_models():
+    """An indicator row's view and the 评分表's hold their validated models: 三级指标, 指标性质, 说明, 评分标准, 附加
+    and 偏差原因 (under the key data.json prints) are the model's, declared once; the 评分表's 说明 is the model's and
+    its 显示 is read from it, never published; data.json keeps its keys and their order."""
+    from conftest import FIXTURES, assess_in_site
+
+    from jixiao.parts.indicators.model import Indicator
+    from jixiao.parts.indicators.view import IndicatorView
+    from jixiao.parts.score_sheet.model import ScoreSheet
+    from jixiao.parts.score_sheet.view import ScoreSheetView
+
+    view, _ = assess_in_site(FIXTURES / "unscored", "2024/pingjia")
+    sheet = view.score_sheet
+    row = sheet.rows["培训场次"]
+    assert isinstance(row.validated, Indicator) and isinstance(sheet.validated, ScoreSheet)
+    assert (row.三级指标, row["偏差原因分析及改进措施"], row.locate().line) == (
+        "培训场次",
+        "第四季度培训并入年度会议",
+        29,
+    )
+    assert set(IndicatorView.typed_fields) == {"name", "deviation", "note", "operator", "standard", "extras"}
+    assert ScoreSheetView.typed_fields == ("note",) and sheet.显示 is True
+    declared = set(re.findall(r'alias\("(.+?)"', inspect.getsource(IndicatorView) + inspect.getsource(ScoreSheetView)))
+    assert not {"三级指标", "指标性质", "说明", "评分标准", "附加", "显示"} & declared
+    assert list(row.model_dump(by_alias=True)) == [
+        "三级指标",
+        "分值",
+        "得分",
+        "达标",
+        "计分依据",
+        "偏差原因分析及改进措施",
+        "说明",
+        "原表",
+        "指标值",
+        "指标性质",
+        "度量单位",
+        "目标",
+        "目标值",
+        "单位",
+        "方向",
+        "实际完成值",
+        "实际值",
+        "实际单位",
+        "完成率",
+        "评分标准",
+        "附加",
+    ]
+    assert "显示" not in sheet.model_dump(by_alias=True) and "说明" in sheet.model_dump(by_alias=True)

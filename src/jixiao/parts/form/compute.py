@@ -15,6 +15,7 @@ from ...reporttypes import ReportType
 from ...values import Money, Rate, Score, as_computed
 from ...view import Difference
 from ..indicators.compute import assess_tree, make_group
+from ..indicators.reference import Lookup, form_lookup
 from ..indicators.view import Groups, IndicatorRows
 from .model import Form, FundRow, Funds
 from .view import Forms, FormView, FundRowView, FundsView, GoalView, StatedFormView, StatedFundsView
@@ -26,17 +27,19 @@ if TYPE_CHECKING:
 
 def assess_forms(run: Assessment, report: Report, inputs: Inputs, done: dict[str, Any]) -> dict[str, Any]:
     """Every 自评表 of the report; a report of one form takes its 总分, 评价等次 and 执行率 as its own."""
+    lookup = form_lookup(run, report, inputs, done["figures"])
     forms = Forms(
-        assess_form(run, form, report.year, inputs.kind, f"自评表.{i}") for i, form in enumerate(report.forms)
+        assess_form(run, form, report.year, inputs.kind, f"自评表.{i}", lookup) for i, form in enumerate(report.forms)
     )
     if len(forms) != 1:
         return {"forms": forms}
     return {"forms": forms, "total": forms[0].total, "grade": forms[0].grade, "rate": forms[0].rate}
 
 
-def assess_form(run: Assessment, form: Form, year: int, kind: ReportType | None, path: str) -> FormView:
+def assess_form(run: Assessment, form: Form, year: int, kind: ReportType | None, path: str, lookup: Lookup) -> FormView:
+    """One form; its rows may refer to named figures and to data-table cells that do not read the forms."""
     funds, differences = assess_funds(run, form.funds, f"{path}.项目资金")
-    levels, rows = assess_tree(run, form.indicators, year, evaluated=False, path=f"{path}.指标")
+    levels, rows = assess_tree(run, form.indicators, year, evaluated=False, path=f"{path}.指标", lookup=lookup)
     groups = [make_group(level1, subgroups) for level1, subgroups in levels]
     check_required(run, form, kind)
     row_scores = [r.score or Decimal(0) for r, _ in rows]

@@ -4,23 +4,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...document.blocks import Break, Cell, Group, Row, Section, Table, Text, runs
 from ...views import ReportView
 from ..cells import blank_or_figure, column_labels, empty, figure, label, lines, text
-from ..indicators.layout import COLUMNS, indicator_sections, indicator_table
+from ..indicators.layout import (
+    column_heads,
+    indicator_sections,
+    indicator_table,
+    points_cells,
+    words_row,
+)
+from ..indicators.model import FORM_COLUMNS
 from .view import FormView, FundRowView, FundsView
 
 FUND_COLUMNS = ("年初预算数", "全年预算数", "全年执行数")
-INDICATOR_HEAD = (
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "实际完成值",
-    "分值",
-    "得分",
-    "偏差原因分析及改进措施",
-)
+FORM_HEADS = {"指标值": "年度指标值"}  # the official form's word for its target column
 # the form's texts after its 总分, each a row of its own when written
 CLOSING_TEXTS = (("评价结论", "conclusion"), ("存在问题", "problems"), ("改进措施", "measures"))
 
@@ -110,33 +110,41 @@ def text_section(name: str, value: str | None, width: int) -> tuple[Section, ...
     return (Section((Row((label(name), lines(value, width))),)),) if value else ()
 
 
+def indicator_columns(form: FormView) -> tuple[str, ...]:
+    """What the form's indicator rows print after 三级指标: its 指标列 (a stated 完成率 or actual beside the
+    computed ones), else the official form's columns."""
+    return tuple(form.columns or FORM_COLUMNS)
+
+
 def form_indicators(form: FormView) -> Table:
     """The form's indicator part: 绩效指标 rows, then the 总分 with its 等次, the closing texts and the signers."""
-    extra = form.extra_columns
-    width = len(COLUMNS) + len(extra)
+    extra, columns = form.extra_columns, indicator_columns(form)
+    width = 3 + len(columns) + len(extra)
     head = (
         Row((label("绩效指标", scope="colgroup", colspan=width, classes=("part",)),)),
-        column_labels((*INDICATOR_HEAD, *extra)),
+        column_labels((*column_heads(columns, FORM_HEADS), *extra)),
     )
-    total = Row(
-        (
-            label("总分", colspan=5),
-            figure(form.points),
-            figure(form.total, stated=form.stated.total),
-            text(f"评价等次：{form.grade}", colspan=1 + len(extra), kind="grade"),
-        )
+    cells = points_cells(
+        columns,
+        len(extra),
+        label("总分"),
+        figure(form.points),
+        figure(form.total, stated=form.stated.total),
+        text(f"评价等次：{form.grade}", kind="grade"),
     )
+    total = Row(cells) if cells else words_row(f"总分 {form.total}，评价等次：{form.grade}", width)
     closing = tuple(
         Row((label(name), lines(getattr(form, field), width - 1)))
         for name, field in CLOSING_TEXTS
         if getattr(form, field)
     )
     return indicator_table(
-        indicator_sections(form.groups, form.project, extra),
+        indicator_sections(form.groups, form.project, extra, columns=columns),
         head,
         Section((total, *closing, *signers_row(form, width)), classes=("total",)),
         ("form", "form-indicators"),
         extra,
+        columns=columns,
     )
 
 
@@ -196,18 +204,20 @@ def lay_out_budget(form: FormView, unit: str) -> Table:
 
 def lay_out_indicators(form: FormView) -> Table:
     """绩效指标评分表: the form's indicator rows with their 合计."""
-    extra = form.extra_columns
-    total = Row(
-        (label("合计", colspan=5), figure(form.indicator_points), figure(form.indicator_score), empty(1 + len(extra))),
-        ("total",),
+    extra, columns = form.extra_columns, indicator_columns(form)
+    cells = points_cells(
+        columns, len(extra), label("合计"), figure(form.indicator_points), figure(form.indicator_score), empty()
     )
+    words = f"合计 分值 {form.indicator_points}，得分 {form.indicator_score}"
+    total = replace(Row(cells) if cells else words_row(words, 3 + len(columns) + len(extra)), classes=("total",))
     return indicator_table(
-        indicator_sections(form.groups, form.project, extra),
-        (column_labels((*INDICATOR_HEAD, *extra)),),
+        indicator_sections(form.groups, form.project, extra, columns=columns),
+        (column_labels((*column_heads(columns, FORM_HEADS), *extra)),),
         Section((total,)),
         ("indicators",),
         extra,
         caption=runs(f"{form.project} 绩效指标评分表（", form.indicator_points, "分）"),
+        columns=columns,
     )
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pydantic import AliasChoices, Field, field_validator
 
 from ...located import CheckNote, Located, check_note, percent_in_schema, strip_percent
-from ..indicators.model import IndicatorTree
+from ..indicators.model import Column, IndicatorTree
 
 
 class StatedFunds(Located):
@@ -84,6 +84,12 @@ class Form(Located):
     goal: Goal = Field(alias="年度总体目标", description="年度总体目标：预期目标与实际完成情况。")
     process: str | None = Field(None, alias="项目实施内容及过程概述", description="项目实施内容及过程概述。")
     indicators: IndicatorTree = Field(alias="绩效指标", description="绩效指标：一级指标 → 二级指标 → 三级指标各行。")
+    columns: list[Column] | None = Field(
+        None,
+        alias="指标列",
+        description="绩效指标表印出的列（三级指标之后），按此顺序，用词与评分表的 列 相同；"
+        "默认 指标值、实际完成值、分值、得分、偏差原因。加上 原表完成率、原表实际完成值 即印出原表的数。",
+    )
     conclusion: str | None = Field(None, alias="评价结论", description="评价结论。")
     problems: str | None = Field(None, alias="存在问题", description="存在问题。")
     measures: str | None = Field(None, alias="改进措施", description="改进措施。")

@@ -17,6 +17,7 @@ PART = Part(
     },
     views={"forms": (Forms, alias("自评表"))},
     compute="compute:assess_forms",
+    needs=("figures",),
     audit="audit:audit_forms",
     layouts={
         "自评表": "layout:lay_out_form",

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,7 @@ from ...quantity import (
 from ...values import Number, Rate, Score, as_computed
 from ...view import Difference
 from .model import Indicator, Reference
+from .reference import CIRCULAR_HINT, REFERENCE_HINT, Circular, Lookup
 from .view import (
     GroupView,
     IndicatorRows,
@@ -41,16 +41,11 @@ if TYPE_CHECKING:
     from ...assess import Assessment
 
 
-# a reference's path → the figure it names and its unit (KeyError, with the reason, when there is none)
-Lookup = Callable[[str], tuple[Any, str]]
-
-
 def assess_tree(
-    run: Assessment, tree: dict[str, Any], year: int, evaluated: bool, path: str, lookup: Lookup | None = None
+    run: Assessment, tree: dict[str, Any], year: int, evaluated: bool, path: str, lookup: Lookup
 ) -> tuple[list[tuple[str, list[SubgroupView]]], list[tuple[IndicatorView, list[Difference]]]]:
     """一级 → 二级 → rows of a form or a 评分表, each row scored; a row's path is its place in the flat list
-    (`path`.N, as data.json's 指标 lists them). `lookup` reads the figures a row refers to (a 评分表's data
-    tables); without it a reference is an error."""
+    (`path`.N, as data.json's 指标 lists them). `lookup` reads the figures a row refers to (reference.py)."""
     levels: list[tuple[str, list[SubgroupView]]] = []
     rows: list[tuple[IndicatorView, list[Difference]]] = []
     items = [item for children in tree.values() for group in (children or {}).values() for item in group or []]
@@ -107,9 +102,9 @@ def assess_indicator(
     run: Assessment,
     item: Indicator,
     year: int,
-    evaluated: bool = False,
-    path: str = "指标.0",
-    lookup: Lookup | None = None,
+    evaluated: bool,
+    path: str,
+    lookup: Lookup,
 ) -> tuple[IndicatorView, list[Difference]]:
     """Parse target and actual, score the row, compute its 完成率, and note what differs from the stated form.
 
@@ -117,25 +112,19 @@ def assess_indicator(
     an unscored 评分表 (no 分值) is only met or not, with its 完成率."""
     points = None if item.points is None else run.written(item, f"{path}.分值", Score(item.points), "分值", "权重")
     row: dict[str, Any] = {
-        "name": item.name,
         "points": points,
         "score": None,
         "met": None,
         "basis": None,
-        "deviation": item.deviation,
-        "note": item.note,
         "stated": StatedIndicatorView.make(score=None, actual=None, completion=None),
         "written": as_written(item.target),
-        "operator": item.operator,
         "written_unit": item.unit,
         "actual": as_written(item.actual),
-        "standard": item.standard,
-        "extras": item.extras,
     }
     if item.target is None and evaluated and item.points is not None:
-        return IndicatorView.make(**{**row, **evaluator_score(run, item, path)}), []
+        return IndicatorView.wrap(item, **{**row, **evaluator_score(run, item, path)}), []
     if not check_unscored(run, item):
-        return IndicatorView.make(**row), []
+        return IndicatorView.wrap(item, **row), []
     for value, what in ((item.target, "指标值"), (item.actual, "实际完成值")):
         if value is None:
             run.errors.append(
@@ -147,13 +136,13 @@ def assess_indicator(
                     hint=f"补上 {what}；评价报告中只有评价人打分的指标可以不写指标值，但要写 得分。",
                 )
             )
-            return IndicatorView.make(**row), []
+            return IndicatorView.wrap(item, **row), []
     try:
         written_target, target_origin = read_value(run, item, item.target, TARGET_KEYS, lookup)
         written_actual, actual_origin = read_value(run, item, item.actual, ACTUAL_KEYS, lookup)
     except SourceError as exc:
         run.errors.append(exc)
-        return IndicatorView.make(**row), []
+        return IndicatorView.wrap(item, **row), []
     row.update(written=row["written"] or written_target, actual=row["actual"] or written_actual)
     try:
         target = parse_target(written_target, item.operator, item.unit)
@@ -167,7 +156,7 @@ def assess_indicator(
                 hint="写成 ≥428 万条、≤0.06元/条、100%、2023年12月 或文字目标。",
             )
         )
-        return IndicatorView.make(**row), []
+        return IndicatorView.wrap(item, **row), []
     row.update(target=show_target(item, written_target), **target_parts(target))
     try:
         actual = parse_actual(written_actual)
@@ -181,7 +170,7 @@ def assess_indicator(
                 hint="写成数字加单位（115.55 万条）、日期（6月30日）或等级词（完成、优、良）。",
             )
         )
-        return IndicatorView.make(**row), []
+        return IndicatorView.wrap(item, **row), []
     # a figure referred to prints as its table prints it
     row.update(actual=written_actual if actual_origin else _show_actual(actual, target), **actual_parts(actual, target))
     try:
@@ -196,7 +185,7 @@ def assess_indicator(
                 rule=exc.rule,
             )
         )
-        return IndicatorView.make(**row), []
+        return IndicatorView.wrap(item, **row), []
     given = (
         target_origin or run.typed(item, f"{path}.指标值", row["target"], *TARGET_KEYS),
         actual_origin or run.typed(item, f"{path}.实际完成值", row["actual"], *ACTUAL_KEYS),
@@ -216,7 +205,7 @@ def assess_indicator(
         if item.stated.actual is not None:
             check_stated_actual(run, item, target, actual)
         differences += check_stated_completion(run, item, stated_rate, completion)
-    return IndicatorView.make(**row), differences
+    return IndicatorView.wrap(item, **row), differences
 
 
 def check_unscored(run: Assessment, item: Indicator) -> bool:
@@ -262,23 +251,13 @@ def row_score(
     )
 
 
-def read_value(
-    run: Assessment, item: Indicator, value: Any, keys: tuple[str, ...], lookup: Lookup | None
-) -> tuple[str, Any]:
+def read_value(run: Assessment, item: Indicator, value: Any, keys: tuple[str, ...], lookup: Lookup) -> tuple[str, Any]:
     """A target or actual as text to parse, and the origin of the figure it refers to (None when written here).
     A reference reads its figure where the report has it: the page prints that value, and the row's 完成率 is
     computed from that very figure (its origin), so the two are one."""
     if not isinstance(value, Reference):
         return as_text(value), None
     where = run.where(value, "引用")
-    if lookup is None:
-        raise SourceError(
-            where,
-            f"「{item.name}」的{keys[0]}不能引用",
-            key=keys[0],
-            rule="reference",
-            hint="自评表的指标值和完成值直接写出（如 80 件）；引用只用于评价报告的评分表。",
-        )
     try:
         figure, unit = lookup(value.path)
     except KeyError as exc:
@@ -289,13 +268,15 @@ def read_value(
             rule="reference",
             hint=REFERENCE_HINT,
         ) from None
+    except Circular:
+        raise SourceError(
+            where,
+            f"「{item.name}」引用的「{value.path}」由自评表的数算出，自评表不能再引用它（循环引用）",
+            key=keys[0],
+            rule="reference",
+            hint=CIRCULAR_HINT,
+        ) from None
     return f"{figure}{unit}", origin_of(figure)
-
-
-REFERENCE_HINT = (
-    "写成 {引用: 数据表.表名.行名.列名}（行名可为 合计），表名、行名、列名与 数据表 中的一致；"
-    "或 {引用: 数据.名称}，名称与 数据 中的一致。"
-)
 
 
 def target_parts(target: Any) -> dict[str, Any]:

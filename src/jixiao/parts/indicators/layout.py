@@ -14,7 +14,7 @@ with a note is kept with its note.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ...document.blocks import Cell, Row, Run, Section, Table, Text
@@ -35,6 +35,7 @@ ROW_COLUMNS = {
     "分值": ("分值", "c-points"),
     "得分": ("得分", "c-score"),
     "评分依据": ("评分依据或扣分原因", "c-reason"),
+    "偏差原因": ("偏差原因分析及改进措施", "c-reason"),
 }
 EXTRA_COLUMN = "c-extra"
 
@@ -44,13 +45,32 @@ def indicator_columns(extra: Sequence[str] = (), columns: Sequence[str] = SCORED
     return ("c-l1", "c-l2", "c-l3", *(ROW_COLUMNS[name][1] for name in columns), *(EXTRA_COLUMN for _ in extra))
 
 
-# a form's columns (its last is the 偏差原因分析及改进措施)
-COLUMNS = indicator_columns()
+def column_heads(columns: Sequence[str], renamed: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The heads of an indicator table: the three levels, then each column's (as `renamed` calls it: a form
+    prints its 指标值 column as 年度指标值)."""
+    names = renamed or {}
+    return ("一级指标", "二级指标", "三级指标", *(names.get(name, ROW_COLUMNS[name][0]) for name in columns))
 
 
-def column_heads(columns: Sequence[str]) -> tuple[str, ...]:
-    """The heads of an indicator table: the three levels, then each column's."""
-    return ("一级指标", "二级指标", "三级指标", *(ROW_COLUMNS[name][0] for name in columns))
+def points_cells(
+    columns: Sequence[str], extra: int, head: Cell, points: Cell, score: Cell, tail: Cell
+) -> tuple[Cell, ...] | None:
+    """A total row with its 分值 and 得分 under those columns: `head` across the columns before them (the levels
+    included), `tail` across the columns after (with `extra` columns). None when the table does not print 分值
+    and then 得分 with a column after them: the caller writes that total as a line of words (`words_row`)."""
+    if "分值" not in columns or "得分" not in columns:
+        return None
+    at = columns.index("分值")
+    after = len(columns) - at - 2 + extra
+    if columns.index("得分") != at + 1 or after < 1:
+        return None
+    return (replace(head, colspan=3 + at), points, score, replace(tail, colspan=after))
+
+
+def words_row(words: str, width: int) -> Row:
+    """A line of words across an indicator table of `width` columns, under its rows (a total it cannot place
+    under its columns)."""
+    return Row((text(words, colspan=width, kind="grade"),))
 
 
 def indicator_sections(

@@ -50,13 +50,13 @@ class Indicator(Located):
         None,
         validation_alias=AliasChoices("指标值", "年度指标值"),
         description="年度指标值，例如 ≥428 万条、≤0.06元/条、100%、2023年12月、按月发送；"
-        "或 {引用: 数据表.表名.行名.列名}，取数据表中的那个数（评分表）。",
+        "或 {引用: 数据表.表名.行名.列名}、{引用: 数据.名称}，取数据表或 数据 中的那个数。",
     )
     unit: str | None = Field(None, alias="度量单位", description="指标值的单位（与 指标性质 分开填写时）。")
     actual: str | Decimal | Reference | None = Field(
         None,
         validation_alias=AliasChoices("实际完成值", "完成值"),
-        description="实际完成值，例如 115.55 万条、0.22‰、完成、6月30日；或 {引用: 数据表.表名.行名.列名}（评分表）。",
+        description="实际完成值，例如 115.55 万条、0.22‰、完成、6月30日；或 {引用: 数据表.表名.行名.列名}、{引用: 数据.名称}。",
     )
     # None when not written (an unscored 评分表; a form's row without it is an error of the computation), but a
     # written null is refused like any value that is not a number
@@ -119,10 +119,21 @@ FirstLevel = Annotated[
 IndicatorTree = dict[str, FirstLevel]
 
 
-# The columns an indicator table may print after 三级指标, by the words an author writes in a 评分表's 列, and
-# the defaults: a scored table's (a form's, its last the 偏差原因 or 评分依据) and an unscored 评分表's.
+# The columns an indicator table may print after 三级指标, by the words an author writes in a 评分表's 列 or a
+# 自评表's 指标列, and the defaults: a form's (its last the 偏差原因分析及改进措施), a scored 评分表's (its last the
+# 评分依据) and an unscored 评分表's.
 Column = Literal[
-    "指标值", "实际完成值", "完成率", "原表完成率", "原表实际完成值", "达标情况", "分值", "得分", "评分依据"
+    "指标值",
+    "实际完成值",
+    "完成率",
+    "原表完成率",
+    "原表实际完成值",
+    "达标情况",
+    "分值",
+    "得分",
+    "评分依据",
+    "偏差原因",
 ]
+FORM_COLUMNS: tuple[Column, ...] = ("指标值", "实际完成值", "分值", "得分", "偏差原因")
 SCORED_COLUMNS: tuple[Column, ...] = ("指标值", "实际完成值", "分值", "得分", "评分依据")
 UNSCORED_COLUMNS: tuple[Column, ...] = ("指标值", "实际完成值", "完成率", "达标情况")

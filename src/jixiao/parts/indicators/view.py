@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from ...values import NamedList
-from ...view import View, alias
+from ...view import ModelView, View, alias, typed
+from .model import Indicator
 
 
 class StatedIndicatorView(View):
@@ -23,17 +24,20 @@ class StatedIndicatorView(View):
     completion: Decimal | None = alias("完成率")
 
 
-class IndicatorView(View):
-    name: str = alias("三级指标")
+class IndicatorView(ModelView):
+    """An assessed 三级指标 row: it wraps its row as written (`typed()`) and declares what is computed from it."""
+
+    wraps: ClassVar[type[Indicator]] = Indicator
+    name: Any = typed()
     points: Decimal | None = alias("分值")  # None: an unscored evaluation's row
     score: Decimal | None = alias("得分")
     met: bool | None = alias("达标")
     basis: str | None = alias("计分依据")
-    deviation: str | None = alias("偏差原因分析及改进措施")
-    note: str | None = alias("说明")
+    deviation: Any = typed("偏差原因分析及改进措施")
+    note: Any = typed()
     stated: StatedIndicatorView = alias("原表")
-    written: str | None = alias("指标值")  # as written
-    operator: str | None = alias("指标性质")  # as written (split form), or the direction's name
+    written: str | None = alias("指标值")  # as written, or the figure a reference reads
+    operator: Any = typed()  # as written (split form)
     written_unit: str | None = alias("度量单位")  # as written (split form)
     target: str | None = alias("目标")  # the whole target, as the table prints it
     target_value: Any = alias("目标值")  # the bare number (a Number), or the target's words or date
@@ -43,8 +47,8 @@ class IndicatorView(View):
     actual_value: Any = alias("实际值")
     actual_unit: str = alias("实际单位", "")
     completion: Decimal | None = alias("完成率")  # 实际 ÷ 指标值 of a quantitative row
-    standard: str | None = alias("评分标准")
-    extras: dict[str, str] = alias("附加", {})  # the report type's extra columns
+    standard: Any = typed()
+    extras: Any = typed()  # the report type's extra columns
 
 
 class IndicatorRows(NamedList):

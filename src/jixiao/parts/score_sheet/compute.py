@@ -14,11 +14,11 @@ from ...model import Report
 from ...provenance import graded
 from ...quantity import format_number
 from ...reporttypes import ReportType
-from ...values import Money, Rate, Score
-from ..figures.view import FigureView
+from ...values import Score
 from ..form.view import StatedFormView
 from ..indicators.compute import assess_tree
 from ..indicators.model import SCORED_COLUMNS, UNSCORED_COLUMNS
+from ..indicators.reference import figure_lookup
 from ..indicators.view import Groups, IndicatorRows, Subgroups, SubgroupView, count_rows
 from .view import LevelView, ScoreSheetView
 
@@ -65,14 +65,13 @@ def assess_score_sheet(
         figures = sheet_total(run, views, sheet.stated.total if sheet.stated else None)
         if sheet.stated:
             differences += run.differ(sheet, "总分", sheet.stated.total, Decimal(figures["total"]), "评分表 总分")
-    return ScoreSheetView.make(
+    return ScoreSheetView.wrap(
+        sheet,
         scored=scored,
         levels=Groups(views),
         rows=IndicatorRows(r for r, _ in rows),
         stated=stated,
         differences=tuple(differences),
-        note=sheet.note,
-        visible=sheet.visible,
         columns=tuple(sheet.columns or (SCORED_COLUMNS if scored else UNSCORED_COLUMNS)),
         **figures,
         **count_rows(r for r, _ in rows),
@@ -153,45 +152,3 @@ def sheet_figures(run: Assessment, report: Report, sheet: ScoreSheetView) -> dic
         None if stated.total is None else run.written(stated, "评分表.原表.总分", Score(stated.total), "总分", "得分")
     )
     return {"total": total, "grade": stated.grade}
-
-
-def figure_lookup(tables: Mapping[str, TableView], figures: Mapping[str, Any]):
-    """Read `数据表.表名.行名.列名` (行名 合计: the table's total row) or `数据.名称` (a named figure) as (figure,
-    unit): the figure prints as the table or the 数据 prints it (15.00, 96.4%, 2.86), with the table's unit for
-    an amount (none for a rate or a count) or the named figure's own unit."""
-
-    def lookup(path: str) -> tuple[Any, str]:
-        source, _, rest = path.partition(".")
-        if source == "数据":
-            return named_figure(figures, rest)
-        if source != "数据表":
-            raise KeyError(f"「{source}」不是可引用的来源，可用 数据表、数据")
-        parts = rest.split(".")
-        if len(parts) != 3:
-            raise KeyError("应为 数据表.表名.行名.列名")
-        name, row_name, column = parts
-        table = tables.get(name)
-        if table is None:
-            raise KeyError(f"没有数据表「{name}」")
-        row = table.total if row_name == "合计" else next((r for r in table.rows if r.name == row_name), None)
-        if row is None or column not in row.values:
-            raise KeyError(f"数据表「{name}」没有{'行「' + row_name + '」' if row is None else '列「' + column + '」'}")
-        figure = row.values[column]
-        if figure is None:
-            raise KeyError(f"「{row_name}」的「{column}」是空的")
-        if isinstance(figure, str):
-            raise KeyError(f"「{row_name}」的「{column}」是文字，不是数")
-        return figure, "" if isinstance(figure, Rate) else table.unit or "" if isinstance(figure, Money) else ""
-
-    return lookup
-
-
-def named_figure(figures: Mapping[str, Any], name: str) -> tuple[Any, str]:
-    """A named figure of 数据 as (its number with its origin, its unit); a list of names or a range is not one
-    figure a target or an actual can be."""
-    figure = figures.get(name)
-    if figure is None:
-        raise KeyError(f"数据中没有「{name}」" + (f"，可用: {'、'.join(figures)}" if figures else ""))
-    if not isinstance(figure, FigureView) or figure.high is not None:
-        raise KeyError(f"数据「{name}」是{'名单' if not isinstance(figure, FigureView) else '区间'}，不是一个数")
-    return figure.value, figure.unit or ""

@@ -10,7 +10,7 @@ from dataclasses import replace
 from ...document.blocks import Row, Section, Table, runs
 from ...views import ReportView
 from ..cells import column_labels, empty, figure, label, text
-from ..indicators.layout import column_heads, indicator_sections, indicator_table
+from ..indicators.layout import column_heads, indicator_sections, indicator_table, points_cells, words_row
 from .view import LevelView, ScoreSheetView
 
 
@@ -30,19 +30,17 @@ def lay_out(report: ReportView) -> Table:
 
 def scored_foot(sheet: ScoreSheetView) -> tuple[Row, ...]:
     """Each 一级指标's weight, 分值 and 得分, then the 总分 with its 等次, under the 分值 and 得分 columns."""
-    if "分值" not in sheet.columns or "得分" not in sheet.columns:
-        return (summary_row(sheet, f"总分 {sheet.total}，评价等次：{sheet.grade}"),)
-    before = 2 + sheet.columns.index("分值")
-    after = len(sheet.columns) - sheet.columns.index("得分") - 1
-    total = Row(
-        (
-            label("总分", colspan=before),
-            figure(sheet.points),
-            figure(sheet.total, stated=sheet.stated.total),
-            text(f"评价等次：{sheet.grade}", kind="grade", colspan=max(after, 1)),
-        )
+    total = points_cells(
+        sheet.columns,
+        0,
+        label("总分"),
+        figure(sheet.points),
+        figure(sheet.total, stated=sheet.stated.total),
+        text(f"评价等次：{sheet.grade}", kind="grade"),
     )
-    return (*(level_row(level, before, after) for level in sheet.levels), total)
+    if total is None:
+        return (summary_row(sheet, f"总分 {sheet.total}，评价等次：{sheet.grade}"),)
+    return (*(level_row(level, sheet.columns) for level in sheet.levels), Row(total))
 
 
 def unscored_foot(sheet: ScoreSheetView) -> tuple[Row, ...]:
@@ -58,12 +56,12 @@ def unscored_foot(sheet: ScoreSheetView) -> tuple[Row, ...]:
 
 def summary_row(sheet: ScoreSheetView, words: str) -> Row:
     """A line across the table under its rows."""
-    return Row((text(words, colspan=3 + len(sheet.columns), kind="grade"),))
+    return words_row(words, 3 + len(sheet.columns))
 
 
-def level_row(level: LevelView, before: int, after: int) -> Row:
+def level_row(level: LevelView, columns: tuple[str, ...]) -> Row:
     """A 一级指标's total: its weight, 分值 and 得分."""
     weight = ("（权重 ", level.weight, "）") if level.weight is not None else ()
-    return Row(
-        (label(level.name, *weight, colspan=before), figure(level.points), figure(level.score), empty(max(after, 1)))
-    )
+    cells = points_cells(columns, 0, label(level.name, *weight), figure(level.points), figure(level.score), empty())
+    assert cells is not None  # the 总分 row is placed the same way
+    return Row(cells)

@@ -5,13 +5,12 @@ computed from points the document does not have."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from pydantic import Field
-
-from ...view import Difference, alias
+from ...view import Difference, ModelView, alias, typed
 from ..form.view import StatedFormView
 from ..indicators.view import Counted, Groups, IndicatorRows, Subgroups
+from .model import ScoreSheet
 
 
 class LevelView(Counted):
@@ -25,9 +24,11 @@ class LevelView(Counted):
     span: int = alias("行数", 1)
 
 
-class ScoreSheetView(Counted):
-    """评分表 of an evaluation: levels with weights, every row, 总分 and 评价等次; the columns its table prints."""
+class ScoreSheetView(ModelView, Counted):
+    """评分表 of an evaluation: levels with weights, every row, 总分 and 评价等次; the columns its table prints. It
+    wraps the 评分表 as written: its 说明 is the model's, and 显示 is read from it (never published)."""
 
+    wraps: ClassVar[type[ScoreSheet]] = ScoreSheet
     scored: bool = alias("打分", True)
     levels: Groups = alias("一级指标")
     rows: IndicatorRows = alias("指标")
@@ -36,12 +37,11 @@ class ScoreSheetView(Counted):
     grade: str | None = alias("评价等次")
     stated: StatedFormView = alias("原表")
     differences: tuple[Difference, ...] = alias("差异", ())
-    note: str | None = alias("说明")
+    note: Any = typed()
     columns: tuple[str, ...] = alias("列", ())
-    visible: bool = Field(True, exclude=True)  # 显示: false — not printed (the document did not publish it)
     template_methods: ClassVar[frozenset[str]] = frozenset({"显示"})
 
     @property
     def 显示(self) -> bool:
         """Whether the sheet is printed where the report does not place it (the theme's body asks)."""
-        return self.visible
+        return self.validated.visible
