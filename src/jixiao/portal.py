@@ -305,9 +305,7 @@ def portal_work(
     from the previous build's (`previous`, the cache's reports), or that came or went; the list of units when the
     units changed. Everything when the templates changed (`stamp` against `old`), when a unit's slug moved (a new
     homophone) or when a page to keep is missing from the previous output (`folder`)."""
-    before = {key: summary_of(cached.entry, cached.figures) for key, cached in previous.items()}
-    now = {page.key: summary_of(page.entry.as_json(), page.figures) for page in pages}
-    if not before or folder is None or stamp != old:
+    if not previous or folder is None or stamp != old:
         return EVERYTHING
     units_before = {key: cached.entry["单位"] for key, cached in previous.items()}
     units_now = {page.key: page.entry.单位 for page in pages}
@@ -315,6 +313,8 @@ def portal_work(
     slugs_now = UnitUrls.of(site, units_now.values()).slugs
     if any(slugs_before[unit] != slugs_now[unit] for unit in slugs_before.keys() & slugs_now.keys()):
         return EVERYTHING
+    before = {key: summary_of(cached.entry, cached.figures) for key, cached in previous.items()}
+    now = {page.key: summary_of(page.entry.as_json(), page.figures) for page in pages}
     changed = {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
     years = {int(key.split("/")[0]) for key in changed}
     units = {names[key] for names in (units_before, units_now) for key in changed if key in names}

@@ -255,3 +255,28 @@ def test_a_full_build_remakes_only_the_changed_reports_unit_and_year_portal_page
     theme = REPO / "themes/gongwen/units.html"
     (layouts / "units.html").write_text(theme.read_text(encoding="utf-8") + "{# 改过 #}\n", encoding="utf-8")
     assert rewritten(third, build()) == sorted(third)
+
+
+def test_a_new_homophone_unit_or_a_changed_template_remakes_every_portal_page(tmp_path):
+    """portal_work: 示例中心 arriving beside 试例中心 moves 试例中心 from shilizhongxin to shilizhongxin-2 (name order,
+    示 U+793A before 试 U+8BD5), so every page linking it is remade; so is everything when the template stamp
+    differs. Without either, only the new report's unit and year, and the list of units."""
+    from types import SimpleNamespace as Fake
+
+    from jixiao.portal import EVERYTHING, portal_work
+
+    def page(key, unit):
+        entry = Fake(单位=unit, as_json=lambda: {"单位": unit})
+        return Fake(key=key, year=int(key[:4]), entry=entry, figures=[])
+
+    site = Fake(config=Fake(unit_slugs={}))
+    previous = {"2024/a": Fake(entry={"单位": "试例中心"}, figures=[])}
+    for name in ("units/shilizhongxin/index.html", "data/units/shilizhongxin.csv"):  # the previous output's
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    homophone = [page("2024/a", "试例中心"), page("2024/b", "示例中心")]
+    assert portal_work(site, homophone, previous, "s", "s", tmp_path) is EVERYTHING
+    other = [page("2024/a", "试例中心"), page("2024/b", "第二中心")]
+    assert portal_work(site, other, previous, "s", "t", tmp_path) is EVERYTHING
+    work = portal_work(site, other, previous, "s", "s", tmp_path)
+    assert (work.years, work.units, work.unit_list) == ({2024}, {"第二中心"}, True)

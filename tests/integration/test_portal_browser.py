@@ -49,3 +49,16 @@ def test_portal_pages_are_axe_clean_and_fit_a_phone(browser, portal_url, path):
     )
     assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
     context.close()
+
+
+def test_a_units_charts_are_named_images_that_fit_a_phone(browser, portal_url):
+    """The unit page's charts (portalcharts.py) are images by role with their titles as names, drawn within a 375 px
+    screen; 示例中心 has two series: 示例项目 and its 部门决算说明."""
+    context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.goto(portal_url + "units/shilizhongxin/index.html")
+    for name in ("示例项目历年主要数字", "部门决算说明历年主要数字"):
+        chart = page.get_by_role("img", name=name)
+        box = chart.bounding_box()
+        assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 375, box
+    context.close()
