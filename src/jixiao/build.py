@@ -131,6 +131,8 @@ def build_site(
             with staged_output(out_dir) as staging:
                 for cached in plan.reused.values():
                     reuse_files(cached, cache.files_dir, staging, with_pdf)
+                if shard is None:  # before the reports: the preview serves a page while the rest render
+                    copy_assets(site.files, site.search_path, staging)
                 pages = render_pages(workers, plan, staging, progress, with_pdf)
                 warnings = unique_findings(f for p in pages for f in p.findings if f.level == "warning")
                 if strict and warnings:
@@ -138,7 +140,6 @@ def build_site(
                 if shard is not None:
                     publish_shard(site, plan, shard, pages, staging)
                 else:
-                    copy_assets(site.files, site.search_path, staging)
                     stamp = portal_stamp(site, plan.digests)
                     portal = portal_work(site, pages, cache.reports, stamp, cache.portal, cache.files_dir)
                     publish_site(site, pages, staging, cache.files_dir, changed_years(cache, plan), search, portal)

@@ -12,10 +12,16 @@ with the home page and the year pages. The browser reloads then; the sitemap, fe
 search index of the changed years and the cache manifest follow in a background thread. Any other
 change (site.yaml, a layout, the glossary, an asset, a report added or removed) takes the full
 incremental build, whose result becomes the new state.
+
+While a full build runs (the first takes seconds on a large site), a report's page asked for is rendered
+before the rest and served from the build's staging folder as soon as its files are there (`FirstPages`),
+with the stylesheets, which the build copies before any report; the rest of the site follows when the
+build ends.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
@@ -42,6 +48,7 @@ from .phases import (
 )
 from .site import CONTENT_DIR, SiteContext
 from .siteindex import build_search_index
+from .workers import Watch
 
 Log = Callable[[str], None]
 
@@ -61,6 +68,7 @@ class Preview:
         self.pages: dict[str, ReportPage] = {}
         self.records: dict[str, CachedReport] = {}
         self.background = Background(self.refresh, log)
+        self.first = FirstPages()  # the first build as it renders
 
     # the full path ---------------------------------------------------------------------------------
 
@@ -75,12 +83,15 @@ class Preview:
                 with_pdf=False,
                 pdf_links=True,
                 search=self.search,
+                progress=self.first if self.first.running else None,  # the first build only
                 seed=self.project / "site",
             )
         except JixiaoError:
             with self.lock:
                 self.plan = None
             raise
+        finally:
+            self.first.finish()  # what was not served early now is, from the site
         with self.lock:
             self.site, self.plan, self.cache = result.site, result.plan, result.cache
             self.pages = {page.key: page for page in result.pages}
@@ -188,6 +199,64 @@ class Preview:
             _, files = build_report(pdf_site, self.plan.library, self.plan.model, key)
             slug = self.plan.library.bundles[key].slug
         return files.get(f"{key}/{slug}.pdf")  # by name: the bundle may publish a PDF of its own (扫描件.pdf)
+
+
+# what is served from a build's staging folder before the build ends: a report's page, and the assets
+EARLY_FILE_RE = re.compile(r"(?P<key>[0-9]{4}/[a-z0-9][a-z0-9-]*)/index\.html|assets/[\w.-]+")
+
+
+class FirstPages(Watch):
+    """A full build as it renders, for the pages asked for before it ends: the reports asked for are rendered
+    next, and each page is read from the staging folder once its report's files are all written there."""
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition()
+        self.staging: Path | None = None
+        self.todo: set[str] = set()
+        self.done: set[str] = set()
+        self.asked: list[str] = []
+        self.running = True
+
+    def start(self, staging: Path | None, todo: list[str]) -> None:
+        with self.condition:
+            self.staging, self.todo = staging, set(todo)
+            self.condition.notify_all()
+
+    def __call__(self, key: str, done: int, total: int) -> None:
+        with self.condition:
+            self.done.add(key)
+            self.condition.notify_all()
+
+    def wanted(self) -> list[str]:
+        with self.condition:
+            return [key for key in self.asked if key not in self.done]
+
+    def finish(self) -> None:
+        with self.condition:
+            self.running = False
+            self.condition.notify_all()
+
+    def file(self, name: str, timeout: float) -> bytes | None:
+        """The file `name` of the site (a report's index.html, an asset) from the staging folder, once it is
+        complete there; None when it is not one of those, or the build ended first (serve it from the site)."""
+        match = EARLY_FILE_RE.fullmatch(name)
+        if match is None:
+            return None
+        key = match["key"]
+        with self.condition:
+            if key is not None and key not in self.asked:
+                self.asked.append(key)
+            self.condition.wait_for(lambda: not self.running or self.ready(key), timeout)
+            staging = self.staging if self.running and self.ready(key) else None
+        try:
+            return (staging / name).read_bytes() if staging is not None else None
+        except OSError:  # the build has just ended and swapped the folder into place
+            return None
+
+    def ready(self, key: str | None) -> bool:
+        """Whether the staging folder holds `key`'s files (an asset: key None): all of them are there when the
+        render phase starts, except those of the reports to render, each there once it is done."""
+        return self.staging is not None and (key is None or key not in self.todo or key in self.done)
 
 
 class Background:

@@ -95,10 +95,9 @@ class ServeState:
     def rebuild(self, log: Callable[[str], None], changed: list[Path] | None = None) -> None:
         """Build (the first time) or apply the changed files; on failure keep serving the last good site and
         remember the error."""
-        if self.preview is None:
-            self.preview = Preview(self.project, self.out_dir, self.search, log)
+        preview = self.open_preview(log)
         try:
-            result = self.preview.update(changed) if changed else self.preview.build()
+            result = preview.update(changed) if changed else preview.build()
         except JixiaoError as exc:
             message = exc.format(self.project)
             self.publish(message)
@@ -106,6 +105,12 @@ class ServeState:
             return
         self.publish(None)
         log(f"已构建 {len(result.pages)} 份报告（重建 {result.rebuilt}）{result.seconds:.2f} 秒")
+
+    def open_preview(self, log: Callable[[str], None]) -> Preview:
+        """The preview, made before the first build so that a page asked for while it runs is waited for."""
+        if self.preview is None:
+            self.preview = Preview(self.project, self.out_dir, self.search, log)
+        return self.preview
 
     def publish(self, error: str | None) -> None:
         """A new build is ready: the pages waiting on the state are answered now."""
@@ -121,6 +126,22 @@ class ServeState:
                 self.changed.wait_for(lambda: self.build != since, timeout=LONG_POLL_SECONDS)
             refreshing = self.preview is not None and self.preview.background.active()
             return {"build": self.build, "error": self.error, "refreshing": refreshing}
+
+    def early_file(self, path: str, timeout: float) -> tuple[Path, bytes] | None:
+        """During the first build: a report's page as soon as that report is rendered (it is rendered before the
+        rest), or a stylesheet; None when the first build is over, or for any other file, which waits for it."""
+        preview = self.preview
+        with self.changed:
+            if self.build or preview is None:
+                return None
+        name = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
+        data = preview.first.file(name, timeout)
+        return None if data is None else (self.out_dir / name, data)
+
+    def wait_first_build(self) -> None:
+        """Until the first build has ended (well or not): the server answers while it runs."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.build > 0)
 
     def findings_of(self, page: Path) -> list[Finding] | None:
         """The findings of the report whose page this is, for the preview to show; None when the site publishes
@@ -187,6 +208,10 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
                 )
             if path == STATE_PATH:
                 return self.send_state(url.query)
+            early = state.early_file(path, self.timeout)
+            if early is not None:
+                return self.send_content(*early)
+            state.wait_first_build()
             if path.endswith(".pdf"):
                 return self.send_pdf(path)
             target = served_path(state.out_dir, self.translate_path(url.path))
@@ -224,6 +249,9 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
                 data = target.read_bytes()
             except OSError:  # gone meanwhile: a full build has just swapped the folder
                 return self.send_text(404, f"找不到 {target.name}")
+            self.send_content(target, data)
+
+        def send_content(self, target: Path, data: bytes) -> None:
             if target.suffix == ".html":
                 shown = preview_findings(state.findings_of(target), state.project)
                 html = data.decode("utf-8").replace("</body>", shown + RELOAD_SCRIPT + "</body>")
@@ -376,8 +404,9 @@ def run_preview(
     try:
         server = open_server(state, host, port, log)
         saves = watch_saves(state.project, stop)
+        state.open_preview(log)
+        threading.Thread(target=server.serve_forever, daemon=True).start()  # a page is served before the rest
         state.rebuild(log)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
         ready(server.url())
         for changed in saves:
             state.rebuild(log, changed)

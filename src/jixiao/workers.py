@@ -51,6 +51,28 @@ PARALLEL_THRESHOLD = 16
 LIVE_SOURCES = 100
 
 
+class Watch:
+    """A progress that a reader of the build watches (the preview's first build): it is told the staging folder
+    and the reports to render before the first is rendered (the reused ones and the assets are there already),
+    then each report as its files are there, and it names the reports a reader waits for, rendered next."""
+
+    def start(self, staging: Path | None, todo: list[str]) -> None:
+        """The render phase begins."""
+
+    def __call__(self, key: str, done: int, total: int) -> None:
+        """A report's files are in the staging folder."""
+
+    def wanted(self) -> list[str]:
+        """The reports a reader waits for, first asked first."""
+        return []
+
+
+def first_wanted(progress: Progress | None, keys: list[str]) -> str | None:
+    """The report of `keys` a reader of the build waits for, if any."""
+    wanted = progress.wanted() if isinstance(progress, Watch) else ()
+    return next((key for key in wanted if key in keys), None)
+
+
 def split_by_weight(keys: list[str], weights: dict[str, int], count: int) -> list[list[str]]:
     """`count` shares of nearly equal weight: the heaviest key goes to the lightest share (deterministic)."""
     shares: list[list[str]] = [[] for _ in range(count)]
@@ -300,13 +322,18 @@ class ReportWorkers:
         if self.workers is None and self.jobs > 1 and enough:
             self.start(todo)
         results: dict[str, Result] = {}
+        if isinstance(progress, Watch):
+            progress.start(staging, todo)
         if self.workers is None:
-            for key in todo:
+            remaining = list(todo)
+            while remaining:
+                key = first_wanted(progress, remaining) or remaining[0]
+                remaining.remove(key)
                 results[key] = self.parked.build_one(self.site, model, key, staging)
                 _report(progress, key, len(results), len(todo))
             return [results[key] for key in todo]
         summaries: dict[str, Summary] = self.library.summaries
-        queues = Queues(self.workers.shares, todo, 1 if self.site.with_pdf else 8)
+        queues = Queues(self.workers.shares, todo, 1 if self.site.with_pdf else 8, progress)
         try:
             for _ in self.workers.ask("model", lambda i: (model, summaries, staging)):
                 pass
@@ -324,14 +351,21 @@ class ReportWorkers:
 
 class Queues:
     """The reports each worker renders: its own share first (what it parsed), then, once that is done, the
-    last ones of the longest other queue — so a worker with heavy reports (long PDFs) is helped, not waited for."""
+    last ones of the longest other queue — so a worker with heavy reports (long PDFs) is helped, not waited for.
+    A report a reader of the build waits for (`Watch.wanted`) goes, alone, to the next worker that asks."""
 
-    def __init__(self, shares: list[list[str]], todo: list[str], batch: int):
+    def __init__(self, shares: list[list[str]], todo: list[str], batch: int, progress: Progress | None = None):
         wanted = set(todo)
         self.queues = [[key for key in share if key in wanted] for share in shares]
         self.batch = batch
+        self.progress = progress
 
     def take(self, index: int) -> list[str] | None:
+        for queue in self.queues:
+            key = first_wanted(self.progress, queue)
+            if key is not None:
+                queue.remove(key)
+                return [key]
         own = self.queues[index]
         if own:
             taken, own[:] = own[: self.batch], own[self.batch :]

@@ -465,3 +465,50 @@ def test_the_open_page_reloads_after_a_save(project, server, browser):
         page.wait_for_function("document.body.innerText.includes('预算执行率为 80%')", timeout=30000)
     finally:
         context.close()
+
+
+def test_the_first_page_asked_for_is_answered_before_the_other_reports_render(tmp_path, monkeypatch):
+    """While the first build runs, the report asked for is rendered first and served from the build as soon as its
+    files are written: the answer comes before any other report is rendered (the others wait for it here)."""
+    from conftest import composite
+
+    from jixiao import workers
+    from jixiao.preview import Preview
+    from jixiao.serve import ServeState, open_server
+
+    project = composite(tmp_path)  # 8 reports, in listing order 2023 first, then 2022/shili-juesuan, then 2020
+    state = ServeState(project.resolve(), tmp_path / "preview" / "site", search=False)
+    state.preview = preview = Preview(state.project, state.out_dir, False, lambda message: None)
+    server = open_server(state, "127.0.0.1", 0, lambda message: None)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    events, answered = [], threading.Event()
+    real_build_report = workers.build_report
+
+    def watched(site, library, model, key):
+        if key != "2022/shili-juesuan":
+            answered.wait(10)
+        events.append(("render", key))
+        return real_build_report(site, library, model, key)
+
+    def ask():
+        status, _, body = request(server.server_address[1], "/2022/shili-juesuan/")
+        events.append(("answered", status))
+        answered.set()
+        return body
+
+    monkeypatch.setattr(workers, "build_report", watched)
+    bodies = []
+    asking = threading.Thread(target=lambda: bodies.append(ask()))
+    asking.start()
+    deadline = time.monotonic() + 10  # the page is asked for before the build starts
+    while not getattr(getattr(preview, "first", None), "asked", None) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        state.rebuild(lambda message: None)
+    finally:
+        asking.join(60)
+        server.shutdown()
+        server.server_close()
+    assert events[:2] == [("render", "2022/shili-juesuan"), ("answered", 200)], events
+    assert "示例中心2022年度部门决算说明" in bodies[0].decode("utf-8") and b"/__jixiao__/state" in bodies[0]
+    assert len(events) == 9 and state.build == 1 and state.error is None  # the other 7 reports after it

@@ -137,3 +137,15 @@ def test_a_page_writes_each_explanation_once_however_often_it_prints_the_figure(
     assert page.count('<span class="why-sum">7.50 + 24 + 24 + 24 = 79.50</span>') == 3
     assert explained.count("自评表.0.总分") == 1
     assert len(explained) == len(set(explained))
+
+
+def test_a_report_a_reader_waits_for_goes_alone_to_the_next_worker_that_asks():
+    # the preview's first build: a page asked for is rendered next, by whichever worker asks first (test_serve.py)
+    class Reader(jixiao.workers.Watch):
+        def wanted(self):
+            return ["b3"]
+
+    queues = jixiao.workers.Queues([["a1", "a2"], ["b1", "b2", "b3"]], ["a1", "a2", "b1", "b2", "b3"], 8, Reader())
+    assert queues.take(0) == ["b3"]
+    assert queues.take(0) == ["a1", "a2"]
+    assert queues.take(1) == ["b1", "b2"]
