@@ -135,7 +135,7 @@ def draw_bars(prefix: str, years: list[int], columns: list[tuple[str, str, str]]
     values = [value for name, _, _ in columns for _, _, value in present(years, name, texts)]
     ticks, y_of = scale_of(values, top, from_zero=True)
     slot = (WIDTH - LEFT - RIGHT) / len(years)
-    width = slot * 0.8 / len(columns)
+    width = min(slot * 0.8 / len(columns), 40.0)  # one year alone: a bar, not a wall
     parts = [draw_axis(ticks, y_of), f'<path d="M{LEFT:g},{y_of(Decimal(0)):.2f} H{WIDTH - RIGHT:g}" stroke="#000"/>']
     for i, (name, _, _) in enumerate(columns):
         for j, text, value in present(years, name, texts):
