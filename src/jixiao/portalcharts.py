@@ -103,8 +103,8 @@ def slot_x(j: int, years: list[int]) -> float:
 def scale_of(values: list[Decimal], top: float, from_zero: bool) -> tuple[list[Decimal], Callable[[Decimal], float]]:
     """The panel's ticks and the y of a value: bars stand on zero; lines span their own range. Room is left above
     the highest tick for the figure printed over the highest bar or point."""
-    low = min([*values, Decimal(0)] if from_zero else values)
-    high = max([*values, Decimal(0)] if from_zero else values)
+    values = [*values, Decimal(0)] if from_zero or not values else values  # a panel of gaps only: an axis about 0
+    low, high = min(values), max(values)
     ticks = nice_ticks(low, high)
     span, bottom = float(ticks[-1] - ticks[0]), top + PLOT - 4
 

@@ -29,3 +29,8 @@ def test_the_chart_is_plain_svg_with_hatching_fonts_and_the_same_bytes_each_time
     )  # 执行数 hatched
     assert ">执行率（%）</text>" in svg and ">2023</text>" in svg
     assert "matplotlib" not in svg
+
+
+def test_a_panel_whose_every_year_is_a_gap_draws_an_axis_and_dashes_not_an_error():
+    svg = series_chart("总分历年", [2022, 2023], [("总分", "总分（分）", "line")], {2022: {"总分": "—"}}, "万元")
+    assert re.findall(r'id="u[0-9a-f]+-chart-gap-(\d-\d)"', svg) == ["0-0", "0-1"]
