@@ -201,14 +201,11 @@ def load_pyplot(cache_dir: Path) -> Any:
         return _pyplot(cache_dir)
 
 
-def figure_svg(plt: Any, figure: Any, prefix: str, title: str, described: str, tight: bool = True) -> str:
+def figure_svg(plt: Any, figure: Any, prefix: str, title: str, described: str) -> str:
     """A drawn figure as accessible inline <svg>: role=img named by `title`, the figures in a <desc>, ids scoped by
-    `prefix`, and nothing that changes between builds (no date, no metadata). `tight` crops it to what is drawn,
-    at the cost of drawing it twice; a figure laid out with fixed margins passes False."""
+    `prefix`, and nothing that changes between builds (no date, no metadata)."""
     buffer = io.StringIO()
-    figure.savefig(
-        buffer, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None, "Creator": None}
-    )
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(figure)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import CACHE_DIR, digest_bytes
+from .cache import digest_bytes
 from .contexts import CompareContext, UnitContext, UnitsContext
 from .contexts import PortalCell as Cell
 from .contexts import PortalTable as Table
@@ -149,9 +149,8 @@ def figure_cells(point: Point | None, columns: list[tuple[str, str]]) -> list[Ce
     return cells
 
 
-def unit_tables(points: list[Point], money: str, cache: Path) -> list[Table]:
-    """One table per series of a unit: a row per year from its first to its last, gaps included; with its chart
-    (matplotlib keeps its font cache under `cache`)."""
+def unit_tables(points: list[Point], money: str) -> list[Table]:
+    """One table per series of a unit: a row per year from its first to its last, gaps included; with its chart."""
     years = list(range(min(p.year for p in points), max(p.year for p in points) + 1))
     tables = []
     for series in sorted({p.series for p in points}):
@@ -159,18 +158,18 @@ def unit_tables(points: list[Point], money: str, cache: Path) -> list[Table]:
         columns = columns_of(own)
         by_year = {p.year: p for p in own}
         rows = [[Cell(str(year), None, str(year)), *figure_cells(by_year.get(year), columns)] for year in years]
-        chart = chart_of(series, years, columns, by_year, money, cache)
+        chart = chart_of(series, years, columns, by_year, money)
         tables.append(Table(series, ["年度", *(header(n, u, money) for n, u in columns)], rows, chart))
     return tables
 
 
 def chart_of(
-    series: str, years: list[int], columns: list[tuple[str, str]], by_year: dict[int, Point], money: str, cache: Path
+    series: str, years: list[int], columns: list[tuple[str, str]], by_year: dict[int, Point], money: str
 ) -> str:
     """The series' chart: money figures as bars, the rate and the total points as lines, 等次 (a word) left out."""
     drawn = [(name, header(name, unit, money), "bar" if unit == MONEY else "line") for name, unit in columns if unit]
     texts = {year: {name: text for name, (text, _) in point.figures.items()} for year, point in by_year.items()}
-    return series_chart(f"{series}历年主要数字", years, drawn, texts, money, cache)
+    return series_chart(f"{series}历年主要数字", years, drawn, texts, money)
 
 
 def year_tables(points: list[Point], money: str, urls: UnitUrls) -> list[Table]:
@@ -253,7 +252,7 @@ def portal_pages(site: Any, pages: list[Any], render: Any, work: PortalWork | No
     files = {}
     for unit in units:
         own = [p for p in points if p.unit == unit]
-        tables = unit_tables(own, money, site.project / CACHE_DIR) if own else []
+        tables = unit_tables(own, money) if own else []
         reports = [p.entry for p in pages if p.entry.单位 == unit]
         context = UnitContext(
             site.site_view, False, site.root(2), unit, reports, tables, urls.csv(unit), urls.path(unit, "feed.xml")
