@@ -194,7 +194,7 @@ def test_a_forms_stated_completion_is_compared(project, cli):
     # hand: 80 ÷ 100 = 80 %, against 81% stated at no decimals: a finding
     edit(project / REPORT, "实际完成值: 80 件,", "实际完成值: 80 件, 原表: {完成率: 81%},")
     result = cli("check", project)
-    assert "办件量 完成率: 原表为 81%，按规则计算为 80 [stated-differs]" in result.output + result.stderr
+    assert "办件量 完成率: 原表为 81%，按规则计算为 80% [stated-differs]" in result.output + result.stderr
 
 
 def test_the_score_sheets_level_totals_stand_under_its_points_and_score():

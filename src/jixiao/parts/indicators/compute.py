@@ -484,7 +484,7 @@ def check_stated_completion(
     if stated is None or completion is None:
         return []
     places = Decimal(1).scaleb(Decimal(stated).as_tuple().exponent)
-    rounded = Decimal(completion).quantize(places, rounding=ROUND_HALF_UP)
+    rounded = Rate(Decimal(completion).quantize(places, rounding=ROUND_HALF_UP))  # printed with % like the stated
     return run.differ(item, "完成率", stated, rounded, f"{item.name} 完成率")
 
 
