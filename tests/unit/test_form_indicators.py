@@ -112,6 +112,16 @@ def test_a_reference_to_a_missing_cell_names_what_is_missing(project, cli):
     assert "提示: 写成 {引用: 数据表.表名.行名.列名}" in stderr
 
 
+def test_a_reference_to_the_total_of_a_table_without_one_says_how_to_add_it(project, cli):
+    """成本 has no 合计: true, so 数据表.成本.合计.决算数 names no cell; the message says why, not only 没有行."""
+    with_costs(project, "{引用: 数据表.成本.运行费.预算数}", "{引用: 数据表.成本.合计.决算数}")
+    stderr = failing(project, cli)
+    assert (
+        "引用的「数据表.成本.合计.决算数」不存在（数据表「成本」没有合计行，表上写 合计: true 才有） [reference]"
+        in stderr
+    )
+
+
 @pytest.mark.parametrize("cell", ["数据表.执行.执行数.金额", "数据表.执行.合计.金额"])
 def test_a_reference_to_a_cell_computed_from_the_form_is_circular(project, cli, cell):
     """执行.执行数 reads the form's 全年执行数, and 执行's 合计 reads 执行数: neither can be the form's figure; the
