@@ -102,6 +102,21 @@ def test_a_forms_target_and_actual_may_be_named_figures(project):
     assert [origin.path for origin in origin_of(row.completion).inputs] == ["数据.办件数", "数据.办件目标"]
 
 
+def test_a_wrong_unit_of_a_referred_figure_says_where_it_was_written(project, cli):
+    """The unit is wrong in 数据, not on the row the error points at: the message names the figure to correct."""
+    edit(project / REPORT, "自评表:", "数据:\n  办件目标: 100件\n  办件数: 80万元\n自评表:")
+    edit(
+        project / REPORT,
+        COUNT_ROW,
+        "{三级指标: 办件量, 指标性质: ≥, 指标值: {引用: 数据.办件目标}, 实际完成值: {引用: 数据.办件数},",
+    )
+    stderr = failing(project, cli)
+    assert (
+        "完成值单位「万元」与指标值「≥100件」的单位「件」不一致，不能评分"
+        "（指标值取自 数据.办件目标，完成值取自 数据.办件数） [unit-mismatch]" in stderr
+    )
+
+
 def test_a_reference_to_a_missing_cell_names_what_is_missing(project, cli):
     with_costs(project, "{引用: 数据表.成本.运行费.预算数}", "{引用: 数据表.成本.运行.决算数}")
     stderr = failing(project, cli)
