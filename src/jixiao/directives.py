@@ -255,6 +255,8 @@ class PageResolver:
                 return owner.names()
             if isinstance(owner, (list, tuple)):
                 return []  # items by number only
+            if isinstance(owner, Decimal):  # a figure: after its dot only 值 (the bare number) can follow
+                return ["值"]
         return list(self.names)
 
     def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str:

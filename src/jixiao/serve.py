@@ -406,8 +406,8 @@ def run_preview(
         saves = watch_saves(state.project, stop)
         state.open_preview(log)
         threading.Thread(target=server.serve_forever, daemon=True).start()  # a page is served before the rest
+        ready(server.url())  # before the first build: its pages are answered while it runs (preview.FirstPages)
         state.rebuild(log)
-        ready(server.url())
         for changed in saves:
             state.rebuild(log, changed)
     except (KeyboardInterrupt, SystemExit):

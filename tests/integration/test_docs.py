@@ -81,3 +81,15 @@ def test_key_reference_lists_every_schema_key():
         schema = build_schema(model)
         keys = {key for node in [schema, *schema["$defs"].values()] for key in node.get("properties", {})}
         assert keys - listed == set(), model.__name__
+
+
+def test_self_evaluation_lists_every_indicator_column():
+    """A new user learns the words of 指标列 from self-evaluation.md; the schema accepts each of Column, so the
+    page must name each (评分依据 was missing, and only the error message listed it)."""
+    from typing import get_args
+
+    from jixiao.parts.indicators.model import Column
+
+    page = (DOCS / "self-evaluation.md").read_text(encoding="utf-8")
+    sentence = page.split("要把它们印在绩效指标表中", 1)[1].split("不写时就是正式表式的列", 1)[0]
+    assert [word for word in get_args(Column) if f"`{word}`" not in sentence] == []

@@ -102,6 +102,21 @@ def test_a_forms_target_and_actual_may_be_named_figures(project):
     assert [origin.path for origin in origin_of(row.completion).inputs] == ["数据.办件数", "数据.办件目标"]
 
 
+def test_a_wrong_unit_of_a_referred_figure_says_where_it_was_written(project, cli):
+    """The unit is wrong in 数据, not on the row the error points at: the message names the figure to correct."""
+    edit(project / REPORT, "自评表:", "数据:\n  办件目标: 100件\n  办件数: 80万元\n自评表:")
+    edit(
+        project / REPORT,
+        COUNT_ROW,
+        "{三级指标: 办件量, 指标性质: ≥, 指标值: {引用: 数据.办件目标}, 实际完成值: {引用: 数据.办件数},",
+    )
+    stderr = failing(project, cli)
+    assert (
+        "完成值单位「万元」与指标值「≥100件」的单位「件」不一致，不能评分"
+        "（指标值取自 数据.办件目标，完成值取自 数据.办件数） [unit-mismatch]" in stderr
+    )
+
+
 def test_a_reference_to_a_missing_cell_names_what_is_missing(project, cli):
     with_costs(project, "{引用: 数据表.成本.运行费.预算数}", "{引用: 数据表.成本.运行.决算数}")
     stderr = failing(project, cli)
@@ -110,6 +125,16 @@ def test_a_reference_to_a_missing_cell_names_what_is_missing(project, cli):
         in stderr
     )
     assert "提示: 写成 {引用: 数据表.表名.行名.列名}" in stderr
+
+
+def test_a_reference_to_the_total_of_a_table_without_one_says_how_to_add_it(project, cli):
+    """成本 has no 合计: true, so 数据表.成本.合计.决算数 names no cell; the message says why, not only 没有行."""
+    with_costs(project, "{引用: 数据表.成本.运行费.预算数}", "{引用: 数据表.成本.合计.决算数}")
+    stderr = failing(project, cli)
+    assert (
+        "引用的「数据表.成本.合计.决算数」不存在（数据表「成本」没有合计行，表上写 合计: true 才有） [reference]"
+        in stderr
+    )
 
 
 @pytest.mark.parametrize("cell", ["数据表.执行.执行数.金额", "数据表.执行.合计.金额"])
@@ -194,7 +219,7 @@ def test_a_forms_stated_completion_is_compared(project, cli):
     # hand: 80 ÷ 100 = 80 %, against 81% stated at no decimals: a finding
     edit(project / REPORT, "实际完成值: 80 件,", "实际完成值: 80 件, 原表: {完成率: 81%},")
     result = cli("check", project)
-    assert "办件量 完成率: 原表为 81%，按规则计算为 80 [stated-differs]" in result.output + result.stderr
+    assert "办件量 完成率: 原表为 81%，按规则计算为 80% [stated-differs]" in result.output + result.stderr
 
 
 def test_the_score_sheets_level_totals_stand_under_its_points_and_score():

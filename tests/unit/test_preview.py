@@ -2,6 +2,7 @@
 what it leaves in the preview folder is exactly what a clean build makes."""
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,32 @@ def test_a_report_saved_while_site_yaml_is_broken_still_shows_the_error(preview)
     with pytest.raises(SourceError) as still:
         model.update([report])
     assert still.value.location.path.name == "site.yaml"
+
+
+def test_the_address_is_printed_before_the_first_build(monkeypatch, tmp_path):
+    """docs/first-report.md: the server answers during the first build, so its address (with --port 0 the only way
+    to know it) must be printed before that build, not after it."""
+    from jixiao import serve as serve_module
+
+    said: list[str] = []
+
+    class Server:
+        def serve_forever(self) -> None:
+            pass
+
+        def url(self) -> str:
+            return "http://127.0.0.1:1/"
+
+    class State:
+        project = tmp_path
+
+        def open_preview(self, log) -> None:
+            pass
+
+        def rebuild(self, log, changed=None) -> None:
+            said.append("build")
+
+    monkeypatch.setattr(serve_module, "open_server", lambda *args: Server())
+    monkeypatch.setattr(serve_module, "watch_saves", lambda *args: iter(()))
+    serve_module.run_preview(State(), "127.0.0.1", 0, print, lambda url: said.append(url), threading.Event(), tmp_path)
+    assert said == ["http://127.0.0.1:1/", "build"]

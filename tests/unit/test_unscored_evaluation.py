@@ -117,7 +117,7 @@ def test_a_stated_completion_is_compared_at_its_printed_precision(project):
     #       96.4 ÷ 95 = 101.473684 % → 101.5, as stated (投诉处理及时率): none
     edit(project / REPORT, "原表: {完成率: 101.14%}", "原表: {完成率: 101.4%}")
     result = run("check", project)
-    assert "发送成功率 完成率: 原表为 101.4%，按规则计算为 101.1 [stated-differs]" in result.output + result.stderr
+    assert "发送成功率 完成率: 原表为 101.4%，按规则计算为 101.1% [stated-differs]" in result.output + result.stderr
     assert "投诉处理及时率" not in result.output + result.stderr
 
 

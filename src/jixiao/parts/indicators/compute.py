@@ -179,7 +179,7 @@ def assess_indicator(
         run.errors.append(
             SourceError(
                 run.where(item, *ACTUAL_KEYS),
-                str(exc),
+                f"{exc}{referred_from(target_origin, actual_origin)}",
                 key=f"{item.name}.实际完成值",
                 hint="改正完成值或其单位，使之与指标值同一量纲（如 万条 对 万条）。",
                 rule=exc.rule,
@@ -249,6 +249,12 @@ def row_score(
             f"{item.name} 得分",
         ),
     )
+
+
+def referred_from(target_origin: Any, actual_origin: Any) -> str:
+    """Where a referred figure was written: a wrong unit in 数据 or a 数据表 is corrected there, not on this row."""
+    places = [f"{label}取自 {o.path}" for label, o in (("指标值", target_origin), ("完成值", actual_origin)) if o]
+    return f"（{'，'.join(places)}）" if places else ""
 
 
 def read_value(run: Assessment, item: Indicator, value: Any, keys: tuple[str, ...], lookup: Lookup) -> tuple[str, Any]:
@@ -484,7 +490,7 @@ def check_stated_completion(
     if stated is None or completion is None:
         return []
     places = Decimal(1).scaleb(Decimal(stated).as_tuple().exponent)
-    rounded = Decimal(completion).quantize(places, rounding=ROUND_HALF_UP)
+    rounded = Rate(Decimal(completion).quantize(places, rounding=ROUND_HALF_UP))  # printed with % like the stated
     return run.differ(item, "完成率", stated, rounded, f"{item.name} 完成率")
 
 

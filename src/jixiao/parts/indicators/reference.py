@@ -62,6 +62,8 @@ def figure_lookup(tables: Mapping[str, TableView], figures: Mapping[str, Any]) -
         if table is None:
             raise KeyError(f"没有数据表「{name}」")
         row = table.total if row_name == "合计" else next((r for r in table.rows if r.name == row_name), None)
+        if row is None and row_name == "合计":  # the doc's 行名可为 合计 holds only for a table that adds one
+            raise KeyError(f"数据表「{name}」没有合计行，表上写 合计: true 才有")
         if row is None or column not in row.values:
             raise KeyError(f"数据表「{name}」没有{'行「' + row_name + '」' if row is None else '列「' + column + '」'}")
         figure = row.values[column]
