@@ -215,6 +215,21 @@ class PageResolver:
         self.pending.append(value)
         return str(escape(value))
 
+    def check_unit_after(self, value: Any, following: str, line: int) -> None:
+        """A figure that prints its unit (35万人, 2.86亿元, 96%) with the unit typed again after it (35万人人): prose
+        written before the figure carried its own unit, or by habit. A warning: the page would print it so."""
+        typed = unit_typed_again(str(value), following)
+        if typed:
+            self.media.findings.append(
+                Finding(
+                    Location(self.path, line),
+                    "warning",
+                    "unit-twice",
+                    f"「{value}」已带单位，其后又写了「{typed}」，会印成「{value}{typed}」",
+                    quote=f"{value}{typed}",
+                )
+            )
+
     def close_block(self) -> str:
         """The button and popover explaining the computed figures the block just printed (explain.py)."""
         with page_anchors(self.run.anchors):
@@ -384,3 +399,24 @@ def require_figures(name: str, table: Any, columns: list[str], what: str, where:
             rule="input",
             hint=f"在 report.yaml 的 数据表.{name}.行 中填写这些数字；确实没有的，删去这里的 {what}。",
         )
+
+
+# the unit a printed figure ends with (万人, 亿元, %, 万条), and the CJK character that may follow a unit in a word
+_PRINTED_UNIT_RE = re.compile(r"\d(?P<unit>[%‰％]|[^\d\s.,，。、；：:;（）()%‰％]{1,3})$")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def unit_typed_again(printed: str, following: str) -> str | None:
+    """The unit typed again after a figure that prints its own: the whole unit (35万人 + 万人), or its base after
+    a magnitude (35万人 + 人, 2.86亿元 + 元) unless a word goes on (35万人 + 人均…)."""
+    match = _PRINTED_UNIT_RE.search(printed)
+    if match is None:
+        return None
+    unit = match["unit"]
+    if following.startswith(unit):
+        return unit
+    base = unit.lstrip("千万亿")
+    rest = following[len(base) : len(base) + 1]
+    if base and base != unit and following.startswith(base) and not _CJK_RE.match(rest):
+        return base
+    return None

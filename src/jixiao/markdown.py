@@ -51,6 +51,8 @@ class Resolver(Protocol):
 
     def close_block(self) -> str: ...
 
+    def check_unit_after(self, value: Any, following: str, line: int) -> None: ...
+
     def directive(self, name: str, label: str, attrs: dict[str, str], line: int) -> str: ...
 
     def check_url(self, url: str, is_image: bool, line: int) -> str | None: ...
@@ -246,6 +248,8 @@ def _render_expression(renderer: Any, tokens: list[Token], idx: int, options: An
     token = tokens[idx]
     value = _collect(env, env["resolver"].evaluate, token.content, env["first_line"] + token.meta.get("line", 0))
     token.meta["value"] = value
+    following = tokens[idx + 1].content if idx + 1 < len(tokens) and tokens[idx + 1].type == "text" else ""
+    env["resolver"].check_unit_after(value, following, env["first_line"] + token.meta.get("line", 0))
     return str(escape(value)) if env.get("plain") else env["resolver"].show(value)
 
 

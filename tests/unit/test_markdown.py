@@ -31,6 +31,9 @@ class FakeResolver:
     def close_block(self):
         return ""
 
+    def check_unit_after(self, value, following, line):
+        pass
+
     def directive(self, name, label, attrs, line):
         self.calls.append((name, label, attrs, line))
         return f"<table data-label='{label}'></table>"

@@ -126,6 +126,23 @@ def test_prose_prints_a_figure_with_its_own_unit_and_值_the_bare_number(project
     )  # hand: 2.86 × 10000 = 28600.00 (a product keeps its places)
 
 
+def test_a_unit_typed_again_after_a_figure_that_prints_its_own_is_a_warning(project):
+    """Prose written when the figure printed no unit (缴存职工{{ … }}万人) now prints 28.28万人万人; before this check
+    it went unnoticed (a new user's pass found 28.28万人人 with 0 warnings). A word that goes on (人均) is not a
+    unit typed again, nor is a figure that prints no unit of its own (经费 120.5, the table's 万元)."""
+    write(
+        project,
+        "缴存职工{{ 数据表.业务指标.行.缴存职工.本年 }}万人，增值收益{{ 数据表.业务指标.行.增值收益.本年 }}元；"
+        "城区网点服务{{ 数据表.网点经费.行.城区网点.服务人数 }}人均衡，经费{{ 数据表.网点经费.行.城区网点.金额 }}万元。",
+    )
+    found = check(project, "unit-twice")
+    assert [line.split(": warning: ")[1] for line in found] == [
+        "「28.28万人」已带单位，其后又写了「万人」，会印成「28.28万人万人」 [unit-twice]",
+        "「2.86亿元」已带单位，其后又写了「元」，会印成「2.86亿元元」 [unit-twice]",
+    ]
+    assert all(line.startswith(f"{SECTION}:") for line in found)
+
+
 def test_a_cell_prints_its_unit_only_where_the_header_or_a_unit_column_does_not(project):
     page = built(project)
     # a 度量单位 column says each row's unit: the cells stay bare
