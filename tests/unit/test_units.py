@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, assess_in_site, built_manual_example, edit, page_text
 
 from jixiao.cli import main
+from jixiao.directives import unit_typed_again
 from jixiao.parts.data_table.units import by_column
 
 REPORT = "content/2023/juesuan/report.yaml"
@@ -251,3 +252,18 @@ def test_an_indicator_that_refers_to_a_cell_of_its_own_unit_prints_the_unit_once
     # the target's parts as data.json publishes them: the bare number and its unit
     assert (str(row.target_value), row.unit, str(row.actual_value), row.actual_unit) == ("12", "万人", "12.6", "万人")
     assert not findings
+
+
+@pytest.mark.parametrize(
+    "printed, following, typed",
+    [
+        ("96.4%", "%，", "%"),  # a rate prints its %
+        ("≥25万条", "万条。", "万条"),  # a target as written, typed again after {{ 指标值 }}
+        ("2.86亿元", "元，", "元"),
+        ("35万人", "人均缴存", None),  # a word goes on: 人均
+        ("120.5", "万元", None),  # a figure in its table's unit prints none of its own
+        ("良", "好", None),
+    ],
+)
+def test_the_unit_typed_again_is_the_figures_own(printed, following, typed):
+    assert unit_typed_again(printed, following) == typed
