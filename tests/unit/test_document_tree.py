@@ -186,3 +186,19 @@ def test_figures_with_their_units_are_kept_on_one_line():
     assert keep_figures("<b>共3个</b>") == '&lt;b&gt;共<span class="nobr">3个</span>&lt;/b&gt;'
     assert keep_figures("表1 评价组成员") == "表1 评价组成员"
     assert keep_figures("按季度完成") == "按季度完成"
+
+
+def test_a_sections_rows_carry_their_print_id_only_in_print(project):
+    """write_rows writes each <tr> of a section (its print id in print, its classes) for blocks/table.html."""
+    from jixiao.site import open_site
+
+    _, indicators = demo_form(project, NOTED).blocks
+    env = open_site(project).env
+    template = env.from_string("{% for s in printed_sections(node, pdf) %}{{ write_rows(s) }}{% endfor %}")
+    screen = template.render(node=indicators, pdf=False, anchor_prefix="p1-")
+    printed = template.render(node=indicators, pdf=True, anchor_prefix="p1-")
+    # the 办件量 row: not met and followed by its note, so kept with it; in print it is the group's first row
+    assert '    <tr class="keep-next unmet"><th scope="rowgroup"' in screen
+    assert '    <tr id="p1-ind-示例项目-1-1-1" class="keep-next unmet"><th' in printed
+    assert 'id="p1-' not in screen
+    assert screen.count("<tr") == sum(len(s.rows) for s in printed_sections(indicators, pdf=False))

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ..explain import printed_figure
 from ..render import BUILTIN_THEMES, DEFAULT_THEME
-from .blocks import Cell, Row, Run, printed_sections
+from .blocks import Cell, Row, Run, Section, printed_sections
 
 BUILTIN_MACROS = BUILTIN_THEMES / DEFAULT_THEME / "macros.html"
 
@@ -72,10 +72,26 @@ def text_width(text: str) -> float:
 
 
 @pass_context
+def write_rows(context: Context, section: Section) -> Markup:
+    """A section's rows (`<tr>` with its print id and classes, then its cells), written here rather than by a loop
+    in blocks/table.html: a page of forms has a few hundred rows and thousands of cells, and a sandboxed template
+    loop pays a few microseconds for each attribute read, filter and call. The theme keeps the table's frame."""
+    fig, nl2br = figure_macro(context), context.environment.filters["nl2br"]
+    prefix = context.get("anchor_prefix") or "" if context.get("pdf") else None
+    return Markup("".join([write_row(row, prefix, fig, nl2br) for row in section.rows]))
+
+
+def write_row(row: Row, print_prefix: str | None, fig: Any, nl2br: Any) -> str:
+    """One `<tr>`; `print_prefix` is the page's anchor prefix in print (where grouped rows carry an id), else None."""
+    row_id = f' id="{escape(print_prefix)}{escape(row.print_id)}"' if print_prefix is not None and row.print_id else ""
+    classes = f' class="{escape(" ".join(row.classes))}"' if row.classes else ""
+    cells = "".join([write_cell(cell, fig, nl2br) for cell in row.cells])
+    return f"    <tr{row_id}{classes}>{cells}</tr>\n"
+
+
+@pass_context
 def write_cells(context: Context, row: Row) -> Markup:
-    """A row's cells, written here rather than by a loop in blocks/table.html: a page of forms has thousands of
-    cells, and a template writing each cell's tag, attributes and runs costs several times what the whole page
-    did before the document tree (each sandboxed attribute read, filter and macro call is a few microseconds)."""
+    """A row's cells, for a theme's table.html that writes its rows itself (the built-in one calls write_rows)."""
     fig, nl2br = figure_macro(context), context.environment.filters["nl2br"]
     return Markup("".join([write_cell(cell, fig, nl2br) for cell in row.cells]))
 
@@ -136,6 +152,7 @@ def install_writer(env: Any) -> None:
     """Make the writer and the print view of a table's sections available to layouts."""
     env.globals["write"] = write
     env.globals["place"] = place
+    env.globals["write_rows"] = write_rows
     env.globals["write_cells"] = write_cells
     env.globals["write_runs"] = write_runs
     env.globals["printed_sections"] = printed_sections
