@@ -109,13 +109,15 @@ def build_site(
     shard: Shard | None = None,
     seed: Path | None = None,
     office: bool = True,
+    write_office: bool = True,
 ) -> BuildResult:
     """Build what changed, reuse the rest, then swap the new site into place. With `shard`, build only that
     share of the reports and a manifest for `jixiao merge` (shards.py), no site-wide pages. `seed`: another
     output of the project to reuse reports from when this one has no manifest yet (the preview's site/). `office`:
-    write the office documents site.yaml asks for (办公文档)."""
+    link the office documents site.yaml asks for (办公文档), and write them unless `write_office` is false (the
+    preview makes them when they are asked for: a report's Word and Excel files cost ten times its page)."""
     started = time.perf_counter()
-    site = open_project(project, with_pdf, pdf_links, office)
+    site = open_project(project, with_pdf, pdf_links, office, write_office)
     if shard is not None:
         check_shard_output(out_dir)
     out_dir = check_output_dir(site.project, out_dir or site.project / "site")

@@ -178,7 +178,7 @@ class PageBuild:
             **{f"{key}/{name}": data for name, data in part.media.converted.items()},
             **{f"{key}/{name}": data for name, data in table_files(part.view, bundle.folder, bundle.resources).items()},
         }
-        if self.site.office:
+        if self.site.office and self.site.write_office:
             files.update(self.office_files(key, source, part, document))
         pdf_name = f"{bundle.slug}.pdf"
         if self.site.with_pdf:  # characters no font draws: at their line (WeasyPrint's log knows no line)

@@ -21,6 +21,7 @@ build ends.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import threading
@@ -85,6 +86,7 @@ class Preview:
                 search=self.search,
                 progress=self.first if self.first.running else None,  # the first build only
                 seed=self.project / "site",
+                write_office=False,  # made when asked for (render_office)
             )
         except JixiaoError:
             with self.lock:
@@ -199,6 +201,20 @@ class Preview:
             _, files = build_report(pdf_site, self.plan.library, self.plan.model, key)
             slug = self.plan.library.bundles[key].slug
         return files.get(f"{key}/{slug}.pdf")  # by name: the bundle may publish a PDF of its own (扫描件.pdf)
+
+    def render_office(self, key: str, name: str) -> bytes | None:
+        """A report's Word or Excel file, made when asked for, from the model in memory: the preview links them
+        but does not write them on every build and save (they cost ten times the page). None when `name` is not
+        one of the report's office documents (a file the bundle publishes itself is served as it is)."""
+        with self.lock:
+            if self.plan is None or self.site is None or key not in self.plan.library.bundles:
+                return None
+            slug = self.plan.library.bundles[key].slug
+            if name not in {f"{slug}.{kind}" for kind in self.site.office}:
+                return None
+            site = dataclasses.replace(self.site, write_office=True)
+            _, files = build_report(site, self.plan.library, self.plan.model, key)
+        return files.get(f"{key}/{name}")
 
 
 # what is served from a build's staging folder before the build ends: a report's page, and the assets

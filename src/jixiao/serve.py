@@ -36,12 +36,14 @@ import watchfiles
 from markupsafe import escape
 
 from .build import terminated_cleanly
+from .document import OFFICE
 from .errors import JixiaoError, describe_os_error
 from .findings import Finding
 from .preview import Preview
 from .site import CONTENT_DIR, SiteContext, open_site
 
 STATE_PATH = "/__jixiao__/state"
+OFFICE_SUFFIXES = tuple(f".{kind}" for kind in OFFICE)  # a report's office documents, made when asked for
 LONG_POLL_SECONDS = 25.0
 WATCH_WAKE_MS = 200  # the watcher gives back an empty batch this often: the first one says it is armed
 REQUEST_TIMEOUT_SECONDS = 10.0  # a connection that sends nothing for this long is closed
@@ -214,6 +216,8 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
             state.wait_first_build()
             if path.endswith(".pdf"):
                 return self.send_pdf(path)
+            if path.endswith(OFFICE_SUFFIXES) and self.send_office(path):
+                return None
             target = served_path(state.out_dir, self.translate_path(url.path))
             if target is not None and target.is_dir() and not url.path.endswith("/"):
                 return self.redirect("/" + url.path.lstrip("/") + "/" + (f"?{url.query}" if url.query else ""))
@@ -242,6 +246,22 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
             if data is None:
                 return self.send_text(404, f"找不到 {path}")
             self.send_bytes(data, "application/pdf", 200)
+
+        def send_office(self, path: str) -> bool:
+            """A report's Word or Excel file, made now (the preview does not write them while it builds); False
+            when the path names no report's office document, which is then served as a file."""
+            parts = path.strip("/").split("/")
+            if len(parts) != 3 or not re.fullmatch(r"[0-9]{4}/[a-z0-9][a-z0-9-]*", "/".join(parts[:2])):
+                return False
+            try:
+                data = state.preview.render_office("/".join(parts[:2]), parts[2]) if state.preview else None
+            except JixiaoError as exc:
+                self.send_text(500, exc.format(state.project))
+                return True
+            if data is None:
+                return False
+            self.send_bytes(data, self.guess_type(parts[2]), 200)
+            return True
 
         def send_file(self, target: Path) -> None:
             """A page with the reload script added, or any other file as it is."""

@@ -40,9 +40,8 @@ class SiteContext:
     parser: Any
     with_pdf: bool = False
     pdf_links: bool = False  # link each page to its PDF (also when PDFs are made on demand, as in serve)
-    office: tuple[
-        str, ...
-    ] = ()  # the office documents written beside each PDF (site.yaml's 办公文档, unless --no-office)
+    office: tuple[str, ...] = ()  # the office documents each page links (site.yaml's 办公文档, unless --no-office)
+    write_office: bool = True  # written beside each page (the preview makes them when asked for, as its PDFs)
     expressions: Expressions = field(init=False)
     _pdf: PdfRenderer | None = None
 
@@ -127,8 +126,11 @@ def find_asset(search_path: list[Path], name: str) -> Path | None:
     return next((layer / "assets" / name for layer in search_path if (layer / "assets" / name).is_file()), None)
 
 
-def open_site(project: Path, with_pdf: bool = False, pdf_links: bool | None = None, office: bool = True) -> SiteContext:
-    """Read site.yaml and set up templates and the Markdown parser once per build."""
+def open_site(
+    project: Path, with_pdf: bool = False, pdf_links: bool | None = None, office: bool = True, write_office: bool = True
+) -> SiteContext:
+    """Read site.yaml and set up templates and the Markdown parser once per build. `office`: the pages link the
+    office documents site.yaml asks for; `write_office`: the build writes them too."""
     files = ProjectFiles.open(project, (BUILTIN_THEMES,))
     content = files.project / CONTENT_DIR
     if not content.is_dir():
@@ -151,6 +153,7 @@ def open_site(project: Path, with_pdf: bool = False, pdf_links: bool | None = No
         with_pdf,
         with_pdf if pdf_links is None else pdf_links,
         office_formats(config.office) if office else (),
+        write_office,
     )
 
 

@@ -1,6 +1,7 @@
 """Stage: the authoring loop end to end — `jixiao serve` rebuilds, reloads, shows errors, recovers."""
 
 import http.client
+import io
 import json
 import os
 import signal
@@ -12,10 +13,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import edit, run_jixiao
+from conftest import edit, run_jixiao, write
 
 from jixiao.errors import JixiaoError
 
@@ -512,3 +514,33 @@ def test_the_first_page_asked_for_is_answered_before_the_other_reports_render(tm
     assert events[:2] == [("render", "2022/shili-juesuan"), ("answered", 200)], events
     assert "示例中心2022年度部门决算说明" in bodies[0].decode("utf-8") and b"/__jixiao__/state" in bodies[0]
     assert len(events) == 9 and state.build == 1 and state.error is None  # the other 7 reports after it
+
+
+def test_the_preview_makes_a_reports_word_and_excel_files_when_asked_for(project, tmp_path):
+    """The preview links the office documents site.yaml asks for but does not write them on every build and save
+    (a report's Word and Excel files cost about ten times its page): each is made when asked for, from the report
+    as it stands, and a file of the bundle's own with an office suffix is served as it is."""
+    from jixiao.serve import ServeState, open_server
+
+    write(project / "content/site.yaml", "站点名称: 测试站点\n办公文档: [docx, xlsx]\n")
+    (project / "content/2024/demo/own.docx").write_bytes(b"PK\x03\x04 the bundle's own file")
+    state = ServeState(project.resolve(), tmp_path / "preview" / "site", search=False)
+    state.rebuild(lambda message: None)
+    folder = tmp_path / "preview" / "site" / "2024" / "demo"
+    assert (folder / "index.html").is_file() and not (folder / "demo.docx").exists()
+    assert 'href="demo.docx"' in (folder / "index.html").read_text(encoding="utf-8")
+    server = open_server(state, "127.0.0.1", 0, lambda message: None)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        status, headers, word = request(port, "/2024/demo/demo.docx")
+        assert status == 200 and "wordprocessingml" in headers["Content-Type"] and word[:2] == b"PK"
+        with zipfile.ZipFile(io.BytesIO(word)) as archive:
+            assert "示例项目" in archive.read("word/document.xml").decode("utf-8")
+        status, _, workbook = request(port, "/2024/demo/demo.xlsx")
+        assert status == 200 and workbook[:2] == b"PK"
+        assert request(port, "/2024/demo/own.docx")[2] == b"PK\x03\x04 the bundle's own file"
+        assert request(port, "/2024/demo/other.docx")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -42,7 +42,8 @@ SAVES = {
 
 
 def clean_build(project: Path, out: Path) -> Path:
-    build_site(project, out, with_pdf=False, pdf_links=True, search=False, clean=True)
+    """A clean build as the preview makes one: PDFs and office documents linked, made only when asked for."""
+    build_site(project, out, with_pdf=False, pdf_links=True, search=False, clean=True, write_office=False)
     return out
 
 
