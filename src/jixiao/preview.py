@@ -252,7 +252,7 @@ class FirstPages(Watch):
             self.running = False
             self.condition.notify_all()
 
-    def file(self, name: str, timeout: float) -> bytes | None:
+    def file(self, name: str) -> bytes | None:
         """The file `name` of the site (a report's index.html, an asset) from the staging folder, once it is
         complete there; None when it is not one of those, or the build ended first (serve it from the site)."""
         match = EARLY_FILE_RE.fullmatch(name)
@@ -262,7 +262,7 @@ class FirstPages(Watch):
         with self.condition:
             if key is not None and key not in self.asked:
                 self.asked.append(key)
-            self.condition.wait_for(lambda: not self.running or self.ready(key), timeout)
+            self.condition.wait_for(lambda: not self.running or self.ready(key))
             staging = self.staging if self.running and self.ready(key) else None
         try:
             return (staging / name).read_bytes() if staging is not None else None

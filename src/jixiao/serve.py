@@ -129,15 +129,17 @@ class ServeState:
             refreshing = self.preview is not None and self.preview.background.active()
             return {"build": self.build, "error": self.error, "refreshing": refreshing}
 
-    def early_file(self, path: str, timeout: float) -> tuple[Path, bytes] | None:
+    def early_file(self, path: str) -> tuple[Path, bytes] | None:
         """During the first build: a report's page as soon as that report is rendered (it is rendered before the
-        rest), or a stylesheet; None when the first build is over, or for any other file, which waits for it."""
+        rest), or a stylesheet; None when the first build is over, or for any other file, which waits for it.
+        The wait has no limit of its own: before its report, a large site's first build parses every report (some
+        seconds for a thousand), and a page given up on would wait for the whole build instead."""
         preview = self.preview
         with self.changed:
             if self.build or preview is None:
                 return None
         name = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
-        data = preview.first.file(name, timeout)
+        data = preview.first.file(name)
         return None if data is None else (self.out_dir / name, data)
 
     def wait_first_build(self) -> None:
@@ -210,7 +212,7 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
                 )
             if path == STATE_PATH:
                 return self.send_state(url.query)
-            early = state.early_file(path, self.timeout)
+            early = state.early_file(path)
             if early is not None:
                 return self.send_content(*early)
             state.wait_first_build()
