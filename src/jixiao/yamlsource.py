@@ -142,12 +142,12 @@ def _resolve_plain(value: str) -> str:
 class _Builder:
     """Walks one composed node tree into SourceMap / SourceList / scalars, counting every value.
 
-    This walk is the half of parsing spent in Python, so its two loops (`mapping`, `sequence`) take
-    the common cases inline: a key that is plain text, a value that is text (quoted, or plain and
-    starting with a letter that no number, bool or null starts with), positions read once from the
-    marks. Everything else goes through `scalar`, which applies every rule. `tests/yaml_oracle.py`
-    keeps the plain walk this replaced; a test requires both to give the same for every YAML file
-    and input of the repository.
+    This walk is half of the time parsing takes, so it does little for what a report holds most:
+    a key that is plain text and a value that is text are taken in the loops of `mapping` and
+    `value` without further calls, positions are read once from the marks, and the usual numbers,
+    bools and nulls are told apart by one match (`_PLAIN`). Everything else goes through `scalar`
+    and `number`, which apply every rule. `tests/yaml_oracle.py` keeps the walk this replaced; a
+    test requires both to give the same for every YAML file and input of the repository.
     """
 
     __slots__ = ("path", "line", "count", "open")
@@ -155,7 +155,7 @@ class _Builder:
     def __init__(self, path: Path | None, line_offset: int):
         self.path = path
         self.line = 1 + line_offset  # libyaml counts lines from 0
-        self.count = 1  # the root
+        self.count = 0
         self.open: set[int] = set()  # the collections being built, from the root down to here
 
     def position(self, node: Node) -> tuple[int, int]:
@@ -165,17 +165,24 @@ class _Builder:
     def fail(self, node: Node, message: str, hint: str) -> SourceError:
         return SourceError(Location(self.path, *self.position(node)), message, hint=hint, rule="yaml")
 
-    def refuse_expansion(self, node: Node) -> None:
-        """Every value is counted (`self.count`) as it is reached, in the two loops and for the root: an alias
-        expanded again and again stops here, at the value that went over."""
-        raise self.fail(
-            node,
-            f"YAML 展开后超过 {MAX_NODES} 个值（别名 * 引用层层展开）",
-            "不要用锚点和别名（&名称 / *名称）层层套用；直接写出数据。",
-        )
+    def value(self, node: Node) -> Any:
+        """A value, counted first: a text (quoted, or plain and starting with a letter no number, bool or null
+        starts with) as it is, anything else built by its rules."""
+        self.count += 1
+        if self.count > MAX_NODES:  # an alias expanded again and again stops at the value that went over
+            raise self.fail(
+                node,
+                f"YAML 展开后超过 {MAX_NODES} 个值（别名 * 引用层层展开）",
+                "不要用锚点和别名（&名称 / *名称）层层套用；直接写出数据。",
+            )
+        tag = node.tag
+        if tag.__class__ is slice and node.__class__ is ScalarNode:
+            text = node.value
+            if not tag.step[0] or text[:1] not in _MAYBE_TYPED:
+                return text
+        return self.build(node)
 
     def build(self, node: Node) -> Any:
-        """A value, counted by the caller (the root is the first)."""
         kind = node.__class__
         if kind is ScalarNode:
             return self.scalar(node)
@@ -200,17 +207,9 @@ class _Builder:
         self.enter(node, _SEQ)
         items = node.value
         result = SourceList()
-        append, line = result.append, self.line
+        append, value, line = result.append, self.value, self.line
         for child in items:
-            self.count += 1
-            if self.count > MAX_NODES:
-                self.refuse_expansion(child)
-            tag = child.tag
-            if tag.__class__ is slice and child.__class__ is ScalarNode:
-                text = child.value
-                append(text if not tag.step[0] or text[:1] not in _MAYBE_TYPED else self.scalar(child))
-            else:
-                append(self.build(child))
+            append(value(child))
         self.open.discard(id(node))
         result.path, result.start = self.path, self.position(node)
         result.positions = [(mark.line + line, mark.column + 1) for mark in [child.start_mark for child in items]]
@@ -222,7 +221,7 @@ class _Builder:
         positions: dict[Any, tuple[int, int]] = {}
         result.path, result.start, result.positions = self.path, self.position(node), positions
         merged: dict[Any, tuple[int, int]] = {}
-        line = self.line
+        value, line = self.value, self.line
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
                 raise self.fail(key_node, "键必须是一段文字，这里是列表或映射", "把键写成普通文字，例如 名称: 值。")
@@ -243,15 +242,7 @@ class _Builder:
                 )
             if merged:
                 merged.pop(key, None)
-            self.count += 1
-            if self.count > MAX_NODES:
-                self.refuse_expansion(value_node)
-            tag = value_node.tag
-            if tag.__class__ is slice and value_node.__class__ is ScalarNode:
-                text = value_node.value
-                result[key] = text if not tag.step[0] or text[:1] not in _MAYBE_TYPED else self.scalar(value_node)
-            else:
-                result[key] = self.build(value_node)
+            result[key] = value(value_node)
             mark = key_node.start_mark
             positions[key] = mark.line + line, mark.column + 1
         self.open.discard(id(node))
@@ -345,7 +336,7 @@ def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
         loader.dispose()
     if node is None:
         return None
-    return _Builder(path, line_offset).build(node)
+    return _Builder(path, line_offset).value(node)
 
 
 def refuse_invisible(text: str, path: Path | None, line_offset: int) -> None:

@@ -227,4 +227,4 @@ def test_the_fast_walk_is_in_use():
     """parse_yaml goes through the walk with the inline loops, and libyaml is asked for no Python call per node."""
     assert yamlsource._CoreLoader.descend_resolver is slice and yamlsource._CoreLoader.ascend_resolver is tuple
     assert yamlsource._Builder is not yaml_oracle._Builder
-    assert "refuse_expansion" in vars(yamlsource._Builder)
+    assert "value" in vars(yamlsource._Builder) and "value" not in vars(yaml_oracle._Builder)
