@@ -315,7 +315,11 @@ class _Builder:
                 f"数字「{text}」过长（最多 {MAX_INTEGER_DIGITS} 位整数、{MAX_DECIMALS} 位小数）",
                 "检查是否多写了数字；编码、证件号等文字请加引号。",
             )
-        return int(text) if tag == _INT else Decimal(text)
+        if tag != _INT:
+            return Decimal(text)
+        if decimals:  # `!!int 1.5`: int() would fail with a traceback
+            raise self.fail(node, f"「{text}」标为整数（!!int），却有小数", "去掉 !!int 标签，或写成整数。")
+        return int(text)
 
 
 def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
