@@ -50,6 +50,15 @@ _CORE = [
     ),
 ]
 _FIRST_CHARS = set("~nNtTfF0123456789+-.")
+_MAYBE_TYPED = _FIRST_CHARS | {"", "<"}  # a plain scalar starting otherwise is text (`<<` is the merge key)
+# The values a report writes most, in one match: null, true, false, a whole number, a decimal, of the sizes allowed
+# (the sign, zeros before the first digit that counts, then at most 15 digits and 10 decimals). What does not
+# match goes through every rule of the core schema and `_Builder.number`, which says what is wrong.
+_PLAIN = re.compile(
+    rf"(?:(~|null|Null|NULL|)|(true|True|TRUE)|(false|False|FALSE)|([-+]?0*[0-9]{{1,{MAX_INTEGER_DIGITS}}})"
+    rf"|([-+]?0*[0-9]{{1,{MAX_INTEGER_DIGITS}}}\.[0-9]{{1,{MAX_DECIMALS}}}))\Z"
+)
+_PLAIN_VALUES = (None, lambda _: None, lambda _: True, lambda _: False, int, Decimal)  # by the group that matched
 _PLAIN_NUMBER = re.compile(r"^[-+]?[0-9]+(?:\.[0-9]+)?$")
 _TAG_NAMES = {_STR: "str", _INT: "int", _FLOAT: "float", _BOOL: "bool", _NULL: "null", _MAP: "map", _SEQ: "seq"}
 
@@ -107,14 +116,18 @@ class SourceList(list):
 class _CoreLoader(_Loader):  # type: ignore[misc, valid-type]
     """libyaml's parser and composer, with tag resolution left to the builder.
 
-    libyaml asks `resolve` for the tag of every node without an explicit one; a Python method there
-    costs a call per scalar. `slice` is a C callable that takes the same three arguments: the node
-    then carries slice(kind, value, (plain, quoted)) instead of a tag, which tells the builder to
-    resolve it itself, by YAML 1.2's core schema, only where the scalar is plain and could be a
-    number, a bool or null.
+    libyaml asks `resolve` for the tag of every node without an explicit one, and calls
+    `descend_resolver(parent, index)` / `ascend_resolver()` around every node; Python methods there
+    cost three calls per node. C callables taking the same arguments do nothing in Python: `slice`
+    for the first two, `tuple` for the last (PyYAML's path resolvers, which those methods serve,
+    are not used). A node then carries slice(kind, value, (plain, quoted)) instead of a tag, which
+    tells the builder to resolve it itself, by YAML 1.2's core schema, only where the scalar is
+    plain and could be a number, a bool or null.
     """
 
     resolve = slice
+    descend_resolver = slice
+    ascend_resolver = tuple
 
 
 def _resolve_plain(value: str) -> str:
@@ -127,48 +140,61 @@ def _resolve_plain(value: str) -> str:
 
 
 class _Builder:
-    """Walks one composed node tree into SourceMap / SourceList / scalars, counting every value."""
+    """Walks one composed node tree into SourceMap / SourceList / scalars, counting every value.
+
+    This walk is half of the time parsing takes, so it does little for what a report holds most:
+    a key that is plain text and a value that is text are taken in the loops of `mapping` and
+    `value` without further calls, positions are read once from the marks, and the usual numbers,
+    bools and nulls are told apart by one match (`_PLAIN`). Everything else goes through `scalar`
+    and `number`, which apply every rule. `tests/yaml_oracle.py` keeps the walk this replaced; a
+    test requires both to give the same for every YAML file and input of the repository.
+    """
+
+    __slots__ = ("path", "line", "count", "open")
 
     def __init__(self, path: Path | None, line_offset: int):
         self.path = path
-        self.line_offset = line_offset
+        self.line = 1 + line_offset  # libyaml counts lines from 0
         self.count = 0
         self.open: set[int] = set()  # the collections being built, from the root down to here
 
     def position(self, node: Node) -> tuple[int, int]:
         mark = node.start_mark
-        return mark.line + 1 + self.line_offset, mark.column + 1
-
-    def where(self, node: Node) -> Location:
-        return Location(self.path, *self.position(node))
+        return mark.line + self.line, mark.column + 1
 
     def fail(self, node: Node, message: str, hint: str) -> SourceError:
-        return SourceError(self.where(node), message, hint=hint, rule="yaml")
+        return SourceError(Location(self.path, *self.position(node)), message, hint=hint, rule="yaml")
 
-    def build(self, node: Node) -> Any:
+    def value(self, node: Node) -> Any:
+        """A value, counted first: a text (quoted, or plain and starting with a letter no number, bool or null
+        starts with) as it is, anything else built by its rules."""
         self.count += 1
-        if self.count > MAX_NODES:
+        if self.count > MAX_NODES:  # an alias expanded again and again stops at the value that went over
             raise self.fail(
                 node,
                 f"YAML 展开后超过 {MAX_NODES} 个值（别名 * 引用层层展开）",
                 "不要用锚点和别名（&名称 / *名称）层层套用；直接写出数据。",
             )
+        tag = node.tag
+        if tag.__class__ is slice and node.__class__ is ScalarNode:
+            text = node.value
+            if not tag.step[0] or text[:1] not in _MAYBE_TYPED:
+                return text
+        return self.build(node)
+
+    def build(self, node: Node) -> Any:
         kind = node.__class__
         if kind is ScalarNode:
             return self.scalar(node)
         if kind is MappingNode:
             return self.mapping(node)
-        self.check_collection_tag(node, _SEQ)
-        self.enter(node)
-        result = SourceList(self.build(child) for child in node.value)
-        self.open.discard(id(node))
-        result.path, result.start = self.path, self.position(node)
-        result.positions = [self.position(child) for child in node.value]
-        return result
+        return self.sequence(node)
 
-    def enter(self, node: Node) -> None:
+    def enter(self, node: Node, expected: str) -> None:
         """A collection holding an alias of itself (`a: &x [*x]`) would expand forever: libyaml composes such a
         node as its own child, so meeting a node again below itself is the error, at the anchor's line."""
+        if node.tag.__class__ is not slice and node.tag != expected:
+            self.refuse_tag(node)
         if id(node) in self.open:
             raise self.fail(
                 node,
@@ -177,18 +203,37 @@ class _Builder:
             )
         self.open.add(id(node))
 
+    def sequence(self, node: SequenceNode) -> SourceList:
+        self.enter(node, _SEQ)
+        items = node.value
+        result = SourceList()
+        append, value, line = result.append, self.value, self.line
+        for child in items:
+            append(value(child))
+        self.open.discard(id(node))
+        result.path, result.start = self.path, self.position(node)
+        result.positions = [(mark.line + line, mark.column + 1) for mark in [child.start_mark for child in items]]
+        return result
+
     def mapping(self, node: MappingNode) -> SourceMap:
-        self.check_collection_tag(node, _MAP)
-        self.enter(node)
+        self.enter(node, _MAP)
         result = SourceMap()
         positions: dict[Any, tuple[int, int]] = {}
         result.path, result.start, result.positions = self.path, self.position(node), positions
         merged: dict[Any, tuple[int, int]] = {}
+        value, line = self.value, self.line
         for key_node, value_node in node.value:
-            key = self.key(key_node)
-            if key is None:
-                self.merge(result, merged, value_node)
-                continue
+            if key_node.__class__ is not ScalarNode:
+                raise self.fail(key_node, "键必须是一段文字，这里是列表或映射", "把键写成普通文字，例如 名称: 值。")
+            key, tag = key_node.value, key_node.tag
+            if tag.__class__ is slice:
+                if key == "<<" and tag.step[0]:
+                    self.merge(result, merged, value_node)
+                    continue
+            elif tag not in _TAG_NAMES:
+                self.refuse_tag(key_node)
+            if key.strip() != key:  # cheaper than asking edge_space of every key
+                self.refuse_edge_space(key_node)
             if key in result and key not in merged:
                 raise self.fail(
                     key_node,
@@ -197,8 +242,9 @@ class _Builder:
                 )
             if merged:
                 merged.pop(key, None)
-            result[key] = self.build(value_node)
-            positions[key] = self.position(key_node)
+            result[key] = value(value_node)
+            mark = key_node.start_mark
+            positions[key] = mark.line + line, mark.column + 1
         self.open.discard(id(node))
         return result
 
@@ -215,28 +261,14 @@ class _Builder:
                     result[key] = value
                     result.positions[key] = merged[key] = self.position(source)
 
-    def key(self, node: Node) -> str | None:
-        """A mapping key as text; None for the merge key `<<`."""
-        if node.__class__ is not ScalarNode:
-            raise self.fail(node, "键必须是一段文字，这里是列表或映射", "把键写成普通文字，例如 名称: 值。")
-        tag = node.tag
-        if tag.__class__ is slice:
-            if tag.step[0] and node.value == "<<":
-                return None
-        elif tag not in _TAG_NAMES:
-            self.refuse_tag(node)
+    def refuse_edge_space(self, node: ScalarNode) -> None:
         space = edge_space(node.value)
-        if space is not None:
-            raise self.fail(
-                node,
-                f"键「{node.value.strip()}」的前后有{describe(space)}（多半是用作缩进的全角空格）",
-                "删去它：缩进只用半角空格，键的前后不留空格。",
-            )
-        return node.value
-
-    def check_collection_tag(self, node: Node, expected: str) -> None:
-        if node.tag.__class__ is not slice and node.tag != expected:
-            self.refuse_tag(node)
+        assert space is not None
+        raise self.fail(
+            node,
+            f"键「{node.value.strip()}」的前后有{describe(space)}（多半是用作缩进的全角空格）",
+            "删去它：缩进只用半角空格，键的前后不留空格。",
+        )
 
     def refuse_tag(self, node: Node) -> None:
         raise self.fail(
@@ -250,6 +282,9 @@ class _Builder:
         if tag.__class__ is slice:
             if not tag.step[0]:  # quoted or block: text
                 return text
+            plain = _PLAIN.match(text)
+            if plain is not None:  # the usual numbers, bools and nulls, told apart by one match
+                return _PLAIN_VALUES[plain.lastindex](text)  # type: ignore[index, misc]
             tag = _resolve_plain(text)
             if tag is _STR:
                 return text
@@ -280,7 +315,11 @@ class _Builder:
                 f"数字「{text}」过长（最多 {MAX_INTEGER_DIGITS} 位整数、{MAX_DECIMALS} 位小数）",
                 "检查是否多写了数字；编码、证件号等文字请加引号。",
             )
-        return int(text) if tag == _INT else Decimal(text)
+        if tag != _INT:
+            return Decimal(text)
+        if decimals:  # `!!int 1.5`: int() would fail with a traceback
+            raise self.fail(node, f"「{text}」标为整数（!!int），却有小数", "去掉 !!int 标签，或写成整数。")
+        return int(text)
 
 
 def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
@@ -301,7 +340,7 @@ def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
         loader.dispose()
     if node is None:
         return None
-    return _Builder(path, line_offset).build(node)
+    return _Builder(path, line_offset).value(node)
 
 
 def refuse_invisible(text: str, path: Path | None, line_offset: int) -> None:
