@@ -3,7 +3,7 @@
 import pickle
 from decimal import Decimal
 
-from jixiao.values import Money, Rate, as_computed
+from jixiao.values import Money, Rate, Score, as_computed, padded
 
 
 def test_a_typed_figure_prints_with_the_decimals_it_was_written_with():
@@ -35,6 +35,32 @@ def test_fixed_decimals_pad_and_a_stated_figure_keeps_its_form():
     # 原表 88.70 equal to 2607.85 ÷ 2940.02 = 88.70 %: printed 88.70% (seed 004); a different one is not taken
     assert str(Rate(as_computed(Decimal("88.70"), Decimal("88.70")))) == "88.70%"
     assert str(Rate(as_computed(Decimal("106.88"), Decimal("106.89")))) == "106.88%"
+
+
+def test_padding_on_the_text_prints_what_quantizing_printed():
+    """padded and Score add zeros to the printed text instead of quantizing (a page prints thousands of figures):
+    the same strings for exponents, negatives and zeros, which quantize handled on its own."""
+    # hand: 1E+2 is 100 → 100.00; -0.5 → -0.50; -0 keeps its sign as quantize does (-0.00); 5E-7 has 7 decimals
+    assert [padded(Decimal(t), 2) for t in ("1E+2", "-0.5", "-0", "5E-7", "1836.7", "12")] == [
+        "100.00",
+        "-0.50",
+        "-0.00",
+        "0.0000005",
+        "1836.70",
+        "12.00",
+    ]
+    assert padded(Decimal("1E+2"), 0) == "100"
+    # a score: whole numbers bare (24.00 → 24, 1E+1 → 10, -0.00 → -0), else at least two decimals (0.5 → 0.50)
+    assert [str(Score(t)) for t in ("24.00", "1E+1", "-0.00", "0.5", "9.485", "-3.2", "79.50")] == [
+        "24",
+        "10",
+        "-0",
+        "0.50",
+        "9.485",
+        "-3.20",
+        "79.50",
+    ]
+    assert str(Rate(Decimal("-1E+1"), 2)) == "-10.00%"
 
 
 def test_figures_keep_their_form_through_pickling():
