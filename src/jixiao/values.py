@@ -128,12 +128,21 @@ class Rate(_Figure):
 
 
 class Score(_Figure):
-    """A score: whole numbers print bare (10, 100), others with at least two decimals (9.48, 0.50)."""
+    """A score: whole numbers print bare (10, 100), others with at least two decimals (9.48, 0.50). A score is
+    printed some ten times (its row, the sums and arithmetic it enters, its explanation, data.json), so it keeps its
+    text in a slot: the value never changes, and a slot is neither pickled nor copied by `with_unit` (__reduce__
+    carries __dict__ only)."""
+
+    __slots__ = ("_text",)
 
     def __str__(self) -> str:
-        text = Decimal.__format__(self, "f")
-        whole, _, fraction = text.partition(".")
-        return whole if not fraction.strip("0") else pad(text, 2)
+        try:
+            return self._text
+        except AttributeError:
+            text = Decimal.__format__(self, "f")
+            whole, _, fraction = text.partition(".")
+            self._text = whole if not fraction.strip("0") else pad(text, 2)
+            return self._text
 
 
 class Grade(str):

@@ -67,3 +67,17 @@ def test_figures_keep_their_form_through_pickling():
     """Workers send views to the parent pickled: the fixed decimals travel with the figure."""
     money, rate = Money(Decimal("8.6"), 2, fixed=True), Rate(Decimal("5"), 2)
     assert (str(pickle.loads(pickle.dumps(money))), str(pickle.loads(pickle.dumps(rate)))) == ("8.60", "5.00%")
+
+
+def test_a_score_keeps_its_text_and_travels_without_it():
+    """A score is printed some ten times, so it keeps its text (hand: 79.5 → 79.50); the kept text is in a slot, so
+    a pickled score (a worker's view) or a copy with a unit carries the value and its origin, not the text."""
+    score = Score("79.5")
+    score.origin = "自评表.0.总分"
+    assert not hasattr(score, "_text")
+    assert str(score) == "79.50" and score._text == "79.50"
+    assert str(score) is str(score)  # the kept text, not made again
+    travelled = pickle.loads(pickle.dumps(score))
+    assert not hasattr(travelled, "_text") and travelled.origin == "自评表.0.总分"
+    assert (str(travelled), f"{travelled}", str(score.with_unit("分"))) == ("79.50", "79.50", "79.50")
+    assert b"_text" not in pickle.dumps(score)
