@@ -323,9 +323,11 @@ class FigureIndex:
                     yield name
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def names_pattern(names: frozenset[str]) -> re.Pattern[str]:
-    """The figure pattern of these names, compiled once per process for each set of names a text holds."""
+    """The figure pattern of these names, compiled once per process for each set of names a scope holds (the
+    same sets recur in an attached report and in copies; a few hundred are kept, so memory stays flat in the
+    number of reports)."""
     return phrasing.figure_pattern(list(names), near_name)
 
 
