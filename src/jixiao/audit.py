@@ -19,7 +19,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from . import phrasing
 from .errors import Location, excerpt, line_column
@@ -55,9 +56,9 @@ class Text:
     leading_year_matters: bool = False
 
 
-@dataclass(frozen=True)
-class Figure:
-    """A figure the data holds or computes, as prose may name it."""
+class Figure(NamedTuple):
+    """A figure the data holds or computes, as prose may name it (a named tuple: a form makes some ten per indicator
+    row, and a tuple is made several times faster than a frozen dataclass)."""
 
     name: str
     value: Decimal
@@ -82,13 +83,18 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
         if part.audit is not None:
             findings += part.function(part.audit)(report, view, paragraphs, check_verdicts)
     texts = list(collect_texts(report, forms, paragraphs))
-    shared = report_figures(view) + named_figures(view.figures, Figure)
+    report_index = FigureIndex(report_figures(view) + named_figures(view.figures, Figure))
     indexes = {
-        id(form): FigureIndex(shared + form_figures(form, number, default_unit)) for number, form in enumerate(forms)
+        id(form): FigureIndex(form_figures(form, number, default_unit), report_index)
+        for number, form in enumerate(forms)
     }
-    report_index = FigureIndex(shared)
-    for text in texts:
-        findings += check_numbers(text, indexes[id(text.form)] if text.form is not None else report_index)
+    scoped = [(text, indexes[id(text.form)] if text.form is not None else report_index) for text in texts]
+    patterns = {
+        id(index): index.pattern_for([text.text for text, scope in scoped if scope is index])
+        for index in {id(index): index for _, index in scoped}.values()
+    }
+    for text, index in scoped:
+        findings += check_numbers(text, index, patterns[id(index)])
         findings += check_grades(text, view)
         findings += check_years(text, report.year)
         findings += check_money_units(text)
@@ -253,6 +259,7 @@ _FILLER_RE = re.compile(r"财政|项目|资金")
 _FILLER = f"(?:{_FILLER_RE.pattern})*"
 
 
+@lru_cache(maxsize=8192)
 def core_name(name: str) -> str:
     """A name without 财政/项目/资金, by which prose and data name the same row a little differently (上缴财政城市…
     资金 / 上缴城市…资金); a name whose core is shorter than 4 characters (项目支出 → 支出) is only itself."""
@@ -260,6 +267,7 @@ def core_name(name: str) -> str:
     return core if len(core) >= 4 else name
 
 
+@lru_cache(maxsize=8192)
 def near_name(name: str) -> str:
     """The pattern of a name and its near forms: 财政/项目/资金 may stand anywhere in it (first too, so the quote
     is the whole name prose wrote: 项目资金预算安排, not 预算安排), or be left out."""
@@ -270,31 +278,67 @@ def near_name(name: str) -> str:
 
 
 class FigureIndex:
-    """The figures prose may name in one scope (a form's texts, or the report's), by their core names, with the
-    pattern that finds them under near names too, compiled once."""
+    """The figures prose may name in one scope (a form's texts, or the report's), by their core names. A form's
+    index extends the report's (`base`, its figures first): the report's figures are indexed once, not again for
+    every form.
 
-    def __init__(self, figures: list[Figure]):
-        self.figures = figures
-        self.by_name: dict[str, list[Figure]] = {}
+    The texts of a scope are searched with the pattern of only the names they could hold (`pattern_for`), not of all
+    of them: a form has some two hundred names (every indicator's 完成率, 得分, 分值 under several phrasings), a
+    regular expression tries each alternative at each position of a text, and compiling one of all the names takes
+    milliseconds, while a form's texts hold a few. A name left out matches nowhere in them, so the matches are the
+    same; the patterns are cached by their names."""
+
+    def __init__(self, figures: list[Figure], base: FigureIndex | None = None):
+        self.figures = [*base.figures, *figures] if base else figures
+        self.by_name: dict[str, list[Figure]] = {key: [*found] for key, found in base.by_name.items()} if base else {}
+        # each name under the first character of its core, with the characters a near name needs (None: the name
+        # itself must stand in the text)
+        self.by_first: dict[str, dict[str, frozenset[str] | None]] = (
+            {key: {**names} for key, names in base.by_first.items()} if base else {}
+        )
         for figure in figures:
             for name in (figure.name, *figure.aliases):
-                self.by_name.setdefault(core_name(name), []).append(figure)
-        names = [name for figure in figures for name in (figure.name, *figure.aliases)]
-        self.pattern = phrasing.figure_pattern(names, near_name) if names else None
+                core = core_name(name)
+                self.by_name.setdefault(core, []).append(figure)
+                if core:
+                    self.by_first.setdefault(core[0], {})[name] = None if core == name else frozenset(core)
 
     def named(self, written: str) -> list[Figure]:
         """The figures prose names with `written` (the exact name, or a near one)."""
         return self.by_name.get(core_name(written), [])
 
+    def pattern_for(self, texts: list[str]) -> re.Pattern[str] | None:
+        """The pattern of the names `texts` could hold (phrasing.figure_pattern), None for none."""
+        names = frozenset(name for text in texts for name in self.held(text))
+        return names_pattern(names) if names else None
 
-def check_numbers(text: Text, index: FigureIndex) -> list[Finding]:
-    """narrative-number: a number in prose after the name of a figure must be that figure; the finding
-    suggests the expression that prints it."""
-    if index.pattern is None:
+    def held(self, text: str) -> Iterator[str]:
+        """The names that could match in `text`: a name's core begins with a character of the text (its index key),
+        and the text has the name, or for a near name every character of its core (what `near_name` requires, in
+        order, between 财政/项目/资金)."""
+        characters = set(text)
+        for first in self.by_first.keys() & characters:
+            for name, needs in self.by_first[first].items():
+                if name in text if needs is None else needs <= characters:
+                    yield name
+
+
+@lru_cache(maxsize=256)
+def names_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """The figure pattern of these names, compiled once per process for each set of names a scope holds (the
+    same sets recur in an attached report and in copies; a few hundred are kept, so memory stays flat in the
+    number of reports)."""
+    return phrasing.figure_pattern(list(names), near_name)
+
+
+def check_numbers(text: Text, index: FigureIndex, pattern: re.Pattern[str] | None) -> list[Finding]:
+    """narrative-number: a number in prose after the name of a figure must be that figure (`pattern`: the
+    index's pattern for the texts of its scope); the finding suggests the expression that prints it."""
+    if pattern is None:
         return []
     figures = index.figures
     found = []
-    for match in index.pattern.finditer(text.text):
+    for match in pattern.finditer(text.text):
         written = Decimal(match.group("number"))
         decrease = bool(phrasing.DECREASE.search(match.group(0)))
         approximate = "约" in match.group(0)

@@ -1,7 +1,9 @@
 """Units, compact targets (`≥428 万条`, `≤0.06元/条`, `0.22‰`, `2023年12月`, `按月发送`) and actual values.
 
 Parsing is separate from scoring so that a target string can be checked on load
-(and point at its file:line) long before anything is scored.
+(and point at its file:line) long before anything is scored. What parsing returns is immutable (frozen
+dataclasses over plain Decimals), so a text is parsed once per process: the same targets and actuals (100%,
+≥95%, 完成, 12月) recur across a site's rows, and a report attached to another is computed twice.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Prefixes that scale a counted or monetary unit: 万条 = 10⁴ 条, 亿元 = 10⁸ 元.
 _PREFIXES = {"千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
@@ -148,6 +151,7 @@ def format_number(value: Decimal) -> str:
     return text
 
 
+@lru_cache(maxsize=1024)
 def parse_unit(text: str | None) -> Unit | None:
     """Split a unit into scale, base and per-part; an empty unit is None."""
     if text is None:
@@ -215,7 +219,12 @@ def parse_target(text: str, operator: str | None = None, unit: str | None = None
 
     Anything that is neither a number nor a month is a qualitative target.
     """
-    text = str(text).strip()
+    return _parse_target(str(text).strip(), operator, unit)
+
+
+@lru_cache(maxsize=4096)
+def _parse_target(text: str, operator: str | None, unit: str | None) -> Target:
+    """parse_target of a stripped text, remembered (by the text, never by a Decimal: 1.0 == 1)."""
     if not text:
         raise TargetSyntaxError("指标值为空")
     if operator is not None and operator.strip() in QUALITATIVE_WORDS:
@@ -246,7 +255,12 @@ def parse_target(text: str, operator: str | None = None, unit: str | None = None
 
 def parse_actual(text: str) -> Actual:
     """Read an actual value: a number with an optional unit, a month/day, or words."""
-    text = str(text).strip()
+    return _parse_actual(str(text).strip())
+
+
+@lru_cache(maxsize=4096)
+def _parse_actual(text: str) -> Actual:
+    """parse_actual of a stripped text, remembered."""
     if not text:
         raise TargetSyntaxError("完成值为空")
     check_plain_number(text)

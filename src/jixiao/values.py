@@ -34,7 +34,7 @@ class _Figure(Decimal):
 
     def text(self) -> str:
         """The number as the document prints it, without a unit of its own."""
-        return f"{Decimal(self):f}"
+        return Decimal.__format__(self, "f")
 
     @property
     def 值(self) -> Decimal:  # noqa: N802 (the name expressions read: {{ 数据表.表.行.列.值 }})
@@ -75,7 +75,16 @@ def as_computed(value: Decimal, stated: Decimal | None = None) -> Decimal:
 
 def padded(value: Decimal, places: int) -> str:
     """The value with at least `places` decimals (a table with 固定小数位), never fewer than it has."""
-    return f"{value.quantize(Decimal(1).scaleb(-max(places, decimals_of(value)))):f}"
+    return pad(Decimal.__format__(value, "f"), places) if value.is_finite() else str(value)
+
+
+def pad(text: str, places: int) -> str:
+    """A number printed without exponent (`f`), zeros added up to `places` decimals: what quantizing to them
+    prints, done on the text, since a page prints some thousand figures (a Decimal's as_tuple and quantize
+    cost several times the formatting)."""
+    _, point, fraction = text.partition(".")
+    missing = places - len(fraction)
+    return text if missing <= 0 else f"{text}{'' if point else '.'}{'0' * missing}"
 
 
 class Money(_Figure):
@@ -91,7 +100,7 @@ class Money(_Figure):
         return money
 
     def text(self) -> str:
-        return padded(Decimal(self), self.places if self.fixed else 0)
+        return padded(self, self.places if self.fixed else 0)
 
     def __reduce__(self) -> tuple[Any, ...]:
         state = {key: getattr(self, key) for key in ("origin", "unit") if getattr(self, key)}
@@ -115,17 +124,25 @@ class Rate(_Figure):
         return rate
 
     def __str__(self) -> str:
-        return f"{padded(Decimal(self), self.places)}%"
+        return f"{padded(self, self.places)}%"
 
 
 class Score(_Figure):
-    """A score: whole numbers print bare (10, 100), others with at least two decimals (9.48, 0.50)."""
+    """A score: whole numbers print bare (10, 100), others with at least two decimals (9.48, 0.50). A score is
+    printed some ten times (its row, the sums and arithmetic it enters, its explanation, data.json), so it keeps its
+    text in a slot: the value never changes, and a slot is neither pickled nor copied by `with_unit` (__reduce__
+    carries __dict__ only)."""
+
+    __slots__ = ("_text",)
 
     def __str__(self) -> str:
-        value = Decimal(self)
-        if value == value.to_integral_value():
-            return f"{value.to_integral_value():f}"
-        return f"{value.quantize(Decimal(1).scaleb(-max(2, decimals_of(value)))):f}"
+        try:
+            return self._text
+        except AttributeError:
+            text = Decimal.__format__(self, "f")
+            whole, _, fraction = text.partition(".")
+            self._text = whole if not fraction.strip("0") else pad(text, 2)
+            return self._text
 
 
 class Grade(str):

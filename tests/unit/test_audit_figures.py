@@ -16,7 +16,16 @@ from test_audit import SECTION, append
 from test_datajson import printed_figures
 from test_document_report import KEYS  # the reports of content/
 
-from jixiao.audit import Figure, form_figures, report_figures
+from jixiao import phrasing
+from jixiao.audit import (
+    Figure,
+    FigureIndex,
+    collect_texts,
+    form_figures,
+    markdown_paragraphs,
+    near_name,
+    report_figures,
+)
 from jixiao.parts.figures.audit import named_figures
 from jixiao.provenance import origin_of
 
@@ -45,6 +54,74 @@ def test_every_figure_the_audit_compares_and_the_page_prints_is_the_printed_one(
     assert shared, "the audit compares no figure the page prints"
     for figure, origin in shared:
         assert figure.value == printed[origin.path], (figure.name, origin.path)
+
+
+@pytest.fixture(scope="module")
+def sources():
+    from conftest import REPO
+
+    from jixiao.library import read_site
+    from jixiao.site import open_site
+
+    library = read_site(open_site(REPO))
+    return {key: library.source(key) for key in KEYS}
+
+
+def matches(pattern, text: str) -> list[tuple]:
+    return (
+        [(m.span(), m.group("name"), m.group("number"), m.group("unit")) for m in pattern.finditer(text)]
+        if pattern
+        else []
+    )
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_scope_searched_with_the_names_its_texts_hold_finds_what_all_its_names_find(built, sources, key):
+    """A form's index extends the report's (built once per report, not per form), and the texts of a scope are
+    searched with the pattern of only the names they could hold: every text of the six reports gives the same
+    matches (where, which name, number and unit) as the pattern of all the names of its scope, as before."""
+    view, unit, source = built[key].view, built[key].unit, sources[key]
+    report_index = FigureIndex(report_figures(view) + named_figures(view.figures, Figure))
+    indexes = {id(form): FigureIndex(form_figures(form, i, unit), report_index) for i, form in enumerate(view.forms)}
+    texts = list(collect_texts(source.report, view.forms, list(markdown_paragraphs(source))))
+    found = 0
+    for index in (report_index, *indexes.values()):
+        names = [name for held in index.by_first.values() for name in held]
+        if not names:
+            continue
+        scope = [t.text for t in texts if (indexes[id(t.form)] if t.form is not None else report_index) is index]
+        # and prose naming every figure, by its name and by a near one (项目 inside it), for the matches to compare
+        scope += ["，".join(f"{name[:1]}项目{name[1:]}为{i}.5万元" for i, name in enumerate(names))]
+        scope += ["。".join(f"{name}达到{i}%" for i, name in enumerate(names))]
+        everything = phrasing.figure_pattern(names, near_name)
+        pattern = index.pattern_for(scope)
+        for text in scope:
+            assert matches(pattern, text) == matches(everything, text)
+            found += len(matches(everything, text))
+    assert found
+    assert report_index.figures == report_figures(view) + named_figures(view.figures, Figure)  # left as it was
+
+
+def test_a_forms_index_holds_the_reports_figures_first_then_its_own(built):
+    """Extending an index gives the index of both lists of figures (决算's table cells, then a 自评表's figures)."""
+    tables, forms = built["2023/luzhou-juesuan"], built["2023/luzhou-xiangmu-zipingbiao"]
+    shared = report_figures(tables.view) + named_figures(tables.view.figures, Figure)
+    own = form_figures(forms.view.forms[0], 0, forms.unit)
+    assert shared and own
+    extended, flat = FigureIndex(own, FigureIndex(shared)), FigureIndex(shared + own)
+    assert (extended.figures, extended.by_name, extended.by_first) == (flat.figures, flat.by_name, flat.by_first)
+
+
+def test_the_near_name_patterns_of_a_reports_figures_are_made_once(built):
+    """near_name is cached: the same names recur in the patterns of a report's scopes and of other reports, so a
+    second pattern of the same names spells from the cache, and a cached pattern is the one it computes."""
+    view, unit = built["2023/luzhou-xiangmu-zipingbiao"].view, built["2023/luzhou-xiangmu-zipingbiao"].unit
+    names = [figure.name for figure in form_figures(view.forms[0], 0, unit)]
+    near_name.cache_clear()
+    first = phrasing.figure_pattern(names, near_name)
+    assert phrasing.figure_pattern(names, near_name).pattern == first.pattern
+    assert near_name.cache_info().hits >= len(set(names))
+    assert all(near_name(name) == near_name.__wrapped__(name) for name in names)
 
 
 def test_the_expression_a_row_score_finding_suggests_prints_the_score(project, cli):

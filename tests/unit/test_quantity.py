@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from jixiao import quantity
 from jixiao.quantity import (
     Comparison,
     DateValue,
@@ -91,3 +92,23 @@ def test_units_of_different_dimensions_do_not_convert():
 def test_amount_read_against_a_per_unit_target():
     # 六安 表1: ≤5万元/管理部 with 完成值 3.59万元 (the form prints the amount per 管理部)
     assert convert(parse_actual("3.59万元"), parse_unit("万元/管理部")) == Decimal("3.59")
+
+
+def test_a_text_is_parsed_once_per_process_and_a_decimal_by_its_text():
+    """parse_target and parse_actual remember what they read (the same targets recur across rows and reports): the
+    second call returns the first result, equal to parsing afresh; the key is the stripped text, so 1.0 and 1,
+    equal Decimals, stay two targets (14.0 keeps its decimal)."""
+    quantity._parse_target.cache_clear()
+    quantity._parse_actual.cache_clear()
+    first = parse_target("≥428 万条")
+    assert parse_target(" ≥428 万条 ") is first
+    assert quantity._parse_target.cache_info().hits == 1
+    assert first == quantity._parse_target.__wrapped__("≥428 万条", None, None)
+    assert parse_actual("115.55万条") is parse_actual("115.55万条")
+    assert quantity._parse_actual.cache_info().hits == 1
+    assert str(parse_target(Decimal("14.0")).quantity.value) == "14.0"
+    assert str(parse_target(Decimal("14")).quantity.value) == "14"
+    with pytest.raises(TargetSyntaxError, match="千位分隔符"):  # an error is raised again, not remembered
+        parse_target("1,000")
+    with pytest.raises(TargetSyntaxError, match="千位分隔符"):
+        parse_target("1,000")
