@@ -12,6 +12,7 @@ figure the same way. Origins are frozen and slotted: a large report has thousand
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -77,9 +78,11 @@ def anchor(origin: Origin) -> str:
     return f"{origin.scope}f-{path_digest(origin.path)}"
 
 
+@functools.lru_cache(maxsize=16384)
 def path_digest(path: str) -> str:
     """Twelve hex digits of BLAKE2b of a figure's path (`自评表.0.项目资金.执行率`): how a reader of data.json
-    finds the figure on the page."""
+    finds the figure on the page. Remembered: a page asks for each figure's id where it prints it and where an
+    explanation links it, and every report of a site has the same paths (its forms' rows, its tables' cells)."""
     return hashlib.blake2b(path.encode("utf-8"), digest_size=6).hexdigest()
 
 

@@ -4,15 +4,20 @@ it. The demo's figures are those of tests/fixtures/minimal (its 自评表: three
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
 from conftest import assess_in_site
 from pydantic import BaseModel
 
+import jixiao.explain
+from jixiao.build import build_site
 from jixiao.document.datajson import write_data_json
-from jixiao.provenance import figures_of, origin_of, sources
+from jixiao.provenance import figures_of, origin_of, path_digest, sources
 from jixiao.view import View
 
 DEMO = "2024/demo"
@@ -65,3 +70,21 @@ def test_data_json_writes_the_view_in_one_pass_with_the_same_report(project, mon
     monkeypatch.setattr(BaseModel, "model_dump", dumped_again)
     data = json.loads(write_data_json(view, {}, project))
     assert data["报告"] == dumped
+
+
+def test_a_page_digests_each_figures_path_and_escapes_each_text_once_with_the_same_result(project):
+    path_digest.cache_clear()
+    jixiao.explain._escape.cache_clear()
+    build_site(project, jobs=1, search=False)
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    # in use: the page asks for a figure's id where it prints it and where an explanation links it (the 总分 79.50
+    # links 预算执行's 得分 7.50 and three indicators' 得分 24), and prints the same names and numbers again
+    assert path_digest.cache_info().hits > 0 and jixiao.explain._escape.cache_info().hits > 0
+    # the same result: every figure id on the page is BLAKE2b of a path data.json's 来源 describes
+    data = json.loads((project / "site/2024/demo/data.json").read_text(encoding="utf-8"))
+    digests = {hashlib.blake2b(path.encode("utf-8"), digest_size=6).hexdigest() for path in data["来源"]}
+    ids = set(re.findall(r' id="f-([0-9a-f]{12})"', page))
+    assert ids and ids <= digests
+    assert path_digest("自评表.0.总分") == hashlib.blake2b("自评表.0.总分".encode(), digest_size=6).hexdigest()
+    for text in ("<b>&甲\"乙'", "7.50 + 24 + 24 + 24 = 79.50"):  # asked for twice: the second time remembered
+        assert jixiao.explain._escape(text) == jixiao.explain._escape(text) == html.escape(text, quote=True)
