@@ -165,15 +165,17 @@ def computed(
     name: str | None = None,
 ) -> Computed:
     """The origin of `result`, computed by `rule` from `inputs` (figures; those that carry no origin are left
-    out); the arithmetic ends with the printed result. `stated` is kept when the document printed another value."""
+    out); the arithmetic ends with the printed result. `stated` is kept when the document printed another value.
+    The result is printed once for both (a figure's str() is its notation's rule, not a bare Decimal's)."""
     differs = stated is not None and Decimal(stated) != Decimal(result)
+    text = str(result)
     return Computed(
         path,
         name or _name(path),
-        str(result),
+        text,
         rule,
-        f"{arithmetic} = {result}",
-        tuple(o for o in map(origin_of, inputs) if o is not None),
+        f"{arithmetic} = {text}",
+        tuple([o for o in map(origin_of, inputs) if o is not None]),
         scope,
         str(stated) if differs else "",
     )
@@ -197,14 +199,17 @@ def total_of(path: str, rule: str, parts: list[Any], scope: str, stated: Any = N
 
 
 def written_at(obj: Any, path: str, value: Any, scope: str, *keys: str) -> Typed:
-    """The origin of a value the author wrote under one of `keys` of a model object (aliases: the one used)."""
-    source = obj._source
-    key = next((k for k in keys if source is not None and k in source), None)
+    """The origin of a value the author wrote under one of `keys` of a model object (aliases: the one used). Its
+    position is read from the object's source map (`located.Located._source`) taken once from pydantic's private
+    values: reading a private attribute through the model costs more than the rest of this together, and every
+    typed figure of a report comes here."""
+    source = obj.__pydantic_private__["_source"]
+    key = next((k for k in keys if k in source), None) if source is not None else None
     return Typed(
         path,
         keys[0],
         str(value),
-        obj.locate(key) if key else obj.locate(),
+        source.locate(key) if source is not None else Location(None),
         key or keys[0],
         scope,
         not isinstance(value, str),

@@ -17,7 +17,12 @@ from pydantic import BaseModel
 import jixiao.explain
 from jixiao.build import build_site
 from jixiao.document.datajson import write_data_json
-from jixiao.provenance import figures_of, origin_of, path_digest, sources
+from jixiao.errors import Location
+from jixiao.library import read_site
+from jixiao.parts.form.model import Funds
+from jixiao.provenance import figures_of, origin_of, path_digest, sources, written_at
+from jixiao.site import open_site
+from jixiao.values import Score
 from jixiao.view import View
 
 DEMO = "2024/demo"
@@ -88,3 +93,23 @@ def test_a_page_digests_each_figures_path_and_escapes_each_text_once_with_the_sa
     assert path_digest("自评表.0.总分") == hashlib.blake2b("自评表.0.总分".encode(), digest_size=6).hexdigest()
     for text in ("<b>&甲\"乙'", "7.50 + 24 + 24 + 24 = 79.50"):  # asked for twice: the second time remembered
         assert jixiao.explain._escape(text) == jixiao.explain._escape(text) == html.escape(text, quote=True)
+
+
+def test_a_typed_figure_is_located_from_its_source_map_without_pydantics_private_lookup(project, monkeypatch):
+    funds = read_site(open_site(project)).source(DEMO).report.forms[0].funds
+    expected = funds.locate("分值")
+    assert (expected.line, expected.column) == (12, 7)  # report.yaml: 分值: 10 under 项目资金
+    asked: list[str] = []
+    lookup = BaseModel.__getattr__
+
+    def watched(model: BaseModel, name: str) -> Any:
+        asked.append(name)
+        return lookup(model, name)
+
+    monkeypatch.setattr(BaseModel, "__getattr__", watched)
+    origin = written_at(funds, "自评表.0.项目资金.分值", Score(10), "", "分值", "权重")
+    assert "_source" not in asked
+    assert (origin.where, origin.key, origin.name, origin.text) == (expected, "分值", "分值", "10")
+    # written under its other name (权重), and in a model made in Python, not read from report.yaml
+    assert written_at(funds, "自评表.0.项目资金.权重", Score(10), "", "权重").where == funds.locate()
+    assert written_at(Funds.model_construct(), "项目资金.分值", Score(10), "", "分值").where == Location(None)
