@@ -11,8 +11,10 @@ figure the same way. Origins are frozen and slotted: a large report has thousand
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -76,9 +78,11 @@ def anchor(origin: Origin) -> str:
     return f"{origin.scope}f-{path_digest(origin.path)}"
 
 
+@functools.lru_cache(maxsize=16384)
 def path_digest(path: str) -> str:
     """Twelve hex digits of BLAKE2b of a figure's path (`自评表.0.项目资金.执行率`): how a reader of data.json
-    finds the figure on the page."""
+    finds the figure on the page. Remembered: a page asks for each figure's id where it prints it and where an
+    explanation links it, and every report of a site has the same paths (its forms' rows, its tables' cells)."""
     return hashlib.blake2b(path.encode("utf-8"), digest_size=6).hexdigest()
 
 
@@ -87,27 +91,20 @@ def sources(figures: Iterable[Any], root: Path | None) -> dict[str, dict[str, An
     where it was written (位置 as project-relative file:line, 键), sorted by path for stable output. Every
     origin a described one is 取自 is described too, at any depth: a qualitative row's 得分 reads its 指标值 and
     实际完成值, texts the view holds without their origin, so a reader (and the page's explanation, which links
-    them) can always follow 取自 to an entry."""
+    them) can always follow 取自 to an entry. Each path is described once, by the first origin met in a
+    depth-first walk (a 分值 is an input of its 得分 and of the 总分: it is not walked again)."""
     found: dict[str, dict[str, Any]] = {}
     files: dict[Path | None, str] = {}
-    for origin in traced_origins(figures):
-        found[origin.path] = describe(origin, root, files)
-    return dict(sorted(found.items()))
-
-
-def traced_origins(figures: Iterable[Any]) -> Iterator[Origin]:
-    """The origins of `figures` and every origin they were computed from, each path once."""
-    seen: set[str] = set()
     stack = [origin for origin in map(origin_of, figures) if origin is not None]
     stack.reverse()
     while stack:
         origin = stack.pop()
-        if origin.path in seen:
+        if origin.path in found:
             continue
-        seen.add(origin.path)
-        yield origin
-        if isinstance(origin, Computed):
+        found[origin.path] = describe(origin, root, files)
+        if type(origin) is Computed:
             stack.extend(reversed(origin.inputs))
+    return dict(sorted(found.items()))
 
 
 def describe(origin: Origin, root: Path | None, files: dict[Path | None, str]) -> dict[str, Any]:
@@ -128,20 +125,33 @@ def describe(origin: Origin, root: Path | None, files: dict[Path | None, str]) -
     return entry
 
 
-def figures_of(value: Any) -> Iterator[Any]:
-    """Every value under a view (views, lists, mappings), for collecting the origins data.json publishes."""
+# What a view holds that can hold no traced figure: figures_of passes over these without a second look.
+_PLAIN = frozenset({str, int, bool, float, type(None), Decimal, dt.date})
+
+
+def figures_of(value: Any) -> list[Any]:
+    """Every traced figure under a view (views, lists, mappings), for collecting the origins data.json publishes,
+    in a depth-first walk. A view met again (a form's indicator rows are in its 指标 and in its groups) is not
+    walked again: its figures are there already. A form's view holds thousands of values, most of them plain texts,
+    numbers and None, which their type alone rules out."""
+    found: list[Any] = []
+    walked: set[int] = set()
     stack = [value]
     while stack:
         item = stack.pop()
+        if type(item) in _PLAIN:
+            continue
         if isinstance(item, (Decimal, str)):
             if getattr(item, "origin", None) is not None:
-                yield item
+                found.append(item)
         elif isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)):
             stack.extend(item)
-        elif isinstance(item, View):
+        elif isinstance(item, View) and id(item) not in walked:
+            walked.add(id(item))
             stack.extend(item.__dict__.values())
+    return found
 
 
 def computed(
@@ -155,15 +165,17 @@ def computed(
     name: str | None = None,
 ) -> Computed:
     """The origin of `result`, computed by `rule` from `inputs` (figures; those that carry no origin are left
-    out); the arithmetic ends with the printed result. `stated` is kept when the document printed another value."""
+    out); the arithmetic ends with the printed result. `stated` is kept when the document printed another value.
+    The result is printed once for both (a figure's str() is its notation's rule, not a bare Decimal's)."""
     differs = stated is not None and Decimal(stated) != Decimal(result)
+    text = str(result)
     return Computed(
         path,
         name or _name(path),
-        str(result),
+        text,
         rule,
-        f"{arithmetic} = {result}",
-        tuple(o for o in map(origin_of, inputs) if o is not None),
+        f"{arithmetic} = {text}",
+        tuple([o for o in map(origin_of, inputs) if o is not None]),
         scope,
         str(stated) if differs else "",
     )
@@ -187,14 +199,17 @@ def total_of(path: str, rule: str, parts: list[Any], scope: str, stated: Any = N
 
 
 def written_at(obj: Any, path: str, value: Any, scope: str, *keys: str) -> Typed:
-    """The origin of a value the author wrote under one of `keys` of a model object (aliases: the one used)."""
-    source = obj._source
-    key = next((k for k in keys if source is not None and k in source), None)
+    """The origin of a value the author wrote under one of `keys` of a model object (aliases: the one used). Its
+    position is read from the object's source map (`located.Located._source`) taken once from pydantic's private
+    values: reading a private attribute through the model costs more than the rest of this together, and every
+    typed figure of a report comes here."""
+    source = obj.__pydantic_private__["_source"]
+    key = next((k for k in keys if k in source), None) if source is not None else None
     return Typed(
         path,
         keys[0],
         str(value),
-        obj.locate(key) if key else obj.locate(),
+        source.locate(key) if source is not None else Location(None),
         key or keys[0],
         scope,
         not isinstance(value, str),

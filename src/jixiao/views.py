@@ -37,10 +37,9 @@ TAIL: dict[str, Any] = {
 class ReportViewBase(View):
     """What the report's view does besides holding its fields (`ReportView` declares them)."""
 
-    def to_json(self) -> Any:
-        """The view as data.json's 报告 (plain JSON values; figures as exact strings)."""
-        skip = {name for name in OPTIONAL_REPORT_FIGURES if getattr(self, name, None) is None}
-        return self.model_dump(mode="json", by_alias=True, exclude=skip)
+    def unpublished(self) -> set[str]:
+        """The report figures data.json's 报告 leaves out: those that do not apply to this report."""
+        return {name for name in OPTIONAL_REPORT_FIGURES if getattr(self, name, None) is None}
 
 
 ReportView = create_model(

@@ -32,20 +32,18 @@ def write_data_json(
     报告, the rule, the arithmetic and the paths it was computed from, or the file:line it was written at), the
     YAML as written (原始数据), less the 核对说明 (the author's word to the audit, never published). The findings
     (审核) only when given: the site publishes them (公开核对提示), data.json being as public as the page, which
-    keeps the audit off. The report's Word and Excel files beside it (办公文档) when the site writes them."""
+    keeps the audit off. The report's Word and Excel files beside it (办公文档) when the site writes them.
+    Written in one pass of pydantic's serializer, the view included (dumping the view to Python values first and
+    then those to JSON walked every figure twice)."""
     audit = {"审核": [f.as_published(root) for f in findings]} if findings is not None else {}
-    return (
-        to_json(
-            {
-                "报告": view.to_json(),
-                "来源": sources(figures_of(view), root),
-                "原始数据": without_check_notes(raw),
-                **audit,
-                **({"办公文档": office_files} if office_files else {}),
-            }
-        )
-        + b"\n"
-    )
+    data = {
+        "报告": view,
+        "来源": sources(figures_of(view), root),
+        "原始数据": without_check_notes(raw),
+        **audit,
+        **({"办公文档": office_files} if office_files else {}),
+    }
+    return to_json(data, by_alias=True, exclude={"报告": view.unpublished()}) + b"\n"
 
 
 def without_check_notes(value: Any) -> Any:
