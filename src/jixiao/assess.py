@@ -54,11 +54,10 @@ class Assessment:
 
     def where(self, obj: Located, *keys: str) -> Location:
         """Location of the first of `keys` that the author wrote (aliases differ), else of obj."""
-        source = obj._source
-        for key in keys:
-            if source is not None and key in source:
-                return obj.locate(key)
-        return obj.locate()
+        source = obj.source_map
+        if source is None:
+            return Location(None)
+        return source.locate(next((key for key in keys if key in source), None))
 
     def typed(self, obj: Located, path: str, value: Any, *keys: str) -> Typed:
         """The origin of a value the author wrote under one of `keys` of obj."""

@@ -195,7 +195,7 @@ class TableAssessment:
         """Check each row's keys, numbers and formulas; problems are reported at the row's line."""
         numbers, texts = model.number_columns, model.all_text_columns
         known = set(RESERVED_ROW_KEYS) | set(numbers) | set(texts) | {model.first_column} | set(UNIT_COLUMNS)
-        source_rows = model._source.get("行") if model._source is not None else None
+        source_rows = model.source_map.get("行") if model.source_map is not None else None
         rows = []
         for index, raw in enumerate(source_rows if isinstance(source_rows, list) else model.rows):
             where = (

@@ -28,7 +28,7 @@ def assess_figures(report: Report, scope: str = "") -> tuple[dict[str, Any], lis
     """数据 of a report: name → FigureView (or NameList for a list of names), and the findings of stated counts."""
     views: dict[str, Any] = {}
     findings: list[Finding] = []
-    source = report._source.get("数据") if report._source is not None else None
+    source = report.source_map.get("数据") if report.source_map is not None else None
     for name, value in report.figures.items():
         where = source.locate(name) if isinstance(source, SourceMap) else report.locate("数据")
         listed = names_of(value)
