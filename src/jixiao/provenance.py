@@ -200,10 +200,10 @@ def total_of(path: str, rule: str, parts: list[Any], scope: str, stated: Any = N
 
 def written_at(obj: Any, path: str, value: Any, scope: str, *keys: str) -> Typed:
     """The origin of a value the author wrote under one of `keys` of a model object (aliases: the one used). Its
-    position is read from the object's source map (`located.Located._source`) taken once from pydantic's private
+    position is read from the object's source map (`located.Located.source_map`, taken once from pydantic's private
     values: reading a private attribute through the model costs more than the rest of this together, and every
-    typed figure of a report comes here."""
-    source = obj.__pydantic_private__["_source"]
+    typed figure of a report comes here)."""
+    source = obj.source_map
     key = next((k for k in keys if k in source), None) if source is not None else None
     return Typed(
         path,

@@ -15,6 +15,7 @@ from conftest import assess_in_site
 from pydantic import BaseModel
 
 import jixiao.explain
+from jixiao.assess import Assessment
 from jixiao.build import build_site
 from jixiao.document.datajson import write_data_json
 from jixiao.errors import Location
@@ -110,6 +111,10 @@ def test_a_typed_figure_is_located_from_its_source_map_without_pydantics_private
     origin = written_at(funds, "自评表.0.项目资金.分值", Score(10), "", "分值", "权重")
     assert "_source" not in asked
     assert (origin.where, origin.key, origin.name, origin.text) == (expected, "分值", "分值", "10")
+    # and so are a finding's positions: the model's own, and its first key the author wrote
+    assert funds.locate("分值") == expected and funds.wrote("分值") and not funds.wrote("权重")
+    assert Assessment(None, "").where(funds, "权重", "分值") == expected
+    assert "_source" not in asked
     # written under its other name (权重), and in a model made in Python, not read from report.yaml
     assert written_at(funds, "自评表.0.项目资金.权重", Score(10), "", "权重").where == funds.locate()
     assert written_at(Funds.model_construct(), "项目资金.分值", Score(10), "", "分值").where == Location(None)
