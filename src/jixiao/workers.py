@@ -37,6 +37,7 @@ from .library import Library
 from .load import Source
 from .output import write_files
 from .page import ReportPage, build_report
+from .render import compile_templates
 from .site import SiteContext
 from .sitemodel import SiteModel, Summary
 
@@ -294,6 +295,7 @@ class ReportWorkers:
         state = WorkerState(self.site, self.library)
         if self.site.with_pdf:
             self.site.pdf  # noqa: B018 — stylesheets and font setup made once, inherited by every worker
+        compile_templates(self.site.env)
         gc.freeze()  # what the parent holds is never collected in a worker, so its memory stays shared
         self.stack.callback(gc.unfreeze)
         self.workers = self.stack.enter_context(started_workers(shares, state.handle))

@@ -4,6 +4,7 @@ it does, never by timing it (the figures are bench/'s)."""
 from __future__ import annotations
 
 import gc
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -149,3 +150,24 @@ def test_a_report_a_reader_waits_for_goes_alone_to_the_next_worker_that_asks():
     assert queues.take(0) == ["b3"]
     assert queues.take(0) == ["a1", "a2"]
     assert queues.take(1) == ["b1", "b2"]
+
+
+def test_forked_workers_inherit_the_layouts_compiled(tmp_path, monkeypatch):
+    """The parent compiles every layout before it forks the workers, so none compiles them again (a layout that
+    does not compile, unused here, is left for the page that uses it)."""
+    project = composite(tmp_path)
+    (project / "layouts").mkdir()
+    (project / "layouts" / "unused.html").write_text("{% if %}", encoding="utf-8")
+    render = jixiao.workers.build_report
+
+    def watched(site, library, model, key):
+        names = {name for _, name in site.env.cache.keys()}
+        (tmp_path / f"worker-{os.getpid()}-{key.replace('/', '-')}").write_text(" ".join(sorted(names)))
+        return render(site, library, model, key)
+
+    monkeypatch.setattr(jixiao.workers, "build_report", watched)
+    monkeypatch.setattr(jixiao.workers, "PARALLEL_THRESHOLD", 2)
+    build_site(project, tmp_path / "site", jobs=2, search=False)
+    seen = [path.read_text().split() for path in tmp_path.glob("worker-*")]
+    assert len(seen) == 8 and len({path.name.split("-")[1] for path in tmp_path.glob("worker-*")}) == 2
+    assert all({"report/page.html", "blocks/table.html", "tables/form.html"} <= set(names) for names in seen)
