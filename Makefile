@@ -49,6 +49,7 @@ bench: system venv
 	cd bench && ../$(BIN)/python bench_build.py
 	cd bench && ../$(BIN)/python bench_memory.py
 	cd bench && ../$(BIN)/python bench_serve.py
+	cd bench && ../$(BIN)/python bench_first_page.py
 	cd bench && ../$(BIN)/python bench_pdf.py
 	cd bench && ../$(BIN)/python profile_build.py
 	cd bench && ../$(BIN)/python count_instructions.py
