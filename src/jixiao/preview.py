@@ -193,14 +193,16 @@ class Preview:
         fresh.rename(folder / str(year))
         shutil.rmtree(old, ignore_errors=True)
 
-    def render_pdf(self, key: str, pdf_site: SiteContext) -> bytes | None:
-        """A report's PDF from the model in memory (under the lock, so no save changes it meanwhile)."""
+    def render_pdf(self, key: str, name: str, pdf_site: SiteContext) -> bytes | None:
+        """A report's PDF from the model in memory (under the lock, so no save changes it meanwhile); None when
+        `name` is not the report's PDF (the bundle may publish a PDF of its own, 扫描件.pdf, served as it is)."""
         with self.lock:
             if self.plan is None or key not in self.plan.library.bundles:
                 return None
+            if name != f"{self.plan.library.bundles[key].slug}.pdf":
+                return None
             _, files = build_report(pdf_site, self.plan.library, self.plan.model, key)
-            slug = self.plan.library.bundles[key].slug
-        return files.get(f"{key}/{slug}.pdf")  # by name: the bundle may publish a PDF of its own (扫描件.pdf)
+        return files.get(f"{key}/{name}")
 
     def render_office(self, key: str, name: str) -> bytes | None:
         """A report's Word or Excel file, made when asked for, from the model in memory: the preview links them

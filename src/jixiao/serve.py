@@ -43,7 +43,8 @@ from .preview import Preview
 from .site import CONTENT_DIR, SiteContext, open_site
 
 STATE_PATH = "/__jixiao__/state"
-OFFICE_SUFFIXES = tuple(f".{kind}" for kind in OFFICE)  # a report's office documents, made when asked for
+MADE_ON_REQUEST = (".pdf", *(f".{kind}" for kind in OFFICE))  # a report's own documents, made when asked for
+REPORT_KEY_RE = re.compile(r"[0-9]{4}/[a-z0-9][a-z0-9-]*")
 LONG_POLL_SECONDS = 25.0
 WATCH_WAKE_MS = 200  # the watcher gives back an empty batch this often: the first one says it is armed
 REQUEST_TIMEOUT_SECONDS = 10.0  # a connection that sends nothing for this long is closed
@@ -157,15 +158,15 @@ class ServeState:
         report = preview.pages.get(key) if key else None
         return report.findings if report else None
 
-    def render_pdf(self, key: str) -> bytes | None:
-        """A report's PDF, rendered when asked for; one at a time (WeasyPrint is not thread-safe), under
-        its own lock so that pages keep being served meanwhile."""
-        if not re.fullmatch(r"[0-9]{4}/[a-z0-9][a-z0-9-]*", key) or self.preview is None:
+    def render_pdf(self, key: str, name: str) -> bytes | None:
+        """A report's PDF (`name`: its file name), rendered when asked for; one at a time (WeasyPrint is not
+        thread-safe), under its own lock so that pages keep being served meanwhile."""
+        if not REPORT_KEY_RE.fullmatch(key) or self.preview is None:
             return None
         with self.pdf_lock:
             if self.pdf_site is None:
                 self.pdf_site = open_site(self.project, with_pdf=True)
-            return self.preview.render_pdf(key, self.pdf_site)
+            return self.preview.render_pdf(key, name, self.pdf_site)
 
 
 def preview_findings(findings: list[Finding] | None, root: Path) -> str:
@@ -216,9 +217,7 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
             if early is not None:
                 return self.send_content(*early)
             state.wait_first_build()
-            if path.endswith(".pdf"):
-                return self.send_pdf(path)
-            if path.endswith(OFFICE_SUFFIXES) and self.send_office(path):
+            if path.endswith(MADE_ON_REQUEST) and self.send_made(path):
                 return None
             target = served_path(state.out_dir, self.translate_path(url.path))
             if target is not None and target.is_dir() and not url.path.endswith("/"):
@@ -239,24 +238,17 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
             snapshot = state.snapshot(int(since[0]) if since else None)
             self.send_bytes(json.dumps(snapshot, ensure_ascii=False).encode("utf-8"), "application/json", 200)
 
-        def send_pdf(self, path: str) -> None:
+        def send_made(self, path: str) -> bool:
+            """A report's PDF, Word or Excel file, made now from the model in memory (the preview writes none of
+            them while it builds); False when the path names none of a report's own documents (a scan the bundle
+            publishes, say), which is then served as a file."""
             parts = path.strip("/").split("/")
-            try:
-                data = state.render_pdf("/".join(parts[:2])) if len(parts) == 3 else None
-            except JixiaoError as exc:
-                return self.send_text(500, exc.format(state.project))
-            if data is None:
-                return self.send_text(404, f"找不到 {path}")
-            self.send_bytes(data, "application/pdf", 200)
-
-        def send_office(self, path: str) -> bool:
-            """A report's Word or Excel file, made now (the preview does not write them while it builds); False
-            when the path names no report's office document, which is then served as a file."""
-            parts = path.strip("/").split("/")
-            if len(parts) != 3 or not re.fullmatch(r"[0-9]{4}/[a-z0-9][a-z0-9-]*", "/".join(parts[:2])):
+            key = "/".join(parts[:2])
+            if len(parts) != 3 or not REPORT_KEY_RE.fullmatch(key) or state.preview is None:
                 return False
             try:
-                data = state.preview.render_office("/".join(parts[:2]), parts[2]) if state.preview else None
+                made = state.render_pdf if parts[2].endswith(".pdf") else state.preview.render_office
+                data = made(key, parts[2])
             except JixiaoError as exc:
                 self.send_text(500, exc.format(state.project))
                 return True

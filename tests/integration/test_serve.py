@@ -95,13 +95,17 @@ def test_serve_renders_pdf_on_demand(server):
 
 def test_serve_answers_the_reports_own_pdf_beside_a_pdf_of_the_bundle(project, server):
     """A bundle may publish a PDF of its own (a scan); the report's PDF is found by its name, not as the first
-    file ending in .pdf (the preview answered demo.pdf with the scan's bytes)."""
+    file ending in .pdf (the preview answered demo.pdf with the scan's bytes), and the scan is served as it is
+    (the preview answered a-scan.pdf, and any other name ending in .pdf, with the report's PDF)."""
     scan = b"%PDF-1.4\n% a scanned attachment, not the report\n%%EOF\n"
     (project / "content/2024/demo/a-scan.pdf").write_bytes(scan)
     wait_for(lambda: fetch(f"{server}/2024/demo/a-scan.pdf")[0] == 200)
     with urllib.request.urlopen(f"{server}/2024/demo/demo.pdf", timeout=60) as response:
         report_pdf = response.read()
     assert report_pdf[:5] == b"%PDF-" and report_pdf != scan
+    with urllib.request.urlopen(f"{server}/2024/demo/a-scan.pdf", timeout=60) as response:
+        assert response.read() == scan
+    assert fetch(f"{server}/2024/demo/other.pdf")[0] == 404
 
 
 @pytest.fixture
@@ -425,7 +429,7 @@ def test_a_client_that_hangs_up_on_a_pdf_is_not_an_error(preview_server, monkeyp
     state, server = preview_server
     port = server.server_address[1]
     hung_up, closed = threading.Event(), threading.Event()
-    monkeypatch.setattr(state, "render_pdf", lambda key: hung_up.wait(60) and b"%PDF-" + b"0" * 8_000_000)
+    monkeypatch.setattr(state, "render_pdf", lambda key, name: hung_up.wait(60) and b"%PDF-" + b"0" * 8_000_000)
     close = server.shutdown_request
     monkeypatch.setattr(server, "shutdown_request", lambda request: (close(request), closed.set()))
     connection = socket.create_connection(("127.0.0.1", port))
