@@ -55,8 +55,9 @@ UNIT = r"\s*(?:余|多)?(?P<unit>%|％|‰|万元|亿元|千元|元|万人|万�
 
 def figure_pattern(names: list[str], spell: Callable[[str], str] = re.escape) -> re.Pattern[str]:
     """A name (as `spell` writes its pattern), connecting words, a number and its unit; the name not inside a longer
-    word of digits."""
-    alternatives = "|".join(spell(n) for n in sorted(set(names), key=len, reverse=True))
+    word of digits. The longest names are tried first, names of one length in text order (a set's own order
+    changes with the process's hash seed: each build would have compiled another pattern)."""
+    alternatives = "|".join(spell(n) for n in sorted(set(names), key=lambda name: (-len(name), name)))
     return re.compile(rf"(?P<name>{alternatives}){CONNECTOR}{NUMBER}(?![\d.])(?!\s*[年月日号时])(?!\s*[-—~至]){UNIT}")
 
 

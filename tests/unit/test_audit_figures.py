@@ -8,7 +8,10 @@ provenance path, same value."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from conftest import report_outputs
@@ -133,3 +136,19 @@ def test_the_expression_a_row_score_finding_suggests_prints_the_score(project, c
     assert "办件量得分24分，分值30分。" in re.sub(
         r"<[^>]+>", "", (project / "site/2024/demo/index.html").read_text("utf-8")
     )
+
+
+def test_a_scopes_pattern_is_the_same_whatever_the_hash_seed():
+    """Names of the same length were tried in the order of a set, which changes with the hash seed of the process
+    (phrasing.figure_pattern): each build could compile another pattern (three processes, seeds 1, 2 and 3)."""
+    names = "frozenset(['预算执行率', '项目完成率', '资金到位率', '群众满意度'])"
+    code = f"from jixiao.audit import names_pattern; print(names_pattern({names}).pattern)"
+    patterns = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert (
+        len(patterns) == 1 and "(?P<name>群众满意度|资金到位率|项目完成率|预算执行率)" in patterns.pop()
+    )  # text order
