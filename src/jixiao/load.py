@@ -29,7 +29,8 @@ from .yamlsource import SourceMap, parse_yaml
 
 REPORT_FILE = "report.yaml"
 YEAR_RE = re.compile(r"^[0-9]{4}$")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG = r"[a-z0-9][a-z0-9-]*"  # a report folder's name, its URL (a key is <year>/<slug>)
+SLUG_RE = re.compile(rf"^{SLUG}$")
 # The longest slug whose PDF (<slug>.pdf, beside the page) still has a file name of at most 255 bytes; a slug is
 # ASCII, so characters are bytes. Refused by check and every build alike, not only when the PDF is written.
 MAX_SLUG = 255 - len(".pdf")

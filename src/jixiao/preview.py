@@ -32,7 +32,7 @@ from pathlib import Path
 from .build import BuildResult, build_site
 from .cache import BuildCache, CachedReport
 from .errors import JixiaoError
-from .load import REPORT_FILE
+from .load import REPORT_FILE, SLUG
 from .output import write_atomically
 from .page import ReportPage, build_report
 from .phases import (
@@ -220,7 +220,8 @@ class Preview:
 
 
 # what is served from a build's staging folder before the build ends: a report's page, and the assets
-EARLY_FILE_RE = re.compile(r"(?P<key>[0-9]{4}/[a-z0-9][a-z0-9-]*)/index\.html|assets/[\w.-]+")
+REPORT_KEY = rf"[0-9]{{4}}/{SLUG}"  # a report's folder in the site, <year>/<slug>
+EARLY_FILE_RE = re.compile(rf"(?P<key>{REPORT_KEY})/index\.html|assets/[\w.-]+")
 
 
 class FirstPages(Watch):

@@ -12,7 +12,7 @@ import yaml
 
 from .config import SiteConfig, load_config
 from .errors import JixiaoError, Location, SourceError, did_you_mean
-from .load import REPORT_FILE, YEAR_RE
+from .load import REPORT_FILE, SLUG_RE, YEAR_RE
 from .paths import ProjectFiles
 from .pipelines import check_install_spec
 from .quantity import format_number
@@ -22,7 +22,6 @@ from .yamlsource import parse_yaml, plain
 SCAFFOLD = Path(__file__).parent / "scaffold"
 FORM_TYPE = "项目支出绩效自评表"  # the example report of a new site
 CI_SHARDS = 2  # the CI pipelines a new site gets build in this many shards
-_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KEPT_LINE_RE = re.compile(r"^(#{1,6}\s.*|::\S.*)$")  # headings and directives survive --from
 
 
@@ -112,7 +111,7 @@ def split_points(total: Decimal, parts: int) -> list[str]:
 
 def _new_bundle(project: Path, year: int, slug: str) -> Path:
     project_config(project)
-    if not _SLUG_RE.match(slug):
+    if not SLUG_RE.match(slug):
         raise JixiaoError(f"slug「{slug}」只能用小写字母、数字和连字符。")
     if not YEAR_RE.match(str(year)):  # the build reads only content/<four digits>/
         raise JixiaoError(f"年度「{year}」应为四位数字，例如 --year 2024。")

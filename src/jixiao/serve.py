@@ -39,12 +39,12 @@ from .build import terminated_cleanly
 from .document import OFFICE
 from .errors import JixiaoError, describe_os_error
 from .findings import Finding
-from .preview import Preview
+from .preview import REPORT_KEY, Preview
 from .site import CONTENT_DIR, SiteContext, open_site
 
 STATE_PATH = "/__jixiao__/state"
 MADE_ON_REQUEST = (".pdf", *(f".{kind}" for kind in OFFICE))  # a report's own documents, made when asked for
-REPORT_KEY_RE = re.compile(r"[0-9]{4}/[a-z0-9][a-z0-9-]*")
+REPORT_KEY_RE = re.compile(REPORT_KEY)
 LONG_POLL_SECONDS = 25.0
 WATCH_WAKE_MS = 200  # the watcher gives back an empty batch this often: the first one says it is armed
 REQUEST_TIMEOUT_SECONDS = 10.0  # a connection that sends nothing for this long is closed
