@@ -31,7 +31,7 @@ from .findings import Finding
 from .output import MARKER, link_files, write_atomically
 
 CACHE_DIR = ".jixiao-cache"
-FORMAT = 7  # of the manifest; a manifest of another format is ignored
+FORMAT = 8  # of the manifest; a manifest of another format is ignored
 T = TypeVar("T")
 
 
@@ -78,7 +78,7 @@ class CachedReport:
     entry: dict[str, Any]  # contexts.ReportEntry as JSON
     findings: list[Finding]
     files: list[str]
-    rows: list[list[str]]
+    indicators: list[str]  # page.ReportPage.indicators: its rows of indicators.csv as CSV lines
     figures: list[list[str]] = field(default_factory=list)  # page.ReportPage.figures
 
 
@@ -91,6 +91,7 @@ class Manifest:
     site: str  # site_stamp of the output it describes
     reports: dict[str, CachedReport]
     portal: str = ""  # digest of the templates the portal pages were made with (portal.portal_stamp); "": unknown
+    pinyin: dict[str, str] = field(default_factory=dict)  # unit → portal.pinyin_slug
 
 
 @dataclass
@@ -106,6 +107,7 @@ class BuildCache:
     reports: dict[str, CachedReport] = field(default_factory=dict)
     files_dir: Path | None = None  # where the reusable files are: the output folder, or the seed's
     portal: str = ""  # Manifest.portal of the output in files_dir
+    pinyin: dict[str, str] = field(default_factory=dict)  # Manifest.pinyin
 
     @classmethod
     def open(cls, project: Path, out_dir: Path, shared: str, clean: bool, seed: Path | None = None) -> BuildCache:
@@ -128,7 +130,7 @@ class BuildCache:
             return False  # missing, damaged or hand-edited: rebuild everything
         if manifest.format != FORMAT or manifest.shared != self.shared or manifest.site != site_stamp(folder):
             return False
-        self.reports, self.portal = manifest.reports, manifest.portal
+        self.reports, self.portal, self.pinyin = manifest.reports, manifest.portal, manifest.pinyin
         return True
 
     def reusable(self, key: str, page_key: str, pdf_key: str | None) -> CachedReport | None:
@@ -143,12 +145,18 @@ class BuildCache:
             return None
         return cached
 
-    def save(self, reports: dict[str, CachedReport], portal: str | None = None) -> str | None:
+    def save(
+        self, reports: dict[str, CachedReport], portal: str | None = None, pinyin: dict[str, str] | None = None
+    ) -> str | None:
         """Write the manifest atomically once the output holds the new site, and drop those of vanished folders.
         Where it cannot be written, a notice (the site is published all the same; the next build rebuilds all).
-        `portal`: the portal's template stamp, when this build made the portal pages (else the one in place)."""
+        `portal`: the portal's template stamp, when this build made the portal pages (else the one in place);
+        `pinyin`: the units' pinyin slugs this build knew (else those in place)."""
         portal = self.portal if portal is None else portal
-        manifest = Manifest(FORMAT, self.shared, site_stamp(self.out_dir), dict(sorted(reports.items())), portal)
+        pinyin = self.pinyin if pinyin is None else pinyin
+        manifest = Manifest(
+            FORMAT, self.shared, site_stamp(self.out_dir), dict(sorted(reports.items())), portal, pinyin
+        )
         try:
             write_atomically(self.path, record_to_json(Manifest, manifest))
             write_atomically(self.path.with_suffix(".out"), str(self.out_dir).encode())
@@ -157,7 +165,7 @@ class BuildCache:
                 f"缓存无法写入（{describe_os_error(exc)}）: {exc.filename or self.path}；站点已更新，下次构建会全部重建。\n"
                 "  提示: 让项目的 .jixiao-cache/ 可写（或删除它），之后的构建就能沿用未改动的报告。"
             )
-        self.reports, self.files_dir, self.portal = reports, self.out_dir, portal
+        self.reports, self.files_dir, self.portal, self.pinyin = reports, self.out_dir, portal, pinyin
         self.prune()
         return None
 

@@ -33,6 +33,7 @@ from .contexts import (
 )
 from .directives import Media, PageResolver
 from .document import OFFICE, OfficeReport
+from .document.csv import csv_lines
 from .document.datajson import write_data_json
 from .document.report import Attachment as TreeAttachment
 from .document.report import Body, Document, Setting, build_tree
@@ -64,7 +65,7 @@ class ReportPage:
     entry: ReportEntry
     findings: list[Finding]
     files: list[str]
-    rows: list[list[str]]  # one per indicator, for the site's open-data CSV
+    indicators: list[str]  # its rows of the site's indicators.csv as CSV lines (indicator_lines)
     templates: list[str] = field(default_factory=list)
     figures: list[list[str]] = field(default_factory=list)  # headline figures for the portal (portal.py)
 
@@ -194,7 +195,7 @@ class PageBuild:
             entry,
             part.findings,
             sorted(files),
-            indicator_rows(part.view),
+            indicator_lines(part.view),
             sorted(self.run.used),
             headline_figures(part.view, self.site.config.default_unit, html),
         ), files
@@ -436,6 +437,14 @@ def index_entry(key: str, year: int, view: ReportView, pdf_name: str | None) -> 
         f"{key}/data.json",
         f"{key}/{pdf_name}" if pdf_name else None,
     )
+
+
+def indicator_lines(view: ReportView) -> list[str]:
+    """The report's indicator rows as lines of CSV text, for the site's indicators.csv (which writes the report's
+    year, unit, title and type before each). Kept as text, one string a row rather than a list of nine, in the
+    manifest and in memory: the site's file joins them, so a reused report's rows are neither parsed from the
+    manifest nor written as CSV again on every build."""
+    return [csv_lines([row]) for row in indicator_rows(view)]
 
 
 def indicator_rows(view: ReportView) -> list[list[str]]:

@@ -35,6 +35,7 @@ from .inputs import TemplateDigests, page_key, pdf_digest
 from .library import Library, read_site
 from .load import read_bundle
 from .page import ReportPage
+from .portal import PINYIN, known_pinyin
 from .shards import Shard, write_manifest
 from .site import SiteContext, open_site
 from .siteindex import listing_pages, open_data, ordered, write_site_pages
@@ -50,8 +51,12 @@ open_project = open_site
 
 
 def read_reports(site: SiteContext, cache: BuildCache | None = None) -> Library:
-    """Every bundle read and digested; summaries the cache holds for unchanged bundles are kept."""
-    return read_site(site, known_summaries(cache) if cache is not None else None)
+    """Every bundle read and digested; summaries the cache holds for unchanged bundles are kept, and so are the
+    units' pinyin slugs (portal.PINYIN)."""
+    if cache is None:
+        return read_site(site, None)
+    PINYIN.update(cache.pinyin)
+    return read_site(site, known_summaries(cache))
 
 
 def reread_reports(site: SiteContext, library: Library, keys: list[str]) -> None:
@@ -213,7 +218,7 @@ def cached_page(key: str, cached: CachedReport, with_pdf: bool) -> ReportPage:
         ReportEntry.from_json(cached.entry),
         cached.findings,
         published_files(cached, with_pdf),
-        cached.rows,
+        cached.indicators,
         sorted(cached.templates),
         cached.figures,
     )
@@ -269,7 +274,8 @@ def commit_cache(cache: BuildCache, plan: Plan, pages: list[ReportPage], portal:
     were when the build began); the site model keeps the keys as saved. Called once the site is published, so
     a cache that cannot be written is a notice (cache.py), not a failed build."""
     records = {page.key: cache_record(plan, page) for page in pages}
-    notice = cache.save(records, portal)  # portal: the portal pages' template stamp (portal.portal_stamp)
+    pinyin = known_pinyin(page.entry.单位 for page in pages)
+    notice = cache.save(records, portal, pinyin)  # portal: the portal pages' template stamp (portal.portal_stamp)
     return [notice] if notice else []
 
 
@@ -287,6 +293,6 @@ def cache_record(plan: Plan, page: ReportPage) -> CachedReport:
         page.entry.as_json(),
         page.findings,
         page.files,
-        page.rows,
+        page.indicators,
         page.figures,
     )

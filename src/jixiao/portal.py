@@ -65,12 +65,25 @@ def figure_anchor(value: Any, html: bytes) -> str:
     return ident if ident and f'id="{ident}"'.encode() in html else ""
 
 
+# unit → pinyin_slug(unit): computed in this process, or known from the previous build's manifest (cache.py), so
+# that a build whose units are all known does not load pypinyin (its dictionaries: 0.15 s, a third of an
+# unchanged build's imports). The manifest is trusted only under the same shared digest: pypinyin's version.
+PINYIN: dict[str, str] = {}
+
+
 def pinyin_slug(unit: str) -> str:
     """A unit's name as a URL reads it: the pinyin of its characters run together (pypinyin, which knows how a
     place name is read: 六安 → luan), other letters and digits lower-cased, anything else one "-"."""
-    from pypinyin import lazy_pinyin  # its dictionaries take 0.15 s to load: only for a site with units
+    if unit not in PINYIN:
+        from pypinyin import lazy_pinyin  # only for a unit no build knew
 
-    return re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(unit)).lower()).strip("-") or "unit"
+        PINYIN[unit] = re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(unit)).lower()).strip("-") or "unit"
+    return PINYIN[unit]
+
+
+def known_pinyin(units: Iterable[str]) -> dict[str, str]:
+    """The pinyin slugs of `units` this process knows, for the manifest."""
+    return {unit: PINYIN[unit] for unit in sorted(set(units)) if unit in PINYIN}
 
 
 @functools.cache

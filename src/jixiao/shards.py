@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .library import Library
 
 MANIFEST = ".jixiao-shard.json"
-FORMAT = 2  # of the manifest; a part of another format is not read
+FORMAT = 3  # of the manifest; a part of another format is not read
 # What a shard's bytes depend on besides its sources: build options, and the date of PDFs without their own 日期.
 OPTIONS = {
     "pdf": "生成 PDF",

@@ -16,7 +16,7 @@ from itertools import groupby
 from pathlib import Path
 
 from .contexts import Context, FeedContext, HomeContext, PageContext, ReportEntry, SitemapContext, YearContext
-from .document.csv import write_rows
+from .document.csv import csv_lines
 from .errors import JixiaoError, Location
 from .output import link_files, link_or_copy, write_files
 from .page import ReportPage
@@ -186,13 +186,20 @@ def updated(entry: ReportEntry) -> str:
 
 
 def indicators_csv(pages: list[ReportPage]) -> bytes:
-    """Every indicator row of every report; UTF-8 with BOM so Excel opens the Chinese correctly."""
-    rows = [
-        [page.entry.年度, page.entry.单位, page.entry.标题, page.entry.类型, *row]
-        for page in pages
-        for row in page.rows
-    ]
-    return write_rows([CSV_HEADER, *rows])
+    """Every indicator row of every report, after the report's year, unit, title and type: each report's CSV lines
+    as it was rendered (page.indicator_lines) joined under the header; UTF-8 with BOM so Excel opens the Chinese
+    correctly."""
+    lines = [csv_lines([CSV_HEADER])]
+    for page in pages:
+        lead = report_columns(page.entry)
+        lines += [lead + line for line in page.indicators]
+    return ("\ufeff" + "".join(lines)).encode("utf-8")
+
+
+def report_columns(entry: ReportEntry) -> str:
+    """The report's four columns of indicators.csv with the comma that a row's line follows: the line the CSV
+    writer makes of them and one empty field, without its end (each field is quoted on its own text alone)."""
+    return csv_lines([[entry.年度, entry.单位, entry.标题, entry.类型, ""]]).removesuffix("\r\n")
 
 
 def build_search_index(staging: Path, year: int | str, subdir: str | None = None) -> None:

@@ -27,9 +27,15 @@ def write_table(table: Table) -> bytes:
 
 def write_rows(rows: Iterable[list[Any]]) -> bytes:
     """Rows as CSV (each value as str() writes it): UTF-8 with BOM so Excel opens Chinese text, CRLF line ends."""
+    return ("\ufeff" + csv_lines(rows)).encode("utf-8")
+
+
+def csv_lines(rows: Iterable[list[Any]]) -> str:
+    """Rows as CSV text, each line ended by CRLF: a file's lines, or a part of them that others are joined to
+    (a row's line never depends on the rows around it)."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return buffer.getvalue()
 
 
 def grid(rows: list[Row], width: int) -> list[list[str]]:

@@ -1,0 +1,53 @@
+"""The incremental build's fast path (issue 22: an unchanged or one-report-changed build at 1000 reports within
+half of Hugo's full build): what a reused report costs is what the manifest keeps of it, so these tests check
+what is kept and what an unchanged build leaves undone — never how long it takes (bench/compare_hugo.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import copy_demo, edit
+
+from jixiao.build import build_site
+from jixiao.cache import manifest_path
+
+DEMO = "content/2024/demo/report.yaml"
+
+
+def manifest(project: Path) -> dict:
+    return json.loads(manifest_path(project.resolve(), (project / "site").resolve()).read_bytes())
+
+
+def test_a_reports_indicator_rows_are_kept_as_csv_lines_and_a_changed_one_reaches_indicators_csv(project):
+    copy_demo(project, "other")
+    build_site(project, search=False)
+    edit(project / "content/2024/other/report.yaml", "实际完成值: 80 件", "实际完成值: 90 件")
+    result = build_site(project, search=False)
+    assert result.rebuilt == 1
+    # one string per indicator row (a reused report's rows are neither parsed as lists nor written again), without
+    # the report's own four columns, which indicators.csv writes before each row
+    kept = manifest(project)["reports"]["2024/demo"]["indicators"]
+    assert kept[0] == "示例项目,产出指标,数量指标,办件量,≥100 件,80件,30,24,否\r\n"  # 80 ÷ 100 × 30 = 24
+    lines = (project / "site/data/indicators.csv").read_text(encoding="utf-8-sig").splitlines()
+    lead = "2024,示例中心,示例中心2024年度项目支出绩效自评,项目支出绩效自评表,示例项目,产出指标,数量指标,办件量,"
+    assert [line.split(",")[8:12] for line in lines if line.startswith(lead)] == [
+        ["≥100 件", "80件", "30", "24"],  # demo, reused from the manifest
+        ["≥100 件", "90件", "30", "27"],  # other, rebuilt: 90 ÷ 100 × 30 = 27
+    ]
+    assert len(lines) == 1 + 2 * len(kept)  # the header, then both reports' rows
+
+
+def test_an_unchanged_build_knows_the_units_urls_without_loading_pypinyin(project):
+    build_site(project, search=False)
+    assert manifest(project)["pinyin"] == {"示例中心": "shilizhongxin"}
+    script = (
+        "import sys; from jixiao.build import build_site; "
+        f"result = build_site(__import__('pathlib').Path({str(project)!r}), search=False); "
+        "print(result.rebuilt, 'pypinyin' in sys.modules)"
+    )
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert again.stdout.split() == ["0", "False"]
+    assert (project / "site/units/shilizhongxin/index.html").is_file()
