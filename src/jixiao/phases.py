@@ -280,7 +280,12 @@ def commit_cache(cache: BuildCache, plan: Plan, pages: list[ReportPage], portal:
 
 
 def cache_record(plan: Plan, page: ReportPage) -> CachedReport:
-    """A report's manifest entry: its keys as of now, and what the site-wide pages need of it."""
+    """A report's manifest entry: its keys as of now, and what the site-wide pages need of it. A reused report keeps
+    the entry it was reused from (its page key matched, so nothing it read changed), unless this build publishes
+    it differently (without the PDF it had)."""
+    reused = plan.reused.get(page.key)
+    if reused is not None and reused.files == page.files and reused.pdf_key == plan.pdf_key(reused.page_key):
+        return reused
     templates = {name: plan.digests.of(name) for name in page.templates}
     record = plan.model.records[page.key]
     record.page_key = plan.page_key(page.key, templates)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from conftest import copy_demo, edit
 
+import jixiao.phases
 from jixiao.build import build_site
 from jixiao.cache import manifest_path
 
@@ -51,3 +52,20 @@ def test_an_unchanged_build_knows_the_units_urls_without_loading_pypinyin(projec
     again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert again.stdout.split() == ["0", "False"]
     assert (project / "site/units/shilizhongxin/index.html").is_file()
+
+
+def test_a_reused_reports_manifest_entry_is_carried_over_not_digested_again(project, monkeypatch):
+    copy_demo(project, "other")
+    build_site(project, search=False)
+    before = manifest(project)["reports"]
+    keyed = []
+    digest = jixiao.phases.page_key
+
+    def counted(shared, library, model, key, templates, digests):
+        keyed.append(key)
+        return digest(shared, library, model, key, templates, digests)
+
+    monkeypatch.setattr(jixiao.phases, "page_key", counted)
+    assert build_site(project, search=False).rebuilt == 0
+    assert sorted(keyed) == ["2024/demo", "2024/other"]  # once each, to plan: not again to record them
+    assert manifest(project)["reports"] == before
