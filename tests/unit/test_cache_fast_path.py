@@ -5,6 +5,7 @@ what is kept and what an unchanged build leaves undone — never how long it tak
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,16 @@ def test_a_reused_reports_manifest_entry_is_carried_over_not_digested_again(proj
     assert build_site(project, search=False).rebuilt == 0
     assert sorted(keyed) == ["2024/demo", "2024/other"]  # once each, to plan: not again to record them
     assert manifest(project)["reports"] == before
+
+
+def test_a_build_writing_to_no_terminal_does_not_load_rich_and_one_that_may_does(project):
+    script = (
+        "import sys; from jixiao.cli import main; "
+        "sys.argv = ['jixiao', 'build', sys.argv[1], '--no-pdf', '--no-search']; "
+        "exec('try: main()\\nexcept SystemExit: pass'); print('rich' in sys.modules, file=sys.stderr)"
+    )
+    plain = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True)
+    assert plain.stderr.splitlines()[-1] == "False" and "已构建 1 份报告" in plain.stdout
+    forced = {**os.environ, "FORCE_COLOR": "1"}  # rich takes it for a terminal: its progress bar, as before
+    bar = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, env=forced)
+    assert bar.stderr.splitlines()[-1] == "True" and "已构建 1 份报告" in bar.stdout
