@@ -9,6 +9,7 @@ nothing written, and every finding and error returned.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import time
@@ -53,8 +54,9 @@ class BuildResult:
     cache: BuildCache | None = None
     site: SiteContext | None = None
 
-    @property
+    @functools.cached_property
     def findings(self) -> list[Finding]:
+        """Each finding once (the CLI prints them and counts each level: some 4000 at 1000 reports)."""
         return unique_findings(f for p in self.pages for f in p.findings)
 
     def count(self, level: str) -> int:

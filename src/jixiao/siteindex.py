@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Collection
 from itertools import groupby
 from pathlib import Path
 
@@ -47,10 +48,32 @@ def ordered(pages: list[ReportPage]) -> list[ReportPage]:
     return sorted(pages, key=lambda p: listing_key(p.year, p.entry.单位, p.entry.类型, p.entry.标题, p.key))
 
 
-def site_pages(site: SiteContext, pages: list[ReportPage], portal: PortalWork | None = None) -> dict[str, bytes]:
-    """Every site-wide file, by its path in the site (of the portal's, those `portal` names)."""
+def site_pages(
+    site: SiteContext, pages: list[ReportPage], portal: PortalWork | None = None, kept: Collection[str] = ()
+) -> dict[str, bytes]:
+    """Every site-wide file, by its path in the site (of the portal's, those `portal` names), but the year pages and
+    unit feeds `kept` from the previous output (kept_listings)."""
     pages = ordered(pages)
-    return {**listing_pages(site, pages, portal=portal), **open_data(site, pages)}
+    return {**listing_pages(site, pages, portal=portal, kept=kept), **open_data(site, pages, kept)}
+
+
+def kept_listings(
+    site: SiteContext, pages: list[ReportPage], portal: PortalWork | None, previous: Path | None
+) -> list[str]:
+    """The year pages and unit feeds a build links from the previous output instead of rendering them again: those
+    of the years and units whose reports' entries are all as the previous build left them (portal.portal_work
+    compared them; the templates and site.yaml are unchanged, or it does everything). A year's page reads only
+    that year's entries, a unit's feed only that unit's. None when any of them is missing there."""
+    if portal is None or previous is None or portal.years is None or portal.units is None:
+        return []
+    urls = UnitUrls.of(site, (p.entry.单位 for p in pages))
+    names = [year_page(year) for year in sorted({p.year for p in pages}) if year not in portal.years]
+    names += [urls.path(unit, "feed.xml") for unit in sorted({p.entry.单位 for p in pages} - portal.units)]
+    return names if all((previous / name).is_file() for name in names) else []
+
+
+def year_page(year: int) -> str:
+    return f"{year}/index.html"
 
 
 def listing_pages(
@@ -59,9 +82,10 @@ def listing_pages(
     years: set[int] | None = None,
     units: set[str] | None = None,
     portal: PortalWork | None = None,
+    kept: Collection[str] = (),
 ) -> dict[str, bytes]:
     """The pages a reader browses: home, 404, each year's page and the portal's pages (only those of `years` and
-    `units`, when given, or those `portal` names). `pages` ordered."""
+    `units`, when given, or those `portal` names; no year page `kept`). `pages` ordered."""
     all_years = sorted({p.year for p in pages}, reverse=True)
     files = {
         "index.html": render(
@@ -70,23 +94,23 @@ def listing_pages(
         "404.html": render(site, "404.html", PageContext(site.site_view, False, site.config.base_url)),
     }
     for year, group in groupby(pages, key=lambda p: p.year):
-        if years is None or year in years:
-            files[f"{year}/index.html"] = render(
+        if (years is None or year in years) and year_page(year) not in kept:
+            files[year_page(year)] = render(
                 site, "year.html", YearContext(site.site_view, False, site.root(1), year, [p.entry for p in group])
             )
     return {**files, **portal_pages(site, pages, render, portal or PortalWork(years, units))}
 
 
-def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
-    """What machines read: sitemap, the site's feed and each unit's, reports.json and indicators.csv. `pages`
-    ordered."""
+def open_data(site: SiteContext, pages: list[ReportPage], kept: Collection[str] = ()) -> dict[str, bytes]:
+    """What machines read: sitemap, the site's feed and each unit's (but those `kept`), reports.json and
+    indicators.csv. `pages` ordered."""
     entries = [p.entry for p in pages]
     years = sorted({p.year for p in pages}, reverse=True)
-    paths = ["index.html", *(f"{y}/index.html" for y in years), *portal_urls(site, pages), *(e.url for e in entries)]
+    paths = ["index.html", *map(year_page, years), *portal_urls(site, pages), *(e.url for e in entries)]
     return {
         "sitemap.xml": render(site, "sitemap.xml", SitemapContext(site.site_view, False, paths, absolute(site, ""))),
         "feed.xml": feed(site, entries, site.config.title, "index.html", "urn:jixiao:site"),
-        **unit_feeds(site, entries),
+        **unit_feeds(site, entries, kept),
         "data/reports.json": (json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=1) + "\n").encode(
             "utf-8"
         ),
@@ -94,8 +118,9 @@ def open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:
     }
 
 
-def unit_feeds(site: SiteContext, entries: list[ReportEntry]) -> dict[str, bytes]:
-    """Each unit's feed beside its page (units/<slug>/feed.xml), so a reader can follow one unit's disclosures."""
+def unit_feeds(site: SiteContext, entries: list[ReportEntry], kept: Collection[str] = ()) -> dict[str, bytes]:
+    """Each unit's feed beside its page (units/<slug>/feed.xml), so a reader can follow one unit's disclosures; not
+    those `kept`."""
     urls = UnitUrls.of(site, (e.单位 for e in entries))
     return {
         urls.path(unit, "feed.xml"): feed(
@@ -106,6 +131,7 @@ def unit_feeds(site: SiteContext, entries: list[ReportEntry]) -> dict[str, bytes
             f"urn:jixiao:unit:{urls.slugs[unit]}",
         )
         for unit in sorted({e.单位 for e in entries})
+        if urls.path(unit, "feed.xml") not in kept
     }
 
 
@@ -140,11 +166,13 @@ def write_site_pages(
     The index is one pagefind bundle per year (`pagefind/<year>/`), merged in the browser, so a change
     to one report re-indexes its year only: a year whose pages did not change is reused from the
     previous output (`previous`); `changed_years` None re-indexes every year. `search=False` leaves the
-    index out (quick previews). The portal pages `portal` keeps are linked from `previous` (portal.portal_work).
+    index out (quick previews). The portal pages `portal` keeps are linked from `previous` (portal.portal_work), and
+    so are the year pages and unit feeds of the years and units it does not remake (kept_listings).
     """
-    write_files(staging, site_pages(site, pages, portal))
+    kept = kept_listings(site, pages, portal, previous)
+    write_files(staging, site_pages(site, pages, portal, kept))
     if portal is not None and previous is not None:
-        link_files(portal.kept, previous, staging)
+        link_files([*portal.kept, *kept], previous, staging)
     if search:
         write_search_index(staging, sorted({p.year for p in pages}, reverse=True), previous, changed_years)
 

@@ -83,3 +83,19 @@ def test_a_build_writing_to_no_terminal_does_not_load_rich_and_one_that_may_does
     forced = {**os.environ, "FORCE_COLOR": "1"}  # rich takes it for a terminal: its progress bar, as before
     bar = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, env=forced)
     assert bar.stderr.splitlines()[-1] == "True" and "已构建 1 份报告" in bar.stdout
+
+
+def test_the_year_pages_and_unit_feeds_a_change_does_not_touch_are_linked_not_rendered_again(project):
+    (project / "content/2023").mkdir()
+    last_year = copy_demo(project, "old").rename(project / "content/2023/old")
+    edit(last_year / "report.yaml", "年度: 2024", "年度: 2023")
+    edit(last_year / "report.yaml", "单位: 示例中心", "单位: 另一中心")
+    build_site(project, search=False)
+    site = project / "site"
+    names = ["2023/index.html", "units/lingyizhongxin/feed.xml", "2024/index.html", "units/shilizhongxin/feed.xml"]
+    before = {name: (site / name).stat().st_ino for name in names}
+    edit(project / DEMO, "实际完成值: 80 件", "实际完成值: 90 件")
+    assert build_site(project, search=False).rebuilt == 1
+    same = [name for name in names if (site / name).stat().st_ino == before[name]]
+    assert same == ["2023/index.html", "units/lingyizhongxin/feed.xml"]  # hard links to the previous output's
+    assert "示例中心2024年度项目支出绩效自评" in (site / "units/shilizhongxin/feed.xml").read_text(encoding="utf-8")
