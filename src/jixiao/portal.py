@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from .contexts import CompareContext, UnitContext, UnitsContext
 from .contexts import PortalCell as Cell
 from .contexts import PortalTable as Table
 from .document.csv import write_rows
+from .pinyin import pinyin_slugs
 from .portalcharts import series_chart
 from .provenance import anchor, origin_of
 
@@ -65,14 +65,6 @@ def figure_anchor(value: Any, html: bytes) -> str:
     return ident if ident and f'id="{ident}"'.encode() in html else ""
 
 
-def pinyin_slug(unit: str) -> str:
-    """A unit's name as a URL reads it: the pinyin of its characters run together (pypinyin, which knows how a
-    place name is read: 六安 → luan), other letters and digits lower-cased, anything else one "-"."""
-    from pypinyin import lazy_pinyin  # its dictionaries take 0.15 s to load: only for a site with units
-
-    return re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(unit)).lower()).strip("-") or "unit"
-
-
 @functools.cache
 def slugs_of(units: tuple[str, ...], given: tuple[tuple[str, str], ...]) -> dict[str, str]:
     """Each unit's folder under units/ and data/units/: the slug site.yaml gives it (单位网址), else its pinyin.
@@ -80,8 +72,8 @@ def slugs_of(units: tuple[str, ...], given: tuple[tuple[str, str], ...]) -> dict
     the next take -2, -3 …, skipping any slug the site gave — the same names give the same URLs on every build."""
     slugs = dict(given)
     taken = set(slugs.values())
-    for unit in sorted(set(units) - slugs.keys()):
-        base = pinyin_slug(unit)
+    bases = pinyin_slugs(sorted(set(units) - slugs.keys()))  # 六安 → luan
+    for unit, base in bases.items():
         candidates = itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2)))
         slugs[unit] = next(slug for slug in candidates if slug not in taken)
         taken.add(slugs[unit])

@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import os
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -232,3 +234,21 @@ def test_a_build_in_one_process_keeps_no_parsed_report_once_every_page_is_writte
     assert all(bundle.held is None for bundle in library.bundles.values())
     again = library.source("2023/luzhou-xiangmu-zipingbiao")
     assert again is not None and again.report.year == 2023
+
+
+def test_units_are_read_in_pinyin_by_a_child_process_never_by_the_build(project, tmp_path):
+    # pypinyin's phrases are some 56 MiB of objects, loaded while the parent makes the site-wide pages (its peak).
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from jixiao.build import build_site\n"
+        "from jixiao.pinyin import pinyin_slugs\n"
+        "build_site(Path(sys.argv[1]), Path(sys.argv[2]), jobs=1, search=False)\n"
+        "print([p.name for p in (Path(sys.argv[2]) / 'units').iterdir() if p.is_dir()], 'pypinyin' in sys.modules)\n"
+        "print(pinyin_slugs(['六安市财政局', '示例中心', 'ABC 1', '——']), 'pypinyin' in sys.modules)\n"
+    )
+    command = [sys.executable, "-c", script, str(project), str(tmp_path / "out")]
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", check=True)
+    # 六安 is read lù ān (a place name: pypinyin's phrases), not liù ān; what is not a letter or digit is one "-"
+    expected = {"六安市财政局": "luanshicaizhengju", "示例中心": "shilizhongxin", "ABC 1": "abc-1", "——": "unit"}
+    assert done.stdout == f"['shilizhongxin'] False\n{expected} False\n"  # the fixture's one unit, 示例中心
