@@ -21,7 +21,7 @@ from pydantic import Field
 from .errors import ErrorGroup, Location, SourceError
 from .located import CheckNote, Located
 from .model import Report
-from .paths import FILE_LIMIT, TEXT_LIMIT, ProjectFiles, decode_text
+from .paths import FILE_LIMIT, TEXT_LIMIT, ProjectFiles, checked_text, decode_text
 from .published import check_published, is_published
 from .reporttypes import ReportType
 from .validate import validate_model
@@ -200,17 +200,17 @@ def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | N
 def read_texts(bundle: Bundle) -> dict[str, str]:
     """A released bundle's texts read again through the read policy. A file that changed since the bundle was
     read (and digested: its cache key, its page key) is an error, not silently a different report."""
-    texts = {}
+    texts, folders = {}, {}  # the folder's real path looked up once
     for name in sorted(filter(is_parsed, bundle.digests)):
         path = bundle.folder / name
-        data = bundle.files.read_bytes(path, TEXT_LIMIT)
+        data = bundle.files.read_bytes(path, TEXT_LIMIT, folders)
         if hashlib.sha256(data).hexdigest() != bundle.digests[name]:
             raise SourceError(
                 Location(path),
                 "文件在构建过程中被改动（与开始构建时读到的内容不同）",
                 hint="等编辑保存完毕后重新构建。",
             )
-        texts[name] = decode_text(data, path)
+        texts[name] = checked_text(data)
     return texts
 
 
