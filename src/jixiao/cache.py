@@ -91,7 +91,7 @@ class Manifest:
     site: str  # site_stamp of the output it describes
     reports: dict[str, CachedReport]
     portal: str = ""  # digest of the templates the portal pages were made with (portal.portal_stamp); "": unknown
-    pinyin: dict[str, str] = field(default_factory=dict)  # unit → portal.pinyin_slug
+    pinyin: dict[str, str] = field(default_factory=dict)  # unit → its pinyin slug (portal.PINYIN)
 
 
 @dataclass

@@ -54,7 +54,7 @@ OUTPUT_LIBRARIES = (
     "pypdfium2",
     "python-docx",
     "cairosvg",
-    "pypinyin",  # the units' URLs (portal.pinyin_slug, kept in the manifest)
+    "pypinyin",  # the units' URLs (portal.PINYIN, kept in the manifest)
 )
 # Every file of the package by what a build makes of it (the first pattern a file's relative name matches).
 # A file matching none is an error of the test suite, so a new data file cannot be shipped undeclared.

@@ -52,14 +52,17 @@ class Library:
             return self.sources[key]
         if key in self.failed:
             return None
+        bundle = self.bundles[key]
         try:
-            source = parse_bundle(self.bundles[key], self.types)
+            source = parse_bundle(bundle, self.types)
         except ErrorGroup as group:
             self.failed[key] = group.errors
             return None
         except SourceError as error:
             self.failed[key] = [error]
             return None
+        finally:
+            bundle.release()  # parsed: its text is read again only if it is parsed again
         self.sources[key] = source
         self.summaries[key] = Summary.of(key, source.report)
         return source
@@ -69,6 +72,13 @@ class Library:
         self.bundles[bundle.key] = bundle
         for known in (self.sources, self.failed, self.summaries):
             known.pop(bundle.key, None)
+
+    def release(self) -> None:
+        """Forget every parsed report and every bundle's text once nothing of this build reads them again (every
+        report rendered, or the workers that parse them forked): what is needed later is parsed again."""
+        self.sources.clear()
+        for bundle in self.bundles.values():
+            bundle.release()
 
     def load(self, keys: Iterable[str]) -> None:
         """Parse the given reports (each at most once per build)."""
@@ -148,10 +158,13 @@ def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = 
     real_folders: dict[Path, Path] = {}  # for this pass only: a folder may become a symlink between builds
     for folder in folders:
         try:
-            bundles.append(read_bundle(site.files, folder, real_folders))
+            bundle = read_bundle(site.files, folder, real_folders)
         except ErrorGroup as group:
             errors += group.errors
         except SourceError as error:
             errors.append(error)
+        else:
+            bundle.release()  # read again where it is parsed: a parent with workers never needs it
+            bundles.append(bundle)
     summaries = {b.key: known[b.key][1] for b in bundles if known and b.key in known and known[b.key][0] == b.digest}
     return Library(bundles, site.config.types, summaries, errors)

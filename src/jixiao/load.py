@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import Field
@@ -21,7 +21,7 @@ from pydantic import Field
 from .errors import ErrorGroup, Location, SourceError
 from .located import CheckNote, Located
 from .model import Report
-from .paths import FILE_LIMIT, TEXT_LIMIT, ProjectFiles, decode_text
+from .paths import FILE_LIMIT, TEXT_LIMIT, ProjectFiles, checked_text, decode_text
 from .published import check_published, is_published
 from .reporttypes import ReportType
 from .validate import validate_model
@@ -61,18 +61,32 @@ class Section:
 
 @dataclass
 class Bundle:
-    """A report folder as read: its key, the text of its YAML and Markdown, the digest of every file."""
+    """A report folder as read: its key, the digest of every file, and the text of its YAML and Markdown until
+    it is parsed. A build holds every bundle of the site for its whole length but needs a bundle's text only
+    to parse it (once, in the process that renders it), so the text is released then (`release`) and read
+    again from disk should it be parsed again (the preview, a report another reads) — some 24 KiB a report."""
 
     folder: Path
     year: int
     slug: str
-    texts: dict[str, str]  # report.yaml and the *.md sections, by file name
+    held: dict[str, str] | None = field(repr=False)  # report.yaml and the *.md sections by file name, until released
     digests: dict[str, str]  # every file of the bundle, by its path relative to the folder
     resources: list[str]  # files published beside the page (images …), relative paths
+    files: ProjectFiles = field(repr=False, compare=False)  # the read policy the texts are read again through
+    size: int = 0  # characters of its texts: what parsing it costs (workers.split_by_weight)
 
     @property
     def key(self) -> str:
         return f"{self.year}/{self.slug}"
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """report.yaml and the *.md sections, by file name: as read, or read again once released."""
+        return self.held if self.held is not None else read_texts(self)
+
+    def release(self) -> None:
+        """Forget the texts (parsed, or handed to the workers): they are read again if ever needed."""
+        self.held = None
 
     @property
     def digest(self) -> str:
@@ -150,6 +164,12 @@ def find_bundles(files: ProjectFiles, content: Path) -> tuple[list[Path], list[S
     return folders, errors
 
 
+def is_parsed(name: str) -> bool:
+    """Whether a bundle's file (its path relative to the folder) is parsed: report.yaml and the Markdown sections
+    beside it; anything else is only digested, and published when it may be."""
+    return "/" not in name and (name == REPORT_FILE or PurePosixPath(name).suffix == ".md")
+
+
 def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | None = None) -> Bundle:
     """Read every file of a bundle once: the texts that will be parsed, the digest of everything; the files that
     may not be published are errors, all of them together. `folders`: real paths of folders looked up earlier
@@ -159,7 +179,7 @@ def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | N
     resources, refused = [], []
     for path in files.files_below(folder):
         name = path.relative_to(folder).as_posix()
-        parsed = path.parent == folder and (path.name == REPORT_FILE or path.suffix == ".md")
+        parsed = is_parsed(name)
         data = files.read_bytes(path, TEXT_LIMIT if parsed else FILE_LIMIT, folders)
         digests[name] = hashlib.sha256(data).hexdigest()
         if parsed:
@@ -173,17 +193,36 @@ def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | N
     if REPORT_FILE not in texts:
         files.read_text(folder / REPORT_FILE)  # raises the reason: a folder, a FIFO, a link outside …
     ErrorGroup.raise_any(refused)
-    return Bundle(folder, int(folder.parent.name), folder.name, texts, digests, resources)
+    size = sum(map(len, texts.values()))
+    return Bundle(folder, int(folder.parent.name), folder.name, texts, digests, resources, files, size)
+
+
+def read_texts(bundle: Bundle) -> dict[str, str]:
+    """A released bundle's texts read again through the read policy. A file that changed since the bundle was
+    read (and digested: its cache key, its page key) is an error, not silently a different report."""
+    texts, folders = {}, {}  # the folder's real path looked up once
+    for name in sorted(filter(is_parsed, bundle.digests)):
+        path = bundle.folder / name
+        data = bundle.files.read_bytes(path, TEXT_LIMIT, folders)
+        if hashlib.sha256(data).hexdigest() != bundle.digests[name]:
+            raise SourceError(
+                Location(path),
+                "文件在构建过程中被改动（与开始构建时读到的内容不同）",
+                hint="等编辑保存完毕后重新构建。",
+            )
+        texts[name] = checked_text(data)
+    return texts
 
 
 def parse_bundle(bundle: Bundle, types: dict[str, ReportType]) -> Source:
     """Parse report.yaml and the sections (each exactly once) and validate them against the site's report
     types; all problems together."""
     path = bundle.folder / REPORT_FILE
+    texts = bundle.texts
     errors: list[SourceError] = []
     report = raw = None
     try:
-        raw = parse_yaml(bundle.texts[REPORT_FILE], path)
+        raw = parse_yaml(texts[REPORT_FILE], path)
         kind = types.get(raw.get("类型")) if isinstance(raw, dict) and isinstance(raw.get("类型"), str) else None
         report = validate_model(
             Report, raw, path, {"types": types, "extra_columns": kind.extra_columns if kind else ()}
@@ -202,9 +241,9 @@ def parse_bundle(bundle: Bundle, types: dict[str, ReportType]) -> Source:
     except SourceError as error:
         errors.append(error)
     sections = []
-    for name in sorted(n for n in bundle.texts if n.endswith(".md")):
+    for name in sorted(n for n in texts if n.endswith(".md")):
         try:
-            sections.append(read_section(bundle.folder / name, bundle.texts[name]))
+            sections.append(read_section(bundle.folder / name, texts[name]))
         except ErrorGroup as group:
             errors += group.errors
         except SourceError as error:

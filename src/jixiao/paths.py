@@ -121,7 +121,10 @@ class ProjectFiles:
                     f"文件过大（{info.st_size // 1024} KB，上限 {limit // 1024} KB）",
                     hint="检查是否放错了文件；大的附件请压缩或拆分。",
                 )
-            return handle.read(limit + 1)[:limit]
+            data = handle.read(info.st_size + 1)  # a buffer of the file's size, not of the limit (4 MiB a text)
+            if len(data) > info.st_size:  # it grew since fstat: read on, up to the limit
+                data += handle.read(limit - len(data) + 1)
+            return data[:limit]
 
     def read_text(self, path: Path, limit: int = TEXT_LIMIT) -> str:
         """A UTF-8 text file; a wrong encoding or a control character is an error at its line and column."""
@@ -147,10 +150,16 @@ def is_leftover(name: str) -> bool:
     return _LEFTOVER_RE.search(name) is not None
 
 
+def checked_text(data: bytes) -> str:
+    """UTF-8 without its BOM, unchecked: bytes that decode_text took before (a released bundle's text read again,
+    its digest unchanged) need no second look for control characters (half the cost of reading a report)."""
+    return data.decode("utf-8").removeprefix("\ufeff")
+
+
 def decode_text(data: bytes, path: Path | None) -> str:
     """UTF-8 (a leading BOM is dropped); errors name the line and column, as an editor shows them."""
     try:
-        text = data.decode("utf-8")
+        text = checked_text(data)
     except UnicodeDecodeError as exc:
         line, column = _line_column(data, exc.start)
         raise SourceError(
@@ -158,7 +167,6 @@ def decode_text(data: bytes, path: Path | None) -> str:
             "文件不是 UTF-8 编码（此处的字节无法按 UTF-8 读取）",
             hint="用编辑器把文件另存为 UTF-8 编码（不要用 GBK/GB2312）。",
         ) from None
-    text = text.removeprefix("\ufeff")
     control = _CONTROL_RE.search(text)
     if control is not None:
         bad = control.start()

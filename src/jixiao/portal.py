@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from .contexts import CompareContext, UnitContext, UnitsContext
 from .contexts import PortalCell as Cell
 from .contexts import PortalTable as Table
 from .document.csv import write_rows
+from .pinyin import pinyin_slugs
 from .portalcharts import series_chart
 from .provenance import anchor, origin_of
 
@@ -65,20 +65,16 @@ def figure_anchor(value: Any, html: bytes) -> str:
     return ident if ident and f'id="{ident}"'.encode() in html else ""
 
 
-# unit → pinyin_slug(unit): computed in this process, or known from the previous build's manifest (cache.py), so
-# that a build whose units are all known does not load pypinyin (its dictionaries: 0.15 s, a third of an
-# unchanged build's imports). The manifest is trusted only under the same shared digest: pypinyin's version.
+# unit → its pinyin slug: read in this process's build (pinyin.py), or known from the previous build's manifest
+# (cache.py), so that a build whose units are all known does not start pypinyin at all. The manifest is trusted
+# only under the same shared digest: pypinyin's version.
 PINYIN: dict[str, str] = {}
 
 
-def pinyin_slug(unit: str) -> str:
-    """A unit's name as a URL reads it: the pinyin of its characters run together (pypinyin, which knows how a
-    place name is read: 六安 → luan), other letters and digits lower-cased, anything else one "-"."""
-    if unit not in PINYIN:
-        from pypinyin import lazy_pinyin  # only for a unit no build knew
-
-        PINYIN[unit] = re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(unit)).lower()).strip("-") or "unit"
-    return PINYIN[unit]
+def pinyin_slugs_of(units: list[str]) -> dict[str, str]:
+    """Each unit's pinyin slug (六安 → luan), the ones no build knew read at once by pinyin.py."""
+    PINYIN.update(pinyin_slugs([unit for unit in units if unit not in PINYIN]))
+    return {unit: PINYIN[unit] for unit in units}
 
 
 def known_pinyin(units: Iterable[str]) -> dict[str, str]:
@@ -93,8 +89,8 @@ def slugs_of(units: tuple[str, ...], given: tuple[tuple[str, str], ...]) -> dict
     the next take -2, -3 …, skipping any slug the site gave — the same names give the same URLs on every build."""
     slugs = dict(given)
     taken = set(slugs.values())
-    for unit in sorted(set(units) - slugs.keys()):
-        base = pinyin_slug(unit)
+    bases = pinyin_slugs_of(sorted(set(units) - slugs.keys()))  # 六安 → luan
+    for unit, base in bases.items():
         candidates = itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2)))
         slugs[unit] = next(slug for slug in candidates if slug not in taken)
         taken.add(slugs[unit])

@@ -94,6 +94,15 @@ def _start_worker() -> None:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
+def trim_heap() -> None:
+    """Give the free pages of C's heap back to the system (glibc): the texts and pickles just dropped lay there,
+    while Python's small objects come from arenas of their own, so most of that space would wait unused while the
+    site-wide pages (the build's peak) are made."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def _serve(connection: Connection, handle: Handler) -> None:
     """A worker's loop: each request is answered by the handler's replies, then `done`; None ends it."""
     _start_worker()
@@ -243,6 +252,13 @@ class ParkedSources:
             for k in restored:
                 self.library.sources.pop(k, None)
 
+    def release(self) -> None:
+        """Every report is rendered: the parsed ones, live or parked, are dropped before the site-wide pages (the
+        build's peak) are made."""
+        self.pickled.clear()
+        self.library.release()
+        trim_heap()
+
     def build_one(self, site: SiteContext, model: SiteModel, key: str, staging: Path | None) -> Result:
         with self.unpacked(model, key):
             return build_one(site, self.library, model, key, staging)
@@ -290,7 +306,7 @@ class ReportWorkers:
         self.stack = contextlib.ExitStack()
 
     def start(self, keys: list[str]) -> None:
-        weights = {key: sum(map(len, self.library.bundles[key].texts.values())) for key in keys}
+        weights = {key: self.library.bundles[key].size for key in keys}
         shares = [share for share in split_by_weight(keys, weights, min(self.jobs, len(keys))) if share]
         state = WorkerState(self.site, self.library)
         if self.site.with_pdf:
@@ -299,6 +315,7 @@ class ReportWorkers:
         gc.freeze()  # what the parent holds is never collected in a worker, so its memory stays shared
         self.stack.callback(gc.unfreeze)
         self.workers = self.stack.enter_context(started_workers(shares, state.handle))
+        self.library.release()  # the workers parse and render: this process needs no report's text or tree
 
     def parse(self, keys: list[str]) -> None:
         """Parse these reports for their summaries (each at most once per build)."""
@@ -333,6 +350,7 @@ class ReportWorkers:
                 remaining.remove(key)
                 results[key] = self.parked.build_one(self.site, model, key, staging)
                 _report(progress, key, len(results), len(todo))
+            self.parked.release()
             return [results[key] for key in todo]
         summaries: dict[str, Summary] = self.library.summaries
         queues = Queues(self.workers.shares, todo, 1 if self.site.with_pdf else 8, progress)

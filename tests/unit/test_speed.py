@@ -6,17 +6,20 @@ from __future__ import annotations
 import gc
 import os
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 import jinja2.runtime
-from conftest import composite, tree_digest
+from conftest import composite, edit, tree_digest
 
 import jixiao.explain
 import jixiao.workers
 from jixiao.build import build_site
 from jixiao.errors import Location
 from jixiao.explain import page_anchors, printed_figure
+from jixiao.library import read_site
 from jixiao.provenance import Computed, Typed
 from jixiao.site import open_site
 from jixiao.values import Money, Rate
@@ -171,3 +174,81 @@ def test_forked_workers_inherit_the_layouts_compiled(tmp_path, monkeypatch):
     seen = [path.read_text().split() for path in tmp_path.glob("worker-*")]
     assert len(seen) == 8 and len({path.name.split("-")[1] for path in tmp_path.glob("worker-*")}) == 2
     assert all({"report/page.html", "blocks/table.html", "tables/form.html"} <= set(names) for names in seen)
+
+
+def test_the_library_holds_no_reports_text_once_read_and_reads_it_again_to_parse(project):
+    # A build holds every bundle to its end, but needs a bundle's text only to parse it: some 24 KiB a report that
+    # the parent held for nothing while the workers parsed (bench/README.md, issue 22's memory rows).
+    folder = project / "content/2024/demo"
+    library = read_site(open_site(project))
+    bundle = library.bundles["2024/demo"]
+    assert bundle.held is None  # digested and released as it was read
+    on_disk = {name: (folder / name).read_text(encoding="utf-8") for name in ("report.yaml", "01-概况.md")}
+    assert bundle.texts == on_disk  # read again, through the read policy, when asked
+    source = library.source("2024/demo")
+    assert source is not None and source.report.unit == "示例中心"  # the fixture's 单位
+    assert [section.title for section in source.sections] == ["概况"]  # 01-概况.md
+    assert bundle.held is None  # parsed: released again
+
+
+def test_a_file_changed_after_it_was_read_is_an_error_at_that_file_not_another_report(project):
+    # The bundle's digest (its cache and page keys) was taken when it was read: a text read again must be that one.
+    library = read_site(open_site(project))
+    edit(project / "content/2024/demo/report.yaml", "单位: 示例中心", "单位: 另一中心")
+    assert library.source("2024/demo") is None
+    [error] = library.failed["2024/demo"]
+    assert error.location.path == project / "content/2024/demo/report.yaml"
+    assert error.message == "文件在构建过程中被改动（与开始构建时读到的内容不同）"
+    assert error.hint == "等编辑保存完毕后重新构建。"
+
+
+def test_an_error_in_a_text_read_again_still_names_its_file_and_line(project):
+    report = project / "content/2024/demo/report.yaml"
+    lines = report.read_text(encoding="utf-8").splitlines()
+    assert lines[2] == "单位: 示例中心"
+    report.write_text("\n".join([*lines, "单位: 示例中心"]) + "\n", encoding="utf-8")  # line 25: 单位 again
+    library = read_site(open_site(project))
+    assert library.source("2024/demo") is None
+    [error] = library.failed["2024/demo"]
+    assert (error.location.path, error.location.line) == (report, 25)  # the fixture's 24 lines, then the copy
+    assert "重复" in error.message and "第 3 行" in error.message
+
+
+def test_a_build_in_one_process_keeps_no_parsed_report_once_every_page_is_written(tmp_path, monkeypatch):
+    # The site-wide pages are the build's peak: the parsed reports (live or parked) are dropped before them, and the
+    # preview, which keeps the library between saves, parses again what a save needs.
+    project = composite(tmp_path)
+    monkeypatch.setattr(jixiao.workers, "LIVE_SOURCES", 2, raising=False)
+    parked = []
+    release = jixiao.workers.ParkedSources.release
+
+    def watched(self):
+        parked.append(len(self.pickled))
+        release(self)
+
+    monkeypatch.setattr(jixiao.workers.ParkedSources, "release", watched)
+    result = build_site(project, tmp_path / "out", jobs=1, search=False)
+    library = result.plan.library
+    assert parked == [6]  # the composite site's 8 reports, 2 kept live: 6 parked until every page was written
+    assert library.sources == {}
+    assert all(bundle.held is None for bundle in library.bundles.values())
+    again = library.source("2023/luzhou-xiangmu-zipingbiao")
+    assert again is not None and again.report.year == 2023
+
+
+def test_units_are_read_in_pinyin_by_a_child_process_never_by_the_build(project, tmp_path):
+    # pypinyin's phrases are some 56 MiB of objects, loaded while the parent makes the site-wide pages (its peak).
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from jixiao.build import build_site\n"
+        "from jixiao.pinyin import pinyin_slugs\n"
+        "build_site(Path(sys.argv[1]), Path(sys.argv[2]), jobs=1, search=False)\n"
+        "print([p.name for p in (Path(sys.argv[2]) / 'units').iterdir() if p.is_dir()], 'pypinyin' in sys.modules)\n"
+        "print(pinyin_slugs(['六安市财政局', '示例中心', 'ABC 1', '——']), 'pypinyin' in sys.modules)\n"
+    )
+    command = [sys.executable, "-c", script, str(project), str(tmp_path / "out")]
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", check=True)
+    # 六安 is read lù ān (a place name: pypinyin's phrases), not liù ān; what is not a letter or digit is one "-"
+    expected = {"六安市财政局": "luanshicaizhengju", "示例中心": "shilizhongxin", "ABC 1": "abc-1", "——": "unit"}
+    assert done.stdout == f"['shilizhongxin'] False\n{expected} False\n"  # the fixture's one unit, 示例中心

@@ -1,0 +1,36 @@
+"""Units' names read in pinyin, for their URLs (portal.slugs_of), by pypinyin in a child process.
+
+pypinyin knows how a place name is read (六安 → lù ān) from a dictionary of phrases that costs 0.15 s and some
+56 MiB of objects to load. The build needs it once, while making the site-wide pages — when its parent process
+is at its largest — and would hold it to its end: a short child process reads every name at once instead, and
+the parent's memory never holds the dictionary.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+# Reads a JSON list of names on stdin, writes their readings; JSON's ASCII escapes whatever the locale's encoding.
+_READ_NAMES = (
+    "import json, sys\n"
+    "from pypinyin import lazy_pinyin\n"
+    "print(json.dumps([''.join(lazy_pinyin(name)) for name in json.load(sys.stdin)]))\n"
+)
+
+
+def pinyin_slugs(names: list[str]) -> dict[str, str]:
+    """Each name as a URL reads it: the pinyin of its characters run together, other letters and digits
+    lower-cased, anything else one "-" (a name with nothing readable: "unit")."""
+    if not names:
+        return {}
+    done = subprocess.run(
+        [sys.executable, "-c", _READ_NAMES], input=json.dumps(names).encode(), capture_output=True, check=True
+    )
+    readings = json.loads(done.stdout)
+    return {
+        name: re.sub(r"[^a-z0-9]+", "-", reading.lower()).strip("-") or "unit"
+        for name, reading in zip(names, readings, strict=True)
+    }
