@@ -528,6 +528,67 @@ def test_the_first_page_asked_for_is_answered_before_the_other_reports_render(
     assert len(events) == 10 and state.build == 1 and state.error is None
 
 
+@pytest.mark.parametrize(
+    "key, title, read_first",
+    [
+        # reads last year's 决算 (上年): its year's reports and the year before's, not 2020's
+        ("2023/shili-juesuan", "示例中心2023年度部门决算说明", {"2023", "2022"}),
+        ("2020/huaihua-zhuanxiangzijin", "怀化市", {"2020"}),  # alone in its year: nothing else before it
+    ],
+)
+def test_the_first_page_is_served_once_the_reports_it_reads_are_parsed(tmp_path, monkeypatch, key, title, read_first):
+    """The preview's first build parses first the reports the page asked for reads of the site model (its year's,
+    for 上一篇/下一篇; the year before's when it reads last year's figures) and makes the page from them: it is
+    answered before the other reports are parsed (they wait for the answer here; before, every report was parsed
+    first). The page so made is the page the build publishes, byte for byte."""
+    from conftest import composite
+
+    from jixiao import library as library_module
+    from jixiao.preview import Preview
+    from jixiao.serve import ServeState, open_server
+
+    project = composite(tmp_path)  # 8 reports: five of 2023 and its shili-juesuan, whose 2022 it reads; one of 2020
+    state = ServeState(project.resolve(), tmp_path / "preview" / "site", search=False)
+    state.preview = preview = Preview(state.project, state.out_dir, False, lambda message: None)
+    server = open_server(state, "127.0.0.1", 0, lambda message: None)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    events, answered = [], threading.Event()
+    real_parse = library_module.parse_bundle
+
+    def watched(bundle, types):
+        if bundle.key.split("/")[0] not in read_first:
+            answered.wait(10)
+        events.append(("parse", bundle.key))
+        return real_parse(bundle, types)
+
+    def ask():
+        status, _, body = request(server.server_address[1], f"/{key}/")
+        events.append(("answered", status))
+        answered.set()
+        return body
+
+    monkeypatch.setattr(library_module, "parse_bundle", watched)
+    bodies = []
+    asking = threading.Thread(target=lambda: bodies.append(ask()))
+    asking.start()
+    deadline = time.monotonic() + 10  # the page is asked for before the build starts
+    while not preview.first.asked and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        state.rebuild(lambda message: None)
+    finally:
+        asking.join(60)
+        server.shutdown()
+        server.server_close()
+    assert ("answered", 200) in events, events  # before: answered after every report, if in time
+    answer = events.index(("answered", 200))
+    assert {k.split("/")[0] for _, k in events[:answer]} == read_first, events
+    assert len(events) == 9 and {k.split("/")[0] for _, k in events[answer + 1 :]}.isdisjoint(read_first), events
+    assert title in bodies[0].decode("utf-8") and b"/__jixiao__/state" in bodies[0]
+    assert preview.first.early[key] == (state.out_dir / key / "index.html").read_bytes()
+    assert state.build == 1 and state.error is None
+
+
 def test_the_preview_makes_a_reports_word_and_excel_files_when_asked_for(project, tmp_path):
     """The preview links the office documents site.yaml asks for but does not write them on every build and save
     (a report's Word and Excel files cost about ten times its page): each is made when asked for, from the report
