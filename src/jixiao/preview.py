@@ -13,10 +13,10 @@ search index of the changed years and the cache manifest follow in a background 
 change (site.yaml, a layout, the glossary, an asset, a report added or removed) takes the full
 incremental build, whose result becomes the new state.
 
-While a full build runs (the first takes seconds on a large site), a report's page asked for is rendered
-before the rest and served from the build's staging folder as soon as its files are there (`FirstPages`),
-with the stylesheets, which the build copies before any report; the rest of the site follows when the
-build ends.
+While a full build runs (the first takes seconds on a large site), a report's page asked for is made as soon as
+the reports it reads of the site model are parsed — those are parsed first — and served from memory with the
+stylesheets, while the rest are parsed (`FirstPages`); failing that it is rendered before the rest and served
+from the build's staging folder. The rest of the site follows when the build ends.
 """
 
 from __future__ import annotations
