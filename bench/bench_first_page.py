@@ -5,8 +5,9 @@
 What an author waits for when opening a large site in the morning: `jixiao serve` on a synthetic site without its
 build cache (`.jixiao-cache` removed before each run), asked for one report's page as soon as it listens, against
 `hugo server` on the equivalent Hugo site (compare_hugo.py's, every table cell kept), asked for the same report's
-page. jixiao parses every report first (the site model needs all of them), then renders the report asked for
-before the others and serves it once its files are written; Hugo builds the whole site in memory before it answers.
+page. jixiao parses first the reports that page reads of the site model (its year's, and the year before's when it
+reads last year's figures), makes the page from them and serves it while the rest are parsed; Hugo builds the whole
+site in memory before it answers.
 Medians of `--runs`; the target is at most 2× Hugo's time.
 """
 

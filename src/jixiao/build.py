@@ -127,7 +127,7 @@ def build_site(
         cache = BuildCache.open(site.project, out_dir, shared_digest(site), clean, seed)
         library = read_reports(site, cache)
         with collecting_less(), report_workers(site, library, jobs or os.cpu_count() or 1) as workers:
-            plan = plan_pages(site, cache, library, resolve_site(library, workers))
+            plan = plan_pages(site, cache, library, resolve_site(library, workers, progress))
             if shard is not None:
                 plan.restrict(shard.keys(plan.model.keys()))
             notices = machine_notices(site, plan)

@@ -79,12 +79,13 @@ def known_summaries(cache: BuildCache) -> dict[str, tuple[str, Summary]]:
 # resolve ---------------------------------------------------------------------------------------------
 
 
-def resolve_site(library: Library, workers: ReportWorkers | None = None) -> SiteModel:
+def resolve_site(library: Library, workers: ReportWorkers | None = None, progress: Progress | None = None) -> SiteModel:
     """Parse the reports whose summary is not known (in the workers that will render them, when given), then
-    place every report in the site model."""
+    place every report in the site model. A reader watching the build (the preview's first) has the reports its
+    page reads parsed first, and may make that page from them before the rest are parsed (`workers.Watch`)."""
     unknown = [key for key in sorted(library.bundles) if key not in library.summaries]
     if workers is not None:
-        workers.parse(unknown)
+        workers.parse(unknown, progress)
     else:
         library.load(unknown)
     return library.model()

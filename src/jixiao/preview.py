@@ -13,10 +13,10 @@ search index of the changed years and the cache manifest follow in a background 
 change (site.yaml, a layout, the glossary, an asset, a report added or removed) takes the full
 incremental build, whose result becomes the new state.
 
-While a full build runs (the first takes seconds on a large site), a report's page asked for is rendered
-before the rest and served from the build's staging folder as soon as its files are there (`FirstPages`),
-with the stylesheets, which the build copies before any report; the rest of the site follows when the
-build ends.
+While a full build runs (the first takes seconds on a large site), a report's page asked for is made as soon as
+the reports it reads of the site model are parsed — those are parsed first — and served from memory with the
+stylesheets, while the rest are parsed (`FirstPages`); failing that it is rendered before the rest and served
+from the build's staging folder. The rest of the site follows when the build ends.
 """
 
 from __future__ import annotations
@@ -31,9 +31,10 @@ from pathlib import Path
 
 from .build import BuildResult, build_site
 from .cache import BuildCache, CachedReport
-from .errors import JixiaoError
+from .errors import JixiaoError, SourceError
+from .library import Library
 from .load import REPORT_FILE, SLUG
-from .output import write_atomically
+from .output import read_assets, write_atomically
 from .page import ReportPage, build_report
 from .phases import (
     InPlace,
@@ -49,7 +50,8 @@ from .phases import (
 )
 from .site import CONTENT_DIR, SiteContext
 from .siteindex import build_search_index
-from .workers import Watch
+from .sitemodel import SiteModel, reports_by_year, summaries_read
+from .workers import Watch, try_report
 
 Log = Callable[[str], None]
 
@@ -225,8 +227,12 @@ EARLY_FILE_RE = re.compile(rf"(?P<key>{REPORT_KEY})/index\.html|assets/[\w.-]+")
 
 
 class FirstPages(Watch):
-    """A full build as it renders, for the pages asked for before it ends: the reports asked for are rendered
-    next, and each page is read from the staging folder once its report's files are all written there."""
+    """A full build as it runs, for the pages asked for before it ends. A report asked for has the reports its page
+    reads of the site model parsed first (its year's, and the year before when it reads last year's:
+    `sitemodel.summaries_read`); once they are, its page is made in this process from a model of the summaries
+    parsed so far — which links it exactly as the whole site's does — and served from memory with the stylesheets,
+    while the rest are parsed. A page that cannot be made so (its report has errors) is rendered first in the render
+    phase and read from the staging folder once its report's files are all written there."""
 
     def __init__(self) -> None:
         self.condition = threading.Condition()
@@ -234,6 +240,9 @@ class FirstPages(Watch):
         self.todo: set[str] = set()
         self.done: set[str] = set()
         self.asked: list[str] = []
+        self.early: dict[str, bytes | None] = {}  # a page made before the rest were parsed; None: it could not be
+        self.assets: dict[str, bytes] = {}  # served with the early pages
+        self.years: dict[int, list[str]] | None = None  # the site's reports by year, once a page is asked for
         self.running = True
 
     def start(self, staging: Path | None, todo: list[str]) -> None:
@@ -250,14 +259,47 @@ class FirstPages(Watch):
         with self.condition:
             return [key for key in self.asked if key not in self.done]
 
+    def waiting(self, library: Library) -> list[str]:
+        """The reports of the site asked for whose page is neither made early nor rendered yet."""
+        with self.condition:
+            return [k for k in self.asked if k not in self.early and k not in self.done and k in library.bundles]
+
+    def reads(self, library: Library, key: str) -> set[str]:
+        if self.years is None:
+            self.years = reports_by_year(library.bundles)
+        return summaries_read(key, library.summaries, self.years) & library.bundles.keys()
+
+    def parse_first(self, library: Library) -> list[str]:
+        """The reports the pages asked for read, not parsed yet: each asked report first, then its year's."""
+        first = []
+        for key in self.waiting(library):
+            first += [key, *sorted(self.reads(library, key))]
+        return [key for key in first if key not in library.summaries and key not in library.failed]
+
+    def parsed(self, site: SiteContext, library: Library) -> None:
+        for key in self.waiting(library):
+            if all(k in library.summaries or k in library.failed for k in self.reads(library, key)):
+                self.make_early(site, library, key)
+
+    def make_early(self, site: SiteContext, library: Library, key: str) -> None:
+        """The page of `key` from the summaries parsed so far, which hold every one it reads; the build renders it
+        again with the others (the same bytes), so nothing made here is published."""
+        model = SiteModel.resolve(library.summaries.values())
+        built = try_report(site, library, model, key) if key not in library.failed else None
+        page = built[1][f"{key}/index.html"] if isinstance(built, tuple) else None
+        assets = self.assets or early_assets(site)
+        with self.condition:
+            self.early[key], self.assets = page, assets
+            self.condition.notify_all()
+
     def finish(self) -> None:
         with self.condition:
             self.running = False
             self.condition.notify_all()
 
     def file(self, name: str) -> bytes | None:
-        """The file `name` of the site (a report's index.html, an asset) from the staging folder, once it is
-        complete there; None when it is not one of those, or the build ended first (serve it from the site)."""
+        """The file `name` of the site (a report's index.html, an asset) made early, or from the staging folder once
+        it is complete there; None when it is not one of those, or the build ended first (serve it from the site)."""
         match = EARLY_FILE_RE.fullmatch(name)
         if match is None:
             return None
@@ -265,17 +307,33 @@ class FirstPages(Watch):
         with self.condition:
             if key is not None and key not in self.asked:
                 self.asked.append(key)
-            self.condition.wait_for(lambda: not self.running or self.ready(key))
+            self.condition.wait_for(lambda: not self.running or self.made(name, key) is not None or self.ready(key))
+            made = self.made(name, key) if self.running else None
             staging = self.staging if self.running and self.ready(key) else None
+        if made is not None:
+            return made
         try:
             return (staging / name).read_bytes() if staging is not None else None
         except OSError:  # the build has just ended and swapped the folder into place
             return None
 
+    def made(self, name: str, key: str | None) -> bytes | None:
+        """A page made early, or an asset once one is."""
+        return self.early.get(key) if key is not None else self.assets.get(name.removeprefix("assets/"))
+
     def ready(self, key: str | None) -> bool:
         """Whether the staging folder holds `key`'s files (an asset: key None): all of them are there when the
         render phase starts, except those of the reports to render, each there once it is done."""
         return self.staging is not None and (key is None or key not in self.todo or key in self.done)
+
+
+def early_assets(site: SiteContext) -> dict[str, bytes]:
+    """The stylesheets and scripts an early page links, as the build copies them (none when one cannot be read:
+    the build reports that)."""
+    try:
+        return read_assets(site.files, site.search_path)
+    except SourceError:
+        return {}
 
 
 class Background:

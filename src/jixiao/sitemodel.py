@@ -18,7 +18,7 @@ a report whose bundle did not change is placed without being parsed (its summary
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -134,3 +134,34 @@ class SiteModel:
 
     def page_keys(self) -> dict[str, str | None]:
         return {key: record.page_key for key, record in self.records.items()}
+
+
+def reports_by_year(keys: Iterable[str]) -> dict[int, list[str]]:
+    """Report keys by the year of their folder, which is the year of every report that parses (load.py refuses
+    a 年度 that differs from it)."""
+    years: dict[int, list[str]] = {}
+    for key in keys:
+        years.setdefault(int(key.split("/")[0]), []).append(key)
+    return years
+
+
+def summaries_read(key: str, summaries: Mapping[str, Summary], years: Mapping[int, list[str]]) -> set[str]:
+    """The reports whose summaries decide what a report's page reads of the site model — its 上一篇/下一篇 and their
+    titles (every report of its year), last year's report of its unit and type when a table reads it (every
+    report of the year before), its 附件 and each one's last year's report — so that a model resolved from these
+    alone (and any others) links the page exactly as the model of the whole site does. The set grows as summaries
+    become known (the report's own names its attachments and whether it reads last year's): it is complete once
+    every report in it is parsed. `years`: the site's keys by year (reports_by_year)."""
+    year = int(key.split("/")[0])
+    needed = {key, *years.get(year, ())}
+    summary = summaries.get(key)
+    if summary is None:
+        return needed
+    if summary.reads_previous:
+        needed.update(years.get(year - 1, ()))
+    for attached in summary.attachments:
+        needed.add(attached)
+        other = summaries.get(attached)
+        if other is not None and other.reads_previous:
+            needed.update(years.get(other.year - 1, ()))
+    return needed

@@ -21,6 +21,7 @@ import ctypes
 import functools
 import gc
 import heapq
+import itertools
 import multiprocessing
 import pickle
 import signal
@@ -50,6 +51,9 @@ PARALLEL_THRESHOLD = 16
 # Parsed reports a process keeps as objects (about 470 KiB each for a 泸州 自评表) while it waits to render them;
 # the others wait pickled and compressed (about 17 KiB), so memory grows by a 28th as much per report.
 LIVE_SOURCES = 100
+# Reports a worker parses per request while a reader waits for a page: a few dozen milliseconds, after which the
+# reports that page reads go first.
+PARSE_BATCH = 8
 
 
 class Watch:
@@ -66,6 +70,13 @@ class Watch:
     def wanted(self) -> list[str]:
         """The reports a reader waits for, first asked first."""
         return []
+
+    def parse_first(self, library: Library) -> list[str]:
+        """The reports to parse before the others (what the pages a reader waits for read)."""
+        return []
+
+    def parsed(self, site: SiteContext, library: Library) -> None:
+        """More summaries are in the library: a page may be made from them before the others are parsed."""
 
 
 def first_wanted(progress: Progress | None, keys: list[str]) -> str | None:
@@ -317,21 +328,31 @@ class ReportWorkers:
         self.workers = self.stack.enter_context(started_workers(shares, state.handle))
         self.library.release()  # the workers parse and render: this process needs no report's text or tree
 
-    def parse(self, keys: list[str]) -> None:
-        """Parse these reports for their summaries (each at most once per build)."""
+    def parse(self, keys: list[str], progress: Progress | None = None) -> None:
+        """Parse these reports for their summaries (each at most once per build); a watching reader's are parsed
+        first (`Watch.parse_first`), and told of each summary (`Watch.parsed`)."""
         if self.workers is None and self.jobs > 1 and len(keys) >= PARALLEL_THRESHOLD:
             self.start(sorted(self.library.bundles))
+        watch = progress if isinstance(progress, Watch) else Watch()
         if self.workers is None:
-            for _ in self.parked.parse(keys):
-                pass
+            remaining = dict.fromkeys(keys)
+            while batch := parse_batch(remaining, watch.parse_first(self.library), 1):
+                for _ in self.parked.parse(batch):
+                    watch.parsed(self.site, self.library)
             return
         wanted = set(keys)
-        shares = self.workers.shares
-        for key, summary, errors in self.workers.ask("parse", lambda i: [k for k in shares[i] if k in wanted]):
+        queues = [dict.fromkeys(k for k in share if k in wanted) for share in self.workers.shares]
+        size = PARSE_BATCH if isinstance(progress, Watch) else len(keys)  # small batches let a reader's go first
+
+        def take(index: int) -> list[str] | None:
+            return parse_batch(queues[index], watch.parse_first(self.library), size)
+
+        for key, summary, errors in self.workers.ask("parse", take, take):
             if summary is not None:
                 self.library.summaries[key] = summary
             if errors:
                 self.library.failed[key] = errors
+            watch.parsed(self.site, self.library)
 
     def render(
         self, todo: list[str], model: SiteModel, staging: Path | None, progress: Progress | None
@@ -367,6 +388,15 @@ class ReportWorkers:
 
     def close(self) -> None:
         self.stack.close()
+
+
+def parse_batch(queue: dict[str, None], first: list[str], size: int) -> list[str] | None:
+    """The next reports of a worker's share to parse (taken from `queue`): those of `first` it holds, else the next
+    in order; None when the share is parsed. A worker parses only its own share, which it renders."""
+    taken = list(dict.fromkeys(k for k in first if k in queue))[:size] or list(itertools.islice(queue, size))
+    for key in taken:
+        del queue[key]
+    return taken or None
 
 
 class Queues:

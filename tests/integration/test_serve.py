@@ -473,6 +473,33 @@ def test_the_open_page_reloads_after_a_save(project, server, browser):
         context.close()
 
 
+def first_build_server(tmp_path, project, request_timeout: float = 10.0):
+    """A preview of `project` whose server answers before its first build starts (as `jixiao serve` does)."""
+    from jixiao.preview import Preview
+    from jixiao.serve import ServeState, open_server
+
+    state = ServeState(project.resolve(), tmp_path / "preview" / "site", search=False)
+    state.preview = Preview(state.project, state.out_dir, False, lambda message: None)
+    server = open_server(state, "127.0.0.1", 0, lambda message: None, timeout=request_timeout)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return state, server
+
+
+def first_build_while(state, server, ask) -> None:
+    """The first build, run while `ask` (in a thread) requests a page, asked for before the build starts."""
+    asking = threading.Thread(target=ask)
+    asking.start()
+    deadline = time.monotonic() + 10
+    while not state.preview.first.asked and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        state.rebuild(lambda message: None)
+    finally:
+        asking.join(60)
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.mark.parametrize("request_timeout, delay", [(10.0, 0.0), (0.2, 0.6)], ids=["quick", "after-the-timeout"])
 def test_the_first_page_asked_for_is_answered_before_the_other_reports_render(
     tmp_path, monkeypatch, request_timeout, delay
@@ -484,14 +511,9 @@ def test_the_first_page_asked_for_is_answered_before_the_other_reports_render(
     from conftest import composite
 
     from jixiao import workers
-    from jixiao.preview import Preview
-    from jixiao.serve import ServeState, open_server
 
     project = composite(tmp_path)  # 8 reports, in listing order 2023 first, then 2022/shili-juesuan, then 2020
-    state = ServeState(project.resolve(), tmp_path / "preview" / "site", search=False)
-    state.preview = preview = Preview(state.project, state.out_dir, False, lambda message: None)
-    server = open_server(state, "127.0.0.1", 0, lambda message: None, timeout=request_timeout)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state, server = first_build_server(tmp_path, project, request_timeout)
     events, answered = [], threading.Event()
     real_build_report = workers.build_report
 
@@ -503,28 +525,134 @@ def test_the_first_page_asked_for_is_answered_before_the_other_reports_render(
         events.append(("render", key))
         return real_build_report(site, library, model, key)
 
+    bodies = []
+
     def ask():
         status, _, body = request(server.server_address[1], "/2022/shili-juesuan/")
         events.append(("answered", status))
+        bodies.append(body)
         answered.set()
-        return body
 
     monkeypatch.setattr(workers, "build_report", watched)
-    bodies = []
-    asking = threading.Thread(target=lambda: bodies.append(ask()))
-    asking.start()
-    deadline = time.monotonic() + 10  # the page is asked for before the build starts
-    while not getattr(getattr(preview, "first", None), "asked", None) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    try:
-        state.rebuild(lambda message: None)
-    finally:
-        asking.join(60)
-        server.shutdown()
-        server.server_close()
+    first_build_while(state, server, ask)
     assert events[:2] == [("render", "2022/shili-juesuan"), ("answered", 200)], events
     assert "示例中心2022年度部门决算说明" in bodies[0].decode("utf-8") and b"/__jixiao__/state" in bodies[0]
-    assert len(events) == 9 and state.build == 1 and state.error is None  # the other 7 reports after it
+    # made early from its year's summaries, then rendered again by the build with the other 7 reports
+    assert len(events) == 10 and state.build == 1 and state.error is None
+
+
+def first_build_asked(tmp_path, monkeypatch, project, key, read_first):
+    """`key`'s page asked for during the preview's first build, where the reports of years outside `read_first`
+    are parsed only once it is answered (or after 10 s): the events in order, the answer's body, the state."""
+    from jixiao import library as library_module
+
+    state, server = first_build_server(tmp_path, project)
+    events, answered = [], threading.Event()
+    real_parse = library_module.parse_bundle
+
+    def watched(bundle, types):
+        if bundle.key.split("/")[0] not in read_first:
+            answered.wait(10)
+        events.append(("parse", bundle.key))
+        return real_parse(bundle, types)
+
+    bodies = []
+
+    def ask():
+        status, _, body = request(server.server_address[1], f"/{key}/")
+        events.append(("answered", status))
+        bodies.append(body)
+        answered.set()
+
+    monkeypatch.setattr(library_module, "parse_bundle", watched)
+    first_build_while(state, server, ask)
+    assert ("answered", 200) in events, events  # before: answered after every report, if in time
+    answer = events.index(("answered", 200))
+    assert {k.split("/")[0] for _, k in events[:answer]} == read_first, events
+    assert len(events) == 9 and {k.split("/")[0] for _, k in events[answer + 1 :]}.isdisjoint(read_first), events
+    return bodies[0].decode("utf-8"), state
+
+
+@pytest.mark.parametrize(
+    "key, title, read_first",
+    [
+        # reads last year's 决算 (上年): its year's reports and the year before's, not 2020's
+        ("2023/shili-juesuan", "示例中心2023年度部门决算说明", {"2023", "2022"}),
+        ("2020/huaihua-zhuanxiangzijin", "怀化市", {"2020"}),  # alone in its year: nothing else before it
+    ],
+)
+def test_the_first_page_is_served_once_the_reports_it_reads_are_parsed(tmp_path, monkeypatch, key, title, read_first):
+    """The preview's first build parses first the reports the page asked for reads of the site model (its year's,
+    for 上一篇/下一篇; the year before's when it reads last year's figures) and makes the page from them: it is
+    answered before the other reports are parsed (they wait for the answer here; before, every report was parsed
+    first). The page so made is the page the build publishes, byte for byte."""
+    from conftest import composite
+
+    project = composite(tmp_path)  # 8 reports: five of 2023 and its shili-juesuan, whose 2022 it reads; one of 2020
+    body, state = first_build_asked(tmp_path, monkeypatch, project, key, read_first)
+    assert title in body and "/__jixiao__/state" in body
+    assert state.preview.first.early[key] == (state.out_dir / key / "index.html").read_bytes()
+    assert state.build == 1 and state.error is None
+
+
+def test_a_first_page_made_early_beside_a_report_of_the_wrong_year_ends_with_its_error(tmp_path, monkeypatch):
+    """A report of the page's year whose 年度 is another year's cannot be its neighbour: the page made early leaves
+    it out, as a model of every report does (上一篇 is then the report before it), and the build then fails with
+    that report's error at its line."""
+    from conftest import composite
+
+    project = composite(tmp_path)  # 2023/shili-juesuan's 上一篇 is luzhou-xiangmu-zipingbiao, and before it -baogao
+    edit(project / "content/2023/luzhou-xiangmu-zipingbiao/report.yaml", "年度: 2023", "年度: 2022")
+    body, state = first_build_asked(tmp_path, monkeypatch, project, "2023/shili-juesuan", {"2023", "2022"})
+    assert "示例中心2023年度部门决算说明" in body and 'href="../../2023/luzhou-xiangmu-baogao/index.html"' in body
+    assert "luzhou-xiangmu-zipingbiao" not in body
+    assert state.error is not None and "luzhou-xiangmu-zipingbiao/report.yaml:7" in state.error
+    assert "年度 2022 与所在文件夹 2023/ 不一致" in state.error
+
+
+def test_forked_workers_parse_the_first_pages_reports_first(tmp_path, monkeypatch):
+    """With workers (a large site), each parses first the reports of its share the page asked for reads, and the
+    page is made in the build's own process once their summaries are in, while the workers go on: the report of
+    another year is parsed only after the answer (a worker waits for a file the answer writes)."""
+    from conftest import composite
+
+    from jixiao import library as library_module
+    from jixiao import preview as preview_module
+    from jixiao import workers
+
+    project = composite(tmp_path)
+    flag = tmp_path / "answered"
+    real_parse, real_make = library_module.parse_bundle, preview_module.FirstPages.make_early
+    settled = []
+
+    def held(bundle, types):  # in a worker: 2020's report waits for the answer
+        if bundle.key.startswith("2020/"):
+            deadline = time.monotonic() + 10
+            while not flag.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return real_parse(bundle, types)
+
+    def make_early(self, site, library, key):
+        settled.append(sorted({*library.summaries, *library.failed}))
+        real_make(self, site, library, key)
+
+    monkeypatch.setattr(library_module, "parse_bundle", held)
+    monkeypatch.setattr(preview_module.FirstPages, "make_early", make_early)
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
+    state, server = first_build_server(tmp_path, project)
+    bodies = []
+
+    def ask():
+        bodies.append(request(server.server_address[1], "/2023/shili-juesuan/")[2])
+        flag.write_text("")
+
+    first_build_while(state, server, ask)
+    preview = state.preview
+    assert len(settled) == 1 and "2020/huaihua-zhuanxiangzijin" not in settled[0], settled
+    assert {"2023/shili-juesuan", "2023/luzhou-xiangmu-zipingbiao", "2022/shili-juesuan"} <= set(settled[0])
+    assert "示例中心2023年度部门决算说明" in bodies[0].decode("utf-8")
+    assert preview.first.early["2023/shili-juesuan"] == (state.out_dir / "2023/shili-juesuan/index.html").read_bytes()
+    assert state.build == 1 and state.error is None
 
 
 def test_the_preview_makes_a_reports_word_and_excel_files_when_asked_for(project, tmp_path):

@@ -107,6 +107,7 @@ def test_workers_pass_state_explicitly_not_through_module_globals():
         "_DONE",
         "PARALLEL_THRESHOLD",
         "LIVE_SOURCES",
+        "PARSE_BATCH",
     }  # aliases, constants
 
 

@@ -240,3 +240,39 @@ def test_a_change_re_indexes_only_its_year_for_search(tmp_path):
     assert any(after[p] != before.get(p) for p in after if "/pagefind/2023/" in str(p))  # 2023: indexed anew
     assert run("build", project, "--no-pdf", "--clean", "--out", tmp_path / "clean").exit_code == 0
     assert tree_digest(project / "site") == tree_digest(tmp_path / "clean")
+
+
+def test_a_model_of_the_summaries_a_page_reads_links_it_as_the_whole_sites_does():
+    """The preview's first page is made from the summaries parsed so far, once those `summaries_read` names are:
+    its year's (上一篇/下一篇), the year before's when it reads last year's report, its 附件 and theirs. Any model
+    holding them links the page (and its attachments' 上年) exactly as the model of every report does."""
+    from jixiao.sitemodel import SiteModel, Summary, reports_by_year, summaries_read
+
+    def summary(key, unit, kind, attachments=(), reads_previous=False):
+        return Summary(key, int(key[:4]), unit, kind, f"{unit}{kind}", attachments, reads_previous)
+
+    every = {
+        s.key: s
+        for s in [
+            summary("2024/g", "丙", "决算"),
+            summary("2023/a", "甲", "决算", reads_previous=True),
+            summary("2023/b", "甲", "整体", attachments=("2023/c",)),
+            summary("2023/c", "乙", "决算", reads_previous=True),
+            summary("2022/d", "甲", "决算"),
+            summary("2022/e", "乙", "决算"),
+            summary("2021/f", "甲", "决算", reads_previous=True),
+        ]
+    }
+    years = reports_by_year(every)
+    # b reads no last year's report itself, but its 附件 c does (乙 决算 of 2022): 2023 and 2022, not 2024 or 2021
+    assert summaries_read("2023/b", every, years) == {"2023/a", "2023/b", "2023/c", "2022/d", "2022/e"}
+    assert summaries_read("2023/b", {}, years) == {"2023/a", "2023/b", "2023/c"}  # before its own is parsed
+    whole = SiteModel.resolve(every.values())
+    for key in every:
+        read = SiteModel.resolve(every[k] for k in summaries_read(key, every, years))
+        assert read.links(key) == whole.links(key), key
+        for neighbour in (whole.links(key).previous, whole.links(key).next):
+            assert read.get(neighbour) == whole.get(neighbour)
+        for attached in every[key].attachments:
+            assert read.links(attached).last_year == whole.links(attached).last_year
+    assert whole.links("2023/a").last_year == "2022/d" and whole.links("2023/c").last_year == "2022/e"

@@ -155,6 +155,15 @@ def test_a_report_a_reader_waits_for_goes_alone_to_the_next_worker_that_asks():
     assert queues.take(1) == ["b1", "b2"]
 
 
+def test_a_worker_parses_the_reports_a_reader_waits_for_first_and_only_its_own_share():
+    # the preview's first build: what the page asked for reads is parsed first (test_serve.py), each report still
+    # by the worker that renders it
+    share = dict.fromkeys(["a1", "a2", "a3", "a4"])
+    assert jixiao.workers.parse_batch(share, ["b1", "a3", "a3", "a4"], 8) == ["a3", "a4"]
+    assert jixiao.workers.parse_batch(share, ["b1"], 8) == ["a1", "a2"]
+    assert jixiao.workers.parse_batch(share, [], 8) is None
+
+
 def test_forked_workers_inherit_the_layouts_compiled(tmp_path, monkeypatch):
     """The parent compiles every layout before it forks the workers, so none compiles them again (a layout that
     does not compile, unused here, is left for the page that uses it)."""
