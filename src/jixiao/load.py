@@ -61,10 +61,10 @@ class Section:
 
 @dataclass
 class Bundle:
-    """A report folder as read: its key, the digest of every file, and the text of its YAML and Markdown until
-    it is parsed. A build holds every bundle of the site for its whole length but needs a bundle's text only
-    to parse it (once, in the process that renders it), so the text is released then (`release`) and read
-    again from disk should it be parsed again (the preview, a report another reads) — some 24 KiB a report."""
+    """A report folder as read: its key, the digest of every file, and the text of its YAML and Markdown while
+    held. A build holds every bundle of the site for its whole length but needs a bundle's text only to parse
+    it, once, in the process that renders it: so `read_site` releases the text as soon as it is digested (some
+    24 KiB a report) and `texts` reads it again, checked against the digest, where it is parsed."""
 
     folder: Path
     year: int
@@ -85,7 +85,7 @@ class Bundle:
         return self.held if self.held is not None else read_texts(self)
 
     def release(self) -> None:
-        """Forget the texts (parsed, or handed to the workers): they are read again if ever needed."""
+        """Forget the texts (digested, or parsed): they are read again if ever needed."""
         self.held = None
 
     @property

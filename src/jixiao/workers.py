@@ -106,7 +106,7 @@ def _start_worker() -> None:
 
 
 def trim_heap() -> None:
-    """Give the free pages of C's heap back to the system (glibc): the texts and pickles just dropped lay there,
+    """Give the free pages of C's heap back to the system (glibc): the pickles and large texts just dropped lay there,
     while Python's small objects come from arenas of their own, so most of that space would wait unused while the
     site-wide pages (the build's peak) are made."""
     if sys.platform == "linux":
