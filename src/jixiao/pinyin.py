@@ -13,6 +13,8 @@ import re
 import subprocess
 import sys
 
+from .errors import JixiaoError
+
 # Reads a JSON list of names on stdin, writes their readings; JSON's ASCII escapes whatever the locale's encoding.
 _READ_NAMES = (
     "import json, sys\n"
@@ -26,11 +28,25 @@ def pinyin_slugs(names: list[str]) -> dict[str, str]:
     lower-cased, anything else one "-" (a name with nothing readable: "unit")."""
     if not names:
         return {}
-    done = subprocess.run(
-        [sys.executable, "-c", _READ_NAMES], input=json.dumps(names).encode(), capture_output=True, check=True
-    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _READ_NAMES], input=json.dumps(names).encode(), capture_output=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise JixiaoError(
+            f"无法读出单位名称的拼音（pypinyin 子进程失败: {failure(error)}）。\n"
+            "  提示: 重新安装 jixiao（pip install --force-reinstall jixiao），或在 site.yaml 的 单位网址 下给出每个单位的网址。"
+        ) from None
     readings = json.loads(done.stdout)
     return {
         name: re.sub(r"[^a-z0-9]+", "-", reading.lower()).strip("-") or "unit"
         for name, reading in zip(names, readings, strict=True)
     }
+
+
+def failure(error: OSError | subprocess.CalledProcessError) -> str:
+    """The child's last line of error (a missing module, a kill), or the OS's reason it could not start."""
+    if isinstance(error, subprocess.CalledProcessError):
+        lines = error.stderr.decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else f"退出码 {error.returncode}"
+    return error.strerror or str(error)

@@ -12,12 +12,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import jinja2.runtime
+import pytest
 from conftest import composite, edit, tree_digest
 
 import jixiao.explain
+import jixiao.pinyin
+import jixiao.portal
 import jixiao.workers
 from jixiao.build import build_site
-from jixiao.errors import Location
+from jixiao.errors import JixiaoError, Location
 from jixiao.explain import page_anchors, printed_figure
 from jixiao.library import read_site
 from jixiao.provenance import Computed, Typed
@@ -261,3 +264,16 @@ def test_units_are_read_in_pinyin_by_a_child_process_never_by_the_build(project,
     # 六安 is read lù ān (a place name: pypinyin's phrases), not liù ān; what is not a letter or digit is one "-"
     expected = {"六安市财政局": "luanshicaizhengju", "示例中心": "shilizhongxin", "ABC 1": "abc-1", "——": "unit"}
     assert done.stdout == f"['shilizhongxin'] False\n{expected} False\n"  # the fixture's one unit, 示例中心
+
+
+def test_a_failed_pinyin_child_is_one_message_saying_what_to_do(project, tmp_path, monkeypatch):
+    # as when pypinyin is missing from the environment the build runs in
+    monkeypatch.setattr(jixiao.pinyin, "_READ_NAMES", "import pypinyin_missing_here")
+    jixiao.portal.PINYIN.clear()
+    jixiao.portal.slugs_of.cache_clear()
+    with pytest.raises(JixiaoError) as raised:
+        build_site(project, tmp_path / "out", jobs=1, search=False)
+    message = raised.value.format()
+    assert "pypinyin 子进程失败: ModuleNotFoundError: No module named 'pypinyin_missing_here'" in message
+    assert "提示: " in message and "单位网址" in message
+    assert not (tmp_path / "out").exists()  # nothing half-written
