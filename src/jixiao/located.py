@@ -34,9 +34,11 @@ CheckNote = Annotated[Note, BeforeValidator(check_note_shape)]
 
 
 class Located(BaseModel):
-    """Base: unknown keys are errors, and each object remembers where it was written."""
+    """Base: unknown keys are errors, and each object remembers where it was written. Its validators are built on
+    first use (`defer_build`), not at import: a build whose reports are all unchanged parses none, and `--help`
+    none at all; `build_deferred` builds them before workers fork."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=False)
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=False, defer_build=True)
     # the mapping's title and what it holds in the editor schema (schema.py), in Chinese; a new part's model
     # gives its own here (the models before the registry are named in schema.TITLES)
     titled: ClassVar[tuple[str, str] | None] = None
@@ -65,6 +67,17 @@ class Located(BaseModel):
         """Where this object was written, read from pydantic's private values directly: `self._source` goes through
         the model's attribute hooks (about 1.7 µs), and every typed figure and finding asks for a position."""
         return self.__pydantic_private__["_source"]
+
+
+def build_deferred(*bases: type[BaseModel]) -> None:
+    """Build the validators and serialisers of every model under `bases` whose build was deferred: done once in
+    the parent before workers fork, so that each worker inherits them instead of building its own."""
+    pending = list(bases)
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if not model.__pydantic_complete__:
+            model.model_rebuild()
 
 
 def strip_percent(value: Any) -> Any:

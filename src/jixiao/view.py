@@ -23,9 +23,10 @@ MISSING = object()  # what a template may not read
 
 
 class View(BaseModel):
-    """Base: frozen, Chinese aliases readable as attributes and items."""
+    """Base: frozen, Chinese aliases readable as attributes and items. Its serialiser is built when data.json or a
+    schema first needs it (`defer_build`): an unchanged build renders no report."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
     template_methods: ClassVar[frozenset[str]] = frozenset()
     template_names: ClassVar[frozenset[str]] = frozenset()
     _alias_to_field: ClassVar[dict[str, str]] = {}
@@ -128,8 +129,7 @@ class ModelView(View):
             cls.model_fields[name].serialization_alias = (
                 key if isinstance(key, str) else cls.wraps.model_fields[name].alias
             )
-        if marked:
-            cls.model_rebuild(force=True)
+        # no rebuild: the serialiser is built on first use (View's defer_build), with the aliases set here
         cls.typed_fields = tuple(marked)
         super().__pydantic_init_subclass__(**kwargs)
 

@@ -36,11 +36,13 @@ from typing import Any
 from .errors import ErrorGroup, SourceError
 from .library import Library
 from .load import Source
+from .located import Located, build_deferred
 from .output import write_files
 from .page import ReportPage, build_report
 from .render import compile_templates
 from .site import SiteContext
 from .sitemodel import SiteModel, Summary
+from .view import View
 
 Handler = Callable[[str, Any], Iterator[Any]]
 Progress = Callable[[str, int, int], None]
@@ -323,6 +325,7 @@ class ReportWorkers:
         if self.site.with_pdf:
             self.site.pdf  # noqa: B018 — stylesheets and font setup made once, inherited by every worker
         compile_templates(self.site.env)
+        build_deferred(Located, View)  # the workers parse and render: built once here, not once in each
         gc.freeze()  # what the parent holds is never collected in a worker, so its memory stays shared
         self.stack.callback(gc.unfreeze)
         self.workers = self.stack.enter_context(started_workers(shares, state.handle))
