@@ -23,7 +23,6 @@ from .findings import Finding, unique_findings
 from .glyphs import glyph_findings
 from .inputs import shared_digest
 from .output import check_output_dir, copy_assets, locked_output, read_assets, reading_output, staged_output
-from .page import ReportPage
 from .phases import (
     Plan,
     collecting_less,
@@ -38,6 +37,7 @@ from .phases import (
     unique_errors,
 )
 from .portal import portal_stamp, portal_work
+from .reportpage import ReportPage
 from .shards import Shard, check_parts, check_shard_output, link_parts
 from .site import SiteContext
 from .workers import Progress, report_workers

@@ -49,25 +49,10 @@ from .parts.data_table.files import table_files
 from .parts.form.view import FormView
 from .portal import headline_figures
 from .render import TemplateRun
+from .reportpage import ReportPage
 from .site import SiteContext
 from .sitemodel import Links, SiteModel
 from .views import ReportView
-
-
-@dataclass
-class ReportPage:
-    """One built report as the rest of the build needs it: index entry, findings, file names, and the
-    templates it used. Only plain values cross process boundaries; the worker that rendered the
-    files writes them."""
-
-    key: str
-    year: int
-    entry: ReportEntry
-    findings: list[Finding]
-    files: list[str]
-    indicators: list[str]  # its rows of the site's indicators.csv as CSV lines (indicator_lines)
-    templates: list[str] = field(default_factory=list)
-    figures: list[list[str]] = field(default_factory=list)  # headline figures for the portal (portal.py)
 
 
 @dataclass

@@ -34,8 +34,8 @@ from .errors import ErrorGroup, Location, SourceError
 from .inputs import TemplateDigests, page_key, pdf_digest
 from .library import Library, read_site
 from .load import read_bundle
-from .page import ReportPage
 from .portal import PINYIN, known_pinyin
+from .reportpage import ReportPage
 from .shards import Shard, write_manifest
 from .site import SiteContext, open_site
 from .siteindex import listing_pages, open_data, ordered, write_site_pages

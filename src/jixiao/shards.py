@@ -28,7 +28,7 @@ from .cache import record_from_json, record_to_json
 from .errors import JixiaoError, describe_os_error
 from .inputs import CODE, TYPES, source_digests
 from .output import MARKER, write_files
-from .page import ReportPage
+from .reportpage import ReportPage
 from .site import SiteContext
 
 if TYPE_CHECKING:

@@ -15,7 +15,6 @@ from .contexts import SiteInfo
 from .document.html import install_writer
 from .errors import Location, SourceError
 from .glyphs import GlyphCoverage
-from .markdown import create_parser
 from .parts.data_table.files import csv_path
 from .parts.registry import lay_out
 from .paths import ProjectFiles
@@ -37,7 +36,6 @@ class SiteContext:
     config: SiteConfig
     env: SiteEnvironment
     search_path: list[Path]
-    parser: Any
     with_pdf: bool = False
     pdf_links: bool = False  # link each page to its PDF (also when PDFs are made on demand, as in serve)
     office: tuple[str, ...] = ()  # the office documents each page links (site.yaml's 办公文档, unless --no-office)
@@ -47,6 +45,14 @@ class SiteContext:
 
     def __post_init__(self) -> None:
         self.expressions = Expressions(self.env)
+
+    @functools.cached_property
+    def parser(self) -> Any:
+        """The Markdown parser, made when the first report renders: markdown-it is not imported by a build whose
+        reports are all unchanged. (Workers fork after page.py imported it and make their own, in a millisecond.)"""
+        from .markdown import create_parser
+
+        return create_parser()
 
     @property
     def project(self) -> Path:
@@ -149,7 +155,6 @@ def open_site(
         config,
         env,
         search_path,
-        create_parser(),
         with_pdf,
         with_pdf if pdf_links is None else pdf_links,
         office_formats(config.office) if office else (),

@@ -20,9 +20,9 @@ from .contexts import Context, FeedContext, HomeContext, PageContext, ReportEntr
 from .document.csv import csv_lines
 from .errors import JixiaoError, Location
 from .output import link_files, link_or_copy, write_files
-from .page import ReportPage
 from .portal import PortalWork, UnitUrls, portal_pages, portal_urls
 from .render import TemplateRun
+from .reportpage import ReportPage
 from .site import SiteContext
 from .sitemodel import listing_key
 

@@ -29,6 +29,7 @@ import sys
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import import_module
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,8 @@ from .library import Library
 from .load import Source
 from .located import Located, build_deferred
 from .output import write_files
-from .page import ReportPage, build_report
 from .render import compile_templates
+from .reportpage import ReportPage
 from .site import SiteContext
 from .sitemodel import SiteModel, Summary
 from .view import View
@@ -207,6 +208,16 @@ def started_workers(shares: list[list[str]], handle: Handler) -> Iterator[Worker
         workers.close()
 
 
+def build_report(
+    site: SiteContext, library: Library, model: SiteModel, key: str
+) -> tuple[ReportPage, dict[str, bytes]]:
+    """page.build_report, imported when a report is first rendered: a build whose reports are all unchanged
+    never imports the render (page.py, the audit, the directives, Pillow, markdown-it)."""
+    from .page import build_report as render
+
+    return render(site, library, model, key)
+
+
 def try_report(
     site: SiteContext, library: Library, model: SiteModel, key: str
 ) -> tuple[ReportPage, dict[str, bytes]] | list[SourceError]:
@@ -326,6 +337,7 @@ class ReportWorkers:
             self.site.pdf  # noqa: B018 — stylesheets and font setup made once, inherited by every worker
         compile_templates(self.site.env)
         build_deferred(Located, View)  # the workers parse and render: built once here, not once in each
+        import_module(".page", __package__)  # the render, imported once here, not once in each worker
         gc.freeze()  # what the parent holds is never collected in a worker, so its memory stays shared
         self.stack.callback(gc.unfreeze)
         self.workers = self.stack.enter_context(started_workers(shares, state.handle))
