@@ -5,11 +5,9 @@ directives, Pillow)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .contexts import ReportEntry
-    from .findings import Finding
+from .contexts import ReportEntry  # at run time: a shard's manifest is read and written by pydantic (shards.py)
+from .findings import Finding
 
 
 @dataclass
