@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,7 +32,7 @@ from .findings import Finding
 from .output import MARKER, link_files, write_atomically
 
 CACHE_DIR = ".jixiao-cache"
-FORMAT = 8  # of the manifest; a manifest of another format is ignored
+FORMAT = 9  # of the manifest; a manifest of another format is ignored
 T = TypeVar("T")
 
 
@@ -67,6 +68,18 @@ def record_from_json(kind: type[T], data: bytes) -> T:
 
 
 @dataclass
+class BundleRecord:
+    """What a build read of a bundle's files: enough for the next build to know the bundle without reading it when
+    every file still has the stat recorded here (load.trusted_bundle)."""
+
+    read_at: int  # wall clock (ns) just before the files were looked at
+    digests: dict[str, str]  # load.Bundle.digests
+    stamps: dict[str, tuple[int, int, int, int, int]]  # each file's (device, inode, size, mtime_ns, ctime_ns)
+    resources: list[str]  # load.Bundle.resources
+    size: int  # load.Bundle.size
+
+
+@dataclass
 class CachedReport:
     """What the previous build knew of a report: enough to reuse it without reading it."""
 
@@ -80,6 +93,7 @@ class CachedReport:
     files: list[str]
     indicators: list[str]  # page.ReportPage.indicators: its rows of indicators.csv as CSV lines
     figures: list[list[str]] = field(default_factory=list)  # page.ReportPage.figures
+    source: BundleRecord | None = None  # what was read of its bundle; None: read it again
 
 
 @dataclass
@@ -92,6 +106,7 @@ class Manifest:
     reports: dict[str, CachedReport]
     portal: str = ""  # digest of the templates the portal pages were made with (portal.portal_stamp); "": unknown
     pinyin: dict[str, str] = field(default_factory=dict)  # unit → its pinyin slug (portal.PINYIN)
+    written: int = 0  # wall clock (ns) when it was written: with its file's mtime, the file system's clock
 
 
 @dataclass
@@ -108,6 +123,7 @@ class BuildCache:
     files_dir: Path | None = None  # where the reusable files are: the output folder, or the seed's
     portal: str = ""  # Manifest.portal of the output in files_dir
     pinyin: dict[str, str] = field(default_factory=dict)  # Manifest.pinyin
+    clock: int | None = None  # the file system's clock minus the wall clock when the manifest was written
 
     @classmethod
     def open(cls, project: Path, out_dir: Path, shared: str, clean: bool, seed: Path | None = None) -> BuildCache:
@@ -131,6 +147,7 @@ class BuildCache:
         if manifest.format != FORMAT or manifest.shared != self.shared or manifest.site != site_stamp(folder):
             return False
         self.reports, self.portal, self.pinyin = manifest.reports, manifest.portal, manifest.pinyin
+        self.clock = file_clock(path, manifest.written)
         return True
 
     def reusable(self, key: str, page_key: str, pdf_key: str | None) -> CachedReport | None:
@@ -155,7 +172,7 @@ class BuildCache:
         portal = self.portal if portal is None else portal
         pinyin = self.pinyin if pinyin is None else pinyin
         manifest = Manifest(
-            FORMAT, self.shared, site_stamp(self.out_dir), dict(sorted(reports.items())), portal, pinyin
+            FORMAT, self.shared, site_stamp(self.out_dir), dict(sorted(reports.items())), portal, pinyin, time.time_ns()
         )
         try:
             write_atomically(self.path, record_to_json(Manifest, manifest))
@@ -180,6 +197,15 @@ class BuildCache:
                 if not Path(record.read_text(encoding="utf-8")).is_dir():
                     record.with_suffix(".json").unlink(missing_ok=True)
                     record.unlink()
+
+
+def file_clock(manifest: Path, written: int) -> int | None:
+    """How far the clock of the file system holding the manifest (and the project: timestamps of files written on
+    a network share come from its server) is ahead of this machine's, as of the manifest's write; None: unknown."""
+    try:
+        return manifest.stat().st_mtime_ns - written if written else None
+    except OSError:
+        return None
 
 
 def site_stamp(folder: Path) -> str:

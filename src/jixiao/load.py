@@ -11,13 +11,16 @@ each file's digest is kept for the cache; what may be published is published.py'
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import Field
 
+from .cache import BundleRecord
 from .errors import ErrorGroup, Location, SourceError
 from .located import CheckNote, Located
 from .model import Report
@@ -36,6 +39,10 @@ SLUG_RE = re.compile(rf"^{SLUG}$")
 MAX_SLUG = 255 - len(".pdf")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 _SECTION_PREFIX_RE = re.compile(r"^\d+[-_. ]*")
+# How long before the previous build looked at a file a write must have been for its stat to be trusted: a file's
+# timestamps come from a clock coarser than a write (some file systems keep seconds, FAT two), so a file written
+# twice within one tick, once before and once after it was read, keeps its stat. git's "racy" rule, with a margin.
+RACY_NS = 2_000_000_000
 
 
 class FrontMatter(Located):
@@ -74,6 +81,8 @@ class Bundle:
     resources: list[str]  # files published beside the page (images …), relative paths
     files: ProjectFiles = field(repr=False, compare=False)  # the read policy the texts are read again through
     size: int = 0  # characters of its texts: what parsing it costs (workers.split_by_weight)
+    stamps: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)  # BundleRecord.stamps
+    read_at: int = 0  # wall clock (ns) just before its files were looked at
 
     @property
     def key(self) -> str:
@@ -91,6 +100,11 @@ class Bundle:
     @property
     def digest(self) -> str:
         return _digest_of(self.digests)
+
+    @property
+    def record(self) -> BundleRecord:
+        """What the manifest keeps of it, for the next build to trust (trusted_bundle)."""
+        return BundleRecord(self.read_at, self.digests, self.stamps, self.resources, self.size)
 
     @property
     def data_digest(self) -> str:
@@ -176,12 +190,15 @@ def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | N
     in the same pass (ProjectFiles.known_folder)."""
     texts: dict[str, str] = {}
     digests: dict[str, str] = {}
+    stamps: dict[str, tuple[int, int, int, int, int]] = {}
     resources, refused = [], []
+    read_at = time.time_ns()
     for path in files.files_below(folder):
         name = path.relative_to(folder).as_posix()
         parsed = is_parsed(name)
-        data = files.read_bytes(path, TEXT_LIMIT if parsed else FILE_LIMIT, folders)
+        data, info = files.read_stamped(path, TEXT_LIMIT if parsed else FILE_LIMIT, folders)
         digests[name] = hashlib.sha256(data).hexdigest()
+        stamps[name] = stamp_of(info)
         if parsed:
             texts[name] = decode_text(data, path)
         elif is_published(name):
@@ -194,7 +211,34 @@ def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | N
         files.read_text(folder / REPORT_FILE)  # raises the reason: a folder, a FIFO, a link outside …
     ErrorGroup.raise_any(refused)
     size = sum(map(len, texts.values()))
-    return Bundle(folder, int(folder.parent.name), folder.name, texts, digests, resources, files, size)
+    return Bundle(folder, int(folder.parent.name), folder.name, texts, digests, resources, files, size, stamps, read_at)
+
+
+def stamp_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What a file is recognised by: an edit changes its size or mtime; a save by rename its inode; an mtime set
+    back (touch -r, a restored backup) its ctime, which no user can set."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def trusted_bundle(
+    files: ProjectFiles, folder: Path, record: BundleRecord, clock: int, folders: dict[Path, Path]
+) -> Bundle | None:
+    """The bundle as the previous build read it, without reading a file, when its folder lists the same files and
+    each has the stat recorded and was last written well before that build looked at it (RACY_NS); else None,
+    and the bundle is read. `clock`: the file system's clock minus this machine's (cache.file_clock). Its texts
+    are read, and checked against these digests, where it is parsed (read_texts)."""
+    found = files.stat_below(folder, folders)
+    if found is None or found.keys() != record.stamps.keys():
+        return None
+    settled = record.read_at + clock - RACY_NS
+    for name, info in found.items():
+        recorded = record.stamps[name]
+        if stamp_of(info) != tuple(recorded) or max(recorded[3:]) >= settled:
+            return None
+    year, slug = int(folder.parent.name), folder.name
+    return Bundle(
+        folder, year, slug, None, record.digests, record.resources, files, record.size, record.stamps, record.read_at
+    )
 
 
 def read_texts(bundle: Bundle) -> dict[str, str]:

@@ -99,8 +99,37 @@ class ProjectFiles:
             return None
         return None if stat.S_ISLNK(info.st_mode) else folder / path.name
 
+    def stat_below(self, folder: Path, folders: dict[Path, Path]) -> dict[str, os.stat_result] | None:
+        """Every file files_below lists, by its path relative to `folder` (POSIX), with its stat: what an unchanged
+        bundle is recognised by without reading it. None when only reading can tell (a file that is not a regular
+        one, a symlink, a folder that cannot be looked up): read_bytes then explains. Files under a folder inside
+        the roots, reached without a symlink (files_below enters none), are what read_bytes would read."""
+        try:
+            real = str(self.known_folder(folder, folders) or self.resolve(folder))
+            paths = self.files_below(folder)
+        except SourceError:
+            return None
+        found, skip = {}, len(str(folder)) + 1
+        for path in paths:
+            name = str(path)[skip:].replace(os.sep, "/")
+            try:
+                info = os.lstat(f"{real}/{name}")
+            except OSError:
+                return None
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            found[name] = info
+        return found
+
     def read_bytes(self, path: Path, limit: int = FILE_LIMIT, folders: dict[Path, Path] | None = None) -> bytes:
         """The bytes of a regular file inside the roots, at most `limit` of them."""
+        return self.read_stamped(path, limit, folders)[0]
+
+    def read_stamped(
+        self, path: Path, limit: int = FILE_LIMIT, folders: dict[Path, Path] | None = None
+    ) -> tuple[bytes, os.stat_result]:
+        """read_bytes, and the file's stat taken before reading it: a write after that stat changes the stat, so a
+        later build that finds the same stat may trust the bytes read here (load.trusted_bundle)."""
         real = self.resolve(path, folders)
         try:
             fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
@@ -124,7 +153,7 @@ class ProjectFiles:
             data = handle.read(info.st_size + 1)  # a buffer of the file's size, not of the limit (4 MiB a text)
             if len(data) > info.st_size:  # it grew since fstat: read on, up to the limit
                 data += handle.read(limit - len(data) + 1)
-            return data[:limit]
+            return data[:limit], info
 
     def read_text(self, path: Path, limit: int = TEXT_LIMIT) -> str:
         """A UTF-8 text file; a wrong encoding or a control character is an error at its line and column."""
