@@ -11,12 +11,13 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import copy_demo, edit
+from conftest import composite, copy_demo, edit
 
 import jixiao.load
 from jixiao.build import build_site
 from jixiao.cache import manifest_path
 from jixiao.paths import ProjectFiles
+from jixiao.preview import Preview
 
 YAML = "content/2024/demo/report.yaml"
 
@@ -144,3 +145,22 @@ def differences(compared: filecmp.dircmp) -> list[str]:
     for sub in compared.subdirs.values():
         found += differences(sub)
     return found
+
+
+def test_the_preview_sees_two_saves_that_leave_the_same_size_and_mtime(tmp_path, settled):
+    """The preview reads every saved report again, whatever its stat: two saves within one tick of the clock keep
+    the size and mtime, and the second must show."""
+    project = composite(tmp_path)
+    build_site(project, search=False)  # the preview starts from site/ and its manifest
+    model = Preview(project, tmp_path / "preview", search=False, log=lambda message: None)
+    model.build()
+    path = project / "content/2023/liuan-zipingbiao/report.yaml"
+    edit(path, "全年执行数: 82.19}", "全年执行数: 80.19}")
+    model.update([path])
+    first = path.stat()
+    edit(path, "全年执行数: 80.19}", "全年执行数: 81.19}")  # the same size
+    os.utime(path, ns=(first.st_atime_ns, first.st_mtime_ns))
+    model.update([path])
+    model.background.wait()
+    shown = (tmp_path / "preview/2023/liuan-zipingbiao/index.html").read_text(encoding="utf-8")
+    assert "81.19" in shown and "80.19" not in shown
