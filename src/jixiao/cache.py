@@ -20,7 +20,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import time
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -72,7 +73,7 @@ class BundleRecord:
     """What a build read of a bundle's files: enough for the next build to know the bundle without reading it when
     every file still has the stat recorded here (load.trusted_bundle)."""
 
-    read_at: int  # wall clock (ns) just before the files were looked at
+    read_at: int  # the file system's clock (ns) just before the files were looked at (BuildCache.now); 0: unknown
     digests: dict[str, str]  # load.Bundle.digests
     stamps: dict[str, tuple[int, int, int, int, int]]  # each file's (device, inode, size, mtime_ns, ctime_ns)
     resources: list[str]  # load.Bundle.resources
@@ -106,7 +107,6 @@ class Manifest:
     reports: dict[str, CachedReport]
     portal: str = ""  # digest of the templates the portal pages were made with (portal.portal_stamp); "": unknown
     pinyin: dict[str, str] = field(default_factory=dict)  # unit → its pinyin slug (portal.PINYIN)
-    written: int = 0  # wall clock (ns) when it was written: with its file's mtime, the file system's clock
 
 
 @dataclass
@@ -123,7 +123,6 @@ class BuildCache:
     files_dir: Path | None = None  # where the reusable files are: the output folder, or the seed's
     portal: str = ""  # Manifest.portal of the output in files_dir
     pinyin: dict[str, str] = field(default_factory=dict)  # Manifest.pinyin
-    clock: int | None = None  # the file system's clock minus the wall clock when the manifest was written
 
     @classmethod
     def open(cls, project: Path, out_dir: Path, shared: str, clean: bool, seed: Path | None = None) -> BuildCache:
@@ -147,7 +146,6 @@ class BuildCache:
         if manifest.format != FORMAT or manifest.shared != self.shared or manifest.site != site_stamp(folder):
             return False
         self.reports, self.portal, self.pinyin = manifest.reports, manifest.portal, manifest.pinyin
-        self.clock = file_clock(path, manifest.written)
         return True
 
     def reusable(self, key: str, page_key: str, pdf_key: str | None) -> CachedReport | None:
@@ -172,7 +170,7 @@ class BuildCache:
         portal = self.portal if portal is None else portal
         pinyin = self.pinyin if pinyin is None else pinyin
         manifest = Manifest(
-            FORMAT, self.shared, site_stamp(self.out_dir), dict(sorted(reports.items())), portal, pinyin, time.time_ns()
+            FORMAT, self.shared, site_stamp(self.out_dir), dict(sorted(reports.items())), portal, pinyin
         )
         try:
             write_atomically(self.path, record_to_json(Manifest, manifest))
@@ -186,6 +184,22 @@ class BuildCache:
         self.prune()
         return None
 
+    def now(self) -> int:
+        """The time of the file system holding the cache (and the project) now, as a file created now gets it:
+        what a bundle's files' timestamps are compared with (load.trusted_bundle). On a network share they come
+        from its server, whose clock may differ from this machine's. 0 when nothing can be created there (a
+        bundle read then is not trusted later)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=".now-", dir=self.path.parent)
+        except OSError:
+            return 0
+        try:
+            return os.fstat(handle).st_mtime_ns
+        finally:
+            os.close(handle)
+            Path(name).unlink(missing_ok=True)
+
     def prune(self) -> None:
         """Drop the manifests of vanished output folders, and this manifest's temporary files a killed build left
         (stale: the build holds its output's lock)."""
@@ -197,15 +211,6 @@ class BuildCache:
                 if not Path(record.read_text(encoding="utf-8")).is_dir():
                     record.with_suffix(".json").unlink(missing_ok=True)
                     record.unlink()
-
-
-def file_clock(manifest: Path, written: int) -> int | None:
-    """How far the clock of the file system holding the manifest (and the project: timestamps of files written on
-    a network share come from its server) is ahead of this machine's, as of the manifest's write; None: unknown."""
-    try:
-        return manifest.stat().st_mtime_ns - written if written else None
-    except OSError:
-        return None
 
 
 def site_stamp(folder: Path) -> str:

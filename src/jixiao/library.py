@@ -156,18 +156,18 @@ def read_site(
     site: SiteContext,
     known: dict[str, tuple[str, Summary]] | None = None,
     records: dict[str, BundleRecord] | None = None,
-    clock: int | None = None,
+    now: int = 0,
 ) -> Library:
     """Read and digest every bundle; reports whose bundle is unchanged keep the summary `known` for them. A bundle
-    whose files all have the stat the previous build recorded (`records`, by key; `clock`: cache.file_clock) is
-    taken as that build read it, unread (load.trusted_bundle)."""
+    whose files all have the stat the previous build recorded (`records`, by key) is taken as that build read it,
+    unread (load.trusted_bundle). `now`: the file system's time before the first file is looked at (BuildCache.now)."""
     folders, errors = find_bundles(site.files, site.content)
     bundles: list[Bundle] = []
     real_folders: dict[Path, Path] = {}  # for this pass only: a folder may become a symlink between builds
     for folder in folders:
         record = (records or {}).get(f"{folder.parent.name}/{folder.name}")
         try:
-            bundle = trust_or_read(site, folder, record, clock, real_folders)
+            bundle = trust_or_read(site, folder, record, now, real_folders)
         except ErrorGroup as group:
             errors += group.errors
         except SourceError as error:
@@ -180,8 +180,8 @@ def read_site(
 
 
 def trust_or_read(
-    site: SiteContext, folder: Path, record: BundleRecord | None, clock: int | None, folders: dict[Path, Path]
+    site: SiteContext, folder: Path, record: BundleRecord | None, now: int, folders: dict[Path, Path]
 ) -> Bundle:
     """The bundle as the previous build recorded it when its files' stat says it is unchanged; else read."""
-    trusted = trusted_bundle(site.files, folder, record, clock, folders) if record and clock is not None else None
-    return trusted or read_bundle(site.files, folder, folders)
+    trusted = trusted_bundle(site.files, folder, record, folders) if record is not None else None
+    return trusted or read_bundle(site.files, folder, folders, now)

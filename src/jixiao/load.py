@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -82,7 +81,7 @@ class Bundle:
     files: ProjectFiles = field(repr=False, compare=False)  # the read policy the texts are read again through
     size: int = 0  # characters of its texts: what parsing it costs (workers.split_by_weight)
     stamps: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)  # BundleRecord.stamps
-    read_at: int = 0  # wall clock (ns) just before its files were looked at
+    read_at: int = 0  # BundleRecord.read_at
 
     @property
     def key(self) -> str:
@@ -184,15 +183,15 @@ def is_parsed(name: str) -> bool:
     return "/" not in name and (name == REPORT_FILE or PurePosixPath(name).suffix == ".md")
 
 
-def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | None = None) -> Bundle:
+def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | None = None, read_at: int = 0) -> Bundle:
     """Read every file of a bundle once: the texts that will be parsed, the digest of everything; the files that
     may not be published are errors, all of them together. `folders`: real paths of folders looked up earlier
-    in the same pass (ProjectFiles.known_folder)."""
+    in the same pass (ProjectFiles.known_folder); `read_at`: the file system's time before this pass began
+    (BuildCache.now; 0, and the next build reads it again)."""
     texts: dict[str, str] = {}
     digests: dict[str, str] = {}
     stamps: dict[str, tuple[int, int, int, int, int]] = {}
     resources, refused = [], []
-    read_at = time.time_ns()
     for path in files.files_below(folder):
         name = path.relative_to(folder).as_posix()
         parsed = is_parsed(name)
@@ -220,17 +219,15 @@ def stamp_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-def trusted_bundle(
-    files: ProjectFiles, folder: Path, record: BundleRecord, clock: int, folders: dict[Path, Path]
-) -> Bundle | None:
+def trusted_bundle(files: ProjectFiles, folder: Path, record: BundleRecord, folders: dict[Path, Path]) -> Bundle | None:
     """The bundle as the previous build read it, without reading a file, when its folder lists the same files and
     each has the stat recorded and was last written well before that build looked at it (RACY_NS); else None,
-    and the bundle is read. `clock`: the file system's clock minus this machine's (cache.file_clock). Its texts
-    are read, and checked against these digests, where it is parsed (read_texts)."""
+    and the bundle is read. Its texts are read, and checked against these digests, where it is parsed
+    (read_texts)."""
     found = files.stat_below(folder, folders)
     if found is None or found.keys() != record.stamps.keys():
         return None
-    settled = record.read_at + clock - RACY_NS
+    settled = record.read_at - RACY_NS
     for name, info in found.items():
         recorded = record.stamps[name]
         if stamp_of(info) != tuple(recorded) or max(recorded[3:]) >= settled:

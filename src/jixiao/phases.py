@@ -58,7 +58,7 @@ def read_reports(site: SiteContext, cache: BuildCache | None = None) -> Library:
         return read_site(site, None)
     PINYIN.update(cache.pinyin)
     records = {key: cached.source for key, cached in cache.reports.items() if cached.source is not None}
-    return read_site(site, known_summaries(cache), records, cache.clock)
+    return read_site(site, known_summaries(cache), records, cache.now())
 
 
 def reread_reports(site: SiteContext, library: Library, keys: list[str]) -> None:
