@@ -106,12 +106,11 @@ class ProjectFiles:
         the roots, reached without a symlink (files_below enters none), are what read_bytes would read."""
         try:
             real = str(self.known_folder(folder, folders) or self.resolve(folder))
-            paths = self.files_below(folder)
+            names = self.names_below(folder)
         except SourceError:
             return None
-        found, skip = {}, len(str(folder)) + 1
-        for path in paths:
-            name = str(path)[skip:].replace(os.sep, "/")
+        found = {}
+        for name in names:
             try:
                 info = os.lstat(f"{real}/{name}")
             except OSError:
@@ -162,16 +161,27 @@ class ProjectFiles:
     def files_below(self, folder: Path) -> list[Path]:
         """Every file under `folder` (neither hidden nor an editor's leftover), in a stable order; symlinked
         folders are not entered, and one that leaves the project is an error."""
+        return sorted(folder / name for name in self.names_below(folder))
+
+    def names_below(self, folder: Path, prefix: str = "") -> list[str]:
+        """files_below's files by their POSIX paths relative to `folder`, unordered: one scandir per folder and no
+        path objects, since an unchanged build lists every bundle (stat_below). A folder that cannot be listed is
+        passed over, as os.walk does."""
         found = []
-        for parent, folders, files in os.walk(folder):
-            folders[:] = sorted(name for name in folders if not is_leftover(name))
-            for name in list(folders):
-                link = Path(parent) / name
-                if link.is_symlink():
-                    self.resolve(link)
-                    folders.remove(name)
-            found += [Path(parent) / name for name in files if not is_leftover(name)]
-        return sorted(found)
+        try:
+            entries = list(os.scandir(folder / prefix if prefix else folder))
+        except OSError:
+            return found
+        for entry in entries:
+            if is_leftover(entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                found += self.names_below(folder, f"{prefix}{entry.name}/")
+            elif entry.is_symlink() and entry.is_dir():
+                self.resolve(Path(entry.path))  # a symlinked folder is not entered; one leaving the project is an error
+            else:
+                found.append(prefix + entry.name)
+        return found
 
 
 def is_leftover(name: str) -> bool:
