@@ -177,11 +177,19 @@ class ProjectFiles:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 found += self.names_below(folder, f"{prefix}{entry.name}/")
-            elif entry.is_symlink() and entry.is_dir():
+            elif is_folder_link(entry):
                 self.resolve(Path(entry.path))  # a symlinked folder is not entered; one leaving the project is an error
             else:
-                found.append(prefix + entry.name)
+                found.append(prefix + entry.name)  # a file, or a link the read explains (broken, a loop …)
         return found
+
+
+def is_folder_link(entry: os.DirEntry) -> bool:
+    """Whether an entry is a symlink to a folder; a broken or looping link is not (os.walk's rule)."""
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:
+        return False
 
 
 def is_leftover(name: str) -> bool:
