@@ -20,6 +20,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,7 +33,7 @@ from .findings import Finding
 from .output import MARKER, link_files, write_atomically
 
 CACHE_DIR = ".jixiao-cache"
-FORMAT = 8  # of the manifest; a manifest of another format is ignored
+FORMAT = 9  # of the manifest; a manifest of another format is ignored
 T = TypeVar("T")
 
 
@@ -67,6 +69,18 @@ def record_from_json(kind: type[T], data: bytes) -> T:
 
 
 @dataclass
+class BundleRecord:
+    """What a build read of a bundle's files: enough for the next build to know the bundle without reading it when
+    every file still has the stat recorded here (load.trusted_bundle)."""
+
+    read_at: int  # the file system's clock (ns) just before the files were looked at (BuildCache.now); 0: unknown
+    digests: dict[str, str]  # load.Bundle.digests
+    stamps: dict[str, tuple[int, int, int, int, int]]  # each file's (device, inode, size, mtime_ns, ctime_ns)
+    resources: list[str]  # load.Bundle.resources
+    size: int  # load.Bundle.size
+
+
+@dataclass
 class CachedReport:
     """What the previous build knew of a report: enough to reuse it without reading it."""
 
@@ -80,6 +94,7 @@ class CachedReport:
     files: list[str]
     indicators: list[str]  # page.ReportPage.indicators: its rows of indicators.csv as CSV lines
     figures: list[list[str]] = field(default_factory=list)  # page.ReportPage.figures
+    source: BundleRecord | None = None  # what was read of its bundle; None: read it again
 
 
 @dataclass
@@ -168,6 +183,22 @@ class BuildCache:
         self.reports, self.files_dir, self.portal, self.pinyin = reports, self.out_dir, portal, pinyin
         self.prune()
         return None
+
+    def now(self) -> int:
+        """The time of the file system holding the cache (and the project) now, as a file created now gets it:
+        what a bundle's files' timestamps are compared with (load.trusted_bundle). On a network share they come
+        from its server, whose clock may differ from this machine's. 0 when nothing can be created there (a
+        bundle read then is not trusted later)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=".now-", dir=self.path.parent)
+        except OSError:
+            return 0
+        try:
+            return os.fstat(handle).st_mtime_ns
+        finally:
+            os.close(handle)
+            Path(name).unlink(missing_ok=True)
 
     def prune(self) -> None:
         """Drop the manifests of vanished output folders, and this manifest's temporary files a killed build left

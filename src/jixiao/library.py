@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import ErrorGroup, SourceError
-from .load import Bundle, Source, find_bundles, parse_bundle, read_bundle
+from .load import Bundle, Source, find_bundles, parse_bundle, read_bundle, trusted_bundle
 from .model import Attachment
 from .parts.data_table.compute import PreviousTable, previous_figures
 from .reporttypes import ReportType
 from .sitemodel import Links, SiteModel, Summary
 
 if TYPE_CHECKING:
+    from .cache import BundleRecord
     from .site import SiteContext
 
 
@@ -151,14 +152,22 @@ class Library:
         return previous_figures(last.report, last.key) if last is not None else {}
 
 
-def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = None) -> Library:
-    """Read and digest every bundle; reports whose bundle is unchanged keep the summary `known` for them."""
+def read_site(
+    site: SiteContext,
+    known: dict[str, tuple[str, Summary]] | None = None,
+    records: dict[str, BundleRecord] | None = None,
+    now: int = 0,
+) -> Library:
+    """Read and digest every bundle; reports whose bundle is unchanged keep the summary `known` for them. A bundle
+    whose files all have the stat the previous build recorded (`records`, by key) is taken as that build read it,
+    unread (load.trusted_bundle). `now`: the file system's time before the first file is looked at (BuildCache.now)."""
     folders, errors = find_bundles(site.files, site.content)
     bundles: list[Bundle] = []
     real_folders: dict[Path, Path] = {}  # for this pass only: a folder may become a symlink between builds
     for folder in folders:
+        record = (records or {}).get(f"{folder.parent.name}/{folder.name}")
         try:
-            bundle = read_bundle(site.files, folder, real_folders)
+            bundle = trust_or_read(site, folder, record, now, real_folders)
         except ErrorGroup as group:
             errors += group.errors
         except SourceError as error:
@@ -168,3 +177,11 @@ def read_site(site: SiteContext, known: dict[str, tuple[str, Summary]] | None = 
             bundles.append(bundle)
     summaries = {b.key: known[b.key][1] for b in bundles if known and b.key in known and known[b.key][0] == b.digest}
     return Library(bundles, site.config.types, summaries, errors)
+
+
+def trust_or_read(
+    site: SiteContext, folder: Path, record: BundleRecord | None, now: int, folders: dict[Path, Path]
+) -> Bundle:
+    """The bundle as the previous build recorded it when its files' stat says it is unchanged; else read."""
+    trusted = trusted_bundle(site.files, folder, record, folders) if record is not None else None
+    return trusted or read_bundle(site.files, folder, folders, now)

@@ -11,6 +11,7 @@ each file's digest is kept for the cache; what may be published is published.py'
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -18,6 +19,7 @@ from typing import Any
 
 from pydantic import Field
 
+from .cache import BundleRecord
 from .errors import ErrorGroup, Location, SourceError
 from .located import CheckNote, Located
 from .model import Report
@@ -36,6 +38,10 @@ SLUG_RE = re.compile(rf"^{SLUG}$")
 MAX_SLUG = 255 - len(".pdf")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 _SECTION_PREFIX_RE = re.compile(r"^\d+[-_. ]*")
+# How long before the previous build looked at a file a write must have been for its stat to be trusted: a file's
+# timestamps come from a clock coarser than a write (some file systems keep seconds, FAT two), so a file written
+# twice within one tick, once before and once after it was read, keeps its stat. git's "racy" rule, with a margin.
+RACY_NS = 2_000_000_000
 
 
 class FrontMatter(Located):
@@ -74,6 +80,8 @@ class Bundle:
     resources: list[str]  # files published beside the page (images …), relative paths
     files: ProjectFiles = field(repr=False, compare=False)  # the read policy the texts are read again through
     size: int = 0  # characters of its texts: what parsing it costs (workers.split_by_weight)
+    stamps: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)  # BundleRecord.stamps
+    read_at: int = 0  # BundleRecord.read_at
 
     @property
     def key(self) -> str:
@@ -91,6 +99,11 @@ class Bundle:
     @property
     def digest(self) -> str:
         return _digest_of(self.digests)
+
+    @property
+    def record(self) -> BundleRecord:
+        """What the manifest keeps of it, for the next build to trust (trusted_bundle)."""
+        return BundleRecord(self.read_at, self.digests, self.stamps, self.resources, self.size)
 
     @property
     def data_digest(self) -> str:
@@ -170,18 +183,21 @@ def is_parsed(name: str) -> bool:
     return "/" not in name and (name == REPORT_FILE or PurePosixPath(name).suffix == ".md")
 
 
-def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | None = None) -> Bundle:
+def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | None = None, read_at: int = 0) -> Bundle:
     """Read every file of a bundle once: the texts that will be parsed, the digest of everything; the files that
     may not be published are errors, all of them together. `folders`: real paths of folders looked up earlier
-    in the same pass (ProjectFiles.known_folder)."""
+    in the same pass (ProjectFiles.known_folder); `read_at`: the file system's time before this pass began
+    (BuildCache.now; 0, and the next build reads it again)."""
     texts: dict[str, str] = {}
     digests: dict[str, str] = {}
+    stamps: dict[str, tuple[int, int, int, int, int]] = {}
     resources, refused = [], []
     for path in files.files_below(folder):
         name = path.relative_to(folder).as_posix()
         parsed = is_parsed(name)
-        data = files.read_bytes(path, TEXT_LIMIT if parsed else FILE_LIMIT, folders)
+        data, info = files.read_stamped(path, TEXT_LIMIT if parsed else FILE_LIMIT, folders)
         digests[name] = hashlib.sha256(data).hexdigest()
+        stamps[name] = stamp_of(info)
         if parsed:
             texts[name] = decode_text(data, path)
         elif is_published(name):
@@ -194,7 +210,32 @@ def read_bundle(files: ProjectFiles, folder: Path, folders: dict[Path, Path] | N
         files.read_text(folder / REPORT_FILE)  # raises the reason: a folder, a FIFO, a link outside …
     ErrorGroup.raise_any(refused)
     size = sum(map(len, texts.values()))
-    return Bundle(folder, int(folder.parent.name), folder.name, texts, digests, resources, files, size)
+    return Bundle(folder, int(folder.parent.name), folder.name, texts, digests, resources, files, size, stamps, read_at)
+
+
+def stamp_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What a file is recognised by: an edit changes its size or mtime; a save by rename its inode; an mtime set
+    back (touch -r, a restored backup) its ctime, which no user can set."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def trusted_bundle(files: ProjectFiles, folder: Path, record: BundleRecord, folders: dict[Path, Path]) -> Bundle | None:
+    """The bundle as the previous build read it, without reading a file, when its folder lists the same files and
+    each has the stat recorded and was last written well before that build looked at it (RACY_NS); else None,
+    and the bundle is read. Its texts are read, and checked against these digests, where it is parsed
+    (read_texts)."""
+    found = files.stat_below(folder, folders)
+    if found is None or found.keys() != record.stamps.keys():
+        return None
+    settled = record.read_at - RACY_NS
+    for name, info in found.items():
+        recorded = record.stamps[name]
+        if stamp_of(info) != tuple(recorded) or max(recorded[3:]) >= settled:
+            return None
+    year, slug = int(folder.parent.name), folder.name
+    return Bundle(
+        folder, year, slug, None, record.digests, record.resources, files, record.size, record.stamps, record.read_at
+    )
 
 
 def read_texts(bundle: Bundle) -> dict[str, str]:

@@ -99,8 +99,36 @@ class ProjectFiles:
             return None
         return None if stat.S_ISLNK(info.st_mode) else folder / path.name
 
+    def stat_below(self, folder: Path, folders: dict[Path, Path]) -> dict[str, os.stat_result] | None:
+        """Every file files_below lists, by its path relative to `folder` (POSIX), with its stat: what an unchanged
+        bundle is recognised by without reading it. None when only reading can tell (a file that is not a regular
+        one, a symlink, a folder that cannot be looked up): read_bytes then explains. Files under a folder inside
+        the roots, reached without a symlink (files_below enters none), are what read_bytes would read."""
+        try:
+            real = str(self.known_folder(folder, folders) or self.resolve(folder))
+            names = self.names_below(folder)
+        except SourceError:
+            return None
+        found = {}
+        for name in names:
+            try:
+                info = os.lstat(f"{real}/{name}")
+            except OSError:
+                return None
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            found[name] = info
+        return found
+
     def read_bytes(self, path: Path, limit: int = FILE_LIMIT, folders: dict[Path, Path] | None = None) -> bytes:
         """The bytes of a regular file inside the roots, at most `limit` of them."""
+        return self.read_stamped(path, limit, folders)[0]
+
+    def read_stamped(
+        self, path: Path, limit: int = FILE_LIMIT, folders: dict[Path, Path] | None = None
+    ) -> tuple[bytes, os.stat_result]:
+        """read_bytes, and the file's stat taken before reading it: a write after that stat changes the stat, so a
+        later build that finds the same stat may trust the bytes read here (load.trusted_bundle)."""
         real = self.resolve(path, folders)
         try:
             fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
@@ -124,7 +152,7 @@ class ProjectFiles:
             data = handle.read(info.st_size + 1)  # a buffer of the file's size, not of the limit (4 MiB a text)
             if len(data) > info.st_size:  # it grew since fstat: read on, up to the limit
                 data += handle.read(limit - len(data) + 1)
-            return data[:limit]
+            return data[:limit], info
 
     def read_text(self, path: Path, limit: int = TEXT_LIMIT) -> str:
         """A UTF-8 text file; a wrong encoding or a control character is an error at its line and column."""
@@ -133,16 +161,35 @@ class ProjectFiles:
     def files_below(self, folder: Path) -> list[Path]:
         """Every file under `folder` (neither hidden nor an editor's leftover), in a stable order; symlinked
         folders are not entered, and one that leaves the project is an error."""
+        return sorted(folder / name for name in self.names_below(folder))
+
+    def names_below(self, folder: Path, prefix: str = "") -> list[str]:
+        """files_below's files by their POSIX paths relative to `folder`, unordered: one scandir per folder and no
+        path objects, since an unchanged build lists every bundle (stat_below). A folder that cannot be listed is
+        passed over, as os.walk does."""
         found = []
-        for parent, folders, files in os.walk(folder):
-            folders[:] = sorted(name for name in folders if not is_leftover(name))
-            for name in list(folders):
-                link = Path(parent) / name
-                if link.is_symlink():
-                    self.resolve(link)
-                    folders.remove(name)
-            found += [Path(parent) / name for name in files if not is_leftover(name)]
-        return sorted(found)
+        try:
+            entries = list(os.scandir(folder / prefix if prefix else folder))
+        except OSError:
+            return found
+        for entry in entries:
+            if is_leftover(entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                found += self.names_below(folder, f"{prefix}{entry.name}/")
+            elif is_folder_link(entry):
+                self.resolve(Path(entry.path))  # a symlinked folder is not entered; one leaving the project is an error
+            else:
+                found.append(prefix + entry.name)  # a file, or a link the read explains (broken, a loop …)
+        return found
+
+
+def is_folder_link(entry: os.DirEntry) -> bool:
+    """Whether an entry is a symlink to a folder; a broken or looping link is not (os.walk's rule)."""
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:
+        return False
 
 
 def is_leftover(name: str) -> bool:

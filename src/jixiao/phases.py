@@ -22,6 +22,7 @@ Since every command composes these functions, none of them can decide differentl
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -56,7 +57,8 @@ def read_reports(site: SiteContext, cache: BuildCache | None = None) -> Library:
     if cache is None:
         return read_site(site, None)
     PINYIN.update(cache.pinyin)
-    return read_site(site, known_summaries(cache))
+    records = {key: cached.source for key, cached in cache.reports.items() if cached.source is not None}
+    return read_site(site, known_summaries(cache), records, cache.now())
 
 
 def reread_reports(site: SiteContext, library: Library, keys: list[str]) -> None:
@@ -285,13 +287,14 @@ def cache_record(plan: Plan, page: ReportPage) -> CachedReport:
     the entry it was reused from (its page key matched, so nothing it read changed), unless this build publishes
     it differently (without the PDF it had)."""
     reused = plan.reused.get(page.key)
+    bundle = plan.library.bundles[page.key]
     if reused is not None and reused.files == page.files and reused.pdf_key == plan.pdf_key(reused.page_key):
-        return reused
+        return dataclasses.replace(reused, source=bundle.record)  # its files' stat as read now
     templates = {name: plan.digests.of(name) for name in page.templates}
     record = plan.model.records[page.key]
     record.page_key = plan.page_key(page.key, templates)
     return CachedReport(
-        plan.library.bundles[page.key].digest,
+        bundle.digest,
         record.summary.as_json(),
         record.page_key,
         plan.pdf_key(record.page_key),
@@ -301,4 +304,5 @@ def cache_record(plan: Plan, page: ReportPage) -> CachedReport:
         page.files,
         page.indicators,
         page.figures,
+        bundle.record,
     )
