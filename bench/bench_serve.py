@@ -62,7 +62,9 @@ def save_to_reload(server: Server, site: Path, step: int) -> tuple[float, float]
     begun = time.perf_counter()
     edit_report(report, step)
     state = json.loads(get(f"{server.url}/__jixiao__/state?since={build}"))
-    if state["error"] or expected not in get(page):
+    while not state["error"] and expected not in get(page):  # a build of an earlier write answered: wait for the next
+        state = json.loads(get(f"{server.url}/__jixiao__/state?since={state['build']}"))
+    if state["error"]:
         raise SystemExit(f"the preview did not show {expected}: {state['error']}")
     reloaded = time.perf_counter() - begun
     while json.loads(get(f"{server.url}/__jixiao__/state"))["refreshing"]:
