@@ -34,6 +34,7 @@ from .output import MARKER, link_files, write_atomically
 
 CACHE_DIR = ".jixiao-cache"
 FORMAT = 9  # of the manifest; a manifest of another format is ignored
+CLOCK_PREFIX = ".now-"  # BuildCache.now's file, created and removed at once
 T = TypeVar("T")
 
 
@@ -191,7 +192,7 @@ class BuildCache:
         bundle read then is not trusted later)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=".now-", dir=self.path.parent)
+            handle, name = tempfile.mkstemp(prefix=CLOCK_PREFIX, dir=self.path.parent)
         except OSError:
             return 0
         try:
@@ -202,10 +203,13 @@ class BuildCache:
 
     def prune(self) -> None:
         """Drop the manifests of vanished output folders, and this manifest's temporary files a killed build left
-        (stale: the build holds its output's lock)."""
+        (stale: the build holds its output's lock), and any clock file of `now` (a build holds one for a moment,
+        by its open handle, which works as well once the name is gone)."""
         for name in (self.path.name, self.path.with_suffix(".out").name):
             for temporary in self.path.parent.glob(f".{name}.tmp-*"):
                 temporary.unlink(missing_ok=True)
+        for clock in self.path.parent.glob(f"{CLOCK_PREFIX}*"):
+            clock.unlink(missing_ok=True)
         for record in self.path.parent.glob("*.out"):
             with contextlib.suppress(OSError):
                 if not Path(record.read_text(encoding="utf-8")).is_dir():

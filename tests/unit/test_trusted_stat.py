@@ -164,3 +164,13 @@ def test_the_preview_sees_two_saves_that_leave_the_same_size_and_mtime(tmp_path,
     model.background.wait()
     shown = (tmp_path / "preview/2023/liuan-zipingbiao/index.html").read_text(encoding="utf-8")
     assert "81.19" in shown and "80.19" not in shown
+
+
+def test_a_clock_file_a_killed_build_left_is_removed_by_the_next(project):
+    # BuildCache.now creates a file in the cache folder to read the file system's clock and removes it at once; a
+    # build killed in between leaves it, and the next build's prune takes it away.
+    build_site(project, search=False)
+    folder = manifest_path(project.resolve(), (project / "site").resolve()).parent
+    (folder / ".now-killed").write_bytes(b"")
+    build_site(project, search=False)
+    assert sorted(p.name for p in folder.glob(".now-*")) == []
