@@ -40,6 +40,7 @@ from .portal import portal_stamp, portal_work
 from .reportpage import ReportPage
 from .shards import Shard, check_parts, check_shard_output, link_parts
 from .site import SiteContext
+from .sitemodel import year_of
 from .workers import Progress, report_workers
 
 
@@ -166,7 +167,7 @@ def changed_years(cache: BuildCache, plan: Plan) -> set[int] | None:
     if not cache.reports:
         return None
     keys = set(plan.todo) | (set(plan.mine) ^ set(cache.reports))
-    return {int(key.split("/")[0]) for key in keys}
+    return {year_of(key) for key in keys}
 
 
 def shared_errors(site: SiteContext) -> list[SourceError]:

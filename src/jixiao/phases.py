@@ -40,7 +40,7 @@ from .reportpage import ReportPage
 from .shards import Shard, write_manifest
 from .site import SiteContext, open_site
 from .siteindex import listing_pages, open_data, ordered, write_site_pages
-from .sitemodel import SiteModel, Summary
+from .sitemodel import SiteModel, Summary, year_of
 from .workers import Progress, ReportWorkers, try_report
 
 # open ------------------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def unique_errors(errors: list[SourceError]) -> list[SourceError]:
 def cached_page(key: str, cached: CachedReport, with_pdf: bool) -> ReportPage:
     return ReportPage(
         key,
-        int(key.split("/")[0]),
+        year_of(key),
         ReportEntry.from_json(cached.entry),
         cached.findings,
         published_files(cached, with_pdf),
@@ -261,7 +261,7 @@ def publish_listing(site: SiteContext, pages: list[ReportPage], changed: set[str
     """The pages a reader browses after a save (home, 404, and the year and unit pages of the changed reports),
     by name."""
     units = {page.entry.单位 for page in pages if page.key in changed}
-    return listing_pages(site, ordered(pages), {int(key.split("/")[0]) for key in changed}, units)
+    return listing_pages(site, ordered(pages), {year_of(key) for key in changed}, units)
 
 
 def publish_open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:

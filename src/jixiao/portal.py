@@ -26,6 +26,7 @@ from .document.csv import write_rows
 from .pinyin import pinyin_slugs
 from .portalcharts import series_chart
 from .provenance import anchor, origin_of
+from .sitemodel import year_of
 
 MONEY = "金额"  # a column whose unit is the site's 默认单位
 FORM_FIGURES = (("预算", MONEY), ("执行数", MONEY), ("执行率", "%"), ("总分", "分"), ("等次", ""))
@@ -324,7 +325,7 @@ def portal_work(
     before = {key: summary_of(cached.entry, cached.figures) for key, cached in previous.items()}
     now = {page.key: summary_of(page.entry.as_json(), page.figures) for page in pages}
     changed = {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
-    years = {int(key.split("/")[0]) for key in changed}
+    years = {year_of(key) for key in changed}
     units = {names[key] for names in (units_before, units_now) for key in changed if key in names}
     unit_list = set(units_before.values()) != set(units_now.values())
     made = set(portal_files(site, pages, PortalWork(years, units, unit_list)))

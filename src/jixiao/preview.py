@@ -50,7 +50,7 @@ from .phases import (
 )
 from .site import CONTENT_DIR, SiteContext
 from .siteindex import build_search_index
-from .sitemodel import SiteModel, reports_by_year, summaries_read
+from .sitemodel import SiteModel, reports_by_year, summaries_read, year_of
 from .workers import Watch, try_report
 
 Log = Callable[[str], None]
@@ -112,7 +112,7 @@ class Preview:
         started = time.perf_counter()
         with self.lock, collecting_less():
             todo = self.apply(keys)
-        self.background.request({int(key.split("/")[0]) for key in todo})
+        self.background.request({year_of(key) for key in todo})
         return BuildResult(
             self.out_dir,
             list(self.pages.values()),

@@ -136,12 +136,17 @@ class SiteModel:
         return {key: record.page_key for key, record in self.records.items()}
 
 
+def year_of(key: str) -> int:
+    """The year of a report key (`2023/luzhou-juesuan`): its folder's, which load.py requires of its 年度."""
+    return int(key.split("/")[0])
+
+
 def reports_by_year(keys: Iterable[str]) -> dict[int, list[str]]:
     """Report keys by the year of their folder, which is the year of every report that parses (load.py refuses
     a 年度 that differs from it)."""
     years: dict[int, list[str]] = {}
     for key in keys:
-        years.setdefault(int(key.split("/")[0]), []).append(key)
+        years.setdefault(year_of(key), []).append(key)
     return years
 
 
@@ -152,7 +157,7 @@ def summaries_read(key: str, summaries: Mapping[str, Summary], years: Mapping[in
     alone (and any others) links the page exactly as the model of the whole site does. The set grows as summaries
     become known (the report's own names its attachments and whether it reads last year's): it is complete once
     every report in it is parsed. `years`: the site's keys by year (reports_by_year)."""
-    year = int(key.split("/")[0])
+    year = year_of(key)
     needed = {key, *years.get(year, ())}
     summary = summaries.get(key)
     if summary is None:
