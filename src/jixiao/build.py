@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import BuildCache, reuse_files
+from .cache import BuildCache, published_files
 from .errors import JixiaoError, SourceError
 from .findings import Finding, unique_findings
 from .glyphs import glyph_findings
@@ -133,9 +133,7 @@ def build_site(
                 plan.restrict(shard.keys(plan.model.keys()))
             notices = machine_notices(site, plan)
             stamp = ""  # of the portal pages this build makes (none in a shard)
-            with staged_output(out_dir) as staging:
-                for cached in plan.reused.values():
-                    reuse_files(cached, cache.files_dir, staging, with_pdf)
+            with staged_output(out_dir, reused_files(plan, with_pdf), cache.files_dir) as staging:
                 if shard is None:  # before the reports: the preview serves a page while the rest render
                     copy_assets(site.files, site.search_path, staging)
                 pages = render_pages(workers, plan, staging, progress, with_pdf)
@@ -150,6 +148,11 @@ def build_site(
                     publish_site(site, pages, staging, cache.files_dir, changed_years(cache, plan), search, portal)
         notices += commit_cache(cache, plan, pages, stamp)  # published: from here on nothing fails the build
     return BuildResult(out_dir, pages, time.perf_counter() - started, len(plan.todo), notices, plan, cache, site)
+
+
+def reused_files(plan: Plan, with_pdf: bool) -> list[str]:
+    """The files of every report the previous output gives, by their paths in the site."""
+    return [name for cached in plan.reused.values() for name in published_files(cached, with_pdf)]
 
 
 def machine_notices(site: SiteContext, plan: Plan) -> list[str]:

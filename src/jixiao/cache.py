@@ -30,7 +30,7 @@ from pydantic import TypeAdapter
 
 from .errors import describe_os_error
 from .findings import Finding
-from .output import MARKER, link_files, write_atomically
+from .output import MARKER, write_atomically
 
 CACHE_DIR = ".jixiao-cache"
 FORMAT = 9  # of the manifest; a manifest of another format is ignored
@@ -233,8 +233,3 @@ def manifest_path(project: Path, out_dir: Path) -> Path:
 def published_files(cached: CachedReport, with_pdf: bool) -> list[str]:
     """The files a reused report brings: all, or all but its PDF in a build that makes none (the preview)."""
     return cached.files if with_pdf else [name for name in cached.files if not name.endswith(".pdf")]
-
-
-def reuse_files(cached: CachedReport, files_dir: Path, staging: Path, with_pdf: bool) -> None:
-    """Bring an unchanged report's files into the staging folder (hard links where possible)."""
-    link_files(published_files(cached, with_pdf), files_dir, staging)

@@ -6,6 +6,13 @@ folder that exists must be one jixiao made (it carries a marker file) or be empt
 writes into a staging folder beside it (inside it, on a mount point) that replaces it only when the
 whole build succeeded (swap.py). One build at a time writes an output folder (locks.py), so the
 staging folders the next build finds are stale, whatever process left them, and are removed.
+
+An incremental build keeps the output it replaced beside the new one (`.site.spare`) and makes it the next build's
+staging folder: its unchanged reports' files are hard links of the published ones already, so the next build only
+unlinks what changed and links it again, instead of a `mkdir` per report and a link per file into a fresh folder and
+an `unlink` per file of the old output (recycle_staging). Nothing in a recycled folder is written into: every file
+it keeps is a link of a reused file, which no build writes; every other one is unlinked before anything is written,
+so a writer never reaches a published file through a shared link.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -155,10 +162,11 @@ def stale_staging(out_dir: Path, inside: bool) -> list[Path]:
 
 
 @contextlib.contextmanager
-def staged_output(out_dir: Path) -> Iterator[Path]:
-    """Yield a staging folder and put it in the place of out_dir on success (swap.py); on any failure nothing
-    changes and the staging folder is removed. An OSError of any write (a full disk, a name too long) becomes one
-    message naming the output path it failed on."""
+def staged_output(out_dir: Path, reused: Collection[str] = (), source: Path | None = None) -> Iterator[Path]:
+    """Yield a staging folder holding the files `reused` (paths in the site) linked from `source`, and put it in the
+    place of out_dir on success (swap.py); on any failure nothing changes and the staging folder is removed. With
+    files reused, the old output is kept as the next build's staging folder (recycle_staging). An OSError of any
+    write (a full disk, a name too long) becomes one message naming the output path it failed on."""
     staging = None
     try:
         with locked_output(out_dir):
@@ -170,8 +178,11 @@ def staged_output(out_dir: Path) -> Iterator[Path]:
                 out_dir / f".jixiao-staging-{suffix}" if inside else out_dir.with_name(f".{out_dir.name}.tmp-{suffix}")
             )
             aside = out_dir.with_name(f".{out_dir.name}.old-{suffix}")
+            spare = None if inside else spare_path(out_dir)
             try:
-                staging.mkdir()
+                if spare is None or not take_spare(spare, staging):
+                    staging.mkdir()
+                recycle_staging(staging, reused, source)
                 (staging / MARKER).write_text(
                     "由 jixiao 生成的站点；jixiao build 会整体替换这个文件夹。\n", encoding="utf-8"
                 )
@@ -180,11 +191,70 @@ def staged_output(out_dir: Path) -> Iterator[Path]:
                     swap_entries(staging, out_dir, OWN_ENTRIES)
                 else:
                     swap_folder(staging, out_dir, aside)
+                    if reused and spare is not None and not os.path.lexists(spare):
+                        with contextlib.suppress(OSError):  # published already: a spare is only a saving
+                            aside.rename(spare)  # the old output, the next build's staging folder
             finally:
                 shutil.rmtree(staging, ignore_errors=True)  # the new site if it failed, else the old one
                 shutil.rmtree(aside, ignore_errors=True)
     except OSError as exc:
         raise output_error(out_dir, exc, staging) from None
+
+
+def spare_path(out_dir: Path) -> Path:
+    """Where an output's previous version waits to become the next build's staging folder."""
+    return out_dir.with_name(f".{out_dir.name}.spare")
+
+
+def take_spare(spare: Path, staging: Path) -> bool:
+    """Move the previous output to `staging` when it is there and jixiao's own (a real folder, no link, with the
+    marker): no other folder is ever emptied and reused."""
+    if spare.is_symlink() or not (spare / MARKER).is_file():
+        return False
+    try:
+        spare.rename(staging)
+    except OSError:
+        return False
+    return True
+
+
+def recycle_staging(staging: Path, reused: Collection[str], source: Path | None) -> None:
+    """Make `staging` (empty, or a previous output) hold exactly the files `reused`, each a hard link (or copy) of
+    the file of that name in `source`: a file there that is already a link of it is kept, every other file (and
+    folder left empty) removed, and the rest linked. What a fresh folder would hold after linking them all, at the
+    cost of a `stat` per kept file."""
+    missing = set(reused)
+    linkable = source is not None and bool(missing) and os.stat(staging).st_dev == os.stat(source).st_dev
+    missing -= set(prune_folder(staging, "", missing if linkable else set(), source))
+    if missing and source is not None:
+        link_files(sorted(missing), source, staging)
+
+
+def prune_folder(folder: Path | str, prefix: str, wanted: set[str], source: Path | None) -> Iterator[str]:
+    """The files under `folder` (named `prefix` in the site) that are links of the same name in `source` and wanted;
+    every other entry is removed, and so is each subfolder left empty. A generator: consume it all."""
+    with os.scandir(folder) as entries:
+        listed = list(entries)
+    for entry in listed:
+        name = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            kept = list(prune_folder(entry.path, name + "/", wanted, source))
+            if kept:
+                yield from kept
+            else:
+                os.rmdir(entry.path)
+        elif name in wanted and is_link_of(entry, os.path.join(source, name)):  # type: ignore[arg-type]
+            yield name
+        else:
+            os.unlink(entry.path)
+
+
+def is_link_of(entry: os.DirEntry, path: str) -> bool:
+    """The entry is the file at `path` (the same inode; the caller checked they are on one device)."""
+    try:
+        return os.stat(path, follow_symlinks=False).st_ino == entry.inode()
+    except OSError:
+        return False
 
 
 def output_error(out_dir: Path, exc: OSError, staging: Path | None = None) -> JixiaoError:
