@@ -144,7 +144,7 @@ def build_site(
                     publish_shard(site, plan, shard, pages, staging)
                 else:
                     stamp = portal_stamp(site, plan.digests)
-                    portal = portal_work(site, pages, cache.reports, stamp, cache.portal, cache.files_dir)
+                    portal = portal_work(site, pages, cache.reports, stamp, cache.portal, cache.files_dir, plan.reused)
                     publish_site(site, pages, staging, cache.files_dir, changed_years(cache, plan), search, portal)
         notices += commit_cache(cache, plan, pages, stamp)  # published: from here on nothing fails the build
     return BuildResult(out_dir, pages, time.perf_counter() - started, len(plan.todo), notices, plan, cache, site)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -238,6 +238,7 @@ class PortalWork:
     units: set[str] | None = None
     unit_list: bool = True
     kept: tuple[str, ...] = ()
+    same: bool = False  # no report's entry, figures or indicator rows differ, none came or went (siteindex.SITE_WIDE)
 
     def chosen(self, pages: list[Any]) -> tuple[list[str], list[int]]:
         """The units (by name) and the years (newest first) of `pages` whose portal pages this work makes."""
@@ -308,12 +309,19 @@ def portal_stamp(site: Any, digests: Any) -> str:
 
 
 def portal_work(
-    site: Any, pages: list[Any], previous: dict[str, Any], stamp: str, old: str, folder: Path | None
+    site: Any,
+    pages: list[Any],
+    previous: dict[str, Any],
+    stamp: str,
+    old: str,
+    folder: Path | None,
+    reused: Collection[str] = (),
 ) -> PortalWork:
     """The portal pages a build remakes: those of the units and years of the reports whose entry or figures differ
     from the previous build's (`previous`, the cache's reports), or that came or went; the list of units when the
     units changed. Everything when the templates changed (`stamp` against `old`), when a unit's slug moved (a new
-    homophone) or when a page to keep is missing from the previous output (`folder`)."""
+    homophone) or when a page to keep is missing from the previous output (`folder`). The pages of the reports
+    `reused` are the previous build's entries and figures, so they are not compared."""
     if not previous or folder is None or stamp != old:
         return EVERYTHING
     units_before = {key: cached.entry["单位"] for key, cached in previous.items()}
@@ -322,8 +330,8 @@ def portal_work(
     slugs_now = UnitUrls.of(site, units_now.values()).slugs
     if any(slugs_before[unit] != slugs_now[unit] for unit in slugs_before.keys() & slugs_now.keys()):
         return EVERYTHING
-    before = {key: summary_of(cached.entry, cached.figures) for key, cached in previous.items()}
-    now = {page.key: summary_of(page.entry.as_json(), page.figures) for page in pages}
+    before = {key: summary_of(cached.entry, cached.figures) for key, cached in previous.items() if key not in reused}
+    now = {page.key: summary_of(page.entry.as_json(), page.figures) for page in pages if page.key not in reused}
     changed = {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
     years = {year_of(key) for key in changed}
     units = {names[key] for names in (units_before, units_now) for key in changed if key in names}
@@ -332,7 +340,8 @@ def portal_work(
     kept = tuple(name for name in portal_files(site, pages) if name not in made)
     if not all((folder / name).is_file() for name in kept):
         return EVERYTHING
-    return PortalWork(years, units, unit_list, kept)
+    same = not changed and all(p.indicators == previous[p.key].indicators for p in pages if p.key not in reused)
+    return PortalWork(years, units, unit_list, kept, same)
 
 
 def summary_of(entry: dict[str, Any], figures: list[list[str]]) -> str:

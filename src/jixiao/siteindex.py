@@ -42,6 +42,10 @@ CSV_HEADER = [
     "达标",
 ]
 
+# What site_pages makes besides the year pages, unit feeds and portal pages (which kept_listings and
+# portal.portal_work keep one by one): each reads every report's entry, or (indicators.csv) rows.
+SITE_WIDE = ("index.html", "404.html", "sitemap.xml", "feed.xml", "data/reports.json", "data/indicators.csv")
+
 
 def ordered(pages: list[ReportPage]) -> list[ReportPage]:
     """In the site model's listing order (sitemodel.listing_key)."""
@@ -70,6 +74,15 @@ def kept_listings(
     names = [year_page(year) for year in sorted({p.year for p in pages}) if year not in portal.years]
     names += [urls.path(unit, "feed.xml") for unit in sorted({p.entry.单位 for p in pages} - portal.units)]
     return names if all((previous / name).is_file() for name in names) else []
+
+
+def kept_site_wide(portal: PortalWork | None, previous: Path | None) -> tuple[str, ...]:
+    """The files made from every report (SITE_WIDE), when the previous output's are this build's: no report's entry,
+    figures or indicator rows changed, none came or went (portal.portal_work compared them; the templates and
+    site.yaml are unchanged, or it does everything), and the previous output has them all. Else none."""
+    if portal is None or previous is None or not portal.same:
+        return ()
+    return SITE_WIDE if all((previous / name).is_file() for name in SITE_WIDE) else ()
 
 
 def year_page(year: int) -> str:
@@ -167,12 +180,15 @@ def write_site_pages(
     to one report re-indexes its year only: a year whose pages did not change is reused from the
     previous output (`previous`); `changed_years` None re-indexes every year. `search=False` leaves the
     index out (quick previews). The portal pages `portal` keeps are linked from `previous` (portal.portal_work), and
-    so are the year pages and unit feeds of the years and units it does not remake (kept_listings).
+    so are the year pages and unit feeds of the years and units it does not remake (kept_listings), and, when no
+    report changed what they show, the home page, sitemap, feed and open data (kept_site_wide).
     """
     kept = kept_listings(site, pages, portal, previous)
-    write_files(staging, site_pages(site, pages, portal, kept))
+    same = kept_site_wide(portal, previous) if kept or not pages else ()  # every year page and feed kept too
+    if not same:
+        write_files(staging, site_pages(site, pages, portal, kept))
     if portal is not None and previous is not None:
-        link_files([*portal.kept, *kept], previous, staging)
+        link_files([*portal.kept, *kept, *same], previous, staging)
     if search:
         write_search_index(staging, sorted({p.year for p in pages}, reverse=True), previous, changed_years)
 

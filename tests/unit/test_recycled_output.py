@@ -14,6 +14,7 @@ from conftest import copy_demo, edit, tree_digest
 
 import jixiao.build
 import jixiao.load
+import jixiao.siteindex
 from jixiao.build import build_site
 
 OTHER = "content/2024/other/report.yaml"
@@ -100,3 +101,28 @@ def test_a_folder_in_the_spares_place_that_jixiao_did_not_write_is_left_alone(in
     assert build_site(incremental, search=False).rebuilt == 1
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
     assert "95件" in (incremental / "site/2024/other/index.html").read_text(encoding="utf-8")
+
+
+def test_a_build_where_no_report_changed_links_every_site_wide_file_instead_of_rendering_it(incremental, monkeypatch):
+    rendered: list[str] = []
+    render = jixiao.siteindex.render
+    monkeypatch.setattr(
+        jixiao.siteindex, "render", lambda site, name, context: rendered.append(name) or render(site, name, context)
+    )
+    before = tree_digest(incremental / "site")
+    assert build_site(incremental, search=False).rebuilt == 0
+    assert rendered == []  # not the home page, 404, sitemap, feeds, year or portal pages
+    assert tree_digest(incremental / "site") == before
+    for name in ("index.html", "sitemap.xml", "data/reports.json", "data/indicators.csv"):
+        assert os.path.samefile(incremental / "site" / name, incremental / ".site.spare" / name)  # the previous one
+
+
+def test_a_report_rendered_again_as_it_was_still_leaves_the_site_wide_files_as_they_were(incremental, tmp_path):
+    edit(incremental / OTHER, "实际完成值: 90 件", "实际完成值:  90 件")  # a new digest, the same report
+    assert build_site(incremental, search=False).rebuilt == 1
+    assert os.path.samefile(incremental / "site/index.html", incremental / ".site.spare/index.html")
+    edit(incremental / OTHER, "实际完成值:  90 件", "实际完成值: 70 件")  # its figures and rows change: remade
+    assert build_site(incremental, search=False).rebuilt == 1
+    assert not os.path.samefile(incremental / "site/index.html", incremental / ".site.spare/index.html")
+    assert ",70件," in (incremental / "site/data/indicators.csv").read_text(encoding="utf-8-sig")
+    assert tree_digest(incremental / "site") == clean_build(incremental, tmp_path)
