@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import errno
+import functools
 import importlib.util
 import os
 import stat
@@ -193,10 +194,13 @@ def excerpt(text: str, column: int = 0, width: int = EXCERPT) -> str:
     return ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
 
 
-def _readable_roots(root: Path | None) -> list[Path]:
+@functools.lru_cache(maxsize=8)
+def _readable_roots(root: Path | None) -> tuple[Path, ...]:
+    """The folders a message may quote a line of: once per project (a build prints some 400 warnings at 1000
+    reports, and finding the themes and resolving both cost more than reading the line)."""
     spec = importlib.util.find_spec("jixiao.themes")
     themes = [Path(p).resolve() for p in (spec.submodule_search_locations or [])] if spec else []
-    return [*([root.resolve()] if root is not None else []), *themes]
+    return (*([root.resolve()] if root is not None else []), *themes)
 
 
 def did_you_mean(name: str, candidates: list[str], n: int = 3) -> str:

@@ -103,3 +103,22 @@ def test_the_year_pages_and_unit_feeds_a_change_does_not_touch_are_linked_not_re
     same = [name for name in names if (site / name).stat().st_ino == before[name]]
     assert same == ["2023/index.html", "units/lingyizhongxin/feed.xml"]  # hard links to the previous output's
     assert "示例中心2024年度项目支出绩效自评" in (site / "units/shilizhongxin/feed.xml").read_text(encoding="utf-8")
+
+
+def test_quoting_the_lines_of_many_warnings_looks_for_the_themes_once(project, monkeypatch):
+    # a build at 1000 reports prints some 400 warnings, each with its line: finding and resolving the folders a line
+    # may be quoted from cost more than reading the line, so they are found once per project
+    import importlib.util
+
+    import jixiao.errors
+    from jixiao.errors import Location, read_source_line
+
+    jixiao.errors._readable_roots.cache_clear()
+    looked: list[str] = []
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: looked.append(name) or find_spec(name, *a))
+    yaml = project.resolve() / DEMO
+    lines = yaml.read_text(encoding="utf-8").splitlines()
+    quoted = [read_source_line(Location(yaml, line), project) for line in (1, 2, 3)]
+    assert quoted == [line.rstrip() for line in lines[:3]]
+    assert looked == ["jixiao.themes"]
