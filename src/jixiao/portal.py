@@ -238,7 +238,8 @@ class PortalWork:
     units: set[str] | None = None
     unit_list: bool = True
     kept: tuple[str, ...] = ()
-    same: bool = False  # no report's entry, figures or indicator rows differ, none came or went (siteindex.SITE_WIDE)
+    rows: bool = False  # every report's rows of indicators.csv as before, none came or went (siteindex.INDICATORS)
+    same: bool = False  # besides, no report's entry or figures differ (siteindex.SITE_WIDE)
 
     def chosen(self, pages: list[Any]) -> tuple[list[str], list[int]]:
         """The units (by name) and the years (newest first) of `pages` whose portal pages this work makes."""
@@ -340,8 +341,19 @@ def portal_work(
     kept = tuple(name for name in portal_files(site, pages) if name not in made)
     if not all((folder / name).is_file() for name in kept):
         return EVERYTHING
-    same = not changed and all(p.indicators == previous[p.key].indicators for p in pages if p.key not in reused)
-    return PortalWork(years, units, unit_list, kept, same)
+    rows = units_before.keys() == units_now.keys() and all(
+        same_rows(page, previous[page.key]) for page in pages if page.key not in reused
+    )
+    return PortalWork(years, units, unit_list, kept, rows, rows and not changed)
+
+
+def same_rows(page: Any, cached: Any) -> bool:
+    """A report's rows of indicators.csv are as the previous build wrote them: its rows, and the year, unit, title and
+    type written before each (which also place it in the listing order, with its key)."""
+    lead = ("年度", "单位", "标题", "类型")
+    return page.indicators == cached.indicators and [page.entry.as_json()[n] for n in lead] == [
+        cached.entry[n] for n in lead
+    ]
 
 
 def summary_of(entry: dict[str, Any], figures: list[list[str]]) -> str:

@@ -12,7 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from itertools import groupby
 from pathlib import Path
 
@@ -44,7 +44,8 @@ CSV_HEADER = [
 
 # What site_pages makes besides the year pages, unit feeds and portal pages (which kept_listings and
 # portal.portal_work keep one by one): each reads every report's entry, or (indicators.csv) rows.
-SITE_WIDE = ("index.html", "404.html", "sitemap.xml", "feed.xml", "data/reports.json", "data/indicators.csv")
+INDICATORS = "data/indicators.csv"
+SITE_WIDE = ("index.html", "404.html", "sitemap.xml", "feed.xml", "data/reports.json", INDICATORS)
 
 
 def ordered(pages: list[ReportPage]) -> list[ReportPage]:
@@ -55,8 +56,8 @@ def ordered(pages: list[ReportPage]) -> list[ReportPage]:
 def site_pages(
     site: SiteContext, pages: list[ReportPage], portal: PortalWork | None = None, kept: Collection[str] = ()
 ) -> dict[str, bytes]:
-    """Every site-wide file, by its path in the site (of the portal's, those `portal` names), but the year pages and
-    unit feeds `kept` from the previous output (kept_listings)."""
+    """Every site-wide file, by its path in the site (of the portal's, those `portal` names), but those `kept` from
+    the previous output (kept_listings, kept_site_wide)."""
     pages = ordered(pages)
     return {**listing_pages(site, pages, portal=portal, kept=kept), **open_data(site, pages, kept)}
 
@@ -77,12 +78,19 @@ def kept_listings(
 
 
 def kept_site_wide(portal: PortalWork | None, previous: Path | None) -> tuple[str, ...]:
-    """The files made from every report (SITE_WIDE), when the previous output's are this build's: no report's entry,
-    figures or indicator rows changed, none came or went (portal.portal_work compared them; the templates and
-    site.yaml are unchanged, or it does everything), and the previous output has them all. Else none."""
-    if portal is None or previous is None or not portal.same:
+    """The files made from every report that the previous output has as this build would make them (portal.portal_work
+    compared the reports; the templates and site.yaml are unchanged, or it does everything): all of SITE_WIDE when no
+    report's entry, figures or rows changed and none came or went; indicators.csv alone when only what it does not
+    show changed (a budget figure). None of them when one is missing there."""
+    if portal is None or previous is None:
         return ()
-    return SITE_WIDE if all((previous / name).is_file() for name in SITE_WIDE) else ()
+    names = SITE_WIDE if portal.same else (INDICATORS,) if portal.rows else ()
+    return names if all((previous / name).is_file() for name in names) else ()
+
+
+def unless_kept(kept: Collection[str], makers: dict[str, Callable[[], bytes]]) -> dict[str, bytes]:
+    """Each file made by its maker, but those `kept` from the previous output (never made)."""
+    return {name: make() for name, make in makers.items() if name not in kept}
 
 
 def year_page(year: int) -> str:
@@ -98,14 +106,16 @@ def listing_pages(
     kept: Collection[str] = (),
 ) -> dict[str, bytes]:
     """The pages a reader browses: home, 404, each year's page and the portal's pages (only those of `years` and
-    `units`, when given, or those `portal` names; no year page `kept`). `pages` ordered."""
+    `units`, when given, or those `portal` names; none `kept`). `pages` ordered."""
     all_years = sorted({p.year for p in pages}, reverse=True)
-    files = {
-        "index.html": render(
-            site, "index.html", HomeContext(site.site_view, False, site.root(0), [p.entry for p in pages], all_years)
-        ),
-        "404.html": render(site, "404.html", PageContext(site.site_view, False, site.config.base_url)),
-    }
+    home = HomeContext(site.site_view, False, site.root(0), [p.entry for p in pages], all_years)
+    files = unless_kept(
+        kept,
+        {
+            "index.html": lambda: render(site, "index.html", home),
+            "404.html": lambda: render(site, "404.html", PageContext(site.site_view, False, site.config.base_url)),
+        },
+    )
     for year, group in groupby(pages, key=lambda p: p.year):
         if (years is None or year in years) and year_page(year) not in kept:
             files[year_page(year)] = render(
@@ -115,20 +125,37 @@ def listing_pages(
 
 
 def open_data(site: SiteContext, pages: list[ReportPage], kept: Collection[str] = ()) -> dict[str, bytes]:
-    """What machines read: sitemap, the site's feed and each unit's (but those `kept`), reports.json and
-    indicators.csv. `pages` ordered."""
+    """What machines read: sitemap, the site's feed and each unit's, reports.json and indicators.csv (but those
+    `kept`). `pages` ordered."""
     entries = [p.entry for p in pages]
-    years = sorted({p.year for p in pages}, reverse=True)
-    paths = ["index.html", *map(year_page, years), *portal_urls(site, pages), *(e.url for e in entries)]
     return {
-        "sitemap.xml": render(site, "sitemap.xml", SitemapContext(site.site_view, False, paths, absolute(site, ""))),
-        "feed.xml": feed(site, entries, site.config.title, "index.html", "urn:jixiao:site"),
-        **unit_feeds(site, entries, kept),
-        "data/reports.json": (json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=1) + "\n").encode(
-            "utf-8"
+        **unless_kept(
+            kept,
+            {
+                "sitemap.xml": lambda: sitemap(site, pages),
+                "feed.xml": lambda: feed(site, entries, site.config.title, "index.html", "urn:jixiao:site"),
+            },
         ),
-        "data/indicators.csv": indicators_csv(pages),
+        **unit_feeds(site, entries, kept),
+        **unless_kept(
+            kept,
+            {
+                "data/reports.json": lambda: reports_json(entries),
+                INDICATORS: lambda: indicators_csv(pages),
+            },
+        ),
     }
+
+
+def sitemap(site: SiteContext, pages: list[ReportPage]) -> bytes:
+    """Every page of the site: home, the year pages, the portal's, the reports'."""
+    years = sorted({p.year for p in pages}, reverse=True)
+    paths = ["index.html", *map(year_page, years), *portal_urls(site, pages), *(p.entry.url for p in pages)]
+    return render(site, "sitemap.xml", SitemapContext(site.site_view, False, paths, absolute(site, "")))
+
+
+def reports_json(entries: list[ReportEntry]) -> bytes:
+    return (json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def unit_feeds(site: SiteContext, entries: list[ReportEntry], kept: Collection[str] = ()) -> dict[str, bytes]:
@@ -183,12 +210,10 @@ def write_site_pages(
     so are the year pages and unit feeds of the years and units it does not remake (kept_listings), and, when no
     report changed what they show, the home page, sitemap, feed and open data (kept_site_wide).
     """
-    kept = kept_listings(site, pages, portal, previous)
-    same = kept_site_wide(portal, previous) if kept or not pages else ()  # every year page and feed kept too
-    if not same:
-        write_files(staging, site_pages(site, pages, portal, kept))
+    kept = [*kept_listings(site, pages, portal, previous), *kept_site_wide(portal, previous)]
+    write_files(staging, site_pages(site, pages, portal, kept))
     if portal is not None and previous is not None:
-        link_files([*portal.kept, *kept, *same], previous, staging)
+        link_files([*portal.kept, *kept], previous, staging)
     if search:
         write_search_index(staging, sorted({p.year for p in pages}, reverse=True), previous, changed_years)
 

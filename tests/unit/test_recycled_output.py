@@ -126,3 +126,12 @@ def test_a_report_rendered_again_as_it_was_still_leaves_the_site_wide_files_as_t
     assert not os.path.samefile(incremental / "site/index.html", incremental / ".site.spare/index.html")
     assert ",70件," in (incremental / "site/data/indicators.csv").read_text(encoding="utf-8-sig")
     assert tree_digest(incremental / "site") == clean_build(incremental, tmp_path)
+
+
+def test_an_edit_of_a_budget_figure_alone_leaves_indicators_csv_as_it_was(incremental, tmp_path):
+    csv = incremental / "site/data/indicators.csv"
+    edit(incremental / OTHER, "全年执行数: 150", "全年执行数: 160")  # 执行率 and the score move, no indicator row
+    assert build_site(incremental, search=False).rebuilt == 1
+    assert os.path.samefile(csv, incremental / ".site.spare/data/indicators.csv")  # linked, not written again
+    assert not os.path.samefile(incremental / "site/data/reports.json", incremental / ".site.spare/data/reports.json")
+    assert tree_digest(incremental / "site") == clean_build(incremental, tmp_path)
