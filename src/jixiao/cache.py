@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -111,6 +112,45 @@ class Manifest:
 
 
 @dataclass
+class ManifestHead:
+    """The manifest without its reports (Manifest's other fields), as its first line holds them."""
+
+    format: int
+    shared: str
+    site: str
+    portal: str = ""
+    pinyin: dict[str, str] = field(default_factory=dict)
+
+
+# The manifest as written: one JSON document, its reports one a line, so that a build reads each report's record
+# on its own and writes a record it carried over as the text it read (manifest_lines, read_lines).
+REPORTS_OPEN = b',"reports":{\n'
+REPORTS_CLOSE = b"}}\n"
+
+
+def manifest_lines(head: ManifestHead, records: dict[str, bytes]) -> bytes:
+    """The manifest's text: the head's fields, then each report's record (its JSON text) under its key."""
+    lines = [json.dumps(key).encode() + b":" + text for key, text in sorted(records.items())]
+    return record_to_json(ManifestHead, head)[:-1] + REPORTS_OPEN + b",\n".join(lines) + b"\n" + REPORTS_CLOSE
+
+
+def read_lines(data: bytes) -> tuple[ManifestHead, dict[str, bytes]] | None:
+    """The head and each report's record text of a manifest laid out as manifest_lines writes it; None for any other
+    layout (a hand-edited manifest), which is then read as one document."""
+    first, found, rest = data.partition(REPORTS_OPEN)
+    if not found or b"\n" in first or not rest.endswith(b"\n" + REPORTS_CLOSE):
+        return None
+    records = {}
+    for line in rest[: -len(REPORTS_CLOSE) - 1].split(b",\n") if rest != b"\n" + REPORTS_CLOSE else []:
+        cut = line.find(b'":{') + 1
+        key = json.loads(line[:cut]) if cut else None
+        if not isinstance(key, str) or json.dumps(key).encode() != line[:cut]:
+            return None  # a key written otherwise, or holding `":{` itself
+        records[key] = line[cut + 1 :]
+    return record_from_json(ManifestHead, first + b"}"), records
+
+
+@dataclass
 class BuildCache:
     """The manifest of one output folder; `reports` is empty when nothing can be reused.
 
@@ -124,6 +164,7 @@ class BuildCache:
     files_dir: Path | None = None  # where the reusable files are: the output folder, or the seed's
     portal: str = ""  # Manifest.portal of the output in files_dir
     pinyin: dict[str, str] = field(default_factory=dict)  # Manifest.pinyin
+    texts: dict[str, bytes] = field(default_factory=dict, repr=False)  # each of `reports` as the manifest wrote it
 
     @classmethod
     def open(cls, project: Path, out_dir: Path, shared: str, clean: bool, seed: Path | None = None) -> BuildCache:
@@ -141,12 +182,12 @@ class BuildCache:
     def read(self, path: Path, folder: Path) -> bool:
         """Take a manifest's reports if it is intact, of this build's kind and describes `folder` as it is."""
         try:
-            manifest = record_from_json(Manifest, path.read_bytes())
+            manifest, texts = read_manifest(path.read_bytes())
         except (OSError, ValueError):
             return False  # missing, damaged or hand-edited: rebuild everything
         if manifest.format != FORMAT or manifest.shared != self.shared or manifest.site != site_stamp(folder):
             return False
-        self.reports, self.portal, self.pinyin = manifest.reports, manifest.portal, manifest.pinyin
+        self.reports, self.portal, self.pinyin, self.texts = manifest.reports, manifest.portal, manifest.pinyin, texts
         return True
 
     def reusable(self, key: str, page_key: str, pdf_key: str | None) -> CachedReport | None:
@@ -170,20 +211,31 @@ class BuildCache:
         `pinyin`: the units' pinyin slugs this build knew (else those in place)."""
         portal = self.portal if portal is None else portal
         pinyin = self.pinyin if pinyin is None else pinyin
-        manifest = Manifest(
-            FORMAT, self.shared, site_stamp(self.out_dir), dict(sorted(reports.items())), portal, pinyin
-        )
+        texts = {key: self.text_of(key, record) for key, record in reports.items()}
+        head = ManifestHead(FORMAT, self.shared, site_stamp(self.out_dir), portal, pinyin)
         try:
-            write_atomically(self.path, record_to_json(Manifest, manifest))
+            write_atomically(self.path, manifest_lines(head, texts))
             write_atomically(self.path.with_suffix(".out"), str(self.out_dir).encode())
         except OSError as exc:
             return (
                 f"缓存无法写入（{describe_os_error(exc)}）: {exc.filename or self.path}；站点已更新，下次构建会全部重建。\n"
                 "  提示: 让项目的 .jixiao-cache/ 可写（或删除它），之后的构建就能沿用未改动的报告。"
             )
-        self.reports, self.files_dir, self.portal, self.pinyin = reports, self.out_dir, portal, pinyin
+        self.reports, self.files_dir, self.portal, self.pinyin, self.texts = (
+            reports,
+            self.out_dir,
+            portal,
+            pinyin,
+            texts,
+        )
         self.prune()
         return None
+
+    def text_of(self, key: str, record: CachedReport) -> bytes:
+        """A report's record as JSON text: as it was read when it is the very record read (carried over), else
+        written anew."""
+        text = self.texts.get(key) if self.reports.get(key) is record else None
+        return record_to_json(CachedReport, record) if text is None else text
 
     def now(self) -> int:
         """The time of the file system holding the cache (and the project) now, as a file created now gets it:
@@ -215,6 +267,17 @@ class BuildCache:
                 if not Path(record.read_text(encoding="utf-8")).is_dir():
                     record.with_suffix(".json").unlink(missing_ok=True)
                     record.unlink()
+
+
+def read_manifest(data: bytes) -> tuple[Manifest, dict[str, bytes]]:
+    """A manifest and its reports' record texts (none when it is not laid out as this version writes it). Each
+    record is checked field by field: a damaged or hand-edited one raises ValueError."""
+    lines = read_lines(data)
+    if lines is None:
+        return record_from_json(Manifest, data), {}
+    head, texts = lines
+    reports = {key: record_from_json(CachedReport, text) for key, text in texts.items()}
+    return Manifest(head.format, head.shared, head.site, reports, head.portal, head.pinyin), texts
 
 
 def site_stamp(folder: Path) -> str:

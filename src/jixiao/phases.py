@@ -289,7 +289,8 @@ def cache_record(plan: Plan, page: ReportPage) -> CachedReport:
     reused = plan.reused.get(page.key)
     bundle = plan.library.bundles[page.key]
     if reused is not None and reused.files == page.files and reused.pdf_key == plan.pdf_key(reused.page_key):
-        return dataclasses.replace(reused, source=bundle.record)  # its files' stat as read now
+        source = bundle.record  # its files' stat as read now: the record itself when they are as recorded
+        return reused if source == reused.source else dataclasses.replace(reused, source=source)
     templates = {name: plan.digests.of(name) for name in page.templates}
     record = plan.model.records[page.key]
     record.page_key = plan.page_key(page.key, templates)

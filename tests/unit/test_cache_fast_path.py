@@ -122,3 +122,39 @@ def test_quoting_the_lines_of_many_warnings_looks_for_the_themes_once(project, m
     quoted = [read_source_line(Location(yaml, line), project) for line in (1, 2, 3)]
     assert quoted == [line.rstrip() for line in lines[:3]]
     assert looked == ["jixiao.themes"]
+
+
+def test_the_manifest_holds_a_report_a_line_and_a_build_rewrites_only_the_records_that_changed(project, monkeypatch):
+    import jixiao.cache
+    from jixiao.cache import CachedReport, Manifest
+
+    monkeypatch.setattr(jixiao.load, "RACY_NS", 0)  # the files just written are trusted: their records carry over
+    copy_demo(project, "other")
+    build_site(project, search=False)
+    path = manifest_path(project.resolve(), (project / "site").resolve())
+    lines = path.read_bytes().splitlines()
+    assert [line[: line.index(b":")] for line in lines[1:-1]] == [b'"2024/demo"', b'"2024/other"']
+    assert json.loads(path.read_bytes())["reports"].keys() == {"2024/demo", "2024/other"}  # one JSON document
+    written: list[type] = []
+    to_json = jixiao.cache.record_to_json
+    monkeypatch.setattr(
+        jixiao.cache, "record_to_json", lambda kind, record: written.append(kind) or to_json(kind, record)
+    )
+    read: list[type] = []
+    from_json = jixiao.cache.record_from_json
+    monkeypatch.setattr(jixiao.cache, "record_from_json", lambda kind, data: read.append(kind) or from_json(kind, data))
+    edit(project / "content/2024/other/report.yaml", "实际完成值: 80 件", "实际完成值: 90 件")
+    assert build_site(project, search=False).rebuilt == 1
+    assert Manifest not in read and read.count(CachedReport) == 2  # each record on its own, not the whole file
+    assert written.count(CachedReport) == 1  # other's: demo's record is written as the text that was read
+    assert path.read_bytes().splitlines()[1] == lines[1]
+    assert path.read_bytes().splitlines()[2] != lines[2]
+
+
+def test_a_damaged_record_line_makes_the_next_build_rebuild_everything_not_fail(project):
+    copy_demo(project, "other")
+    build_site(project, search=False)
+    path = manifest_path(project.resolve(), (project / "site").resolve())
+    head, demo, *rest = path.read_bytes().split(b"\n")
+    path.write_bytes(b"\n".join([head, demo[: len(demo) // 2] + b",", *rest]))  # cut in the middle of demo's record
+    assert build_site(project, search=False).rebuilt == 2
