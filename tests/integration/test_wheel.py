@@ -22,7 +22,16 @@ pytestmark = pytest.mark.slow
 # of an earlier wheel, an egg-info listing old files) or is too big to copy. Caches and editor files stay: the
 # release must leave them out by itself.
 NOT_SOURCES = shutil.ignore_patterns(
-    "build", "dist", "*.egg-info", ".venv", "node_modules", "site", ".git", ".jixiao-cache", ".pytest_cache"
+    "build",
+    "dist",
+    "*.egg-info",
+    ".venv",
+    "node_modules",
+    "site",
+    ".site.spare",
+    ".git",
+    ".jixiao-cache",
+    ".pytest_cache",
 )
 # A developer's leftovers beside the package's own files, which no release may hold.
 LEFTOVERS = [
