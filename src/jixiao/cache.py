@@ -221,13 +221,8 @@ class BuildCache:
                 f"缓存无法写入（{describe_os_error(exc)}）: {exc.filename or self.path}；站点已更新，下次构建会全部重建。\n"
                 "  提示: 让项目的 .jixiao-cache/ 可写（或删除它），之后的构建就能沿用未改动的报告。"
             )
-        self.reports, self.files_dir, self.portal, self.pinyin, self.texts = (
-            reports,
-            self.out_dir,
-            portal,
-            pinyin,
-            texts,
-        )
+        self.reports, self.files_dir, self.portal, self.pinyin = reports, self.out_dir, portal, pinyin
+        self.texts = texts
         self.prune()
         return None
 

@@ -224,29 +224,32 @@ def recycle_staging(staging: Path, reused: Collection[str], source: Path | None)
     folder left empty) removed, and the rest linked. What a fresh folder would hold after linking them all, at the
     cost of a `stat` per kept file."""
     missing = set(reused)
-    linkable = source is not None and bool(missing) and os.stat(staging).st_dev == os.stat(source).st_dev
-    missing -= set(prune_folder(staging, "", missing if linkable else set(), source))
+    if source is None or not missing or os.stat(staging).st_dev != os.stat(source).st_dev:
+        prune_folder(staging, "", set(), "")  # nothing there can be a link of a reused file
+    else:
+        missing -= set(prune_folder(staging, "", missing, str(source)))
     if missing and source is not None:
         link_files(sorted(missing), source, staging)
 
 
-def prune_folder(folder: Path | str, prefix: str, wanted: set[str], source: Path | None) -> Iterator[str]:
-    """The files under `folder` (named `prefix` in the site) that are links of the same name in `source` and wanted;
-    every other entry is removed, and so is each subfolder left empty. A generator: consume it all."""
+def prune_folder(folder: Path | str, prefix: str, wanted: set[str], source: str) -> list[str]:
+    """The files under `folder` (named `prefix` in the site) that are wanted and links of the same name in `source`;
+    every other entry is removed, and so is each subfolder left empty."""
     with os.scandir(folder) as entries:
         listed = list(entries)
+    kept: list[str] = []
     for entry in listed:
         name = prefix + entry.name
         if entry.is_dir(follow_symlinks=False):
-            kept = list(prune_folder(entry.path, name + "/", wanted, source))
-            if kept:
-                yield from kept
-            else:
+            below = prune_folder(entry.path, name + "/", wanted, source)
+            if not below:
                 os.rmdir(entry.path)
-        elif name in wanted and is_link_of(entry, os.path.join(source, name)):  # type: ignore[arg-type]
-            yield name
+            kept += below
+        elif name in wanted and is_link_of(entry, os.path.join(source, name)):
+            kept.append(name)
         else:
             os.unlink(entry.path)
+    return kept
 
 
 def is_link_of(entry: os.DirEntry, path: str) -> bool:
