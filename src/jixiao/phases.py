@@ -35,7 +35,7 @@ from .errors import ErrorGroup, Location, SourceError
 from .inputs import TemplateDigests, page_key, pdf_digest
 from .library import Library, read_site
 from .load import read_bundle
-from .portal import PINYIN, known_pinyin
+from .portal import PINYIN, PortalWork, known_pinyin
 from .reportpage import ReportPage
 from .shards import Shard, write_manifest
 from .site import SiteContext, open_site
@@ -257,11 +257,18 @@ def publish_shard(site: SiteContext, plan: Plan, shard: Shard, pages: list[Repor
     write_manifest(staging, shard, plan.model.keys(), pages, site, plan.library)
 
 
-def publish_listing(site: SiteContext, pages: list[ReportPage], changed: set[str]) -> dict[str, bytes]:
-    """The pages a reader browses after a save (home, 404, and the year and unit pages of the changed reports),
-    by name."""
-    units = {page.entry.单位 for page in pages if page.key in changed}
-    return listing_pages(site, ordered(pages), {year_of(key) for key in changed}, units)
+def publish_listing(
+    site: SiteContext, pages: list[ReportPage], changed: Mapping[str, ReportPage | None]
+) -> dict[str, bytes]:
+    """The pages a reader browses after a save, by name: home, 404, and the year, unit and comparison pages of the
+    reports whose entry or figures changed (`changed`: each with its page before the save, None when it was not in
+    the site) — their units' as they were too, which a report that moved to another unit leaves — and the list of
+    units when a report's unit changed."""
+    now = [page for page in pages if page.key in changed]
+    units = {page.entry.单位 for page in [*now, *filter(None, changed.values())]}
+    moved = any(changed[page.key] is None or changed[page.key].entry.单位 != page.entry.单位 for page in now)
+    years = {year_of(key) for key in changed}
+    return listing_pages(site, ordered(pages), years, units, PortalWork(years, units, unit_list=moved))
 
 
 def publish_open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:

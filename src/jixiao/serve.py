@@ -46,6 +46,7 @@ STATE_PATH = "/__jixiao__/state"
 MADE_ON_REQUEST = (".pdf", *(f".{kind}" for kind in OFFICE))  # a report's own documents, made when asked for
 REPORT_KEY_RE = re.compile(REPORT_KEY)
 LONG_POLL_SECONDS = 25.0
+SHOWN_KEPT = 64  # builds whose changed files the state remembers; a page polling from before them reloads
 WATCH_WAKE_MS = 200  # the watcher gives back an empty batch this often: the first one says it is armed
 REQUEST_TIMEOUT_SECONDS = 10.0  # a connection that sends nothing for this long is closed
 LISTEN_BACKLOG = 1024
@@ -62,8 +63,9 @@ RELOAD_SCRIPT = """<script>
 (function () {
   var seen = null;
   function poll() {
-    fetch("%s" + (seen === null ? "" : "?since=" + seen)).then(function (r) { return r.json(); }).then(function (s) {
-      if (seen !== null && s.build !== seen) { location.reload(); return; }
+    var asked = seen === null ? "" : "?since=" + seen + "&page=" + encodeURIComponent(location.pathname);
+    fetch("%s" + asked).then(function (r) { return r.json(); }).then(function (s) {
+      if (seen !== null && s.reload) { location.reload(); return; }
       seen = s.build; poll();
     }).catch(function () { setTimeout(poll, 1000); });
   }
@@ -94,19 +96,23 @@ class ServeState:
     search: bool = True
     preview: Preview | None = None
     hosts: tuple[str, ...] = ()  # Host names answered besides this machine's (the bound host, --allow-host)
+    shown: dict[int, frozenset[str] | None] = field(default_factory=dict)  # build → the files it changed (None: any)
 
     def rebuild(self, log: Callable[[str], None], changed: list[Path] | None = None) -> None:
         """Build (the first time) or apply the changed files; on failure keep serving the last good site and
-        remember the error."""
+        remember the error. A save is published step by step (Preview.update): the pages it changed first."""
         preview = self.open_preview(log)
         try:
-            result = preview.update(changed) if changed else preview.build()
+            if changed:
+                result = preview.update(changed, lambda names: self.publish(None, names))
+            else:
+                result = preview.build()
+                self.publish(None)
         except JixiaoError as exc:
             message = exc.format(self.project)
             self.publish(message)
             log(message)
             return
-        self.publish(None)
         log(f"已构建 {len(result.pages)} 份报告（重建 {result.rebuilt}）{result.seconds:.2f} 秒")
 
     def open_preview(self, log: Callable[[str], None]) -> Preview:
@@ -115,20 +121,34 @@ class ServeState:
             self.preview = Preview(self.project, self.out_dir, self.search, log)
         return self.preview
 
-    def publish(self, error: str | None) -> None:
-        """A new build is ready: the pages waiting on the state are answered now."""
+    def publish(self, error: str | None, names: list[str] | None = None) -> None:
+        """A new build is ready, which changed the files `names` of the site (None: any, as does a change of the
+        error): the pages waiting on the state for one of them are answered now."""
         with self.changed:
+            everything = names is None or error != self.error
             self.error, self.build = error, self.build + 1
+            self.shown[self.build] = None if everything else frozenset(names)
+            self.shown.pop(self.build - SHOWN_KEPT, None)
             self.changed.notify_all()
 
-    def snapshot(self, since: int | None) -> dict:
-        """The build number, the error, and whether the background refresh (search, open data) is still running;
-        with `since`, once the build number differs (or after a while)."""
+    def snapshot(self, since: int | None, page: str | None = None) -> dict:
+        """The build number, the error, whether the background refresh (search, open data) is still running, and
+        whether the page polling (`page`, its path; None: any) should reload; with `since`, once a build after it
+        changed that page (or after a while)."""
         with self.changed:
             if since is not None:
-                self.changed.wait_for(lambda: self.build != since, timeout=LONG_POLL_SECONDS)
+                self.changed.wait_for(lambda: self.changed_since(since, page), timeout=LONG_POLL_SECONDS)
             refreshing = self.preview is not None and self.preview.background.active()
-            return {"build": self.build, "error": self.error, "refreshing": refreshing}
+            reload = since is not None and self.changed_since(since, page)
+            return {"build": self.build, "error": self.error, "refreshing": refreshing, "reload": reload}
+
+    def changed_since(self, since: int, page: str | None) -> bool:
+        """Whether a build after `since` changed the file `page` names (a folder: its index.html); any build when
+        `page` is None, or when `since` is not a build this state remembers (a server started again)."""
+        if page is None or not self.build - SHOWN_KEPT < since <= self.build:
+            return since != self.build
+        name = page.lstrip("/") + ("index.html" if page.endswith("/") or not page else "")
+        return any(self.shown.get(b) is None or name in self.shown[b] for b in range(since + 1, self.build + 1))
 
     def early_file(self, path: str) -> tuple[Path, bytes] | None:
         """During the first build: a report's page as soon as that report is rendered (it is rendered before the
@@ -231,11 +251,15 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
             return self.send_file(target / "index.html" if target.is_dir() else target)
 
         def send_state(self, query: str) -> None:
-            """The build state; `since` (a build number) makes it a long poll. Anything else is refused."""
-            since = parse_qs(query, keep_blank_values=True).get("since")
+            """The build state; `since` (a build number) makes it a long poll, answered when a build changed `page`
+            (the path of the page polling; without it, any build). Anything else is refused."""
+            asked = parse_qs(query, keep_blank_values=True)
+            since, page = asked.get("since"), asked.get("page")
             if since is not None and (len(since) != 1 or not re.fullmatch(r"[0-9]{1,18}", since[0])):
                 return self.send_text(400, "无效的查询: since 应是一个构建编号（数字）。")
-            snapshot = state.snapshot(int(since[0]) if since else None)
+            if page is not None and len(page) != 1:
+                return self.send_text(400, "无效的查询: page 应是一个网页的路径。")
+            snapshot = state.snapshot(int(since[0]) if since else None, unquote(page[0]) if page else None)
             self.send_bytes(json.dumps(snapshot, ensure_ascii=False).encode("utf-8"), "application/json", 200)
 
         def send_made(self, path: str) -> bool:
