@@ -45,6 +45,7 @@ from .phases import (
     publish_listing,
     publish_open_data,
     render_in_memory,
+    replan,
     reread_reports,
     resolve_site,
 )
@@ -160,8 +161,9 @@ class Preview:
         assert self.plan is not None and self.cache is not None and self.site is not None
         site, library = self.site, self.plan.library
         reread_reports(site, library, sorted(keys))
-        plan = plan_pages(
-            site, InPlace(self.cache.shared, self.records), library, resolve_site(library), self.plan.digests
+        previous = InPlace(self.cache.shared, self.records)
+        plan = replan(previous, self.plan, keys) or plan_pages(
+            site, previous, library, resolve_site(library), self.plan.digests
         )
         rendered = render_in_memory(site, plan)
         self.plan = plan
