@@ -27,6 +27,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +36,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import watchfiles
 from markupsafe import escape
 
-from .build import terminated_cleanly
+from .build import BuildResult, terminated_cleanly
 from .document import OFFICE
 from .errors import JixiaoError, describe_os_error
 from .findings import Finding
+from .load import stamp_of
 from .preview import REPORT_KEY, Preview
 from .site import CONTENT_DIR, SiteContext, open_site
 
@@ -46,6 +48,9 @@ STATE_PATH = "/__jixiao__/state"
 MADE_ON_REQUEST = (".pdf", *(f".{kind}" for kind in OFFICE))  # a report's own documents, made when asked for
 REPORT_KEY_RE = re.compile(REPORT_KEY)
 LONG_POLL_SECONDS = 25.0
+WATCH_STEP_MS = 10  # a batch of changes is given once no other came for this long (an editor's writes come at once)
+SETTLE_SECONDS = 0.05  # a failed save's files unchanged this long after its read: the error is shown
+SETTLE_ROUNDS = 20  # reads of a save whose files keep changing, before its error is shown anyway
 SHOWN_KEPT = 64  # builds whose changed files the state remembers; a page polling from before them reloads
 WATCH_WAKE_MS = 200  # the watcher gives back an empty batch this often: the first one says it is armed
 REQUEST_TIMEOUT_SECONDS = 10.0  # a connection that sends nothing for this long is closed
@@ -100,20 +105,31 @@ class ServeState:
 
     def rebuild(self, log: Callable[[str], None], changed: list[Path] | None = None) -> None:
         """Build (the first time) or apply the changed files; on failure keep serving the last good site and
-        remember the error. A save is published step by step (Preview.update): the pages it changed first."""
+        remember the error."""
         preview = self.open_preview(log)
         try:
-            if changed:
-                result = preview.update(changed, lambda names: self.publish(None, names))
-            else:
-                result = preview.build()
-                self.publish(None)
+            result = self.apply(preview, changed) if changed else preview.build()
         except JixiaoError as exc:
             message = exc.format(self.project)
             self.publish(message)
             log(message)
             return
+        if not changed:
+            self.publish(None)
         log(f"已构建 {len(result.pages)} 份报告（重建 {result.rebuilt}）{result.seconds:.2f} 秒")
+
+    def apply(self, preview: Preview, changed: list[Path]) -> BuildResult:
+        """A save, published step by step (Preview.update: the pages it changed first). One that fails while its
+        files are still being written — an editor's save in several writes that the watcher did not see together
+        — is read again rather than shown as an error: the error stands once the files kept still (`settled`)."""
+        for _ in range(SETTLE_ROUNDS - 1):
+            stamps = stamps_of(changed)
+            try:
+                return preview.update(changed, lambda names: self.publish(None, names))
+            except JixiaoError:
+                if settled(changed, stamps):
+                    raise
+        return preview.update(changed, lambda names: self.publish(None, names))
 
     def open_preview(self, log: Callable[[str], None]) -> Preview:
         """The preview, made before the first build so that a page asked for while it runs is waited for."""
@@ -391,6 +407,23 @@ def served_path(out_dir: Path, translated: str) -> Path | None:
     return None
 
 
+def stamps_of(paths: list[Path]) -> list[tuple[int, ...] | None]:
+    """What each file is recognised by (load.stamp_of); None for one that is gone."""
+    stamps: list[tuple[int, ...] | None] = []
+    for path in paths:
+        try:
+            stamps.append(stamp_of(path.stat()))
+        except OSError:
+            stamps.append(None)
+    return stamps
+
+
+def settled(paths: list[Path], stamps: list[tuple[int, ...] | None]) -> bool:
+    """Whether the files are as they were before a failed read, a moment after it: their save was complete."""
+    time.sleep(SETTLE_SECONDS)
+    return stamps_of(paths) == stamps
+
+
 def watched_paths(project: Path) -> list[Path]:
     """content/ (with site.yaml), layouts/ and themes/ of the project, where they exist."""
     return [p for p in (project / CONTENT_DIR, project / "layouts", project / "themes") if p.is_dir()]
@@ -398,12 +431,15 @@ def watched_paths(project: Path) -> list[Path]:
 
 def watch_saves(project: Path, stop: threading.Event) -> Iterator[list[Path]]:
     """The files changed by each save, from a watcher armed before this returns: a save made during the first
-    build, or just after the address is printed, is not lost (it is applied right after that build)."""
+    build, or just after the address is printed, is not lost (it is applied right after that build). A batch is
+    given once no other change came for WATCH_STEP_MS — an editor's save, truncate and write or a temporary file
+    renamed over, comes at once — or 300 ms after its first while changes keep coming; a save split anyway is read
+    again until its files keep still (ServeState.apply), so its first half's error is not shown."""
     changes = watchfiles.watch(
         *watched_paths(project),
         stop_event=stop,
         debounce=300,
-        step=50,
+        step=WATCH_STEP_MS,
         rust_timeout=WATCH_WAKE_MS,
         yield_on_timeout=True,
     )
