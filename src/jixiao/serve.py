@@ -50,6 +50,7 @@ REPORT_KEY_RE = re.compile(REPORT_KEY)
 LONG_POLL_SECONDS = 25.0
 WATCH_STEP_MS = 10  # a batch of changes is given once no other came for this long (an editor's writes come at once)
 SETTLE_SECONDS = 0.05  # a failed save's files unchanged this long after its read: the error is shown
+RELOAD_GRACE_SECONDS = 0.5  # the longest a save's next step waits for the pages it reloaded to poll again
 SETTLE_ROUNDS = 20  # reads of a save whose files keep changing, before its error is shown anyway
 SHOWN_KEPT = 64  # builds whose changed files the state remembers; a page polling from before them reloads
 WATCH_WAKE_MS = 200  # the watcher gives back an empty batch this often: the first one says it is armed
@@ -102,11 +103,15 @@ class ServeState:
     preview: Preview | None = None
     hosts: tuple[str, ...] = ()  # Host names answered besides this machine's (the bound host, --allow-host)
     shown: dict[int, frozenset[str] | None] = field(default_factory=dict)  # build → the files it changed (None: any)
+    polls: list[tuple[int, str | None]] = field(default_factory=list)  # the long polls waiting: (since, page)
+    returning: int = 0  # pages answered by the last step of a save, not polling again yet (they are reloading)
+    saving: bool = False  # a save is being applied (its listing pages may follow its report's)
 
     def rebuild(self, log: Callable[[str], None], changed: list[Path] | None = None) -> None:
         """Build (the first time) or apply the changed files; on failure keep serving the last good site and
         remember the error."""
         preview = self.open_preview(log)
+        self.saving = bool(changed)
         try:
             result = self.apply(preview, changed) if changed else preview.build()
         except JixiaoError as exc:
@@ -114,6 +119,8 @@ class ServeState:
             self.publish(message)
             log(message)
             return
+        finally:
+            self.saving = False
         if not changed:
             self.publish(None)
         log(f"已构建 {len(result.pages)} 份报告（重建 {result.rebuilt}）{result.seconds:.2f} 秒")
@@ -125,11 +132,20 @@ class ServeState:
         for _ in range(SETTLE_ROUNDS - 1):
             stamps = stamps_of(changed)
             try:
-                return preview.update(changed, lambda names: self.publish(None, names))
+                return preview.update(changed, self.show)
             except JixiaoError:
                 if settled(changed, stamps):
                     raise
-        return preview.update(changed, lambda names: self.publish(None, names))
+        return preview.update(changed, self.show)
+
+    def show(self, names: list[str] | None) -> None:
+        """Publish a step of a save, then give the pages it reloads the time to come back — their next long poll,
+        once the page is fetched — before the next step's work, which would slow their requests down (the GIL);
+        at most RELOAD_GRACE_SECONDS, for a page that does not come back."""
+        with self.changed:
+            self.publish(None, names)
+            self.returning = sum(self.changed_since(since, page) for since, page in self.polls)
+            self.changed.wait_for(lambda: self.returning <= 0, timeout=RELOAD_GRACE_SECONDS)
 
     def open_preview(self, log: Callable[[str], None]) -> Preview:
         """The preview, made before the first build so that a page asked for while it runs is waited for."""
@@ -148,13 +164,20 @@ class ServeState:
             self.changed.notify_all()
 
     def snapshot(self, since: int | None, page: str | None = None) -> dict:
-        """The build number, the error, whether the background refresh (search, open data) is still running, and
+        """The build number, the error, whether the site is still being updated after a save (its listing pages, the
+        background refresh of search and open data), and
         whether the page polling (`page`, its path; None: any) should reload; with `since`, once a build after it
         changed that page (or after a while)."""
         with self.changed:
             if since is not None:
-                self.changed.wait_for(lambda: self.changed_since(since, page), timeout=LONG_POLL_SECONDS)
-            refreshing = self.preview is not None and self.preview.background.active()
+                self.returning -= 1  # a page back (after its reload, or any other: only a wait is shortened)
+                self.changed.notify_all()
+                self.polls.append((since, page))
+                try:
+                    self.changed.wait_for(lambda: self.changed_since(since, page), timeout=LONG_POLL_SECONDS)
+                finally:
+                    self.polls.remove((since, page))
+            refreshing = self.saving or (self.preview is not None and self.preview.background.active())
             reload = since is not None and self.changed_since(since, page)
             return {"build": self.build, "error": self.error, "refreshing": refreshing, "reload": reload}
 

@@ -3,6 +3,7 @@ what it leaves in the preview folder is exactly what a clean build makes."""
 
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,31 @@ def test_the_long_poll_answers_a_page_when_a_build_changed_it():
     for _ in range(SHOWN_KEPT):
         state.publish("错误", [])
     assert state.changed_since(3, "/2022/") and len(state.shown) == SHOWN_KEPT
+
+
+def test_a_saves_next_step_waits_for_the_reloaded_page_to_poll_again(monkeypatch):
+    """The listing pages are made after the open report page has reloaded — its script polls again once the page is
+    fetched — so their work (the GIL) does not slow that page's requests down."""
+    from jixiao import serve
+
+    monkeypatch.setattr(serve, "RELOAD_GRACE_SECONDS", 30.0)  # a page that never came back would hold the test
+    state = serve.ServeState(Path("."), Path("."))
+    state.publish(None)  # 1: the first build
+    page, events = "/2023/liuan-zipingbiao/", []
+
+    def open_page() -> None:
+        assert state.snapshot(1, page)["reload"]
+        events.append("answered")
+        time.sleep(0.2)  # the browser fetches the page
+        events.append("polled again")
+        state.snapshot(2, page)  # the reloaded page's long poll, answered by the listing step
+
+    browser = threading.Thread(target=open_page)
+    browser.start()
+    while not state.polls:
+        time.sleep(0.01)
+    state.show(LIUAN_FILES)
+    events.append("next step")
+    state.show(["index.html", "2023/liuan-zipingbiao/index.html"])
+    browser.join(10)
+    assert events == ["answered", "polled again", "next step"]
