@@ -5,11 +5,12 @@ preview's folder; when that folder has no manifest it starts from the project's 
 pages are the same, so a preview of a built site starts as fast as an unchanged build.
 
 After that, a save inside a report's folder is applied in memory: only the changed bundles are read
-and parsed, the site model is resolved again from every report's summary, and exactly the reports
-whose page key changed — the edited report, its neighbours when its title changed, the reports that
-attach it or take its figures as 上年 — are rendered and written in place, each file atomically,
-with the home page and the year pages. The browser reloads then; the sitemap, feed, open data, the
-search index of the changed years and the cache manifest follow in a background thread. Any other
+and parsed, the site model is kept when no summary changed (else resolved again from every report's
+summary), and exactly the reports whose page key changed — the edited report, its neighbours when its
+title changed, the reports that attach it or take its figures as 上年 — are rendered and written in
+place, each file atomically. The page open on them reloads then; the listing pages (home, year, unit and
+comparison pages) follow when an entry or a portal figure changed, and the sitemap, feed, open data, the
+search index of the changed years and the cache manifest in a background thread. Any other
 change (site.yaml, a layout, the glossary, an asset, a report added or removed) takes the full
 incremental build, whose result becomes the new state.
 
