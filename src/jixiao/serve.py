@@ -3,8 +3,9 @@
 The site lives in a Preview (preview.py): built once into a temporary folder — starting from the
 project's built site/ when there is one — and then updated save by save in memory, so a save
 reaches the browser in a fraction of a second even on a site of a thousand reports. Pages are
-served with a small script that asks `/__jixiao__/state?since=N` and is answered as soon as the
-build number passes N (a long poll), then reloads. While the last build failed, every page shows
+served with a small script that asks `/__jixiao__/state?since=N&page=<its path>` and is answered as soon
+as a build after N wrote that page (a long poll), then reloads: a save's first build is its reports'
+pages, its second the listing pages. While the last build failed, every page shows
 the error (and the terminal prints it); the server keeps running and recovers on the next good
 build. PDFs are rendered on demand when their link is opened.
 
