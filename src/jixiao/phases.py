@@ -35,12 +35,12 @@ from .errors import ErrorGroup, Location, SourceError
 from .inputs import TemplateDigests, page_key, pdf_digest
 from .library import Library, read_site
 from .load import read_bundle
-from .portal import PINYIN, known_pinyin
+from .portal import PINYIN, PortalWork, known_pinyin
 from .reportpage import ReportPage
 from .shards import Shard, write_manifest
 from .site import SiteContext, open_site
 from .siteindex import listing_pages, open_data, ordered, write_site_pages
-from .sitemodel import SiteModel, Summary, year_of
+from .sitemodel import Record, SiteModel, Summary, year_of
 from .workers import Progress, ReportWorkers, try_report
 
 # open ------------------------------------------------------------------------------------------------
@@ -160,15 +160,35 @@ def plan_pages(
         model.keys(),
     )
     for record in model.records.values():
-        known = previous.reports.get(record.key)
-        record.page_key = plan.page_key(record.key, known.templates if known else {})
-        reusable = previous.reusable(record.key, record.page_key, plan.pdf_key(record.page_key))
-        if reusable is not None:
-            plan.reused[record.key] = reusable
-            record.files = reusable.files
-        else:
-            plan.todo.append(record.key)
+        plan_record(plan, previous, record)
     return plan
+
+
+def replan(previous: Previous, plan: Plan, keys: set[str]) -> Plan | None:
+    """The plan after the reports `keys` were read again (the preview's save) when none of their summaries changed:
+    the site model stays as it was — resolving it again from every summary gives the same — and only the reports
+    whose page reads an edited bundle are planned again (SiteModel.readers). None when a summary changed, or a
+    report came or went: then plan_pages."""
+    summaries = plan.library.summaries
+    if any(key not in plan.model.records or plan.model.records[key].summary != summaries.get(key) for key in keys):
+        return None
+    fresh = Plan(plan.library, plan.model, plan.digests, previous.shared, plan.pdf_shared, plan.mine)
+    for key in plan.model.readers(keys):
+        plan_record(fresh, previous, plan.model.records[key])
+    return fresh
+
+
+def plan_record(plan: Plan, previous: Previous, record: Record) -> None:
+    """A report's page key, from the templates it read last time; reused when the previous output has it under
+    that key, else to render."""
+    known = previous.reports.get(record.key)
+    record.page_key = plan.page_key(record.key, known.templates if known else {})
+    reusable = previous.reusable(record.key, record.page_key, plan.pdf_key(record.page_key))
+    if reusable is not None:
+        plan.reused[record.key] = reusable
+        record.files = reusable.files
+    else:
+        plan.todo.append(record.key)
 
 
 # render ----------------------------------------------------------------------------------------------
@@ -257,11 +277,18 @@ def publish_shard(site: SiteContext, plan: Plan, shard: Shard, pages: list[Repor
     write_manifest(staging, shard, plan.model.keys(), pages, site, plan.library)
 
 
-def publish_listing(site: SiteContext, pages: list[ReportPage], changed: set[str]) -> dict[str, bytes]:
-    """The pages a reader browses after a save (home, 404, and the year and unit pages of the changed reports),
-    by name."""
-    units = {page.entry.单位 for page in pages if page.key in changed}
-    return listing_pages(site, ordered(pages), {year_of(key) for key in changed}, units)
+def publish_listing(
+    site: SiteContext, pages: list[ReportPage], changed: Mapping[str, ReportPage | None]
+) -> dict[str, bytes]:
+    """The pages a reader browses after a save, by name: home, 404, and the year, unit and comparison pages of the
+    reports whose entry or figures changed (`changed`: each with its page before the save, None when it was not in
+    the site) — their units' as they were too, which a report that moved to another unit leaves — and the list of
+    units when a report's unit changed."""
+    now = [page for page in pages if page.key in changed]
+    units = {page.entry.单位 for page in [*now, *filter(None, changed.values())]}
+    moved = any(changed[page.key] is None or changed[page.key].entry.单位 != page.entry.单位 for page in now)
+    years = {year_of(key) for key in changed}
+    return listing_pages(site, ordered(pages), years, units, PortalWork(years, units, unit_list=moved))
 
 
 def publish_open_data(site: SiteContext, pages: list[ReportPage]) -> dict[str, bytes]:

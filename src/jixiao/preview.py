@@ -5,11 +5,12 @@ preview's folder; when that folder has no manifest it starts from the project's 
 pages are the same, so a preview of a built site starts as fast as an unchanged build.
 
 After that, a save inside a report's folder is applied in memory: only the changed bundles are read
-and parsed, the site model is resolved again from every report's summary, and exactly the reports
-whose page key changed — the edited report, its neighbours when its title changed, the reports that
-attach it or take its figures as 上年 — are rendered and written in place, each file atomically,
-with the home page and the year pages. The browser reloads then; the sitemap, feed, open data, the
-search index of the changed years and the cache manifest follow in a background thread. Any other
+and parsed, the site model is kept when no summary changed (else resolved again from every report's
+summary), and exactly the reports whose page key changed — the edited report, its neighbours when its
+title changed, the reports that attach it or take its figures as 上年 — are rendered and written in
+place, each file atomically. The page open on them reloads then; the listing pages (home, year, unit and
+comparison pages) follow when an entry or a portal figure changed, and the sitemap, feed, open data, the
+search index of the changed years and the cache manifest in a background thread. Any other
 change (site.yaml, a layout, the glossary, an asset, a report added or removed) takes the full
 incremental build, whose result becomes the new state.
 
@@ -45,15 +46,18 @@ from .phases import (
     publish_listing,
     publish_open_data,
     render_in_memory,
+    replan,
     reread_reports,
     resolve_site,
 )
+from .portal import summary_of
 from .site import CONTENT_DIR, SiteContext
 from .siteindex import build_search_index
 from .sitemodel import SiteModel, reports_by_year, summaries_read, year_of
 from .workers import Watch, try_report
 
 Log = Callable[[str], None]
+Shown = Callable[[list[str] | None], None]  # the files of the site a step changed (None: any), once written
 
 
 class Preview:
@@ -104,20 +108,29 @@ class Preview:
 
     # the fast path ---------------------------------------------------------------------------------
 
-    def update(self, changed: list[Path]) -> BuildResult:
-        """Apply saved files: in memory when they are all inside existing reports, else a full build."""
+    def update(self, changed: list[Path], shown: Shown = lambda names: None) -> BuildResult:
+        """Apply saved files: in memory when they are all inside existing reports, else a full build. `shown` hears
+        which files of the site each step changed (None: any), as soon as they are written: the reports' pages
+        first, so that a page open on one reloads before the listing pages are made, then those."""
         keys = self.edited_reports(changed) if self.plan is not None else None
         if keys is None:
-            return self.build()
+            result = self.build()
+            shown(None)
+            return result
         started = time.perf_counter()
         with self.lock, collecting_less():
-            todo = self.apply(keys)
-        self.background.request({year_of(key) for key in todo})
+            before = self.apply(keys)
+        shown(self.touched(before))
+        with self.lock, collecting_less():
+            listed = self.relist(before)
+        if listed:
+            shown(listed)
+        self.background.request({year_of(key) for key in before})
         return BuildResult(
             self.out_dir,
             list(self.pages.values()),
             time.perf_counter() - started,
-            len(todo),
+            len(before),
             [],
             self.plan,
             self.cache,
@@ -141,26 +154,42 @@ class Preview:
             keys.add(key)
         return keys
 
-    def apply(self, keys: set[str]) -> list[str]:
+    def apply(self, keys: set[str]) -> dict[str, ReportPage | None]:
         """The build's phases for the edited reports: read and parse them again, resolve the site model, plan
-        (what their edit changed: a page key that differs from the one in place), render in memory, write in
-        place and publish the listing pages. On an error nothing is written and the error is raised (the preview
-        shows it); the library keeps the edit."""
+        (what their edit changed: a page key that differs from the one in place), render in memory and write in
+        place. On an error nothing is written and the error is raised (the preview shows it); the library keeps
+        the edit. The reports rendered, each with its page before."""
         assert self.plan is not None and self.cache is not None and self.site is not None
         site, library = self.site, self.plan.library
         reread_reports(site, library, sorted(keys))
-        plan = plan_pages(
-            site, InPlace(self.cache.shared, self.records), library, resolve_site(library), self.plan.digests
+        previous = InPlace(self.cache.shared, self.records)
+        plan = replan(previous, self.plan, keys) or plan_pages(
+            site, previous, library, resolve_site(library), self.plan.digests
         )
         rendered = render_in_memory(site, plan)
         self.plan = plan
+        before = {key: self.pages.get(key) for key in plan.todo}
         for key, (page, files) in rendered.items():
-            self.write_report(self.pages.get(key), page, files)
+            self.write_report(before[key], page, files)
             self.pages[key] = page
             self.records[key] = cache_record(plan, page)
-        for name, data in publish_listing(site, list(self.pages.values()), set(plan.todo)).items():
+        return before
+
+    def touched(self, before: dict[str, ReportPage | None]) -> list[str]:
+        """The files of the reports rendered, as they were and as they are."""
+        return sorted(
+            {name for key, old in before.items() for name in [*(old.files if old else ()), *self.pages[key].files]}
+        )
+
+    def relist(self, before: dict[str, ReportPage | None]) -> list[str]:
+        """The listing pages of the reports whose entry or portal figures the save changed (none when it changed
+        neither: a section's prose, a figure no listing shows), written in place; their names."""
+        assert self.site is not None
+        changed = {key: old for key, old in before.items() if listed_as(old) != listed_as(self.pages[key])}
+        files = publish_listing(self.site, list(self.pages.values()), changed) if changed else {}
+        for name, data in files.items():
             write_atomically(self.out_dir / name, data)
-        return plan.todo
+        return sorted(files)
 
     def write_report(self, old: ReportPage | None, page: ReportPage, files: dict[str, bytes]) -> None:
         for name, data in files.items():
@@ -219,6 +248,11 @@ class Preview:
             site = dataclasses.replace(self.site, write_office=True)
             _, files = build_report(site, self.plan.library, self.plan.model, key)
         return files.get(f"{key}/{name}")
+
+
+def listed_as(page: ReportPage | None) -> str | None:
+    """What the listing pages read of a report (its entry and portal figures), as text; None: not in the site."""
+    return summary_of(page.entry.as_json(), page.figures) if page is not None else None
 
 
 # what is served from a build's staging folder before the build ends: a report's page, and the assets

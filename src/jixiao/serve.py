@@ -3,8 +3,9 @@
 The site lives in a Preview (preview.py): built once into a temporary folder — starting from the
 project's built site/ when there is one — and then updated save by save in memory, so a save
 reaches the browser in a fraction of a second even on a site of a thousand reports. Pages are
-served with a small script that asks `/__jixiao__/state?since=N` and is answered as soon as the
-build number passes N (a long poll), then reloads. While the last build failed, every page shows
+served with a small script that asks `/__jixiao__/state?since=N&page=<its path>` and is answered as soon
+as a build after N wrote that page (a long poll), then reloads: a save's first build is its reports'
+pages, its second the listing pages. While the last build failed, every page shows
 the error (and the terminal prints it); the server keeps running and recovers on the next good
 build. PDFs are rendered on demand when their link is opened.
 
@@ -27,6 +28,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +37,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import watchfiles
 from markupsafe import escape
 
-from .build import terminated_cleanly
+from .build import BuildResult, terminated_cleanly
 from .document import OFFICE
 from .errors import JixiaoError, describe_os_error
 from .findings import Finding
+from .load import stamp_of
 from .preview import REPORT_KEY, Preview
 from .site import CONTENT_DIR, SiteContext, open_site
 
@@ -46,6 +49,11 @@ STATE_PATH = "/__jixiao__/state"
 MADE_ON_REQUEST = (".pdf", *(f".{kind}" for kind in OFFICE))  # a report's own documents, made when asked for
 REPORT_KEY_RE = re.compile(REPORT_KEY)
 LONG_POLL_SECONDS = 25.0
+WATCH_STEP_MS = 10  # a batch of changes is given once no other came for this long (an editor's writes come at once)
+SETTLE_SECONDS = 0.05  # a failed save's files unchanged this long after its read: the error is shown
+RELOAD_GRACE_SECONDS = 0.5  # the longest a save's next step waits for the pages it reloaded to poll again
+SETTLE_ROUNDS = 20  # reads of a save whose files keep changing, before its error is shown anyway
+SHOWN_KEPT = 64  # builds whose changed files the state remembers; a page polling from before them reloads
 WATCH_WAKE_MS = 200  # the watcher gives back an empty batch this often: the first one says it is armed
 REQUEST_TIMEOUT_SECONDS = 10.0  # a connection that sends nothing for this long is closed
 LISTEN_BACKLOG = 1024
@@ -62,8 +70,9 @@ RELOAD_SCRIPT = """<script>
 (function () {
   var seen = null;
   function poll() {
-    fetch("%s" + (seen === null ? "" : "?since=" + seen)).then(function (r) { return r.json(); }).then(function (s) {
-      if (seen !== null && s.build !== seen) { location.reload(); return; }
+    var asked = seen === null ? "" : "?since=" + seen + "&page=" + encodeURIComponent(location.pathname);
+    fetch("%s" + asked).then(function (r) { return r.json(); }).then(function (s) {
+      if (seen !== null && s.reload) { location.reload(); return; }
       seen = s.build; poll();
     }).catch(function () { setTimeout(poll, 1000); });
   }
@@ -94,20 +103,50 @@ class ServeState:
     search: bool = True
     preview: Preview | None = None
     hosts: tuple[str, ...] = ()  # Host names answered besides this machine's (the bound host, --allow-host)
+    shown: dict[int, frozenset[str] | None] = field(default_factory=dict)  # build → the files it changed (None: any)
+    polls: list[tuple[int, str | None]] = field(default_factory=list)  # the long polls waiting: (since, page)
+    returning: int = 0  # pages answered by the last step of a save, not polling again yet (they are reloading)
+    saving: bool = False  # a save is being applied (its listing pages may follow its report's)
 
     def rebuild(self, log: Callable[[str], None], changed: list[Path] | None = None) -> None:
         """Build (the first time) or apply the changed files; on failure keep serving the last good site and
         remember the error."""
         preview = self.open_preview(log)
+        self.saving = bool(changed)
         try:
-            result = preview.update(changed) if changed else preview.build()
+            result = self.apply(preview, changed) if changed else preview.build()
         except JixiaoError as exc:
             message = exc.format(self.project)
             self.publish(message)
             log(message)
             return
-        self.publish(None)
+        finally:
+            self.saving = False
+        if not changed:
+            self.publish(None)
         log(f"已构建 {len(result.pages)} 份报告（重建 {result.rebuilt}）{result.seconds:.2f} 秒")
+
+    def apply(self, preview: Preview, changed: list[Path]) -> BuildResult:
+        """A save, published step by step (Preview.update: the pages it changed first). One that fails while its
+        files are still being written — an editor's save in several writes that the watcher did not see together
+        — is read again rather than shown as an error: the error stands once the files kept still (`settled`)."""
+        for _ in range(SETTLE_ROUNDS - 1):
+            stamps = stamps_of(changed)
+            try:
+                return preview.update(changed, self.show)
+            except JixiaoError:
+                if settled(changed, stamps):
+                    raise
+        return preview.update(changed, self.show)
+
+    def show(self, names: list[str] | None) -> None:
+        """Publish a step of a save, then give the pages it reloads the time to come back — their next long poll,
+        once the page is fetched — before the next step's work, which would slow their requests down (the GIL);
+        at most RELOAD_GRACE_SECONDS, for a page that does not come back."""
+        with self.changed:
+            self.publish(None, names)
+            self.returning = sum(self.changed_since(since, page) for since, page in self.polls)
+            self.changed.wait_for(lambda: self.returning <= 0, timeout=RELOAD_GRACE_SECONDS)
 
     def open_preview(self, log: Callable[[str], None]) -> Preview:
         """The preview, made before the first build so that a page asked for while it runs is waited for."""
@@ -115,20 +154,41 @@ class ServeState:
             self.preview = Preview(self.project, self.out_dir, self.search, log)
         return self.preview
 
-    def publish(self, error: str | None) -> None:
-        """A new build is ready: the pages waiting on the state are answered now."""
+    def publish(self, error: str | None, names: list[str] | None = None) -> None:
+        """A new build is ready, which changed the files `names` of the site (None: any, as does a change of the
+        error): the pages waiting on the state for one of them are answered now."""
         with self.changed:
+            everything = names is None or error != self.error
             self.error, self.build = error, self.build + 1
+            self.shown[self.build] = None if everything else frozenset(names)
+            self.shown.pop(self.build - SHOWN_KEPT, None)
             self.changed.notify_all()
 
-    def snapshot(self, since: int | None) -> dict:
-        """The build number, the error, and whether the background refresh (search, open data) is still running;
-        with `since`, once the build number differs (or after a while)."""
+    def snapshot(self, since: int | None, page: str | None = None) -> dict:
+        """The build number, the error, whether the site is still being updated after a save (its listing pages, the
+        background refresh of search and open data), and
+        whether the page polling (`page`, its path; None: any) should reload; with `since`, once a build after it
+        changed that page (or after a while)."""
         with self.changed:
             if since is not None:
-                self.changed.wait_for(lambda: self.build != since, timeout=LONG_POLL_SECONDS)
-            refreshing = self.preview is not None and self.preview.background.active()
-            return {"build": self.build, "error": self.error, "refreshing": refreshing}
+                self.returning -= 1  # a page back (after its reload, or any other: only a wait is shortened)
+                self.changed.notify_all()
+                self.polls.append((since, page))
+                try:
+                    self.changed.wait_for(lambda: self.changed_since(since, page), timeout=LONG_POLL_SECONDS)
+                finally:
+                    self.polls.remove((since, page))
+            refreshing = self.saving or (self.preview is not None and self.preview.background.active())
+            reload = since is not None and self.changed_since(since, page)
+            return {"build": self.build, "error": self.error, "refreshing": refreshing, "reload": reload}
+
+    def changed_since(self, since: int, page: str | None) -> bool:
+        """Whether a build after `since` changed the file `page` names (a folder: its index.html); any build when
+        `page` is None, or when `since` is not a build this state remembers (a server started again)."""
+        if page is None or not self.build - SHOWN_KEPT < since <= self.build:
+            return since != self.build
+        name = page.lstrip("/") + ("index.html" if page.endswith("/") or not page else "")
+        return any(self.shown.get(b) is None or name in self.shown[b] for b in range(since + 1, self.build + 1))
 
     def early_file(self, path: str) -> tuple[Path, bytes] | None:
         """During the first build: a report's page as soon as that report is rendered (it is rendered before the
@@ -231,11 +291,15 @@ def make_handler(state: ServeState, timeout: float) -> type[http.server.SimpleHT
             return self.send_file(target / "index.html" if target.is_dir() else target)
 
         def send_state(self, query: str) -> None:
-            """The build state; `since` (a build number) makes it a long poll. Anything else is refused."""
-            since = parse_qs(query, keep_blank_values=True).get("since")
+            """The build state; `since` (a build number) makes it a long poll, answered when a build changed `page`
+            (the path of the page polling; without it, any build). Anything else is refused."""
+            asked = parse_qs(query, keep_blank_values=True)
+            since, page = asked.get("since"), asked.get("page")
             if since is not None and (len(since) != 1 or not re.fullmatch(r"[0-9]{1,18}", since[0])):
                 return self.send_text(400, "无效的查询: since 应是一个构建编号（数字）。")
-            snapshot = state.snapshot(int(since[0]) if since else None)
+            if page is not None and len(page) != 1:
+                return self.send_text(400, "无效的查询: page 应是一个网页的路径。")
+            snapshot = state.snapshot(int(since[0]) if since else None, unquote(page[0]) if page else None)
             self.send_bytes(json.dumps(snapshot, ensure_ascii=False).encode("utf-8"), "application/json", 200)
 
         def send_made(self, path: str) -> bool:
@@ -367,6 +431,23 @@ def served_path(out_dir: Path, translated: str) -> Path | None:
     return None
 
 
+def stamps_of(paths: list[Path]) -> list[tuple[int, ...] | None]:
+    """What each file is recognised by (load.stamp_of); None for one that is gone."""
+    stamps: list[tuple[int, ...] | None] = []
+    for path in paths:
+        try:
+            stamps.append(stamp_of(path.stat()))
+        except OSError:
+            stamps.append(None)
+    return stamps
+
+
+def settled(paths: list[Path], stamps: list[tuple[int, ...] | None]) -> bool:
+    """Whether the files are as they were before a failed read, a moment after it: their save was complete."""
+    time.sleep(SETTLE_SECONDS)
+    return stamps_of(paths) == stamps
+
+
 def watched_paths(project: Path) -> list[Path]:
     """content/ (with site.yaml), layouts/ and themes/ of the project, where they exist."""
     return [p for p in (project / CONTENT_DIR, project / "layouts", project / "themes") if p.is_dir()]
@@ -374,12 +455,15 @@ def watched_paths(project: Path) -> list[Path]:
 
 def watch_saves(project: Path, stop: threading.Event) -> Iterator[list[Path]]:
     """The files changed by each save, from a watcher armed before this returns: a save made during the first
-    build, or just after the address is printed, is not lost (it is applied right after that build)."""
+    build, or just after the address is printed, is not lost (it is applied right after that build). A batch is
+    given once no other change came for WATCH_STEP_MS — an editor's save, truncate and write or a temporary file
+    renamed over, comes at once — or 300 ms after its first while changes keep coming; a save split anyway is read
+    again until its files keep still (ServeState.apply), so its first half's error is not shown."""
     changes = watchfiles.watch(
         *watched_paths(project),
         stop_event=stop,
         debounce=300,
-        step=50,
+        step=WATCH_STEP_MS,
         rust_timeout=WATCH_WAKE_MS,
         yield_on_timeout=True,
     )

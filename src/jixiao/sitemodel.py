@@ -132,6 +132,20 @@ class SiteModel:
     def get(self, key: str | None) -> Record | None:
         return self.records.get(key) if key is not None else None
 
+    def readers(self, keys: set[str]) -> list[str]:
+        """The reports whose page reads the bundle of one of `keys` (inputs.page_key): each itself, the reports
+        attaching one, the report taking its 上年 figures from one, and those attaching such a report; in listing
+        order. What a page reads of other reports' summaries (titles, order) is not followed: a caller asks only
+        when no summary changed."""
+        found = []
+        for record in self.records.values():
+            links = record.links
+            read = {record.key, *links.attachments, links.last_year}
+            read.update(self.records[key].links.last_year for key in links.attachments if key in self.records)
+            if not read.isdisjoint(keys):
+                found.append(record.key)
+        return found
+
     def page_keys(self) -> dict[str, str | None]:
         return {key: record.page_key for key, record in self.records.items()}
 

@@ -3,6 +3,7 @@ what it leaves in the preview folder is exactly what a clean build makes."""
 
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,163 @@ def test_the_address_is_printed_before_the_first_build(monkeypatch, tmp_path):
     monkeypatch.setattr(serve_module, "watch_saves", lambda *args: iter(()))
     serve_module.run_preview(State(), "127.0.0.1", 0, print, lambda url: said.append(url), threading.Event(), tmp_path)
     assert said == ["http://127.0.0.1:1/", "build"]
+
+
+# a save of 六安's figure: its page and data (the preview writes no PDF or office file), then its listings
+LIUAN = "content/2023/liuan-zipingbiao/report.yaml"
+LIUAN_FILES = ["2023/liuan-zipingbiao/data.json", "2023/liuan-zipingbiao/index.html"]
+
+
+def test_the_edited_reports_page_is_shown_before_the_listing_pages_are_made(preview, tmp_path):
+    """bench/README.md (save to page): the page open on the edited report reloads as soon as its files are written;
+    the home, year and portal pages follow. When `shown` hears of the report's page, the home page is still the
+    file from before the save (write_atomically gives a rewritten file a new inode)."""
+    project, model = preview
+    home = model.out_dir / "index.html"
+    inode = home.stat().st_ino
+    steps: list[tuple[list[str] | None, bool]] = []
+    edit(project / LIUAN, "全年执行数: 82.19}", "全年执行数: 80.19}")  # its entry's 执行率 and its portal figures
+    model.update([project / LIUAN], lambda names: steps.append((names, home.stat().st_ino == inode)))
+    model.background.wait()
+    assert steps[0] == (LIUAN_FILES, True)  # the page first, the home page not written yet
+    listed, home_before = steps[1]
+    assert not home_before and {"index.html", "2023/index.html", "2023/units.html"} <= set(listed or [])
+    assert "units/index.html" not in (listed or [])  # no report changed its unit: the list of units is as it was
+    assert tree_digest(model.out_dir) == tree_digest(clean_build(project, tmp_path / "clean"))
+
+
+def test_a_save_that_changes_no_listed_entry_leaves_the_listing_pages_alone(preview, tmp_path):
+    """A section's prose is on no listing page: the save writes the report's files only (the home page keeps its
+    inode, write_atomically would have replaced it) and the site still equals a clean build."""
+    project, model = preview
+    inode = (model.out_dir / "index.html").stat().st_ino
+    steps: list[list[str] | None] = []
+    change, saved, _ = SAVES["a section"]
+    change(project)
+    model.update([project / saved], steps.append)
+    model.background.wait()
+    assert len(steps) == 1 and "2023/luzhou-zhengti/index.html" in (steps[0] or [])
+    assert (model.out_dir / "index.html").stat().st_ino == inode
+    assert tree_digest(model.out_dir) == tree_digest(clean_build(project, tmp_path / "clean"))
+
+
+def test_a_report_moved_to_another_unit_leaves_its_old_units_page(preview, tmp_path):
+    """泸州's 项目自评表 saved under 六安's unit: 泸州's unit page must drop it, not only 六安's gain it. Of the five
+    reports rendered again (its neighbours' links moved) only its own entry changed, so the listing pages are those
+    of its unit before and after the save (the unit of the changed entry alone would leave 泸州's page stale)."""
+    project, model = preview
+    edit(
+        project / "content/2023/luzhou-xiangmu-zipingbiao/report.yaml",
+        "单位: 泸州市住房公积金管理中心",
+        "单位: 六安市住房公积金中心",
+    )
+    steps: list[list[str] | None] = []
+    model.update([project / "content/2023/luzhou-xiangmu-zipingbiao/report.yaml"], steps.append)
+    model.background.wait()
+    assert "units/index.html" in (steps[-1] or [])
+    assert tree_digest(model.out_dir) == tree_digest(clean_build(project, tmp_path / "clean"))
+
+
+def test_a_figures_save_keeps_the_site_model_and_plans_only_its_readers(preview, monkeypatch, tmp_path):
+    """No summary changed (title, unit, type, 附件, 上年 reading are the same): the site model is not resolved again
+    from every report, and of the 2022 示例 only it and the 2023 示例 reading its 上年 figures are planned."""
+    from jixiao import phases
+    from jixiao import preview as preview_module
+
+    project, model = preview
+    planned: list[str] = []
+    monkeypatch.setattr(preview_module, "resolve_site", lambda library: pytest.fail("resolved every report again"))
+    monkeypatch.setattr(phases, "plan_record", lambda plan, previous, record: planned.append(record.key))
+    change, saved, _ = SAVES["last year's table"]
+    change(project)
+    assert model.plan.model.readers({"2022/shili-juesuan"}) == ["2023/shili-juesuan", "2022/shili-juesuan"]
+    model.update([project / saved])
+    assert planned == ["2023/shili-juesuan", "2022/shili-juesuan"]
+
+
+def test_a_save_read_half_written_is_read_again_not_shown_as_an_error(preview, monkeypatch):
+    """An editor's save in two writes that the watcher gave apart: the first read finds half the file (an error);
+    the writer finishes while the preview waits to see the file keep still, so the save is read again and no error
+    is published — the open page never shows the half-written file's error."""
+    from jixiao import serve
+
+    project, model = preview
+    state = serve.ServeState(project, model.out_dir, search=False, preview=model, build=1)
+    report = project / LIUAN
+    whole = report.read_text(encoding="utf-8").replace("全年执行数: 82.19}", "全年执行数: 80.19}")
+    report.write_text(whole[: whole.index("全年执行数: 80.19}") + 10], encoding="utf-8")  # cut inside a {…}
+    waits: list[float] = []
+
+    def finish_writing(seconds: float) -> None:
+        waits.append(seconds)
+        report.write_text(whole, encoding="utf-8")
+
+    monkeypatch.setattr(serve.time, "sleep", finish_writing)
+    state.rebuild(lambda message: None, [report])
+    model.background.wait()
+    assert waits == [serve.SETTLE_SECONDS] and state.error is None
+    assert all(shown is not None for shown in state.shown.values())  # no build published an error (every page)
+    assert "80.19" in (model.out_dir / "2023/liuan-zipingbiao/index.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_save_whose_file_keeps_still_is_shown(preview, monkeypatch):
+    """The same wait, after a save that really is broken: its error is published once the file kept still."""
+    from jixiao import serve
+
+    project, model = preview
+    state = serve.ServeState(project, model.out_dir, search=False, preview=model, build=1)
+    edit(project / LIUAN, "全年执行数: 82.19}", "全年执行数: [82.19}")
+    waits: list[float] = []
+    monkeypatch.setattr(serve.time, "sleep", waits.append)
+    state.rebuild(lambda message: None, [project / LIUAN])
+    assert waits == [serve.SETTLE_SECONDS] and "YAML 语法错误" in (state.error or "")
+
+
+def test_the_long_poll_answers_a_page_when_a_build_changed_it():
+    """A save is published in steps (the report's files, then the listing pages): each open page reloads on the
+    step that changed it — by its path, a folder meaning its index.html — and on any full build or change of the
+    error; a page polling from a build the state no longer remembers reloads too."""
+    from jixiao.serve import SHOWN_KEPT, ServeState
+
+    state = ServeState(Path("."), Path("."))
+    state.publish(None)  # 1: the first build
+    state.publish(None, LIUAN_FILES)  # 2: a save's report
+    state.publish(None, ["index.html", "2023/index.html"])  # 3: its listings
+    assert state.changed_since(1, "/2023/liuan-zipingbiao/") and state.changed_since(1, "/")
+    assert not state.changed_since(2, "/2023/liuan-zipingbiao/index.html") and state.changed_since(2, "/2023/")
+    assert not state.changed_since(1, "/2022/") and state.changed_since(1, None)  # no page named: any build
+    assert state.snapshot(1, "/2023/liuan-zipingbiao/")["reload"] and not state.snapshot(None)["reload"]
+    state.publish("错误")  # 4: an error shows on every page
+    assert state.changed_since(3, "/2022/")
+    assert state.changed_since(5, "/2022/")  # a build this server never made (it was started again)
+    for _ in range(SHOWN_KEPT):
+        state.publish("错误", [])
+    assert state.changed_since(3, "/2022/") and len(state.shown) == SHOWN_KEPT
+
+
+def test_a_saves_next_step_waits_for_the_reloaded_page_to_poll_again(monkeypatch):
+    """The listing pages are made after the open report page has reloaded — its script polls again once the page is
+    fetched — so their work (the GIL) does not slow that page's requests down."""
+    from jixiao import serve
+
+    monkeypatch.setattr(serve, "RELOAD_GRACE_SECONDS", 30.0)  # a page that never came back would hold the test
+    state = serve.ServeState(Path("."), Path("."))
+    state.publish(None)  # 1: the first build
+    page, events = "/2023/liuan-zipingbiao/", []
+
+    def open_page() -> None:
+        assert state.snapshot(1, page)["reload"]
+        events.append("answered")
+        time.sleep(0.2)  # the browser fetches the page
+        events.append("polled again")
+        state.snapshot(2, page)  # the reloaded page's long poll, answered by the listing step
+
+    browser = threading.Thread(target=open_page)
+    browser.start()
+    while not state.polls:
+        time.sleep(0.01)
+    state.show(LIUAN_FILES)
+    events.append("next step")
+    state.show(["index.html", "2023/liuan-zipingbiao/index.html"])
+    browser.join(10)
+    assert events == ["answered", "polled again", "next step"]
