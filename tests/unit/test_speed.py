@@ -3,6 +3,7 @@ it does, never by timing it (the figures are bench/'s)."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import re
@@ -15,11 +16,13 @@ import jinja2.runtime
 import pytest
 from conftest import composite, edit, tree_digest
 
+import jixiao.document.html
 import jixiao.explain
 import jixiao.pinyin
 import jixiao.portal
 import jixiao.workers
 from jixiao.build import build_site
+from jixiao.document.blocks import Cell, runs
 from jixiao.errors import JixiaoError, Location
 from jixiao.explain import page_anchors, printed_figure
 from jixiao.library import read_site
@@ -277,3 +280,18 @@ def test_a_failed_pinyin_child_is_one_message_saying_what_to_do(project, tmp_pat
     assert "pypinyin 子进程失败: ModuleNotFoundError: No module named 'pypinyin_missing_here'" in message
     assert "提示: " in message and "单位网址" in message
     assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_a_cells_opening_tag_is_written_once_for_each_set_of_attributes(project, cli):
+    # A page of forms writes about a thousand cells with a few dozen distinct opening tags (bench/README.md).
+    jixiao.document.html.cell_opening.cache_clear()
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    written = jixiao.document.html.cell_opening.cache_info()
+    assert written.hits > written.misses > 0
+    # every attribute, escaped, in the order the writer has always written them
+    cell = Cell(runs("甲", Decimal("3.10")), header=True, scope="row", rowspan=2, colspan=3, classes=("num", "a&b"))
+    cell = dataclasses.replace(cell, title="得分 = 分值 × 完成率 <")
+    assert jixiao.document.html.write_cell(cell, printed_figure, None) == (
+        '<th scope="row" rowspan="2" colspan="3" class="num a&amp;b" title="得分 = 分值 × 完成率 &lt;">甲3.10</th>'
+    )
+    assert jixiao.document.html.write_cell(Cell(), printed_figure, None) == "<td></td>"

@@ -98,16 +98,26 @@ def write_cells(context: Context, row: Row) -> Markup:
 
 def write_cell(cell: Cell, fig: Any, nl2br: Any) -> str:
     tag = "th" if cell.header else "td"
+    opening = cell_opening(tag, cell.scope, cell.rowspan, cell.colspan, cell.classes, cell.title)
+    return f"{opening}{runs_html(cell.content, fig, nl2br)}</{tag}>"
+
+
+@functools.lru_cache(maxsize=4096)
+def cell_opening(
+    tag: str, scope: str | None, rowspan: int, colspan: int, classes: tuple[str, ...], title: str | None
+) -> str:
+    """A cell's opening tag with its attributes, remembered: a page's thousand cells have a few dozen of them (a
+    figure's column, a group's label, a score with the rule it was computed by as its title)."""
     attributes = "".join(
         (
-            f' scope="{cell.scope}"' if cell.scope else "",
-            f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "",
-            f' colspan="{cell.colspan}"' if cell.colspan > 1 else "",
-            f' class="{escape(" ".join(cell.classes))}"' if cell.classes else "",
-            f' title="{escape(cell.title)}"' if cell.title is not None else "",
+            f' scope="{scope}"' if scope else "",
+            f' rowspan="{rowspan}"' if rowspan > 1 else "",
+            f' colspan="{colspan}"' if colspan > 1 else "",
+            f' class="{escape(" ".join(classes))}"' if classes else "",
+            f' title="{escape(title)}"' if title is not None else "",
         )
     )
-    return f"<{tag}{attributes}>{runs_html(cell.content, fig, nl2br)}</{tag}>"
+    return f"<{tag}{attributes}>"
 
 
 @pass_context
@@ -118,20 +128,26 @@ def write_runs(context: Context, content: tuple[Run, ...]) -> Markup:
 
 def runs_html(content: tuple[Run, ...], fig: Any, nl2br: Any) -> str:
     """Each figure through the theme's `fig` macro (macros.html: its value, and the document's printed value beside
-    it when it differs), text escaped, with its line breaks or its style, a mark with its explanation."""
-    out = []
-    for run in content:
-        if run.kind == "text":
-            out.append(styled_text(run.style, run.text))
-        elif run.kind == "fig":
-            out.append(fig(run.value, run.stated))
-        elif run.kind == "lines":
-            out.append(nl2br(run.text))
-        elif run.kind == "break":
-            out.append("<br>")
-        elif run.kind == "mark":
-            out.append(f'<sup title="{escape(run.title)}">{escape(run.text)}</sup>')
-    return "".join(out)
+    it when it differs), text escaped, with its line breaks or its style, a mark with its explanation. Most cells
+    hold one run or none: those are written without a list to join."""
+    if len(content) == 1:
+        return run_html(content[0], fig, nl2br)
+    return "".join([run_html(run, fig, nl2br) for run in content])
+
+
+def run_html(run: Run, fig: Any, nl2br: Any) -> str:
+    kind = run.kind
+    if kind == "text":
+        return styled_text(run.style, run.text)
+    if kind == "fig":
+        return fig(run.value, run.stated)
+    if kind == "lines":
+        return nl2br(run.text)
+    if kind == "break":
+        return "<br>"
+    if kind == "mark":
+        return f'<sup title="{escape(run.title)}">{escape(run.text)}</sup>'
+    return ""
 
 
 @functools.lru_cache(maxsize=8192)
