@@ -21,14 +21,17 @@ import jixiao.explain
 import jixiao.pinyin
 import jixiao.portal
 import jixiao.workers
+from jixiao.acknowledgements import notes_in
 from jixiao.build import build_site
 from jixiao.document.blocks import Cell, runs
+from jixiao.document.datajson import without_check_notes
 from jixiao.errors import JixiaoError, Location
 from jixiao.explain import page_anchors, printed_figure
 from jixiao.library import read_site
 from jixiao.provenance import Computed, Typed
 from jixiao.site import open_site
 from jixiao.values import Money, Rate
+from jixiao.yamlsource import parse_yaml
 
 
 def test_the_cycle_collector_is_off_while_reports_render_and_back_after(project, monkeypatch):
@@ -295,3 +298,34 @@ def test_a_cells_opening_tag_is_written_once_for_each_set_of_attributes(project,
         '<th scope="row" rowspan="2" colspan="3" class="num a&amp;b" title="得分 = 分值 × 完成率 &lt;">甲3.10</th>'
     )
     assert jixiao.document.html.write_cell(Cell(), printed_figure, None) == "<td></td>"
+
+
+NOTED = """\
+名称: 甲
+核对说明:
+  year-mismatch 「20245年」: 原文如此
+自评表:
+  - 项目名称: 乙
+    指标:
+      - 名称: 丙
+        核对说明:
+          narrative-number 「96%」: 四舍五入
+        分值: 10
+    说明: [一, 二]
+"""
+
+
+def test_the_check_notes_of_a_yaml_tree_are_found_and_left_out_at_any_depth_as_before():
+    # Only maps and lists are walked into (bench/README.md): the notes are still found at every depth, in file order,
+    # and data.json's 原始数据 still drops them at every depth, keeping every text and number as written.
+    raw = parse_yaml(NOTED, Path("report.yaml"))
+    assert [(where.line, str(note)) for where, note in notes_in(raw)] == [
+        (2, "{'year-mismatch 「20245年」': '原文如此'}"),
+        (8, "{'narrative-number 「96%」': '四舍五入'}"),
+    ]
+    published = without_check_notes(raw)
+    assert published == {
+        "名称": "甲",
+        "自评表": [{"项目名称": "乙", "指标": [{"名称": "丙", "分值": 10}], "说明": ["一", "二"]}],
+    }
+    assert published["自评表"][0]["项目名称"] is raw["自评表"][0]["项目名称"]
