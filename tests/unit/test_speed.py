@@ -16,12 +16,14 @@ import jinja2.runtime
 import pytest
 from conftest import composite, edit, tree_digest
 
+import jixiao.audit
 import jixiao.document.html
 import jixiao.explain
 import jixiao.pinyin
 import jixiao.portal
 import jixiao.workers
 from jixiao.acknowledgements import notes_in
+from jixiao.audit import Figure, FigureIndex
 from jixiao.build import build_site
 from jixiao.document.blocks import Cell, runs
 from jixiao.document.datajson import without_check_notes
@@ -329,3 +331,18 @@ def test_the_check_notes_of_a_yaml_tree_are_found_and_left_out_at_any_depth_as_b
         "自评表": [{"项目名称": "乙", "指标": [{"名称": "丙", "分值": 10}], "说明": ["一", "二"]}],
     }
     assert published["自评表"][0]["项目名称"] is raw["自评表"][0]["项目名称"]
+
+
+def test_a_figure_index_reads_each_names_core_once_and_finds_near_names_as_before():
+    # 上缴财政城市维护建设税资金: its core 上缴城市维护建设税 (9 characters, at least 4) may be written without 财政/资金;
+    # 执行率's core 执行率 is shorter than 4 characters, so only the name itself is found.
+    near = Figure("上缴财政城市维护建设税资金", Decimal("12"), "money", "万元", "本年", "收入", "x")
+    exact = Figure("项目资金执行率", Decimal("96"), "rate", None, "执行率", "甲", "y")
+    jixiao.audit.indexed_name.cache_clear()
+    index = FigureIndex([near, exact])
+    form = FigureIndex([exact], index)  # a form's index extends the report's
+    assert jixiao.audit.indexed_name.cache_info().hits == 1  # the second index read 执行率's entry again
+    assert form.named("上缴城市维护建设税") == [near]
+    assert form.named("项目资金执行率") == [exact, exact]
+    assert list(form.held("本年上缴城市维护建设税12万元")) == ["上缴财政城市维护建设税资金"]
+    assert list(form.held("执行率96%")) == []
