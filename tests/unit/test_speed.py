@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2.runtime
 import pytest
-from conftest import composite, edit, tree_digest
+from conftest import composite, edit, tree_digest, write
 
 import jixiao.audit
 import jixiao.document.html
@@ -346,3 +346,24 @@ def test_a_figure_index_reads_each_names_core_once_and_finds_near_names_as_befor
     assert form.named("项目资金执行率") == [exact, exact]
     assert list(form.held("本年上缴城市维护建设税12万元")) == ["上缴财政城市维护建设税资金"]
     assert list(form.held("执行率96%")) == []
+
+
+def test_blocks_are_written_inside_the_pages_render_and_their_errors_still_name_their_line(project, cli, monkeypatch):
+    # A block's template reads the caller's names as they are (document/html.py render_within), not through
+    # Template.render, which first copied some sixty globals for each of a page's forty blocks (bench/README.md).
+    rendered = []
+    render = jinja2.Template.render
+
+    def watched(template, *args, **kwargs):
+        rendered.append(template.name)
+        return render(template, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", watched)
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    assert "report/default.html" in rendered  # the page itself (its text places the 预算 table with ::表格 too)
+    assert not [name for name in rendered if name.startswith("blocks/") or name == "tables/form.html"]
+    # a site's block template is still the one used, and its mistake is reported at its own line
+    write(project / "layouts/blocks/paragraph.html", "<p>\n{{ node.未知 }}</p>\n")
+    result = cli("build", project, "--no-pdf")
+    assert result.exit_code == 1
+    assert "layouts/blocks/paragraph.html:2: error: 模板出错: 没有名为「未知」的项 [template]" in result.output
