@@ -12,7 +12,9 @@ one the document printed (原表) takes that printed form. Scores keep their own
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
+
+from pydantic_core import SchemaSerializer, core_schema
 
 from .quantity import format_number
 
@@ -25,6 +27,12 @@ class _Figure(Decimal):
 
     origin: Any = None
     unit: str | None = None
+    # data.json writes a view's figures by their type, and pydantic took a Decimal subclass through its slow search
+    # for what a value is (some attribute probes, about 8000 instructions a figure, six hundred figures a report)
+    # before writing its str() as JSON text; this says at once to write str() (as JSON only: model_dump keeps it).
+    __pydantic_serializer__: ClassVar[SchemaSerializer] = SchemaSerializer(
+        core_schema.any_schema(serialization=core_schema.plain_serializer_function_ser_schema(str, when_used="json"))
+    )
 
     def __format__(self, spec: str) -> str:
         return str(self) if not spec else super().__format__(spec)

@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2.runtime
 import pytest
 from conftest import composite, edit, tree_digest, write
+from pydantic_core import SchemaSerializer, to_json, to_jsonable_python
 
 import jixiao.audit
 import jixiao.document.html
@@ -32,7 +33,7 @@ from jixiao.explain import page_anchors, printed_figure
 from jixiao.library import read_site
 from jixiao.provenance import Computed, Typed
 from jixiao.site import open_site
-from jixiao.values import Money, Rate
+from jixiao.values import Money, Number, Rate, Score
 from jixiao.yamlsource import parse_yaml
 
 
@@ -367,3 +368,12 @@ def test_blocks_are_written_inside_the_pages_render_and_their_errors_still_name_
     result = cli("build", project, "--no-pdf")
     assert result.exit_code == 1
     assert "layouts/blocks/paragraph.html:2: error: 模板出错: 没有名为「未知」的项 [template]" in result.output
+
+
+def test_data_json_writes_a_figure_as_it_prints_by_the_figures_own_serializer():
+    # A Decimal subclass took pydantic's slow search for its type before its str() was written (bench/README.md):
+    # the figures declare their serializer, and write the same JSON text as before (their str(), as printed).
+    figures = [Money("1836.70"), Money("2", 2, True), Rate(Decimal("96.4")), Number("8"), Score("9.48"), Score("10")]
+    assert all(isinstance(type(figure).__pydantic_serializer__, SchemaSerializer) for figure in figures)
+    assert to_json({"报告": figures}) == '{"报告":["1836.70","2.00","96.4%","8","9.48","10"]}'.encode()
+    assert to_jsonable_python(figures[1]) == "2.00"
