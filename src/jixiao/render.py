@@ -43,6 +43,10 @@ from .paths import ProjectFiles
 from .view import MISSING, View
 
 BLOCKS = blocks.__name__  # the module of the document tree's block types
+# …and of its report's blocks (document/report.py: headings, paragraphs, divisions, placements): frozen data, read
+# as they are. Through the sandbox each attribute cost some 2 µs (its checks of the value's type), and a page's
+# block templates read a few hundred.
+TREE_MODULES = frozenset({BLOCKS, f"{blocks.__package__}.report"})
 BUILTIN_THEMES = Path(importlib.util.find_spec("jixiao.themes").submodule_search_locations[0])
 DEFAULT_THEME = "gongwen"
 MAX_EXPONENT = 64
@@ -150,7 +154,7 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
         if isinstance(obj, Readable):  # a typed context's record (contexts.py): its fields, and nothing else
             value = obj.__dict__.get(attribute, MISSING)
             return self.undefined(obj=obj, name=attribute) if value is MISSING else value
-        if (obj.__class__ is LoopContext or obj.__class__.__module__ == BLOCKS) and not attribute.startswith(
+        if (obj.__class__ is LoopContext or obj.__class__.__module__ in TREE_MODULES) and not attribute.startswith(
             "_"
         ):  # loop.index, loop.first: Jinja's own
             try:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import jinja2.runtime
+import jinja2.sandbox
 import pytest
 from conftest import composite, edit, tree_digest, write
 from pydantic_core import SchemaSerializer, to_json, to_jsonable_python
@@ -28,6 +29,7 @@ from jixiao.audit import Figure, FigureIndex
 from jixiao.build import build_site
 from jixiao.document.blocks import Cell, runs
 from jixiao.document.datajson import without_check_notes
+from jixiao.document.report import Division, Heading
 from jixiao.errors import JixiaoError, Location
 from jixiao.explain import page_anchors, printed_figure
 from jixiao.library import read_site
@@ -377,3 +379,19 @@ def test_data_json_writes_a_figure_as_it_prints_by_the_figures_own_serializer():
     assert all(isinstance(type(figure).__pydantic_serializer__, SchemaSerializer) for figure in figures)
     assert to_json({"报告": figures}) == '{"报告":["1836.70","2.00","96.4%","8","9.48","10"]}'.encode()
     assert to_jsonable_python(figures[1]) == "2.00"
+
+
+def test_the_report_blocks_are_read_by_layouts_directly_and_their_private_parts_still_refused(project, monkeypatch):
+    # A heading's, paragraph's or division's fields are frozen data, read as the table blocks are, not through the
+    # sandbox's checks of each value (bench/README.md); a name with an underscore stays out of reach either way.
+    env = open_site(project).env
+    monkeypatch.setattr(jinja2.sandbox.SandboxedEnvironment, "getattr", None)  # the sandbox's way is not taken
+    heading = Heading(2, (), "s1", "概况")
+    assert (env.getattr(heading, "level"), env.getattr(heading, "anchor"), env.getattr(heading, "kind")) == (
+        2,
+        "s1",
+        "heading",
+    )
+    assert isinstance(env.getattr(Division(()), "missing"), jinja2.Undefined)
+    monkeypatch.undo()
+    assert isinstance(env.getattr(heading, "__class__"), jinja2.Undefined)
