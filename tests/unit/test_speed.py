@@ -29,11 +29,12 @@ from jixiao.audit import Figure, FigureIndex
 from jixiao.build import build_site
 from jixiao.document.blocks import Cell, runs
 from jixiao.document.datajson import without_check_notes
-from jixiao.document.report import Division, Heading
+from jixiao.document.report import Division, Heading, Paragraph
 from jixiao.errors import JixiaoError, Location
 from jixiao.explain import page_anchors, printed_figure
 from jixiao.library import read_site
 from jixiao.provenance import Computed, Typed
+from jixiao.render import TemplateRun
 from jixiao.site import open_site
 from jixiao.values import Money, Number, Rate, Score
 from jixiao.yamlsource import parse_yaml
@@ -395,3 +396,34 @@ def test_the_report_blocks_are_read_by_layouts_directly_and_their_private_parts_
     assert isinstance(env.getattr(Division(()), "missing"), jinja2.Undefined)
     monkeypatch.undo()
     assert isinstance(env.getattr(heading, "__class__"), jinja2.Undefined)
+
+
+def test_a_page_asks_jinja_for_each_layout_once_and_still_records_every_layout_it_used(project, monkeypatch):
+    # A page asks for a template some 130 times (a block's, a table's macros): the environment keeps what it was
+    # given by name (bench/README.md), and each page still records what it used (the cache's key depends on it).
+    env = open_site(project).env
+    first, second = TemplateRun(), TemplateRun()
+    template = first.render(env, "blocks/paragraph.html", {"node": Paragraph((), "甲")}, Location(None))
+    monkeypatch.setattr(jinja2.Environment, "get_template", None)  # Jinja's own way is not taken again
+    assert second.render(env, "blocks/paragraph.html", {"node": Paragraph((), "乙")}, Location(None)) == "<p>乙</p>\n"
+    assert template == "<p>甲</p>\n"
+    assert first.used == second.used == {"blocks/paragraph.html"}
+
+
+def test_layouts_call_jixiaos_writers_directly_and_anything_else_through_the_sandbox(project, cli, monkeypatch):
+    # The block writers are called some hundred times a page without the sandbox's look at the callable
+    # (bench/README.md); a layout's other calls are still checked: a text's format() with a huge width is refused.
+    checked = []
+    is_safe_callable = jinja2.sandbox.SandboxedEnvironment.is_safe_callable
+
+    def watched(env, obj):
+        checked.append(getattr(obj, "__name__", ""))
+        return is_safe_callable(env, obj)
+
+    monkeypatch.setattr(jinja2.sandbox.SandboxedEnvironment, "is_safe_callable", watched)
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    assert checked and not {"write", "write_rows", "place", "printed_sections", "write_runs"} & set(checked)
+    write(project / "layouts/blocks/paragraph.html", '<p>{{ "{:>999999}".format(1) }}</p>\n')
+    result = cli("build", project, "--no-pdf")
+    assert result.exit_code == 1
+    assert "layouts/blocks/paragraph.html:1: error: 模板出错: 格式中的宽度过大（上限 99999）" in result.output

@@ -178,9 +178,13 @@ def figure_macro(context: Context) -> Any:
 
 def install_writer(env: Any) -> None:
     """Make the writer and the print view of a table's sections available to layouts."""
-    env.globals["write"] = write
-    env.globals["place"] = place
-    env.globals["write_rows"] = write_rows
-    env.globals["write_cells"] = write_cells
-    env.globals["write_runs"] = write_runs
-    env.globals["printed_sections"] = printed_sections
+    writers = {
+        "write": write,
+        "place": place,
+        "write_rows": write_rows,
+        "write_cells": write_cells,
+        "write_runs": write_runs,
+        "printed_sections": printed_sections,
+    }
+    env.globals.update(writers)
+    env.trusted.update((id(function), function) for function in writers.values())
