@@ -27,12 +27,13 @@ import jixiao.workers
 from jixiao.acknowledgements import notes_in
 from jixiao.audit import Figure, FigureIndex
 from jixiao.build import build_site
-from jixiao.document.blocks import Cell, runs
+from jixiao.document.blocks import Cell, Text, runs
 from jixiao.document.datajson import without_check_notes
 from jixiao.document.report import Division, Heading, Paragraph
 from jixiao.errors import JixiaoError, Location
 from jixiao.explain import page_anchors, printed_figure
 from jixiao.library import read_site
+from jixiao.parts import cells
 from jixiao.provenance import Computed, Typed
 from jixiao.render import TemplateRun
 from jixiao.site import open_site
@@ -427,3 +428,14 @@ def test_layouts_call_jixiaos_writers_directly_and_anything_else_through_the_san
     result = cli("build", project, "--no-pdf")
     assert result.exit_code == 1
     assert "layouts/blocks/paragraph.html:1: error: 模板出错: 格式中的宽度过大（上限 99999）" in result.output
+
+
+def test_a_cell_of_plain_text_is_made_once_and_a_cell_holding_a_figure_never_shared():
+    # The same words fill every form (bench/README.md): such a cell is shared, being frozen; a figure carries its
+    # own origin, so two cells of equal figures stay two.
+    assert cells.text("达到") is cells.text("达到")
+    assert cells.text("达到").content == (Text("达到"),) and cells.text(None).content == ()
+    assert cells.text("≥95%", colspan=2) is not cells.text("≥95%")
+    first, second = Money("10"), Money("10")
+    first.origin, second.origin = "甲", "乙"
+    assert [cell.content[0].value.origin for cell in (cells.text(first), cells.text(second))] == ["甲", "乙"]

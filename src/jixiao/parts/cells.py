@@ -3,6 +3,7 @@ the theme's hooks (`num` on a figure, `scope` on a label) and the cell kinds wri
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -48,7 +49,19 @@ def blank_or_figure(value: Decimal | None, kind: str = "amount") -> Cell:
 def text(
     *content: Run | str | Decimal | None, colspan: int = 1, kind: str = "text", classes: tuple[str, ...] = ()
 ) -> Cell:
-    """A cell of text (None and empty texts leave it blank)."""
+    """A cell of text (None and empty texts leave it blank). A cell of plain texts only is made once per process
+    and shared, as cells are frozen: the same words fill every form (达到, a target, a unit); a figure is never
+    shared, since it carries its own origin."""
+    if all(type(item) in _PLAIN for item in content):
+        return plain_cell(content, colspan, kind, classes)
+    return Cell(runs(*content), kind, colspan=colspan, classes=classes)
+
+
+_PLAIN = frozenset({str, type(None)})
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_cell(content: tuple[str | None, ...], colspan: int, kind: str, classes: tuple[str, ...]) -> Cell:
     return Cell(runs(*content), kind, colspan=colspan, classes=classes)
 
 
