@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from jinja2 import Template, pass_context
-from jinja2.runtime import Context
+from jinja2.runtime import Context, new_context
 from markupsafe import Markup, escape
 
 from ..explain import printed_figure
@@ -42,8 +42,10 @@ def render_within(template: Template, names: dict[str, Any]) -> str:
     """`template.render(names)` for a template written inside the page's render, whose names (the caller's, which
     hold the environment's globals already) it reads as they are: `render` would first copy the template's globals
     into a new dict under them, reading a ChainMap of some sixty names key by key (about 16 µs a call; a page writes
-    some forty blocks). Errors are handled as `render` handles them."""
-    context = template.new_context(names, shared=True)
+    some forty blocks). The context is not told the globals' names either: Jinja compares them with the template's
+    (the same environment's) at each `{% from … import %}`, through the ChainMap again, only to find no new one.
+    Errors are handled as `render` handles them."""
+    context = new_context(template.environment, template.name, template.blocks, names, shared=True)
     try:
         return template.environment.concat(template.root_render_func(context))  # type: ignore[attr-defined]
     except Exception:
