@@ -436,6 +436,27 @@ def test_a_cell_of_plain_text_is_made_once_and_a_cell_holding_a_figure_never_sha
     assert cells.text("达到") is cells.text("达到")
     assert cells.text("达到").content == (Text("达到"),) and cells.text(None).content == ()
     assert cells.text("≥95%", colspan=2) is not cells.text("≥95%")
+    assert (
+        cells.label("一级指标", scope="col") is cells.label("一级指标", scope="col") and cells.empty() is cells.empty()
+    )
+    # a group's label repeated in print is told from its copies by identity (blocks.repeat_labels): never shared
+    assert cells.label("产出指标", rowspan=3, repeat=True) is not cells.label("产出指标", rowspan=3, repeat=True)
     first, second = Money("10"), Money("10")
     first.origin, second.origin = "甲", "乙"
     assert [cell.content[0].value.origin for cell in (cells.text(first), cells.text(second))] == ["甲", "乙"]
+
+
+def test_a_blocks_context_is_the_callers_names_without_a_second_list_of_the_globals(project, cli, monkeypatch):
+    # Jinja compared a context's global names with an imported template's through a ChainMap at each
+    # `{% from … import %}` of a block, only to find no new one (bench/README.md): a block's context lists none.
+    made = []
+    new_context = jixiao.document.html.new_context
+
+    def watched(*args, **kwargs):
+        made.append(new_context(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(jixiao.document.html, "new_context", watched)
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    assert {context.name for context in made} >= {"blocks/table.html", "blocks/division.html", "tables/form.html"}
+    assert all(context.globals_keys == set() and "write_rows" in context.parent for context in made)
