@@ -38,7 +38,12 @@ class _Figure(Decimal):
         return str(self) if not spec else super().__format__(spec)
 
     def __str__(self) -> str:
-        return f"{self.text()}{self.unit or ''}"
+        """The figure as printed, its number remembered (`_printed`, without the unit: a copy `with_unit` may take
+        another): an amount or a count is printed several times (its cell, the arithmetic it enters, data.json)."""
+        printed = self.__dict__.get("_printed")
+        if printed is None:
+            printed = self.__dict__["_printed"] = self.text()
+        return f"{printed}{self.unit or ''}"
 
     def text(self) -> str:
         """The number as the document prints it, without a unit of its own."""

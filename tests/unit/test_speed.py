@@ -460,3 +460,18 @@ def test_a_blocks_context_is_the_callers_names_without_a_second_list_of_the_glob
     assert cli("build", project, "--no-pdf").exit_code == 0
     assert {context.name for context in made} >= {"blocks/table.html", "blocks/division.html", "tables/form.html"}
     assert all(context.globals_keys == set() and "write_rows" in context.parent for context in made)
+
+
+def test_an_amount_or_a_count_formats_its_number_once_and_a_copy_with_a_unit_prints_its_own(monkeypatch):
+    # An amount is printed several times (its cell, the arithmetic it enters, data.json): its number is formatted
+    # once (bench/README.md); a copy with another unit (亿元 in a table of counts) prints that unit.
+    amount, count = Money("1836.70", 2, True), Number("35")
+    assert (str(amount), str(count)) == ("1836.70", "35")
+    monkeypatch.setattr(Money, "text", None)  # not formatted again
+    monkeypatch.setattr(Number, "text", None)
+    assert (str(amount), f"{amount}", str(count.with_unit("万人")), str(count)) == (
+        "1836.70",
+        "1836.70",
+        "35万人",
+        "35",
+    )
