@@ -34,7 +34,7 @@ from jixiao.errors import JixiaoError, Location
 from jixiao.explain import page_anchors, printed_figure
 from jixiao.library import read_site
 from jixiao.parts import cells
-from jixiao.provenance import Computed, Typed
+from jixiao.provenance import Computed, Typed, written_key
 from jixiao.render import TemplateRun
 from jixiao.site import open_site
 from jixiao.values import Money, Number, Rate, Score
@@ -475,3 +475,11 @@ def test_an_amount_or_a_count_formats_its_number_once_and_a_copy_with_a_unit_pri
         "35万人",
         "35",
     )
+
+
+def test_the_key_a_typed_figure_was_written_under_is_the_first_of_its_spellings_the_author_used():
+    # 年度指标值 is an alias of 指标值 (parts/indicators): the origin names the spelling written, as before
+    # (a loop rather than a generator: every typed figure asks, bench/README.md).
+    source = parse_yaml("名称: 甲\n年度指标值: ≥95%\n", Path("report.yaml"))
+    assert written_key(source, ("指标值", "年度指标值")) == "年度指标值"
+    assert written_key(source, ("名称",)) == "名称" and written_key(source, ("分值", "权重")) is None
