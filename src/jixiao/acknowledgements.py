@@ -34,16 +34,21 @@ def settle_findings(findings: list[Finding], source: Source) -> list[Finding]:
 
 
 def notes_in(value: Any) -> Iterator[tuple[Location, Any]]:
-    """Every 核对说明 in a YAML tree as written, with where it was written (depth first, in file order)."""
+    """Every 核对说明 in a YAML tree as written, with where it was written (depth first, in file order). Only maps
+    and lists are walked into: most of a report.yaml's values are texts and numbers, which hold no note."""
     if isinstance(value, SourceMap):
         for key, item in value.items():
             if key == CHECK_NOTE:
                 yield value.locate(key), item
-            else:
+            elif isinstance(item, _TREES):
                 yield from notes_in(item)
     elif isinstance(value, SourceList):
         for item in value:
-            yield from notes_in(item)
+            if isinstance(item, _TREES):
+                yield from notes_in(item)
+
+
+_TREES = (SourceMap, SourceList)
 
 
 def unanswered(where: Location, note: Any, named: set[str]) -> list[Finding]:

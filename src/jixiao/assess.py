@@ -22,7 +22,7 @@ from .located import Located
 from .model import Report
 from .parts.data_table.compute import PreviousTable
 from .parts.registry import COMPUTING
-from .provenance import Typed, total_of, traced, written_at
+from .provenance import Typed, total_of, traced, written_at, written_key
 from .reporttypes import ReportType
 from .values import Score
 from .view import Difference
@@ -57,7 +57,7 @@ class Assessment:
         source = obj.source_map
         if source is None:
             return Location(None)
-        return source.locate(next((key for key in keys if key in source), None))
+        return source.locate(written_key(source, keys))
 
     def typed(self, obj: Located, path: str, value: Any, *keys: str) -> Typed:
         """The origin of a value the author wrote under one of `keys` of obj."""

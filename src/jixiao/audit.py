@@ -268,6 +268,14 @@ def core_name(name: str) -> str:
 
 
 @lru_cache(maxsize=8192)
+def indexed_name(name: str) -> tuple[str, frozenset[str] | None]:
+    """A name's core, and the characters a text must hold for a near form of it to match (None: the name itself must
+    stand in the text), remembered: a form indexes some two hundred names, the same on every copy of a form."""
+    core = core_name(name)
+    return core, None if core == name else frozenset(core)
+
+
+@lru_cache(maxsize=8192)
 def near_name(name: str) -> str:
     """The pattern of a name and its near forms: 财政/项目/资金 may stand anywhere in it (first too, so the quote
     is the whole name prose wrote: 项目资金预算安排, not 预算安排), or be left out."""
@@ -296,12 +304,13 @@ class FigureIndex:
         self.by_first: dict[str, dict[str, frozenset[str] | None]] = (
             {key: {**names} for key, names in base.by_first.items()} if base else {}
         )
+        by_name, by_first = self.by_name, self.by_first
         for figure in figures:
-            for name in (figure.name, *figure.aliases):
-                core = core_name(name)
-                self.by_name.setdefault(core, []).append(figure)
+            for name in (figure.name, *figure.aliases) if figure.aliases else (figure.name,):
+                core, needs = indexed_name(name)
+                by_name.setdefault(core, []).append(figure)
                 if core:
-                    self.by_first.setdefault(core[0], {})[name] = None if core == name else frozenset(core)
+                    by_first.setdefault(core[0], {})[name] = needs
 
     def named(self, written: str) -> list[Figure]:
         """The figures prose names with `written` (the exact name, or a near one)."""

@@ -104,15 +104,16 @@ def written_figure(value: Any) -> str:
     )
 
 
-def printed_figure(value: Any, stated: Any = None) -> Markup:
+def printed_figure(value: Any, stated: Any = None) -> str:
     """The built-in theme's `fig` macro (themes/gongwen/macros.html) in Python, with the same output: a page of
     forms prints thousands of figures, and a sandboxed macro call costs more than the figure. A site or theme
-    that has its own macros.html keeps its own macro (document/html.py's `figure_macro` chooses)."""
+    that has its own macros.html keeps its own macro (document/html.py's `figure_macro` chooses). A plain string,
+    not Markup: its only caller, the table writer, joins it with the row's other cells and wraps the row once."""
     shown = "—" if value is None else written_figure(value)
     if stated is not None and (value is None or stated != value):
         printed = escape(stated)
         shown += f' <span class="stated" title="原表印为 {printed}，与规则计算结果不同">原表 {printed}</span>'
-    return Markup(shown)
+    return shown
 
 
 def block_html(values: list[Any]) -> Markup:

@@ -204,7 +204,7 @@ def written_at(obj: Any, path: str, value: Any, scope: str, *keys: str) -> Typed
     values: reading a private attribute through the model costs more than the rest of this together, and every
     typed figure of a report comes here)."""
     source = obj.source_map
-    key = next((k for k in keys if k in source), None) if source is not None else None
+    key = written_key(source, keys) if source is not None else None
     return Typed(
         path,
         keys[0],
@@ -214,6 +214,15 @@ def written_at(obj: Any, path: str, value: Any, scope: str, *keys: str) -> Typed
         scope,
         not isinstance(value, str),
     )
+
+
+def written_key(source: Any, keys: tuple[str, ...]) -> str | None:
+    """The first of `keys` (a key and its aliases) the author wrote in `source`, else None. A loop, not a generator:
+    every typed figure of a report asks."""
+    for key in keys:
+        if key in source:
+            return key
+    return None
 
 
 def graded(path: str, total: Any, rules: compute.Rules, scope: str) -> Grade:

@@ -43,6 +43,10 @@ from .paths import ProjectFiles
 from .view import MISSING, View
 
 BLOCKS = blocks.__name__  # the module of the document tree's block types
+# …and of its report's blocks (document/report.py: headings, paragraphs, divisions, placements): frozen data, read
+# as they are. Through the sandbox each attribute cost some 2 µs (its checks of the value's type), and a page's
+# block templates read a few hundred.
+TREE_MODULES = frozenset({BLOCKS, f"{blocks.__package__}.report"})
 BUILTIN_THEMES = Path(importlib.util.find_spec("jixiao.themes").submodule_search_locations[0])
 DEFAULT_THEME = "gongwen"
 MAX_EXPONENT = 64
@@ -139,6 +143,13 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.imports: dict[str, tuple[str, ...]] = {}  # layout → the macro files it imports (by a constant name)
+        # the layouts a page asked for, by name: a page asks some 130 times (a template for each block, the macros
+        # of each table), and Jinja's own cache (a locked LRU keyed by the loader's weak reference) costs some 3 µs
+        # an ask; layouts never change during a build (auto_reload is off: serve opens the site again)
+        self.loaded: dict[str, jinja2.Template] = {}
+        # the functions jixiao gives layouts (the block writers: some hundred calls a page), called without the
+        # sandbox's look at what they are (by identity: an undefined value may not even be hashed)
+        self.trusted: dict[int, Callable[..., Any]] = {}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Views answer directly (most of a page is read from them), and so do Jinja's loops and the blocks of the
@@ -150,7 +161,7 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
         if isinstance(obj, Readable):  # a typed context's record (contexts.py): its fields, and nothing else
             value = obj.__dict__.get(attribute, MISSING)
             return self.undefined(obj=obj, name=attribute) if value is MISSING else value
-        if (obj.__class__ is LoopContext or obj.__class__.__module__ == BLOCKS) and not attribute.startswith(
+        if (obj.__class__ is LoopContext or obj.__class__.__module__ in TREE_MODULES) and not attribute.startswith(
             "_"
         ):  # loop.index, loop.first: Jinja's own
             try:
@@ -200,6 +211,8 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         check_deadline()
+        if __self.trusted.get(id(__obj)) is __obj:  # jixiao's own writers: no text method or filter to check
+            return __context.call(__obj, *args, **kwargs)
         target = getattr(__obj, "__wrapped__", __obj)  # the sandbox hands out str.format wrapped
         method, text = getattr(target, "__name__", ""), getattr(target, "__self__", None)
         if isinstance(text, str) and method in ("format", "format_map"):
@@ -229,7 +242,10 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
             return super().get_template(name, parent, globals)
         name = self.join_path(name, parent) if parent else name
         used.add(name)
-        template = super().get_template(name, None, globals)
+        template = self.loaded.get(name) if globals is None else None
+        if template is None:
+            template = super().get_template(name, None, globals)
+            self.loaded.setdefault(name, template)
         self.record_imports(name, used)
         return template
 

@@ -12,7 +12,9 @@ one the document printed (原表) takes that printed form. Scores keep their own
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
+
+from pydantic_core import SchemaSerializer, core_schema
 
 from .quantity import format_number
 
@@ -25,12 +27,23 @@ class _Figure(Decimal):
 
     origin: Any = None
     unit: str | None = None
+    # data.json writes a view's figures by their type, and pydantic took a Decimal subclass through its slow search
+    # for what a value is (some attribute probes, about 8000 instructions a figure, six hundred figures a report)
+    # before writing its str() as JSON text; this says at once to write str() (as JSON only: model_dump keeps it).
+    __pydantic_serializer__: ClassVar[SchemaSerializer] = SchemaSerializer(
+        core_schema.any_schema(serialization=core_schema.plain_serializer_function_ser_schema(str, when_used="json"))
+    )
 
     def __format__(self, spec: str) -> str:
         return str(self) if not spec else super().__format__(spec)
 
     def __str__(self) -> str:
-        return f"{self.text()}{self.unit or ''}"
+        """The figure as printed, its number remembered (`_printed`, without the unit: a copy `with_unit` may take
+        another): an amount or a count is printed several times (its cell, the arithmetic it enters, data.json)."""
+        printed = self.__dict__.get("_printed")
+        if printed is None:
+            printed = self.__dict__["_printed"] = self.text()
+        return f"{printed}{self.unit or ''}"
 
     def text(self) -> str:
         """The number as the document prints it, without a unit of its own."""

@@ -3,6 +3,7 @@ it does, never by timing it (the figures are bench/'s)."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import re
@@ -12,20 +13,32 @@ from decimal import Decimal
 from pathlib import Path
 
 import jinja2.runtime
+import jinja2.sandbox
 import pytest
-from conftest import composite, edit, tree_digest
+from conftest import composite, edit, tree_digest, write
+from pydantic_core import SchemaSerializer, to_json, to_jsonable_python
 
+import jixiao.audit
+import jixiao.document.html
 import jixiao.explain
 import jixiao.pinyin
 import jixiao.portal
 import jixiao.workers
+from jixiao.acknowledgements import notes_in
+from jixiao.audit import Figure, FigureIndex
 from jixiao.build import build_site
+from jixiao.document.blocks import Cell, Text, runs
+from jixiao.document.datajson import without_check_notes
+from jixiao.document.report import Division, Heading, Paragraph
 from jixiao.errors import JixiaoError, Location
 from jixiao.explain import page_anchors, printed_figure
 from jixiao.library import read_site
-from jixiao.provenance import Computed, Typed
+from jixiao.parts import cells
+from jixiao.provenance import Computed, Typed, written_key
+from jixiao.render import TemplateRun
 from jixiao.site import open_site
-from jixiao.values import Money, Rate
+from jixiao.values import Money, Number, Rate, Score
+from jixiao.yamlsource import parse_yaml
 
 
 def test_the_cycle_collector_is_off_while_reports_render_and_back_after(project, monkeypatch):
@@ -277,3 +290,196 @@ def test_a_failed_pinyin_child_is_one_message_saying_what_to_do(project, tmp_pat
     assert "pypinyin 子进程失败: ModuleNotFoundError: No module named 'pypinyin_missing_here'" in message
     assert "提示: " in message and "单位网址" in message
     assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_a_cells_opening_tag_is_written_once_for_each_set_of_attributes(project, cli):
+    # A page of forms writes about a thousand cells with a few dozen distinct opening tags (bench/README.md).
+    jixiao.document.html.cell_opening.cache_clear()
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    written = jixiao.document.html.cell_opening.cache_info()
+    assert written.hits > written.misses > 0
+    # every attribute, escaped, in the order the writer has always written them
+    cell = Cell(runs("甲", Decimal("3.10")), header=True, scope="row", rowspan=2, colspan=3, classes=("num", "a&b"))
+    cell = dataclasses.replace(cell, title="得分 = 分值 × 完成率 <")
+    assert jixiao.document.html.write_cell(cell, printed_figure, None) == (
+        '<th scope="row" rowspan="2" colspan="3" class="num a&amp;b" title="得分 = 分值 × 完成率 &lt;">甲3.10</th>'
+    )
+    assert jixiao.document.html.write_cell(Cell(), printed_figure, None) == "<td></td>"
+
+
+NOTED = """\
+名称: 甲
+核对说明:
+  year-mismatch 「20245年」: 原文如此
+自评表:
+  - 项目名称: 乙
+    指标:
+      - 名称: 丙
+        核对说明:
+          narrative-number 「96%」: 四舍五入
+        分值: 10
+    说明: [一, 二]
+"""
+
+
+def test_the_check_notes_of_a_yaml_tree_are_found_and_left_out_at_any_depth_as_before():
+    # Only maps and lists are walked into (bench/README.md): the notes are still found at every depth, in file order,
+    # and data.json's 原始数据 still drops them at every depth, keeping every text and number as written.
+    raw = parse_yaml(NOTED, Path("report.yaml"))
+    assert [(where.line, str(note)) for where, note in notes_in(raw)] == [
+        (2, "{'year-mismatch 「20245年」': '原文如此'}"),
+        (8, "{'narrative-number 「96%」': '四舍五入'}"),
+    ]
+    published = without_check_notes(raw)
+    assert published == {
+        "名称": "甲",
+        "自评表": [{"项目名称": "乙", "指标": [{"名称": "丙", "分值": 10}], "说明": ["一", "二"]}],
+    }
+    assert published["自评表"][0]["项目名称"] is raw["自评表"][0]["项目名称"]
+
+
+def test_a_figure_index_reads_each_names_core_once_and_finds_near_names_as_before():
+    # 上缴财政城市维护建设税资金: its core 上缴城市维护建设税 (9 characters, at least 4) may be written without 财政/资金;
+    # 执行率's core 执行率 is shorter than 4 characters, so only the name itself is found.
+    near = Figure("上缴财政城市维护建设税资金", Decimal("12"), "money", "万元", "本年", "收入", "x")
+    exact = Figure("项目资金执行率", Decimal("96"), "rate", None, "执行率", "甲", "y")
+    jixiao.audit.indexed_name.cache_clear()
+    index = FigureIndex([near, exact])
+    form = FigureIndex([exact], index)  # a form's index extends the report's
+    assert jixiao.audit.indexed_name.cache_info().hits == 1  # the second index read 执行率's entry again
+    assert form.named("上缴城市维护建设税") == [near]
+    assert form.named("项目资金执行率") == [exact, exact]
+    assert list(form.held("本年上缴城市维护建设税12万元")) == ["上缴财政城市维护建设税资金"]
+    assert list(form.held("执行率96%")) == []
+
+
+def test_blocks_are_written_inside_the_pages_render_and_their_errors_still_name_their_line(project, cli, monkeypatch):
+    # A block's template reads the caller's names as they are (document/html.py render_within), not through
+    # Template.render, which first copied some sixty globals for each of a page's forty blocks (bench/README.md).
+    rendered = []
+    render = jinja2.Template.render
+
+    def watched(template, *args, **kwargs):
+        rendered.append(template.name)
+        return render(template, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", watched)
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    assert "report/default.html" in rendered  # the page itself (its text places the 预算 table with ::表格 too)
+    assert not [name for name in rendered if name.startswith("blocks/") or name == "tables/form.html"]
+    # a site's block template is still the one used, and its mistake is reported at its own line
+    write(project / "layouts/blocks/paragraph.html", "<p>\n{{ node.未知 }}</p>\n")
+    result = cli("build", project, "--no-pdf")
+    assert result.exit_code == 1
+    assert "layouts/blocks/paragraph.html:2: error: 模板出错: 没有名为「未知」的项 [template]" in result.output
+
+
+def test_data_json_writes_a_figure_as_it_prints_by_the_figures_own_serializer():
+    # A Decimal subclass took pydantic's slow search for its type before its str() was written (bench/README.md):
+    # the figures declare their serializer, and write the same JSON text as before (their str(), as printed).
+    figures = [Money("1836.70"), Money("2", 2, True), Rate(Decimal("96.4")), Number("8"), Score("9.48"), Score("10")]
+    assert all(isinstance(type(figure).__pydantic_serializer__, SchemaSerializer) for figure in figures)
+    assert to_json({"报告": figures}) == '{"报告":["1836.70","2.00","96.4%","8","9.48","10"]}'.encode()
+    assert to_jsonable_python(figures[1]) == "2.00"
+
+
+def test_the_report_blocks_are_read_by_layouts_directly_and_their_private_parts_still_refused(project, monkeypatch):
+    # A heading's, paragraph's or division's fields are frozen data, read as the table blocks are, not through the
+    # sandbox's checks of each value (bench/README.md); a name with an underscore stays out of reach either way.
+    env = open_site(project).env
+    monkeypatch.setattr(jinja2.sandbox.SandboxedEnvironment, "getattr", None)  # the sandbox's way is not taken
+    heading = Heading(2, (), "s1", "概况")
+    assert (env.getattr(heading, "level"), env.getattr(heading, "anchor"), env.getattr(heading, "kind")) == (
+        2,
+        "s1",
+        "heading",
+    )
+    assert isinstance(env.getattr(Division(()), "missing"), jinja2.Undefined)
+    monkeypatch.undo()
+    assert isinstance(env.getattr(heading, "__class__"), jinja2.Undefined)
+
+
+def test_a_page_asks_jinja_for_each_layout_once_and_still_records_every_layout_it_used(project, monkeypatch):
+    # A page asks for a template some 130 times (a block's, a table's macros): the environment keeps what it was
+    # given by name (bench/README.md), and each page still records what it used (the cache's key depends on it).
+    env = open_site(project).env
+    first, second = TemplateRun(), TemplateRun()
+    template = first.render(env, "blocks/paragraph.html", {"node": Paragraph((), "甲")}, Location(None))
+    monkeypatch.setattr(jinja2.Environment, "get_template", None)  # Jinja's own way is not taken again
+    assert second.render(env, "blocks/paragraph.html", {"node": Paragraph((), "乙")}, Location(None)) == "<p>乙</p>\n"
+    assert template == "<p>甲</p>\n"
+    assert first.used == second.used == {"blocks/paragraph.html"}
+
+
+def test_layouts_call_jixiaos_writers_directly_and_anything_else_through_the_sandbox(project, cli, monkeypatch):
+    # The block writers are called some hundred times a page without the sandbox's look at the callable
+    # (bench/README.md); a layout's other calls are still checked: a text's format() with a huge width is refused.
+    checked = []
+    is_safe_callable = jinja2.sandbox.SandboxedEnvironment.is_safe_callable
+
+    def watched(env, obj):
+        checked.append(getattr(obj, "__name__", ""))
+        return is_safe_callable(env, obj)
+
+    monkeypatch.setattr(jinja2.sandbox.SandboxedEnvironment, "is_safe_callable", watched)
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    assert checked and not {"write", "write_rows", "place", "printed_sections", "write_runs"} & set(checked)
+    write(project / "layouts/blocks/paragraph.html", '<p>{{ "{:>999999}".format(1) }}</p>\n')
+    result = cli("build", project, "--no-pdf")
+    assert result.exit_code == 1
+    assert "layouts/blocks/paragraph.html:1: error: 模板出错: 格式中的宽度过大（上限 99999）" in result.output
+
+
+def test_a_cell_of_plain_text_is_made_once_and_a_cell_holding_a_figure_never_shared():
+    # The same words fill every form (bench/README.md): such a cell is shared, being frozen; a figure carries its
+    # own origin, so two cells of equal figures stay two.
+    assert cells.text("达到") is cells.text("达到")
+    assert cells.text("达到").content == (Text("达到"),) and cells.text(None).content == ()
+    assert cells.text("≥95%", colspan=2) is not cells.text("≥95%")
+    assert (
+        cells.label("一级指标", scope="col") is cells.label("一级指标", scope="col") and cells.empty() is cells.empty()
+    )
+    # a group's label repeated in print is told from its copies by identity (blocks.repeat_labels): never shared
+    assert cells.label("产出指标", rowspan=3, repeat=True) is not cells.label("产出指标", rowspan=3, repeat=True)
+    first, second = Money("10"), Money("10")
+    first.origin, second.origin = "甲", "乙"
+    assert [cell.content[0].value.origin for cell in (cells.text(first), cells.text(second))] == ["甲", "乙"]
+
+
+def test_a_blocks_context_is_the_callers_names_without_a_second_list_of_the_globals(project, cli, monkeypatch):
+    # Jinja compared a context's global names with an imported template's through a ChainMap at each
+    # `{% from … import %}` of a block, only to find no new one (bench/README.md): a block's context lists none.
+    made = []
+    new_context = jixiao.document.html.new_context
+
+    def watched(*args, **kwargs):
+        made.append(new_context(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(jixiao.document.html, "new_context", watched)
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    assert {context.name for context in made} >= {"blocks/table.html", "blocks/division.html", "tables/form.html"}
+    assert all(context.globals_keys == set() and "write_rows" in context.parent for context in made)
+
+
+def test_an_amount_or_a_count_formats_its_number_once_and_a_copy_with_a_unit_prints_its_own(monkeypatch):
+    # An amount is printed several times (its cell, the arithmetic it enters, data.json): its number is formatted
+    # once (bench/README.md); a copy with another unit (亿元 in a table of counts) prints that unit.
+    amount, count = Money("1836.70", 2, True), Number("35")
+    assert (str(amount), str(count)) == ("1836.70", "35")
+    monkeypatch.setattr(Money, "text", None)  # not formatted again
+    monkeypatch.setattr(Number, "text", None)
+    assert (str(amount), f"{amount}", str(count.with_unit("万人")), str(count)) == (
+        "1836.70",
+        "1836.70",
+        "35万人",
+        "35",
+    )
+
+
+def test_the_key_a_typed_figure_was_written_under_is_the_first_of_its_spellings_the_author_used():
+    # 年度指标值 is an alias of 指标值 (parts/indicators): the origin names the spelling written, as before
+    # (a loop rather than a generator: every typed figure asks, bench/README.md).
+    source = parse_yaml("名称: 甲\n年度指标值: ≥95%\n", Path("report.yaml"))
+    assert written_key(source, ("指标值", "年度指标值")) == "年度指标值"
+    assert written_key(source, ("名称",)) == "名称" and written_key(source, ("分值", "权重")) is None

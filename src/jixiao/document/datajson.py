@@ -47,9 +47,17 @@ def write_data_json(
 
 
 def without_check_notes(value: Any) -> Any:
-    """The YAML as written, less every 核对说明 key at any depth."""
+    """The YAML as written, less every 核对说明 key at any depth. Only maps and lists are walked into (copied):
+    a text or a number is kept as it is without a call."""
     if isinstance(value, dict):
-        return {key: without_check_notes(item) for key, item in value.items() if key != CHECK_NOTE}
+        return {
+            key: without_check_notes(item) if isinstance(item, _TREES) else item
+            for key, item in value.items()
+            if key != CHECK_NOTE
+        }
     if isinstance(value, list):
-        return [without_check_notes(item) for item in value]
+        return [without_check_notes(item) if isinstance(item, _TREES) else item for item in value]
     return value
+
+
+_TREES = (dict, list)

@@ -12,8 +12,8 @@ import functools
 import re
 from typing import Any
 
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import Template, pass_context
+from jinja2.runtime import Context, new_context
 from markupsafe import Markup, escape
 
 from ..explain import printed_figure
@@ -27,7 +27,7 @@ BUILTIN_MACROS = BUILTIN_THEMES / DEFAULT_THEME / "macros.html"
 def write(context: Context, node: Any, **options: Any) -> Markup:
     """Write one block with the template of its kind (options, such as `bare`, go to the template)."""
     template = context.environment.get_template(f"blocks/{node.kind}.html")
-    return Markup(template.render({**context.get_all(), **options, "node": node}))
+    return Markup(render_within(template, {**context.get_all(), **options, "node": node}))
 
 
 @pass_context
@@ -35,7 +35,21 @@ def place(context: Context, node: Any) -> Markup:
     """A part the body places after the text (a Placement), written by its own template (tables/form.html …) with
     the names that template reads (form, table, heading_id) beside the page's."""
     template = context.environment.get_template(node.template)
-    return Markup(template.render({**context.get_all(), **dict(node.names)}))
+    return Markup(render_within(template, {**context.get_all(), **dict(node.names)}))
+
+
+def render_within(template: Template, names: dict[str, Any]) -> str:
+    """`template.render(names)` for a template written inside the page's render, whose names (the caller's, which
+    hold the environment's globals already) it reads as they are: `render` would first copy the template's globals
+    into a new dict under them, reading a ChainMap of some sixty names key by key (about 16 µs a call; a page writes
+    some forty blocks). The context is not told the globals' names either: Jinja compares them with the template's
+    (the same environment's) at each `{% from … import %}`, through the ChainMap again, only to find no new one.
+    Errors are handled as `render` handles them."""
+    context = new_context(template.environment, template.name, template.blocks, names, shared=True)
+    try:
+        return template.environment.concat(template.root_render_func(context))  # type: ignore[attr-defined]
+    except Exception:
+        template.environment.handle_exception()
 
 
 # how a styled text is set off
@@ -98,16 +112,26 @@ def write_cells(context: Context, row: Row) -> Markup:
 
 def write_cell(cell: Cell, fig: Any, nl2br: Any) -> str:
     tag = "th" if cell.header else "td"
+    opening = cell_opening(tag, cell.scope, cell.rowspan, cell.colspan, cell.classes, cell.title)
+    return f"{opening}{runs_html(cell.content, fig, nl2br)}</{tag}>"
+
+
+@functools.lru_cache(maxsize=4096)
+def cell_opening(
+    tag: str, scope: str | None, rowspan: int, colspan: int, classes: tuple[str, ...], title: str | None
+) -> str:
+    """A cell's opening tag with its attributes, remembered: a page's thousand cells have a few dozen of them (a
+    figure's column, a group's label, a score with the rule it was computed by as its title)."""
     attributes = "".join(
         (
-            f' scope="{cell.scope}"' if cell.scope else "",
-            f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "",
-            f' colspan="{cell.colspan}"' if cell.colspan > 1 else "",
-            f' class="{escape(" ".join(cell.classes))}"' if cell.classes else "",
-            f' title="{escape(cell.title)}"' if cell.title is not None else "",
+            f' scope="{scope}"' if scope else "",
+            f' rowspan="{rowspan}"' if rowspan > 1 else "",
+            f' colspan="{colspan}"' if colspan > 1 else "",
+            f' class="{escape(" ".join(classes))}"' if classes else "",
+            f' title="{escape(title)}"' if title is not None else "",
         )
     )
-    return f"<{tag}{attributes}>{runs_html(cell.content, fig, nl2br)}</{tag}>"
+    return f"<{tag}{attributes}>"
 
 
 @pass_context
@@ -118,20 +142,26 @@ def write_runs(context: Context, content: tuple[Run, ...]) -> Markup:
 
 def runs_html(content: tuple[Run, ...], fig: Any, nl2br: Any) -> str:
     """Each figure through the theme's `fig` macro (macros.html: its value, and the document's printed value beside
-    it when it differs), text escaped, with its line breaks or its style, a mark with its explanation."""
-    out = []
-    for run in content:
-        if run.kind == "text":
-            out.append(styled_text(run.style, run.text))
-        elif run.kind == "fig":
-            out.append(fig(run.value, run.stated))
-        elif run.kind == "lines":
-            out.append(nl2br(run.text))
-        elif run.kind == "break":
-            out.append("<br>")
-        elif run.kind == "mark":
-            out.append(f'<sup title="{escape(run.title)}">{escape(run.text)}</sup>')
-    return "".join(out)
+    it when it differs), text escaped, with its line breaks or its style, a mark with its explanation. Most cells
+    hold one run or none: those are written without a list to join."""
+    if len(content) == 1:
+        return run_html(content[0], fig, nl2br)
+    return "".join([run_html(run, fig, nl2br) for run in content])
+
+
+def run_html(run: Run, fig: Any, nl2br: Any) -> str:
+    kind = run.kind
+    if kind == "text":
+        return styled_text(run.style, run.text)
+    if kind == "fig":
+        return fig(run.value, run.stated)
+    if kind == "lines":
+        return nl2br(run.text)
+    if kind == "break":
+        return "<br>"
+    if kind == "mark":
+        return f'<sup title="{escape(run.title)}">{escape(run.text)}</sup>'
+    return ""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -150,9 +180,13 @@ def figure_macro(context: Context) -> Any:
 
 def install_writer(env: Any) -> None:
     """Make the writer and the print view of a table's sections available to layouts."""
-    env.globals["write"] = write
-    env.globals["place"] = place
-    env.globals["write_rows"] = write_rows
-    env.globals["write_cells"] = write_cells
-    env.globals["write_runs"] = write_runs
-    env.globals["printed_sections"] = printed_sections
+    writers = {
+        "write": write,
+        "place": place,
+        "write_rows": write_rows,
+        "write_cells": write_cells,
+        "write_runs": write_runs,
+        "printed_sections": printed_sections,
+    }
+    env.globals.update(writers)
+    env.trusted.update((id(function), function) for function in writers.values())

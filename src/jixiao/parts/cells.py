@@ -3,8 +3,10 @@ the theme's hooks (`num` on a figure, `scope` on a label) and the cell kinds wri
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from ..document.blocks import Cell, Fig, Lines, Row, Run, runs
 
@@ -17,7 +19,16 @@ def label(
     classes: tuple[str, ...] = (),
     repeat: bool = False,
 ) -> Cell:
-    """A header cell naming a row (`scope="row"`), a column (`col`) or a group of rows (`rowgroup`)."""
+    """A header cell naming a row (`scope="row"`), a column (`col`) or a group of rows (`rowgroup`). One of plain
+    texts is shared (see `text`), unless it is a group's label repeated in print, which printing tells apart from
+    its copies by identity (blocks.repeat_labels)."""
+    make = make_label if repeat or not plain(content) else shared_label
+    return make(content, scope, rowspan, colspan, classes, repeat)
+
+
+def make_label(
+    content: tuple[Any, ...], scope: str | None, rowspan: int, colspan: int, classes: tuple[str, ...], repeat: bool
+) -> Cell:
     return Cell(
         runs(*content),
         "label",
@@ -48,8 +59,24 @@ def blank_or_figure(value: Decimal | None, kind: str = "amount") -> Cell:
 def text(
     *content: Run | str | Decimal | None, colspan: int = 1, kind: str = "text", classes: tuple[str, ...] = ()
 ) -> Cell:
-    """A cell of text (None and empty texts leave it blank)."""
+    """A cell of text (None and empty texts leave it blank). A cell of plain texts only is made once per process
+    and shared, as cells are frozen: the same words fill every form (达到, a target, a unit); a figure is never
+    shared, since it carries its own origin."""
+    return (shared_text if plain(content) else make_text)(content, colspan, kind, classes)
+
+
+def make_text(content: tuple[Any, ...], colspan: int, kind: str, classes: tuple[str, ...]) -> Cell:
     return Cell(runs(*content), kind, colspan=colspan, classes=classes)
+
+
+def plain(content: tuple[Any, ...]) -> bool:
+    """Whether a cell would hold plain texts only (no figure, no run made elsewhere), so that it may be shared."""
+    return all(type(item) in _PLAIN for item in content)
+
+
+_PLAIN = frozenset({str, type(None)})
+shared_label = functools.lru_cache(maxsize=4096)(make_label)
+shared_text = functools.lru_cache(maxsize=4096)(make_text)
 
 
 def lines(value: str | None, colspan: int = 1) -> Cell:
@@ -57,6 +84,7 @@ def lines(value: str | None, colspan: int = 1) -> Cell:
     return Cell((Lines(value),) if value else (), colspan=colspan)
 
 
+@functools.lru_cache(maxsize=64)
 def empty(colspan: int = 1) -> Cell:
-    """An empty cell."""
+    """An empty cell (shared, as plain cells are)."""
     return Cell(colspan=colspan)
