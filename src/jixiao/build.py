@@ -124,10 +124,16 @@ def build_site(
     if shard is not None:
         check_shard_output(out_dir)
     out_dir = check_output_dir(site.project, out_dir or site.project / "site")
-    with terminated_cleanly(), locked_output(out_dir), reading_output(seed if seed != out_dir else None):
+    # the collector off from the manifest's read on: its records, like the bundles' stat, live to the end
+    with (
+        terminated_cleanly(),
+        locked_output(out_dir),
+        reading_output(seed if seed != out_dir else None),
+        collecting_less(),
+    ):
         cache = BuildCache.open(site.project, out_dir, shared_digest(site), clean, seed)
         library = read_reports(site, cache)
-        with collecting_less(), report_workers(site, library, jobs or os.cpu_count() or 1) as workers:
+        with report_workers(site, library, jobs or os.cpu_count() or 1) as workers:
             plan = plan_pages(site, cache, library, resolve_site(library, workers, progress))
             if shard is not None:
                 plan.restrict(shard.keys(plan.model.keys()))
