@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Collection
 from itertools import groupby
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from .contexts import Context, FeedContext, HomeContext, PageContext, ReportEntry, SitemapContext, YearContext
@@ -155,7 +156,37 @@ def sitemap(site: SiteContext, pages: list[ReportPage]) -> bytes:
 
 
 def reports_json(entries: list[ReportEntry]) -> bytes:
-    return (json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (indented_json([e.as_json() for e in entries]) + "\n").encode("utf-8")
+
+
+def indented_json(value: object, depth: int = 0) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=1)`, the same text, for values of str-keyed dicts, lists and
+    scalars: json's indented encoder is pure Python (generators, a call per value), and took 0.04 s of a one-report
+    build for the 1000 entries of reports.json; here a string goes to json's C escaper without a call of its own and
+    each container is one join."""
+    if isinstance(value, dict):
+        items = [encode_basestring(key) + ": " + json_item(item, depth + 1) for key, item in value.items()]
+        return joined_json(items, depth, "{", "}")
+    if isinstance(value, (list, tuple)):
+        return joined_json([json_item(item, depth + 1) for item in value], depth, "[", "]")
+    return json_item(value, depth)
+
+
+def json_item(value: object, depth: int) -> str:
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list, tuple)):
+        return indented_json(value, depth)
+    return json.dumps(value)  # bools and numbers as json writes them (its C encoder)
+
+
+def joined_json(items: list[str], depth: int, opening: str, closing: str) -> str:
+    if not items:
+        return opening + closing
+    inner = "\n" + " " * (depth + 1)
+    return opening + inner + ("," + inner).join(items) + "\n" + " " * depth + closing
 
 
 def unit_feeds(site: SiteContext, entries: list[ReportEntry], kept: Collection[str] = ()) -> dict[str, bytes]:
