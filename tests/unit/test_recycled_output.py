@@ -135,3 +135,11 @@ def test_an_edit_of_a_budget_figure_alone_leaves_indicators_csv_as_it_was(increm
     assert os.path.samefile(csv, incremental / ".site.spare/data/indicators.csv")  # linked, not written again
     assert not os.path.samefile(incremental / "site/data/reports.json", incremental / ".site.spare/data/reports.json")
     assert tree_digest(incremental / "site") == clean_build(incremental, tmp_path)
+
+
+def test_a_clean_build_takes_the_spare_and_keeps_none(incremental):
+    """README: `--clean` rebuilds everything and keeps none."""
+    assert (incremental / ".site.spare").is_dir()
+    assert build_site(incremental, search=False, clean=True).rebuilt == 2
+    assert not (incremental / ".site.spare").exists()
+    assert not list(incremental.glob(".site.*"))  # nor a staging folder left behind
