@@ -145,16 +145,16 @@ def page_key(
     shared: str, library: Library, model: SiteModel, key: str, templates: Mapping[str, str], digests: TemplateDigests
 ) -> str:
     """The digest of exactly what the report's page reads (see cache.py)."""
-    own = model.links(key)
+    reads = model.bundles_read(key)
     parts = [shared, library.bundles[key].digest, f"类型 {type_digest(library, key)}"]
-    for attached in own.attachments:
+    for attached, last_year in reads.attachments:
         bundle = library.bundles.get(attached)
         parts.append(f"附件 {attached} {bundle.digest if bundle else '-'} {type_digest(library, attached)}")
-        last = model.get(attached)
-        if last is not None and last.links.last_year:
-            parts.append(f"上年 {library.bundles[last.links.last_year].data_digest}")
-    if own.last_year:
-        parts.append(f"上年 {own.last_year} {library.bundles[own.last_year].data_digest}")
+        if last_year:
+            parts.append(f"上年 {library.bundles[last_year].data_digest}")
+    if reads.last_year:
+        parts.append(f"上年 {reads.last_year} {library.bundles[reads.last_year].data_digest}")
+    own = model.links(key)
     for label, neighbour in (("上一篇", own.previous), ("下一篇", own.next)):
         record = model.get(neighbour)
         parts.append(f"{label} {neighbour} {record.summary.title if record else ''}")

@@ -79,6 +79,19 @@ class Links:
     last_year: str | None  # last year's report of the same unit and type, when a table reads it
 
 
+@dataclass(frozen=True)
+class BundlesRead:
+    """The report bundles a page reads: its own, each 附件 with that report's 上年 report (whose figures its
+    table reads), and its own 上年 report."""
+
+    key: str
+    attachments: tuple[tuple[str, str | None], ...]  # (附件, its 上年 report or None); a missing 附件 has None
+    last_year: str | None
+
+    def keys(self) -> set[str]:
+        return {self.key, self.last_year, *(name for pair in self.attachments for name in pair)} - {None}
+
+
 @dataclass
 class Record:
     """One report in the site model. The planner fills `page_key`; rendering (or reuse) fills `files`."""
@@ -132,19 +145,20 @@ class SiteModel:
     def get(self, key: str | None) -> Record | None:
         return self.records.get(key) if key is not None else None
 
+    def bundles_read(self, key: str) -> BundlesRead:
+        """The bundles the report's page reads, each for its part: the one list inputs.page_key digests and
+        `readers` inverts, so that the two cannot disagree on what a page depends on."""
+        links = self.records[key].links
+        attached = tuple(
+            (name, self.records[name].links.last_year if name in self.records else None) for name in links.attachments
+        )
+        return BundlesRead(key, attached, links.last_year)
+
     def readers(self, keys: set[str]) -> list[str]:
-        """The reports whose page reads the bundle of one of `keys` (inputs.page_key): each itself, the reports
-        attaching one, the report taking its 上年 figures from one, and those attaching such a report; in listing
-        order. What a page reads of other reports' summaries (titles, order) is not followed: a caller asks only
-        when no summary changed."""
-        found = []
-        for record in self.records.values():
-            links = record.links
-            read = {record.key, *links.attachments, links.last_year}
-            read.update(self.records[key].links.last_year for key in links.attachments if key in self.records)
-            if not read.isdisjoint(keys):
-                found.append(record.key)
-        return found
+        """The reports whose page reads the bundle of one of `keys` (bundles_read), in listing order. What a page
+        reads of other reports' summaries (titles, order) is not followed: a caller asks only when no summary
+        changed."""
+        return [key for key in self.records if not self.bundles_read(key).keys().isdisjoint(keys)]
 
     def page_keys(self) -> dict[str, str | None]:
         return {key: record.page_key for key, record in self.records.items()}

@@ -276,3 +276,44 @@ def test_a_model_of_the_summaries_a_page_reads_links_it_as_the_whole_sites_does(
         for attached in every[key].attachments:
             assert read.links(attached).last_year == whole.links(attached).last_year
     assert whole.links("2023/a").last_year == "2022/d" and whole.links("2023/c").last_year == "2022/e"
+
+
+def test_the_reports_a_bundle_edit_replans_are_those_whose_page_key_it_changes():
+    """The preview's save plans again only SiteModel.readers of the edited bundles; the build's reuse trusts
+    inputs.page_key. Both read SiteModel.bundles_read, so for every bundle of a site with 附件 and 上年 reading, the
+    reports whose page key an edit of it changes are exactly its readers — no page kept stale after a save."""
+    from types import SimpleNamespace
+
+    from jixiao.inputs import page_key
+    from jixiao.sitemodel import SiteModel, Summary
+
+    def summary(key, unit, kind, attachments=(), reads_previous=False):
+        return Summary(key, int(key[:4]), unit, kind, f"{unit}{kind}", attachments, reads_previous)
+
+    every = [
+        summary("2023/a", "甲", "决算", reads_previous=True),
+        summary("2023/b", "甲", "整体", attachments=("2023/c", "2023/gone")),
+        summary("2023/c", "乙", "决算", reads_previous=True),
+        summary("2022/d", "甲", "决算"),
+        summary("2022/e", "乙", "决算", attachments=("2022/d",)),
+    ]
+    model = SiteModel.resolve(every)
+
+    def keys_with(edited: str | None) -> dict[str, str]:
+        bundles = {
+            s.key: SimpleNamespace(
+                digest=f"{s.key}{'*' * (s.key == edited)}", data_digest=f"{s.key}{'*' * (s.key == edited)}"
+            )
+            for s in every
+        }
+        library = SimpleNamespace(bundles=bundles, types={}, summary=lambda key: None)
+        return {s.key: page_key("shared", library, model, s.key, {}, None) for s in every}
+
+    before = keys_with(None)
+    for edited in [s.key for s in every]:
+        after = keys_with(edited)
+        changed = [key for key in model.keys() if after[key] != before[key]]
+        assert changed == model.readers({edited}), edited
+    # hand: c's 上年 report is 2022/e, which b reads through its 附件 c; e attaches d
+    assert set(model.readers({"2022/e"})) == {"2023/b", "2023/c", "2022/e"}
+    assert set(model.readers({"2022/d"})) == {"2023/a", "2022/d", "2022/e"}
