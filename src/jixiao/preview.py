@@ -50,7 +50,7 @@ from .phases import (
     reread_reports,
     resolve_site,
 )
-from .portal import summary_of
+from .portal import UnitUrls, summary_of
 from .site import CONTENT_DIR, SiteContext
 from .siteindex import build_search_index
 from .sitemodel import SiteModel, reports_by_year, summaries_read, year_of
@@ -189,7 +189,23 @@ class Preview:
         files = publish_listing(self.site, list(self.pages.values()), changed) if changed else {}
         for name, data in files.items():
             write_atomically(self.out_dir / name, data)
-        return sorted(files)
+        vacated = self.vacated_units(changed)
+        for name in vacated:
+            (self.out_dir / name).unlink(missing_ok=True)
+            if name.endswith("/index.html"):  # the unit's folder, once its page and feed are gone
+                shutil.rmtree((self.out_dir / name).parent, ignore_errors=True)
+        return sorted([*files, *vacated])
+
+    def vacated_units(self, changed: dict[str, ReportPage | None]) -> list[str]:
+        """The files of the units a save left without a report (a unit's only report moved to another): their
+        page, feed and CSV, which no listing makes again and a clean build does not have."""
+        assert self.site is not None
+        now = {page.entry.单位 for page in self.pages.values()}
+        gone = {old.entry.单位 for old in changed.values() if old is not None} - now
+        urls = UnitUrls.of(self.site, now | gone)  # the slugs as the site had them before the save
+        return [
+            name for unit in sorted(gone) for name in (urls.path(unit), urls.path(unit, "feed.xml"), urls.csv(unit))
+        ]
 
     def write_report(self, old: ReportPage | None, page: ReportPage, files: dict[str, bytes]) -> None:
         for name, data in files.items():

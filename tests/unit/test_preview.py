@@ -329,3 +329,23 @@ def test_a_saves_next_step_waits_for_the_reloaded_page_to_poll_again(monkeypatch
     state.show(["index.html", "2023/liuan-zipingbiao/index.html"])
     browser.join(10)
     assert events == ["answered", "polled again", "next step"]
+
+
+def test_a_units_last_report_moved_away_takes_its_unit_pages_with_it(preview, tmp_path):
+    """怀化's one report saved under 六安's unit: 怀化 has no report left, so its unit page, feed and CSV must go from
+    the preview folder, as a clean build never makes them."""
+    project, model = preview
+    edit(
+        project / "content/2020/huaihua-zhuanxiangzijin/report.yaml",
+        "单位: 怀化市住房公积金管理中心",
+        "单位: 六安市住房公积金中心",
+    )
+    model.update([project / "content/2020/huaihua-zhuanxiangzijin/report.yaml"])
+    model.background.wait()
+    clean = clean_build(project, tmp_path / "clean")
+    left = sorted(
+        {p.relative_to(model.out_dir).as_posix() for p in model.out_dir.rglob("*") if p.is_file()}
+        - {p.relative_to(clean).as_posix() for p in clean.rglob("*") if p.is_file()}
+    )
+    assert left == []
+    assert tree_digest(model.out_dir) == tree_digest(clean)
