@@ -257,10 +257,11 @@ def portal_pages(site: Any, pages: list[Any], render: Any, work: PortalWork | No
     """Unit pages and year comparison pages with their CSV (only those `work` names). `pages` in listing order;
     `render(site, template, context)` renders a page."""
     money = site.config.default_unit
-    points = points_of(pages)
     urls = UnitUrls.of(site, (p.entry.单位 for p in pages))
     work = work or EVERYTHING
     units, years = work.chosen(pages)
+    read_units, read_years = set(units), set(years)  # only the pages made read the reports' figures
+    points = points_of([p for p in pages if p.entry.单位 in read_units or p.year in read_years])
     files = {}
     for unit in units:
         own = [p for p in points if p.unit == unit]
