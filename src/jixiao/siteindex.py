@@ -46,7 +46,8 @@ CSV_HEADER = [
 # What site_pages makes besides the year pages, unit feeds and portal pages (which kept_listings and
 # portal.portal_work keep one by one): each reads every report's entry, or (indicators.csv) rows.
 INDICATORS = "data/indicators.csv"
-SITE_WIDE = ("index.html", "404.html", "sitemap.xml", "feed.xml", "data/reports.json", INDICATORS)
+NOT_FOUND = "404.html"  # its context holds the site's settings only
+SITE_WIDE = ("index.html", NOT_FOUND, "sitemap.xml", "feed.xml", "data/reports.json", INDICATORS)
 
 
 def ordered(pages: list[ReportPage]) -> list[ReportPage]:
@@ -82,10 +83,11 @@ def kept_site_wide(portal: PortalWork | None, previous: Path | None) -> tuple[st
     """The files made from every report that the previous output has as this build would make them (portal.portal_work
     compared the reports; the templates and site.yaml are unchanged, or it does everything): all of SITE_WIDE when no
     report's entry, figures or rows changed and none came or went; indicators.csv alone when only what it does not
-    show changed (a budget figure). None of them when one is missing there."""
-    if portal is None or previous is None:
+    show changed (a budget figure); and 404.html whenever the reports were compared, as it shows none of them. None
+    of them when one is missing there."""
+    if portal is None or previous is None or portal.years is None:
         return ()
-    names = SITE_WIDE if portal.same else (INDICATORS,) if portal.rows else ()
+    names = SITE_WIDE if portal.same else (INDICATORS, NOT_FOUND) if portal.rows else (NOT_FOUND,)
     return names if all((previous / name).is_file() for name in names) else ()
 
 
@@ -114,7 +116,7 @@ def listing_pages(
         kept,
         {
             "index.html": lambda: render(site, "index.html", home),
-            "404.html": lambda: render(site, "404.html", PageContext(site.site_view, False, site.config.base_url)),
+            NOT_FOUND: lambda: render(site, NOT_FOUND, PageContext(site.site_view, False, site.config.base_url)),
         },
     )
     for year, group in groupby(pages, key=lambda p: p.year):

@@ -5,12 +5,15 @@ is still the one used. Checked by what is called and what is written, never by t
 from __future__ import annotations
 
 import pytest
-from conftest import write
+from conftest import edit, write
 
 import jixiao.listing
 from jixiao import siteindex
+from jixiao.build import build_site
 from jixiao.contexts import PortalCell, PortalTable, ProjectEntry, ReportEntry
 from jixiao.site import open_site
+
+DEMO = "content/2024/demo/report.yaml"
 
 # The theme's loops as they were before the writers (e00532f), the reference the writers' bytes are compared with.
 REPORT_LOOP = """{% for unit, by_unit in entries | groupby("单位") %}
@@ -186,3 +189,17 @@ def test_reports_json_makes_each_keys_line_head_once_and_writes_the_text_json_wr
     assert siteindex.indented_json(entries) == json.dumps(entries, ensure_ascii=False, indent=1)
     assert encoded.count("标题") == 1 and encoded.count("项目名称") == 1
     assert '"评价等次": "中"' in siteindex.indented_json(entries)
+
+
+def test_the_404_page_is_linked_from_the_previous_output_unless_a_template_changed(project):
+    # 404.html shows no report (its context is the site's settings): a build that compared the reports with the
+    # previous build's (the templates as they were) takes it as it was, whatever changed in them.
+    build_site(project, search=False)
+    page = project / "site" / "404.html"
+    before = page.stat().st_ino
+    edit(project / DEMO, "实际完成值: 80 件", "实际完成值: 90 件")
+    assert build_site(project, search=False).rebuilt == 1
+    assert page.stat().st_ino == before  # a hard link to the previous output's
+    write(project / "layouts" / "search.html", "<p>搜索</p>\n")
+    build_site(project, search=False)
+    assert page.stat().st_ino != before and "<p>搜索</p>" in page.read_text(encoding="utf-8")
