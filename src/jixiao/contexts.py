@@ -535,6 +535,8 @@ GLOBALS = {
     "write_rows": "write_rows(部分)：写出表格一部分（printed_sections 的一项）的各行：<tr>、PDF 中的 id、类名和各单元格。",
     "write_cells": "write_cells(行)：写出表格一行的各单元格（th 或 td、合并、类、各段文字，数字经 fig 宏印出）。",
     "write_runs": "write_runs(各段)：写出单元格或表题中的各段文字（数字经 fig 宏印出）。",
+    "write_reports": "write_reports(报告)：写出报告列表中各报告的 <li>（标题与链接、类型、项目数、日期、总分与等次、摘要、网页、PDF 与数据的链接）。",
+    "write_portal_rows": 'write_portal_rows(表)：写出单位页、年度对比页一张表的各行：每格一个 td，数字带 data-sort 和 class="num"，链接到报告中的那一格。',
 }
 
 

@@ -257,15 +257,18 @@ def portal_pages(site: Any, pages: list[Any], render: Any, work: PortalWork | No
     """Unit pages and year comparison pages with their CSV (only those `work` names). `pages` in listing order;
     `render(site, template, context)` renders a page."""
     money = site.config.default_unit
-    points = points_of(pages)
     urls = UnitUrls.of(site, (p.entry.单位 for p in pages))
     work = work or EVERYTHING
     units, years = work.chosen(pages)
+    read_units, read_years = set(units), set(years)  # only the pages made read the reports' figures
+    points = points_of([p for p in pages if p.entry.单位 in read_units or p.year in read_years])
+    points_by_unit, points_by_year = grouped(points, lambda p: p.unit), grouped(points, lambda p: p.year)
+    entries_by_unit = grouped([p.entry for p in pages if p.entry.单位 in read_units], lambda e: e.单位)
     files = {}
     for unit in units:
-        own = [p for p in points if p.unit == unit]
+        own = points_by_unit.get(unit, [])
         tables = unit_tables(own, money) if own else []
-        reports = [p.entry for p in pages if p.entry.单位 == unit]
+        reports = entries_by_unit[unit]
         context = UnitContext(
             site.site_view, False, site.root(2), unit, reports, tables, urls.csv(unit), urls.path(unit, "feed.xml")
         )
@@ -276,11 +279,20 @@ def portal_pages(site: Any, pages: list[Any], render: Any, work: PortalWork | No
         context = UnitsContext(site.site_view, False, site.root(1), listed)
         files["units/index.html"] = render(site, "units.html", context)
     for year in years:
-        tables = year_tables([p for p in points if p.year == year], money, urls)
+        tables = year_tables(points_by_year.get(year, []), money, urls)
         context = CompareContext(site.site_view, False, site.root(1), year, tables, f"data/{year}.csv")
         files[f"{year}/units.html"] = render(site, "compare.html", context)
         files[f"data/{year}.csv"] = table_csv(tables, ["单位", "项目"], series=False)
     return files
+
+
+def grouped(items: list[Any], key: Any) -> dict[Any, list[Any]]:
+    """The items by their key, each group in the items' order (listing order): a unit's or a year's share is found
+    once, not by a pass over every report for each of the fifty units."""
+    groups: dict[Any, list[Any]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return groups
 
 
 def portal_files(site: Any, pages: list[Any], work: PortalWork | None = None) -> list[str]:

@@ -15,6 +15,7 @@ from .contexts import SiteInfo
 from .document.html import install_writer
 from .errors import Location, SourceError
 from .glyphs import GlyphCoverage
+from .listing import install_listing_writers
 from .parts.data_table.files import csv_path
 from .parts.registry import lay_out
 from .paths import ProjectFiles
@@ -147,6 +148,7 @@ def open_site(
     search_path = theme_dirs(files.project, config.theme, config.locate("主题"))
     env = create_environment(search_path, files)
     install_writer(env)
+    install_listing_writers(env)
     env.globals["lay_out"] = lay_out
     env.globals["table_csv"] = csv_path
     env.globals["chart_svg"] = lambda table, prefix="": render_chart(table, files.project / CACHE_DIR, prefix)

@@ -46,7 +46,8 @@ CSV_HEADER = [
 # What site_pages makes besides the year pages, unit feeds and portal pages (which kept_listings and
 # portal.portal_work keep one by one): each reads every report's entry, or (indicators.csv) rows.
 INDICATORS = "data/indicators.csv"
-SITE_WIDE = ("index.html", "404.html", "sitemap.xml", "feed.xml", "data/reports.json", INDICATORS)
+NOT_FOUND = "404.html"  # its context holds the site's settings only
+SITE_WIDE = ("index.html", NOT_FOUND, "sitemap.xml", "feed.xml", "data/reports.json", INDICATORS)
 
 
 def ordered(pages: list[ReportPage]) -> list[ReportPage]:
@@ -82,10 +83,11 @@ def kept_site_wide(portal: PortalWork | None, previous: Path | None) -> tuple[st
     """The files made from every report that the previous output has as this build would make them (portal.portal_work
     compared the reports; the templates and site.yaml are unchanged, or it does everything): all of SITE_WIDE when no
     report's entry, figures or rows changed and none came or went; indicators.csv alone when only what it does not
-    show changed (a budget figure). None of them when one is missing there."""
-    if portal is None or previous is None:
+    show changed (a budget figure); and 404.html whenever the reports were compared, as it shows none of them. None
+    of them when one is missing there."""
+    if portal is None or previous is None or portal.years is None:
         return ()
-    names = SITE_WIDE if portal.same else (INDICATORS,) if portal.rows else ()
+    names = SITE_WIDE if portal.same else (INDICATORS, NOT_FOUND) if portal.rows else (NOT_FOUND,)
     return names if all((previous / name).is_file() for name in names) else ()
 
 
@@ -114,7 +116,7 @@ def listing_pages(
         kept,
         {
             "index.html": lambda: render(site, "index.html", home),
-            "404.html": lambda: render(site, "404.html", PageContext(site.site_view, False, site.config.base_url)),
+            NOT_FOUND: lambda: render(site, NOT_FOUND, PageContext(site.site_view, False, site.config.base_url)),
         },
     )
     for year, group in groupby(pages, key=lambda p: p.year):
@@ -159,34 +161,48 @@ def reports_json(entries: list[ReportEntry]) -> bytes:
     return (indented_json([e.as_json() for e in entries]) + "\n").encode("utf-8")
 
 
+# how each key of an object begins its line at a depth (`\n  "标题": `): reports.json writes the same twenty keys of
+# every entry, and a report's projects, a thousand times
+KEY_HEADS: dict[int, dict[str, str]] = {}
+
+
 def indented_json(value: object, depth: int = 0) -> str:
     """`json.dumps(value, ensure_ascii=False, indent=1)`, the same text, for values of str-keyed dicts, lists and
     scalars: json's indented encoder is pure Python (generators, a call per value), and took 0.04 s of a one-report
-    build for the 1000 entries of reports.json; here a string goes to json's C escaper without a call of its own and
-    each container is one join."""
+    build for the 1000 entries of reports.json; here a string goes to json's C escaper without a call of its own, a
+    key's line head is made once (KEY_HEADS) and each container is one join."""
     if isinstance(value, dict):
-        items = [encode_basestring(key) + ": " + json_item(item, depth + 1) for key, item in value.items()]
-        return joined_json(items, depth, "{", "}")
+        if not value:
+            return "{}"
+        heads = KEY_HEADS.setdefault(depth + 1, {})
+        items = []
+        for key, item in value.items():
+            head = heads.get(key)
+            if head is None:
+                head = heads[key] = "\n" + " " * (depth + 1) + encode_basestring(key) + ": "
+            items.append(head + (encode_basestring(item) if type(item) is str else json_item(item, depth + 1)))
+        return "{" + ",".join(items) + "\n" + " " * depth + "}"
     if isinstance(value, (list, tuple)):
-        return joined_json([json_item(item, depth + 1) for item in value], depth, "[", "]")
+        if not value:
+            return "[]"
+        inner = "\n" + " " * (depth + 1)
+        return (
+            "[" + inner + ("," + inner).join([json_item(item, depth + 1) for item in value]) + "\n" + " " * depth + "]"
+        )
     return json_item(value, depth)
 
 
 def json_item(value: object, depth: int) -> str:
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str or isinstance(value, str):  # a text, or a grade (a subclass)
         return encode_basestring(value)
     if value is None:
         return "null"
+    if kind is int:
+        return int.__repr__(value)  # as json writes a whole number (not a bool, whose type is bool)
     if isinstance(value, (dict, list, tuple)):
         return indented_json(value, depth)
-    return json.dumps(value)  # bools and numbers as json writes them (its C encoder)
-
-
-def joined_json(items: list[str], depth: int, opening: str, closing: str) -> str:
-    if not items:
-        return opening + closing
-    inner = "\n" + " " * (depth + 1)
-    return opening + inner + ("," + inner).join(items) + "\n" + " " * depth + closing
+    return json.dumps(value)  # bools and other numbers as json writes them (its C encoder)
 
 
 def unit_feeds(site: SiteContext, entries: list[ReportEntry], kept: Collection[str] = ()) -> dict[str, bytes]:
