@@ -39,59 +39,48 @@ def test_the_version_is_read_from_the_headers_not_the_description():
     assert inputs.VERSION_LINE.search(text).group(1) == "1.2.3"
 
 
-# Prints the generations the cycle collector scanned while the build's modules were being imported (jixiao.build
-# is in sys.modules from the start of its import, build_site defined at its end).
-COLLECTIONS_DURING_IMPORT = """
-import gc, sys
-during = []
-def seen(phase, info):
-    module = sys.modules.get("jixiao.build")
-    if phase == "start" and module is not None and not hasattr(module, "build_site"):
-        during.append(info["generation"])
-gc.callbacks.append(seen)
+# `jixiao build PROJECT` in a fresh interpreter, after the spy given first; prints what the spy saw (`seen`).
+BUILD = """
 from jixiao.cli import main
 try:
     main(["build", sys.argv[1], "--no-pdf", "--no-office", "--no-search"])
 except SystemExit:
     pass
-print(during)
+print(seen)
 """
+
+
+def seen_in_a_build(spy: str, project: Path) -> str:
+    """What `spy` recorded in `seen` while a build ran (pydantic's plugins left as the CLI sets them)."""
+    environment = {name: value for name, value in os.environ.items() if name != "PYDANTIC_DISABLE_PLUGINS"}
+    script = f"import sys\nseen = []\n{spy}{BUILD}"
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(project)], capture_output=True, text=True, check=True, env=environment
+    )
+    return result.stdout.splitlines()[-1]
 
 
 def test_the_cycle_collector_does_not_run_while_the_build_is_imported(project: Path):
     """Importing the build makes some 300,000 objects and no garbage: 38 M instructions of collections before."""
-    result = subprocess.run(
-        [sys.executable, "-c", COLLECTIONS_DURING_IMPORT, str(project)], capture_output=True, text=True, check=True
+    spy = (
+        "import gc\n"
+        "def collecting(phase, info):\n"
+        "    module = sys.modules.get('jixiao.build')  # there from the start of its import, build_site at its end\n"
+        "    if phase == 'start' and module is not None and not hasattr(module, 'build_site'):\n"
+        "        seen.append(info['generation'])\n"
+        "gc.callbacks.append(collecting)\n"
     )
-    assert result.stdout.splitlines()[-1] == "[]"
-
-
-# Prints the entry point groups looked up while `jixiao build` ran.
-ENTRY_POINTS_LOOKED_UP = """
-import sys
-from importlib import metadata
-looked_up, entry_points = [], metadata.entry_points
-def spy(**selection):
-    looked_up.append(selection.get("group"))
-    return entry_points(**selection)
-metadata.entry_points = spy
-from jixiao.cli import main
-try:
-    main(["build", sys.argv[1], "--no-pdf", "--no-office", "--no-search"])
-except SystemExit:
-    pass
-print(looked_up)
-"""
+    assert seen_in_a_build(spy, project) == "[]"
 
 
 def test_a_build_does_not_look_for_pydantic_plugins(project: Path):
     """pydantic reads the entry points of every installed distribution for its plugins (27 M instructions)."""
-    environment = {name: value for name, value in os.environ.items() if name != "PYDANTIC_DISABLE_PLUGINS"}
-    result = subprocess.run(
-        [sys.executable, "-c", ENTRY_POINTS_LOOKED_UP, str(project)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=environment,
+    spy = (
+        "from importlib import metadata\n"
+        "entry_points = metadata.entry_points\n"
+        "def looking_up(**selection):\n"
+        "    seen.append(selection.get('group'))\n"
+        "    return entry_points(**selection)\n"
+        "metadata.entry_points = looking_up\n"
     )
-    assert "pydantic" not in result.stdout.splitlines()[-1]
+    assert "pydantic" not in seen_in_a_build(spy, project)
