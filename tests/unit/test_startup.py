@@ -9,7 +9,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from jixiao import inputs
+from jixiao import contexts, inputs
 
 
 def test_library_versions_are_those_importlib_metadata_gives():
@@ -84,3 +84,13 @@ def test_a_build_does_not_look_for_pydantic_plugins(project: Path):
         "metadata.entry_points = looking_up\n"
     )
     assert "pydantic" not in seen_in_a_build(spy, project)
+
+
+def test_page_contexts_compare_as_objects_not_field_by_field():
+    """A context is made for one render and never compared: Python 3.11 compiles every method a dataclass generates
+    from source at import, and the 17 contexts' __eq__ and __hash__ cost 19 M instructions."""
+    kinds = [kind for kind in vars(contexts).values() if isinstance(kind, type) and issubclass(kind, contexts.Context)]
+    assert len(kinds) == 18  # Context and its 17 dataclasses
+    assert [kind.__name__ for kind in kinds if {"__eq__", "__hash__"} & set(vars(kind))] == []
+    home = contexts.PageContext(site=None, pdf=False, root="../")
+    assert home == home and home != contexts.PageContext(site=None, pdf=False, root="../")
