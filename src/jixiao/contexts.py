@@ -35,6 +35,11 @@ class Readable:
     """A record templates read field by field (render.py answers its fields directly, and only them)."""
 
 
+# A page's context is made for one render and never compared: no __eq__ and __hash__ by fields (Python 3.11 compiles
+# each generated method from source at import, 19 M instructions for these two on the 17 contexts).
+context_record = dataclass(frozen=True, eq=False)
+
+
 class Context:
     """A template's context: its fields are the template's top-level names."""
 
@@ -60,7 +65,7 @@ class SiteInfo(Readable):
     """金额的默认单位（site.yaml 的 默认单位，如 万元）。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class OutputContext(Context):
     """每个模板都有的名称（网页、订阅、站点地图）。"""
 
@@ -70,7 +75,7 @@ class OutputContext(Context):
     """正在生成 PDF 时为真（封面、分页、不显示导航与搜索）；网页、订阅和站点地图为假。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class PageContext(OutputContext):
     """每个网页都有的名称（base.html、页头、搜索框、404 页面）。"""
 
@@ -139,7 +144,7 @@ class ReportEntry(Readable):
         return cls(**{**data, "项目": [ProjectEntry(**project) for project in data["项目"]]})
 
 
-@dataclass(frozen=True)
+@context_record
 class HomeContext(PageContext):
     """首页（index.html）。"""
 
@@ -149,7 +154,7 @@ class HomeContext(PageContext):
     """有报告的年度，新的在前。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class YearContext(PageContext):
     """年度页（年度/index.html，模板 year.html）。"""
 
@@ -159,7 +164,7 @@ class YearContext(PageContext):
     """本年度的报告，按列表顺序。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class ReportListContext(PageContext):
     """报告列表（report-list.html），由首页和年度页包含，按单位分组列出。"""
 
@@ -193,7 +198,7 @@ class PortalTable(Readable):
     """单位页：本表历年数字的图（内嵌 SVG，金额为柱、执行率和总分为折线，缺的年度留空）；年度对比页为空。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class PortalTableContext(PageContext):
     """单位页、年度对比页的一张表（portal-table.html），由包含它的模板设置 table。"""
 
@@ -201,7 +206,7 @@ class PortalTableContext(PageContext):
     """要写出的表。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class UnitContext(PageContext):
     """单位页（units/单位/index.html，模板 unit.html）。"""
 
@@ -217,7 +222,7 @@ class UnitContext(PageContext):
     """本单位 Atom 订阅相对站点根目录的路径（units/单位/feed.xml）。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class UnitsContext(PageContext):
     """单位列表（units/index.html，模板 units.html）。"""
 
@@ -225,7 +230,7 @@ class UnitsContext(PageContext):
     """每个单位：名称（text）和单位页相对站点根目录的路径（href）。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class CompareContext(PageContext):
     """年度对比页（年度/units.html，模板 compare.html）。"""
 
@@ -237,7 +242,7 @@ class CompareContext(PageContext):
     """本年度数据 CSV 相对站点根目录的路径（data/年度.csv）。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class FeedContext(OutputContext):
     """Atom 订阅（feed.xml）。"""
 
@@ -255,7 +260,7 @@ class FeedContext(OutputContext):
     """没有 站点网址 时订阅的 id（urn:jixiao:site 或 urn:jixiao:unit:单位）。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class SitemapContext(OutputContext):
     """站点地图（sitemap.xml）。"""
 
@@ -367,7 +372,7 @@ class PageFinding(Readable):
     """怎样改正；没有时为空。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class SectionContext(PageContext):
     """报告正文中的指令（::表格、::图、::段落、::名词解释）渲染模板时，这些名称可用。"""
 
@@ -415,7 +420,7 @@ class Attachment(Readable):
     """附件的文档树：正文模板用 write 写出它的各版块。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class ReportContext(SectionContext):
     """报告网页和 PDF 的布局（report/<类型>.html、report/page.html）及其包含的正文模板。"""
 
@@ -437,7 +442,7 @@ class ReportContext(SectionContext):
     """核对提示：只在 site.yaml 写了 公开核对提示: true 的站点有，否则为空（serve 的预览另行显示）。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class TableContext(SectionContext):
     """一张数据表的模板（tables/data.html、figure.html、paragraphs/*.html）。"""
 
@@ -447,7 +452,7 @@ class TableContext(SectionContext):
     """表前标题的锚点：正文后打印的表由它命名，不再另加表题；由指令放置时不设置。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class FormContext(SectionContext):
     """一张自评表的模板（tables/form.html、tables/budget.html、tables/indicators.html）。"""
 
@@ -455,7 +460,7 @@ class FormContext(SectionContext):
     """这张自评表（项目名称、预算执行、绩效指标、得分）。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class PartContext(SectionContext):
     """一个部分的表格的默认模板（tables/part.html）：::表格[名称] 放置、部分没有自带模板的表格。"""
 
@@ -463,7 +468,7 @@ class PartContext(SectionContext):
     """表格的名称（lay_out 的名称），例如 评分表。"""
 
 
-@dataclass(frozen=True)
+@context_record
 class BlockContext(SectionContext):
     """一个版块的模板（blocks/<种类>.html）：由 write(…) 调用，读到调用它的模板的全部名称，另加 node。"""
 
