@@ -39,3 +39,39 @@ def test_time_the_thread_waits_for_a_core_does_not_count(monkeypatch):
     with render.limits():
         time.sleep(0.1)  # twice the limit of waiting (a loaded machine's other processes), no work
         render.check_deadline()  # not over
+
+
+def counted_clock(monkeypatch) -> list[float]:
+    """render.clock replaced by one that notes each reading of the thread's CPU time (a system call, ~3 µs)."""
+    readings: list[float] = []
+
+    def clock() -> float:
+        readings.append(time.thread_time())
+        return readings[-1]
+
+    monkeypatch.setattr(render, "clock", clock)
+    return readings
+
+
+def test_checks_within_the_limit_read_the_cpu_clock_only_when_the_render_starts(monkeypatch):
+    # a page checks the limit some 470 times (every call, binary operation and loop item of its templates); the
+    # CPU time cannot have passed the limit before the wall clock has, so the wall clock is looked at instead
+    readings = counted_clock(monkeypatch)
+    with render.limits():
+        for _ in range(1000):
+            render.check_deadline()
+    assert len(readings) == 1
+
+
+def test_once_the_wall_clock_passes_the_limit_the_cpu_clock_is_read_and_the_next_look_put_off(monkeypatch):
+    monkeypatch.setattr(render, "TIME_LIMIT", 0.05)
+    readings = counted_clock(monkeypatch)
+    with render.limits():
+        time.sleep(0.1)  # the wall clock past the limit, the CPU clock not
+        render.check_deadline()
+        assert len(readings) == 2  # the start, and this look: not over
+        render.check_deadline()
+        assert len(readings) == 2  # the time left (some 0.05 s) is not gone yet, even by the wall clock
+        work(0.1)
+        with pytest.raises(SecurityError, match="运行超过 0.05 秒"):
+            render.check_deadline()
