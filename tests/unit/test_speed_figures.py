@@ -133,3 +133,22 @@ def test_the_walk_of_the_view_finds_what_to_do_with_a_value_once_per_type(projec
     assert types < 40 and walk_kind.cache_info().hits > 4 * types
     assert figures_of(view) == found and walk_kind.cache_info().currsize == types  # nothing asked again
     assert [walk_kind(kind) for kind in (str, Score, SourceMap, tuple, type(view), Location)] == [0, 1, 2, 3, 4, 0]
+
+
+def test_a_model_read_from_report_yaml_keeps_its_source_map_without_pydantics_setattr(project, monkeypatch):
+    # every object of a report keeps the map it was validated from; pydantic's __setattr__ (its checks, then the
+    # private values) was called for each
+    set_names: list[str] = []
+    setattr_ = BaseModel.__setattr__
+
+    def watched(model: BaseModel, name: str, value: Any) -> None:
+        set_names.append(name)
+        setattr_(model, name, value)
+
+    monkeypatch.setattr(BaseModel, "__setattr__", watched)
+    funds = read_site(open_site(project)).source(DEMO).report.forms[0].funds
+    assert "_source" not in set_names
+    assert funds.source_map is not None and funds.source_map["分值"] == 10
+    assert (funds.locate("分值").line, funds.locate().path.name) == (12, "report.yaml")
+    plain = Funds.model_validate({**funds.source_map})  # the same keys, not read from YAML: no position
+    assert plain.source_map is None and plain.locate("分值") == Location(None)
