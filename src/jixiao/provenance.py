@@ -127,46 +127,28 @@ def describe(origin: Origin, root: Path | None, files: dict[Path | None, str]) -
 
 # What a view holds that can hold no traced figure: figures_of passes over these without a second look.
 _PLAIN = frozenset({str, int, bool, float, type(None), Decimal, dt.date})
-# What figures_of does with a value, by its type: pass over it, keep it if it carries an origin, walk into its values.
-_SKIP, _FIGURE, _MAP, _ITEMS, _VIEW = range(5)
-
-
-@functools.cache
-def walk_kind(kind: type) -> int:
-    """What figures_of does with a value of this type, found once per type: a form's view holds thousands of
-    values of some twenty types, and asking each for its type's kind was four `isinstance` calls."""
-    if kind in _PLAIN:
-        return _SKIP
-    if issubclass(kind, (Decimal, str)):
-        return _FIGURE
-    if issubclass(kind, dict):
-        return _MAP
-    if issubclass(kind, (list, tuple)):
-        return _ITEMS
-    return _VIEW if issubclass(kind, View) else _SKIP
 
 
 def figures_of(value: Any) -> list[Any]:
     """Every traced figure under a view (views, lists, mappings), for collecting the origins data.json publishes,
     in a depth-first walk. A view met again (a form's indicator rows are in its 指标 and in its groups) is not
     walked again: its figures are there already. A form's view holds thousands of values, most of them plain texts,
-    numbers and None, which their type alone rules out (`walk_kind`)."""
+    numbers and None, which their type alone rules out."""
     found: list[Any] = []
     walked: set[int] = set()
     stack = [value]
     while stack:
         item = stack.pop()
-        kind = walk_kind(type(item))
-        if kind == _SKIP:
+        if type(item) in _PLAIN:
             continue
-        if kind == _FIGURE:
+        if isinstance(item, (Decimal, str)):
             if getattr(item, "origin", None) is not None:
                 found.append(item)
-        elif kind == _MAP:
+        elif isinstance(item, dict):
             stack.extend(item.values())
-        elif kind == _ITEMS:
+        elif isinstance(item, (list, tuple)):
             stack.extend(item)
-        elif id(item) not in walked:
+        elif isinstance(item, View) and id(item) not in walked:
             walked.add(id(item))
             stack.extend(item.__dict__.values())
     return found

@@ -120,21 +120,6 @@ def test_a_typed_figure_is_located_from_its_source_map_without_pydantics_private
     assert written_at(Funds.model_construct(), "项目资金.分值", Score(10), "", "分值").where == Location(None)
 
 
-def test_the_walk_of_the_view_finds_what_to_do_with_a_value_once_per_type(project):
-    # a form's view holds thousands of values of some twenty types: the kind of each type (pass over, a figure, a
-    # mapping, items, a view) is found once, not by four isinstance calls per value
-    from jixiao.provenance import walk_kind
-    from jixiao.yamlsource import SourceMap
-
-    view, _ = assess_in_site(project, DEMO)
-    walk_kind.cache_clear()
-    found = figures_of(view)
-    types = walk_kind.cache_info().currsize
-    assert types < 40 and walk_kind.cache_info().hits > 4 * types
-    assert figures_of(view) == found and walk_kind.cache_info().currsize == types  # nothing asked again
-    assert [walk_kind(kind) for kind in (str, Score, SourceMap, tuple, type(view), Location)] == [0, 1, 2, 3, 4, 0]
-
-
 def test_a_model_read_from_report_yaml_keeps_its_source_map_without_pydantics_setattr(project, monkeypatch):
     # every object of a report keeps the map it was validated from; pydantic's __setattr__ (its checks, then the
     # private values) was called for each
