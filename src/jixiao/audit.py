@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
 from . import phrasing
@@ -182,26 +182,40 @@ _SCORE_NAMES = ("{}{}", "{}的{}")  # 办件量得分, 办件量的分值
 def indicator_figures(form: FormView, index: int) -> list[Figure]:
     """Each quantitative indicator row's 完成率, as prose states it for the row (短信数量完成率96.40%, 满意度达成100%);
     a row whose 实际完成值 is itself a percentage may be stated by that value as well. And the 分值 and 得分 the form
-    prints for every row (办件量得分24分), so prose about a row's score is compared with it, not with the 总分."""
+    prints for every row (办件量得分24分), so prose about a row's score is compared with it, not with the 总分.
+    A form makes some twelve figures a row: each is a tuple made in C (`_figure`), the phrasings of a row's name
+    are remembered (`phrased`), and each figure's expression is written once for all its phrasings."""
     found = []
     for row in form.rows:
-        expression = f'自评表[{index}].指标["{row.name}"]'
+        name = row.name
+        expression = f'自评表[{index}].指标["{name}"]'
         rates = [(row.completion, "完成率")] if row.completion is not None else []
         actual = (row.actual or "").strip()
         if rates and actual.endswith(("%", "％")) and _is_number(actual[:-1]):
             rates.append((Rate(Decimal(actual[:-1])), "实际完成值"))
-        found += [
-            Figure(name.format(row.name), value, "rate", None, label, row.name, f"{expression}.{label}")
-            for value, label in rates
-            for name in _RATE_NAMES
-        ]
-        scores = [(value, label) for value, label in ((row.points, "分值"), (row.score, "得分")) if value is not None]
-        found += [
-            Figure(name.format(row.name, label), value, "score", None, label, row.name, f"{expression}.{label}")
-            for value, label in scores
-            for name in _SCORE_NAMES
-        ]
+        for value, label in rates:
+            written = f"{expression}.{label}"
+            found += [_figure((phrase, value, "rate", None, label, name, written, ())) for phrase in phrased(name)]
+        for value, label in ((row.points, "分值"), (row.score, "得分")):
+            if value is not None:
+                written = f"{expression}.{label}"
+                found += [
+                    _figure((phrase, value, "score", None, label, name, written, ())) for phrase in phrased(name, label)
+                ]
     return found
+
+
+# A Figure from its eight fields, made by tuple.__new__ (C), not by the named tuple's own __new__ (a Python function).
+_figure = partial(tuple.__new__, Figure)
+
+
+@lru_cache(maxsize=8192)
+def phrased(name: str, label: str | None = None) -> tuple[str, ...]:
+    """How prose may name a row's 完成率 (`label` None: 办件量完成率, 办件量达成 …) or its 分值 or 得分 (办件量得分,
+    办件量的得分), remembered: a site's forms repeat their rows' names year after year."""
+    if label is None:
+        return tuple(phrase.format(name) for phrase in _RATE_NAMES)
+    return tuple(phrase.format(name, label) for phrase in _SCORE_NAMES)
 
 
 def _is_number(text: str) -> bool:

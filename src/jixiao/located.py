@@ -47,9 +47,11 @@ class Located(BaseModel):
     @model_validator(mode="wrap")
     @classmethod
     def _keep_source(cls, data: Any, handler: Any) -> Any:
+        """The map an object was validated from, kept in pydantic's private values directly (as `source_map`
+        reads it): `obj._source = data` went through the model's `__setattr__`, for every object of a report."""
         obj = handler(data)
         if isinstance(data, SourceMap):
-            obj._source = data
+            obj.__pydantic_private__["_source"] = data
         return obj
 
     def locate(self, key: str | None = None) -> Location:

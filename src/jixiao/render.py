@@ -74,7 +74,7 @@ GROWING = frozenset(
 _WIDE_FORMAT_RE = re.compile(r"(?:%|\{[^{}]*:)[^a-zA-Z%{}]*?(?:\*|\d{6})")  # a width of 100000 or more, or `*`
 
 _USED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("jixiao_templates_used", default=None)
-_DEADLINE: contextvars.ContextVar[float] = contextvars.ContextVar("jixiao_deadline", default=0.0)
+_DEADLINE: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar("jixiao_deadline", default=None)
 _BUDGET: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("jixiao_budget", default=None)
 
 
@@ -283,16 +283,36 @@ def clock() -> float:
     return time.thread_time()
 
 
+class Deadline:
+    """When a render runs out of CPU time, and the moment of the wall clock before which it cannot have. A thread's
+    CPU time is a system call (about 3 µs here), asked at every call, binary operation and loop item of a template,
+    some 470 times a report; the wall clock is read in user space (0.2 µs) and a thread's CPU time never runs ahead
+    of it, so the CPU clock is read only once the wall clock has gone past that moment, which is then moved on."""
+
+    __slots__ = ("cpu", "look")
+
+    def __init__(self, seconds: float) -> None:
+        self.cpu = clock() + seconds
+        self.look = time.perf_counter() + seconds
+
+    def check(self) -> None:
+        """Read the CPU clock: over the limit is an error, else the next look is put off by the time left."""
+        left = self.cpu - clock()
+        if left < 0:
+            raise SecurityError(f"运行超过 {TIME_LIMIT:g} 秒")
+        self.look = time.perf_counter() + left
+
+
 def check_deadline() -> None:
     deadline = _DEADLINE.get()
-    if deadline and clock() > deadline:
-        raise SecurityError(f"运行超过 {TIME_LIMIT:g} 秒")
+    if deadline is not None and time.perf_counter() > deadline.look:
+        deadline.check()
 
 
 @contextlib.contextmanager
 def limits() -> Iterator[None]:
     """The time limit and the work budget of one template render or expression."""
-    deadline = _DEADLINE.set(clock() + TIME_LIMIT)
+    deadline = _DEADLINE.set(Deadline(TIME_LIMIT))
     budget = _BUDGET.set([MAX_WORK])
     try:
         yield
@@ -311,8 +331,9 @@ def paused_deadline() -> Iterator[None]:
         yield
     finally:
         deadline = _DEADLINE.get()
-        if deadline:
-            _DEADLINE.set(deadline + clock() - start)
+        if deadline is not None:
+            deadline.cpu += clock() - start
+            deadline.look = 0.0  # the next check reads the CPU clock and finds the time left
 
 
 def check_format(text: str) -> None:

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 from conftest import report_outputs
@@ -152,3 +153,40 @@ def test_a_scopes_pattern_is_the_same_whatever_the_hash_seed():
     assert (
         len(patterns) == 1 and "(?P<name>群众满意度|资金到位率|项目完成率|预算执行率)" in patterns.pop()
     )  # text order
+
+
+def test_a_forms_indicator_figures_are_each_phrasing_of_each_row_as_named_tuples_and_the_phrasings_are_remembered(
+    built,
+):
+    """indicator_figures makes its figures as tuples in C and remembers how a row's name is phrased: the figures are
+    the Figure named tuples the form's rows give, phrasing by phrasing, in the same order as before."""
+    from jixiao.audit import indicator_figures, phrased
+
+    form = built["2023/luzhou-xiangmu-zipingbiao"].view.forms[0]
+    expected = []
+    for row in form.rows:  # what each row gave: its 完成率 (and a 实际完成值 in %) under five phrasings, then 分值
+        where = f'自评表[0].指标["{row.name}"]'  # and 得分 under two each
+        rates = [(row.completion, "完成率")] if row.completion is not None else []
+        if rates and row.actual.strip().endswith("%"):
+            rates.append((Decimal(row.actual.strip()[:-1]), "实际完成值"))
+        expected += [
+            Figure(p.format(row.name), value, "rate", None, label, row.name, f"{where}.{label}")
+            for value, label in rates
+            for p in ("{}", "{}完成率", "{}的完成率", "{}达成率", "{}达成")
+        ]
+        for value, label in ((row.points, "分值"), (row.score, "得分")):
+            expected += [
+                Figure(p.format(row.name, label), value, "score", None, label, row.name, f"{where}.{label}")
+                for p in ("{}{}", "{}的{}")
+                if value is not None
+            ]
+    phrased.cache_clear()
+    found = indicator_figures(form, 0)
+    assert found == expected and all(type(figure) is Figure for figure in found)
+    assert any(figure.label == "实际完成值" for figure in found)  # this form has a row stated in %
+    assert found[0].aliases == () and found[0].shown() == str(found[0].value)  # a Figure's defaults and methods
+    first = phrased.cache_info()
+    assert 2 * len(form.rows) <= first.misses <= 3 * len(form.rows)  # a row's 分值 and 得分 phrasings, its 完成率's
+    indicator_figures(form, 0)
+    again = phrased.cache_info()
+    assert again.misses == first.misses and again.hits - first.hits >= first.misses  # all remembered

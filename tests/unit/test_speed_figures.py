@@ -118,3 +118,22 @@ def test_a_typed_figure_is_located_from_its_source_map_without_pydantics_private
     # written under its other name (权重), and in a model made in Python, not read from report.yaml
     assert written_at(funds, "自评表.0.项目资金.权重", Score(10), "", "权重").where == funds.locate()
     assert written_at(Funds.model_construct(), "项目资金.分值", Score(10), "", "分值").where == Location(None)
+
+
+def test_a_model_read_from_report_yaml_keeps_its_source_map_without_pydantics_setattr(project, monkeypatch):
+    # every object of a report keeps the map it was validated from; pydantic's __setattr__ (its checks, then the
+    # private values) was called for each
+    set_names: list[str] = []
+    setattr_ = BaseModel.__setattr__
+
+    def watched(model: BaseModel, name: str, value: Any) -> None:
+        set_names.append(name)
+        setattr_(model, name, value)
+
+    monkeypatch.setattr(BaseModel, "__setattr__", watched)
+    funds = read_site(open_site(project)).source(DEMO).report.forms[0].funds
+    assert "_source" not in set_names
+    assert funds.source_map is not None and funds.source_map["分值"] == 10
+    assert (funds.locate("分值").line, funds.locate().path.name) == (12, "report.yaml")
+    plain = Funds.model_validate({**funds.source_map})  # the same keys, not read from YAML: no position
+    assert plain.source_map is None and plain.locate("分值") == Location(None)
