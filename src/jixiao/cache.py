@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -128,10 +129,15 @@ REPORTS_OPEN = b',"reports":{\n'
 REPORTS_CLOSE = b"}}\n"
 
 
-def manifest_lines(head: ManifestHead, records: dict[str, bytes]) -> bytes:
-    """The manifest's text: the head's fields, then each report's record (its JSON text) under its key."""
-    lines = [json.dumps(key).encode() + b":" + text for key, text in sorted(records.items())]
-    return record_to_json(ManifestHead, head)[:-1] + REPORTS_OPEN + b",\n".join(lines) + b"\n" + REPORTS_CLOSE
+def manifest_lines(head: ManifestHead, records: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
+    """The manifest's text in pieces: the head's fields, then each report's record (its JSON text) under its key, in
+    the order given (sorted by key). Given and written one at a time: the records' texts are some 16 KB a report, and
+    all of them at once (with their join) were the largest thing a clean build held at its end."""
+    yield record_to_json(ManifestHead, head)[:-1] + REPORTS_OPEN
+    for number, (key, text) in enumerate(records):
+        yield (b",\n" if number else b"") + json.dumps(key).encode() + b":"
+        yield text
+    yield b"\n" + REPORTS_CLOSE
 
 
 def read_lines(data: bytes) -> tuple[ManifestHead, dict[str, bytes]] | None:
@@ -164,7 +170,7 @@ class BuildCache:
     files_dir: Path | None = None  # where the reusable files are: the output folder, or the seed's
     portal: str = ""  # Manifest.portal of the output in files_dir
     pinyin: dict[str, str] = field(default_factory=dict)  # Manifest.pinyin
-    texts: dict[str, bytes] = field(default_factory=dict, repr=False)  # each of `reports` as the manifest wrote it
+    texts: dict[str, bytes] = field(default_factory=dict, repr=False)  # `reports` as read, until written again
 
     @classmethod
     def open(cls, project: Path, out_dir: Path, shared: str, clean: bool, seed: Path | None = None) -> BuildCache:
@@ -211,7 +217,7 @@ class BuildCache:
         `pinyin`: the units' pinyin slugs this build knew (else those in place)."""
         portal = self.portal if portal is None else portal
         pinyin = self.pinyin if pinyin is None else pinyin
-        texts = {key: self.text_of(key, record) for key, record in reports.items()}
+        texts = ((key, self.text_of(key, record)) for key, record in sorted(reports.items()))
         head = ManifestHead(FORMAT, self.shared, site_stamp(self.out_dir), portal, pinyin)
         try:
             write_atomically(self.path, manifest_lines(head, texts))
@@ -222,14 +228,15 @@ class BuildCache:
                 "  提示: 让项目的 .jixiao-cache/ 可写（或删除它），之后的构建就能沿用未改动的报告。"
             )
         self.reports, self.files_dir, self.portal, self.pinyin = reports, self.out_dir, portal, pinyin
-        self.texts = texts
+        self.texts.clear()
         self.prune()
         return None
 
     def text_of(self, key: str, record: CachedReport) -> bytes:
         """A report's record as JSON text: as it was read when it is the very record read (carried over), else
-        written anew."""
-        text = self.texts.get(key) if self.reports.get(key) is record else None
+        written anew. A text read is given once and dropped (the file holds it now): a later save (the preview's)
+        writes the record anew."""
+        text = self.texts.pop(key, None) if self.reports.get(key) is record else None
         return record_to_json(CachedReport, record) if text is None else text
 
     def now(self) -> int:

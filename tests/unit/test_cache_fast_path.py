@@ -158,3 +158,30 @@ def test_a_damaged_record_line_makes_the_next_build_rebuild_everything_not_fail(
     head, demo, *rest = path.read_bytes().split(b"\n")
     path.write_bytes(b"\n".join([head, demo[: len(demo) // 2] + b",", *rest]))  # cut in the middle of demo's record
     assert build_site(project, search=False).rebuilt == 2
+
+
+def test_the_manifest_is_written_a_record_at_a_time_and_no_records_text_is_kept_once_written(project, monkeypatch):
+    # a clean build of 1000 reports held every record's text (16 KB each) and their join at its end: +16 MiB of peak
+    import jixiao.cache
+
+    monkeypatch.setattr(jixiao.load, "RACY_NS", 0)  # the files just written are trusted: their records carry over
+    copy_demo(project, "other")
+    build_site(project, search=False)
+    path = manifest_path(project.resolve(), (project / "site").resolve())
+    records = path.read_bytes().splitlines()[1:-1]  # demo's and other's lines, as the first build wrote them
+    pieces: list[bytes] = []
+    write = jixiao.cache.write_atomically
+
+    def written(target: Path, data) -> None:
+        if target == path:
+            assert not isinstance(data, bytes)  # given in pieces, never joined into the file's text
+            data = [pieces.append(piece) or piece for piece in data]
+        write(target, data)
+
+    monkeypatch.setattr(jixiao.cache, "write_atomically", written)
+    edit(project / "content/2024/other/report.yaml", "实际完成值: 80 件", "实际完成值: 90 件")
+    result = build_site(project, search=False)
+    assert result.rebuilt == 1
+    assert max(map(len, pieces)) <= max(map(len, records))  # no piece holds more than one record
+    assert b"".join(pieces) == path.read_bytes()
+    assert result.cache is not None and result.cache.texts == {}  # demo's text, carried over, dropped once written
