@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import copy_demo, edit
 
 import jixiao.load
@@ -220,3 +221,15 @@ def test_a_manifest_damaged_in_a_reports_rows_is_not_read_and_the_build_rebuilds
     assert build_site(project, search=False).rebuilt == 2
     lines = (project / "site/data/indicators.csv").read_text(encoding="utf-8-sig").splitlines()
     assert [line.split(",")[11] for line in lines if ",办件量," in line] == ["24", "27"]  # not demo's forged 25
+
+
+def test_a_manifest_cut_short_or_with_any_byte_changed_is_refused_whole_never_read_in_part(project):
+    from jixiao.cache import read_manifest
+
+    build_site(project, search=False)
+    data = manifest_path(project.resolve(), (project / "site").resolve()).read_bytes()
+    assert read_manifest(data)[0].reports.keys() == {"2024/demo"}
+    for at in range(0, len(data), 7):  # head, record, rows and check alike
+        for damaged in (data[:at], data[:at] + bytes([data[at] ^ 1]) + data[at + 1 :]):
+            with pytest.raises(ValueError):  # BuildCache.read: rebuild everything (a ValueError, never a crash)
+                read_manifest(damaged)
