@@ -86,14 +86,18 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
         target.write_bytes(data)
 
 
-def write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes | Iterable[bytes]) -> None:
     """Replace one file so that a reader sees the old or the new bytes, never half of them. The temporary name is
-    unique (process and a random token), so two processes writing the same file never write into each other's."""
+    unique (process and a random token), so two processes writing the same file never write into each other's.
+    `data` may come in pieces, written as they come, so that a large file (the manifest) is never whole in memory."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp-{unique_suffix()}")
     try:
         with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
         temporary.replace(target)
     except BaseException:
         temporary.unlink(missing_ok=True)

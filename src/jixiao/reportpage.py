@@ -4,6 +4,7 @@ directives, Pillow)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .contexts import ReportEntry  # at run time: a shard's manifest is read and written by pydantic (shards.py)
@@ -21,6 +22,6 @@ class ReportPage:
     entry: ReportEntry
     findings: list[Finding]
     files: list[str]
-    indicators: list[str]  # its rows of the site's indicators.csv as CSV lines (indicator_lines)
+    indicators: Sequence[str]  # its rows of the site's indicators.csv as CSV lines (indicator_lines; cache.Rows)
     templates: list[str] = field(default_factory=list)
     figures: list[list[str]] = field(default_factory=list)  # headline figures for the portal (portal.py)

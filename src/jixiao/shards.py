@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NoReturn
 
@@ -113,6 +113,7 @@ def shard_options(site: SiteContext) -> dict[str, bool | str | None]:
 def write_manifest(
     staging: Path, shard: Shard, keys: list[str], pages: list[ReportPage], site: SiteContext, library: Library
 ) -> None:
+    pages = [replace(page, indicators=list(page.indicators)) for page in pages]  # a reused one's: Rows
     manifest = ShardManifest(
         FORMAT, (shard.index, shard.count), sorted(keys), shard_options(site), source_digests(site, library), pages
     )

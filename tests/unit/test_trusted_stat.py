@@ -6,7 +6,6 @@ or removed, a write within the racy window."""
 from __future__ import annotations
 
 import filecmp
-import json
 import os
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from conftest import composite, copy_demo, edit
 
 import jixiao.load
 from jixiao.build import build_site
-from jixiao.cache import manifest_path
+from jixiao.cache import ManifestHead, manifest_lines, manifest_path, read_manifest, record_text, rows_text
 from jixiao.paths import ProjectFiles
 from jixiao.preview import Preview
 
@@ -98,11 +97,15 @@ def forge_stamps(project: Path, path: Path) -> None:
     """Make the manifest record `path` with its stat as it is now: what a write within the same tick as the one
     the previous build saw leaves (same size, same mtime and ctime), which a test cannot produce on demand."""
     manifest = manifest_path(project.resolve(), (project / "site").resolve())
-    data = json.loads(manifest.read_bytes())
+    read, _ = read_manifest(manifest.read_bytes())
     info = path.stat()
-    stamps = data["reports"]["2024/demo"]["source"]["stamps"]
-    stamps[path.name] = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
-    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    record = read.reports["2024/demo"]
+    assert record.source is not None
+    record.source.stamps[path.name] = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    # written as a build writes it, with its digest (a manifest edited otherwise is not read at all)
+    head = ManifestHead(read.format, read.shared, read.site, read.portal, read.pinyin)
+    records = ((key, record_text(r), rows_text(r.indicators)) for key, r in sorted(read.reports.items()))
+    manifest.write_bytes(b"".join(manifest_lines(head, records)))
 
 
 def test_a_file_written_within_the_racy_window_is_read_again(project):
