@@ -8,7 +8,6 @@ import pytest
 from conftest import edit, write
 
 import jixiao.listing
-from jixiao import siteindex
 from jixiao.build import build_site
 from jixiao.contexts import PortalCell, PortalTable, ProjectEntry, ReportEntry
 from jixiao.site import open_site
@@ -161,34 +160,6 @@ def test_a_sites_own_list_or_table_template_is_still_the_one_used(
     assert shown in (project / "site" / page).read_text(encoding="utf-8")
     kind = ReportEntry if template == "report-list.html" else PortalCell
     assert not [args for args in called if isinstance(args[0], kind)]
-
-
-class Grade(str):
-    """A text of a subclass of str (as a report's 等次 may be): json writes it as a text."""
-
-
-def test_reports_json_makes_each_keys_line_head_once_and_writes_the_text_json_writes(monkeypatch):
-    # reports.json repeats an entry's twenty keys a thousand times (bench/README.md); each key's line head is made
-    # once per depth, and the text is json.dumps(…, ensure_ascii=False, indent=1)'s.
-    import json
-
-    entries = [
-        {
-            "标题": f"报告{n}",
-            "总分": None,
-            "评价等次": Grade("中"),
-            "年度": 2023,
-            "项目": [{"项目名称": "甲", "数": 1.5}],
-        }
-        for n in range(3)
-    ] + [{"标题": "空", "项目": [], "附": {}, "真": True}]
-    encoded = []
-    encode = siteindex.encode_basestring
-    monkeypatch.setattr(siteindex, "encode_basestring", lambda text: encoded.append(text) or encode(text))
-    monkeypatch.setattr(siteindex, "KEY_HEADS", {}, raising=False)
-    assert siteindex.indented_json(entries) == json.dumps(entries, ensure_ascii=False, indent=1)
-    assert encoded.count("标题") == 1 and encoded.count("项目名称") == 1
-    assert '"评价等次": "中"' in siteindex.indented_json(entries)
 
 
 def test_the_404_page_is_linked_from_the_previous_output_unless_a_template_changed(project):
