@@ -10,7 +10,8 @@ summary), and exactly the reports whose page key changed — the edited report, 
 title changed, the reports that attach it or take its figures as 上年 — are rendered and written in
 place, each file atomically. The page open on them reloads then; the listing pages (home, year, unit and
 comparison pages) follow when an entry or a portal figure changed, and the sitemap, feed, open data, the
-search index of the changed years and the cache manifest in a background thread. Any other
+search index of the changed years (and of the unit pages, when a save wrote one) and the cache manifest in a
+background thread. Any other
 change (site.yaml, a layout, the glossary, an asset, a report added or removed) takes the full
 incremental build, whose result becomes the new state.
 
@@ -125,7 +126,7 @@ class Preview:
             listed = self.relist(before)
         if listed:
             shown(listed)
-        self.background.request({year_of(key) for key in before})
+        self.background.request(search_bundles(before, listed))
         return BuildResult(
             self.out_dir,
             list(self.pages.values()),
@@ -215,8 +216,9 @@ class Preview:
 
     # the background --------------------------------------------------------------------------------
 
-    def refresh(self, years: set[int]) -> None:
-        """Open data, the search index of the changed years, and the manifest, after the browser reloaded."""
+    def refresh(self, bundles: set[int | str]) -> None:
+        """Open data, the search index of the changed years and units, and the manifest, after the browser
+        reloaded."""
         with self.lock:
             assert self.site is not None and self.cache is not None
             pages = list(self.pages.values())
@@ -225,19 +227,19 @@ class Preview:
         for name, data in publish_open_data(site, pages).items():
             write_atomically(self.out_dir / name, data)
         if self.search:
-            for year in sorted(years):
-                self.reindex(year)
+            for bundle in sorted(bundles, key=str):
+                self.reindex(bundle)
         cache.save(records)
 
-    def reindex(self, year: int) -> None:
-        """One year's search index, built beside the old one and swapped in."""
+    def reindex(self, bundle: int | str) -> None:
+        """One search bundle (a year's, or "units"), built beside the old one and swapped in."""
         folder = self.out_dir / "pagefind"
-        fresh, old = folder / f".{year}-new", folder / f".{year}-old"
+        fresh, old = folder / f".{bundle}-new", folder / f".{bundle}-old"
         shutil.rmtree(fresh, ignore_errors=True)
-        build_search_index(self.out_dir, year, f"pagefind/{fresh.name}")
-        if (folder / str(year)).exists():
-            (folder / str(year)).rename(old)
-        fresh.rename(folder / str(year))
+        build_search_index(self.out_dir, bundle, f"pagefind/{fresh.name}")
+        if (folder / str(bundle)).exists():
+            (folder / str(bundle)).rename(old)
+        fresh.rename(folder / str(bundle))
         shutil.rmtree(old, ignore_errors=True)
 
     def render_pdf(self, key: str, name: str, pdf_site: SiteContext) -> bytes | None:
@@ -264,6 +266,15 @@ class Preview:
             site = dataclasses.replace(self.site, write_office=True)
             _, files = build_report(site, self.plan.library, self.plan.model, key)
         return files.get(f"{key}/{name}")
+
+
+def search_bundles(before: dict[str, ReportPage | None], listed: list[str]) -> set[int | str]:
+    """The search bundles a save changed: the years of the reports it rendered, and "units" when it wrote or removed
+    a unit's page (a title or figure the unit's list shows), which indexes every year's units."""
+    bundles: set[int | str] = {year_of(key) for key in before}
+    if any(name.startswith("units/") for name in listed):
+        bundles.add("units")
+    return bundles
 
 
 def listed_as(page: ReportPage | None) -> str | None:
@@ -390,18 +401,18 @@ class Background:
     """One thread doing the slow site-wide work after a save; saves made meanwhile are merged into its
     next round, so it never falls behind by more than one round."""
 
-    def __init__(self, work: Callable[[set[int]], None], log: Log):
+    def __init__(self, work: Callable[[set[int | str]], None], log: Log):
         self.work = work
         self.log = log
-        self.pending: set[int] | None = None
+        self.pending: set[int | str] | None = None
         self.busy = False
         self.condition = threading.Condition()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
 
-    def request(self, years: set[int]) -> None:
+    def request(self, bundles: set[int | str]) -> None:
         with self.condition:
-            self.pending = (self.pending or set()) | years
+            self.pending = (self.pending or set()) | bundles
             self.condition.notify_all()
 
     def active(self) -> bool:
@@ -417,9 +428,9 @@ class Background:
         while True:
             with self.condition:
                 self.condition.wait_for(lambda: self.pending is not None)
-                years, self.pending, self.busy = self.pending, None, True
+                bundles, self.pending, self.busy = self.pending, None, True
             try:
-                self.work(years or set())
+                self.work(bundles or set())
             except Exception as exc:  # noqa: BLE001 — a failed refresh is reported, the preview goes on
                 self.log(f"后台更新（搜索索引、开放数据）失败: {exc}")
             finally:

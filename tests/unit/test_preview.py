@@ -349,3 +349,20 @@ def test_a_units_last_report_moved_away_takes_its_unit_pages_with_it(preview, tm
     )
     assert left == []
     assert tree_digest(model.out_dir) == tree_digest(clean)
+
+
+@pytest.mark.slow
+def test_a_save_that_changes_a_unit_page_indexes_the_unit_pages_again(tmp_path):
+    """pagefind/units indexes the unit pages, which list every report's title: a title edited in the preview must
+    be found there as a clean build finds it (it was left as the first build indexed it)."""
+    project = composite(tmp_path)
+    model = Preview(project, tmp_path / "preview", search=True, log=lambda message: None)
+    model.build()
+    saved = project / "content/2023/luzhou-zhengti/report.yaml"
+    edit(saved, "标题: ", "标题: 新")
+    model.update([saved])
+    model.background.wait()
+    clean = tmp_path / "clean"
+    build_site(project, clean, with_pdf=False, pdf_links=True, search=True, clean=True, write_office=False)
+    assert tree_digest(model.out_dir / "pagefind/units") == tree_digest(clean / "pagefind/units")
+    assert tree_digest(model.out_dir / "pagefind/2023") == tree_digest(clean / "pagefind/2023")
