@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import BuildCache, published_files
+from .collector import collecting_less
 from .errors import JixiaoError, SourceError
 from .findings import Finding, unique_findings
 from .glyphs import glyph_findings
@@ -25,7 +26,6 @@ from .inputs import shared_digest
 from .output import check_output_dir, copy_assets, locked_output, read_assets, reading_output, staged_output
 from .phases import (
     Plan,
-    collecting_less,
     commit_cache,
     open_project,
     plan_pages,

@@ -6,19 +6,17 @@ weight (the stages bring in pydantic, Jinja, markdown-it and WeasyPrint).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import json
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
+from .collector import collecting_less
 from .errors import ErrorGroup, JixiaoError, SourceError, describe_os_error, did_you_mean, os_error_hint
 from .findings import Finding
 
@@ -27,21 +25,6 @@ if TYPE_CHECKING:
 
 PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
 JOBS = click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="并行进程数（默认: CPU 核数）。")
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Around the import of a command's stages: it makes some 300,000 objects (modules, classes, functions) and no
-    garbage, which the cycle collector would scan again and again as they pile up (38 M instructions, 2.5 % of the
-    import). They live as long as the process, so they go to the permanent generation once imported."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def report_failure(exc: JixiaoError, project: Path, what: str = "构建失败") -> None:
@@ -138,7 +121,7 @@ def build(
     jobs: int | None,
 ) -> None:
     """构建站点: content/ → site/（每份报告一个网页、PDF、data.json，以及 site.yaml 要求的 Word、Excel）。"""
-    with collector_paused():
+    with collecting_less(for_good=True):
         from .build import build_site
         from .progress import progress_display
         from .shards import Shard
@@ -190,7 +173,7 @@ def summary_line(result: BuildResult) -> str:
 @click.option("--no-search", is_flag=True, help="不生成搜索索引。")
 def merge(parts: tuple[Path, ...], out_dir: Path, project: Path, no_search: bool) -> None:
     """合并 jixiao build --shard 的各部分: 报告文件、全站页面、开放数据和搜索索引。"""
-    with collector_paused():
+    with collecting_less(for_good=True):
         from .build import merge_parts
 
     try:
@@ -214,7 +197,7 @@ def merge(parts: tuple[Path, ...], out_dir: Path, project: Path, no_search: bool
 @JOBS
 def check(project: Path, strict: bool, output_format: str, jobs: int | None) -> None:
     """核对所有报告（不写输出）: 每行 file:line:col: level: message [rule]。"""
-    with collector_paused():
+    with collecting_less(for_good=True):
         from .build import check_site
         from .findings import github_annotation, sarif_log
 
@@ -268,7 +251,7 @@ def error_finding(error: SourceError) -> Finding:
 )
 def serve(project: Path, port: int, host: str, no_search: bool, allow_host: tuple[str, ...]) -> None:
     """预览: 构建并在本机提供网页，修改内容后自动重建并刷新浏览器。"""
-    with collector_paused():
+    with collecting_less(for_good=True):
         from .serve import serve as run_server
 
     def ready(url: str) -> None:

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -245,25 +244,6 @@ def cached_page(key: str, cached: CachedReport, with_pdf: bool) -> ReportPage:
         sorted(cached.templates),
         cached.figures,
     )
-
-
-@contextlib.contextmanager
-def collecting_less() -> Iterator[None]:
-    """A build makes millions of small objects that live until it ends (parsed YAML, views) and almost no
-    cyclic garbage (some 800 objects for 200 reports), so the cycle collector only costs time (5 % of a
-    build at raised thresholds): what exists before the build (modules, the site) is frozen, collection is
-    off during it (forked workers inherit that), and at its end what survived goes to the oldest generation,
-    so that no young-generation pass scans it all at once."""
-    enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()  # every generation into the permanent one …
-        gc.unfreeze()  # … and back into the oldest, collected only once it has grown by a quarter
-        if enabled:
-            gc.enable()
 
 
 # publish ---------------------------------------------------------------------------------------------

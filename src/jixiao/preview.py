@@ -33,6 +33,7 @@ from pathlib import Path
 
 from .build import BuildResult, build_site
 from .cache import BuildCache, CachedReport
+from .collector import collecting_less
 from .errors import JixiaoError, SourceError
 from .library import Library
 from .load import REPORT_FILE, SLUG
@@ -42,7 +43,6 @@ from .phases import (
     InPlace,
     Plan,
     cache_record,
-    collecting_less,
     plan_pages,
     publish_listing,
     publish_open_data,
