@@ -4,8 +4,15 @@ each keeps what was computed, indexed and reported."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from conftest import REPO
+
+from jixiao.assess import Assessment
 from jixiao.audit import Figure, FigureIndex
+from jixiao.library import read_site
+from jixiao.parts.indicators.compute import UNSTATED, assess_indicator
+from jixiao.site import open_site
 
 
 def test_a_figure_index_files_each_name_and_alias_as_before_and_leaves_the_index_it_extends_unchanged():
@@ -25,3 +32,29 @@ def test_a_figure_index_files_each_name_and_alias_as_before_and_leaves_the_index
     assert form.named("城建税收入") == [near]
     assert report.named("项目资金执行率") == [exact]  # the report's own lists were copied, not appended to
     assert list(report.by_first["项"]) == ["项目资金执行率"]
+
+
+def test_a_row_the_document_printed_nothing_for_shares_one_empty_原表_and_a_printed_row_keeps_its_own():
+    # 六安's first row as written (原表: 得分 and 完成率 printed), and the same row without its 原表.
+    site = open_site(REPO)
+    source = read_site(site).source("2023/liuan-zipingbiao")
+    item = next(row for group in source.report.forms[0].indicators.values() for rows in group.values() for row in rows)
+    run = Assessment(site.config.rules_for(source.report.kind))
+    printed, _ = assess_indicator(run, item, 2023, False, "自评表.0.指标.0", _no_lookup)
+    bare, differences = assess_indicator(
+        run, item.model_copy(update={"stated": None}), 2023, False, "自评表.0.指标.0", _no_lookup
+    )
+    again, _ = assess_indicator(
+        run, item.model_copy(update={"stated": None}), 2023, False, "自评表.0.指标.1", _no_lookup
+    )
+    assert bare.stated is UNSTATED and again.stated is UNSTATED
+    assert bare.stated.model_dump(by_alias=True) == {"得分": None, "实际完成值": None, "完成率": None}
+    assert printed.stated is not UNSTATED
+    assert (printed.stated.score, printed.stated.completion) == (item.stated.score, item.stated.completion)
+    assert (bare.score, bare.completion, differences) == (printed.score, printed.completion, [])
+    assert str(bare.score) == str(bare.score.origin.text)  # the 得分 is the figure its origin printed, made once
+    assert run.errors == []
+
+
+def _no_lookup(path: str) -> tuple[Any, str]:
+    raise KeyError(path)

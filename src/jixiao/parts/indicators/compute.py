@@ -64,6 +64,10 @@ def assess_tree(
     return levels, rows
 
 
+# The 原表 of a row the document printed nothing for: one view for all of them (views are never changed).
+UNSTATED = StatedIndicatorView.make(score=None, actual=None, completion=None)
+
+
 def make_subgroup(name: str, rows: list[IndicatorView]) -> SubgroupView:
     """A 二级指标 with its rows, their counts, and the rows it spans (one, empty, when it has none)."""
     return SubgroupView.make(name=name, rows=IndicatorRows(rows), span=max(len(rows), 1), **count_rows(rows))
@@ -116,7 +120,7 @@ def assess_indicator(
         "score": None,
         "met": None,
         "basis": None,
-        "stated": StatedIndicatorView.make(score=None, actual=None, completion=None),
+        "stated": UNSTATED,
         "written": as_written(item.target),
         "written_unit": item.unit,
         "actual": as_written(item.actual),
@@ -236,11 +240,12 @@ def row_score(
     """A scored row's 得分: the author's for a qualitative row, else by the rule, with its origin."""
     if item.score is not None:
         return run.written(item, f"{path}.得分", Score(own_qualitative_score(run, item, actual, result.share)), "得分")
+    score = Score(result.score)
     return traced(
-        Score(result.score),
+        score,
         computed(
             f"{path}.得分",
-            Score(result.score),
+            score,
             f"得分 = 分值 × 得分比例（计分依据 {result.basis}）",
             score_arithmetic(points, result),
             [*given, points],
