@@ -655,8 +655,11 @@ def check_page_debris(text: Text) -> list[Finding]:
 
 
 def check_years(text: Text, year: int) -> list[Finding]:
-    """Malformed years anywhere; a text that opens with another year; years after the report's."""
-    found = []
+    """Malformed years anywhere; a text that opens with another year; years after the report's. A text without 年
+    has none of them (each pattern needs it; a pattern scanned over a text costs some 5 µs, half the texts lack 年)."""
+    found: list[Finding] = []
+    if "年" not in text.text:
+        return found
     for match in phrasing.BAD_YEAR.finditer(text.text):
         found.append(
             acknowledged(at(text, match.start()), text.note, "year-mismatch", f"年份「{match.group(0)}」写法有误")
@@ -686,8 +689,8 @@ def check_years(text: Text, year: int) -> list[Finding]:
 
 def check_money_units(text: Text) -> list[Finding]:
     """Amounts are in 万元: a large amount in 元, or an amount without any unit, is suspicious."""
-    found = []
-    for match in phrasing.YUAN.finditer(text.text):
+    found: list[Finding] = []
+    for match in phrasing.YUAN.finditer(text.text) if "元" in text.text else ():  # most texts name no 元
         before = text.text[max(match.start() - 1, 0) : match.start()]
         if before in ("万", "亿", "千") or Decimal(match.group(1)) < 100:
             continue
