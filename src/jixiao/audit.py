@@ -318,22 +318,13 @@ class FigureIndex:
         self.by_first: dict[str, dict[str, frozenset[str] | None]] = (
             {key: {**names} for key, names in base.by_first.items()} if base else {}
         )
-        # not `setdefault`, which makes an empty list or dict for every name, most of them thrown away at once
         by_name, by_first = self.by_name, self.by_first
         for figure in figures:
             for name in (figure.name, *figure.aliases) if figure.aliases else (figure.name,):
                 core, needs = indexed_name(name)
-                found = by_name.get(core)
-                if found is None:
-                    by_name[core] = [figure]
-                else:
-                    found.append(figure)
+                by_name.setdefault(core, []).append(figure)
                 if core:
-                    names = by_first.get(core[0])
-                    if names is None:
-                        by_first[core[0]] = {name: needs}
-                    else:
-                        names[name] = needs
+                    by_first.setdefault(core[0], {})[name] = needs
 
     def named(self, written: str) -> list[Figure]:
         """The figures prose names with `written` (the exact name, or a near one)."""
