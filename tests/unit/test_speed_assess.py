@@ -4,16 +4,19 @@ each keeps what was computed, indexed and reported."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from conftest import REPO
 
-from jixiao import phrasing
+from jixiao import compute, phrasing
 from jixiao.assess import Assessment
 from jixiao.audit import Text, check_money_units, check_years
 from jixiao.errors import Location
 from jixiao.library import read_site
-from jixiao.parts.indicators.compute import UNSTATED, assess_indicator
+from jixiao.parts.indicators.compute import UNSTATED, as_written, assess_indicator
+from jixiao.parts.indicators.model import Reference
+from jixiao.quantity import parse_actual, parse_target
 from jixiao.site import open_site
 
 
@@ -78,3 +81,29 @@ def test_a_text_without_年_or_元_is_not_scanned_for_years_or_yuan_and_one_with
         "金额「2607.82元」以元计，本报告金额以万元计，单位是否应为万元？"
     ]
     assert len(scanned) == 4
+
+
+def test_a_rows_score_is_a_named_tuple_of_the_rules_figures():
+    # ≥100 with 96 done, 分值 10: share 96 ÷ 100 = 0.96, 得分 10 × 0.96 = 9.60, not met.
+    result = compute.score_indicator(parse_target("≥100"), parse_actual("96"), Decimal(10), compute.Rules(), 2023)
+    assert isinstance(result, tuple)  # made by the named tuple, not a frozen dataclass's four setattr calls
+    assert result == compute.IndicatorScore(Decimal("9.60"), Decimal("0.96"), False, "正向: 分值 × 96 ÷ 100")
+    assert (result.score, result.share, result.met, result.basis) == tuple(result)
+
+
+def test_a_written_target_and_actual_are_read_as_written_once_and_a_reference_still_reads_its_figure():
+    site = open_site(REPO)
+    source = read_site(site).source("2023/liuan-zipingbiao")
+    item = next(row for group in source.report.forms[0].indicators.values() for rows in group.values() for row in rows)
+    run = Assessment(site.config.rules_for(source.report.kind))
+    row, _ = assess_indicator(run, item, 2023, False, "自评表.0.指标.0", _no_lookup)
+    assert row.written == as_written(item.target) == "≥2 个"  # the target as written
+    assert row.actual == "2个"  # the actual as the form prints it (its number, then the target's unit)
+    read: list[str] = []
+    referring = item.model_copy(update={"actual": Reference.model_validate({"引用": "数据.办件量"})})
+    row, _ = assess_indicator(
+        run, referring, 2023, False, "自评表.0.指标.0", lambda path: read.append(path) or (Decimal("17"), "")
+    )
+    assert read == ["数据.办件量"]  # a reference has no text of its own: its figure is read
+    assert row.actual == "17个"
+    assert row.score.origin.inputs[1].path == "自评表.0.指标.0.实际完成值"

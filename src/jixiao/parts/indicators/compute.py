@@ -142,12 +142,12 @@ def assess_indicator(
             )
             return IndicatorView.wrap(item, **row), []
     try:
-        written_target, target_origin = read_value(run, item, item.target, TARGET_KEYS, lookup)
-        written_actual, actual_origin = read_value(run, item, item.actual, ACTUAL_KEYS, lookup)
+        written_target, target_origin = read_value(run, item, item.target, row["written"], TARGET_KEYS, lookup)
+        written_actual, actual_origin = read_value(run, item, item.actual, row["actual"], ACTUAL_KEYS, lookup)
     except SourceError as exc:
         run.errors.append(exc)
         return IndicatorView.wrap(item, **row), []
-    row.update(written=row["written"] or written_target, actual=row["actual"] or written_actual)
+    row.update(written=written_target, actual=written_actual)
     try:
         target = parse_target(written_target, item.operator, item.unit)
     except TargetSyntaxError as exc:
@@ -262,12 +262,15 @@ def referred_from(target_origin: Any, actual_origin: Any) -> str:
     return f"（{'，'.join(places)}）" if places else ""
 
 
-def read_value(run: Assessment, item: Indicator, value: Any, keys: tuple[str, ...], lookup: Lookup) -> tuple[str, Any]:
-    """A target or actual as text to parse, and the origin of the figure it refers to (None when written here).
-    A reference reads its figure where the report has it: the page prints that value, and the row's 完成率 is
-    computed from that very figure (its origin), so the two are one."""
-    if not isinstance(value, Reference):
-        return as_text(value), None
+def read_value(
+    run: Assessment, item: Indicator, value: Any, written: str | None, keys: tuple[str, ...], lookup: Lookup
+) -> tuple[str, Any]:
+    """A target or actual as text to parse, and the origin of the figure it refers to (None when written here):
+    `written`, the text the row has already (`as_written`), or for a reference (None) its figure, read where the
+    report has it: the page prints that value, and the row's 完成率 is computed from that very figure (its
+    origin), so the two are one."""
+    if written is not None:
+        return written, None
     where = run.where(value, "引用")
     try:
         figure, unit = lookup(value.path)
