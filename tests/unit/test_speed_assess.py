@@ -7,17 +7,19 @@ import re
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from conftest import REPO
 
-from jixiao import compute, phrasing
+from jixiao import compute, phrasing, values
 from jixiao.assess import Assessment
 from jixiao.audit import Text, check_money_units, check_years
 from jixiao.errors import Location
 from jixiao.library import read_site
 from jixiao.parts.indicators.compute import UNSTATED, as_written, assess_indicator
 from jixiao.parts.indicators.model import Reference
-from jixiao.quantity import parse_actual, parse_target
+from jixiao.quantity import format_number, parse_actual, parse_target
 from jixiao.site import open_site
+from jixiao.values import Money, Number, Rate, Score
 
 
 def test_a_row_the_document_printed_nothing_for_shares_one_empty_原表_and_a_printed_row_keeps_its_own():
@@ -107,3 +109,12 @@ def test_a_written_target_and_actual_are_read_as_written_once_and_a_reference_st
     assert read == ["数据.办件量"]  # a reference has no text of its own: its figure is read
     assert row.actual == "17个"
     assert row.score.origin.inputs[1].path == "自评表.0.指标.0.实际完成值"
+
+
+def test_a_figure_is_printed_as_written_by_decimals_own_format_without_its_python_format(monkeypatch):
+    # the printed forms docs/figures.md gives: no exponent, no trailing zeros beyond the integer part
+    figures = [Money("1836.70"), Score("9.60"), Rate("100.00"), Number("8"), Decimal("1E+3"), Decimal("-0.50")]
+    expected = ["1836.7", "9.6", "100", "8", "1000", "-0.5"]
+    assert [format_number(value) for value in figures] == expected
+    monkeypatch.setattr(values._Figure, "__format__", lambda self, spec: pytest.fail("a Python __format__ call"))
+    assert [format_number(value) for value in figures] == expected
