@@ -69,10 +69,14 @@ def grade_pattern(names: tuple[str, ...] = GRADE_NAMES) -> re.Pattern[str]:
 UNMET = re.compile(r"未能?(?:完成|达到|达标|实现|按期|按时)|没有(?:完成|达到)|不达标|尚未(?:完成|达到)|未满足")
 MET = re.compile(r"(?:已|全部|超额|均已|均)(?:完成|达到|达标|实现)(?![值率量数情])")
 
-# Text a template or a form left behind, which nobody meant to publish.
+# Text a template or a form left behind, which nobody meant to publish. Each alternative opens with the character it
+# needs, so the regular expression engine looks for those characters alone and tries the alternatives only where
+# one stands (a leading optional （ or a look-behind would have it try all of them at every character of every text):
+# （ is written as its own alternative, and XX's look-behind (no Latin letter before it) comes after its first X.
+_TO_FILL = r"根据实际情况(?:去留|填写|删减)）?"
 LEFTOVERS = re.compile(
-    r"（?根据实际情况(?:去留|填写|删减)）?|此处(?:填写|输入|删除)[^。；，\n]*|请(?:在此)?填写[^。；，\n]*|"
-    r"(?<![A-Za-z])(?:XX+|xx+)(?![A-Za-z])|×{2,}|＊{2,}|\[待填\]|【待[填补]】"
+    rf"（{_TO_FILL}|{_TO_FILL}|此处(?:填写|输入|删除)[^。；，\n]*|请(?:在此)?填写[^。；，\n]*|"
+    r"X(?<![A-Za-z]X)X+(?![A-Za-z])|x(?<![A-Za-z]x)x+(?![A-Za-z])|×{2,}|＊{2,}|\[待填\]|【待[填补]】"
 )
 # Page furniture copied from a PDF: "- 13 -", "— 3 —", "第 3 页 共 12 页", "3/12".
 PAGE_DEBRIS = re.compile(
