@@ -218,8 +218,11 @@ def phrased(name: str, label: str | None = None) -> tuple[str, ...]:
     return tuple(phrase.format(name, label) for phrase in _SCORE_NAMES)
 
 
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
+
+
 def _is_number(text: str) -> bool:
-    return re.fullmatch(r"-?\d+(?:\.\d+)?", text.strip()) is not None
+    return _NUMBER_RE.fullmatch(text.strip()) is not None
 
 
 def report_figures(view: ReportView) -> list[Figure]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 # A form's figures by the names expressions and formulas use (自评表[0].执行率, 自评表.项目.全年执行数), each
 # with its attribute path in FormView; the amounts stand under 项目资金.年度资金总额 in expressions.
@@ -61,7 +62,9 @@ def figure_pattern(names: list[str], spell: Callable[[str], str] = re.escape) ->
     return re.compile(rf"(?P<name>{alternatives}){CONNECTOR}{NUMBER}(?![\d.])(?!\s*[年月日号时])(?!\s*[-—~至]){UNIT}")
 
 
+@cache
 def grade_pattern(names: tuple[str, ...] = GRADE_NAMES) -> re.Pattern[str]:
+    """A grade named in prose (评价等次为优), made once: the audit asks for it at every text of every report."""
     return re.compile(rf"(?P<name>{'|'.join(names)})(?:为|是|：|:|\s|“|「)*(?P<grade>{'|'.join(GRADES)})")
 
 

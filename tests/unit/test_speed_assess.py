@@ -153,3 +153,9 @@ def test_leftovers_finds_what_it_found_before_in_every_text_of_the_repository_an
     ]
     assert all(found(phrasing.LEFTOVERS, text) == found(_LEFTOVERS_BEFORE, text) for text in texts)
     assert sum(bool(found(phrasing.LEFTOVERS, text)) for text in texts) > 1000
+
+
+def test_the_grade_pattern_is_made_once_and_still_finds_a_grade_named_in_prose():
+    assert phrasing.grade_pattern() is phrasing.grade_pattern()
+    found = phrasing.grade_pattern().search("项目评价等次为“优秀”。")
+    assert found is not None and (found.group("name"), found.group("grade")) == ("评价等次", "优秀")
