@@ -9,11 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import REPO
+from conftest import REPO, assess_in_site
 
 from jixiao import compute, phrasing, values
 from jixiao.assess import Assessment
-from jixiao.audit import Text, check_money_units, check_years
+from jixiao.audit import Text, audit_report, check_money_units, check_years, collect_texts, markdown_paragraphs
 from jixiao.errors import Location
 from jixiao.library import read_site
 from jixiao.parts.indicators.compute import UNSTATED, as_written, assess_indicator
@@ -200,3 +200,19 @@ def test_the_year_patterns_find_what_they_found_before_in_every_text_of_the_repo
     for now, before in ((phrasing.BAD_YEAR, _BAD_YEAR_BEFORE), (phrasing.YEAR, _YEAR_BEFORE)):
         assert all(found(now, text) == found(before, text) for text in texts)
         assert sum(bool(found(now, text)) for text in texts) > 100  # hundreds of the made-up texts hold one
+
+
+def test_a_text_without_a_digit_is_not_scanned_for_figures_years_amounts_or_page_numbers(monkeypatch):
+    site = open_site(REPO)
+    source = read_site(site).source("2023/luzhou-zhengti")
+    view, _ = assess_in_site(REPO, "2023/luzhou-zhengti")
+    texts = [text.text for text in collect_texts(source.report, view.forms, list(markdown_paragraphs(source)))]
+    scanned: list[str] = []
+    monkeypatch.setattr(phrasing, "PAGE_DEBRIS", _Counted(phrasing.PAGE_DEBRIS, scanned))
+    findings = audit_report(source.report, view, source)
+    assert any(not re.search(r"\d", text) for text in texts)  # the report has texts without a number
+    assert scanned == [text for text in texts if re.search(r"\d", text)]  # and only the others were scanned
+    assert [finding.message for finding in findings if finding.rule == "money-unit"] == [
+        "金额「2607.82元」以元计，本报告金额以万元计，单位是否应为万元？",
+        "金额「2607.85元」以元计，本报告金额以万元计，单位是否应为万元？",
+    ]
