@@ -90,18 +90,21 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
         for number, form in enumerate(forms)
     }
     scoped = [(text, indexes[id(text.form)] if text.form is not None else report_index) for text in texts]
+    # a figure, a year, an amount, a page number: each has a digit, so a text without one is not scanned for them
+    numbered = [_DIGIT_RE.search(text.text) is not None for text in texts]
     patterns = {
-        id(index): index.pattern_for([text.text for text, scope in scoped if scope is index])
+        id(index): index.pattern_for(
+            [text.text for (text, scope), digits in zip(scoped, numbered) if scope is index and digits]
+        )
         for index in {id(index): index for _, index in scoped}.values()
     }
-    for text, index in scoped:
-        numbered = _DIGIT_RE.search(text.text) is not None  # a figure, a year, an amount, a page number: all have one
-        findings += check_numbers(text, index, patterns[id(index)]) if numbered else []
+    for (text, index), digits in zip(scoped, numbered):
+        findings += check_numbers(text, index, patterns[id(index)]) if digits else []
         findings += check_grades(text, view)
-        findings += check_years(text, report.year) if numbered else []
-        findings += check_money_units(text) if numbered else []
+        findings += check_years(text, report.year) if digits else []
+        findings += check_money_units(text) if digits else []
         findings += check_leftovers(text)
-        findings += check_page_debris(text) if numbered else []
+        findings += check_page_debris(text) if digits else []
     findings += check_counts(texts, name_lists(view.figures) + table_lists(view.tables), at)
     findings += check_cross_totals([(report, view)], default_unit)
     findings += check_title_year(report)

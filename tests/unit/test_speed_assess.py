@@ -13,7 +13,15 @@ from conftest import REPO, assess_in_site
 
 from jixiao import compute, phrasing, values
 from jixiao.assess import Assessment
-from jixiao.audit import Text, audit_report, check_money_units, check_years, collect_texts, markdown_paragraphs
+from jixiao.audit import (
+    FigureIndex,
+    Text,
+    audit_report,
+    check_money_units,
+    check_years,
+    collect_texts,
+    markdown_paragraphs,
+)
 from jixiao.errors import Location
 from jixiao.library import read_site
 from jixiao.parts.indicators.compute import UNSTATED, as_written, assess_indicator
@@ -209,9 +217,15 @@ def test_a_text_without_a_digit_is_not_scanned_for_figures_years_amounts_or_page
     texts = [text.text for text in collect_texts(source.report, view.forms, list(markdown_paragraphs(source)))]
     scanned: list[str] = []
     monkeypatch.setattr(phrasing, "PAGE_DEBRIS", _Counted(phrasing.PAGE_DEBRIS, scanned))
+    named: list[str] = []  # the texts whose names make a scope's pattern of figure names
+    pattern_for = FigureIndex.pattern_for
+    monkeypatch.setattr(
+        FigureIndex, "pattern_for", lambda index, texts: named.extend(texts) or pattern_for(index, texts)
+    )
     findings = audit_report(source.report, view, source)
     assert any(not re.search(r"\d", text) for text in texts)  # the report has texts without a number
     assert scanned == [text for text in texts if re.search(r"\d", text)]  # and only the others were scanned
+    assert sorted(named) == sorted(scanned)
     assert [finding.message for finding in findings if finding.rule == "money-unit"] == [
         "金额「2607.82元」以元计，本报告金额以万元计，单位是否应为万元？",
         "金额「2607.85元」以元计，本报告金额以万元计，单位是否应为万元？",
