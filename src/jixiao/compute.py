@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from .quantity import Actual, Comparison, DateValue, Deadline, Qualitative, Quantity, Target, Word, convert
 
@@ -63,8 +64,9 @@ class ScoringError(ValueError):
         self.rule = rule
 
 
-@dataclass(frozen=True)
-class IndicatorScore:
+class IndicatorScore(NamedTuple):
+    """A row's score by its rule (a named tuple: made for every row, several times faster than a frozen dataclass)."""
+
     score: Decimal
     share: Decimal  # of the points, 0..1, before rounding
     met: bool

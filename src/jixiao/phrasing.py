@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 # A form's figures by the names expressions and formulas use (自评表[0].执行率, 自评表.项目.全年执行数), each
 # with its attribute path in FormView; the amounts stand under 项目资金.年度资金总额 in expressions.
@@ -61,7 +62,9 @@ def figure_pattern(names: list[str], spell: Callable[[str], str] = re.escape) ->
     return re.compile(rf"(?P<name>{alternatives}){CONNECTOR}{NUMBER}(?![\d.])(?!\s*[年月日号时])(?!\s*[-—~至]){UNIT}")
 
 
+@cache
 def grade_pattern(names: tuple[str, ...] = GRADE_NAMES) -> re.Pattern[str]:
+    """A grade named in prose (评价等次为优), made once: the audit asks for it at every text of every report."""
     return re.compile(rf"(?P<name>{'|'.join(names)})(?:为|是|：|:|\s|“|「)*(?P<grade>{'|'.join(GRADES)})")
 
 
@@ -69,10 +72,14 @@ def grade_pattern(names: tuple[str, ...] = GRADE_NAMES) -> re.Pattern[str]:
 UNMET = re.compile(r"未能?(?:完成|达到|达标|实现|按期|按时)|没有(?:完成|达到)|不达标|尚未(?:完成|达到)|未满足")
 MET = re.compile(r"(?:已|全部|超额|均已|均)(?:完成|达到|达标|实现)(?![值率量数情])")
 
-# Text a template or a form left behind, which nobody meant to publish.
+# Text a template or a form left behind, which nobody meant to publish. Each alternative opens with the character it
+# needs, so the regular expression engine looks for those characters alone and tries the alternatives only where
+# one stands (a leading optional （ or a look-behind would have it try all of them at every character of every text):
+# （ is written as its own alternative, and XX's look-behind (no Latin letter before it) comes after its first X.
+_TO_FILL = r"根据实际情况(?:去留|填写|删减)）?"
 LEFTOVERS = re.compile(
-    r"（?根据实际情况(?:去留|填写|删减)）?|此处(?:填写|输入|删除)[^。；，\n]*|请(?:在此)?填写[^。；，\n]*|"
-    r"(?<![A-Za-z])(?:XX+|xx+)(?![A-Za-z])|×{2,}|＊{2,}|\[待填\]|【待[填补]】"
+    rf"（{_TO_FILL}|{_TO_FILL}|此处(?:填写|输入|删除)[^。；，\n]*|请(?:在此)?填写[^。；，\n]*|"
+    r"X(?<![A-Za-z]X)X+(?![A-Za-z])|x(?<![A-Za-z]x)x+(?![A-Za-z])|×{2,}|＊{2,}|\[待填\]|【待[填补]】"
 )
 # Page furniture copied from a PDF: "- 13 -", "— 3 —", "第 3 页 共 12 页", "3/12".
 PAGE_DEBRIS = re.compile(
@@ -88,6 +95,8 @@ BARE_AMOUNT = re.compile(
 )
 
 # Years: a malformed one (20234年), one a text opens with, one later than the report's.
-BAD_YEAR = re.compile(r"(?<![\d.])(\d{5,})\s*年")
-YEAR = re.compile(r"(?<![\d.\-—~至])((?:19|20)\d{2})\s*年(?!\s*[-—~至])")
+# Each opens with its first digit, its look-behind after it, so the engine looks for digits alone (a leading
+# look-behind had it try the pattern at every character of a text).
+BAD_YEAR = re.compile(r"(\d(?<![\d.]\d)\d{4,})\s*年")
+YEAR = re.compile(r"([12](?<![\d.\-—~至][12])(?:(?<=1)9|(?<=2)0)\d{2})\s*年(?!\s*[-—~至])")
 LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*年")

@@ -144,8 +144,9 @@ class TargetSyntaxError(ValueError):
 
 
 def format_number(value: Decimal) -> str:
-    """Print a Decimal as written: no exponent, no trailing zeros beyond the integer part."""
-    text = format(value, "f")
+    """Print a Decimal as written: no exponent, no trailing zeros beyond the integer part. A figure (values.py) is
+    printed by Decimal's own format, as its `__format__` would with "f", without a call of it in Python."""
+    text = Decimal.__format__(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text

@@ -64,6 +64,10 @@ def assess_tree(
     return levels, rows
 
 
+# The 原表 of a row the document printed nothing for: one view for all of them (views are never changed).
+UNSTATED = StatedIndicatorView.make(score=None, actual=None, completion=None)
+
+
 def make_subgroup(name: str, rows: list[IndicatorView]) -> SubgroupView:
     """A 二级指标 with its rows, their counts, and the rows it spans (one, empty, when it has none)."""
     return SubgroupView.make(name=name, rows=IndicatorRows(rows), span=max(len(rows), 1), **count_rows(rows))
@@ -116,7 +120,7 @@ def assess_indicator(
         "score": None,
         "met": None,
         "basis": None,
-        "stated": StatedIndicatorView.make(score=None, actual=None, completion=None),
+        "stated": UNSTATED,
         "written": as_written(item.target),
         "written_unit": item.unit,
         "actual": as_written(item.actual),
@@ -138,12 +142,12 @@ def assess_indicator(
             )
             return IndicatorView.wrap(item, **row), []
     try:
-        written_target, target_origin = read_value(run, item, item.target, TARGET_KEYS, lookup)
-        written_actual, actual_origin = read_value(run, item, item.actual, ACTUAL_KEYS, lookup)
+        written_target, target_origin = read_value(run, item, item.target, row["written"], TARGET_KEYS, lookup)
+        written_actual, actual_origin = read_value(run, item, item.actual, row["actual"], ACTUAL_KEYS, lookup)
     except SourceError as exc:
         run.errors.append(exc)
         return IndicatorView.wrap(item, **row), []
-    row.update(written=row["written"] or written_target, actual=row["actual"] or written_actual)
+    row.update(written=written_target, actual=written_actual)
     try:
         target = parse_target(written_target, item.operator, item.unit)
     except TargetSyntaxError as exc:
@@ -236,11 +240,12 @@ def row_score(
     """A scored row's 得分: the author's for a qualitative row, else by the rule, with its origin."""
     if item.score is not None:
         return run.written(item, f"{path}.得分", Score(own_qualitative_score(run, item, actual, result.share)), "得分")
+    score = Score(result.score)
     return traced(
-        Score(result.score),
+        score,
         computed(
             f"{path}.得分",
-            Score(result.score),
+            score,
             f"得分 = 分值 × 得分比例（计分依据 {result.basis}）",
             score_arithmetic(points, result),
             [*given, points],
@@ -257,12 +262,15 @@ def referred_from(target_origin: Any, actual_origin: Any) -> str:
     return f"（{'，'.join(places)}）" if places else ""
 
 
-def read_value(run: Assessment, item: Indicator, value: Any, keys: tuple[str, ...], lookup: Lookup) -> tuple[str, Any]:
-    """A target or actual as text to parse, and the origin of the figure it refers to (None when written here).
-    A reference reads its figure where the report has it: the page prints that value, and the row's 完成率 is
-    computed from that very figure (its origin), so the two are one."""
-    if not isinstance(value, Reference):
-        return as_text(value), None
+def read_value(
+    run: Assessment, item: Indicator, value: Any, written: str | None, keys: tuple[str, ...], lookup: Lookup
+) -> tuple[str, Any]:
+    """A target or actual as text to parse, and the origin of the figure it refers to (None when written here):
+    `written`, the text the row has already (`as_written`), or for a reference (None) its figure, read where the
+    report has it: the page prints that value, and the row's 完成率 is computed from that very figure (its
+    origin), so the two are one."""
+    if written is not None:
+        return written, None
     where = run.where(value, "引用")
     try:
         figure, unit = lookup(value.path)
