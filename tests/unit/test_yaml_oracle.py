@@ -194,6 +194,9 @@ RULES = {
     "comments only": "# nothing\n",
     "text at the top": "just text\n",
     "number at the top": "12.5\n",
+    # texts past ASCII, which the walk takes by comparing them with "\x80" (Latin-1 and full-width ones too)
+    "texts past ASCII": "a: 中文\nb: é5\nc: １２\nd: ¥5\ne: \u00a0x\nf: 5中\ng: -中\nh: 中: 文\n",
+    "keys past ASCII and plain keys together": "名称: 1\nname: 2\n'名称 ': 3\n",
 }
 
 
@@ -237,3 +240,20 @@ def test_the_fast_walk_is_in_use():
     assert yamlsource._CoreLoader.descend_resolver is slice and yamlsource._CoreLoader.ascend_resolver is tuple
     assert yamlsource._Builder is not yaml_oracle._Builder
     assert "value" in vars(yamlsource._Builder) and "value" not in vars(yaml_oracle._Builder)
+
+
+def test_the_usual_key_is_taken_in_the_walks_loop(monkeypatch):
+    """A key written once as plain or quoted text is taken without `unusual_key`; any other (merged, tagged, written
+    twice, with space around it) goes through it, with every rule."""
+    asked: list[str] = []
+    unusual = yamlsource._Builder.unusual_key
+
+    def watched(builder, result, merged, key_node, node):
+        asked.append(key_node.value)
+        return unusual(builder, result, merged, key_node, node)
+
+    monkeypatch.setattr(yamlsource._Builder, "unusual_key", watched)
+    report = REPO / "content/2023/luzhou-xiangmu-zipingbiao/report.yaml"
+    assert parse_yaml(report.read_text(encoding="utf-8"), report)["年度"] == 2023 and asked == []
+    parse_yaml(RULES["merge"] + "'<<': 1\n!!str t: 2\n", Path("r.yaml"))
+    assert asked == ["<<", "y", "<<", "t"]  # the merge, the key written over a merged one, a quoted <<, a tag
