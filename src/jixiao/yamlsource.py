@@ -16,6 +16,7 @@ expansion is bounded, so a "billion laughs" file is an error instead of gigabyte
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from decimal import Decimal
@@ -119,14 +120,15 @@ class _CoreLoader(_Loader):  # type: ignore[misc, valid-type]
     libyaml asks `resolve` for the tag of every node without an explicit one, and calls
     `descend_resolver(parent, index)` / `ascend_resolver()` around every node; Python methods there
     cost three calls per node. C callables taking the same arguments do nothing in Python: `slice`
-    for the first two, `tuple` for the last (PyYAML's path resolvers, which those methods serve,
-    are not used). A node then carries slice(kind, value, (plain, quoted)) instead of a tag, which
-    tells the builder to resolve it itself, by YAML 1.2's core schema, only where the scalar is
-    plain and could be a number, a bool or null.
+    for the first, `operator.is_` for the second (a function called without building an object;
+    `slice` cost a type's call), `tuple` for the last (PyYAML's path resolvers, which those methods
+    serve, are not used). A node then carries slice(kind, value, (plain, quoted)) instead of a tag,
+    which tells the builder to resolve it itself, by YAML 1.2's core schema, only where the scalar
+    is plain and could be a number, a bool or null.
     """
 
     resolve = slice
-    descend_resolver = slice
+    descend_resolver = operator.is_
     ascend_resolver = tuple
 
 

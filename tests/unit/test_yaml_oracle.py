@@ -5,6 +5,7 @@ every input of the golden cases, and on a case for each rule the walk keeps."""
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 from decimal import Decimal
@@ -237,7 +238,8 @@ def test_rules_give_what_they_should():
 
 def test_the_fast_walk_is_in_use():
     """parse_yaml goes through the walk with the inline loops, and libyaml is asked for no Python call per node."""
-    assert yamlsource._CoreLoader.descend_resolver is slice and yamlsource._CoreLoader.ascend_resolver is tuple
+    assert yamlsource._CoreLoader.resolve is slice and yamlsource._CoreLoader.ascend_resolver is tuple
+    assert yamlsource._CoreLoader.descend_resolver is operator.is_  # no object made for each node (slice was)
     assert yamlsource._Builder is not yaml_oracle._Builder
     assert "value" in vars(yamlsource._Builder) and "value" not in vars(yaml_oracle._Builder)
 
