@@ -48,8 +48,14 @@ class Located(BaseModel):
     @model_validator(mode="wrap")
     @classmethod
     def _keep_source(cls, data: Any, handler: Any) -> Any:
-        """The map an object was validated from, kept (see `keep_source`)."""
-        return keep_source(handler(data), data)
+        """The map an object was validated from, kept as its only private value, in pydantic's slot for them,
+        where `source_map` reads it. Not a declared `PrivateAttr`: pydantic then runs a Python hook after
+        validating every object of a report (`init_private_attributes`, twice for a part's model, each building
+        every private value's default) only for this one to replace the value; nor `obj._source = data`, the
+        model's `__setattr__`."""
+        obj = handler(data)
+        _object_setattr(obj, "__pydantic_private__", {"_source": data if isinstance(data, SourceMap) else None})
+        return obj
 
     def locate(self, key: str | None = None) -> Location:
         """file:line of this object, or of one of its keys (by Chinese name)."""
@@ -67,15 +73,6 @@ class Located(BaseModel):
         the model's attribute hooks (about 1.7 µs), and every typed figure and finding asks for a position."""
         private = self.__pydantic_private__
         return None if private is None else private["_source"]  # None: made by `model_construct`, not validated
-
-
-def keep_source(obj: Any, data: Any) -> Any:
-    """Keep the map `obj` was validated from as its only private value, in pydantic's slot for them, where
-    `source_map` reads it. Not a declared `PrivateAttr`: pydantic then runs a Python hook after validating every
-    object of a report (`init_private_attributes`, twice for a part's model, each building every private value's
-    default) only for this function to replace the value; nor `obj._source = data`, the model's `__setattr__`."""
-    _object_setattr(obj, "__pydantic_private__", {"_source": data if isinstance(data, SourceMap) else None})
-    return obj
 
 
 def build_deferred(*bases: type[BaseModel]) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, ValidationInfo, model_validator
 
-from ...located import CheckNote, Located, check_note, keep_source, number_as_text
+from ...located import CheckNote, Located, check_note, number_as_text
 from ...yamlsource import SourceMap
 
 
@@ -98,7 +98,9 @@ class Indicator(Located):
         rest = SourceMap({k: v for k, v in data.items() if k not in columns})
         rest.path, rest.start, rest.positions = data.path, data.start, data.positions
         rest["附加"] = {c: number_as_text(data[c]) for c in columns if c in data and data[c] is not None}
-        return keep_source(handler(rest), data)
+        obj = handler(rest)
+        obj.__pydantic_private__["_source"] = data  # the map as written, not the copy (set by `_keep_source`)
+        return obj
 
 
 # 一级指标 → 二级指标 → rows; an empty 二级指标 prints an empty row, as the forms do. The descriptions are the
