@@ -29,7 +29,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .chars import INVISIBLE_HINT, describe, edge_space, find_invisible, find_look_alike
 from .errors import Location, SourceError, line_column
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's parser and composer (a C type: `_CoreLoader` adds no instance dictionary to it), or without libyaml
+# PyYAML's own in Python, which compose the same nodes
+_Parser = yaml.cyaml.CParser if yaml.__with_libyaml__ else yaml.SafeLoader
 MAX_NODES = 200_000  # values per file after alias expansion; the largest real report has about 5,000
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 10
@@ -114,7 +116,7 @@ class SourceList(list):
         return Location(self.path, line, col)
 
 
-class _CoreLoader(_Loader):  # type: ignore[misc, valid-type]
+class _CoreLoader(_Parser):  # type: ignore[misc, valid-type]
     """libyaml's parser and composer, with tag resolution left to the builder.
 
     libyaml asks `resolve` for the tag of every node without an explicit one, and calls
@@ -127,6 +129,7 @@ class _CoreLoader(_Loader):  # type: ignore[misc, valid-type]
     is plain and could be a number, a bool or null.
     """
 
+    __slots__ = ()  # libyaml looks the three hooks up on every node: no instance dictionary to look in first
     resolve = slice
     descend_resolver = operator.is_
     ascend_resolver = tuple

@@ -240,6 +240,23 @@ def test_the_fast_walk_is_in_use():
     """parse_yaml goes through the walk with the inline loops, and libyaml is asked for no Python call per node."""
     assert yamlsource._CoreLoader.resolve is slice and yamlsource._CoreLoader.ascend_resolver is tuple
     assert yamlsource._CoreLoader.descend_resolver is operator.is_  # no object made for each node (slice was)
+    # libyaml's C parser alone, without an instance dictionary libyaml would look in for each hook, on each node
+    assert yamlsource._CoreLoader.__mro__[1] is yaml.cyaml.CParser and not hasattr(
+        yamlsource._CoreLoader(""), "__dict__"
+    )
+
+
+def test_pyyamls_python_composer_gives_the_same_where_libyaml_is_missing(monkeypatch):
+    """Without libyaml the loader is built on PyYAML's SafeLoader, with the same hooks: the same values, positions
+    and messages."""
+    hooks = {name: vars(yamlsource._CoreLoader)[name] for name in ("resolve", "descend_resolver", "ascend_resolver")}
+    python_loader = type("PythonLoader", (yaml.SafeLoader,), {"__slots__": (), **hooks})
+    report = REPO / "content/2023/luzhou-xiangmu-zipingbiao/report.yaml"
+    inputs = [(report.read_text(encoding="utf-8"), report, 0), (RULES["duplicate key"], Path("r.yaml"), 1)]
+    expected = [outcome(parse_yaml, *args) for args in inputs]
+    monkeypatch.setattr(yamlsource, "_CoreLoader", python_loader)
+    assert [outcome(parse_yaml, *args) for args in inputs] == expected
+    assert expected[1][1].startswith("r.yaml:4:1: error: 键「分值」重复（第一次出现在第 2 行） [yaml]")
     assert yamlsource._Builder is not yaml_oracle._Builder
     assert "value" in vars(yamlsource._Builder) and "value" not in vars(yaml_oracle._Builder)
 
