@@ -10,11 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .errors import Location
 from .findings import Note
 from .yamlsource import SourceMap
+
+_object_setattr = object.__setattr__
 
 CHECK_NOTE = "核对说明"
 CHECK_NOTE_FORM = "应逐条写成 {规则 「原文」: 原因}，例如 {year-mismatch 「20245年」: 原文如此}"
@@ -42,16 +44,17 @@ class Located(BaseModel):
     # the mapping's title and what it holds in the editor schema (schema.py), in Chinese; a new part's model
     # gives its own here (the models before the registry are named in schema.TITLES)
     titled: ClassVar[tuple[str, str] | None] = None
-    _source: SourceMap | None = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
     def _keep_source(cls, data: Any, handler: Any) -> Any:
-        """The map an object was validated from, kept in pydantic's private values directly (as `source_map`
-        reads it): `obj._source = data` went through the model's `__setattr__`, for every object of a report."""
+        """The map an object was validated from, kept as its only private value, in pydantic's slot for them,
+        where `source_map` reads it. Not a declared `PrivateAttr`: pydantic then runs a Python hook after
+        validating every object of a report (`init_private_attributes`, twice for a part's model, each building
+        every private value's default) only for this one to replace the value; nor `obj._source = data`, the
+        model's `__setattr__`."""
         obj = handler(data)
-        if isinstance(data, SourceMap):
-            obj.__pydantic_private__["_source"] = data
+        _object_setattr(obj, "__pydantic_private__", {"_source": data if isinstance(data, SourceMap) else None})
         return obj
 
     def locate(self, key: str | None = None) -> Location:
@@ -68,7 +71,8 @@ class Located(BaseModel):
     def source_map(self) -> SourceMap | None:
         """Where this object was written, read from pydantic's private values directly: `self._source` goes through
         the model's attribute hooks (about 1.7 µs), and every typed figure and finding asks for a position."""
-        return self.__pydantic_private__["_source"]
+        private = self.__pydantic_private__
+        return None if private is None else private["_source"]  # None: made by `model_construct`, not validated
 
 
 def build_deferred(*bases: type[BaseModel]) -> None:

@@ -16,6 +16,7 @@ expansion is bounded, so a "billion laughs" file is an error instead of gigabyte
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from decimal import Decimal
@@ -28,7 +29,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .chars import INVISIBLE_HINT, describe, edge_space, find_invisible, find_look_alike
 from .errors import Location, SourceError, line_column
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's parser and composer (a C type: `_CoreLoader` adds no instance dictionary to it), or without libyaml
+# PyYAML's own in Python, which compose the same nodes
+_Parser = yaml.cyaml.CParser if yaml.__with_libyaml__ else yaml.SafeLoader
 MAX_NODES = 200_000  # values per file after alias expansion; the largest real report has about 5,000
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 10
@@ -87,8 +90,10 @@ _PROBLEMS = [
 
 
 class SourceMap(dict):
-    """A dict that knows the file and the position of itself and of each key."""
+    """A dict that knows the file and the position of itself and of each key (in slots: a report has some 230
+    collections, and an instance dictionary each cost their making and their memory)."""
 
+    __slots__ = ("path", "start", "positions")
     path: Path | None
     start: tuple[int, int]
     positions: dict[Any, tuple[int, int]]
@@ -101,6 +106,7 @@ class SourceMap(dict):
 class SourceList(list):
     """A list that knows the file and the position of itself and of each item."""
 
+    __slots__ = ("path", "start", "positions")
     path: Path | None
     start: tuple[int, int]
     positions: list[tuple[int, int]]
@@ -113,20 +119,22 @@ class SourceList(list):
         return Location(self.path, line, col)
 
 
-class _CoreLoader(_Loader):  # type: ignore[misc, valid-type]
+class _CoreLoader(_Parser):  # type: ignore[misc, valid-type]
     """libyaml's parser and composer, with tag resolution left to the builder.
 
     libyaml asks `resolve` for the tag of every node without an explicit one, and calls
     `descend_resolver(parent, index)` / `ascend_resolver()` around every node; Python methods there
     cost three calls per node. C callables taking the same arguments do nothing in Python: `slice`
-    for the first two, `tuple` for the last (PyYAML's path resolvers, which those methods serve,
-    are not used). A node then carries slice(kind, value, (plain, quoted)) instead of a tag, which
-    tells the builder to resolve it itself, by YAML 1.2's core schema, only where the scalar is
-    plain and could be a number, a bool or null.
+    for the first, `operator.is_` for the second (a function called without building an object;
+    `slice` cost a type's call), `tuple` for the last (PyYAML's path resolvers, which those methods
+    serve, are not used). A node then carries slice(kind, value, (plain, quoted)) instead of a tag,
+    which tells the builder to resolve it itself, by YAML 1.2's core schema, only where the scalar
+    is plain and could be a number, a bool or null.
     """
 
+    __slots__ = ()  # libyaml looks the three hooks up on every node: no instance dictionary to look in first
     resolve = slice
-    descend_resolver = slice
+    descend_resolver = operator.is_
     ascend_resolver = tuple
 
 
@@ -142,8 +150,9 @@ def _resolve_plain(value: str) -> str:
 class _Builder:
     """Walks one composed node tree into SourceMap / SourceList / scalars, counting every value.
 
-    This walk is half of the time parsing takes, so it does little for what a report holds most:
-    a key that is plain text and a value that is text are taken in the loops of `mapping` and
+    This walk is a third of the time parsing takes, so it does little for what a report holds most:
+    a key that is text written once is taken in the loop of `mapping` after one test (any other key
+    goes through `unusual_key`, which applies every rule), a value that is text is returned by
     `value` without further calls, positions are read once from the marks, and the usual numbers,
     bools and nulls are told apart by one match (`_PLAIN`). Everything else goes through `scalar`
     and `number`, which apply every rule. `tests/yaml_oracle.py` keeps the walk this replaced; a
@@ -175,16 +184,14 @@ class _Builder:
                 f"YAML 展开后超过 {MAX_NODES} 个值（别名 * 引用层层展开）",
                 "不要用锚点和别名（&名称 / *名称）层层套用；直接写出数据。",
             )
-        tag = node.tag
-        if tag.__class__ is slice and node.__class__ is ScalarNode:
-            text = node.value
-            if not tag.step[0] or text[:1] not in _MAYBE_TYPED:
-                return text
-        return self.build(node)
-
-    def build(self, node: Node) -> Any:
-        kind = node.__class__
+        tag, kind = node.tag, node.__class__
         if kind is ScalarNode:
+            if tag.__class__ is slice:
+                text = node.value
+                # a text starting past ASCII (most of a report's: Chinese) is compared, not sliced: a slice of one
+                # character beyond Latin-1 is a new string
+                if not tag.step[0] or text >= "\x80" or text[:1] not in _MAYBE_TYPED:
+                    return text
             return self.scalar(node)
         if kind is MappingNode:
             return self.mapping(node)
@@ -223,30 +230,45 @@ class _Builder:
         merged: dict[Any, tuple[int, int]] = {}
         value, line = self.value, self.line
         for key_node, value_node in node.value:
-            if key_node.__class__ is not ScalarNode:
-                raise self.fail(key_node, "键必须是一段文字，这里是列表或映射", "把键写成普通文字，例如 名称: 值。")
-            key, tag = key_node.value, key_node.tag
-            if tag.__class__ is slice:
-                if key == "<<" and tag.step[0]:
-                    self.merge(result, merged, value_node)
-                    continue
-            elif tag not in _TAG_NAMES:
-                self.refuse_tag(key_node)
-            if key.strip() != key:  # cheaper than asking edge_space of every key
-                self.refuse_edge_space(key_node)
-            if key in result and key not in merged:
-                raise self.fail(
-                    key_node,
-                    f"键「{key}」重复（第一次出现在第 {positions[key][0]} 行）",
-                    "删除或合并重复的键；YAML 中同一层的键必须唯一。",
-                )
-            if merged:
-                merged.pop(key, None)
+            key = key_node.value
+            # the usual key, plain or quoted text written once, in one test; any other goes through every rule
+            if (
+                key_node.__class__ is not ScalarNode
+                or key_node.tag.__class__ is not slice
+                or key == "<<"
+                or key in result
+                or key.strip() != key  # cheaper than asking edge_space of every key
+            ) and self.unusual_key(result, merged, key_node, value_node):
+                continue
             result[key] = value(value_node)
             mark = key_node.start_mark
             positions[key] = mark.line + line, mark.column + 1
         self.open.discard(id(node))
         return result
+
+    def unusual_key(self, result: SourceMap, merged: dict[Any, tuple[int, int]], key_node: Node, node: Node) -> bool:
+        """Every rule for a key `mapping` does not take in its loop: not text, tagged, `<<`, written twice, or with
+        space around it. True when it was a merge (its value is taken), False when the key is then taken as usual."""
+        if key_node.__class__ is not ScalarNode:
+            raise self.fail(key_node, "键必须是一段文字，这里是列表或映射", "把键写成普通文字，例如 名称: 值。")
+        key, tag = key_node.value, key_node.tag
+        if tag.__class__ is slice:
+            if key == "<<" and tag.step[0]:
+                self.merge(result, merged, node)
+                return True
+        elif tag not in _TAG_NAMES:
+            self.refuse_tag(key_node)
+        if key.strip() != key:
+            self.refuse_edge_space(key_node)
+        if key in result and key not in merged:
+            raise self.fail(
+                key_node,
+                f"键「{key}」重复（第一次出现在第 {result.positions[key][0]} 行）",
+                "删除或合并重复的键；YAML 中同一层的键必须唯一。",
+            )
+        if merged:
+            merged.pop(key, None)
+        return False
 
     def merge(self, result: SourceMap, merged: dict[Any, tuple[int, int]], node: Node) -> None:
         """`<<: *base` (or a list of them): keys not written explicitly come from the merged maps."""

@@ -99,7 +99,7 @@ class Indicator(Located):
         rest.path, rest.start, rest.positions = data.path, data.start, data.positions
         rest["附加"] = {c: number_as_text(data[c]) for c in columns if c in data and data[c] is not None}
         obj = handler(rest)
-        obj._source = data
+        obj.__pydantic_private__["_source"] = data  # the map as written, not the copy (set by `_keep_source`)
         return obj
 
 

@@ -1,0 +1,72 @@
+"""Reading a report with less repeated work (issue 22, seventh wave, bench/README.md): every object of a report
+keeps the map it was read from and its positions as before, checked by what is kept, never by timing it. Figures
+from tests/fixtures/minimal (its 自评表's 项目资金: 分值 10 on line 12) and tests/fixtures/model (the 四川 form's
+rows with the extra column 佐证材料)."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+from conftest import FIXTURES
+from pydantic import BaseModel
+
+from jixiao.errors import Location
+from jixiao.library import read_site
+from jixiao.located import Located
+from jixiao.parts.form.model import Funds
+from jixiao.site import open_site
+from jixiao.yamlsource import SourceMap
+
+DEMO = "2024/demo"
+
+
+def located_objects(value: Any) -> list[Located]:
+    """Every input model under a validated report, depth first."""
+    found: list[Located] = []
+    if isinstance(value, Located):
+        found.append(value)
+        value = [getattr(value, name) for name in type(value).model_fields]
+    elif isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            found += located_objects(item)
+    return found
+
+
+def every_subclass(model: type[BaseModel]) -> list[type[BaseModel]]:
+    found, pending = [], [model]
+    while pending:
+        found.append(pending.pop())
+        pending += found[-1].__subclasses__()
+    return found
+
+
+def test_every_model_read_from_report_yaml_keeps_its_map_without_pydantics_private_attributes(project):
+    # pydantic ran two Python hooks for each object of a report (its private attributes' defaults, twice for a
+    # subclass) before `_keep_source` set the map: the map is now the object's only private value
+    for model in every_subclass(Located):
+        assert not model.__private_attributes__ and model.__pydantic_post_init__ is None, model
+    report = read_site(open_site(project)).source(DEMO).report
+    objects = located_objects(report)  # the report, its form, 项目资金 and its 年度资金总额, its goal, three rows
+    assert len(objects) == 8 and all(isinstance(obj.source_map, SourceMap) for obj in objects)
+    funds = report.forms[0].funds
+    assert funds.__pydantic_private__ == {"_source": funds.source_map} and funds.source_map["分值"] == 10
+    assert (funds.locate("分值").line, funds.locate("分值").column, funds.locate().path.name) == (12, 7, "report.yaml")
+    # kept through a copy and through pickling (a report parked by a worker is pickled)
+    for kept in (funds.model_copy(), pickle.loads(pickle.dumps(report)).forms[0].funds):
+        assert kept.source_map == funds.source_map and kept.locate("分值") == funds.locate("分值")
+    # a model not read from YAML has no map, as before: validated from a plain dict, or made without validation
+    plain = Funds.model_validate({**funds.source_map})
+    assert plain.__pydantic_private__ == {"_source": None} and plain.locate("分值") == Location(None)
+    assert Funds.model_construct().source_map is None and not Funds.model_construct().wrote("分值")
+
+
+def test_a_row_with_extra_columns_keeps_the_map_it_was_written_in():
+    # the 四川 form's row is validated from a copy without 佐证材料; the row keeps the map as written
+    report = read_site(open_site(FIXTURES / "model")).source("2024/sichuan").report
+    rows = [row for level in report.forms[0].indicators.values() for rows in level.values() for row in rows or ()]
+    row = next(row for row in rows if row.name == "办件量")
+    assert row.extras == {"佐证材料": "办件台账"} and row.wrote("佐证材料") and "佐证材料" in row.source_map
+    assert (row.locate().line, row.locate("佐证材料").path.name) == (19, "report.yaml")
