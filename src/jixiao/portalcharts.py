@@ -254,7 +254,8 @@ def mark_gaps(
     prefix: str, years: list[int], columns: list[tuple[str, str, str]], texts: dict, panel: int, top: float
 ) -> str:
     """A year with none of the panel's figures shows "—" on its baseline: a gap, visibly not a zero."""
-    gaps = [j for j in range(len(years)) if not any(present([years[j]], name, texts) for name, _, _ in columns)]
+    shown = {j for name, _, _ in columns for j, _, _ in present(years, name, texts)}  # one pass a figure, not a year
+    gaps = [j for j in range(len(years)) if j not in shown]
     return "\n".join(
         f'<text id="{prefix}chart-gap-{panel}-{j}" x="{slot_x(j, years):.2f}" y="{top + PLOT - 8:g}" '
         f'text-anchor="middle" font-size="13">{GAP}</text>'
