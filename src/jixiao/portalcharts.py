@@ -32,7 +32,7 @@ HATCHES = ["", "///", "dots", "\\\\\\"]  # one per bar series, as charts.HATCHES
 LINE_STYLES = (("circle", ""), ("square", "5 3"))  # marker and dash per line
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # bounded: the preview's process lives through many edits
 def figure_number(text: str) -> Decimal | None:
     """A figure's text as a number for the drawing (75% → 75); a text figure (等次) or a gap is None. Remembered: a
     chart reads each of its texts for the scale, the marks and the gaps, and a site's figures repeat (100%)."""
