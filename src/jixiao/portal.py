@@ -209,22 +209,23 @@ def table_csv(tables: list[Table], lead: list[str], series: bool) -> bytes:
     columns = list(dict.fromkeys(h for table in tables for h in table.headers if h not in lead))
     rows = []
     for table in tables:
+        at = {name: index for index, name in enumerate(table.headers)}  # a column's place, found once per table
+        leads, places, caption = [at[name] for name in lead], [at.get(name) for name in columns], [table.caption]
         for row in table.rows:
-            cells = dict(zip(table.headers, row))
             source = next((c.href.split("#")[0] for c in row if c.href and "#" in c.href), "")
             rows.append(
                 [
-                    *(cells[name].text for name in lead),
-                    *([table.caption] if series else []),
-                    *(csv_value(cells.get(name)) for name in columns),
+                    *(row[index].text for index in leads),
+                    *(caption if series else []),
+                    *(csv_value(row[index]) if index is not None else "" for index in places),
                     source,
                 ]
             )
     return write_rows([[*lead, *(["项目"] if series else []), *columns, "报告"], *rows])
 
 
-def csv_value(cell: Cell | None) -> str:
-    if cell is None or cell.text == GAP:
+def csv_value(cell: Cell) -> str:
+    if cell.text == GAP:
         return ""
     return cell.sort or cell.text
 

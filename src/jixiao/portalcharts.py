@@ -14,6 +14,7 @@ as the table just above the chart.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
@@ -31,8 +32,10 @@ HATCHES = ["", "///", "dots", "\\\\\\"]  # one per bar series, as charts.HATCHES
 LINE_STYLES = (("circle", ""), ("square", "5 3"))  # marker and dash per line
 
 
+@functools.lru_cache(maxsize=4096)  # bounded: the preview's process lives through many edits
 def figure_number(text: str) -> Decimal | None:
-    """A figure's text as a number for the drawing (75% → 75); a text figure (等次) or a gap is None."""
+    """A figure's text as a number for the drawing (75% → 75); a text figure (等次) or a gap is None. Remembered: a
+    chart reads each of its texts for the scale, the marks and the gaps, and a site's figures repeat (100%)."""
     try:
         return Decimal(text.rstrip("%").replace(",", ""))
     except InvalidOperation:
@@ -125,9 +128,9 @@ def draw_axis(ticks: list[Decimal], y_of: Callable[[Decimal], float]) -> str:
 
 
 def present(years: list[int], name: str, texts: dict) -> list[tuple[int, str, Decimal]]:
-    """Year index, printed text and value of every year that has the figure as a number."""
-    shown = [(j, texts.get(year, {}).get(name) or GAP) for j, year in enumerate(years)]
-    return [(j, text, figure_number(text)) for j, text in shown if figure_number(text) is not None]
+    """Year index, printed text and value of every year that has the figure as a number (each text read once)."""
+    shown = [(j, text, figure_number(text)) for j, year in enumerate(years) if (text := texts.get(year, {}).get(name))]
+    return [(j, text, value) for j, text, value in shown if value is not None]
 
 
 def draw_bars(prefix: str, years: list[int], columns: list[tuple[str, str, str]], texts: dict, top: float) -> str:
@@ -251,7 +254,8 @@ def mark_gaps(
     prefix: str, years: list[int], columns: list[tuple[str, str, str]], texts: dict, panel: int, top: float
 ) -> str:
     """A year with none of the panel's figures shows "—" on its baseline: a gap, visibly not a zero."""
-    gaps = [j for j in range(len(years)) if not any(present([years[j]], name, texts) for name, _, _ in columns)]
+    shown = {j for name, _, _ in columns for j, _, _ in present(years, name, texts)}  # one pass a figure, not a year
+    gaps = [j for j in range(len(years)) if j not in shown]
     return "\n".join(
         f'<text id="{prefix}chart-gap-{panel}-{j}" x="{slot_x(j, years):.2f}" y="{top + PLOT - 8:g}" '
         f'text-anchor="middle" font-size="13">{GAP}</text>'

@@ -20,7 +20,7 @@ from .contexts import Context, FeedContext, HomeContext, PageContext, ReportEntr
 from .document.csv import csv_lines
 from .errors import JixiaoError, Location
 from .output import link_files, link_or_copy, write_files
-from .portal import PortalWork, UnitUrls, portal_pages, portal_urls
+from .portal import PortalWork, UnitUrls, grouped, portal_pages, portal_urls
 from .render import TemplateRun
 from .reportpage import ReportPage
 from .site import SiteContext
@@ -164,15 +164,16 @@ def unit_feeds(site: SiteContext, entries: list[ReportEntry], kept: Collection[s
     """Each unit's feed beside its page (units/<slug>/feed.xml), so a reader can follow one unit's disclosures; not
     those `kept`."""
     urls = UnitUrls.of(site, (e.单位 for e in entries))
+    by_unit = grouped(entries, lambda e: e.单位)
     return {
         urls.path(unit, "feed.xml"): feed(
             site,
-            [e for e in entries if e.单位 == unit],
+            by_unit[unit],
             f"{unit} - {site.config.title}",
             urls.path(unit),
             f"urn:jixiao:unit:{urls.slugs[unit]}",
         )
-        for unit in sorted({e.单位 for e in entries})
+        for unit in sorted(by_unit)
         if urls.path(unit, "feed.xml") not in kept
     }
 
@@ -260,11 +261,12 @@ def indicators_csv(pages: list[ReportPage]) -> bytes:
     """Every indicator row of every report, after the report's year, unit, title and type: each report's CSV lines
     as it was rendered (page.indicator_lines) joined under the header; UTF-8 with BOM so Excel opens the Chinese
     correctly."""
-    lines = [csv_lines([CSV_HEADER])]
+    parts = ["\ufeff", csv_lines([CSV_HEADER])]
     for page in pages:
-        lead = report_columns(page.entry)
-        lines += [lead + line for line in page.indicators]
-    return ("\ufeff" + "".join(lines)).encode("utf-8")
+        if page.indicators:  # lead + line for each line, without a string made per row (61500 at 1000 reports)
+            lead = report_columns(page.entry)
+            parts += [lead, lead.join(page.indicators)]
+    return "".join(parts).encode("utf-8")
 
 
 def report_columns(entry: ReportEntry) -> str:
