@@ -16,6 +16,7 @@ import jinja2.runtime
 import jinja2.sandbox
 import pytest
 from conftest import composite, edit, tree_digest, write
+from markupsafe import Markup
 from pydantic_core import SchemaSerializer, to_json, to_jsonable_python
 
 import jixiao.audit
@@ -467,6 +468,15 @@ def test_a_cell_of_plain_text_is_made_once_and_a_cell_holding_a_figure_never_sha
     first, second = Money("10"), Money("10")
     first.origin, second.origin = "甲", "乙"
     assert [cell.content[0].value.origin for cell in (cells.text(first), cells.text(second))] == ["甲", "乙"]
+
+
+def test_a_cell_is_plain_when_every_item_is_a_text_or_none_by_its_exact_type():
+    # plain() asks by the set of the items' types (bench/README.md, seventh wave): a figure, a run made elsewhere or
+    # a text's subclass is not plain, an empty cell is.
+    assert cells.plain(("达到", None)) and cells.plain(())
+    assert not cells.plain(("达到", Text("x")))
+    assert not cells.plain((Money("10"),)) and not cells.plain((Decimal("1"),))
+    assert not cells.plain((Markup("<b>x</b>"),))
 
 
 def test_a_blocks_context_is_the_callers_names_without_a_second_list_of_the_globals(project, cli, monkeypatch):
