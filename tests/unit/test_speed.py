@@ -447,7 +447,7 @@ def test_layouts_call_jixiaos_writers_directly_and_anything_else_through_the_san
 
     monkeypatch.setattr(jinja2.sandbox.SandboxedEnvironment, "is_safe_callable", watched)
     assert cli("build", project, "--no-pdf").exit_code == 0
-    assert checked and not {"write", "write_rows", "place", "printed_sections", "write_runs"} & set(checked)
+    assert checked and not {"write", "write_sections", "place", "printed_sections", "write_runs"} & set(checked)
     write(project / "layouts/blocks/paragraph.html", '<p>{{ "{:>999999}".format(1) }}</p>\n')
     result = cli("build", project, "--no-pdf")
     assert result.exit_code == 1
@@ -468,6 +468,22 @@ def test_a_cell_of_plain_text_is_made_once_and_a_cell_holding_a_figure_never_sha
     first, second = Money("10"), Money("10")
     first.origin, second.origin = "甲", "乙"
     assert [cell.content[0].value.origin for cell in (cells.text(first), cells.text(second))] == ["甲", "乙"]
+
+
+def test_the_built_in_table_html_has_its_sections_written_in_python(project, cli, monkeypatch):
+    # A page of forms has some eighty sections; their loop left blocks/table.html for html.write_sections
+    # (bench/README.md, seventh wave): every section of every table of the page is written there.
+    written = []
+    section_html = jixiao.document.html.section_html
+
+    def watched(section, *args):
+        written.append(section)
+        return section_html(section, *args)
+
+    monkeypatch.setattr(jixiao.document.html, "section_html", watched)
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    assert len(written) == page.count("<thead") + page.count("<tbody") + page.count("<tfoot") > 0
 
 
 def test_a_cell_is_plain_when_every_item_is_a_text_or_none_by_its_exact_type():
