@@ -58,9 +58,10 @@ def written_once(what: str, origin: Origin, write: Any) -> str:
     if not isinstance(anchors, Anchors):
         return write(origin)
     key = (what, id(origin))
-    if key not in anchors.written:
-        anchors.written[key] = (origin, write(origin))
-    return anchors.written[key][1]
+    found = anchors.written.get(key)
+    if found is None:
+        found = anchors.written[key] = (origin, write(origin))
+    return found[1]
 
 
 def claim(ident: str, numbered: bool) -> str | None:
@@ -141,7 +142,7 @@ def explanation(origin: Computed) -> str:
         f'<span class="why-rule">{_escape(origin.rule)}</span><span class="why-sum">{_escape(origin.arithmetic)}</span>'
     )
     if origin.inputs:
-        links = "、".join(written_once("link", item, source_link) for item in origin.inputs)
+        links = "、".join([written_once("link", item, source_link) for item in origin.inputs])
         lines += f'<span class="why-from">取自：{links}</span>'
     if origin.stated:
         lines += f'<span class="why-stated">原表印为 {_escape(origin.stated)}</span>'
