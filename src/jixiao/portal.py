@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,15 +56,25 @@ def headline_figures(view: Any, default_unit: str, html: bytes) -> list[list[str
             None,
         )
         found.append((str(view.kind), name, value))
+    printed = page_ids(html)
     return [
-        [series, name, str(value), figure_anchor(value, html)] for series, name, value in found if value is not None
+        [series, name, str(value), figure_anchor(value, printed)] for series, name, value in found if value is not None
     ]
 
 
-def figure_anchor(value: Any, html: bytes) -> str:
+def figure_anchor(value: Any, printed: set[bytes]) -> str:
     origin = origin_of(value)
     ident = anchor(origin) if origin is not None else ""
-    return ident if ident and f'id="{ident}"'.encode() in html else ""
+    return ident if ident and ident.encode() in printed else ""
+
+
+_ID_RE = re.compile(rb'id="([^"]*)"')
+
+
+def page_ids(html: bytes) -> set[bytes]:
+    """Every `id="…"` a page prints, read in one pass: a page of seven forms has some thirty-five headline figures,
+    and looking for each one's id in its 170 KB cost some thirty times as much."""
+    return set(_ID_RE.findall(html))
 
 
 # unit → its pinyin slug: read in this process's build (pinyin.py), or known from the previous build's manifest
