@@ -161,12 +161,18 @@ _LINK_RE = re.compile(r'<a href="#([^"]+)">([^<]*)</a>')
 _ID_RE = re.compile(r' id="([^"]+)"')
 
 
-def unlink_unprinted(page: str) -> str:
+def page_ids(page: str) -> set[str]:
+    """Every id the page prints, read in one pass over its some 170 KB, for its explanations' links
+    (`unlink_unprinted`) and its headline figures' anchors (portal.headline_figures) alike."""
+    return set(_ID_RE.findall(page))
+
+
+def unlink_unprinted(page: str, ids: set[str]) -> str:
     """The page with each explanation's link to a figure the page does not print (an input such as 指标分值 whose
-    table the layout left out) turned into its plain label: a link must land somewhere."""
+    table the layout left out; `ids`: the page's, `page_ids`) turned into its plain label: a link must land
+    somewhere."""
     if 'class="why-from"' not in page:
         return page
-    ids = set(_ID_RE.findall(page))
     return _LINK_RE.sub(lambda m: m.group(0) if m.group(1) in ids or "f-" not in m.group(1) else m.group(2), page)
 
 

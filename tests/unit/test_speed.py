@@ -24,6 +24,7 @@ import jixiao.cache
 import jixiao.document.html
 import jixiao.explain
 import jixiao.library
+import jixiao.page
 import jixiao.pinyin
 import jixiao.portal
 import jixiao.workers
@@ -486,20 +487,25 @@ def test_the_built_in_table_html_has_its_sections_written_in_python(project, cli
     assert len(written) == page.count("<thead") + page.count("<tbody") + page.count("<tfoot") > 0
 
 
-def test_a_headline_figure_keeps_its_anchor_only_when_the_page_prints_that_id(project, cli, monkeypatch):
-    # The page's ids are read in one pass (portal.page_ids, bench/README.md seventh wave), not searched for each
-    # headline figure: an id printed as an attribute keeps the figure's anchor, a link to it alone does not.
+def test_a_page_reads_its_ids_once_for_its_explanations_links_and_its_headline_figures(project, cli, monkeypatch):
+    # The page's ids are read in one pass (explain.page_ids, bench/README.md seventh wave) for both: a link to a
+    # figure the page does not print becomes its label, a headline figure keeps its anchor only when printed.
     value = Money("10")
     value.origin = Typed("自评表.0.总分", "总分", "10", Location(None), "总分")
     ident = jixiao.portal.anchor(value.origin)
-    printed = f'<td><span class="fig" id="{ident}">10</span></td>'.encode()
-    linked = f'<a href="#{ident}">总分 10</a><span id="{ident}x"></span>'.encode()
-    assert jixiao.portal.figure_anchor(value, jixiao.portal.page_ids(printed)) == ident
-    assert jixiao.portal.figure_anchor(value, jixiao.portal.page_ids(linked)) == ""
-    assert jixiao.portal.figure_anchor(Money("10"), jixiao.portal.page_ids(printed)) == ""
+    printed = f'<td><span class="fig" id="{ident}">10</span></td>'
+    linked = f'<span class="why-from">取自：<a href="#{ident}">总分 10</a></span><span id="{ident}x"></span>'
+    assert jixiao.portal.figure_anchor(value, jixiao.explain.page_ids(printed)) == ident
+    assert jixiao.portal.figure_anchor(value, jixiao.explain.page_ids(linked)) == ""
+    assert jixiao.portal.figure_anchor(Money("10"), jixiao.explain.page_ids(printed)) == ""
+    page = printed + linked
+    assert jixiao.explain.unlink_unprinted(page, jixiao.explain.page_ids(page)) == page
+    assert jixiao.explain.unlink_unprinted(linked, jixiao.explain.page_ids(linked)) == linked.replace(
+        f'<a href="#{ident}">总分 10</a>', "总分 10"
+    )
     scanned = []
-    page_ids = jixiao.portal.page_ids
-    monkeypatch.setattr(jixiao.portal, "page_ids", lambda html: scanned.append(len(html)) or page_ids(html))
+    page_ids = jixiao.explain.page_ids
+    monkeypatch.setattr(jixiao.page, "page_ids", lambda text: scanned.append(len(text)) or page_ids(text))
     assert cli("build", project, "--no-pdf").exit_code == 0
     assert len(scanned) == len(list((project / "site").glob("*/*/data.json")))
 
