@@ -54,14 +54,23 @@ def page_anchors(anchors: set[str]) -> Iterator[None]:
 
 def written_once(what: str, origin: Origin, write: Any) -> str:
     """`write(origin)`, or what it gave the last time this page asked for the same `what` of the same origin."""
+    return written_each(what, (origin,), write)[0]
+
+
+def written_each(what: str, origins: tuple[Origin, ...], write: Any) -> list[str]:
+    """`written_once` of each origin, the page's memory found once for them all (an explanation links four or five
+    inputs, some five hundred links a page of forms)."""
     anchors = _ANCHORS.get()
     if not isinstance(anchors, Anchors):
-        return write(origin)
-    key = (what, id(origin))
-    found = anchors.written.get(key)
-    if found is None:
-        found = anchors.written[key] = (origin, write(origin))
-    return found[1]
+        return [write(origin) for origin in origins]
+    written, out = anchors.written, []
+    for origin in origins:
+        key = (what, id(origin))
+        found = written.get(key)
+        if found is None:
+            found = written[key] = (origin, write(origin))
+        out.append(found[1])
+    return out
 
 
 def claim(ident: str, numbered: bool) -> str | None:
@@ -142,7 +151,7 @@ def explanation(origin: Computed) -> str:
         f'<span class="why-rule">{_escape(origin.rule)}</span><span class="why-sum">{_escape(origin.arithmetic)}</span>'
     )
     if origin.inputs:
-        links = "、".join([written_once("link", item, source_link) for item in origin.inputs])
+        links = "、".join(written_each("link", origin.inputs, source_link))
         lines += f'<span class="why-from">取自：{links}</span>'
     if origin.stated:
         lines += f'<span class="why-stated">原表印为 {_escape(origin.stated)}</span>'

@@ -534,6 +534,24 @@ def test_a_cell_of_words_is_written_once_by_the_cell_itself_and_a_figures_cell_e
     assert [cell for cell, _ in html._WORDS_CELLS.values()] == [cells.text("达到")]
 
 
+def test_an_inputs_link_is_written_once_a_page_whichever_explanations_link_it(monkeypatch):
+    # An explanation's links are looked up in the page's memory together (explain.written_each, bench/README.md
+    # seventh wave): an input linked by two explanations is written once, and the links read as before.
+    linked = []
+    source_link = jixiao.explain.source_link
+    monkeypatch.setattr(jixiao.explain, "source_link", lambda origin: linked.append(origin.path) or source_link(origin))
+    a, b = (Typed(f"x.{n}", n, v, Location(None), n) for n, v in (("a", "1"), ("b", "2")))
+    first = Computed("x.s", "s", "3", "a + b", "1 + 2 = 3", (a, b))
+    second = Computed("x.t", "t", "6", "a + b + s", "1 + 2 + 3 = 6", (a, b, first))
+    with page_anchors(jixiao.explain.Anchors()):
+        texts = [jixiao.explain.explanation(origin) for origin in (first, second)]
+    assert linked == ["x.a", "x.b", "x.s"]
+    links = f'<a href="#{jixiao.portal.anchor(a)}">a 1</a>、<a href="#{jixiao.portal.anchor(b)}">b 2</a>'
+    assert texts[0].endswith(f'<span class="why-from">取自：{links}</span>')
+    assert texts[1].endswith(f'{links}、<a href="#{jixiao.portal.anchor(first)}">s 3</a></span>')
+    assert jixiao.explain.explanation(first) == texts[0] and linked[3:] == ["x.a", "x.b"]  # outside a page: each time
+
+
 def test_a_cell_is_plain_when_every_item_is_a_text_or_none_by_its_exact_type():
     # plain() asks by the set of the items' types (bench/README.md, seventh wave): a figure, a run made elsewhere or
     # a text's subclass is not plain, an empty cell is.
