@@ -510,30 +510,6 @@ def test_a_page_reads_its_ids_once_for_its_explanations_links_and_its_headline_f
     assert len(scanned) == len(list((project / "site").glob("*/*/data.json")))
 
 
-def test_a_cell_of_words_is_written_once_by_the_cell_itself_and_a_figures_cell_every_time(monkeypatch):
-    # A page's eight hundred cells of words are shared cells (parts/cells.py), their HTML remembered by the cell
-    # (html.remember_words_cell, bench/README.md seventh wave); a figure's is written by the page's fig macro.
-    html = jixiao.document.html
-    monkeypatch.setattr(html, "_WORDS_CELLS", {})
-    words, styled = cells.label("一级指标", scope="col"), cells.text("项目", Text("（A1）", "code"), colspan=7)
-    figure = cells.figure(Money("10"))
-    written = [html.write_cell(cell, printed_figure, str) for cell in (words, styled, figure)]
-    assert written == [
-        '<th scope="col">一级指标</th>',
-        '<td colspan="7">项目<span class="code">（A1）</span></td>',
-        '<td class="num">10</td>',
-    ]
-    assert [cell for cell, _ in html._WORDS_CELLS.values()] == [words, styled]
-    runs_html = html.runs_html
-    monkeypatch.setattr(html, "runs_html", None)  # the words are not written again
-    assert [html.write_cell(cell, printed_figure, str) for cell in (words, styled)] == written[:2]
-    monkeypatch.setattr(html, "runs_html", runs_html)
-    assert html.write_cell(figure, lambda value, stated: "fig", str) == '<td class="num">fig</td>'
-    monkeypatch.setattr(html, "_WORDS_KEPT", 2)  # the memory is let go once full
-    html.write_cell(cells.text("达到"), printed_figure, str)
-    assert [cell for cell, _ in html._WORDS_CELLS.values()] == [cells.text("达到")]
-
-
 def test_an_inputs_link_is_written_once_a_page_whichever_explanations_link_it(monkeypatch):
     # An explanation's links are looked up in the page's memory together (explain.written_each, bench/README.md
     # seventh wave): an input linked by two explanations is written once, and the links read as before.

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ..explain import printed_figure
 from ..render import BUILTIN_THEMES, DEFAULT_THEME
-from .blocks import Break, Cell, Row, Run, Section, Table, Text, printed_sections
+from .blocks import Cell, Row, Run, Section, Table, printed_sections
 
 BUILTIN_MACROS = BUILTIN_THEMES / DEFAULT_THEME / "macros.html"
 
@@ -143,31 +143,9 @@ def write_cells(context: Context, row: Row) -> Markup:
 
 
 def write_cell(cell: Cell, fig: Any, nl2br: Any) -> str:
-    known = _WORDS_CELLS.get(id(cell))
-    if known is not None and known[0] is cell:
-        return known[1]
     tag = "th" if cell.header else "td"
     opening = cell_opening(tag, cell.scope, cell.rowspan, cell.colspan, cell.classes, cell.title)
-    html = f"{opening}{runs_html(cell.content, fig, nl2br)}</{tag}>"
-    if _WORDS.issuperset(map(type, cell.content)):
-        remember_words_cell(cell, html)
-    return html
-
-
-def remember_words_cell(cell: Cell, html: str) -> None:
-    """Remember the HTML of a cell of words (texts and line breaks: no figure, whose macro is the page's, no text
-    whose line breaks the environment's filter writes), by the cell itself. Such cells are made once per process
-    and shared (parts/cells.py: the labels and words that fill every form), so a page's some eight hundred of them
-    are written once; the entry holds the cell, so its id is not reused while remembered, and the whole memory is
-    let go when it reaches _WORDS_KEPT cells."""
-    if len(_WORDS_CELLS) >= _WORDS_KEPT:
-        _WORDS_CELLS.clear()
-    _WORDS_CELLS[id(cell)] = (cell, html)
-
-
-_WORDS = frozenset({Text, Break})
-_WORDS_CELLS: dict[int, tuple[Cell, str]] = {}
-_WORDS_KEPT = 8192
+    return f"{opening}{runs_html(cell.content, fig, nl2br)}</{tag}>"
 
 
 @functools.lru_cache(maxsize=4096)
