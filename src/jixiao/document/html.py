@@ -89,10 +89,10 @@ def text_width(text: str) -> float:
 def write_sections(context: Context, table: Table) -> Markup:
     """A table's sections as the page or the print shows them (`printed_sections`), each a `<thead>`, `<tbody>` or
     `<tfoot>` with its classes around its rows, written here rather than by a loop in blocks/table.html: a page of
-    forms has some eighty sections, and each turn of a sandboxed loop (the clock's look, the part read three times,
-    its classes joined through the budgeted filter, the call of write_rows) cost more than its rows' tags. The
-    theme keeps the table's frame (wrapper, unit, caption, columns, note); a theme's table.html may loop over the
-    sections itself and call write_rows."""
+    forms has some eighty sections, and each turn of a sandboxed loop (the clock's look, the part read up to four
+    times, its classes joined through the budgeted filter, the call of write_rows) cost more than its rows' tags.
+    The theme keeps the table's frame (wrapper, unit, caption, columns, note); a theme's table.html may loop over
+    the sections itself and call write_rows."""
     writing = row_writing(context)
     return Markup("".join([section_html(s, *writing) for s in printed_sections(table, context.get("pdf"))]))
 
