@@ -99,7 +99,7 @@ def write_sections(context: Context, table: Table) -> Markup:
 
 def section_html(section: Section, print_prefix: str | None, fig: Any, nl2br: Any) -> str:
     tag = SECTION_TAGS.get(section.part, "tbody")
-    classes = f' class="{escape(" ".join(section.classes))}"' if section.classes else ""
+    classes = class_attribute(section.classes) if section.classes else ""
     return f"  <{tag}{classes}>\n{rows_html(section, print_prefix, fig, nl2br)}  </{tag}>\n"
 
 
@@ -130,9 +130,16 @@ def rows_html(section: Section, print_prefix: str | None, fig: Any, nl2br: Any) 
 def write_row(row: Row, print_prefix: str | None, fig: Any, nl2br: Any) -> str:
     """One `<tr>`; `print_prefix` is the page's anchor prefix in print (where grouped rows carry an id), else None."""
     row_id = f' id="{escape(print_prefix)}{escape(row.print_id)}"' if print_prefix is not None and row.print_id else ""
-    classes = f' class="{escape(" ".join(row.classes))}"' if row.classes else ""
+    classes = class_attribute(row.classes) if row.classes else ""
     cells = "".join([write_cell(cell, fig, nl2br) for cell in row.cells])
     return f"    <tr{row_id}{classes}>{cells}</tr>\n"
+
+
+@functools.lru_cache(maxsize=1024)
+def class_attribute(classes: tuple[str, ...]) -> str:
+    """` class="…"` for a row's or a section's classes, remembered: a page's four hundred rows have a dozen sets of
+    them (keep-next, unmet, note-row, total …), and escaping makes a Markup through Python each time."""
+    return f' class="{escape(" ".join(classes))}"'
 
 
 @pass_context
