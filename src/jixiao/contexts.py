@@ -537,6 +537,7 @@ GLOBALS = {
     "place": "place(版块)：用放置的部分自己的模板（tables/*.html、figure.html、glossary.html）写出正文后放置的部分（Placement）。",
     "printed_sections": "printed_sections(表格, pdf)：表格各部分在屏幕或打印中的样子（打印时分组标签逐行写出）。",
     "table_csv": "table_csv(table)：数据表的 CSV 文件相对本页的路径。",
+    "write_sections": "write_sections(表格)：写出表格在屏幕或打印中的各部分（printed_sections 的各项）：<thead>、<tbody> 或 <tfoot> 及其类名，内含各行。",
     "write_rows": "write_rows(部分)：写出表格一部分（printed_sections 的一项）的各行：<tr>、PDF 中的 id、类名和各单元格。",
     "write_cells": "write_cells(行)：写出表格一行的各单元格（th 或 td、合并、类、各段文字，数字经 fig 宏印出）。",
     "write_runs": "write_runs(各段)：写出单元格或表题中的各段文字（数字经 fig 宏印出）。",

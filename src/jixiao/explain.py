@@ -54,13 +54,23 @@ def page_anchors(anchors: set[str]) -> Iterator[None]:
 
 def written_once(what: str, origin: Origin, write: Any) -> str:
     """`write(origin)`, or what it gave the last time this page asked for the same `what` of the same origin."""
+    return written_each(what, (origin,), write)[0]
+
+
+def written_each(what: str, origins: tuple[Origin, ...], write: Any) -> list[str]:
+    """`written_once` of each origin, the page's memory found once for them all (an explanation links four or five
+    inputs, some five hundred links a page of forms)."""
     anchors = _ANCHORS.get()
     if not isinstance(anchors, Anchors):
-        return write(origin)
-    key = (what, id(origin))
-    if key not in anchors.written:
-        anchors.written[key] = (origin, write(origin))
-    return anchors.written[key][1]
+        return [write(origin) for origin in origins]
+    written, out = anchors.written, []
+    for origin in origins:
+        key = (what, id(origin))
+        found = written.get(key)
+        if found is None:
+            found = written[key] = (origin, write(origin))
+        out.append(found[1])
+    return out
 
 
 def claim(ident: str, numbered: bool) -> str | None:
@@ -141,7 +151,7 @@ def explanation(origin: Computed) -> str:
         f'<span class="why-rule">{_escape(origin.rule)}</span><span class="why-sum">{_escape(origin.arithmetic)}</span>'
     )
     if origin.inputs:
-        links = "、".join(written_once("link", item, source_link) for item in origin.inputs)
+        links = "、".join(written_each("link", origin.inputs, source_link))
         lines += f'<span class="why-from">取自：{links}</span>'
     if origin.stated:
         lines += f'<span class="why-stated">原表印为 {_escape(origin.stated)}</span>'
@@ -160,12 +170,18 @@ _LINK_RE = re.compile(r'<a href="#([^"]+)">([^<]*)</a>')
 _ID_RE = re.compile(r' id="([^"]+)"')
 
 
-def unlink_unprinted(page: str) -> str:
+def page_ids(page: str) -> set[str]:
+    """Every id the page prints, read in one pass over its some 170 KB, for its explanations' links
+    (`unlink_unprinted`) and its headline figures' anchors (portal.headline_figures) alike."""
+    return set(_ID_RE.findall(page))
+
+
+def unlink_unprinted(page: str, ids: set[str]) -> str:
     """The page with each explanation's link to a figure the page does not print (an input such as 指标分值 whose
-    table the layout left out) turned into its plain label: a link must land somewhere."""
+    table the layout left out; `ids`: the page's, `page_ids`) turned into its plain label: a link must land
+    somewhere."""
     if 'class="why-from"' not in page:
         return page
-    ids = set(_ID_RE.findall(page))
     return _LINK_RE.sub(lambda m: m.group(0) if m.group(1) in ids or "f-" not in m.group(1) else m.group(2), page)
 
 

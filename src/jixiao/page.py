@@ -38,7 +38,7 @@ from .document.datajson import write_data_json
 from .document.report import Attachment as TreeAttachment
 from .document.report import Body, Document, Setting, build_tree
 from .errors import ErrorGroup, Location, SourceError, did_you_mean
-from .explain import unlink_unprinted
+from .explain import page_ids, unlink_unprinted
 from .findings import Finding
 from .glyphs import glyph_findings, missing_glyph_message
 from .images import FONT_SUFFIXES, lfs_advice
@@ -149,7 +149,9 @@ class PageBuild:
         )
         where = source.report.locate("模板") if source.report.layout else source.report.locate("类型")
         layout = layout_name(self.site, source)
-        html = unlink_unprinted(self.run.render(self.site.env, layout, page.names(), where)).encode("utf-8")
+        rendered = self.run.render(self.site.env, layout, page.names(), where)
+        ids = page_ids(rendered)
+        html = unlink_unprinted(rendered, ids).encode("utf-8")
         bundle = source.bundle
         files = {
             f"{key}/index.html": html,
@@ -182,7 +184,7 @@ class PageBuild:
             sorted(files),
             indicator_lines(part.view),
             sorted(self.run.used),
-            headline_figures(part.view, self.site.config.default_unit, html),
+            headline_figures(part.view, self.site.config.default_unit, ids),
         ), files
 
     def tree(self, source: Source, part: Part) -> Document:

@@ -35,10 +35,11 @@ COLUMNS = (*FORM_FIGURES, *TOTAL_ROWS)
 GAP = "—"
 
 
-def headline_figures(view: Any, default_unit: str, html: bytes) -> list[list[str]]:
+def headline_figures(view: Any, default_unit: str, printed: Collection[str]) -> list[list[str]]:
     """A report's headline figures as [series, name, text, anchor]: each 自评表 is a series named by its
     项目名称, the data tables' totals one named by the report's type. The anchor is kept only when the page
-    prints that id (a figure the layout leaves out has none), so every link lands."""
+    prints that id (`printed`: the page's ids, read once, explain.page_ids; a figure the layout leaves out has
+    none), so every link lands."""
     found = []
     for form in view.forms:
         values = (form.funds.total.budget, form.funds.total.executed, form.rate, form.total, form.grade)
@@ -56,14 +57,14 @@ def headline_figures(view: Any, default_unit: str, html: bytes) -> list[list[str
         )
         found.append((str(view.kind), name, value))
     return [
-        [series, name, str(value), figure_anchor(value, html)] for series, name, value in found if value is not None
+        [series, name, str(value), figure_anchor(value, printed)] for series, name, value in found if value is not None
     ]
 
 
-def figure_anchor(value: Any, html: bytes) -> str:
+def figure_anchor(value: Any, printed: Collection[str]) -> str:
     origin = origin_of(value)
     ident = anchor(origin) if origin is not None else ""
-    return ident if ident and f'id="{ident}"'.encode() in html else ""
+    return ident if ident and ident in printed else ""
 
 
 # unit → its pinyin slug: read in this process's build (pinyin.py), or known from the previous build's manifest

@@ -104,16 +104,18 @@ def sources(figures: Iterable[Any], root: Path | None) -> dict[str, dict[str, An
         found[origin.path] = describe(origin, root, files)
         if type(origin) is Computed:
             stack.extend(reversed(origin.inputs))
-    return dict(sorted(found.items()))
+    return {path: found[path] for path in sorted(found)}
 
 
 def describe(origin: Origin, root: Path | None, files: dict[Path | None, str]) -> dict[str, Any]:
-    """One entry of 来源; `files` remembers each file's project-relative name (a report has one or two)."""
+    """One entry of 来源; `files` remembers each file's project-relative name (a report has one or two: a path's
+    hash is Python code, so it is looked up once)."""
     if isinstance(origin, Typed):
         where = origin.where
-        if where.path not in files:
-            files[where.path] = Location(where.path).describe(root)
-        return {"值": origin.text, "位置": f"{files[where.path]}:{where.line}", "键": origin.key}
+        name = files.get(where.path)
+        if name is None:
+            name = files[where.path] = Location(where.path).describe(root)
+        return {"值": origin.text, "位置": f"{name}:{where.line}", "键": origin.key}
     entry = {
         "值": origin.text,
         "规则": origin.rule,

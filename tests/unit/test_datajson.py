@@ -84,3 +84,27 @@ def test_every_path_an_entry_is_taken_from_is_described(built, key):
     sources = built[key][0]["来源"]
     dangling = sorted({path for entry in sources.values() for path in entry.get("取自", ()) if path not in sources})
     assert not dangling
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_sources_are_listed_in_the_order_of_their_paths(built, key):
+    sources = built[key][0]["来源"]
+    assert list(sources) == sorted(sources)
+
+
+def test_a_files_project_relative_name_is_described_once_for_all_the_figures_written_in_it(tmp_path, monkeypatch):
+    # 来源 sorts its paths alone and looks each file up once (bench/README.md, seventh wave): a path's hash is
+    # Python code, and a report's few hundred typed figures are written in one or two files.
+    from jixiao import provenance
+    from jixiao.errors import Location
+
+    described = []
+    describe = Location.describe
+    monkeypatch.setattr(Location, "describe", lambda self, root: described.append(self.path) or describe(self, root))
+    where = tmp_path / "content/2024/a/report.yaml"
+    typed = [provenance.Typed(f"数据表.t.行.{n}.本年", "本年", str(n), Location(where, 10 + n), "本年") for n in (2, 1)]
+    entries = provenance.sources([*typed, provenance.computed("合计", 3, "行相加", "1 + 2", typed, "")], tmp_path)
+    assert list(entries) == ["合计", "数据表.t.行.1.本年", "数据表.t.行.2.本年"]
+    assert entries["数据表.t.行.1.本年"] == {"值": "1", "位置": "content/2024/a/report.yaml:11", "键": "本年"}
+    assert entries["合计"]["取自"] == ["数据表.t.行.2.本年", "数据表.t.行.1.本年"]
+    assert described == [where]

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ..explain import printed_figure
 from ..render import BUILTIN_THEMES, DEFAULT_THEME
-from .blocks import Cell, Row, Run, Section, printed_sections
+from .blocks import Cell, Row, Run, Section, Table, printed_sections
 
 BUILTIN_MACROS = BUILTIN_THEMES / DEFAULT_THEME / "macros.html"
 
@@ -86,21 +86,60 @@ def text_width(text: str) -> float:
 
 
 @pass_context
+def write_sections(context: Context, table: Table) -> Markup:
+    """A table's sections as the page or the print shows them (`printed_sections`), each a `<thead>`, `<tbody>` or
+    `<tfoot>` with its classes around its rows, written here rather than by a loop in blocks/table.html: a page of
+    forms has some eighty sections, and each turn of a sandboxed loop (the clock's look, the part read up to four
+    times, its classes joined through the budgeted filter, the call of write_rows) cost more than its rows' tags.
+    The theme keeps the table's frame (wrapper, unit, caption, columns, note); a theme's table.html may loop over
+    the sections itself and call write_rows."""
+    writing = row_writing(context)
+    return Markup("".join([section_html(s, *writing) for s in printed_sections(table, context.get("pdf"))]))
+
+
+def section_html(section: Section, print_prefix: str | None, fig: Any, nl2br: Any) -> str:
+    tag = SECTION_TAGS.get(section.part, "tbody")
+    classes = class_attribute(section.classes) if section.classes else ""
+    return f"  <{tag}{classes}>\n{rows_html(section, print_prefix, fig, nl2br)}  </{tag}>\n"
+
+
+# a section's element by its part (a body section, the rest, is a tbody)
+SECTION_TAGS = {"head": "thead", "foot": "tfoot"}
+
+
+@pass_context
 def write_rows(context: Context, section: Section) -> Markup:
-    """A section's rows (`<tr>` with its print id and classes, then its cells), written here rather than by a loop
-    in blocks/table.html: a page of forms has a few hundred rows and thousands of cells, and a sandboxed template
-    loop pays a few microseconds for each attribute read, filter and call. The theme keeps the table's frame."""
-    fig, nl2br = figure_macro(context), context.environment.filters["nl2br"]
+    """A section's rows (`<tr>` with its print id and classes, then its cells), for a theme's table.html that loops
+    over the sections itself (the built-in one calls write_sections): a page of forms has a few hundred rows and
+    thousands of cells, and a sandboxed template loop pays a few microseconds for each attribute read, filter and
+    call."""
+    return Markup(rows_html(section, *row_writing(context)))
+
+
+def row_writing(context: Context) -> tuple[str | None, Any, Any]:
+    """What writing rows reads of the page: the anchor prefix of print ids (None on screen), the `fig` macro and
+    the `nl2br` filter."""
     prefix = context.get("anchor_prefix") or "" if context.get("pdf") else None
-    return Markup("".join([write_row(row, prefix, fig, nl2br) for row in section.rows]))
+    return prefix, figure_macro(context), context.environment.filters["nl2br"]
+
+
+def rows_html(section: Section, print_prefix: str | None, fig: Any, nl2br: Any) -> str:
+    return "".join([write_row(row, print_prefix, fig, nl2br) for row in section.rows])
 
 
 def write_row(row: Row, print_prefix: str | None, fig: Any, nl2br: Any) -> str:
     """One `<tr>`; `print_prefix` is the page's anchor prefix in print (where grouped rows carry an id), else None."""
     row_id = f' id="{escape(print_prefix)}{escape(row.print_id)}"' if print_prefix is not None and row.print_id else ""
-    classes = f' class="{escape(" ".join(row.classes))}"' if row.classes else ""
+    classes = class_attribute(row.classes) if row.classes else ""
     cells = "".join([write_cell(cell, fig, nl2br) for cell in row.cells])
     return f"    <tr{row_id}{classes}>{cells}</tr>\n"
+
+
+@functools.lru_cache(maxsize=1024)
+def class_attribute(classes: tuple[str, ...]) -> str:
+    """` class="…"` for a row's or a section's classes, remembered: a page's four hundred rows have a dozen sets of
+    them (keep-next, unmet, note-row, total …), and escaping makes a Markup through Python each time."""
+    return f' class="{escape(" ".join(classes))}"'
 
 
 @pass_context
@@ -183,6 +222,7 @@ def install_writer(env: Any) -> None:
     writers = {
         "write": write,
         "place": place,
+        "write_sections": write_sections,
         "write_rows": write_rows,
         "write_cells": write_cells,
         "write_runs": write_runs,

@@ -70,8 +70,10 @@ def make_text(content: tuple[Any, ...], colspan: int, kind: str, classes: tuple[
 
 
 def plain(content: tuple[Any, ...]) -> bool:
-    """Whether a cell would hold plain texts only (no figure, no run made elsewhere), so that it may be shared."""
-    return all(type(item) in _PLAIN for item in content)
+    """Whether a cell would hold plain texts only (no figure, no run made elsewhere), so that it may be shared.
+    Asked by the set of its items' types in C (`issuperset` over `map`): a page of forms asks some six hundred
+    times, and a generator under `all` costs twice as much for the one or two items a cell holds."""
+    return _PLAIN.issuperset(map(type, content))
 
 
 _PLAIN = frozenset({str, type(None)})

@@ -116,9 +116,12 @@ def group_section(group: GroupView | LevelView, ids: str, shape: Shape) -> Secti
 
 
 def with_label(rows: list[Row], name: str) -> list[Row]:
-    """Rows with a group label spanning them all, merged into the first (repeated in print)."""
+    """Rows with a group label spanning them all, merged into the first (repeated in print). The first row is made
+    again from its fields, not by `dataclasses.replace`, which looks at every field of the class first (some 9000
+    instructions a call; a page of forms labels some ninety rows)."""
     first = label(name, scope="rowgroup", rowspan=len(rows), repeat=True)
-    return [replace(rows[0], cells=(first, *rows[0].cells)), *rows[1:]]
+    head = rows[0]
+    return [Row((first, *head.cells), head.classes, head.print_id), *rows[1:]]
 
 
 def subgroup_rows(subgroup: SubgroupView, ids: str, opens_group: bool, shape: Shape) -> list[Row]:
