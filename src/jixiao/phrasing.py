@@ -95,8 +95,8 @@ BARE_AMOUNT = re.compile(
 )
 
 # Years: a malformed one (20234年), one a text opens with, one later than the report's.
-# Each opens with its first digit, its look-behind after it, so the engine looks for digits alone (a leading
-# look-behind had it try the pattern at every character of a text).
+# Each opens with its digits, its look-behind after them (looking back over them too), so the engine looks for
+# digits alone (a leading look-behind had it try the pattern at every character of a text).
 BAD_YEAR = re.compile(r"(\d(?<![\d.]\d)\d{4,})\s*年")
-YEAR = re.compile(r"([12](?<![\d.\-—~至][12])(?:(?<=1)9|(?<=2)0)\d{2})\s*年(?!\s*[-—~至])")
+YEAR = re.compile(r"((?:19|20)(?<![\d.\-—~至]..)\d{2})\s*年(?!\s*[-—~至])")
 LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*年")
