@@ -204,6 +204,26 @@ def test_a_sections_rows_carry_their_print_id_only_in_print(project):
     assert screen.count("<tr") == sum(len(s.rows) for s in printed_sections(indicators, pdf=False))
 
 
+def test_a_theme_writing_each_row_itself_gets_the_cells_write_rows_writes(project):
+    """docs/layout.md: a table.html may loop over a section's rows and call write_cells(row) for each."""
+    from jixiao.site import open_site
+
+    env = open_site(project).env
+    by_row = env.from_string(
+        "{% for s in printed_sections(node, pdf) %}{% for row in s.rows %}<tr>{{ write_cells(row) }}</tr>\n"
+        "{% endfor %}{% endfor %}"
+    )
+    by_section = env.from_string("{% for s in printed_sections(node, pdf) %}{{ write_rows(s) }}{% endfor %}")
+    _, indicators = demo_form(project, NOTED).blocks
+    cells = re.compile(r"<tr[^>]*>(.*)</tr>")
+    for pdf in (False, True):
+        names = {"node": indicators, "pdf": pdf, "anchor_prefix": "p1-"}
+        written = cells.findall(by_row.render(**names))
+        assert written == cells.findall(by_section.render(**names))
+        assert len(written) == sum(len(s.rows) for s in printed_sections(indicators, pdf=pdf))
+    assert '<th scope="rowgroup"' in by_row.render(node=indicators, pdf=False)
+
+
 # blocks/table.html's loop over a table's sections before write_sections wrote them (bench/README.md, seventh wave):
 # what a theme's own table.html may still do
 LOOPED_SECTIONS = (

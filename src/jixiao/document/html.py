@@ -144,8 +144,8 @@ def class_attribute(classes: tuple[str, ...]) -> str:
 
 @pass_context
 def write_cells(context: Context, row: Row) -> Markup:
-    """A row's cells, for a theme's table.html that writes its rows itself (the built-in one calls write_rows)."""
-    fig, nl2br = figure_macro(context), context.environment.filters["nl2br"]
+    """A row's cells, for a theme's table.html that writes its rows itself (the built-in one calls write_sections)."""
+    _, fig, nl2br = row_writing(context)
     return Markup("".join([write_cell(cell, fig, nl2br) for cell in row.cells]))
 
 
