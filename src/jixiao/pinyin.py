@@ -1,31 +1,24 @@
 """Units' names read in pinyin, for their URLs (portal.slugs_of), by pypinyin in a child process.
 
 pypinyin knows how a place name is read (六安 → lù ān) from a dictionary of phrases that costs 0.15 s and some
-56 MiB of objects to load. The build needs it once, while making the site-wide pages — when its parent process
-is at its largest — and would hold it to its end: a short child process reads every name at once instead, and
-the parent's memory never holds the dictionary.
+56 MiB of objects to load whole. The build needs it once, while making the site-wide pages — when its parent process
+is at its largest — and would hold it to its end: a short child process (pinyinread.py, which loads only the
+phrases the names can use) reads every name at once instead, and the parent's memory never holds the dictionary.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from .errors import JixiaoError
 
-# Reads a JSON list of names on stdin, writes their readings; JSON's ASCII escapes whatever the locale's encoding.
-_READ_NAMES = (
-    "import json, sys\n"
-    "from pypinyin import lazy_pinyin\n"
-    "print(json.dumps([''.join(lazy_pinyin(name)) for name in json.load(sys.stdin)]))\n"
-)
-
-# pypinyin copies its two dictionaries at import so that a program may change them (load_phrases_dict); the child
-# reads them as shipped, and its documented switch skips the copies (27 M of its 1.13 G instructions).
-_AS_SHIPPED = {"PYPINYIN_NO_DICT_COPY": "1"}
+# The child: pinyinread.py run as a script, -P so that neither its folder nor the working directory (the project,
+# which may hold a pypinyin.py) comes before the installed packages on its import path.
+CHILD = ("-P", str(Path(__file__).with_name("pinyinread.py")))
 
 
 def pinyin_slugs(names: list[str]) -> dict[str, str]:
@@ -35,22 +28,19 @@ def pinyin_slugs(names: list[str]) -> dict[str, str]:
         return {}
     try:
         done = subprocess.run(
-            [sys.executable, "-c", _READ_NAMES],
-            input=json.dumps(names).encode(),
-            capture_output=True,
-            check=True,
-            env={**os.environ, **_AS_SHIPPED},
+            [sys.executable, *CHILD], input=json.dumps(names).encode(), capture_output=True, check=True
         )
     except (OSError, subprocess.CalledProcessError) as error:
         raise JixiaoError(
             f"无法读出单位名称的拼音（pypinyin 子进程失败: {failure(error)}）。\n"
             "  提示: 重新安装 jixiao（pip install --force-reinstall jixiao），或在 site.yaml 的 单位网址 下给出每个单位的网址。"
         ) from None
-    readings = json.loads(done.stdout)
-    return {
-        name: re.sub(r"[^a-z0-9]+", "-", reading.lower()).strip("-") or "unit"
-        for name, reading in zip(names, readings, strict=True)
-    }
+    return {name: slug_of(reading) for name, reading in zip(names, json.loads(done.stdout), strict=True)}
+
+
+def slug_of(reading: str) -> str:
+    """A reading as a URL's folder: lower case, anything but a letter or digit one "-" ("unit" if nothing is left)."""
+    return re.sub(r"[^a-z0-9]+", "-", reading.lower()).strip("-") or "unit"
 
 
 def failure(error: OSError | subprocess.CalledProcessError) -> str:

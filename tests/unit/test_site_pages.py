@@ -4,15 +4,24 @@ these tests keep beside them as the reference. Checked by what is called and wha
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 from test_listing import ENTRIES
 
+import jixiao.pinyin
 import jixiao.portal
 import jixiao.siteindex
 from jixiao.cache import Rows
 from jixiao.contexts import PortalCell, PortalTable
 from jixiao.document.csv import csv_lines, write_rows
+from jixiao.pinyinread import phrases_beginning_with
 from jixiao.portal import table_csv
 from jixiao.siteindex import CSV_HEADER, indicators_csv, report_columns
 
@@ -143,20 +152,60 @@ def test_the_unit_feeds_take_each_units_entries_from_one_pass_over_the_reports(m
     assert fed == {"urn:jixiao:unit:u1": [ENTRIES[1], ENTRIES[2]]}
 
 
-def test_the_pinyin_child_reads_pypinyins_dictionaries_as_shipped_and_reads_names_as_before(monkeypatch):
-    # pypinyin's documented PYPINYIN_NO_DICT_COPY skips the copies of its two dictionaries it makes at import for a
-    # program that changes them; the child changes nothing (cachegrind: 1.132 → 1.105 G instructions).
-    import subprocess
+def test_the_pinyin_child_reads_names_as_pypinyin_with_its_whole_dictionary():
+    # The child loads only the phrases that begin with a character of the names (pinyinread.py says why that is
+    # exact). Names to test it with: real units' names, the dictionary's phrases run together, and names cut across
+    # its phrases, whose substrings begin phrases the names do not hold whole.
+    phrases = list(json.loads(PHRASES_JSON.read_text(encoding="utf-8")))
+    pick = random.Random(22).sample(phrases, 600)
+    names = ["六安市财政局", "重庆市", "A-1 单位", "泸州市住房公积金管理中心", "长沙银行行长", "示例中心"]
+    names += ["".join(pick[i : i + 3]) for i in range(0, 300, 3)]  # whole phrases run together
+    names += [a[1:] + b[:-1] + "中心" for a, b in zip(pick[300::2], pick[301::2], strict=True)]  # cut across them
+    whole = subprocess.run(
+        [sys.executable, "-c", WHOLE_DICTIONARY], input=json.dumps(names).encode(), capture_output=True, check=True
+    )
+    slugs = jixiao.pinyin.pinyin_slugs(names)
+    assert list(slugs.values()) == [jixiao.pinyin.slug_of(reading) for reading in json.loads(whole.stdout)]
+    # 六安 is read lù ān from pypinyin's phrases (liù alone), 重庆 chóng qìng: the phrases are in use
+    assert [slugs[n] for n in names[:3]] == ["luanshicaizhengju", "chongqingshi", "a-1-danwei"]
 
-    import jixiao.pinyin
 
-    children = []
-    run = subprocess.run
-    monkeypatch.setattr(jixiao.pinyin.subprocess, "run", lambda *a, **k: children.append(k["env"]) or run(*a, **k))
-    # 六安 is read lù ān from pypinyin's phrases (liù alone), 重庆 chóng qìng: the phrase dictionary is in use
-    assert jixiao.pinyin.pinyin_slugs(["六安市财政局", "重庆市", "A-1 单位"]) == {
-        "六安市财政局": "luanshicaizhengju",
-        "重庆市": "chongqingshi",
-        "A-1 单位": "a-1-danwei",
-    }
-    assert [env.get("PYPINYIN_NO_DICT_COPY") for env in children] == ["1"]
+# pypinyin as it reads names by default: its whole dictionary loaded at import
+WHOLE_DICTIONARY = (
+    "import json, sys\n"
+    "from pypinyin import lazy_pinyin\n"
+    "print(json.dumps([''.join(lazy_pinyin(n)) for n in json.load(sys.stdin)]))\n"
+)
+PHRASES_JSON = Path(importlib.util.find_spec("pypinyin").origin).parent / "phrases_dict.json"
+
+
+def test_the_phrases_found_where_keys_open_lines_are_those_of_the_whole_file():
+    text = PHRASES_JSON.read_text(encoding="utf-8")
+    firsts = "六安市重庆中心管理财政局"
+    whole = {key: value for key, value in json.loads(text).items() if key[0] in firsts}
+    assert len(whole) > 500 and phrases_beginning_with(text, firsts) == whole
+    # a file laid out otherwise (on one line) is read whole, with the same result
+    assert phrases_beginning_with(json.dumps(json.loads(text), ensure_ascii=False), firsts) == whole
+
+
+def test_the_pinyin_child_loads_only_the_phrases_its_names_can_use_and_never_the_projects_modules(tmp_path):
+    # run where the build runs, in the project, which here holds a pypinyin.py of its own (never imported: -P)
+    (tmp_path / "pypinyin.py").write_text("raise SystemExit('the project pypinyin.py was imported')\n")
+    script = (
+        "import json, runpy, sys\n"
+        "child = runpy.run_path(sys.argv[1])\n"
+        "print(json.dumps(child['read_names'](['六安市'])))\n"
+        "import pypinyin.constants\n"
+        "print(len(pypinyin.constants.PHRASES_DICT))\n"
+    )
+    command = [sys.executable, "-P", "-c", script, jixiao.pinyin.CHILD[1]]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", check=True)
+    readings, loaded = done.stdout.splitlines()
+    # lù ān from the phrase 六安 (liù alone); the phrases beginning with 六, 安 or 市: a few hundred of the dictionary's 47,111
+    assert json.loads(readings) == ["luanshi"] and 0 < int(loaded) < 1000
+    old = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        assert jixiao.pinyin.pinyin_slugs(["六安市"]) == {"六安市": "luanshi"}
+    finally:
+        os.chdir(old)

@@ -306,7 +306,7 @@ def test_units_are_read_in_pinyin_by_a_child_process_never_by_the_build(project,
 
 def test_a_failed_pinyin_child_is_one_message_saying_what_to_do(project, tmp_path, monkeypatch):
     # as when pypinyin is missing from the environment the build runs in
-    monkeypatch.setattr(jixiao.pinyin, "_READ_NAMES", "import pypinyin_missing_here")
+    monkeypatch.setattr(jixiao.pinyin, "CHILD", ("-c", "import pypinyin_missing_here"))
     jixiao.portal.PINYIN.clear()
     jixiao.portal.slugs_of.cache_clear()
     with pytest.raises(JixiaoError) as raised:
