@@ -6,7 +6,9 @@ compute it, so every output that prints a figure can also say how it was obtaine
 again: the page's explanation (explain.py) and data.json's 来源 (`sources`). An origin names the figure by
 its path in data.json's 报告 (`自评表.0.项目资金.执行率`, `数据表.收入支出.行.3.本年`; list items by
 position), which is also what the page's ids are made of, so the page, the open data and the audit name a
-figure the same way. Origins are frozen and slotted: a large report has thousands of them.
+figure the same way. Origins are slotted classes, each field set by a plain assignment: a large report makes
+thousands of them, and a frozen dataclass set each field through `object.__setattr__` (five times the cost of the
+whole object); they are made once and never changed, and compare by identity (every reader looks them up by `id`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,32 +28,60 @@ from .values import Grade, Score
 from .view import View
 
 
-@dataclass(frozen=True, slots=True)
 class Typed:
     """A figure (or a text a rule reads, such as an 指标值) written by the author at `where`, under `key`."""
 
-    path: str
-    name: str  # what the figure is called in a rule (全年执行数)
-    text: str  # as printed
-    where: Location
-    key: str  # the key as the author wrote it (an alias such as 调整后预算数 included)
-    scope: str = ""  # the page's anchor prefix for the report (attachments: a1- …)
-    figure: bool = True  # False for a text a rule reads (指标值, 实际完成值), which the page prints without an id
+    __slots__ = ("path", "name", "text", "where", "key", "scope", "figure")
+
+    def __init__(
+        self, path: str, name: str, text: str, where: Location, key: str, scope: str = "", figure: bool = True
+    ) -> None:
+        self.path = path
+        self.name = name  # what the figure is called in a rule (全年执行数)
+        self.text = text  # as printed
+        self.where = where
+        self.key = key  # the key as the author wrote it (an alias such as 调整后预算数 included)
+        self.scope = scope  # the page's anchor prefix for the report (attachments: a1- …)
+        self.figure = figure  # False for a text a rule reads (指标值, 实际完成值), which the page prints without an id
+
+    def __repr__(self) -> str:
+        return slots_repr(self)
 
 
-@dataclass(frozen=True, slots=True)
 class Computed:
     """A figure computed by `rule` (in words, with the names of its inputs) from `inputs`; `arithmetic` is the
     same computation with the printed numbers and the rounded result (95.00 ÷ 120.00 = 79.17%)."""
 
-    path: str
-    name: str
-    text: str
-    rule: str
-    arithmetic: str
-    inputs: tuple[Origin, ...] = ()
-    scope: str = ""
-    stated: str = ""  # the value the source document printed (原表), when it differs
+    __slots__ = ("path", "name", "text", "rule", "arithmetic", "inputs", "scope", "stated")
+
+    def __init__(
+        self,
+        path: str,
+        name: str,
+        text: str,
+        rule: str,
+        arithmetic: str,
+        inputs: tuple[Origin, ...] = (),
+        scope: str = "",
+        stated: str = "",
+    ) -> None:
+        self.path = path
+        self.name = name
+        self.text = text
+        self.rule = rule
+        self.arithmetic = arithmetic
+        self.inputs = inputs
+        self.scope = scope
+        self.stated = stated  # the value the source document printed (原表), when it differs
+
+    def __repr__(self) -> str:
+        return slots_repr(self)
+
+
+def slots_repr(origin: Any) -> str:
+    """An origin as its constructor's call, for a test's message or a debugger."""
+    fields = ", ".join(f"{name}={getattr(origin, name)!r}" for name in type(origin).__slots__)
+    return f"{type(origin).__name__}({fields})"
 
 
 Origin = Typed | Computed
