@@ -18,7 +18,7 @@ from pydantic_core import to_json
 
 from ..findings import Finding
 from ..located import CHECK_NOTE
-from ..provenance import figures_of, sources
+from ..provenance import sources
 
 
 def write_data_json(
@@ -38,7 +38,7 @@ def write_data_json(
     audit = {"审核": [f.as_published(root) for f in findings]} if findings is not None else {}
     data = {
         "报告": view,
-        "来源": sources(figures_of(view), root),
+        "来源": sources(view, root),
         "原始数据": without_check_notes(raw),
         **audit,
         **({"办公文档": office_files} if office_files else {}),
