@@ -11,6 +11,8 @@ an entry is 取自 is itself described and a reader can recompute every figure.
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +49,20 @@ def write_data_json(
 
 
 def without_check_notes(value: Any) -> Any:
-    """The YAML as written, less every 核对说明 key at any depth. Only maps and lists are walked into (copied):
-    a text or a number is kept as it is without a call."""
+    """The YAML as written, less every 核对说明 key at any depth. Only maps and lists are walked into (copied): a
+    text or a number, most of a report.yaml's values, is kept as it is, told by its type alone without a call. A
+    map is copied whole in C (`dict`), its note taken out once, and only its maps and lists replaced by copies."""
     if isinstance(value, dict):
-        return {
-            key: without_check_notes(item) if isinstance(item, _TREES) else item
-            for key, item in value.items()
-            if key != CHECK_NOTE
-        }
+        copied = dict(value)
+        copied.pop(CHECK_NOTE, None)
+        for key, item in copied.items():
+            if type(item) not in _LEAVES:
+                copied[key] = without_check_notes(item)
+        return copied
     if isinstance(value, list):
-        return [without_check_notes(item) if isinstance(item, _TREES) else item for item in value]
+        return [item if type(item) in _LEAVES else without_check_notes(item) for item in value]
     return value
 
 
-_TREES = (dict, list)
+# What YAML reads that holds no 核对说明 (a value of another type goes through `without_check_notes`' checks).
+_LEAVES = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
