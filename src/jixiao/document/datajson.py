@@ -11,13 +11,12 @@ an entry is 取自 is itself described and a reader can recompute every figure.
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic_core import to_json
 
+from ..acknowledgements import LEAVES
 from ..findings import Finding
 from ..located import CHECK_NOTE
 from ..provenance import sources
@@ -56,13 +55,9 @@ def without_check_notes(value: Any) -> Any:
         copied = dict(value)
         copied.pop(CHECK_NOTE, None)
         for key, item in copied.items():
-            if type(item) not in _LEAVES:
+            if type(item) not in LEAVES:
                 copied[key] = without_check_notes(item)
         return copied
     if isinstance(value, list):
-        return [item if type(item) in _LEAVES else without_check_notes(item) for item in value]
+        return [item if type(item) in LEAVES else without_check_notes(item) for item in value]
     return value
-
-
-# What YAML reads that holds no 核对说明 (a value of another type goes through `without_check_notes`' checks).
-_LEAVES = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
