@@ -155,6 +155,26 @@ def assess_in_site(project: Path, key: str):
     return assess_report(source.report, site.config.rules_for(source.report.kind), inputs)
 
 
+def every_figure(value):
+    """The traced figures under a view (views, lists, mappings) by a walk that enters every view however often it
+    is held, depth first (the order data.json's 来源 meets them), for comparing with what jixiao finds faster."""
+    from decimal import Decimal
+
+    from jixiao.view import View
+
+    if isinstance(value, (Decimal, str)):
+        return [value] if getattr(value, "origin", None) is not None else []
+    if isinstance(value, dict):
+        items = list(value.values())
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    elif isinstance(value, View):
+        items = list(value.__dict__.values())
+    else:
+        return []
+    return [figure for item in reversed(items) for figure in every_figure(item)]
+
+
 class PrefixHandler(http.server.SimpleHTTPRequestHandler):
     """Serves a folder under a URL prefix (as a center's web server would serve /gjj/xxgk/)."""
 

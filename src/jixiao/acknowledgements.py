@@ -9,7 +9,8 @@ finding of the report is stale (the slip was corrected, or the key is misspelt),
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from .errors import Location
@@ -20,6 +21,8 @@ from .yamlsource import SourceList, SourceMap
 
 STALE = "核对说明「{key}」没有对应的核对提示：原文已改正，或规则、引文与提示不同"
 OLD = "核对说明 只写了一段文字（旧写法），不能说明哪一条提示，因此不再说明任何提示"
+# What YAML reads that holds no 核对说明: the walks of a report.yaml (here and data.json's 原始数据) pass over them.
+LEAVES = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
 OLD_HINT = "逐条写明：每条提示下 check 打印了要写的一行（规则 「原文」: 原因），原来的文字已填作原因。"
 
 
@@ -33,22 +36,26 @@ def settle_findings(findings: list[Finding], source: Source) -> list[Finding]:
     return settled + [problem for where, note in written for problem in unanswered(where, note, named)]
 
 
-def notes_in(value: Any) -> Iterator[tuple[Location, Any]]:
-    """Every 核对说明 in a YAML tree as written, with where it was written (depth first, in file order). Only maps
-    and lists are walked into: most of a report.yaml's values are texts and numbers, which hold no note."""
+def notes_in(value: Any) -> list[tuple[Location, Any]]:
+    """Every 核对说明 in a YAML tree as written, with where it was written (depth first, in file order)."""
+    found: list[tuple[Location, Any]] = []
+    collect_notes(value, found)
+    return found
+
+
+def collect_notes(value: Any, found: list[tuple[Location, Any]]) -> None:
+    """`notes_in` into `found`. Only maps and lists are walked into, by a call, not a generator: most of a
+    report.yaml's values are texts and numbers, which hold no note and are told by their type alone."""
     if isinstance(value, SourceMap):
         for key, item in value.items():
             if key == CHECK_NOTE:
-                yield value.locate(key), item
-            elif isinstance(item, _TREES):
-                yield from notes_in(item)
+                found.append((value.locate(key), item))
+            elif type(item) not in LEAVES:
+                collect_notes(item, found)
     elif isinstance(value, SourceList):
         for item in value:
-            if isinstance(item, _TREES):
-                yield from notes_in(item)
-
-
-_TREES = (SourceMap, SourceList)
+            if type(item) not in LEAVES:
+                collect_notes(item, found)
 
 
 def unanswered(where: Location, note: Any, named: set[str]) -> list[Finding]:

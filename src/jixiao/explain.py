@@ -9,9 +9,10 @@ its own (its mark is drawn by CSS, its name is an aria-label), so the page's tex
 and the PDF read as before: the stylesheets hide button and popover in print, and the popover is
 marked for the search index to skip.
 
-A page prints a figure more than once (the summary and the form) and names the same inputs in many
-explanations (a 分值 in its 得分's and in the 总分's), so each explanation and each input's link is written
-once per page and remembered by the origin it describes (`Anchors`).
+A page prints a figure more than once (the summary and the form), so each explanation is written once per page
+and remembered by the origin it describes (`Anchors`). An input's link is written each time an explanation names
+it: few inputs are named twice on a page (10 of the 554 links of a 泸州 and a 六安 page), and looking each up in a
+memory cost more than writing it.
 """
 
 from __future__ import annotations
@@ -30,13 +31,13 @@ from .provenance import Computed, Origin, Typed, anchor, origin_of
 
 
 class Anchors(set):
-    """The ids a page has given out so far; and what the page wrote for an origin, by (what, id(origin)), with the
-    origin kept beside it so that its id stays its own. Made per page (render.TemplateRun), so a build's memory
-    stays flat."""
+    """The ids a page has given out so far; and the explanations it wrote, by the id of the origin each explains,
+    with the origin kept beside it so that its id stays its own. Made per page (render.TemplateRun), so a build's
+    memory stays flat."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.written: dict[tuple[str, int], tuple[Origin, str]] = {}
+        self.written: dict[int, tuple[Computed, str]] = {}
 
 
 _ANCHORS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("jixiao_page_anchors", default=None)
@@ -52,25 +53,16 @@ def page_anchors(anchors: set[str]) -> Iterator[None]:
         _ANCHORS.reset(token)
 
 
-def written_once(what: str, origin: Origin, write: Any) -> str:
-    """`write(origin)`, or what it gave the last time this page asked for the same `what` of the same origin."""
-    return written_each(what, (origin,), write)[0]
-
-
-def written_each(what: str, origins: tuple[Origin, ...], write: Any) -> list[str]:
-    """`written_once` of each origin, the page's memory found once for them all (an explanation links four or five
-    inputs, some five hundred links a page of forms)."""
+def explained(origin: Computed) -> str:
+    """`explanation(origin)`, or what it gave the last time this page explained the same origin (a figure printed
+    in the summary and in its form, or in a paragraph's explanation as well)."""
     anchors = _ANCHORS.get()
     if not isinstance(anchors, Anchors):
-        return [write(origin) for origin in origins]
-    written, out = anchors.written, []
-    for origin in origins:
-        key = (what, id(origin))
-        found = written.get(key)
-        if found is None:
-            found = written[key] = (origin, write(origin))
-        out.append(found[1])
-    return out
+        return explanation(origin)
+    found = anchors.written.get(id(origin))
+    if found is None:
+        found = anchors.written[id(origin)] = (origin, explanation(origin))
+    return found[1]
 
 
 def claim(ident: str, numbered: bool) -> str | None:
@@ -96,21 +88,21 @@ def figure_html(value: Any) -> Markup:
 def written_figure(value: Any) -> str:
     """`figure_html`'s markup as a plain string, which `printed_figure` adds to without wrapping it twice.
     (Written with f-strings and html.escape: a report page has hundreds of them, and Markup.format costs five
-    times as much.)"""
+    times as much.) A figure's origin is read as its attribute: a page prints figures, never origins."""
     text = _escape(str(value))
-    origin = origin_of(value)
+    origin = getattr(value, "origin", None)
     if origin is None:
         return text
     base = anchor(origin)
     ident = claim(base, numbered=False)
     shown = f'<span class="fig" id="{ident}">{text}</span>' if ident else text
-    if not isinstance(origin, Computed):
+    if type(origin) is not Computed:
         return shown
     popover = claim(f"{base}.why", numbered=True)
     return (
         f'{shown}<button type="button" class="why-open" popovertarget="{popover}" aria-label="'
         f'{_escape(origin.name)} {_escape(origin.text)} 的算式"></button>'
-        f'<span class="why" id="{popover}" popover data-pagefind-ignore>{written_once("why", origin, explanation)}</span>'
+        f'<span class="why" id="{popover}" popover data-pagefind-ignore>{explained(origin)}</span>'
     )
 
 
@@ -134,8 +126,7 @@ def block_html(values: list[Any]) -> Markup:
         return Markup("")
     popover = claim(f"{anchor(origins[0])}.text", numbered=True)
     items = "".join(
-        f'<span class="why-item"><span class="why-head">{_escape(o.name)} {_escape(o.text)}</span>'
-        f"{written_once('why', o, explanation)}</span>"
+        f'<span class="why-item"><span class="why-head">{_escape(o.name)} {_escape(o.text)}</span>{explained(o)}</span>'
         for o in origins
     )
     names = _escape("、".join(o.text for o in origins))
@@ -151,7 +142,7 @@ def explanation(origin: Computed) -> str:
         f'<span class="why-rule">{_escape(origin.rule)}</span><span class="why-sum">{_escape(origin.arithmetic)}</span>'
     )
     if origin.inputs:
-        links = "、".join(written_each("link", origin.inputs, source_link))
+        links = "、".join([source_link(item) for item in origin.inputs])
         lines += f'<span class="why-from">取自：{links}</span>'
     if origin.stated:
         lines += f'<span class="why-stated">原表印为 {_escape(origin.stated)}</span>'
@@ -166,7 +157,6 @@ def source_link(origin: Origin) -> str:
     return f'<a href="#{anchor(origin)}">{label}</a>'
 
 
-_LINK_RE = re.compile(r'<a href="#([^"]+)">([^<]*)</a>')
 _ID_RE = re.compile(r' id="([^"]+)"')
 
 
@@ -179,10 +169,27 @@ def page_ids(page: str) -> set[str]:
 def unlink_unprinted(page: str, ids: set[str]) -> str:
     """The page with each explanation's link to a figure the page does not print (an input such as 指标分值 whose
     table the layout left out; `ids`: the page's, `page_ids`) turned into its plain label: a link must land
-    somewhere."""
+    somewhere. Each `<a href="#…">label</a>` is found by splitting the page at its opening (a search in C) and
+    reading the rest of the link by hand, which a pattern's scan over the page's some 170 KB and a Python call for
+    each of its some 450 links cost more than (the same links as `<a href="#([^"]+)">([^<]*)</a>`)."""
     if 'class="why-from"' not in page:
         return page
-    return _LINK_RE.sub(lambda m: m.group(0) if m.group(1) in ids or "f-" not in m.group(1) else m.group(2), page)
+    pieces = page.split(_LINK_OPENING)
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        end = piece.find('">')
+        if end > 0:
+            target = piece[:end]
+            if target not in ids and "f-" in target and '"' not in target:
+                close = piece.find("</a>", end)
+                if close >= 0 and "<" not in piece[end + 2 : close]:
+                    out += (piece[end + 2 : close], piece[close + 4 :])
+                    continue
+        out += (_LINK_OPENING, piece)
+    return "".join(out)
+
+
+_LINK_OPENING = '<a href="#'
 
 
 # Escaped for the page, remembered: the names and rules of figures recur on every page of a site, and their

@@ -6,7 +6,9 @@ compute it, so every output that prints a figure can also say how it was obtaine
 again: the page's explanation (explain.py) and data.json's 来源 (`sources`). An origin names the figure by
 its path in data.json's 报告 (`自评表.0.项目资金.执行率`, `数据表.收入支出.行.3.本年`; list items by
 position), which is also what the page's ids are made of, so the page, the open data and the audit name a
-figure the same way. Origins are frozen and slotted: a large report has thousands of them.
+figure the same way. Origins are slotted classes, each field set by a plain assignment: a large report makes
+thousands of them, and a frozen dataclass set each field through `object.__setattr__` (five times the cost of the
+whole object); they are made once and never changed, and compare by identity (every reader looks them up by `id`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,32 +28,60 @@ from .values import Grade, Score
 from .view import View
 
 
-@dataclass(frozen=True, slots=True)
 class Typed:
     """A figure (or a text a rule reads, such as an 指标值) written by the author at `where`, under `key`."""
 
-    path: str
-    name: str  # what the figure is called in a rule (全年执行数)
-    text: str  # as printed
-    where: Location
-    key: str  # the key as the author wrote it (an alias such as 调整后预算数 included)
-    scope: str = ""  # the page's anchor prefix for the report (attachments: a1- …)
-    figure: bool = True  # False for a text a rule reads (指标值, 实际完成值), which the page prints without an id
+    __slots__ = ("path", "name", "text", "where", "key", "scope", "figure")
+
+    def __init__(
+        self, path: str, name: str, text: str, where: Location, key: str, scope: str = "", figure: bool = True
+    ) -> None:
+        self.path = path
+        self.name = name  # what the figure is called in a rule (全年执行数)
+        self.text = text  # as printed
+        self.where = where
+        self.key = key  # the key as the author wrote it (an alias such as 调整后预算数 included)
+        self.scope = scope  # the page's anchor prefix for the report (attachments: a1- …)
+        self.figure = figure  # False for a text a rule reads (指标值, 实际完成值), which the page prints without an id
+
+    def __repr__(self) -> str:
+        return slots_repr(self)
 
 
-@dataclass(frozen=True, slots=True)
 class Computed:
     """A figure computed by `rule` (in words, with the names of its inputs) from `inputs`; `arithmetic` is the
     same computation with the printed numbers and the rounded result (95.00 ÷ 120.00 = 79.17%)."""
 
-    path: str
-    name: str
-    text: str
-    rule: str
-    arithmetic: str
-    inputs: tuple[Origin, ...] = ()
-    scope: str = ""
-    stated: str = ""  # the value the source document printed (原表), when it differs
+    __slots__ = ("path", "name", "text", "rule", "arithmetic", "inputs", "scope", "stated")
+
+    def __init__(
+        self,
+        path: str,
+        name: str,
+        text: str,
+        rule: str,
+        arithmetic: str,
+        inputs: tuple[Origin, ...] = (),
+        scope: str = "",
+        stated: str = "",
+    ) -> None:
+        self.path = path
+        self.name = name
+        self.text = text
+        self.rule = rule
+        self.arithmetic = arithmetic
+        self.inputs = inputs
+        self.scope = scope
+        self.stated = stated  # the value the source document printed (原表), when it differs
+
+    def __repr__(self) -> str:
+        return slots_repr(self)
+
+
+def slots_repr(origin: Any) -> str:
+    """An origin as its constructor's call, for a test's message or a debugger."""
+    fields = ", ".join(f"{name}={getattr(origin, name)!r}" for name in type(origin).__slots__)
+    return f"{type(origin).__name__}({fields})"
 
 
 Origin = Typed | Computed
@@ -86,74 +115,102 @@ def path_digest(path: str) -> str:
     return hashlib.blake2b(path.encode("utf-8"), digest_size=6).hexdigest()
 
 
-def sources(figures: Iterable[Any], root: Path | None) -> dict[str, dict[str, Any]]:
-    """data.json's 来源: for every figure path, how to recompute it (规则, 算式, 取自 the input paths) or
-    where it was written (位置 as project-relative file:line, 键), sorted by path for stable output. Every
-    origin a described one is 取自 is described too, at any depth: a qualitative row's 得分 reads its 指标值 and
-    实际完成值, texts the view holds without their origin, so a reader (and the page's explanation, which links
-    them) can always follow 取自 to an entry. Each path is described once, by the first origin met in a
-    depth-first walk (a 分值 is an input of its 得分 and of the 总分: it is not walked again)."""
+def sources(value: Any, root: Path | None) -> dict[str, dict[str, Any]]:
+    """data.json's 来源: for every traced figure under `value` (a view, and the views, lists and mappings it holds;
+    an origin held directly counts as a figure's), how to recompute it (规则, 算式, 取自 the input paths) or where it
+    was written (位置 as project-relative file:line, 键), sorted by path for stable output. Every origin a described
+    one is 取自 is described too, at any depth: a qualitative row's 得分 reads its 指标值 and 实际完成值, texts the
+    view holds without their origin, so a reader (and the page's explanation, which links them) can always follow
+    取自 to an entry. Each path is described once, by the first origin met in a depth-first walk (a 分值 is an input
+    of its 得分 and of the 总分: it is not walked again). A view met again (a form's indicator rows are in its 指标
+    and in its groups) is not walked again either. One walk finds the figures and describes their origins: a form's
+    view holds thousands of values, most of them plain texts, numbers and None, which their type alone rules out
+    (`_KINDS`, one look-up a value instead of a chain of isinstance, a view's through pydantic's ABC check)."""
     found: dict[str, dict[str, Any]] = {}
     files: dict[Path | None, str] = {}
-    stack = [origin for origin in map(origin_of, figures) if origin is not None]
-    stack.reverse()
-    while stack:
-        origin = stack.pop()
-        if origin.path in found:
-            continue
-        found[origin.path] = describe(origin, root, files)
-        if type(origin) is Computed:
-            stack.extend(reversed(origin.inputs))
-    return {path: found[path] for path in sorted(found)}
-
-
-def describe(origin: Origin, root: Path | None, files: dict[Path | None, str]) -> dict[str, Any]:
-    """One entry of 来源; `files` remembers each file's project-relative name (a report has one or two: a path's
-    hash is Python code, so it is looked up once)."""
-    if isinstance(origin, Typed):
-        where = origin.where
-        name = files.get(where.path)
-        if name is None:
-            name = files[where.path] = Location(where.path).describe(root)
-        return {"值": origin.text, "位置": f"{name}:{where.line}", "键": origin.key}
-    entry = {
-        "值": origin.text,
-        "规则": origin.rule,
-        "算式": origin.arithmetic,
-        "取自": [item.path for item in origin.inputs],
-    }
-    if origin.stated:
-        entry["原表"] = origin.stated
-    return entry
-
-
-# What a view holds that can hold no traced figure: figures_of passes over these without a second look.
-_PLAIN = frozenset({str, int, bool, float, type(None), Decimal, dt.date})
-
-
-def figures_of(value: Any) -> list[Any]:
-    """Every traced figure under a view (views, lists, mappings), for collecting the origins data.json publishes,
-    in a depth-first walk. A view met again (a form's indicator rows are in its 指标 and in its groups) is not
-    walked again: its figures are there already. A form's view holds thousands of values, most of them plain texts,
-    numbers and None, which their type alone rules out."""
-    found: list[Any] = []
     walked: set[int] = set()
+    kinds = _KINDS
     stack = [value]
     while stack:
         item = stack.pop()
-        if type(item) in _PLAIN:
+        kind = kinds[type(item)]
+        if not kind:
             continue
-        if isinstance(item, (Decimal, str)):
-            if getattr(item, "origin", None) is not None:
-                found.append(item)
-        elif isinstance(item, dict):
+        if kind == _FIGURE:
+            origin = getattr(item, "origin", None)
+            if origin is not None and origin.path not in found:
+                describe_each(origin, root, found, files)
+        elif kind == _VIEW:
+            if id(item) not in walked:
+                walked.add(id(item))
+                stack.extend(item.__dict__.values())
+        elif kind == _MAPPING:
             stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
+        elif kind == _SEQUENCE:
             stack.extend(item)
-        elif isinstance(item, View) and id(item) not in walked:
-            walked.add(id(item))
-            stack.extend(item.__dict__.values())
-    return found
+        elif item.path not in found:
+            describe_each(item, root, found, files)
+    return {path: found[path] for path in sorted(found)}
+
+
+def describe_each(origin: Origin, root: Path | None, found: dict[str, dict[str, Any]], files: dict) -> None:
+    """Describe `origin` in `found`, then its inputs and theirs, depth first, each path once (see `sources`);
+    `files` remembers each file's project-relative name (a report has one or two: a path's hash is Python code, so
+    it is looked up once)."""
+    origins = [origin]
+    while origins:
+        origin = origins.pop()
+        path = origin.path
+        if path in found:
+            continue
+        if type(origin) is Computed:
+            entry = {
+                "值": origin.text,
+                "规则": origin.rule,
+                "算式": origin.arithmetic,
+                "取自": [item.path for item in origin.inputs],
+            }
+            if origin.stated:
+                entry["原表"] = origin.stated
+            found[path] = entry
+            origins += origin.inputs[::-1]
+        else:
+            where = origin.where
+            name = files.get(where.path)
+            if name is None:
+                name = files[where.path] = Location(where.path).describe(root)
+            found[path] = {"值": origin.text, "位置": f"{name}:{where.line}", "键": origin.key}
+
+
+# What `sources` does with a value of each type: nothing (0), or read a figure's origin, walk a view, a mapping's
+# values or a sequence's items, or describe an origin. Learnt per type on first sight (`_Kinds.__missing__`).
+_FIGURE, _VIEW, _MAPPING, _SEQUENCE, _ORIGIN = 1, 2, 3, 4, 5
+# What a view holds that can hold no traced figure (a figure is a Decimal or a str of a subclass).
+_PLAIN = frozenset({str, int, bool, float, type(None), Decimal, dt.date})
+
+
+class _Kinds(dict):
+    def __missing__(self, kind: type) -> int:
+        self[kind] = found = kind_of(kind)
+        return found
+
+
+def kind_of(kind: type) -> int:
+    """What `sources` does with a value of type `kind` (`_KINDS`)."""
+    if kind in _PLAIN:
+        return 0
+    if issubclass(kind, (Decimal, str)):
+        return _FIGURE
+    if issubclass(kind, View):
+        return _VIEW
+    if issubclass(kind, dict):
+        return _MAPPING
+    if issubclass(kind, (list, tuple)):
+        return _SEQUENCE
+    return _ORIGIN if issubclass(kind, (Typed, Computed)) else 0
+
+
+_KINDS = _Kinds()
 
 
 def computed(
@@ -173,14 +230,28 @@ def computed(
     text = str(result)
     return Computed(
         path,
-        name or _name(path),
+        name or path.rpartition(".")[2],
         text,
         rule,
         f"{arithmetic} = {text}",
-        tuple([o for o in map(origin_of, inputs) if o is not None]),
+        origins_in(inputs),
         scope,
         str(stated) if differs else "",
     )
+
+
+def origins_in(inputs: Iterable[Any]) -> tuple[Origin, ...]:
+    """The origins of a rule's inputs (figures, or origins given as they are), leaving out those that carry none. A
+    loop, not a comprehension over `origin_of`: some hundred and fifty rules a report, three or four inputs each."""
+    found = []
+    for item in inputs:
+        origin = item if type(item) in _ORIGINS else getattr(item, "origin", None)
+        if origin is not None:
+            found.append(origin)
+    return tuple(found)
+
+
+_ORIGINS = frozenset({Typed, Computed})
 
 
 def summed(

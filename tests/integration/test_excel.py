@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from conftest import REPO, assess_in_site
+from conftest import REPO, assess_in_site, every_figure
 from openpyxl.styles import Alignment
 
 from jixiao.document.xlsx import write_workbook
@@ -283,13 +283,11 @@ SEEDS = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in (REPO / "conte
 
 def computed_cells(view, data: bytes, tmp_path: Path):
     """Each formula cell of the workbook with the figure jixiao computed for it (by its origin's path)."""
-    from jixiao.provenance import figures_of
-
     path = tmp_path / "out.xlsx"
     path.write_bytes(data)
     formulas = openpyxl.load_workbook(path)
     cached = openpyxl.load_workbook(path, data_only=True)
-    return formulas, cached, {origin_of(f).path: f for f in figures_of(view)}
+    return formulas, cached, {origin_of(f).path: f for f in every_figure(view)}
 
 
 def test_every_computed_figure_of_a_form_is_a_live_formula_over_its_inputs(tmp_path):

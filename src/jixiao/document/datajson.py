@@ -16,9 +16,10 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from ..acknowledgements import LEAVES
 from ..findings import Finding
 from ..located import CHECK_NOTE
-from ..provenance import figures_of, sources
+from ..provenance import sources
 
 
 def write_data_json(
@@ -38,7 +39,7 @@ def write_data_json(
     audit = {"审核": [f.as_published(root) for f in findings]} if findings is not None else {}
     data = {
         "报告": view,
-        "来源": sources(figures_of(view), root),
+        "来源": sources(view, root),
         "原始数据": without_check_notes(raw),
         **audit,
         **({"办公文档": office_files} if office_files else {}),
@@ -47,17 +48,16 @@ def write_data_json(
 
 
 def without_check_notes(value: Any) -> Any:
-    """The YAML as written, less every 核对说明 key at any depth. Only maps and lists are walked into (copied):
-    a text or a number is kept as it is without a call."""
+    """The YAML as written, less every 核对说明 key at any depth. Only maps and lists are walked into (copied): a
+    text or a number, most of a report.yaml's values, is kept as it is, told by its type alone without a call. A
+    map is copied whole in C (`dict`), its note taken out once, and only its maps and lists replaced by copies."""
     if isinstance(value, dict):
-        return {
-            key: without_check_notes(item) if isinstance(item, _TREES) else item
-            for key, item in value.items()
-            if key != CHECK_NOTE
-        }
+        copied = dict(value)
+        copied.pop(CHECK_NOTE, None)
+        for key, item in copied.items():
+            if type(item) not in LEAVES:
+                copied[key] = without_check_notes(item)
+        return copied
     if isinstance(value, list):
-        return [without_check_notes(item) if isinstance(item, _TREES) else item for item in value]
+        return [item if type(item) in LEAVES else without_check_notes(item) for item in value]
     return value
-
-
-_TREES = (dict, list)
