@@ -3,11 +3,15 @@ fast path gives what the general one gave, on the repository's reports."""
 
 from __future__ import annotations
 
+import random
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
 from conftest import REPO, assess_in_site
 
+from jixiao import compute
+from jixiao.values import Rate, Score, padded
 from jixiao.view import ModelView, View, tuple_getter
 
 REPORTS = [
@@ -64,3 +68,31 @@ def test_a_tuple_getter_gives_a_tuple_of_none_one_or_several_attributes():
     assert tuple_getter(())(Row()) == ()
     assert tuple_getter(("name",))(Row()) == ("短信数量",)
     assert tuple_getter(("name", "note", "extras"))(Row()) == ("短信数量", None, {})
+
+
+NUMBERS = ["96.43", "100", "100.00", "0.5", "0.50", "1E+2", "1.0E+1", "-3.10", "0", "0.00", "79.5", "2.145", "1836.70"]
+
+
+def test_a_rate_without_places_prints_what_padding_to_none_printed_and_one_with_places_is_padded():
+    for text in NUMBERS:
+        assert str(Rate(text)) == f"{padded(Decimal(text), 0)}%"
+        assert str(Rate(text, 2)) == f"{padded(Decimal(text), 2)}%"
+
+
+def test_a_score_is_empty_from_its_making_and_prints_as_before():
+    def printed_before(text: str) -> str:
+        whole, _, fraction = format(Decimal(text), "f").partition(".")
+        return whole if not fraction.strip("0") else padded(Decimal(text), 2)
+
+    for text in NUMBERS:
+        score = Score(text)
+        assert score._text is None and str(score) == printed_before(text) and score._text == str(score)
+
+
+def test_rounding_by_the_remembered_quantum_is_rounding_by_a_quantum_made_each_time():
+    chance = random.Random(22)
+    for _ in range(2000):
+        value = Decimal(chance.randint(-(10**7), 10**7)).scaleb(-chance.randint(0, 6))
+        places = chance.randint(0, 4)
+        rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        assert str(compute.round_half_up(value, places)) == str(rounded)  # the same value, the same decimals
