@@ -198,14 +198,15 @@ def indicator_figures(form: FormView, index: int) -> list[Figure]:
         actual = (row.actual or "").strip()
         if rates and actual.endswith(("%", "％")) and _is_number(actual[:-1]):
             rates.append((Rate(Decimal(actual[:-1])), "实际完成值"))
+        rate_phrases, score_phrases = phrased(name)
         for value, label in rates:
             written = f"{expression}.{label}"
-            found += [_figure((phrase, value, "rate", None, label, name, written, ())) for phrase in phrased(name)]
+            found += [_figure((phrase, value, "rate", None, label, name, written, ())) for phrase in rate_phrases]
         for value, label in ((row.points, "分值"), (row.score, "得分")):
             if value is not None:
                 written = f"{expression}.{label}"
                 found += [
-                    _figure((phrase, value, "score", None, label, name, written, ())) for phrase in phrased(name, label)
+                    _figure((phrase, value, "score", None, label, name, written, ())) for phrase in score_phrases[label]
                 ]
     return found
 
@@ -215,12 +216,12 @@ _figure = partial(tuple.__new__, Figure)
 
 
 @lru_cache(maxsize=8192)
-def phrased(name: str, label: str | None = None) -> tuple[str, ...]:
-    """How prose may name a row's 完成率 (`label` None: 办件量完成率, 办件量达成 …) or its 分值 or 得分 (办件量得分,
-    办件量的得分), remembered: a site's forms repeat their rows' names year after year."""
-    if label is None:
-        return tuple(phrase.format(name) for phrase in _RATE_NAMES)
-    return tuple(phrase.format(name, label) for phrase in _SCORE_NAMES)
+def phrased(name: str) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """How prose may name a row's 完成率 (办件量完成率, 办件量达成 …), and by label its 分值 and 得分 (办件量得分,
+    办件量的得分), remembered: a site's forms repeat their rows' names year after year. One call a row, of one
+    argument (the cache's quick path; a key of two is a tuple made and hashed at each call)."""
+    rates = tuple(phrase.format(name) for phrase in _RATE_NAMES)
+    return rates, {label: tuple(phrase.format(name, label) for phrase in _SCORE_NAMES) for label in ("分值", "得分")}
 
 
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
