@@ -173,10 +173,8 @@ def form_figures(form: FormView, index: int, default_unit: str) -> list[Figure]:
             continue
         label = _FIGURE_NAMES[path]
         expression = f"自评表[{index}]." + (f"项目资金.年度资金总额.{label}" if path.startswith("funds.") else label)
-        found += [
-            Figure(name, value, kind, default_unit if kind == "money" else None, label, form.project, expression)
-            for name in names
-        ]
+        unit = default_unit if kind == "money" else None
+        found += [_figure((name, value, kind, unit, label, form.project, expression, ())) for name in names]
     return found + indicator_figures(form, index)
 
 
@@ -211,7 +209,8 @@ def indicator_figures(form: FormView, index: int) -> list[Figure]:
     return found
 
 
-# A Figure from its eight fields, made by tuple.__new__ (C), not by the named tuple's own __new__ (a Python function).
+# A Figure from its eight fields, made by tuple.__new__ (C), not by the named tuple's own __new__ (a Python function):
+# every figure of a form and of a report's tables is made so.
 _figure = partial(tuple.__new__, Figure)
 
 
@@ -236,7 +235,7 @@ def report_figures(view: ReportView) -> list[Figure]:
     found = []
     if view.total is not None and (view.score_sheet is not None or view.scores is not None):
         found += [
-            Figure(name, view.total, "score", None, "总分", view.title, "总分")
+            _figure((name, view.total, "score", None, "总分", view.title, "总分", ()))
             for names, _, _ in phrasing.REPORT_FIGURES
             for name in names
         ]
@@ -260,15 +259,17 @@ def report_figures(view: ReportView) -> list[Figure]:
                     continue
                 path = "合计" if row is table.total else f"行{_index(row.name)}"
                 found.append(
-                    Figure(
-                        row.name if row is not table.total else f"{table.title}合计",
-                        bare(value),
-                        kind,
-                        value.unit or table.unit,  # a row's or column's own unit (度量单位, 列's 单位)
-                        column,
-                        f"{table.title}「{row.name}」",
-                        f"数据表{_index(table.name)}.{path}{_index(column)}",
-                        tuple(row.aliases) if row is not table.total else (),
+                    _figure(
+                        (
+                            row.name if row is not table.total else f"{table.title}合计",
+                            bare(value),
+                            kind,
+                            value.unit or table.unit,  # a row's or column's own unit (度量单位, 列's 单位)
+                            column,
+                            f"{table.title}「{row.name}」",
+                            f"数据表{_index(table.name)}.{path}{_index(column)}",
+                            tuple(row.aliases) if row is not table.total else (),
+                        )
                     )
                 )
     return found

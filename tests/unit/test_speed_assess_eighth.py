@@ -11,6 +11,7 @@ import pytest
 from conftest import REPO, assess_in_site
 
 from jixiao import compute
+from jixiao.audit import Figure, form_figures, report_figures
 from jixiao.values import Rate, Score, padded
 from jixiao.view import ModelView, View, tuple_getter
 
@@ -96,3 +97,13 @@ def test_rounding_by_the_remembered_quantum_is_rounding_by_a_quantum_made_each_t
         places = chance.randint(0, 4)
         rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         assert str(compute.round_half_up(value, places)) == str(rounded)  # the same value, the same decimals
+
+
+@pytest.mark.parametrize("key", REPORTS)
+def test_the_figures_of_forms_and_tables_made_by_tuple_new_are_the_named_tuples_the_constructor_made(key):
+    view, _ = assess_in_site(REPO, key)
+    figures = report_figures(view) + [f for i, form in enumerate(view.forms) for f in form_figures(form, i, "万元")]
+    assert figures
+    for figure in figures:  # eight fields each (a tuple of seven would lack its aliases), equal to Figure(…)'s
+        assert type(figure) is Figure and len(figure) == 8 and figure == Figure(*figure)
+        assert isinstance(figure.aliases, tuple) and figure.shown() == Figure(*figure).shown()
