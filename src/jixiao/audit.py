@@ -173,10 +173,8 @@ def form_figures(form: FormView, index: int, default_unit: str) -> list[Figure]:
             continue
         label = _FIGURE_NAMES[path]
         expression = f"自评表[{index}]." + (f"项目资金.年度资金总额.{label}" if path.startswith("funds.") else label)
-        found += [
-            Figure(name, value, kind, default_unit if kind == "money" else None, label, form.project, expression)
-            for name in names
-        ]
+        unit = default_unit if kind == "money" else None
+        found += [_figure((name, value, kind, unit, label, form.project, expression, ())) for name in names]
     return found + indicator_figures(form, index)
 
 
@@ -198,29 +196,31 @@ def indicator_figures(form: FormView, index: int) -> list[Figure]:
         actual = (row.actual or "").strip()
         if rates and actual.endswith(("%", "％")) and _is_number(actual[:-1]):
             rates.append((Rate(Decimal(actual[:-1])), "实际完成值"))
+        rate_phrases, score_phrases = phrased(name)
         for value, label in rates:
             written = f"{expression}.{label}"
-            found += [_figure((phrase, value, "rate", None, label, name, written, ())) for phrase in phrased(name)]
+            found += [_figure((phrase, value, "rate", None, label, name, written, ())) for phrase in rate_phrases]
         for value, label in ((row.points, "分值"), (row.score, "得分")):
             if value is not None:
                 written = f"{expression}.{label}"
                 found += [
-                    _figure((phrase, value, "score", None, label, name, written, ())) for phrase in phrased(name, label)
+                    _figure((phrase, value, "score", None, label, name, written, ())) for phrase in score_phrases[label]
                 ]
     return found
 
 
-# A Figure from its eight fields, made by tuple.__new__ (C), not by the named tuple's own __new__ (a Python function).
+# A Figure from its eight fields, made by tuple.__new__ (C), not by the named tuple's own __new__ (a Python function):
+# every figure of a form and of a report's tables is made so.
 _figure = partial(tuple.__new__, Figure)
 
 
 @lru_cache(maxsize=8192)
-def phrased(name: str, label: str | None = None) -> tuple[str, ...]:
-    """How prose may name a row's 完成率 (`label` None: 办件量完成率, 办件量达成 …) or its 分值 or 得分 (办件量得分,
-    办件量的得分), remembered: a site's forms repeat their rows' names year after year."""
-    if label is None:
-        return tuple(phrase.format(name) for phrase in _RATE_NAMES)
-    return tuple(phrase.format(name, label) for phrase in _SCORE_NAMES)
+def phrased(name: str) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """How prose may name a row's 完成率 (办件量完成率, 办件量达成 …), and by label its 分值 and 得分 (办件量得分,
+    办件量的得分), remembered: a site's forms repeat their rows' names year after year. One call a row, of one
+    argument (the cache's quick path; a key of two is a tuple made and hashed at each call)."""
+    rates = tuple(phrase.format(name) for phrase in _RATE_NAMES)
+    return rates, {label: tuple(phrase.format(name, label) for phrase in _SCORE_NAMES) for label in ("分值", "得分")}
 
 
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
@@ -235,7 +235,7 @@ def report_figures(view: ReportView) -> list[Figure]:
     found = []
     if view.total is not None and (view.score_sheet is not None or view.scores is not None):
         found += [
-            Figure(name, view.total, "score", None, "总分", view.title, "总分")
+            _figure((name, view.total, "score", None, "总分", view.title, "总分", ()))
             for names, _, _ in phrasing.REPORT_FIGURES
             for name in names
         ]
@@ -259,15 +259,17 @@ def report_figures(view: ReportView) -> list[Figure]:
                     continue
                 path = "合计" if row is table.total else f"行{_index(row.name)}"
                 found.append(
-                    Figure(
-                        row.name if row is not table.total else f"{table.title}合计",
-                        bare(value),
-                        kind,
-                        value.unit or table.unit,  # a row's or column's own unit (度量单位, 列's 单位)
-                        column,
-                        f"{table.title}「{row.name}」",
-                        f"数据表{_index(table.name)}.{path}{_index(column)}",
-                        tuple(row.aliases) if row is not table.total else (),
+                    _figure(
+                        (
+                            row.name if row is not table.total else f"{table.title}合计",
+                            bare(value),
+                            kind,
+                            value.unit or table.unit,  # a row's or column's own unit (度量单位, 列's 单位)
+                            column,
+                            f"{table.title}「{row.name}」",
+                            f"数据表{_index(table.name)}.{path}{_index(column)}",
+                            tuple(row.aliases) if row is not table.total else (),
+                        )
                     )
                 )
     return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from .quantity import Actual, Comparison, DateValue, Deadline, Qualitative, Quantity, Target, Word, convert
@@ -75,7 +76,13 @@ class IndicatorScore(NamedTuple):
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """四舍五入 to `places` decimals."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return value.quantize(quantum(places), ROUND_HALF_UP)
+
+
+@lru_cache(maxsize=64)
+def quantum(places: int) -> Decimal:
+    """The unit of the last of `places` decimals (2 → 0.01), made once: every rate and score is rounded to one."""
+    return Decimal(1).scaleb(-places)
 
 
 def ratio_percent(part: Decimal | None, whole: Decimal | None, places: int = 2) -> Decimal | None:

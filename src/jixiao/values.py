@@ -137,7 +137,8 @@ class Rate(_Figure):
         return rate
 
     def __str__(self) -> str:
-        return f"{padded(self, self.places)}%"
+        places = self.places  # most rates ask for none: printed by Decimal's format alone (what padding to 0 leaves)
+        return f"{padded(self, places) if places else Decimal.__format__(self, 'f')}%"
 
 
 class Score(_Figure):
@@ -148,14 +149,18 @@ class Score(_Figure):
 
     __slots__ = ("_text",)
 
+    def __new__(cls, value: Any = "0", context: Any = None) -> Score:
+        score = Decimal.__new__(cls, value, context)
+        score._text = None  # set here, so the first print finds it empty, without an AttributeError (some 3 K
+        return score  # instructions, a row's 分值 and 得分 each paid it)
+
     def __str__(self) -> str:
-        try:
-            return self._text
-        except AttributeError:
+        text = self._text
+        if text is None:
             text = Decimal.__format__(self, "f")
             whole, _, fraction = text.partition(".")
-            self._text = whole if not fraction.strip("0") else pad(text, 2)
-            return self._text
+            text = self._text = whole if not fraction.strip("0") else pad(text, 2)
+        return text
 
 
 class Grade(str):

@@ -14,12 +14,20 @@ Templates and expressions may read only the Chinese names and the helpers a view
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 MISSING = object()  # what a template may not read
+
+_new = object.__new__
+# pydantic's slots of a model (BaseModel.__slots__), set as object.__setattr__ sets them, without its lookup
+_set_dict, _set_fields_set, _set_extra, _set_private = (
+    BaseModel.__dict__[slot].__set__
+    for slot in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+)
 
 
 class View(BaseModel):
@@ -52,12 +60,7 @@ class View(BaseModel):
         """Build without validation (the figures were computed and checked by the parts' compute.py) and without
         pydantic's per-field bookkeeping, which costs three times as much on the thousands of rows of a
         site; defaults are shared, which is safe because views are never changed."""
-        view = cls.__new__(cls)
-        object.__setattr__(view, "__dict__", {**cls._defaults, **values})
-        object.__setattr__(view, "__pydantic_fields_set__", set(values))
-        object.__setattr__(view, "__pydantic_extra__", None)
-        object.__setattr__(view, "__pydantic_private__", None)
-        return view
+        return built(cls, {**cls._defaults, **values}, set(values))
 
     def readable(self, name: str) -> bool:
         """Whether templates and expressions may read `name` (the sandbox asks)."""
@@ -93,6 +96,28 @@ def _field_getter(name: str):
     return read
 
 
+def built(cls: type[View], values: dict[str, Any], fields_set: set[str]) -> Any:
+    """A view of `cls` holding `values` (every field), as pydantic's `model_construct` leaves one: its four slots set
+    by their own descriptors, which `object.__setattr__` would look up."""
+    view = _new(cls)
+    _set_dict(view, values)
+    _set_fields_set(view, fields_set)
+    _set_extra(view, None)
+    _set_private(view, None)
+    return view
+
+
+def tuple_getter(names: tuple[str, ...]) -> Any:
+    """The attributes `names` of an object as a tuple, read in one call of C (`attrgetter` gives one name's value
+    alone, not in a tuple)."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    if names:
+        read = operator.attrgetter(names[0])
+        return lambda obj: (read(obj),)
+    return lambda obj: ()
+
+
 def alias(name: str, default: Any = None) -> Any:
     """A field known by its Chinese term."""
     return Field(default, serialization_alias=name)
@@ -117,6 +142,8 @@ class ModelView(View):
     wraps: ClassVar[type[BaseModel]]
     validated: Any = Field(None, exclude=True)  # the model this view was computed from
     typed_fields: ClassVar[tuple[str, ...]] = ()
+    _wrapping: ClassVar[frozenset[str]] = frozenset()  # what `wrap` sets besides the computed values
+    _read_typed: ClassVar[Any]
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -131,14 +158,25 @@ class ModelView(View):
             )
         # no rebuild: the serialiser is built on first use (View's defer_build), with the aliases set here
         cls.typed_fields = tuple(marked)
+        cls._wrapping = frozenset(("validated", *marked))
+        cls._read_typed = staticmethod(tuple_getter(tuple(marked)))
         super().__pydantic_init_subclass__(**kwargs)
 
     @classmethod
     def wrap(cls, validated: BaseModel, **computed: Any):
         """The view of `validated`: its typed fields read from it, the rest as computed."""
-        return cls.make(
-            validated=validated, **{name: getattr(validated, name) for name in cls.typed_fields}, **computed
-        )
+        return cls.wrapped(validated, computed)
+
+    @classmethod
+    def wrapped(cls, validated: BaseModel, computed: dict[str, Any]):
+        """`wrap` from a dict of the computed values (an indicator row's, some twenty, built item by item): the
+        same view, its values in the same order, without unpacking them into keywords twice."""
+        values = {**cls._defaults, "validated": validated}
+        values.update(zip(cls.typed_fields, cls._read_typed(validated)))
+        values.update(computed)
+        fields_set = set(computed)
+        fields_set.update(cls._wrapping)
+        return built(cls, values, fields_set)
 
     def __getattr__(self, name: str) -> Any:
         validated = self.__dict__.get("validated")

@@ -126,9 +126,10 @@ def assess_indicator(
         "actual": as_written(item.actual),
     }
     if item.target is None and evaluated and item.points is not None:
-        return IndicatorView.wrap(item, **{**row, **evaluator_score(run, item, path)}), []
+        row.update(evaluator_score(run, item, path))
+        return IndicatorView.wrapped(item, row), []
     if not check_unscored(run, item):
-        return IndicatorView.wrap(item, **row), []
+        return IndicatorView.wrapped(item, row), []
     for value, what in ((item.target, "指标值"), (item.actual, "实际完成值")):
         if value is None:
             run.errors.append(
@@ -140,14 +141,14 @@ def assess_indicator(
                     hint=f"补上 {what}；评价报告中只有评价人打分的指标可以不写指标值，但要写 得分。",
                 )
             )
-            return IndicatorView.wrap(item, **row), []
+            return IndicatorView.wrapped(item, row), []
     try:
         written_target, target_origin = read_value(run, item, item.target, row["written"], TARGET_KEYS, lookup)
         written_actual, actual_origin = read_value(run, item, item.actual, row["actual"], ACTUAL_KEYS, lookup)
     except SourceError as exc:
         run.errors.append(exc)
-        return IndicatorView.wrap(item, **row), []
-    row.update(written=written_target, actual=written_actual)
+        return IndicatorView.wrapped(item, row), []
+    row["written"], row["actual"] = written_target, written_actual
     try:
         target = parse_target(written_target, item.operator, item.unit)
     except TargetSyntaxError as exc:
@@ -160,8 +161,9 @@ def assess_indicator(
                 hint="写成 ≥428 万条、≤0.06元/条、100%、2023年12月 或文字目标。",
             )
         )
-        return IndicatorView.wrap(item, **row), []
-    row.update(target=show_target(item, written_target), **target_parts(target))
+        return IndicatorView.wrapped(item, row), []
+    row["target"] = show_target(item, written_target)
+    row.update(target_parts(target))
     try:
         actual = parse_actual(written_actual)
     except TargetSyntaxError as exc:
@@ -174,9 +176,10 @@ def assess_indicator(
                 hint="写成数字加单位（115.55 万条）、日期（6月30日）或等级词（完成、优、良）。",
             )
         )
-        return IndicatorView.wrap(item, **row), []
+        return IndicatorView.wrapped(item, row), []
     # a figure referred to prints as its table prints it
-    row.update(actual=written_actual if actual_origin else _show_actual(actual, target), **actual_parts(actual, target))
+    row["actual"] = written_actual if actual_origin else _show_actual(actual, target)
+    row.update(actual_parts(actual, target))
     try:
         result = compute.score_indicator(target, actual, item.points or Decimal(0), run.rules, year)
     except ScoringError as exc:
@@ -189,14 +192,14 @@ def assess_indicator(
                 rule=exc.rule,
             )
         )
-        return IndicatorView.wrap(item, **row), []
+        return IndicatorView.wrapped(item, row), []
     given = (
         target_origin or run.typed(item, f"{path}.指标值", row["target"], *TARGET_KEYS),
         actual_origin or run.typed(item, f"{path}.实际完成值", row["actual"], *ACTUAL_KEYS),
     )
     stated_rate = stated_completion(run, item)
     completion = completion_figure(run, target, actual, given, path, stated_rate)
-    row.update(met=result.met, basis=result.basis, completion=completion)
+    row["met"], row["basis"], row["completion"] = result.met, result.basis, completion
     if points is not None:
         row["score"] = row_score(run, item, actual, result, points, given, path)
     differences: list[Difference] = []
@@ -209,7 +212,7 @@ def assess_indicator(
         if item.stated.actual is not None:
             check_stated_actual(run, item, target, actual)
         differences += check_stated_completion(run, item, stated_rate, completion)
-    return IndicatorView.wrap(item, **row), differences
+    return IndicatorView.wrapped(item, row), differences
 
 
 def check_unscored(run: Assessment, item: Indicator) -> bool:
