@@ -46,9 +46,13 @@ class Indicator(Located):
     operator: str | None = Field(
         None, alias="指标性质", description="指标性质：≥（正向）、≤（反向）、＝（等于）或 定性；也可直接写在指标值里。"
     )
+    # 指标值 and 实际完成值 take the first branch that accepts the value (text, number, 引用), which is what the smart
+    # union chose for every value YAML gives; the smart union tried every branch, so a number went through the 引用
+    # model's Python validator, which raised (some 120 numbers a pair of reports)
     target: str | Decimal | Reference | None = Field(
         None,
         validation_alias=AliasChoices("指标值", "年度指标值"),
+        union_mode="left_to_right",
         description="年度指标值，例如 ≥428 万条、≤0.06元/条、100%、2023年12月、按月发送；"
         "或 {引用: 数据表.表名.行名.列名}、{引用: 数据.名称}，取数据表或 数据 中的那个数。",
     )
@@ -56,6 +60,7 @@ class Indicator(Located):
     actual: str | Decimal | Reference | None = Field(
         None,
         validation_alias=AliasChoices("实际完成值", "完成值"),
+        union_mode="left_to_right",
         description="实际完成值，例如 115.55 万条、0.22‰、完成、6月30日；或 {引用: 数据表.表名.行名.列名}、{引用: 数据.名称}。",
     )
     # None when not written (an unscored 评分表; a form's row without it is an error of the computation), but a
