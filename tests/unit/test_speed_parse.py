@@ -142,3 +142,12 @@ def test_a_rows_figure_is_read_left_to_right_as_the_smart_union_read_it():
                 except ValidationError as error:
                     got.append([(e["type"], e["loc"][-1], e["msg"]) for e in error.errors(include_url=False)])
             assert got[0] == got[1] and type(got[0]) is type(got[1]), (value, field, got)
+
+
+def test_a_key_written_many_times_is_one_string():
+    # a report writes a few dozen keys hundreds of times: one string each, in memory and in a parked report's pickle
+    raw = read_site(open_site(FIXTURES / "model")).source("2024/sichuan").raw
+    rows = [row for level in raw["自评表"][0]["绩效指标"].values() for rows in level.values() for row in rows]
+    names = [next(key for key in row if key == "三级指标") for row in rows]
+    assert len(names) > 1 and all(name is names[0] for name in names)
+    assert all(key is next(k for k in row.positions if k == key) for row in rows for key in row)
