@@ -264,10 +264,7 @@ def parse_bundle(bundle: Bundle, types: dict[str, ReportType]) -> Source:
     report = raw = None
     try:
         raw = parse_yaml(texts[REPORT_FILE], path)
-        kind = types.get(raw.get("类型")) if isinstance(raw, dict) and isinstance(raw.get("类型"), str) else None
-        report = validate_model(
-            Report, raw, path, {"types": types, "extra_columns": kind.extra_columns if kind else ()}
-        )
+        report = validate_report(raw, path, types)
         if report.year != bundle.year:
             errors.append(
                 SourceError(
@@ -292,6 +289,13 @@ def parse_bundle(bundle: Bundle, types: dict[str, ReportType]) -> Source:
     ErrorGroup.raise_any(errors)
     assert report is not None and isinstance(raw, SourceMap)
     return Source(bundle, report, raw, sections)
+
+
+def validate_report(raw: Any, path: Path, types: dict[str, ReportType]) -> Report:
+    """report.yaml as parsed, validated against the site's report types: where its bundle is parsed, and again
+    where a parked report is unpacked (workers.ParkedSources keeps the parsed tree alone, not the model)."""
+    kind = types.get(raw.get("类型")) if isinstance(raw, dict) and isinstance(raw.get("类型"), str) else None
+    return validate_model(Report, raw, path, {"types": types, "extra_columns": kind.extra_columns if kind else ()})
 
 
 def read_section(path: Path, text: str) -> Section:

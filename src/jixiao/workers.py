@@ -36,9 +36,10 @@ from typing import Any
 
 from .errors import ErrorGroup, SourceError
 from .library import Library
-from .load import Source
+from .load import Source, validate_report
 from .located import Located, build_deferred
 from .output import write_files
+from .parts.registry import PARTS
 from .render import compile_templates
 from .reportpage import ReportPage
 from .site import SiteContext
@@ -52,7 +53,8 @@ _DONE = "done"
 # Below this many reports a worker pool costs more to start than it saves (any two PDFs are worth it).
 PARALLEL_THRESHOLD = 16
 # Parsed reports a process keeps as objects (about 470 KiB each for a 泸州 自评表) while it waits to render them;
-# the others wait pickled and compressed (about 17 KiB), so memory grows by a 28th as much per report.
+# the others wait as their YAML tree, pickled and compressed (about 16 KiB for a 泸州 自评表, 7 for a 六安 one), so
+# memory grows by a thirtieth as much per report.
 LIVE_SOURCES = 100
 # Reports a worker parses per request while a reader waits for a page: a few dozen milliseconds, after which the
 # reports that page reads go first.
@@ -245,7 +247,9 @@ def build_one(site: SiteContext, library: Library, model: SiteModel, key: str, s
 class ParkedSources:
     """Parsed reports beyond LIVE_SOURCES, kept pickled between the parse (which the site model needs of every
     report first) and their render, when they are unpacked with the reports they read (附件, last year's)
-    and dropped again once their files are written. Unpickling costs a third of parsing again."""
+    and dropped again once their files are written. What is kept is the YAML tree and the sections: the report's
+    model is as many objects again, which cost more to pickle and unpickle than validating the tree again costs
+    (load.validate_report). Parking and unpacking a report cost some 60 % of parsing it."""
 
     def __init__(self, library: Library):
         self.library = library
@@ -256,7 +260,7 @@ class ParkedSources:
         for key in keys:
             source = self.library.source(key)
             if source is not None and key not in self.pickled and len(self.library.sources) > LIVE_SOURCES:
-                parts = (source.report, source.raw, source.sections)  # the bundle stays in the library
+                parts = (source.raw, source.sections)  # the bundle stays in the library, the model is made again
                 self.pickled[key] = zlib.compress(pickle.dumps(parts, pickle.HIGHEST_PROTOCOL), 1)
                 del self.library.sources[key]
             yield key
@@ -268,7 +272,8 @@ class ParkedSources:
         reads = [key, *links.attachments, links.last_year] if links is not None else [key]
         restored = [k for k in dict.fromkeys(reads) if k in self.pickled and k not in self.library.sources]
         for k in restored:
-            report, raw, sections = pickle.loads(zlib.decompress(self.pickled[k]))
+            raw, sections = pickle.loads(zlib.decompress(self.pickled[k]))
+            report = validate_report(raw, raw.path, self.library.types)
             self.library.sources[k] = Source(self.library.bundles[k], report, raw, sections)
         try:
             yield
@@ -338,6 +343,7 @@ class ReportWorkers:
         compile_templates(self.site.env)
         build_deferred(Located, View)  # the workers parse and render: built once here, not once in each
         import_module(".page", __package__)  # the render, imported once here, not once in each worker
+        import_parts()
         gc.freeze()  # what the parent holds is never collected in a worker, so its memory stays shared
         self.stack.callback(gc.unfreeze)
         self.workers = self.stack.enter_context(started_workers(shares, state.handle))
@@ -403,6 +409,15 @@ class ReportWorkers:
 
     def close(self) -> None:
         self.stack.close()
+
+
+def import_parts() -> None:
+    """Every part's computation, audit, placing and layouts, which are imported on first use (parts.Part.function):
+    imported before the workers fork, once, not once in each worker (14 modules, some 15 M instructions)."""
+    for part in PARTS:
+        for ref in (part.compute, part.audit, part.place, *part.layouts.values()):
+            if ref is not None:
+                part.function(ref)
 
 
 def parse_batch(queue: dict[str, None], first: list[str], size: int) -> list[str] | None:

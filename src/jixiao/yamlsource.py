@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import operator
 import re
+import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -228,7 +229,7 @@ class _Builder:
         positions: dict[Any, tuple[int, int]] = {}
         result.path, result.start, result.positions = self.path, self.position(node), positions
         merged: dict[Any, tuple[int, int]] = {}
-        value, line = self.value, self.line
+        value, line, intern = self.value, self.line, sys.intern
         for key_node, value_node in node.value:
             key = key_node.value
             # the usual key, plain or quoted text written once, in one test; any other goes through every rule
@@ -240,6 +241,9 @@ class _Builder:
                 or key.strip() != key  # cheaper than asking edge_space of every key
             ) and self.unusual_key(result, merged, key_node, value_node):
                 continue
+            # one string for each key however often written (a 泸州 report writes 1,037 keys, 54 of them
+            # different): 14 % less memory for a parsed report, and a parked one pickles each key once
+            key = intern(key)
             result[key] = value(value_node)
             mark = key_node.start_mark
             positions[key] = mark.line + line, mark.column + 1

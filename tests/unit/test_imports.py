@@ -83,3 +83,24 @@ def test_workers_fork_with_every_model_built_and_the_render_imported(project: Pa
     built, imported = map(eval, result.stdout.splitlines()[:2])  # printed by the spy as the workers start
     assert {"Report", "ReportHead", "ReportView", "FormView", "IndicatorView"} <= set(built)
     assert imported == sorted(RENDER)
+
+
+def test_a_worker_imports_nothing_of_jixiao_once_forked(project: Path):
+    """The parts' computations and layouts, imported on first use, are imported before the fork as the render is:
+    each worker imported the same 14 modules again."""
+    spy = (
+        "import sys, pathlib, jixiao.workers as w\n"
+        "from jixiao.build import build_site\n"
+        "serve = w._serve\n"
+        "def spy(connection, handle):\n"
+        "    before = set(sys.modules)\n"
+        "    try:\n"
+        "        serve(connection, handle)\n"
+        "    finally:\n"
+        "        print(sorted(m for m in set(sys.modules) - before if m.startswith('jixiao')), flush=True)\n"
+        "w._serve, w.PARALLEL_THRESHOLD = spy, 1\n"
+        "build_site(pathlib.Path(sys.argv[1]), search=False, jobs=2)\n"
+    )
+    copy_demo(project, "other")  # two reports, two workers
+    result = subprocess.run([sys.executable, "-c", spy, str(project)], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines() == ["[]", "[]"]

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -102,6 +103,25 @@ def test_reports_wait_pickled_beyond_the_live_budget_and_build_the_same_site(tmp
     assert all(live <= 1 + reads for live, reads in held), held
     assert tree_digest(tmp_path / "parked") == tree_digest(tmp_path / "all-live")
     assert [page.files for page in parked.pages] == [page.files for page in built.pages]
+
+
+def test_a_parked_report_keeps_its_yaml_tree_and_is_validated_again_as_it_was(tmp_path, monkeypatch):
+    # A report's model is as many objects again as its YAML tree, and costs more to pickle and unpickle than to
+    # validate the tree again: a parked report keeps the tree and its sections, its model made again when unpacked
+    library = read_site(open_site(composite(tmp_path)))
+    keys = sorted(library.bundles)
+    live = {key: library.source(key) for key in keys}
+    model = library.model()
+    monkeypatch.setattr(jixiao.workers, "LIVE_SOURCES", 0, raising=False)
+    parked = jixiao.workers.ParkedSources(library)
+    assert list(parked.parse(keys)) == keys and library.sources == {}
+    for key in keys:
+        assert b"jixiao.model" not in zlib.decompress(parked.pickled[key])  # no Report, nor any model of report.yaml
+        with parked.unpacked(model, key):
+            source, parsed = library.sources[key], live[key]
+            assert (source.report, source.raw, source.sections) == (parsed.report, parsed.raw, parsed.sections)
+            assert source.report.source_map is source.raw  # its objects point into the tree unpacked with it
+            assert source.report.locate("年度") == parsed.report.locate("年度")
 
 
 def test_a_reports_listing_entry_holds_text_not_the_origins_of_its_figures(tmp_path):

@@ -6,15 +6,20 @@ rows with the extra column 佐证材料)."""
 from __future__ import annotations
 
 import pickle
+import sys
+from collections import Counter
+from decimal import Decimal
 from typing import Any
 
-from conftest import FIXTURES
-from pydantic import BaseModel
+from conftest import FIXTURES, REPO
+from pydantic import BaseModel, Field, ValidationError
 
 from jixiao.errors import Location
 from jixiao.library import read_site
+from jixiao.load import FrontMatter
 from jixiao.located import Located
 from jixiao.parts.form.model import Funds
+from jixiao.parts.indicators.model import Indicator, Reference
 from jixiao.site import open_site
 from jixiao.yamlsource import SourceMap
 
@@ -70,3 +75,79 @@ def test_a_row_with_extra_columns_keeps_the_map_it_was_written_in():
     row = next(row for row in rows if row.name == "办件量")
     assert row.extras == {"佐证材料": "办件台账"} and row.wrote("佐证材料") and "佐证材料" in row.source_map
     assert (row.locate().line, row.locate("佐证材料").path.name) == (19, "report.yaml")
+
+
+def validator_calls(project: Any) -> tuple[Counter[tuple[str, str]], list[Located]]:
+    """Every report of a project parsed: the calls into the models' Python validators (wrap), by model and
+    by the type of what it was given, and every object the reports' report.yaml holds (a section's front matter
+    is left out)."""
+    calls: Counter[tuple[str, str]] = Counter()
+    validators = {
+        getattr(validator.func, "__func__", validator.func).__code__
+        for model in every_subclass(Located)
+        for validator in model.__pydantic_decorators__.model_validators.values()
+        if validator.info.mode == "wrap"
+    }
+
+    def watch(frame: Any, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code in validators and frame.f_locals["cls"] is not FrontMatter:
+            calls[frame.f_locals["cls"].__name__, type(frame.f_locals["data"]).__name__] += 1
+
+    library = read_site(open_site(project))
+    sys.setprofile(watch)
+    try:
+        library.load(sorted(library.bundles))
+    finally:
+        sys.setprofile(None)
+    assert not library.failed
+    return calls, [obj for source in library.sources.values() for obj in located_objects(source.report)]
+
+
+def test_each_object_of_a_report_is_validated_with_one_call_into_python_and_a_number_with_none():
+    # The repository's reports (their 实际完成值 written as numbers: 六安, 泸州) and the 四川 form (an extra column).
+    # A row's number tried the 引用 model (smart union) through its Python validator, raising as it failed; a row
+    # ran two Python validators, Located's and its extra columns'
+    for project in (REPO, FIXTURES / "model"):
+        calls, objects = validator_calls(project)
+        assert calls == Counter((type(obj).__name__, "SourceMap") for obj in objects), project
+
+
+class SmartRow(Located):
+    target: str | Decimal | Reference | None = Field(None, alias="指标值")
+
+
+def test_a_rows_figure_is_read_left_to_right_as_the_smart_union_read_it():
+    # 指标值 and 实际完成值 take their branches in order (text, number, 引用): what each kind of value YAML gives
+    # becomes, and each error, as under pydantic's smart union, which tried every branch
+    values = [
+        True,
+        None,
+        80,
+        -3,
+        Decimal("0.5"),
+        "≥100 件",
+        "",
+        [1],
+        {"引用": "数据.归集额"},
+        {"引用": 5},
+        {"x": 1},
+        {},
+    ]
+    for value in values:
+        for field, alias in (("target", "指标值"), ("actual", "实际完成值")):
+            got = []
+            for model, data in ((SmartRow, {"指标值": value}), (Indicator, {"三级指标": "办件量", alias: value})):
+                try:
+                    got.append(getattr(model.model_validate(data), "target" if model is SmartRow else field))
+                except ValidationError as error:
+                    got.append([(e["type"], e["loc"][-1], e["msg"]) for e in error.errors(include_url=False)])
+            assert got[0] == got[1] and type(got[0]) is type(got[1]), (value, field, got)
+
+
+def test_a_key_written_many_times_is_one_string():
+    # a report writes a few dozen keys hundreds of times: one string each, in memory and in a parked report's pickle
+    raw = read_site(open_site(FIXTURES / "model")).source("2024/sichuan").raw
+    rows = [row for level in raw["自评表"][0]["绩效指标"].values() for rows in level.values() for row in rows]
+    names = [next(key for key in row if key == "三级指标") for row in rows]
+    assert len(names) > 1 and all(name is names[0] for name in names)
+    assert all(key is next(k for k in row.positions if k == key) for row in rows for key in row)

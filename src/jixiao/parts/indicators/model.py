@@ -10,6 +10,8 @@ from pydantic import AliasChoices, Field, ValidationInfo, model_validator
 from ...located import CheckNote, Located, check_note, number_as_text
 from ...yamlsource import SourceMap
 
+_object_setattr = object.__setattr__
+
 
 class Reference(Located):
     """A figure that lives elsewhere: `{引用: 数据表.成本.培训费.决算数}` — a data-table cell (表名.行名.列名) — or
@@ -46,9 +48,13 @@ class Indicator(Located):
     operator: str | None = Field(
         None, alias="指标性质", description="指标性质：≥（正向）、≤（反向）、＝（等于）或 定性；也可直接写在指标值里。"
     )
+    # 指标值 and 实际完成值 take the first branch that accepts the value (text, number, 引用), which is what the smart
+    # union chose for every value YAML gives; the smart union tried every branch, so a number went through the 引用
+    # model's Python validator, which raised (some 120 numbers a pair of reports)
     target: str | Decimal | Reference | None = Field(
         None,
         validation_alias=AliasChoices("指标值", "年度指标值"),
+        union_mode="left_to_right",
         description="年度指标值，例如 ≥428 万条、≤0.06元/条、100%、2023年12月、按月发送；"
         "或 {引用: 数据表.表名.行名.列名}、{引用: 数据.名称}，取数据表或 数据 中的那个数。",
     )
@@ -56,6 +62,7 @@ class Indicator(Located):
     actual: str | Decimal | Reference | None = Field(
         None,
         validation_alias=AliasChoices("实际完成值", "完成值"),
+        union_mode="left_to_right",
         description="实际完成值，例如 115.55 万条、0.22‰、完成、6月30日；或 {引用: 数据表.表名.行名.列名}、{引用: 数据.名称}。",
     )
     # None when not written (an unscored 评分表; a form's row without it is an error of the computation), but a
@@ -90,16 +97,19 @@ class Indicator(Located):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _extra_columns(cls, data: Any, handler: Any, info: ValidationInfo) -> Any:
-        """Keys of the report type's extra columns (附加列) are kept as text under `extras`."""
-        columns = (info.context or {}).get("extra_columns", ())
-        if not isinstance(data, SourceMap) or not any(c in data for c in columns):
-            return handler(data)
-        rest = SourceMap({k: v for k, v in data.items() if k not in columns})
-        rest.path, rest.start, rest.positions = data.path, data.start, data.positions
-        rest["附加"] = {c: number_as_text(data[c]) for c in columns if c in data and data[c] is not None}
-        obj = handler(rest)
-        obj.__pydantic_private__["_source"] = data  # the map as written, not the copy (set by `_keep_source`)
+    def _keep_source(cls, data: Any, handler: Any, info: ValidationInfo) -> Any:
+        """Keys of the report type's extra columns (附加列) are kept as text under `extras`, and the map as written (not
+        the copy without them) is kept as `Located._keep_source` keeps it: this validator replaces that one, so that
+        a row, the most numerous object of a report, is validated with one call into Python, not two."""
+        columns = (info.context or {}).get("extra_columns")
+        if columns and isinstance(data, SourceMap) and any(c in data for c in columns):
+            rest = SourceMap({k: v for k, v in data.items() if k not in columns})
+            rest.path, rest.start, rest.positions = data.path, data.start, data.positions
+            rest["附加"] = {c: number_as_text(data[c]) for c in columns if c in data and data[c] is not None}
+            obj = handler(rest)
+        else:
+            obj = handler(data)
+        _object_setattr(obj, "__pydantic_private__", {"_source": data if isinstance(data, SourceMap) else None})
         return obj
 
 
