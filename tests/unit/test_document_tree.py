@@ -264,10 +264,8 @@ def test_a_sites_table_html_looping_over_the_sections_itself_is_used(project, cl
 
 
 def test_a_labelled_groups_first_row_keeps_every_field_but_its_cells():
-    # with_label makes the first row again from its fields, not by dataclasses.replace (bench/README.md, seventh
-    # wave): a field Row gains must be carried there too.
-    from dataclasses import fields
-
+    # with_label makes the first row again from its fields, not by `_replace` (bench/README.md, seventh wave): a
+    # field Row gains must be carried there too.
     from jixiao.document.blocks import Row
     from jixiao.parts import cells
     from jixiao.parts.indicators.layout import with_label
@@ -275,5 +273,5 @@ def test_a_labelled_groups_first_row_keeps_every_field_but_its_cells():
     row = Row((cells.text("办件量"),), ("keep-next", "unmet"), "ind-1-1-1")
     first, second = with_label([row, Row((cells.text("运行成本"),))], "产出指标")
     assert [c.text for c in first.cells] == ["产出指标", "办件量"] and first.cells[0].rowspan == 2
-    assert all(getattr(first, f.name) == getattr(row, f.name) for f in fields(Row) if f.name != "cells")
+    assert all(getattr(first, name) == getattr(row, name) for name in Row._fields if name != "cells")
     assert second.cells[0].text == "运行成本"
