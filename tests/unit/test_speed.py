@@ -331,6 +331,26 @@ def test_a_cells_opening_tag_is_written_once_for_each_set_of_attributes(project,
     assert jixiao.document.html.write_cell(Cell(), printed_figure, None) == "<td></td>"
 
 
+def test_a_cell_of_one_plain_text_or_none_is_written_once_and_as_any_other_cell(project, cli, monkeypatch):
+    # Two thirds of a page's cells are labels, words and empty cells (bench/README.md, eighth wave): each is written
+    # once a process, remembered by its fields, as the writer writes any cell; a figure's cell, never remembered.
+    html = jixiao.document.html
+    plain, remembered = html.plain_cell, []
+
+    def watched(cell):
+        remembered.append(cell)
+        return plain(cell)
+
+    monkeypatch.setattr(html, "plain_cell", watched)
+    plain.cache_clear()
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    assert plain.cache_info().hits > 0 and len(remembered) > plain.cache_info().currsize
+    nl2br = jixiao.render.create_environment([], None).filters["nl2br"]
+    assert {cell.kind for cell in remembered} >= {"label", "text"}
+    assert all(plain(cell) == html.cell_html(cell, printed_figure, nl2br) for cell in remembered)
+    assert not any(run.kind == "fig" for cell in remembered for run in cell.content)
+
+
 NOTED = """\
 名称: 甲
 核对说明:

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ..explain import printed_figure
 from ..render import BUILTIN_THEMES, DEFAULT_THEME
-from .blocks import Cell, Row, Run, Section, Table, printed_sections
+from .blocks import Cell, Row, Run, Section, Table, Text, printed_sections
 
 BUILTIN_MACROS = BUILTIN_THEMES / DEFAULT_THEME / "macros.html"
 
@@ -150,9 +150,24 @@ def write_cells(context: Context, row: Row) -> Markup:
 
 
 def write_cell(cell: Cell, fig: Any, nl2br: Any) -> str:
+    content = cell.content
+    if not content or (len(content) == 1 and content[0].__class__ is Text):
+        return plain_cell(cell)
+    return cell_html(cell, fig, nl2br)
+
+
+def cell_html(cell: Cell, fig: Any, nl2br: Any) -> str:
     tag = "th" if cell.header else "td"
     opening = cell_opening(tag, cell.scope, cell.rowspan, cell.colspan, cell.classes, cell.title)
     return f"{opening}{runs_html(cell.content, fig, nl2br)}</{tag}>"
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_cell(cell: Cell) -> str:
+    """A cell of one plain text or of none, remembered by its fields (a named tuple, hashed in C): two thirds of a
+    page's cells are labels, words (达到, a target, a unit) and empty cells, which recur on every page. A cell
+    holding a figure never is: the figure prints its page's ids."""
+    return cell_html(cell, None, None)
 
 
 @functools.lru_cache(maxsize=4096)
