@@ -328,3 +328,22 @@ def test_a_sites_runs_html_writes_the_captions_of_the_built_in_table_html(projec
     assert cli("build", project, "--no-pdf").exit_code == 0
     page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
     assert page.count("<caption><i>") == page.count("<caption>") == 3 and "<caption><i>项目支出绩效自评表<br>" in page
+
+
+def test_a_page_written_by_the_built_in_blocks_is_built_again_when_a_site_adds_its_own(project, cli):
+    # A block jixiao writes itself is never compiled (render.compile_templates), but the page still records its
+    # file as used: a site that adds its own heading.html, or its own fig macro, changes the page's key.
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    write(
+        project / "layouts/blocks/heading.html",
+        '<h{{ node.level }} class="mine">{{ node.html | safe }}</h{{ node.level }}>\n',
+    )
+    assert "（重建 1，沿用 0）" in cli("build", project, "--no-pdf").output
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    assert '<h2 class="mine">' in page and '<h2 id="' not in page
+    write(
+        project / "layouts/macros.html",
+        '{% macro fig(value, stated=none) %}<b class="mine">{{ value }}</b>{% endmacro %}\n',
+    )
+    assert "（重建 1，沿用 0）" in cli("build", project, "--no-pdf").output
+    assert '<b class="mine">79.50</b>' in (project / "site/2024/demo/index.html").read_text(encoding="utf-8")

@@ -30,11 +30,11 @@ def write(context: Context, node: Any, **options: Any) -> Markup:
     (`BLOCK_WRITERS`): a page writes some forty blocks, and a template's render within the page costs more than
     most of them print. A site's or a theme's own blocks/<kind>.html is rendered as ever, wherever it is written
     from (the writers write a block's blocks through `write` too)."""
-    kind = node.kind
-    template = context.environment.get_template(f"blocks/{kind}.html")
-    if template.filename == BUILT_IN_BLOCKS.get(kind):
+    kind, env = node.kind, context.environment
+    name = f"blocks/{kind}.html"
+    if env.template_file(name) == BUILT_IN_BLOCKS.get(kind):
         return Markup(BLOCK_WRITERS[kind](context, node, options))
-    return Markup(render_within(template, {**context.get_all(), **options, "node": node}))
+    return Markup(render_within(env.get_template(name), {**context.get_all(), **options, "node": node}))
 
 
 def heading_html(context: Context, node: Any, options: dict[str, Any]) -> str:
@@ -75,11 +75,11 @@ def group_html(context: Context, node: Any, options: dict[str, Any]) -> str:
 
 def table_html(context: Context, node: Table, options: dict[str, Any]) -> str:
     """blocks/table.html, when blocks/runs.html (its `show`) is the built-in one too."""
-    if node.html:
-        return f"{node.html}\n"
-    if context.environment.get_template("blocks/runs.html").filename != BUILT_IN_RUNS:
+    if context.environment.template_file("blocks/runs.html") != BUILT_IN_RUNS:
         names = {**context.get_all(), **options, "node": node}
         return render_within(context.environment.get_template("blocks/table.html"), names)
+    if node.html:
+        return f"{node.html}\n"
     bare = options["bare"] if "bare" in options else context.get("bare", False)
     out = [f'<p class="table-unit">单位：{escape(node.unit)}</p>\n' if node.unit and not bare else ""]
     out.append("" if bare else '<div class="table-wrap">\n')
@@ -314,9 +314,11 @@ def styled_text(style: str | None, text: str) -> str:
 def figure_macro(context: Context) -> Any:
     """The theme's (or the site's) `fig` macro, which prints every figure; the built-in theme's own is written in
     Python (`explain.printed_figure`), unless a site's layouts/ or theme has its own macros.html. The file is
-    asked for either way, so the page's key depends on it."""
-    macros = context.environment.get_template("macros.html")
-    return printed_figure if macros.filename == str(BUILTIN_MACROS) else macros.module.fig
+    asked for either way, so the page's key depends on it; the built-in one is not compiled."""
+    env = context.environment
+    if env.template_file("macros.html") == str(BUILTIN_MACROS):
+        return printed_figure
+    return env.get_template("macros.html").module.fig
 
 
 def install_writer(env: Any) -> None:
@@ -332,3 +334,4 @@ def install_writer(env: Any) -> None:
     }
     env.globals.update(writers)
     env.trusted.update((id(function), function) for function in writers.values())
+    env.written_in_python.update((*BUILT_IN_BLOCKS.values(), BUILT_IN_RUNS, str(BUILTIN_MACROS)))
