@@ -83,8 +83,9 @@ def table_html(context: Context, node: Table, options: dict[str, Any]) -> str:
     bare = options["bare"] if "bare" in options else context.get("bare", False)
     out = [f'<p class="table-unit">单位：{escape(node.unit)}</p>\n' if node.unit and not bare else ""]
     out.append("" if bare else '<div class="table-wrap">\n')
-    labelled = f' aria-labelledby="{escape(context.get("anchor_prefix"))}{escape(node.labelled_by)}"'
-    out.append(f'<table class="{escape(" ".join(node.classes))}"{labelled if node.labelled_by else ""}>\n')
+    by = node.labelled_by
+    labelled = f' aria-labelledby="{escape(context.get("anchor_prefix"))}{escape(by)}"' if by else ""
+    out.append(f'<table class="{escape(" ".join(node.classes))}"{labelled}>\n')
     if node.caption:
         out.append(f"  <caption>{write_runs(context, node.caption)}</caption>\n")
     if node.columns:
