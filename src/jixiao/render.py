@@ -150,6 +150,10 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
         # the functions jixiao gives layouts (the block writers: some hundred calls a page), called without the
         # sandbox's look at what they are (by identity: an undefined value may not even be hashed)
         self.trusted: dict[int, Callable[..., Any]] = {}
+        # the files of the layouts jixiao writes itself while they are the built-in ones (html.BLOCK_WRITERS), which
+        # are compiled only if a page renders them after all; and the file each layout name was found in
+        self.written_in_python: set[str] = set()
+        self.found: dict[str, str | None] = {}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Views answer directly (most of a page is read from them), and so do Jinja's loops and the blocks of the
@@ -249,6 +253,19 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
         self.record_imports(name, used)
         return template
 
+    def template_file(self, name: str) -> str | None:
+        """The file layout `name` is read from, found along the search path but not compiled, and recorded as used
+        by the page as `get_template` records it (a page's key depends on the file: a site that adds its own
+        changes it)."""
+        used = _USED.get()
+        if used is not None:
+            used.add(name)
+            self.record_imports(name, used)
+        if name not in self.found:
+            path = self.loader.find(name) if isinstance(self.loader, PolicyLoader) else None
+            self.found[name] = None if path is None else str(path)
+        return self.found[name]
+
     def record_imports(self, name: str, used: set[str]) -> None:
         """Record the macro files `name` imports, and those they import in turn. Jinja runs an imported file once
         and keeps its macros, so a file imported by an imported file (macros.html under blocks/runs.html) is
@@ -262,8 +279,12 @@ class SiteEnvironment(ImmutableSandboxedEnvironment):
 def compile_templates(env: jinja2.Environment) -> None:
     """Compile every layout of the search path now, before the workers are forked: each inherits them compiled
     instead of compiling them again (some 0.05 s a process). A layout that does not compile is left for the page
-    that uses it to report, at its line (as is one the read policy refuses: a page that never uses it builds)."""
+    that uses it to report, at its line (as is one the read policy refuses: a page that never uses it builds).
+    A layout jixiao writes itself while it is the built-in one is left until a page renders it, if one ever does."""
+    skipped = getattr(env, "written_in_python", set())
     for name in env.list_templates():
+        if isinstance(env.loader, PolicyLoader) and str(env.loader.find(name)) in skipped:
+            continue
         with contextlib.suppress(jinja2.TemplateError, SourceError):
             env.get_template(name)
 

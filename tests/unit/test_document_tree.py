@@ -264,10 +264,8 @@ def test_a_sites_table_html_looping_over_the_sections_itself_is_used(project, cl
 
 
 def test_a_labelled_groups_first_row_keeps_every_field_but_its_cells():
-    # with_label makes the first row again from its fields, not by dataclasses.replace (bench/README.md, seventh
-    # wave): a field Row gains must be carried there too.
-    from dataclasses import fields
-
+    # with_label makes the first row again from its fields, not by `_replace` (bench/README.md, seventh wave): a
+    # field Row gains must be carried there too.
     from jixiao.document.blocks import Row
     from jixiao.parts import cells
     from jixiao.parts.indicators.layout import with_label
@@ -275,5 +273,77 @@ def test_a_labelled_groups_first_row_keeps_every_field_but_its_cells():
     row = Row((cells.text("办件量"),), ("keep-next", "unmet"), "ind-1-1-1")
     first, second = with_label([row, Row((cells.text("运行成本"),))], "产出指标")
     assert [c.text for c in first.cells] == ["产出指标", "办件量"] and first.cells[0].rowspan == 2
-    assert all(getattr(first, f.name) == getattr(row, f.name) for f in fields(Row) if f.name != "cells")
+    assert all(getattr(first, name) == getattr(row, name) for name in Row._fields if name != "cells")
     assert second.cells[0].text == "运行成本"
+
+
+def test_the_blocks_written_in_python_print_what_the_built_in_templates_print(monkeypatch):
+    # A block whose template is the built-in theme's own is written by html.BLOCK_WRITERS (bench/README.md, eighth
+    # wave): every page of the repository, on screen and in print, as the templates print it, the same templates
+    # recorded as used.
+    from conftest import REPO
+
+    from jixiao.document import html
+    from jixiao.library import read_site
+    from jixiao.page import build_report
+    from jixiao.render import TemplateRun
+    from jixiao.site import open_site
+
+    site = open_site(REPO)
+    library = read_site(site)
+    pages, render = [], TemplateRun.render
+
+    def recorded(self, env, name, names, where):
+        if name.startswith("report/"):
+            pages.append((env, name, names, where))
+        return render(self, env, name, names, where)
+
+    monkeypatch.setattr(TemplateRun, "render", recorded)
+    for key in library.bundles:
+        build_report(site, library, library.model(), key)
+    monkeypatch.undo()
+    written = []
+    writers = {
+        kind: lambda *args, w=w: written.append(args[1].kind) or w(*args) for kind, w in html.BLOCK_WRITERS.items()
+    }
+    for env, name, names, where in pages:
+        for pdf in (False, True):
+            by_python, by_templates = TemplateRun(), TemplateRun()
+            with monkeypatch.context() as patched:
+                patched.setattr(html, "BLOCK_WRITERS", writers)
+                page = by_python.render(env, name, {**names, "pdf": pdf}, where)
+            with monkeypatch.context() as patched:
+                patched.setattr(html, "BUILT_IN_BLOCKS", {})
+                assert by_templates.render(env, name, {**names, "pdf": pdf}, where) == page
+            assert by_python.used == by_templates.used
+    assert len(pages) >= 6 and set(written) >= {"division", "heading", "paragraph", "placement", "group", "table"}
+
+
+def test_a_sites_runs_html_writes_the_captions_of_the_built_in_table_html(project, cli):
+    # blocks/table.html is written in Python only while the `show` it imports is the built-in one too
+    write(
+        project / "layouts/blocks/runs.html",
+        "{% macro show(content) -%}<i>{{ write_runs(content) }}</i>{%- endmacro %}\n",
+    )
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    assert page.count("<caption><i>") == page.count("<caption>") == 3 and "<caption><i>项目支出绩效自评表<br>" in page
+
+
+def test_a_page_written_by_the_built_in_blocks_is_built_again_when_a_site_adds_its_own(project, cli):
+    # A block jixiao writes itself is never compiled (render.compile_templates), but the page still records its
+    # file as used: a site that adds its own heading.html, or its own fig macro, changes the page's key.
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    write(
+        project / "layouts/blocks/heading.html",
+        '<h{{ node.level }} class="mine">{{ node.html | safe }}</h{{ node.level }}>\n',
+    )
+    assert "（重建 1，沿用 0）" in cli("build", project, "--no-pdf").output
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    assert '<h2 class="mine">' in page and '<h2 id="' not in page
+    write(
+        project / "layouts/macros.html",
+        '{% macro fig(value, stated=none) %}<b class="mine">{{ value }}</b>{% endmacro %}\n',
+    )
+    assert "（重建 1，沿用 0）" in cli("build", project, "--no-pdf").output
+    assert '<b class="mine">79.50</b>' in (project / "site/2024/demo/index.html").read_text(encoding="utf-8")

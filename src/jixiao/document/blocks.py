@@ -5,63 +5,64 @@ A part of a report (a 自评表, a 评分表, a data table …) lays itself out 
 which header rows repeat on every printed page, how a 一级指标 label spans its group, where a page must not
 break — are taken here, in one place, and a new writer inherits them instead of re-learning them.
 
-Blocks are frozen dataclasses (immutable, cheap, readable from layouts). Text inside a cell or a paragraph is
-a tuple of runs: plain text, text with line breaks, a figure (a computed or typed value that prints itself and
-carries its provenance), a small note, a mark. A figure keeps its value, not its text, so a spreadsheet writer
-can write a number and an HTML writer can explain where it came from.
+Blocks are immutable and readable from layouts. Text inside a cell or a paragraph is a tuple of runs: plain
+text, text with line breaks, a figure (a computed or typed value that prints itself and carries its provenance), a
+small note, a mark. A figure keeps its value, not its text, so a spreadsheet writer can write a number and an HTML
+writer can explain where it came from.
+
+What a page makes by the hundred (cells, rows, sections and the runs in them) are named tuples; tables, groups,
+charts and a line break are frozen dataclasses. A frozen dataclass sets each field through `object.__setattr__`:
+a cell's nine cost some 16,000 instructions, a named tuple's some 5,000, and a page of forms makes five hundred
+cells. Change one with `_replace`; being tuples, they equal a tuple of the same fields (nothing compares them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 # What a cell holds, for writers that type their cells (a spreadsheet's number formats, CSV's plain values):
 # text, a label (a header or a group's name), and the kinds of figures.
 CELL_KINDS = ("text", "label", "amount", "rate", "count", "score", "grade", "note")
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
+class Text(NamedTuple):
     """Plain text; `style` names how it is set off (code: a project code in brackets; small: a unit)."""
 
     text: str
     style: str | None = None
-    kind: ClassVar[str] = "text"
+    kind = "text"
 
 
-@dataclass(frozen=True, slots=True)
-class Lines:
+class Lines(NamedTuple):
     """Text whose line breaks are kept (a goal, a reason, a conclusion written over several lines)."""
 
     text: str
-    kind: ClassVar[str] = "lines"
+    kind = "lines"
 
 
-@dataclass(frozen=True, slots=True)
-class Fig:
+class Fig(NamedTuple):
     """A figure: its value (a Decimal that prints itself: Money, Rate, Score, Number; or None, printed as —),
     and the value the source document printed (原表) when the author recorded it, shown beside it when the two
     differ."""
 
     value: Decimal | None
     stated: Any = None
-    kind: ClassVar[str] = "fig"
+    kind = "fig"
 
     @property
     def differs(self) -> bool:
         return self.stated is not None and (self.value is None or self.stated != self.value)
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(NamedTuple):
     """A short mark after a figure with its explanation (`*`, 取自上年报告)."""
 
     text: str
     title: str
-    kind: ClassVar[str] = "mark"
+    kind = "mark"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +90,7 @@ def runs(*items: Run | str | Decimal | None) -> tuple[Run, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     """One cell of a laid-out grid.
 
     `header` cells are row or column labels (`scope` says which); `rowspan`/`colspan` merge cells; `kind` is
@@ -113,8 +113,7 @@ class Cell:
         return plain_text(self.content)
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One row: its cells (a cell merged from a row above is not repeated here), the theme's classes (keep-next:
     no page break after this row; unmet; total; part …) and, for grouped rows, an id used when printing."""
 
@@ -123,8 +122,7 @@ class Row:
     print_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     """A run of rows: `head` rows repeat at the top of every printed page; `foot` rows close a printed table;
     body sections carry the theme's class (group: one 一级指标; total; funds …). `print_only` sections appear
     only in print."""
@@ -214,7 +212,7 @@ def printed_sections(table: Table, pdf: bool) -> tuple[Section, ...]:
         return tuple(s for s in table.sections if not s.print_only)
     if not table.repeat_labels:
         return table.sections
-    return tuple(replace(s, rows=repeat_labels(s.rows)) for s in table.sections)
+    return tuple(s._replace(rows=repeat_labels(s.rows)) for s in table.sections)
 
 
 def repeat_labels(rows: tuple[Row, ...]) -> tuple[Row, ...]:
@@ -227,7 +225,7 @@ def repeat_labels(rows: tuple[Row, ...]) -> tuple[Row, ...]:
         labels = tuple(
             label_in_print(cell, first=any(cell is c for c in own), last=left == 1) for cell, left in spanning
         )
-        out.append(replace(row, cells=labels + tuple(c for c in row.cells if not c.repeat)))
+        out.append(row._replace(cells=labels + tuple(c for c in row.cells if not c.repeat)))
         spanning = [(cell, left - 1) for cell, left in spanning if left > 1]
     return tuple(out)
 

@@ -18,24 +18,112 @@ from markupsafe import Markup, escape
 
 from ..explain import printed_figure
 from ..render import BUILTIN_THEMES, DEFAULT_THEME
-from .blocks import Cell, Row, Run, Section, Table, printed_sections
+from .blocks import Cell, Row, Run, Section, Table, Text, printed_sections
 
 BUILTIN_MACROS = BUILTIN_THEMES / DEFAULT_THEME / "macros.html"
 
 
 @pass_context
 def write(context: Context, node: Any, **options: Any) -> Markup:
-    """Write one block with the template of its kind (options, such as `bare`, go to the template)."""
-    template = context.environment.get_template(f"blocks/{node.kind}.html")
-    return Markup(render_within(template, {**context.get_all(), **options, "node": node}))
+    """Write one block with the template of its kind (options, such as `bare`, go to the template). A kind whose
+    template is the built-in theme's own is written by its writer here, which prints what that template prints
+    (`BLOCK_WRITERS`): a page writes some forty blocks, and a template's render within the page costs more than
+    most of them print. A site's or a theme's own blocks/<kind>.html is rendered as ever, wherever it is written
+    from (the writers write a block's blocks through `write` too)."""
+    kind, env = node.kind, context.environment
+    name = f"blocks/{kind}.html"
+    if env.template_file(name) == BUILT_IN_BLOCKS.get(kind):
+        return Markup(BLOCK_WRITERS[kind](context, node, options))
+    return Markup(render_within(env.get_template(name), {**context.get_all(), **options, "node": node}))
+
+
+def heading_html(context: Context, node: Any, options: dict[str, Any]) -> str:
+    """blocks/heading.html"""
+    anchor = f' id="{escape(node.anchor)}"' if node.anchor else ""
+    return f"<h{node.level}{anchor}>{node.html}</h{node.level}>\n"
+
+
+def paragraph_html(context: Context, node: Any, options: dict[str, Any]) -> str:
+    """blocks/paragraph.html"""
+    return f"<p>{node.html}</p>\n"
+
+
+def markup_html(context: Context, node: Any, options: dict[str, Any]) -> str:
+    """blocks/list.html, note.html, code.html and rule.html: the block's markup as the text printed it."""
+    return f"{node.html}\n"
+
+
+def division_html(context: Context, node: Any, options: dict[str, Any]) -> str:
+    """blocks/division.html: its blocks written with the names its template would have passed them (the options)."""
+    classes = f' class="{escape(" ".join(node.classes))}"' if node.classes else ""
+    first, *rest = [write(context, block, **options) for block in node.blocks]
+    body = f"  {''.join(rest)}\n" if "narrative" in node.classes else "".join(rest)
+    return f"<section{classes}>\n  {first}{body}</section>\n"
+
+
+def placement_html(context: Context, node: Any, options: dict[str, Any]) -> str:
+    """blocks/placement.html: a part placed after the text, by its template as `place` writes it."""
+    return f"{node.html}\n" if node.html is not None else placed_part(context, node, {**options, "node": node})
+
+
+def group_html(context: Context, node: Any, options: dict[str, Any]) -> str:
+    """blocks/group.html"""
+    bare = {**options, "bare": True}
+    tables = "".join([f"{write(context, table, **bare)}\n" for table in node.blocks])
+    return f'<div class="table-wrap">\n{tables}</div>\n'
+
+
+def table_html(context: Context, node: Table, options: dict[str, Any]) -> str:
+    """blocks/table.html, when blocks/runs.html (its `show`) is the built-in one too."""
+    if context.environment.template_file("blocks/runs.html") != BUILT_IN_RUNS:
+        names = {**context.get_all(), **options, "node": node}
+        return render_within(context.environment.get_template("blocks/table.html"), names)
+    if node.html:
+        return f"{node.html}\n"
+    bare = options["bare"] if "bare" in options else context.get("bare", False)
+    out = [f'<p class="table-unit">单位：{escape(node.unit)}</p>\n' if node.unit and not bare else ""]
+    out.append("" if bare else '<div class="table-wrap">\n')
+    by = node.labelled_by
+    labelled = f' aria-labelledby="{escape(context.get("anchor_prefix"))}{escape(by)}"' if by else ""
+    out.append(f'<table class="{escape(" ".join(node.classes))}"{labelled}>\n')
+    if node.caption:
+        out.append(f"  <caption>{write_runs(context, node.caption)}</caption>\n")
+    if node.columns:
+        columns = "".join([f'<col class="{escape(c)}">' if c else "<col>" for c in node.columns])
+        out.append(f"  <colgroup>{columns}</colgroup>\n")
+    out.append(f"{write_sections(context, node)}</table>\n")
+    out.append(f'<p class="table-note">说明：{escape(node.note)}</p>\n' if node.note and not bare else "")
+    out.append("" if bare else "</div>\n")
+    return "".join(out)
+
+
+BLOCK_WRITERS = {
+    "heading": heading_html,
+    "paragraph": paragraph_html,
+    "list": markup_html,
+    "note": markup_html,
+    "code": markup_html,
+    "rule": markup_html,
+    "division": division_html,
+    "placement": placement_html,
+    "group": group_html,
+    "table": table_html,
+}
+BUILT_IN_BLOCKS = {kind: str(BUILTIN_THEMES / DEFAULT_THEME / "blocks" / f"{kind}.html") for kind in BLOCK_WRITERS}
+BUILT_IN_RUNS = str(BUILTIN_THEMES / DEFAULT_THEME / "blocks" / "runs.html")
 
 
 @pass_context
 def place(context: Context, node: Any) -> Markup:
     """A part the body places after the text (a Placement), written by its own template (tables/form.html …) with
     the names that template reads (form, table, heading_id) beside the page's."""
+    return Markup(placed_part(context, node, {}))
+
+
+def placed_part(context: Context, node: Any, names: dict[str, Any]) -> str:
+    """A Placement's template, with the page's names, `names`, and the part's own."""
     template = context.environment.get_template(node.template)
-    return Markup(render_within(template, {**context.get_all(), **dict(node.names)}))
+    return render_within(template, {**context.get_all(), **names, **dict(node.names)})
 
 
 def render_within(template: Template, names: dict[str, Any]) -> str:
@@ -150,9 +238,24 @@ def write_cells(context: Context, row: Row) -> Markup:
 
 
 def write_cell(cell: Cell, fig: Any, nl2br: Any) -> str:
+    content = cell.content
+    if not content or (len(content) == 1 and content[0].__class__ is Text):
+        return plain_cell(cell)
+    return cell_html(cell, fig, nl2br)
+
+
+def cell_html(cell: Cell, fig: Any, nl2br: Any) -> str:
     tag = "th" if cell.header else "td"
     opening = cell_opening(tag, cell.scope, cell.rowspan, cell.colspan, cell.classes, cell.title)
     return f"{opening}{runs_html(cell.content, fig, nl2br)}</{tag}>"
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_cell(cell: Cell) -> str:
+    """A cell of one plain text or of none, remembered by its fields (a named tuple, hashed in C): two thirds of a
+    page's cells are labels, words (达到, a target, a unit) and empty cells, which recur on every page. A cell
+    holding a figure never is: the figure prints its page's ids."""
+    return cell_html(cell, None, None)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -212,9 +315,11 @@ def styled_text(style: str | None, text: str) -> str:
 def figure_macro(context: Context) -> Any:
     """The theme's (or the site's) `fig` macro, which prints every figure; the built-in theme's own is written in
     Python (`explain.printed_figure`), unless a site's layouts/ or theme has its own macros.html. The file is
-    asked for either way, so the page's key depends on it."""
-    macros = context.environment.get_template("macros.html")
-    return printed_figure if macros.filename == str(BUILTIN_MACROS) else macros.module.fig
+    asked for either way, so the page's key depends on it; the built-in one is not compiled."""
+    env = context.environment
+    if env.template_file("macros.html") == str(BUILTIN_MACROS):
+        return printed_figure
+    return env.get_template("macros.html").module.fig
 
 
 def install_writer(env: Any) -> None:
@@ -230,3 +335,4 @@ def install_writer(env: Any) -> None:
     }
     env.globals.update(writers)
     env.trusted.update((id(function), function) for function in writers.values())
+    env.written_in_python.update((*BUILT_IN_BLOCKS.values(), BUILT_IN_RUNS, str(BUILTIN_MACROS)))

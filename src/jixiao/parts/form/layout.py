@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ...document.blocks import Break, Cell, Group, Row, Section, Table, Text, runs
 from ...views import ReportView
 from ..cells import blank_or_figure, column_labels, empty, figure, label, lines, text
@@ -209,7 +207,7 @@ def lay_out_indicators(form: FormView) -> Table:
         columns, len(extra), label("合计"), figure(form.indicator_points), figure(form.indicator_score), empty()
     )
     words = f"合计 分值 {form.indicator_points}，得分 {form.indicator_score}"
-    total = replace(Row(cells) if cells else words_row(words, 3 + len(columns) + len(extra)), classes=("total",))
+    total = (Row(cells) if cells else words_row(words, 3 + len(columns) + len(extra)))._replace(classes=("total",))
     return indicator_table(
         indicator_sections(form.groups, form.project, extra, columns=columns),
         (column_labels((*column_heads(columns, FORM_HEADS), *extra)),),

@@ -15,7 +15,7 @@ with a note is kept with its note.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ...document.blocks import Cell, Row, Run, Section, Table, Text
 from ..cells import blank_or_figure, empty, figure, label, text
@@ -64,7 +64,7 @@ def points_cells(
     after = len(columns) - at - 2 + extra
     if columns.index("得分") != at + 1 or after < 1:
         return None
-    return (replace(head, colspan=3 + at), points, score, replace(tail, colspan=after))
+    return (head._replace(colspan=3 + at), points, score, tail._replace(colspan=after))
 
 
 def words_row(words: str, width: int) -> Row:
@@ -117,8 +117,8 @@ def group_section(group: GroupView | LevelView, ids: str, shape: Shape) -> Secti
 
 def with_label(rows: list[Row], name: str) -> list[Row]:
     """Rows with a group label spanning them all, merged into the first (repeated in print). The first row is made
-    again from its fields, not by `dataclasses.replace`, which looks at every field of the class first (some 9000
-    instructions a call; a page of forms labels some ninety rows)."""
+    again from its fields, not by `_replace`, which goes through them in Python (a page of forms labels some
+    ninety rows)."""
     first = label(name, scope="rowgroup", rowspan=len(rows), repeat=True)
     head = rows[0]
     return [Row((first, *head.cells), head.classes, head.print_id), *rows[1:]]
