@@ -52,7 +52,7 @@ Result = ReportPage | list[SourceError]
 _DONE = "done"
 # Below this many reports a worker pool costs more to start than it saves (any two PDFs are worth it).
 PARALLEL_THRESHOLD = 16
-# Parsed reports a process keeps as objects (about 470 KiB each for a 泸州 自评表) while it waits to render them;
+# Parsed reports a process keeps as objects (some 560 KiB each for a 泸州 自评表) while it waits to render them;
 # the others wait as their YAML tree, pickled and compressed (about 16 KiB for a 泸州 自评表, 7 for a 六安 one), so
 # memory grows by a thirtieth as much per report.
 LIVE_SOURCES = 100
