@@ -54,7 +54,7 @@ _DONE = "done"
 PARALLEL_THRESHOLD = 16
 # Parsed reports a process keeps as objects (some 560 KiB each for a 泸州 自评表) while it waits to render them;
 # the others wait as their YAML tree, pickled and compressed (about 16 KiB for a 泸州 自评表, 7 for a 六安 one), so
-# memory grows by a thirtieth as much per report.
+# memory grows by some thirty times less per parked report.
 LIVE_SOURCES = 100
 # Reports a worker parses per request while a reader waits for a page: a few dozen milliseconds, after which the
 # reports that page reads go first.
