@@ -35,6 +35,13 @@ def check_note_shape(value: Any) -> Any:
 CheckNote = Annotated[Note, BeforeValidator(check_note_shape)]
 
 
+def keep_source(obj: Any, data: Any) -> Any:
+    """`obj`, validated from `data`, with the map it was read from as its only private value (`Located._keep_source`
+    says why; a model whose own wrap validator replaces that one calls this too)."""
+    _object_setattr(obj, "__pydantic_private__", {"_source": data if isinstance(data, SourceMap) else None})
+    return obj
+
+
 class Located(BaseModel):
     """Base: unknown keys are errors, and each object remembers where it was written. Its validators are built on
     first use (`defer_build`), not at import: a build whose reports are all unchanged parses none, and `--help`
@@ -53,9 +60,7 @@ class Located(BaseModel):
         validating every object of a report (`init_private_attributes`, twice for a part's model, each building
         every private value's default) only for this one to replace the value; nor `obj._source = data`, the
         model's `__setattr__`."""
-        obj = handler(data)
-        _object_setattr(obj, "__pydantic_private__", {"_source": data if isinstance(data, SourceMap) else None})
-        return obj
+        return keep_source(handler(data), data)
 
     def locate(self, key: str | None = None) -> Location:
         """file:line of this object, or of one of its keys (by Chinese name)."""

@@ -230,7 +230,7 @@ def computed(
     text = str(result)
     return Computed(
         path,
-        name or path.rpartition(".")[2],
+        name or _name(path),
         text,
         rule,
         f"{arithmetic} = {text}",

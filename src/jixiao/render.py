@@ -283,7 +283,7 @@ def compile_templates(env: jinja2.Environment) -> None:
     A layout jixiao writes itself while it is the built-in one is left until a page renders it, if one ever does."""
     skipped = getattr(env, "written_in_python", set())
     for name in env.list_templates():
-        if isinstance(env.loader, PolicyLoader) and str(env.loader.find(name)) in skipped:
+        if skipped and env.template_file(name) in skipped:
             continue
         with contextlib.suppress(jinja2.TemplateError, SourceError):
             env.get_template(name)

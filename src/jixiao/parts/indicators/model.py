@@ -7,10 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, ValidationInfo, model_validator
 
-from ...located import CheckNote, Located, check_note, number_as_text
+from ...located import CheckNote, Located, check_note, keep_source, number_as_text
 from ...yamlsource import SourceMap
-
-_object_setattr = object.__setattr__
 
 
 class Reference(Located):
@@ -109,8 +107,7 @@ class Indicator(Located):
             obj = handler(rest)
         else:
             obj = handler(data)
-        _object_setattr(obj, "__pydantic_private__", {"_source": data if isinstance(data, SourceMap) else None})
-        return obj
+        return keep_source(obj, data)
 
 
 # 一级指标 → 二级指标 → rows; an empty 二级指标 prints an empty row, as the forms do. The descriptions are the
