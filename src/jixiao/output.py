@@ -18,6 +18,7 @@ so a writer never reaches a published file through a shared link.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -186,11 +187,12 @@ def staged_output(out_dir: Path, reused: Collection[str] = (), source: Path | No
             try:
                 if spare is None or not take_spare(spare, staging):
                     staging.mkdir()
-                recycle_staging(staging, reused, source)
+                emptied = recycle_staging(staging, reused, source)
                 (staging / MARKER).write_text(
                     "由 jixiao 生成的站点；jixiao build 会整体替换这个文件夹。\n", encoding="utf-8"
                 )
                 yield staging
+                remove_empty_folders(emptied)
                 if inside:
                     swap_entries(staging, out_dir, OWN_ENTRIES)
                 else:
@@ -222,38 +224,53 @@ def take_spare(spare: Path, staging: Path) -> bool:
     return True
 
 
-def recycle_staging(staging: Path, reused: Collection[str], source: Path | None) -> None:
+def recycle_staging(staging: Path, reused: Collection[str], source: Path | None) -> list[str]:
     """Make `staging` (empty, or a previous output) hold exactly the files `reused`, each a hard link (or copy) of
-    the file of that name in `source`: a file there that is already a link of it is kept, every other file (and
-    folder left empty) removed, and the rest linked. What a fresh folder would hold after linking them all, at the
-    cost of a `stat` per kept file."""
+    the file of that name in `source`: a file there that is already a link of it is kept, every other file
+    removed, and the rest linked. What a fresh folder would hold after linking them all, at the cost of a `stat`
+    per kept file. Returns the folders it emptied, deepest first, for `remove_empty_folders` once the build has
+    written: most are filled again (a unit's page, the assets), and a folder's `rmdir` and `mkdir` cost some 4 ms
+    each on a virtual disk, 0.2 s of an incremental build of 200 reports."""
     missing = set(reused)
+    emptied: list[str] = []
     if source is None or not missing or os.stat(staging).st_dev != os.stat(source).st_dev:
-        prune_folder(staging, "", set(), "")  # nothing there can be a link of a reused file
+        prune_folder(staging, "", set(), "", emptied)  # nothing there can be a link of a reused file
     else:
-        missing -= set(prune_folder(staging, "", missing, str(source)))
+        missing -= set(prune_folder(staging, "", missing, str(source), emptied))
     if missing and source is not None:
         link_files(sorted(missing), source, staging)
+    return emptied
 
 
-def prune_folder(folder: Path | str, prefix: str, wanted: set[str], source: str) -> list[str]:
+def prune_folder(folder: Path | str, prefix: str, wanted: set[str], source: str, emptied: list[str]) -> list[str]:
     """The files under `folder` (named `prefix` in the site) that are wanted and links of the same name in `source`;
-    every other entry is removed, and so is each subfolder left empty."""
+    every other file is removed, and each subfolder left empty is added to `emptied` (after its own)."""
     with os.scandir(folder) as entries:
         listed = list(entries)
     kept: list[str] = []
     for entry in listed:
         name = prefix + entry.name
         if entry.is_dir(follow_symlinks=False):
-            below = prune_folder(entry.path, name + "/", wanted, source)
+            below = prune_folder(entry.path, name + "/", wanted, source, emptied)
             if not below:
-                os.rmdir(entry.path)
+                emptied.append(entry.path)
             kept += below
         elif name in wanted and is_link_of(entry, os.path.join(source, name)):
             kept.append(name)
         else:
             os.unlink(entry.path)
     return kept
+
+
+def remove_empty_folders(folders: list[str]) -> None:
+    """Remove those of `folders` (deepest first) the build left empty: a folder it wrote into again stays (its
+    `rmdir` fails at once, writing nothing)."""
+    for folder in folders:
+        try:
+            os.rmdir(folder)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):  # POSIX allows either for a folder not empty
+                raise
 
 
 def is_link_of(entry: os.DirEntry, path: str) -> bool:

@@ -83,6 +83,20 @@ def test_a_deleted_report_leaves_nothing_of_it_in_the_recycled_folder(incrementa
     assert tree_digest(incremental / "site") == clean_build(incremental, tmp_path)
 
 
+def test_a_folder_the_build_fills_again_is_kept_not_removed_and_made_anew(incremental, monkeypatch):
+    # the spare's assets/ and site-wide pages are not links of the published ones: their files are removed, and
+    # the folders they leave are removed only if the build leaves them empty (an rmdir and a mkdir each, else)
+    removed: list[str] = []
+    rmdir = os.rmdir
+    monkeypatch.setattr(os, "rmdir", lambda path, **kwargs: rmdir(path, **kwargs) or removed.append(os.fspath(path)))
+    edit(incremental / OTHER, "实际完成值: 90 件", "实际完成值: 95 件")
+    assert build_site(incremental, search=False).rebuilt == 1
+    assert [path for path in removed if ".site.tmp-" in path] == []  # none of the staging folder's
+    site = incremental / "site"
+    assert (site / "assets").is_dir()
+    assert [parent for parent, folders, files in os.walk(site) if not folders and not files] == []
+
+
 def test_an_added_report_and_an_edit_reverted_publish_what_a_clean_build_does(incremental, tmp_path):
     copy_demo(incremental, "third")
     edit(incremental / OTHER, "实际完成值: 90 件", "实际完成值: 80 件")  # back to what the spare holds
