@@ -47,18 +47,12 @@ def test_the_cells_made_from_their_fields_are_those_made_by_name():
 def test_every_block_of_the_repositorys_pages_has_each_of_its_fields(tmp_path, monkeypatch):
     # Made again by name from its fields, a block made with one field too few (a field added to its class and not
     # to `from_fields`) is longer than itself.
-    written = []
-    section_html = jixiao.document.html.section_html
-
-    def watched(section, *args):
-        written.append(section)
-        return section_html(section, *args)
-
-    monkeypatch.setattr(jixiao.document.html, "section_html", watched)
+    rows = []
+    write_row = jixiao.document.html.write_row
+    monkeypatch.setattr(jixiao.document.html, "write_row", lambda row, *args: rows.append(row) or write_row(row, *args))
     out = tmp_path / "site"
     build = ["build", str(REPO), "--out", str(out), "--no-pdf", "--no-office", "--no-search"]
     assert CliRunner().invoke(main, build, catch_exceptions=False).exit_code == 0
-    rows = [row for section in written for row in section.rows]
     blocks = [*rows, *(cell for row in rows for cell in row.cells)]
     blocks += [run for cell in blocks[len(rows) :] for run in cell.content if isinstance(run, tuple)]
     assert {type(block).__name__ for block in blocks} >= {"Row", "Cell", "Text", "Fig"}
