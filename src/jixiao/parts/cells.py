@@ -1,5 +1,8 @@
 """The cells every part's tables are made of: labels, figures, texts. One constructor per kind of cell, so that
-the theme's hooks (`num` on a figure, `scope` on a label) and the cell kinds writers type by are set in one place."""
+the theme's hooks (`num` on a figure, `scope` on a label) and the cell kinds writers type by are set in one place.
+
+The cells a page makes by the hundred (figures, a row's name, its texts) are made from all their fields in order
+(`blocks.from_fields`, in C), not by `Cell(...)` with keywords: a page of forms makes some five hundred."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from ..document.blocks import Cell, Fig, Lines, Row, Run, runs
+from ..document.blocks import Cell, Fig, Lines, Row, Run, from_fields, runs
 
 
 def label(
@@ -29,16 +32,7 @@ def label(
 def make_label(
     content: tuple[Any, ...], scope: str | None, rowspan: int, colspan: int, classes: tuple[str, ...], repeat: bool
 ) -> Cell:
-    return Cell(
-        runs(*content),
-        "label",
-        header=True,
-        scope=scope,
-        rowspan=rowspan,
-        colspan=colspan,
-        classes=classes,
-        repeat=repeat,
-    )
+    return from_fields(Cell, (runs(*content), "label", True, scope, rowspan, colspan, classes, None, repeat))
 
 
 def column_labels(names: Iterable[str]) -> Row:
@@ -48,12 +42,12 @@ def column_labels(names: Iterable[str]) -> Row:
 
 def figure(value: Decimal | None, kind: str = "score", stated: Decimal | None = None, title: str | None = None) -> Cell:
     """A figure in a right-aligned cell; no value prints as — (a 分值 the row does not have)."""
-    return Cell((Fig(value, stated),), kind, classes=("num",), title=title)
+    return from_fields(Cell, ((from_fields(Fig, (value, stated)),), kind, False, None, 1, 1, _NUM, title, False))
 
 
 def blank_or_figure(value: Decimal | None, kind: str = "amount") -> Cell:
     """A figure where the document may leave the cell empty (an amount not written): blank, not —."""
-    return Cell(runs(value), kind, classes=("num",))
+    return from_fields(Cell, (runs(value), kind, False, None, 1, 1, _NUM, None, False))
 
 
 def text(
@@ -66,7 +60,7 @@ def text(
 
 
 def make_text(content: tuple[Any, ...], colspan: int, kind: str, classes: tuple[str, ...]) -> Cell:
-    return Cell(runs(*content), kind, colspan=colspan, classes=classes)
+    return from_fields(Cell, (runs(*content), kind, False, None, 1, colspan, classes, None, False))
 
 
 def plain(content: tuple[Any, ...]) -> bool:
@@ -77,6 +71,7 @@ def plain(content: tuple[Any, ...]) -> bool:
 
 
 _PLAIN = frozenset({str, type(None)})
+_NUM = ("num",)
 shared_label = functools.lru_cache(maxsize=4096)(make_label)
 shared_text = functools.lru_cache(maxsize=4096)(make_text)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ...document.blocks import Cell, Row, Run, Section, Table, Text
+from ...document.blocks import Cell, Row, Run, Section, Table, Text, from_fields
 from ..cells import blank_or_figure, empty, figure, label, text
 from ..score_sheet.view import LevelView
 from .model import SCORED_COLUMNS
@@ -121,7 +121,7 @@ def with_label(rows: list[Row], name: str) -> list[Row]:
     ninety rows)."""
     first = label(name, scope="rowgroup", rowspan=len(rows), repeat=True)
     head = rows[0]
-    return [Row((first, *head.cells), head.classes, head.print_id), *rows[1:]]
+    return [from_fields(Row, ((first, *head.cells), head.classes, head.print_id)), *rows[1:]]
 
 
 def subgroup_rows(subgroup: SubgroupView, ids: str, opens_group: bool, shape: Shape) -> list[Row]:
@@ -136,7 +136,7 @@ def subgroup_rows(subgroup: SubgroupView, ids: str, opens_group: bool, shape: Sh
             *(("unmet",) if item is not None and item.met is False else ()),
         )
         print_id = f"{ids}-{index + 1}" + ("" if opens_group and index == 0 else "-cont")
-        out.append(Row(row_cells(item, shape), classes, print_id))
+        out.append(from_fields(Row, (row_cells(item, shape), classes, print_id)))
         if noted:
             out.append(Row((note_cell(item.note, shape.width),), ("note-row", *(("keep-next",) if together else ()))))
     return out
