@@ -63,6 +63,9 @@ _PLAIN = re.compile(
     rf"|([-+]?0*[0-9]{{1,{MAX_INTEGER_DIGITS}}}\.[0-9]{{1,{MAX_DECIMALS}}}))\Z"
 )
 _PLAIN_VALUES = (None, lambda _: None, lambda _: True, lambda _: False, int, Decimal)  # by the group that matched
+# The last character of every plain scalar a rule of the core schema or the merge key `<<` matches (`$` matches
+# before a final line break too): a plain scalar ending otherwise is text
+_TYPED_ENDS = frozenset("~lLeE0123456789abcdefABCDEF.fFnN<\n")
 _PLAIN_NUMBER = re.compile(r"^[-+]?[0-9]+(?:\.[0-9]+)?$")
 _TAG_NAMES = {_STR: "str", _INT: "int", _FLOAT: "float", _BOOL: "bool", _NULL: "null", _MAP: "map", _SEQ: "seq"}
 
@@ -154,9 +157,10 @@ class _Builder:
     This walk is a third of the time parsing takes, so it does little for what a report holds most:
     a key that is text written once is taken in the loop of `mapping` after one test (any other key
     goes through `unusual_key`, which applies every rule), a value that is text is returned by
-    `value` without further calls, positions are read once from the marks, and the usual numbers,
-    bools and nulls are told apart by one match (`_PLAIN`). Everything else goes through `scalar`
-    and `number`, which apply every rule. `tests/yaml_oracle.py` keeps the walk this replaced; a
+    `value` without further calls, positions are read once from the marks, the usual whole numbers and
+    decimals are told by their characters, the other numbers, bools and nulls by one match (`_PLAIN`),
+    and a plain text that starts like a number (`100%`) by its last character (`_TYPED_ENDS`). Everything
+    else goes through `scalar` and `number`, which apply every rule. `tests/yaml_oracle.py` keeps the walk this replaced; a
     test requires both to give the same for every YAML file and input of the repository.
     """
 
@@ -166,7 +170,9 @@ class _Builder:
         self.path = path
         self.line = 1 + line_offset  # libyaml counts lines from 0
         self.count = 0
-        self.open: set[int] = set()  # the collections being built, from the root down to here
+        # the collections being built, from the root down to here: the nodes themselves, which hash by identity
+        # (no `id` call for each)
+        self.open: set[Node] = set()
 
     def position(self, node: Node) -> tuple[int, int]:
         mark = node.start_mark
@@ -203,13 +209,13 @@ class _Builder:
         node as its own child, so meeting a node again below itself is the error, at the anchor's line."""
         if node.tag.__class__ is not slice and node.tag != expected:
             self.refuse_tag(node)
-        if id(node) in self.open:
+        if node in self.open:
             raise self.fail(
                 node,
                 "别名（*名称）引用了包含它自己的锚点（&名称），会无限展开",
                 "别名只能引用别处写完的内容：把 *名称 移出它的锚点所标记的列表或映射。",
             )
-        self.open.add(id(node))
+        self.open.add(node)
 
     def sequence(self, node: SequenceNode) -> SourceList:
         self.enter(node, _SEQ)
@@ -218,7 +224,7 @@ class _Builder:
         append, value, line = result.append, self.value, self.line
         for child in items:
             append(value(child))
-        self.open.discard(id(node))
+        self.open.discard(node)
         result.path, result.start = self.path, self.position(node)
         result.positions = [(mark.line + line, mark.column + 1) for mark in [child.start_mark for child in items]]
         return result
@@ -247,7 +253,7 @@ class _Builder:
             result[key] = value(value_node)
             mark = key_node.start_mark
             positions[key] = mark.line + line, mark.column + 1
-        self.open.discard(id(node))
+        self.open.discard(node)
         return result
 
     def unusual_key(self, result: SourceMap, merged: dict[Any, tuple[int, int]], key_node: Node, node: Node) -> bool:
@@ -308,9 +314,24 @@ class _Builder:
         if tag.__class__ is slice:
             if not tag.step[0]:  # quoted or block: text
                 return text
+            # the usual numbers, of the sizes allowed, by their characters (a regular expression's match costs
+            # twice an int's making): a whole number, then a decimal
+            if text.isdigit() and text.isascii() and len(text) <= MAX_INTEGER_DIGITS:
+                return int(text)
+            whole, _, decimals = text.partition(".")
+            if (
+                decimals.isdigit()
+                and whole.isdigit()
+                and text.isascii()
+                and len(whole) <= MAX_INTEGER_DIGITS
+                and len(decimals) <= MAX_DECIMALS
+            ):
+                return Decimal(text)
             plain = _PLAIN.match(text)
-            if plain is not None:  # the usual numbers, bools and nulls, told apart by one match
+            if plain is not None:  # the other numbers, bools and nulls, told apart by one match
                 return _PLAIN_VALUES[plain.lastindex](text)  # type: ignore[index, misc]
+            if text[-1] not in _TYPED_ENDS:  # `100%`, `2016年12月`: text without asking every rule
+                return text
             tag = _resolve_plain(text)
             if tag is _STR:
                 return text

@@ -5,12 +5,16 @@ rows with the extra column 佐证材料)."""
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import sys
 from collections import Counter
+from dataclasses import MISSING
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import FIXTURES, REPO
 from pydantic import BaseModel, Field, ValidationError
 
@@ -151,3 +155,20 @@ def test_a_key_written_many_times_is_one_string():
     names = [next(key for key in row if key == "三级指标") for row in rows]
     assert len(names) > 1 and all(name is names[0] for name in names)
     assert all(key is next(k for k in row.positions if k == key) for row in rows for key in row)
+
+
+def test_a_location_is_the_frozen_dataclass_its_fields_make():
+    # Location's own __init__ sets its instance dictionary at once (errors.py): a field added to the dataclass must
+    # be set there too, with its default, and the object stays equal, hashing, pickling and frozen as the dataclass
+    # made it field by field
+    fields = dataclasses.fields(Location)
+    where = Location(Path("report.yaml"), 3, 4)
+    assert list(vars(where)) == [field.name for field in fields]
+    assert vars(Location(None)) == {field.name: None if field.default is MISSING else field.default for field in fields}
+    made = object.__new__(Location)
+    for field, value in zip(fields, (Path("report.yaml"), 3, 4), strict=True):
+        object.__setattr__(made, field.name, value)
+    assert made == where and hash(made) == hash(where) and pickle.dumps(made) == pickle.dumps(where)
+    assert pickle.loads(pickle.dumps(where)) == where and where != Location(Path("report.yaml"), 3, 5)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        where.line = 5  # type: ignore[misc]

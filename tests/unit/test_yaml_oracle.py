@@ -5,6 +5,7 @@ every input of the golden cases, and on a case for each rule the walk keeps."""
 
 from __future__ import annotations
 
+import itertools
 import operator
 import os
 import re
@@ -204,6 +205,9 @@ RULES = {
     # texts past ASCII, which the walk takes by comparing them with "\x80" (Latin-1 and full-width ones too)
     "texts past ASCII": "a: 中文\nb: é5\nc: １２\nd: ¥5\ne: \u00a0x\nf: 5中\ng: -中\nh: 中: 文\n",
     "keys past ASCII and plain keys together": "名称: 1\nname: 2\n'名称 ': 3\n",
+    # numbers taken by their characters, and what looks like them without being one (the fast path's edges)
+    "numbers by their characters": "a: 5１\nb: 1.５\nc: 0000000000000000001\nd: 1_000\ne: 1.2.3\nf: 00\n"
+    + "g: 0000000000000001.5\nh: 123456789012345.1234567890\ni: 0.0\nj: 5 %\nk: 1e5x\nl: 0x1z\n",
 }
 
 
@@ -286,3 +290,16 @@ def test_the_usual_key_is_taken_in_the_walks_loop(monkeypatch):
     assert parse_yaml(report.read_text(encoding="utf-8"), report)["年度"] == 2023 and asked == []
     parse_yaml(RULES["merge"] + "'<<': 1\n!!str t: 2\n", Path("r.yaml"))
     assert asked == ["<<", "y", "<<", "t"]  # the merge, the key written over a merged one, a quoted <<, a tag
+
+
+def test_a_plain_scalar_ending_otherwise_than_every_typed_one_is_text():
+    """The walk takes `100%` or `2016年12月` as text without asking each rule of the core schema, by its last
+    character (`_TYPED_ENDS`): every plain scalar a rule matches, and `<<`, ends in one of them. Checked on each
+    rule's words and on every text of up to three characters written with those the rules are written in."""
+    words = ["null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "0o17", "0x1F", "0xab"]
+    words += [".inf", "-.Inf", "+.INF", ".nan", ".NaN", ".NAN", "1e5", "-1.5E-3", "5.", ".5", "<<", "~", "null\n"]
+    alphabet = sorted(set("~nulNLtrueTRUEfalsFALSE0123456789+-.eExXoOabcdefABCDEFiInN<\n%中 "))
+    texts = words + ["".join(chars) for size in (1, 2, 3) for chars in itertools.product(alphabet, repeat=size)]
+    typed = [text for text in texts if yamlsource._resolve_plain(text) is not yamlsource._STR]
+    assert len(typed) > 1000 and {"0xab", ".NaN", "<<", "null\n", "5."} <= set(typed)
+    assert [text for text in typed if text[-1] not in yamlsource._TYPED_ENDS] == []
