@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ... import compute
@@ -498,8 +498,8 @@ def check_stated_completion(
     same figure rounded); a qualitative row has no computed 完成率 to compare with."""
     if stated is None or completion is None:
         return []
-    places = Decimal(1).scaleb(Decimal(stated).as_tuple().exponent)
-    rounded = Rate(Decimal(completion).quantize(places, rounding=ROUND_HALF_UP))  # printed with % like the stated
+    places = -Decimal(stated).as_tuple().exponent  # by the remembered quantum, as every rate is rounded
+    rounded = Rate(compute.round_half_up(Decimal(completion), places))  # printed with % like the stated
     return run.differ(item, "完成率", stated, rounded, f"{item.name} 完成率")
 
 
