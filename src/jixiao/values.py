@@ -126,19 +126,26 @@ class Number(_Figure):
 
 class Rate(_Figure):
     """A percentage value (94.84 means 94.84 %), already rounded by the rules, printed with % and its own
-    decimals (100%, 101.7%), or padded to `places` when its table asks for fixed decimals."""
+    decimals (100%, 101.7%), or padded to `places` when its table asks for fixed decimals. A rate is printed three
+    times or more (its computation's arithmetic, its cell, data.json), so it keeps its text in a slot, as a Score
+    does: its value and places never change after its making (`with_unit`'s copy sets them before any print)."""
 
+    __slots__ = ("_text",)
     places: int = 0
 
     def __new__(cls, value: Any, places: int = 0) -> Rate:
-        rate = super().__new__(cls, value)
+        rate = Decimal.__new__(cls, value)
+        rate._text = None
         if places:
             rate.places = places
         return rate
 
     def __str__(self) -> str:
-        places = self.places  # most rates ask for none: printed by Decimal's format alone (what padding to 0 leaves)
-        return f"{padded(self, places) if places else Decimal.__format__(self, 'f')}%"
+        text = self._text
+        if text is None:
+            places = self.places  # most rates ask for none: printed by Decimal's format alone (padding to 0 leaves it)
+            text = self._text = f"{padded(self, places) if places else Decimal.__format__(self, 'f')}%"
+        return text
 
 
 class Score(_Figure):

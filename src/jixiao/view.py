@@ -174,9 +174,7 @@ class ModelView(View):
         values = {**cls._defaults, "validated": validated}
         values.update(zip(cls.typed_fields, cls._read_typed(validated)))
         values.update(computed)
-        fields_set = set(computed)
-        fields_set.update(cls._wrapping)
-        return built(cls, values, fields_set)
+        return built(cls, values, {*cls._wrapping, *computed})
 
     def __getattr__(self, name: str) -> Any:
         validated = self.__dict__.get("validated")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ... import compute
@@ -31,10 +31,10 @@ from .view import (
     GroupView,
     IndicatorRows,
     IndicatorView,
-    StatedIndicatorView,
     Subgroups,
     SubgroupView,
     count_rows,
+    stated_view,
 )
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def assess_tree(
 
 
 # The 原表 of a row the document printed nothing for: one view for all of them (views are never changed).
-UNSTATED = StatedIndicatorView.make(score=None, actual=None, completion=None)
+UNSTATED = stated_view(None, None, None)
 
 
 def make_subgroup(name: str, rows: list[IndicatorView]) -> SubgroupView:
@@ -204,9 +204,7 @@ def assess_indicator(
         row["score"] = row_score(run, item, actual, result, points, given, path)
     differences: list[Difference] = []
     if item.stated:
-        row["stated"] = StatedIndicatorView.make(
-            score=item.stated.score, actual=item.stated.actual, completion=stated_rate
-        )
+        row["stated"] = stated_view(item.stated.score, item.stated.actual, stated_rate)
         if row["score"] is not None:
             differences = run.differ(item, "得分", item.stated.score, Decimal(row["score"]), f"{item.name} 得分")
         if item.stated.actual is not None:
@@ -500,8 +498,8 @@ def check_stated_completion(
     same figure rounded); a qualitative row has no computed 完成率 to compare with."""
     if stated is None or completion is None:
         return []
-    places = Decimal(1).scaleb(Decimal(stated).as_tuple().exponent)
-    rounded = Rate(Decimal(completion).quantize(places, rounding=ROUND_HALF_UP))  # printed with % like the stated
+    places = -Decimal(stated).as_tuple().exponent  # by the remembered quantum, as every rate is rounded
+    rounded = Rate(compute.round_half_up(Decimal(completion), places))  # printed with % like the stated
     return run.differ(item, "完成率", stated, rounded, f"{item.name} 完成率")
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from ...values import NamedList
-from ...view import ModelView, View, alias, typed
+from ...view import ModelView, View, alias, built, typed
 from .model import Indicator
 
 
@@ -22,6 +22,18 @@ class StatedIndicatorView(View):
     score: Decimal | None = alias("得分")
     actual: Any = alias("实际完成值")
     completion: Decimal | None = alias("完成率")
+
+
+def stated_view(score: Any, actual: Any, completion: Any) -> StatedIndicatorView:
+    """`StatedIndicatorView.make(score=…, actual=…, completion=…)`, the same view, built from a literal dict: every
+    row the document printed makes one, and `make`'s keywords, their merge over the defaults and the set of their
+    names cost as much again as the view (some 5 K instructions a row). A test compares it with `make` on every row
+    of the repository's reports, and breaks when the class gains a field."""
+    return built(
+        StatedIndicatorView,
+        {"score": score, "actual": actual, "completion": completion},
+        {"score", "actual", "completion"},
+    )
 
 
 class IndicatorView(ModelView):
