@@ -455,10 +455,15 @@ class TemplateRun:
         self.anchors: set[str] = Anchors()  # the figure ids the page has given out (explain.py)
 
     def render(self, env: jinja2.Environment, name: str, context: dict[str, Any], where: Location) -> str:
+        """`template.render(**context)`, its names made at once from the environment's globals and `context`:
+        `render` copies the template's ChainMap of globals key by key, and lists it again (see
+        document.html.render_within, imported here as the module needs this one)."""
+        from .document.html import render_within
+
         used_token = _USED.set(self.used)
         try:
             with limits(), page_anchors(self.anchors):
-                return find_template(env, name, where).render(**context)
+                return render_within(find_template(env, name, where), {**env.globals, **context})
         except SourceError:
             raise
         except jinja2.TemplateNotFound as exc:  # an include or extends inside the layout
