@@ -73,6 +73,7 @@ class PageResolver:
         self.site = site
         self.view = view
         self.names = {name: view[name] for name in view.keys()}
+        self.scope = site.expressions.scope(self.names)  # what expressions read: the names (see name_values)
         self.path = path
         self.context = context
         self.run = run
@@ -176,11 +177,12 @@ class PageResolver:
                     hint="换一个简称；报告已有的名称见手册“表达式可用的名称”。",
                 )
             self.names[name] = self.read(expression, where)
+            self.scope = self.site.expressions.scope(self.names)
 
     def read(self, expression: str, where: Location) -> Any:
         """What an expression reads, any kind of value; a problem is an error at `where`."""
         try:
-            value = self.site.expressions.evaluate(expression, self.names)
+            value = self.site.expressions.evaluate(expression, self.scope)
         except jinja2.TemplateSyntaxError as exc:
             raise self.error(
                 where,
@@ -261,7 +263,7 @@ class PageResolver:
         head = expression.split(name)[0].rstrip(".[\"' ")
         if head:
             try:
-                owner = self.site.expressions.evaluate(head, self.names)
+                owner = self.site.expressions.evaluate(head, self.scope)
             except Exception:  # the head itself is what is wrong: offer the top-level names
                 owner = None
             if hasattr(owner, "keys"):

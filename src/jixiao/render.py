@@ -31,8 +31,9 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
-from jinja2.runtime import LoopContext
+from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import consume
 from markupsafe import Markup
 
 from .contexts import Readable
@@ -454,10 +455,15 @@ class TemplateRun:
         self.anchors: set[str] = Anchors()  # the figure ids the page has given out (explain.py)
 
     def render(self, env: jinja2.Environment, name: str, context: dict[str, Any], where: Location) -> str:
+        """`template.render(**context)`, its names made at once from the environment's globals and `context`:
+        `render` copies the template's ChainMap of globals key by key, and lists it again (see
+        document.html.render_within, imported here as the module needs this one)."""
+        from .document.html import render_within
+
         used_token = _USED.set(self.used)
         try:
             with limits(), page_anchors(self.anchors):
-                return find_template(env, name, where).render(**context)
+                return render_within(find_template(env, name, where), {**env.globals, **context})
         except SourceError:
             raise
         except jinja2.TemplateNotFound as exc:  # an include or extends inside the layout
@@ -576,19 +582,33 @@ class Expressions:
 
     def __init__(self, env: SiteEnvironment):
         self.env = env
-        self.compiled: dict[str, Any] = {}
+        self.compiled: dict[str, jinja2.Template] = {}
 
-    def compile(self, expression: str) -> Any:
+    def compile(self, expression: str) -> jinja2.Template:
+        """The template Jinja's `compile_expression` wraps (`result = expression`), run by `evaluate`."""
         if expression not in self.compiled:
             depth = max_nesting(expression)
             if depth > MAX_NESTING:
                 raise SecurityError(f"括号嵌套 {depth} 层，超过上限 {MAX_NESTING}")
-            self.compiled[expression] = self.env.compile_expression(expression, undefined_to_none=False)
+            self.compiled[expression] = self.env.compile_expression(expression, undefined_to_none=False)._template
         return self.compiled[expression]
 
-    def evaluate(self, expression: str, names: dict[str, Any]) -> Any:
+    def scope(self, names: dict[str, Any]) -> Context:
+        """The Context expressions reading `names` run in, made once for all of them: the one Jinja's call of a
+        compiled expression makes for each (the environment's globals, then `names` over them), which copied some
+        sixty names and made a set of the globals' names every time (a section evaluates a dozen expressions). Made
+        again when `names` change."""
+        return Context(self.env, {**self.env.globals, **names}, None, {}, self.env.globals)
+
+    def evaluate(self, expression: str, scope: Context) -> Any:
+        """The value of `expression` in `scope` (see `scope`), as a fresh Context would give it: an expression only
+        reads names and sets `result`, which is cleared first, so none sees what an earlier one set."""
+        template = self.compile(expression)
+        scope.vars.clear()
+        scope.exported_vars.clear()
         with limits():
-            return self.compile(expression)(**names)
+            consume(template.root_render_func(scope))  # type: ignore[attr-defined]
+        return scope.vars["result"]
 
 
 def max_nesting(text: str) -> int:
