@@ -14,7 +14,7 @@ from conftest import REPO, assess_in_site
 from jixiao import compute, phrasing, values
 from jixiao.assess import Assessment
 from jixiao.audit import (
-    FigureIndex,
+    Scope,
     Text,
     audit_report,
     check_money_units,
@@ -218,10 +218,8 @@ def test_a_text_without_a_digit_is_not_scanned_for_figures_years_amounts_or_page
     scanned: list[str] = []
     monkeypatch.setattr(phrasing, "PAGE_DEBRIS", _Counted(phrasing.PAGE_DEBRIS, scanned))
     named: list[str] = []  # the texts whose names make a scope's pattern of figure names
-    pattern_for = FigureIndex.pattern_for
-    monkeypatch.setattr(
-        FigureIndex, "pattern_for", lambda index, texts: named.extend(texts) or pattern_for(index, texts)
-    )
+    pattern_for = Scope.pattern_for
+    monkeypatch.setattr(Scope, "pattern_for", lambda index, texts: named.extend(texts) or pattern_for(index, texts))
     findings = audit_report(source.report, view, source)
     assert any(not re.search(r"\d", text) for text in texts)  # the report has texts without a number
     assert scanned == [text for text in texts if re.search(r"\d", text)]  # and only the others were scanned
