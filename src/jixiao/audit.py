@@ -16,11 +16,12 @@ tables), and a finding names the column in the author's Markdown, which rendered
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache, partial
 from operator import attrgetter
+from os.path import commonprefix
 from typing import Any, NamedTuple
 
 from . import phrasing
@@ -201,10 +202,13 @@ class Names(NamedTuple):
     core_of: dict[str, str]  # each name's core (`core_name`), by which prose names the figure
     cores: frozenset[str]
     by_first: ByFirst
+    guard: str  # what a text holds if it may hold any of the names: their common beginning ("" for near names)
 
 
 def index_names(names: tuple[str, ...]) -> Names:
-    """`names` with their cores and under the first characters of their cores (as `FigureIndex` files a figure's)."""
+    """`names` with their cores and under the first characters of their cores (as `FigureIndex` files a figure's),
+    and the beginning all of them share when each must stand in a text as it is (a row's name, which begins each of
+    its phrasings: a text without it holds none of them)."""
     core_of: dict[str, str] = {}
     by_first: ByFirst = {}
     for name in names:
@@ -212,7 +216,8 @@ def index_names(names: tuple[str, ...]) -> Names:
         core_of[name] = core
         if core:
             by_first.setdefault(core[0], {})[name] = needs
-    return Names(names, core_of, frozenset(core_of.values()), by_first)
+    exact = all(needs is None for held in by_first.values() for needs in held.values())
+    return Names(names, core_of, frozenset(core_of.values()), by_first, commonprefix(names) if exact else "")
 
 
 _FIGURE_NAMES = {path: name for name, path in phrasing.FORM_FIGURE_PATHS.items()}
@@ -362,8 +367,6 @@ class Scope:
     milliseconds, while a form's texts hold a few. A name left out matches nowhere in them, so the matches are the
     same; the patterns are cached by their names."""
 
-    by_firsts: tuple[dict[str, list[dict[str, frozenset[str] | None]]], ...]  # the names, under first characters
-
     def named(self, written: str) -> list[Figure]:
         """The figures prose names with `written` (the exact name, or a near one), in the scope's order."""
         raise NotImplementedError
@@ -372,22 +375,31 @@ class Scope:
         """The figures of a kind that are `equal` (a test of a figure's value, kind and unit), in the scope's order."""
         raise NotImplementedError
 
+    def held(self, text: str) -> Iterator[str]:
+        """The names that could match in `text` (`held_names`)."""
+        raise NotImplementedError
+
     def pattern_for(self, texts: list[str]) -> re.Pattern[str] | None:
         """The pattern of the names `texts` could hold (phrasing.figure_pattern), None for none."""
         names = frozenset(name for text in texts for name in self.held(text))
         return names_pattern(names) if names else None
 
-    def held(self, text: str) -> Iterator[str]:
-        """The names that could match in `text`: a name's core begins with a character of the text (its index key),
-        and the text has the name, or for a near name every character of its core (what `near_name` requires, in
-        order, between 财政/项目/资金)."""
+
+def held_names(by_first: ByFirst, text: str) -> Iterator[str]:
+    """The names that could match in `text`: a name's core begins with a character of the text (its index key),
+    and the text has the name, or for a near name every character of its core (what `near_name` requires, in
+    order, between 财政/项目/资金). Each character is looked for in the text (a scan in C), not in a set of the text's
+    characters, which makes an object of each character of the text (some 500 instructions a character), unless the
+    names have many more first characters than the text has characters."""
+    if len(by_first) > 8 * len(text):
         characters = set(text)
-        for by_first in self.by_firsts:
-            for first in by_first.keys() & characters:
-                for names in by_first[first]:
-                    for name, needs in names.items():
-                        if name in text if needs is None else needs <= characters:
-                            yield name
+        firsts: Iterable[str] = by_first.keys() & characters
+    else:
+        firsts = [first for first in by_first if first in text]
+    for first in firsts:
+        for name, needs in by_first[first].items():
+            if name in text if needs is None else all(character in text for character in needs):
+                yield name
 
 
 class FigureIndex(Scope):
@@ -403,10 +415,13 @@ class FigureIndex(Scope):
                 self.by_name.setdefault(core, []).append(figure)
                 if core:
                     by_first.setdefault(core[0], {})[name] = needs
-        self.by_firsts = ({first: [names] for first, names in by_first.items()},)
+        self.by_first = by_first
 
     def named(self, written: str) -> list[Figure]:
         return self.by_name.get(core_name(written), [])
+
+    def held(self, text: str) -> Iterator[str]:
+        return held_names(self.by_first, text)
 
     def alike(self, kind: str, equal: Callable[[Figure], bool]) -> list[Figure]:
         return [figure for figure in self.figures if figure.kind == kind and equal(figure)]
@@ -424,11 +439,6 @@ class FormIndex(Scope):
     def __init__(self, form: FormView, number: int, default_unit: str, base: FigureIndex):
         self.base = base
         self.groups = form_groups(form, number, default_unit)
-        by_first: dict[str, list[dict[str, frozenset[str] | None]]] = {}
-        for names, _ in self.groups:
-            for first, held in names.by_first.items():
-                by_first.setdefault(first, []).append(held)
-        self.by_firsts = (*base.by_firsts, by_first)
 
     def named(self, written: str) -> list[Figure]:
         core = core_name(written)
@@ -438,6 +448,14 @@ class FormIndex(Scope):
             if core in group[0].cores:
                 found += [figure for figure in group_figures(group) if core_of[figure.name] == core]
         return found
+
+    def held(self, text: str) -> Iterator[str]:
+        """The report's names, then each group's whose common beginning the text holds (most groups are a row's:
+        a text names a few rows, and the others are passed over with one scan each)."""
+        yield from self.base.held(text)
+        for names, _ in self.groups:
+            if names.guard in text:
+                yield from held_names(names.by_first, text)
 
     def alike(self, kind: str, equal: Callable[[Figure], bool]) -> list[Figure]:
         """A group's figures differ only by their names: the group's first tells whether they are all alike."""
@@ -737,6 +755,8 @@ def check_leftovers(text: Text) -> list[Finding]:
 
 def check_page_debris(text: Text) -> list[Finding]:
     """page-debris: page numbers and footers copied from a PDF (- 13 -, 第 3 页 共 12 页)."""
+    if phrasing.PAGE_DEBRIS_MARK.search(text.text) is None:  # most texts: no dash, 第 or slash, no page furniture
+        return []
     return [
         acknowledged(
             at(text, m.start()), text.note, "page-debris", f"「{excerpt(m.group(0).strip())}」像是从 PDF 复制来的页码"

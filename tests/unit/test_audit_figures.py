@@ -111,8 +111,12 @@ def test_a_scope_searched_with_the_names_its_texts_hold_finds_what_all_its_names
 
 
 def indexed_names(index) -> set[str]:
-    """Every name an index files (under the first character of its core)."""
-    return {name for by_first in index.by_firsts for held in by_first.values() for names in held for name in names}
+    """Every name an index files (under the first character of its core): a form's, the report's and its groups'."""
+    if isinstance(index, FormIndex):
+        by_firsts = [index.base.by_first, *(names.by_first for names, _ in index.groups)]
+    else:
+        by_firsts = [index.by_first]
+    return {name for by_first in by_firsts for names in by_first.values() for name in names}
 
 
 # How each kind of figure is written in prose, for `alike`: in its unit, and in another of its dimension.
