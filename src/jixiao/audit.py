@@ -117,10 +117,9 @@ def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Tex
     for item, row in pairs:
         if row.met is None:
             continue
-        said = [
-            (text, item.locate("偏差原因分析及改进措施") if item.wrote("偏差原因分析及改进措施") else item.locate(), ())
-            for text in (row.deviation, row.note)
-            if text
+        # the row's own texts, located only if they contradict (`_row_text_at`)
+        said: list[tuple[str, Location | None, tuple[Note, ...]]] = [
+            (text, None, ()) for text in (row.deviation, row.note) if text
         ]
         for paragraph in texts:
             start = paragraph.text.find(row.name)
@@ -135,7 +134,7 @@ def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Tex
                 rule_says = "已达标" if row.met else f"未达标（得分 {row.score}，满分 {row.points}）"
                 found.append(
                     acknowledged(
-                        where,
+                        _row_text_at(item) if where is None else where,
                         (item.check_note, *notes),
                         "verdict-contradicts",
                         f"{row.name}: 文字说「{verdict}」，按规则（{row.basis}）该指标{rule_says}",
@@ -144,6 +143,12 @@ def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Tex
                 )
                 break
     return found
+
+
+def _row_text_at(item: Indicator) -> Location:
+    """Where a row's own text is: its 偏差原因分析及改进措施, else the row (located only for a finding: a location is some
+    10 K instructions, and most rows' texts agree with their verdicts)."""
+    return item.locate("偏差原因分析及改进措施") if item.wrote("偏差原因分析及改进措施") else item.locate()
 
 
 def _verdict_in(text: str, met: bool) -> str | None:
