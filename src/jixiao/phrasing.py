@@ -94,8 +94,9 @@ PAGE_DEBRIS = re.compile(
 # for them alone, has none.
 PAGE_DEBRIS_MARK = re.compile(r"[-—–－第/]")
 
-# Money the report counts in its default unit: an amount in 元 of 100 or more, or an amount with no unit.
-YUAN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*元")
+# Money the report counts in its default unit: an amount in 元 of 100 or more, or an amount with no unit. YUAN opens
+# with its first digit, its look-behind after it (as BAD_YEAR's), so the engine looks for digits alone.
+YUAN = re.compile(r"(\d(?<![\d.]\d)\d*(?:\.\d+)?)\s*元")
 BARE_AMOUNT = re.compile(
     r"(?:预算数?|支出|执行数|拨款|结余|资金)(?:为|是|共|合计)?\s*(\d+\.\d{2})(?!\s*[\d.%％‰万亿元])"
 )

@@ -193,9 +193,10 @@ def test_the_grade_pattern_is_made_once_and_still_finds_a_grade_named_in_prose()
 # the year patterns before each opened with its first digit (bench/README.md, 「Seventh wave」)
 _BAD_YEAR_BEFORE = re.compile(r"(?<![\d.])(\d{5,})\s*年")
 _YEAR_BEFORE = re.compile(r"(?<![\d.\-—~至])((?:19|20)\d{2})\s*年(?!\s*[-—~至])")
+_YUAN_BEFORE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*元")  # and the amounts in 元 (ninth wave)
 
 
-def test_the_year_patterns_find_what_they_found_before_in_every_text_of_the_repository_and_in_made_up_ones():
+def test_the_year_and_yuan_patterns_find_what_they_found_before_in_every_text_of_the_repository_and_made_up_ones():
     def found(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], tuple[str | Any, ...]]]:
         return [(match.span(), match.groups()) for match in pattern.finditer(text)]
 
@@ -222,11 +223,19 @@ def test_the_year_patterns_find_what_they_found_before_in_every_text_of_the_repo
         "\n",
         "元",
         "第",
+        "元",
+        "万",
+        "0.5",
     ]
     chance = random.Random(22)
     texts += ["".join(chance.choice(pieces) for _ in range(chance.randint(0, 10))) for _ in range(30000)]
     texts += ["2023年", "20234年", "2019 年至2023年", "1.2023年", "至2030年", "2030年-2035年", "12023年", "1999年"]
-    for now, before in ((phrasing.BAD_YEAR, _BAD_YEAR_BEFORE), (phrasing.YEAR, _YEAR_BEFORE)):
+    texts += ["2607.82元", "1.5元", "共 300 元", "3.2.100元", "x100元"]
+    for now, before in (
+        (phrasing.BAD_YEAR, _BAD_YEAR_BEFORE),
+        (phrasing.YEAR, _YEAR_BEFORE),
+        (phrasing.YUAN, _YUAN_BEFORE),
+    ):
         assert all(found(now, text) == found(before, text) for text in texts)
         assert sum(bool(found(now, text)) for text in texts) > 100  # hundreds of the made-up texts hold one
 
