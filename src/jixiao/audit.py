@@ -16,10 +16,12 @@ tables), and a finding names the column in the author's Markdown, which rendered
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache, partial
+from operator import attrgetter
+from os.path import commonprefix
 from typing import Any, NamedTuple
 
 from . import phrasing
@@ -85,10 +87,7 @@ def audit_report(report: Report, view: ReportView, source: Source, default_unit:
             findings += part.function(part.audit)(report, view, paragraphs, check_verdicts)
     texts = list(collect_texts(report, forms, paragraphs))
     report_index = FigureIndex(report_figures(view) + named_figures(view.figures, Figure))
-    indexes = {
-        id(form): FigureIndex(form_figures(form, number, default_unit), report_index)
-        for number, form in enumerate(forms)
-    }
+    indexes = {id(form): FormIndex(form, number, default_unit, report_index) for number, form in enumerate(forms)}
     scoped = [(text, indexes[id(text.form)] if text.form is not None else report_index) for text in texts]
     # a figure, a year, an amount, a page number: each has a digit, so a text without one is not scanned for them
     numbered = [_DIGIT_RE.search(text.text) is not None for text in texts]
@@ -118,10 +117,9 @@ def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Tex
     for item, row in pairs:
         if row.met is None:
             continue
-        said = [
-            (text, item.locate("偏差原因分析及改进措施") if item.wrote("偏差原因分析及改进措施") else item.locate(), ())
-            for text in (row.deviation, row.note)
-            if text
+        # the row's own texts, located only if they contradict (`_row_text_at`)
+        said: list[tuple[str, Location | None, tuple[Note, ...]]] = [
+            (text, None, ()) for text in (row.deviation, row.note) if text
         ]
         for paragraph in texts:
             start = paragraph.text.find(row.name)
@@ -136,7 +134,7 @@ def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Tex
                 rule_says = "已达标" if row.met else f"未达标（得分 {row.score}，满分 {row.points}）"
                 found.append(
                     acknowledged(
-                        where,
+                        _row_text_at(item) if where is None else where,
                         (item.check_note, *notes),
                         "verdict-contradicts",
                         f"{row.name}: 文字说「{verdict}」，按规则（{row.basis}）该指标{rule_says}",
@@ -145,6 +143,12 @@ def check_verdicts(pairs: list[tuple[Indicator, IndicatorView]], texts: list[Tex
                 )
                 break
     return found
+
+
+def _row_text_at(item: Indicator) -> Location:
+    """Where a row's own text is: its 偏差原因分析及改进措施, else the row (located only for a finding: a location is some
+    10 K instructions, and most rows' texts agree with their verdicts)."""
+    return item.locate("偏差原因分析及改进措施") if item.wrote("偏差原因分析及改进措施") else item.locate()
 
 
 def _verdict_in(text: str, met: bool) -> str | None:
@@ -160,53 +164,131 @@ def _verdict_in(text: str, met: bool) -> str | None:
 
 # -- figures in prose -----------------------------------------------------------------------------------
 
+_FILLER_RE = re.compile(r"财政|项目|资金")
+_FILLER = f"(?:{_FILLER_RE.pattern})*"
+
+
+@lru_cache(maxsize=8192)
+def core_name(name: str) -> str:
+    """A name without 财政/项目/资金, by which prose and data name the same row a little differently (上缴财政城市…
+    资金 / 上缴城市…资金); a name whose core is shorter than 4 characters (项目支出 → 支出) is only itself."""
+    core = _FILLER_RE.sub("", name)
+    return core if len(core) >= 4 else name
+
+
+@lru_cache(maxsize=8192)
+def indexed_name(name: str) -> tuple[str, frozenset[str] | None]:
+    """A name's core, and the characters a text must hold for a near form of it to match (None: the name itself must
+    stand in the text), remembered: a form indexes some two hundred names, the same on every copy of a form."""
+    core = core_name(name)
+    return core, None if core == name else frozenset(core)
+
+
+@lru_cache(maxsize=8192)
+def near_name(name: str) -> str:
+    """The pattern of a name and its near forms: 财政/项目/资金 may stand anywhere in it (first too, so the quote
+    is the whole name prose wrote: 项目资金预算安排, not 预算安排), or be left out."""
+    core = core_name(name)
+    if core == name:
+        return re.escape(name)
+    return _FILLER + _FILLER.join(re.escape(character) for character in core) + _FILLER
+
+
+# Names under the first character of their cores, each with what a text must hold for it to match there (None: the
+# name itself; else the characters of its core): what `held_names` reads.
+ByFirst = dict[str, dict[str, frozenset[str] | None]]
+
+
+class Names(NamedTuple):
+    """The names one figure of a form goes by (a row's 完成率: 办件量, 办件量完成率, 办件量达成 …), indexed once per
+    process: a form's index lists the Names of its figures instead of indexing each figure's names again."""
+
+    names: tuple[str, ...]
+    core_of: dict[str, str]  # each name's core (`core_name`), by which prose names the figure
+    cores: frozenset[str]
+    by_first: ByFirst
+    guard: str  # what a text holds if it may hold any of the names: their common beginning ("" for near names)
+
+
+def index_names(names: tuple[str, ...]) -> Names:
+    """`names` with their cores and under the first characters of their cores (as `FigureIndex` files a figure's),
+    and the beginning all of them share when each must stand in a text as it is (a row's name, which begins each of
+    its phrasings: a text without it holds none of them)."""
+    core_of: dict[str, str] = {}
+    by_first: ByFirst = {}
+    for name in names:
+        core, needs = indexed_name(name)
+        core_of[name] = core
+        if core:
+            by_first.setdefault(core[0], {})[name] = needs
+    exact = all(needs is None for held in by_first.values() for needs in held.values())
+    return Names(names, core_of, frozenset(core_of.values()), by_first, commonprefix(names) if exact else "")
+
+
 _FIGURE_NAMES = {path: name for name, path in phrasing.FORM_FIGURE_PATHS.items()}
+# A form's own figures: the names of each, indexed once, its attribute path in FormView, how it is written, and the
+# getter of its value.
+_FORM_FIGURES = [(index_names(names), path, kind, attrgetter(path)) for names, path, kind in phrasing.FORM_FIGURES]
+
+# A group of a form's figures: one figure under each of the names it goes by, the same but for the name (its value,
+# kind, unit, label, whose, and the expression that prints it: a Figure's fields after its name).
+Group = tuple[Names, tuple[Any, str, str | None, str, str, str]]
 
 
 def form_figures(form: FormView, index: int, default_unit: str) -> list[Figure]:
-    found = []
-    for names, path, kind in phrasing.FORM_FIGURES:
-        value: Any = form
-        for attribute in path.split("."):
-            value = getattr(value, attribute)
-        if value is None:
-            continue
-        label = _FIGURE_NAMES[path]
-        expression = f"自评表[{index}]." + (f"项目资金.年度资金总额.{label}" if path.startswith("funds.") else label)
-        unit = default_unit if kind == "money" else None
-        found += [_figure((name, value, kind, unit, label, form.project, expression, ())) for name in names]
-    return found + indicator_figures(form, index)
+    """Every figure of a form prose may name: its own (总分, 执行率, 全年预算数 … each under its names), then each
+    indicator row's (`row_groups`)."""
+    return [figure for group in form_groups(form, index, default_unit) for figure in group_figures(group)]
+
+
+def form_groups(form: FormView, index: int, default_unit: str) -> list[Group]:
+    """A form's figures as `form_figures` lists them, group by group: a form's index makes only those its prose
+    names (`FormIndex`)."""
+    groups: list[Group] = []
+    for names, path, kind, value_of in _FORM_FIGURES:
+        value = value_of(form)
+        if value is not None:
+            label = _FIGURE_NAMES[path]
+            expression = f"自评表[{index}]." + (
+                f"项目资金.年度资金总额.{label}" if path.startswith("funds.") else label
+            )
+            unit = default_unit if kind == "money" else None
+            groups.append((names, (value, kind, unit, label, form.project, expression)))
+    for row in form.rows:
+        groups += row_groups(row, index)
+    return groups
 
 
 _RATE_NAMES = ("{}", "{}完成率", "{}的完成率", "{}达成率", "{}达成")
 _SCORE_NAMES = ("{}{}", "{}的{}")  # 办件量得分, 办件量的分值
 
 
-def indicator_figures(form: FormView, index: int) -> list[Figure]:
-    """Each quantitative indicator row's 完成率, as prose states it for the row (短信数量完成率96.40%, 满意度达成100%);
-    a row whose 实际完成值 is itself a percentage may be stated by that value as well. And the 分值 and 得分 the form
-    prints for every row (办件量得分24分), so prose about a row's score is compared with it, not with the 总分.
-    A form makes some twelve figures a row: each is a tuple made in C (`_figure`), the phrasings of a row's name
-    are remembered (`phrased`), and each figure's expression is written once for all its phrasings."""
-    found = []
-    for row in form.rows:
-        name = row.name
-        expression = f'自评表[{index}].指标["{name}"]'
-        rates = [(row.completion, "完成率")] if row.completion is not None else []
+def row_groups(row: IndicatorView, index: int) -> list[Group]:
+    """An indicator row's figures: its 完成率, as prose states it for the row (短信数量完成率96.40%, 满意度达成100%),
+    if it has one, and its 实际完成值 under the same names when that is itself a percentage; and the 分值 and 得分
+    the form prints for every row (办件量得分24分), so prose about a row's score is compared with it, not with the
+    总分. The names are the row's phrasings, indexed once per process (`phrased`)."""
+    name = row.name
+    rates, scores = phrased(name)
+    expression = f'自评表[{index}].指标["{name}"].'
+    groups: list[Group] = []
+    if row.completion is not None:
+        groups.append((rates, (row.completion, "rate", None, "完成率", name, expression + "完成率")))
         actual = (row.actual or "").strip()
-        if rates and actual.endswith(("%", "％")) and _is_number(actual[:-1]):
-            rates.append((Rate(Decimal(actual[:-1])), "实际完成值"))
-        rate_phrases, score_phrases = phrased(name)
-        for value, label in rates:
-            written = f"{expression}.{label}"
-            found += [_figure((phrase, value, "rate", None, label, name, written, ())) for phrase in rate_phrases]
-        for value, label in ((row.points, "分值"), (row.score, "得分")):
-            if value is not None:
-                written = f"{expression}.{label}"
-                found += [
-                    _figure((phrase, value, "score", None, label, name, written, ())) for phrase in score_phrases[label]
-                ]
-    return found
+        if actual.endswith(("%", "％")) and _is_number(actual[:-1]):
+            groups.append(
+                (rates, (Rate(Decimal(actual[:-1])), "rate", None, "实际完成值", name, expression + "实际完成值"))
+            )
+    for value, label in ((row.points, "分值"), (row.score, "得分")):
+        if value is not None:
+            groups.append((scores[label], (value, "score", None, label, name, expression + label)))
+    return groups
+
+
+def group_figures(group: Group) -> list[Figure]:
+    """A group's figure under each of its names, each a tuple made in C (`_figure`)."""
+    names, (value, kind, unit, label, where, expression) = group
+    return [_figure((name, value, kind, unit, label, where, expression, ())) for name in names.names]
 
 
 # A Figure from its eight fields, made by tuple.__new__ (C), not by the named tuple's own __new__ (a Python function):
@@ -215,12 +297,14 @@ _figure = partial(tuple.__new__, Figure)
 
 
 @lru_cache(maxsize=8192)
-def phrased(name: str) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+def phrased(name: str) -> tuple[Names, dict[str, Names]]:
     """How prose may name a row's 完成率 (办件量完成率, 办件量达成 …), and by label its 分值 and 得分 (办件量得分,
-    办件量的得分), remembered: a site's forms repeat their rows' names year after year. One call a row, of one
-    argument (the cache's quick path; a key of two is a tuple made and hashed at each call)."""
-    rates = tuple(phrase.format(name) for phrase in _RATE_NAMES)
-    return rates, {label: tuple(phrase.format(name, label) for phrase in _SCORE_NAMES) for label in ("分值", "得分")}
+    办件量的得分), indexed, remembered: a site's forms repeat their rows' names year after year. One call a row, of
+    one argument (the cache's quick path; a key of two is a tuple made and hashed at each call)."""
+    rates = index_names(tuple(phrase.format(name) for phrase in _RATE_NAMES))
+    return rates, {
+        label: index_names(tuple(phrase.format(name, label) for phrase in _SCORE_NAMES)) for label in ("分值", "得分")
+    }
 
 
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
@@ -279,40 +363,8 @@ def _index(name: str) -> str:
     return f".{name}" if name.isidentifier() else f'["{name}"]'
 
 
-_FILLER_RE = re.compile(r"财政|项目|资金")
-_FILLER = f"(?:{_FILLER_RE.pattern})*"
-
-
-@lru_cache(maxsize=8192)
-def core_name(name: str) -> str:
-    """A name without 财政/项目/资金, by which prose and data name the same row a little differently (上缴财政城市…
-    资金 / 上缴城市…资金); a name whose core is shorter than 4 characters (项目支出 → 支出) is only itself."""
-    core = _FILLER_RE.sub("", name)
-    return core if len(core) >= 4 else name
-
-
-@lru_cache(maxsize=8192)
-def indexed_name(name: str) -> tuple[str, frozenset[str] | None]:
-    """A name's core, and the characters a text must hold for a near form of it to match (None: the name itself must
-    stand in the text), remembered: a form indexes some two hundred names, the same on every copy of a form."""
-    core = core_name(name)
-    return core, None if core == name else frozenset(core)
-
-
-@lru_cache(maxsize=8192)
-def near_name(name: str) -> str:
-    """The pattern of a name and its near forms: 财政/项目/资金 may stand anywhere in it (first too, so the quote
-    is the whole name prose wrote: 项目资金预算安排, not 预算安排), or be left out."""
-    core = core_name(name)
-    if core == name:
-        return re.escape(name)
-    return _FILLER + _FILLER.join(re.escape(character) for character in core) + _FILLER
-
-
-class FigureIndex:
-    """The figures prose may name in one scope (a form's texts, or the report's), by their core names. A form's
-    index extends the report's (`base`, its figures first): the report's figures are indexed once, not again for
-    every form.
+class Scope:
+    """The figures prose may name in one scope (a form's texts, or the report's), by their core names.
 
     The texts of a scope are searched with the pattern of only the names they could hold (`pattern_for`), not of all
     of them: a form has some two hundred names (every indicator's 完成率, 得分, 分值 under several phrasings), a
@@ -320,40 +372,105 @@ class FigureIndex:
     milliseconds, while a form's texts hold a few. A name left out matches nowhere in them, so the matches are the
     same; the patterns are cached by their names."""
 
-    def __init__(self, figures: list[Figure], base: FigureIndex | None = None):
-        self.figures = [*base.figures, *figures] if base else figures
-        self.by_name: dict[str, list[Figure]] = {key: [*found] for key, found in base.by_name.items()} if base else {}
-        # each name under the first character of its core, with the characters a near name needs (None: the name
-        # itself must stand in the text)
-        self.by_first: dict[str, dict[str, frozenset[str] | None]] = (
-            {key: {**names} for key, names in base.by_first.items()} if base else {}
-        )
-        by_name, by_first = self.by_name, self.by_first
-        for figure in figures:
-            for name in (figure.name, *figure.aliases) if figure.aliases else (figure.name,):
-                core, needs = indexed_name(name)
-                by_name.setdefault(core, []).append(figure)
-                if core:
-                    by_first.setdefault(core[0], {})[name] = needs
-
     def named(self, written: str) -> list[Figure]:
-        """The figures prose names with `written` (the exact name, or a near one)."""
-        return self.by_name.get(core_name(written), [])
+        """The figures prose names with `written` (the exact name, or a near one), in the scope's order."""
+        raise NotImplementedError
+
+    def alike(self, kind: str, equal: Callable[[Figure], bool]) -> list[Figure]:
+        """The figures of a kind that are `equal` (a test of a figure's value, kind and unit), in the scope's order."""
+        raise NotImplementedError
+
+    def held(self, text: str) -> Iterator[str]:
+        """The names that could match in `text` (`held_names`)."""
+        raise NotImplementedError
 
     def pattern_for(self, texts: list[str]) -> re.Pattern[str] | None:
         """The pattern of the names `texts` could hold (phrasing.figure_pattern), None for none."""
         names = frozenset(name for text in texts for name in self.held(text))
         return names_pattern(names) if names else None
 
-    def held(self, text: str) -> Iterator[str]:
-        """The names that could match in `text`: a name's core begins with a character of the text (its index key),
-        and the text has the name, or for a near name every character of its core (what `near_name` requires, in
-        order, between 财政/项目/资金)."""
+
+def held_names(by_first: ByFirst, text: str) -> Iterator[str]:
+    """The names that could match in `text`: a name's core begins with a character of the text (its index key),
+    and the text has the name, or for a near name every character of its core (what `near_name` requires, in
+    order, between 财政/项目/资金). Each character is looked for in the text (a scan in C), not in a set of the text's
+    characters, which makes an object of each character of the text (some 500 instructions a character), unless the
+    names have many more first characters than the text has characters."""
+    if len(by_first) > 8 * len(text):
         characters = set(text)
-        for first in self.by_first.keys() & characters:
-            for name, needs in self.by_first[first].items():
-                if name in text if needs is None else needs <= characters:
-                    yield name
+        firsts: Iterable[str] = by_first.keys() & characters
+    else:
+        firsts = [first for first in by_first if first in text]
+    for first in firsts:
+        for name, needs in by_first[first].items():
+            if name in text if needs is None else all(character in text for character in needs):
+                yield name
+
+
+class FigureIndex(Scope):
+    """The report's scope: its own figures and its tables', indexed as they are made."""
+
+    def __init__(self, figures: list[Figure]):
+        self.figures = figures
+        self.by_name: dict[str, list[Figure]] = {}
+        by_first: ByFirst = {}
+        for figure in figures:
+            for name in (figure.name, *figure.aliases) if figure.aliases else (figure.name,):
+                core, needs = indexed_name(name)
+                self.by_name.setdefault(core, []).append(figure)
+                if core:
+                    by_first.setdefault(core[0], {})[name] = needs
+        self.by_first = by_first
+
+    def named(self, written: str) -> list[Figure]:
+        return self.by_name.get(core_name(written), [])
+
+    def held(self, text: str) -> Iterator[str]:
+        return held_names(self.by_first, text)
+
+    def alike(self, kind: str, equal: Callable[[Figure], bool]) -> list[Figure]:
+        return [figure for figure in self.figures if figure.kind == kind and equal(figure)]
+
+
+class FormIndex(Scope):
+    """A form's scope: the report's figures (`base`, first), then the form's own, made only when prose names them.
+
+    A form has some twelve figures a row, and making and indexing each cost some 9 K instructions, while its texts
+    name a few. So a form's index lists the groups of its figures (`form_groups`: a figure under each of its names),
+    whose names are indexed once per process (`phrased`, `index_names`); a group's figures are made when prose names
+    one of them (`named`), or when they are the number a finding's 「是否写成了别处的数」 looks for (`alike`). Each
+    answers as the index of all the figures made at once would (tests/unit/test_audit_figures.py)."""
+
+    def __init__(self, form: FormView, number: int, default_unit: str, base: FigureIndex):
+        self.base = base
+        self.groups = form_groups(form, number, default_unit)
+
+    def named(self, written: str) -> list[Figure]:
+        core = core_name(written)
+        found = [*self.base.by_name.get(core, ())]
+        for group in self.groups:
+            core_of = group[0].core_of
+            if core in group[0].cores:
+                found += [figure for figure in group_figures(group) if core_of[figure.name] == core]
+        return found
+
+    def held(self, text: str) -> Iterator[str]:
+        """The report's names, then each group's whose common beginning the text holds (most groups are a row's:
+        a text names a few rows, and the others are passed over with one scan each)."""
+        yield from self.base.held(text)
+        for names, _ in self.groups:
+            if names.guard in text:
+                yield from held_names(names.by_first, text)
+
+    def alike(self, kind: str, equal: Callable[[Figure], bool]) -> list[Figure]:
+        """A group's figures differ only by their names: the group's first tells whether they are all alike."""
+        found = self.base.alike(kind, equal)
+        for group in self.groups:
+            if group[1][1] == kind:
+                figures = group_figures(group)
+                if figures and equal(figures[0]):
+                    found += figures
+        return found
 
 
 @lru_cache(maxsize=256)
@@ -364,12 +481,11 @@ def names_pattern(names: frozenset[str]) -> re.Pattern[str]:
     return phrasing.figure_pattern(list(names), near_name)
 
 
-def check_numbers(text: Text, index: FigureIndex, pattern: re.Pattern[str] | None) -> list[Finding]:
+def check_numbers(text: Text, index: Scope, pattern: re.Pattern[str] | None) -> list[Finding]:
     """narrative-number: a number in prose after the name of a figure must be that figure (`pattern`: the
     index's pattern for the texts of its scope); the finding suggests the expression that prints it."""
     if pattern is None:
         return []
-    figures = index.figures
     found = []
     for match in pattern.finditer(text.text):
         written = Decimal(match.group("number"))
@@ -379,12 +495,9 @@ def check_numbers(text: Text, index: FigureIndex, pattern: re.Pattern[str] | Non
         if not candidates or any(_equal(f, written, match.group("unit"), decrease, approximate) for f in candidates):
             continue
         first = max(candidates, key=lambda f: _about(f, text.text, match))
+        alike = index.alike(first.kind, partial(_equal, written=written, unit=match.group("unit"), decrease=decrease))
         also = sorted(
-            (
-                f
-                for f in figures
-                if f.kind == first.kind and f not in candidates and _equal(f, written, match.group("unit"), decrease)
-            ),
+            (f for f in alike if f not in candidates),
             key=lambda f: f.where != first.where and not f.where.startswith(first.where.split("「")[0]),
         )
         whole = f"（这是{also[0].where}{also[0].label}的数，是否写成了别处的数？）" if also else ""
@@ -647,6 +760,8 @@ def check_leftovers(text: Text) -> list[Finding]:
 
 def check_page_debris(text: Text) -> list[Finding]:
     """page-debris: page numbers and footers copied from a PDF (- 13 -, 第 3 页 共 12 页)."""
+    if phrasing.PAGE_DEBRIS_MARK.search(text.text) is None:  # most texts: no dash, 第 or slash, no page furniture
+        return []
     return [
         acknowledged(
             at(text, m.start()), text.note, "page-debris", f"「{excerpt(m.group(0).strip())}」像是从 PDF 复制来的页码"

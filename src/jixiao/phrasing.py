@@ -75,11 +75,13 @@ MET = re.compile(r"(?:已|全部|超额|均已|均)(?:完成|达到|达标|实�
 # Text a template or a form left behind, which nobody meant to publish. Each alternative opens with the character it
 # needs, so the regular expression engine looks for those characters alone and tries the alternatives only where
 # one stands (a leading optional （ or a look-behind would have it try all of them at every character of every text):
-# （ is written as its own alternative, and XX's look-behind (no Latin letter before it) comes after its first X.
+# （ is written as its own alternative, XX's look-behind (no Latin letter before it) comes after its first X, and
+# two or more × are written ××+ (×{2,} opens with a repeat, not a character, and the engine then tried every
+# alternative at every character: some 560 instructions a character of prose).
 _TO_FILL = r"根据实际情况(?:去留|填写|删减)）?"
 LEFTOVERS = re.compile(
     rf"（{_TO_FILL}|{_TO_FILL}|此处(?:填写|输入|删除)[^。；，\n]*|请(?:在此)?填写[^。；，\n]*|"
-    r"X(?<![A-Za-z]X)X+(?![A-Za-z])|x(?<![A-Za-z]x)x+(?![A-Za-z])|×{2,}|＊{2,}|\[待填\]|【待[填补]】"
+    r"X(?<![A-Za-z]X)X+(?![A-Za-z])|x(?<![A-Za-z]x)x+(?![A-Za-z])|××+|＊＊+|\[待填\]|【待[填补]】"
 )
 # Page furniture copied from a PDF: "- 13 -", "— 3 —", "第 3 页 共 12 页", "3/12".
 PAGE_DEBRIS = re.compile(
@@ -87,9 +89,14 @@ PAGE_DEBRIS = re.compile(
     r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$",
     re.M,
 )
+# What each of them holds: a dash, 第 or a slash. PAGE_DEBRIS opens with ^ and is tried at every character of a text
+# (some 360 instructions a character); a text without one of these characters, which the engine finds by looking
+# for them alone, has none.
+PAGE_DEBRIS_MARK = re.compile(r"[-—–－第/]")
 
-# Money the report counts in its default unit: an amount in 元 of 100 or more, or an amount with no unit.
-YUAN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*元")
+# Money the report counts in its default unit: an amount in 元 of 100 or more, or an amount with no unit. YUAN opens
+# with its first digit, its look-behind after it (as BAD_YEAR's), so the engine looks for digits alone.
+YUAN = re.compile(r"(\d(?<![\d.]\d)\d*(?:\.\d+)?)\s*元")
 BARE_AMOUNT = re.compile(
     r"(?:预算数?|支出|执行数|拨款|结余|资金)(?:为|是|共|合计)?\s*(\d+\.\d{2})(?!\s*[\d.%％‰万亿元])"
 )

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from conftest import report_outputs
@@ -24,7 +25,10 @@ from jixiao import phrasing
 from jixiao.audit import (
     Figure,
     FigureIndex,
+    FormIndex,
+    _equal,
     collect_texts,
+    core_name,
     form_figures,
     markdown_paragraphs,
     near_name,
@@ -86,11 +90,11 @@ def test_a_scope_searched_with_the_names_its_texts_hold_finds_what_all_its_names
     matches (where, which name, number and unit) as the pattern of all the names of its scope, as before."""
     view, unit, source = built[key].view, built[key].unit, sources[key]
     report_index = FigureIndex(report_figures(view) + named_figures(view.figures, Figure))
-    indexes = {id(form): FigureIndex(form_figures(form, i, unit), report_index) for i, form in enumerate(view.forms)}
+    indexes = {id(form): FormIndex(form, i, unit, report_index) for i, form in enumerate(view.forms)}
     texts = list(collect_texts(source.report, view.forms, list(markdown_paragraphs(source))))
     found = 0
     for index in (report_index, *indexes.values()):
-        names = [name for held in index.by_first.values() for name in held]
+        names = sorted(indexed_names(index))
         if not names:
             continue
         scope = [t.text for t in texts if (indexes[id(t.form)] if t.form is not None else report_index) is index]
@@ -106,14 +110,60 @@ def test_a_scope_searched_with_the_names_its_texts_hold_finds_what_all_its_names
     assert report_index.figures == report_figures(view) + named_figures(view.figures, Figure)  # left as it was
 
 
+def indexed_names(index) -> set[str]:
+    """Every name an index files (under the first character of its core): a form's, the report's and its groups'."""
+    if isinstance(index, FormIndex):
+        by_firsts = [index.base.by_first, *(names.by_first for names, _ in index.groups)]
+    else:
+        by_firsts = [index.by_first]
+    return {name for by_first in by_firsts for names in by_first.values() for name in names}
+
+
+# How each kind of figure is written in prose, for `alike`: in its unit, and in another of its dimension.
+WRITTEN_UNITS = {"rate": ("%",), "score": ("分", None), "money": ("万元", "亿元", "元"), "count": (None, "万人")}
+
+
+def assert_answers_alike(lazy: FormIndex, flat: FigureIndex, texts: list[str]) -> None:
+    """`lazy` answers every question the audit asks of a scope as `flat` does: the figures prose names by each name
+    and near name (in order), the figures equal to each value of each kind (in order), the names texts could hold."""
+    names = {name for figure in flat.figures for name in (figure.name, *figure.aliases)}
+    assert indexed_names(lazy) == indexed_names(flat) == {name for name in names if core_name(name)}
+    for written in sorted(names | {core_name(name) for name in names} | {f"{n[:1]}项目{n[1:]}" for n in names}):
+        assert lazy.named(written) == flat.named(written), written
+    for kind, value in sorted({(figure.kind, Decimal(figure.value)) for figure in flat.figures}):
+        for unit in WRITTEN_UNITS[kind]:
+            for decrease in (False, True):
+                equal = partial(_equal, written=value, unit=unit, decrease=decrease)
+                assert lazy.alike(kind, equal) == flat.alike(kind, equal), (kind, value, unit)
+    for text in texts:
+        assert set(lazy.held(text)) == set(flat.held(text)), text
+        assert lazy.pattern_for([text]) == flat.pattern_for([text])
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_forms_index_answers_as_the_index_of_the_reports_figures_and_all_its_own_made_at_once(built, sources, key):
+    """A form's index makes its figures only when prose names them or a finding looks for their number (FormIndex),
+    from groups whose names are indexed once per process; it answers as the index of the report's figures, then all
+    the form's, made and indexed at once (as every form's index was before), for each form of the six reports."""
+    view, unit, source = built[key].view, built[key].unit, sources[key]
+    report_index = FigureIndex(report_figures(view) + named_figures(view.figures, Figure))
+    texts = [text.text for text in collect_texts(source.report, view.forms, list(markdown_paragraphs(source)))]
+    for number, form in enumerate(view.forms):
+        lazy = FormIndex(form, number, unit, report_index)
+        flat = FigureIndex(report_index.figures + form_figures(form, number, unit))
+        names = sorted(indexed_names(flat))
+        prose = ["，".join(f"{name[:1]}项目{name[1:]}为{i}.5万元" for i, name in enumerate(names)), *names]
+        assert_answers_alike(lazy, flat, texts + prose)
+
+
 def test_a_forms_index_holds_the_reports_figures_first_then_its_own(built):
-    """Extending an index gives the index of both lists of figures (决算's table cells, then a 自评表's figures)."""
+    """A form's index over a report's table cells (决算's) answers as the index of both lists of figures."""
     tables, forms = built["2023/luzhou-juesuan"], built["2023/luzhou-xiangmu-zipingbiao"]
-    shared = report_figures(tables.view) + named_figures(tables.view.figures, Figure)
+    shared = FigureIndex(report_figures(tables.view) + named_figures(tables.view.figures, Figure))
     own = form_figures(forms.view.forms[0], 0, forms.unit)
-    assert shared and own
-    extended, flat = FigureIndex(own, FigureIndex(shared)), FigureIndex(shared + own)
-    assert (extended.figures, extended.by_name, extended.by_first) == (flat.figures, flat.by_name, flat.by_first)
+    assert shared.figures and own
+    lazy, flat = FormIndex(forms.view.forms[0], 0, forms.unit, shared), FigureIndex(shared.figures + own)
+    assert_answers_alike(lazy, flat, sorted(indexed_names(flat)))
 
 
 def test_the_near_name_patterns_of_a_reports_figures_are_made_once(built):
@@ -155,15 +205,26 @@ def test_a_scopes_pattern_is_the_same_whatever_the_hash_seed():
     )  # text order
 
 
-def test_a_forms_indicator_figures_are_each_phrasing_of_each_row_as_named_tuples_and_the_phrasings_are_remembered(
+def test_a_forms_figures_are_each_of_its_own_and_each_phrasing_of_each_row_as_named_tuples_phrasings_remembered(
     built,
 ):
-    """indicator_figures makes its figures as tuples in C and remembers how a row's name is phrased: the figures are
-    the Figure named tuples the form's rows give, phrasing by phrasing, in the same order as before."""
-    from jixiao.audit import indicator_figures, phrased
+    """form_figures makes its figures as tuples in C, group by group, and remembers how a row's name is phrased: the
+    figures are the Figure named tuples the form and its rows give, name by name, in the same order as before."""
+    from jixiao.audit import phrased
 
-    form = built["2023/luzhou-xiangmu-zipingbiao"].view.forms[0]
+    form, unit = built["2023/luzhou-xiangmu-zipingbiao"].view.forms[0], built["2023/luzhou-xiangmu-zipingbiao"].unit
     expected = []
+    for names, path, kind in phrasing.FORM_FIGURES:  # the form's own: each under each of its names
+        value = form
+        for attribute in path.split("."):
+            value = getattr(value, attribute)
+        label = next(name for name, at in phrasing.FORM_FIGURE_PATHS.items() if at == path)
+        written = "自评表[0]." + (f"项目资金.年度资金总额.{label}" if path.startswith("funds.") else label)
+        expected += [
+            Figure(name, value, kind, unit if kind == "money" else None, label, form.project, written)
+            for name in names
+            if value is not None
+        ]
     for row in form.rows:  # what each row gave: its 完成率 (and a 实际完成值 in %) under five phrasings, then 分值
         where = f'自评表[0].指标["{row.name}"]'  # and 得分 under two each
         rates = [(row.completion, "完成率")] if row.completion is not None else []
@@ -181,12 +242,13 @@ def test_a_forms_indicator_figures_are_each_phrasing_of_each_row_as_named_tuples
                 if value is not None
             ]
     phrased.cache_clear()
-    found = indicator_figures(form, 0)
+    found = form_figures(form, 0, unit)
     assert found == expected and all(type(figure) is Figure for figure in found)
     assert any(figure.label == "实际完成值" for figure in found)  # this form has a row stated in %
+    assert any(figure.kind == "money" for figure in found)  # and its own amounts
     assert found[0].aliases == () and found[0].shown() == str(found[0].value)  # a Figure's defaults and methods
     first = phrased.cache_info()
     assert first.misses == len({row.name for row in form.rows})  # one call a row: all its phrasings at once
-    indicator_figures(form, 0)
+    form_figures(form, 0, unit)
     again = phrased.cache_info()
     assert again.misses == first.misses and again.hits - first.hits >= first.misses  # all remembered

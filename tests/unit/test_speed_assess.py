@@ -14,7 +14,7 @@ from conftest import REPO, assess_in_site
 from jixiao import compute, phrasing, values
 from jixiao.assess import Assessment
 from jixiao.audit import (
-    FigureIndex,
+    Scope,
     Text,
     audit_report,
     check_money_units,
@@ -161,6 +161,27 @@ def test_leftovers_finds_what_it_found_before_in_every_text_of_the_repository_an
     ]
     assert all(found(phrasing.LEFTOVERS, text) == found(_LEFTOVERS_BEFORE, text) for text in texts)
     assert sum(bool(found(phrasing.LEFTOVERS, text)) for text in texts) > 1000
+    # and the engine looks for the characters its alternatives open with alone (its compiled code opens with a set
+    # of them: an alternative opening with a repeat, ×{2,}, had it try every alternative at every character)
+    assert opens_with_characters(phrasing.LEFTOVERS)
+
+
+def opens_with_characters(pattern: re.Pattern[str]) -> bool:
+    """Whether the regular expression engine searches for `pattern` by the set of characters it opens with."""
+    code = re._compiler._code(re._parser.parse(pattern.pattern, pattern.flags), pattern.flags)  # type: ignore[attr-defined]
+    return bool(code[2] & re._constants.SRE_INFO_CHARSET)  # type: ignore[attr-defined]
+
+
+def test_page_debris_is_looked_for_only_in_texts_with_a_dash_a_di_or_a_slash_which_each_match_holds():
+    texts = [
+        path.read_text(encoding="utf-8") for path in (REPO / "content").rglob("*") if path.suffix in (".md", ".yaml")
+    ]
+    pieces = ["-", "—", "–", "－", "第", "页", "共", "/", "1", "12", " ", "\n", "，", "项目", "年"]
+    chance = random.Random(22)
+    texts += ["".join(chance.choice(pieces) for _ in range(chance.randint(0, 12))) for _ in range(20000)]
+    matches = [match.group(0) for text in texts for match in phrasing.PAGE_DEBRIS.finditer(text)]
+    assert len(matches) > 40 and all(phrasing.PAGE_DEBRIS_MARK.search(match) for match in matches)
+    assert opens_with_characters(phrasing.PAGE_DEBRIS_MARK) and not opens_with_characters(phrasing.PAGE_DEBRIS)
 
 
 def test_the_grade_pattern_is_made_once_and_still_finds_a_grade_named_in_prose():
@@ -172,9 +193,10 @@ def test_the_grade_pattern_is_made_once_and_still_finds_a_grade_named_in_prose()
 # the year patterns before each opened with its first digit (bench/README.md, 「Seventh wave」)
 _BAD_YEAR_BEFORE = re.compile(r"(?<![\d.])(\d{5,})\s*年")
 _YEAR_BEFORE = re.compile(r"(?<![\d.\-—~至])((?:19|20)\d{2})\s*年(?!\s*[-—~至])")
+_YUAN_BEFORE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*元")  # and the amounts in 元 (ninth wave)
 
 
-def test_the_year_patterns_find_what_they_found_before_in_every_text_of_the_repository_and_in_made_up_ones():
+def test_the_year_and_yuan_patterns_find_what_they_found_before_in_every_text_of_the_repository_and_made_up_ones():
     def found(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], tuple[str | Any, ...]]]:
         return [(match.span(), match.groups()) for match in pattern.finditer(text)]
 
@@ -201,11 +223,19 @@ def test_the_year_patterns_find_what_they_found_before_in_every_text_of_the_repo
         "\n",
         "元",
         "第",
+        "元",
+        "万",
+        "0.5",
     ]
     chance = random.Random(22)
     texts += ["".join(chance.choice(pieces) for _ in range(chance.randint(0, 10))) for _ in range(30000)]
     texts += ["2023年", "20234年", "2019 年至2023年", "1.2023年", "至2030年", "2030年-2035年", "12023年", "1999年"]
-    for now, before in ((phrasing.BAD_YEAR, _BAD_YEAR_BEFORE), (phrasing.YEAR, _YEAR_BEFORE)):
+    texts += ["2607.82元", "1.5元", "共 300 元", "3.2.100元", "x100元"]
+    for now, before in (
+        (phrasing.BAD_YEAR, _BAD_YEAR_BEFORE),
+        (phrasing.YEAR, _YEAR_BEFORE),
+        (phrasing.YUAN, _YUAN_BEFORE),
+    ):
         assert all(found(now, text) == found(before, text) for text in texts)
         assert sum(bool(found(now, text)) for text in texts) > 100  # hundreds of the made-up texts hold one
 
@@ -218,14 +248,14 @@ def test_a_text_without_a_digit_is_not_scanned_for_figures_years_amounts_or_page
     scanned: list[str] = []
     monkeypatch.setattr(phrasing, "PAGE_DEBRIS", _Counted(phrasing.PAGE_DEBRIS, scanned))
     named: list[str] = []  # the texts whose names make a scope's pattern of figure names
-    pattern_for = FigureIndex.pattern_for
-    monkeypatch.setattr(
-        FigureIndex, "pattern_for", lambda index, texts: named.extend(texts) or pattern_for(index, texts)
-    )
+    pattern_for = Scope.pattern_for
+    monkeypatch.setattr(Scope, "pattern_for", lambda index, texts: named.extend(texts) or pattern_for(index, texts))
     findings = audit_report(source.report, view, source)
+    numbered = [text for text in texts if re.search(r"\d", text)]
     assert any(not re.search(r"\d", text) for text in texts)  # the report has texts without a number
-    assert scanned == [text for text in texts if re.search(r"\d", text)]  # and only the others were scanned
-    assert sorted(named) == sorted(scanned)
+    assert sorted(named) == sorted(numbered)  # and only the others were scanned, for page numbers only those with
+    assert scanned == [text for text in numbered if phrasing.PAGE_DEBRIS_MARK.search(text)]  # a dash, 第 or a slash
+    assert len(scanned) < len(numbered)
     assert [finding.message for finding in findings if finding.rule == "money-unit"] == [
         "金额「2607.82元」以元计，本报告金额以万元计，单位是否应为万元？",
         "金额「2607.85元」以元计，本报告金额以万元计，单位是否应为万元？",
