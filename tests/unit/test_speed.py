@@ -447,6 +447,24 @@ def test_blocks_are_written_inside_the_pages_render_and_their_errors_still_name_
     assert "layouts/blocks/paragraph.html:2: error: 模板出错: 没有名为「未知」的项 [template]" in result.output
 
 
+def test_templates_rendered_within_the_page_have_no_globals_of_their_own(project, cli, monkeypatch):
+    # render_within gives a template the environment's globals (the caller's names hold them), where
+    # Template.render would give the template's own: the same only while no template gets globals of its own
+    # (`get_template(name, globals=…)`), which this checks for every template a build renders so
+    rendered = []
+    render_within = jixiao.document.html.render_within
+
+    def watched(template, names):
+        rendered.append(template)
+        return render_within(template, names)
+
+    monkeypatch.setattr(jixiao.document.html, "render_within", watched)
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    names = {template.name for template in rendered}
+    assert {"report/default.html", "tables/form.html", "index.html"} <= names, sorted(names)
+    assert all(dict(template.globals) == dict(template.environment.globals) for template in rendered)
+
+
 def test_data_json_writes_a_figure_as_it_prints_by_the_figures_own_serializer():
     # A Decimal subclass took pydantic's slow search for its type before its str() was written (bench/README.md):
     # the figures declare their serializer, and write the same JSON text as before (their str(), as printed).
