@@ -229,7 +229,8 @@ def write_search_index(staging: Path, years: list[int], previous: Path | None, c
         old = previous / "pagefind" / str(bundle) if previous is not None else None
         same = unchanged if bundle == "units" else changed_years is not None and bundle not in changed_years
         if same and old is not None and old.is_dir():
-            shutil.copytree(old, staging / "pagefind" / str(bundle), copy_function=link_or_copy)
+            # into the staging folder (a recycled one may still hold the bundle's folder, emptied: output.py)
+            shutil.copytree(old, staging / "pagefind" / str(bundle), copy_function=link_or_copy, dirs_exist_ok=True)
         else:
             build_search_index(staging, bundle)
     if years:

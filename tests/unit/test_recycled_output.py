@@ -97,6 +97,17 @@ def test_a_folder_the_build_fills_again_is_kept_not_removed_and_made_anew(increm
     assert [parent for parent, folders, files in os.walk(site) if not folders and not files] == []
 
 
+def test_a_search_index_kept_from_the_previous_output_is_copied_into_the_recycled_folder(project, monkeypatch):
+    # nothing changed: each bundle of pagefind is copied from the previous output into the staging folder, which from
+    # the third build on is the spare, still holding the bundles' folders emptied (their files are not links of
+    # the published ones): copied into them, not refused because they exist
+    monkeypatch.setattr(jixiao.load, "RACY_NS", 0)
+    for _ in range(3):
+        build_site(project, search=True)
+    entry = "pagefind/2024/pagefind-entry.json"
+    assert os.path.samefile(project / "site" / entry, project / ".site.spare" / entry)
+
+
 def test_an_added_report_and_an_edit_reverted_publish_what_a_clean_build_does(incremental, tmp_path):
     copy_demo(incremental, "third")
     edit(incremental / OTHER, "实际完成值: 90 件", "实际完成值: 80 件")  # back to what the spare holds
