@@ -16,6 +16,7 @@ tables), and a finding names the column in the author's Markdown, which rendered
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -363,7 +364,7 @@ def _index(name: str) -> str:
     return f".{name}" if name.isidentifier() else f'["{name}"]'
 
 
-class Scope:
+class Scope(ABC):
     """The figures prose may name in one scope (a form's texts, or the report's), by their core names.
 
     The texts of a scope are searched with the pattern of only the names they could hold (`pattern_for`), not of all
@@ -372,17 +373,17 @@ class Scope:
     milliseconds, while a form's texts hold a few. A name left out matches nowhere in them, so the matches are the
     same; the patterns are cached by their names."""
 
+    @abstractmethod
     def named(self, written: str) -> list[Figure]:
         """The figures prose names with `written` (the exact name, or a near one), in the scope's order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def alike(self, kind: str, equal: Callable[[Figure], bool]) -> list[Figure]:
         """The figures of a kind that are `equal` (a test of a figure's value, kind and unit), in the scope's order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def held(self, text: str) -> Iterator[str]:
         """The names that could match in `text` (`held_names`)."""
-        raise NotImplementedError
 
     def pattern_for(self, texts: list[str]) -> re.Pattern[str] | None:
         """The pattern of the names `texts` could hold (phrasing.figure_pattern), None for none."""
