@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from conftest import REPO, assess_in_site, every_figure
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
+from pydantic_core import to_json
 
 import jixiao.explain
 from jixiao.assess import Assessment
@@ -135,3 +136,19 @@ def test_a_model_read_from_report_yaml_keeps_its_source_map_without_pydantics_se
     assert (funds.locate("分值").line, funds.locate().path.name) == (12, "report.yaml")
     plain = Funds.model_validate({**funds.source_map})  # the same keys, not read from YAML: no position
     assert plain.source_map is None and plain.locate("分值") == Location(None)
+
+
+@pytest.mark.parametrize("key", ["2023/luzhou-xiangmu-zipingbiao", "2023/liuan-zipingbiao"])
+def test_data_json_writes_a_views_named_lists_by_their_items_view_as_pydantic_inferred_them(key):
+    # A named list (自评表, 指标, 二级指标, a table's 行) was an arbitrary type to pydantic, which looked up what it and
+    # each item was before writing it (bench/README.md): each declares its items' view, and is written by its schema.
+    view, _ = assess_in_site(REPO, key)
+    form = view.自评表[0]
+    lists = [view.自评表, form.rows, *(group.subgroups for group in form.groups)]
+    lists += [subgroup.rows for group in form.groups for subgroup in group.subgroups]
+    for named in lists:
+        assert type(named).item is not None and all(type(item) is type(named).item for item in named)
+        schema = TypeAdapter(type(named)).core_schema
+        schema = schema["schema"] if schema["type"] == "definitions" else schema  # the item view's own, referred to
+        assert schema["type"] == "list" and schema["items_schema"]["type"] != "any", type(named)
+        assert TypeAdapter(type(named)).dump_json(named, by_alias=True) == to_json(list(named), by_alias=True)

@@ -76,6 +76,7 @@ class Rows(NamedList):
     """Rows of a table, also indexable by 名称 (行["收入总计"], 行.收入总计 in expressions)."""
 
     name_key = "名称"
+    item = DataRowView
 
 
 class TableView(ModelView):

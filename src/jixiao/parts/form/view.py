@@ -86,3 +86,4 @@ class Forms(NamedList):
     """The forms of a report, also indexable by 项目名称: 自评表["聘用人员经费"]."""
 
     name_key = "项目名称"
+    item = FormView

@@ -67,6 +67,7 @@ class IndicatorRows(NamedList):
     """A form's indicator rows, also indexable by 三级指标: 指标["短信数量"].完成率."""
 
     name_key = "三级指标"
+    item = IndicatorView
 
 
 def count_rows(rows: Iterable[IndicatorView]) -> dict[str, Any]:
@@ -101,6 +102,7 @@ class Subgroups(NamedList):
     """The 二级指标 of a 一级指标, also indexable by name: 二级指标["数量指标"].指标数."""
 
     name_key = "二级指标"
+    item = SubgroupView
 
 
 class GroupView(Counted):
