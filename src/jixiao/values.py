@@ -198,9 +198,10 @@ class NamedList(list):
         """data.json writes a view's named list as a list of its item's view, by that view's serializer: as an
         arbitrary type, pydantic-core looked up what the list and each of its items is (its type's attributes
         probed) before writing it (about 1.5 M instructions a pair of reports, of some 11 M the view's JSON costs).
-        Views are never validated (they are built from checked figures), so only writing reads this schema."""
+        Views are built from checked figures, not validated; were one validated, the list would still be this
+        class (`cls` after the list's own validation)."""
         items = handler.generate_schema(cls.item) if cls.item is not None else core_schema.any_schema()
-        return core_schema.list_schema(items)
+        return core_schema.no_info_after_validator_function(cls, core_schema.list_schema(items))
 
     def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):

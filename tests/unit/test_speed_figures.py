@@ -150,5 +150,8 @@ def test_data_json_writes_a_views_named_lists_by_their_items_view_as_pydantic_in
         assert type(named).item is not None and all(type(item) is type(named).item for item in named)
         schema = TypeAdapter(type(named)).core_schema
         schema = schema["schema"] if schema["type"] == "definitions" else schema  # the item view's own, referred to
+        assert schema["type"] == "function-after", type(named)  # validated (never, in a build) into its own class
+        schema = schema["schema"]
         assert schema["type"] == "list" and schema["items_schema"]["type"] != "any", type(named)
+        assert type(TypeAdapter(type(named)).validate_python(list(named))) is type(named)
         assert TypeAdapter(type(named)).dump_json(named, by_alias=True) == to_json(list(named), by_alias=True)
