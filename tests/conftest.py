@@ -155,6 +155,13 @@ def assess_in_site(project: Path, key: str):
     return assess_report(source.report, site.config.rules_for(source.report.kind), inputs)
 
 
+def form_figures(form, index: int, default_unit: str) -> list:
+    """Every figure of a form prose may name, all made at once: what the audit's lazy `FormIndex` must answer as."""
+    from jixiao.audit import form_groups, group_figures
+
+    return [figure for group in form_groups(form, index, default_unit) for figure in group_figures(group)]
+
+
 def every_figure(value):
     """The traced figures under a view (views, lists, mappings) by a walk that enters every view however often it
     is held, depth first (the order data.json's 来源 meets them), for comparing with what jixiao finds faster."""

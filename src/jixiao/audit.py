@@ -236,15 +236,10 @@ _FORM_FIGURES = [(index_names(names), path, kind, attrgetter(path)) for names, p
 Group = tuple[Names, tuple[Any, str, str | None, str, str, str]]
 
 
-def form_figures(form: FormView, index: int, default_unit: str) -> list[Figure]:
-    """Every figure of a form prose may name: its own (总分, 执行率, 全年预算数 … each under its names), then each
-    indicator row's (`row_groups`)."""
-    return [figure for group in form_groups(form, index, default_unit) for figure in group_figures(group)]
-
-
 def form_groups(form: FormView, index: int, default_unit: str) -> list[Group]:
-    """A form's figures as `form_figures` lists them, group by group: a form's index makes only those its prose
-    names (`FormIndex`)."""
+    """Every figure of a form prose may name, group by group: its own (总分, 执行率, 全年预算数 … each under its
+    names), then each indicator row's (`row_groups`). A form's index makes only those its prose names
+    (`FormIndex`)."""
     groups: list[Group] = []
     for names, path, kind, value_of in _FORM_FIGURES:
         value = value_of(form)

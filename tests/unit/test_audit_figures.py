@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import partial
 
 import pytest
-from conftest import report_outputs
+from conftest import form_figures, report_outputs
 from test_audit import SECTION, append
 from test_datajson import printed_figures
 from test_document_report import KEYS  # the reports of content/
@@ -29,7 +29,6 @@ from jixiao.audit import (
     _equal,
     collect_texts,
     core_name,
-    form_figures,
     markdown_paragraphs,
     near_name,
     report_figures,

@@ -8,10 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
-from conftest import REPO, assess_in_site
+from conftest import REPO, assess_in_site, form_figures
 
 from jixiao import compute
-from jixiao.audit import Figure, form_figures, report_figures
+from jixiao.audit import Figure, report_figures
 from jixiao.values import Rate, Score, padded
 from jixiao.view import ModelView, View, tuple_getter
 
