@@ -208,6 +208,10 @@ RULES = {
     # numbers taken by their characters, and what looks like them without being one (the fast path's edges)
     "numbers by their characters": "a: 5１\nb: 1.５\nc: 0000000000000000001\nd: 1_000\ne: 1.2.3\nf: 00\n"
     + "g: 0000000000000001.5\nh: 123456789012345.1234567890\ni: 0.0\nj: 5 %\nk: 1e5x\nl: 0x1z\n",
+    # a plain scalar met again is taken from what the walk told of its text, quoted and tagged ones never
+    "plain scalars met again": "a: 5\nb: '5'\nc: 5\nd: !!str 5\ne: [5, 5]\nf: !!float 5\ng: 5\nh: 0.10\ni: 0.10\n"
+    + "j: ~\nk: ~\nl: 100%\nm: '100%'\nn: 100%\no: true\np: !!str true\nq: true\nr: 1:35\ns: 1:35\n",
+    "a number too long met again": "a: 1234567890123456\nb: 1234567890123456\n",
 }
 
 
@@ -303,3 +307,25 @@ def test_a_plain_scalar_ending_otherwise_than_every_typed_one_is_text():
     typed = [text for text in texts if yamlsource._resolve_plain(text) is not yamlsource._STR]
     assert len(typed) > 1000 and {"0xab", ".NaN", "<<", "null\n", "5."} <= set(typed)
     assert [text for text in typed if text[-1] not in yamlsource._TYPED_ENDS] == []
+
+
+def test_a_plain_scalar_is_told_apart_once_for_each_text(monkeypatch):
+    """A report writes few numbers many times: the walk tells each plain scalar's text by its rules once
+    (`read_plain`) and takes the value again from `typed` wherever the same text is written, plainly, once more;
+    a quoted or tagged scalar is never taken from there."""
+    asked: list[str] = []
+    read_plain = yamlsource._Builder.read_plain
+
+    def watched(builder, node, text):
+        asked.append(text)
+        return read_plain(builder, node, text)
+
+    monkeypatch.setattr(yamlsource._Builder, "read_plain", watched)
+    parsed = parse_yaml(RULES["plain scalars met again"], Path("r.yaml"))
+    assert asked == ["5", "0.10", "~", "100%", "true", "1:35"]
+    assert [parsed[key] for key in "abcdfgm"] == [5, "5", 5, "5", Decimal(5), 5, "100%"] and parsed["e"] == [5, 5]
+    assert parsed["h"] is parsed["i"] and parsed["i"].as_tuple().exponent == -2 and parsed["p"] == "true"
+    asked.clear()
+    report = REPO / "content/2023/luzhou-xiangmu-zipingbiao/report.yaml"
+    parse_yaml(report.read_text(encoding="utf-8"), report)
+    assert len(asked) == len(set(asked)) > 50  # each text once (79 texts when written)
