@@ -142,6 +142,10 @@ class _CoreLoader(_Parser):  # type: ignore[misc, valid-type]
     ascend_resolver = tuple
 
 
+class _OverLimit(Exception):
+    """A walk that does not look for a collection holding an alias of itself went over MAX_NODES (`_Builder`)."""
+
+
 def _resolve_plain(value: str) -> str:
     """The YAML 1.2 core-schema tag of a plain scalar."""
     if not value or value[0] in _FIRST_CHARS:
@@ -163,20 +167,28 @@ class _Builder:
     (`typed`: written again, it is taken from there). Everything else goes through `scalar` and `number`, which
     apply every rule. `tests/yaml_oracle.py` keeps the walk this replaced; a
     test requires both to give the same for every YAML file and input of the repository.
+
+    A collection holding an alias of itself (`a: &x [*x]`) would expand forever: libyaml composes such a node as its
+    own child, so meeting a node again below itself is the error, at the anchor's line. The first walk does not look
+    for it (`open` is None: a set of the collections open, an addition and a removal each, for a rare error). It
+    then meets the node again below itself, and again, without end, until MAX_NODES or Python's recursion limit
+    stops it: up to the first time it meets the node, it visits the same nodes and applies the same rules as a walk
+    that looks, and after, it meets only nodes it has met before. `parse_yaml` then walks again, looking (`checked`),
+    which stops at that first time, or names the value that went over MAX_NODES.
     """
 
     __slots__ = ("path", "line", "count", "open", "typed")
 
-    def __init__(self, path: Path | None, line_offset: int):
+    def __init__(self, path: Path | None, line_offset: int, checked: bool = False):
         self.path = path
         self.line = 1 + line_offset  # libyaml counts lines from 0
         self.count = 0
-        # the value of each plain scalar `plain` has told apart, by its text: a report writes few numbers many times
-        # (a 泸州 and a 六安 report: 581 such scalars, 122 different texts, `5`, `10`, `0.00` …)
+        # the value of each plain scalar `read_plain` has told apart, by its text: a report writes few numbers many
+        # times (a 泸州 and a 六安 report: 581 such scalars, 122 different texts, `5`, `10`, `0.00` …)
         self.typed: dict[str, Any] = {}
         # the collections being built, from the root down to here: the nodes themselves, which hash by identity
-        # (no `id` call for each)
-        self.open: set[Node] = set()
+        # (no `id` call for each); None: not looked for
+        self.open: set[Node] | None = set() if checked else None
 
     def position(self, node: Node) -> tuple[int, int]:
         mark = node.start_mark
@@ -190,6 +202,8 @@ class _Builder:
         starts with) as it is, anything else built by its rules."""
         self.count += 1
         if self.count > MAX_NODES:  # an alias expanded again and again stops at the value that went over
+            if self.open is None:
+                raise _OverLimit
             raise self.fail(
                 node,
                 f"YAML 展开后超过 {MAX_NODES} 个值（别名 * 引用层层展开）",
@@ -210,33 +224,37 @@ class _Builder:
             return self.mapping(node)
         return self.sequence(node)
 
-    def enter(self, node: Node, expected: str) -> None:
-        """A collection holding an alias of itself (`a: &x [*x]`) would expand forever: libyaml composes such a
-        node as its own child, so meeting a node again below itself is the error, at the anchor's line."""
-        if node.tag.__class__ is not slice and node.tag != expected:
-            self.refuse_tag(node)
-        if node in self.open:
+    def enter(self, node: Node, opened: set[Node]) -> None:
+        """A collection met again below itself is the error (where the walk looks for it); else it is open."""
+        if node in opened:
             raise self.fail(
                 node,
                 "别名（*名称）引用了包含它自己的锚点（&名称），会无限展开",
                 "别名只能引用别处写完的内容：把 *名称 移出它的锚点所标记的列表或映射。",
             )
-        self.open.add(node)
+        opened.add(node)
 
     def sequence(self, node: SequenceNode) -> SourceList:
-        self.enter(node, _SEQ)
+        if node.tag.__class__ is not slice and node.tag != _SEQ:
+            self.refuse_tag(node)
+        if (opened := self.open) is not None:
+            self.enter(node, opened)
         items = node.value
         result = SourceList()
         append, value, line = result.append, self.value, self.line
         for child in items:
             append(value(child))
-        self.open.discard(node)
+        if opened is not None:
+            opened.discard(node)
         result.path, result.start = self.path, self.position(node)
         result.positions = [(mark.line + line, mark.column + 1) for mark in [child.start_mark for child in items]]
         return result
 
     def mapping(self, node: MappingNode) -> SourceMap:
-        self.enter(node, _MAP)
+        if node.tag.__class__ is not slice and node.tag != _MAP:
+            self.refuse_tag(node)
+        if (opened := self.open) is not None:
+            self.enter(node, opened)
         result = SourceMap()
         positions: dict[Any, tuple[int, int]] = {}
         result.path, result.start, result.positions = self.path, self.position(node), positions
@@ -259,7 +277,8 @@ class _Builder:
             result[key] = value(value_node)
             mark = key_node.start_mark
             positions[key] = mark.line + line, mark.column + 1
-        self.open.discard(node)
+        if opened is not None:
+            opened.discard(node)
         return result
 
     def unusual_key(self, result: SourceMap, merged: dict[Any, tuple[int, int]], key_node: Node, node: Node) -> bool:
@@ -400,7 +419,10 @@ def parse_yaml(text: str, path: Path | None, line_offset: int = 0) -> Any:
         loader.dispose()
     if node is None:
         return None
-    return _Builder(path, line_offset).value(node)
+    try:
+        return _Builder(path, line_offset).value(node)
+    except (_OverLimit, RecursionError):  # the walk again, looking for a collection holding an alias of itself
+        return _Builder(path, line_offset, checked=True).value(node)
 
 
 def refuse_invisible(text: str, path: Path | None, line_offset: int) -> None:

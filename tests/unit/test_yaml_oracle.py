@@ -148,6 +148,11 @@ def test_every_yaml_of_the_repository_parses_as_before():
     assert outcome(parse_yaml, *fixed)[3] == "「30.5」标为整数（!!int），却有小数"
 
 
+# 10 ** 6 values at f, of 10 aliases of e each … of 10 x at a
+BOMB = "".join(
+    f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}" if i else "x"] * 10) + "]\n" for i in range(6)
+)
+
 # one case per rule the walk keeps; each is compared with the oracle, and the points that matter most are also
 # asserted as they should be, so that a change both walks made alike would not go unnoticed
 RULES = {
@@ -212,6 +217,12 @@ RULES = {
     "plain scalars met again": "a: 5\nb: '5'\nc: 5\nd: !!str 5\ne: [5, 5]\nf: !!float 5\ng: 5\nh: 0.10\ni: 0.10\n"
     + "j: ~\nk: ~\nl: 100%\nm: '100%'\nn: 100%\no: true\np: !!str true\nq: true\nr: 1:35\ns: 1:35\n",
     "a number too long met again": "a: 1234567890123456\nb: 1234567890123456\n",
+    # a collection holding an alias of itself, found by the second walk whichever limit stopped the first
+    "self alias deeper": "a: &x {b: {c: [1, {d: *x}]}}\n",
+    "self alias in a long list": "a: &x [" + "1, " * 1500 + "*x]\n",
+    "self alias after a tag refused": "a: &x !!set {b: *x}\n",
+    "self alias before an alias bomb": "z: &z [*z]\n" + BOMB,
+    "self alias after an alias bomb": BOMB + "z: &z [*z]\n",
 }
 
 
@@ -329,3 +340,32 @@ def test_a_plain_scalar_is_told_apart_once_for_each_text(monkeypatch):
     report = REPO / "content/2023/luzhou-xiangmu-zipingbiao/report.yaml"
     parse_yaml(report.read_text(encoding="utf-8"), report)
     assert len(asked) == len(set(asked)) > 50  # each text once (79 texts when written)
+
+
+def test_only_a_walk_stopped_by_a_limit_looks_for_a_collection_holding_an_alias_of_itself(monkeypatch):
+    """The first walk keeps no set of the collections open (`_Builder.open` is None); a walk that went over
+    MAX_NODES or Python's recursion limit is done again, looking, which gives the error where the collection is met
+    again below itself, or names the value that went over."""
+    entered: list[int] = []
+    enter = yamlsource._Builder.enter
+
+    def watched(builder, node, opened):
+        entered.append(node.start_mark.line)
+        return enter(builder, node, opened)
+
+    monkeypatch.setattr(yamlsource._Builder, "enter", watched)
+    assert yamlsource._Builder(None, 0).open is None
+    report = REPO / "content/2023/luzhou-xiangmu-zipingbiao/report.yaml"
+    assert "*jiaqiang" in report.read_text(encoding="utf-8")  # an alias, expanded once: one walk
+    parse_yaml(report.read_text(encoding="utf-8"), report)
+    parse_yaml(RULES["alias reused"], Path("r.yaml"))
+    assert entered == []
+    for name, stopped_by in [("self alias in list", RecursionError), ("self alias in a long list", "over")]:
+        first = yamlsource._Builder(None, 0)
+        loader = yamlsource._CoreLoader(RULES[name])
+        with pytest.raises(RecursionError if stopped_by is RecursionError else yamlsource._OverLimit):
+            first.value(loader.get_single_node())
+        with pytest.raises(SourceError) as info:
+            parse_yaml(RULES[name], Path("r.yaml"))
+        assert info.value.location.describe() == "r.yaml:1:4" and "引用了包含它自己的锚点" in info.value.message
+    assert entered and set(entered) == {0}
