@@ -19,10 +19,14 @@ import re
 import threading
 import warnings
 from dataclasses import dataclass
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from .findings import RULE_HINTS
+
+# Pillow is imported where an image is read (open_raster, convert_raster), as pypdfium2 where a PDF is: a report
+# without images never needs it, and its import is some 48 M instructions in every build that renders a page.
+if TYPE_CHECKING:
+    from PIL import Image
 
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"}
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
@@ -47,6 +51,8 @@ class ImageRefused(Exception):
     """An image too large to draw safely (more pixels than Pillow's MAX_IMAGE_PIXELS)."""
 
     def __init__(self, pixels: int):
+        from PIL import Image  # open_raster imported it already
+
         super().__init__(pixels)
         self.pixels = pixels
         self.limit = Image.MAX_IMAGE_PIXELS
@@ -80,6 +86,8 @@ def prepare_image(name: str, data: bytes) -> Picture:
 
 def open_raster(data: bytes) -> Image.Image:
     """Pillow's lazy open (the header only), refusing more pixels than MAX_IMAGE_PIXELS."""
+    from PIL import Image
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
@@ -94,6 +102,8 @@ def open_raster(data: bytes) -> Image.Image:
 
 def convert_raster(name: str, data: bytes) -> Picture:
     """A format the browser cannot show (TIFF …) becomes a PNG of its first frame, upright."""
+    from PIL import ImageOps, UnidentifiedImageError
+
     try:
         image = open_raster(data)
         if image.format in SHOWN_AS_IS:

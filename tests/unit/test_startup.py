@@ -94,3 +94,16 @@ def test_page_contexts_compare_as_objects_not_field_by_field():
     assert [kind.__name__ for kind in kinds if {"__eq__", "__hash__"} & set(vars(kind))] == []
     home = contexts.PageContext(site=None, pdf=False, root="../")
     assert home == home and home != contexts.PageContext(site=None, pdf=False, root="../")
+
+
+def test_a_build_of_reports_without_images_does_not_import_pillow(project: Path):
+    """Pillow is imported where an image is read (images.py): its import is some 48 M instructions, in every build
+    that renders a page, and the minimal project's report shows no image."""
+    spy = (
+        "class Importing:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'PIL':\n"
+        "            seen.append(name)\n"
+        "sys.meta_path.insert(0, Importing())\n"
+    )
+    assert seen_in_a_build(spy, project) == "[]"

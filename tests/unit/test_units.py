@@ -267,3 +267,13 @@ def test_an_indicator_that_refers_to_a_cell_of_its_own_unit_prints_the_unit_once
 )
 def test_the_unit_typed_again_is_the_figures_own(printed, following, typed):
     assert unit_typed_again(printed, following) == typed
+
+
+def test_a_word_goes_on_after_a_unit_as_the_cjk_class_says():
+    """The character after a unit's base is compared with the ends of [\u4e00-\u9fff], not matched by that class
+    (whose compiling walks its 20,992 characters): the same answer for every character of the BMP, and at the end."""
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for code in range(0x10000):
+        after = "人" + chr(code)
+        assert unit_typed_again("35万人", after) == (None if cjk.match(chr(code)) else "人"), hex(code)
+    assert unit_typed_again("35万人", "人") == "人"
