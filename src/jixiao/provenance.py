@@ -126,14 +126,18 @@ def sources(value: Any, root: Path | None) -> dict[str, dict[str, Any]]:
     and in its groups) is not walked again either. One walk finds the figures, then one loop describes the origins met
     (`describe_each`): a form's view holds thousands of values, most of them plain texts, numbers and None, which
     their type alone rules out (`_KINDS`, one look-up a value instead of a chain of isinstance, a view's through
-    pydantic's ABC check)."""
+    pydantic's ABC check; a plain dict, which Python's interpreter reads by its fast path for dicts, a type not
+    yet known learnt when the look-up fails)."""
     met: list[Origin] = []
     walked: set[int] = set()
     kinds = _KINDS
     stack = [value]
     while stack:
         item = stack.pop()
-        kind = kinds[type(item)]
+        try:
+            kind = kinds[type(item)]
+        except KeyError:
+            kind = kinds[type(item)] = kind_of(type(item))
         if not kind:
             continue
         if kind == _FIGURE:
@@ -188,16 +192,10 @@ def describe_each(met: list[Origin], root: Path | None) -> dict[str, dict[str, A
 
 
 # What `sources` does with a value of each type: nothing (0), or read a figure's origin, walk a view, a mapping's
-# values or a sequence's items, or describe an origin. Learnt per type on first sight (`_Kinds.__missing__`).
+# values or a sequence's items, or describe an origin. Learnt per type on first sight (`kind_of`, by `sources`).
 _FIGURE, _VIEW, _MAPPING, _SEQUENCE, _ORIGIN = 1, 2, 3, 4, 5
 # What a view holds that can hold no traced figure (a figure is a Decimal or a str of a subclass).
 _PLAIN = frozenset({str, int, bool, float, type(None), Decimal, dt.date})
-
-
-class _Kinds(dict):
-    def __missing__(self, kind: type) -> int:
-        self[kind] = found = kind_of(kind)
-        return found
 
 
 def kind_of(kind: type) -> int:
@@ -215,7 +213,7 @@ def kind_of(kind: type) -> int:
     return _ORIGIN if issubclass(kind, (Typed, Computed)) else 0
 
 
-_KINDS = _Kinds()
+_KINDS: dict[type, int] = {}
 
 
 def computed(

@@ -8,6 +8,7 @@ import hashlib
 import html
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic_core import to_json
 
 import jixiao.explain
+import jixiao.provenance
 from jixiao.assess import Assessment
 from jixiao.build import build_site
 from jixiao.document.datajson import write_data_json
@@ -89,6 +91,25 @@ def test_each_typed_origin_is_located_in_its_own_file_however_its_path_objects_a
         "<input>:4",
         "a/report.yaml:5",
     ]
+
+
+def test_a_type_the_walk_has_not_met_is_learnt_on_first_sight_and_its_figures_found(tmp_path):
+    """`sources` reads each value's kind from a plain dict (the interpreter's fast path for dicts) and learns a
+    type it does not know yet when the look-up fails: a new figure type, a new container, a type that holds none."""
+
+    class Fresh(Decimal):
+        origin = None
+
+    class Holder:
+        pass
+
+    figure = Fresh("3")
+    figure.origin = Typed("新.值", "值", "3", Location(tmp_path / "report.yaml", 7), "值")
+    assert not {Fresh, Holder, frozenset} & set(jixiao.provenance._KINDS)
+    described = sources({"数": figure, "空": Holder(), "集": frozenset({1})}, tmp_path)
+    assert described == {"新.值": {"值": "3", "位置": "report.yaml:7", "键": "值"}}
+    kinds = jixiao.provenance._KINDS
+    assert (kinds[Fresh], kinds[Holder], kinds[frozenset]) == (jixiao.provenance._FIGURE, 0, 0)
 
 
 def test_data_json_writes_the_view_in_one_pass_with_the_same_report(project, monkeypatch):
