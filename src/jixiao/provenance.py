@@ -123,23 +123,27 @@ def sources(value: Any, root: Path | None) -> dict[str, dict[str, Any]]:
     view holds without their origin, so a reader (and the page's explanation, which links them) can always follow
     取自 to an entry. Each path is described once, by the first origin met in a depth-first walk (a 分值 is an input
     of its 得分 and of the 总分: it is not walked again). A view met again (a form's indicator rows are in its 指标
-    and in its groups) is not walked again either. One walk finds the figures and describes their origins: a form's
-    view holds thousands of values, most of them plain texts, numbers and None, which their type alone rules out
-    (`_KINDS`, one look-up a value instead of a chain of isinstance, a view's through pydantic's ABC check)."""
-    found: dict[str, dict[str, Any]] = {}
-    files: dict[Path | None, str] = {}
+    and in its groups) is not walked again either. One walk finds the figures, then one loop describes the origins met
+    (`describe_each`): a form's view holds thousands of values, most of them plain texts, numbers and None, which
+    their type alone rules out (`_KINDS`, one look-up a value instead of a chain of isinstance, a view's through
+    pydantic's ABC check; a plain dict, which Python's interpreter reads by its fast path for dicts, a type not
+    yet known learnt when the look-up fails)."""
+    met: list[Origin] = []
     walked: set[int] = set()
     kinds = _KINDS
     stack = [value]
     while stack:
         item = stack.pop()
-        kind = kinds[type(item)]
+        try:
+            kind = kinds[type(item)]
+        except KeyError:
+            kind = kinds[type(item)] = kind_of(type(item))
         if not kind:
             continue
         if kind == _FIGURE:
             origin = getattr(item, "origin", None)
-            if origin is not None and origin.path not in found:
-                describe_each(origin, root, found, files)
+            if origin is not None:
+                met.append(origin)
         elif kind == _VIEW:
             if id(item) not in walked:
                 walked.add(id(item))
@@ -148,16 +152,20 @@ def sources(value: Any, root: Path | None) -> dict[str, dict[str, Any]]:
             stack.extend(item.values())
         elif kind == _SEQUENCE:
             stack.extend(item)
-        elif item.path not in found:
-            describe_each(item, root, found, files)
+        else:
+            met.append(item)
+    found = describe_each(met, root)
     return {path: found[path] for path in sorted(found)}
 
 
-def describe_each(origin: Origin, root: Path | None, found: dict[str, dict[str, Any]], files: dict) -> None:
-    """Describe `origin` in `found`, then its inputs and theirs, depth first, each path once (see `sources`);
-    `files` remembers each file's project-relative name (a report has one or two: a path's hash is Python code, so
-    it is looked up once)."""
-    origins = [origin]
+def describe_each(met: list[Origin], root: Path | None) -> dict[str, dict[str, Any]]:
+    """The entries of the origins `met` (in the order the walk met them), each followed by its inputs and theirs,
+    depth first, each path described once, by the first origin to reach it (see `sources`). One loop for all of a
+    report's origins, not a call for each figure met. A file's project-relative name is looked up once (`files`, by
+    the identity of its path: a `Path`'s hash is Python code; the locations hold their file's path shared)."""
+    found: dict[str, dict[str, Any]] = {}
+    files: dict[int, str] = {}
+    origins = met[::-1]
     while origins:
         origin = origins.pop()
         path = origin.path
@@ -176,23 +184,18 @@ def describe_each(origin: Origin, root: Path | None, found: dict[str, dict[str, 
             origins += origin.inputs[::-1]
         else:
             where = origin.where
-            name = files.get(where.path)
+            name = files.get(id(where.path))
             if name is None:
-                name = files[where.path] = Location(where.path).describe(root)
+                name = files[id(where.path)] = Location(where.path).describe(root)
             found[path] = {"值": origin.text, "位置": f"{name}:{where.line}", "键": origin.key}
+    return found
 
 
 # What `sources` does with a value of each type: nothing (0), or read a figure's origin, walk a view, a mapping's
-# values or a sequence's items, or describe an origin. Learnt per type on first sight (`_Kinds.__missing__`).
+# values or a sequence's items, or describe an origin. Learnt per type on first sight (`kind_of`, by `sources`).
 _FIGURE, _VIEW, _MAPPING, _SEQUENCE, _ORIGIN = 1, 2, 3, 4, 5
 # What a view holds that can hold no traced figure (a figure is a Decimal or a str of a subclass).
 _PLAIN = frozenset({str, int, bool, float, type(None), Decimal, dt.date})
-
-
-class _Kinds(dict):
-    def __missing__(self, kind: type) -> int:
-        self[kind] = found = kind_of(kind)
-        return found
 
 
 def kind_of(kind: type) -> int:
@@ -210,7 +213,7 @@ def kind_of(kind: type) -> int:
     return _ORIGIN if issubclass(kind, (Typed, Computed)) else 0
 
 
-_KINDS = _Kinds()
+_KINDS: dict[type, int] = {}
 
 
 def computed(

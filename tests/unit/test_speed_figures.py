@@ -8,6 +8,7 @@ import hashlib
 import html
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,13 +17,14 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic_core import to_json
 
 import jixiao.explain
+import jixiao.provenance
 from jixiao.assess import Assessment
 from jixiao.build import build_site
 from jixiao.document.datajson import write_data_json
 from jixiao.errors import Location
 from jixiao.library import read_site
 from jixiao.parts.form.model import Funds
-from jixiao.provenance import origin_of, path_digest, sources, written_at
+from jixiao.provenance import Computed, Typed, origin_of, path_digest, sources, written_at
 from jixiao.site import open_site
 from jixiao.values import Score
 
@@ -60,6 +62,54 @@ def test_the_sources_of_a_seed_report_are_those_of_every_figure_described_one_by
     described = sources(view, REPO)
     assert len(described) > 200
     assert list(described.items()) == list(sources_by_figure(every_figure(view), REPO).items())
+
+
+def test_a_path_met_twice_is_described_by_the_origin_met_first_with_its_inputs_before_the_next_figure(tmp_path):
+    """The walk collects the origins it meets and one loop describes them (`describe_each`): an origin's inputs are
+    still described before the next origin met, so a path two origins hold is described by the first to reach it."""
+    yaml = tmp_path / "report.yaml"
+    read = Typed("指标值", "指标值", "1", Location(yaml, 3), "指标值")
+    retyped = Typed("指标值", "指标值", "2", Location(yaml, 9), "指标值")  # the same path, another origin
+    score = Computed("得分", "得分", "5", "得分 = 指标值 × 5", "1 × 5 = 5", (read,))
+    # a list is walked from its end: the origin met first is the last one
+    assert sources([retyped, score], tmp_path)["指标值"] == {"值": "1", "位置": "report.yaml:3", "键": "指标值"}
+    assert sources([score, retyped], tmp_path)["指标值"] == {"值": "2", "位置": "report.yaml:9", "键": "指标值"}
+
+
+def test_each_typed_origin_is_located_in_its_own_file_however_its_path_objects_are_shared(tmp_path):
+    """A file's project-relative name is remembered by the identity of its path object: an equal path held by
+    another object is named again (the same name), another file by its own name, no file as <input>."""
+    first, again, other = tmp_path / "a" / "report.yaml", tmp_path / "a" / "report.yaml", tmp_path / "b" / "r.yaml"
+    assert first == again and first is not again
+    files = (first, again, other, None, first)
+    origins = [Typed(f"x.{i}", "x", "1", Location(path, i + 1), "x") for i, path in enumerate(files)]
+    described = sources(origins, tmp_path)
+    assert [entry["位置"] for entry in described.values()] == [
+        "a/report.yaml:1",
+        "a/report.yaml:2",
+        "b/r.yaml:3",
+        "<input>:4",
+        "a/report.yaml:5",
+    ]
+
+
+def test_a_type_the_walk_has_not_met_is_learnt_on_first_sight_and_its_figures_found(tmp_path):
+    """`sources` reads each value's kind from a plain dict (the interpreter's fast path for dicts) and learns a
+    type it does not know yet when the look-up fails: a new figure type, a new container, a type that holds none."""
+
+    class Fresh(Decimal):
+        origin = None
+
+    class Holder:
+        pass
+
+    figure = Fresh("3")
+    figure.origin = Typed("新.值", "值", "3", Location(tmp_path / "report.yaml", 7), "值")
+    assert not {Fresh, Holder, frozenset} & set(jixiao.provenance._KINDS)
+    described = sources({"数": figure, "空": Holder(), "集": frozenset({1})}, tmp_path)
+    assert described == {"新.值": {"值": "3", "位置": "report.yaml:7", "键": "值"}}
+    kinds = jixiao.provenance._KINDS
+    assert (kinds[Fresh], kinds[Holder], kinds[frozenset]) == (jixiao.provenance._FIGURE, 0, 0)
 
 
 def test_data_json_writes_the_view_in_one_pass_with_the_same_report(project, monkeypatch):
