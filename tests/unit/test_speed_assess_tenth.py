@@ -1,0 +1,33 @@
+"""The tenth wave's cuts to computing a report (bench/README.md, 「Tenth wave」, helper indicators): an indicator
+row reads its model's fields once."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from conftest import REPO, assess_in_site
+from test_speed_assess_ninth import FORMS
+
+from jixiao.parts.indicators.model import Indicator
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_an_indicator_row_reads_its_target_actual_unit_and_stated_form_once(key, monkeypatch):
+    """A model's field is read through pydantic's `__getattr__` hook (some 430 instructions a read): a row read
+    these fields some twenty times between them; read more than once, this fails."""
+    reads: Counter[str] = Counter()
+    read = Indicator.__getattribute__
+
+    def counted(self, name):
+        reads[name] += 1
+        return read(self, name)
+
+    monkeypatch.setattr(Indicator, "__getattribute__", counted)
+    view, _ = assess_in_site(REPO, key)
+    monkeypatch.undo()
+    rows = sum(len(form.rows) for form in view.forms)
+    assert rows
+    assert {name: reads[name] for name in ("target", "actual", "unit", "stated")} == dict.fromkeys(
+        ("target", "actual", "unit", "stated"), rows
+    )
