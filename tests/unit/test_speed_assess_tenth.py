@@ -1,5 +1,5 @@
 """The tenth wave's cuts to computing a report (bench/README.md, 「Tenth wave」, helper indicators): an indicator
-row reads its model's fields once."""
+row reads its model's fields once; a 项目资金 row's 执行率 is one figure, printed by its origin."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from conftest import REPO, assess_in_site
 from test_speed_assess_ninth import FORMS
 
 from jixiao.parts.indicators.model import Indicator
+from jixiao.values import Rate
 
 
 @pytest.mark.parametrize("key", FORMS)
@@ -31,3 +32,14 @@ def test_an_indicator_row_reads_its_target_actual_unit_and_stated_form_once(key,
     assert {name: reads[name] for name in ("target", "actual", "unit", "stated")} == dict.fromkeys(
         ("target", "actual", "unit", "stated"), rows
     )
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_a_fund_rows_rate_is_the_figure_its_origin_printed(key):
+    """One Rate a 项目资金 row: its origin's text is the figure's own, kept (a second Rate was made to be printed)."""
+    view, _ = assess_in_site(REPO, key)
+    rates = [row.rate for form in view.forms for row in (form.funds.total, *form.funds.parts) if row.rate is not None]
+    assert rates
+    for rate in rates:
+        assert type(rate) is Rate and rate._text is not None  # printed once already, by its origin
+        assert rate.origin.text == rate._text == str(rate)

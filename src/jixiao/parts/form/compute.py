@@ -109,19 +109,18 @@ def fund_row(run: Assessment, row: FundRow, path: str, rate_path: str, stated: A
         return run.written(row, f"{path}.{keys[0]}", Money(value), *keys) if value is not None else None
 
     budget, executed = money(row.budget, "全年预算数", "调整后预算数"), money(row.executed, "全年执行数", "预算执行数")
-    rate = compute.ratio_percent(row.executed, row.budget, run.rules.places)
-    if rate is not None:
-        rate = as_computed(rate, stated)
+    ratio = compute.ratio_percent(row.executed, row.budget, run.rules.places)
+    rate = None if ratio is None else Rate(as_computed(ratio, stated))  # one figure, printed by its origin first
     return FundRowView.wrap(
         row,
         initial=money(row.initial, "年初预算数"),
         budget=budget,
         executed=executed,
         rate=traced(
-            Rate(rate),
+            rate,
             computed(
                 rate_path,
-                Rate(rate),
+                rate,
                 "执行率 = 全年执行数 ÷ 全年预算数",
                 f"{executed} ÷ {budget}",
                 [executed, budget],
