@@ -1,5 +1,6 @@
 """The tenth wave's cuts to computing a report (bench/README.md, 「Tenth wave」, helper indicators): an indicator
-row reads its model's fields once; a 项目资金 row's 执行率 is one figure, printed by its origin."""
+row reads its model's fields once; a 项目资金 row's 执行率 is one figure, printed by its origin; a form without
+原表 holds the one empty 原表 view."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import pytest
 from conftest import REPO, assess_in_site
 from test_speed_assess_ninth import FORMS
 
+from jixiao.parts.form.compute import UNSTATED_FORM, UNSTATED_FUNDS
+from jixiao.parts.form.view import StatedFormView, StatedFundsView
 from jixiao.parts.indicators.model import Indicator
 from jixiao.values import Rate
 
@@ -43,3 +46,17 @@ def test_a_fund_rows_rate_is_the_figure_its_origin_printed(key):
     for rate in rates:
         assert type(rate) is Rate and rate._text is not None  # printed once already, by its origin
         assert rate.origin.text == rate._text == str(rate)
+
+
+def test_a_form_without_its_own_stated_figures_holds_the_one_empty_view(project):
+    """The shared empty 原表 views are the views `make` gives (a field added to the class breaks this), and a form
+    that printed no 原表 holds them."""
+    for shared, made in (
+        (UNSTATED_FORM, StatedFormView.make(total=None, grade=None)),
+        (UNSTATED_FUNDS, StatedFundsView.make(rate=None, score=None)),
+    ):
+        assert list(shared.__dict__.items()) == list(made.__dict__.items())
+        assert shared.__pydantic_fields_set__ == made.__pydantic_fields_set__
+    view, _ = assess_in_site(project, "2024/demo")
+    assert view.forms and all(form.stated is UNSTATED_FORM for form in view.forms)
+    assert all(form.funds.stated is UNSTATED_FUNDS for form in view.forms)
