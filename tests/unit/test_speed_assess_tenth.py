@@ -1,18 +1,21 @@
 """The tenth wave's cuts to computing a report (bench/README.md, 「Tenth wave」, helper indicators): an indicator
 row reads its model's fields once; a 项目资金 row's 执行率 is one figure, printed by its origin; a form without
-原表 holds the one empty 原表 view."""
+原表 holds the one empty 原表 view; a comparison's rule is named by its operator's direction."""
 
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from conftest import REPO, assess_in_site
 from test_speed_assess_ninth import FORMS
 
+from jixiao import compute
 from jixiao.parts.form.compute import UNSTATED_FORM, UNSTATED_FUNDS
 from jixiao.parts.form.view import StatedFormView, StatedFundsView
 from jixiao.parts.indicators.model import Indicator
+from jixiao.quantity import parse_actual, parse_target
 from jixiao.values import Rate
 
 
@@ -60,3 +63,15 @@ def test_a_form_without_its_own_stated_figures_holds_the_one_empty_view(project)
     view, _ = assess_in_site(project, "2024/demo")
     assert view.forms and all(form.stated is UNSTATED_FORM for form in view.forms)
     assert all(form.funds.stated is UNSTATED_FUNDS for form in view.forms)
+
+
+@pytest.mark.parametrize(
+    ("written", "rule"), [("≥", "正向"), (">=", "正向"), (">", "正向"), ("＝", "等于"), ("=", "等于")]
+)
+def test_a_comparisons_basis_names_its_direction(written, rule):
+    """The rule a 正向 or 等于 row's basis names is its operator's (`quantity.OPERATOR_NAMES`, where a literal dict
+    was made at every row), met and not met."""
+    target = parse_target(f"{written}100万条")
+    for actual, basis in (("120万条", f"{rule}: 达标"), ("96万条", f"{rule}: 分值 × 96 ÷ 100")):
+        result = compute.score_indicator(target, parse_actual(actual), Decimal(10), compute.Rules())
+        assert result.basis == basis
