@@ -12,7 +12,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from .quantity import Actual, Comparison, DateValue, Deadline, Qualitative, Quantity, Target, Word, convert
+from .quantity import (
+    OPERATOR_NAMES,
+    Actual,
+    Comparison,
+    DateValue,
+    Deadline,
+    Qualitative,
+    Quantity,
+    Target,
+    Word,
+    convert,
+)
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -204,7 +215,7 @@ def _score_comparison(target: Comparison, actual: Quantity, points: Decimal, rul
         share = ONE if met or goal == 0 else max(min(value / goal, ONE), ZERO)
         if op == "＝":
             met = value == goal or share == ONE
-        rule = {"≥": "正向", ">": "正向", "＝": "等于"}[op]
+        rule = OPERATOR_NAMES[op]  # 正向 or 等于, the target's direction (a literal dict was made at every row)
         basis = f"{rule}: 达标" if share == ONE else f"{rule}: 分值 × {value.normalize():f} ÷ {goal.normalize():f}"
         return _finish(points, share, met, basis, rules)
     met = value <= goal if op == "≤" else value < goal

@@ -25,6 +25,12 @@ if TYPE_CHECKING:
     from ...model import Report
 
 
+# The 原表 of a form, and of its 预算执行, the document printed nothing for: one view for all (views are never
+# changed), as the indicator rows' (`UNSTATED`); every form made an empty one, thrown away when it printed its own.
+UNSTATED_FORM = StatedFormView.make(total=None, grade=None)
+UNSTATED_FUNDS = StatedFundsView.make(rate=None, score=None)
+
+
 def assess_forms(run: Assessment, report: Report, inputs: Inputs, done: dict[str, Any]) -> dict[str, Any]:
     """Every 自评表 of the report; a report of one form takes its 总分, 评价等次 and 执行率 as its own."""
     lookup = form_lookup(run, report, inputs, done["figures"])
@@ -54,7 +60,7 @@ def assess_form(run: Assessment, form: Form, year: int, kind: ReportType | None,
     grade = graded(f"{path}.评价等次", total, run.rules, run.scope)
     check_weights(run, form, funds.points, indicator_points)
     differences += [d for _, found in rows for d in found]
-    stated = StatedFormView.make(total=None, grade=None)
+    stated = UNSTATED_FORM
     if form.stated:
         stated = StatedFormView.make(total=form.stated.total, grade=form.stated.grade)
         differences += run.differ(form, "总分", form.stated.total, Decimal(total), f"{form.project} 总分")
@@ -109,19 +115,18 @@ def fund_row(run: Assessment, row: FundRow, path: str, rate_path: str, stated: A
         return run.written(row, f"{path}.{keys[0]}", Money(value), *keys) if value is not None else None
 
     budget, executed = money(row.budget, "全年预算数", "调整后预算数"), money(row.executed, "全年执行数", "预算执行数")
-    rate = compute.ratio_percent(row.executed, row.budget, run.rules.places)
-    if rate is not None:
-        rate = as_computed(rate, stated)
+    ratio = compute.ratio_percent(row.executed, row.budget, run.rules.places)
+    rate = None if ratio is None else Rate(as_computed(ratio, stated))  # one figure, printed by its origin first
     return FundRowView.wrap(
         row,
         initial=money(row.initial, "年初预算数"),
         budget=budget,
         executed=executed,
         rate=traced(
-            Rate(rate),
+            rate,
             computed(
                 rate_path,
-                Rate(rate),
+                rate,
                 "执行率 = 全年执行数 ÷ 全年预算数",
                 f"{executed} ÷ {budget}",
                 [executed, budget],
@@ -187,7 +192,7 @@ def assess_funds(run: Assessment, funds: Funds, path: str) -> tuple[FundsView, l
             ),
         )
     differences: list[Difference] = []
-    stated = StatedFundsView.make(rate=None, score=None)
+    stated = UNSTATED_FUNDS
     if funds.stated:
         stated = StatedFundsView.make(rate=funds.stated.rate, score=funds.stated.score)
         for key, printed, result, what in (

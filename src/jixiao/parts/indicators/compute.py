@@ -25,7 +25,7 @@ from ...quantity import (
 )
 from ...values import Number, Rate, Score, as_computed
 from ...view import Difference
-from .model import Indicator, Reference
+from .model import Indicator, Reference, StatedIndicator
 from .reference import CIRCULAR_HINT, REFERENCE_HINT, Circular, Lookup
 from .view import (
     GroupView,
@@ -114,23 +114,32 @@ def assess_indicator(
 
     A row of an evaluation's 评分表 (`evaluated`) may have no target: its 得分 is then the evaluator's. A row of
     an unscored 评分表 (no 分值) is only met or not, with its 完成率."""
-    points = None if item.points is None else run.written(item, f"{path}.分值", Score(item.points), "分值", "权重")
+    # each field read once: a model's attribute is read through pydantic's `__getattr__` hook (some 430 instructions
+    # a read, where a plain object's costs some 20), and a row read its fields some fifty times
+    given_points, given_target, given_actual, unit, stated = (
+        item.points,
+        item.target,
+        item.actual,
+        item.unit,
+        item.stated,
+    )
+    points = None if given_points is None else run.written(item, f"{path}.分值", Score(given_points), "分值", "权重")
     row: dict[str, Any] = {
         "points": points,
         "score": None,
         "met": None,
         "basis": None,
         "stated": UNSTATED,
-        "written": as_written(item.target),
-        "written_unit": item.unit,
-        "actual": as_written(item.actual),
+        "written": as_written(given_target),
+        "written_unit": unit,
+        "actual": as_written(given_actual),
     }
-    if item.target is None and evaluated and item.points is not None:
+    if given_target is None and evaluated and given_points is not None:
         row.update(evaluator_score(run, item, path))
         return IndicatorView.wrapped(item, row), []
     if not check_unscored(run, item):
         return IndicatorView.wrapped(item, row), []
-    for value, what in ((item.target, "指标值"), (item.actual, "实际完成值")):
+    for value, what in ((given_target, "指标值"), (given_actual, "实际完成值")):
         if value is None:
             run.errors.append(
                 SourceError(
@@ -143,14 +152,15 @@ def assess_indicator(
             )
             return IndicatorView.wrapped(item, row), []
     try:
-        written_target, target_origin = read_value(run, item, item.target, row["written"], TARGET_KEYS, lookup)
-        written_actual, actual_origin = read_value(run, item, item.actual, row["actual"], ACTUAL_KEYS, lookup)
+        written_target, target_origin = read_value(run, item, given_target, row["written"], TARGET_KEYS, lookup)
+        written_actual, actual_origin = read_value(run, item, given_actual, row["actual"], ACTUAL_KEYS, lookup)
     except SourceError as exc:
         run.errors.append(exc)
         return IndicatorView.wrapped(item, row), []
     row["written"], row["actual"] = written_target, written_actual
+    operator = item.operator
     try:
-        target = parse_target(written_target, item.operator, item.unit)
+        target = parse_target(written_target, operator, unit)
     except TargetSyntaxError as exc:
         run.errors.append(
             SourceError(
@@ -162,7 +172,7 @@ def assess_indicator(
             )
         )
         return IndicatorView.wrapped(item, row), []
-    row["target"] = show_target(item, written_target)
+    row["target"] = show_target(operator, unit, written_target)
     row.update(target_parts(target))
     try:
         actual = parse_actual(written_actual)
@@ -181,7 +191,7 @@ def assess_indicator(
     row["actual"] = written_actual if actual_origin else _show_actual(actual, target)
     row.update(actual_parts(actual, target))
     try:
-        result = compute.score_indicator(target, actual, item.points or Decimal(0), run.rules, year)
+        result = compute.score_indicator(target, actual, given_points or Decimal(0), run.rules, year)
     except ScoringError as exc:
         run.errors.append(
             SourceError(
@@ -197,18 +207,19 @@ def assess_indicator(
         target_origin or run.typed(item, f"{path}.指标值", row["target"], *TARGET_KEYS),
         actual_origin or run.typed(item, f"{path}.实际完成值", row["actual"], *ACTUAL_KEYS),
     )
-    stated_rate = stated_completion(run, item)
+    stated_rate = stated_completion(run, item, stated)
     completion = completion_figure(run, target, actual, given, path, stated_rate)
     row["met"], row["basis"], row["completion"] = result.met, result.basis, completion
     if points is not None:
-        row["score"] = row_score(run, item, actual, result, points, given, path)
+        row["score"] = row_score(run, item, stated, actual, result, points, given, path)
     differences: list[Difference] = []
-    if item.stated:
-        row["stated"] = stated_view(item.stated.score, item.stated.actual, stated_rate)
+    if stated:
+        stated_score, stated_actual = stated.score, stated.actual
+        row["stated"] = stated_view(stated_score, stated_actual, stated_rate)
         if row["score"] is not None:
-            differences = run.differ(item, "得分", item.stated.score, Decimal(row["score"]), f"{item.name} 得分")
-        if item.stated.actual is not None:
-            check_stated_actual(run, item, target, actual)
+            differences = run.differ(item, "得分", stated_score, Decimal(row["score"]), f"{item.name} 得分")
+        if stated_actual is not None:
+            check_stated_actual(run, item, stated, target, actual)
         differences += check_stated_completion(run, item, stated_rate, completion)
     return IndicatorView.wrapped(item, row), differences
 
@@ -232,13 +243,15 @@ def check_unscored(run: Assessment, item: Indicator) -> bool:
 def row_score(
     run: Assessment,
     item: Indicator,
+    stated: StatedIndicator | None,
     actual: Any,
     result: compute.IndicatorScore,
     points: Score,
     given: tuple[Typed, Typed],
     path: str,
 ) -> Score:
-    """A scored row's 得分: the author's for a qualitative row, else by the rule, with its origin."""
+    """A scored row's 得分: the author's for a qualitative row, else by the rule, with its origin (`stated`: the
+    row's 原表, read once by `assess_indicator`)."""
     if item.score is not None:
         return run.written(item, f"{path}.得分", Score(own_qualitative_score(run, item, actual, result.share)), "得分")
     score = Score(result.score)
@@ -251,7 +264,7 @@ def row_score(
             score_arithmetic(points, result),
             [*given, points],
             run.scope,
-            item.stated.score if item.stated else None,
+            stated.score if stated else None,
             f"{item.name} 得分",
         ),
     )
@@ -418,12 +431,12 @@ def own_qualitative_score(run: Assessment, item: Indicator, actual: Any, share: 
     return given
 
 
-def check_stated_actual(run: Assessment, item: Indicator, target: Any, actual: Any) -> None:
-    """A stated actual (as printed) whose unit does not fit the target is a unit-mismatch finding; one that
-    is another value than the actual the row is scored with is a stated-differs finding."""
-    where = run.where(item.stated, "实际完成值", "完成值")
+def check_stated_actual(run: Assessment, item: Indicator, stated: StatedIndicator, target: Any, actual: Any) -> None:
+    """A stated actual (as printed, in the row's 原表 `stated`) whose unit does not fit the target is a unit-mismatch
+    finding; one that is another value than the actual the row is scored with is a stated-differs finding."""
+    where = run.where(stated, "实际完成值", "完成值")
     try:
-        printed = parse_actual(as_text(item.stated.actual))
+        printed = parse_actual(as_text(stated.actual))
     except TargetSyntaxError:
         return
     if isinstance(target, Comparison) and isinstance(printed, Quantity):
@@ -462,17 +475,18 @@ def as_text(value: Any) -> str:
     return format_number(value) if isinstance(value, Decimal) else str(value)
 
 
-def show_target(item: Indicator, written: str) -> str:
+def show_target(operator: str | None, unit: str | None, written: str) -> str:
     """The whole target as the table prints it: the split form's 指标性质, 指标值 and 度量单位 put together as
     written — nothing added (a plain 14 stays 14, not ＝14)."""
-    if item.operator is None or item.operator.strip() in QUALITATIVE_WORDS:
-        return f"{written}{item.unit or ''}"
-    return f"{item.operator.strip()}{written}{item.unit or ''}"
+    if operator is None or operator.strip() in QUALITATIVE_WORDS:
+        return f"{written}{unit or ''}"
+    return f"{operator.strip()}{written}{unit or ''}"
 
 
-def stated_completion(run: Assessment, item: Indicator) -> Rate | None:
-    """The 完成率 the document printed (96.40% or 96.40), as a rate; one that is not a percentage is an error."""
-    value = item.stated.completion if item.stated else None
+def stated_completion(run: Assessment, item: Indicator, stated: StatedIndicator | None) -> Rate | None:
+    """The 完成率 the document printed (96.40% or 96.40) in the row's 原表 (`stated`), as a rate; one that is not a
+    percentage is an error."""
+    value = stated.completion if stated else None
     if value is None:
         return None
     text = as_text(value).strip().rstrip("%％").strip()
@@ -481,7 +495,7 @@ def stated_completion(run: Assessment, item: Indicator) -> Rate | None:
     except TargetSyntaxError:
         run.errors.append(
             SourceError(
-                run.where(item.stated, "完成率"),
+                run.where(stated, "完成率"),
                 f"「{item.name}」原表完成率「{value}」不是百分数",
                 key=f"{item.name}.原表.完成率",
                 rule="input",
