@@ -721,3 +721,14 @@ def test_an_unprinted_figures_links_are_found_by_splitting_the_page_as_the_patte
         assert jixiao.explain.unlink_unprinted(page, ids) == unlinked_by_pattern(page, ids)
         unlinked += jixiao.explain.unlink_unprinted(page, ids) != page
     assert unlinked > 0
+
+
+def test_nl2br_writes_what_markups_join_wrote():
+    # The filter joins its lines without a Markup.escape call for each (bench/README.md, tenth wave): the same text
+    # and a Markup, for texts with what escaping changes, every kind of line break, nothing and a number.
+    nl2br = jixiao.render.create_environment([], None).filters["nl2br"]
+    texts = ["", None, 0, 12.5, "一行", "甲\n乙", "a<b>&'\"c\r\nd\re\u2028f\x0bg\x0ch\x1ci\x85j", "\n\n末\n", "<br>"]
+    for text in texts:
+        written = nl2br(text)
+        assert isinstance(written, Markup)
+        assert written == Markup("<br>").join(str(text or "").splitlines())
