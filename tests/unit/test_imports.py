@@ -1,8 +1,8 @@
 """What importing jixiao costs (issue 22): the input models (Located) and the views (View) are built on first use
 (pydantic's defer_build), so an import, `--help` or a build whose reports are all unchanged builds none of the
 report's; the render (page.py with the audit, the directives and markdown-it) is imported when a report is first
-rendered, Pillow when an image is read (test_startup); a build that forks workers builds and imports both once in the parent; what they accept and print
-is unchanged."""
+rendered, Pillow when an image is read (test_startup); a build that forks workers builds and imports both once in the
+parent; what they accept and print is unchanged."""
 
 from __future__ import annotations
 
