@@ -93,7 +93,7 @@ def test_the_sources_are_listed_in_the_order_of_their_paths(built, key):
 
 
 def test_a_files_project_relative_name_is_described_once_for_all_the_figures_written_in_it(tmp_path, monkeypatch):
-    # 来源 sorts its paths alone and looks each file up once (bench/README.md, seventh wave): a path's hash is
+    # 来源 sorts its paths alone and looks each file up once (bench/HISTORY.md, seventh wave): a path's hash is
     # Python code, and a report's few hundred typed figures are written in one or two files.
     from jixiao import provenance
     from jixiao.errors import Location

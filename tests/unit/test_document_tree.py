@@ -224,7 +224,7 @@ def test_a_theme_writing_each_row_itself_gets_the_cells_write_rows_writes(projec
     assert '<th scope="rowgroup"' in by_row.render(node=indicators, pdf=False)
 
 
-# blocks/table.html's loop over a table's sections before write_sections wrote them (bench/README.md, seventh wave):
+# blocks/table.html's loop over a table's sections before write_sections wrote them (bench/HISTORY.md, seventh wave):
 # what a theme's own table.html may still do
 LOOPED_SECTIONS = (
     "{% for s in printed_sections(node, pdf) %}\n"
@@ -264,7 +264,7 @@ def test_a_sites_table_html_looping_over_the_sections_itself_is_used(project, cl
 
 
 def test_a_labelled_groups_first_row_keeps_every_field_but_its_cells():
-    # with_label makes the first row again from its fields, not by `_replace` (bench/README.md, seventh wave): a
+    # with_label makes the first row again from its fields, not by `_replace` (bench/HISTORY.md, seventh wave): a
     # field Row gains must be carried there too.
     from jixiao.document.blocks import Row
     from jixiao.parts import cells
@@ -278,7 +278,7 @@ def test_a_labelled_groups_first_row_keeps_every_field_but_its_cells():
 
 
 def test_the_blocks_written_in_python_print_what_the_built_in_templates_print(monkeypatch):
-    # A block whose template is the built-in theme's own is written by html.BLOCK_WRITERS (bench/README.md, eighth
+    # A block whose template is the built-in theme's own is written by html.BLOCK_WRITERS (bench/HISTORY.md, eighth
     # wave): every page of the repository, on screen and in print, as the templates print it, the same templates
     # recorded as used.
     from conftest import REPO

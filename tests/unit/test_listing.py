@@ -88,7 +88,7 @@ def theme_environment(project):
 
 
 def test_a_report_list_is_written_by_pythons_writer_as_the_templates_loop_wrote_it(project, monkeypatch):
-    # A sandboxed loop over the home page's 1000 entries took 0.05 s of a one-report build (bench/README.md).
+    # A sandboxed loop over the home page's 1000 entries took 0.05 s of a one-report build (bench/HISTORY.md).
     env = theme_environment(project)
     expected = env.from_string(REPORT_LOOP).render(entries=ENTRIES, root="../")
     written = []

@@ -1,4 +1,4 @@
-"""The site-wide pages of a full build (issue 22, seventh wave; bench/README.md): the comparison CSVs, indicators.csv
+"""The site-wide pages of a full build (issue 22, seventh wave; bench/HISTORY.md): the comparison CSVs, indicators.csv
 and the unit feeds made with less work per report, each the same bytes as the code before it (8516c48) wrote, which
 these tests keep beside them as the reference. Checked by what is called and what is written, never by timing."""
 

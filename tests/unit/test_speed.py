@@ -46,7 +46,7 @@ from jixiao.yamlsource import parse_yaml
 
 
 def test_the_cycle_collector_is_off_while_reports_render_and_back_after(project, monkeypatch):
-    # A build's objects live until it ends and hold almost no cycles: scanning them is pure cost (bench/README.md).
+    # A build's objects live until it ends and hold almost no cycles: scanning them is pure cost (bench/HISTORY.md).
     seen = []
     render = jixiao.workers.build_report
 
@@ -63,7 +63,7 @@ def test_the_cycle_collector_is_off_while_reports_render_and_back_after(project,
 
 def test_the_cycle_collector_is_off_while_the_manifest_and_the_bundles_are_read(project, monkeypatch):
     # A thousand manifest records and bundle stamps made the young-generation passes scan them over and over
-    # (0.03 s of the 0.16 s read at 1000 reports, bench/README.md): they too live until the build ends.
+    # (0.03 s of the 0.16 s read at 1000 reports, bench/HISTORY.md): they too live until the build ends.
     seen = []
 
     def watching(name, original):
@@ -125,7 +125,7 @@ def test_a_parked_report_keeps_its_yaml_tree_and_is_validated_again_as_it_was(tm
 
 def test_a_reports_listing_entry_holds_text_not_the_origins_of_its_figures(tmp_path):
     # The parent holds every report's entry until the site-wide pages are written: a 评价等次 that kept its origin
-    # (every figure it was computed from) made it hold a second copy of each report's figures (bench/README.md).
+    # (every figure it was computed from) made it hold a second copy of each report's figures (bench/HISTORY.md).
     result = build_site(composite(tmp_path), jobs=1, search=False)
     grades = [project.评价等次 for page in result.pages for project in page.entry.项目]
     assert "优" in grades  # 六安's and 泸州's forms (content/2023)
@@ -133,7 +133,7 @@ def test_a_reports_listing_entry_holds_text_not_the_origins_of_its_figures(tmp_p
 
 
 def test_the_builtin_themes_fig_is_written_in_python_not_called_as_a_macro(project, cli, monkeypatch):
-    # A page of forms prints thousands of figures; the sandboxed macro call cost more than the figure (bench/README.md).
+    # A page of forms prints thousands of figures; the sandboxed macro call cost more than the figure (bench/HISTORY.md).
     called = []
     call = jinja2.runtime.Macro.__call__
 
@@ -249,7 +249,7 @@ def test_forked_workers_inherit_the_layouts_compiled(tmp_path, monkeypatch):
 
 def test_the_library_holds_no_reports_text_once_read_and_reads_it_again_to_parse(project):
     # A build holds every bundle to its end, but needs a bundle's text only to parse it: some 24 KiB a report that
-    # the parent held for nothing while the workers parsed (bench/README.md, issue 22's memory rows).
+    # the parent held for nothing while the workers parsed (bench/HISTORY.md, issue 22's memory rows).
     folder = project / "content/2024/demo"
     library = read_site(open_site(project))
     bundle = library.bundles["2024/demo"]
@@ -339,7 +339,7 @@ def test_a_failed_pinyin_child_is_one_message_saying_what_to_do(project, tmp_pat
 
 
 def test_a_cells_opening_tag_is_written_once_for_each_set_of_attributes(project, cli):
-    # A page of forms writes about a thousand cells with a few dozen distinct opening tags (bench/README.md).
+    # A page of forms writes about a thousand cells with a few dozen distinct opening tags (bench/HISTORY.md).
     jixiao.document.html.cell_opening.cache_clear()
     assert cli("build", project, "--no-pdf").exit_code == 0
     written = jixiao.document.html.cell_opening.cache_info()
@@ -354,7 +354,7 @@ def test_a_cells_opening_tag_is_written_once_for_each_set_of_attributes(project,
 
 
 def test_a_cell_of_one_plain_text_or_none_is_written_once_and_as_any_other_cell(project, cli, monkeypatch):
-    # Two thirds of a page's cells are labels, words and empty cells (bench/README.md, eighth wave): each is written
+    # Two thirds of a page's cells are labels, words and empty cells (bench/HISTORY.md, eighth wave): each is written
     # once a process, remembered by its fields, as the writer writes any cell; a figure's cell, never remembered.
     html = jixiao.document.html
     plain, remembered = html.plain_cell, []
@@ -389,7 +389,7 @@ NOTED = """\
 
 
 def test_the_check_notes_of_a_yaml_tree_are_found_and_left_out_at_any_depth_as_before():
-    # Only maps and lists are walked into (bench/README.md): the notes are still found at every depth, in file order,
+    # Only maps and lists are walked into (bench/HISTORY.md): the notes are still found at every depth, in file order,
     # and data.json's 原始数据 still drops them at every depth, keeping every text and number as written.
     raw = parse_yaml(NOTED, Path("report.yaml"))
     assert [(where.line, str(note)) for where, note in notes_in(raw)] == [
@@ -402,7 +402,7 @@ def test_the_check_notes_of_a_yaml_tree_are_found_and_left_out_at_any_depth_as_b
         "自评表": [{"项目名称": "乙", "指标": [{"名称": "丙", "分值": 10}], "说明": ["一", "二"]}],
     }
     assert published["自评表"][0]["项目名称"] is raw["自评表"][0]["项目名称"]
-    # maps copied whole, then their maps and lists replaced (bench/README.md, eighth wave): the YAML as read keeps
+    # maps copied whole, then their maps and lists replaced (bench/HISTORY.md, eighth wave): the YAML as read keeps
     # its notes, and no map or list of it is published as it is
     assert "核对说明" in raw and "核对说明" in raw["自评表"][0]["指标"][0]
     assert published["自评表"][0]["指标"][0] is not raw["自评表"][0]["指标"][0]
@@ -428,7 +428,7 @@ def test_a_figure_index_reads_each_names_core_once_and_finds_near_names_as_befor
 
 def test_blocks_are_written_inside_the_pages_render_and_their_errors_still_name_their_line(project, cli, monkeypatch):
     # A block's template reads the caller's names as they are (document/html.py render_within), not through
-    # Template.render, which first copied some sixty globals for each of a page's forty blocks (bench/README.md);
+    # Template.render, which first copied some sixty globals for each of a page's forty blocks (bench/HISTORY.md);
     rendered = []
     render = jinja2.Template.render
 
@@ -466,7 +466,7 @@ def test_templates_rendered_within_the_page_have_no_globals_of_their_own(project
 
 
 def test_data_json_writes_a_figure_as_it_prints_by_the_figures_own_serializer():
-    # A Decimal subclass took pydantic's slow search for its type before its str() was written (bench/README.md):
+    # A Decimal subclass took pydantic's slow search for its type before its str() was written (bench/HISTORY.md):
     # the figures declare their serializer, and write the same JSON text as before (their str(), as printed).
     figures = [Money("1836.70"), Money("2", 2, True), Rate(Decimal("96.4")), Number("8"), Score("9.48"), Score("10")]
     assert all(isinstance(type(figure).__pydantic_serializer__, SchemaSerializer) for figure in figures)
@@ -476,7 +476,7 @@ def test_data_json_writes_a_figure_as_it_prints_by_the_figures_own_serializer():
 
 def test_the_report_blocks_are_read_by_layouts_directly_and_their_private_parts_still_refused(project, monkeypatch):
     # A heading's, paragraph's or division's fields are frozen data, read as the table blocks are, not through the
-    # sandbox's checks of each value (bench/README.md); a name with an underscore stays out of reach either way.
+    # sandbox's checks of each value (bench/HISTORY.md); a name with an underscore stays out of reach either way.
     env = open_site(project).env
     monkeypatch.setattr(jinja2.sandbox.SandboxedEnvironment, "getattr", None)  # the sandbox's way is not taken
     heading = Heading(2, (), "s1", "概况")
@@ -492,7 +492,7 @@ def test_the_report_blocks_are_read_by_layouts_directly_and_their_private_parts_
 
 def test_a_page_asks_jinja_for_each_layout_once_and_still_records_every_layout_it_used(project, monkeypatch):
     # A page asks for a template some 130 times (a block's, a table's macros): the environment keeps what it was
-    # given by name (bench/README.md), and each page still records what it used (the cache's key depends on it).
+    # given by name (bench/HISTORY.md), and each page still records what it used (the cache's key depends on it).
     env = open_site(project).env
     first, second = TemplateRun(), TemplateRun()
     template = first.render(env, "blocks/paragraph.html", {"node": Paragraph((), "甲")}, Location(None))
@@ -504,7 +504,7 @@ def test_a_page_asks_jinja_for_each_layout_once_and_still_records_every_layout_i
 
 def test_layouts_call_jixiaos_writers_directly_and_anything_else_through_the_sandbox(project, cli, monkeypatch):
     # The block writers are called some hundred times a page without the sandbox's look at the callable
-    # (bench/README.md); a layout's other calls are still checked: a text's format() with a huge width is refused.
+    # (bench/HISTORY.md); a layout's other calls are still checked: a text's format() with a huge width is refused.
     checked = []
     is_safe_callable = jinja2.sandbox.SandboxedEnvironment.is_safe_callable
 
@@ -522,7 +522,7 @@ def test_layouts_call_jixiaos_writers_directly_and_anything_else_through_the_san
 
 
 def test_a_cell_of_plain_text_is_made_once_and_a_cell_holding_a_figure_never_shared():
-    # The same words fill every form (bench/README.md): such a cell is shared, being frozen; a figure carries its
+    # The same words fill every form (bench/HISTORY.md): such a cell is shared, being frozen; a figure carries its
     # own origin, so two cells of equal figures stay two.
     assert cells.text("达到") is cells.text("达到")
     assert cells.text("达到").content == (Text("达到"),) and cells.text(None).content == ()
@@ -539,7 +539,7 @@ def test_a_cell_of_plain_text_is_made_once_and_a_cell_holding_a_figure_never_sha
 
 def test_the_blocks_a_page_makes_by_the_hundred_are_named_tuples():
     # A frozen dataclass sets each field through object.__setattr__ (a cell's nine: some 16,000 instructions; a
-    # named tuple's: some 5,000; bench/README.md, eighth wave). Still immutable, read by name, changed by _replace.
+    # named tuple's: some 5,000; bench/HISTORY.md, eighth wave). Still immutable, read by name, changed by _replace.
     for kind in (Cell, Row, Section, Text, Fig, Lines, Mark):
         assert issubclass(kind, tuple) and kind._fields, kind
     cell = cells.figure(Decimal("3"), "rate")
@@ -552,7 +552,7 @@ def test_the_blocks_a_page_makes_by_the_hundred_are_named_tuples():
 
 def test_the_built_in_table_html_has_its_sections_written_in_python(project, cli, monkeypatch):
     # A page of forms has some eighty sections; their loop left blocks/table.html for html.write_sections
-    # (bench/README.md, seventh wave): every section of every table of the page is written there.
+    # (bench/HISTORY.md, seventh wave): every section of every table of the page is written there.
     written = []
     section_html = jixiao.document.html.section_html
 
@@ -567,7 +567,7 @@ def test_the_built_in_table_html_has_its_sections_written_in_python(project, cli
 
 
 def test_a_page_reads_its_ids_once_for_its_explanations_links_and_its_headline_figures(project, cli, monkeypatch):
-    # The page's ids are read in one pass (explain.page_ids, bench/README.md seventh wave) for both: a link to a
+    # The page's ids are read in one pass (explain.page_ids, bench/HISTORY.md seventh wave) for both: a link to a
     # figure the page does not print becomes its label, a headline figure keeps its anchor only when printed.
     value = Money("10")
     value.origin = Typed("自评表.0.总分", "总分", "10", Location(None), "总分")
@@ -591,7 +591,7 @@ def test_a_page_reads_its_ids_once_for_its_explanations_links_and_its_headline_f
 
 def test_an_inputs_link_is_written_where_each_explanation_names_it_and_each_explanation_once_a_page(monkeypatch):
     # An explanation's links are written each time (few inputs are named twice on a page: looking them up in the
-    # page's memory cost more, bench/README.md eighth wave); an explanation is written once a page.
+    # page's memory cost more, bench/HISTORY.md eighth wave); an explanation is written once a page.
     linked = []
     source_link = jixiao.explain.source_link
     monkeypatch.setattr(jixiao.explain, "source_link", lambda origin: linked.append(origin.path) or source_link(origin))
@@ -609,7 +609,7 @@ def test_an_inputs_link_is_written_where_each_explanation_names_it_and_each_expl
 
 def test_a_rows_and_a_sections_class_attribute_is_written_once_for_each_set_of_classes(project, cli):
     # Escaping makes a Markup through Python: a page's four hundred rows have a dozen sets of classes, each one's
-    # attribute written once (html.class_attribute, bench/README.md seventh wave), escaped as before.
+    # attribute written once (html.class_attribute, bench/HISTORY.md seventh wave), escaped as before.
     html = jixiao.document.html
     assert html.class_attribute(("keep-next", "unmet")) == ' class="keep-next unmet"'
     assert html.class_attribute(('a"b', "<c>")) == ' class="a&#34;b &lt;c&gt;"'
@@ -620,7 +620,7 @@ def test_a_rows_and_a_sections_class_attribute_is_written_once_for_each_set_of_c
 
 
 def test_a_cell_is_plain_when_every_item_is_a_text_or_none_by_its_exact_type():
-    # plain() asks by the set of the items' types (bench/README.md, seventh wave): a figure, a run made elsewhere or
+    # plain() asks by the set of the items' types (bench/HISTORY.md, seventh wave): a figure, a run made elsewhere or
     # a text's subclass is not plain, an empty cell is.
     assert cells.plain(("达到", None)) and cells.plain(())
     assert not cells.plain(("达到", Text("x")))
@@ -630,7 +630,7 @@ def test_a_cell_is_plain_when_every_item_is_a_text_or_none_by_its_exact_type():
 
 def test_a_blocks_context_is_the_callers_names_without_a_second_list_of_the_globals(project, cli, monkeypatch):
     # Jinja compared a context's global names with an imported template's through a ChainMap at each
-    # `{% from … import %}` of a block, only to find no new one (bench/README.md): a block's context lists none.
+    # `{% from … import %}` of a block, only to find no new one (bench/HISTORY.md): a block's context lists none.
     # (The built-in blocks are written in Python: a site's own table.html, the built-in one's copy, is rendered.)
     write(project / "layouts/blocks/table.html", (BUILTIN_THEMES / DEFAULT_THEME / "blocks/table.html").read_text())
     made = []
@@ -648,7 +648,7 @@ def test_a_blocks_context_is_the_callers_names_without_a_second_list_of_the_glob
 
 def test_an_amount_or_a_count_formats_its_number_once_and_a_copy_with_a_unit_prints_its_own(monkeypatch):
     # An amount is printed several times (its cell, the arithmetic it enters, data.json): its number is formatted
-    # once (bench/README.md); a copy with another unit (亿元 in a table of counts) prints that unit.
+    # once (bench/HISTORY.md); a copy with another unit (亿元 in a table of counts) prints that unit.
     amount, count = Money("1836.70", 2, True), Number("35")
     assert (str(amount), str(count)) == ("1836.70", "35")
     monkeypatch.setattr(Money, "text", None)  # not formatted again
@@ -663,7 +663,7 @@ def test_an_amount_or_a_count_formats_its_number_once_and_a_copy_with_a_unit_pri
 
 def test_the_key_a_typed_figure_was_written_under_is_the_first_of_its_spellings_the_author_used():
     # 年度指标值 is an alias of 指标值 (parts/indicators): the origin names the spelling written, as before
-    # (a loop rather than a generator: every typed figure asks, bench/README.md).
+    # (a loop rather than a generator: every typed figure asks, bench/HISTORY.md).
     source = parse_yaml("名称: 甲\n年度指标值: ≥95%\n", Path("report.yaml"))
     assert written_key(source, ("指标值", "年度指标值")) == "年度指标值"
     assert written_key(source, ("名称",)) == "名称" and written_key(source, ("分值", "权重")) is None
@@ -689,7 +689,7 @@ def unlinked_by_pattern(page: str, ids: set[str]) -> str:
 def test_an_unprinted_figures_links_are_found_by_splitting_the_page_as_the_pattern_finds_them(
     cli, tmp_path, monkeypatch
 ):
-    # The links are found by splitting the page at each opening (bench/README.md eighth wave): every link the
+    # The links are found by splitting the page at each opening (bench/HISTORY.md eighth wave): every link the
     # pattern takes, and only those, on made-up pages of every kind of near miss and on the seed reports' pages.
     why = '<span class="why-from">'
     odd = [
@@ -724,7 +724,7 @@ def test_an_unprinted_figures_links_are_found_by_splitting_the_page_as_the_patte
 
 
 def test_nl2br_writes_what_markups_join_wrote():
-    # The filter joins its lines without a Markup.escape call for each (bench/README.md, tenth wave): the same text
+    # The filter joins its lines without a Markup.escape call for each (bench/HISTORY.md, tenth wave): the same text
     # and a Markup, for texts with what escaping changes, every kind of line break, nothing and a number.
     nl2br = jixiao.render.create_environment([], None).filters["nl2br"]
     texts = ["", None, 0, 12.5, "一行", "甲\n乙", "a<b>&'\"c\r\nd\re\u2028f\x0bg\x0ch\x1ci\x85j", "\n\n末\n", "<br>"]

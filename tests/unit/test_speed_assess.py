@@ -1,4 +1,4 @@
-"""The seventh wave's cuts to computing and checking a report (bench/README.md, 「Seventh wave」, helper assess):
+"""The seventh wave's cuts to computing and checking a report (bench/HISTORY.md, 「Seventh wave」, helper assess):
 each keeps what was computed, indexed and reported."""
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def test_a_figure_is_printed_as_written_by_decimals_own_format_without_its_pytho
     assert [format_number(value) for value in figures] == expected
 
 
-# LEFTOVERS before it opened each alternative with the character it needs (bench/README.md, 「Seventh wave」)
+# LEFTOVERS before it opened each alternative with the character it needs (bench/HISTORY.md, 「Seventh wave」)
 _LEFTOVERS_BEFORE = re.compile(
     r"（?根据实际情况(?:去留|填写|删减)）?|此处(?:填写|输入|删除)[^。；，\n]*|请(?:在此)?填写[^。；，\n]*|"
     r"(?<![A-Za-z])(?:XX+|xx+)(?![A-Za-z])|×{2,}|＊{2,}|\[待填\]|【待[填补]】"
@@ -190,7 +190,7 @@ def test_the_grade_pattern_is_made_once_and_still_finds_a_grade_named_in_prose()
     assert found is not None and (found.group("name"), found.group("grade")) == ("评价等次", "优秀")
 
 
-# the year patterns before each opened with its first digit (bench/README.md, 「Seventh wave」)
+# the year patterns before each opened with its first digit (bench/HISTORY.md, 「Seventh wave」)
 _BAD_YEAR_BEFORE = re.compile(r"(?<![\d.])(\d{5,})\s*年")
 _YEAR_BEFORE = re.compile(r"(?<![\d.\-—~至])((?:19|20)\d{2})\s*年(?!\s*[-—~至])")
 _YUAN_BEFORE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*元")  # and the amounts in 元 (ninth wave)

@@ -1,4 +1,4 @@
-"""The eighth wave's cuts to computing and checking a report (bench/README.md, 「Eighth wave」, helper assess): each
+"""The eighth wave's cuts to computing and checking a report (bench/HISTORY.md, 「Eighth wave」, helper assess): each
 fast path gives what the general one gave, on the repository's reports."""
 
 from __future__ import annotations

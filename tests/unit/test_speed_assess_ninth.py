@@ -1,4 +1,4 @@
-"""The ninth wave's cuts to computing a report (bench/README.md, 「Ninth wave」, helper compute): each fast path
+"""The ninth wave's cuts to computing a report (bench/HISTORY.md, 「Ninth wave」, helper compute): each fast path
 gives what the general one gave, on the repository's reports."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The tenth wave's cuts to computing a report (bench/README.md, 「Tenth wave」, helper indicators): an indicator
+"""The tenth wave's cuts to computing a report (bench/HISTORY.md, 「Tenth wave」, helper indicators): an indicator
 row reads its model's fields once; a 项目资金 row's 执行率 is one figure, printed by its origin; a form without
 原表 holds the one empty 原表 view; a comparison's rule is named by its operator's direction."""
 

@@ -1,5 +1,5 @@
 """The blocks a page makes by the hundred, made from all their fields in order (`blocks.from_fields`, in C) rather
-than by name (bench/README.md, ninth wave): each is the block `Cell(...)`, `Row(...)` or a run would make by name,
+than by name (bench/HISTORY.md, ninth wave): each is the block `Cell(...)`, `Row(...)` or a run would make by name,
 so a field added to one, or two swapped, breaks these tests rather than shifting the others."""
 
 from __future__ import annotations

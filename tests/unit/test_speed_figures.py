@@ -1,4 +1,4 @@
-"""Printing and publishing figures with less repeated work (issue 22, bench/README.md): data.json's 来源 and 报告
+"""Printing and publishing figures with less repeated work (issue 22, bench/HISTORY.md): data.json's 来源 and 报告
 and the page's explanations are made faster and give the same values — checked by what is done, never by timing
 it. The demo's figures are those of tests/fixtures/minimal (its 自评表: three indicators, a total of 79.50)."""
 
@@ -191,7 +191,7 @@ def test_a_model_read_from_report_yaml_keeps_its_source_map_without_pydantics_se
 @pytest.mark.parametrize("key", ["2023/luzhou-xiangmu-zipingbiao", "2023/liuan-zipingbiao"])
 def test_data_json_writes_a_views_named_lists_by_their_items_view_as_pydantic_inferred_them(key):
     # A named list (自评表, 指标, 二级指标, a table's 行) was an arbitrary type to pydantic, which looked up what it and
-    # each item was before writing it (bench/README.md): each declares its items' view, and is written by its schema.
+    # each item was before writing it (bench/HISTORY.md): each declares its items' view, and is written by its schema.
     view, _ = assess_in_site(REPO, key)
     form = view.自评表[0]
     lists = [view.自评表, form.rows, *(group.subgroups for group in form.groups)]

@@ -1,4 +1,4 @@
-"""Reading a report with less repeated work (issue 22, seventh wave, bench/README.md): every object of a report
+"""Reading a report with less repeated work (issue 22, seventh wave, bench/HISTORY.md): every object of a report
 keeps the map it was read from and its positions as before, checked by what is kept, never by timing it. Figures
 from tests/fixtures/minimal (its 自评表's 项目资金: 分值 10 on line 12) and tests/fixtures/model (the 四川 form's
 rows with the extra column 佐证材料)."""
