@@ -31,7 +31,7 @@ from .view import View
 class Typed:
     """A figure (or a text a rule reads, such as an 指标值) written by the author at `where`, under `key`."""
 
-    __slots__ = ("path", "name", "text", "where", "key", "scope", "figure")
+    __slots__ = ("path", "name", "text", "where", "key", "scope", "figure", "ident")
 
     def __init__(
         self, path: str, name: str, text: str, where: Location, key: str, scope: str = "", figure: bool = True
@@ -43,6 +43,7 @@ class Typed:
         self.key = key  # the key as the author wrote it (an alias such as 调整后预算数 included)
         self.scope = scope  # the page's anchor prefix for the report (attachments: a1- …)
         self.figure = figure  # False for a text a rule reads (指标值, 实际完成值), which the page prints without an id
+        self.ident: str | None = None  # its page id, once asked (`anchor`)
 
     def __repr__(self) -> str:
         return slots_repr(self)
@@ -52,7 +53,7 @@ class Computed:
     """A figure computed by `rule` (in words, with the names of its inputs) from `inputs`; `arithmetic` is the
     same computation with the printed numbers and the rounded result (95.00 ÷ 120.00 = 79.17%)."""
 
-    __slots__ = ("path", "name", "text", "rule", "arithmetic", "inputs", "scope", "stated")
+    __slots__ = ("path", "name", "text", "rule", "arithmetic", "inputs", "scope", "stated", "ident")
 
     def __init__(
         self,
@@ -73,6 +74,7 @@ class Computed:
         self.inputs = inputs
         self.scope = scope
         self.stated = stated  # the value the source document printed (原表), when it differs
+        self.ident: str | None = None  # its page id, once asked (`anchor`)
 
     def __repr__(self) -> str:
         return slots_repr(self)
@@ -103,8 +105,13 @@ def traced(value: Any, origin: Origin | None) -> Any:
 
 def anchor(origin: Origin) -> str:
     """The page id of a figure: the page's anchor prefix, then `f-` and a digest of its path — stable and
-    deterministic, and free of the names an author gave tables and rows, which never reach an attribute."""
-    return f"{origin.scope}f-{path_digest(origin.path)}"
+    deterministic, and free of the names an author gave tables and rows, which never reach an attribute. Kept on
+    the origin once asked: a page asks for some 500 (each figure where it prints it, again where an explanation
+    links it), and both the scope and the path an origin is made with never change."""
+    ident = origin.ident
+    if ident is None:
+        ident = origin.ident = f"{origin.scope}f-{path_digest(origin.path)}"
+    return ident
 
 
 @functools.lru_cache(maxsize=16384)

@@ -464,13 +464,15 @@ class TemplateRun:
     def render(self, env: jinja2.Environment, name: str, context: dict[str, Any], where: Location) -> str:
         """`template.render(**context)`, its names made at once from the environment's globals and `context`:
         `render` copies the template's ChainMap of globals key by key, and lists it again (see
-        document.html.render_within, imported here as the module needs this one)."""
-        from .document.html import render_within
+        document.html.render_within). A built-in table's layout is written in Python (document.html.render_layout,
+        imported here as the module needs this one)."""
+        from .document.html import render_layout
 
         used_token = _USED.set(self.used)
         try:
             with limits(), page_anchors(self.anchors):
-                return render_within(find_template(env, name, where), {**env.globals, **context})
+                names = {**env.globals, **context}
+                return render_layout(env, name, names, functools.partial(find_template, env, location=where))
         except SourceError:
             raise
         except jinja2.TemplateNotFound as exc:  # an include or extends inside the layout

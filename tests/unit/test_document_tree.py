@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from conftest import FIXTURES, assess_in_site, edit, write
+import pytest
+from conftest import FIXTURES, REPO, assess_in_site, edit, write
 
 from jixiao.directives import TABLES
 from jixiao.document.blocks import Fig, Table, Text, printed_sections
@@ -277,46 +278,96 @@ def test_a_labelled_groups_first_row_keeps_every_field_but_its_cells():
     assert second.cells[0].text == "运行成本"
 
 
-def test_the_blocks_written_in_python_print_what_the_built_in_templates_print(monkeypatch):
-    # A block whose template is the built-in theme's own is written by html.BLOCK_WRITERS (bench/HISTORY.md, eighth
-    # wave): every page of the repository, on screen and in print, as the templates print it, the same templates
-    # recorded as used.
-    from conftest import REPO
-
-    from jixiao.document import html
+def recorded_renders(monkeypatch, folder, prefixes: tuple[str, ...]) -> list[tuple]:
+    """The arguments of each `TemplateRun.render` of a layout named with one of `prefixes` while every report of
+    the site at `folder` is built."""
     from jixiao.library import read_site
     from jixiao.page import build_report
     from jixiao.render import TemplateRun
     from jixiao.site import open_site
 
-    site = open_site(REPO)
-    library = read_site(site)
-    pages, render = [], TemplateRun.render
+    renders, render = [], TemplateRun.render
 
     def recorded(self, env, name, names, where):
-        if name.startswith("report/"):
-            pages.append((env, name, names, where))
+        if name.startswith(prefixes):
+            renders.append((env, name, names, where))
         return render(self, env, name, names, where)
 
-    monkeypatch.setattr(TemplateRun, "render", recorded)
-    for key in library.bundles:
-        build_report(site, library, library.model(), key)
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        patched.setattr(TemplateRun, "render", recorded)
+        site = open_site(folder)
+        library = read_site(site)
+        for key in library.bundles:
+            build_report(site, library, library.model(), key)
+    return renders
+
+
+def assert_written_as_the_templates_print(monkeypatch, renders, writers: str, written: dict, built_in: str) -> None:
+    """Each render, on screen and in print, prints the same with html.<writers> = `written` as with html.<built_in>
+    emptied (every layout rendered by its template), and records the same layouts as used."""
+    from jixiao.document import html
+    from jixiao.render import TemplateRun
+
+    for env, name, names, where in renders:
+        for pdf in (False, True):
+            by_python, by_templates = TemplateRun(), TemplateRun()
+            with monkeypatch.context() as patched:
+                patched.setattr(html, writers, written)
+                printed = by_python.render(env, name, {**names, "pdf": pdf}, where)
+            with monkeypatch.context() as patched:
+                patched.setattr(html, built_in, {})
+                assert by_templates.render(env, name, {**names, "pdf": pdf}, where) == printed
+            assert by_python.used == by_templates.used
+
+
+def test_the_blocks_written_in_python_print_what_the_built_in_templates_print(monkeypatch):
+    # A block whose template is the built-in theme's own is written by html.BLOCK_WRITERS (bench/HISTORY.md, eighth
+    # wave): every page of the repository, on screen and in print, as the templates print it, the same templates
+    # recorded as used.
+    from jixiao.document import html
+
+    pages = recorded_renders(monkeypatch, REPO, ("report/",))
     written = []
     writers = {
         kind: lambda *args, w=w: written.append(args[1].kind) or w(*args) for kind, w in html.BLOCK_WRITERS.items()
     }
-    for env, name, names, where in pages:
-        for pdf in (False, True):
-            by_python, by_templates = TemplateRun(), TemplateRun()
-            with monkeypatch.context() as patched:
-                patched.setattr(html, "BLOCK_WRITERS", writers)
-                page = by_python.render(env, name, {**names, "pdf": pdf}, where)
-            with monkeypatch.context() as patched:
-                patched.setattr(html, "BUILT_IN_BLOCKS", {})
-                assert by_templates.render(env, name, {**names, "pdf": pdf}, where) == page
-            assert by_python.used == by_templates.used
+    assert_written_as_the_templates_print(monkeypatch, pages, "BLOCK_WRITERS", writers, "BUILT_IN_BLOCKS")
     assert len(pages) >= 6 and set(written) >= {"division", "heading", "paragraph", "placement", "group", "table"}
+
+
+@pytest.mark.parametrize(
+    ("folder", "unplaced"),
+    [(REPO, "tables/evaluation.html"), (FIXTURES / "model", "tables/scores.html")],
+    ids=["repository", "model"],
+)
+def test_the_tables_written_in_python_print_what_the_built_in_templates_print(monkeypatch, folder, unplaced):
+    # A built-in tables/*.html is written by html.TABLE_WRITERS (bench/HISTORY.md, eleventh wave): every page and
+    # every table its text places (`::表格`), and each form of a page by the form's own three tables and a part by
+    # tables/part.html, on screen and in print, print what the templates print, the same templates recorded as used.
+    from jixiao.document import html
+
+    renders = recorded_renders(monkeypatch, folder, ("report/", "tables/"))
+    for env, name, names, where in [*renders]:
+        if name.startswith("report/"):
+            for form in names["report"].forms:
+                for table in ("tables/form.html", "tables/budget.html", "tables/indicators.html"):
+                    renders.append((env, table, {**names, "form": form}, where))
+            renders.append((env, "tables/part.html", {**names, "part": "评分"}, where))
+    written = []
+    writers = {name: lambda c, name=name, w=w: written.append(name) or w(c) for name, w in html.TABLE_WRITERS.items()}
+    assert_written_as_the_templates_print(monkeypatch, renders, "TABLE_WRITERS", writers, "BUILT_IN_TABLES")
+    assert set(written) == set(html.TABLE_WRITERS) - {unplaced}
+
+
+def test_a_sites_own_table_templates_are_rendered_where_the_body_and_the_text_place_them(project, cli):
+    # tables/*.html is written in Python only while it is the built-in theme's own: the demo's body places its
+    # 自评表 (tables/form.html), its text its 预算执行情况 (`::表格`, tables/budget.html)
+    write(project / "layouts/tables/form.html", '<div class="mine">{{ form.项目名称 }}</div>\n')
+    write(project / "layouts/tables/budget.html", '<div class="mine budget">{{ site.默认单位 }}</div>\n')
+    assert cli("build", project, "--no-pdf").exit_code == 0
+    page = (project / "site/2024/demo/index.html").read_text(encoding="utf-8")
+    assert page.count('<div class="mine">') == 1 and page.count('<div class="mine budget">万元</div>') == 1
+    assert page.count("<table") == 1  # the 自评结果汇总's, by the built-in tables/summary.html
 
 
 def test_a_sites_runs_html_writes_the_captions_of_the_built_in_table_html(project, cli):

@@ -160,3 +160,24 @@ def test_every_link_of_an_explanation_lands_on_a_figure_the_page_prints(demo):
     assert "自评表.0.指标分值" in data["来源"]["自评表.0.分值合计"]["取自"]
     assert fig_id("自评表.0.指标分值") not in ids
     assert "指标分值 90" in popover_text(page, "自评表.0.分值合计")
+
+
+def test_a_figures_page_id_is_worked_out_once_and_kept_on_its_origin(monkeypatch):
+    # A page asks for a figure's id where it prints it and again where an explanation links it (bench/README.md,
+    # eleventh wave): the id is kept on the origin, made of the scope and the path it was made with.
+    import hashlib
+
+    from jixiao import provenance
+    from jixiao.errors import Location
+    from jixiao.provenance import Computed, Typed, anchor
+
+    digested, digest = [], provenance.path_digest.__wrapped__
+    monkeypatch.setattr(provenance, "path_digest", lambda path: digested.append(path) or digest(path))
+    typed = Typed("自评表.0.项目资金.执行率", "执行率", "96.40%", Location(None), "执行率", scope="a1-")
+    computed = Computed("自评表.0.总分", "总分", "79.50", "各项得分之和", "10 + 69.50 = 79.50", (typed,))
+    ids = [
+        f"{scope}f-{hashlib.blake2b(o.path.encode(), digest_size=6).hexdigest()}"
+        for scope, o in (("a1-", typed), ("", computed))
+    ]
+    assert [anchor(o) for o in (typed, computed, typed, computed)] == ids * 2
+    assert digested == [typed.path, computed.path]

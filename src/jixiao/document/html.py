@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import Template, pass_context
 from jinja2.runtime import Context, new_context
+from jinja2.utils import missing
 from markupsafe import Markup, escape
 
 from ..explain import printed_figure
+from ..parts.registry import lay_out
 from ..render import BUILTIN_THEMES, DEFAULT_THEME
 from .blocks import Cell, Row, Run, Section, Table, Text, printed_sections
 
@@ -122,8 +125,69 @@ def place(context: Context, node: Any) -> Markup:
 
 def placed_part(context: Context, node: Any, names: dict[str, Any]) -> str:
     """A Placement's template, with the page's names, `names`, and the part's own."""
-    template = context.environment.get_template(node.template)
-    return render_within(template, {**context.get_all(), **names, **dict(node.names)})
+    return render_layout(context.environment, node.template, {**context.get_all(), **names, **dict(node.names)})
+
+
+def render_layout(env: Any, name: str, names: dict[str, Any], find: Callable[[str], Template] | None = None) -> str:
+    """The layout `name` rendered with `names` (the caller's, which hold the globals already), found by `find`
+    (`env.get_template` unless told). A table's layout that is the built-in theme's own, tables/*.html, is written
+    by its writer here (`TABLE_WRITERS`), with the context its template would have had: each is one `write` of a
+    part's layout, and its render (the template asked for, a context, the sandbox's look at each name, attribute
+    and call) cost more than the writing around the table; a page places some five. A site's or a theme's own
+    tables/*.html is rendered as ever."""
+    built_in = BUILT_IN_TABLES.get(name)
+    if built_in is not None and env.template_file(name) == built_in:
+        return TABLE_WRITERS[name](new_context(env, name, {}, names, shared=True))
+    return render_within((find or env.get_template)(name), names)
+
+
+def placed_table_html(arguments: Callable[[Context], tuple[Any, ...]], context: Context) -> str:
+    """A built-in tables/*.html: `{{ write(lay_out(…)) }}`, the part and its arguments read by `arguments`."""
+    return f"{write(context, lay_out(*arguments(context)))}\n"
+
+
+def data_table_html(context: Context) -> str:
+    """tables/data.html: the data table labelled by its heading (less the page's prefix) when there is one, then
+    the link to its CSV on a page of its own on screen (the template's last line break follows a block tag: Jinja's
+    trim_blocks drops it)."""
+    table, heading_id = context.resolve("table"), context.resolve_or_missing("heading_id")
+    labelled_by = None if heading_id is missing else heading_id[len(context.resolve("anchor_prefix")) :]
+    written = write(context, lay_out("数据表", table, labelled_by))
+    env = context.environment
+    if context.resolve("pdf") or context.resolve("anchor_prefix") or not env.getattr(table, "编号"):
+        return str(written)
+    unit = (
+        f"，单位：{escape(env.getattr(table, '单位'))}"
+        if env.getattr(table, "单位") and env.getattr(table, "列")
+        else ""
+    )
+    href = escape(env.filters["urlencode"](context.resolve("table_csv")(table)))
+    return f'{written}<p class="downloads table-csv"><a href="{href}">下载本表数据（CSV{unit}）</a></p>'
+
+
+def read(context: Context, name: str, attribute: str) -> Any:
+    """`name.attribute` as a layout reads it."""
+    return context.environment.getattr(context.resolve(name), attribute)
+
+
+TABLE_WRITERS: dict[str, Callable[[Context], str]] = {
+    "tables/budget.html": functools.partial(
+        placed_table_html, lambda c: ("预算执行情况", c.resolve("form"), read(c, "site", "默认单位"))
+    ),
+    "tables/data.html": data_table_html,
+    "tables/evaluation.html": functools.partial(placed_table_html, lambda c: ("评分表", c.resolve("report"))),
+    "tables/form.html": functools.partial(
+        placed_table_html,
+        lambda c: ("自评表", c.resolve("form"), read(c, "report", "年度"), read(c, "site", "默认单位")),
+    ),
+    "tables/indicators.html": functools.partial(placed_table_html, lambda c: ("绩效指标评分表", c.resolve("form"))),
+    "tables/part.html": functools.partial(placed_table_html, lambda c: (c.resolve("part"), c.resolve("report"))),
+    "tables/scores.html": functools.partial(placed_table_html, lambda c: ("评分", c.resolve("report"))),
+    "tables/summary.html": functools.partial(
+        placed_table_html, lambda c: ("自评汇总", c.resolve("report"), read(c, "site", "默认单位"))
+    ),
+}
+BUILT_IN_TABLES = {name: str(BUILTIN_THEMES / DEFAULT_THEME / name) for name in TABLE_WRITERS}
 
 
 def render_within(template: Template, names: dict[str, Any]) -> str:
@@ -335,4 +399,6 @@ def install_writer(env: Any) -> None:
     }
     env.globals.update(writers)
     env.trusted.update((id(function), function) for function in writers.values())
-    env.written_in_python.update((*BUILT_IN_BLOCKS.values(), BUILT_IN_RUNS, str(BUILTIN_MACROS)))
+    env.written_in_python.update(
+        (*BUILT_IN_BLOCKS.values(), *BUILT_IN_TABLES.values(), BUILT_IN_RUNS, str(BUILTIN_MACROS))
+    )
