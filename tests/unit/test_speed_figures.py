@@ -8,22 +8,34 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import REPO, assess_in_site, every_figure
+from conftest import FIXTURES, REPO, assess_in_site, every_figure
 from pydantic import BaseModel, TypeAdapter
 from pydantic_core import to_json
 
+import jixiao.document.datajson
 import jixiao.explain
 import jixiao.provenance
 from jixiao.assess import Assessment
 from jixiao.build import build_site
-from jixiao.document.datajson import write_data_json
+from jixiao.document.datajson import without_check_notes, write_data_json
 from jixiao.errors import Location
 from jixiao.library import read_site
 from jixiao.parts.form.model import Funds
+from jixiao.parts.form.view import Forms
+from jixiao.parts.indicators.view import (
+    ROWS_APART,
+    Groups,
+    GroupView,
+    IndicatorRows,
+    Subgroups,
+    SubgroupView,
+    count_rows,
+)
 from jixiao.provenance import Computed, Typed, origin_of, path_digest, sources, written_at
 from jixiao.site import open_site
 from jixiao.values import Score
@@ -208,3 +220,85 @@ def test_data_json_writes_a_views_named_lists_by_their_items_view_as_pydantic_in
         assert schema["type"] == "list" and schema["items_schema"]["type"] != "any", type(named)
         assert type(TypeAdapter(type(named)).validate_python(list(named))) is type(named)
         assert TypeAdapter(type(named)).dump_json(named, by_alias=True) == to_json(list(named), by_alias=True)
+
+
+def data_json_in_place(view: Any, raw: Any, root: Any) -> bytes:
+    """data.json as pydantic writes it with every list of indicator rows in its place: each row written wherever it is
+    held, as data.json was written before its rows were written apart."""
+    data = {"报告": view, "来源": sources(view, root), "原始数据": without_check_notes(raw)}
+    return to_json(data, by_alias=True, exclude={"报告": view.unpublished()}) + b"\n"
+
+
+def row_lists(value: Any) -> Iterator[IndicatorRows]:
+    """Every list of indicator rows under a view (in views, lists, tuples and maps)."""
+    if isinstance(value, IndicatorRows):
+        yield value
+    elif isinstance(value, BaseModel):
+        for item in value.__dict__.values():
+            yield from row_lists(item)
+    elif isinstance(value, (list, tuple, dict)):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from row_lists(item)
+
+
+def watch_rows_written(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The rows data.json writes apart, one item each time one is written."""
+    written: list[Any] = []
+    writer = jixiao.document.datajson.rows_writer()
+
+    class Watched:
+        def to_json(self, rows: list[Any], **options: Any) -> bytes:
+            written.extend(rows)
+            return writer.to_json(rows, **options)
+
+    monkeypatch.setattr(jixiao.document.datajson, "rows_writer", Watched)
+    return written
+
+
+@pytest.mark.parametrize(
+    ("project", "key"),
+    [
+        (REPO, "2023/luzhou-xiangmu-zipingbiao"),
+        (REPO, "2023/liuan-zipingbiao"),
+        (FIXTURES / "model", "2024/pingjia"),  # an evaluation's 评分表
+        (FIXTURES / "unscored", "2024/pingjia"),
+    ],
+)
+def test_data_json_writes_each_indicator_row_once_and_the_bytes_pydantic_wrote_in_place(project, key, monkeypatch):
+    # A form or a 评分表 holds each row in 指标 and in its 二级指标 (bench/README.md): data.json writes a row's JSON
+    # text once and puts it in every list that holds it, the same bytes as pydantic writing each list where it is.
+    view, _ = assess_in_site(project, key)
+    raw = read_site(open_site(project)).source(key).raw
+    held = [row for rows in row_lists(view) for row in rows]
+    written = watch_rows_written(monkeypatch)
+    assert write_data_json(view, raw, project) == data_json_in_place(view, raw, project)
+    assert sorted(map(id, written)) == sorted({id(row) for row in held})
+    assert len(held) == 2 * len(written) > 0  # each row held twice, written once
+
+
+def test_rows_held_in_any_lists_or_none_and_a_text_holding_the_mark_are_written_as_in_place(project, monkeypatch):
+    view, _ = assess_in_site(project, DEMO)
+    raw = read_site(open_site(project)).source(DEMO).raw
+    form = view.自评表[0]
+    empty = SubgroupView.make(name="空", rows=IndicatorRows(), **count_rows([]))
+    subgroups = Subgroups([empty, *(subgroup for group in form.groups for subgroup in group.subgroups)])
+    group = GroupView.make(name="全部", subgroups=subgroups, **count_rows(form.rows))
+    forms = [
+        form,
+        form.model_copy(update={"groups": Groups()}),  # its rows in 指标 alone
+        form.model_copy(update={"groups": Groups([group]), "rows": IndicatorRows(reversed(form.rows))}),
+        form.model_copy(update={"groups": Groups(), "rows": IndicatorRows()}),
+    ]
+    made_up = view.model_copy(update={"forms": Forms(forms)})
+    written = watch_rows_written(monkeypatch)
+    assert write_data_json(made_up, raw, project) == data_json_in_place(made_up, raw, project)
+    assert sorted(map(id, written)) == sorted(map(id, form.rows))
+    published = json.loads(write_data_json(made_up, raw, project))["报告"]["自评表"]
+    assert published[2]["绩效指标"][0]["二级指标"][0]["三级指标"] == []
+    assert published[2]["指标"] == published[0]["指标"][::-1] and published[3]["指标"] == []
+    # a text of the report holding the mark data.json writes in place of a list: every list written in place
+    with_mark = {**raw, "说明": ROWS_APART, ROWS_APART: [ROWS_APART]}
+    written.clear()
+    assert write_data_json(made_up, with_mark, project) == data_json_in_place(made_up, with_mark, project)
+    assert json.loads(write_data_json(made_up, with_mark, project))["原始数据"]["说明"] == ROWS_APART
+    assert not written

@@ -11,15 +11,20 @@ an entry is 取自 is itself described and a reader can recompute every figure.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
-from pydantic_core import to_json
+from pydantic import TypeAdapter
+from pydantic_core import SchemaSerializer, to_json
 
 from ..acknowledgements import LEAVES
 from ..findings import Finding
 from ..located import CHECK_NOTE
+from ..parts.indicators.view import ROWS_APART, IndicatorView
 from ..provenance import sources
+
+ROWS_MARK = to_json(ROWS_APART)  # the mark as JSON text, quoted
 
 
 def write_data_json(
@@ -35,7 +40,8 @@ def write_data_json(
     (审核) only when given: the site publishes them (公开核对提示), data.json being as public as the page, which
     keeps the audit off. The report's Word and Excel files beside it (办公文档) when the site writes them.
     Written in one pass of pydantic's serializer, the view included (dumping the view to Python values first and
-    then those to JSON walked every figure twice)."""
+    then those to JSON walked every figure twice), but for the lists of indicator rows, written apart (`with_rows`):
+    a form holds each row twice, and a row is the costliest item of the view to write (some 30 K instructions)."""
     audit = {"审核": [f.as_published(root) for f in findings]} if findings is not None else {}
     data = {
         "报告": view,
@@ -44,7 +50,37 @@ def write_data_json(
         **audit,
         **({"办公文档": office_files} if office_files else {}),
     }
-    return to_json(data, by_alias=True, exclude={"报告": view.unpublished()}) + b"\n"
+    exclude = {"报告": view.unpublished()}
+    apart: list[list[Any]] = []
+    pieces = to_json(data, by_alias=True, exclude=exclude, context=apart).split(ROWS_MARK)
+    if len(pieces) != len(apart) + 1:  # a text of the report holds the mark itself: every list written in place
+        return to_json(data, by_alias=True, exclude=exclude) + b"\n"
+    return with_rows(pieces, apart) + b"\n"
+
+
+def with_rows(pieces: list[bytes], apart: list[list[Any]]) -> bytes:
+    """The JSON text written around the lists of rows (`pieces`, split at each list's mark) joined with each list's
+    JSON text, in the order the lists were met (`apart`), each row's text written once however many lists hold it."""
+    write = rows_writer().to_json
+    texts: dict[int, bytes] = {}
+    joined = [pieces[0]]
+    for rows, piece in zip(apart, pieces[1:]):
+        items = []
+        for row in rows:
+            text = texts.get(id(row))
+            if text is None:
+                text = texts[id(row)] = write([row], by_alias=True)[1:-1]  # a list of one, less its brackets
+            items.append(text)
+        joined += (b"[" + b",".join(items) + b"]", piece)
+    return b"".join(joined)
+
+
+@functools.cache
+def rows_writer() -> SchemaSerializer:
+    """The serializer of a plain list of indicator rows, which writes a row as its list's item: a row's own serializer
+    called alone costs some 20 K instructions more than the row written in a list. Made on first use, as the views'
+    serializers are (an unchanged build writes no data.json)."""
+    return TypeAdapter(list[IndicatorView]).serializer
 
 
 def without_check_notes(value: Any) -> Any:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from pydantic_core import core_schema
+
 from ...values import NamedList
 from ...view import ModelView, View, alias, built, typed
 from .model import Indicator
@@ -63,11 +65,36 @@ class IndicatorView(ModelView):
     extras: Any = typed()  # the report type's extra columns
 
 
+# What data.json writes in place of a list of indicator rows that it writes apart (document/datajson.py)
+ROWS_APART = "\x00rows\x00"
+
+
 class IndicatorRows(NamedList):
     """A form's indicator rows, also indexable by 三级指标: 指标["短信数量"].完成率."""
 
     name_key = "三级指标"
     item = IndicatorView
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
+        """The named list's schema, written to JSON by `write_apart`."""
+        schema = super().__get_pydantic_core_schema__(source, handler)
+        schema["serialization"] = core_schema.wrap_serializer_function_ser_schema(
+            write_apart, info_arg=True, when_used="json"
+        )
+        return schema
+
+
+def write_apart(rows: IndicatorRows, write: Any, info: Any) -> Any:
+    """The rows as pydantic writes them, or, when data.json collects the lists of rows (its serializer's context, a
+    list), the mark ROWS_APART in their place: a form holds each of its rows twice (in 指标 and in its 二级指标), and
+    data.json writes each row's JSON text once and puts it in both places. As JSON alone: a Python dump is pydantic's
+    own."""
+    apart = info.context
+    if apart is None:
+        return write(rows)
+    apart.append(rows)
+    return ROWS_APART
 
 
 def count_rows(rows: Iterable[IndicatorView]) -> dict[str, Any]:
