@@ -107,7 +107,7 @@ def code_record_text(record: CodeRecord) -> bytes:
 
 def read_code_record(data: bytes) -> CodeRecord:
     """A CodeRecord's file read back; ValueError for any other text (damaged, edited, cut short). Checked by hand, not
-    by a pydantic adapter (record_from_json), whose making alone costs more than half the digest the record saves."""
+    by a pydantic adapter (record_from_json): making one costs 3.6 M instructions, more than this whole read (2.4 M)."""
     text, _, check = data.removesuffix(b"\n").rpartition(b"\n")
     if check != b"%08x" % zlib.crc32(text):
         raise ValueError("the code record's check does not match")
