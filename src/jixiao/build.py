@@ -131,7 +131,7 @@ def build_site(
         reading_output(seed if seed != out_dir else None),
         collecting_less(),
     ):
-        cache = BuildCache.open(site.project, out_dir, shared_digest(site), clean, seed)
+        cache = BuildCache.open(site.project, out_dir, shared_digest(site, keep=True), clean, seed)
         library = read_reports(site, cache)
         with report_workers(site, library, jobs or os.cpu_count() or 1) as workers:
             plan = plan_pages(site, cache, library, resolve_site(library, workers, progress))
