@@ -163,7 +163,7 @@ def test_every_link_of_an_explanation_lands_on_a_figure_the_page_prints(demo):
 
 
 def test_a_figures_page_id_is_worked_out_once_and_kept_on_its_origin(monkeypatch):
-    # A page asks for a figure's id where it prints it and again where an explanation links it (bench/README.md,
+    # A page asks for a figure's id where it prints it and again where an explanation links it (bench/HISTORY.md,
     # eleventh wave): the id is kept on the origin, made of the scope and the path it was made with.
     import hashlib
 

@@ -265,7 +265,7 @@ def watch_rows_written(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     ],
 )
 def test_data_json_writes_each_indicator_row_once_and_the_bytes_pydantic_wrote_in_place(project, key, monkeypatch):
-    # A form or a 评分表 holds each row in 指标 and in its 二级指标 (bench/README.md): data.json writes a row's JSON
+    # A form or a 评分表 holds each row in 指标 and in its 二级指标 (bench/HISTORY.md): data.json writes a row's JSON
     # text once and puts it in every list that holds it, the same bytes as pydantic writing each list where it is.
     view, _ = assess_in_site(project, key)
     raw = read_site(open_site(project)).source(key).raw
