@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlparse
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from .collector import collected_after
 from .errors import SourceError
 from .images import lfs_pointer_size
 from .paths import ProjectFiles
@@ -165,10 +166,15 @@ class PdfRenderer:
         """Lay out and write one PDF; resources resolve against `base_dir` (the report bundle), where the images
         converted for the page (`converted`, by bundle-relative name) are found too."""
         fetcher = ProjectFetcher(self.files, {base_dir / name: data for name, data in converted.items()})
-        with collect_warnings() as log:
-            document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
-            rendered = document.render(stylesheets=self.stylesheets, font_config=self.fonts)
-            show_repeated_labels(rendered, continued_rows_at_page_tops(rendered))
-            data = rendered.write_pdf(pdf_variant=self.variant)
+        with collect_warnings() as log, collected_after():
+            data, pages = self.lay_out(html, base_dir, fetcher)
         missing = sorted({m.group(1) for text in log.messages for m in [_MISSING_GLYPH_RE.search(text)] if m})
-        return PdfResult(data, len(rendered.pages), fetcher.refused, missing)
+        return PdfResult(data, pages, fetcher.refused, missing)
+
+    def lay_out(self, html: str, base_dir: Path, fetcher: ProjectFetcher) -> tuple[bytes, int]:
+        """The PDF's bytes and its number of pages, and nothing else of the layout, so that collected_after frees
+        the layout's boxes (which point at their parents) once the call returns."""
+        document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
+        rendered = document.render(stylesheets=self.stylesheets, font_config=self.fonts)
+        show_repeated_labels(rendered, continued_rows_at_page_tops(rendered))
+        return rendered.write_pdf(pdf_variant=self.variant), len(rendered.pages)

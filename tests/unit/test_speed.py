@@ -4,10 +4,12 @@ it does, never by timing it (the figures are bench/'s)."""
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import re
 import subprocess
 import sys
+import weakref
 import zlib
 from decimal import Decimal
 from pathlib import Path
@@ -25,12 +27,15 @@ import jixiao.document.html
 import jixiao.explain
 import jixiao.library
 import jixiao.page
+import jixiao.pdf
 import jixiao.pinyin
 import jixiao.portal
 import jixiao.workers
 from jixiao.acknowledgements import notes_in
 from jixiao.audit import Figure, FigureIndex
 from jixiao.build import build_site
+from jixiao.collector import collected_after, collecting_less
+from jixiao.document import OFFICE, OfficeReport
 from jixiao.document.blocks import Cell, Fig, Lines, Mark, Row, Section, Text, runs
 from jixiao.document.datajson import without_check_notes
 from jixiao.document.report import Division, Heading, Paragraph
@@ -38,6 +43,7 @@ from jixiao.errors import JixiaoError, Location
 from jixiao.explain import page_anchors, printed_figure
 from jixiao.library import read_site
 from jixiao.parts import cells
+from jixiao.paths import ProjectFiles
 from jixiao.provenance import Computed, Typed, written_key
 from jixiao.render import BUILTIN_THEMES, DEFAULT_THEME, TemplateRun
 from jixiao.site import open_site
@@ -62,6 +68,65 @@ def test_the_cycle_collector_is_off_while_reports_render_and_back_after(project,
     build_site(project, jobs=1, search=False)
     assert seen == [False]  # the fixture's one report, rendered with the collector off
     assert gc.isenabled() and gc.get_freeze_count() == 0  # restored: nothing left out of later collections
+
+
+class Knot:
+    """An object in a cycle of its own: freed only by the cycle collector."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_collected_after_frees_the_cycles_made_inside_and_scans_nothing_older():
+    # With the collector off for the build, a PDF's layout (boxes pointing at their parents) and an office
+    # document's objects outlived their report: some 40 MB a report in a PDF build (bench/HISTORY.md, eleventh wave).
+    with collecting_less():
+        older = weakref.ref(Knot())  # garbage made before: left for the end of the build, not scanned meanwhile
+        with collected_after():
+            inside = weakref.ref(Knot())
+            assert inside() is not None  # the collector is still off inside
+        assert inside() is None
+        assert older() is not None
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+@pytest.mark.slow
+def test_a_pdf_keeps_nothing_of_its_layout(tmp_path, monkeypatch):
+    # WeasyPrint's page box holds its children, which point back at it: the layout is a cycle.
+    boxes = []
+    show = jixiao.pdf.show_repeated_labels
+
+    def watched(rendered, rows):
+        boxes.append(weakref.ref(rendered.pages[0]._page_box))
+        return show(rendered, rows)
+
+    monkeypatch.setattr(jixiao.pdf, "show_repeated_labels", watched)
+    renderer = jixiao.pdf.PdfRenderer(ProjectFiles.open(tmp_path), [], "", None)
+    with collecting_less():
+        result = renderer.render("<h1>自评表</h1><table><tr><td>1</td></tr></table>", tmp_path, {})
+        assert result.data.startswith(b"%PDF") and result.pages == 1
+        assert len(boxes) == 1 and boxes[0]() is None
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_an_office_document_keeps_nothing_of_its_objects(kind, monkeypatch):
+    # python-docx's and openpyxl's objects point at their parents: each writer's are freed as it returns.
+    module, name = {
+        "docx": ("jixiao.document.docx", "write_document"),
+        "xlsx": ("jixiao.document.xlsx", "write_workbook"),
+    }[kind]
+    made = []
+
+    def writer(*args):
+        knot = Knot()
+        made.append(weakref.ref(knot))
+        return b"written"
+
+    monkeypatch.setattr(importlib.import_module(module), name, writer)
+    with collecting_less():
+        assert OFFICE[kind](OfficeReport(None, None, "万元")) == b"written"
+        assert made[0]() is None
 
 
 def test_the_cycle_collector_is_off_while_the_manifest_and_the_bundles_are_read(project, monkeypatch):

@@ -4,12 +4,15 @@ print version through the theme's block templates (html.py), CSV, Word (docx.py)
 
 `OFFICE` is the table of the office documents `jixiao build` can write beside a report's PDF, by the file
 suffix site.yaml's 办公文档 names. Each writer is imported when it first writes, so a build without office
-documents never loads python-docx."""
+documents never loads python-docx. Each document's objects are freed as it is written (collected_after): python-docx's
+and openpyxl's objects point at their parents, and the cycle collector is off while a build runs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from ..collector import collected_after
 
 if TYPE_CHECKING:
     from .report import Document
@@ -27,13 +30,15 @@ class OfficeReport:
 def write_docx(report: OfficeReport) -> bytes:
     from .docx import write_document
 
-    return write_document(report.tree)
+    with collected_after():
+        return write_document(report.tree)
 
 
 def write_xlsx(report: OfficeReport) -> bytes:
     from .xlsx import write_workbook
 
-    return write_workbook(report.view, report.unit)
+    with collected_after():
+        return write_workbook(report.view, report.unit)
 
 
 # suffix (as site.yaml's 办公文档 names it) → writer
