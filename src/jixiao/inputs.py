@@ -34,7 +34,7 @@ from . import __version__
 from .cache import CACHE_DIR, CODE_RECORD, CodeRecord, code_record_text, digest_bytes, digest_files, read_code_record
 from .config import CONFIG_NAME
 from .errors import SourceError
-from .load import RACY_NS, stamp_of
+from .load import stamp_of, unchanged_since
 from .output import write_atomically
 from .paths import ProjectFiles
 from .render import BUILTIN_THEMES
@@ -128,10 +128,7 @@ def read_record(path: Path) -> CodeRecord | None:
 def trusted_code(record: CodeRecord, stamps: dict[str, tuple[int, int, int, int, int]]) -> bool:
     """Whether the code files are those `record` digested: the same names, each with the stat recorded, last
     written well before the record's files were looked at (load.RACY_NS, as load.trusted_bundle trusts a bundle)."""
-    settled = record.read_at - RACY_NS
-    return stamps.keys() == record.stamps.keys() and all(
-        tuple(recorded) == stamps[name] and max(recorded[3:]) < settled for name, recorded in record.stamps.items()
-    )
+    return unchanged_since(record.stamps, stamps, record.read_at)
 
 
 def library_version(name: str) -> str:

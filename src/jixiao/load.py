@@ -219,19 +219,26 @@ def stamp_of(info: os.stat_result) -> tuple[int, int, int, int, int]:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
+def unchanged_since(recorded: dict[str, Any], found: dict[str, tuple[int, ...]], read_at: int) -> bool:
+    """Whether the files `found` (their stamp_of, by name) are those whose stat was `recorded` at `read_at`: the same
+    names, each with the recorded stat, last written well before that moment (RACY_NS: a write within it may not
+    have moved the clock its stat shows). The rule a bundle and jixiao's own code are trusted by, unread."""
+    settled = read_at - RACY_NS
+    return found.keys() == recorded.keys() and all(
+        tuple(stamp) == found[name] and max(stamp[3:]) < settled for name, stamp in recorded.items()
+    )
+
+
 def trusted_bundle(files: ProjectFiles, folder: Path, record: BundleRecord, folders: dict[Path, Path]) -> Bundle | None:
     """The bundle as the previous build read it, without reading a file, when its folder lists the same files and
     each has the stat recorded and was last written well before that build looked at it (RACY_NS); else None,
     and the bundle is read. Its texts are read, and checked against these digests, where it is parsed
     (read_texts)."""
     found = files.stat_below(folder, folders)
-    if found is None or found.keys() != record.stamps.keys():
+    if found is None or not unchanged_since(
+        record.stamps, {name: stamp_of(info) for name, info in found.items()}, record.read_at
+    ):
         return None
-    settled = record.read_at - RACY_NS
-    for name, info in found.items():
-        recorded = record.stamps[name]
-        if stamp_of(info) != tuple(recorded) or max(recorded[3:]) >= settled:
-            return None
     year, slug = int(folder.parent.name), folder.name
     return Bundle(
         folder, year, slug, None, record.digests, record.resources, files, record.size, record.stamps, record.read_at
