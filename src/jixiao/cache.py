@@ -364,10 +364,12 @@ class BuildCache:
             Path(name).unlink(missing_ok=True)
 
     def prune(self) -> None:
-        """Drop the manifests of vanished output folders, and this manifest's temporary files a killed build left
-        (stale: the build holds its output's lock), and any clock file of `now` (a build holds one for a moment,
-        by its open handle, which works as well once the name is gone)."""
-        for name in (self.path.name, self.path.with_suffix(".out").name):
+        """Drop the manifests of vanished output folders, and the temporary files a killed build left: this
+        manifest's (stale: the build holds its output's lock), the code record's (CODE_RECORD, shared by every
+        output folder: a build writing it now only fails to record it, a saving it does without) and any clock
+        file of `now` (a build holds one for a moment, by its open handle, which works as well once the name is
+        gone)."""
+        for name in (self.path.name, self.path.with_suffix(".out").name, CODE_RECORD):
             for temporary in self.path.parent.glob(f".{name}.tmp-*"):
                 temporary.unlink(missing_ok=True)
         for clock in self.path.parent.glob(f"{CLOCK_PREFIX}*"):

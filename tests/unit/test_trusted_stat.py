@@ -14,7 +14,7 @@ from conftest import composite, copy_demo, edit
 
 import jixiao.load
 from jixiao.build import build_site
-from jixiao.cache import ManifestHead, manifest_lines, manifest_path, read_manifest, record_text, rows_text
+from jixiao.cache import CODE_RECORD, ManifestHead, manifest_lines, manifest_path, read_manifest, record_text, rows_text
 from jixiao.paths import ProjectFiles
 from jixiao.preview import Preview
 
@@ -177,3 +177,15 @@ def test_a_clock_file_a_killed_build_left_is_removed_by_the_next(project):
     (folder / ".now-killed").write_bytes(b"")
     build_site(project, search=False)
     assert sorted(p.name for p in folder.glob(".now-*")) == []
+
+
+def test_a_code_record_temporary_a_killed_build_left_is_removed_by_the_next(project):
+    # The code record (inputs.code_files_digest) is written atomically through a temporary beside it; a build killed
+    # in between leaves `.code.digest.tmp-*` in the project's cache, and the next build's prune takes it away while
+    # keeping the record itself.
+    build_site(project, search=False)
+    folder = manifest_path(project.resolve(), (project / "site").resolve()).parent
+    (folder / f".{CODE_RECORD}.tmp-4242-deadbeef").write_bytes(b"half a record")
+    build_site(project, search=False)
+    assert sorted(p.name for p in folder.glob(f".{CODE_RECORD}.tmp-*")) == []
+    assert (folder / CODE_RECORD).is_file()
