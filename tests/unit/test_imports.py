@@ -89,7 +89,7 @@ def test_a_worker_imports_nothing_of_jixiao_once_forked(project: Path):
     """The parts' computations and layouts, imported on first use, are imported before the fork as the render is:
     each worker imported the same 14 modules again."""
     spy = (
-        "import sys, pathlib, jixiao.workers as w\n"
+        "import os, sys, pathlib, jixiao.workers as w\n"
         "from jixiao.build import build_site\n"
         "serve = w._serve\n"
         "def spy(connection, handle):\n"
@@ -97,7 +97,8 @@ def test_a_worker_imports_nothing_of_jixiao_once_forked(project: Path):
         "    try:\n"
         "        serve(connection, handle)\n"
         "    finally:\n"
-        "        print(sorted(m for m in set(sys.modules) - before if m.startswith('jixiao')), flush=True)\n"
+        "        new = sorted(m for m in set(sys.modules) - before if m.startswith('jixiao'))\n"
+        "        os.write(1, f'{new}\\n'.encode())  # one write: print's text and newline could interleave\n"
         "w._serve, w.PARALLEL_THRESHOLD = spy, 1\n"
         "build_site(pathlib.Path(sys.argv[1]), search=False, jobs=2)\n"
     )
